@@ -1,0 +1,13 @@
+package org.diloco4j.core.train;
+
+/**
+ * Held-out loss of a parameter vector.
+ *
+ * @param loss   mean cross-entropy per token (nats)
+ * @param tokens tokens evaluated
+ */
+public record EvalResult(double loss, long tokens) {
+    public double perplexity() {
+        return Math.exp(loss);
+    }
+}

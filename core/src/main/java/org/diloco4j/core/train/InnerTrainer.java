@@ -1,0 +1,33 @@
+package org.diloco4j.core.train;
+
+import org.diloco4j.core.params.ParamLayout;
+
+/**
+ * One worker's local model and inner optimizer: the seam between the protocol (coordinator and its
+ * drivers) and the compute (libtorch GPT, or the pure-Java toy model in tests).
+ *
+ * <p>Inner optimizer state and the data position live here and persist across rounds; they are
+ * never reset or averaged by the protocol.
+ */
+public interface InnerTrainer extends AutoCloseable {
+    /** Names and shapes of the parameters, in flat-vector order. */
+    ParamLayout layout();
+
+    /** θ_i ← θ (a copy; the trainer keeps no reference to {@code theta}). */
+    void load(float[] theta);
+
+    /** Runs {@code steps} inner optimizer steps on this worker's data and reports what was done. */
+    TrainReport train(int steps);
+
+    /** Copies the current θ_i into {@code out} (length {@code layout().size()}). */
+    void read(float[] out);
+
+    /** Inner optimizer state, step counter, data position and RNG, for checkpoints. */
+    byte[] saveState();
+
+    void restoreState(byte[] state);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,71 @@
+# Shared by ./diloco and scripts/*: finds a JDK 21+ without anyone exporting anything, and sets the
+# native-thread environment that has to exist before the JVM starts.
+# shellcheck shell=bash
+
+# java_major JAVA_BIN -> prints the feature version (17, 21, 25, ...) or nothing.
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+}
+
+# find_jdk: sets JAVA_HOME to a JDK (with javac) of version >= 21. Order: $JAVA_HOME, java on PATH,
+# then /usr/lib/jvm/* (newest first).
+find_jdk() {
+  local c v best="" best_v=0
+  # 1. JAVA_HOME, 2. java on PATH: the first that is 21+ wins.
+  local first=()
+  [ -n "${JAVA_HOME:-}" ] && first+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    c=$(readlink -f "$(command -v java)"); first+=("${c%/bin/java}")
+  fi
+  for c in "${first[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$(java_major "$c/bin/java")
+    if [ -n "$v" ] && [ "$v" -ge 21 ]; then best="$c"; best_v="$v"; break; fi
+  done
+  # 3. Otherwise the newest JDK 21+ under /usr/lib/jvm.
+  if [ -z "$best" ]; then
+    for c in /usr/lib/jvm/*; do
+      [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+      v=$(java_major "$c/bin/java")
+      if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$c"; best_v="$v"; fi
+    done
+  fi
+  if [ -z "$best" ]; then
+    echo "diloco: no JDK 21 or newer found (looked at \$JAVA_HOME, java on PATH and /usr/lib/jvm/*)." >&2
+    echo "        Install one (e.g. apt-get install openjdk-21-jdk) and run again." >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+  JAVA_MAJOR="$best_v"
+}
+
+# JVM flags for running diloco4j: JavaCPP uses JNI and sun.misc.Unsafe, which newer JDKs warn about.
+jvm_flags() {
+  local flags=(--enable-native-access=ALL-UNNAMED)
+  [ "${JAVA_MAJOR:-21}" -ge 23 ] && flags+=(--sun-misc-unsafe-memory-access=allow)
+  printf '%s\n' "${flags[@]}"
+}
+
+# Threads of native math libraries are read once, when the library loads: they must be in the
+# environment before the JVM starts (a Java call to blas_set_num_threads had no effect).
+native_thread_env() {
+  local cores
+  cores=$(nproc 2>/dev/null || echo 2)
+  export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$cores}"
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$cores}"
+}
+
+mvn_cmd() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "diloco: Maven (mvn) is needed to build; install it (apt-get install maven)." >&2
+    return 1
+  fi
+  # Maven itself runs on the chosen JDK; silence its own (guava) Unsafe warnings on JDK 23+.
+  if [ "${JAVA_MAJOR:-21}" -ge 23 ]; then
+    MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B "$@"
+  else
+    mvn -B "$@"
+  fi
+}
