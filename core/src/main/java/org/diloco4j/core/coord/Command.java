@@ -1,0 +1,47 @@
+package org.diloco4j.core.coord;
+
+/** What the coordinator asks a driver to do. Drivers execute commands in the order given. */
+public sealed interface Command {
+    /** The worker was admitted. */
+    record Welcome(int member, long generation, String name) implements Command {
+    }
+
+    /**
+     * Start from θ at {@code version} (the values in {@code theta}, sent down in full) and run
+     * {@code steps} inner steps on data shard {@code shard}, then send the pseudo-gradient of every
+     * fragment. In streaming mode {@code steps} is {@link #OPEN_ENDED}: the worker trains until
+     * stopped and syncs fragments on the schedule; {@code rounds[p]} is the round of fragment p
+     * that {@code theta} holds, which its pseudo-gradients of p refer to (null otherwise).
+     */
+    record Train(int member, long generation, long version, int steps, int shard, Snapshot theta, long[] rounds)
+            implements Command {
+        public static final int OPEN_ENDED = Integer.MAX_VALUE;
+
+        public boolean openEnded() {
+            return steps == OPEN_ENDED;
+        }
+    }
+
+    /**
+     * Streaming: the global values of one fragment after its outer step; the worker merges them
+     * into its local copy as {@code θ_local ← α θ_local + (1−α) θ_global}.
+     */
+    record ApplyFragment(int member, int fragment, long round, Snapshot values, double alpha) implements Command {
+    }
+
+    /** Remove a member; it must rejoin to contribute again. */
+    record Evict(int member, String reason) implements Command {
+    }
+
+    /** A message was refused; θ is unchanged. The member stays (unless also evicted). */
+    record Reject(int member, String reason) implements Command {
+    }
+
+    /** Deliver {@link Event.Timer} with this key at time {@code at} (a later SetTimer with the same key replaces it). */
+    record SetTimer(String key, double at) implements Command {
+    }
+
+    /** Training is over. */
+    record Stop(String reason) implements Command {
+    }
+}

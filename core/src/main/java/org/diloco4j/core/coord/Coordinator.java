@@ -1,0 +1,311 @@
+package org.diloco4j.core.coord;
+
+import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.CodecException;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.params.Fragment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training protocol as a pure state machine: events in, commands out. It owns θ, the outer
+ * optimizer state, versions, membership and byte accounting, and knows nothing of clocks, threads
+ * or sockets — the simulator and the network runtime both drive this same class.
+ *
+ * <p>Not thread-safe: a driver feeds it one event at a time.
+ */
+public final class Coordinator {
+    private final CoordinatorConfig cfg;
+    private final int size;
+    private final Membership members = new Membership();
+    private final OuterState outer;
+    private final Ledger ledger = new Ledger();
+    private final MetricSink sink;
+    private final Codec[] upCodecs;
+    private final Codec downCodec;
+    private final Policy policy;
+    private long tokens;
+    private long outerSteps;
+    private boolean stopped;
+    private String stopReason;
+
+    private List<Command> out;
+    private double now;
+
+    /**
+     * @param theta0    initial θ (copied); null for a phantom, timing-only run
+     * @param size      number of parameters
+     * @param fragments the fragments θ is synchronised by (one covering everything unless streaming)
+     */
+    public Coordinator(CoordinatorConfig cfg, int size, List<Fragment> fragments, float[] theta0, MetricSink sink) {
+        this.cfg = cfg;
+        this.size = size;
+        this.sink = sink;
+        if (cfg.method() != Method.STREAMING && fragments.size() != 1) {
+            throw new IllegalArgumentException("method " + cfg.method() + " synchronises the whole model: expected 1 fragment, got " + fragments.size());
+        }
+        if (cfg.upCodec().length != 1 && cfg.upCodec().length != fragments.size()) {
+            throw new IllegalArgumentException("coordinator.codec lists " + cfg.upCodec().length + " codecs for " + fragments.size() + " fragments");
+        }
+        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), size, fragments, cfg.outer());
+        this.upCodecs = new Codec[fragments.size()];
+        for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
+        this.downCodec = Codecs.parse(cfg.downCodec());
+        this.policy = switch (cfg.method()) {
+            case DDP, DILOCO -> new SyncPolicy(this);
+            case ASYNC, ASYNC_DN_DYLU -> new AsyncPolicy(this);
+            case STREAMING -> new StreamingPolicy(this);
+        };
+    }
+
+    /** Handles one event and returns the commands it causes, in order. */
+    public List<Command> handle(Event e) {
+        out = new ArrayList<>();
+        now = e.time();
+        if (stopped) {
+            if (e instanceof Event.Join || e instanceof Event.Delta) out.add(new Command.Stop(stopReason));
+            return out;
+        }
+        switch (e) {
+            case Event.Join j -> join(j);
+            case Event.Delta d -> delta(d);
+            case Event.Idle i -> idle(i);
+            case Event.Lost l -> gone(l.member(), "lost", l.reason());
+            case Event.Leave l -> gone(l.member(), "leave", "left");
+            case Event.Timer t -> policy.onTimer(t.key());
+        }
+        return out;
+    }
+
+    private void join(Event.Join j) {
+        if (j.shardTokens() < 0) {
+            decide("reject", -1, "join from '" + j.name() + "' with negative shard size " + j.shardTokens());
+            return;
+        }
+        if (j.shard() >= 0 && cfg.shards().count() > 0 && j.shard() >= cfg.shards().count()) {
+            decide("reject", -1, "join from '" + j.name() + "' with shard " + j.shard() + "; the run has " + cfg.shards().count());
+            return;
+        }
+        Member m = members.admit(j.name(), j.shard(), j.shardTokens(), now);
+        out.add(new Command.Welcome(m.id, m.generation, m.name));
+        decide("join", m.id, m + " joined (generation " + m.generation + ")");
+        policy.onJoin(m);
+    }
+
+    private void delta(Event.Delta d) {
+        Member m = members.get(d.member());
+        if (m == null) {
+            ledger.up(d.member(), d.payload().size());
+            reject(d.member(), "unknown or evicted member " + d.member());
+            return;
+        }
+        if (cfg.method() != Method.DDP) ledger.up(m.id, d.payload().size());
+        if (d.generation() != m.generation) {
+            reject(m.id, "fenced: message from generation " + d.generation() + ", member is at generation " + m.generation);
+            return;
+        }
+        String problem = check(m, d);
+        float[] g = null;
+        if (problem == null && d.payload() instanceof Payload.Bytes b) {
+            int n = outer.fragment(d.fragment()).size();
+            g = new float[n];
+            try {
+                upCodecs[d.fragment()].decode(b.data(), g, 0, n);
+                problem = checkValues(g);
+            } catch (CodecException ex) {
+                problem = "undecodable pseudo-gradient: " + ex.getMessage();
+            }
+        } else if (problem == null && outer.phantom() != (d.payload() instanceof Payload.Phantom)) {
+            problem = outer.phantom() ? "real payload sent to a phantom run" : "phantom payload sent to a real run";
+        }
+        if (problem != null) {
+            m.rejected++;
+            reject(m.id, problem);
+            policy.onRejected(m, d.fragment());
+            return;
+        }
+        m.tokens += d.tokens();
+        m.steps += d.steps();
+        tokens += d.tokens();
+        if (cfg.method() == Method.DDP) {
+            // One all-reduce of fp32 gradients per step over k workers (ring: each worker sends and
+            // receives 2(k−1)/k·4|θ| bytes per step); counted half as up, half as down.
+            long perStep = (long) (cfg.ddpWorkers() - 1) * 4L * size;
+            ledger.up(m.id, perStep * d.steps());
+            ledger.down(m.id, perStep * d.steps());
+        }
+        policy.onDelta(m, d, g);
+    }
+
+    /** Checks the envelope of a pseudo-gradient; returns the reason it is refused, or null. */
+    private String check(Member m, Event.Delta d) {
+        int p = d.fragment();
+        if (p < 0 || p >= outer.fragmentCount()) return "fragment " + p + " does not exist (have " + outer.fragmentCount() + ")";
+        String want = upCodecs[p].name();
+        if (!d.payload().codec().equals(cfg.upCodecOf(p)) && !d.payload().codec().equals(want)) {
+            return "codec '" + d.payload().codec() + "' but fragment " + p + " uses '" + cfg.upCodecOf(p) + "'";
+        }
+        long expected = upCodecs[p].encodedSize(outer.fragment(p).size());
+        if (d.payload().size() != expected) {
+            return "payload of " + d.payload().size() + " bytes; fragment " + p + " encoded with " + cfg.upCodecOf(p) + " takes " + expected;
+        }
+        if (d.steps() < 0 || d.tokens() < 0) return "negative steps (" + d.steps() + ") or tokens (" + d.tokens() + ")";
+        if (!(d.computeSeconds() >= 0) || Double.isInfinite(d.computeSeconds())) return "compute seconds " + d.computeSeconds();
+        long current = cfg.method() == Method.STREAMING ? outer.rounds[p] : outer.version;
+        if (d.baseVersion() > current) return "base version " + d.baseVersion() + " is ahead of the coordinator's " + current;
+        if (d.baseVersion() < 0) return "base version " + d.baseVersion();
+        if (cfg.method().async() && cfg.maxStaleness() > 0 && cfg.staleness() != CoordinatorConfig.Staleness.DROP
+                && current - d.baseVersion() > cfg.maxStaleness()) {
+            return "staleness " + (current - d.baseVersion()) + " exceeds the limit " + cfg.maxStaleness();
+        }
+        return null;
+    }
+
+    private String checkValues(float[] g) {
+        double sq = 0;
+        for (int i = 0; i < g.length; i++) {
+            float v = g[i];
+            if (!Float.isFinite(v)) return "pseudo-gradient has a non-finite value (" + v + ") at index " + i;
+            sq += (double) v * v;
+        }
+        if (cfg.maxDeltaNorm() > 0 && Math.sqrt(sq) > cfg.maxDeltaNorm()) {
+            return String.format("pseudo-gradient norm %.4g exceeds the bound %.4g", Math.sqrt(sq), cfg.maxDeltaNorm());
+        }
+        return null;
+    }
+
+    private void idle(Event.Idle i) {
+        Member m = members.get(i.member());
+        if (m == null || m.generation != i.generation()) return;
+        decide("drop", m.id, m + " has no contribution: " + i.reason());
+        policy.onIdle(m, i.fragment());
+    }
+
+    private void gone(int id, String kind, String reason) {
+        Member m = members.remove(id);
+        if (m == null) return;
+        decide(kind, id, m + " " + reason);
+        policy.onGone(m);
+    }
+
+    // ---- services for policies -------------------------------------------------------------
+
+    CoordinatorConfig config() {
+        return cfg;
+    }
+
+    Membership members() {
+        return members;
+    }
+
+    OuterState outer() {
+        return outer;
+    }
+
+    double now() {
+        return now;
+    }
+
+    /** Sends θ down and starts {@code m} on an assignment. */
+    void train(Member m, int steps, int shard, Snapshot snap) {
+        m.state = Member.State.TRAINING;
+        m.assignedVersion = snap.version();
+        m.assignedSteps = steps;
+        m.shard = shard;
+        if (cfg.method() != Method.DDP) ledger.down(m.id, downCodec.encodedSize(size));
+        long[] rounds = cfg.method() == Method.STREAMING ? outer.rounds.clone() : null;
+        out.add(new Command.Train(m.id, m.generation, snap.version(), steps, shard, snap, rounds));
+    }
+
+    void applyFragment(Member m, int fragment, Snapshot snap) {
+        ledger.down(m.id, downCodec.encodedSize(snap.size()));
+        out.add(new Command.ApplyFragment(m.id, fragment, snap.version(), snap, cfg.mergeAlpha()));
+    }
+
+    void timer(String key, double at) {
+        out.add(new Command.SetTimer(key, at));
+    }
+
+    void evict(Member m, String reason) {
+        members.remove(m.id);
+        decide("evict", m.id, m + " evicted: " + reason);
+        out.add(new Command.Evict(m.id, reason));
+    }
+
+    private void reject(int member, String reason) {
+        decide("reject", member, reason);
+        out.add(new Command.Reject(member, reason));
+    }
+
+    void decide(String kind, int member, String reason) {
+        sink.emit(new Metric.Decision(kind, member, reason, now));
+    }
+
+    void outerStepDone(int fragment, List<Integer> contributors, List<Long> staleness, List<Double> weights, double norm) {
+        outerSteps++;
+        sink.emit(new Metric.OuterStep(outerSteps, outer.version, fragment, List.copyOf(contributors), List.copyOf(staleness),
+                List.copyOf(weights), members.size(), tokens, ledger.up(), ledger.down(), norm, now));
+    }
+
+    /** Stops the run if the token budget or step limit is reached; true if stopped. */
+    boolean maybeStop() {
+        if (stopped) return true;
+        String why = null;
+        if (cfg.tokenBudget() > 0 && tokens >= cfg.tokenBudget()) why = "token budget of " + cfg.tokenBudget() + " reached (" + tokens + ")";
+        else if (cfg.maxOuterSteps() > 0 && outerSteps >= cfg.maxOuterSteps()) why = "outer step limit " + cfg.maxOuterSteps() + " reached";
+        if (why == null) return false;
+        stop(why);
+        return true;
+    }
+
+    void stop(String reason) {
+        stopped = true;
+        stopReason = reason;
+        decide("stop", -1, reason);
+        out.add(new Command.Stop(reason));
+    }
+
+    // ---- read-only views for drivers ---------------------------------------------------------
+
+    /** Current θ (a live view: drivers must not modify it); null in phantom runs. */
+    public float[] theta() {
+        return outer.theta();
+    }
+
+    public long version() {
+        return outer.version;
+    }
+
+    public long outerSteps() {
+        return outerSteps;
+    }
+
+    public long tokens() {
+        return tokens;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public int memberCount() {
+        return members.size();
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public Fragment fragment(int p) {
+        return outer.fragment(p);
+    }
+
+    public int fragmentCount() {
+        return outer.fragmentCount();
+    }
+}

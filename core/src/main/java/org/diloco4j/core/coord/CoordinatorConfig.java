@@ -1,0 +1,153 @@
+package org.diloco4j.core.coord;
+
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+
+import java.util.Arrays;
+
+/**
+ * Everything the coordinator's policies need, validated once. Build with {@link #builder()}.
+ *
+ * @param method          protocol
+ * @param innerSteps      H: inner steps per round (async: the fastest worker's H; streaming: steps between syncs of one fragment)
+ * @param outer           outer optimizer (per fragment in streaming); DDP ignores it and copies the replica
+ * @param weighting       how pseudo-gradients of a round are weighted
+ * @param staleness       async staleness rule
+ * @param maxStaleness    async: with {@link Staleness#DROP}, contributions staler than this are dropped;
+ *                        in every async mode, a hard limit beyond which a message is rejected (0 = no limit)
+ * @param dylu            async: Dynamic Local Updates (steps proportional to measured speed)
+ * @param minInnerSteps   DyLU floor
+ * @param graceSeconds    async: grace period after the first arrival during which others are also synced
+ * @param minWorkers      members needed before the first round starts
+ * @param quorum          sync/streaming: contributions needed to commit a round at its deadline
+ * @param roundDeadline   sync/streaming: seconds after a round starts at which it commits with whoever reported (0 = wait for all)
+ * @param overlap         streaming: τ, inner steps a worker trains on before merging a fragment it sent
+ * @param mergeAlpha      streaming: α in θ_local ← α θ_local + (1−α) θ_global
+ * @param upCodec         codec of pseudo-gradients (one spec, or one per fragment)
+ * @param downCodec       codec of θ sent to workers
+ * @param tokenBudget     stop after this many tokens were trained (0 = no limit)
+ * @param maxOuterSteps   stop after this many outer steps (0 = no limit)
+ * @param maxDeltaNorm    reject pseudo-gradients with a larger L2 norm (0 = no bound)
+ * @param shards          data shards and how they are handed out
+ * @param ddpWorkers      DDP: k, the number of data-parallel workers the one logical member stands for
+ */
+public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, Weighting weighting,
+                                Staleness staleness, int maxStaleness, boolean dylu, int minInnerSteps,
+                                double graceSeconds, int minWorkers, int quorum, double roundDeadline,
+                                int overlap, double mergeAlpha, String[] upCodec, String downCodec,
+                                long tokenBudget, long maxOuterSteps, double maxDeltaNorm, ShardPlan shards,
+                                int ddpWorkers) {
+
+    /** Weights of the pseudo-gradients combined in one synchronous round. */
+    public enum Weighting {
+        /** 1/k each. */
+        UNIFORM,
+        /** Proportional to the size of each contributor's data shard. */
+        SHARD_SIZE
+    }
+
+    /** What asynchronous DiLoCo does with a stale pseudo-gradient (staleness = θ versions applied since it started). */
+    public enum Staleness {
+        /** Apply as is. */
+        NONE,
+        /** Scale by (1 + staleness)^-1/2. */
+        INV_SQRT,
+        /** Drop if staleness exceeds maxStaleness. */
+        DROP
+    }
+
+    public CoordinatorConfig {
+        need(method != null, "method", method, "one of ddp, diloco, async, async-dn-dylu, streaming");
+        need(innerSteps >= 1, "inner_steps", innerSteps, ">= 1");
+        need(outer != null, "outer", null, "an outer optimizer");
+        need(weighting != null, "weighting", null, "uniform or shard-size");
+        need(staleness != null, "staleness", null, "none, inv-sqrt or drop");
+        need(maxStaleness >= 0, "max_staleness", maxStaleness, ">= 0");
+        need(staleness != Staleness.DROP || maxStaleness > 0, "max_staleness", maxStaleness, "> 0 when staleness = drop");
+        need(minInnerSteps >= 1 && minInnerSteps <= innerSteps, "min_inner_steps", minInnerSteps, "between 1 and inner_steps (" + innerSteps + ")");
+        need(graceSeconds >= 0 && Double.isFinite(graceSeconds), "grace_seconds", graceSeconds, ">= 0");
+        need(minWorkers >= 1, "min_workers", minWorkers, ">= 1");
+        need(quorum >= 1, "quorum", quorum, ">= 1");
+        need(roundDeadline >= 0 && Double.isFinite(roundDeadline), "round_deadline", roundDeadline, ">= 0 seconds (0 = none)");
+        need(overlap >= 0, "overlap", overlap, ">= 0 inner steps");
+        need(mergeAlpha >= 0 && mergeAlpha <= 1, "merge_alpha", mergeAlpha, "in [0, 1]");
+        need(upCodec != null && upCodec.length >= 1, "codec", upCodec == null ? null : Arrays.toString(upCodec), "at least one codec spec");
+        upCodec = upCodec.clone();
+        need(downCodec != null && !downCodec.isBlank(), "down_codec", downCodec, "a codec spec");
+        need(tokenBudget >= 0, "token_budget", tokenBudget, ">= 0 (0 = none)");
+        need(maxOuterSteps >= 0, "max_outer_steps", maxOuterSteps, ">= 0 (0 = none)");
+        need(maxDeltaNorm >= 0 && !Double.isNaN(maxDeltaNorm), "max_delta_norm", maxDeltaNorm, ">= 0 (0 = no bound)");
+        need(shards != null, "shards", null, "a shard plan");
+        need(ddpWorkers >= 1, "ddp_workers", ddpWorkers, ">= 1");
+    }
+
+    private static void need(boolean ok, String key, Object value, String allowed) {
+        if (!ok) throw new IllegalArgumentException("coordinator." + key + " = " + value + ": must be " + allowed);
+    }
+
+    /** The codec spec pseudo-gradients of {@code fragment} must use. */
+    public String upCodecOf(int fragment) {
+        return upCodec.length == 1 ? upCodec[0] : upCodec[fragment];
+    }
+
+    @Override
+    public String[] upCodec() {
+        return upCodec.clone();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults are the papers' where they exist (H=500 is scaled down to 50 for small runs). */
+    public static final class Builder {
+        private Method method = Method.DILOCO;
+        private int innerSteps = 50;
+        private OuterOptimizerConfig outer = OuterOptimizerConfig.nesterov(0.7, 0.9);
+        private Weighting weighting = Weighting.SHARD_SIZE;
+        private Staleness staleness = Staleness.NONE;
+        private int maxStaleness;
+        private boolean dylu;
+        private int minInnerSteps = 1;
+        private double graceSeconds;
+        private int minWorkers = 1;
+        private int quorum = 1;
+        private double roundDeadline;
+        private int overlap;
+        private double mergeAlpha;
+        private String[] upCodec = {"fp32"};
+        private String downCodec = "fp32";
+        private long tokenBudget;
+        private long maxOuterSteps;
+        private double maxDeltaNorm;
+        private ShardPlan shards = ShardPlan.own();
+        private int ddpWorkers = 1;
+
+        public Builder method(Method v) { method = v; return this; }
+        public Builder innerSteps(int v) { innerSteps = v; return this; }
+        public Builder outer(OuterOptimizerConfig v) { outer = v; return this; }
+        public Builder weighting(Weighting v) { weighting = v; return this; }
+        public Builder staleness(Staleness v) { staleness = v; return this; }
+        public Builder maxStaleness(int v) { maxStaleness = v; return this; }
+        public Builder dylu(boolean v) { dylu = v; return this; }
+        public Builder minInnerSteps(int v) { minInnerSteps = v; return this; }
+        public Builder graceSeconds(double v) { graceSeconds = v; return this; }
+        public Builder minWorkers(int v) { minWorkers = v; return this; }
+        public Builder quorum(int v) { quorum = v; return this; }
+        public Builder roundDeadline(double v) { roundDeadline = v; return this; }
+        public Builder overlap(int v) { overlap = v; return this; }
+        public Builder mergeAlpha(double v) { mergeAlpha = v; return this; }
+        public Builder upCodec(String... v) { upCodec = v; return this; }
+        public Builder downCodec(String v) { downCodec = v; return this; }
+        public Builder tokenBudget(long v) { tokenBudget = v; return this; }
+        public Builder maxOuterSteps(long v) { maxOuterSteps = v; return this; }
+        public Builder maxDeltaNorm(double v) { maxDeltaNorm = v; return this; }
+        public Builder shards(ShardPlan v) { shards = v; return this; }
+        public Builder ddpWorkers(int v) { ddpWorkers = v; return this; }
+
+        public CoordinatorConfig build() {
+            return new CoordinatorConfig(method, innerSteps, outer, weighting, staleness, maxStaleness, dylu,
+                    minInnerSteps, graceSeconds, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
+                    downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.diloco4j.core.coord;
+
+import java.util.List;
+
+/**
+ * Structured records the coordinator emits: one per outer step and one per decision that leaves
+ * someone out. They feed the progress line, {@code metrics.jsonl} and the report alike.
+ */
+public sealed interface Metric {
+    double time();
+
+    /**
+     * An outer update was applied to θ (or to one fragment of it).
+     *
+     * @param step         outer steps applied so far, this one included
+     * @param version      θ version after the update
+     * @param fragment     fragment updated (0 when there is one)
+     * @param contributors member ids whose pseudo-gradients were applied
+     * @param staleness    staleness of each contribution, same order (0 in synchronous modes)
+     * @param weights      aggregation weight of each contribution, same order
+     * @param members      members alive at the time
+     * @param tokens       tokens reported by all workers so far
+     * @param bytesUp      bytes received by the coordinator so far
+     * @param bytesDown    bytes sent by the coordinator so far
+     * @param deltaNorm    L2 norm of the applied (aggregated) pseudo-gradient; NaN in phantom runs
+     */
+    record OuterStep(long step, long version, int fragment, List<Integer> contributors, List<Long> staleness,
+                     List<Double> weights, int members, long tokens, long bytesUp, long bytesDown,
+                     double deltaNorm, double time) implements Metric {
+    }
+
+    /**
+     * A decision about a member: joined, dropped from a round, rejected, evicted, lost. Always with a reason.
+     *
+     * @param kind   {@code join}, {@code drop}, {@code reject}, {@code evict}, {@code lost}, {@code leave}, {@code stop}, {@code wait}
+     * @param member member id, or -1 when it concerns the run
+     */
+    record Decision(String kind, int member, String reason, double time) implements Metric {
+    }
+
+    /**
+     * The global θ evaluated on held-out data (drivers emit these; the coordinator never evaluates).
+     *
+     * @param tokens  tokens trained so far
+     * @param version θ version evaluated
+     * @param loss    mean held-out cross-entropy (nats per token)
+     */
+    record Eval(long tokens, long version, double loss, double time) implements Metric {
+        public double perplexity() {
+            return Math.exp(loss);
+        }
+    }
+
+    /**
+     * A worker's inner training loss, sampled.
+     *
+     * @param worker worker name
+     * @param step   the worker's own inner step counter
+     * @param loss   mean training loss over the steps since the previous sample
+     */
+    record TrainLoss(String worker, long step, double loss, double time) implements Metric {
+    }
+}

@@ -1,0 +1,193 @@
+package org.diloco4j.core.coord;
+
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.Range;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The state machine on hand-written events: no simulator, no clock. */
+class CoordinatorTest {
+    static final int N = 8;
+    final List<Metric> metrics = new ArrayList<>();
+
+    Coordinator coordinator(CoordinatorConfig cfg) {
+        float[] theta = new float[N];
+        for (int i = 0; i < N; i++) theta[i] = i;
+        return new Coordinator(cfg, N, List.of(new Fragment(0, List.of(new Range(0, N)))), theta, metrics::add);
+    }
+
+    static Payload fp32(float... v) {
+        return new Payload.Bytes("fp32", Codecs.parse("fp32").encode(v));
+    }
+
+    static float[] filled(float v) {
+        float[] a = new float[N];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    static <T> List<T> of(List<Command> cmds, Class<T> type) {
+        return cmds.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Test
+    void syncRoundWaitsForEveryoneThenAppliesTheWeightedMean() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2)
+                .outer(OuterOptimizerConfig.sgd(1.0)).shards(ShardPlan.own(100, 300)).build();
+        Coordinator c = coordinator(cfg);
+        assertThat(of(c.handle(new Event.Join("a", 0, 100, 0)), Command.Train.class)).isEmpty();
+        List<Command> start = c.handle(new Event.Join("b", 1, 300, 1));
+        List<Command.Train> trains = of(start, Command.Train.class);
+        assertThat(trains).extracting(Command.Train::member).containsExactly(0, 1);
+        assertThat(trains).extracting(Command.Train::steps).containsOnly(5);
+        assertThat(trains).extracting(Command.Train::shard).containsExactly(0, 1);
+
+        float[] before = c.theta().clone();
+        List<Command> first = c.handle(new Event.Delta(0, 1, 0, 0, 5, 50, 1, fp32(filled(1)), 2));
+        assertThat(first).isEmpty();
+        assertThat(c.theta()).isEqualTo(before);
+        List<Command> second = c.handle(new Event.Delta(1, 2, 0, 0, 5, 50, 1, fp32(filled(2)), 3));
+        // Shard-size weights 1/4 and 3/4: Δ = 0.25·1 + 0.75·2 = 1.75; SGD(lr=1): θ ← θ − Δ.
+        for (int i = 0; i < N; i++) assertThat(c.theta()[i]).isEqualTo(before[i] - 1.75f);
+        assertThat(c.version()).isEqualTo(1);
+        assertThat(of(second, Command.Train.class)).extracting(Command.Train::version).containsOnly(1L);
+        Metric.OuterStep step = (Metric.OuterStep) metrics.stream().filter(m -> m instanceof Metric.OuterStep).findFirst().orElseThrow();
+        assertThat(step.weights()).containsExactly(0.25, 0.75);
+        assertThat(step.tokens()).isEqualTo(100);
+    }
+
+    @Test
+    void fedAvgIsSgdWithUnitRateOnTheMeanPseudoGradient() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(1).minWorkers(3)
+                .outer(OuterOptimizerConfig.sgd(1.0)).weighting(CoordinatorConfig.Weighting.UNIFORM).build();
+        Coordinator c = coordinator(cfg);
+        float[] theta0 = c.theta().clone();
+        for (int w = 0; w < 3; w++) c.handle(new Event.Join("w" + w, -1, 0, 0));
+        float[][] replicas = {filled(3), filled(-1), filled(7)};
+        for (int w = 0; w < 3; w++) {
+            float[] delta = new float[N];
+            for (int i = 0; i < N; i++) delta[i] = theta0[i] - replicas[w][i];
+            c.handle(new Event.Delta(w, w + 1, 0, 0, 1, 1, 1, fp32(delta), 1));
+        }
+        for (int i = 0; i < N; i++) assertThat(c.theta()[i]).isCloseTo(3f, org.assertj.core.api.Assertions.within(1e-5f));
+    }
+
+    @Test
+    void badMessagesAreRejectedWithAReasonAndLeaveThetaUnchanged() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).maxDeltaNorm(100)
+                .maxStaleness(3).build();
+        Coordinator c = coordinator(cfg);
+        c.handle(new Event.Join("a", -1, 0, 0));
+        float[] before = c.theta().clone();
+        float[] nan = filled(0);
+        nan[3] = Float.NaN;
+        byte[] good = Codecs.parse("fp32").encode(filled(1));
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        Object[][] cases = {
+                {new Event.Delta(9, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "unknown or evicted member 9"},
+                {new Event.Delta(0, 7, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "fenced"},
+                {new Event.Delta(0, 1, 0, 3, 5, 5, 1, fp32(filled(1)), 1), "fragment 3 does not exist"},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, new Payload.Bytes("bf16", Codecs.parse("bf16").encode(filled(1))), 1), "codec 'bf16'"},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(new float[N + 1]), 1), "payload of"},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, new Payload.Bytes("fp32", truncated), 1), "payload of"},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(nan), 1), "non-finite value (NaN) at index 3"},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1000)), 1), "exceeds the bound"},
+                {new Event.Delta(0, 1, 5, 0, 5, 5, 1, fp32(filled(1)), 1), "ahead of the coordinator"},
+                {new Event.Delta(0, 1, 0, 0, -5, 5, 1, fp32(filled(1)), 1), "negative steps"},
+        };
+        for (Object[] k : cases) {
+            metrics.clear();
+            List<Command> out = c.handle((Event) k[0]);
+            List<Command.Reject> rejects = of(out, Command.Reject.class);
+            assertThat(rejects).as("%s", k[1]).hasSize(1);
+            assertThat(rejects.get(0).reason()).contains((String) k[1]);
+            assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind().equals("reject") && d.reason().contains((String) k[1]));
+            assertThat(c.theta()).isEqualTo(before);
+            assertThat(c.version()).isZero();
+        }
+    }
+
+    @Test
+    void corruptBytesOfTheRightLengthAreRejectedByTheCodec() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).build();
+        Coordinator c = coordinator(cfg);
+        c.handle(new Event.Join("a", -1, 0, 0));
+        byte[] bytes = Codecs.parse("fp32").encode(filled(1));
+        bytes[0] ^= 0x5A; // header
+        List<Command> out = c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, new Payload.Bytes("fp32", bytes), 1));
+        assertThat(of(out, Command.Reject.class)).singleElement().satisfies(r -> assertThat(r.reason()).startsWith("undecodable"));
+        // The rejected worker is handed new work from the unchanged θ.
+        assertThat(of(out, Command.Train.class)).singleElement().satisfies(t -> assertThat(t.version()).isZero());
+    }
+
+    @Test
+    void stalenessRules() {
+        CoordinatorConfig drop = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
+                .outer(OuterOptimizerConfig.sgd(1)).staleness(CoordinatorConfig.Staleness.DROP).maxStaleness(1).build();
+        Coordinator c = coordinator(drop);
+        for (int w = 0; w < 3; w++) c.handle(new Event.Join("w" + w, -1, 0, 0));
+        c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1));
+        c.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, fp32(filled(1)), 2)); // staleness 1: applied
+        float[] before = c.theta().clone();
+        c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, fp32(filled(1)), 3)); // staleness 2 > 1: dropped
+        assertThat(c.theta()).isEqualTo(before);
+        assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind().equals("drop") && d.reason().contains("staleness 2 > max_staleness 1"));
+
+        metrics.clear();
+        CoordinatorConfig scaled = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
+                .outer(OuterOptimizerConfig.sgd(1)).staleness(CoordinatorConfig.Staleness.INV_SQRT).build();
+        Coordinator s = coordinator(scaled);
+        for (int w = 0; w < 4; w++) s.handle(new Event.Join("w" + w, -1, 0, 0));
+        for (int w = 0; w < 3; w++) s.handle(new Event.Delta(w, w + 1, 0, 0, 5, 5, 1, fp32(filled(0)), 1));
+        float[] b = s.theta().clone();
+        s.handle(new Event.Delta(3, 4, 0, 0, 5, 5, 1, fp32(filled(1)), 2)); // staleness 3 → weight 1/2
+        for (int i = 0; i < N; i++) assertThat(s.theta()[i]).isEqualTo(b[i] - 0.5f);
+    }
+
+    @Test
+    void graceWindowRestartsEarlyFinishersFromOneTheta() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).graceSeconds(2).build();
+        Coordinator c = coordinator(cfg);
+        for (int w = 0; w < 3; w++) c.handle(new Event.Join("w" + w, -1, 0, 0));
+        List<Command> a = c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 10));
+        Command.SetTimer timer = of(a, Command.SetTimer.class).get(0);
+        assertThat(timer.at()).isEqualTo(12.0);
+        assertThat(of(a, Command.Train.class)).isEmpty();
+        assertThat(of(c.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, fp32(filled(1)), 11)), Command.Train.class)).isEmpty();
+        List<Command.Train> restart = of(c.handle(new Event.Timer(timer.key(), 12)), Command.Train.class);
+        assertThat(restart).extracting(Command.Train::member).containsExactly(0, 1);
+        assertThat(restart).extracting(Command.Train::version).containsOnly(2L);
+        assertThat(restart.get(0).theta()).isSameAs(restart.get(1).theta());
+    }
+
+    @Test
+    void ddpCountsOneFp32AllReducePerStepAndCopiesTheReplica() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DDP).innerSteps(10).ddpWorkers(4).build();
+        Coordinator c = coordinator(cfg);
+        List<Command> start = c.handle(new Event.Join("ddp", -1, 0, 0));
+        assertThat(of(start, Command.Train.class)).hasSize(1);
+        float[] before = c.theta().clone();
+        c.handle(new Event.Delta(0, 1, 0, 0, 10, 640, 1, fp32(filled(0.5f)), 1));
+        for (int i = 0; i < N; i++) assertThat(c.theta()[i]).isEqualTo(before[i] - 0.5f);
+        // Ring all-reduce over k = 4: 2(k−1)·4|θ| bytes cross the network per step in total.
+        assertThat(c.ledger().up() + c.ledger().down()).isEqualTo(10L * 2 * 3 * 4 * N);
+    }
+
+    @Test
+    void tokenBudgetStopsTheRun() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).tokenBudget(100).build();
+        Coordinator c = coordinator(cfg);
+        c.handle(new Event.Join("a", -1, 0, 0));
+        List<Command> out = c.handle(new Event.Delta(0, 1, 0, 0, 5, 120, 1, fp32(filled(1)), 1));
+        assertThat(of(out, Command.Stop.class)).singleElement().satisfies(s -> assertThat(s.reason()).contains("token budget of 100"));
+        assertThat(c.stopped()).isTrue();
+        assertThat(of(out, Command.Train.class)).isEmpty();
+        assertThat(of(c.handle(new Event.Join("late", -1, 0, 2)), Command.Stop.class)).hasSize(1);
+    }
+}

@@ -1,0 +1,87 @@
+package org.diloco4j.sim;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The data-parallel baseline's k devices, simulated as one logical worker: every step each device
+ * computes its share, all wait for the slowest, then a ring all-reduce of fp32 gradients moves
+ * 2(k−1)/k·4|θ| bytes per device over the slowest link.
+ */
+final class DdpGroup {
+    private final List<WorkerSpec> devices;
+    private final SplittableRandom[] rngs;
+    private final double allReduceSeconds;
+    final double[] compute;
+    final double[] idle;
+    final double[] communicate;
+    long steps;
+
+    DdpGroup(List<WorkerSpec> devices, int params, long seed) {
+        this.devices = List.copyOf(devices);
+        int k = devices.size();
+        this.rngs = new SplittableRandom[k];
+        for (int i = 0; i < k; i++) rngs[i] = new SplittableRandom(seed * 1_000_003L + i);
+        double bw = Double.MAX_VALUE;
+        double lat = 0;
+        for (WorkerSpec w : devices) {
+            bw = Math.min(bw, Math.min(w.link().upBytesPerSecond(), w.link().downBytesPerSecond()));
+            lat = Math.max(lat, w.link().latencySeconds());
+        }
+        // Ring all-reduce: 2(k−1) phases, each moving |θ|/k fp32 values per device and paying one latency.
+        this.allReduceSeconds = k == 1 ? 0 : 2.0 * (k - 1) * (4.0 * params / k / bw + lat);
+        this.compute = new double[k];
+        this.idle = new double[k];
+        this.communicate = new double[k];
+    }
+
+    int size() {
+        return devices.size();
+    }
+
+    WorkerSpec device(int i) {
+        return devices.get(i);
+    }
+
+    double allReduceSeconds() {
+        return allReduceSeconds;
+    }
+
+    /**
+     * Simulates {@code n} synchronous steps from time {@code start}; returns the virtual seconds
+     * they take and records each device's compute, wait and all-reduce time, adding one segment
+     * of each kind per device to {@code timeline}.
+     */
+    double run(int n, double start, List<Segment> timeline) {
+        int k = devices.size();
+        double[] c = new double[k];
+        double t = start;
+        double wall = 0;
+        for (int s = 0; s < n; s++) {
+            double max = 0;
+            double[] d = new double[k];
+            for (int i = 0; i < k; i++) {
+                d[i] = devices.get(i).device().duration(1, t, rngs[i]);
+                max = Math.max(max, d[i]);
+            }
+            for (int i = 0; i < k; i++) {
+                c[i] += d[i];
+                idle[i] += max - d[i];
+                communicate[i] += allReduceSeconds;
+            }
+            t += max + allReduceSeconds;
+            wall += max + allReduceSeconds;
+        }
+        for (int i = 0; i < k; i++) {
+            compute[i] += c[i];
+            String name = devices.get(i).name();
+            double computeEnd = start + c[i];
+            double waitEnd = start + wall - n * allReduceSeconds;
+            timeline.add(new Segment(name, Segment.Kind.COMPUTE, start, computeEnd));
+            if (waitEnd > computeEnd) timeline.add(new Segment(name, Segment.Kind.IDLE, computeEnd, waitEnd));
+            if (allReduceSeconds > 0) timeline.add(new Segment(name, Segment.Kind.COMMUNICATE, waitEnd, start + wall));
+        }
+        steps += n;
+        return wall;
+    }
+}

@@ -1,0 +1,36 @@
+package org.diloco4j.sim;
+
+import org.diloco4j.core.train.EvalResult;
+
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * What a simulated run did.
+ *
+ * @param simulatedSeconds virtual wall time from start to stop
+ * @param outerSteps       outer updates applied
+ * @param tokens           tokens trained by all workers
+ * @param bytesUp          bytes sent to the coordinator (pseudo-gradients)
+ * @param bytesDown        bytes sent by the coordinator (θ and fragments)
+ * @param staleness        async: how many contributions had each staleness
+ * @param workers          per-worker totals, in order of first appearance
+ * @param timeline         every worker's activity segments
+ * @param initialEval      evaluation of θ before training (null without an evaluator)
+ * @param finalEval        evaluation of θ at the end (null without an evaluator)
+ * @param stopReason       why the run ended
+ */
+public record SimResult(double simulatedSeconds, long outerSteps, long tokens, long bytesUp, long bytesDown,
+                        SortedMap<Long, Long> staleness, List<WorkerStats> workers, List<Segment> timeline,
+                        EvalResult initialEval, EvalResult finalEval, String stopReason) {
+    /** Compute utilization of the whole run: compute seconds over worker-seconds present. */
+    public double computeUtilization() {
+        double c = 0;
+        double all = 0;
+        for (WorkerStats w : workers) {
+            c += w.computeSeconds();
+            all += w.computeSeconds() + w.communicateSeconds() + w.idleSeconds();
+        }
+        return all > 0 ? c / all : 0;
+    }
+}

@@ -1,0 +1,84 @@
+package org.diloco4j.sim;
+
+import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.worker.Replica;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** One simulated worker process: its replica, its links' occupancy and its activity record. */
+final class SimWorker {
+    final WorkerSpec spec;
+    final SplittableRandom rng;
+    Replica replica;
+    /** Bumped whenever the process's view of the run ends (crash, lost, left): older scheduled events are ignored. */
+    int incarnation;
+    boolean alive;
+    int member = -1;
+    long generation = -1;
+    /** Virtual times at which the uplink / downlink finish what they already carry. */
+    double upFreeAt;
+    double downFreeAt;
+    /** Partition windows of this worker's link. */
+    final List<double[]> partitions = new ArrayList<>();
+
+    // Streaming state.
+    long step;
+    long lastSentStep = -1;
+    final ArrayDeque<long[]> pendingMerges = new ArrayDeque<>();
+    final Map<Integer, ArrayDeque<Arrival>> inbox = new HashMap<>();
+    /** Fragment this worker is blocked on, or -1. */
+    int blockedOn = -1;
+    double blockedSince;
+    /** Streaming: tokens trained since the last pseudo-gradient sent (reported with the next one). */
+    long unreportedTokens;
+    int unreportedSteps;
+    double unreportedCompute;
+
+    // Loss sampling.
+    double lossSum;
+    int lossCount;
+
+    // Accounting.
+    double computeSeconds;
+    double communicateSeconds;
+    double idleSeconds;
+    long steps;
+    long tokens;
+    long bytesUp;
+    long bytesDown;
+    /** End of the last recorded segment: time before it is accounted for. */
+    double accountedUntil;
+
+    record Arrival(Command.ApplyFragment command, float[] values, double time) {
+    }
+
+    SimWorker(WorkerSpec spec, long seed) {
+        this.spec = spec;
+        this.rng = new SplittableRandom(seed);
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    /** Earliest time ≥ t at which this worker's link is up. */
+    double linkUpAt(double t) {
+        double u = t;
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (double[] p : partitions) {
+                if (u >= p[0] && u < p[1]) {
+                    u = p[1];
+                    moved = true;
+                }
+            }
+        }
+        return u;
+    }
+}

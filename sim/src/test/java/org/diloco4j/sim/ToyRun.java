@@ -1,0 +1,93 @@
+package org.diloco4j.sim;
+
+import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.Event;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.params.Fragment;
+import org.diloco4j.sim.toy.ToyEvaluator;
+import org.diloco4j.sim.toy.ToyProblem;
+import org.diloco4j.sim.toy.ToyTrainer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test fixture: a simulated run on the toy problem, with everything it emitted recorded. */
+final class ToyRun {
+    final ToyProblem problem;
+    final List<Metric> metrics = new ArrayList<>();
+    final List<Event> events = new ArrayList<>();
+    final List<Command> commands = new ArrayList<>();
+    final List<Double> commandTimes = new ArrayList<>();
+    SimResult result;
+    float[] theta;
+
+    static final int IN = 32;
+    static final int OUT = 8;
+
+    ToyRun(int shards, double heterogeneity, long seed) {
+        double[] sizes = new double[shards];
+        java.util.Arrays.fill(sizes, 1);
+        this.problem = new ToyProblem(IN, OUT, sizes, heterogeneity, 0.1, seed);
+    }
+
+    static ShardPlan equalShards(int k) {
+        long[] s = new long[k];
+        java.util.Arrays.fill(s, 1000);
+        return ShardPlan.own(s);
+    }
+
+    static List<WorkerSpec> workers(LinkProfile link, double... secondsPerStep) {
+        List<WorkerSpec> w = new ArrayList<>();
+        for (int i = 0; i < secondsPerStep.length; i++) {
+            w.add(new WorkerSpec("w" + i, DeviceProfile.of(secondsPerStep[i]), link, i));
+        }
+        return w;
+    }
+
+    ToyRun run(SimConfig sim, CoordinatorConfig cc, List<Fragment> fragments, int batch, double innerLr) {
+        TrainerFactory f = (spec, shard, mult) -> new ToyTrainer(problem, shard, batch * mult, innerLr, 1000 + spec.name().hashCode());
+        Simulation s = new Simulation(sim, cc, problem.size(), fragments, new float[problem.size()], f,
+                new ToyEvaluator(problem, 1024, 7), metrics::add);
+        s.tap(new Tap() {
+            @Override
+            public void event(Event e) {
+                events.add(e);
+            }
+
+            @Override
+            public void command(Command c, double time) {
+                commands.add(c);
+                commandTimes.add(time);
+            }
+        });
+        result = s.run();
+        theta = s.coordinator().theta().clone();
+        return this;
+    }
+
+    ToyRun run(SimConfig sim, CoordinatorConfig cc, int batch, double innerLr) {
+        return run(sim, cc, List.of(problem.layout().whole()), batch, innerLr);
+    }
+
+    <T extends Metric> List<T> metrics(Class<T> type) {
+        return metrics.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    <T extends Event> List<T> events(Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    <T extends Command> List<T> commands(Class<T> type) {
+        return commands.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    double finalLoss() {
+        return result.finalEval().loss();
+    }
+
+    double optimumLoss() {
+        return new ToyEvaluator(problem, 1024, 7).evaluate(problem.optimum()).loss();
+    }
+}
