@@ -1,0 +1,236 @@
+package org.diloco4j.core.optim;
+
+import java.util.Map;
+
+/**
+ * Delayed Nesterov (Liu et al. 2024, "Asynchronous Local-SGD"), for pseudo-gradients applied one
+ * at a time as they arrive. Buffer size N (≈ number of workers), c ∈ [0, 1/N] (default 0). On the
+ * arrival of g, with t the number of earlier arrivals:
+ * <pre>
+ *   acc ← acc + g
+ *   if (t+1) mod N == 0:  m ← μ m + acc/N ;  θ ← θ − η((1 − cN + c) μ m + g/N) ;  acc ← 0
+ *   else:                                     θ ← θ − η(c μ m + g/N)
+ * </pre>
+ * So momentum moves once per N arrivals, from their mean; in between each arrival is an SGD step of
+ * η/N (plus a c-weighted share of the old momentum). When a round's N pseudo-gradients arrive
+ * together this equals synchronous Nesterov on their mean; with N = 1 it is {@link OuterNesterov}
+ * rounding for rounding.
+ *
+ * <p>fp32 evaluation, per element: {@code θ ← fma(fma(m, K, g), −η/N, θ)}, i.e. θ − (η/N)(K m + g)
+ * with K = cNμ between momentum updates and K = (1 − cN + c)Nμ at one; K is computed in double and
+ * rounded once, η/N is the fp32 quotient. With c = 0 the mid-round step is exactly
+ * {@code θ ← fma(g, −η/N, θ)}, i.e. {@link OuterSgd} with lr η/N. The momentum update is
+ * {@code m ← μ·m + (acc + g)/N} with two roundings, as PyTorch's buffer update, and the first one
+ * sets m to the mean exactly (torch's b₀ = 0 convention).
+ *
+ * <p>The accumulator is not cleared after a momentum update: the next arrival overwrites it
+ * ({@code acc ← g}) instead of adding, which saves a full pass over memory per round.
+ */
+public final class DelayedNesterov implements OuterOptimizer {
+    public static final String KIND = "delayed-nesterov";
+    static final String MOMENTUM = "momentum";
+    static final String ACCUMULATOR = "accumulator";
+
+    private final int size;
+    private final float lr;
+    private final float momentum;
+    private final int bufferSize;
+    private final double c;
+    /** η/N, fp32. */
+    private final float lrOverN;
+    /** Momentum coefficient between momentum updates, in units of η/N: cNμ. */
+    private final float kMid;
+    /** Momentum coefficient at a momentum update, in units of η/N: (1 − cN + c)Nμ. */
+    private final float kEnd;
+    /** m, length {@code size}. */
+    private final float[] m;
+    /** Σ g of the current buffer; only meaningful when {@code arrivals % N != 0}. */
+    private final float[] acc;
+    private long arrivals;
+
+    /**
+     * @param size       vector length
+     * @param lr         η &gt; 0
+     * @param momentum   μ ∈ [0, 1)
+     * @param bufferSize N ≥ 1, arrivals per momentum update
+     * @param c          ∈ [0, 1/N]; 0 (the paper's default) applies no momentum between updates
+     */
+    public DelayedNesterov(int size, double lr, double momentum, int bufferSize, double c) {
+        this.size = Hyper.size(size);
+        this.lr = Hyper.lr(lr);
+        this.momentum = Hyper.momentum(momentum);
+        if (bufferSize < 1) throw new IllegalArgumentException("delayed Nesterov buffer size N must be >= 1, got " + bufferSize);
+        if (!(c >= 0 && c <= 1.0 / bufferSize)) {
+            throw new IllegalArgumentException("delayed Nesterov c must be in [0, 1/N] = [0, " + (1.0 / bufferSize) + "] for N="
+                    + bufferSize + ", got " + c);
+        }
+        this.bufferSize = bufferSize;
+        this.c = c;
+        this.lrOverN = this.lr / bufferSize;
+        this.kMid = (float) (c * bufferSize * this.momentum);
+        this.kEnd = (float) ((1 - c * bufferSize + c) * bufferSize * this.momentum);
+        this.m = new float[size];
+        this.acc = new float[size];
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    public float lr() {
+        return lr;
+    }
+
+    public float momentum() {
+        return momentum;
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    public double c() {
+        return c;
+    }
+
+    /** Pseudo-gradients applied so far. */
+    public long arrivals() {
+        return arrivals;
+    }
+
+    /** Momentum updates done so far (one per N arrivals). */
+    public long momentumUpdates() {
+        return arrivals / bufferSize;
+    }
+
+    /** Whether the next {@link #step} completes a buffer of N and updates the momentum. */
+    public boolean nextUpdatesMomentum() {
+        return arrivals % bufferSize == bufferSize - 1;
+    }
+
+    @Override
+    public void step(float[] theta, float[] g) {
+        Hyper.vectors(size, theta, g);
+        int pos = (int) (arrivals % bufferSize);
+        if (pos == bufferSize - 1) {
+            momentumStep(theta, g, pos == 0, arrivals < bufferSize);
+        } else {
+            accumulateStep(theta, g, pos == 0);
+        }
+        arrivals++;
+    }
+
+    private void accumulateStep(float[] theta, float[] g, boolean firstOfBuffer) {
+        float a = -lrOverN;
+        float k = kMid;
+        float[] ac = acc;
+        float[] mm = m;
+        int n = size;
+        if (k == 0f) {
+            if (firstOfBuffer) {
+                for (int i = 0; i < n; i++) {
+                    float gi = g[i];
+                    ac[i] = gi;
+                    theta[i] = Math.fma(gi, a, theta[i]);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    float gi = g[i];
+                    ac[i] += gi;
+                    theta[i] = Math.fma(gi, a, theta[i]);
+                }
+            }
+        } else {
+            if (firstOfBuffer) {
+                for (int i = 0; i < n; i++) {
+                    float gi = g[i];
+                    ac[i] = gi;
+                    theta[i] = Math.fma(Math.fma(mm[i], k, gi), a, theta[i]);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    float gi = g[i];
+                    ac[i] += gi;
+                    theta[i] = Math.fma(Math.fma(mm[i], k, gi), a, theta[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * @param onlyArrival N = 1: the buffer holds just g, acc is not read
+     * @param firstUpdate no momentum yet: m is set to the mean (torch clones on its first step)
+     */
+    private void momentumStep(float[] theta, float[] g, boolean onlyArrival, boolean firstUpdate) {
+        float a = -lrOverN;
+        float k = kEnd;
+        float mu = momentum;
+        float nf = bufferSize;
+        float[] ac = acc;
+        float[] mm = m;
+        int n = size;
+        if (onlyArrival) {
+            if (firstUpdate) {
+                for (int i = 0; i < n; i++) {
+                    float gi = g[i];
+                    mm[i] = gi;
+                    theta[i] = Math.fma(Math.fma(gi, k, gi), a, theta[i]);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    float gi = g[i];
+                    float mi = mm[i] * mu + gi;
+                    mm[i] = mi;
+                    theta[i] = Math.fma(Math.fma(mi, k, gi), a, theta[i]);
+                }
+            }
+        } else if (firstUpdate) {
+            for (int i = 0; i < n; i++) {
+                float gi = g[i];
+                float mi = (ac[i] + gi) / nf;
+                mm[i] = mi;
+                theta[i] = Math.fma(Math.fma(mi, k, gi), a, theta[i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                float gi = g[i];
+                float mi = mm[i] * mu + (ac[i] + gi) / nf;
+                mm[i] = mi;
+                theta[i] = Math.fma(Math.fma(mi, k, gi), a, theta[i]);
+            }
+        }
+    }
+
+    @Override
+    public OptimizerState state() {
+        boolean accLive = arrivals % bufferSize != 0;
+        return new OptimizerState(KIND,
+                Map.of("arrivals", arrivals, "buffer_size", (long) bufferSize),
+                Map.of(MOMENTUM, m.clone(), ACCUMULATOR, accLive ? acc.clone() : new float[size]));
+    }
+
+    /**
+     * Restores a state saved by a DN optimizer of the same size and N (a different N would change
+     * which arrivals update the momentum). η, μ and c may differ, e.g. for a changed schedule.
+     */
+    @Override
+    public void restore(OptimizerState state) {
+        StateCheck.kind(state, KIND);
+        StateCheck.buffers(state, size, MOMENTUM, ACCUMULATOR);
+        long n = StateCheck.counter(state, "buffer_size", 1, Integer.MAX_VALUE);
+        if (n != bufferSize) {
+            throw new IllegalArgumentException("optimizer state was saved with delayed Nesterov buffer size N=" + n
+                    + " but this optimizer has N=" + bufferSize);
+        }
+        long a = StateCheck.counter(state, "arrivals", 0, Long.MAX_VALUE);
+        System.arraycopy(state.buffers().get(MOMENTUM), 0, m, 0, size);
+        System.arraycopy(state.buffers().get(ACCUMULATOR), 0, acc, 0, size);
+        arrivals = a;
+    }
+
+    @Override
+    public String toString() {
+        return "DelayedNesterov(lr=" + lr + ", momentum=" + momentum + ", N=" + bufferSize + ", c=" + c + ", size=" + size + ")";
+    }
+}

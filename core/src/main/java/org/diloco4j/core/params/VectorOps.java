@@ -1,0 +1,172 @@
+package org.diloco4j.core.params;
+
+import java.util.Arrays;
+
+/**
+ * fp32 vector arithmetic on {@code float[]}, the inner loops of the outer step, aggregation and
+ * merges. Everything here is memory-bandwidth bound (one or two flops per 8–12 bytes moved), so the
+ * loops are plain indexed loops over whole arrays or one contiguous run: C2 turns them into SIMD
+ * code (checked by the OuterStepBench figures in docs/bench/outer-step.md). Lengths are checked
+ * once, up front, with a message naming the operation and the lengths; the loops then run without
+ * further checks.
+ *
+ * <p>Products followed by a sum use {@link Math#fma} where PyTorch's CPU kernels do (its
+ * {@code add(x, alpha)} is a fused multiply-add), so the outer optimizers reproduce PyTorch's
+ * fp32 results exactly rather than to within a rounding. Reductions ({@link #dot}, {@link #norm2})
+ * accumulate in double.
+ */
+public final class VectorOps {
+    private VectorOps() {
+    }
+
+    /** {@code y ← y + a·x}, each element rounded once (fused multiply-add). */
+    public static void axpy(float a, float[] x, float[] y) {
+        requireSameLength("axpy", "x", x, "y", y);
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Math.fma(x[i], a, y[i]);
+        }
+    }
+
+    /** {@code y[yOff + i] ← y[yOff + i] + a·x[xOff + i]} for {@code i < len}. */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int len) {
+        checkRange("axpy", "x", x, xOff, len);
+        checkRange("axpy", "y", y, yOff, len);
+        for (int i = 0; i < len; i++) {
+            y[yOff + i] = Math.fma(x[xOff + i], a, y[yOff + i]);
+        }
+    }
+
+    /** Weighted accumulate {@code acc ← acc + w·x}; the building block of weighted means. */
+    public static void accumulate(float[] acc, float w, float[] x) {
+        requireSameLength("accumulate", "acc", acc, "x", x);
+        if (w == 1f) {
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] += x[i];
+            }
+        } else {
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = Math.fma(x[i], w, acc[i]);
+            }
+        }
+    }
+
+    /** {@code x ← a·x}. */
+    public static void scale(float a, float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= a;
+        }
+    }
+
+    /** {@code out ← a·x}. */
+    public static void scale(float a, float[] x, float[] out) {
+        requireSameLength("scale", "x", x, "out", out);
+        for (int i = 0; i < x.length; i++) {
+            out[i] = a * x[i];
+        }
+    }
+
+    /**
+     * {@code x ← (1 − w)·x + w·y}: moves {@code x} a fraction {@code w} of the way to {@code y}
+     * (PyTorch's {@code lerp} weight convention). Computed as two products so that {@code w = 1}
+     * gives exactly {@code y} and {@code w = 0} leaves {@code x} untouched.
+     */
+    public static void lerp(float[] x, float[] y, float w) {
+        requireSameLength("lerp", "x", x, "y", y);
+        if (!(w >= 0f && w <= 1f)) throw new IllegalArgumentException("lerp: weight must be in [0, 1], got " + w);
+        if (w == 0f) return;
+        if (w == 1f) {
+            System.arraycopy(y, 0, x, 0, x.length);
+            return;
+        }
+        float v = 1f - w;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.fma(y[i], w, v * x[i]);
+        }
+    }
+
+    /** {@code out ← a − b}; {@code out} may be {@code a} or {@code b}. Pseudo-gradients are {@code sub(θ_old, θ_new, δ)}. */
+    public static void sub(float[] a, float[] b, float[] out) {
+        requireSameLength("sub", "a", a, "b", b);
+        requireSameLength("sub", "a", a, "out", out);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a[i] - b[i];
+        }
+    }
+
+    /** {@code out ← a + b}; {@code out} may be {@code a} or {@code b}. */
+    public static void add(float[] a, float[] b, float[] out) {
+        requireSameLength("add", "a", a, "b", b);
+        requireSameLength("add", "a", a, "out", out);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a[i] + b[i];
+        }
+    }
+
+    /** Σ a_i·b_i, products and sum in double (exact products, one rounding per addition). */
+    public static double dot(float[] a, float[] b) {
+        requireSameLength("dot", "a", a, "b", b);
+        // Four partial sums break the loop-carried dependency so the adds pipeline; the order is
+        // fixed, so the result is deterministic.
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int n = a.length;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += (double) a[i] * b[i];
+            s1 += (double) a[i + 1] * b[i + 1];
+            s2 += (double) a[i + 2] * b[i + 2];
+            s3 += (double) a[i + 3] * b[i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += (double) a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Euclidean norm ‖x‖₂, accumulated in double. */
+    public static double norm2(float[] x) {
+        return Math.sqrt(dot(x, x));
+    }
+
+    /** {@code dst ← src}. */
+    public static void copy(float[] src, float[] dst) {
+        requireSameLength("copy", "src", src, "dst", dst);
+        System.arraycopy(src, 0, dst, 0, src.length);
+    }
+
+    /** {@code x ← 0}. */
+    public static void zero(float[] x) {
+        Arrays.fill(x, 0f);
+    }
+
+    /** Number of NaN or infinite elements: a diverged worker's pseudo-gradient must not reach θ. */
+    public static int countNonFinite(float[] x) {
+        int bad = 0;
+        for (float v : x) {
+            // v − v is 0 for finite v and NaN for ±Inf and NaN.
+            if (v - v != 0f) bad++;
+        }
+        return bad;
+    }
+
+    /** Throws unless {@code a} and {@code b} have the same length; names both in the message. */
+    public static void requireSameLength(String op, String aName, float[] a, String bName, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(op + ": " + aName + " has length " + a.length + " but " + bName
+                    + " has length " + b.length + " (they must be equal)");
+        }
+    }
+
+    /** Throws unless {@code x} has length {@code expected}. */
+    public static void requireLength(String op, String name, float[] x, int expected) {
+        if (x.length != expected) {
+            throw new IllegalArgumentException(op + ": " + name + " has length " + x.length + ", expected " + expected);
+        }
+    }
+
+    private static void checkRange(String op, String name, float[] x, int off, int len) {
+        if (off < 0 || len < 0 || (long) off + len > x.length) {
+            throw new IllegalArgumentException(op + ": range [" + off + ", " + ((long) off + len) + ") of " + name
+                    + " is outside its length " + x.length);
+        }
+    }
+}
