@@ -33,14 +33,17 @@ public record DeviceProfile(double secondsPerStep, double jitter, List<Slowdown>
 
     /** Virtual seconds to run {@code steps} steps starting at virtual time {@code start}. */
     double duration(int steps, double start, SplittableRandom rng) {
+        if (jitter == 0 && slowdowns.isEmpty()) return steps * secondsPerStep;
         double t = start;
+        double total = 0;
         for (int i = 0; i < steps; i++) {
             double s = secondsPerStep;
             if (jitter > 0) s *= Math.exp(jitter * gaussian(rng) - 0.5 * jitter * jitter);
             for (Slowdown w : slowdowns) if (t >= w.from && t < w.to) s *= w.factor;
             t += s;
+            total += s;
         }
-        return t - start;
+        return total;
     }
 
     private static double gaussian(SplittableRandom rng) {

@@ -197,7 +197,7 @@ public final class Simulation {
             w.replica.close();
         }
         if (trainer == null && factory != null) trainer = factory.create(spec, spec.shard(), 1);
-        w.replica = new Replica(trainer, size, fragments, cc.upCodec(), false);
+        w.replica = new Replica(trainer, spec.shard(), size, fragments, cc.upCodec(), false);
         w.alive = true;
         w.member = -1;
         w.accountedUntil = q.now();

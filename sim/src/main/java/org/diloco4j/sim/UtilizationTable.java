@@ -111,7 +111,7 @@ public final class UtilizationTable {
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/bench/utilization.md");
-        UtilizationTable t = new UtilizationTable(1_000_000_000L, 0.1, 2, 0.01, 4);
+        UtilizationTable t = new UtilizationTable(1_000_000_000L, 0.1, 2, 0.001, 4);
         double[] targets = {0.5, 0.8, 0.9, 0.95, 0.99};
         long started = System.nanoTime();
         String table = t.markdown(standardSetups(), targets);
@@ -119,7 +119,7 @@ public final class UtilizationTable {
                 + "Bandwidth (Gbit/s, each direction, per worker) needed to keep devices computing the given share of the\n"
                 + "time, after Streaming DiLoCo's Table 4. Produced by `scripts/utilization-table` on " + LocalDate.now()
                 + " from timing-only runs of the simulator (" + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9)
-                + " s): a 1B-parameter model, 0.1 s per inner step, 2 workers, 10 ms latency, 4 rounds per point;\n"
+                + " s): a 1B-parameter model, 0.1 s per inner step, 2 workers, 1 ms latency, 4 rounds per point;\n"
                 + "message sizes are the codecs' exact encoded sizes. DDP is a ring all-reduce of fp32 gradients every step\n"
                 + "(2(k−1)/k·4|θ| bytes per worker per step); DiLoCo sends θ down and δ up through the coordinator every H\n"
                 + "steps; streaming syncs one of P fragments every H/P steps and, with overlap τ, keeps computing τ steps\n"

@@ -70,19 +70,23 @@ class FaultSimulationTest {
         assertThat(firstWithLate.time()).isGreaterThan(25 + 10);
     }
 
-    /** Lost uploads (DiLoCo's "dropped pseudo-gradients") leave the round to the others and are logged. */
+    /**
+     * Lost uploads (DiLoCo's "dropped pseudo-gradients") leave each round to the others and are
+     * logged. The DiLoCo paper measured +2.1% perplexity for 50% drops; here the run must still
+     * learn to within 10% of the loss of the same run without drops.
+     */
     @Test
     void droppedPseudoGradientsAreLeftOutWithAReason() {
-        LinkProfile lossy = new LinkProfile(1e7, 1e7, 0.01, 0.5);
-        SimConfig sim = SimConfig.of(ToyRun.workers(lossy, 1, 1, 1, 1), 8);
-        CoordinatorConfig cc = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(4)
-                .shards(ToyRun.equalShards(4)).maxOuterSteps(20).build();
-        ToyRun run = new ToyRun(4, 1, 2).run(sim, cc, 16, 0.02);
+        CoordinatorConfig cc = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(10).minWorkers(4)
+                .shards(ToyRun.equalShards(4)).maxOuterSteps(80).build();
+        ToyRun clean = new ToyRun(4, 1, 2).run(SimConfig.of(ToyRun.workers(new LinkProfile(1e7, 1e7, 0.01, 0), 1, 1, 1, 1), 8), cc, 16, 0.003);
+        ToyRun run = new ToyRun(4, 1, 2).run(SimConfig.of(ToyRun.workers(new LinkProfile(1e7, 1e7, 0.01, 0.5), 1, 1, 1, 1), 8), cc, 16, 0.003);
         long applied = run.metrics(Metric.OuterStep.class).stream().mapToLong(s -> s.contributors().size()).sum();
         long dropped = run.metrics(Metric.Decision.class).stream().filter(d -> d.reason().contains("lost in transit")).count();
-        assertThat(applied + dropped).isGreaterThanOrEqualTo(20 * 4 - 4);
-        assertThat(dropped).isBetween(20L, 60L); // 50% of ~80 uploads, far from 0 and from all
-        assertThat(run.finalLoss()).isLessThan(0.5 * run.result.initialEval().loss());
+        assertThat(applied + dropped).isGreaterThanOrEqualTo(80 * 4);
+        assertThat(dropped).isBetween(120L, 200L); // about half of ~320 uploads
+        assertThat(run.finalLoss()).isLessThan(0.3 * run.result.initialEval().loss());
+        assertThat(run.finalLoss()).isLessThan(1.10 * clean.finalLoss());
     }
 
     /** With a deadline and quorum, a straggler's round is committed without it; its late pseudo-gradient is dropped. */

@@ -44,7 +44,9 @@ final class AsyncPolicy extends Policy {
         double vmax = 0;
         for (Member o : c.members().all()) vmax = Math.max(vmax, speeds.get(o.id));
         if (!(v > 0) || !(vmax > 0)) return cfg.innerSteps();
-        int steps = (int) Math.floor(v / vmax * cfg.innerSteps());
+        // The tolerance keeps exact ratios (v/v_max = 1/2 of H = 20 → 10) from flooring to one less
+        // because of rounding in measured times.
+        int steps = (int) Math.floor(v / vmax * cfg.innerSteps() + 1e-9);
         return Math.max(cfg.minInnerSteps(), Math.min(cfg.innerSteps(), steps));
     }
 

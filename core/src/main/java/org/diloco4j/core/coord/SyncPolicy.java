@@ -39,8 +39,10 @@ final class SyncPolicy extends Policy {
             return;
         }
         int waiting = c.members().inState(Member.State.WAITING).size();
-        if (!started && waiting < cfg.minWorkers()) {
-            c.decide("wait", m.id, "waiting for " + cfg.minWorkers() + " workers before the first round (" + waiting + " so far)");
+        // DDP's one member stands for all k data-parallel workers.
+        int needed = cfg.method() == Method.DDP ? 1 : cfg.minWorkers();
+        if (!started && waiting < needed) {
+            c.decide("wait", m.id, "waiting for " + needed + " workers before the first round (" + waiting + " so far)");
             return;
         }
         startRound();

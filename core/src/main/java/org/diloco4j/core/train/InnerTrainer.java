@@ -19,6 +19,16 @@ public interface InnerTrainer extends AutoCloseable {
     /** Runs {@code steps} inner optimizer steps on this worker's data and reports what was done. */
     TrainReport train(int steps);
 
+    /**
+     * Trains on data shard {@code shard} from now on: asynchronous DiLoCo hands each free worker
+     * the shard most under-sampled so far. Position within each shard is kept per shard.
+     *
+     * @throws UnsupportedOperationException if this trainer is bound to the data it was built with
+     */
+    default void useShard(int shard) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot switch data shards (asked for shard " + shard + ")");
+    }
+
     /** Copies the current θ_i into {@code out} (length {@code layout().size()}). */
     void read(float[] out);
 

@@ -32,16 +32,19 @@ public final class Replica implements AutoCloseable {
     private final float[][] base;
     private final long[] rounds;
     private long version = -1;
+    private int shard;
 
     /**
      * @param trainer       the inner trainer, or null for a phantom replica
+     * @param ownShard      the shard the trainer was built on (-1 for a mix)
      * @param size          number of parameters
      * @param fragments     fragments of θ, in id order
      * @param codecSpecs    codec of each fragment's pseudo-gradient (one spec for all, or one per fragment)
      * @param errorFeedback carry each fragment's quantization error into its next message
      */
-    public Replica(InnerTrainer trainer, int size, List<Fragment> fragments, String[] codecSpecs, boolean errorFeedback) {
+    public Replica(InnerTrainer trainer, int ownShard, int size, List<Fragment> fragments, String[] codecSpecs, boolean errorFeedback) {
         this.trainer = trainer;
+        this.shard = ownShard;
         this.size = size;
         this.fragments = List.copyOf(fragments);
         int n = fragments.size();
@@ -78,7 +81,13 @@ public final class Replica implements AutoCloseable {
             rounds[p] = t.rounds() != null ? t.rounds()[p] : t.version();
             if (trainer != null) base[p] = fragments.get(p).gather(received);
         }
-        if (trainer != null) trainer.load(received);
+        if (trainer != null) {
+            if (t.shard() >= 0 && t.shard() != shard) {
+                trainer.useShard(t.shard());
+                shard = t.shard();
+            }
+            trainer.load(received);
+        }
     }
 
     /** Runs inner steps (phantoms only count them). */

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  */
 public final class ToyTrainer implements InnerTrainer {
     private final ToyProblem problem;
-    private final int shard;
+    private int shard;
     private final int batch;
     private final double lr;
     private final double beta1;
@@ -62,6 +62,12 @@ public final class ToyTrainer implements InnerTrainer {
     }
 
     @Override
+    public void useShard(int shard) {
+        if (shard < -1 || shard >= problem.shards()) throw new IllegalArgumentException("toy has " + problem.shards() + " shards, not " + shard);
+        this.shard = shard;
+    }
+
+    @Override
     public void read(float[] out) {
         System.arraycopy(theta, 0, out, 0, theta.length);
     }
@@ -107,8 +113,9 @@ public final class ToyTrainer implements InnerTrainer {
 
     @Override
     public byte[] saveState() {
-        ByteBuffer b = ByteBuffer.allocate(8 + 4 * 3 * theta.length);
+        ByteBuffer b = ByteBuffer.allocate(12 + 4 * 3 * theta.length);
         b.putLong(step);
+        b.putInt(shard);
         for (float f : theta) b.putFloat(f);
         for (float f : m) b.putFloat(f);
         for (float f : v) b.putFloat(f);
@@ -117,11 +124,12 @@ public final class ToyTrainer implements InnerTrainer {
 
     @Override
     public void restoreState(byte[] state) {
-        if (state.length != 8 + 4 * 3 * theta.length) {
-            throw new IllegalArgumentException("toy trainer state of " + state.length + " bytes; expected " + (8 + 12 * theta.length));
+        if (state.length != 12 + 4 * 3 * theta.length) {
+            throw new IllegalArgumentException("toy trainer state of " + state.length + " bytes; expected " + (12 + 12 * theta.length));
         }
         ByteBuffer b = ByteBuffer.wrap(state);
         step = b.getLong();
+        shard = b.getInt();
         for (int i = 0; i < theta.length; i++) theta[i] = b.getFloat();
         for (int i = 0; i < m.length; i++) m[i] = b.getFloat();
         for (int i = 0; i < v.length; i++) v[i] = b.getFloat();
