@@ -12,7 +12,20 @@ public interface Codec {
     /** Stable name used in configs and on the wire, e.g. {@code int8}, {@code q4}, {@code topk}. */
     String name();
 
-    /** Encodes {@code values[off, off + len)}. */
+    /**
+     * The full configuration string, parameters included (e.g. {@code q4:block=64}), such that
+     * {@code Codecs.parse(spec())} builds an equal codec. Codecs without parameters return {@link #name()}.
+     */
+    default String spec() {
+        return name();
+    }
+
+    /**
+     * Encodes {@code values[off, off + len)}.
+     *
+     * @throws IllegalArgumentException if the values cannot be encoded (a lossy codec given NaN or
+     *     infinity, or a message that would not fit in a byte array)
+     */
     byte[] encode(float[] values, int off, int len);
 
     default byte[] encode(float[] values) {
@@ -30,6 +43,20 @@ public interface Codec {
         float[] out = new float[len];
         decode(encoded, out, 0, len);
         return out;
+    }
+
+    /**
+     * Adds {@code weight · decoded} into {@code acc[off, off + len)}: the fp32 reduction a
+     * coordinator does over workers, and the residual update of error feedback ({@code weight = -1}).
+     * Each element becomes {@code acc[i] + weight * d[i]} rounded in fp32 exactly as written, so the
+     * result equals decoding into a buffer and adding. Sparse codecs override this to skip zeros.
+     *
+     * @throws CodecException as {@link #decode}; {@code acc} is unchanged when it is thrown
+     */
+    default void decodeAdd(byte[] encoded, float[] acc, int off, int len, float weight) {
+        java.util.Objects.checkFromIndexSize(off, len, acc.length);
+        float[] decoded = decode(encoded, len);
+        for (int i = 0; i < len; i++) acc[off + i] += weight * decoded[i];
     }
 
     /** The exact length of {@code encode(values, off, len)} in bytes, computed without encoding. */

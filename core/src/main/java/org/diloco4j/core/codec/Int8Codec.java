@@ -1,0 +1,246 @@
+package org.diloco4j.core.codec;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * 8-bit quantization with a lookup table, as in INTELLECT-1. Per chunk of {@code chunk} values
+ * (the last one may be shorter), with m the chunk's length:
+ * <pre>
+ *   σ     = ‖x‖ / √(m − 1)            (√m − 1 replaced by 1 when m = 1)
+ *   scale = 6σ / 256                   (the 256 bins span ±3σ)
+ *   q     = clamp(round(x / scale) + 128, 0, 255)     ties round up
+ *   table[b] = mean of the x with q = b   (the bin centre (b − 128)·scale for empty bins)
+ *   decode  = table[q]
+ * </pre>
+ * Using bin means rather than centres keeps each chunk's sum exact up to fp32 rounding and the
+ * error of the unclipped bins below one scale step. An all-zero chunk has σ = 0 and decodes to
+ * zeros; a single-value chunk decodes exactly.
+ *
+ * <p>Layout: {@code header | chunk int32 | per chunk: table 256 × fp32, then m codes of 1 byte}.
+ * The codes of a chunk of m values, with g = ⌊m/4⌋, start with g little-endian 32-bit words, word
+ * j holding the codes of values j, j + g, j + 2g, j + 3g in its bytes 0 to 3; the last m − 4g codes
+ * (0 to 3) follow one byte each. Interleaving quarters, rather than neighbours, keeps every loop on
+ * contiguous 32-bit lanes, which the JIT vectorizes (it does not vectorize narrowing byte stores),
+ * and gives the binning pass four independent streams.
+ */
+public record Int8Codec(int chunk) implements Codec {
+    public static final int DEFAULT_CHUNK = 1 << 16;
+    /** A chunk carries a 1024-byte table; shorter chunks would cost more than fp32. */
+    public static final int MIN_CHUNK = 256;
+    public static final int MAX_CHUNK = 1 << 30;
+    private static final int BINS = 256;
+    private static final int TABLE_BYTES = 4 * BINS;
+    private static final int PARAMS_END = Wire.HEADER + 4;
+
+    public Int8Codec {
+        if (chunk < MIN_CHUNK || chunk > MAX_CHUNK) {
+            throw new IllegalArgumentException("chunk must be an integer in [" + MIN_CHUNK + ", " + MAX_CHUNK
+                    + "] (each chunk carries a " + TABLE_BYTES + "-byte table), got " + chunk);
+        }
+    }
+
+    public Int8Codec() {
+        this(DEFAULT_CHUNK);
+    }
+
+    @Override
+    public String name() {
+        return CodecKind.INT8.configName();
+    }
+
+    @Override
+    public String spec() {
+        return name() + ":chunk=" + chunk;
+    }
+
+    private long chunks(int len) {
+        return (len + (long) chunk - 1) / chunk;
+    }
+
+    @Override
+    public long encodedSize(int len) {
+        Wire.checkLen(len);
+        return PARAMS_END + chunks(len) * TABLE_BYTES + len;
+    }
+
+    @Override
+    public byte[] encode(float[] values, int off, int len) {
+        Objects.checkFromIndexSize(off, len, values.length);
+        byte[] out = Wire.start(this, CodecKind.INT8, encodedSize(len), len);
+        Wire.INT.set(out, Wire.HEADER, chunk);
+        var scratch = new Scratch(Math.min(chunk, len));
+        int p = PARAMS_END;
+        for (int s = 0; s < len; s += chunk) {
+            int m = Math.min(chunk, len - s);
+            if (!encodeChunk(values, off + s, m, out, p, scratch)) throw Wire.nonFinite(this, values, off, len);
+            p += TABLE_BYTES + m;
+        }
+        return out;
+    }
+
+    /** Per-call buffers: the codec itself stays stateless and thread-safe. */
+    private static final class Scratch {
+        // One accumulator per code lane of a word: the four lanes are independent streams, so an
+        // add never waits on the store of the previous value of the same bin in another lane.
+        final double[] sums = new double[4 * BINS];
+        final int[] counts = new int[4 * BINS];
+        final float[] table = new float[BINS];
+        final int[] words;
+
+        Scratch(int chunk) {
+            words = new int[chunk / 4];
+        }
+    }
+
+    /** Encodes one chunk: table at {@code p}, codes right after. False if the chunk holds NaN or infinity. */
+    private static boolean encodeChunk(float[] v, int o, int m, byte[] out, int p, Scratch s) {
+        double sumSq = sumOfSquares(v, o, m);
+        if (!Double.isFinite(sumSq)) return false; // squares of finite floats cannot overflow a double
+        double sigma = Math.sqrt(sumSq / Math.max(m - 1, 1));
+        double scale = 6 * sigma / BINS;
+        float inv = (float) (1 / scale);
+        int q = p + TABLE_BYTES;
+        int g = m >>> 2;
+        int[] w = s.words;
+        if (sigma == 0) {
+            Arrays.fill(w, 0, g, 0x80808080);
+            for (int i = 4 * g; i < m; i++) out[q + i] = (byte) 128;
+        } else if (Float.isInfinite(inv)) {
+            double invD = 1 / scale;
+            for (int j = 0; j < g; j++) {
+                w[j] = codeTiny(v[o + j], invD) | codeTiny(v[o + j + g], invD) << 8
+                        | codeTiny(v[o + j + 2 * g], invD) << 16 | codeTiny(v[o + j + 3 * g], invD) << 24;
+            }
+            for (int i = 4 * g; i < m; i++) out[q + i] = (byte) codeTiny(v[o + i], invD);
+        } else {
+            for (int j = 0; j < g; j++) {
+                w[j] = code(v[o + j], inv) | code(v[o + j + g], inv) << 8
+                        | code(v[o + j + 2 * g], inv) << 16 | code(v[o + j + 3 * g], inv) << 24;
+            }
+            for (int i = 4 * g; i < m; i++) out[q + i] = (byte) code(v[o + i], inv);
+        }
+        Wire.ints(out, q, g).put(w, 0, g);
+        binMeans(v, o, m, out, q, scale, s);
+        Wire.floats(out, p, BINS).put(s.table);
+        return true;
+    }
+
+    /** clamp(round(x·inv) + 128, 0, 255): truncating x·inv + 128.5 floors it; branch-free so the word loop vectorizes. */
+    private static int code(float x, float inv) {
+        return Math.max(0, Math.min(255, (int) (x * inv + 128.5f)));
+    }
+
+    /** Same in double, for σ so small (≲ 1e-37) that 1/scale overflows a float. */
+    private static int codeTiny(float x, double inv) {
+        return Math.max(0, Math.min(255, (int) (x * inv + 128.5)));
+    }
+
+    /** Σx² in double; eight independent fused accumulators keep the loop from waiting on one add chain. */
+    private static double sumOfSquares(float[] v, int o, int m) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            double a = v[o + i], b = v[o + i + 1], c = v[o + i + 2], d = v[o + i + 3];
+            double e = v[o + i + 4], f = v[o + i + 5], g = v[o + i + 6], h = v[o + i + 7];
+            s0 = Math.fma(a, a, s0);
+            s1 = Math.fma(b, b, s1);
+            s2 = Math.fma(c, c, s2);
+            s3 = Math.fma(d, d, s3);
+            s4 = Math.fma(e, e, s4);
+            s5 = Math.fma(f, f, s5);
+            s6 = Math.fma(g, g, s6);
+            s7 = Math.fma(h, h, s7);
+        }
+        for (; i < m; i++) {
+            double a = v[o + i];
+            s0 = Math.fma(a, a, s0);
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** One pass over the codes (words in scratch, tail bytes in the message): per-bin sums and counts, then the table of means. */
+    private static void binMeans(float[] v, int o, int m, byte[] out, int q, double scale, Scratch s) {
+        double[] sums = s.sums;
+        int[] counts = s.counts;
+        Arrays.fill(sums, 0);
+        Arrays.fill(counts, 0);
+        int g = m >>> 2;
+        int[] w = s.words;
+        for (int j = 0; j < g; j++) {
+            int x = w[j];
+            int b0 = x & 0xFF;
+            int b1 = ((x >>> 8) & 0xFF) | BINS;
+            int b2 = ((x >>> 16) & 0xFF) | 2 * BINS;
+            int b3 = (x >>> 24) | 3 * BINS;
+            sums[b0] += v[o + j];
+            counts[b0]++;
+            sums[b1] += v[o + j + g];
+            counts[b1]++;
+            sums[b2] += v[o + j + 2 * g];
+            counts[b2]++;
+            sums[b3] += v[o + j + 3 * g];
+            counts[b3]++;
+        }
+        for (int i = 4 * g; i < m; i++) {
+            int b = out[q + i] & 0xFF;
+            sums[b] += v[o + i];
+            counts[b]++;
+        }
+        for (int b = 0; b < BINS; b++) {
+            int c = counts[b] + counts[b + BINS] + counts[b + 2 * BINS] + counts[b + 3 * BINS];
+            double sum = (sums[b] + sums[b + BINS]) + (sums[b + 2 * BINS] + sums[b + 3 * BINS]);
+            s.table[b] = c > 0 ? (float) (sum / c) : (float) ((b - 128) * scale);
+        }
+    }
+
+    @Override
+    public void decode(byte[] encoded, float[] out, int off, int len) {
+        Objects.checkFromIndexSize(off, len, out.length);
+        checkMessage(encoded, len);
+        float[] table = new float[BINS];
+        int[] w = new int[Math.min(chunk, len) / 4];
+        int p = PARAMS_END;
+        for (int s = 0; s < len; s += chunk) {
+            int m = Math.min(chunk, len - s);
+            int o = off + s;
+            int q = p + TABLE_BYTES;
+            int g = m >>> 2;
+            Wire.floats(encoded, p, BINS).get(table);
+            Wire.ints(encoded, q, g).get(w, 0, g);
+            for (int j = 0; j < g; j++) {
+                int x = w[j];
+                out[o + j] = table[x & 0xFF];
+                out[o + j + g] = table[(x >>> 8) & 0xFF];
+                out[o + j + 2 * g] = table[(x >>> 16) & 0xFF];
+                out[o + j + 3 * g] = table[x >>> 24];
+            }
+            for (int i = 4 * g; i < m; i++) out[o + i] = table[encoded[q + i] & 0xFF];
+            p += TABLE_BYTES + m;
+        }
+    }
+
+    /** Header, parameters, size and every table entry, before anything is written. */
+    private void checkMessage(byte[] encoded, int len) {
+        Wire.checkHeader(encoded, this, CodecKind.INT8, len, PARAMS_END);
+        int c = (int) Wire.INT.get(encoded, Wire.HEADER);
+        if (c != chunk) throw new CodecException(spec() + ": message has chunk " + c + ", expected " + chunk);
+        Wire.checkSize(encoded, this, encodedSize(len), len);
+        int p = PARAMS_END;
+        for (long ci = 0, n = chunks(len); ci < n; ci++) {
+            int m = (int) Math.min(chunk, len - ci * chunk);
+            for (int b = 0; b < BINS; b++) {
+                float t = (float) Wire.FLOAT.get(encoded, p + 4 * b);
+                if (!Float.isFinite(t)) {
+                    throw new CodecException(spec() + ": table entry " + b + " of chunk " + ci + " is " + t);
+                }
+            }
+            p += TABLE_BYTES + m;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return spec();
+    }
+}
