@@ -20,11 +20,11 @@ import java.util.Map;
  * with K = cNμ between momentum updates and K = (1 − cN + c)Nμ at one; K is computed in double and
  * rounded once, η/N is the fp32 quotient. With c = 0 the mid-round step is exactly
  * {@code θ ← fma(g, −η/N, θ)}, i.e. {@link OuterSgd} with lr η/N. The momentum update is
- * {@code m ← μ·m + (acc + g)/N} with two roundings, as PyTorch's buffer update, and the first one
- * sets m to the mean exactly (torch's b₀ = 0 convention).
+ * {@code m ← μ·m + (acc + g)/N}, each operation rounded separately (μ·m then + the mean, as
+ * PyTorch's buffer update), and the first one sets m to the mean exactly (torch's b₀ = 0 convention).
  *
  * <p>The accumulator is not cleared after a momentum update: the next arrival overwrites it
- * ({@code acc ← g}) instead of adding, which saves a full pass over memory per round.
+ * ({@code acc ← g}) instead of adding, which saves writing zeros and reading them back once per buffer.
  */
 public final class DelayedNesterov implements OuterOptimizer {
     public static final String KIND = "delayed-nesterov";

@@ -72,15 +72,22 @@ public final class VectorOps {
      */
     public static void lerp(float[] x, float[] y, float w) {
         requireSameLength("lerp", "x", x, "y", y);
+        lerp(x, 0, y, 0, x.length, w);
+    }
+
+    /** {@link #lerp(float[], float[], float)} on {@code x[xOff, xOff + len)} toward {@code y[yOff, yOff + len)}. */
+    public static void lerp(float[] x, int xOff, float[] y, int yOff, int len, float w) {
+        checkRange("lerp", "x", x, xOff, len);
+        checkRange("lerp", "y", y, yOff, len);
         if (!(w >= 0f && w <= 1f)) throw new IllegalArgumentException("lerp: weight must be in [0, 1], got " + w);
         if (w == 0f) return;
         if (w == 1f) {
-            System.arraycopy(y, 0, x, 0, x.length);
+            System.arraycopy(y, yOff, x, xOff, len);
             return;
         }
         float v = 1f - w;
-        for (int i = 0; i < x.length; i++) {
-            x[i] = Math.fma(y[i], w, v * x[i]);
+        for (int i = 0; i < len; i++) {
+            x[xOff + i] = Math.fma(y[yOff + i], w, v * x[xOff + i]);
         }
     }
 

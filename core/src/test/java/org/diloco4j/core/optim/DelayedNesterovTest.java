@@ -31,7 +31,7 @@ class DelayedNesterovTest {
 
             // The momentum is formed from the same fp32 sum and divide: identical bits.
             assertThat(dn.state().buffers().get(DelayedNesterov.MOMENTUM))
-                    .as("momentum after round %d", round).containsExactly(sync.state().buffers().get(OuterNesterov.BUFFER));
+                    .as("momentum after round %d", round).isEqualTo(sync.state().buffers().get(OuterNesterov.BUFFER));
             // θ reaches the same point by N small steps instead of one: a few fp32 roundings apart.
             for (int i = 0; i < SIZE; i++) {
                 assertThat(thetaDn[i]).as("θ[%d] after round %d", i, round).isCloseTo(thetaSync[i], within(1e-6f));
@@ -56,7 +56,7 @@ class DelayedNesterovTest {
             float[] g = TestVectors.gaussian(50 + k, SIZE, 0.05);
             dn.step(theta, g);
             sgd.step(thetaSgd, g);
-            assertThat(theta).as("after mid-round arrival %d", k + 1).containsExactly(thetaSgd);
+            assertThat(theta).as("after mid-round arrival %d", k + 1).isEqualTo(thetaSgd);
         }
         assertThat(dn.nextUpdatesMomentum()).isTrue();
     }
@@ -71,7 +71,7 @@ class DelayedNesterovTest {
             float[] g = TestVectors.gaussian(30 + s, SIZE, 0.05);
             dn.step(a, g);
             nes.step(b, g);
-            assertThat(a).as("θ after step %d", s + 1).containsExactly(b);
+            assertThat(a).as("θ after step %d", s + 1).isEqualTo(b);
         }
     }
 
@@ -128,7 +128,7 @@ class DelayedNesterovTest {
         DelayedNesterov dn = new DelayedNesterov(SIZE, 0.7, 0.9, 2, 0);
         float[] theta = new float[SIZE];
         dn.step(theta, TestVectors.gaussian(5, SIZE, 1));
-        assertThat(dn.state().buffers().get(DelayedNesterov.ACCUMULATOR)).containsExactly(TestVectors.gaussian(5, SIZE, 1));
+        assertThat(dn.state().buffers().get(DelayedNesterov.ACCUMULATOR)).isEqualTo(TestVectors.gaussian(5, SIZE, 1));
         dn.step(theta, TestVectors.gaussian(6, SIZE, 1));
         assertThat(dn.state().buffers().get(DelayedNesterov.ACCUMULATOR)).as("empty after a momentum update").containsOnly(0f);
         assertThat(dn.state().counters()).containsEntry("arrivals", 2L).containsEntry("buffer_size", 2L);

@@ -55,8 +55,8 @@ class OuterNesterovGoldenTest {
             for (int s = 0; s < fx.steps().size(); s++) {
                 SgdmFixture.Step st = fx.steps().get(s);
                 opt.step(theta, st.g());
-                assertThat(theta).as("%s θ after step %d", name, s + 1).containsExactly(st.theta());
-                assertThat(opt.state().buffers().get(OuterNesterov.BUFFER)).as("%s buffer after step %d", name, s + 1).containsExactly(st.buffer());
+                assertThat(theta).as("%s θ after step %d", name, s + 1).isEqualTo(st.theta());
+                assertThat(opt.state().buffers().get(OuterNesterov.BUFFER)).as("%s buffer after step %d", name, s + 1).isEqualTo(st.buffer());
             }
         }
     }

@@ -43,7 +43,7 @@ class OuterNesterovTest {
         g[0] = -0.0f;
         opt.step(theta, g);
         float[] b = opt.state().buffers().get(OuterNesterov.BUFFER);
-        assertThat(b).containsExactly(g);
+        assertThat(b).isEqualTo(g);
         assertThat(Float.floatToRawIntBits(b[0])).isEqualTo(Float.floatToRawIntBits(-0.0f));
         for (int i = 0; i < N; i++) {
             assertThat((double) theta[i]).isCloseTo(before[i] - 0.7 * 1.9 * g[i], within(1e-6));
@@ -78,7 +78,7 @@ class OuterNesterovTest {
             nes.step(a, g);
             sgd.step(b, g);
         }
-        assertThat(a).containsExactly(b);
+        assertThat(a).isEqualTo(b);
     }
 
     @Test
@@ -107,13 +107,13 @@ class OuterNesterovTest {
         OptimizerState s = opt.state();
         float[] saved = s.buffers().get(OuterNesterov.BUFFER).clone();
         s.buffers().get(OuterNesterov.BUFFER)[0] += 1;
-        assertThat(opt.state().buffers().get(OuterNesterov.BUFFER)).containsExactly(saved);
+        assertThat(opt.state().buffers().get(OuterNesterov.BUFFER)).isEqualTo(saved);
 
         OuterNesterov other = new OuterNesterov(N, 0.7, 0.9);
         OptimizerState fresh = opt.state();
         other.restore(fresh);
         fresh.buffers().get(OuterNesterov.BUFFER)[1] += 1;
-        assertThat(other.state().buffers().get(OuterNesterov.BUFFER)).containsExactly(saved);
+        assertThat(other.state().buffers().get(OuterNesterov.BUFFER)).isEqualTo(saved);
         assertThat(other.steps()).isEqualTo(1);
     }
 

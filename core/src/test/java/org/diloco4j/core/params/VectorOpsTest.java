@@ -57,12 +57,12 @@ class VectorOpsTest {
             assertThat(d[i]).isEqualTo(x[i] - y[i]);
             assertThat(s[i]).isEqualTo(x[i] + y[i]);
         }
-        assertThat(c).containsExactly(y);
+        assertThat(c).isEqualTo(y);
         VectorOps.zero(c);
         assertThat(c).containsOnly(0f);
         float[] inPlace = x.clone();
         VectorOps.sub(inPlace, y, inPlace);
-        assertThat(inPlace).containsExactly(d);
+        assertThat(inPlace).isEqualTo(d);
     }
 
     @Test
@@ -72,10 +72,10 @@ class VectorOpsTest {
         for (int i = 0; i < N; i++) assertThat((double) a[i]).isCloseTo(0.75 * x[i] + 0.25 * y[i], within(1e-6));
         float[] b = x.clone();
         VectorOps.lerp(b, y, 1f);
-        assertThat(b).containsExactly(y);
+        assertThat(b).isEqualTo(y);
         float[] c = x.clone();
         VectorOps.lerp(c, y, 0f);
-        assertThat(c).containsExactly(x);
+        assertThat(c).isEqualTo(x);
         assertThatThrownBy(() -> VectorOps.lerp(x.clone(), y, 1.5f)).hasMessageContaining("weight must be in [0, 1], got 1.5");
     }
 
