@@ -11,13 +11,14 @@ import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Snapshot;
-import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.stream.StreamingSchedule;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.core.worker.Replica;
-import org.diloco4j.core.worker.StreamingTimetable;
+import org.diloco4j.core.worker.StreamingPhase;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,14 +38,14 @@ public final class Simulation {
     private final SimConfig sim;
     private final CoordinatorConfig cc;
     private final int size;
-    private final List<Fragment> fragments;
+    private final FragmentPlan plan;
     private final TrainerFactory factory;
     private final Evaluator evaluator;
     private final MetricSink sink;
     private final EventQueue q = new EventQueue();
     private final Coordinator coord;
     private final Codec downCodec;
-    private final StreamingTimetable timetable;
+    private final StreamingPhase timetable;
     private final DdpGroup ddp;
     private final Map<String, SimWorker> byName = new LinkedHashMap<>();
     private final Map<Integer, SimWorker> byMember = new HashMap<>();
@@ -61,11 +62,11 @@ public final class Simulation {
     private Tap tap = Tap.NONE;
 
     /**
+     * @param plan      how θ is synchronised (one fragment unless streaming)
      * @param theta0    initial θ; null for a phantom (timing-only) run, which also needs {@code factory == null}
-     * @param fragments how θ is synchronised (one fragment unless streaming)
      * @param evaluator evaluates the global θ; may be null
      */
-    public Simulation(SimConfig sim, CoordinatorConfig cc, int size, List<Fragment> fragments, float[] theta0,
+    public Simulation(SimConfig sim, CoordinatorConfig cc, FragmentPlan plan, float[] theta0,
                       TrainerFactory factory, Evaluator evaluator, MetricSink sink) {
         if ((theta0 == null) != (factory == null)) {
             throw new IllegalArgumentException("a phantom run has neither θ nor trainers; a real run needs both");
@@ -75,16 +76,16 @@ public final class Simulation {
         }
         this.sim = sim;
         this.cc = cc;
-        this.size = size;
-        this.fragments = List.copyOf(fragments);
+        this.size = plan.totalSize();
+        this.plan = plan;
         this.factory = factory;
         this.evaluator = evaluator;
         this.sink = sink;
         this.downCodec = Codecs.parse(cc.downCodec());
         this.timetable = cc.method() == Method.STREAMING
-                ? new StreamingTimetable(cc.innerSteps(), fragments.size(), cc.overlap()) : null;
+                ? new StreamingPhase(new StreamingSchedule(cc.innerSteps(), plan.count(), cc.overlap())) : null;
         this.ddp = cc.method() == Method.DDP ? new DdpGroup(sim.workers(), size, sim.seed()) : null;
-        this.coord = new Coordinator(cc, size, fragments, theta0, this::observe);
+        this.coord = new Coordinator(cc, plan, theta0, this::observe);
         this.nextEvalTokens = sim.evalEveryTokens();
     }
 
@@ -197,7 +198,7 @@ public final class Simulation {
             w.replica.close();
         }
         if (trainer == null && factory != null) trainer = factory.create(spec, spec.shard(), 1);
-        w.replica = new Replica(trainer, spec.shard(), size, fragments, cc.upCodec(), false);
+        w.replica = new Replica(trainer, spec.shard(), plan, cc.upCodec(), false);
         w.alive = true;
         w.member = -1;
         w.accountedUntil = q.now();
@@ -399,7 +400,7 @@ public final class Simulation {
             w.replica.merge(a.command(), a.values());
         }
         // Fragments that arrived without a pending merge (a joiner's first rounds) merge at once.
-        for (int f = 0; f < fragments.size(); f++) {
+        for (int f = 0; f < plan.count(); f++) {
             if (!expectsMerge(w, f)) {
                 SimWorker.Arrival a;
                 while ((a = pollArrival(w, f)) != null) w.replica.merge(a.command(), a.values());

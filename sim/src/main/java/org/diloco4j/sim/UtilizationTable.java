@@ -3,8 +3,10 @@ package org.diloco4j.sim;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.MetricSink;
-import org.diloco4j.core.params.Fragment;
-import org.diloco4j.core.params.Range;
+import org.diloco4j.core.params.BlockAssignment;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.FragmentPlanner;
+import org.diloco4j.core.params.ParamLayout;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,20 +56,14 @@ public final class UtilizationTable {
     /** Compute utilization of {@code s} at {@code gbps} gigabits per second each way. */
     public double utilization(Setup s, double gbps) {
         int n = (int) Math.min(params, Integer.MAX_VALUE - 16);
-        List<Fragment> fragments = new ArrayList<>();
-        int each = n / s.fragments();
-        for (int p = 0; p < s.fragments(); p++) {
-            int start = p * each;
-            int len = p == s.fragments() - 1 ? n - start : each;
-            fragments.add(new Fragment(p, List.of(new Range(start, len))));
-        }
+        FragmentPlan plan = FragmentPlanner.plan(ParamLayout.single("theta", n), s.fragments(), BlockAssignment.SEQUENTIAL);
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers; i++) ws.add(new WorkerSpec("w" + i, DeviceProfile.of(secondsPerStep), LinkProfile.gbps(gbps, latency), i));
         long outerSteps = (long) rounds * s.fragments();
         CoordinatorConfig cc = CoordinatorConfig.builder().method(s.method()).innerSteps(s.innerSteps()).minWorkers(workers)
                 .overlap(s.overlap()).upCodec(s.codec()).downCodec(s.codec()).ddpWorkers(workers)
                 .maxOuterSteps(s.method() == Method.DDP ? (long) rounds * 100 : outerSteps).build();
-        Simulation sim = new Simulation(SimConfig.of(ws, 1), cc, n, fragments, null, null, null, MetricSink.NONE);
+        Simulation sim = new Simulation(SimConfig.of(ws, 1), cc, plan, null, null, null, MetricSink.NONE);
         return sim.run().computeUtilization();
     }
 

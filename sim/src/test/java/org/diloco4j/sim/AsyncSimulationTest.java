@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.CoordinatorConfig;
@@ -29,7 +30,7 @@ class AsyncSimulationTest {
         int k = 3;
         SimConfig sim = SimConfig.of(ToyRun.workers(LINK, 1, 1, 1), 11);
         CoordinatorConfig sync = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(8).minWorkers(k)
-                .weighting(CoordinatorConfig.Weighting.UNIFORM).shards(ToyRun.equalShards(k)).maxOuterSteps(6).build();
+                .weighting(WeightingConfig.uniform()).shards(ToyRun.equalShards(k)).maxOuterSteps(6).build();
         CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC_DN_DYLU).innerSteps(8).minWorkers(k)
                 .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, k, 0)).graceSeconds(0.5)
                 .shards(ToyRun.equalShards(k)).maxOuterSteps(6L * k).build();

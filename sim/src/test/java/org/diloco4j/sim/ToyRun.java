@@ -6,6 +6,7 @@ import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.ShardPlan;
 import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.sim.toy.ToyEvaluator;
 import org.diloco4j.sim.toy.ToyProblem;
 import org.diloco4j.sim.toy.ToyTrainer;
@@ -48,7 +49,8 @@ final class ToyRun {
 
     ToyRun run(SimConfig sim, CoordinatorConfig cc, List<Fragment> fragments, int batch, double innerLr) {
         TrainerFactory f = (spec, shard, mult) -> new ToyTrainer(problem, shard, batch * mult, innerLr, 1000 + spec.name().hashCode());
-        Simulation s = new Simulation(sim, cc, problem.size(), fragments, new float[problem.size()], f,
+        List<String> labels = fragments.stream().map(x -> "f" + x.id()).toList();
+        Simulation s = new Simulation(sim, cc, new FragmentPlan(fragments, labels, problem.size()), new float[problem.size()], f,
                 new ToyEvaluator(problem, 1024, 7), metrics::add);
         s.tap(new Tap() {
             @Override

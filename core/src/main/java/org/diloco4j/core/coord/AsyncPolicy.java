@@ -1,5 +1,12 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.Contribution;
+import org.diloco4j.core.agg.WeightDecision;
+import org.diloco4j.core.dylu.DyluPlanner;
+import org.diloco4j.core.dylu.SpeedConfig;
+import org.diloco4j.core.dylu.WorkerSpeeds;
+import org.diloco4j.core.params.VectorOps;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,70 +18,67 @@ import java.util.List;
  * finish within {@code grace} seconds of the first are synced together and restart from one θ).
  */
 final class AsyncPolicy extends Policy {
-    private final SpeedTable speeds = new SpeedTable();
+    private final WorkerSpeeds speeds = new WorkerSpeeds(SpeedConfig.defaults());
+    private final DyluPlanner planner;
     private final List<Member> held = new ArrayList<>();
     private boolean graceOpen;
     private long graceWindows;
+    private boolean started;
 
     AsyncPolicy(Coordinator c) {
         super(c);
+        this.planner = new DyluPlanner(cfg.innerSteps(), cfg.minInnerSteps());
     }
 
     @Override
     void onJoin(Member m) {
         int alive = c.members().size();
-        if (alive < cfg.minWorkers()) {
+        if (!started && alive < cfg.minWorkers()) {
             c.decide("wait", m.id, "waiting for " + cfg.minWorkers() + " workers before starting (" + alive + " so far)");
             return;
         }
-        // The first time the minimum is reached, everyone waiting starts together.
-        for (Member w : c.members().inState(Member.State.WAITING)) assign(w, null);
+        // The first time the minimum is reached, everyone waiting starts from the same θ.
+        started = true;
+        Snapshot snap = c.outer().snapshot();
+        for (Member w : c.members().inState(Member.State.WAITING)) assign(w, snap);
     }
 
     private void assign(Member m, Snapshot shared) {
         int steps = plannedSteps(m);
-        Snapshot snap = shared != null ? shared : c.outer().snapshot(c.size());
+        Snapshot snap = shared != null ? shared : c.outer().snapshot();
         c.train(m, steps, shards.choose(m, m.ownShard, steps), snap);
     }
 
-    /** DyLU: floor(v_m / v_max · H) steps, at least the floor; H until the member's speed is known. */
-    int plannedSteps(Member m) {
+    private int plannedSteps(Member m) {
         if (!cfg.dylu()) return cfg.innerSteps();
-        double v = speeds.get(m.id);
-        double vmax = 0;
-        for (Member o : c.members().all()) vmax = Math.max(vmax, speeds.get(o.id));
-        if (!(v > 0) || !(vmax > 0)) return cfg.innerSteps();
-        // The tolerance keeps exact ratios (v/v_max = 1/2 of H = 20 → 10) from flooring to one less
-        // because of rounding in measured times.
-        int steps = (int) Math.floor(v / vmax * cfg.innerSteps() + 1e-9);
-        return Math.max(cfg.minInnerSteps(), Math.min(cfg.innerSteps(), steps));
+        List<Integer> active = new ArrayList<>();
+        for (Member o : c.members().all()) active.add(o.id);
+        return planner.stepsFor(m.id, active, speeds);
     }
 
     @Override
     void onDelta(Member m, Event.Delta d, float[] g) {
         shards.finished(m, d.tokens(), d.steps());
-        if (d.steps() > 0 && d.computeSeconds() > 0) speeds.observe(m.id, d.steps() / d.computeSeconds());
+        if (d.steps() > 0 && d.computeSeconds() > 0) speeds.record(m.id, d.steps(), d.computeSeconds());
         long staleness = c.outer().version - d.baseVersion();
-        double w = 1.0;
-        if (cfg.staleness() == CoordinatorConfig.Staleness.DROP && staleness > cfg.maxStaleness()) {
-            c.decide("drop", m.id, m + " staleness " + staleness + " > max_staleness " + cfg.maxStaleness());
+        Contribution contribution = contribution(m, staleness);
+        WeightDecision w = weights.weigh(contribution);
+        if (!w.included()) {
+            c.decide("drop", m.id, m + " " + w.reason());
             release(m);
             return;
         }
-        if (cfg.staleness() == CoordinatorConfig.Staleness.INV_SQRT) w = 1.0 / Math.sqrt(1.0 + staleness);
+        // One arrival is applied alone, so only the staleness part of the weight matters: divide by
+        // the weight the same contribution would have had fresh.
+        double factor = w.weight() / weights.weigh(new Contribution(m.id, contribution.shardTokens(), 0)).weight();
         double norm = Double.NaN;
         if (g != null) {
-            double sq = 0;
-            float wf = (float) w;
-            for (int i = 0; i < g.length; i++) {
-                if (w != 1.0) g[i] *= wf;
-                sq += (double) g[i] * g[i];
-            }
-            norm = Math.sqrt(sq);
+            if (factor != 1.0) VectorOps.scale((float) factor, g);
+            norm = VectorOps.norm2(g);
         }
         c.outer().apply(0, g);
         m.contributions++;
-        c.outerStepDone(0, List.of(m.id), List.of(staleness), List.of(w), norm);
+        c.outerStepDone(0, List.of(m.id), List.of(staleness), List.of(factor), norm);
         if (c.maybeStop()) return;
         release(m);
     }
@@ -116,7 +120,7 @@ final class AsyncPolicy extends Policy {
     void onTimer(String key) {
         if (!key.equals("grace:" + graceWindows) || !graceOpen) return;
         graceOpen = false;
-        Snapshot snap = c.outer().snapshot(c.size());
+        Snapshot snap = c.outer().snapshot();
         List<Member> go = new ArrayList<>(held);
         held.clear();
         for (Member m : go) assign(m, snap);

@@ -4,9 +4,12 @@ import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.VectorOps;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The training protocol as a pure state machine: events in, commands out. It owns θ, the outer
@@ -34,22 +37,21 @@ public final class Coordinator {
     private double now;
 
     /**
-     * @param theta0    initial θ (copied); null for a phantom, timing-only run
-     * @param size      number of parameters
-     * @param fragments the fragments θ is synchronised by (one covering everything unless streaming)
+     * @param plan   the fragments θ is synchronised by (one covering everything unless streaming)
+     * @param theta0 initial θ (copied); null for a phantom, timing-only run
      */
-    public Coordinator(CoordinatorConfig cfg, int size, List<Fragment> fragments, float[] theta0, MetricSink sink) {
+    public Coordinator(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink) {
         this.cfg = cfg;
-        this.size = size;
+        this.size = plan.totalSize();
         this.sink = sink;
-        if (cfg.method() != Method.STREAMING && fragments.size() != 1) {
-            throw new IllegalArgumentException("method " + cfg.method() + " synchronises the whole model: expected 1 fragment, got " + fragments.size());
+        if (cfg.method() != Method.STREAMING && plan.count() != 1) {
+            throw new IllegalArgumentException("method " + cfg.method() + " synchronises the whole model: expected 1 fragment, got " + plan.count());
         }
-        if (cfg.upCodec().length != 1 && cfg.upCodec().length != fragments.size()) {
-            throw new IllegalArgumentException("coordinator.codec lists " + cfg.upCodec().length + " codecs for " + fragments.size() + " fragments");
+        if (cfg.upCodec().length != 1 && cfg.upCodec().length != plan.count()) {
+            throw new IllegalArgumentException("coordinator.codec lists " + cfg.upCodec().length + " codecs for " + plan.count() + " fragments");
         }
-        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), size, fragments, cfg.outer());
-        this.upCodecs = new Codec[fragments.size()];
+        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, cfg.outer());
+        this.upCodecs = new Codec[plan.count()];
         for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
         this.downCodec = Codecs.parse(cfg.downCodec());
         this.policy = switch (cfg.method()) {
@@ -155,22 +157,16 @@ public final class Coordinator {
         long current = cfg.method() == Method.STREAMING ? outer.rounds[p] : outer.version;
         if (d.baseVersion() > current) return "base version " + d.baseVersion() + " is ahead of the coordinator's " + current;
         if (d.baseVersion() < 0) return "base version " + d.baseVersion();
-        if (cfg.method().async() && cfg.maxStaleness() > 0 && cfg.staleness() != CoordinatorConfig.Staleness.DROP
-                && current - d.baseVersion() > cfg.maxStaleness()) {
-            return "staleness " + (current - d.baseVersion()) + " exceeds the limit " + cfg.maxStaleness();
-        }
         return null;
     }
 
     private String checkValues(float[] g) {
-        double sq = 0;
         for (int i = 0; i < g.length; i++) {
-            float v = g[i];
-            if (!Float.isFinite(v)) return "pseudo-gradient has a non-finite value (" + v + ") at index " + i;
-            sq += (double) v * v;
+            if (!Float.isFinite(g[i])) return "pseudo-gradient has a non-finite value (" + g[i] + ") at index " + i;
         }
-        if (cfg.maxDeltaNorm() > 0 && Math.sqrt(sq) > cfg.maxDeltaNorm()) {
-            return String.format("pseudo-gradient norm %.4g exceeds the bound %.4g", Math.sqrt(sq), cfg.maxDeltaNorm());
+        double norm = VectorOps.norm2(g);
+        if (cfg.maxDeltaNorm() > 0 && norm > cfg.maxDeltaNorm()) {
+            return String.format(Locale.ROOT, "pseudo-gradient norm %.4g exceeds the bound %.4g", norm, cfg.maxDeltaNorm());
         }
         return null;
     }
@@ -307,5 +303,9 @@ public final class Coordinator {
 
     public int fragmentCount() {
         return outer.fragmentCount();
+    }
+
+    public FragmentPlan plan() {
+        return outer.plan();
     }
 }

@@ -1,5 +1,6 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 
 import java.util.Arrays;
@@ -10,10 +11,8 @@ import java.util.Arrays;
  * @param method          protocol
  * @param innerSteps      H: inner steps per round (async: the fastest worker's H; streaming: steps between syncs of one fragment)
  * @param outer           outer optimizer (per fragment in streaming); DDP ignores it and copies the replica
- * @param weighting       how pseudo-gradients of a round are weighted
- * @param staleness       async staleness rule
- * @param maxStaleness    async: with {@link Staleness#DROP}, contributions staler than this are dropped;
- *                        in every async mode, a hard limit beyond which a message is rejected (0 = no limit)
+ * @param weighting       weights of pseudo-gradients (uniform or shard-size) and, in async modes, the
+ *                        staleness rules: scale by (1+s)^-1/2, drop beyond a maximum staleness
  * @param dylu            async: Dynamic Local Updates (steps proportional to measured speed)
  * @param minInnerSteps   DyLU floor
  * @param graceSeconds    async: grace period after the first arrival during which others are also synced
@@ -30,39 +29,18 @@ import java.util.Arrays;
  * @param shards          data shards and how they are handed out
  * @param ddpWorkers      DDP: k, the number of data-parallel workers the one logical member stands for
  */
-public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, Weighting weighting,
-                                Staleness staleness, int maxStaleness, boolean dylu, int minInnerSteps,
+public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, WeightingConfig weighting,
+                                boolean dylu, int minInnerSteps,
                                 double graceSeconds, int minWorkers, int quorum, double roundDeadline,
                                 int overlap, double mergeAlpha, String[] upCodec, String downCodec,
                                 long tokenBudget, long maxOuterSteps, double maxDeltaNorm, ShardPlan shards,
                                 int ddpWorkers) {
-
-    /** Weights of the pseudo-gradients combined in one synchronous round. */
-    public enum Weighting {
-        /** 1/k each. */
-        UNIFORM,
-        /** Proportional to the size of each contributor's data shard. */
-        SHARD_SIZE
-    }
-
-    /** What asynchronous DiLoCo does with a stale pseudo-gradient (staleness = θ versions applied since it started). */
-    public enum Staleness {
-        /** Apply as is. */
-        NONE,
-        /** Scale by (1 + staleness)^-1/2. */
-        INV_SQRT,
-        /** Drop if staleness exceeds maxStaleness. */
-        DROP
-    }
 
     public CoordinatorConfig {
         need(method != null, "method", method, "one of ddp, diloco, async, async-dn-dylu, streaming");
         need(innerSteps >= 1, "inner_steps", innerSteps, ">= 1");
         need(outer != null, "outer", null, "an outer optimizer");
         need(weighting != null, "weighting", null, "uniform or shard-size");
-        need(staleness != null, "staleness", null, "none, inv-sqrt or drop");
-        need(maxStaleness >= 0, "max_staleness", maxStaleness, ">= 0");
-        need(staleness != Staleness.DROP || maxStaleness > 0, "max_staleness", maxStaleness, "> 0 when staleness = drop");
         need(minInnerSteps >= 1 && minInnerSteps <= innerSteps, "min_inner_steps", minInnerSteps, "between 1 and inner_steps (" + innerSteps + ")");
         need(graceSeconds >= 0 && Double.isFinite(graceSeconds), "grace_seconds", graceSeconds, ">= 0");
         need(minWorkers >= 1, "min_workers", minWorkers, ">= 1");
@@ -103,9 +81,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         private Method method = Method.DILOCO;
         private int innerSteps = 50;
         private OuterOptimizerConfig outer = OuterOptimizerConfig.nesterov(0.7, 0.9);
-        private Weighting weighting = Weighting.SHARD_SIZE;
-        private Staleness staleness = Staleness.NONE;
-        private int maxStaleness;
+        private WeightingConfig weighting = WeightingConfig.uniform();
         private boolean dylu;
         private int minInnerSteps = 1;
         private double graceSeconds;
@@ -125,9 +101,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public Builder method(Method v) { method = v; return this; }
         public Builder innerSteps(int v) { innerSteps = v; return this; }
         public Builder outer(OuterOptimizerConfig v) { outer = v; return this; }
-        public Builder weighting(Weighting v) { weighting = v; return this; }
-        public Builder staleness(Staleness v) { staleness = v; return this; }
-        public Builder maxStaleness(int v) { maxStaleness = v; return this; }
+        public Builder weighting(WeightingConfig v) { weighting = v; return this; }
         public Builder dylu(boolean v) { dylu = v; return this; }
         public Builder minInnerSteps(int v) { minInnerSteps = v; return this; }
         public Builder graceSeconds(double v) { graceSeconds = v; return this; }
@@ -145,7 +119,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public Builder ddpWorkers(int v) { ddpWorkers = v; return this; }
 
         public CoordinatorConfig build() {
-            return new CoordinatorConfig(method, innerSteps, outer, weighting, staleness, maxStaleness, dylu,
+            return new CoordinatorConfig(method, innerSteps, outer, weighting, dylu,
                     minInnerSteps, graceSeconds, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
                     downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers);
         }

@@ -1,10 +1,10 @@
 package org.diloco4j.core.coord;
 
-import org.diloco4j.core.optim.OuterOptimizer;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
-
-import java.util.List;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.VectorOps;
+import org.diloco4j.core.stream.FragmentOptimizers;
 
 /**
  * The global parameters θ, split into fragments, each with its own outer optimizer state, and the
@@ -13,30 +13,19 @@ import java.util.List;
  */
 final class OuterState {
     private final float[] theta;
-    private final List<Fragment> fragments;
-    private final OuterOptimizer[] optimizers;
-    private final boolean wholeIsOneFragment;
+    private final FragmentPlan plan;
+    private final FragmentOptimizers optimizers;
     /** Number of updates applied to θ (any fragment). */
     long version;
     /** Per fragment: outer updates applied to it (the "round" a streaming worker's pseudo-gradient refers to). */
     final long[] rounds;
 
-    OuterState(float[] theta, int size, List<Fragment> fragments, OuterOptimizerConfig outer) {
+    OuterState(float[] theta, FragmentPlan plan, OuterOptimizerConfig outer) {
+        if (theta != null) VectorOps.requireLength("global θ", "initial values", theta, plan.totalSize());
         this.theta = theta;
-        this.fragments = List.copyOf(fragments);
-        this.rounds = new long[fragments.size()];
-        int covered = 0;
-        for (int p = 0; p < fragments.size(); p++) {
-            if (fragments.get(p).id() != p) throw new IllegalArgumentException("fragment at index " + p + " has id " + fragments.get(p).id());
-            covered += fragments.get(p).size();
-        }
-        if (covered != size) throw new IllegalArgumentException("fragments cover " + covered + " of " + size + " parameters");
-        if (theta != null && theta.length != size) throw new IllegalArgumentException("θ has " + theta.length + " values, layout " + size);
-        this.wholeIsOneFragment = fragments.size() == 1;
-        this.optimizers = new OuterOptimizer[fragments.size()];
-        if (theta != null) {
-            for (int p = 0; p < fragments.size(); p++) optimizers[p] = outer.create(fragments.get(p).size());
-        }
+        this.plan = plan;
+        this.rounds = new long[plan.count()];
+        this.optimizers = theta == null ? null : new FragmentOptimizers(plan, outer);
     }
 
     boolean phantom() {
@@ -44,25 +33,20 @@ final class OuterState {
     }
 
     int fragmentCount() {
-        return fragments.size();
+        return plan.count();
     }
 
     Fragment fragment(int p) {
-        return fragments.get(p);
+        return plan.fragment(p);
+    }
+
+    FragmentPlan plan() {
+        return plan;
     }
 
     /** Applies pseudo-gradient {@code g} (the fragment's dense vector; null in phantom runs) to fragment {@code p}. */
     void apply(int p, float[] g) {
-        if (theta != null) {
-            if (wholeIsOneFragment) {
-                optimizers[0].step(theta, g);
-            } else {
-                Fragment f = fragments.get(p);
-                float[] dense = f.gather(theta);
-                optimizers[p].step(dense, g);
-                f.scatter(dense, theta);
-            }
-        }
+        if (theta != null) optimizers.step(p, theta, g);
         rounds[p]++;
         version++;
     }
@@ -72,19 +56,17 @@ final class OuterState {
      * pseudo-gradient is applied whole).
      */
     void subtract(float[] g) {
-        if (theta != null) {
-            for (int i = 0; i < theta.length; i++) theta[i] -= g[i];
-        }
+        if (theta != null) VectorOps.axpy(-1f, g, theta);
         for (int p = 0; p < rounds.length; p++) rounds[p]++;
         version++;
     }
 
-    Snapshot snapshot(int size) {
-        return new Snapshot(version, -1, size, theta == null ? null : theta.clone());
+    Snapshot snapshot() {
+        return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.clone());
     }
 
     Snapshot fragmentSnapshot(int p) {
-        Fragment f = fragments.get(p);
+        Fragment f = plan.fragment(p);
         return new Snapshot(rounds[p], p, f.size(), theta == null ? null : f.gather(theta));
     }
 
@@ -92,7 +74,7 @@ final class OuterState {
         return theta;
     }
 
-    OuterOptimizer optimizer(int p) {
-        return optimizers[p];
+    FragmentOptimizers optimizers() {
+        return optimizers;
     }
 }

@@ -1,15 +1,24 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.AggregationReport;
+import org.diloco4j.core.agg.Contribution;
+import org.diloco4j.core.agg.WeightPolicy;
+
+import java.util.ArrayList;
+import java.util.List;
+
 /** One protocol's reactions to events; shared bookkeeping and validation live in {@link Coordinator}. */
 abstract class Policy {
     final Coordinator c;
     final CoordinatorConfig cfg;
     final ShardChooser shards;
+    final WeightPolicy weights;
 
     Policy(Coordinator c) {
         this.c = c;
         this.cfg = c.config();
         this.shards = new ShardChooser(cfg.shards());
+        this.weights = cfg.weighting().policy();
     }
 
     abstract void onJoin(Member m);
@@ -28,10 +37,23 @@ abstract class Policy {
 
     abstract void onTimer(String key);
 
-    /** Aggregation weight of a member's contribution before normalisation. */
-    double shardWeight(Member m) {
-        if (cfg.weighting() == CoordinatorConfig.Weighting.UNIFORM) return 1.0;
+    /** What the weight policy sees of a member's pseudo-gradient: who, how much data, how stale. */
+    Contribution contribution(Member m, long staleness) {
         long size = m.shard >= 0 && m.shard < cfg.shards().count() ? cfg.shards().size(m.shard) : m.shardTokens;
-        return size > 0 ? size : 1.0;
+        return new Contribution(m.id, size, staleness);
+    }
+
+    /** Logs the contributions an aggregate dropped and reports the included ones as an outer step. */
+    void recordAggregate(int fragment, AggregationReport r, double norm) {
+        for (AggregationReport.Entry e : r.dropped()) c.decide("drop", e.contribution().member(), e.reason());
+        List<Integer> who = new ArrayList<>();
+        List<Long> stale = new ArrayList<>();
+        List<Double> share = new ArrayList<>();
+        for (AggregationReport.Entry e : r.included()) {
+            who.add(e.contribution().member());
+            stale.add(e.contribution().staleness());
+            share.add(e.share());
+        }
+        c.outerStepDone(fragment, who, stale, share, norm);
     }
 }

@@ -1,15 +1,18 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.AggregationReport;
+import org.diloco4j.core.agg.WeightedMean;
+import org.diloco4j.core.params.VectorOps;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
  * Streaming DiLoCo: θ is split into P fragments, each synchronised in its own rounds on a staggered
- * schedule that the workers follow (fragment p at inner steps t ≡ offset_p mod H). Workers train
- * continuously; for each fragment the coordinator collects one pseudo-gradient per member, applies
- * that fragment's own outer optimizer, and broadcasts the fragment, which workers merge τ steps
- * after sending.
+ * schedule that the workers follow. Workers train continuously; for each fragment the coordinator
+ * collects one pseudo-gradient per member, applies that fragment's own outer optimizer, and
+ * broadcasts the fragment, which workers merge τ steps after sending.
  *
  * <p>A fragment round's participants are fixed when it opens (members training at that moment).
  * A worker admitted later receives the whole θ and the round of each fragment it holds; its first
@@ -18,26 +21,28 @@ import java.util.TreeSet;
 final class StreamingPolicy extends Policy {
     private final int fragments;
     private final List<TreeSet<Integer>> pending = new ArrayList<>();
-    private final List<List<Integer>> contributors = new ArrayList<>();
-    private final List<List<Double>> weights = new ArrayList<>();
-    private final float[][] sums;
-    private final double[] weightSums;
+    /** Per fragment: Σ w_i δ_i of its open round; null in phantom runs. */
+    private final WeightedMean[] means;
+    private final int[] phantomContributions;
     private boolean started;
 
     StreamingPolicy(Coordinator c) {
         super(c);
         this.fragments = c.fragmentCount();
-        this.sums = new float[fragments][];
-        this.weightSums = new double[fragments];
+        this.means = new WeightedMean[fragments];
+        this.phantomContributions = new int[fragments];
         for (int p = 0; p < fragments; p++) {
             pending.add(new TreeSet<>());
-            contributors.add(new ArrayList<>());
-            weights.add(new ArrayList<>());
+            if (!c.outer().phantom()) means[p] = new WeightedMean(c.fragment(p).size(), weights);
         }
     }
 
     private String timerKey(int p) {
         return "fragment:" + p + ":" + c.outer().rounds[p];
+    }
+
+    private int contributions(int p) {
+        return means[p] == null ? phantomContributions[p] : means[p].includedCount();
     }
 
     @Override
@@ -49,15 +54,15 @@ final class StreamingPolicy extends Policy {
                 return;
             }
             started = true;
-            Snapshot snap = c.outer().snapshot(c.size());
+            Snapshot snap = c.outer().snapshot();
             for (Member w : c.members().inState(Member.State.WAITING)) start(w, snap);
             for (int p = 0; p < fragments; p++) open(p);
             return;
         }
-        start(m, c.outer().snapshot(c.size()));
+        start(m, c.outer().snapshot());
         // Rounds nobody is part of (everyone left) are reopened with the newcomer.
         for (int p = 0; p < fragments; p++) {
-            if (pending.get(p).isEmpty() && contributors.get(p).isEmpty()) open(p);
+            if (pending.get(p).isEmpty() && contributions(p) == 0) open(p);
         }
         c.decide("wait", m.id, m + " contributes to each fragment from its next round");
     }
@@ -84,53 +89,35 @@ final class StreamingPolicy extends Policy {
             c.decide("drop", m.id, m + " fragment " + p + " round " + round + " opened before it joined");
             return;
         }
-        double w = shardWeight(m);
-        if (g != null) {
-            if (sums[p] == null) sums[p] = new float[g.length];
-            float[] s = sums[p];
-            float wf = (float) w;
-            for (int i = 0; i < g.length; i++) s[i] += wf * g[i];
-        }
-        weightSums[p] += w;
-        contributors.get(p).add(m.id);
-        weights.get(p).add(w);
+        if (means[p] != null) means[p].add(contribution(m, 0), g);
+        else phantomContributions[p]++;
         if (pending.get(p).isEmpty()) commit(p);
     }
 
     private void commit(int p) {
-        List<Integer> who = contributors.get(p);
-        if (who.isEmpty()) {
+        if (contributions(p) == 0) {
             // Workers that sent (and lost) their pseudo-gradient wait for this fragment: release them
             // with the unchanged values and the same round, then run the round again.
+            if (means[p] != null) {
+                for (AggregationReport.Entry e : means[p].report().dropped()) c.decide("drop", e.contribution().member(), e.reason());
+                means[p].reset();
+            }
             c.decide("wait", -1, "fragment " + p + " round " + c.outer().rounds[p] + " ended with no contributions; reopening");
             Snapshot same = c.outer().fragmentSnapshot(p);
             for (Member m : c.members().inState(Member.State.TRAINING)) c.applyFragment(m, p, same);
             open(p);
             return;
         }
-        float[] delta = sums[p];
-        double norm = Double.NaN;
-        if (delta != null) {
-            float inv = (float) (1.0 / weightSums[p]);
-            double sq = 0;
-            for (int i = 0; i < delta.length; i++) {
-                delta[i] *= inv;
-                sq += (double) delta[i] * delta[i];
-            }
-            norm = Math.sqrt(sq);
+        if (means[p] != null) {
+            float[] delta = new float[c.fragment(p).size()];
+            AggregationReport r = means[p].finish(delta);
+            c.outer().apply(p, delta);
+            recordAggregate(p, r, VectorOps.norm2(delta));
+        } else {
+            c.outer().apply(p, null);
+            c.outerStepDone(p, List.of(), List.of(), List.of(), Double.NaN);
+            phantomContributions[p] = 0;
         }
-        c.outer().apply(p, delta);
-        List<Double> normalized = new ArrayList<>();
-        List<Long> zeros = new ArrayList<>();
-        for (double w : weights.get(p)) {
-            normalized.add(w / weightSums[p]);
-            zeros.add(0L);
-        }
-        c.outerStepDone(p, who, zeros, normalized, norm);
-        who.clear();
-        weights.get(p).clear();
-        sums[p] = null;
-        weightSums[p] = 0;
         Snapshot snap = c.outer().fragmentSnapshot(p);
         for (Member m : c.members().inState(Member.State.TRAINING)) c.applyFragment(m, p, snap);
         if (c.maybeStop()) return;
@@ -159,14 +146,14 @@ final class StreamingPolicy extends Policy {
     void onTimer(String key) {
         for (int p = 0; p < fragments; p++) {
             if (!key.equals(timerKey(p))) continue;
-            if (contributors.get(p).size() >= cfg.quorum()) {
+            if (contributions(p) >= cfg.quorum()) {
                 for (int id : pending.get(p)) {
                     c.decide("drop", id, "#" + id + " missed the deadline of fragment " + p + " round " + c.outer().rounds[p]);
                 }
                 pending.get(p).clear();
                 commit(p);
             } else {
-                c.decide("wait", -1, "fragment " + p + " round " + c.outer().rounds[p] + " has " + contributors.get(p).size()
+                c.decide("wait", -1, "fragment " + p + " round " + c.outer().rounds[p] + " has " + contributions(p)
                         + " of the " + cfg.quorum() + " contributions its quorum needs; deadline extended");
                 c.timer(key, c.now() + cfg.roundDeadline());
             }

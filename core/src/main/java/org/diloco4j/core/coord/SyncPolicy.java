@@ -1,6 +1,10 @@
 package org.diloco4j.core.coord;
 
-import java.util.ArrayList;
+import org.diloco4j.core.agg.AggregationReport;
+import org.diloco4j.core.agg.WeightDecision;
+import org.diloco4j.core.agg.WeightedMean;
+import org.diloco4j.core.params.VectorOps;
+
 import java.util.List;
 import java.util.TreeSet;
 
@@ -16,20 +20,23 @@ import java.util.TreeSet;
  */
 final class SyncPolicy extends Policy {
     private final TreeSet<Integer> pending = new TreeSet<>();
-    private final List<Integer> contributors = new ArrayList<>();
-    private final List<Double> weights = new ArrayList<>();
-    private float[] sum;
-    private double weightSum;
+    /** Σ w_i δ_i of the round; null in phantom runs, where only the count matters. */
+    private final WeightedMean mean;
+    private int phantomContributions;
     private boolean running;
     private boolean started;
-    private double roundStart;
 
     SyncPolicy(Coordinator c) {
         super(c);
+        this.mean = c.outer().phantom() ? null : new WeightedMean(c.size(), weights);
     }
 
     private String timerKey() {
         return "round:" + c.outer().version;
+    }
+
+    private int contributions() {
+        return mean == null ? phantomContributions : mean.includedCount();
     }
 
     @Override
@@ -53,14 +60,12 @@ final class SyncPolicy extends Policy {
         if (ready.isEmpty()) return;
         running = true;
         started = true;
-        roundStart = c.now();
-        Snapshot snap = c.outer().snapshot(c.size());
+        Snapshot snap = c.outer().snapshot();
         for (Member m : ready) {
-            int shard = shards.choose(m, m.ownShard, cfg.innerSteps());
-            c.train(m, cfg.innerSteps(), shard, snap);
+            c.train(m, cfg.innerSteps(), shards.choose(m, m.ownShard, cfg.innerSteps()), snap);
             pending.add(m.id);
         }
-        if (cfg.roundDeadline() > 0) c.timer(timerKey(), roundStart + cfg.roundDeadline());
+        if (cfg.roundDeadline() > 0) c.timer(timerKey(), c.now() + cfg.roundDeadline());
     }
 
     @Override
@@ -76,15 +81,12 @@ final class SyncPolicy extends Policy {
         }
         pending.remove(m.id);
         m.state = Member.State.WAITING;
-        double w = shardWeight(m);
-        if (g != null) {
-            if (sum == null) sum = new float[g.length];
-            float wf = (float) w;
-            for (int i = 0; i < g.length; i++) sum[i] += wf * g[i];
+        if (mean != null) {
+            WeightDecision w = mean.add(contribution(m, 0), g);
+            if (w.included()) m.contributions++;
+        } else {
+            phantomContributions++;
         }
-        weightSum += w;
-        contributors.add(m.id);
-        weights.add(w);
         if (pending.isEmpty()) commit();
     }
 
@@ -92,8 +94,7 @@ final class SyncPolicy extends Policy {
     private void rejoin(Member m) {
         m.state = Member.State.WAITING;
         if (running) {
-            Snapshot snap = c.outer().snapshot(c.size());
-            c.train(m, cfg.innerSteps(), shards.choose(m, m.ownShard, cfg.innerSteps()), snap);
+            c.train(m, cfg.innerSteps(), shards.choose(m, m.ownShard, cfg.innerSteps()), c.outer().snapshot());
             pending.add(m.id);
         } else if (started) {
             startRound();
@@ -125,7 +126,7 @@ final class SyncPolicy extends Policy {
     @Override
     void onTimer(String key) {
         if (!running || !key.equals(timerKey())) return;
-        if (contributors.size() >= cfg.quorum()) {
+        if (contributions() >= cfg.quorum()) {
             for (int id : pending) {
                 Member m = c.members().get(id);
                 c.decide("drop", id, (m == null ? "#" + id : m) + " missed the round deadline of " + cfg.roundDeadline() + " s");
@@ -133,7 +134,7 @@ final class SyncPolicy extends Policy {
             pending.clear();
             commit();
         } else {
-            c.decide("wait", -1, "round from v" + c.outer().version + " has " + contributors.size() + " of the "
+            c.decide("wait", -1, "round from v" + c.outer().version + " has " + contributions() + " of the "
                     + cfg.quorum() + " contributions its quorum needs; deadline extended");
             c.timer(key, c.now() + cfg.roundDeadline());
         }
@@ -141,34 +142,27 @@ final class SyncPolicy extends Policy {
 
     private void commit() {
         running = false;
-        if (contributors.isEmpty()) {
+        if (contributions() == 0) {
+            if (mean != null) {
+                for (AggregationReport.Entry e : mean.report().dropped()) c.decide("drop", e.contribution().member(), e.reason());
+                mean.reset();
+            }
             c.decide("wait", -1, "round from v" + c.outer().version + " ended with no contributions; restarting it");
             if (!c.maybeStop()) startRound();
             return;
         }
-        float[] delta = null;
-        double norm = Double.NaN;
-        if (sum != null) {
-            delta = sum;
-            float inv = (float) (1.0 / weightSum);
-            double sq = 0;
-            for (int i = 0; i < delta.length; i++) {
-                delta[i] *= inv;
-                sq += (double) delta[i] * delta[i];
-            }
-            norm = Math.sqrt(sq);
+        if (mean != null) {
+            float[] delta = new float[c.size()];
+            AggregationReport r = mean.finish(delta);
+            if (cfg.method() == Method.DDP) c.outer().subtract(delta);
+            else c.outer().apply(0, delta);
+            recordAggregate(0, r, VectorOps.norm2(delta));
+        } else {
+            if (cfg.method() == Method.DDP) c.outer().subtract(null);
+            else c.outer().apply(0, null);
+            c.outerStepDone(0, List.of(), List.of(), List.of(), Double.NaN);
+            phantomContributions = 0;
         }
-        if (cfg.method() == Method.DDP) c.outer().subtract(delta);
-        else c.outer().apply(0, delta);
-        List<Double> normalized = new ArrayList<>();
-        for (double w : weights) normalized.add(w / weightSum);
-        List<Long> zeros = new ArrayList<>();
-        for (int i = 0; i < contributors.size(); i++) zeros.add(0L);
-        c.outerStepDone(0, contributors, zeros, normalized, norm);
-        contributors.clear();
-        weights.clear();
-        sum = null;
-        weightSum = 0;
         if (!c.maybeStop()) startRound();
     }
 }

@@ -6,10 +6,11 @@ import org.diloco4j.core.codec.ErrorFeedback;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.stream.FragmentMerge;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 
-import java.util.List;
 
 /**
  * The worker's side of the protocol, written once for both drivers: it loads the θ it was sent,
@@ -21,7 +22,7 @@ import java.util.List;
  */
 public final class Replica implements AutoCloseable {
     private final InnerTrainer trainer;
-    private final List<Fragment> fragments;
+    private final FragmentPlan plan;
     private final Codec[] codecs;
     private final String[] specs;
     private final ErrorFeedback[] feedback;
@@ -37,17 +38,16 @@ public final class Replica implements AutoCloseable {
     /**
      * @param trainer       the inner trainer, or null for a phantom replica
      * @param ownShard      the shard the trainer was built on (-1 for a mix)
-     * @param size          number of parameters
-     * @param fragments     fragments of θ, in id order
+     * @param plan          fragments of θ
      * @param codecSpecs    codec of each fragment's pseudo-gradient (one spec for all, or one per fragment)
      * @param errorFeedback carry each fragment's quantization error into its next message
      */
-    public Replica(InnerTrainer trainer, int ownShard, int size, List<Fragment> fragments, String[] codecSpecs, boolean errorFeedback) {
+    public Replica(InnerTrainer trainer, int ownShard, FragmentPlan plan, String[] codecSpecs, boolean errorFeedback) {
         this.trainer = trainer;
         this.shard = ownShard;
-        this.size = size;
-        this.fragments = List.copyOf(fragments);
-        int n = fragments.size();
+        this.size = plan.totalSize();
+        this.plan = plan;
+        int n = plan.count();
         if (codecSpecs.length != 1 && codecSpecs.length != n) {
             throw new IllegalArgumentException(codecSpecs.length + " codecs for " + n + " fragments");
         }
@@ -62,7 +62,7 @@ public final class Replica implements AutoCloseable {
         for (int p = 0; p < n; p++) {
             specs[p] = codecSpecs.length == 1 ? codecSpecs[0] : codecSpecs[p];
             codecs[p] = Codecs.parse(specs[p]);
-            if (errorFeedback && trainer != null) feedback[p] = new ErrorFeedback(codecs[p], fragments.get(p).size());
+            if (errorFeedback && trainer != null) feedback[p] = new ErrorFeedback(codecs[p], plan.fragment(p).size());
         }
         this.current = trainer == null ? null : new float[size];
     }
@@ -77,9 +77,9 @@ public final class Replica implements AutoCloseable {
      */
     public void start(Command.Train t, float[] received) {
         version = t.version();
-        for (int p = 0; p < fragments.size(); p++) {
+        for (int p = 0; p < plan.count(); p++) {
             rounds[p] = t.rounds() != null ? t.rounds()[p] : t.version();
-            if (trainer != null) base[p] = fragments.get(p).gather(received);
+            if (trainer != null) base[p] = plan.fragment(p).gather(received);
         }
         if (trainer != null) {
             if (t.shard() >= 0 && t.shard() != shard) {
@@ -98,7 +98,7 @@ public final class Replica implements AutoCloseable {
 
     /** The encoded pseudo-gradient of fragment {@code p} against what this replica last received. */
     public Payload delta(int p) {
-        Fragment f = fragments.get(p);
+        Fragment f = plan.fragment(p);
         if (trainer == null) return new Payload.Phantom(specs[p], codecs[p].encodedSize(f.size()));
         trainer.read(current);
         float[] g = f.gather(current);
@@ -116,12 +116,8 @@ public final class Replica implements AutoCloseable {
         int p = a.fragment();
         rounds[p] = a.round();
         if (trainer == null) return;
-        Fragment f = fragments.get(p);
         trainer.read(current);
-        float[] local = f.gather(current);
-        float alpha = (float) a.alpha();
-        for (int i = 0; i < local.length; i++) local[i] = alpha * local[i] + (1 - alpha) * received[i];
-        f.scatter(local, current);
+        FragmentMerge.merge(plan.fragment(p), current, received, (float) a.alpha());
         trainer.load(current);
         base[p] = received.clone();
     }

@@ -1,9 +1,9 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
-import org.diloco4j.core.params.Fragment;
-import org.diloco4j.core.params.Range;
+import org.diloco4j.core.params.FragmentPlan;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ class CoordinatorTest {
     Coordinator coordinator(CoordinatorConfig cfg) {
         float[] theta = new float[N];
         for (int i = 0; i < N; i++) theta[i] = i;
-        return new Coordinator(cfg, N, List.of(new Fragment(0, List.of(new Range(0, N)))), theta, metrics::add);
+        return new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
     }
 
     static Payload fp32(float... v) {
@@ -39,7 +39,8 @@ class CoordinatorTest {
     @Test
     void syncRoundWaitsForEveryoneThenAppliesTheWeightedMean() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2)
-                .outer(OuterOptimizerConfig.sgd(1.0)).shards(ShardPlan.own(100, 300)).build();
+                .outer(OuterOptimizerConfig.sgd(1.0)).weighting(new WeightingConfig("shard-size", false, -1))
+                .shards(ShardPlan.own(100, 300)).build();
         Coordinator c = coordinator(cfg);
         assertThat(of(c.handle(new Event.Join("a", 0, 100, 0)), Command.Train.class)).isEmpty();
         List<Command> start = c.handle(new Event.Join("b", 1, 300, 1));
@@ -65,7 +66,7 @@ class CoordinatorTest {
     @Test
     void fedAvgIsSgdWithUnitRateOnTheMeanPseudoGradient() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(1).minWorkers(3)
-                .outer(OuterOptimizerConfig.sgd(1.0)).weighting(CoordinatorConfig.Weighting.UNIFORM).build();
+                .outer(OuterOptimizerConfig.sgd(1.0)).weighting(WeightingConfig.uniform()).build();
         Coordinator c = coordinator(cfg);
         float[] theta0 = c.theta().clone();
         for (int w = 0; w < 3; w++) c.handle(new Event.Join("w" + w, -1, 0, 0));
@@ -80,8 +81,7 @@ class CoordinatorTest {
 
     @Test
     void badMessagesAreRejectedWithAReasonAndLeaveThetaUnchanged() {
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).maxDeltaNorm(100)
-                .maxStaleness(3).build();
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).maxDeltaNorm(100).build();
         Coordinator c = coordinator(cfg);
         c.handle(new Event.Join("a", -1, 0, 0));
         float[] before = c.theta().clone();
@@ -129,7 +129,7 @@ class CoordinatorTest {
     @Test
     void stalenessRules() {
         CoordinatorConfig drop = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
-                .outer(OuterOptimizerConfig.sgd(1)).staleness(CoordinatorConfig.Staleness.DROP).maxStaleness(1).build();
+                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", false, 1)).build();
         Coordinator c = coordinator(drop);
         for (int w = 0; w < 3; w++) c.handle(new Event.Join("w" + w, -1, 0, 0));
         c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1));
@@ -137,11 +137,11 @@ class CoordinatorTest {
         float[] before = c.theta().clone();
         c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, fp32(filled(1)), 3)); // staleness 2 > 1: dropped
         assertThat(c.theta()).isEqualTo(before);
-        assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind().equals("drop") && d.reason().contains("staleness 2 > max_staleness 1"));
+        assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind().equals("drop") && d.reason().contains("staleness 2"));
 
         metrics.clear();
         CoordinatorConfig scaled = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
-                .outer(OuterOptimizerConfig.sgd(1)).staleness(CoordinatorConfig.Staleness.INV_SQRT).build();
+                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", true, -1)).build();
         Coordinator s = coordinator(scaled);
         for (int w = 0; w < 4; w++) s.handle(new Event.Join("w" + w, -1, 0, 0));
         for (int w = 0; w < 3; w++) s.handle(new Event.Delta(w, w + 1, 0, 0, 5, 5, 1, fp32(filled(0)), 1));
