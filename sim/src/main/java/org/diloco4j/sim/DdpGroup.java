@@ -1,16 +1,16 @@
 package org.diloco4j.sim;
 
+import java.io.Serializable;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The data-parallel baseline's k devices, simulated as one logical worker: every step each device
  * computes its share, all wait for the slowest, then a ring all-reduce of fp32 gradients moves
  * 2(k−1)/k·4|θ| bytes per device over the slowest link.
  */
-final class DdpGroup {
+final class DdpGroup implements Serializable {
     private final List<WorkerSpec> devices;
-    private final SplittableRandom[] rngs;
+    private final SimRandom[] rngs;
     private final double allReduceSeconds;
     final double[] compute;
     final double[] idle;
@@ -20,8 +20,8 @@ final class DdpGroup {
     DdpGroup(List<WorkerSpec> devices, int params, long seed) {
         this.devices = List.copyOf(devices);
         int k = devices.size();
-        this.rngs = new SplittableRandom[k];
-        for (int i = 0; i < k; i++) rngs[i] = new SplittableRandom(seed * 1_000_003L + i);
+        this.rngs = new SimRandom[k];
+        for (int i = 0; i < k; i++) rngs[i] = new SimRandom(seed * 1_000_003L + i);
         double bw = Double.MAX_VALUE;
         double lat = 0;
         for (WorkerSpec w : devices) {

@@ -1,7 +1,7 @@
 package org.diloco4j.sim;
 
+import java.io.Serializable;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * How fast a simulated device runs inner steps.
@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
  * @param jitter         relative spread of each step's time (lognormal with this σ; 0 = exact)
  * @param slowdowns      periods of virtual time during which steps take {@code factor} times longer
  */
-public record DeviceProfile(double secondsPerStep, double jitter, List<Slowdown> slowdowns) {
+public record DeviceProfile(double secondsPerStep, double jitter, List<Slowdown> slowdowns) implements Serializable {
     /** Between virtual times {@code from} and {@code to}, steps take {@code factor}× as long. */
-    public record Slowdown(double from, double to, double factor) {
+    public record Slowdown(double from, double to, double factor) implements Serializable {
         public Slowdown {
             if (!(from >= 0 && to > from)) throw new IllegalArgumentException("slowdown window [" + from + ", " + to + ") is empty or negative");
             if (!(factor > 0) || Double.isInfinite(factor)) throw new IllegalArgumentException("slowdown factor " + factor + " must be > 0");
@@ -32,24 +32,17 @@ public record DeviceProfile(double secondsPerStep, double jitter, List<Slowdown>
     }
 
     /** Virtual seconds to run {@code steps} steps starting at virtual time {@code start}. */
-    double duration(int steps, double start, SplittableRandom rng) {
+    double duration(int steps, double start, SimRandom rng) {
         if (jitter == 0 && slowdowns.isEmpty()) return steps * secondsPerStep;
         double t = start;
         double total = 0;
         for (int i = 0; i < steps; i++) {
             double s = secondsPerStep;
-            if (jitter > 0) s *= Math.exp(jitter * gaussian(rng) - 0.5 * jitter * jitter);
+            if (jitter > 0) s *= Math.exp(jitter * rng.gaussian() - 0.5 * jitter * jitter);
             for (Slowdown w : slowdowns) if (t >= w.from && t < w.to) s *= w.factor;
             t += s;
             total += s;
         }
         return total;
-    }
-
-    private static double gaussian(SplittableRandom rng) {
-        // Box–Muller; SplittableRandom has no nextGaussian in Java 17+'s API before RandomGenerator.
-        double u = 1.0 - rng.nextDouble();
-        double v = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 }

@@ -1,19 +1,22 @@
 package org.diloco4j.sim;
 
+import java.io.Serializable;
 import java.util.PriorityQueue;
 
 /**
- * The virtual clock: actions scheduled at virtual times run in time order; ties run in the order
+ * The virtual clock: events scheduled at virtual times come out in time order; ties in the order
  * they were scheduled, so the same inputs always give the same run.
  */
-final class EventQueue {
-    private record Entry(double time, long seq, Runnable action) {
+final class EventQueue implements Serializable {
+    record Entry(double time, long seq, SimEvent event) implements Comparable<Entry>, Serializable {
+        @Override
+        public int compareTo(Entry o) {
+            int c = Double.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
     }
 
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>((a, b) -> {
-        int c = Double.compare(a.time, b.time);
-        return c != 0 ? c : Long.compare(a.seq, b.seq);
-    });
+    private final PriorityQueue<Entry> queue = new PriorityQueue<>();
     private long seq;
     private double now;
 
@@ -21,22 +24,21 @@ final class EventQueue {
         return now;
     }
 
-    void at(double time, Runnable action) {
+    void at(double time, SimEvent event) {
         if (!(time >= now)) throw new IllegalStateException("cannot schedule at " + time + " before now " + now);
-        queue.add(new Entry(time, seq++, action));
+        queue.add(new Entry(time, seq++, event));
     }
 
-    /** Runs the next action; false if none is left. */
-    boolean step() {
+    /** The next event, with the clock advanced to its time; null if none is left. */
+    SimEvent next() {
         Entry e = queue.poll();
-        if (e == null) return false;
+        if (e == null) return null;
         now = e.time;
-        e.action.run();
-        return true;
+        return e.event;
     }
 
-    boolean isEmpty() {
-        return queue.isEmpty();
+    int size() {
+        return queue.size();
     }
 
     void clear() {

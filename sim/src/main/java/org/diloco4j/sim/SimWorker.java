@@ -3,17 +3,17 @@ package org.diloco4j.sim;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.worker.Replica;
 
+import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** One simulated worker process: its replica, its links' occupancy and its activity record. */
-final class SimWorker {
-    final WorkerSpec spec;
-    final SplittableRandom rng;
+final class SimWorker implements Serializable {
+    WorkerSpec spec;
+    final SimRandom rng;
     Replica replica;
     /** Bumped whenever the process's view of the run ends (crash, lost, left): older scheduled events are ignored. */
     int incarnation;
@@ -54,12 +54,12 @@ final class SimWorker {
     /** End of the last recorded segment: time before it is accounted for. */
     double accountedUntil;
 
-    record Arrival(Command.ApplyFragment command, float[] values, double time) {
+    record Arrival(Command.ApplyFragment command, float[] values, double time) implements Serializable {
     }
 
     SimWorker(WorkerSpec spec, long seed) {
         this.spec = spec;
-        this.rng = new SplittableRandom(seed);
+        this.rng = new SimRandom(seed);
     }
 
     String name() {

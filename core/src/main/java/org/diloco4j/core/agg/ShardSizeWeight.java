@@ -19,4 +19,9 @@ final class ShardSizeWeight implements WeightPolicy {
     public String describe() {
         return "shard-size";
     }
+
+    /** Keeps the singleton a singleton when a checkpoint is read. */
+    private Object readResolve() {
+        return INSTANCE;
+    }
 }

@@ -16,4 +16,9 @@ final class UniformWeight implements WeightPolicy {
     public String describe() {
         return "uniform";
     }
+
+    /** Keeps the singleton a singleton when a checkpoint is read. */
+    private Object readResolve() {
+        return INSTANCE;
+    }
 }

@@ -5,7 +5,7 @@ package org.diloco4j.core.agg;
  * Weights are unnormalized: the aggregate divides by the sum of the included weights, so uniform
  * weight 1 gives 1/k and shard-size weight |D_i| gives |D_i| / Σ|D_j| over the included workers.
  */
-public interface WeightPolicy {
+public interface WeightPolicy extends java.io.Serializable {
     WeightDecision weigh(Contribution c);
 
     /** Short description for logs, e.g. {@code shard-size × staleness^-1/2, drop if staleness > 4}. */

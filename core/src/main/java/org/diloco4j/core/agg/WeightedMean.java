@@ -14,7 +14,7 @@ import org.diloco4j.core.params.VectorOps;
  *
  * <p>Not thread-safe: one coordinator thread feeds it. After {@link #finish} it is empty again.
  */
-public final class WeightedMean {
+public final class WeightedMean implements java.io.Serializable {
     private final int size;
     private final WeightPolicy policy;
     /** Σ w_i δ_i, length {@code size}; holds nothing meaningful while {@code included} is empty. */
@@ -24,7 +24,7 @@ public final class WeightedMean {
     private final Set<Integer> members = new HashSet<>();
     private double totalWeight;
 
-    private record Pending(Contribution c, double weight, String reason) {
+    private record Pending(Contribution c, double weight, String reason) implements java.io.Serializable {
     }
 
     public WeightedMean(int size, WeightPolicy policy) {

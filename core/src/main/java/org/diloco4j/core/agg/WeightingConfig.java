@@ -9,7 +9,7 @@ import java.util.Locale;
  * @param decayByStaleness multiply by {@code (1 + staleness)^-1/2}
  * @param maxStaleness     drop contributions with staleness above this; −1 for no limit
  */
-public record WeightingConfig(String base, boolean decayByStaleness, long maxStaleness) {
+public record WeightingConfig(String base, boolean decayByStaleness, long maxStaleness) implements java.io.Serializable {
     public static final String UNIFORM = "uniform";
     public static final String SHARD_SIZE = "shard-size";
 

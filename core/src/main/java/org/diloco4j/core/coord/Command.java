@@ -1,7 +1,7 @@
 package org.diloco4j.core.coord;
 
 /** What the coordinator asks a driver to do. Drivers execute commands in the order given. */
-public sealed interface Command {
+public sealed interface Command extends java.io.Serializable {
     /** The worker was admitted. */
     record Welcome(int member, long generation, String name) implements Command {
     }

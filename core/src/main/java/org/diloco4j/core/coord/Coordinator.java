@@ -18,23 +18,24 @@ import java.util.Locale;
  *
  * <p>Not thread-safe: a driver feeds it one event at a time.
  */
-public final class Coordinator {
+public final class Coordinator implements java.io.Serializable {
     private final CoordinatorConfig cfg;
     private final int size;
     private final Membership members = new Membership();
     private final OuterState outer;
     private final Ledger ledger = new Ledger();
-    private final MetricSink sink;
-    private final Codec[] upCodecs;
-    private final Codec downCodec;
     private final Policy policy;
     private long tokens;
     private long outerSteps;
     private boolean stopped;
     private String stopReason;
-
-    private List<Command> out;
     private double now;
+
+    // Not part of the state: rebuilt from the config, or given again, after a checkpoint is read.
+    private transient MetricSink sink;
+    private transient Codec[] upCodecs;
+    private transient Codec downCodec;
+    private transient List<Command> out;
 
     /**
      * @param plan   the fragments θ is synchronised by (one covering everything unless streaming)
@@ -51,14 +52,29 @@ public final class Coordinator {
             throw new IllegalArgumentException("coordinator.codec lists " + cfg.upCodec().length + " codecs for " + plan.count() + " fragments");
         }
         this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, cfg.outer());
-        this.upCodecs = new Codec[plan.count()];
-        for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
-        this.downCodec = Codecs.parse(cfg.downCodec());
+        makeCodecs();
         this.policy = switch (cfg.method()) {
             case DDP, DILOCO -> new SyncPolicy(this);
             case ASYNC, ASYNC_DN_DYLU -> new AsyncPolicy(this);
             case STREAMING -> new StreamingPolicy(this);
         };
+    }
+
+    private void makeCodecs() {
+        upCodecs = new Codec[outer.fragmentCount()];
+        for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
+        downCodec = Codecs.parse(cfg.downCodec());
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        makeCodecs();
+        sink = MetricSink.NONE;
+    }
+
+    /** Where metrics go from now on (after a coordinator was restored from a checkpoint). */
+    public void attach(MetricSink sink) {
+        this.sink = sink;
     }
 
     /** Handles one event and returns the commands it causes, in order. */

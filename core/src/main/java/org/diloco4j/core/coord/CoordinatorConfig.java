@@ -22,6 +22,7 @@ import java.util.Arrays;
  * @param overlap         streaming: τ, inner steps a worker trains on before merging a fragment it sent
  * @param mergeAlpha      streaming: α in θ_local ← α θ_local + (1−α) θ_global
  * @param upCodec         codec of pseudo-gradients (one spec, or one per fragment)
+ * @param errorFeedback   workers carry each fragment's quantization error into their next pseudo-gradient
  * @param downCodec       codec of θ sent to workers
  * @param tokenBudget     stop after this many tokens were trained (0 = no limit)
  * @param maxOuterSteps   stop after this many outer steps (0 = no limit)
@@ -32,9 +33,9 @@ import java.util.Arrays;
 public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, WeightingConfig weighting,
                                 boolean dylu, int minInnerSteps,
                                 double graceSeconds, int minWorkers, int quorum, double roundDeadline,
-                                int overlap, double mergeAlpha, String[] upCodec, String downCodec,
+                                int overlap, double mergeAlpha, String[] upCodec, boolean errorFeedback, String downCodec,
                                 long tokenBudget, long maxOuterSteps, double maxDeltaNorm, ShardPlan shards,
-                                int ddpWorkers) {
+                                int ddpWorkers) implements java.io.Serializable {
 
     public CoordinatorConfig {
         need(method != null, "method", method, "one of ddp, diloco, async, async-dn-dylu, streaming");
@@ -91,6 +92,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         private int overlap;
         private double mergeAlpha;
         private String[] upCodec = {"fp32"};
+        private boolean errorFeedback;
         private String downCodec = "fp32";
         private long tokenBudget;
         private long maxOuterSteps;
@@ -111,6 +113,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public Builder overlap(int v) { overlap = v; return this; }
         public Builder mergeAlpha(double v) { mergeAlpha = v; return this; }
         public Builder upCodec(String... v) { upCodec = v; return this; }
+        public Builder errorFeedback(boolean v) { errorFeedback = v; return this; }
         public Builder downCodec(String v) { downCodec = v; return this; }
         public Builder tokenBudget(long v) { tokenBudget = v; return this; }
         public Builder maxOuterSteps(long v) { maxOuterSteps = v; return this; }
@@ -121,7 +124,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public CoordinatorConfig build() {
             return new CoordinatorConfig(method, innerSteps, outer, weighting, dylu,
                     minInnerSteps, graceSeconds, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
-                    downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers);
+                    errorFeedback, downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers);
         }
     }
 }

@@ -3,7 +3,7 @@ package org.diloco4j.core.coord;
 import java.util.TreeMap;
 
 /** Bytes that crossed the network, in total and per member. */
-public final class Ledger {
+public final class Ledger implements java.io.Serializable {
     private long up;
     private long down;
     private final TreeMap<Integer, long[]> perMember = new TreeMap<>();

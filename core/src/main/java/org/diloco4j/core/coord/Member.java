@@ -1,7 +1,7 @@
 package org.diloco4j.core.coord;
 
 /** The coordinator's view of one worker. Mutable, owned by {@link Membership}. */
-final class Member {
+final class Member implements java.io.Serializable {
     enum State {
         /** Admitted, waiting to be included (e.g. a synchronous round already under way). */
         WAITING,

@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * Who is in the run. Member ids are never reused; every admission gets a new generation
  * (Kafka-style), so messages from a member's earlier incarnation can be fenced off.
  */
-final class Membership {
+final class Membership implements java.io.Serializable {
     private final TreeMap<Integer, Member> alive = new TreeMap<>();
     private int nextId;
     private long generation;

@@ -41,11 +41,13 @@ public sealed interface Metric {
     /**
      * The global θ evaluated on held-out data (drivers emit these; the coordinator never evaluates).
      *
-     * @param tokens  tokens trained so far
-     * @param version θ version evaluated
-     * @param loss    mean held-out cross-entropy (nats per token)
+     * @param tokens    tokens trained so far
+     * @param version   θ version evaluated
+     * @param loss      mean held-out cross-entropy (nats per token)
+     * @param bytesUp   bytes received by the coordinator so far
+     * @param bytesDown bytes sent by the coordinator so far
      */
-    record Eval(long tokens, long version, double loss, double time) implements Metric {
+    record Eval(long tokens, long version, double loss, long bytesUp, long bytesDown, double time) implements Metric {
         public double perplexity() {
             return Math.exp(loss);
         }

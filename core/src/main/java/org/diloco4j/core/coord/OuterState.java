@@ -11,7 +11,7 @@ import org.diloco4j.core.stream.FragmentOptimizers;
  * version counter. In phantom (timing-only) runs θ and the optimizers are absent and updates only
  * advance counters.
  */
-final class OuterState {
+final class OuterState implements java.io.Serializable {
     private final float[] theta;
     private final FragmentPlan plan;
     private final FragmentOptimizers optimizers;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One protocol's reactions to events; shared bookkeeping and validation live in {@link Coordinator}. */
-abstract class Policy {
+abstract class Policy implements java.io.Serializable {
     final Coordinator c;
     final CoordinatorConfig cfg;
     final ShardChooser shards;

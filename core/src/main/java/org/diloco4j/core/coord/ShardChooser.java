@@ -8,7 +8,7 @@ import java.util.Map;
  * worker takes the shard with the lowest (tokens consumed or in flight) / size, so that shards are
  * sampled in proportion to their size whatever the speeds of the workers that happen to be free.
  */
-final class ShardChooser {
+final class ShardChooser implements java.io.Serializable {
     private final ShardPlan plan;
     private final double[] consumed;
     /** member → {shard, tokens estimated in flight}. */

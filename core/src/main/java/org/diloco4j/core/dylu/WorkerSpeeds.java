@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * the compute seconds they took; the driver measures time, this class only averages). A worker
  * with no report yet has no estimate.
  */
-public final class WorkerSpeeds {
+public final class WorkerSpeeds implements java.io.Serializable {
     private final SpeedConfig config;
     private final Map<Integer, Double> ema = new HashMap<>();
     private final Map<Integer, ArrayDeque<double[]>> windows = new HashMap<>();

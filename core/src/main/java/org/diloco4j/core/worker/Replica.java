@@ -20,20 +20,26 @@ import org.diloco4j.core.train.TrainReport;
  *
  * <p>A phantom replica (timing-only runs) has no trainer and produces payloads that only have a size.
  */
-public final class Replica implements AutoCloseable {
-    private final InnerTrainer trainer;
+public final class Replica implements AutoCloseable, java.io.Serializable {
     private final FragmentPlan plan;
-    private final Codec[] codecs;
     private final String[] specs;
-    private final ErrorFeedback[] feedback;
     private final int size;
-    /** Scratch: θ_i read back from the trainer. */
-    private final float[] current;
+    private final boolean phantom;
     /** Per fragment: the global values δ is measured against (what was last received). */
     private final float[][] base;
     private final long[] rounds;
     private long version = -1;
     private int shard;
+
+    // The trainer (native state) and derived objects are written by writeObject as plain data and
+    // re-created on read; attach() then gives the replica a fresh trainer to restore into.
+    private transient InnerTrainer trainer;
+    private transient Codec[] codecs;
+    private transient ErrorFeedback[] feedback;
+    /** Scratch: θ_i read back from the trainer. */
+    private transient float[] current;
+    private transient byte[] savedTrainerState;
+    private transient float[] savedTheta;
 
     /**
      * @param trainer       the inner trainer, or null for a phantom replica
@@ -44,6 +50,7 @@ public final class Replica implements AutoCloseable {
      */
     public Replica(InnerTrainer trainer, int ownShard, FragmentPlan plan, String[] codecSpecs, boolean errorFeedback) {
         this.trainer = trainer;
+        this.phantom = trainer == null;
         this.shard = ownShard;
         this.size = plan.totalSize();
         this.plan = plan;
@@ -54,21 +61,72 @@ public final class Replica implements AutoCloseable {
         if (trainer != null && trainer.layout().size() != size) {
             throw new IllegalArgumentException("trainer has " + trainer.layout().size() + " parameters, the run " + size);
         }
-        this.codecs = new Codec[n];
         this.specs = new String[n];
-        this.feedback = new ErrorFeedback[n];
         this.base = new float[n][];
         this.rounds = new long[n];
+        for (int p = 0; p < n; p++) specs[p] = codecSpecs.length == 1 ? codecSpecs[0] : codecSpecs[p];
+        this.errorFeedback = errorFeedback;
+        makeCodecs();
+        this.current = phantom ? null : new float[size];
+    }
+
+    private final boolean errorFeedback;
+
+    private void makeCodecs() {
+        int n = plan.count();
+        codecs = new Codec[n];
+        feedback = new ErrorFeedback[n];
         for (int p = 0; p < n; p++) {
-            specs[p] = codecSpecs.length == 1 ? codecSpecs[0] : codecSpecs[p];
             codecs[p] = Codecs.parse(specs[p]);
-            if (errorFeedback && trainer != null) feedback[p] = new ErrorFeedback(codecs[p], plan.fragment(p).size());
+            if (errorFeedback && !phantom) feedback[p] = new ErrorFeedback(codecs[p], plan.fragment(p).size());
         }
-        this.current = trainer == null ? null : new float[size];
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        if (phantom) return;
+        out.writeObject(trainer != null ? trainer.saveState() : savedTrainerState);
+        float[] theta = savedTheta;
+        if (trainer != null) {
+            theta = new float[size];
+            trainer.read(theta);
+        }
+        out.writeObject(theta);
+        for (ErrorFeedback f : feedback) out.writeObject(f == null ? null : f.state());
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        makeCodecs();
+        if (phantom) return;
+        savedTrainerState = (byte[]) in.readObject();
+        savedTheta = (float[]) in.readObject();
+        for (ErrorFeedback f : feedback) {
+            Object st = in.readObject();
+            if (f != null) f.restore((org.diloco4j.core.codec.ErrorFeedbackState) st);
+        }
+        current = new float[size];
+    }
+
+    /**
+     * After a checkpoint was read: gives this replica a freshly built trainer (same model, data and
+     * seed as the original) and restores into it the saved optimizer state, data position and θ_i.
+     */
+    public void attach(InnerTrainer fresh) {
+        if (phantom) throw new IllegalStateException("a phantom replica has no trainer");
+        if (savedTrainerState == null) throw new IllegalStateException("attach() is for replicas read from a checkpoint");
+        if (fresh.layout().size() != size) {
+            throw new IllegalArgumentException("trainer has " + fresh.layout().size() + " parameters, the checkpoint " + size);
+        }
+        fresh.restoreState(savedTrainerState);
+        fresh.load(savedTheta);
+        trainer = fresh;
+        savedTrainerState = null;
+        savedTheta = null;
     }
 
     public boolean phantom() {
-        return trainer == null;
+        return phantom;
     }
 
     /**
@@ -79,9 +137,9 @@ public final class Replica implements AutoCloseable {
         version = t.version();
         for (int p = 0; p < plan.count(); p++) {
             rounds[p] = t.rounds() != null ? t.rounds()[p] : t.version();
-            if (trainer != null) base[p] = plan.fragment(p).gather(received);
+            if (!phantom) base[p] = plan.fragment(p).gather(received);
         }
-        if (trainer != null) {
+        if (!phantom) {
             if (t.shard() >= 0 && t.shard() != shard) {
                 trainer.useShard(t.shard());
                 shard = t.shard();
@@ -92,14 +150,14 @@ public final class Replica implements AutoCloseable {
 
     /** Runs inner steps (phantoms only count them). */
     public TrainReport train(int steps) {
-        if (trainer == null) return new TrainReport(steps, 0, new float[steps]);
+        if (phantom) return new TrainReport(steps, 0, new float[steps]);
         return trainer.train(steps);
     }
 
     /** The encoded pseudo-gradient of fragment {@code p} against what this replica last received. */
     public Payload delta(int p) {
         Fragment f = plan.fragment(p);
-        if (trainer == null) return new Payload.Phantom(specs[p], codecs[p].encodedSize(f.size()));
+        if (phantom) return new Payload.Phantom(specs[p], codecs[p].encodedSize(f.size()));
         trainer.read(current);
         float[] g = f.gather(current);
         float[] b = base[p];
@@ -115,7 +173,7 @@ public final class Replica implements AutoCloseable {
     public void merge(Command.ApplyFragment a, float[] received) {
         int p = a.fragment();
         rounds[p] = a.round();
-        if (trainer == null) return;
+        if (phantom) return;
         trainer.read(current);
         FragmentMerge.merge(plan.fragment(p), current, received, (float) a.alpha());
         trainer.load(current);

@@ -1,0 +1,119 @@
+package org.diloco4j.sim;
+
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.FragmentPlanner;
+import org.diloco4j.core.params.BlockAssignment;
+import org.diloco4j.sim.toy.ToyEvaluator;
+import org.diloco4j.sim.toy.ToyProblem;
+import org.diloco4j.sim.toy.ToyTrainer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A run stopped at any event boundary, saved and resumed equals the uninterrupted run, bit for bit. */
+class CheckpointResumeTest {
+    final ToyProblem problem = new ToyProblem(ToyRun.IN, ToyRun.OUT, new double[] {1, 1, 1}, 1, 0.1, 3);
+
+    TrainerFactory factory() {
+        return (spec, shard, mult) -> new ToyTrainer(problem, shard, 16 * mult, 0.003, 500 + spec.name().hashCode());
+    }
+
+    SimConfig sim() {
+        LinkProfile link = LinkProfile.mbps(10, 20, 30);
+        return new SimConfig(List.of(
+                new WorkerSpec("a", new DeviceProfile(0.6, 0.1, List.of()), link, 0),
+                new WorkerSpec("b", new DeviceProfile(1.0, 0.1, List.of()), new LinkProfile(1e5, 1e5, 0.05, 0.2), 1),
+                new WorkerSpec("c", new DeviceProfile(2.5, 0.1, List.of()), link, 2)),
+                List.of(new Fault.Crash("c", 40), new Fault.Join(new WorkerSpec("c", DeviceProfile.of(2.0), link, 2), 60)),
+                17, 5, 3000, 0);
+    }
+
+    CoordinatorConfig config(Method m) {
+        CoordinatorConfig.Builder b = CoordinatorConfig.builder().method(m).innerSteps(8).minWorkers(3)
+                .shards(ShardPlan.own(1000, 1000, 1000)).tokenBudget(12_000).upCodec("int8").errorFeedback(true);
+        if (m.async()) b.outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0)).dylu(true).graceSeconds(0.5);
+        if (m == Method.STREAMING) b.overlap(1).mergeAlpha(0.3).roundDeadline(30);
+        return b.build();
+    }
+
+    FragmentPlan plan(Method m) {
+        return FragmentPlanner.plan(problem.layout(), m == Method.STREAMING ? 4 : 1, BlockAssignment.SEQUENTIAL);
+    }
+
+    record Outcome(float[] theta, List<Metric> metrics, SimResult result) {
+    }
+
+    Outcome uninterrupted(Method m) {
+        List<Metric> metrics = new ArrayList<>();
+        Simulation s = new Simulation(sim(), config(m), plan(m), new float[problem.size()], factory(),
+                new ToyEvaluator(problem, 256, 1), metrics::add);
+        SimResult r = s.run();
+        return new Outcome(s.coordinator().theta().clone(), metrics, r);
+    }
+
+    /** Pauses after {@code events} events, checkpoints, throws the simulation away and resumes from the bytes. */
+    Outcome interrupted(Method m, int events) throws IOException {
+        List<Metric> metrics = new ArrayList<>();
+        Simulation s = new Simulation(sim(), config(m), plan(m), new float[problem.size()], factory(),
+                new ToyEvaluator(problem, 256, 1), metrics::add);
+        int[] count = {0};
+        assertThat(s.run(() -> count[0]++ >= events)).isNull();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        s.checkpoint(bytes);
+        Simulation resumed = Simulation.resume(new ByteArrayInputStream(bytes.toByteArray()), sim(), config(m), plan(m), factory(),
+                new ToyEvaluator(problem, 256, 1), metrics::add);
+        SimResult r = resumed.run();
+        return new Outcome(resumed.coordinator().theta().clone(), metrics, r);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Method.class, names = {"DILOCO", "ASYNC_DN_DYLU", "STREAMING"})
+    void resumeEqualsAnUninterruptedRun(Method m) throws IOException {
+        Outcome a = uninterrupted(m);
+        for (int events : new int[] {1, 37, 150}) {
+            Outcome b = interrupted(m, events);
+            assertThat(b.theta).as("θ after resume at event %d", events).isEqualTo(a.theta);
+            assertThat(b.metrics).as("metrics after resume at event %d", events).isEqualTo(a.metrics);
+            assertThat(b.result.simulatedSeconds()).isEqualTo(a.result.simulatedSeconds());
+            assertThat(b.result.workers()).isEqualTo(a.result.workers());
+            assertThat(b.result.timeline()).isEqualTo(a.result.timeline());
+        }
+        assertThat(a.result.finalEval().loss()).isLessThan(a.result.initialEval().loss());
+    }
+
+    @Test
+    void corruptOrTruncatedCheckpointsAreRefusedWithAReason() throws IOException {
+        Simulation s = new Simulation(sim(), config(Method.DILOCO), plan(Method.DILOCO), new float[problem.size()], factory(),
+                null, Metric -> { });
+        int[] count = {0};
+        s.run(() -> count[0]++ >= 20);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        s.checkpoint(bytes);
+        byte[] good = bytes.toByteArray();
+        byte[] flipped = good.clone();
+        flipped[good.length / 2] ^= 1;
+        byte[] cut = java.util.Arrays.copyOf(good, good.length - 10);
+        byte[] foreign = "hello, this is not a checkpoint".getBytes();
+        assertThatThrownBy(() -> resumeFrom(flipped)).hasMessageContaining("checksum");
+        assertThatThrownBy(() -> resumeFrom(cut)).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> resumeFrom(foreign)).hasMessageContaining("not a diloco4j simulation checkpoint");
+    }
+
+    private void resumeFrom(byte[] b) throws IOException {
+        Simulation.resume(new ByteArrayInputStream(b), sim(), config(Method.DILOCO), plan(Method.DILOCO), factory(), null, m -> { });
+    }
+}
