@@ -9,13 +9,14 @@ import java.util.TreeSet;
 /**
  * A small deterministic language identifier, good enough to group Europarl documents by language:
  * script decides Greek ({@code el}) and Cyrillic ({@code bg}, or {@code ru}/{@code uk} when over 1%
- * of the Cyrillic letters are their own); Latin-script text is scored against {@link LanguageProfiles} (function words,
- * weighted 1/number-of-languages-sharing-the-word, plus distinctive letters at half weight).
+ * of the Cyrillic letters are their own lower-case letters); Latin-script text is scored against
+ * {@link LanguageProfiles} (function words, weighted 1/number-of-languages-sharing-the-word, plus
+ * distinctive letters at half weight).
  * Returns ISO 639-1 codes, or {@link #UNDETERMINED} when there is no evidence (e.g. "." or a name).
  */
 public final class LanguageIdentifier {
     /** Part of cache keys: bump whenever profiles or scoring change, since groups are cached with tokens. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final String UNDETERMINED = "und";
     private static final double LETTER_WEIGHT = 0.5;
     /** Enough text to decide; bounds the cost on long documents. */
@@ -72,9 +73,8 @@ public final class LanguageIdentifier {
                 case GREEK -> greek++;
                 case CYRILLIC -> {
                     cyrillic++;
-                    int lc = Character.toLowerCase(cp);
-                    if (lc == 'ы' || lc == 'э' || lc == 'ё') ru++;
-                    if (lc == 'і' || lc == 'ї' || lc == 'є') uk++;
+                    if (cp == 'ы' || cp == 'э' || cp == 'ё') ru++;
+                    if (cp == 'і' || cp == 'ї' || cp == 'є') uk++;
                 }
                 default -> latin++;
             }
@@ -82,7 +82,7 @@ public final class LanguageIdentifier {
         int letters = greek + cyrillic + latin;
         if (letters == 0) return UNDETERMINED;
         if (2 * greek > letters) return "el";
-        // Bulgarian has none of these letters; a stray one (a Cyrillic "І" as a Roman numeral) is not evidence.
+        // Bulgarian has none of these letters. Only lower case counts: a Cyrillic "І" is often a Roman numeral.
         if (2 * cyrillic > letters) return 100 * uk > cyrillic ? "uk" : 100 * ru > cyrillic ? "ru" : "bg";
         return scoreLatin(head.toString().toLowerCase(Locale.ROOT));
     }

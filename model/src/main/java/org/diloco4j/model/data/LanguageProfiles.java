@@ -30,7 +30,7 @@ final class LanguageProfiles {
                     + " tuleb need sest ta väga"),
             Map.entry("fi", "ja on että ei se myös ovat tämä olla mutta kuin tai joka sen jotka mukaan niin hyvin tämän"
                     + " siitä ole komissio meidän kanssa voi euroopan komission arvoisa puhemies unionin"
-                    + " jäsenvaltioiden kaikki mitä vain nyt"),
+                    + " jäsenvaltioiden kaikki mitä vain nyt oli joten kun jos hän"),
             Map.entry("fr", "le la les de et des est que nous pour une dans pas qui du en au sur ce il je vous ne plus"
                     + " être cette aussi monsieur aux sont un à président commission ont mais été entre ces leur tout"),
             Map.entry("hu", "a az és hogy nem is egy ez meg van kell csak azt mint még vagy már ezt által lesz valamint"

@@ -12,10 +12,10 @@ import java.util.Map;
  * documents, k, mode and seed always give the same plan.
  *
  * <p>Non-iid: shards are apportioned to groups by size (see {@link #seats}): with k at least the
- * number of groups, each group has its own shard(s) and big groups are split; with fewer, the largest
- * groups found shards. A group with several shards is cut, in document order, into contiguous runs
- * of nearly equal tokens. Groups left without a shard (tiny ones, or the smaller ones when k is
- * small) join the currently smallest shard, largest first, so no shard is a sliver.
+ * number of groups, each group has its own shard(s) and big groups are split; with fewer, the k
+ * largest groups found shards. A group with several shards is cut, in document order, into
+ * contiguous runs of nearly equal tokens. Groups left without a shard (tiny ones, or the smaller ones
+ * when k is small) join the currently smallest shard whole, largest first, so no shard is a sliver.
  */
 final class Sharder {
     private Sharder() {
@@ -86,11 +86,12 @@ final class Sharder {
     }
 
     /**
-     * Shards per group. Groups below 1% of the training tokens are minor: they get no shard of their
-     * own unless nothing else can take one. With k ≥ major groups every major group gets one shard and
-     * the rest go by D'Hondt (one at a time to the group with the most tokens per shard it would have);
-     * with fewer shards than major groups, all k go by D'Hondt, so the largest groups get them. A group
-     * never gets more shards than documents. Groups are sorted largest first, so ties favour larger groups.
+     * Shards per group. Groups below 1% of the training tokens are minor. With fewer shards than major
+     * groups, the k largest groups get one shard each (the rest join them later, as whole groups).
+     * Otherwise every major group gets one shard and the remaining ones go by D'Hondt: one at a time to
+     * the group with the most tokens per shard it would have (minor groups only if no major group can
+     * take one). A group never gets more shards than documents. Groups come sorted largest first, so
+     * ties favour larger groups.
      */
     private static int[] seats(List<String> groups, Map<String, Long> tokens, Map<String, List<Integer>> docs, int k) {
         long total = tokens.values().stream().mapToLong(Long::longValue).sum();
@@ -101,12 +102,12 @@ final class Sharder {
             if (major[g]) majors++;
         }
         int[] seats = new int[groups.size()];
-        int left = k;
-        if (k >= majors) {
-            for (int g = 0; g < groups.size(); g++) if (major[g]) seats[g] = 1;
-            left -= majors;
+        if (k < majors) {
+            for (int g = 0; g < k; g++) seats[g] = 1;
+            return seats;
         }
-        for (; left > 0; left--) {
+        for (int g = 0; g < groups.size(); g++) if (major[g]) seats[g] = 1;
+        for (int left = k - majors; left > 0; left--) {
             int best = dHondt(groups, tokens, docs, seats, major);
             if (best < 0) best = dHondt(groups, tokens, docs, seats, null);
             seats[best]++;
