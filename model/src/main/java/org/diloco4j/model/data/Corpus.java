@@ -117,6 +117,16 @@ public final class Corpus {
         return ValidationBatches.build(new TokenStream(tokens(), documents(), split.validation()), batch, context, count);
     }
 
+    /** Throws unless the whole corpus holds at least one batch of {@code batch x context} (+1) tokens. */
+    public void checkBatch(int batch, int context) {
+        BatchChecks.checkShape(batch, context);
+        long need = (long) batch * context + 1;
+        if (tokens().size() < need) {
+            throw new DataException("corpus " + name() + " holds " + String.format("%,d", tokens().size())
+                    + " tokens, fewer than one batch (" + batch + " x " + context + " + 1 = " + String.format("%,d", need) + ")");
+        }
+    }
+
     /** Throws unless every token id fits the model's embedding table. */
     public void checkVocab(int modelVocab) {
         if (tokenizer.vocabSize() > modelVocab) {

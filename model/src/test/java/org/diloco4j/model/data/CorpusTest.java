@@ -55,6 +55,19 @@ class CorpusTest {
     }
 
     @Test
+    void editingAFileRebuildsTheCacheWithTheNewText() throws IOException {
+        Path root = folder();
+        CorpusOptions opts = CorpusOptions.of(root.toString()).withCacheDir(dir.resolve("cache")).withLog(m -> { });
+        Corpus before = Corpus.load(opts);
+        Files.writeString(root.resolve("beta.txt"), "rewritten beta");
+        Corpus after = Corpus.load(opts);
+        assertThat(after.cacheStatus()).isEqualTo(CacheStatus.BUILT);
+        assertThat(after.cacheFile()).isNotEqualTo(before.cacheFile());
+        assertThat(after.text(1)).isEqualTo("rewritten beta");
+        assertThat(before.text(1)).startsWith("beta paragraph 0");
+    }
+
+    @Test
     void gpt2TokenizedFolder() throws IOException {
         Corpus c = Corpus.load(CorpusOptions.of(folder().toString()).withCacheDir(dir.resolve("cache"))
                 .withTokenizer("gpt2").withLog(m -> { }));
@@ -64,6 +77,27 @@ class CorpusTest {
         c.checkVocab(50304);
         assertThatThrownBy(() -> c.checkVocab(256)).isInstanceOf(DataException.class)
                 .hasMessage("tokenizer gpt2 has 50257 ids but the model's vocabulary holds 256");
+    }
+
+    @Test
+    void corpusSmallerThanOneBatchIsAnError() {
+        Corpus c = TestData.load(TestData.documents(2, 50, "g"), dir.resolve("cache"));
+        long n = c.tokens().size();
+        c.checkBatch(1, (int) n - 1);
+        assertThatThrownBy(() -> c.checkBatch(2, 64)).isInstanceOf(DataException.class)
+                .hasMessage("corpus test holds " + n + " tokens, fewer than one batch (2 x 64 + 1 = 129)");
+    }
+
+    @Test
+    void listBatchSourceCyclesAndSeeks() {
+        TokenBatch a = new TokenBatch(1, 2, new int[] {1, 2}, new int[] {2, 3});
+        TokenBatch b = new TokenBatch(1, 2, new int[] {4, 5}, new int[] {5, 6});
+        ListBatchSource src = new ListBatchSource(List.of(a, b));
+        assertThat(List.of(src.next(), src.next(), src.next())).containsExactly(a, b, a);
+        src.seek(1);
+        assertThat(src.next()).isSameAs(b);
+        assertThat(src.position()).isEqualTo(2);
+        assertThatThrownBy(() -> new ListBatchSource(List.of())).hasMessage("a batch list needs at least one batch");
     }
 
     @Test
