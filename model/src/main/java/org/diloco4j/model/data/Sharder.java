@@ -77,11 +77,15 @@ final class Sharder {
             int s = smallest(load);
             bins.get(s).addAll(byGroup.get(groups.get(g)));
             names.get(s).add(groups.get(g));
-            labels.set(s, labels.get(s) + "+" + groups.get(g));
             load[s] += tokens.get(groups.get(g));
         }
         List<Shard> shards = new ArrayList<>();
-        for (int s = 0; s < k; s++) shards.add(shard(table, s, labels.get(s), names.get(s), bins.get(s)));
+        for (int s = 0; s < k; s++) {
+            List<String> joined = names.get(s).subList(1, names.get(s).size());
+            String label = labels.get(s) + (joined.isEmpty() ? "" : "+" + (joined.size() <= 4 ? String.join("+", joined)
+                    : String.join("+", joined.subList(0, 3)) + "+" + (joined.size() - 3) + " more"));
+            shards.add(shard(table, s, label, names.get(s), bins.get(s)));
+        }
         return new ShardPlan(ShardMode.NON_IID, seed, shards);
     }
 

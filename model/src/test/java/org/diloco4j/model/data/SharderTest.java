@@ -105,6 +105,14 @@ class SharderTest {
     }
 
     @Test
+    void labelsOfShardsWithManyGroupsStayShort() {
+        Corpus c = TestData.load(TestData.documents(12, 30, "g1", "g2", "g3", "g4", "g5", "g6"), cache);
+        ShardPlan plan = c.shards(c.split(0, 1), 1, ShardMode.NON_IID, 1);
+        assertThat(plan.shards().get(0).groups()).hasSize(6);
+        assertThat(plan.shards().get(0).label()).matches("g\\d\\+g\\d\\+g\\d\\+g\\d\\+2 more");
+    }
+
+    @Test
     void asManyShardsAsDocumentsWorks() {
         Corpus c = TestData.load(TestData.documents(5, 30, "a", "b"), cache);
         Split split = c.split(0, 1);
