@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Data-path costs on the Europarl sample: tokenizers and language identification (per 1 MiB of
@@ -59,6 +60,13 @@ public class DataBench {
         Corpus corpus = openEuroparl();
         Split split = corpus.split(0.05, 1);
         batches = corpus.trainBatches(corpus.shards(split, 4, ShardMode.NON_IID, 1).shards().get(0), 16, 128, 1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(cache)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     private Corpus openEuroparl() {
