@@ -1,0 +1,78 @@
+package org.diloco4j.model.data;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * How to load a corpus.
+ *
+ * @param spec       {@code europarl} (the built-in default) or a path to a text file or folder
+ * @param tokenizer  {@code bytes} (default) or {@code gpt2}
+ * @param cacheDir   where tokenized corpora are cached (default {@link #defaultCacheDir()})
+ * @param splitRule  how files are cut into documents (ignored for europarl)
+ * @param extensions file endings taken from a folder (ignored for europarl and single files)
+ * @param log        receives progress and repair messages (cache builds, rebuilds, skipped input)
+ */
+public record CorpusOptions(String spec, String tokenizer, Path cacheDir, SplitRule splitRule, Set<String> extensions,
+                            Consumer<String> log) {
+    public static final String DEFAULT_SPEC = EuroparlCorpus.NAME;
+
+    public CorpusOptions {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(splitRule, "splitRule");
+        extensions = Set.copyOf(extensions);
+        Objects.requireNonNull(log, "log");
+        if (spec.isBlank()) throw new DataException("corpus spec is empty: expected 'europarl' or a path");
+    }
+
+    /** Bytes tokenizer, default cache folder, one document per file, *.txt and *.md, log to System.Logger. */
+    public static CorpusOptions of(String spec) {
+        System.Logger logger = System.getLogger("org.diloco4j.data");
+        return new CorpusOptions(spec, ByteTokenizer.NAME, defaultCacheDir(), SplitRule.FILE,
+                TextCorpus.DEFAULT_EXTENSIONS, m -> logger.log(System.Logger.Level.INFO, m));
+    }
+
+    /**
+     * {@code $DILOCO4J_CACHE}/tokens if set, else {@code $XDG_CACHE_HOME/diloco4j/tokens}, else
+     * {@code ~/.cache/diloco4j/tokens}.
+     */
+    public static Path defaultCacheDir() {
+        return TokenCache.defaultDir();
+    }
+
+    public CorpusOptions withTokenizer(String name) {
+        return new CorpusOptions(spec, name, cacheDir, splitRule, extensions, log);
+    }
+
+    public CorpusOptions withCacheDir(Path dir) {
+        return new CorpusOptions(spec, tokenizer, dir, splitRule, extensions, log);
+    }
+
+    public CorpusOptions withSplitRule(SplitRule rule) {
+        return new CorpusOptions(spec, tokenizer, cacheDir, rule, extensions, log);
+    }
+
+    public CorpusOptions withExtensions(Set<String> exts) {
+        return new CorpusOptions(spec, tokenizer, cacheDir, splitRule, exts, log);
+    }
+
+    public CorpusOptions withLog(Consumer<String> sink) {
+        return new CorpusOptions(spec, tokenizer, cacheDir, splitRule, extensions, sink);
+    }
+
+    /** The document source the spec names; a path is resolved against the working directory, {@code ~} expanded. */
+    public DocumentSource source() {
+        if (spec.equalsIgnoreCase(EuroparlCorpus.NAME)) return new EuroparlCorpus();
+        String p = spec.startsWith("~/") ? System.getProperty("user.home") + spec.substring(1) : spec;
+        Path path = Path.of(p);
+        if (!java.nio.file.Files.exists(path)) {
+            throw new DataException("corpus '" + spec + "' is neither 'europarl' nor an existing file or folder ("
+                    + path.toAbsolutePath().normalize() + " does not exist)");
+        }
+        return new TextCorpus(path, splitRule, extensions);
+    }
+}

@@ -1,0 +1,174 @@
+package org.diloco4j.model.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Text files as a corpus: one file, or every matching file under a folder (recursively, in sorted
+ * order of relative path; hidden files and folders, whose names start with '.', are skipped). Files
+ * must be UTF-8 (a leading byte-order mark is dropped). The group of every document is its file's
+ * relative path, so a non-iid split is by source file.
+ *
+ * <p>The identity is the list of (relative path, size, mtime): editing a file invalidates the token
+ * cache without hashing content on every start.
+ */
+public final class TextCorpus implements DocumentSource {
+    public static final Set<String> DEFAULT_EXTENSIONS = Set.of("txt", "md");
+    private static final Pattern BLANK_LINES = Pattern.compile("\\R[\\h\\x0B\\f]*\\R(?:[\\h\\x0B\\f]*\\R)*");
+    private static final Pattern LINE_BREAK = Pattern.compile("\\R");
+
+    private final Path root;
+    private final boolean singleFile;
+    private final SplitRule rule;
+    private final Set<String> extensions;
+    private final List<Path> files;
+
+    public TextCorpus(Path root, SplitRule rule) {
+        this(root, rule, DEFAULT_EXTENSIONS);
+    }
+
+    /** @param extensions file name endings (without dot, case-insensitive) taken from a folder; ignored for a single file */
+    public TextCorpus(Path root, SplitRule rule, Set<String> extensions) {
+        this.root = root.toAbsolutePath().normalize();
+        this.rule = rule;
+        this.extensions = Set.copyOf(extensions.stream().map(e -> e.toLowerCase(Locale.ROOT)).toList());
+        if (!Files.exists(this.root)) throw new DataException("corpus path does not exist: " + this.root);
+        if (!Files.isReadable(this.root)) throw new DataException("corpus path is not readable: " + this.root);
+        this.singleFile = Files.isRegularFile(this.root);
+        this.files = singleFile ? List.of(this.root) : listFiles();
+        if (files.isEmpty()) {
+            throw new DataException("corpus folder " + this.root + " contains no files ending in "
+                    + this.extensions.stream().sorted().map(e -> "." + e).toList());
+        }
+    }
+
+    /** The files read, in reading order. */
+    public List<Path> files() {
+        return files;
+    }
+
+    @Override
+    public String name() {
+        Path f = root.getFileName();
+        return f == null ? "root" : f.toString();
+    }
+
+    @Override
+    public String identity() {
+        StringBuilder sb = new StringBuilder("files|").append(root).append('|').append(rule);
+        for (Path f : files) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+                sb.append('|').append(relative(f)).append(':').append(a.size()).append(':')
+                        .append(a.lastModifiedTime().toMillis());
+            } catch (IOException e) {
+                throw new DataException("cannot read attributes of " + f + ": " + e.getMessage(), e);
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String groupKind() {
+        return "file";
+    }
+
+    @Override
+    public ReadReport read(Consumer<Document> sink) {
+        int documents = 0;
+        List<String> emptyFiles = new ArrayList<>();
+        for (Path f : files) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(f);
+            } catch (IOException e) {
+                throw new DataException("cannot read corpus file " + f + ": " + e.getMessage(), e);
+            } catch (OutOfMemoryError e) {
+                throw new DataException("corpus file " + f + " is too large to read at once; split it into smaller files", e);
+            }
+            int bom = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
+                    && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
+            String text = Utf8.decodeStrict(bytes, bom, bytes.length - bom, "corpus file " + f, bom);
+            String rel = relative(f);
+            int before = documents;
+            for (Document d : split(rel, text)) {
+                sink.accept(d);
+                documents++;
+            }
+            if (documents == before) emptyFiles.add(rel);
+        }
+        if (documents == 0) {
+            throw new DataException(singleFile ? "corpus file " + root + " is empty (no text besides white space)"
+                    : "corpus folder " + root + " has no text: all " + files.size() + " files are empty");
+        }
+        List<String> notes = new ArrayList<>();
+        if (!emptyFiles.isEmpty()) {
+            notes.add(emptyFiles.size() + " empty files skipped: " + String.join(", ", emptyFiles.subList(0, Math.min(5,
+                    emptyFiles.size()))) + (emptyFiles.size() > 5 ? ", ..." : ""));
+        }
+        return new ReadReport(documents, notes);
+    }
+
+    private List<Document> split(String rel, String text) {
+        List<Document> out = new ArrayList<>();
+        switch (rule) {
+            case FILE -> {
+                if (!text.isBlank()) out.add(new Document(rel, rel, text));
+            }
+            case PARAGRAPH -> {
+                int n = 0;
+                for (String p : BLANK_LINES.split(text)) {
+                    n++;
+                    if (!p.isBlank()) out.add(new Document(rel + "#p" + n, rel, p.strip()));
+                }
+            }
+            case LINE -> {
+                int n = 0;
+                for (String l : LINE_BREAK.split(text)) {
+                    n++;
+                    if (!l.isBlank()) out.add(new Document(rel + "#L" + n, rel, l));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String relative(Path f) {
+        return singleFile ? f.getFileName().toString() : root.relativize(f).toString().replace('\\', '/');
+    }
+
+    private List<Path> listFiles() {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> !hidden(p))
+                    .filter(Files::isRegularFile)
+                    .filter(this::matches)
+                    .sorted(Comparator.comparing(this::relative))
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new DataException("cannot list corpus folder " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean hidden(Path p) {
+        Path rel = root.relativize(p);
+        for (Path part : rel) if (part.toString().startsWith(".")) return true;
+        return false;
+    }
+
+    private boolean matches(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return dot >= 0 && extensions.contains(n.substring(dot + 1));
+    }
+}

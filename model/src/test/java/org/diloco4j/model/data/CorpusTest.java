@@ -1,0 +1,110 @@
+package org.diloco4j.model.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The facade end to end on a folder of text files, as the app uses it. */
+class CorpusTest {
+    @TempDir
+    Path dir;
+
+    private Path folder() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("texts"));
+        for (String name : List.of("alpha", "beta", "gamma")) {
+            StringBuilder sb = new StringBuilder();
+            for (int p = 0; p < 40; p++) sb.append(name).append(" paragraph ").append(p).append(" ").append("x".repeat(60)).append("\n\n");
+            Files.writeString(root.resolve(name + ".txt"), sb.toString());
+        }
+        return root;
+    }
+
+    @Test
+    void folderByParagraphsWithNonIidShardsPerFile() throws IOException {
+        List<String> log = new ArrayList<>();
+        CorpusOptions opts = CorpusOptions.of(folder().toString()).withCacheDir(dir.resolve("cache"))
+                .withSplitRule(SplitRule.PARAGRAPH).withLog(log::add);
+        Corpus c = Corpus.load(opts);
+        assertThat(c.documents().size()).isEqualTo(120);
+        assertThat(c.groupKind()).isEqualTo("file");
+        assertThat(c.stats().groups()).extracting(CorpusStats.Group::name).containsExactlyInAnyOrder("alpha.txt", "beta.txt", "gamma.txt");
+        assertThat(c.stats().group("beta.txt").documents()).isEqualTo(40);
+        assertThatThrownBy(() -> c.stats().group("delta.txt")).hasMessage("no file 'delta.txt' in this corpus");
+        Split split = c.split(0.1, 1);
+        ShardPlan plan = c.shards(split, 3, ShardMode.NON_IID, 1);
+        assertThat(plan.shards()).extracting(s -> s.groups().get(0)).containsExactlyInAnyOrder("alpha.txt", "beta.txt", "gamma.txt");
+        for (Shard s : plan.shards()) {
+            String word = s.groups().get(0).replace(".txt", "");
+            TokenBatch b = c.trainBatches(s, 2, 64, 7).next();
+            String text = c.tokenizer().decode(b.inputs());
+            for (String other : List.of("alpha", "beta", "gamma")) {
+                if (!other.equals(word)) assertThat(text).doesNotContain(other);
+            }
+        }
+        assertThat(c.validationBatches(split, 2, 32, 2)).hasSize(2);
+        assertThat(Corpus.load(opts).cacheStatus()).isEqualTo(CacheStatus.HIT);
+        assertThat(Corpus.load(opts.withSplitRule(SplitRule.FILE)).documents().size()).isEqualTo(3);
+        assertThat(c.toString()).contains("texts", "bytes", "120 documents");
+    }
+
+    @Test
+    void editingAFileRebuildsTheCacheWithTheNewText() throws IOException {
+        Path root = folder();
+        CorpusOptions opts = CorpusOptions.of(root.toString()).withCacheDir(dir.resolve("cache")).withLog(m -> { });
+        Corpus before = Corpus.load(opts);
+        Files.writeString(root.resolve("beta.txt"), "rewritten beta");
+        Corpus after = Corpus.load(opts);
+        assertThat(after.cacheStatus()).isEqualTo(CacheStatus.BUILT);
+        assertThat(after.cacheFile()).isNotEqualTo(before.cacheFile());
+        assertThat(after.text(1)).isEqualTo("rewritten beta");
+        assertThat(before.text(1)).startsWith("beta paragraph 0");
+    }
+
+    @Test
+    void gpt2TokenizedFolder() throws IOException {
+        Corpus c = Corpus.load(CorpusOptions.of(folder().toString()).withCacheDir(dir.resolve("cache"))
+                .withTokenizer("gpt2").withLog(m -> { }));
+        assertThat(c.tokenizer().vocabSize()).isEqualTo(50257);
+        assertThat(c.text(0)).startsWith("alpha paragraph 0 xxxx");
+        assertThat(c.tokens().get(c.documents().start(1) - 1)).isEqualTo(50256);
+        c.checkVocab(50304);
+        assertThatThrownBy(() -> c.checkVocab(256)).isInstanceOf(DataException.class)
+                .hasMessage("tokenizer gpt2 has 50257 ids but the model's vocabulary holds 256");
+    }
+
+    @Test
+    void corpusSmallerThanOneBatchIsAnError() {
+        Corpus c = TestData.load(TestData.documents(2, 50, "g"), dir.resolve("cache"));
+        long n = c.tokens().size();
+        c.checkBatch(1, (int) n - 1);
+        assertThatThrownBy(() -> c.checkBatch(2, 64)).isInstanceOf(DataException.class)
+                .hasMessage("corpus test holds " + n + " tokens, fewer than one batch (2 x 64 + 1 = 129)");
+    }
+
+    @Test
+    void listBatchSourceCyclesAndSeeks() {
+        TokenBatch a = new TokenBatch(1, 2, new int[] {1, 2}, new int[] {2, 3});
+        TokenBatch b = new TokenBatch(1, 2, new int[] {4, 5}, new int[] {5, 6});
+        ListBatchSource src = new ListBatchSource(List.of(a, b));
+        assertThat(List.of(src.next(), src.next(), src.next())).containsExactly(a, b, a);
+        src.seek(1);
+        assertThat(src.next()).isSameAs(b);
+        assertThat(src.position()).isEqualTo(2);
+        assertThatThrownBy(() -> new ListBatchSource(List.of())).hasMessage("a batch list needs at least one batch");
+    }
+
+    @Test
+    void contextLongerThanTheModelsIsAnError() {
+        Corpus.checkContext(128, 128);
+        assertThatThrownBy(() -> Corpus.checkContext(256, 128)).isInstanceOf(DataException.class)
+                .hasMessage("context length 256 is longer than the model's context 128; use a context of at most 128");
+        assertThatThrownBy(() -> Corpus.checkContext(0, 128)).hasMessage("context length 0 must be at least 1");
+    }
+}

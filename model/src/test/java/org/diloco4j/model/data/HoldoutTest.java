@@ -1,0 +1,73 @@
+package org.diloco4j.model.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HoldoutTest {
+    @TempDir
+    Path cache;
+
+    private Set<String> ids(Corpus c, int[] docs) {
+        return Arrays.stream(docs).mapToObj(d -> c.documents().id(d)).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void wholeDocumentsDisjointCompleteAndDeterministic() {
+        Corpus c = TestData.load(TestData.documents(2_000, 40, "a", "b"), cache);
+        Split s = c.split(0.1, 42);
+        assertThat(s.validation().length).isBetween(150, 250);
+        int[] all = IntStream.concat(Arrays.stream(s.train()), Arrays.stream(s.validation())).sorted().toArray();
+        assertThat(all).isEqualTo(IntStream.range(0, 2_000).toArray());
+        assertThat(s.train()).isSorted();
+        assertThat(s.validation()).isSorted();
+        assertThat(s.trainTokens() + s.validationTokens()).isEqualTo(c.tokens().size());
+        Split again = c.split(0.1, 42);
+        assertThat(again.validation()).isEqualTo(s.validation());
+        assertThat(c.split(0.1, 43).validation()).isNotEqualTo(s.validation());
+    }
+
+    @Test
+    void addingDocumentsDoesNotMoveExistingOnes() {
+        Corpus small = TestData.load(TestData.documents(500, 20, "g"), cache);
+        Corpus big = TestData.load(TestData.documents(1_500, 20, "g"), cache);
+        Set<String> smallVal = ids(small, small.split(0.2, 7).validation());
+        Set<String> bigVal = ids(big, big.split(0.2, 7).validation());
+        Set<String> bigValAmongFirst500 = bigVal.stream().filter(id -> Integer.parseInt(id.substring(1)) < 500)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(bigValAmongFirst500).isEqualTo(smallVal);
+    }
+
+    @Test
+    void tinyCorporaStillHoldOutOneAndTrainOnOne() {
+        Corpus two = TestData.load(TestData.documents(2, 20, "g"), cache);
+        Split s = two.split(0.001, 1);
+        assertThat(s.validation()).hasSize(1);
+        assertThat(s.train()).hasSize(1);
+        Split most = two.split(0.999, 1);
+        assertThat(most.train()).hasSize(1);
+        assertThat(two.split(0.0, 1).validation()).isEmpty();
+    }
+
+    @Test
+    void badFractionsAndSingleDocumentAreErrors() {
+        Corpus two = TestData.load(TestData.documents(2, 20, "g"), cache);
+        for (double f : new double[] {1.0, -0.1, Double.NaN}) {
+            assertThatThrownBy(() -> two.split(f, 1)).isInstanceOf(DataException.class)
+                    .hasMessage("validation fraction " + f + " must be in [0, 1)");
+        }
+        Corpus one = TestData.load(TestData.documents(1, 20, "g"), cache);
+        assertThatThrownBy(() -> one.split(0.05, 1)).isInstanceOf(DataException.class)
+                .hasMessage("corpus has 1 document; holding out whole documents for validation needs at least 2"
+                        + " (split files into paragraphs or lines, or use validation fraction 0)");
+        assertThat(one.split(0, 1).train()).containsExactly(0);
+    }
+}
