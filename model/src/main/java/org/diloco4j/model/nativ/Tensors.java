@@ -64,7 +64,7 @@ public final class Tensors {
     private static void checkFloat(Tensor t, int n) {
         if (t.scalar_type().intern() != ScalarType.Float || !t.is_contiguous() || t.numel() != n) {
             throw new IllegalArgumentException("expected a contiguous fp32 tensor of " + n + " elements, got "
-                    + t.scalar_type() + " with " + t.numel() + (t.is_contiguous() ? "" : " (not contiguous)"));
+                    + "a " + t.scalar_type() + " tensor of " + t.numel() + " elements" + (t.is_contiguous() ? "" : " (not contiguous)"));
         }
     }
 }
