@@ -1,0 +1,113 @@
+package org.diloco4j.model.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Tensor;
+import org.diloco4j.core.train.EvalResult;
+import org.diloco4j.core.train.Evaluator;
+import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.gpt.Dropout;
+import org.diloco4j.model.gpt.FlatParams;
+import org.diloco4j.model.gpt.Gpt;
+import org.diloco4j.model.gpt.GptConfig;
+import org.diloco4j.model.gpt.GptLayout;
+import org.diloco4j.model.nativ.NativeTorch;
+import org.diloco4j.model.nativ.Tensors;
+import org.diloco4j.model.nativ.TorchDevice;
+
+/**
+ * Held-out loss of a θ: loads it into this evaluator's own model (never a trainer's) and returns
+ * the token-weighted mean cross-entropy over a fixed list of batches, in libtorch's inference
+ * mode (no autograd bookkeeping), in fp32.
+ */
+public final class GptEvaluator implements Evaluator {
+    private final GptConfig config;
+    private final FlatParams params;
+    private final Gpt gpt;
+    private final List<Tensor[]> batches = new ArrayList<>();   // {ids (B, T), targets (B, T)} int64
+    private final long[] tokens;
+    private boolean closed;
+
+    private GptEvaluator(GptConfig config, List<TokenBatch> heldOut, TorchDevice device) {
+        if (heldOut == null || heldOut.isEmpty()) throw new IllegalArgumentException("evaluation needs at least one batch");
+        NativeTorch.load();
+        this.config = config;
+        this.params = FlatParams.forInference(GptLayout.of(config), device);
+        this.gpt = new Gpt(config, params);
+        this.tokens = new long[heldOut.size()];
+        for (int i = 0; i < heldOut.size(); i++) {
+            TokenBatch b = heldOut.get(i);
+            checkBatch(b, i);
+            tokens[i] = b.tokens();
+            try (PointerScope scope = new PointerScope()) {
+                Tensor ids = onDevice(b.inputs(), b, device);
+                Tensor targets = onDevice(b.targets(), b, device);
+                ids.retainReference();       // outlive the scope; released in close()
+                targets.retainReference();
+                batches.add(new Tensor[] {ids, targets});
+            }
+        }
+    }
+
+    /** An evaluator on the CPU over {@code heldOut} (kept as tensors for the evaluator's lifetime). */
+    public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut) {
+        return new GptEvaluator(config, heldOut, TorchDevice.CPU);
+    }
+
+    public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut, TorchDevice device) {
+        return new GptEvaluator(config, heldOut, device);
+    }
+
+    @Override
+    public EvalResult evaluate(float[] theta) {
+        if (closed) throw new IllegalStateException("evaluator is closed");
+        params.load(theta);
+        double weighted = 0;
+        long total = 0;
+        try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+            for (int i = 0; i < batches.size(); i++) {
+                Tensor[] b = batches.get(i);
+                double loss = gpt.loss(b[0], b[1], Dropout.NONE).item_double();
+                weighted += loss * tokens[i];
+                total += tokens[i];
+            }
+        }
+        return new EvalResult(weighted / total, total);
+    }
+
+    private static Tensor onDevice(int[] ids, TokenBatch b, TorchDevice device) {
+        Tensor t = Tensors.emptyLong(b.batch(), b.context());
+        Tensors.copyIds(ids, t);
+        return device.isCpu() ? t : t.to(device.options(org.bytedeco.pytorch.global.torch.ScalarType.Long), false, false,
+                new org.bytedeco.pytorch.MemoryFormatOptional());
+    }
+
+    private void checkBatch(TokenBatch b, int index) {
+        if (b.context() > config.context()) {
+            throw new IllegalArgumentException("held-out batch " + index + " has context " + b.context()
+                    + " > model context " + config.context());
+        }
+        for (int[] a : new int[][] {b.inputs(), b.targets()}) {
+            for (int id : a) {
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("held-out batch " + index + " has token id " + id
+                            + " outside the vocabulary [0, " + config.vocabSize() + ")");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Tensor[] b : batches) {
+            b[0].close();
+            b[1].close();
+        }
+        gpt.close();
+        params.close();
+    }
+}

@@ -1,0 +1,129 @@
+package org.diloco4j.model.train;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.diloco4j.core.params.ParamLayout;
+import org.diloco4j.core.params.ParamSpec;
+import org.diloco4j.model.nativ.Tensors;
+import org.diloco4j.model.nativ.TorchDevice;
+
+/**
+ * AdamW over the whole flat parameter vector: a handful of fused element-wise libtorch ops per
+ * step instead of a few per tensor, with the same arithmetic as {@code torch.optim.AdamW}
+ * (single-tensor path):
+ *
+ * <pre>
+ * θ ← θ − lr·wd·mask⊙θ                 (decoupled decay; mask = 1 on matmul/embedding weights)
+ * m ← m + (1−β1)(g − m)                (lerp)
+ * v ← β2·v + (1−β2)·g²
+ * θ ← θ − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
+ * </pre>
+ *
+ * The state is three flat tensors (m, v and the step count), so saving it is two copies.
+ * Create outside any {@code PointerScope}; {@link #step} allocates only inside the caller's scope.
+ */
+final class FlatAdamW implements AutoCloseable {
+    private final AdamWConfig config;
+    private final int size;
+    private final Tensor m;          // (N,) first moment
+    private final Tensor v;          // (N,) second moment
+    private final Tensor decayMask;  // (N,) 1 where weight decay applies, else 0
+    private final Tensor denom;      // (N,) scratch for the RMS term, reused every step
+    private long steps;
+
+    FlatAdamW(AdamWConfig config, ParamLayout layout, java.util.function.Predicate<ParamSpec> decays, TorchDevice device) {
+        this.config = config;
+        this.size = layout.size();
+        float[] mask = new float[size];
+        for (ParamSpec p : layout.params()) {
+            if (decays.test(p)) java.util.Arrays.fill(mask, p.offset(), p.offset() + p.numel(), 1f);
+        }
+        try (PointerScope ignored = new PointerScope()) {
+            m = keep(torch.zeros(new long[] {size}, device.floatOptions()));
+            v = keep(torch.zeros(new long[] {size}, device.floatOptions()));
+            denom = keep(torch.zeros(new long[] {size}, device.floatOptions()));
+            Tensor hostMask = Tensors.zerosFloat(size);
+            Tensors.copyIn(mask, hostMask);
+            decayMask = keep(device.isCpu() ? hostMask : hostMask.to(device.floatOptions(), false, true,
+                    new org.bytedeco.pytorch.MemoryFormatOptional()));
+        }
+    }
+
+    /** Keeps {@code t} alive past the scope: the scope releases one reference, close() the other. */
+    private static Tensor keep(Tensor t) {
+        t.retainReference();
+        return t;
+    }
+
+    AdamWConfig config() {
+        return config;
+    }
+
+    /** Adam steps taken so far (t in the bias corrections). */
+    long steps() {
+        return steps;
+    }
+
+    /**
+     * One AdamW update of {@code param} (N,) in place from {@code grad} (N,) at learning rate
+     * {@code lr}. Call inside a {@code PointerScope} with gradient recording off.
+     */
+    void step(Tensor param, Tensor grad, double lr) {
+        steps++;
+        double b1 = config.beta1(), b2 = config.beta2();
+        double bc1 = 1 - Math.pow(b1, steps);
+        double bc2 = 1 - Math.pow(b2, steps);
+        if (config.weightDecay() != 0) {
+            torch.addcmul_out(param, param, param, decayMask, new Scalar(-lr * config.weightDecay()));
+        }
+        m.lerp_(grad, new Scalar(1 - b1));
+        v.mul_(new Scalar(b2));
+        torch.addcmul_out(v, v, grad, grad, new Scalar(1 - b2));
+        torch.sqrt_out(denom, v);
+        denom.div_(new Scalar(Math.sqrt(bc2))).add_(new Scalar(config.eps()));
+        torch.addcdiv_out(param, param, m, denom, new Scalar(-lr / bc1));
+    }
+
+    /** Copies the moments out (each of length N). */
+    void save(float[] mOut, float[] vOut) {
+        copyOut(m, mOut);
+        copyOut(v, vOut);
+    }
+
+    /** Restores moments and step count saved by {@link #save}. */
+    void restore(float[] mIn, float[] vIn, long stepCount) {
+        if (stepCount < 0) throw new IllegalArgumentException("AdamW step count " + stepCount);
+        copyIn(mIn, m);
+        copyIn(vIn, v);
+        this.steps = stepCount;
+    }
+
+    private void copyOut(Tensor src, float[] dst) {
+        try (PointerScope ignored = new PointerScope()) {
+            Tensors.copyOut(src.is_cpu() ? src : src.cpu(), dst);
+        }
+    }
+
+    private void copyIn(float[] src, Tensor dst) {
+        if (src.length != size) throw new IllegalArgumentException("AdamW state has " + src.length + " floats, expected " + size);
+        if (dst.is_cpu()) {
+            Tensors.copyIn(src, dst);
+        } else {
+            try (PointerScope ignored = new PointerScope()) {
+                Tensor host = Tensors.zerosFloat(size);
+                Tensors.copyIn(src, host);
+                dst.copy_(host);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        m.close();
+        v.close();
+        decayMask.close();
+        denom.close();
+    }
+}

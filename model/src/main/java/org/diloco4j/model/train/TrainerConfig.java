@@ -1,0 +1,64 @@
+package org.diloco4j.model.train;
+
+import org.diloco4j.model.nativ.TorchDevice;
+
+/**
+ * How a worker trains: inner optimizer, schedule, clipping, precision, regularisation and where
+ * and on how many threads it runs.
+ *
+ * @param adamw     inner AdamW hyper-parameters
+ * @param schedule  warmup + cosine over the worker's own step counter
+ * @param gradClip  global gradient-norm clip; 0 disables it
+ * @param dropout   residual dropout probability in [0, 1)
+ * @param precision inner-loop arithmetic
+ * @param threads   libtorch intra-op threads (process-wide); 0 keeps what the environment set
+ * @param device    {@code cpu} or {@code cuda:N}
+ */
+public record TrainerConfig(AdamWConfig adamw, LrSchedule schedule, double gradClip, double dropout,
+                            Precision precision, int threads, TorchDevice device) {
+    public TrainerConfig {
+        if (adamw == null) throw new IllegalArgumentException("trainer.adamw is required");
+        if (schedule == null) throw new IllegalArgumentException("trainer.schedule is required");
+        if (!(gradClip >= 0) || Double.isInfinite(gradClip)) {
+            throw new IllegalArgumentException("trainer.gradClip must be >= 0 (0 disables), got " + gradClip);
+        }
+        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("trainer.dropout must be in [0, 1), got " + dropout);
+        if (precision == null) throw new IllegalArgumentException("trainer.precision is required (FP32 or BF16)");
+        if (threads < 0) throw new IllegalArgumentException("trainer.threads must be >= 0 (0 = from environment), got " + threads);
+        if (device == null) throw new IllegalArgumentException("trainer.device is required");
+    }
+
+    /** DiLoCo defaults: AdamW(4e-4, 0.9, 0.95, wd 0.1), 1000 warmup steps, constant after, clip 1.0, fp32 on the CPU. */
+    public static TrainerConfig defaults() {
+        return new TrainerConfig(AdamWConfig.defaults(), new LrSchedule(1000, 0, 0.1), 1.0, 0.0,
+                Precision.FP32, 0, TorchDevice.CPU);
+    }
+
+    public TrainerConfig withAdamw(AdamWConfig a) {
+        return new TrainerConfig(a, schedule, gradClip, dropout, precision, threads, device);
+    }
+
+    public TrainerConfig withSchedule(LrSchedule s) {
+        return new TrainerConfig(adamw, s, gradClip, dropout, precision, threads, device);
+    }
+
+    public TrainerConfig withGradClip(double clip) {
+        return new TrainerConfig(adamw, schedule, clip, dropout, precision, threads, device);
+    }
+
+    public TrainerConfig withDropout(double p) {
+        return new TrainerConfig(adamw, schedule, gradClip, p, precision, threads, device);
+    }
+
+    public TrainerConfig withPrecision(Precision p) {
+        return new TrainerConfig(adamw, schedule, gradClip, dropout, p, threads, device);
+    }
+
+    public TrainerConfig withThreads(int n) {
+        return new TrainerConfig(adamw, schedule, gradClip, dropout, precision, n, device);
+    }
+
+    public TrainerConfig withDevice(TorchDevice d) {
+        return new TrainerConfig(adamw, schedule, gradClip, dropout, precision, threads, d);
+    }
+}

@@ -1,0 +1,90 @@
+package org.diloco4j.model.train;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.diloco4j.model.gpt.GptConfig;
+
+/**
+ * Everything of a {@link GptTrainer} that is not θ, as checkpoints store it: the model shape it
+ * belongs to, the step counter (which drives the LR schedule and Adam's bias correction), the
+ * data position, AdamW's moments and the dropout generator's state.
+ *
+ * <p>Binary format (big-endian header, little-endian float arrays): magic "D4JGPTS1", the five
+ * GptConfig ints, step, data position, N, m[N], v[N], rng length, rng bytes.
+ */
+public record TrainerState(GptConfig config, long step, long dataPosition, float[] m, float[] v, byte[] rng) {
+    private static final long MAGIC = 0x44344A4750545331L; // "D4JGPTS1"
+
+    public TrainerState {
+        int n = config.parameterCount();
+        if (step < 0) throw new IllegalArgumentException("step " + step);
+        if (m.length != n || v.length != n) {
+            throw new IllegalArgumentException("AdamW moments have " + m.length + "/" + v.length + " floats, model has " + n);
+        }
+    }
+
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 8 * m.length + rng.length + 64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(MAGIC);
+            out.writeInt(config.vocabSize());
+            out.writeInt(config.layers());
+            out.writeInt(config.dModel());
+            out.writeInt(config.heads());
+            out.writeInt(config.context());
+            out.writeLong(step);
+            out.writeLong(dataPosition);
+            out.writeInt(m.length);
+            out.write(floatsToBytes(m));
+            out.write(floatsToBytes(v));
+            out.writeInt(rng.length);
+            out.write(rng);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static TrainerState decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readLong() != MAGIC) throw new IllegalArgumentException("not a GPT trainer state (bad magic)");
+            GptConfig config = new GptConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
+            long step = in.readLong();
+            long position = in.readLong();
+            int n = in.readInt();
+            if (n != config.parameterCount()) {
+                throw new IllegalArgumentException("state holds " + n + " moments for a model of " + config.parameterCount());
+            }
+            float[] m = bytesToFloats(in.readNBytes(4 * n), n);
+            float[] v = bytesToFloats(in.readNBytes(4 * n), n);
+            int rngLength = in.readInt();
+            if (rngLength < 0 || rngLength > in.available()) throw new IllegalArgumentException("truncated trainer state (rng)");
+            byte[] rng = in.readNBytes(rngLength);
+            if (in.available() != 0) throw new IllegalArgumentException(in.available() + " trailing bytes after trainer state");
+            return new TrainerState(config, step, position, m, v, rng);
+        } catch (java.io.EOFException e) {
+            throw new IllegalArgumentException("truncated trainer state", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] floatsToBytes(float[] a) {
+        ByteBuffer b = ByteBuffer.allocate(4 * a.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(a);
+        return b.array();
+    }
+
+    private static float[] bytesToFloats(byte[] b, int n) {
+        if (b.length != 4 * n) throw new IllegalArgumentException("truncated trainer state (moments)");
+        float[] a = new float[n];
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
+        return a;
+    }
+}

@@ -1,0 +1,109 @@
+package org.diloco4j.model.train;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.gpt.GptConfig;
+import org.diloco4j.model.gpt.GptInit;
+import org.diloco4j.model.nativ.NativeTorch;
+import org.diloco4j.model.nativ.TorchDevice;
+import org.diloco4j.model.testing.FixedBatchSource;
+import org.diloco4j.model.testing.TextBatches;
+
+/**
+ * Training throughput of the GPT on libtorch, run by scripts/bench-gpt beside the PyTorch peer
+ * (bench/python/gpt_peer.py). Not a unit test.
+ *
+ * <pre>
+ * prepare DIR                                  write θ₀, 16 batches of Europarl English bytes and meta
+ * run DIR STEPS WARMUP PRECISION THREADS       train, print "java tokens_per_s=... losses=..."
+ * </pre>
+ * The bench config is GptConfig.bench() (vocab 256, d 256, 4 layers, 4 heads, context 128, 3.26M
+ * parameters) with batch 16, AdamW lr 1e-3, 10 warmup steps, clip 1.0.
+ */
+public final class GptThroughputBench {
+    static final int BATCH = 16;
+    static final int BATCHES = 16;
+    static final double LR = 1e-3;
+    static final int WARMUP_STEPS = 10;
+
+    private GptThroughputBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length >= 2 && args[0].equals("prepare")) {
+            prepare(Path.of(args[1]));
+        } else if (args.length == 6 && args[0].equals("run")) {
+            run(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Precision.valueOf(args[4]),
+                    Integer.parseInt(args[5]));
+        } else {
+            System.err.println("usage: prepare DIR | run DIR STEPS WARMUP FP32|BF16 THREADS");
+            System.exit(2);
+        }
+    }
+
+    static void prepare(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        GptConfig c = GptConfig.bench();
+        float[] theta = GptInit.init(c, 1);
+        ByteBuffer f = ByteBuffer.allocate(4 * theta.length).order(ByteOrder.LITTLE_ENDIAN);
+        f.asFloatBuffer().put(theta);
+        Files.write(dir.resolve("init.f32"), f.array());
+        List<TokenBatch> batches = TextBatches.windows(TextBatches.englishEuroparl(1 << 20), BATCHES, BATCH, c.context(), 5);
+        ByteBuffer b = ByteBuffer.allocate(4 * 2 * BATCH * c.context() * BATCHES).order(ByteOrder.LITTLE_ENDIAN);
+        for (TokenBatch tb : batches) {
+            b.asIntBuffer().put(tb.inputs());
+            b.position(b.position() + 4 * tb.inputs().length);
+            b.asIntBuffer().put(tb.targets());
+            b.position(b.position() + 4 * tb.targets().length);
+        }
+        Files.write(dir.resolve("batches.i32"), b.array());
+        Files.writeString(dir.resolve("meta.properties"), String.join("\n",
+                "vocab=" + c.vocabSize(), "layers=" + c.layers(), "dModel=" + c.dModel(), "heads=" + c.heads(),
+                "context=" + c.context(), "batch=" + BATCH, "batches=" + BATCHES, "lr=" + LR,
+                "warmupSteps=" + WARMUP_STEPS, "decaySteps=0", "minLrRatio=1.0", ""));
+    }
+
+    static void run(Path dir, int steps, int warmup, Precision precision, int threads) throws IOException {
+        Properties meta = new Properties();
+        try (var in = Files.newInputStream(dir.resolve("meta.properties"))) {
+            meta.load(in);
+        }
+        GptConfig c = GptConfig.bench();
+        ByteBuffer fb = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("init.f32"))).order(ByteOrder.LITTLE_ENDIAN);
+        float[] theta = new float[c.parameterCount()];
+        fb.asFloatBuffer().get(theta);
+        ByteBuffer ib = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("batches.i32"))).order(ByteOrder.LITTLE_ENDIAN);
+        var ints = ib.asIntBuffer();
+        List<TokenBatch> batches = new ArrayList<>();
+        int n = BATCH * c.context();
+        for (int i = 0; i < BATCHES; i++) {
+            int[] x = new int[n], y = new int[n];
+            ints.get(x);
+            ints.get(y);
+            batches.add(new TokenBatch(BATCH, c.context(), x, y));
+        }
+        TrainerConfig config = new TrainerConfig(AdamWConfig.defaults().withLr(LR),
+                new LrSchedule(WARMUP_STEPS, 0, 1.0), 1.0, 0.0, precision, threads, TorchDevice.CPU);
+        try (GptTrainer trainer = GptTrainer.create(c, config, new FixedBatchSource(batches), 1)) {
+            trainer.load(theta);
+            TrainReport first = trainer.train(warmup);
+            long t0 = System.nanoTime();
+            TrainReport timed = trainer.train(steps);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            float[] losses = Arrays.copyOf(first.losses(), Math.min(5, warmup));
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < losses.length; i++) sb.append(i == 0 ? "" : ",").append(String.format("%.6f", losses[i]));
+            System.out.printf("java %s tokens_per_s=%.1f steps=%d losses=%s last=%.4f [%s]%n", precision,
+                    timed.tokens() / seconds, steps, sb, timed.lastLoss(), NativeTorch.describe());
+        }
+    }
+}

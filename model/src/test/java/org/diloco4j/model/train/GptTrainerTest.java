@@ -1,0 +1,106 @@
+package org.diloco4j.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.gpt.GptConfig;
+import org.diloco4j.model.gpt.GptInit;
+import org.diloco4j.model.nativ.TorchDevice;
+import org.diloco4j.model.testing.FixedBatchSource;
+import org.diloco4j.model.testing.RandomBatchSource;
+import org.junit.jupiter.api.Test;
+
+class GptTrainerTest {
+    static final GptConfig SMALL = new GptConfig(64, 2, 32, 2, 16);
+
+    static TrainerConfig config(double lr) {
+        return new TrainerConfig(AdamWConfig.defaults().withLr(lr), LrSchedule.constant(), 1.0, 0.0,
+                Precision.FP32, 1, TorchDevice.CPU);
+    }
+
+    @Test
+    void overfitsOneRepeatedBatch() {
+        TokenBatch batch = new RandomBatchSource(4, 16, 64, 3).next();
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2), FixedBatchSource.repeating(batch), 1)) {
+            TrainReport r = t.train(250);
+            assertThat(r.losses()[0]).isGreaterThan(3.5f);        // ≈ ln 64 = 4.16 at init
+            assertThat(r.lastLoss()).as("loss after 250 steps on one batch").isLessThan(0.05f);
+            assertThat(r.tokens()).isEqualTo(250L * 64);
+            assertThat(t.step()).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void optimizerUpdatesAreVisibleThroughRead() {
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-3), new RandomBatchSource(4, 16, 64, 1), 1)) {
+            float[] before = new float[SMALL.parameterCount()];
+            t.read(before);
+            assertThat(before).isEqualTo(GptInit.init(SMALL, 1));
+            t.train(1);
+            float[] after = new float[before.length];
+            t.read(after);
+            int moved = 0;
+            for (int i = 0; i < after.length; i++) if (after[i] != before[i]) moved++;
+            // AdamW's first step moves every coordinate with a non-zero gradient by ≈ lr.
+            assertThat(moved).isGreaterThan(after.length * 9 / 10);
+            for (int i = 0; i < after.length; i++) assertThat(Math.abs(after[i] - before[i])).isLessThan(1.1e-3f);
+        }
+    }
+
+    @Test
+    void loadReplacesThetaButKeepsTheStepCounterAndSchedule() {
+        TrainerConfig cfg = config(1e-3).withSchedule(new LrSchedule(10, 100, 0.1));
+        try (GptTrainer t = GptTrainer.create(SMALL, cfg, new RandomBatchSource(4, 16, 64, 1), 1)) {
+            t.train(5);
+            double lrBefore = t.currentLr();
+            float[] theta = GptInit.init(SMALL, 99);
+            t.load(theta);
+            assertThat(t.step()).isEqualTo(5);
+            assertThat(t.currentLr()).isEqualTo(lrBefore).isCloseTo(1e-3 * 6 / 10.0, org.assertj.core.data.Offset.offset(1e-15));
+            float[] back = new float[theta.length];
+            t.read(back);
+            assertThat(back).isEqualTo(theta);
+            t.train(10);
+            assertThat(t.currentLr()).isEqualTo(1e-3 * cfg.schedule().multiplier(15));
+        }
+    }
+
+    @Test
+    void rejectsBatchesTheModelCannotTake() {
+        TokenBatch badId = new TokenBatch(1, 2, new int[] {1, 64}, new int[] {2, 3});
+        TokenBatch tooLong = new TokenBatch(1, 17, new int[17], new int[17]);
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-3), FixedBatchSource.repeating(badId), 1)) {
+            assertThatThrownBy(() -> t.train(1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("token id 64").hasMessageContaining("[0, 64)");
+        }
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-3), FixedBatchSource.repeating(tooLong), 1)) {
+            assertThatThrownBy(() -> t.train(1)).hasMessageContaining("context 17").hasMessageContaining("16");
+            assertThatThrownBy(() -> t.train(-1)).hasMessageContaining("-1");
+            assertThatThrownBy(() -> t.load(new float[5])).hasMessageContaining("5");
+            assertThat(t.train(0).steps()).isZero();
+        }
+    }
+
+    @Test
+    void closedTrainerRefusesWork() {
+        GptTrainer t = GptTrainer.create(SMALL, config(1e-3), new RandomBatchSource(4, 16, 64, 1), 1);
+        t.close();
+        t.close();
+        assertThatThrownBy(() -> t.train(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void sameSeedAndDataGiveBitIdenticalRuns() {
+        TrainerConfig cfg = config(3e-3).withDropout(0.1);
+        float[] a, b;
+        try (GptTrainer t = GptTrainer.create(SMALL, cfg, new RandomBatchSource(4, 16, 64, 8), 21)) {
+            a = t.train(20).losses();
+        }
+        try (GptTrainer t = GptTrainer.create(SMALL, cfg, new RandomBatchSource(4, 16, 64, 8), 21)) {
+            b = t.train(20).losses();
+        }
+        assertThat(b).isEqualTo(a);
+    }
+}
