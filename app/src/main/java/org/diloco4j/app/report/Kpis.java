@@ -11,8 +11,12 @@ final class Kpis {
         card(b, "final eval loss", Fmt.loss(s.finalEvalLoss()),
                 "perplexity " + Fmt.ppl(s.finalEvalPpl()) + " · from " + Fmt.loss(s.initialEvalLoss()));
         card(b, "tokens", Fmt.tokens(s.tokens()),
-                Fmt.count(s.outerSteps()) + " outer steps · " + Fmt.count(s.innerSteps()) + " inner steps");
-        card(b, "simulated time", Fmt.seconds(s.simulatedSeconds()), "wall time " + Fmt.seconds(s.wallSeconds()));
+                Fmt.count(s.outerSteps()) + " outer · " + Fmt.count(s.innerSteps()) + " inner steps");
+        if (s.simulatedSeconds() > 0) {
+            card(b, "simulated time", Fmt.seconds(s.simulatedSeconds()), "wall time " + Fmt.seconds(s.wallSeconds()));
+        } else {
+            card(b, "wall time", Fmt.seconds(s.wallSeconds()), "since the run started");
+        }
         String vsDdp = s.bytesTotal() == 0 || s.ddpBytesEquivalent() <= 0
                 ? Fmt.ratioToDdp(s.ddpBytesEquivalent(), s.bytesTotal())
                 : Fmt.ratioToDdp(s.ddpBytesEquivalent(), s.bytesTotal()) + " than DDP (" + Fmt.bytes(s.ddpBytesEquivalent()) + ")";

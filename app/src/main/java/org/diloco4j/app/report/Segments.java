@@ -159,6 +159,11 @@ final class Segments {
         int kinds = SegmentKind.values().length;
         double col = (t1 - t0) / columns;
         double[][] cover = new double[columns][kinds];
+        // First and last covered moment of each column: blocks start and end where segments do.
+        double[] first = new double[columns];
+        double[] last = new double[columns];
+        java.util.Arrays.fill(first, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(last, Double.NEGATIVE_INFINITY);
         for (Span s : lane) {
             double a = Math.max(t0, s.start());
             double b = Math.min(t1, s.end());
@@ -172,6 +177,8 @@ final class Segments {
                 double hi = Math.min(b, t0 + (c + 1) * col);
                 if (hi > lo) {
                     cover[c][s.kind().ordinal()] += hi - lo;
+                    first[c] = Math.min(first[c], lo);
+                    last[c] = Math.max(last[c], hi);
                 }
             }
         }
@@ -181,7 +188,7 @@ final class Segments {
         for (int c = 0; c <= columns; c++) {
             int[] lv = c < columns ? quantize(cover[c], col, levels) : null;
             if (runLevels != null && (lv == null || !java.util.Arrays.equals(lv, runLevels))) {
-                out.add(block(cover, runStart, c, runLevels, t0, col));
+                out.add(block(cover, runStart, c, runLevels, first[runStart], last[c - 1]));
                 runLevels = null;
             }
             if (lv != null && runLevels == null && java.util.Arrays.stream(lv).sum() > 0) {
@@ -192,9 +199,25 @@ final class Segments {
         return out;
     }
 
-    /** Levels per kind for one column; levels never add up to more than {@code levels}. */
+    /**
+     * Levels per kind for one column; levels never add up to more than {@code levels}. A column
+     * touched by one kind only is all or nothing (at least half covered or not), so a segment's
+     * edges fall on whole pixels instead of leaving a partial stack at each end.
+     */
     private static int[] quantize(double[] cover, double col, int levels) {
         int[] lv = new int[cover.length];
+        int only = -1;
+        int touched = 0;
+        for (int k = 0; k < cover.length; k++) {
+            if (cover[k] > 0) {
+                only = k;
+                touched++;
+            }
+        }
+        if (touched == 1) {
+            lv[only] = cover[only] >= col / 2 ? levels : 0;
+            return lv;
+        }
         int sum = 0;
         for (int k = 0; k < cover.length; k++) {
             lv[k] = (int) Math.round(Math.min(1, cover[k] / col) * levels);
@@ -211,21 +234,20 @@ final class Segments {
         return lv;
     }
 
-    private static Block block(double[][] cover, int from, int to, int[] levels, double t0, double col) {
+    private static Block block(double[][] cover, int from, int to, int[] levels, double start, double end) {
         double[] share = new double[levels.length];
         for (int c = from; c < to; c++) {
             for (int k = 0; k < share.length; k++) {
                 share[k] += cover[c][k];
             }
         }
-        double span = (to - from) * col;
         List<Double> shares = new ArrayList<>();
         List<Integer> lv = new ArrayList<>();
         for (int k = 0; k < share.length; k++) {
-            shares.add(share[k] / span);
+            shares.add(share[k] / (end - start));
             lv.add(levels[k]);
         }
-        return new Block(t0 + from * col, t0 + to * col, lv, shares);
+        return new Block(start, end, lv, shares);
     }
 
     private static double eps(double t) {

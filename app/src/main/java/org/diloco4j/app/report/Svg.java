@@ -1,7 +1,5 @@
 package org.diloco4j.app.report;
 
-import java.util.Locale;
-
 /**
  * A small builder of inline SVG markup. Coordinates are written with one decimal (sub-pixel
  * precision is invisible and would only grow the page); every text goes through {@link Html#esc}.
@@ -22,11 +20,13 @@ final class Svg {
 
     /** Compact coordinate: one decimal, no trailing ".0". */
     static String n(double v) {
+        // Hot path (a timeline has thousands of shapes): integer arithmetic, no String.format.
         long tenths = Math.round(v * 10);
         if (tenths % 10 == 0) {
             return Long.toString(tenths / 10);
         }
-        return String.format(Locale.ROOT, "%.1f", tenths / 10.0);
+        long a = Math.abs(tenths);
+        return (tenths < 0 ? "-" : "") + a / 10 + "." + a % 10;
     }
 
     /** Appends raw markup (already escaped). */

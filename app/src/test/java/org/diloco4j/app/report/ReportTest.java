@@ -147,6 +147,44 @@ class ReportTest {
     }
 
     @Test
+    void runWithNothingButASummaryStillRenders() throws Exception {
+        Summary s = new Summary("diloco", 2, 1000, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, 0,
+                Double.NaN, "interrupted", new java.util.TreeMap<>(), List.of());
+        Metrics empty = new Metrics(java.util.Optional.empty(), List.of(), List.of(), List.of(), List.of(), List.of());
+        HtmlDoc doc = new HtmlDoc(Report.render(List.of(new RunData(Path.of("r"), s, empty))));
+        assertThat(doc.texts("//svg/text[@class='empty']")).contains("no data to plot", "no segments recorded");
+        assertThat(doc.all("//figure[@id='eval-zoom']")).isEmpty();
+        assertThat(doc.one("//figure[@id='eval-time']//h3").getTextContent()).isEqualTo("Held-out loss vs time");
+        List<String> header = doc.texts("//table[@class='summary']/thead/tr/th");
+        List<String> row = doc.texts("//table[@class='summary']/tbody/tr[1]/td");
+        assertThat(row.get(header.indexOf("eval loss"))).isEqualTo("—");
+        assertThat(row.get(header.indexOf("vs DDP bytes"))).isEqualTo("—");
+        assertThat(doc.texts("//div[@class='kpi']/div[@class='l']")).contains("wall time");
+        assertThat(doc.texts("//div[@class='chips']/span")).containsExactly("no decisions recorded");
+    }
+
+    @Test
+    void overlappedCommunicationIsDrawnAsABand() throws Exception {
+        // Streaming DiLoCo: fragments travel while the worker keeps computing.
+        List<Metrics.Segment> segs = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            segs.add(Fixtures.seg("w", SegmentKind.COMPUTE, i * 60, i * 60 + 60));
+            segs.add(Fixtures.seg("w", SegmentKind.COMMUNICATE, i * 60 + 10, i * 60 + 40));
+        }
+        HtmlDoc doc = new HtmlDoc(Report.render(List.of(Fixtures.memoryRun("streaming", List.of("w"), segs, 1000))));
+        assertThat(doc.texts("//div[contains(@class,'tl-legend')]/span")).contains("communicate while computing");
+        Element timeline = doc.one("//svg[@class='timeline']");
+        List<Element> compute = HtmlDoc.all(timeline, ".//rect[@class='k-c']");
+        List<Element> band = HtmlDoc.all(timeline, ".//rect[@class='k-m']");
+        assertThat(compute).hasSize(1);
+        assertThat(Double.parseDouble(compute.get(0).getAttribute("height"))).isEqualTo(22);
+        assertThat(band).hasSize(10).allSatisfy(r -> assertThat(Double.parseDouble(r.getAttribute("height"))).isLessThan(10));
+        assertThat(HtmlDoc.all(timeline, ".//rect[@class='k-m']/title")).first()
+                // Edges are exact to within one pixel column (0.64 s here).
+                .satisfies(t -> assertThat(t.getTextContent()).matches("w: communicate while computing, 10\\.\\d s – 40\\.0 s .*"));
+    }
+
+    @Test
     void sameMethodTwiceIsTellApartByDirectory() throws Exception {
         RunData a = Fixtures.memoryRun("diloco", List.of("w"), List.of(), 1000);
         RunData b = new RunData(Path.of("runs", "diloco-h100"), a.summary(), a.metrics());

@@ -133,6 +133,18 @@ class SegmentsTest {
     }
 
     @Test
+    void aColumnOfOneKindIsAllOrNothing() {
+        // Columns of 10 s: [0,10) is 60% compute -> drawn full; [10,20) 40% -> left empty.
+        List<Span> lane = List.of(new Span(COMPUTE, 4, 10), new Span(IDLE, 16, 20));
+        List<Block> blocks = Segments.rasterize(lane, 0, 20, 2, 8);
+        assertThat(blocks).hasSize(1);
+        assertThat(blocks.get(0).levels()).isEqualTo(levels(8, 0, 0));
+        assertThat(blocks.get(0).start()).isEqualTo(4.0);
+        assertThat(blocks.get(0).end()).isEqualTo(10.0);
+        assertThat(blocks.get(0).share(COMPUTE)).isCloseTo(1.0, Offset.offset(1e-12));
+    }
+
+    @Test
     void levelsOfAColumnNeverExceedTheHeight() {
         // Thirds of 8 levels round to 3 + 3 + 3 = 9: one must give way.
         List<Span> lane = List.of(new Span(COMPUTE, 0, 1 / 3.0), new Span(COMMUNICATE, 1 / 3.0, 2 / 3.0),
