@@ -1,0 +1,29 @@
+package org.diloco4j.app.report;
+
+/** What an axis measures: decides how its tick labels and tooltip values read. */
+enum Quantity {
+    /** Plain numbers. */
+    PLAIN,
+    /** Losses: three decimals in tooltips. */
+    LOSS,
+    /** Token counts: 0, 500k, 1.5M. */
+    TOKENS,
+    /** Bytes: 1 KB, 10 MB. */
+    BYTES,
+    /** Seconds of the run clock; ticks are nice in s, min, h or d. */
+    SECONDS,
+    /** Whole counts: 0, 250, 1,000. */
+    COUNT;
+
+    /** A value for a tooltip or a table cell. */
+    String format(double v) {
+        return switch (this) {
+            case PLAIN -> Fmt.sig3(v);
+            case LOSS -> Fmt.loss(v);
+            case TOKENS -> Fmt.tokens(v);
+            case BYTES -> Fmt.bytes(v);
+            case SECONDS -> Fmt.seconds(v);
+            case COUNT -> Fmt.count(Math.round(v));
+        };
+    }
+}
