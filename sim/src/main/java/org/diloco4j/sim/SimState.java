@@ -33,6 +33,9 @@ final class SimState implements Serializable {
     long nextEvalTokens;
     long workerSeeds;
     EvalResult initialEval;
+    /** The latest evaluation of θ and the version it evaluated (the final one is not repeated). */
+    EvalResult lastEval;
+    long lastEvalVersion = -1;
 
     SimState(Coordinator coordinator, DdpGroup ddp, long evalEveryTokens) {
         this.coordinator = coordinator;

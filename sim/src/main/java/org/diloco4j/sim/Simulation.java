@@ -35,7 +35,7 @@ import java.util.function.BooleanSupplier;
  * counted is the size of a real encoded message. Same seed and inputs ⇒ the same run, bit for bit,
  * including across a checkpoint and resume.
  */
-public final class Simulation {
+public final class Simulation implements AutoCloseable {
     private final SimConfig sim;
     private final CoordinatorConfig cc;
     private final FragmentPlan plan;
@@ -101,6 +101,13 @@ public final class Simulation {
         return new Simulation(sim, cc, plan, factory, evaluator, sink, state, null);
     }
 
+    /** The global θ stored in a checkpoint (for sampling from or evaluating a saved run). */
+    public static float[] readTheta(InputStream checkpoint) throws IOException {
+        float[] theta = SimCheckpoint.read(checkpoint).coordinator.theta();
+        if (theta == null) throw new IOException("the checkpoint is of a timing-only run: it has no parameters");
+        return theta.clone();
+    }
+
     /** Observe events and commands as they happen. */
     public Simulation tap(Tap t) {
         this.tap = t;
@@ -125,8 +132,8 @@ public final class Simulation {
             dispatch(e);
         }
         if (!s.stopped) stop("nothing left to simulate (no live workers)");
-        EvalResult last = evaluate(s.coordinator.tokens());
-        return result(last);
+        if (s.lastEval == null || s.lastEvalVersion != s.coordinator.version()) evaluate(s.coordinator.tokens());
+        return result(s.lastEval);
     }
 
     /** Writes the whole simulation state (call between events, e.g. when {@link #run(BooleanSupplier)} paused). */
@@ -136,6 +143,12 @@ public final class Simulation {
 
     public boolean finished() {
         return s.stopped;
+    }
+
+    /** Releases the workers' trainers (native memory). The simulation cannot run or be checkpointed afterwards. */
+    @Override
+    public void close() {
+        for (SimWorker w : s.workers.values()) if (w.replica != null) w.replica.close();
     }
 
     /** The coordinator, for drivers that inspect θ or counters. */
@@ -235,6 +248,8 @@ public final class Simulation {
     private EvalResult evaluate(long tokens) {
         if (evaluator == null || s.coordinator.theta() == null) return null;
         EvalResult r = evaluator.evaluate(s.coordinator.theta());
+        s.lastEval = r;
+        s.lastEvalVersion = s.coordinator.version();
         sink.emit(new Metric.Eval(tokens, s.coordinator.version(), r.loss(), s.coordinator.ledger().up(),
                 s.coordinator.ledger().down(), now()));
         return r;
@@ -541,7 +556,6 @@ public final class Simulation {
                         w.bytesUp, w.bytesDown));
             }
         }
-        for (SimWorker w : s.workers.values()) if (w.replica != null) w.replica.close();
         Coordinator c = s.coordinator;
         return new SimResult(s.endTime, c.outerSteps(), c.tokens(), c.ledger().up(), c.ledger().down(),
                 new TreeMap<>(s.staleness), stats, List.copyOf(s.timeline), s.initialEval, last, s.stopReason);

@@ -1,0 +1,49 @@
+package org.diloco4j.app.cmd;
+
+import org.diloco4j.app.config.ConfigLoader;
+import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.run.RunDirectory;
+import org.diloco4j.app.run.RunSetup;
+import org.diloco4j.app.run.TrainJob;
+import org.diloco4j.model.sample.GptSampler;
+import org.diloco4j.model.sample.SamplingConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code diloco sample}: generate text from a run's global model. */
+@Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from the global model of a run.")
+public final class SampleCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "run directory")
+    Path run;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (default: empty)")
+    String prompt = "";
+
+    @Option(names = "--tokens", paramLabel = "N", description = "tokens to generate (default: 200)")
+    int tokens = 200;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "sampling temperature, 0 = greedy (default: 0.8)")
+    double temperature = 0.8;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "sample among the K most likely tokens, 0 = all (default: 40)")
+    int topK = 40;
+
+    @Option(names = "--seed", paramLabel = "S", description = "sampling seed (default: 1)")
+    long seed = 1;
+
+    @Override
+    public Integer call() throws Exception {
+        RunDirectory dir = RunDirectory.existing(run);
+        RunConfig cfg = ConfigLoader.load(dir.config(), List.of());
+        RunSetup setup = RunSetup.build(cfg, s -> { });
+        float[] theta = TrainJob.finalTheta(dir);
+        try (GptSampler sampler = new GptSampler(setup.gpt(), setup.corpus().tokenizer())) {
+            System.out.println(prompt + sampler.generate(theta, prompt, tokens, new SamplingConfig(temperature, topK, seed)));
+        }
+        return 0;
+    }
+}

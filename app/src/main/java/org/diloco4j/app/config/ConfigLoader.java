@@ -1,0 +1,110 @@
+package org.diloco4j.app.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a TOML config and {@code --set key=value} overrides into a {@link RunConfig}. Unknown keys,
+ * wrong types and out-of-range values are errors that name the key, the value and what is allowed.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file TOML file, or null for the defaults
+     * @param sets overrides such as {@code outer.inner_steps=100}, applied after the file
+     */
+    public static RunConfig load(Path file, List<String> sets) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        List<WorkerEntry> workers = new ArrayList<>();
+        List<FaultEntry> faults = new ArrayList<>();
+        if (file != null) {
+            JsonNode root = parse(file);
+            walk(root, "", values, workers, faults);
+        }
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) throw new ConfigException("--set " + s + ": expected key=value, e.g. --set outer.inner_steps=100");
+            String key = s.substring(0, eq).trim();
+            String text = s.substring(eq + 1).trim();
+            if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) text = text.substring(1, text.length() - 1);
+            values.put(key, Schema.key(key).coerce(text));
+        }
+        return new RunConfig(values, workers, faults);
+    }
+
+    public static RunConfig parseString(String toml) {
+        try {
+            Path tmp = Files.createTempFile("diloco", ".toml");
+            try {
+                Files.writeString(tmp, toml);
+                return load(tmp, List.of());
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot parse config text: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode parse(Path file) {
+        try {
+            return new TomlMapper().readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " is not valid TOML: " + e.getMessage().split("\n")[0]);
+        }
+    }
+
+    private static void walk(JsonNode node, String prefix, Map<String, Object> values, List<WorkerEntry> workers,
+                             List<FaultEntry> faults) {
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode v = e.getValue();
+            if (key.equals("sim.workers")) {
+                requireArray(key, v);
+                for (int i = 0; i < v.size(); i++) workers.add(TableReader.worker(v.get(i), i));
+            } else if (key.equals("sim.faults")) {
+                requireArray(key, v);
+                for (int i = 0; i < v.size(); i++) faults.add(TableReader.fault(v.get(i), i));
+            } else if (v.isObject()) {
+                if (!isSection(key)) throw new ConfigException("unknown config section [" + key + "]" + Schema.suggestion(key));
+                walk(v, key, values, workers, faults);
+            } else {
+                ConfigKey k = Schema.key(key);
+                values.put(key, k.coerce(scalar(key, v)));
+            }
+        }
+    }
+
+    private static void requireArray(String key, JsonNode v) {
+        if (!v.isArray()) throw new ConfigException(key + " must be an array of tables ([[" + key + "]])");
+    }
+
+    private static boolean isSection(String name) {
+        for (ConfigKey k : Schema.keys()) if (k.section().equals(name) || k.section().startsWith(name + ".")) return true;
+        return false;
+    }
+
+    static Object scalar(String key, JsonNode v) {
+        if (v.isBoolean()) return v.booleanValue();
+        if (v.isIntegralNumber()) return v.longValue();
+        if (v.isNumber()) return v.doubleValue();
+        if (v.isTextual()) return v.textValue();
+        throw new ConfigException("config key " + key + " has a " + v.getNodeType().toString().toLowerCase() + " value; expected a single value");
+    }
+}

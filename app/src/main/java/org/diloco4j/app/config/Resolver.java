@@ -1,0 +1,135 @@
+package org.diloco4j.app.config;
+
+import org.diloco4j.sim.Heterogeneity;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns "auto" values into concrete ones and checks rules that involve several keys. The result is
+ * what config.toml records, so a run can be repeated from it exactly.
+ */
+public final class Resolver {
+    /** Regions of the "world" network preset: one-way latency to the coordinator and link speeds. */
+    private record Region(String name, double upMbps, double downMbps, double latencyMs) {
+    }
+
+    private static final List<Region> WORLD = List.of(
+            new Region("frankfurt", 1000, 1000, 5),
+            new Region("virginia", 400, 800, 45),
+            new Region("singapore", 100, 300, 85),
+            new Region("sao-paulo", 40, 100, 110),
+            new Region("sydney", 100, 200, 140),
+            new Region("mumbai", 50, 150, 60),
+            new Region("tokyo", 300, 500, 115),
+            new Region("johannesburg", 30, 80, 85));
+
+    private Resolver() {
+    }
+
+    public static RunConfig resolve(RunConfig c) {
+        RunConfig r = c;
+        if (r.workers().isEmpty()) r = r.withWorkers(generateWorkers(r));
+        int k = r.workers().size();
+        r = r.with("workers", k);
+        String method = r.str("method");
+        boolean async = method.startsWith("async");
+        r = auto(r, "outer.optimizer", switch (method) {
+            case "ddp" -> "sgd";
+            case "async-dn-dylu" -> "delayed-nesterov";
+            default -> "nesterov";
+        });
+        r = auto(r, "outer.buffer", k);
+        r = auto(r, "outer.weights", r.str("data.shards").equals("non-iid") ? "shard-size" : "uniform");
+        r = auto(r, "outer.dylu", method.equals("async-dn-dylu") ? "true" : "false");
+        // Least-sampled shard hand-out needs trainers that can switch shards; until the GPT trainer
+        // can, every worker keeps its own shard.
+        r = auto(r, "outer.shard_assignment", "own");
+        r = auto(r, "outer.min_workers", k);
+        long tokensPerStep = (long) r.integer("train.batch") * r.integer("model.context");
+        long budget = r.lng("train.token_budget");
+        int replicas = method.equals("ddp") ? 1 : k;
+        long perWorkerSteps = Math.max(1, budget / Math.max(1, tokensPerStep * (method.equals("ddp") ? k : 1)) / replicas);
+        r = auto(r, "train.decay_steps", perWorkerSteps);
+        r = auto(r, "train.eval_every_tokens", Math.max(1, budget / 20));
+        check(r);
+        return r;
+    }
+
+    private static RunConfig auto(RunConfig r, String key, Object value) {
+        return r.isAuto(key) ? r.with(key, value) : r;
+    }
+
+    private static List<WorkerEntry> generateWorkers(RunConfig r) {
+        int k = r.integer("workers");
+        double[] sps = Heterogeneity.parse(r.str("sim.heterogeneity")).secondsPerStep(k, r.dbl("sim.seconds_per_step"));
+        boolean world = r.str("sim.network").equals("world");
+        List<WorkerEntry> out = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            Region g = WORLD.get(i % WORLD.size());
+            String name = world ? g.name() + (i >= WORLD.size() ? "-" + (i / WORLD.size() + 1) : "") : "node" + i;
+            out.add(world
+                    ? new WorkerEntry(name, sps[i], r.dbl("sim.jitter"), g.upMbps(), g.downMbps(), g.latencyMs(), 0, i)
+                    : new WorkerEntry(name, sps[i], r.dbl("sim.jitter"), 10_000, 10_000, 0.5, 0, i));
+        }
+        return out;
+    }
+
+    private static void check(RunConfig r) {
+        int d = r.integer("model.d_model");
+        int h = r.integer("model.heads");
+        if (d % h != 0) throw new ConfigException("config key model.heads = " + h + " is invalid: must divide model.d_model = " + d);
+        String method = r.str("method");
+        int k = r.workers().size();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (WorkerEntry w : r.workers()) {
+            if (!names.add(w.name())) throw new ConfigException("[[sim.workers]] has two workers named '" + w.name() + "'");
+        }
+        for (FaultEntry f : r.faults()) {
+            if (!f.kind().equals("join") && !names.contains(f.worker())) {
+                throw new ConfigException("[[sim.faults]] " + f.kind() + " names worker '" + f.worker() + "'; workers are " + names);
+            }
+        }
+        if (method.equals("ddp") && !r.faults().isEmpty()) {
+            throw new ConfigException("[[sim.faults]] cannot be used with method = \"ddp\": the baseline has no fault tolerance to simulate");
+        }
+        if (method.equals("streaming")) {
+            int hSteps = r.integer("outer.inner_steps");
+            int p = r.integer("streaming.fragments");
+            if (hSteps % p != 0) {
+                throw new ConfigException("config key outer.inner_steps = " + hSteps + " is invalid for streaming: must be a multiple of streaming.fragments = " + p);
+            }
+            int tau = r.integer("streaming.overlap");
+            if (tau >= hSteps / p) {
+                throw new ConfigException("config key streaming.overlap = " + tau + " is invalid: must be < outer.inner_steps / streaming.fragments = " + hSteps / p);
+            }
+            if (p > r.integer("model.layers") + 1) {
+                throw new ConfigException("config key streaming.fragments = " + p + " is invalid: the model has " + r.integer("model.layers")
+                        + " blocks + embeddings, so at most " + (r.integer("model.layers") + 1) + " fragments");
+            }
+        }
+        int n = r.integer("outer.buffer");
+        double c = r.dbl("outer.c");
+        if (c > 1.0 / n) throw new ConfigException("config key outer.c = " + c + " is invalid: must be in [0, 1/N] with N = outer.buffer = " + n);
+        if (r.integer("outer.min_inner_steps") > r.integer("outer.inner_steps")) {
+            throw new ConfigException("config key outer.min_inner_steps = " + r.integer("outer.min_inner_steps")
+                    + " is invalid: must be <= outer.inner_steps = " + r.integer("outer.inner_steps"));
+        }
+        if (r.integer("outer.min_workers") > k + (int) r.faults().stream().filter(f -> f.kind().equals("join")).count()) {
+            throw new ConfigException("config key outer.min_workers = " + r.integer("outer.min_workers") + " is invalid: the run has only " + k + " workers");
+        }
+        for (String codecKey : new String[] {"outer.codec", "outer.down_codec"}) {
+            try {
+                org.diloco4j.core.codec.Codecs.parse(r.str(codecKey));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("config key " + codecKey + " = \"" + r.str(codecKey) + "\" is invalid: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Values of a resolved config, for writers. */
+    static Map<String, Object> values(RunConfig r) {
+        return r.values();
+    }
+}

@@ -1,0 +1,98 @@
+package org.diloco4j.app.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's configuration: every scalar key of the {@link Schema} with its value, plus the simulated
+ * workers and faults. Immutable; {@link #with} makes variants (e.g. one per method in a comparison).
+ */
+public final class RunConfig {
+    private final Map<String, Object> values;
+    private final List<WorkerEntry> workers;
+    private final List<FaultEntry> faults;
+
+    RunConfig(Map<String, Object> values, List<WorkerEntry> workers, List<FaultEntry> faults) {
+        this.values = new LinkedHashMap<>(values);
+        this.workers = List.copyOf(workers);
+        this.faults = List.copyOf(faults);
+        for (ConfigKey k : Schema.keys()) {
+            if (!this.values.containsKey(k.name())) this.values.put(k.name(), k.defaultValue());
+        }
+    }
+
+    /** All defaults, no workers listed (they are generated). */
+    public static RunConfig defaults() {
+        return new RunConfig(Map.of(), List.of(), List.of());
+    }
+
+    public Object get(String key) {
+        Schema.key(key);
+        return values.get(key);
+    }
+
+    public boolean isAuto(String key) {
+        return ConfigKey.AUTO.equals(get(key));
+    }
+
+    public String str(String key) {
+        return get(key).toString();
+    }
+
+    public int integer(String key) {
+        return ((Number) resolved(key)).intValue();
+    }
+
+    public long lng(String key) {
+        return ((Number) resolved(key)).longValue();
+    }
+
+    public double dbl(String key) {
+        return ((Number) resolved(key)).doubleValue();
+    }
+
+    public boolean bool(String key) {
+        Object v = resolved(key);
+        return v instanceof Boolean b ? b : Boolean.parseBoolean(v.toString());
+    }
+
+    private Object resolved(String key) {
+        Object v = get(key);
+        if (ConfigKey.AUTO.equals(v)) throw new IllegalStateException("config key " + key + " is still 'auto': resolve the config first");
+        return v;
+    }
+
+    /** A copy with {@code key} set to {@code value} (validated like any other value). */
+    public RunConfig with(String key, Object value) {
+        Map<String, Object> v = new LinkedHashMap<>(values);
+        v.put(key, Schema.key(key).coerce(value));
+        return new RunConfig(v, workers, faults);
+    }
+
+    public RunConfig withWorkers(List<WorkerEntry> w) {
+        return new RunConfig(values, w, faults);
+    }
+
+    public List<WorkerEntry> workers() {
+        return workers;
+    }
+
+    public List<FaultEntry> faults() {
+        return faults;
+    }
+
+    Map<String, Object> values() {
+        return values;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RunConfig r && r.values.equals(values) && r.workers.equals(workers) && r.faults.equals(faults);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode() * 31 + workers.hashCode();
+    }
+}

@@ -1,0 +1,170 @@
+package org.diloco4j.app.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.diloco4j.app.config.ConfigKey.Type.BOOL;
+import static org.diloco4j.app.config.ConfigKey.Type.DOUBLE;
+import static org.diloco4j.app.config.ConfigKey.Type.INT;
+import static org.diloco4j.app.config.ConfigKey.Type.LONG;
+import static org.diloco4j.app.config.ConfigKey.Type.STRING;
+
+/**
+ * Every scalar setting of a run, with defaults in one place. The defaults make {@code diloco train}
+ * with no arguments the showcase run: four simulated workers of very different speeds around the
+ * world, asynchronous DiLoCo with Delayed Nesterov and DyLU, a small GPT on the Europarl sample
+ * split by language. Arrays of tables ({@code [[sim.workers]]}, {@code [[sim.faults]]}) are in
+ * {@link WorkerKeys}.
+ */
+public final class Schema {
+    private static final double INF = Double.POSITIVE_INFINITY;
+    private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
+
+    static {
+        s("method", "async-dn-dylu", "training protocol", false, "ddp", "diloco", "async", "async-dn-dylu", "streaming");
+        l("seed", 42, "seeds data order, initialisation, simulated jitter and drops", -INF, INF, false);
+        i("workers", 4, "simulated workers when no [[sim.workers]] are listed", 1, 64, false);
+
+        i("model.layers", 4, "transformer blocks", 1, 96, false);
+        i("model.d_model", 128, "embedding width", 8, 8192, false);
+        i("model.heads", 4, "attention heads (must divide d_model)", 1, 128, false);
+        i("model.context", 128, "tokens per training window", 2, 8192, false);
+
+        s("data.corpus", "europarl", "'europarl' (built in) or a path to a UTF-8 text file or folder", false);
+        s("data.tokenizer", "bytes", "tokenizer", false, "bytes", "gpt2");
+        s("data.shards", "non-iid", "how documents are split across workers (non-iid: by language, or by file)", false, "iid", "non-iid");
+        s("data.split_rule", "file", "what a document is in a folder corpus", false, "file", "paragraph", "line");
+        d("data.validation_fraction", 0.02, "share of documents held out for evaluation", 0.001, 0.5, false);
+        i("data.eval_batches", 8, "held-out batches per evaluation", 1, 10_000, false);
+        s("data.cache_dir", "", "token cache folder ('' = ~/.cache/diloco4j/tokens)", false);
+
+        i("train.batch", 16, "sequences per inner step per worker", 1, 65_536, false);
+        d("train.lr", 2e-3, "inner AdamW peak learning rate", 0, 10, false);
+        l("train.warmup_steps", 50, "linear warmup over each worker's own step counter", 0, INF, false);
+        l("train.decay_steps", 0, "cosine decay length in steps (auto: what the token budget implies)", 0, INF, true);
+        d("train.min_lr_ratio", 0.1, "floor of the cosine schedule, as a share of the peak", 0, 1, false);
+        d("train.weight_decay", 0.1, "AdamW weight decay on matrices and embeddings", 0, 10, false);
+        d("train.beta1", 0.9, "AdamW β1", 0, 0.999999, false);
+        d("train.beta2", 0.95, "AdamW β2", 0, 0.999999, false);
+        d("train.eps", 1e-8, "AdamW ε", 0, 1, false);
+        d("train.grad_clip", 1.0, "global gradient-norm clip (0 disables)", 0, INF, false);
+        d("train.dropout", 0.0, "residual dropout", 0, 0.9, false);
+        s("train.precision", "fp32", "inner-loop arithmetic (θ and outer state stay fp32)", false, "fp32", "bf16");
+        i("train.threads", 0, "libtorch threads per process (0 = all cores)", 0, 1024, false);
+        s("train.device", "cpu", "cpu or cuda:N", false);
+        l("train.token_budget", 2_400_000, "stop after this many tokens were trained by all workers", 1, INF, false);
+        l("train.eval_every_tokens", 0, "evaluate the global model every so many tokens (auto: 20 times a run)", 0, INF, true);
+
+        s("outer.optimizer", "auto", "outer optimizer (auto: delayed-nesterov for async-dn-dylu, sgd for ddp, nesterov otherwise)", true,
+                "sgd", "nesterov", "momentum", "delayed-nesterov");
+        d("outer.lr", 0.7, "outer learning rate η", 1e-9, 100, false);
+        d("outer.momentum", 0.9, "outer momentum μ", 0, 0.999999, false);
+        i("outer.buffer", 0, "Delayed Nesterov buffer N (auto: the number of workers)", 1, 1_000_000, true);
+        d("outer.c", 0.0, "Delayed Nesterov share of momentum between updates, in [0, 1/N]", 0, 1, false);
+        i("outer.inner_steps", 50, "H: inner steps per round (async: the fastest worker's)", 1, 1_000_000, false);
+        s("outer.weights", "auto", "weights of pseudo-gradients (auto: shard-size for non-iid data, else uniform)", true, "uniform", "shard-size");
+        b("outer.staleness_decay", false, "async: scale each pseudo-gradient by (1 + staleness)^-1/2");
+        l("outer.max_staleness", -1, "async: drop pseudo-gradients staler than this (-1: never)", -1, INF, false);
+        s("outer.dylu", "auto", "async: Dynamic Local Updates (auto: on for async-dn-dylu)", true, "true", "false");
+        i("outer.min_inner_steps", 1, "DyLU floor", 1, 1_000_000, false);
+        s("outer.shard_assignment", "auto", "who trains on which shard (auto: least-sampled for async methods)", true, "own", "least-sampled");
+        d("outer.grace_seconds", 0.0, "async: after a worker syncs, others finishing within this time restart from the same θ", 0, INF, false);
+        i("outer.min_workers", 0, "workers needed before training starts (auto: all initial workers)", 1, 1_000_000, true);
+        i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
+        d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);
+        s("outer.codec", "fp32", "codec of pseudo-gradients: fp32, fp16, bf16, int8[:chunk=N], q4[:block=N], topk:FRACTION", false);
+        s("outer.down_codec", "fp32", "codec of θ sent to workers", false);
+        b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient");
+        d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: no bound)", 0, INF, false);
+
+        i("streaming.fragments", 4, "P: fragments synchronised on a staggered schedule (H must be a multiple)", 1, 10_000, false);
+        s("streaming.layout", "sequential", "which blocks form a fragment", false, "sequential", "strided");
+        i("streaming.overlap", 1, "τ: inner steps a worker keeps training before merging a fragment it sent", 0, 1_000_000, false);
+        d("streaming.merge_alpha", 0.5, "α in θ_local ← α θ_local + (1−α) θ_global", 0, 1, false);
+
+        s("sim.heterogeneity", "very", "device speed spread when workers are generated", false, "none", "slight", "moderate", "very");
+        d("sim.seconds_per_step", 1.0, "geometric mean of simulated seconds per inner step", 1e-6, INF, false);
+        s("sim.network", "world", "links when workers are generated: world (continents apart) or datacenter", false, "world", "datacenter");
+        d("sim.jitter", 0.05, "relative spread of each simulated step's time", 0, 0.99, false);
+        d("sim.session_timeout", 30.0, "seconds without heartbeat before a worker is declared lost", 1e-6, INF, false);
+        d("sim.max_seconds", 0.0, "stop after this many simulated seconds (0: no limit)", 0, INF, false);
+
+        l("checkpoint.every_outer_steps", 0, "also save a checkpoint every so many outer steps (0: only at the end and on Ctrl-C)", 0, INF, false);
+    }
+
+    private Schema() {
+    }
+
+    private static void put(ConfigKey k) {
+        KEYS.put(k.name(), k);
+    }
+
+    private static void i(String n, int def, String doc, double min, double max, boolean auto) {
+        put(new ConfigKey(n, INT, auto ? ConfigKey.AUTO : def, doc, List.of(), min, max, auto));
+    }
+
+    private static void l(String n, long def, String doc, double min, double max, boolean auto) {
+        put(new ConfigKey(n, LONG, auto ? ConfigKey.AUTO : def, doc, List.of(), min, max, auto));
+    }
+
+    private static void d(String n, double def, String doc, double min, double max, boolean auto) {
+        put(new ConfigKey(n, DOUBLE, auto ? ConfigKey.AUTO : def, doc, List.of(), min, max, auto));
+    }
+
+    private static void b(String n, boolean def, String doc) {
+        put(new ConfigKey(n, BOOL, def, doc, List.of(), 0, 0, false));
+    }
+
+    private static void s(String n, String def, String doc, boolean auto, String... choices) {
+        put(new ConfigKey(n, STRING, auto ? ConfigKey.AUTO : def, doc, List.of(choices), -INF, INF, auto));
+    }
+
+    /** All scalar keys in documentation order. */
+    public static List<ConfigKey> keys() {
+        return Collections.unmodifiableList(new ArrayList<>(KEYS.values()));
+    }
+
+    public static ConfigKey key(String name) {
+        ConfigKey k = KEYS.get(name);
+        if (k == null) throw new ConfigException("unknown config key '" + name + "'" + suggestion(name));
+        return k;
+    }
+
+    public static boolean has(String name) {
+        return KEYS.containsKey(name);
+    }
+
+    /** "; did you mean x?" for the closest known key, when one is close. */
+    static String suggestion(String name) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : KEYS.keySet()) {
+            int d = distance(name, k);
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        return best != null && bestD <= Math.max(2, name.length() / 4) ? "; did you mean '" + best + "'?" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,59 @@
+package org.diloco4j.app.run;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.coord.MetricSink;
+
+import java.util.Locale;
+
+/**
+ * The live progress line: tokens trained against the budget, the latest held-out loss and train
+ * loss, real tokens per second, simulated time and bytes sent.
+ */
+public final class Progress implements MetricSink, AutoCloseable {
+    private final ProgressBar bar;
+    private final long startNanos = System.nanoTime();
+    private final long startTokens;
+    private double evalLoss = Double.NaN;
+    private double trainLoss = Double.NaN;
+    private long tokens;
+    private long bytes;
+    private double simSeconds;
+
+    public Progress(String task, long budget, long tokensSoFar) {
+        this.startTokens = tokensSoFar;
+        this.tokens = tokensSoFar;
+        this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(budget).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500).setUnit(" Mtok", 1_000_000).showSpeed().hideEta().build();
+        bar.stepTo(tokensSoFar);
+    }
+
+    @Override
+    public void emit(Metric m) {
+        switch (m) {
+            case Metric.OuterStep s -> {
+                tokens = s.tokens();
+                bytes = s.bytesUp() + s.bytesDown();
+                simSeconds = s.time();
+            }
+            case Metric.Eval e -> evalLoss = e.loss();
+            case Metric.TrainLoss t -> trainLoss = Double.isNaN(trainLoss) ? t.loss() : 0.9 * trainLoss + 0.1 * t.loss();
+            case Metric.Decision d -> { }
+        }
+        double secs = (System.nanoTime() - startNanos) / 1e9;
+        bar.stepTo(tokens);
+        bar.setExtraMessage(String.format(Locale.ROOT, "eval %s | train %s | %.0f tok/s | sim %s | %s",
+                fmt(evalLoss), fmt(trainLoss), (tokens - startTokens) / Math.max(secs, 1e-9), Format.duration(simSeconds), Format.bytes(bytes)));
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    @Override
+    public void close() {
+        bar.close();
+    }
+}

@@ -1,0 +1,220 @@
+package org.diloco4j.app.run;
+
+import org.diloco4j.app.config.ConfigException;
+import org.diloco4j.app.config.FaultEntry;
+import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.config.WorkerEntry;
+import org.diloco4j.core.agg.WeightingConfig;
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.params.BlockAssignment;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.FragmentPlanner;
+import org.diloco4j.model.data.Corpus;
+import org.diloco4j.model.data.CorpusOptions;
+import org.diloco4j.model.data.DataException;
+import org.diloco4j.model.data.Shard;
+import org.diloco4j.model.data.ShardMode;
+import org.diloco4j.model.data.Split;
+import org.diloco4j.model.data.SplitRule;
+import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.eval.GptEvaluator;
+import org.diloco4j.model.gpt.GptConfig;
+import org.diloco4j.model.gpt.GptInit;
+import org.diloco4j.model.gpt.GptLayout;
+import org.diloco4j.model.nativ.TorchDevice;
+import org.diloco4j.model.train.AdamWConfig;
+import org.diloco4j.model.train.GptTrainer;
+import org.diloco4j.model.train.LrSchedule;
+import org.diloco4j.model.train.Precision;
+import org.diloco4j.model.train.TrainerConfig;
+import org.diloco4j.sim.DeviceProfile;
+import org.diloco4j.sim.Fault;
+import org.diloco4j.sim.LinkProfile;
+import org.diloco4j.sim.SimConfig;
+import org.diloco4j.sim.TrainerFactory;
+import org.diloco4j.sim.WorkerSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Everything a run is made of, built from a resolved {@link RunConfig}: the corpus and its shards,
+ * the GPT and trainer configs, the initial θ, the fragment plan and the coordinator and simulator
+ * configs. The same setup serves the simulator and the network runtime.
+ */
+public final class RunSetup {
+    private final RunConfig cfg;
+    private final Corpus corpus;
+    private final Split split;
+    private final org.diloco4j.model.data.ShardPlan dataShards;
+    private final GptConfig gpt;
+    private final TrainerConfig trainer;
+    private final FragmentPlan plan;
+    private final CoordinatorConfig coordinator;
+    private final SimConfig sim;
+
+    private RunSetup(RunConfig cfg, Consumer<String> log) {
+        this.cfg = cfg;
+        try {
+            String cache = cfg.str("data.cache_dir");
+            CorpusOptions opts = CorpusOptions.of(cfg.str("data.corpus"))
+                    .withTokenizer(cfg.str("data.tokenizer"))
+                    .withSplitRule(SplitRule.parse(cfg.str("data.split_rule")))
+                    .withLog(log);
+            if (!cache.isEmpty()) opts = opts.withCacheDir(Path.of(cache));
+            this.corpus = Corpus.load(opts);
+            int context = cfg.integer("model.context");
+            this.gpt = new GptConfig(corpus.tokenizer().vocabSize(), cfg.integer("model.layers"), cfg.integer("model.d_model"),
+                    cfg.integer("model.heads"), context);
+            corpus.checkVocab(gpt.vocabSize());
+            this.split = corpus.split(cfg.dbl("data.validation_fraction"), cfg.lng("seed"));
+            this.dataShards = corpus.shards(split, shardCount(cfg), ShardMode.parse(cfg.str("data.shards")), cfg.lng("seed"));
+            corpus.checkBatch(cfg.integer("train.batch"), context);
+        } catch (DataException e) {
+            throw new ConfigException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        this.trainer = trainerConfig(cfg);
+        Method method = Method.parse(cfg.str("method"));
+        this.plan = method == Method.STREAMING
+                ? FragmentPlanner.plan(GptLayout.of(gpt), cfg.integer("streaming.fragments"), BlockAssignment.parse(cfg.str("streaming.layout")))
+                : FragmentPlan.whole(GptLayout.of(gpt).size());
+        this.coordinator = coordinatorConfig(cfg, method, shardSizes());
+        this.sim = simConfig(cfg);
+    }
+
+    /** Loads the corpus (cached after the first time) and builds the run. */
+    public static RunSetup build(RunConfig resolved, Consumer<String> log) {
+        return new RunSetup(resolved, log);
+    }
+
+    private static int shardCount(RunConfig cfg) {
+        int k = cfg.workers().size();
+        for (WorkerEntry w : cfg.workers()) k = Math.max(k, w.shard() + 1);
+        return k;
+    }
+
+    private long[] shardSizes() {
+        long[] s = new long[dataShards.k()];
+        for (int i = 0; i < s.length; i++) s[i] = Math.max(1, dataShards.shards().get(i).tokens());
+        return s;
+    }
+
+    private static TrainerConfig trainerConfig(RunConfig c) {
+        long warmup = c.lng("train.warmup_steps");
+        long decay = c.lng("train.decay_steps");
+        if (decay != 0 && decay <= warmup) decay = warmup + 1;
+        return new TrainerConfig(
+                new AdamWConfig(c.dbl("train.lr"), c.dbl("train.beta1"), c.dbl("train.beta2"), c.dbl("train.eps"), c.dbl("train.weight_decay")),
+                new LrSchedule(warmup, decay, c.dbl("train.min_lr_ratio")),
+                c.dbl("train.grad_clip"), c.dbl("train.dropout"),
+                Precision.valueOf(c.str("train.precision").toUpperCase(Locale.ROOT)),
+                c.integer("train.threads"), TorchDevice.parse(c.str("train.device")));
+    }
+
+    static CoordinatorConfig coordinatorConfig(RunConfig c, Method method, long[] shardSizes) {
+        OuterOptimizerConfig outer = new OuterOptimizerConfig(OuterOptimizerConfig.Kind.parse(c.str("outer.optimizer")),
+                method == Method.DDP ? 1.0 : c.dbl("outer.lr"), c.dbl("outer.momentum"), c.integer("outer.buffer"), c.dbl("outer.c"));
+        ShardPlan shards = c.str("outer.shard_assignment").equals("least-sampled") ? ShardPlan.leastSampled(shardSizes) : ShardPlan.own(shardSizes);
+        try {
+            return CoordinatorConfig.builder().method(method).innerSteps(c.integer("outer.inner_steps")).outer(outer)
+                    .weighting(new WeightingConfig(c.str("outer.weights"), c.bool("outer.staleness_decay"), c.lng("outer.max_staleness")))
+                    .dylu(c.bool("outer.dylu")).minInnerSteps(c.integer("outer.min_inner_steps"))
+                    .graceSeconds(c.dbl("outer.grace_seconds")).minWorkers(c.integer("outer.min_workers"))
+                    .quorum(c.integer("outer.quorum")).roundDeadline(c.dbl("outer.round_deadline"))
+                    .overlap(method == Method.STREAMING ? c.integer("streaming.overlap") : 0).mergeAlpha(c.dbl("streaming.merge_alpha"))
+                    .upCodec(c.str("outer.codec")).errorFeedback(c.bool("outer.error_feedback")).downCodec(c.str("outer.down_codec"))
+                    .tokenBudget(c.lng("train.token_budget")).maxDeltaNorm(c.dbl("outer.max_delta_norm")).shards(shards)
+                    .ddpWorkers(c.workers().size()).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static SimConfig simConfig(RunConfig c) {
+        List<WorkerSpec> workers = new ArrayList<>();
+        for (WorkerEntry w : c.workers()) workers.add(spec(w, workers.size()));
+        List<Fault> faults = new ArrayList<>();
+        for (FaultEntry f : c.faults()) {
+            faults.add(switch (f.kind()) {
+                case "crash" -> new Fault.Crash(f.worker(), f.at());
+                case "leave" -> new Fault.Leave(f.worker(), f.at());
+                case "partition" -> new Fault.Partition(f.worker(), f.at(), f.until());
+                case "join" -> new Fault.Join(spec(f.joiner(), workers.size()), f.at());
+                default -> throw new ConfigException("unknown fault kind " + f.kind());
+            });
+        }
+        return new SimConfig(workers, faults, c.lng("seed"), c.dbl("sim.session_timeout"), c.lng("train.eval_every_tokens"),
+                c.dbl("sim.max_seconds"));
+    }
+
+    static WorkerSpec spec(WorkerEntry w, int index) {
+        return new WorkerSpec(w.name(), new DeviceProfile(w.secondsPerStep(), w.jitter(), List.of()),
+                new LinkProfile(w.upMbps() * 1e6 / 8, w.downMbps() * 1e6 / 8, w.latencyMs() / 1000, w.drop()),
+                w.shard() >= 0 ? w.shard() : index);
+    }
+
+    /** Builds each simulated worker's GPT trainer on its shard (the DDP group gets every shard and k× the batch). */
+    public TrainerFactory trainers() {
+        int batch = cfg.integer("train.batch");
+        int context = gpt.context();
+        long seed = cfg.lng("seed");
+        return (spec, shard, mult) -> {
+            Shard data = shard >= 0 ? dataShards.shards().get(shard % dataShards.k()) : allShards();
+            return GptTrainer.create(gpt, trainer, corpus.trainBatches(data, batch * mult, context, seed + 7919L * (shard + 1)), seed);
+        };
+    }
+
+    private Shard allShards() {
+        return corpus.shards(split, 1, ShardMode.IID, cfg.lng("seed")).shards().get(0);
+    }
+
+    /** θ at the start: the GPT-2 initialisation drawn from the run's seed. */
+    public float[] initialTheta() {
+        return GptInit.init(gpt, cfg.lng("seed"));
+    }
+
+    public GptEvaluator evaluator() {
+        List<TokenBatch> held = corpus.validationBatches(split, cfg.integer("train.batch"), gpt.context(), cfg.integer("data.eval_batches"));
+        return GptEvaluator.create(gpt, held, trainer.device());
+    }
+
+    public RunConfig config() {
+        return cfg;
+    }
+
+    public Corpus corpus() {
+        return corpus;
+    }
+
+    public GptConfig gpt() {
+        return gpt;
+    }
+
+    public TrainerConfig trainerConfig() {
+        return trainer;
+    }
+
+    public FragmentPlan plan() {
+        return plan;
+    }
+
+    public CoordinatorConfig coordinatorConfig() {
+        return coordinator;
+    }
+
+    public SimConfig simConfig() {
+        return sim;
+    }
+
+    public org.diloco4j.model.data.ShardPlan dataShards() {
+        return dataShards;
+    }
+}

@@ -1,0 +1,143 @@
+package org.diloco4j.app.run;
+
+import org.diloco4j.app.config.ConfigLoader;
+import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.config.TomlWriter;
+import org.diloco4j.app.config.WorkerEntry;
+import org.diloco4j.core.coord.MetricSink;
+import org.diloco4j.model.eval.GptEvaluator;
+import org.diloco4j.sim.SimResult;
+import org.diloco4j.sim.Simulation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A simulated training run with its run directory: writes config.toml and metrics.jsonl as it goes,
+ * checkpoints periodically and when asked to stop, and at the end writes summary.json and the report.
+ * A run stopped with a checkpoint continues with {@link #resume}, and with the same seed ends
+ * exactly as an uninterrupted run would have.
+ */
+public final class TrainJob {
+    /** How a job reports to the user. */
+    public record Options(boolean progress, PrintStream log) {
+        public static Options quiet() {
+            return new Options(false, new PrintStream(PrintStream.nullOutputStream()));
+        }
+    }
+
+    /** What a job ended with: a summary if it finished, or null if it stopped at a checkpoint. */
+    public record Outcome(Summary summary, RunDirectory dir, float[] theta) {
+        public boolean finished() {
+            return summary != null;
+        }
+    }
+
+    private final RunSetup setup;
+    private final RunDirectory dir;
+    private final Options options;
+    private final AtomicBoolean stopRequested;
+
+    public TrainJob(RunSetup setup, RunDirectory dir, Options options, AtomicBoolean stopRequested) {
+        this.setup = setup;
+        this.dir = dir;
+        this.options = options;
+        this.stopRequested = stopRequested;
+    }
+
+    /** Starts a new run in {@code dir} (which must not hold a run yet). */
+    public Outcome start() throws IOException {
+        RunConfig cfg = setup.config();
+        AtomicFiles.write(dir.config(), TomlWriter.write(cfg).getBytes(StandardCharsets.UTF_8));
+        try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator()) {
+            List<JsonlMetrics.WorkerLine> ws = new ArrayList<>();
+            for (WorkerEntry w : cfg.workers()) {
+                ws.add(new JsonlMetrics.WorkerLine(w.name(), w.secondsPerStep(), w.upMbps(), w.downMbps(), w.latencyMs(), w.shard()));
+            }
+            metrics.runStart(cfg.str("method"), setup.plan().totalSize(), ws);
+            try (Progress progress = progress(0);
+                 Simulation sim = new Simulation(setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
+                         setup.trainers(), evaluator, sinks(metrics, progress))) {
+                return drive(sim, metrics, progress, 0);
+            }
+        }
+    }
+
+    /** Continues the run checkpointed in {@code dir}. */
+    public static Outcome resume(RunDirectory dir, Options options, AtomicBoolean stopRequested) throws IOException {
+        RunConfig cfg = ConfigLoader.load(dir.config(), List.of());
+        RunSetup setup = RunSetup.build(cfg, options.log()::println);
+        RunDirectory.CheckpointMeta meta = dir.readMeta();
+        JsonlMetrics.truncate(dir.metrics(), meta.metricsBytes());
+        TrainJob job = new TrainJob(setup, dir, options, stopRequested);
+        options.log().println("diloco: resuming " + dir.dir() + " at outer step " + meta.outerSteps());
+        try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
+             InputStream state = dir.openState()) {
+            try (Progress progress = job.progress(0);
+                 Simulation sim = Simulation.resume(state, setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.trainers(),
+                         evaluator, sinks(metrics, progress))) {
+                return job.drive(sim, metrics, progress, meta.wallSeconds());
+            }
+        }
+    }
+
+    private Progress progress(long tokensSoFar) {
+        return options.progress() ? new Progress("train", setup.config().lng("train.token_budget"), tokensSoFar) : null;
+    }
+
+    private static MetricSink sinks(JsonlMetrics metrics, Progress progress) {
+        return progress == null ? metrics : m -> {
+            metrics.emit(m);
+            progress.emit(m);
+        };
+    }
+
+    private Outcome drive(Simulation sim, JsonlMetrics metrics, Progress progress, double wallBefore) throws IOException {
+        long started = System.nanoTime();
+        long every = setup.config().lng("checkpoint.every_outer_steps");
+        long[] nextSave = {every > 0 ? sim.coordinator().outerSteps() + every : Long.MAX_VALUE};
+        SimResult result;
+        while ((result = sim.run(() -> stopRequested.get() || sim.coordinator().outerSteps() >= nextSave[0])) == null) {
+            double wall = wallBefore + (System.nanoTime() - started) / 1e9;
+            saveCheckpoint(sim, metrics, wall);
+            if (stopRequested.get()) {
+                if (progress != null) progress.close();
+                options.log().println("\ndiloco: stopped at outer step " + sim.coordinator().outerSteps()
+                        + "; checkpoint saved. Continue with: ./diloco train --resume " + dir.dir());
+                return new Outcome(null, dir, sim.coordinator().theta().clone());
+            }
+            nextSave[0] = sim.coordinator().outerSteps() + every;
+        }
+        double wall = wallBefore + (System.nanoTime() - started) / 1e9;
+        metrics.segments(result.timeline());
+        metrics.flushAndSize();
+        int tokensPerStep = setup.config().integer("train.batch") * setup.gpt().context();
+        Summary summary = Summary.of(setup.config().str("method"), setup.plan().totalSize(), tokensPerStep, result, wall);
+        summary.write(dir.summary());
+        saveCheckpoint(sim, metrics, wall);
+        Reports.write(dir);
+        return new Outcome(summary, dir, sim.coordinator().theta().clone());
+    }
+
+    private void saveCheckpoint(Simulation sim, JsonlMetrics metrics, double wall) throws IOException {
+        long bytes = metrics.flushAndSize();
+        dir.saveCheckpoint(sim::checkpoint, new RunDirectory.CheckpointMeta(bytes, wall, sim.coordinator().outerSteps()));
+    }
+
+    /** Reads a run's final θ from its checkpoint (for sample and eval). */
+    public static float[] finalTheta(RunDirectory dir) throws IOException {
+        try (InputStream in = dir.openState()) {
+            return Simulation.readTheta(in);
+        }
+    }
+
+    static String read(java.nio.file.Path p) throws IOException {
+        return Files.readString(p);
+    }
+}
