@@ -25,10 +25,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * exactly as an uninterrupted run would have.
  */
 public final class TrainJob {
-    /** How a job reports to the user. */
-    public record Options(boolean progress, PrintStream log) {
+    /**
+     * How a job reports to the user.
+     *
+     * @param observer also receives every metric (tests, tools); may be null
+     */
+    public record Options(boolean progress, PrintStream log, MetricSink observer) {
+        public Options(boolean progress, PrintStream log) {
+            this(progress, log, null);
+        }
+
         public static Options quiet() {
-            return new Options(false, new PrintStream(PrintStream.nullOutputStream()));
+            return new Options(false, new PrintStream(PrintStream.nullOutputStream()), null);
         }
     }
 
@@ -63,7 +71,7 @@ public final class TrainJob {
             metrics.runStart(cfg.str("method"), setup.plan().totalSize(), ws);
             try (Progress progress = progress(0);
                  Simulation sim = new Simulation(setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
-                         setup.trainers(), evaluator, sinks(metrics, progress))) {
+                         setup.trainers(), evaluator, sinks(metrics, progress, options.observer()))) {
                 return drive(sim, metrics, progress, 0);
             }
         }
@@ -81,7 +89,7 @@ public final class TrainJob {
              InputStream state = dir.openState()) {
             try (Progress progress = job.progress(0);
                  Simulation sim = Simulation.resume(state, setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.trainers(),
-                         evaluator, sinks(metrics, progress))) {
+                         evaluator, sinks(metrics, progress, options.observer()))) {
                 return job.drive(sim, metrics, progress, meta.wallSeconds());
             }
         }
@@ -91,10 +99,11 @@ public final class TrainJob {
         return options.progress() ? new Progress("train", setup.config().lng("train.token_budget"), tokensSoFar) : null;
     }
 
-    private static MetricSink sinks(JsonlMetrics metrics, Progress progress) {
-        return progress == null ? metrics : m -> {
+    private static MetricSink sinks(JsonlMetrics metrics, Progress progress, MetricSink observer) {
+        return m -> {
             metrics.emit(m);
-            progress.emit(m);
+            if (progress != null) progress.emit(m);
+            if (observer != null) observer.emit(m);
         };
     }
 

@@ -62,10 +62,15 @@ final class SyncPolicy extends Policy {
         started = true;
         Snapshot snap = c.outer().snapshot();
         for (Member m : ready) {
-            c.train(m, cfg.innerSteps(), shards.choose(m, m.ownShard, cfg.innerSteps()), snap);
+            c.train(m, cfg.innerSteps(), shardFor(m), snap);
             pending.add(m.id);
         }
         if (cfg.roundDeadline() > 0) c.timer(timerKey(), c.now() + cfg.roundDeadline());
+    }
+
+    /** DDP's one member trains on every shard at once (-1); DiLoCo members on the shard they are given. */
+    private int shardFor(Member m) {
+        return cfg.method() == Method.DDP ? -1 : shards.choose(m, m.ownShard, cfg.innerSteps());
     }
 
     @Override
@@ -94,7 +99,7 @@ final class SyncPolicy extends Policy {
     private void rejoin(Member m) {
         m.state = Member.State.WAITING;
         if (running) {
-            c.train(m, cfg.innerSteps(), shards.choose(m, m.ownShard, cfg.innerSteps()), c.outer().snapshot());
+            c.train(m, cfg.innerSteps(), shardFor(m), c.outer().snapshot());
             pending.add(m.id);
         } else if (started) {
             startRound();

@@ -16,6 +16,11 @@ public final class ByteTokenizer implements Tokenizer {
     }
 
     @Override
+    public int endOfText() {
+        return 0xFF;
+    }
+
+    @Override
     public int[] encode(String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         int[] ids = new int[b.length];

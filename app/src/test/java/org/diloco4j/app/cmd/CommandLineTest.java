@@ -1,0 +1,73 @@
+package org.diloco4j.app.cmd;
+
+import org.diloco4j.app.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line as a user meets it: exit codes, messages, the compare table and report, sample and eval. */
+class CommandLineTest {
+    static final String[] TINY = {"--set", "model.layers=1", "--set", "model.d_model=32", "--set", "model.heads=2",
+            "--set", "model.context=16", "--set", "train.batch=4", "--set", "workers=2", "--set", "outer.inner_steps=4",
+            "--set", "train.token_budget=1500", "--set", "data.eval_batches=1", "--set", "train.threads=1", "--no-progress"};
+
+    record Out(int code, String out, String err) {
+    }
+
+    static Out run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            int code = Main.run(args);
+            return new Out(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
+    void configErrorsExitWithCode2AndAReason(@TempDir Path tmp) {
+        Out o = run("train", "--out", tmp.resolve("x").toString(), "--set", "outer.inner_steps=-3");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("config key outer.inner_steps = -3 is invalid: must be between 1 and 1000000");
+        Out c = run("train", "--config", tmp.resolve("nope.toml").toString());
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err()).contains("does not exist");
+    }
+
+    @Test
+    void compareRunsEachMethodAndWritesATableAndACombinedReport(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("cmp");
+        Out o = run(concat(new String[] {"compare", "--methods", "ddp,diloco", "--out", out.toString()}, TINY));
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("method", "eval loss", "vs DDP").containsPattern("(?m)^ddp\\s").containsPattern("(?m)^diloco\\s");
+        assertThat(out.resolve("ddp/summary.json")).exists();
+        assertThat(out.resolve("diloco/summary.json")).exists();
+        assertThat(Files.readString(out.resolve("report.html"))).contains("ddp", "diloco", "<svg");
+
+        Out s = run("sample", "--run", out.resolve("diloco").toString(), "--prompt", "The ", "--tokens", "20");
+        assertThat(s.code()).as(s.err()).isZero();
+        assertThat(s.out()).startsWith("The ");
+        Out e = run("eval", "--run", out.resolve("diloco").toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("held-out loss", "perplexity");
+    }
+}
