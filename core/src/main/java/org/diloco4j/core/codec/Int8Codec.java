@@ -87,9 +87,16 @@ public record Int8Codec(int chunk) implements Codec {
         final int[] counts = new int[4 * BINS];
         final float[] table = new float[BINS];
         final int[] words;
+        /** The four quarters of a chunk, copied apart: the JIT vectorizes q0[j] … q3[j] but not v[j + k·g] of one array. */
+        final float[] q0, q1, q2, q3;
 
         Scratch(int chunk) {
-            words = new int[chunk / 4];
+            int g = chunk / 4;
+            words = new int[g];
+            q0 = new float[g];
+            q1 = new float[g];
+            q2 = new float[g];
+            q3 = new float[g];
         }
     }
 
@@ -114,10 +121,12 @@ public record Int8Codec(int chunk) implements Codec {
             }
             for (int i = 4 * g; i < m; i++) out[q + i] = (byte) codeTiny(v[o + i], invD);
         } else {
-            for (int j = 0; j < g; j++) {
-                w[j] = code(v[o + j], inv) | code(v[o + j + g], inv) << 8
-                        | code(v[o + j + 2 * g], inv) << 16 | code(v[o + j + 3 * g], inv) << 24;
-            }
+            float[] q0 = s.q0, q1 = s.q1, q2 = s.q2, q3 = s.q3;
+            System.arraycopy(v, o, q0, 0, g);
+            System.arraycopy(v, o + g, q1, 0, g);
+            System.arraycopy(v, o + 2 * g, q2, 0, g);
+            System.arraycopy(v, o + 3 * g, q3, 0, g);
+            for (int j = 0; j < g; j++) w[j] = code(q0[j], inv) | code(q1[j], inv) << 8 | code(q2[j], inv) << 16 | code(q3[j], inv) << 24;
             for (int i = 4 * g; i < m; i++) out[q + i] = (byte) code(v[o + i], inv);
         }
         Wire.ints(out, q, g).put(w, 0, g);
