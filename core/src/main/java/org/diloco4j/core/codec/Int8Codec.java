@@ -7,7 +7,7 @@ import java.util.Objects;
  * 8-bit quantization with a lookup table, as in INTELLECT-1. Per chunk of {@code chunk} values
  * (the last one may be shorter), with m the chunk's length:
  * <pre>
- *   σ     = ‖x‖ / √(m − 1)            (√m − 1 replaced by 1 when m = 1)
+ *   σ     = ‖x‖ / √(m − 1)            (m − 1 replaced by 1 when m = 1)
  *   scale = 6σ / 256                   (the 256 bins span ±3σ)
  *   q     = clamp(round(x / scale) + 128, 0, 255)     ties round up
  *   table[b] = mean of the x with q = b   (the bin centre (b − 128)·scale for empty bins)
@@ -15,7 +15,8 @@ import java.util.Objects;
  * </pre>
  * Using bin means rather than centres keeps each chunk's sum exact up to fp32 rounding and the
  * error of the unclipped bins below one scale step. An all-zero chunk has σ = 0 and decodes to
- * zeros; a single-value chunk decodes exactly.
+ * zeros; a single-value chunk decodes exactly. Values beyond about ±3σ share the two end bins and
+ * decode to their mean (INTELLECT-1 accepts this clipping of outliers).
  *
  * <p>Layout: {@code header | chunk int32 | per chunk: table 256 × fp32, then m codes of 1 byte}.
  * The codes of a chunk of m values, with g = ⌊m/4⌋, start with g little-endian 32-bit words, word
@@ -71,9 +72,9 @@ public record Int8Codec(int chunk) implements Codec {
         Wire.INT.set(out, Wire.HEADER, chunk);
         var scratch = new Scratch(Math.min(chunk, len));
         int p = PARAMS_END;
-        for (int s = 0; s < len; s += chunk) {
-            int m = Math.min(chunk, len - s);
-            if (!encodeChunk(values, off + s, m, out, p, scratch)) throw Wire.nonFinite(this, values, off, len);
+        for (long s = 0; s < len; s += chunk) { // long: s + chunk may pass Integer.MAX_VALUE
+            int m = (int) Math.min(chunk, len - s);
+            if (!encodeChunk(values, off + (int) s, m, out, p, scratch)) throw Wire.nonFinite(this, values, off, len);
             p += TABLE_BYTES + m;
         }
         return out;
@@ -210,9 +211,9 @@ public record Int8Codec(int chunk) implements Codec {
         float[] table = new float[BINS];
         int[] w = new int[Math.min(chunk, len) / 4];
         int p = PARAMS_END;
-        for (int s = 0; s < len; s += chunk) {
-            int m = Math.min(chunk, len - s);
-            int o = off + s;
+        for (long s = 0; s < len; s += chunk) {
+            int m = (int) Math.min(chunk, len - s);
+            int o = off + (int) s;
             int q = p + TABLE_BYTES;
             int g = m >>> 2;
             Wire.floats(encoded, p, BINS).get(table);
