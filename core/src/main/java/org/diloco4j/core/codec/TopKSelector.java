@@ -5,8 +5,8 @@ package org.diloco4j.core.codec;
  * (which order non-negative floats like the values themselves). One histogram pass over all values
  * on the top 10 bits finds the bin holding the k-th largest; the values in that bin are copied out
  * (or, when they are most of the input, rescanned) and refined on the next 11 and last 10 bits; a
- * final pass emits the indices. Three to five linear passes, whatever k. Ties at the threshold go to the lowest indices, so selection is
- * deterministic.
+ * final pass emits the indices. Three to five linear passes, whatever k. Ties at the threshold go
+ * to the lowest indices, so selection is deterministic.
  */
 final class TopKSelector {
     private static final int BINS1 = 1 << 10; // |x| bits 30..21
