@@ -111,22 +111,21 @@ public record Int8Codec(int chunk) implements Codec {
         int q = p + TABLE_BYTES;
         int g = m >>> 2;
         int[] w = s.words;
+        float[] q0 = s.q0, q1 = s.q1, q2 = s.q2, q3 = s.q3;
+        System.arraycopy(v, o, q0, 0, g);
+        System.arraycopy(v, o + g, q1, 0, g);
+        System.arraycopy(v, o + 2 * g, q2, 0, g);
+        System.arraycopy(v, o + 3 * g, q3, 0, g);
         if (sigma == 0) {
             Arrays.fill(w, 0, g, 0x80808080);
             for (int i = 4 * g; i < m; i++) out[q + i] = (byte) 128;
         } else if (Float.isInfinite(inv)) {
             double invD = 1 / scale;
             for (int j = 0; j < g; j++) {
-                w[j] = codeTiny(v[o + j], invD) | codeTiny(v[o + j + g], invD) << 8
-                        | codeTiny(v[o + j + 2 * g], invD) << 16 | codeTiny(v[o + j + 3 * g], invD) << 24;
+                w[j] = codeTiny(q0[j], invD) | codeTiny(q1[j], invD) << 8 | codeTiny(q2[j], invD) << 16 | codeTiny(q3[j], invD) << 24;
             }
             for (int i = 4 * g; i < m; i++) out[q + i] = (byte) codeTiny(v[o + i], invD);
         } else {
-            float[] q0 = s.q0, q1 = s.q1, q2 = s.q2, q3 = s.q3;
-            System.arraycopy(v, o, q0, 0, g);
-            System.arraycopy(v, o + g, q1, 0, g);
-            System.arraycopy(v, o + 2 * g, q2, 0, g);
-            System.arraycopy(v, o + 3 * g, q3, 0, g);
             for (int j = 0; j < g; j++) w[j] = code(q0[j], inv) | code(q1[j], inv) << 8 | code(q2[j], inv) << 16 | code(q3[j], inv) << 24;
             for (int i = 4 * g; i < m; i++) out[q + i] = (byte) code(v[o + i], inv);
         }
@@ -177,19 +176,21 @@ public record Int8Codec(int chunk) implements Codec {
         Arrays.fill(counts, 0);
         int g = m >>> 2;
         int[] w = s.words;
+        // From the quarter copies, not v: a chunk and its copies together would overflow a 512 KB L2.
+        float[] q0 = s.q0, q1 = s.q1, q2 = s.q2, q3 = s.q3;
         for (int j = 0; j < g; j++) {
             int x = w[j];
             int b0 = x & 0xFF;
             int b1 = ((x >>> 8) & 0xFF) | BINS;
             int b2 = ((x >>> 16) & 0xFF) | 2 * BINS;
             int b3 = (x >>> 24) | 3 * BINS;
-            sums[b0] += v[o + j];
+            sums[b0] += q0[j];
             counts[b0]++;
-            sums[b1] += v[o + j + g];
+            sums[b1] += q1[j];
             counts[b1]++;
-            sums[b2] += v[o + j + 2 * g];
+            sums[b2] += q2[j];
             counts[b2]++;
-            sums[b3] += v[o + j + 3 * g];
+            sums[b3] += q3[j];
             counts[b3]++;
         }
         for (int i = 4 * g; i < m; i++) {
