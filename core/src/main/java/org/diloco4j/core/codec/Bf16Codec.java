@@ -50,20 +50,23 @@ public record Bf16Codec() implements Codec {
     public byte[] encode(float[] values, int off, int len) {
         Objects.checkFromIndexSize(off, len, values.length);
         byte[] out = Wire.start(this, CodecKind.BF16, encodedSize(len), len);
-        int g = Math.min(GROUP, len);
-        byte[] scratch = new byte[4 * g];
-        int[] bits = new int[g];
-        int[] words = new int[g / 2];
+        Lanes l = new Lanes(Math.min(GROUP, len));
         int p = Wire.HEADER;
         for (int s = 0; s < len; s += GROUP) {
             int m = Math.min(GROUP, len - s);
             int h = m >>> 1;
-            Wire.floatBits(values, off + s, m, scratch, bits);
-            for (int j = 0; j < h; j++) words[j] = round(bits[j]) | (round(bits[j + h]) << 16);
-            Wire.ints(out, p, h).put(words, 0, h);
+            int o = off + s;
+            // Halves in separate arrays: the JIT vectorizes lo[j], hi[j] but not v[j], v[j + h] of one array.
+            Wire.floatBits(values, o, h, l.scratch, l.lo);
+            Wire.floatBits(values, o + h, h, l.scratch, l.hi);
+            int[] lo = l.lo;
+            int[] hi = l.hi;
+            int[] w = l.words;
+            for (int j = 0; j < h; j++) w[j] = round(lo[j]) | (round(hi[j]) << 16);
+            Wire.ints(out, p, h).put(w, 0, h);
             p += 4 * h;
             if (m % 2 != 0) {
-                Wire.SHORT.set(out, p, (short) round(bits[m - 1]));
+                Wire.SHORT.set(out, p, (short) round(Float.floatToRawIntBits(values[o + m - 1])));
                 p += 2;
             }
         }
@@ -75,26 +78,42 @@ public record Bf16Codec() implements Codec {
         Objects.checkFromIndexSize(off, len, out.length);
         Wire.checkHeader(encoded, this, CodecKind.BF16, len, Wire.HEADER);
         Wire.checkSize(encoded, this, encodedSize(len), len);
-        int g = Math.min(GROUP, len);
-        byte[] scratch = new byte[4 * g];
-        int[] bits = new int[g];
-        int[] words = new int[g / 2];
+        Lanes l = new Lanes(Math.min(GROUP, len));
         int p = Wire.HEADER;
         for (int s = 0; s < len; s += GROUP) {
             int m = Math.min(GROUP, len - s);
             int h = m >>> 1;
-            Wire.ints(encoded, p, h).get(words, 0, h);
+            int o = off + s;
+            int[] lo = l.lo;
+            int[] hi = l.hi;
+            int[] w = l.words;
+            Wire.ints(encoded, p, h).get(w, 0, h);
             p += 4 * h;
             for (int j = 0; j < h; j++) {
-                int w = words[j];
-                bits[j] = w << 16;
-                bits[j + h] = w & 0xFFFF0000;
+                lo[j] = w[j] << 16;
+                hi[j] = w[j] & 0xFFFF0000;
             }
+            Wire.bitsToFloats(lo, h, l.scratch, out, o);
+            Wire.bitsToFloats(hi, h, l.scratch, out, o + h);
             if (m % 2 != 0) {
-                bits[m - 1] = (short) Wire.SHORT.get(encoded, p) << 16;
+                out[o + m - 1] = fromBf16((short) Wire.SHORT.get(encoded, p));
                 p += 2;
             }
-            Wire.bitsToFloats(bits, m, scratch, out, off + s);
+        }
+    }
+
+    /** Per-call buffers for one group: the codec itself stays stateless and thread-safe. */
+    private static final class Lanes {
+        final byte[] scratch;
+        final int[] lo;
+        final int[] hi;
+        final int[] words;
+
+        Lanes(int group) {
+            scratch = new byte[2 * group];
+            lo = new int[group / 2];
+            hi = new int[group / 2];
+            words = new int[group / 2];
         }
     }
 

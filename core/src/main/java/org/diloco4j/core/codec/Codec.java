@@ -33,7 +33,9 @@ public interface Codec {
     }
 
     /**
-     * Decodes into {@code out[off, off + len)}.
+     * Decodes into {@code out[off, off + len)}. Header, size and parameters are checked before
+     * anything is written; if a corrupt payload is found later, {@code out[off, off + len)} may be
+     * partly written (use {@link #decodeAdd} for all-or-nothing accumulation).
      *
      * @throws CodecException if the bytes are not a well-formed message of this codec holding exactly {@code len} values
      */

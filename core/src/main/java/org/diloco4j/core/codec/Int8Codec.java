@@ -7,7 +7,7 @@ import java.util.Objects;
  * 8-bit quantization with a lookup table, as in INTELLECT-1. Per chunk of {@code chunk} values
  * (the last one may be shorter), with m the chunk's length:
  * <pre>
- *   σ     = ‖x‖ / √(m − 1)            (√m − 1 replaced by 1 when m = 1)
+ *   σ     = ‖x‖ / √(m − 1)            (m − 1 replaced by 1 when m = 1)
  *   scale = 6σ / 256                   (the 256 bins span ±3σ)
  *   q     = clamp(round(x / scale) + 128, 0, 255)     ties round up
  *   table[b] = mean of the x with q = b   (the bin centre (b − 128)·scale for empty bins)
@@ -15,7 +15,8 @@ import java.util.Objects;
  * </pre>
  * Using bin means rather than centres keeps each chunk's sum exact up to fp32 rounding and the
  * error of the unclipped bins below one scale step. An all-zero chunk has σ = 0 and decodes to
- * zeros; a single-value chunk decodes exactly.
+ * zeros; a single-value chunk decodes exactly. Values beyond about ±3σ share the two end bins and
+ * decode to their mean (INTELLECT-1 accepts this clipping of outliers).
  *
  * <p>Layout: {@code header | chunk int32 | per chunk: table 256 × fp32, then m codes of 1 byte}.
  * The codes of a chunk of m values, with g = ⌊m/4⌋, start with g little-endian 32-bit words, word
@@ -71,9 +72,9 @@ public record Int8Codec(int chunk) implements Codec {
         Wire.INT.set(out, Wire.HEADER, chunk);
         var scratch = new Scratch(Math.min(chunk, len));
         int p = PARAMS_END;
-        for (int s = 0; s < len; s += chunk) {
-            int m = Math.min(chunk, len - s);
-            if (!encodeChunk(values, off + s, m, out, p, scratch)) throw Wire.nonFinite(this, values, off, len);
+        for (long s = 0; s < len; s += chunk) { // long: s + chunk may pass Integer.MAX_VALUE
+            int m = (int) Math.min(chunk, len - s);
+            if (!encodeChunk(values, off + (int) s, m, out, p, scratch)) throw Wire.nonFinite(this, values, off, len);
             p += TABLE_BYTES + m;
         }
         return out;
@@ -87,9 +88,16 @@ public record Int8Codec(int chunk) implements Codec {
         final int[] counts = new int[4 * BINS];
         final float[] table = new float[BINS];
         final int[] words;
+        /** The four quarters of a chunk, copied apart: the JIT vectorizes q0[j] … q3[j] but not v[j + k·g] of one array. */
+        final float[] q0, q1, q2, q3;
 
         Scratch(int chunk) {
-            words = new int[chunk / 4];
+            int g = chunk / 4;
+            words = new int[g];
+            q0 = new float[g];
+            q1 = new float[g];
+            q2 = new float[g];
+            q3 = new float[g];
         }
     }
 
@@ -103,21 +111,22 @@ public record Int8Codec(int chunk) implements Codec {
         int q = p + TABLE_BYTES;
         int g = m >>> 2;
         int[] w = s.words;
+        float[] q0 = s.q0, q1 = s.q1, q2 = s.q2, q3 = s.q3;
+        System.arraycopy(v, o, q0, 0, g);
+        System.arraycopy(v, o + g, q1, 0, g);
+        System.arraycopy(v, o + 2 * g, q2, 0, g);
+        System.arraycopy(v, o + 3 * g, q3, 0, g);
         if (sigma == 0) {
             Arrays.fill(w, 0, g, 0x80808080);
             for (int i = 4 * g; i < m; i++) out[q + i] = (byte) 128;
         } else if (Float.isInfinite(inv)) {
             double invD = 1 / scale;
             for (int j = 0; j < g; j++) {
-                w[j] = codeTiny(v[o + j], invD) | codeTiny(v[o + j + g], invD) << 8
-                        | codeTiny(v[o + j + 2 * g], invD) << 16 | codeTiny(v[o + j + 3 * g], invD) << 24;
+                w[j] = codeTiny(q0[j], invD) | codeTiny(q1[j], invD) << 8 | codeTiny(q2[j], invD) << 16 | codeTiny(q3[j], invD) << 24;
             }
             for (int i = 4 * g; i < m; i++) out[q + i] = (byte) codeTiny(v[o + i], invD);
         } else {
-            for (int j = 0; j < g; j++) {
-                w[j] = code(v[o + j], inv) | code(v[o + j + g], inv) << 8
-                        | code(v[o + j + 2 * g], inv) << 16 | code(v[o + j + 3 * g], inv) << 24;
-            }
+            for (int j = 0; j < g; j++) w[j] = code(q0[j], inv) | code(q1[j], inv) << 8 | code(q2[j], inv) << 16 | code(q3[j], inv) << 24;
             for (int i = 4 * g; i < m; i++) out[q + i] = (byte) code(v[o + i], inv);
         }
         Wire.ints(out, q, g).put(w, 0, g);
@@ -167,19 +176,21 @@ public record Int8Codec(int chunk) implements Codec {
         Arrays.fill(counts, 0);
         int g = m >>> 2;
         int[] w = s.words;
+        // From the quarter copies, not v: a chunk and its copies together would overflow a 512 KB L2.
+        float[] q0 = s.q0, q1 = s.q1, q2 = s.q2, q3 = s.q3;
         for (int j = 0; j < g; j++) {
             int x = w[j];
             int b0 = x & 0xFF;
             int b1 = ((x >>> 8) & 0xFF) | BINS;
             int b2 = ((x >>> 16) & 0xFF) | 2 * BINS;
             int b3 = (x >>> 24) | 3 * BINS;
-            sums[b0] += v[o + j];
+            sums[b0] += q0[j];
             counts[b0]++;
-            sums[b1] += v[o + j + g];
+            sums[b1] += q1[j];
             counts[b1]++;
-            sums[b2] += v[o + j + 2 * g];
+            sums[b2] += q2[j];
             counts[b2]++;
-            sums[b3] += v[o + j + 3 * g];
+            sums[b3] += q3[j];
             counts[b3]++;
         }
         for (int i = 4 * g; i < m; i++) {
@@ -201,9 +212,9 @@ public record Int8Codec(int chunk) implements Codec {
         float[] table = new float[BINS];
         int[] w = new int[Math.min(chunk, len) / 4];
         int p = PARAMS_END;
-        for (int s = 0; s < len; s += chunk) {
-            int m = Math.min(chunk, len - s);
-            int o = off + s;
+        for (long s = 0; s < len; s += chunk) {
+            int m = (int) Math.min(chunk, len - s);
+            int o = off + (int) s;
             int q = p + TABLE_BYTES;
             int g = m >>> 2;
             Wire.floats(encoded, p, BINS).get(table);

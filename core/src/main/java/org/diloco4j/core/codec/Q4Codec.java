@@ -69,16 +69,15 @@ public record Q4Codec(int block) implements Codec {
         Objects.checkFromIndexSize(off, len, values.length);
         byte[] out = Wire.start(this, CodecKind.Q4, encodedSize(len), len);
         Wire.INT.set(out, Wire.HEADER, block);
-        int gsize = Math.min(group(), len);
-        int[] nib = new int[gsize];
-        int[] words = new int[gsize / 8];
+        Lanes l = new Lanes(Math.min(group(), len));
+        int[] nib = l.nib;
         int sp = PARAMS_END;
         int np = (int) (PARAMS_END + 4 * blocks(len));
-        for (int gs = 0; gs < len; gs += group()) {
-            int gm = Math.min(group(), len - gs);
+        for (long gs = 0; gs < len; gs += group()) { // long: gs + group may pass Integer.MAX_VALUE
+            int gm = (int) Math.min(group(), len - gs);
             for (int bs = 0; bs < gm; bs += block) {
                 int m = Math.min(block, gm - bs);
-                int o = off + gs + bs;
+                int o = off + (int) gs + bs;
                 float a = Wire.maxAbs(values, o, m);
                 if (!Float.isFinite(a)) throw Wire.nonFinite(this, values, off, len);
                 Wire.FLOAT.set(out, sp, a / LEVELS);
@@ -92,38 +91,84 @@ public record Q4Codec(int block) implements Codec {
                     for (int i = 0; i < m; i++) nib[bs + i] = Math.max(1, Math.min(15, (int) (values[o + i] * inv + 8.5)));
                 }
             }
-            pack(nib, gm, words, out, np);
+            pack(l, gm, out, np);
             np += (gm + 1) >>> 1;
         }
         return out;
     }
 
-    private static void pack(int[] nib, int m, int[] words, byte[] out, int p) {
-        int g = m >>> 3;
-        for (int j = 0; j < g; j++) {
-            words[j] = nib[j] | nib[j + g] << 4 | nib[j + 2 * g] << 8 | nib[j + 3 * g] << 12
-                    | nib[j + 4 * g] << 16 | nib[j + 5 * g] << 20 | nib[j + 6 * g] << 24 | nib[j + 7 * g] << 28;
+    /** Per-call buffers for one group: the codec itself stays stateless and thread-safe. */
+    private static final class Lanes {
+        final int[] nib;
+        final int[] words;
+        /**
+         * The eight eighths of a group's nibbles, copied apart: the JIT vectorizes e0[j] … e7[j] but
+         * not nib[j + t·g] of one array.
+         */
+        final int[] e0, e1, e2, e3, e4, e5, e6, e7;
+
+        Lanes(int group) {
+            int g = group / 8;
+            nib = new int[group];
+            words = new int[g];
+            e0 = new int[g];
+            e1 = new int[g];
+            e2 = new int[g];
+            e3 = new int[g];
+            e4 = new int[g];
+            e5 = new int[g];
+            e6 = new int[g];
+            e7 = new int[g];
         }
-        Wire.ints(out, p, g).put(words, 0, g);
+    }
+
+    private static void pack(Lanes l, int m, byte[] out, int p) {
+        int g = m >>> 3;
+        int[] nib = l.nib;
+        int[] e0 = l.e0, e1 = l.e1, e2 = l.e2, e3 = l.e3, e4 = l.e4, e5 = l.e5, e6 = l.e6, e7 = l.e7;
+        System.arraycopy(nib, 0, e0, 0, g);
+        System.arraycopy(nib, g, e1, 0, g);
+        System.arraycopy(nib, 2 * g, e2, 0, g);
+        System.arraycopy(nib, 3 * g, e3, 0, g);
+        System.arraycopy(nib, 4 * g, e4, 0, g);
+        System.arraycopy(nib, 5 * g, e5, 0, g);
+        System.arraycopy(nib, 6 * g, e6, 0, g);
+        System.arraycopy(nib, 7 * g, e7, 0, g);
+        int[] w = l.words;
+        for (int j = 0; j < g; j++) {
+            w[j] = e0[j] | e1[j] << 4 | e2[j] << 8 | e3[j] << 12 | e4[j] << 16 | e5[j] << 20 | e6[j] << 24 | e7[j] << 28;
+        }
+        Wire.ints(out, p, g).put(w, 0, g);
         int q = p + 4 * g;
         for (int i = 8 * g; i < m; i += 2) out[q++] = (byte) (nib[i] | (i + 1 < m ? nib[i + 1] << 4 : 0));
     }
 
-    /** Reads a group's nibbles; false if the odd last byte's high nibble is not 0. */
-    private static boolean unpack(byte[] in, int p, int m, int[] words, int[] nib) {
+    /** Reads a group's nibbles into {@code l.nib}; false if the odd last byte's high nibble is not 0. */
+    private static boolean unpack(byte[] in, int p, int m, Lanes l) {
         int g = m >>> 3;
-        Wire.ints(in, p, g).get(words, 0, g);
+        int[] w = l.words;
+        int[] e0 = l.e0, e1 = l.e1, e2 = l.e2, e3 = l.e3, e4 = l.e4, e5 = l.e5, e6 = l.e6, e7 = l.e7;
+        Wire.ints(in, p, g).get(w, 0, g);
         for (int j = 0; j < g; j++) {
-            int w = words[j];
-            nib[j] = w & 15;
-            nib[j + g] = (w >>> 4) & 15;
-            nib[j + 2 * g] = (w >>> 8) & 15;
-            nib[j + 3 * g] = (w >>> 12) & 15;
-            nib[j + 4 * g] = (w >>> 16) & 15;
-            nib[j + 5 * g] = (w >>> 20) & 15;
-            nib[j + 6 * g] = (w >>> 24) & 15;
-            nib[j + 7 * g] = w >>> 28;
+            int x = w[j];
+            e0[j] = x & 15;
+            e1[j] = (x >>> 4) & 15;
+            e2[j] = (x >>> 8) & 15;
+            e3[j] = (x >>> 12) & 15;
+            e4[j] = (x >>> 16) & 15;
+            e5[j] = (x >>> 20) & 15;
+            e6[j] = (x >>> 24) & 15;
+            e7[j] = x >>> 28;
         }
+        int[] nib = l.nib;
+        System.arraycopy(e0, 0, nib, 0, g);
+        System.arraycopy(e1, 0, nib, g, g);
+        System.arraycopy(e2, 0, nib, 2 * g, g);
+        System.arraycopy(e3, 0, nib, 3 * g, g);
+        System.arraycopy(e4, 0, nib, 4 * g, g);
+        System.arraycopy(e5, 0, nib, 5 * g, g);
+        System.arraycopy(e6, 0, nib, 6 * g, g);
+        System.arraycopy(e7, 0, nib, 7 * g, g);
         int q = p + 4 * g;
         for (int i = 8 * g; i < m; i += 2) {
             int b = in[q++];
@@ -141,21 +186,20 @@ public record Q4Codec(int block) implements Codec {
     public void decode(byte[] encoded, float[] out, int off, int len) {
         Objects.checkFromIndexSize(off, len, out.length);
         checkMessage(encoded, len);
-        int gsize = Math.min(group(), len);
-        int[] nib = new int[gsize];
-        int[] words = new int[gsize / 8];
+        Lanes l = new Lanes(Math.min(group(), len));
+        int[] nib = l.nib;
         int sp = PARAMS_END;
         int np = (int) (PARAMS_END + 4 * blocks(len));
-        for (int gs = 0; gs < len; gs += group()) {
-            int gm = Math.min(group(), len - gs);
-            if (!unpack(encoded, np, gm, words, nib)) throw new CodecException(spec() + ": padding nibble of the last byte is not 0");
+        for (long gs = 0; gs < len; gs += group()) {
+            int gm = (int) Math.min(group(), len - gs);
+            if (!unpack(encoded, np, gm, l)) throw new CodecException(spec() + ": padding nibble of the last byte is not 0");
             np += (gm + 1) >>> 1;
             int bad = 0;
             for (int i = 0; i < gm; i++) bad |= nib[i] - 1;
             if (bad < 0) throw new CodecException(spec() + ": nibble 0 (no level) in the group of values from " + gs);
             for (int bs = 0; bs < gm; bs += block) {
                 int m = Math.min(block, gm - bs);
-                int o = off + gs + bs;
+                int o = off + (int) gs + bs;
                 float scale = (float) Wire.FLOAT.get(encoded, sp);
                 sp += 4;
                 for (int i = 0; i < m; i++) out[o + i] = (nib[bs + i] - 8) * scale;

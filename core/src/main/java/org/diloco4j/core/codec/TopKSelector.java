@@ -3,15 +3,21 @@ package org.diloco4j.core.codec;
 /**
  * Finds the k values of largest magnitude without sorting: a radix select on the bits of |x|
  * (which order non-negative floats like the values themselves). One histogram pass over all values
- * on the top 10 bits finds the bin holding the k-th largest; the few values in that bin are copied
- * out and refined on the next 11 and last 10 bits; a final pass emits the indices. Three linear
- * passes in all, whatever k. Ties at the threshold go to the lowest indices, so selection is
- * deterministic.
+ * on the top 10 bits finds the bin holding the k-th largest; the values in that bin are copied out
+ * (or, when they are most of the input, rescanned) and refined on the next 11 and last 10 bits; a
+ * final pass emits the indices. Three to five linear passes, whatever k. Ties at the threshold go
+ * to the lowest indices, so selection is deterministic.
  */
 final class TopKSelector {
     private static final int BINS1 = 1 << 10; // |x| bits 30..21
     private static final int BINS2 = 1 << 11; // bits 20..10
     private static final int BINS3 = 1 << 10; // bits 9..0
+    /**
+     * The threshold bin's values are copied out when they are few (at most this or len/16); when
+     * most values share it (e.g. a mostly-zero vector) the next two levels rescan instead of
+     * allocating a copy as large as the input.
+     */
+    private static final int MIN_COPY = 1 << 16;
 
     private TopKSelector() {}
 
@@ -34,26 +40,47 @@ final class TopKSelector {
 
         int b1 = pick(h1, BINS1, k);
         int above = countAbove(h1, BINS1, b1);
-        int[] cand = new int[h1[b1]];
-        int c = 0;
-        for (int i = 0; i < len; i++) {
-            int a = Wire.absBits(v[off + i]);
-            if ((a >>> 21) == b1) cand[c++] = a;
-        }
+        int[] cand = h1[b1] <= Math.max(MIN_COPY, len >>> 4) ? collect(v, off, len, b1, h1[b1]) : null;
 
         int[] h2 = new int[BINS2];
-        for (int a : cand) h2[(a >>> 10) & (BINS2 - 1)]++;
+        int[] h3 = new int[BINS3];
+        if (cand != null) {
+            for (int a : cand) h2[(a >>> 10) & (BINS2 - 1)]++;
+        } else {
+            for (int i = 0; i < len; i++) {
+                int a = Wire.absBits(v[off + i]);
+                if ((a >>> 21) == b1) h2[(a >>> 10) & (BINS2 - 1)]++;
+            }
+        }
         int b2 = pick(h2, BINS2, k - above);
         above += countAbove(h2, BINS2, b2);
 
-        int[] h3 = new int[BINS3];
-        for (int a : cand) if (((a >>> 10) & (BINS2 - 1)) == b2) h3[a & (BINS3 - 1)]++;
+        int prefix = (b1 << 11) | b2;
+        if (cand != null) {
+            for (int a : cand) if ((a >>> 10) == prefix) h3[a & (BINS3 - 1)]++;
+        } else {
+            for (int i = 0; i < len; i++) {
+                int a = Wire.absBits(v[off + i]);
+                if ((a >>> 10) == prefix) h3[a & (BINS3 - 1)]++;
+            }
+        }
         int b3 = pick(h3, BINS3, k - above);
         above += countAbove(h3, BINS3, b3);
 
         int threshold = (b1 << 21) | (b2 << 10) | b3;
         emit(v, off, len, threshold, k - above, idx);
         return true;
+    }
+
+    /** The |x| bits of the values in top-level bin {@code b1}, so the next levels need not rescan everything. */
+    private static int[] collect(float[] v, int off, int len, int b1, int count) {
+        int[] cand = new int[count];
+        int c = 0;
+        for (int i = 0; i < len; i++) {
+            int a = Wire.absBits(v[off + i]);
+            if ((a >>> 21) == b1) cand[c++] = a;
+        }
+        return cand;
     }
 
     /** Four interleaved histograms of bits 30..21, so runs of values in one bin do not serialize on one counter. */
