@@ -91,8 +91,8 @@ public final class Resolver {
                 throw new ConfigException("[[sim.faults]] " + f.kind() + " names worker '" + f.worker() + "'; workers are " + names);
             }
         }
-        if (method.equals("ddp") && !r.faults().isEmpty()) {
-            throw new ConfigException("[[sim.faults]] cannot be used with method = \"ddp\": the baseline has no fault tolerance to simulate");
+        if (method.equals("ddp") && r.faults().stream().anyMatch(f -> !f.kind().equals("slowdown"))) {
+            throw new ConfigException("[[sim.faults]] other than slowdowns cannot be used with method = \"ddp\": the baseline has no fault tolerance to simulate");
         }
         if (method.equals("streaming")) {
             int hSteps = r.integer("outer.inner_steps");

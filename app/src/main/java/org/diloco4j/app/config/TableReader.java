@@ -8,8 +8,8 @@ import java.util.Set;
 /** Reads {@code [[sim.workers]]} and {@code [[sim.faults]]} tables, rejecting keys they do not have. */
 final class TableReader {
     private static final Set<String> WORKER_KEYS = Set.of("name", "seconds_per_step", "jitter", "up_mbps", "down_mbps", "latency_ms", "drop", "shard");
-    private static final Set<String> FAULT_KEYS = Set.of("kind", "worker", "at", "until", "seconds_per_step", "jitter", "up_mbps",
-            "down_mbps", "latency_ms", "drop", "shard");
+    private static final Set<String> FAULT_KEYS = Set.of("kind", "worker", "at", "until", "factor", "seconds_per_step", "jitter",
+            "up_mbps", "down_mbps", "latency_ms", "drop", "shard");
 
     private TableReader() {
     }
@@ -33,7 +33,8 @@ final class TableReader {
                     num(t, "up_mbps", where, Double.NaN), num(t, "down_mbps", where, Double.NaN), num(t, "latency_ms", where, 0),
                     num(t, "drop", where, 0), (int) num(t, "shard", where, -1));
         }
-        return new FaultEntry(kind, worker, num(t, "at", where, Double.NaN), num(t, "until", where, Double.NaN), joiner);
+        return new FaultEntry(kind, worker, num(t, "at", where, Double.NaN), num(t, "until", where, Double.NaN),
+                num(t, "factor", where, 1.0), joiner);
     }
 
     private static void check(JsonNode t, String where, Set<String> allowed) {

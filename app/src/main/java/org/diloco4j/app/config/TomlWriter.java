@@ -33,7 +33,8 @@ public final class TomlWriter {
             b.append("kind = ").append(literal(f.kind())).append('\n');
             b.append("worker = ").append(literal(f.worker())).append('\n');
             b.append("at = ").append(literal(f.at())).append('\n');
-            if (f.kind().equals("partition")) b.append("until = ").append(literal(f.until())).append('\n');
+            if (f.kind().equals("partition") || f.kind().equals("slowdown")) b.append("until = ").append(literal(f.until())).append('\n');
+            if (f.kind().equals("slowdown")) b.append("factor = ").append(literal(f.factor())).append('\n');
             if (f.joiner() != null) {
                 WorkerEntry w = f.joiner();
                 b.append("seconds_per_step = ").append(literal(w.secondsPerStep())).append('\n');

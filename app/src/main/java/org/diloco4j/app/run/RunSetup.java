@@ -140,23 +140,32 @@ public final class RunSetup {
 
     private static SimConfig simConfig(RunConfig c) {
         List<WorkerSpec> workers = new ArrayList<>();
-        for (WorkerEntry w : c.workers()) workers.add(spec(w, workers.size()));
+        for (WorkerEntry w : c.workers()) workers.add(spec(w, workers.size(), slowdowns(c, w.name())));
         List<Fault> faults = new ArrayList<>();
         for (FaultEntry f : c.faults()) {
-            faults.add(switch (f.kind()) {
-                case "crash" -> new Fault.Crash(f.worker(), f.at());
-                case "leave" -> new Fault.Leave(f.worker(), f.at());
-                case "partition" -> new Fault.Partition(f.worker(), f.at(), f.until());
-                case "join" -> new Fault.Join(spec(f.joiner(), workers.size()), f.at());
+            switch (f.kind()) {
+                case "crash" -> faults.add(new Fault.Crash(f.worker(), f.at()));
+                case "leave" -> faults.add(new Fault.Leave(f.worker(), f.at()));
+                case "partition" -> faults.add(new Fault.Partition(f.worker(), f.at(), f.until()));
+                case "join" -> faults.add(new Fault.Join(spec(f.joiner(), workers.size(), slowdowns(c, f.worker())), f.at()));
+                case "slowdown" -> { } // part of the worker's device profile
                 default -> throw new ConfigException("unknown fault kind " + f.kind());
-            });
+            }
         }
         return new SimConfig(workers, faults, c.lng("seed"), c.dbl("sim.session_timeout"), c.lng("train.eval_every_tokens"),
                 c.dbl("sim.max_seconds"));
     }
 
-    static WorkerSpec spec(WorkerEntry w, int index) {
-        return new WorkerSpec(w.name(), new DeviceProfile(w.secondsPerStep(), w.jitter(), List.of()),
+    private static List<DeviceProfile.Slowdown> slowdowns(RunConfig c, String worker) {
+        List<DeviceProfile.Slowdown> out = new ArrayList<>();
+        for (FaultEntry f : c.faults()) {
+            if (f.kind().equals("slowdown") && f.worker().equals(worker)) out.add(new DeviceProfile.Slowdown(f.at(), f.until(), f.factor()));
+        }
+        return out;
+    }
+
+    static WorkerSpec spec(WorkerEntry w, int index, List<DeviceProfile.Slowdown> slowdowns) {
+        return new WorkerSpec(w.name(), new DeviceProfile(w.secondsPerStep(), w.jitter(), slowdowns),
                 new LinkProfile(w.upMbps() * 1e6 / 8, w.downMbps() * 1e6 / 8, w.latencyMs() / 1000, w.drop()),
                 w.shard() >= 0 ? w.shard() : index);
     }

@@ -67,11 +67,20 @@ class ConfigTest {
                 kind = "crash"
                 worker = "slow"
                 at = 30.0
+                [[sim.faults]]
+                kind = "slowdown"
+                worker = "fast"
+                at = 10.0
+                until = 20.0
+                factor = 3.0
                 """);
         RunConfig c = Resolver.resolve(ConfigLoader.load(f, List.of()));
         assertThat(c.workers()).extracting(WorkerEntry::name).containsExactly("fast", "slow");
         assertThat(c.integer("workers")).isEqualTo(2);
-        assertThat(c.faults()).singleElement().satisfies(x -> assertThat(x.kind()).isEqualTo("crash"));
+        assertThat(c.faults()).extracting(FaultEntry::kind).containsExactly("crash", "slowdown");
+        Path written = dir.resolve("written.toml");
+        Files.writeString(written, TomlWriter.write(c));
+        assertThat(ConfigLoader.load(written, List.of())).isEqualTo(c);
         assertThat(c.integer("outer.inner_steps")).isEqualTo(20);
     }
 
