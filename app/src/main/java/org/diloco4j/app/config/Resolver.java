@@ -43,9 +43,7 @@ public final class Resolver {
         r = auto(r, "outer.buffer", k);
         r = auto(r, "outer.weights", r.str("data.shards").equals("non-iid") ? "shard-size" : "uniform");
         r = auto(r, "outer.dylu", method.equals("async-dn-dylu") ? "true" : "false");
-        // Least-sampled shard hand-out needs trainers that can switch shards; until the GPT trainer
-        // can, every worker keeps its own shard.
-        r = auto(r, "outer.shard_assignment", "own");
+        r = auto(r, "outer.shard_assignment", async ? "least-sampled" : "own");
         r = auto(r, "outer.min_workers", k);
         long tokensPerStep = (long) r.integer("train.batch") * r.integer("model.context");
         long budget = r.lng("train.token_budget");

@@ -14,7 +14,9 @@ import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.FragmentPlanner;
 import org.diloco4j.model.data.Corpus;
 import org.diloco4j.model.data.CorpusOptions;
+import org.diloco4j.model.data.BatchSource;
 import org.diloco4j.model.data.DataException;
+import org.diloco4j.model.data.ShardedBatches;
 import org.diloco4j.model.data.Shard;
 import org.diloco4j.model.data.ShardMode;
 import org.diloco4j.model.data.Split;
@@ -176,8 +178,13 @@ public final class RunSetup {
         int context = gpt.context();
         long seed = cfg.lng("seed");
         return (spec, shard, mult) -> {
-            Shard data = shard >= 0 ? dataShards.shards().get(shard % dataShards.k()) : allShards();
-            return GptTrainer.create(gpt, trainer, corpus.trainBatches(data, batch * mult, context, seed + 7919L * (shard + 1)), seed);
+            if (shard < 0) return GptTrainer.create(gpt, trainer, corpus.trainBatches(allShards(), batch * mult, context, seed), seed);
+            // Every worker can draw from every shard (the coordinator may hand out the most
+            // under-sampled one); the seed also depends on the worker so streams differ.
+            List<BatchSource> sources = new ArrayList<>();
+            long workerSeed = seed + 7919L * (spec.name().hashCode() & 0x7fffffffL);
+            for (Shard s : dataShards.shards()) sources.add(corpus.trainBatches(s, batch * mult, context, workerSeed + s.index()));
+            return GptTrainer.create(gpt, trainer, new ShardedBatches(sources, shard % dataShards.k()), seed);
         };
     }
 

@@ -12,6 +12,7 @@ import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.model.data.BatchSource;
+import org.diloco4j.model.data.ShardedBatches;
 import org.diloco4j.model.data.TokenBatch;
 import org.diloco4j.model.gpt.Dropout;
 import org.diloco4j.model.gpt.FlatParams;
@@ -103,6 +104,13 @@ public final class GptTrainer implements InnerTrainer {
     public void load(float[] theta) {
         checkOpen();
         params.load(theta);
+    }
+
+    /** Switches to another data shard when the trainer was built on {@link ShardedBatches}. */
+    @Override
+    public void useShard(int shard) {
+        if (!(data instanceof ShardedBatches sharded)) InnerTrainer.super.useShard(shard);
+        else sharded.select(shard);
     }
 
     @Override
