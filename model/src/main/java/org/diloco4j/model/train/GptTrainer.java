@@ -47,6 +47,11 @@ public final class GptTrainer implements InnerTrainer {
         params.load(GptInit.init(model, seed));
         this.adamw = new FlatAdamW(config.adamw(), layout, GptLayout::decays, config.device());
         this.stepper = new ShardedStep(model, config, params, adamw, config.effectiveThreads(), seed);
+        if (config.precision() == Precision.BF16 && config.device().isCpu() && !NativeTorch.cpuHasFastBf16Matmul()) {
+            System.getLogger(GptTrainer.class.getName()).log(System.Logger.Level.WARNING,
+                    "trainer.precision = BF16 on a CPU without AVX-512 BW/VL/DQ or AVX-NE-CONVERT: libtorch runs bf16 "
+                            + "matmuls with a scalar fallback here, far slower than FP32");
+        }
     }
 
     /**
