@@ -50,11 +50,16 @@ jvm_flags() {
 
 # Threads of native math libraries are read once, when the library loads: they must be in the
 # environment before the JVM starts (a Java call to blas_set_num_threads had no effect).
+# diloco4j parallelises the GPT itself: a training step splits the batch over `trainer.threads`
+# Java threads (default: all cores), each running single-threaded libtorch ops, so libtorch's
+# OpenMP pool and OpenBLAS's pthread pool must stay at one thread. Letting both pools run (the
+# libtorch default) made their idle-spinning threads fight over the cores: 0.6-0.8x PyTorch on 2
+# cores, against >1x this way (docs/bench/gpt-throughput.md). Values already set are kept.
 native_thread_env() {
-  local cores
-  cores=$(nproc 2>/dev/null || echo 2)
-  export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$cores}"
-  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$cores}"
+  export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+  # Should anyone raise the counts above, their OpenMP workers sleep instead of spinning when idle.
+  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 }
 
 mvn_cmd() {

@@ -15,12 +15,15 @@ import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptLayout;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.diloco4j.model.nativ.Tensors;
+import org.diloco4j.model.nativ.ThreadTeam;
 import org.diloco4j.model.nativ.TorchDevice;
 
 /**
  * Held-out loss of a θ: loads it into this evaluator's own model (never a trainer's) and returns
  * the token-weighted mean cross-entropy over a fixed list of batches, in libtorch's inference
- * mode (no autograd bookkeeping), in fp32.
+ * mode (no autograd bookkeeping), in fp32. The batches are shared out over a {@link ThreadTeam},
+ * each member running single-threaded ops on the same read-only parameters; partial sums are
+ * combined in batch order, so the result does not depend on the thread count beyond rounding.
  */
 public final class GptEvaluator implements Evaluator {
     private final GptConfig config;
@@ -28,11 +31,13 @@ public final class GptEvaluator implements Evaluator {
     private final Gpt gpt;
     private final List<Tensor[]> batches = new ArrayList<>();   // {ids (B, T), targets (B, T)} int64
     private final long[] tokens;
+    private final ThreadTeam team;
     private boolean closed;
 
-    private GptEvaluator(GptConfig config, List<TokenBatch> heldOut, TorchDevice device) {
+    private GptEvaluator(GptConfig config, List<TokenBatch> heldOut, TorchDevice device, int threads) {
         if (heldOut == null || heldOut.isEmpty()) throw new IllegalArgumentException("evaluation needs at least one batch");
-        NativeTorch.load();
+        if (threads < 0) throw new IllegalArgumentException("evaluation threads must be >= 0 (0 = all processors), got " + threads);
+        NativeTorch.setIntraOpThreads(1);
         this.config = config;
         this.params = FlatParams.forInference(GptLayout.of(config), device);
         this.gpt = new Gpt(config, params);
@@ -49,30 +54,39 @@ public final class GptEvaluator implements Evaluator {
                 batches.add(new Tensor[] {ids, targets});
             }
         }
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.team = new ThreadTeam(Math.min(n, heldOut.size()), "gpt-eval");
     }
 
-    /** An evaluator on the CPU over {@code heldOut} (kept as tensors for the evaluator's lifetime). */
+    /** An evaluator on the CPU using all processors, over {@code heldOut} (kept as tensors for its lifetime). */
     public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut) {
-        return new GptEvaluator(config, heldOut, TorchDevice.CPU);
+        return new GptEvaluator(config, heldOut, TorchDevice.CPU, 0);
     }
 
-    public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut, TorchDevice device) {
-        return new GptEvaluator(config, heldOut, device);
+    /** An evaluator on {@code device} with {@code threads} threads (0 = all processors). */
+    public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut, TorchDevice device, int threads) {
+        return new GptEvaluator(config, heldOut, device, threads);
     }
 
     @Override
     public EvalResult evaluate(float[] theta) {
         if (closed) throw new IllegalStateException("evaluator is closed");
         params.load(theta);
+        double[] losses = new double[batches.size()];
+        int members = team.size();
+        team.run(members, k -> {
+            try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+                for (int i = k; i < batches.size(); i += members) {
+                    Tensor[] b = batches.get(i);
+                    losses[i] = gpt.loss(b[0], b[1], Dropout.NONE).item_double();
+                }
+            }
+        });
         double weighted = 0;
         long total = 0;
-        try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-            for (int i = 0; i < batches.size(); i++) {
-                Tensor[] b = batches.get(i);
-                double loss = gpt.loss(b[0], b[1], Dropout.NONE).item_double();
-                weighted += loss * tokens[i];
-                total += tokens[i];
-            }
+        for (int i = 0; i < losses.length; i++) {
+            weighted += losses[i] * tokens[i];
+            total += tokens[i];
         }
         return new EvalResult(weighted / total, total);
     }
@@ -103,6 +117,7 @@ public final class GptEvaluator implements Evaluator {
     public void close() {
         if (closed) return;
         closed = true;
+        team.close();
         for (Tensor[] b : batches) {
             b[0].close();
             b[1].close();

@@ -8,8 +8,8 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Inverted dropout on the residual stream (after the embeddings and after each attention and MLP
- * output projection), drawing its masks from the trainer's own generator so that a checkpoint can
- * save and restore the random stream. Attention-probability dropout is not offered: libtorch's
+ * output projection), drawing its masks from a generator owned by the training thread (not
+ * libtorch's process-wide one) so that a checkpoint can save and restore the random stream. Attention-probability dropout is not offered: libtorch's
  * fused attention would draw from the process-wide generator, which several trainers in one JVM
  * share.
  */

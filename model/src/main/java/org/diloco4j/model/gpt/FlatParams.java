@@ -36,7 +36,8 @@ public final class FlatParams implements AutoCloseable {
     private final Tensor[] keep;        // every tensor this object owns, for close()
     private boolean closed;
 
-    private FlatParams(ParamLayout layout, TorchDevice device, boolean withGrad) {
+    /** New flat θ, or (with {@code shared} non-null) new leaf views of {@code shared}'s θ. */
+    private FlatParams(ParamLayout layout, TorchDevice device, boolean withGrad, FlatParams shared) {
         NativeTorch.load();
         device.requireAvailable();
         this.layout = layout;
@@ -45,9 +46,9 @@ public final class FlatParams implements AutoCloseable {
         List<Tensor> owned = new ArrayList<>();
         // Temporaries (options, narrow() results) die with the scope; what we keep holds an extra reference.
         try (PointerScope ignored = new PointerScope()) {
-            this.flat = keep(owned, torch.zeros(new long[] {n}, device.floatOptions()));
+            this.flat = shared != null ? shared.flat : keep(owned, torch.zeros(new long[] {n}, device.floatOptions()));
             this.grad = withGrad ? keep(owned, torch.zeros(new long[] {n}, device.floatOptions())) : null;
-            this.host = device.isCpu() ? flat : keep(owned, Tensors.zerosFloat(n));
+            this.host = shared != null ? shared.host : device.isCpu() ? flat : keep(owned, Tensors.zerosFloat(n));
             for (ParamSpec p : layout.params()) {
                 long[] shape = Arrays.stream(p.shape()).asLongStream().toArray();
                 // detach(): a fresh leaf sharing flat's storage, so autograd treats it as a parameter.
@@ -72,12 +73,22 @@ public final class FlatParams implements AutoCloseable {
 
     /** Parameters with flat gradients, for training. */
     public static FlatParams forTraining(ParamLayout layout, TorchDevice device) {
-        return new FlatParams(layout, device, true);
+        return new FlatParams(layout, device, true, null);
     }
 
     /** Parameters without gradients, for evaluation and sampling. */
     public static FlatParams forInference(ParamLayout layout, TorchDevice device) {
-        return new FlatParams(layout, device, false);
+        return new FlatParams(layout, device, false, null);
+    }
+
+    /**
+     * A second set of leaf views onto the SAME θ, with its own flat gradient: lets several threads
+     * run forward and backward on different rows of a batch concurrently, each accumulating into
+     * its own gradient buffer (no shared autograd accumulator, a fixed reduction order). Closing
+     * the replica leaves {@code base}'s θ alone; close it before {@code base}.
+     */
+    public static FlatParams replicaOf(FlatParams base) {
+        return new FlatParams(base.layout, base.device, true, base);
     }
 
     public ParamLayout layout() {

@@ -71,19 +71,45 @@ final class FlatAdamW implements AutoCloseable {
      * {@code lr}. Call inside a {@code PointerScope} with gradient recording off.
      */
     void step(Tensor param, Tensor grad, double lr) {
+        update(begin(lr), param, grad, 0, size);
+    }
+
+    /** Coefficients of one optimizer step, shared by the updates of all its ranges. */
+    record StepCoefficients(double decay, double beta1Weight, double beta2, double beta2Weight,
+                            double rmsScale, double eps, double stepSize) {
+    }
+
+    /** Starts optimizer step t + 1 at learning rate {@code lr}; apply it with {@link #update} to every range once. */
+    StepCoefficients begin(double lr) {
         steps++;
         double b1 = config.beta1(), b2 = config.beta2();
         double bc1 = 1 - Math.pow(b1, steps);
         double bc2 = 1 - Math.pow(b2, steps);
-        if (config.weightDecay() != 0) {
-            torch.addcmul_out(param, param, param, decayMask, new Scalar(-lr * config.weightDecay()));
+        return new StepCoefficients(-lr * config.weightDecay(), 1 - b1, b2, 1 - b2, Math.sqrt(bc2), config.eps(), -lr / bc1);
+    }
+
+    /**
+     * Applies a step to elements [offset, offset + length) of the flat vectors; disjoint ranges
+     * may be updated concurrently from different threads. {@code param} and {@code grad} are the
+     * full (N,) tensors. Call inside a {@code PointerScope} with gradient recording off.
+     */
+    void update(StepCoefficients c, Tensor param, Tensor grad, long offset, long length) {
+        boolean whole = offset == 0 && length == size;
+        Tensor p = whole ? param : param.narrow(0, offset, length);
+        Tensor g = whole ? grad : grad.narrow(0, offset, length);
+        Tensor mr = whole ? m : m.narrow(0, offset, length);
+        Tensor vr = whole ? v : v.narrow(0, offset, length);
+        Tensor d = whole ? denom : denom.narrow(0, offset, length);
+        if (c.decay() != 0) {
+            Tensor mask = whole ? decayMask : decayMask.narrow(0, offset, length);
+            torch.addcmul_out(p, p, p, mask, new Scalar(c.decay()));        // θ −= lr·wd·mask⊙θ
         }
-        m.lerp_(grad, new Scalar(1 - b1));
-        v.mul_(new Scalar(b2));
-        torch.addcmul_out(v, v, grad, grad, new Scalar(1 - b2));
-        torch.sqrt_out(denom, v);
-        denom.div_(new Scalar(Math.sqrt(bc2))).add_(new Scalar(config.eps()));
-        torch.addcdiv_out(param, param, m, denom, new Scalar(-lr / bc1));
+        mr.lerp_(g, new Scalar(c.beta1Weight()));                            // m += (1−β1)(g − m)
+        vr.mul_(new Scalar(c.beta2()));
+        torch.addcmul_out(vr, vr, g, g, new Scalar(c.beta2Weight()));        // v = β2 v + (1−β2) g²
+        torch.sqrt_out(d, vr);
+        d.div_(new Scalar(c.rmsScale())).add_(new Scalar(c.eps()));         // √v / √(1−β2^t) + ε
+        torch.addcdiv_out(p, p, mr, d, new Scalar(c.stepSize()));            // θ −= lr/(1−β1^t) · m / denom
     }
 
     /** Copies the moments out (each of length N). */

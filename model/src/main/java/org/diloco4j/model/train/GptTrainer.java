@@ -1,52 +1,35 @@
 package org.diloco4j.model.train;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Generator;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.model.data.BatchSource;
 import org.diloco4j.model.data.ShardedBatches;
 import org.diloco4j.model.data.TokenBatch;
-import org.diloco4j.model.gpt.Dropout;
 import org.diloco4j.model.gpt.FlatParams;
-import org.diloco4j.model.gpt.Gpt;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.gpt.GptLayout;
-import org.diloco4j.model.nativ.Autocast;
 import org.diloco4j.model.nativ.NativeTorch;
-import org.diloco4j.model.nativ.Tensors;
-import org.diloco4j.model.nativ.TorchDevice;
 
 /**
  * A DiLoCo worker's inner loop: a GPT on libtorch trained with flat AdamW on batches from its own
  * {@link BatchSource}. AdamW state, the step counter (and so the LR schedule), the data position
- * and the dropout generator persist across rounds; {@link #load} replaces only θ.
+ * and the dropout generators persist across rounds; {@link #load} replaces only θ.
  *
- * <p>Each step runs inside its own {@code PointerScope}, so the activations and gradients graph of
- * a step are freed when it ends; the parameters, gradients and optimizer state are long-lived flat
+ * <p>Each step is spread over {@code config.threads()} Java threads, each running single-threaded
+ * libtorch ops on its rows of the batch ({@link ShardedStep}); every step's tensors are freed by
+ * per-thread {@code PointerScope}s, while θ, gradients and optimizer state are long-lived flat
  * tensors. Not thread-safe: one thread drives a trainer.
  */
 public final class GptTrainer implements InnerTrainer {
-    private static final long DROPOUT_SEED_SALT = 0x9E3779B97F4A7C15L;
-
     private final GptConfig model;
     private final TrainerConfig config;
     private final BatchSource data;
     private final ParamLayout layout;
-    private final TorchDevice device;
     private final FlatParams params;
-    private final Gpt gpt;
     private final FlatAdamW adamw;
-    private final Generator generator;   // dropout masks; CPU generator owned by this trainer
-    private final Dropout dropout;
+    private final ShardedStep stepper;
     private long step;                   // optimizer steps taken, across all rounds
     private boolean closed;
 
@@ -55,23 +38,26 @@ public final class GptTrainer implements InnerTrainer {
         if (config.dropout() > 0 && !config.device().isCpu()) {
             throw new IllegalArgumentException("trainer.dropout > 0 is only supported on the cpu device, got " + config.device());
         }
-        NativeTorch.setIntraOpThreads(config.threads());
+        // Parallelism comes from ShardedStep's threads; libtorch's own pool would only compete with them.
+        NativeTorch.setIntraOpThreads(1);
         this.model = model;
         this.config = config;
         this.data = data;
         this.layout = GptLayout.of(model);
-        this.device = config.device();
-        this.params = FlatParams.forTraining(layout, device);
+        this.params = FlatParams.forTraining(layout, config.device());
         params.load(GptInit.init(model, seed));
-        this.gpt = new Gpt(model, params);
-        this.adamw = new FlatAdamW(config.adamw(), layout, GptLayout::decays, device);
-        this.generator = torch.createCPUGenerator(seed ^ DROPOUT_SEED_SALT);
-        this.dropout = Dropout.of(config.dropout(), generator);
+        this.adamw = new FlatAdamW(config.adamw(), layout, GptLayout::decays, config.device());
+        this.stepper = new ShardedStep(model, config, params, adamw, config.effectiveThreads(), seed);
+        if (config.precision() == Precision.BF16 && config.device().isCpu() && !NativeTorch.cpuHasFastBf16Matmul()) {
+            System.getLogger(GptTrainer.class.getName()).log(System.Logger.Level.WARNING,
+                    "trainer.precision = BF16 on a CPU without AVX-512 BW/VL/DQ or AVX-NE-CONVERT: libtorch runs bf16 "
+                            + "matmuls with a scalar fallback here, far slower than FP32");
+        }
     }
 
     /**
      * A trainer whose θ starts at the GPT-2 initialisation drawn from {@code seed} (the same seed
-     * also seeds dropout). Sets libtorch's intra-op threads from {@code config.threads()}.
+     * also seeds dropout), training on {@code config.threads()} threads.
      */
     public static GptTrainer create(GptConfig model, TrainerConfig config, BatchSource data, long seed) {
         return new GptTrainer(model, config, data, seed);
@@ -128,51 +114,11 @@ public final class GptTrainer implements InnerTrainer {
         for (int i = 0; i < steps; i++) {
             TokenBatch batch = data.next();
             checkBatch(batch);
-            try (PointerScope scope = new PointerScope()) {
-                losses[i] = step(batch);
-            }
+            losses[i] = stepper.run(batch, currentLr());
+            step++;
             tokens += batch.tokens();
         }
         return new TrainReport(steps, tokens, losses);
-    }
-
-    /** Forward, backward, clip, AdamW: one inner step. Runs inside the caller's scope. */
-    private float step(TokenBatch batch) {
-        Tensor ids = toDevice(batch.inputs(), batch);       // (B, T)
-        Tensor targets = toDevice(batch.targets(), batch);  // (B, T)
-        params.zeroGrad();
-        Tensor loss;
-        if (config.precision() == Precision.BF16) {
-            try (Autocast ignored = Autocast.bf16(device)) {
-                loss = gpt.loss(ids, targets, dropout);
-            }
-        } else {
-            loss = gpt.loss(ids, targets, dropout);
-        }
-        loss.backward();
-        float value = loss.item_float();
-        double lr = currentLr();
-        try (NoGradGuard ignored = new NoGradGuard()) {
-            Tensor grad = params.grad();
-            if (config.gradClip() > 0) clip(grad, config.gradClip());
-            adamw.step(params.flat(), grad, lr);
-        }
-        step++;
-        return value;
-    }
-
-    /** torch.nn.utils.clip_grad_norm_: scale by clip / (‖g‖ + 1e-6) when that is below 1. */
-    private static void clip(Tensor grad, double maxNorm) {
-        double norm = grad.norm().item_double();
-        double coef = maxNorm / (norm + 1e-6);
-        if (coef < 1) grad.mul_(new Scalar(coef));
-    }
-
-    private Tensor toDevice(int[] ids, TokenBatch batch) {
-        Tensor t = Tensors.emptyLong(batch.batch(), batch.context());
-        Tensors.copyIds(ids, t);
-        return device.isCpu() ? t : t.to(device.options(ScalarType.Long), false, false,
-                new org.bytedeco.pytorch.MemoryFormatOptional());
     }
 
     private void checkBatch(TokenBatch b) {
@@ -195,7 +141,7 @@ public final class GptTrainer implements InnerTrainer {
         int n = layout.size();
         float[] m = new float[n], v = new float[n];
         adamw.save(m, v);
-        return new TrainerState(model, step, data.position(), m, v, generatorState()).encode();
+        return new TrainerState(model, step, data.position(), m, v, stepper.generatorStates()).encode();
     }
 
     @Override
@@ -205,28 +151,10 @@ public final class GptTrainer implements InnerTrainer {
         if (!s.config().equals(model)) {
             throw new IllegalArgumentException("state belongs to " + s.config() + ", this trainer runs " + model);
         }
-        setGeneratorState(s.rng());   // first: the one step libtorch may still reject
+        stepper.setGeneratorStates(s.rngs());   // first: the one part that can still be refused
         adamw.restore(s.m(), s.v(), s.step());
         data.seek(s.dataPosition());
         step = s.step();
-    }
-
-    private byte[] generatorState() {
-        try (PointerScope scope = new PointerScope()) {
-            Tensor state = generator.get_state();    // uint8 CPU tensor
-            byte[] out = new byte[(int) state.numel()];
-            BytePointer p = state.data_ptr_byte();
-            p.get(out, 0, out.length);
-            return out;
-        }
-    }
-
-    private void setGeneratorState(byte[] rng) {
-        try (PointerScope scope = new PointerScope()) {
-            Tensor state = Tensors.emptyBytes(rng.length);
-            state.data_ptr_byte().put(rng, 0, rng.length);
-            generator.set_state(state);
-        }
     }
 
     private void checkOpen() {
@@ -237,9 +165,8 @@ public final class GptTrainer implements InnerTrainer {
     public void close() {
         if (closed) return;
         closed = true;
-        gpt.close();
+        stepper.close();
         adamw.close();
         params.close();
-        generator.close();
     }
 }

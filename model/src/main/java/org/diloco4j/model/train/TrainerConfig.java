@@ -11,7 +11,8 @@ import org.diloco4j.model.nativ.TorchDevice;
  * @param gradClip  global gradient-norm clip; 0 disables it
  * @param dropout   residual dropout probability in [0, 1)
  * @param precision inner-loop arithmetic
- * @param threads   libtorch intra-op threads (process-wide); 0 keeps what the environment set
+ * @param threads   compute threads of a step: the batch's rows are split among them, each running
+ *                  single-threaded libtorch ops (see ShardedStep); 0 = all available processors
  * @param device    {@code cpu} or {@code cuda:N}
  */
 public record TrainerConfig(AdamWConfig adamw, LrSchedule schedule, double gradClip, double dropout,
@@ -24,7 +25,7 @@ public record TrainerConfig(AdamWConfig adamw, LrSchedule schedule, double gradC
         }
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("trainer.dropout must be in [0, 1), got " + dropout);
         if (precision == null) throw new IllegalArgumentException("trainer.precision is required (FP32 or BF16)");
-        if (threads < 0) throw new IllegalArgumentException("trainer.threads must be >= 0 (0 = from environment), got " + threads);
+        if (threads < 0) throw new IllegalArgumentException("trainer.threads must be >= 0 (0 = all processors), got " + threads);
         if (device == null) throw new IllegalArgumentException("trainer.device is required");
     }
 
@@ -32,6 +33,11 @@ public record TrainerConfig(AdamWConfig adamw, LrSchedule schedule, double gradC
     public static TrainerConfig defaults() {
         return new TrainerConfig(AdamWConfig.defaults(), new LrSchedule(1000, 0, 0.1), 1.0, 0.0,
                 Precision.FP32, 0, TorchDevice.CPU);
+    }
+
+    /** {@link #threads}, with 0 resolved to the number of available processors. */
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 
     public TrainerConfig withAdamw(AdamWConfig a) {

@@ -13,12 +13,13 @@ import org.diloco4j.model.gpt.GptConfig;
 /**
  * Everything of a {@link GptTrainer} that is not θ, as checkpoints store it: the model shape it
  * belongs to, the step counter (which drives the LR schedule and Adam's bias correction), the
- * data position, AdamW's moments and the dropout generator's state.
+ * data position, AdamW's moments and the dropout generators' states (one per training thread).
  *
  * <p>Binary format (big-endian header, little-endian float arrays): magic "D4JGPTS1", the five
- * GptConfig ints, step, data position, N, m[N], v[N], rng length, rng bytes.
+ * GptConfig ints, step, data position, N, m[N], v[N], generator count, then per generator its
+ * length and bytes.
  */
-public record TrainerState(GptConfig config, long step, long dataPosition, float[] m, float[] v, byte[] rng) {
+public record TrainerState(GptConfig config, long step, long dataPosition, float[] m, float[] v, byte[][] rngs) {
     private static final long MAGIC = 0x44344A4750545331L; // "D4JGPTS1"
 
     public TrainerState {
@@ -30,7 +31,7 @@ public record TrainerState(GptConfig config, long step, long dataPosition, float
     }
 
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 8 * m.length + rng.length + 64);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * m.length + 8192);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(MAGIC);
             out.writeInt(config.vocabSize());
@@ -43,8 +44,11 @@ public record TrainerState(GptConfig config, long step, long dataPosition, float
             out.writeInt(m.length);
             out.write(floatsToBytes(m));
             out.write(floatsToBytes(v));
-            out.writeInt(rng.length);
-            out.write(rng);
+            out.writeInt(rngs.length);
+            for (byte[] r : rngs) {
+                out.writeInt(r.length);
+                out.write(r);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,11 +67,16 @@ public record TrainerState(GptConfig config, long step, long dataPosition, float
             }
             float[] m = bytesToFloats(in.readNBytes(4 * n), n);
             float[] v = bytesToFloats(in.readNBytes(4 * n), n);
-            int rngLength = in.readInt();
-            if (rngLength < 0 || rngLength > in.available()) throw new IllegalArgumentException("truncated trainer state (rng)");
-            byte[] rng = in.readNBytes(rngLength);
+            int count = in.readInt();
+            if (count < 0 || count > 4096) throw new IllegalArgumentException("bad generator count " + count + " in trainer state");
+            byte[][] rngs = new byte[count][];
+            for (int k = 0; k < count; k++) {
+                int length = in.readInt();
+                if (length < 0 || length > in.available()) throw new IllegalArgumentException("truncated trainer state (generator " + k + ")");
+                rngs[k] = in.readNBytes(length);
+            }
             if (in.available() != 0) throw new IllegalArgumentException(in.available() + " trailing bytes after trainer state");
-            return new TrainerState(config, step, position, m, v, rng);
+            return new TrainerState(config, step, position, m, v, rngs);
         } catch (java.io.EOFException e) {
             throw new IllegalArgumentException("truncated trainer state", e);
         } catch (IOException e) {

@@ -62,6 +62,16 @@ class GptEvaluatorTest {
     }
 
     @Test
+    void threadCountDoesNotChangeTheResult() {
+        List<TokenBatch> batches = TextBatches.windows(TextBatches.englishEuroparl(50_000), 5, 4, 64, 3);
+        float[] theta = GptInit.init(MODEL, 8);
+        try (GptEvaluator one = GptEvaluator.create(MODEL, batches, TorchDevice.CPU, 1);
+             GptEvaluator three = GptEvaluator.create(MODEL, batches, TorchDevice.CPU, 3)) {
+            assertThat(three.evaluate(theta).loss()).isEqualTo(one.evaluate(theta).loss());
+        }
+    }
+
+    @Test
     void weightsBatchesByTokens() {
         List<TokenBatch> big = TextBatches.windows(TextBatches.englishEuroparl(50_000), 1, 6, 64, 1);
         List<TokenBatch> small = TextBatches.windows(TextBatches.englishEuroparl(50_000), 1, 2, 32, 2);
@@ -80,5 +90,6 @@ class GptEvaluatorTest {
         assertThatThrownBy(() -> GptEvaluator.create(MODEL, List.of())).hasMessageContaining("at least one batch");
         TokenBatch bad = new TokenBatch(1, 2, new int[] {1, 300}, new int[] {1, 2});
         assertThatThrownBy(() -> GptEvaluator.create(MODEL, List.of(bad))).hasMessageContaining("token id 300");
+        assertThatThrownBy(() -> GptEvaluator.create(MODEL, List.of(bad), TorchDevice.CPU, -1)).hasMessageContaining("threads");
     }
 }

@@ -12,13 +12,14 @@ import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.nativ.TorchDevice;
 import org.diloco4j.model.testing.FixedBatchSource;
 import org.diloco4j.model.testing.Golden;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * diloco4j's GPT + flat AdamW + schedule + clipping against PyTorch's nn modules and
  * torch.optim.AdamW (fixture by src/test/python/make_gpt_fixture.py, PyTorch 1.13, explicit
  * masked attention): from the same θ₀ and batches, the 10 training losses and θ after 3 steps
- * must agree.
+ * must agree, whether the step runs on one thread or splits the batch over two.
  *
  * <p>Tolerances: the two sides use different kernels (fused flash attention vs. masked softmax,
  * different GEMM blocking), so they differ by fp32 rounding. Losses must agree to 2e-5 absolute
@@ -34,14 +35,15 @@ class GptGoldenTest {
     private static final double THETA_MEAN_TOL = 1e-6;
     private static final double THETA_MAX_TOL = 1e-4;
 
-    @Test
-    void lossesAndParametersMatchPyTorch() {
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 2})
+    void lossesAndParametersMatchPyTorch(int threads) {
         Properties p = Golden.properties("gpt-small.properties");
         GptConfig model = new GptConfig(i(p, "vocab"), i(p, "layers"), i(p, "dModel"), i(p, "heads"), i(p, "context"));
         TrainerConfig config = new TrainerConfig(
                 new AdamWConfig(d(p, "lr"), d(p, "beta1"), d(p, "beta2"), d(p, "eps"), d(p, "weightDecay")),
                 new LrSchedule(i(p, "warmupSteps"), i(p, "decaySteps"), d(p, "minLrRatio")),
-                d(p, "gradClip"), 0.0, Precision.FP32, 1, TorchDevice.CPU);
+                d(p, "gradClip"), 0.0, Precision.FP32, threads, TorchDevice.CPU);
         float[] theta0 = Golden.floats("gpt-small-init.f32");
         float[] theta3 = Golden.floats("gpt-small-theta3.f32");
         double[] losses = Golden.doubles(p, "losses");

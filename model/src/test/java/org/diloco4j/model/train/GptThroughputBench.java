@@ -24,8 +24,12 @@ import org.diloco4j.model.testing.TextBatches;
  *
  * <pre>
  * prepare DIR                                  write θ₀, 16 batches of Europarl English bytes and meta
- * run DIR STEPS WARMUP PRECISION THREADS       train, print "java tokens_per_s=... losses=..."
+ * run DIR STEPS WARMUP PRECISION THREADS [MODE] train, print "java tokens_per_s=... losses=..."
  * </pre>
+ * MODE {@code sharded} (default) is the trainer as shipped: the batch split over THREADS Java
+ * threads, single-threaded libtorch ops. MODE {@code omp} is the libtorch-default arrangement for
+ * comparison: one thread drives the step and libtorch's OpenMP pool gets THREADS threads (BLAS
+ * threads then come from OPENBLAS_NUM_THREADS).
  * The bench config is GptConfig.bench() (vocab 256, d 256, 4 layers, 4 heads, context 128, 3.26M
  * parameters) with batch 16, AdamW lr 1e-3, 10 warmup steps, clip 1.0.
  */
@@ -41,12 +45,25 @@ public final class GptThroughputBench {
     public static void main(String[] args) throws IOException {
         if (args.length >= 2 && args[0].equals("prepare")) {
             prepare(Path.of(args[1]));
-        } else if (args.length == 6 && args[0].equals("run")) {
+        } else if ((args.length == 6 || args.length == 7) && args[0].equals("run")) {
+            boolean omp = args.length == 7 && args[6].equals("omp");
+            if (args.length == 7 && !omp && !args[6].equals("sharded")) throw new IllegalArgumentException("mode " + args[6]);
             run(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Precision.valueOf(args[4]),
-                    Integer.parseInt(args[5]));
+                    Integer.parseInt(args[5]), omp);
         } else {
-            System.err.println("usage: prepare DIR | run DIR STEPS WARMUP FP32|BF16 THREADS");
+            System.err.println("usage: prepare DIR | run DIR STEPS WARMUP FP32|BF16 THREADS [sharded|omp]");
             System.exit(2);
+        }
+    }
+
+    /** Minor page faults of this process so far (/proc/self/stat field 10), -1 where unavailable. */
+    static long minorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[7]);   // fields after "(comm)": state=3rd overall, minflt=10th
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -72,7 +89,7 @@ public final class GptThroughputBench {
                 "warmupSteps=" + WARMUP_STEPS, "decaySteps=0", "minLrRatio=1.0", ""));
     }
 
-    static void run(Path dir, int steps, int warmup, Precision precision, int threads) throws IOException {
+    static void run(Path dir, int steps, int warmup, Precision precision, int threads, boolean omp) throws IOException {
         Properties meta = new Properties();
         try (var in = Files.newInputStream(dir.resolve("meta.properties"))) {
             meta.load(in);
@@ -92,18 +109,22 @@ public final class GptThroughputBench {
             batches.add(new TokenBatch(BATCH, c.context(), x, y));
         }
         TrainerConfig config = new TrainerConfig(AdamWConfig.defaults().withLr(LR),
-                new LrSchedule(WARMUP_STEPS, 0, 1.0), 1.0, 0.0, precision, threads, TorchDevice.CPU);
+                new LrSchedule(WARMUP_STEPS, 0, 1.0), 1.0, 0.0, precision, omp ? 1 : threads, TorchDevice.CPU);
         try (GptTrainer trainer = GptTrainer.create(c, config, new FixedBatchSource(batches), 1)) {
+            if (omp) NativeTorch.setIntraOpThreads(threads);   // after create(), which pins libtorch to 1
             trainer.load(theta);
             TrainReport first = trainer.train(warmup);
+            long faults0 = minorFaults();
             long t0 = System.nanoTime();
             TrainReport timed = trainer.train(steps);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            long faultsPerStep = (minorFaults() - faults0) / Math.max(1, steps);
             float[] losses = Arrays.copyOf(first.losses(), Math.min(5, warmup));
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < losses.length; i++) sb.append(i == 0 ? "" : ",").append(String.format("%.6f", losses[i]));
-            System.out.printf("java %s tokens_per_s=%.1f steps=%d losses=%s last=%.4f [%s]%n", precision,
-                    timed.tokens() / seconds, steps, sb, timed.lastLoss(), NativeTorch.describe());
+            System.out.printf("java %s %s tokens_per_s=%.1f steps=%d losses=%s last=%.4f page_faults_per_step=%d [%s]%n",
+                    precision, omp ? "omp" : "sharded", timed.tokens() / seconds, steps, sb, timed.lastLoss(), faultsPerStep,
+                    NativeTorch.describe());
         }
     }
 }

@@ -92,6 +92,38 @@ class GptTrainerTest {
     }
 
     @Test
+    void twoThreadsAreReproducibleAndAgreeWithOneThread() {
+        TrainerConfig one = config(3e-3).withSchedule(new LrSchedule(3, 30, 0.1));
+        TrainerConfig two = one.withThreads(2);
+        float[] a = run(one, 25), b = run(two, 25), c = run(two, 25);
+        assertThat(c).as("two threads, same seed: bit-identical").isEqualTo(b);
+        for (int i = 0; i < a.length; i++) {
+            // Splitting the batch changes only the order of fp32 sums.
+            assertThat(b[i]).as("step %d", i).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+        assertThat(b[24]).isLessThan(b[0]);
+    }
+
+    @Test
+    void moreThreadsThanRowsLeavesTheSpareThreadsIdle() {
+        TokenBatch oneRow = new RandomBatchSource(1, 16, 64, 3).next();
+        float[] one, three;
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2), FixedBatchSource.repeating(oneRow), 1)) {
+            one = t.train(5).losses();
+        }
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2).withThreads(3), FixedBatchSource.repeating(oneRow), 1)) {
+            three = t.train(5).losses();
+        }
+        assertThat(three).containsExactly(one, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    private static float[] run(TrainerConfig cfg, int steps) {
+        try (GptTrainer t = GptTrainer.create(SMALL, cfg, new RandomBatchSource(6, 16, 64, 8), 21)) {
+            return t.train(steps).losses();
+        }
+    }
+
+    @Test
     void sameSeedAndDataGiveBitIdenticalRuns() {
         TrainerConfig cfg = config(3e-3).withDropout(0.1);
         float[] a, b;

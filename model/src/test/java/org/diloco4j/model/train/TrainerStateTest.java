@@ -7,6 +7,8 @@ import java.util.Arrays;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.testing.RandomBatchSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainerStateTest {
     private static final GptConfig SMALL = GptTrainerTest.SMALL;
@@ -14,19 +16,21 @@ class TrainerStateTest {
     private static final TrainerConfig CFG = GptTrainerTest.config(3e-3).withDropout(0.1)
             .withSchedule(new LrSchedule(5, 40, 0.1));
 
-    @Test
-    void resumingFromSavedStateEqualsRunningWithoutInterruption() {
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 2})
+    void resumingFromSavedStateEqualsRunningWithoutInterruption(int threads) {
+        TrainerConfig cfg = CFG.withThreads(threads);
         float[] uninterrupted;
         float[] theta = new float[SMALL.parameterCount()];
         byte[] state;
-        try (GptTrainer t = GptTrainer.create(SMALL, CFG, new RandomBatchSource(4, 16, 64, 2), 5)) {
+        try (GptTrainer t = GptTrainer.create(SMALL, cfg, new RandomBatchSource(4, 16, 64, 2), 5)) {
             t.train(12);
             t.read(theta);
             state = t.saveState();
             uninterrupted = t.train(10).losses();
         }
         // A different process: other seed, fresh data source; θ and state come from the checkpoint.
-        try (GptTrainer t = GptTrainer.create(SMALL, CFG, new RandomBatchSource(4, 16, 64, 2), 77)) {
+        try (GptTrainer t = GptTrainer.create(SMALL, cfg, new RandomBatchSource(4, 16, 64, 2), 77)) {
             t.load(theta);
             t.restoreState(state);
             assertThat(t.step()).isEqualTo(12);
@@ -59,14 +63,17 @@ class TrainerStateTest {
             m[i] = i * 0.5f;
             v[i] = -i;
         }
-        TrainerState s = new TrainerState(SMALL, 42, 1234, m, v, new byte[] {1, 2, 3});
+        TrainerState s = new TrainerState(SMALL, 42, 1234, m, v, new byte[][] {{1, 2, 3}, {}, {9}});
         TrainerState back = TrainerState.decode(s.encode());
         assertThat(back.config()).isEqualTo(SMALL);
         assertThat(back.step()).isEqualTo(42);
         assertThat(back.dataPosition()).isEqualTo(1234);
         assertThat(back.m()).isEqualTo(m);
         assertThat(back.v()).isEqualTo(v);
-        assertThat(back.rng()).containsExactly(1, 2, 3);
+        assertThat(back.rngs()).hasNumberOfRows(3);
+        assertThat(back.rngs()[0]).containsExactly(1, 2, 3);
+        assertThat(back.rngs()[1]).isEmpty();
+        assertThat(back.rngs()[2]).containsExactly(9);
     }
 
     @Test
@@ -79,6 +86,9 @@ class TrainerStateTest {
         byte[] bad = good.clone();
         bad[0] ^= 1;
         assertThatThrownBy(() -> TrainerState.decode(bad)).hasMessageContaining("magic");
+        try (GptTrainer t = GptTrainer.create(SMALL, CFG.withThreads(2), new RandomBatchSource(4, 16, 64, 2), 5)) {
+            assertThatThrownBy(() -> t.restoreState(good)).hasMessageContaining("1 dropout streams").hasMessageContaining("2 threads");
+        }
         GptConfig other = new GptConfig(64, 1, 32, 2, 16);
         try (GptTrainer t = GptTrainer.create(other, CFG, new RandomBatchSource(4, 16, 64, 2), 5)) {
             assertThatThrownBy(() -> t.restoreState(good)).hasMessageContaining("belongs to");

@@ -1,0 +1,191 @@
+package org.diloco4j.model.train;
+
+import java.util.Arrays;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Generator;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.gpt.Dropout;
+import org.diloco4j.model.gpt.FlatParams;
+import org.diloco4j.model.gpt.Gpt;
+import org.diloco4j.model.gpt.GptConfig;
+import org.diloco4j.model.nativ.Autocast;
+import org.diloco4j.model.nativ.Tensors;
+import org.diloco4j.model.nativ.ThreadTeam;
+
+/**
+ * One inner step (forward, backward, gradient reduction, clipping, AdamW) spread over N Java
+ * threads, with every libtorch op itself single-threaded.
+ *
+ * <p>Why: libtorch's element-wise kernels run on its OpenMP pool while its fp32 matmuls run on
+ * OpenBLAS's own pthread pool; on a few cores the two pools' idle-spinning threads steal each
+ * other's cores (measured: 0.6–0.8× PyTorch, see docs/bench/gpt-throughput.md). Here there is no
+ * pool at all: thread k runs forward and backward on rows [k·B/N, (k+1)·B/N) of the batch through
+ * its own leaf views of the shared θ ({@link FlatParams#replicaOf}) into its own gradient buffer,
+ * then each thread reduces, clips and updates its own slice of the flat vectors. Each phase is
+ * one hand-off per thread instead of one per op.
+ *
+ * <p>The batch loss is Σ_k (rows_k / B) · loss_k and the gradient Σ_k (rows_k / B) · g_k, the
+ * same as one pass over the whole batch up to fp32 rounding; the reduction order is fixed, so a
+ * run is bit-reproducible for a given N.
+ */
+final class ShardedStep implements AutoCloseable {
+    private static final long DROPOUT_SEED_SALT = 0x9E3779B97F4A7C15L;
+
+    private final TrainerConfig config;
+    private final FlatParams params;      // θ; its gradient buffer holds the reduced gradient
+    private final FlatAdamW adamw;
+    private final Shard[] shards;
+    private final long[] sliceStart;      // per thread: its slice of the flat vectors
+    private final long[] sliceLength;
+    private final ThreadTeam team;        // thread k runs shard k and slice k; the caller is thread 0
+
+    /** One thread's view of the model: leaf views of θ, its gradient buffer, its dropout stream. */
+    private record Shard(FlatParams params, Gpt gpt, Generator generator, Dropout dropout) {
+    }
+
+    ShardedStep(GptConfig model, TrainerConfig config, FlatParams params, FlatAdamW adamw, int threads, long seed) {
+        if (threads < 1) throw new IllegalArgumentException("threads " + threads);
+        this.config = config;
+        this.params = params;
+        this.adamw = adamw;
+        this.shards = new Shard[threads];
+        for (int k = 0; k < threads; k++) {
+            FlatParams p = k == 0 ? params : FlatParams.replicaOf(params);
+            Generator g = torch.createCPUGenerator((seed ^ DROPOUT_SEED_SALT) + k);
+            shards[k] = new Shard(p, new Gpt(model, p), g, Dropout.of(config.dropout(), g));
+        }
+        long n = params.layout().size();
+        this.sliceStart = new long[threads];
+        this.sliceLength = new long[threads];
+        for (int k = 0; k < threads; k++) {
+            sliceStart[k] = n * k / threads;
+            sliceLength[k] = n * (k + 1) / threads - sliceStart[k];
+        }
+        this.team = new ThreadTeam(threads, "gpt-inner-step");
+    }
+
+    int threads() {
+        return shards.length;
+    }
+
+    /** Runs one step on {@code batch} at learning rate {@code lr}; returns the batch's mean loss before the update. */
+    float run(TokenBatch batch, double lr) {
+        int active = Math.min(shards.length, batch.batch());   // fewer rows than threads: some sit out
+        int[] rowStart = new int[active + 1];
+        for (int k = 0; k <= active; k++) rowStart[k] = batch.batch() * k / active;
+        float[] losses = new float[active];
+        team.run(active, k -> losses[k] = forwardBackward(shards[k], batch, rowStart[k], rowStart[k + 1]));
+
+        double[] weights = new double[active];
+        for (int k = 0; k < active; k++) weights[k] = (rowStart[k + 1] - rowStart[k]) / (double) batch.batch();
+        double[] sumSquares = new double[shards.length];
+        team.run(shards.length, k -> sumSquares[k] = reduceSlice(k, active, weights));
+
+        double norm = Math.sqrt(Arrays.stream(sumSquares).sum());
+        double clip = config.gradClip() > 0 ? config.gradClip() / (norm + 1e-6) : 1;  // clip_grad_norm_'s coefficient
+        FlatAdamW.StepCoefficients step = adamw.begin(lr);
+        team.run(shards.length, k -> updateSlice(k, clip, step));
+
+        double loss = 0;
+        for (int k = 0; k < active; k++) loss += weights[k] * losses[k];
+        return (float) loss;
+    }
+
+    /** Rows [from, to) of the batch through shard k: loss and gradient into the shard's buffer. */
+    private float forwardBackward(Shard s, TokenBatch batch, int from, int to) {
+        try (PointerScope scope = new PointerScope()) {
+            int t = batch.context();
+            Tensor ids = rows(batch.inputs(), from, to, t);        // (rows, T)
+            Tensor targets = rows(batch.targets(), from, to, t);   // (rows, T)
+            s.params().zeroGrad();
+            Tensor loss;
+            if (config.precision() == Precision.BF16) {
+                try (Autocast ignored = Autocast.bf16(config.device())) {
+                    loss = s.gpt().loss(ids, targets, s.dropout());
+                }
+            } else {
+                loss = s.gpt().loss(ids, targets, s.dropout());
+            }
+            loss.backward();
+            return loss.item_float();
+        }
+    }
+
+    private Tensor rows(int[] ids, int from, int to, int context) {
+        Tensor t = Tensors.emptyLong(to - from, context);
+        Tensors.copyIds(Arrays.copyOfRange(ids, from * context, to * context), t);
+        return config.device().isCpu() ? t
+                : t.to(config.device().options(ScalarType.Long), false, false, new org.bytedeco.pytorch.MemoryFormatOptional());
+    }
+
+    /** Slice k of the gradient: weighted sum of the shards' gradients into shard 0's buffer; returns Σg². */
+    private double reduceSlice(int k, int active, double[] weights) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor acc = shards[0].params().grad().narrow(0, sliceStart[k], sliceLength[k]);
+            if (active > 1) {
+                acc.mul_(new Scalar(weights[0]));
+                for (int j = 1; j < active; j++) {
+                    acc.add_(shards[j].params().grad().narrow(0, sliceStart[k], sliceLength[k]), new Scalar(weights[j]));
+                }
+            }
+            double norm = acc.norm().item_double();
+            return norm * norm;
+        }
+    }
+
+    /** Slice k: clip the reduced gradient, then AdamW on θ, m and v. */
+    private void updateSlice(int k, double clip, FlatAdamW.StepCoefficients step) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor grad = params.grad();
+            if (clip < 1) grad.narrow(0, sliceStart[k], sliceLength[k]).mul_(new Scalar(clip));
+            adamw.update(step, params.flat(), grad, sliceStart[k], sliceLength[k]);
+        }
+    }
+
+    /** The dropout generators' states, one per thread. */
+    byte[][] generatorStates() {
+        byte[][] out = new byte[shards.length][];
+        for (int k = 0; k < shards.length; k++) {
+            try (PointerScope scope = new PointerScope()) {
+                Tensor state = shards[k].generator().get_state();    // uint8 CPU tensor
+                out[k] = new byte[(int) state.numel()];
+                BytePointer p = state.data_ptr_byte();
+                p.get(out[k], 0, out[k].length);
+            }
+        }
+        return out;
+    }
+
+    void setGeneratorStates(byte[][] states) {
+        if (states.length != shards.length) {
+            if (config.dropout() > 0) {
+                throw new IllegalArgumentException("state holds " + states.length + " dropout streams but this trainer runs "
+                        + shards.length + " threads; resume with trainer.threads = " + states.length);
+            }
+            return;   // no dropout: the streams are never drawn from
+        }
+        for (int k = 0; k < shards.length; k++) {
+            try (PointerScope scope = new PointerScope()) {
+                Tensor state = Tensors.emptyBytes(states[k].length);
+                state.data_ptr_byte().put(states[k], 0, states[k].length);
+                shards[k].generator().set_state(state);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        team.close();
+        for (int k = shards.length - 1; k >= 0; k--) {
+            shards[k].gpt().close();
+            if (k > 0) shards[k].params().close();
+            shards[k].generator().close();
+        }
+    }
+}
