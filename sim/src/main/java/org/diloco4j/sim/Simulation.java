@@ -550,10 +550,22 @@ public final class Simulation implements AutoCloseable {
                         ddp.steps, g == null ? 0 : g.tokens / k, perDevice, perDevice));
             }
         } else {
+            for (SimWorker w : s.workers.values()) if (w.alive) account(w, Segment.Kind.IDLE, s.endTime);
+            // Work already under way when the run stopped was accounted to its end; the run's time
+            // ends at the stop, so segments are clipped there and the totals taken from them.
+            List<Segment> clipped = new ArrayList<>();
+            java.util.Map<String, double[]> totals = new java.util.HashMap<>();
+            for (Segment g : s.timeline) {
+                if (g.start() >= s.endTime) continue;
+                Segment c = g.end() > s.endTime ? new Segment(g.worker(), g.kind(), g.start(), s.endTime) : g;
+                clipped.add(c);
+                totals.computeIfAbsent(c.worker(), k -> new double[3])[c.kind().ordinal()] += c.seconds();
+            }
+            s.timeline.clear();
+            s.timeline.addAll(clipped);
             for (SimWorker w : s.workers.values()) {
-                if (w.alive) account(w, Segment.Kind.IDLE, s.endTime);
-                stats.add(new WorkerStats(w.name(), w.computeSeconds, w.communicateSeconds, w.idleSeconds, w.steps, w.tokens,
-                        w.bytesUp, w.bytesDown));
+                double[] t = totals.getOrDefault(w.name(), new double[3]);
+                stats.add(new WorkerStats(w.name(), t[0], t[1], t[2], w.steps, w.tokens, w.bytesUp, w.bytesDown));
             }
         }
         Coordinator c = s.coordinator;

@@ -199,7 +199,7 @@ public final class RunSetup {
 
     public GptEvaluator evaluator() {
         List<TokenBatch> held = corpus.validationBatches(split, cfg.integer("train.batch"), gpt.context(), cfg.integer("data.eval_batches"));
-        return GptEvaluator.create(gpt, held, trainer.device());
+        return GptEvaluator.create(gpt, held, trainer.device(), trainer.threads());
     }
 
     public RunConfig config() {
