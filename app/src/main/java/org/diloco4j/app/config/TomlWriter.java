@@ -20,13 +20,7 @@ public final class TomlWriter {
         for (WorkerEntry w : r.workers()) {
             b.append("\n[[sim.workers]]\n");
             b.append("name = ").append(literal(w.name())).append('\n');
-            b.append("seconds_per_step = ").append(literal(w.secondsPerStep())).append('\n');
-            b.append("jitter = ").append(literal(w.jitter())).append('\n');
-            b.append("up_mbps = ").append(literal(w.upMbps())).append('\n');
-            b.append("down_mbps = ").append(literal(w.downMbps())).append('\n');
-            b.append("latency_ms = ").append(literal(w.latencyMs())).append('\n');
-            b.append("drop = ").append(literal(w.drop())).append('\n');
-            b.append("shard = ").append(w.shard()).append('\n');
+            profile(b, w);
         }
         for (FaultEntry f : r.faults()) {
             b.append("\n[[sim.faults]]\n");
@@ -35,18 +29,20 @@ public final class TomlWriter {
             b.append("at = ").append(literal(f.at())).append('\n');
             if (f.kind().equals("partition") || f.kind().equals("slowdown")) b.append("until = ").append(literal(f.until())).append('\n');
             if (f.kind().equals("slowdown")) b.append("factor = ").append(literal(f.factor())).append('\n');
-            if (f.joiner() != null) {
-                WorkerEntry w = f.joiner();
-                b.append("seconds_per_step = ").append(literal(w.secondsPerStep())).append('\n');
-                b.append("jitter = ").append(literal(w.jitter())).append('\n');
-                b.append("up_mbps = ").append(literal(w.upMbps())).append('\n');
-                b.append("down_mbps = ").append(literal(w.downMbps())).append('\n');
-                b.append("latency_ms = ").append(literal(w.latencyMs())).append('\n');
-                b.append("drop = ").append(literal(w.drop())).append('\n');
-                b.append("shard = ").append(w.shard()).append('\n');
-            }
+            if (f.joiner() != null) profile(b, f.joiner());
         }
         return b.toString();
+    }
+
+    /** The device and link keys shared by [[sim.workers]] and join faults. */
+    private static void profile(StringBuilder b, WorkerEntry w) {
+        b.append("seconds_per_step = ").append(literal(w.secondsPerStep())).append('\n');
+        b.append("jitter = ").append(literal(w.jitter())).append('\n');
+        b.append("up_mbps = ").append(literal(w.upMbps())).append('\n');
+        b.append("down_mbps = ").append(literal(w.downMbps())).append('\n');
+        b.append("latency_ms = ").append(literal(w.latencyMs())).append('\n');
+        b.append("drop = ").append(literal(w.drop())).append('\n');
+        b.append("shard = ").append(w.shard()).append('\n');
     }
 
     static String literal(Object v) {
