@@ -88,6 +88,7 @@ final class ToyCluster implements AutoCloseable {
     final CoordinatorServer server;
     final String name;
     final boolean netty;
+    final CoordinatorServer.Listen listen;
     private final List<Thread> threads = new ArrayList<>();
     final Map<String, WorkerRuntime.Outcome> outcomes = new ConcurrentHashMap<>();
     final List<WorkerClient> clients = Collections.synchronizedList(new ArrayList<>());
@@ -95,14 +96,20 @@ final class ToyCluster implements AutoCloseable {
     final List<String> workerLog = new CopyOnWriteArrayList<>();
 
     ToyCluster(CoordinatorConfig config, RuntimeOptions options, boolean netty, CheckpointStore store) throws IOException {
-        this(config, options, netty, store, null, "toy-" + System.nanoTime());
+        this(config, options, netty ? new CoordinatorServer.Listen("127.0.0.1", 0, null, null) : null, store, null, "toy-" + System.nanoTime());
     }
 
-    private ToyCluster(CoordinatorConfig config, RuntimeOptions options, boolean netty, CheckpointStore store,
+    /** A cluster whose coordinator listens on loopback as {@code listen} says (TLS or not). */
+    ToyCluster(CoordinatorConfig config, RuntimeOptions options, CoordinatorServer.Listen listen) throws IOException {
+        this(config, options, listen, null, null, "toy-" + System.nanoTime());
+    }
+
+    private ToyCluster(CoordinatorConfig config, RuntimeOptions options, CoordinatorServer.Listen listen, CheckpointStore store,
                        CheckpointStore.Checkpoint resume, String name) throws IOException {
         this.config = config;
         this.options = options;
-        this.netty = netty;
+        this.netty = listen != null;
+        this.listen = listen;
         this.run = RunDefinition.of("# toy run\n", config, plan(config), options.chunkBytes());
         this.name = name;
         ToyEvaluator eval = new ToyEvaluator(PROBLEM, 512, 3);
@@ -110,13 +117,13 @@ final class ToyCluster implements AutoCloseable {
                 ? CoordinatorRuntime.start(run, new Coordinator(config, run.plan(), theta0(), m -> { }), options, eval, recorder, store)
                 : CoordinatorRuntime.resume(run, resume, options, eval, recorder, store);
         this.server = netty
-                ? CoordinatorServer.start(runtime, TOKEN, new CoordinatorServer.Listen("127.0.0.1", 0, null, null))
+                ? CoordinatorServer.start(runtime, TOKEN, listen)
                 : CoordinatorServer.start(InProcessServerBuilder.forName(name), runtime, TOKEN);
     }
 
     /** A coordinator continuing from {@code c}, served under the same in-process name (its workers reconnect to it). */
     static ToyCluster resume(ToyCluster crashed, CheckpointStore store, CheckpointStore.Checkpoint c) throws IOException {
-        return new ToyCluster(crashed.config, crashed.options, false, store, c, crashed.name);
+        return new ToyCluster(crashed.config, crashed.options, null, store, c, crashed.name);
     }
 
     /** What a coordinator crash looks like to workers: every connection drops, nothing is saved. */
@@ -144,9 +151,18 @@ final class ToyCluster implements AutoCloseable {
     }
 
     WorkerClient client(Token token) {
-        WorkerClient c = netty
-                ? WorkerClient.over(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext(), token)
-                : WorkerClient.over(InProcessChannelBuilder.forName(name), token);
+        try {
+            return connect(token);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private WorkerClient connect(Token token) throws IOException {
+        WorkerClient c;
+        if (!netty) c = WorkerClient.over(InProcessChannelBuilder.forName(name), token);
+        else if (listen.tls()) c = WorkerClient.connect("localhost:" + server.port(), token, true, listen.tlsCert());
+        else c = WorkerClient.over(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext(), token);
         clients.add(c);
         return c;
     }

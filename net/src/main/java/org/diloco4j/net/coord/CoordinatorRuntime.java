@@ -526,8 +526,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
         if (store != null && opts.checkpointEveryOuterSteps() > 0 && coordinator.outerSteps() >= nextCheckpointSteps) checkpoint(false);
     }
 
+    /** Evaluates θ when the tokens trained crossed the next mark and θ changed since the last evaluation. */
     private void maybeEvaluate() {
         if (evaluator == null || opts.evalEveryTokens() <= 0 || evalRunning || coordinator.tokens() < st.nextEvalTokens) return;
+        if (coordinator.version() == st.lastEvalVersion) return;
         while (st.nextEvalTokens <= coordinator.tokens()) st.nextEvalTokens += opts.evalEveryTokens();
         evalRunning = true;
         float[] theta = coordinator.theta().clone();

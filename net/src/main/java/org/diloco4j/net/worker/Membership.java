@@ -204,6 +204,7 @@ final class Membership {
     // ---- one assignment (not streaming) ---------------------------------------------------------
 
     private Ending assignment(TrainOrder t) {
+        acct.to(Accounting.Kind.COMMUNICATE);
         float[] theta;
         try {
             theta = pull(t.getTheta());

@@ -52,6 +52,7 @@ final class StreamingLoop {
 
     Ending run(TrainOrder t) {
         try {
+            acct.to(Accounting.Kind.COMMUNICATE);
             float[] theta;
             try {
                 theta = m.pull(t.getTheta());
