@@ -127,6 +127,24 @@ class InProcessClusterTest {
     }
 
     @Test
+    void aSynchronousRoundCommitsAtItsDeadlineWithoutTheLateWorker() throws Exception {
+        CoordinatorConfig cfg = base(Method.DILOCO).roundDeadline(0.4).quorum(2).tokenBudget(2 * BATCH * 10 * 4).build();
+        try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {
+            c.startWorker(WorkerOptions.named("a"));
+            c.startWorker(WorkerOptions.named("b"));
+            c.startWorker(WorkerOptions.named("late").withStepDelay(100));
+            RunTotals t = c.await(30);
+            assertThat(t.finished()).isTrue();
+            int late = memberOf(c, "late");
+            assertThat(c.recorder.decisions("drop")).anySatisfy(d -> {
+                assertThat(d.member()).isEqualTo(late);
+                assertThat(d.reason()).contains("missed the round deadline of 0.4 s");
+            });
+            assertThat(c.recorder.steps().get(0).contributors()).hasSize(2).doesNotContain(late);
+        }
+    }
+
+    @Test
     void aWorkerJoiningMidRunStartsFromTheCurrentThetaAndContributesFromItsNextRound() throws Exception {
         CoordinatorConfig cfg = base(Method.DILOCO).minWorkers(2).tokenBudget(3 * BATCH * 10 * 14).build();
         try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {

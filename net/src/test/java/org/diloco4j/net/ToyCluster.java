@@ -219,8 +219,8 @@ final class ToyCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        for (WorkerClient c : clients) c.close();
         server.close();
         runtime.close();
-        for (WorkerClient c : clients) c.close();
     }
 }

@@ -211,13 +211,16 @@ public final class WorkerClient implements AutoCloseable {
         channel.shutdownNow();
     }
 
+    /**
+     * Ends the connection. The worker's calls are all synchronous except its order stream, which is
+     * still open when it is done, so the channel is shut down at once rather than drained.
+     */
     @Override
     public void close() {
-        channel.shutdown();
+        channel.shutdownNow();
         try {
-            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) channel.shutdownNow();
+            channel.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            channel.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -56,7 +56,8 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /** Takes part until the run stops, this worker is refused, gives up reconnecting, or leaves. */
     public Outcome run() {
-        Backoff backoff = new Backoff(0.25, 10);
+        // At least ~10 tries within the reconnect timeout, at most 10 s apart.
+        Backoff backoff = new Backoff(0.25, Math.max(0.5, Math.min(10, opts.reconnectTimeoutSeconds() / 10)));
         while (true) {
             if (leaving) return new Outcome(Exit.LEFT, "asked to leave");
             JoinReply reply;
