@@ -95,6 +95,24 @@ class MaliciousWorkerTest {
     }
 
     @Test
+    void aRetriedPushIsAnsweredWithoutBeingAppliedTwice() throws Exception {
+        CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
+                .shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+        try (ToyCluster c = new ToyCluster(async, InProcessClusterTest.FAST, false, null);
+             RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
+            w.join("w", 0);
+            byte[] g = fp32(small(0.001f));
+            DeltaHeader h = w.header(0, g, "fp32").build();
+            PushReply first = w.push(h, new byte[][] {g}, false);
+            float[] after = c.theta();
+            PushReply again = w.push(h, new byte[][] {g}, false);
+            assertThat(again).isEqualTo(first);
+            assertThat(c.version()).isEqualTo(1);
+            assertThat(c.theta()).isEqualTo(after);
+        }
+    }
+
+    @Test
     void aPseudoGradientStalerThanTheLimitIsNotApplied() throws Exception {
         CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
                 .weighting(new WeightingConfig("uniform", false, 1)).shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();

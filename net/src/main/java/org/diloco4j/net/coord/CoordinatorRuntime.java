@@ -102,12 +102,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
         this.st = st;
         this.coordinator = st.coordinator;
         this.clockAtStart = st.clock;
-        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes());
+        this.threads = new RuntimeThreads(this::fail);
+        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes(), threads::encode);
         this.nextCheckpointSteps = coordinator.outerSteps() + Math.max(1, opts.checkpointEveryOuterSteps());
         this.lastCheckpointClock = st.clock;
         this.lastCheckpointSteps = coordinator.outerSteps();
         coordinator.attach(this::observe);
-        this.threads = new RuntimeThreads(this::fail);
     }
 
     /**
@@ -151,6 +151,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
             for (Map.Entry<String, Double> t : Map.copyOf(st.timers).entrySet()) rt.setTimer(t.getKey(), t.getValue());
             rt.listener.log(String.format(Locale.ROOT, "resumed at outer step %d, θ v%d, %d tokens, clock %.1f s (restart %d)",
                     rt.coordinator.outerSteps(), rt.coordinator.version(), rt.coordinator.tokens(), st.clock, st.restarts));
+            // A run that had already finished (saved at its end) ends again at once.
+            if (rt.coordinator.stopped()) rt.finish(st.stopReason != null ? st.stopReason : "the run had already finished");
         });
         return rt;
     }
@@ -266,15 +268,18 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     void heartbeat(Session s, org.diloco4j.net.proto.HeartbeatRequest r) {
         s.touch();
-        if (!r.hasStats() && r.getSegmentsCount() == 0) return;
+        if (!r.hasStats() && r.getSegmentsCount() == 0 && !r.getFinal()) return;
         onLoop(() -> {
+            // A periodic heartbeat overtaken by the final report must not roll its totals back.
+            if (s.finalReported) return;
+            s.finalReported = r.getFinal();
             if (r.hasStats()) {
                 var w = r.getStats();
                 st.workers.put(s.instance, new WorkerTotals(s.name, w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
                         w.getSteps(), w.getTokens(), w.getBytesUp(), w.getBytesDown()));
             }
             for (var g : r.getSegmentsList()) listener.segment(s.name, g.getKind(), g.getStart(), g.getEnd());
-            if (ending && awaitingReports.remove(s.member) && awaitingReports.isEmpty()) finalReports.complete(null);
+            if (ending && r.getFinal() && awaitingReports.remove(s.member) && awaitingReports.isEmpty()) finalReports.complete(null);
         });
     }
 
@@ -588,6 +593,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private void finish(String reason) {
         if (ending) return;
         ending = true;
+        st.stopReason = reason;
         threads.cancelTimers();
         for (Session s : sessions.values()) s.order(Order.newBuilder().setStop(Notice.newBuilder().setReason(reason)));
         awaitingReports.addAll(sessions.keySet());

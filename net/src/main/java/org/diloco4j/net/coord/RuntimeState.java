@@ -41,6 +41,8 @@ final class RuntimeState implements java.io.Serializable {
     EvalResult lastEval;
     long lastEvalVersion = -1;
     long restarts;
+    /** Why the run ended, once it has. */
+    String stopReason;
 
     RuntimeState(Coordinator coordinator, String configToml) {
         this.coordinator = coordinator;

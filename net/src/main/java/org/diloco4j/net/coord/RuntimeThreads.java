@@ -22,6 +22,7 @@ final class RuntimeThreads implements AutoCloseable {
     private final ExecutorService loop = Executors.newSingleThreadExecutor(named("diloco-coordinator"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("diloco-timers"));
     private final ExecutorService background = Executors.newSingleThreadExecutor(named("diloco-background"));
+    private final ExecutorService encoder = Executors.newSingleThreadExecutor(named("diloco-encode"));
     private final Consumer<Throwable> onFailure;
     // Event loop only: the pending timer of each key and the sequence number that identifies it.
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
@@ -99,6 +100,15 @@ final class RuntimeThreads implements AutoCloseable {
         seqs.clear();
     }
 
+    /** Encodes θ for pulls; work is dropped once the runtime is closed. */
+    void encode(Runnable r) {
+        try {
+            encoder.execute(r);
+        } catch (RejectedExecutionException e) {
+            // Closed: a pull (if any still comes) encodes on its own thread.
+        }
+    }
+
     void background(Runnable r) {
         try {
             background.execute(() -> {
@@ -116,6 +126,7 @@ final class RuntimeThreads implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        encoder.shutdownNow();
         loop.shutdown();
         await(loop, 10);
         background.shutdown();

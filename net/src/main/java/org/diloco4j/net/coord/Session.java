@@ -37,6 +37,8 @@ final class Session {
     long lastPushId;
     org.diloco4j.net.proto.PushReply lastPushReply;
     boolean ended;
+    /** The worker sent its last report (event loop). */
+    boolean finalReported;
 
     Session(int member, long generation, String name, String instance, byte[] key) {
         this.member = member;

@@ -13,9 +13,10 @@ import java.util.zip.CRC32C;
 /**
  * The encoded θ (or fragments of it) that orders refer to and workers pull. θ at a version is
  * unique, so there is one entry per (fragment, version), shared by every order that names it.
- * An entry is encoded on its first pull (on a transport thread, not the event loop), held while a
- * member still has to pull it, then kept in a bounded cache of released entries so that a retried
- * pull usually still finds it.
+ * A new entry is encoded off the event loop right away (so its fp32 copy is dropped before the
+ * workers get round to pulling it; a pull that comes first encodes it itself), held while a member
+ * still has to pull it, then kept in a bounded cache of released entries so that a retried pull
+ * usually still finds it.
  *
  * <p>{@link #acquire} and {@link #release} belong to the event loop; {@link #get} and the entries'
  * encoding are safe from any thread.
@@ -73,6 +74,7 @@ final class ThetaStore {
 
     private final Codec codec;
     private final long cacheLimit;
+    private final java.util.concurrent.Executor encoder;
     private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
     private final Map<Key, Entry> byKey = new HashMap<>();
     /** Entries nobody holds, least recently released first. */
@@ -80,9 +82,11 @@ final class ThetaStore {
     private long releasedBytes;
     private long nextId = 1;
 
-    ThetaStore(Codec codec, long cacheLimit) {
+    /** @param encoder where new entries are encoded (a background thread; {@code Runnable::run} encodes at once) */
+    ThetaStore(Codec codec, long cacheLimit, java.util.concurrent.Executor encoder) {
         this.codec = codec;
         this.cacheLimit = cacheLimit;
+        this.encoder = encoder;
     }
 
     Codec codec() {
@@ -98,6 +102,8 @@ final class ThetaStore {
             e = new Entry(nextId++, s, codec.encodedSize(s.size()));
             byKey.put(k, e);
             byId.put(e.id, e);
+            Entry fresh = e;
+            encoder.execute(() -> fresh.encoded(codec));
         }
         if (e.refs++ == 0 && released.remove(e.id) != null) releasedBytes -= e.footprint();
         return e;

@@ -351,7 +351,7 @@ final class Membership {
         acct.to(Accounting.Kind.IDLE);
         List<Segment> segs = acct.drain(Limits.MAX_SEGMENTS);
         try {
-            client.heartbeat(HeartbeatRequest.newBuilder().setSession(ref).setStats(acct.stats()).addAllSegments(segs).build(), 5);
+            client.heartbeat(HeartbeatRequest.newBuilder().setSession(ref).setStats(acct.stats()).addAllSegments(segs).setFinal(true).build(), 5);
         } catch (StatusRuntimeException e) {
             worker.log("could not send the final totals: " + e.getStatus());
         }
@@ -372,8 +372,15 @@ final class Membership {
 
     private void close() {
         if (!closed.compareAndSet(false, true)) return;
-        beats.shutdownNow();
+        beats.shutdown();
         fetcher.shutdownNow();
+        try {
+            // A heartbeat in flight finishes first, so it cannot overtake the final report.
+            if (!beats.awaitTermination(2, TimeUnit.SECONDS)) beats.shutdownNow();
+        } catch (InterruptedException e) {
+            beats.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     static String fmt(double v) {

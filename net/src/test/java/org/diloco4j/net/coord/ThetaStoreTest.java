@@ -15,7 +15,7 @@ class ThetaStoreTest {
 
     @Test
     void oneEntryPerFragmentAndVersionSharedByItsHolders() {
-        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 0);
+        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 0, r -> { });
         ThetaStore.Entry a = s.acquire(snap(3, -1, 1f));
         ThetaStore.Entry b = s.acquire(snap(3, -1, 1f));
         ThetaStore.Entry c = s.acquire(snap(3, 0, 1f));
@@ -32,7 +32,7 @@ class ThetaStoreTest {
 
     @Test
     void encodesOnceAndDecodesToTheSnapshot() {
-        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 0);
+        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 0, r -> { });
         ThetaStore.Entry e = s.acquire(snap(1, -1, 0.25f));
         byte[] first = e.encoded(s.codec());
         assertThat(e.encoded(s.codec())).isSameAs(first);
@@ -43,7 +43,7 @@ class ThetaStoreTest {
     @Test
     void releasedEntriesStayCachedUpToTheLimitOldestDroppedFirst() {
         long each = Codecs.parse("fp32").encodedSize(100);
-        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 2 * each);
+        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 2 * each, Runnable::run);
         ThetaStore.Entry[] e = new ThetaStore.Entry[3];
         for (int i = 0; i < 3; i++) {
             e[i] = s.acquire(snap(i, -1, i));
