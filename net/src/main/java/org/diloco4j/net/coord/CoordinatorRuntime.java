@@ -9,7 +9,6 @@ import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.net.proto.DeltaHeader;
-import org.diloco4j.net.proto.FragmentOrder;
 import org.diloco4j.net.proto.JoinReply;
 import org.diloco4j.net.proto.JoinRequest;
 import org.diloco4j.net.proto.Notice;
@@ -17,8 +16,6 @@ import org.diloco4j.net.proto.Order;
 import org.diloco4j.net.proto.PushReply;
 import org.diloco4j.net.proto.RunSpec;
 import org.diloco4j.net.proto.SessionRef;
-import org.diloco4j.net.proto.ThetaRef;
-import org.diloco4j.net.proto.TrainOrder;
 import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.wire.RunSpecs;
 import org.diloco4j.net.wire.WireCounter;
@@ -46,8 +43,6 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private final RunSpec spec;
     private final RuntimeOptions opts;
     private final RuntimeListener listener;
-    private final Evaluator evaluator;
-    private final CheckpointStore store;
     private final RuntimeState st;
     private final Coordinator coordinator;
     private final ThetaStore thetas;
@@ -59,12 +54,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private final double clockAtStart;
     private final SecureRandom random = new SecureRandom();
 
+    private final Orders orders;
+    private final Upkeep upkeep;
+
     // Event loop only.
     private boolean ending;
-    private boolean evalRunning;
-    private long nextCheckpointSteps;
-    private double lastCheckpointClock;
-    private long lastCheckpointSteps;
     private PendingJoin joining;
     private final Map<Integer, String> rejected = new HashMap<>();
     private final Map<Integer, String> dropped = new HashMap<>();
@@ -97,16 +91,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
         this.spec = RunSpecs.toProto(run);
         this.opts = opts;
         this.listener = listener;
-        this.evaluator = evaluator;
-        this.store = store;
         this.st = st;
         this.coordinator = st.coordinator;
         this.clockAtStart = st.clock;
         this.threads = new RuntimeThreads(this::fail);
         this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes(), threads::encode);
-        this.nextCheckpointSteps = coordinator.outerSteps() + Math.max(1, opts.checkpointEveryOuterSteps());
-        this.lastCheckpointClock = st.clock;
-        this.lastCheckpointSteps = coordinator.outerSteps();
+        this.orders = new Orders(thetas, run.downCodec());
+        this.upkeep = new Upkeep(st, opts, listener, evaluator, store, threads, this::now, sessions::keySet, this::onLoop);
         coordinator.attach(this::observe);
     }
 
@@ -238,13 +229,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     /** A member has pulled all of a θ entry: it no longer needs to be held for it. */
     void pulled(Session s, long id) {
-        onLoop(() -> {
-            s.holding.entrySet().removeIf(h -> {
-                if (h.getValue() != id) return false;
-                thetas.release(id);
-                return true;
-            });
-        });
+        onLoop(() -> orders.pulled(s, id));
     }
 
     CompletableFuture<PushReply> delta(Session s, DeltaHeader h, byte[] data) {
@@ -305,7 +290,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             if (ending) return;
             ending = true;
             threads.cancelTimers();
-            checkpoint(true);
+            upkeep.checkpoint(true);
             listener.log("stopped at outer step " + coordinator.outerSteps() + ": " + reason);
             end.complete(totals(false, reason, null));
         }, end);
@@ -365,7 +350,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
         joinRefusal = null;
         List<Command> cmds = coordinator.handle(e);
         for (Command c : cmds) execute(c);
-        afterEvent();
+        if (!ending) upkeep.afterEvent();
         return cmds;
     }
 
@@ -374,11 +359,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
             case Command.Welcome w -> welcome(w);
             case Command.Train t -> {
                 Session s = sessions.get(t.member());
-                if (s != null) train(s, t);
+                if (s != null) orders.train(s, t);
             }
             case Command.ApplyFragment a -> {
                 Session s = sessions.get(a.member());
-                if (s != null) applyFragment(s, a);
+                if (s != null) orders.applyFragment(s, a);
             }
             case Command.Evict e -> {
                 Session s = sessions.get(e.member());
@@ -404,39 +389,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
         j.session = s;
     }
 
-    private void train(Session s, Command.Train t) {
-        ThetaStore.Entry e = thetas.acquire(t.theta());
-        hold(s, -1, e.id);
-        TrainOrder.Builder b = TrainOrder.newBuilder().setVersion(t.version()).setSteps(t.openEnded() ? 0 : t.steps())
-                .setOpenEnded(t.openEnded()).setShard(t.shard()).setTheta(ref(e));
-        if (t.rounds() != null) for (long r : t.rounds()) b.addRounds(r);
-        s.order(Order.newBuilder().setTrain(b));
-    }
-
-    private void applyFragment(Session s, Command.ApplyFragment a) {
-        ThetaStore.Entry e = thetas.acquire(a.values());
-        hold(s, a.fragment(), e.id);
-        s.order(Order.newBuilder().setFragment(FragmentOrder.newBuilder().setFragment(a.fragment()).setRound(a.round())
-                .setAlpha(a.alpha()).setValues(ref(e))));
-    }
-
-    /** The member holds entry {@code id} in {@code slot} until it has pulled it; what it held there before is released. */
-    private void hold(Session s, int slot, long id) {
-        Long old = s.holding.put(slot, id);
-        if (old != null) thetas.release(old);
-    }
-
-    private ThetaRef ref(ThetaStore.Entry e) {
-        return ThetaRef.newBuilder().setId(e.id).setFragment(e.fragment).setVersion(e.version).setFloats(e.floats)
-                .setEncodedBytes(e.encodedBytes).setCodec(run.downCodec()).build();
-    }
-
     private void endSession(Session s, Order.Builder last) {
-        if (s.ended) return;
-        s.end(last);
+        orders.end(s, last);
         sessions.remove(s.member, s);
-        for (long id : s.holding.values()) thetas.release(id);
-        s.holding.clear();
     }
 
     private void lost(Session s, String reason) {
@@ -519,74 +474,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 lost(s, String.format(Locale.ROOT, "no heartbeat for %.1f s (session timeout %.1f s)", silent, opts.sessionTimeoutSeconds()));
             }
         }
-        if (store != null && opts.checkpointEverySeconds() > 0 && now() - lastCheckpointClock >= opts.checkpointEverySeconds()
-                && coordinator.outerSteps() > lastCheckpointSteps) {
-            checkpoint(false);
-        }
-    }
-
-    private void afterEvent() {
-        if (ending) return;
-        maybeEvaluate();
-        if (store != null && opts.checkpointEveryOuterSteps() > 0 && coordinator.outerSteps() >= nextCheckpointSteps) checkpoint(false);
-    }
-
-    /** Evaluates θ when the tokens trained crossed the next mark and θ changed since the last evaluation. */
-    private void maybeEvaluate() {
-        if (evaluator == null || opts.evalEveryTokens() <= 0 || evalRunning || coordinator.tokens() < st.nextEvalTokens) return;
-        if (coordinator.version() == st.lastEvalVersion) return;
-        while (st.nextEvalTokens <= coordinator.tokens()) st.nextEvalTokens += opts.evalEveryTokens();
-        evalRunning = true;
-        float[] theta = coordinator.theta().clone();
-        long version = coordinator.version();
-        long tokens = coordinator.tokens();
-        long up = coordinator.ledger().up();
-        long down = coordinator.ledger().down();
-        double at = now();
-        threads.background(() -> {
-            EvalResult r = evaluateSafely(theta, version);
-            onLoop(() -> {
-                evalRunning = false;
-                if (r != null) recordEval(r, version, tokens, up, down, at);
-            });
-        });
-    }
-
-    /** An evaluation that fails is logged and skipped: it must not end the run. */
-    private EvalResult evaluateSafely(float[] theta, long version) {
-        try {
-            return evaluator.evaluate(theta);
-        } catch (RuntimeException e) {
-            onLoop(() -> listener.log("evaluation of θ v" + version + " failed: " + e));
-            return null;
-        }
-    }
-
-    private void recordEval(EvalResult r, long version, long tokens, long up, long down, double at) {
-        st.lastEval = r;
-        st.lastEvalVersion = version;
-        listener.metric(new Metric.Eval(tokens, version, r.loss(), up, down, at));
-    }
-
-    /** Serializes the state on the loop (a consistent cut); the file is written in the background unless {@code sync}. */
-    private void checkpoint(boolean sync) {
-        if (store == null) return;
-        st.clock = now();
-        st.members.clear();
-        st.members.addAll(sessions.keySet());
-        CheckpointStore.Checkpoint c = new CheckpointStore.Checkpoint(st.serialize(), listener.mark(), coordinator.outerSteps(), st.clock);
-        lastCheckpointClock = st.clock;
-        lastCheckpointSteps = coordinator.outerSteps();
-        nextCheckpointSteps = coordinator.outerSteps() + Math.max(1, opts.checkpointEveryOuterSteps());
-        Runnable write = () -> {
-            try {
-                store.save(c);
-            } catch (IOException e) {
-                onLoop(() -> listener.log("checkpoint at outer step " + c.outerSteps() + " failed: " + e.getMessage()));
-            }
-        };
-        if (sync) write.run();
-        else threads.background(write);
+        upkeep.periodic();
     }
 
     /** The coordinator stopped the run: every worker is told, the final θ is evaluated and saved. */
@@ -599,38 +487,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
         awaitingReports.addAll(sessions.keySet());
         if (awaitingReports.isEmpty()) finalReports.complete(null);
         listener.log("run finished: " + reason);
-        boolean evaluate = evaluator != null && st.lastEvalVersion != coordinator.version();
-        float[] theta = evaluate ? coordinator.theta().clone() : null;
-        long version = coordinator.version();
-        long tokens = coordinator.tokens();
-        long up = coordinator.ledger().up();
-        long down = coordinator.ledger().down();
-        double at = now();
-        threads.background(() -> {
-            EvalResult r = evaluate ? evaluateSafely(theta, version) : null;
-            // Workers send their totals once more when told to stop; wait (briefly) for them.
-            try {
-                finalReports.get((long) (1000 * (2 * opts.heartbeatSeconds() + 1)), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // Some worker did not report: its last heartbeat's totals stand.
-            }
-            onLoop(() -> {
-                if (r != null) recordEval(r, version, tokens, up, down, at);
-                checkpoint(true);
-                end.complete(totals(true, reason, st.lastEval));
-            });
-        });
+        upkeep.finish(finalReports, () -> end.complete(totals(true, reason, st.lastEval)));
     }
 
     private RunTotals totals(boolean finished, String reason, EvalResult last) {
-        Map<String, WorkerTotals> byName = new java.util.LinkedHashMap<>();
-        for (WorkerTotals w : st.workers.values()) {
-            byName.merge(w.name(), w, (a, b) -> new WorkerTotals(a.name(), a.computeSeconds() + b.computeSeconds(),
-                    a.communicateSeconds() + b.communicateSeconds(), a.idleSeconds() + b.idleSeconds(), a.steps() + b.steps(),
-                    a.tokens() + b.tokens(), a.bytesUp() + b.bytesUp(), a.bytesDown() + b.bytesDown()));
-        }
-        return new RunTotals(finished, reason, now(), coordinator.outerSteps(), coordinator.tokens(), coordinator.ledger().up(),
-                coordinator.ledger().down(), new java.util.TreeMap<>(st.staleness), List.copyOf(byName.values()), st.initialEval,
-                last, wire.totals(), coordinator.theta().clone());
+        return RunTotals.of(st, finished, reason, now(), last, wire);
     }
 }

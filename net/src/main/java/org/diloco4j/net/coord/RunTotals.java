@@ -3,9 +3,11 @@ package org.diloco4j.net.coord;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.net.wire.WireCounter;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * How a networked run ended.
@@ -28,4 +30,17 @@ import java.util.SortedMap;
 public record RunTotals(boolean finished, String stopReason, double seconds, long outerSteps, long tokens, long bytesUp,
                         long bytesDown, SortedMap<Long, Long> staleness, List<WorkerTotals> workers, EvalResult initialEval,
                         EvalResult finalEval, Map<String, WireCounter.Bytes> wire, float[] theta) {
+
+    /** The totals of a runtime's state; workers that ran under one name (a restarted process) are added up. */
+    static RunTotals of(RuntimeState st, boolean finished, String reason, double now, EvalResult last, WireCounter wire) {
+        Map<String, WorkerTotals> byName = new LinkedHashMap<>();
+        for (WorkerTotals w : st.workers.values()) {
+            byName.merge(w.name(), w, (a, b) -> new WorkerTotals(a.name(), a.computeSeconds() + b.computeSeconds(),
+                    a.communicateSeconds() + b.communicateSeconds(), a.idleSeconds() + b.idleSeconds(), a.steps() + b.steps(),
+                    a.tokens() + b.tokens(), a.bytesUp() + b.bytesUp(), a.bytesDown() + b.bytesDown()));
+        }
+        var c = st.coordinator;
+        return new RunTotals(finished, reason, now, c.outerSteps(), c.tokens(), c.ledger().up(), c.ledger().down(),
+                new TreeMap<>(st.staleness), List.copyOf(byName.values()), st.initialEval, last, wire.totals(), c.theta().clone());
+    }
 }
