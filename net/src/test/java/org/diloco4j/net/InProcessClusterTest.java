@@ -190,6 +190,24 @@ class InProcessClusterTest {
     }
 
     @Test
+    void aFinishedRunResumedFromItsLastCheckpointEndsAtOnce(@TempDir Path dir) throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        CoordinatorConfig cfg = base(Method.DILOCO).tokenBudget(3 * BATCH * 10 * 3).build();
+        RunTotals first;
+        try (ToyCluster c = new ToyCluster(cfg, FAST, false, store)) {
+            startThree(c);
+            first = c.await(30);
+        }
+        try (ToyCluster again = ToyCluster.resume(cfg, FAST, store, store.load().orElseThrow())) {
+            RunTotals t = again.await(10);
+            assertThat(t.finished()).isTrue();
+            assertThat(t.stopReason()).isEqualTo(first.stopReason());
+            assertThat(t.outerSteps()).isEqualTo(first.outerSteps());
+            assertThat(t.theta()).isEqualTo(first.theta());
+        }
+    }
+
+    @Test
     void aRestartedCoordinatorResumesFromItsCheckpointAndWorkersRejoin(@TempDir Path dir) throws Exception {
         FileCheckpointStore store = new FileCheckpointStore(dir);
         RuntimeOptions opts = FAST.withCheckpoints(2, 0);

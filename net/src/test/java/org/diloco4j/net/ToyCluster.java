@@ -126,6 +126,12 @@ final class ToyCluster implements AutoCloseable {
         return new ToyCluster(crashed.config, crashed.options, null, store, c, crashed.name);
     }
 
+    /** A coordinator continuing from {@code c} under a new in-process name. */
+    static ToyCluster resume(CoordinatorConfig config, RuntimeOptions options, CheckpointStore store, CheckpointStore.Checkpoint c)
+            throws IOException {
+        return new ToyCluster(config, options, null, store, c, "toy-" + System.nanoTime());
+    }
+
     /** What a coordinator crash looks like to workers: every connection drops, nothing is saved. */
     void crashCoordinator() {
         server.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.coord.FileCheckpointStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -28,7 +29,8 @@ class DistributedRunTest {
     /** Tokens one worker trains per round: 10 inner steps × batch 4 × context 32. */
     static final int ROUND_TOKENS = 10 * 4 * 32;
 
-    @TempDir
+    /** Kept when a test fails: the processes' logs are in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
     @Test

@@ -164,12 +164,15 @@ final class Membership {
         };
     }
 
-    /** Handles trouble: rejoin if the session is surely gone, else resubscribe. */
+    /** Handles trouble: rejoin if the session is surely gone, else resubscribe (a queued stop wins: the run is over). */
     Ending broken(Signal.Broken b) {
+        Ending stop = queuedStop();
+        if (stop != null) return stop;
         if (b.rejoin()) return Ending.rejoin(b.reason());
         double silent = (System.nanoTime() - lastHeard) / 1e9;
         if (silent > sessionTimeout) return Ending.rejoin(b.reason() + "; nothing heard for " + fmt(silent) + " s");
         worker.pause(Math.min(1.0, heartbeat));
+        client.reconnectNow();
         subscribe();
         return null;
     }
@@ -186,8 +189,21 @@ final class Membership {
         return latest;
     }
 
-    /** Takes a queued stop, eviction or lost session out of order: they pre-empt work. */
+    /** Takes a queued stop out of order, if there is one. */
+    private Ending queuedStop() {
+        for (Iterator<Signal> it = signals.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof Signal.Ord o && o.order().hasStop()) {
+                it.remove();
+                return Ending.stop(o.order().getStop().getReason());
+            }
+        }
+        return null;
+    }
+
+    /** Takes a queued stop, eviction or lost session out of order: they pre-empt work (a stop first). */
     Ending urgent() {
+        Ending stop = queuedStop();
+        if (stop != null) return stop;
         for (Iterator<Signal> it = signals.iterator(); it.hasNext(); ) {
             Signal s = it.next();
             Ending e = null;
@@ -209,7 +225,7 @@ final class Membership {
         try {
             theta = pull(t.getTheta());
         } catch (StatusRuntimeException e) {
-            return Ending.rejoin("could not pull θ v" + t.getVersion() + ": " + e.getStatus());
+            return pullFailed(t, e);
         }
         Replica replica = worker.replicaFor(run, t.getShard());
         replica.start(trainCommand(t), theta);
@@ -225,6 +241,12 @@ final class Membership {
         e = push(header(0, t.getVersion(), r.steps(), r.tokens(), seconds, p, r.meanLoss()), p.data(), this::urgent);
         acct.to(Accounting.Kind.IDLE);
         return e;
+    }
+
+    /** A pull that failed ends the membership — unless a stop that explains it is already queued. */
+    Ending pullFailed(TrainOrder t, StatusRuntimeException e) {
+        Ending u = urgent();
+        return u != null ? u : Ending.rejoin("could not pull θ v" + t.getVersion() + ": " + e.getStatus());
     }
 
     Command.Train trainCommand(TrainOrder t) {
@@ -279,6 +301,7 @@ final class Membership {
                 Ending stop = abandon.get();
                 if (stop != null) return stop;
                 worker.pause(backoff.next());
+                client.reconnectNow();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Ending.leave();

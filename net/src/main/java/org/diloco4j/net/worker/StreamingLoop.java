@@ -57,7 +57,7 @@ final class StreamingLoop {
             try {
                 theta = m.pull(t.getTheta());
             } catch (StatusRuntimeException e) {
-                return Ending.rejoin("could not pull θ v" + t.getVersion() + ": " + e.getStatus());
+                return m.pullFailed(t, e);
             }
             Command.Train cmd = m.trainCommand(t);
             replica = m.worker().replicaFor(m.definition(), t.getShard());

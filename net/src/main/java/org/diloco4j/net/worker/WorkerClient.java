@@ -84,6 +84,15 @@ public final class WorkerClient implements AutoCloseable {
         return wire;
     }
 
+    /**
+     * Makes the channel try to connect again now. gRPC backs off reconnecting by itself (up to two
+     * minutes) and fails calls fast meanwhile; the worker paces its own retries, so a coordinator
+     * that is back must be found at the next one.
+     */
+    void reconnectNow() {
+        channel.resetConnectBackoff();
+    }
+
     JoinReply join(JoinRequest r) {
         return blocking.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).join(r);
     }
@@ -141,6 +150,7 @@ public final class WorkerClient implements AutoCloseable {
                 if (code == Status.Code.NOT_FOUND || code == Status.Code.UNAUTHENTICATED || code == Status.Code.INVALID_ARGUMENT) throw e;
                 if (code == Status.Code.DATA_LOSS) pos = 0;
                 last = e;
+                reconnectNow();
             }
         }
         throw last;

@@ -76,6 +76,7 @@ public final class WorkerRuntime implements AutoCloseable {
                     log("coordinator unreachable (" + code + "); retrying with backoff, next in " + Membership.fmt(wait) + " s");
                 }
                 pause(wait);
+                client.reconnectNow();
                 continue;
             }
             if (!reply.getAdmitted()) {
@@ -109,6 +110,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 case REJOIN -> {
                     log("rejoining: " + end.reason());
                     pause(backoff.next());
+                    client.reconnectNow();
                 }
             }
         }
