@@ -75,7 +75,7 @@ public final class CoordinatorJob {
     public static Outcome run(RunConfig config, Options o, AtomicBoolean stop) throws IOException, InterruptedException {
         Path ckptDir = o.checkpointDir() != null ? o.checkpointDir() : o.out() != null ? o.out().resolve("checkpoint") : null;
         Optional<CheckpointStore.Checkpoint> saved = ckptDir == null ? Optional.empty() : new FileCheckpointStore(ckptDir).load();
-        RunDirectory dir;
+        RunDirectory dir = null;
         RunConfig cfg;
         if (saved.isPresent()) {
             Path runDir = o.out() != null ? o.out() : Path.of(Files.readString(ckptDir.resolve(RUN_DIR_POINTER)).strip());
@@ -88,6 +88,17 @@ public final class CoordinatorJob {
             o.log().println("diloco: resuming the networked run in " + runDir + " from outer step " + saved.get().outerSteps());
         } else {
             cfg = config;
+        }
+        // Everything that can be wrong with the run is found before a new run directory is made.
+        RunSetup setup = RunSetup.build(cfg, o.log()::println);
+        CoordinatorConfig cc = setup.coordinatorConfig();
+        RunDefinition def;
+        try {
+            def = RunDefinition.of(TomlWriter.write(cfg), cc, setup.plan(), o.chunkBytes());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        if (dir == null) {
             Path runDir = o.out() != null ? o.out() : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                     + "-" + cfg.str("method") + "-net");
             dir = RunDirectory.create(runDir);
@@ -97,14 +108,6 @@ public final class CoordinatorJob {
             AtomicFiles.write(ckptDir.resolve(RUN_DIR_POINTER), (runDir.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
         }
         Token token = token(o, dir);
-        RunSetup setup = RunSetup.build(cfg, o.log()::println);
-        CoordinatorConfig cc = setup.coordinatorConfig();
-        RunDefinition def;
-        try {
-            def = RunDefinition.of(TomlWriter.write(cfg), cc, setup.plan(), o.chunkBytes());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
         long every = o.checkpointEvery() >= 0 ? o.checkpointEvery()
                 : cfg.lng("checkpoint.every_outer_steps") > 0 ? cfg.lng("checkpoint.every_outer_steps") : 10;
         RuntimeOptions ropts;

@@ -246,7 +246,7 @@ final class Membership {
     /** A pull that failed ends the membership — unless a stop that explains it is already queued. */
     Ending pullFailed(TrainOrder t, StatusRuntimeException e) {
         Ending u = urgent();
-        return u != null ? u : Ending.rejoin("could not pull θ v" + t.getVersion() + ": " + e.getStatus());
+        return u != null ? u : Ending.rejoin("could not pull θ v" + t.getVersion() + ": " + describe(e.getStatus()));
     }
 
     Command.Train trainCommand(TrainOrder t) {
@@ -296,8 +296,8 @@ final class Membership {
                 }
                 return null;
             } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) return Ending.rejoin("push refused: " + e.getStatus());
-                if (backoff.failingFor() > sessionTimeout) return Ending.rejoin("could not deliver a pseudo-gradient for " + fmt(backoff.failingFor()) + " s: " + e.getStatus());
+                if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) return Ending.rejoin("push refused: " + describe(e.getStatus()));
+                if (backoff.failingFor() > sessionTimeout) return Ending.rejoin("could not deliver a pseudo-gradient for " + fmt(backoff.failingFor()) + " s: " + describe(e.getStatus()));
                 Ending stop = abandon.get();
                 if (stop != null) return stop;
                 worker.pause(backoff.next());
@@ -315,7 +315,7 @@ final class Membership {
             try {
                 signals.add(new Signal.Arrived(f, pull(f.getValues())));
             } catch (StatusRuntimeException e) {
-                signals.add(new Signal.Broken("could not pull fragment " + f.getFragment() + " round " + f.getRound() + ": " + e.getStatus(), true));
+                signals.add(new Signal.Broken("could not pull fragment " + f.getFragment() + " round " + f.getRound() + ": " + describe(e.getStatus()), true));
             }
         });
     }
@@ -337,7 +337,7 @@ final class Membership {
             public void onError(Throwable t) {
                 if (closed.get()) return;
                 Status s = Status.fromThrowable(t);
-                signals.add(new Signal.Broken("order stream broke: " + s, s.getCode() == Status.Code.NOT_FOUND));
+                signals.add(new Signal.Broken("order stream broke: " + describe(s), s.getCode() == Status.Code.NOT_FOUND));
             }
 
             @Override
@@ -376,7 +376,7 @@ final class Membership {
         try {
             client.heartbeat(HeartbeatRequest.newBuilder().setSession(ref).setStats(acct.stats()).addAllSegments(segs).setFinal(true).build(), 5);
         } catch (StatusRuntimeException e) {
-            worker.log("could not send the final totals: " + e.getStatus());
+            worker.log("could not send the final totals: " + describe(e.getStatus()));
         }
     }
 
@@ -385,7 +385,7 @@ final class Membership {
         try {
             client.leave(ref);
         } catch (StatusRuntimeException e) {
-            worker.log("could not say goodbye: " + e.getStatus());
+            worker.log("could not say goodbye: " + describe(e.getStatus()));
         }
     }
 
@@ -404,6 +404,11 @@ final class Membership {
             beats.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A status for a log line: its code and description, without the cause's stack trace. */
+    static String describe(Status s) {
+        return s.getDescription() == null ? s.getCode().toString() : s.getCode() + " (" + s.getDescription() + ")";
     }
 
     static String fmt(double v) {

@@ -69,7 +69,7 @@ public final class WorkerRuntime implements AutoCloseable {
                     return new Outcome(Exit.REFUSED, "join refused: " + e.getStatus().getDescription());
                 }
                 if (backoff.failingFor() > opts.reconnectTimeoutSeconds()) {
-                    return new Outcome(Exit.GAVE_UP, "coordinator unreachable for " + Membership.fmt(backoff.failingFor()) + " s: " + e.getStatus());
+                    return new Outcome(Exit.GAVE_UP, "coordinator unreachable for " + Membership.fmt(backoff.failingFor()) + " s: " + Membership.describe(e.getStatus()));
                 }
                 double wait = backoff.next();
                 if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
