@@ -220,6 +220,8 @@ final class Membership {
     // ---- one assignment (not streaming) ---------------------------------------------------------
 
     private Ending assignment(TrainOrder t) {
+        // Building the trainer (the first time) is set-up, not communication: it happens before the pull.
+        Replica replica = worker.replicaFor(run, t.getShard());
         acct.to(Accounting.Kind.COMMUNICATE);
         float[] theta;
         try {
@@ -227,7 +229,6 @@ final class Membership {
         } catch (StatusRuntimeException e) {
             return pullFailed(t, e);
         }
-        Replica replica = worker.replicaFor(run, t.getShard());
         replica.start(trainCommand(t), theta);
         acct.to(Accounting.Kind.COMPUTE);
         long t0 = System.nanoTime();

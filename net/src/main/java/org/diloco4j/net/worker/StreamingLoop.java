@@ -52,6 +52,7 @@ final class StreamingLoop {
 
     Ending run(TrainOrder t) {
         try {
+            replica = m.worker().replicaFor(m.definition(), t.getShard());
             acct.to(Accounting.Kind.COMMUNICATE);
             float[] theta;
             try {
@@ -60,7 +61,6 @@ final class StreamingLoop {
                 return m.pullFailed(t, e);
             }
             Command.Train cmd = m.trainCommand(t);
-            replica = m.worker().replicaFor(m.definition(), t.getShard());
             replica.start(cmd, theta);
             step = phase.startStep(cmd.rounds());
             while (true) {
