@@ -202,7 +202,7 @@ class DistributedRunTest {
 
     private String[] workerArgs(String name, int port, String... extra) throws IOException {
         List<String> a = new ArrayList<>(List.of("worker", "--join", "127.0.0.1:" + port, "--token-file", token().toString(), "--name", name,
-                "--cache-dir", tmp.resolve("cache-" + name).toString(), "--reconnect-timeout", "120"));
+                "--cache-dir", tmp.resolve("cache-" + name).toString(), "--reconnect-timeout", "60"));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
