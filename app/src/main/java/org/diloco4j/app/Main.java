@@ -2,10 +2,12 @@ package org.diloco4j.app;
 
 import org.diloco4j.app.cmd.CompareCommand;
 import org.diloco4j.app.cmd.ConfigCommand;
+import org.diloco4j.app.cmd.CoordinatorCommand;
 import org.diloco4j.app.cmd.EvalCommand;
 import org.diloco4j.app.cmd.ReportCommand;
 import org.diloco4j.app.cmd.SampleCommand;
 import org.diloco4j.app.cmd.TrainCommand;
+import org.diloco4j.app.cmd.WorkerCommand;
 import org.diloco4j.app.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "diloco", mixinStandardHelpOptions = true, version = "diloco4j 0.1.0",
         description = "DiLoCo-family training of language models across slow, heterogeneous machines.",
         subcommands = {TrainCommand.class, CompareCommand.class, SampleCommand.class, EvalCommand.class, ReportCommand.class,
-                ConfigCommand.class})
+                ConfigCommand.class, CoordinatorCommand.class, WorkerCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(run(args));

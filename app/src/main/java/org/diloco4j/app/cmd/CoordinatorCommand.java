@@ -1,0 +1,108 @@
+package org.diloco4j.app.cmd;
+
+import org.diloco4j.app.config.ConfigException;
+import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.net.CoordinatorJob;
+import org.diloco4j.app.run.Format;
+import org.diloco4j.app.run.RunDirectory;
+import org.diloco4j.app.run.Summary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code diloco coordinator}: serve a run to workers over the network. */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = {"Coordinate a real distributed run: workers on other processes or machines join with 'diloco worker'.",
+                "The run ends at its token budget and writes the same run directory as 'train'. Ctrl-C stops with a",
+                "checkpoint; starting the same command again resumes it, and the workers reconnect by themselves."})
+public final class CoordinatorCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--port", defaultValue = "7070", description = "TCP port (0: any free port; see --port-file) (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<time>-<method>-net)")
+    Path out;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "where checkpoints go; if it holds one, the run resumes from it (default: DIR/checkpoint)")
+    Path checkpointDir;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "shared secret workers must present (default: $DILOCO_TOKEN, else a random token written to the run directory)")
+    Path tokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (with --tls-key)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key, PKCS#8 (with --tls-cert)")
+    Path tlsKey;
+
+    @Option(names = "--heartbeat", defaultValue = "2", paramLabel = "SECONDS", description = "worker heartbeat interval (default: ${DEFAULT-VALUE})")
+    double heartbeat;
+
+    @Option(names = "--session-timeout", defaultValue = "20", paramLabel = "SECONDS", description = "silence after which a worker is declared lost (default: ${DEFAULT-VALUE})")
+    double sessionTimeout;
+
+    @Option(names = "--chunk-kib", defaultValue = "1024", paramLabel = "KiB", description = "largest piece of θ or of a pseudo-gradient per message (default: ${DEFAULT-VALUE})")
+    int chunkKib;
+
+    @Option(names = "--checkpoint-every", defaultValue = "-1", paramLabel = "STEPS", description = "outer steps between checkpoints (default: checkpoint.every_outer_steps, or 10)")
+    long checkpointEvery;
+
+    @Option(names = "--checkpoint-seconds", defaultValue = "60", paramLabel = "SECONDS", description = "also checkpoint after this long if θ changed (0: off) (default: ${DEFAULT-VALUE})")
+    double checkpointSeconds;
+
+    @Option(names = "--port-file", paramLabel = "FILE", description = "write the port listened on to FILE")
+    Path portFile;
+
+    @Option(names = "--no-progress", description = "no live progress line (log lines instead)")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((tlsCert == null) != (tlsKey == null)) throw new ConfigException("--tls-cert and --tls-key go together");
+        if (chunkKib < 1 || chunkKib > 16 * 1024) throw new ConfigException("--chunk-kib " + chunkKib + ": must be in [1, 16384]");
+        boolean explicit = config.config != null || !config.sets.isEmpty() || config.method != null;
+        // Resuming needs no config (the run directory has it); one given anyway must match it.
+        RunConfig cfg = hasCheckpoint() && !explicit ? null : config.resolve();
+        StopSignal stop = StopSignal.install();
+        try {
+            CoordinatorJob.Options o = new CoordinatorJob.Options(bind, port, out, checkpointDir, tokenFile, tlsCert, tlsKey, heartbeat,
+                    sessionTimeout, chunkKib * 1024, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err);
+            CoordinatorJob.Outcome r = CoordinatorJob.run(cfg, o, stop.requested());
+            if (r.finished()) print(r.summary(), r.dir());
+            return 0;
+        } finally {
+            stop.done();
+        }
+    }
+
+    static void print(Summary s, RunDirectory dir) {
+        Locale l = Locale.ROOT;
+        System.out.printf(l, "%nmethod              %s (networked, %d workers)%n", s.method(), s.workers());
+        System.out.printf(l, "held-out loss       %.4f → %.4f   (perplexity %.2f → %.2f)%n", s.initialEvalLoss(), s.finalEvalLoss(),
+                Math.exp(s.initialEvalLoss()), s.finalEvalPpl());
+        System.out.printf(l, "tokens              %s in %d outer steps, %d inner steps%n", Format.count(s.tokens()),
+                s.outerSteps(), s.innerSteps());
+        System.out.printf(l, "wall time           %s%n", Format.duration(s.wallSeconds()));
+        System.out.printf(l, "bytes sent          %s up, %s down; data-parallel would move %s (%s)%n",
+                Format.bytes(s.bytesUp()), Format.bytes(s.bytesDown()),
+                Format.bytes(s.ddpBytesEquivalent()), TrainCommand.ratio(s));
+        System.out.printf(l, "compute utilization %.1f%% (as the workers measured it)%n", 100 * s.computeUtilization());
+        System.out.printf(l, "stopped             %s%n", s.stopReason());
+        System.out.printf(l, "run directory       %s   (report: %s)%n", dir.dir(), dir.report());
+    }
+
+    private boolean hasCheckpoint() {
+        Path dir = checkpointDir != null ? checkpointDir : out != null ? out.resolve("checkpoint") : null;
+        return dir != null && Files.isRegularFile(dir.resolve("coordinator.ckpt"));
+    }
+}

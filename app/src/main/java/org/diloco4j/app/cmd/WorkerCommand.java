@@ -1,0 +1,125 @@
+package org.diloco4j.app.cmd;
+
+import org.diloco4j.app.config.ConfigException;
+import org.diloco4j.app.net.GptTrainers;
+import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.worker.WorkerClient;
+import org.diloco4j.net.worker.WorkerOptions;
+import org.diloco4j.net.worker.WorkerRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code diloco worker}: take part in a networked run. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Join a coordinator and train: the model, data and protocol come from the coordinator's run.",
+                "The worker rejoins by itself when the coordinator restarts, and leaves cleanly on Ctrl-C.",
+                "Exit codes: 0 run finished or left, 3 refused (token, protocol), 4 coordinator unreachable."})
+public final class WorkerCommand implements Callable<Integer> {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @Option(names = "--join", required = true, paramLabel = "HOST:PORT", description = "the coordinator's address")
+    String join;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "the run's shared secret (default: $DILOCO_TOKEN)")
+    Path tokenFile;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "display name (default: host name and process id)")
+    String name;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "intra-op threads for training (0: all cores) (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--shard", defaultValue = "-1", paramLabel = "N", description = "the data shard this worker trains on (-1: the coordinator assigns one)")
+    int shard;
+
+    @Option(names = "--step-delay-ms", defaultValue = "0", paramLabel = "MS", description = "extra time per inner step, to emulate a slower device (default: ${DEFAULT-VALUE})")
+    long stepDelayMs;
+
+    @Option(names = "--tls", description = "connect with TLS, trusting the system's certificate authorities")
+    boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting this CA or self-signed certificate")
+    Path tlsCa;
+
+    @Option(names = "--reconnect-timeout", defaultValue = "600", paramLabel = "SECONDS", description = "give up after the coordinator was unreachable this long (default: ${DEFAULT-VALUE})")
+    double reconnectTimeout;
+
+    @Option(names = "--cache-dir", defaultValue = "", paramLabel = "DIR", description = "token cache folder on this host (default: ~/.cache/diloco4j/tokens)")
+    String cacheDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Token token = token();
+        String who = name != null ? name : defaultName();
+        WorkerOptions opts;
+        try {
+            opts = new WorkerOptions(who, shard, threads, stepDelayMs, reconnectTimeout, WorkerOptions.newInstance());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        java.util.function.Consumer<String> log = line -> System.err.println(LocalTime.now().format(CLOCK) + " worker " + line);
+        try (WorkerClient client = WorkerClient.connect(join, token, tls || tlsCa != null, tlsCa);
+             WorkerRuntime worker = new WorkerRuntime(client, opts, new GptTrainers(who, cacheDir, log), log)) {
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                worker.leave();
+                try {
+                    finished.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "diloco-worker-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            WorkerRuntime.Outcome o;
+            try {
+                o = worker.run();
+            } finally {
+                finished.countDown();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutting down: the hook is running.
+            }
+            var s = worker.stats();
+            log.accept(who + ": " + o.exit().name().toLowerCase() + " (" + o.reason() + "); " + s.getSteps() + " steps, "
+                    + s.getTokens() + " tokens, " + String.format(java.util.Locale.ROOT, "%.1f s computing", s.getComputeSeconds()));
+            return switch (o.exit()) {
+                case STOPPED, LEFT -> 0;
+                case REFUSED -> 3;
+                case GAVE_UP -> 4;
+            };
+        }
+    }
+
+    private Token token() {
+        try {
+            if (tokenFile != null) return Token.fromFile(tokenFile);
+            String env = System.getenv("DILOCO_TOKEN");
+            if (env != null && !env.isBlank()) return Token.of(env.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        throw new ConfigException("the worker needs the run's token: --token-file FILE or $DILOCO_TOKEN");
+    }
+
+    private static String defaultName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "worker";
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        if (clean.length() > 40) clean = clean.substring(0, 40);
+        return clean + "-" + ProcessHandle.current().pid();
+    }
+}

@@ -1,0 +1,58 @@
+package org.diloco4j.app.net;
+
+import org.diloco4j.app.run.JsonlMetrics;
+import org.diloco4j.app.run.Progress;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.net.coord.RuntimeListener;
+import org.diloco4j.sim.Segment;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes what a networked coordinator reports into its run directory, the progress line and the log. */
+final class RunDirListener implements RuntimeListener {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private final JsonlMetrics metrics;
+    private final Progress progress;
+    private final PrintStream log;
+
+    RunDirListener(JsonlMetrics metrics, Progress progress, PrintStream log) {
+        this.metrics = metrics;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    @Override
+    public void metric(Metric m) {
+        metrics.emit(m);
+        if (progress != null) progress.emit(m);
+        if (progress == null && m instanceof Metric.Eval e) {
+            log(String.format(Locale.ROOT, "eval at %d tokens (θ v%d): loss %.4f", e.tokens(), e.version(), e.loss()));
+        }
+        if (m instanceof Metric.Decision d && !d.kind().equals("join") && !d.kind().equals("wait")) log(d.kind() + ": " + d.reason());
+    }
+
+    @Override
+    public void segment(String worker, String kind, double start, double end) {
+        metrics.segments(List.of(new Segment(worker, Segment.Kind.valueOf(kind.toUpperCase(Locale.ROOT)), start, end)));
+    }
+
+    @Override
+    public void log(String line) {
+        log.println(LocalTime.now().format(CLOCK) + " coordinator: " + line);
+    }
+
+    @Override
+    public long mark() {
+        try {
+            return metrics.flushAndSize();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot flush metrics.jsonl", e);
+        }
+    }
+}

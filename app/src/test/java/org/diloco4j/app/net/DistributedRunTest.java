@@ -1,0 +1,259 @@
+package org.diloco4j.app.net;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.coord.FileCheckpointStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real distribution on 127.0.0.1: a coordinator and three worker processes (separate JVMs, tiny
+ * GPT on libtorch), with workers of different threads and speeds, a worker killed with SIGKILL,
+ * and a coordinator killed with SIGKILL and restarted from its checkpoint.
+ */
+class DistributedRunTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Tokens one worker trains per round: 10 inner steps × batch 4 × context 32. */
+    static final int ROUND_TOKENS = 10 * 4 * 32;
+
+    /** Kept when a test fails: the processes' logs are in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    @Test
+    void threeWorkerProcessesOfDifferentSpeedsTrainAGptToItsBudget() throws Exception {
+        Path cfg = config("async-dn-dylu", 3 * ROUND_TOKENS * 5);
+        Path run = tmp.resolve("run");
+        try (Jvm coord = coordinator(cfg, run, 0);
+             Jvm w0 = worker("w0", port(), "--threads", "1");
+             Jvm w1 = worker("w1", port(), "--threads", "2", "--step-delay-ms", "5");
+             Jvm w2 = worker("w2", port(), "--threads", "1", "--step-delay-ms", "25");
+             Jvm intruder = Jvm.start("intruder", tmp, "worker", "--join", "127.0.0.1:" + port(), "--token-file", wrongToken().toString())) {
+            assertThat(intruder.await(60)).as(intruder.logText()).isEqualTo(3);
+            assertThat(intruder.logText()).contains("wrong token");
+            assertThat(coord.await(150)).as(coord.logText()).isZero();
+            for (Jvm w : List.of(w0, w1, w2)) assertThat(w.await(30)).as(w.logText()).isZero();
+        }
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertThat(summary.get("method").asText()).isEqualTo("async-dn-dylu");
+        assertThat(summary.get("tokens").asLong()).isGreaterThanOrEqualTo(3L * ROUND_TOKENS * 5);
+        assertThat(summary.get("final_eval_loss").asDouble()).isLessThan(summary.get("initial_eval_loss").asDouble() - 0.5);
+        List<String> names = new ArrayList<>();
+        summary.get("worker_stats").forEach(w -> names.add(w.get("name").asText()));
+        assertThat(names).containsExactlyInAnyOrder("w0", "w1", "w2");
+        assertThat(run.resolve("report.html")).isNotEmptyFile();
+        assertThat(run.resolve("wire.json")).isNotEmptyFile();
+        List<JsonNode> m = metrics(run);
+        assertThat(m).anyMatch(type("segment"));
+        assertThat(m).filteredOn(type("decision")).noneMatch(d -> d.get("kind").asText().equals("reject"));
+    }
+
+    @Test
+    void aWorkerKilledMidRoundLeavesTheOthersWorkIntact() throws Exception {
+        Path cfg = config("diloco", 3 * ROUND_TOKENS * 7);
+        Path run = tmp.resolve("run");
+        try (Jvm coord = coordinator(cfg, run, 0);
+             Jvm w0 = worker("w0", port());
+             Jvm w1 = worker("w1", port());
+             Jvm w2 = worker("w2", port(), "--step-delay-ms", "30")) {
+            waitFor(run, m -> m.stream().filter(type("outer_step")).count() >= 2, 120, coord);
+            w2.kill();
+            assertThat(coord.await(150)).as(coord.logText()).isZero();
+            assertThat(w0.await(30)).isZero();
+            assertThat(w1.await(30)).isZero();
+        }
+        List<JsonNode> m = metrics(run);
+        assertThat(m).filteredOn(type("decision")).anyMatch(d -> d.get("kind").asText().equals("lost")
+                && d.get("reason").asText().startsWith("w2#") && d.get("reason").asText().contains("no heartbeat"));
+        List<JsonNode> steps = m.stream().filter(type("outer_step")).toList();
+        assertConsecutive(steps);
+        // The round w2 died in committed with the two others' pseudo-gradients; so did every later one.
+        JsonNode last = steps.get(steps.size() - 1);
+        assertThat(last.get("contributors")).hasSize(2);
+        long before = 0;
+        for (JsonNode s : steps) {
+            long tokens = s.get("tokens").asLong() - before;
+            before = s.get("tokens").asLong();
+            assertThat(tokens).isEqualTo((long) s.get("contributors").size() * ROUND_TOKENS);
+        }
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertThat(summary.get("final_eval_loss").asDouble()).isLessThan(summary.get("initial_eval_loss").asDouble());
+    }
+
+    @Test
+    void aKilledCoordinatorResumesFromItsCheckpointAndTheWorkersReconnect() throws Exception {
+        Path cfg = config("diloco", 3 * ROUND_TOKENS * 8);
+        Path run = tmp.resolve("run");
+        int fixedPort = freePort();
+        long savedSteps;
+        Jvm first = coordinatorNamed("coordinator1", cfg, run, fixedPort);
+        try (first; Jvm w0 = worker("w0", fixedPort); Jvm w1 = worker("w1", fixedPort);
+             Jvm w2 = worker("w2", fixedPort, "--step-delay-ms", "10")) {
+            waitFor(run, m -> m.stream().filter(type("outer_step")).count() >= 3, 120, first);
+            first.kill();
+            savedSteps = new FileCheckpointStore(run.resolve("checkpoint")).load().orElseThrow().outerSteps();
+            assertThat(savedSteps).isGreaterThanOrEqualTo(3);
+            try (Jvm second = coordinatorNamed("coordinator2", cfg, run, fixedPort)) {
+                assertThat(second.await(150)).as(second.logText()).isZero();
+                assertThat(second.logText()).contains("resuming the networked run");
+            }
+            for (Jvm w : List.of(w0, w1, w2)) {
+                assertThat(w.await(30)).as(w.logText()).isZero();
+                assertThat(w.logText()).contains("rejoining");
+            }
+        }
+        List<JsonNode> m = metrics(run);
+        List<JsonNode> steps = m.stream().filter(type("outer_step")).toList();
+        // One history: cut back to the checkpoint, then continued from the next step.
+        assertConsecutive(steps);
+        assertThat(steps.get(steps.size() - 1).get("tokens").asLong()).isGreaterThanOrEqualTo(3L * ROUND_TOKENS * 8);
+        assertThat(m).filteredOn(type("decision")).filteredOn(d -> d.get("kind").asText().equals("lost"))
+                .anyMatch(d -> d.get("reason").asText().contains("coordinator restarted from its checkpoint at outer step " + savedSteps));
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertThat(summary.get("outer_steps").asLong()).isEqualTo(steps.get(steps.size() - 1).get("step").asLong());
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private Path config(String method, long budget) throws IOException {
+        Path corpus = tmp.resolve("corpus");
+        Files.createDirectories(corpus);
+        for (String f : new String[] {"apache-2.0.txt", "mpl-2.0.txt", "artistic.txt"}) {
+            try (var in = DistributedRunTest.class.getResourceAsStream("/net-corpus/" + f)) {
+                Files.copy(in, corpus.resolve(f));
+            }
+        }
+        String toml = String.format(Locale.ROOT, """
+                method = "%s"
+                seed = 3
+                workers = 3
+
+                [model]
+                layers = 1
+                d_model = 32
+                heads = 2
+                context = 32
+
+                [data]
+                corpus = "%s"
+                tokenizer = "bytes"
+                shards = "non-iid"
+                split_rule = "paragraph"
+                validation_fraction = 0.1
+                eval_batches = 4
+                cache_dir = "%s"
+
+                [train]
+                batch = 4
+                lr = 0.003
+                warmup_steps = 5
+                token_budget = %d
+                eval_every_tokens = %d
+                threads = 1
+
+                [outer]
+                inner_steps = 10
+                """, method, corpus, tmp.resolve("cache"), budget, budget / 4);
+        Path cfg = tmp.resolve("run.toml");
+        Files.writeString(cfg, toml);
+        token();
+        return cfg;
+    }
+
+    private Path token() throws IOException {
+        Path t = tmp.resolve("token");
+        if (!Files.exists(t)) Token.random().writeTo(t);
+        return t;
+    }
+
+    private Path wrongToken() throws IOException {
+        Path t = tmp.resolve("wrong-token");
+        Token.random().writeTo(t);
+        return t;
+    }
+
+    private Jvm coordinator(Path cfg, Path run, int port) throws IOException {
+        return coordinatorNamed("coordinator", cfg, run, port);
+    }
+
+    private Jvm coordinatorNamed(String name, Path cfg, Path run, int port) throws IOException {
+        Files.deleteIfExists(tmp.resolve("port"));
+        return Jvm.start(name, tmp, "coordinator", "--config", cfg.toString(), "--out", run.toString(), "--bind", "127.0.0.1",
+                "--port", Integer.toString(port), "--port-file", tmp.resolve("port").toString(), "--token-file", token().toString(),
+                "--heartbeat", "0.3", "--session-timeout", "2", "--checkpoint-every", "1", "--no-progress");
+    }
+
+    private Jvm worker(String name, int port, String... extra) throws IOException {
+        return Jvm.start(name, tmp, workerArgs(name, port, extra));
+    }
+
+    private String[] workerArgs(String name, int port, String... extra) throws IOException {
+        List<String> a = new ArrayList<>(List.of("worker", "--join", "127.0.0.1:" + port, "--token-file", token().toString(), "--name", name,
+                "--cache-dir", tmp.resolve("cache-" + name).toString(), "--reconnect-timeout", "60"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    /** The coordinator's port, once it has written it. */
+    private int port() throws Exception {
+        Path f = tmp.resolve("port");
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (!Files.isRegularFile(f) || Files.readString(f).isBlank()) {
+            if (System.nanoTime() > until) throw new AssertionError("the coordinator did not write its port within 120 s");
+            Thread.sleep(100);
+        }
+        return Integer.parseInt(Files.readString(f).strip());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static List<JsonNode> metrics(Path run) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        Path f = run.resolve("metrics.jsonl");
+        if (!Files.exists(f)) return out;
+        for (String line : Files.readAllLines(f)) {
+            if (line.isBlank()) continue;
+            try {
+                out.add(JSON.readTree(line));
+            } catch (IOException e) {
+                // A line being written right now: read it next time.
+            }
+        }
+        return out;
+    }
+
+    private static void waitFor(Path run, Predicate<List<JsonNode>> cond, double seconds, Jvm coord) throws Exception {
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        while (!cond.test(metrics(run))) {
+            if (!coord.process.isAlive()) throw new AssertionError("the coordinator exited early:\n" + coord.logText());
+            if (System.nanoTime() > until) throw new AssertionError("condition not met within " + seconds + " s:\n" + coord.logText());
+            Thread.sleep(100);
+        }
+    }
+
+    private static Predicate<JsonNode> type(String t) {
+        return n -> n.get("type").asText().equals(t);
+    }
+
+    private static void assertConsecutive(List<JsonNode> steps) {
+        assertThat(steps).isNotEmpty();
+        for (int i = 0; i < steps.size(); i++) assertThat(steps.get(i).get("step").asLong()).isEqualTo(i + 1);
+    }
+}

@@ -1,0 +1,496 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.Event;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.coord.Payload;
+import org.diloco4j.core.train.EvalResult;
+import org.diloco4j.core.train.Evaluator;
+import org.diloco4j.net.proto.DeltaHeader;
+import org.diloco4j.net.proto.JoinReply;
+import org.diloco4j.net.proto.JoinRequest;
+import org.diloco4j.net.proto.Notice;
+import org.diloco4j.net.proto.Order;
+import org.diloco4j.net.proto.PushReply;
+import org.diloco4j.net.proto.RunSpec;
+import org.diloco4j.net.proto.SessionRef;
+import org.diloco4j.net.wire.RunDefinition;
+import org.diloco4j.net.wire.RunSpecs;
+import org.diloco4j.net.wire.WireCounter;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The network driver of the {@link Coordinator}: the same state machine the simulator drives, fed
+ * by workers over gRPC. One event-loop thread owns the coordinator and every session's orders;
+ * transport threads only parse, validate and reassemble messages and hand events to the loop, so
+ * {@code handle()} is never called concurrently. Timers and session timeouts (Kafka-style: heartbeat
+ * interval, session timeout, generation ids) run on a scheduler that also posts to the loop.
+ * Evaluations and checkpoint writes run on a background thread.
+ */
+public final class CoordinatorRuntime implements AutoCloseable {
+    private final RunDefinition run;
+    private final RunSpec spec;
+    private final RuntimeOptions opts;
+    private final RuntimeListener listener;
+    private final RuntimeState st;
+    private final Coordinator coordinator;
+    private final ThetaStore thetas;
+    private final WireCounter wire = new WireCounter();
+    private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
+    private final RuntimeThreads threads;
+    private final CompletableFuture<RunTotals> end = new CompletableFuture<>();
+    private final long startNanos = System.nanoTime();
+    private final double clockAtStart;
+    private final SecureRandom random = new SecureRandom();
+
+    private final Orders orders;
+    private final Upkeep upkeep;
+
+    // Event loop only.
+    private boolean ending;
+    private PendingJoin joining;
+    private final Map<Integer, String> rejected = new HashMap<>();
+    private final Map<Integer, String> dropped = new HashMap<>();
+    private String joinRefusal;
+    /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
+    private final java.util.Set<Integer> awaitingReports = new java.util.HashSet<>();
+    private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
+
+    private static final class PendingJoin {
+        final String name;
+        final String instance;
+        final byte[] key;
+        Session session;
+
+        PendingJoin(String name, String instance, byte[] key) {
+            this.name = name;
+            this.instance = instance;
+            this.key = key;
+        }
+    }
+
+    private CoordinatorRuntime(RunDefinition run, RuntimeState st, RuntimeOptions opts, Evaluator evaluator,
+                               RuntimeListener listener, CheckpointStore store) {
+        if (st.coordinator.size() != run.modelSize() || st.coordinator.fragmentCount() != run.plan().count()) {
+            throw new IllegalArgumentException("coordinator state has " + st.coordinator.size() + " parameters in " + st.coordinator.fragmentCount()
+                    + " fragments; the run definition has " + run.modelSize() + " in " + run.plan().count());
+        }
+        if (st.coordinator.theta() == null) throw new IllegalArgumentException("the network runtime needs a real θ, not a phantom coordinator");
+        this.run = run;
+        this.spec = RunSpecs.toProto(run);
+        this.opts = opts;
+        this.listener = listener;
+        this.st = st;
+        this.coordinator = st.coordinator;
+        this.clockAtStart = st.clock;
+        this.threads = new RuntimeThreads(this::fail);
+        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes(), threads::encode);
+        this.orders = new Orders(thetas, run.downCodec());
+        this.upkeep = new Upkeep(st, opts, listener, evaluator, store, threads, this::now, sessions::keySet, this::onLoop);
+        coordinator.attach(this::observe);
+    }
+
+    /**
+     * Starts a new run: evaluates θ₀ (on the caller's thread), then opens the event loop. Joins are
+     * accepted once a server is bound to this runtime.
+     */
+    public static CoordinatorRuntime start(RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
+                                           RuntimeListener listener, CheckpointStore store) {
+        RuntimeState st = new RuntimeState(fresh, run.configToml());
+        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store);
+        if (evaluator != null) {
+            EvalResult r = evaluator.evaluate(fresh.theta().clone());
+            st.initialEval = r;
+            st.lastEval = r;
+            st.lastEvalVersion = fresh.version();
+            listener.metric(new Metric.Eval(0, fresh.version(), r.loss(), 0, 0, 0));
+        }
+        st.nextEvalTokens = opts.evalEveryTokens();
+        rt.threads.start(rt::housekeeping, opts.heartbeatSeconds());
+        return rt;
+    }
+
+    /**
+     * Continues a run from a checkpoint: the members alive at the checkpoint are declared lost (their
+     * processes rejoin as new members), the coordinator's timers are armed again, and the run's
+     * clock, versions and counters continue where they were.
+     */
+    public static CoordinatorRuntime resume(RunDefinition run, CheckpointStore.Checkpoint c, RuntimeOptions opts, Evaluator evaluator,
+                                            RuntimeListener listener, CheckpointStore store) throws IOException {
+        RuntimeState st = RuntimeState.read(c.state());
+        if (!st.configToml.equals(run.configToml())) {
+            throw new IOException("the checkpoint belongs to a run with another configuration; start it with the config it was saved with");
+        }
+        st.restarts++;
+        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store);
+        rt.threads.start(rt::housekeeping, opts.heartbeatSeconds());
+        rt.onLoop(() -> {
+            String why = "coordinator restarted from its checkpoint at outer step " + rt.coordinator.outerSteps();
+            for (int m : List.copyOf(st.members)) rt.deliver(new Event.Lost(m, why, rt.now()));
+            st.members.clear();
+            for (Map.Entry<String, Double> t : Map.copyOf(st.timers).entrySet()) rt.setTimer(t.getKey(), t.getValue());
+            rt.listener.log(String.format(Locale.ROOT, "resumed at outer step %d, θ v%d, %d tokens, clock %.1f s (restart %d)",
+                    rt.coordinator.outerSteps(), rt.coordinator.version(), rt.coordinator.tokens(), st.clock, st.restarts));
+            // A run that had already finished (saved at its end) ends again at once.
+            if (rt.coordinator.stopped()) rt.finish(st.stopReason != null ? st.stopReason : "the run had already finished");
+        });
+        return rt;
+    }
+
+    // ---- what the transport calls (any thread) --------------------------------------------------
+
+    /** The run's clock: wall seconds since the run started, continued across restarts. */
+    public double now() {
+        return clockAtStart + (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    public RunDefinition run() {
+        return run;
+    }
+
+    public RuntimeOptions options() {
+        return opts;
+    }
+
+    /** Bytes the server counted on the wire; install with {@code WireCounter.serverTracer()}. */
+    public WireCounter wire() {
+        return wire;
+    }
+
+    /** Completes when the run ends (finished, or stopped with a checkpoint). */
+    public CompletableFuture<RunTotals> end() {
+        return end;
+    }
+
+    /** Runs {@code f} on the event loop (between events) and waits for its result: for tests and tools. */
+    public <T> T query(Function<Coordinator, T> f) {
+        CompletableFuture<T> r = new CompletableFuture<>();
+        onLoop(() -> r.complete(f.apply(coordinator)), r);
+        return r.join();
+    }
+
+    /** The live session a message names, or null. */
+    Session session(SessionRef ref) {
+        Session s = sessions.get(ref.getMember());
+        if (s == null || s.generation != ref.getGeneration() || !s.keyMatches(ref.getKey())) return null;
+        return s;
+    }
+
+    /** Why {@link #session} found nothing. */
+    String unknown(SessionRef ref) {
+        Session s = sessions.get(ref.getMember());
+        if (s == null) return "member " + ref.getMember() + " is not in the run (lost, evicted, left, or the coordinator restarted)";
+        if (s.generation != ref.getGeneration()) return "fenced: generation " + ref.getGeneration() + ", member " + s + " is at generation " + s.generation;
+        return "session key does not match member " + ref.getMember();
+    }
+
+    CompletableFuture<JoinReply> join(JoinRequest r) {
+        CompletableFuture<JoinReply> f = new CompletableFuture<>();
+        onLoop(() -> f.complete(admit(r)), f);
+        return f;
+    }
+
+    void subscribe(Session s, long afterSeq, io.grpc.stub.ServerCallStreamObserver<Order> obs) {
+        onLoop(() -> {
+            if (s.ended) {
+                obs.onError(io.grpc.Status.NOT_FOUND.withDescription("session " + s + " has ended; join again").asRuntimeException());
+            } else if (!s.attach(obs, afterSeq)) {
+                lost(s, "resubscribed after order " + afterSeq + ", but the orders after it are no longer kept");
+            }
+        });
+    }
+
+    void unsubscribed(Session s, io.grpc.stub.ServerCallStreamObserver<Order> obs) {
+        onLoop(() -> s.detach(obs));
+    }
+
+    ThetaStore.Entry theta(long id) {
+        return thetas.get(id);
+    }
+
+    byte[] encoded(ThetaStore.Entry e) {
+        return e.encoded(thetas.codec());
+    }
+
+    int crc(ThetaStore.Entry e) {
+        return e.crc(thetas.codec());
+    }
+
+    /** A member has pulled all of a θ entry: it no longer needs to be held for it. */
+    void pulled(Session s, long id) {
+        onLoop(() -> orders.pulled(s, id));
+    }
+
+    CompletableFuture<PushReply> delta(Session s, DeltaHeader h, byte[] data) {
+        CompletableFuture<PushReply> f = new CompletableFuture<>();
+        onLoop(() -> f.complete(applyDelta(s, h, data)), f);
+        return f;
+    }
+
+    /**
+     * An upload the transport refused before it reached the coordinator (too large, corrupt,
+     * truncated): logged as a rejection, and the member's assignment counts as producing nothing.
+     */
+    void refused(Session s, DeltaHeader h, String reason) {
+        onLoop(() -> {
+            listener.metric(new Metric.Decision("reject", s.member, s + " push refused: " + reason, now()));
+            if (ending || sessions.get(s.member) != s) return;
+            int fragment = h.getFragment() >= 0 && h.getFragment() < run.plan().count() ? h.getFragment() : 0;
+            deliver(new Event.Idle(s.member, s.generation, fragment, "push refused: " + reason, now()));
+        });
+    }
+
+    void heartbeat(Session s, org.diloco4j.net.proto.HeartbeatRequest r) {
+        s.touch();
+        if (!r.hasStats() && r.getSegmentsCount() == 0 && !r.getFinal()) return;
+        onLoop(() -> {
+            // A periodic heartbeat overtaken by the final report must not roll its totals back.
+            if (s.finalReported) return;
+            s.finalReported = r.getFinal();
+            if (r.hasStats()) {
+                var w = r.getStats();
+                st.workers.put(s.instance, new WorkerTotals(s.name, w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
+                        w.getSteps(), w.getTokens(), w.getBytesUp(), w.getBytesDown()));
+            }
+            for (var g : r.getSegmentsList()) listener.segment(s.name, g.getKind(), g.getStart(), g.getEnd());
+            if (ending && r.getFinal() && awaitingReports.remove(s.member) && awaitingReports.isEmpty()) finalReports.complete(null);
+        });
+    }
+
+    void leave(Session s) {
+        onLoop(() -> {
+            if (sessions.get(s.member) != s) return;
+            endSession(s, null);
+            if (!ending) deliver(new Event.Leave(s.member, now()));
+        });
+    }
+
+    /** Transport-level trouble worth the operator's attention (refused calls, broken uploads). */
+    void log(String line) {
+        onLoop(() -> listener.log(line));
+    }
+
+    /**
+     * Stops the run where it is, with a checkpoint to continue from (Ctrl-C). Workers are not told
+     * to stop: they keep trying to reconnect and rejoin the restarted coordinator.
+     */
+    public CompletableFuture<RunTotals> stop(String reason) {
+        onLoop(() -> {
+            if (ending) return;
+            ending = true;
+            threads.cancelTimers();
+            upkeep.checkpoint(true);
+            listener.log("stopped at outer step " + coordinator.outerSteps() + ": " + reason);
+            end.complete(totals(false, reason, null));
+        }, end);
+        return end;
+    }
+
+    /**
+     * Ends every session's order stream (they are long-lived calls a server shutdown would otherwise
+     * wait for). Workers that are still running see the stream end and try to reconnect.
+     */
+    void closeSessions() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onLoop(() -> {
+            for (Session s : List.copyOf(sessions.values())) s.end(null);
+            done.complete(null);
+        }, done);
+        try {
+            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // The loop is gone or stuck: the server's own shutdown will cut the streams.
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.close();
+    }
+
+    // ---- the event loop ---------------------------------------------------------------------------
+
+    private void onLoop(Runnable r) {
+        threads.loop(r, null);
+    }
+
+    private void onLoop(Runnable r, CompletableFuture<?> f) {
+        threads.loop(r, f);
+    }
+
+    private void fail(Throwable t) {
+        listener.log("internal error on the coordinator's event loop: " + t);
+        end.completeExceptionally(t);
+    }
+
+    private void observe(Metric m) {
+        if (m instanceof Metric.OuterStep o) {
+            for (long s : o.staleness()) st.staleness.merge(s, 1L, Long::sum);
+        } else if (m instanceof Metric.Decision d) {
+            if (d.kind().equals("reject") && d.member() < 0) joinRefusal = d.reason();
+            if (d.kind().equals("drop") && d.member() >= 0) dropped.putIfAbsent(d.member(), d.reason());
+        }
+        listener.metric(m);
+    }
+
+    private List<Command> deliver(Event e) {
+        rejected.clear();
+        dropped.clear();
+        joinRefusal = null;
+        List<Command> cmds = coordinator.handle(e);
+        for (Command c : cmds) execute(c);
+        if (!ending) upkeep.afterEvent();
+        return cmds;
+    }
+
+    private void execute(Command c) {
+        switch (c) {
+            case Command.Welcome w -> welcome(w);
+            case Command.Train t -> {
+                Session s = sessions.get(t.member());
+                if (s != null) orders.train(s, t);
+            }
+            case Command.ApplyFragment a -> {
+                Session s = sessions.get(a.member());
+                if (s != null) orders.applyFragment(s, a);
+            }
+            case Command.Evict e -> {
+                Session s = sessions.get(e.member());
+                if (s != null) endSession(s, Order.newBuilder().setEvict(Notice.newBuilder().setReason(e.reason())));
+            }
+            case Command.Reject r -> {
+                rejected.put(r.member(), r.reason());
+                Session s = sessions.get(r.member());
+                if (s != null) s.order(Order.newBuilder().setReject(Notice.newBuilder().setReason(r.reason())));
+            }
+            case Command.SetTimer t -> setTimer(t.key(), t.at());
+            case Command.Stop s -> {
+                if (coordinator.stopped()) finish(s.reason());
+            }
+        }
+    }
+
+    private void welcome(Command.Welcome w) {
+        PendingJoin j = joining;
+        if (j == null) throw new IllegalStateException("the coordinator welcomed member " + w.member() + " outside a join");
+        Session s = new Session(w.member(), w.generation(), w.name(), j.instance, j.key);
+        sessions.put(s.member, s);
+        j.session = s;
+    }
+
+    private void endSession(Session s, Order.Builder last) {
+        orders.end(s, last);
+        sessions.remove(s.member, s);
+    }
+
+    private void lost(Session s, String reason) {
+        if (sessions.get(s.member) != s) return;
+        endSession(s, null);
+        if (!ending) deliver(new Event.Lost(s.member, reason, now()));
+    }
+
+    private JoinReply admit(JoinRequest r) {
+        if (ending || coordinator.stopped()) return refusal("the run is over: " + (end.isDone() ? "finished" : "finishing"));
+        String name = uniqueName(r.getName().isBlank() ? "worker" : r.getName());
+        byte[] key = new byte[16];
+        random.nextBytes(key);
+        PendingJoin j = new PendingJoin(name, r.getInstance(), key);
+        joining = j;
+        try {
+            deliver(new Event.Join(name, r.getShard(), 0, now()));
+        } finally {
+            joining = null;
+        }
+        Session s = j.session;
+        if (s == null) {
+            if (coordinator.stopped()) return refusal("the run is over");
+            return refusal(joinRefusal != null ? joinRefusal : "the coordinator did not admit '" + name + "'");
+        }
+        WorkerTotals before = st.workers.get(s.instance);
+        st.workers.put(s.instance, before == null ? new WorkerTotals(name, 0, 0, 0, 0, 0, 0, 0)
+                : new WorkerTotals(name, before.computeSeconds(), before.communicateSeconds(), before.idleSeconds(), before.steps(),
+                before.tokens(), before.bytesUp(), before.bytesDown()));
+        listener.log("admitted " + s + " (generation " + s.generation + ", " + r.getThreads() + " threads, shard " + r.getShard() + ")");
+        return JoinReply.newBuilder().setAdmitted(true).setName(name).setRun(spec)
+                .setSession(SessionRef.newBuilder().setMember(s.member).setGeneration(s.generation).setKey(s.key()))
+                .setHeartbeatSeconds(opts.heartbeatSeconds()).setSessionTimeoutSeconds(opts.sessionTimeoutSeconds())
+                .setCoordinatorTime(now()).setThetaVersion(coordinator.version()).build();
+    }
+
+    private static JoinReply refusal(String reason) {
+        return JoinReply.newBuilder().setAdmitted(false).setReason(reason).build();
+    }
+
+    private String uniqueName(String base) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        for (Session s : sessions.values()) taken.add(s.name);
+        if (!taken.contains(base)) return base;
+        for (int i = 2; ; i++) if (!taken.contains(base + "-" + i)) return base + "-" + i;
+    }
+
+    private PushReply applyDelta(Session s, DeltaHeader h, byte[] data) {
+        if (s.lastPushReply != null && h.getPushId() <= s.lastPushId) return s.lastPushReply;
+        if (ending || coordinator.stopped()) return PushReply.newBuilder().setAccepted(false).setReason("the run is over").build();
+        if (Double.isFinite(h.getTrainLoss()) && h.getSteps() > 0) {
+            listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), now()));
+        }
+        deliver(new Event.Delta(s.member, h.getSession().getGeneration(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
+                h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now()));
+        PushReply.Builder reply = PushReply.newBuilder();
+        String why = rejected.get(s.member);
+        if (why != null) reply.setAccepted(false).setReason(why);
+        else reply.setAccepted(true).setReason(dropped.containsKey(s.member) ? "received but not applied: " + dropped.get(s.member) : "");
+        s.lastPushId = h.getPushId();
+        s.lastPushReply = reply.build();
+        return s.lastPushReply;
+    }
+
+    private void setTimer(String key, double at) {
+        st.timers.put(key, at);
+        threads.schedule(key, at - now(), seq -> onLoop(() -> {
+            if (ending || !threads.current(key, seq)) return;
+            st.timers.remove(key);
+            deliver(new Event.Timer(key, now()));
+        }));
+    }
+
+    private void housekeeping() {
+        if (ending) return;
+        long t = System.nanoTime();
+        for (Session s : List.copyOf(sessions.values())) {
+            double silent = s.silentSeconds(t);
+            if (silent > opts.sessionTimeoutSeconds()) {
+                lost(s, String.format(Locale.ROOT, "no heartbeat for %.1f s (session timeout %.1f s)", silent, opts.sessionTimeoutSeconds()));
+            }
+        }
+        upkeep.periodic();
+    }
+
+    /** The coordinator stopped the run: every worker is told, the final θ is evaluated and saved. */
+    private void finish(String reason) {
+        if (ending) return;
+        ending = true;
+        st.stopReason = reason;
+        threads.cancelTimers();
+        for (Session s : sessions.values()) s.order(Order.newBuilder().setStop(Notice.newBuilder().setReason(reason)));
+        awaitingReports.addAll(sessions.keySet());
+        if (awaitingReports.isEmpty()) finalReports.complete(null);
+        listener.log("run finished: " + reason);
+        upkeep.finish(finalReports, () -> end.complete(totals(true, reason, st.lastEval)));
+    }
+
+    private RunTotals totals(boolean finished, String reason, EvalResult last) {
+        return RunTotals.of(st, finished, reason, now(), last, wire);
+    }
+}

@@ -1,0 +1,112 @@
+package org.diloco4j.net.coord;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.auth.TokenInterceptor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The coordinator's gRPC server around a {@link CoordinatorRuntime}: token check on every call,
+ * byte counting, a message size limit (one chunk plus headroom), a bounded pool of transport
+ * threads, optional TLS, and a bounded shutdown.
+ */
+public final class CoordinatorServer implements AutoCloseable {
+    /**
+     * Where and how to listen.
+     *
+     * @param host    address to bind (e.g. {@code 0.0.0.0}, or {@code 127.0.0.1} for loopback only)
+     * @param port    TCP port; 0 picks a free one
+     * @param tlsCert PEM certificate chain, or null for plaintext
+     * @param tlsKey  PEM private key (PKCS#8), with {@code tlsCert}
+     */
+    public record Listen(String host, int port, Path tlsCert, Path tlsKey) {
+        public Listen {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in [0, 65535]");
+            if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("TLS needs both a certificate and a key");
+        }
+
+        public boolean tls() {
+            return tlsCert != null;
+        }
+    }
+
+    private final Server server;
+    private final ExecutorService executor;
+    private final CoordinatorRuntime rt;
+
+    private CoordinatorServer(Server server, ExecutorService executor, CoordinatorRuntime rt) {
+        this.server = server;
+        this.executor = executor;
+        this.rt = rt;
+    }
+
+    /** Binds a Netty server for {@code rt}. */
+    public static CoordinatorServer start(CoordinatorRuntime rt, Token token, Listen listen) throws IOException {
+        ServerCredentials creds = listen.tls()
+                ? TlsServerCredentials.create(listen.tlsCert().toFile(), listen.tlsKey().toFile())
+                : InsecureServerCredentials.create();
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()), creds)
+                .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
+                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
+                .initialFlowControlWindow(4 << 20);
+        return start(b, rt, token);
+    }
+
+    /** Starts {@code builder} (Netty, or in-process in tests) with the service, checks and limits. */
+    public static CoordinatorServer start(ServerBuilder<?> builder, CoordinatorRuntime rt, Token token) throws IOException {
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "diloco-grpc");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicLong refusals = new AtomicLong();
+        TokenInterceptor auth = new TokenInterceptor(token, (peer, why) -> {
+            long n = refusals.incrementAndGet();
+            // Someone hammering the port with bad tokens must not flood the log.
+            if (n <= 20 || n % 1000 == 0) rt.log("refused a call from " + peer + ": " + why + " (" + n + " refused so far)");
+        });
+        Server server = builder.addService(ServerInterceptors.intercept(new DilocoService(rt), auth))
+                .addStreamTracerFactory(rt.wire().serverTracer())
+                .maxInboundMessageSize(rt.options().chunkBytes() + (64 << 10))
+                .executor(executor)
+                .build()
+                .start();
+        return new CoordinatorServer(server, executor, rt);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Stops accepting calls, lets running ones finish for a few seconds, then cuts them. */
+    @Override
+    public void close() {
+        server.shutdown();
+        rt.closeSessions();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+}

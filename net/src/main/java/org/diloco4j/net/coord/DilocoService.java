@@ -1,0 +1,304 @@
+package org.diloco4j.net.coord;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import org.diloco4j.net.proto.DeltaChunk;
+import org.diloco4j.net.proto.DeltaHeader;
+import org.diloco4j.net.proto.DilocoGrpc;
+import org.diloco4j.net.proto.HeartbeatReply;
+import org.diloco4j.net.proto.HeartbeatRequest;
+import org.diloco4j.net.proto.JoinReply;
+import org.diloco4j.net.proto.JoinRequest;
+import org.diloco4j.net.proto.LeaveReply;
+import org.diloco4j.net.proto.Order;
+import org.diloco4j.net.proto.PullRequest;
+import org.diloco4j.net.proto.PushReply;
+import org.diloco4j.net.proto.SessionRef;
+import org.diloco4j.net.proto.SubscribeRequest;
+import org.diloco4j.net.proto.ThetaChunk;
+
+import java.util.concurrent.CompletionException;
+
+/**
+ * The gRPC service: parses and validates messages, reassembles uploads, streams θ with flow
+ * control, and hands everything else to the {@link CoordinatorRuntime}'s event loop.
+ */
+final class DilocoService extends DilocoGrpc.DilocoImplBase {
+    private final CoordinatorRuntime rt;
+
+    DilocoService(CoordinatorRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public void join(JoinRequest req, StreamObserver<JoinReply> out) {
+        String bad = Checks.join(req);
+        if (bad != null) {
+            rt.log("refused a join: " + bad);
+            out.onError(Status.INVALID_ARGUMENT.withDescription(bad).asRuntimeException());
+            return;
+        }
+        rt.join(req).whenComplete((reply, err) -> {
+            if (err != null) {
+                out.onError(status(err));
+            } else {
+                out.onNext(reply);
+                out.onCompleted();
+            }
+        });
+    }
+
+    @Override
+    public void subscribe(SubscribeRequest req, StreamObserver<Order> out) {
+        Session s = session(req.getSession(), out);
+        if (s == null) return;
+        ServerCallStreamObserver<Order> stream = (ServerCallStreamObserver<Order>) out;
+        stream.setOnCancelHandler(() -> rt.unsubscribed(s, stream));
+        rt.subscribe(s, req.getAfterSeq(), stream);
+    }
+
+    @Override
+    public void pullTheta(PullRequest req, StreamObserver<ThetaChunk> out) {
+        String bad = Checks.pull(req);
+        if (bad != null) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(bad).asRuntimeException());
+            return;
+        }
+        Session s = session(req.getSession(), out);
+        if (s == null) return;
+        ThetaStore.Entry e = rt.theta(req.getThetaId());
+        if (e == null) {
+            out.onError(Status.NOT_FOUND.withDescription("θ " + req.getThetaId() + " is no longer kept").asRuntimeException());
+            return;
+        }
+        if (req.getOffset() > e.encodedBytes) {
+            out.onError(Status.OUT_OF_RANGE.withDescription("offset " + req.getOffset() + " beyond the " + e.encodedBytes + " bytes of θ "
+                    + e.id).asRuntimeException());
+            return;
+        }
+        new PullStream((ServerCallStreamObserver<ThetaChunk>) out, rt.encoded(e), rt.crc(e), (int) req.getOffset(),
+                rt.options().chunkBytes(), s, () -> rt.pulled(s, e.id)).start();
+    }
+
+    @Override
+    public StreamObserver<DeltaChunk> pushDelta(StreamObserver<PushReply> out) {
+        return new PushStream(out);
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest req, StreamObserver<HeartbeatReply> out) {
+        String bad = Checks.heartbeat(req, rt.now());
+        if (bad != null) {
+            rt.log("refused a heartbeat of member " + req.getSession().getMember() + ": " + bad);
+            out.onError(Status.INVALID_ARGUMENT.withDescription(bad).asRuntimeException());
+            return;
+        }
+        Session s = rt.session(req.getSession());
+        HeartbeatReply.Builder r = HeartbeatReply.newBuilder().setCoordinatorTime(rt.now());
+        if (s == null) {
+            r.setKnown(false).setReason(rt.unknown(req.getSession()));
+        } else {
+            rt.heartbeat(s, req);
+            r.setKnown(true);
+        }
+        out.onNext(r.build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void leave(SessionRef req, StreamObserver<LeaveReply> out) {
+        Session s = session(req, out);
+        if (s == null) return;
+        rt.leave(s);
+        out.onNext(LeaveReply.getDefaultInstance());
+        out.onCompleted();
+    }
+
+    private Session session(SessionRef ref, StreamObserver<?> out) {
+        String bad = Checks.session(ref);
+        if (bad != null) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(bad).asRuntimeException());
+            return null;
+        }
+        Session s = rt.session(ref);
+        if (s == null) out.onError(Status.NOT_FOUND.withDescription(rt.unknown(ref)).asRuntimeException());
+        return s;
+    }
+
+    private static Throwable status(Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof IllegalStateException) return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException();
+        return Status.INTERNAL.withDescription(String.valueOf(cause)).asRuntimeException();
+    }
+
+    /** Sends an encoded θ in chunks as fast as the receiver takes them (onReady flow control). */
+    private static final class PullStream {
+        private final ServerCallStreamObserver<ThetaChunk> out;
+        private final byte[] data;
+        private final int crc;
+        private final int chunk;
+        private final Session session;
+        private final Runnable done;
+        private int pos;
+        private boolean finished;
+
+        PullStream(ServerCallStreamObserver<ThetaChunk> out, byte[] data, int crc, int offset, int chunk, Session session, Runnable done) {
+            this.out = out;
+            this.data = data;
+            this.crc = crc;
+            this.pos = offset;
+            this.chunk = chunk;
+            this.session = session;
+            this.done = done;
+        }
+
+        void start() {
+            out.setOnReadyHandler(this::drain);
+            out.setOnCancelHandler(() -> {
+                synchronized (this) {
+                    finished = true;
+                }
+            });
+            drain();
+        }
+
+        private synchronized void drain() {
+            while (!finished && out.isReady()) {
+                int n = Math.min(chunk, data.length - pos);
+                boolean last = pos + n == data.length;
+                // The encoded bytes are never modified after encoding, so chunks may share them.
+                ThetaChunk.Builder c = ThetaChunk.newBuilder().setOffset(pos).setData(UnsafeByteOperations.unsafeWrap(data, pos, n));
+                if (last) c.setLast(true).setCrc32C(crc);
+                out.onNext(c.build());
+                pos += n;
+                session.touch();
+                if (last) {
+                    finished = true;
+                    out.onCompleted();
+                    done.run();
+                }
+            }
+        }
+    }
+
+    /** One upload: header, then data chunks; replies once, when it is applied, rejected or refused. */
+    private final class PushStream implements StreamObserver<DeltaChunk> {
+        private final StreamObserver<PushReply> out;
+        private Session session;
+        private DeltaAssembler asm;
+        private boolean counted;
+        private boolean closed;
+
+        PushStream(StreamObserver<PushReply> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onNext(DeltaChunk c) {
+            if (closed) return;
+            if (asm == null) {
+                header(c);
+                return;
+            }
+            if (c.getPartCase() != DeltaChunk.PartCase.DATA) {
+                refuse("a push has one header, then data chunks; got " + c.getPartCase());
+                return;
+            }
+            session.touch();
+            String bad = asm.add(c.getData());
+            if (bad != null) refuse(bad);
+        }
+
+        private void header(DeltaChunk c) {
+            if (c.getPartCase() != DeltaChunk.PartCase.HEADER) {
+                reply(false, "the first chunk of a push must be its header");
+                return;
+            }
+            DeltaHeader h = c.getHeader();
+            String bad = Checks.session(h.getSession());
+            if (bad == null) {
+                session = rt.session(h.getSession());
+                if (session == null) bad = rt.unknown(h.getSession());
+            }
+            if (bad != null) {
+                rt.log("refused a push for member " + h.getSession().getMember() + ": " + bad);
+                reply(false, bad);
+                return;
+            }
+            bad = Checks.header(h, rt.run());
+            if (bad != null) {
+                rt.refused(session, h, bad);
+                reply(false, bad);
+                return;
+            }
+            if (session.pushesInFlight.incrementAndGet() > rt.options().maxPushesPerMember()) {
+                session.pushesInFlight.decrementAndGet();
+                reply(false, "member " + session + " already has " + rt.options().maxPushesPerMember() + " pushes in flight");
+                return;
+            }
+            counted = true;
+            session.touch();
+            asm = new DeltaAssembler(h);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (closed) return;
+            closed = true;
+            if (asm != null) {
+                rt.log("push from " + session + " broke off after " + asm.received() + " of " + asm.header().getSize() + " bytes ("
+                        + Status.fromThrowable(t).getCode() + "); nothing was applied");
+            }
+            release();
+        }
+
+        @Override
+        public void onCompleted() {
+            if (closed) return;
+            if (asm == null) {
+                reply(false, "a push without a header");
+                return;
+            }
+            String bad = asm.finish();
+            if (bad != null) {
+                refuse(bad);
+                return;
+            }
+            closed = true;
+            DeltaHeader h = asm.header();
+            byte[] data = asm.data();
+            asm = null;
+            rt.delta(session, h, data).whenComplete((r, err) -> {
+                release();
+                if (err != null) {
+                    out.onError(status(err));
+                } else {
+                    out.onNext(r);
+                    out.onCompleted();
+                }
+            });
+        }
+
+        private void refuse(String reason) {
+            rt.refused(session, asm.header(), reason);
+            asm = null;
+            release();
+            reply(false, reason);
+        }
+
+        private void release() {
+            if (counted) {
+                counted = false;
+                session.pushesInFlight.decrementAndGet();
+            }
+        }
+
+        private void reply(boolean accepted, String reason) {
+            closed = true;
+            out.onNext(PushReply.newBuilder().setAccepted(accepted).setReason(reason).build());
+            out.onCompleted();
+        }
+    }
+}

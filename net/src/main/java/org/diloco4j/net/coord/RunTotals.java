@@ -1,0 +1,46 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.core.train.EvalResult;
+import org.diloco4j.net.wire.WireCounter;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * How a networked run ended.
+ *
+ * @param finished    true if training reached its end (token budget, step limit); false if the
+ *                    coordinator was stopped with a checkpoint to continue from
+ * @param stopReason  why it ended
+ * @param seconds     the run's clock at the end (wall seconds, across restarts)
+ * @param outerSteps  outer updates applied
+ * @param tokens      tokens trained by all workers
+ * @param bytesUp     pseudo-gradient bytes received, by the coordinator's ledger (encoded sizes)
+ * @param bytesDown   θ bytes sent, by the ledger
+ * @param staleness   how many applied contributions had each staleness
+ * @param workers     per worker process, in order of first appearance
+ * @param initialEval held-out loss of θ before training (null without an evaluator)
+ * @param finalEval   held-out loss of the final θ (null without an evaluator or if not finished)
+ * @param wire        bytes the coordinator's gRPC server counted per method
+ * @param theta       the final global θ (a copy)
+ */
+public record RunTotals(boolean finished, String stopReason, double seconds, long outerSteps, long tokens, long bytesUp,
+                        long bytesDown, SortedMap<Long, Long> staleness, List<WorkerTotals> workers, EvalResult initialEval,
+                        EvalResult finalEval, Map<String, WireCounter.Bytes> wire, float[] theta) {
+
+    /** The totals of a runtime's state; workers that ran under one name (a restarted process) are added up. */
+    static RunTotals of(RuntimeState st, boolean finished, String reason, double now, EvalResult last, WireCounter wire) {
+        Map<String, WorkerTotals> byName = new LinkedHashMap<>();
+        for (WorkerTotals w : st.workers.values()) {
+            byName.merge(w.name(), w, (a, b) -> new WorkerTotals(a.name(), a.computeSeconds() + b.computeSeconds(),
+                    a.communicateSeconds() + b.communicateSeconds(), a.idleSeconds() + b.idleSeconds(), a.steps() + b.steps(),
+                    a.tokens() + b.tokens(), a.bytesUp() + b.bytesUp(), a.bytesDown() + b.bytesDown()));
+        }
+        var c = st.coordinator;
+        return new RunTotals(finished, reason, now, c.outerSteps(), c.tokens(), c.ledger().up(), c.ledger().down(),
+                new TreeMap<>(st.staleness), List.copyOf(byName.values()), st.initialEval, last, wire.totals(), c.theta().clone());
+    }
+}

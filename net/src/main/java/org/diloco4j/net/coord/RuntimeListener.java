@@ -1,0 +1,40 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.core.coord.Metric;
+
+/**
+ * Where a coordinator runtime reports (the run directory, the progress line, a list in tests).
+ * Called from the runtime's event loop only, so implementations need no locking.
+ */
+public interface RuntimeListener {
+    /** A coordinator record, or an evaluation or training loss the runtime adds. */
+    void metric(Metric m);
+
+    /** A stretch of a worker's time, in the run's clock; {@code kind} is compute, communicate or idle. */
+    void segment(String worker, String kind, double start, double end);
+
+    /** A line for the operator's log. */
+    void log(String line);
+
+    /**
+     * Flushes what was reported and returns a position a resumed run can cut the record back to
+     * (e.g. the length of metrics.jsonl); called when a checkpoint is taken.
+     */
+    default long mark() {
+        return 0;
+    }
+
+    RuntimeListener NONE = new RuntimeListener() {
+        @Override
+        public void metric(Metric m) {
+        }
+
+        @Override
+        public void segment(String worker, String kind, double start, double end) {
+        }
+
+        @Override
+        public void log(String line) {
+        }
+    };
+}

@@ -1,0 +1,62 @@
+package org.diloco4j.net.coord;
+
+/**
+ * Knobs of the coordinator's network runtime (not of the training: those are in the run config).
+ *
+ * @param heartbeatSeconds          how often workers send heartbeats (they are told at join)
+ * @param sessionTimeoutSeconds     silence after which a worker is declared lost (Kafka's session.timeout.ms)
+ * @param chunkBytes                largest piece of θ or of a pseudo-gradient in one message
+ * @param checkpointEveryOuterSteps save a checkpoint every so many outer steps (0: only at the end and on stop)
+ * @param checkpointEverySeconds    also save when this much time passed since the last save and θ changed (0: never)
+ * @param maxPushesPerMember        pseudo-gradient uploads one member may have in flight at once
+ * @param thetaCacheBytes           encoded θ kept after every worker that needed it has pulled it, for retries
+ * @param evalEveryTokens           evaluate the global θ each time this many more tokens were trained (0: start and end)
+ */
+public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSeconds, int chunkBytes, long checkpointEveryOuterSteps,
+                             double checkpointEverySeconds, int maxPushesPerMember, long thetaCacheBytes, long evalEveryTokens) {
+    public RuntimeOptions {
+        need(heartbeatSeconds > 0 && Double.isFinite(heartbeatSeconds), "heartbeat interval", heartbeatSeconds + " s", "> 0");
+        need(sessionTimeoutSeconds >= 2 * heartbeatSeconds && Double.isFinite(sessionTimeoutSeconds), "session timeout",
+                sessionTimeoutSeconds + " s", "at least twice the heartbeat interval (" + heartbeatSeconds + " s)");
+        need(chunkBytes >= 1024 && chunkBytes <= (16 << 20), "chunk size", chunkBytes + " bytes", "in [1 KiB, 16 MiB]");
+        need(checkpointEveryOuterSteps >= 0, "checkpoint interval", checkpointEveryOuterSteps + " outer steps", ">= 0");
+        need(checkpointEverySeconds >= 0 && Double.isFinite(checkpointEverySeconds), "checkpoint interval", checkpointEverySeconds + " s", ">= 0");
+        need(maxPushesPerMember >= 1, "pushes in flight per member", maxPushesPerMember, ">= 1");
+        need(thetaCacheBytes >= 0, "θ cache", thetaCacheBytes + " bytes", ">= 0");
+        need(evalEveryTokens >= 0, "eval interval", evalEveryTokens + " tokens", ">= 0");
+    }
+
+    private static void need(boolean ok, String what, Object value, String allowed) {
+        if (!ok) throw new IllegalArgumentException(what + " = " + value + ": must be " + allowed);
+    }
+
+    /** Heartbeat 2 s, session timeout 20 s, 1 MiB chunks, a checkpoint every 10 outer steps or 60 s, 256 MiB θ cache. */
+    public static RuntimeOptions defaults() {
+        return new RuntimeOptions(2, 20, 1 << 20, 10, 60, 2, 256L << 20, 0);
+    }
+
+    public RuntimeOptions withHeartbeat(double heartbeat, double sessionTimeout) {
+        return new RuntimeOptions(heartbeat, sessionTimeout, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens);
+    }
+
+    public RuntimeOptions withChunkBytes(int bytes) {
+        return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, bytes, checkpointEveryOuterSteps, checkpointEverySeconds,
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens);
+    }
+
+    public RuntimeOptions withCheckpoints(long everyOuterSteps, double everySeconds) {
+        return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, everyOuterSteps, everySeconds,
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens);
+    }
+
+    public RuntimeOptions withEvalEveryTokens(long tokens) {
+        return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
+                maxPushesPerMember, thetaCacheBytes, tokens);
+    }
+
+    public RuntimeOptions withThetaCacheBytes(long bytes) {
+        return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
+                maxPushesPerMember, bytes, evalEveryTokens);
+    }
+}

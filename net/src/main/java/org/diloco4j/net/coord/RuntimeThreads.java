@@ -1,0 +1,144 @@
+package org.diloco4j.net.coord;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * The coordinator runtime's threads: the event loop (one thread: it alone touches the coordinator),
+ * a scheduler for the coordinator's timers and periodic housekeeping, and a background thread for
+ * evaluations and checkpoint writes (one, so writes stay in order).
+ */
+final class RuntimeThreads implements AutoCloseable {
+    private final ExecutorService loop = Executors.newSingleThreadExecutor(named("diloco-coordinator"));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("diloco-timers"));
+    private final ExecutorService background = Executors.newSingleThreadExecutor(named("diloco-background"));
+    private final ExecutorService encoder = Executors.newSingleThreadExecutor(named("diloco-encode"));
+    private final Consumer<Throwable> onFailure;
+    // Event loop only: the pending timer of each key and the sequence number that identifies it.
+    private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
+    private final Map<String, Long> seqs = new HashMap<>();
+    private long seq;
+
+    RuntimeThreads(Consumer<Throwable> onFailure) {
+        this.onFailure = onFailure;
+    }
+
+    private static ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Runs {@code housekeeping} on the loop every {@code periodSeconds}. */
+    void start(Runnable housekeeping, double periodSeconds) {
+        long nanos = Math.max(1_000_000L, (long) (periodSeconds * 1e9));
+        scheduler.scheduleAtFixedRate(() -> loop(housekeeping, null), nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Queues {@code r} on the event loop. If it throws, {@code f} (if any) fails and the runtime is
+     * told; if the loop is shut down, {@code f} fails with "shut down".
+     */
+    void loop(Runnable r, CompletableFuture<?> f) {
+        try {
+            loop.execute(() -> {
+                try {
+                    r.run();
+                } catch (Throwable t) {
+                    if (f != null) f.completeExceptionally(t);
+                    onFailure.accept(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            if (f != null) f.completeExceptionally(new IllegalStateException("the coordinator is shut down"));
+        }
+    }
+
+    /**
+     * (Event loop.) Arms timer {@code key} to call {@code fire} with its sequence number after
+     * {@code delaySeconds}, replacing an earlier timer of the same key; {@code fire} must check
+     * {@link #current} on the loop, since a replaced timer may already be queued.
+     */
+    void schedule(String key, double delaySeconds, LongConsumer fire) {
+        ScheduledFuture<?> old = timers.remove(key);
+        if (old != null) old.cancel(false);
+        long s = ++seq;
+        seqs.put(key, s);
+        long nanos = Math.max(0, (long) (delaySeconds * 1e9));
+        try {
+            timers.put(key, scheduler.schedule(() -> fire.accept(s), nanos, TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException e) {
+            seqs.remove(key);
+        }
+    }
+
+    /** (Event loop.) True, once, if {@code s} is still the live timer of {@code key}. */
+    boolean current(String key, long s) {
+        Long c = seqs.get(key);
+        if (c == null || c != s) return false;
+        seqs.remove(key);
+        timers.remove(key);
+        return true;
+    }
+
+    /** (Event loop.) Disarms every timer. */
+    void cancelTimers() {
+        for (ScheduledFuture<?> f : timers.values()) f.cancel(false);
+        timers.clear();
+        seqs.clear();
+    }
+
+    /** Encodes θ for pulls; work is dropped once the runtime is closed. */
+    void encode(Runnable r) {
+        try {
+            encoder.execute(r);
+        } catch (RejectedExecutionException e) {
+            // Closed: a pull (if any still comes) encodes on its own thread.
+        }
+    }
+
+    void background(Runnable r) {
+        try {
+            background.execute(() -> {
+                try {
+                    r.run();
+                } catch (Throwable t) {
+                    onFailure.accept(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the work is dropped.
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        encoder.shutdownNow();
+        loop.shutdown();
+        await(loop, 10);
+        background.shutdown();
+        await(background, 60);
+    }
+
+    private static void await(ExecutorService e, int seconds) {
+        try {
+            if (!e.awaitTermination(seconds, TimeUnit.SECONDS)) e.shutdownNow();
+        } catch (InterruptedException ex) {
+            e.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

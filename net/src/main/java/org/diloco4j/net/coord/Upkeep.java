@@ -1,0 +1,150 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.train.EvalResult;
+import org.diloco4j.core.train.Evaluator;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What a coordinator runtime does besides driving the protocol: evaluating θ as training
+ * progresses (on the background thread, on a copy) and checkpointing (serialized on the event
+ * loop — a consistent cut — and written in the background). Everything here runs on the event
+ * loop except the evaluations and file writes it hands off.
+ */
+final class Upkeep {
+    private final RuntimeState st;
+    private final Coordinator coordinator;
+    private final RuntimeOptions opts;
+    private final RuntimeListener listener;
+    private final Evaluator evaluator;
+    private final CheckpointStore store;
+    private final RuntimeThreads threads;
+    private final DoubleSupplier clock;
+    private final Supplier<Set<Integer>> liveMembers;
+    private final Consumer<Runnable> onLoop;
+    private boolean evalRunning;
+    private long nextCheckpointSteps;
+    private double lastCheckpointClock;
+    private long lastCheckpointSteps;
+
+    Upkeep(RuntimeState st, RuntimeOptions opts, RuntimeListener listener, Evaluator evaluator, CheckpointStore store,
+           RuntimeThreads threads, DoubleSupplier clock, Supplier<Set<Integer>> liveMembers, Consumer<Runnable> onLoop) {
+        this.st = st;
+        this.coordinator = st.coordinator;
+        this.opts = opts;
+        this.listener = listener;
+        this.evaluator = evaluator;
+        this.store = store;
+        this.threads = threads;
+        this.clock = clock;
+        this.liveMembers = liveMembers;
+        this.onLoop = onLoop;
+        this.nextCheckpointSteps = coordinator.outerSteps() + Math.max(1, opts.checkpointEveryOuterSteps());
+        this.lastCheckpointClock = st.clock;
+        this.lastCheckpointSteps = coordinator.outerSteps();
+    }
+
+    /** After every event: evaluate or checkpoint if it is time. */
+    void afterEvent() {
+        maybeEvaluate();
+        if (store != null && opts.checkpointEveryOuterSteps() > 0 && coordinator.outerSteps() >= nextCheckpointSteps) checkpoint(false);
+    }
+
+    /** Periodically: checkpoint if θ changed and enough time passed. */
+    void periodic() {
+        if (store != null && opts.checkpointEverySeconds() > 0 && clock.getAsDouble() - lastCheckpointClock >= opts.checkpointEverySeconds()
+                && coordinator.outerSteps() > lastCheckpointSteps) {
+            checkpoint(false);
+        }
+    }
+
+    /** Evaluates θ when the tokens trained crossed the next mark and θ changed since the last evaluation. */
+    private void maybeEvaluate() {
+        if (evaluator == null || opts.evalEveryTokens() <= 0 || evalRunning || coordinator.tokens() < st.nextEvalTokens) return;
+        if (coordinator.version() == st.lastEvalVersion) return;
+        while (st.nextEvalTokens <= coordinator.tokens()) st.nextEvalTokens += opts.evalEveryTokens();
+        evalRunning = true;
+        Pending p = pending();
+        threads.background(() -> {
+            EvalResult r = evaluate(p);
+            onLoop.accept(() -> {
+                evalRunning = false;
+                if (r != null) record(r, p);
+            });
+        });
+    }
+
+    /** θ and the counters at the moment an evaluation was asked for. */
+    private record Pending(float[] theta, long version, long tokens, long up, long down, double at) {
+    }
+
+    private Pending pending() {
+        return new Pending(coordinator.theta().clone(), coordinator.version(), coordinator.tokens(), coordinator.ledger().up(),
+                coordinator.ledger().down(), clock.getAsDouble());
+    }
+
+    /** An evaluation that fails is logged and skipped: it must not end the run. */
+    private EvalResult evaluate(Pending p) {
+        try {
+            return evaluator.evaluate(p.theta());
+        } catch (RuntimeException e) {
+            onLoop.accept(() -> listener.log("evaluation of θ v" + p.version() + " failed: " + e));
+            return null;
+        }
+    }
+
+    private void record(EvalResult r, Pending p) {
+        st.lastEval = r;
+        st.lastEvalVersion = p.version();
+        listener.metric(new Metric.Eval(p.tokens(), p.version(), r.loss(), p.up(), p.down(), p.at()));
+    }
+
+    /**
+     * The run is over: evaluates the final θ (unless it was just evaluated), waits briefly for the
+     * workers' final reports, saves the last checkpoint, then calls {@code done} on the loop.
+     */
+    void finish(java.util.concurrent.CompletableFuture<Void> finalReports, Runnable done) {
+        boolean needed = evaluator != null && st.lastEvalVersion != coordinator.version();
+        Pending p = needed ? pending() : null;
+        threads.background(() -> {
+            EvalResult r = needed ? evaluate(p) : null;
+            try {
+                finalReports.get((long) (1000 * (2 * opts.heartbeatSeconds() + 1)), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // Some worker did not report: its last heartbeat's totals stand.
+            }
+            onLoop.accept(() -> {
+                if (r != null) record(r, p);
+                checkpoint(true);
+                done.run();
+            });
+        });
+    }
+
+    /** Serializes the state on the loop (a consistent cut); the file is written in the background unless {@code sync}. */
+    void checkpoint(boolean sync) {
+        if (store == null) return;
+        st.clock = clock.getAsDouble();
+        st.members.clear();
+        st.members.addAll(liveMembers.get());
+        CheckpointStore.Checkpoint c = new CheckpointStore.Checkpoint(st.serialize(), listener.mark(), coordinator.outerSteps(), st.clock);
+        lastCheckpointClock = st.clock;
+        lastCheckpointSteps = coordinator.outerSteps();
+        nextCheckpointSteps = coordinator.outerSteps() + Math.max(1, opts.checkpointEveryOuterSteps());
+        Runnable write = () -> {
+            try {
+                store.save(c);
+            } catch (IOException e) {
+                onLoop.accept(() -> listener.log("checkpoint at outer step " + c.outerSteps() + " failed: " + e.getMessage()));
+            }
+        };
+        if (sync) write.run();
+        else threads.background(write);
+    }
+}

@@ -1,0 +1,14 @@
+package org.diloco4j.net.wire;
+
+/** Limits both sides of the protocol agree on. */
+public final class Limits {
+    /** The protocol version of this build; a coordinator refuses workers that speak another. */
+    public static final int PROTOCOL = 1;
+    /** Longest worker name or codec spec, in characters. */
+    public static final int MAX_NAME = 64;
+    /** Timeline segments one heartbeat may carry. */
+    public static final int MAX_SEGMENTS = 1024;
+
+    private Limits() {
+    }
+}

@@ -1,0 +1,182 @@
+package org.diloco4j.net.worker;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.diloco4j.core.train.InnerTrainer;
+import org.diloco4j.core.worker.Replica;
+import org.diloco4j.net.proto.JoinReply;
+import org.diloco4j.net.proto.JoinRequest;
+import org.diloco4j.net.proto.WorkerStats;
+import org.diloco4j.net.wire.RunDefinition;
+import org.diloco4j.net.wire.RunSpecs;
+
+import java.util.function.Consumer;
+
+/**
+ * A worker process's life in a run: join (retrying with exponential backoff while the coordinator
+ * is unreachable), take part until the run stops, and join again whenever the session is lost
+ * (coordinator restarted, worker evicted or silent too long). The model replica — trainer, inner
+ * optimizer state, data position — survives rejoins; only θ is replaced by what the coordinator
+ * sends.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+    /** Why {@link #run} returned. */
+    public enum Exit {
+        /** The run is over. */
+        STOPPED,
+        /** The coordinator refused this worker (wrong token, invalid request, not admitted). */
+        REFUSED,
+        /** The coordinator stayed unreachable for longer than the reconnect timeout. */
+        GAVE_UP,
+        /** This process was asked to leave. */
+        LEFT
+    }
+
+    public record Outcome(Exit exit, String reason) {
+    }
+
+    private final WorkerClient client;
+    private final WorkerOptions opts;
+    private final TrainerProvider provider;
+    private final Consumer<String> log;
+    private final Accounting acct = new Accounting();
+    private volatile boolean leaving;
+    private final java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+    private volatile Membership current;
+    private Replica replica;
+    private RunDefinition replicaRun;
+    private int replicaShard;
+
+    public WorkerRuntime(WorkerClient client, WorkerOptions opts, TrainerProvider provider, Consumer<String> log) {
+        this.client = client;
+        this.opts = opts;
+        this.provider = provider;
+        this.log = log;
+    }
+
+    /** Takes part until the run stops, this worker is refused, gives up reconnecting, or leaves. */
+    public Outcome run() {
+        // At least ~10 tries within the reconnect timeout, at most 10 s apart.
+        Backoff backoff = new Backoff(0.25, Math.max(0.5, Math.min(10, opts.reconnectTimeoutSeconds() / 10)));
+        while (true) {
+            if (leaving) return new Outcome(Exit.LEFT, "asked to leave");
+            JoinReply reply;
+            try {
+                reply = client.join(request());
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.INVALID_ARGUMENT || code == Status.Code.PERMISSION_DENIED) {
+                    return new Outcome(Exit.REFUSED, "join refused: " + e.getStatus().getDescription());
+                }
+                if (backoff.failingFor() > opts.reconnectTimeoutSeconds()) {
+                    return new Outcome(Exit.GAVE_UP, "coordinator unreachable for " + Membership.fmt(backoff.failingFor()) + " s: " + Membership.describe(e.getStatus()));
+                }
+                double wait = backoff.next();
+                if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
+                    log("coordinator unreachable (" + code + "); retrying with backoff, next in " + Membership.fmt(wait) + " s");
+                }
+                pause(wait);
+                client.reconnectNow();
+                continue;
+            }
+            if (!reply.getAdmitted()) {
+                return reply.getReason().startsWith("the run is over") ? new Outcome(Exit.STOPPED, reply.getReason())
+                        : new Outcome(Exit.REFUSED, "not admitted: " + reply.getReason());
+            }
+            backoff.reset();
+            RunDefinition run;
+            try {
+                run = RunSpecs.fromProto(reply.getRun());
+            } catch (IllegalArgumentException e) {
+                return new Outcome(Exit.REFUSED, "the coordinator sent an unusable run definition: " + e.getMessage());
+            }
+            log("joined as " + reply.getName() + " (member " + reply.getSession().getMember() + ", generation "
+                    + reply.getSession().getGeneration() + ", θ v" + reply.getThetaVersion() + ")");
+            Membership m = new Membership(this, client, run, acct, reply);
+            current = m;
+            Ending end = m.participate();
+            current = null;
+            switch (end.kind()) {
+                case STOP -> {
+                    m.finalReport();
+                    log("run over: " + end.reason());
+                    return new Outcome(Exit.STOPPED, end.reason());
+                }
+                case LEAVE -> {
+                    m.finalReport();
+                    m.leave();
+                    return new Outcome(Exit.LEFT, end.reason());
+                }
+                case REJOIN -> {
+                    log("rejoining: " + end.reason());
+                    pause(backoff.next());
+                    client.reconnectNow();
+                }
+            }
+        }
+    }
+
+    private JoinRequest request() {
+        int shard = opts.shard() >= 0 ? opts.shard() : replica != null ? replicaShard : -1;
+        return JoinRequest.newBuilder().setName(opts.name()).setShard(shard).setThreads(opts.threads()).setInstance(opts.instance())
+                .setProtocol(org.diloco4j.net.wire.Limits.PROTOCOL).build();
+    }
+
+    /**
+     * The replica for this run and shard: kept across assignments and rejoins, rebuilt only if the
+     * run or the shard changed (the inner optimizer state then starts over).
+     */
+    Replica replicaFor(RunDefinition run, int shard) {
+        if (replica != null && replicaShard == shard && sameRun(replicaRun, run)) return replica;
+        if (replica != null) {
+            log("the run or data shard changed (shard " + replicaShard + " → " + shard + "): building a new trainer");
+            replica.close();
+            replica = null;
+        }
+        InnerTrainer t = provider.create(run, shard, opts.threads());
+        if (opts.stepDelayMillis() > 0) t = new DelayedTrainer(t, opts.stepDelayMillis());
+        replica = new Replica(t, shard, run.plan(), run.upCodec().toArray(String[]::new), run.errorFeedback());
+        replicaRun = run;
+        replicaShard = shard;
+        return replica;
+    }
+
+    private static boolean sameRun(RunDefinition a, RunDefinition b) {
+        return a.configToml().equals(b.configToml()) && a.plan().equals(b.plan()) && a.upCodec().equals(b.upCodec())
+                && a.errorFeedback() == b.errorFeedback();
+    }
+
+    /** Asks the worker to leave the run at the next opportunity (e.g. from a shutdown hook). */
+    public void leave() {
+        leaving = true;
+        left.countDown();
+    }
+
+    /** Waits, but no longer than until {@link #leave} is called. */
+    void pause(double seconds) {
+        try {
+            left.await((long) (seconds * 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean leaving() {
+        return leaving;
+    }
+
+    /** This process's totals so far. */
+    public WorkerStats stats() {
+        return acct.stats();
+    }
+
+    void log(String line) {
+        Membership m = current;
+        log.accept((m != null ? m.name : opts.name()) + ": " + line);
+    }
+
+    @Override
+    public void close() {
+        if (replica != null) replica.close();
+    }
+}

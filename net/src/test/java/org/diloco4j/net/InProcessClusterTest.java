@@ -1,0 +1,244 @@
+package org.diloco4j.net;
+
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.net.coord.CheckpointStore;
+import org.diloco4j.net.coord.FileCheckpointStore;
+import org.diloco4j.net.coord.RunTotals;
+import org.diloco4j.net.coord.RuntimeOptions;
+import org.diloco4j.net.worker.WorkerOptions;
+import org.diloco4j.net.worker.WorkerRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The network runtime end to end on the toy problem, workers as threads over grpc's in-process transport. */
+class InProcessClusterTest {
+    static final RuntimeOptions FAST = RuntimeOptions.defaults().withHeartbeat(0.1, 1.0).withCheckpoints(0, 0).withEvalEveryTokens(2000)
+            .withChunkBytes(1024);
+    static final int BATCH = 16;
+
+    static CoordinatorConfig.Builder base(Method method) {
+        return CoordinatorConfig.builder().method(method).innerSteps(10).minWorkers(3).shards(ShardPlan.own(1000, 1000, 1000))
+                .tokenBudget(3 * BATCH * 10 * 12);
+    }
+
+    static void startThree(ToyCluster c) {
+        for (int i = 0; i < 3; i++) c.startWorker(WorkerOptions.named("w" + i));
+    }
+
+    static void waitFor(BooleanSupplier cond, double seconds) throws InterruptedException {
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > until) throw new AssertionError("condition not met within " + seconds + " s");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void synchronousDilocoTrainsToTheBudgetAndImprovesTheLoss() throws Exception {
+        try (ToyCluster c = new ToyCluster(base(Method.DILOCO).build(), FAST, false, null)) {
+            startThree(c);
+            RunTotals t = c.await(30);
+            assertThat(t.finished()).isTrue();
+            assertThat(t.stopReason()).contains("token budget");
+            assertThat(t.tokens()).isGreaterThanOrEqualTo(c.config.tokenBudget());
+            assertThat(t.outerSteps()).isEqualTo(12);
+            assertThat(t.finalEval().loss()).isLessThan(0.5 * t.initialEval().loss());
+            // Every synchronous round has the three members, each contributing one pseudo-gradient.
+            assertThat(c.recorder.steps()).allSatisfy(s -> assertThat(s.contributors()).hasSize(3));
+            c.joinWorkers(10);
+            assertThat(c.outcomes).hasSize(3).allSatisfy((k, v) -> assertThat(v.exit()).isEqualTo(WorkerRuntime.Exit.STOPPED));
+            assertThat(t.workers()).extracting(w -> w.name()).containsExactlyInAnyOrder("w0", "w1", "w2");
+            // Each worker's final report is in: its steps add up to the tokens trained.
+            long steps = t.workers().stream().mapToLong(w -> w.steps()).sum();
+            assertThat(steps * BATCH).isEqualTo(t.tokens());
+        }
+    }
+
+    @Test
+    void asyncDelayedNesterovWithDyluGivesTheSlowWorkerFewerSteps() throws Exception {
+        CoordinatorConfig cfg = base(Method.ASYNC_DN_DYLU).innerSteps(20).dylu(true).minInnerSteps(1)
+                .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0)).tokenBudget(3 * BATCH * 20 * 10).build();
+        try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {
+            c.startWorker(WorkerOptions.named("fast0").withStepDelay(1));
+            c.startWorker(WorkerOptions.named("fast1").withStepDelay(1));
+            c.startWorker(WorkerOptions.named("slow").withStepDelay(8));
+            RunTotals t = c.await(60);
+            assertThat(t.finished()).isTrue();
+            assertThat(t.finalEval().loss()).isLessThan(t.initialEval().loss());
+            // Async: pseudo-gradients are applied one at a time, some of them stale.
+            assertThat(c.recorder.steps()).allSatisfy(s -> assertThat(s.contributors()).hasSize(1));
+            assertThat(t.staleness().keySet()).anyMatch(s -> s > 0);
+            Map<Integer, List<Long>> tokensBy = tokensPerContribution(c.recorder.steps());
+            int slow = memberOf(c, "slow");
+            List<Long> slowTokens = tokensBy.get(slow);
+            assertThat(slowTokens).as("the slow worker contributed").isNotEmpty();
+            // Its first assignment is the full H (no speed known yet); later ones are cut to its speed.
+            assertThat(slowTokens.get(slowTokens.size() - 1)).isLessThan(20L * BATCH);
+            // Workers report where their time went; the slow one's compute shows in the timeline.
+            assertThat(c.recorder.segments).contains("slow:compute");
+            assertThat(t.workers()).filteredOn(w -> w.name().equals("slow")).singleElement()
+                    .satisfies(w -> assertThat(w.computeSeconds()).isGreaterThan(0.1));
+        }
+    }
+
+    private static Map<Integer, List<Long>> tokensPerContribution(List<Metric.OuterStep> steps) {
+        Map<Integer, List<Long>> out = new HashMap<>();
+        long prev = 0;
+        for (Metric.OuterStep s : steps) {
+            out.computeIfAbsent(s.contributors().get(0), k -> new ArrayList<>()).add(s.tokens() - prev);
+            prev = s.tokens();
+        }
+        return out;
+    }
+
+    private static int memberOf(ToyCluster c, String name) {
+        for (Metric m : c.recorder.metrics) {
+            if (m instanceof Metric.Decision d && d.kind().equals("join") && d.reason().startsWith(name + "#")) return d.member();
+        }
+        throw new AssertionError("no join of " + name);
+    }
+
+    @Test
+    void streamingSynchronisesEachFragmentInTurn() throws Exception {
+        CoordinatorConfig cfg = base(Method.STREAMING).innerSteps(10).overlap(1).mergeAlpha(0.5).tokenBudget(3 * BATCH * 10 * 10).build();
+        try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {
+            assertThat(c.run.plan().count()).isEqualTo(2);
+            startThree(c);
+            RunTotals t = c.await(60);
+            assertThat(t.finished()).isTrue();
+            assertThat(t.finalEval().loss()).isLessThan(0.5 * t.initialEval().loss());
+            List<Integer> fragments = c.recorder.steps().stream().map(Metric.OuterStep::fragment).toList();
+            assertThat(fragments).contains(0, 1);
+            for (int i = 1; i < fragments.size(); i++) assertThat(fragments.get(i)).isNotEqualTo(fragments.get(i - 1));
+        }
+    }
+
+    @Test
+    void aSynchronousRoundCommitsAtItsDeadlineWithoutTheLateWorker() throws Exception {
+        CoordinatorConfig cfg = base(Method.DILOCO).roundDeadline(0.4).quorum(2).tokenBudget(2 * BATCH * 10 * 4).build();
+        try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {
+            c.startWorker(WorkerOptions.named("a"));
+            c.startWorker(WorkerOptions.named("b"));
+            c.startWorker(WorkerOptions.named("late").withStepDelay(100));
+            RunTotals t = c.await(30);
+            assertThat(t.finished()).isTrue();
+            int late = memberOf(c, "late");
+            assertThat(c.recorder.decisions("drop")).anySatisfy(d -> {
+                assertThat(d.member()).isEqualTo(late);
+                assertThat(d.reason()).contains("missed the round deadline of 0.4 s");
+            });
+            assertThat(c.recorder.steps().get(0).contributors()).hasSize(2).doesNotContain(late);
+        }
+    }
+
+    @Test
+    void aWorkerJoiningMidRunStartsFromTheCurrentThetaAndContributesFromItsNextRound() throws Exception {
+        CoordinatorConfig cfg = base(Method.DILOCO).minWorkers(2).tokenBudget(3 * BATCH * 10 * 14).build();
+        try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {
+            c.startWorker(WorkerOptions.named("early0"));
+            c.startWorker(WorkerOptions.named("early1"));
+            waitFor(() -> c.outerSteps() >= 3, 20);
+            c.startWorker(WorkerOptions.named("late"));
+            RunTotals t = c.await(30);
+            assertThat(t.finished()).isTrue();
+            int late = memberOf(c, "late");
+            List<Metric.OuterStep> steps = c.recorder.steps();
+            assertThat(steps.get(0).contributors()).doesNotContain(late);
+            assertThat(steps.get(steps.size() - 1).contributors()).contains(late);
+        }
+    }
+
+    @Test
+    void aWorkerThatDisappearsIsDeclaredLostAndTheRunCompletesWithoutIt() throws Exception {
+        try (ToyCluster c = new ToyCluster(base(Method.DILOCO).tokenBudget(3 * BATCH * 10 * 10).build(), FAST, false, null)) {
+            startThree(c);
+            waitFor(() -> c.outerSteps() >= 2, 20);
+            c.clients.get(2).abort();
+            RunTotals t = c.await(30);
+            assertThat(t.finished()).isTrue();
+            assertThat(c.recorder.decisions("lost")).anySatisfy(d -> assertThat(d.reason()).contains("no heartbeat"));
+            List<Metric.OuterStep> steps = c.recorder.steps();
+            assertThat(steps.get(steps.size() - 1).contributors()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aWorkerThatLeavesIsRemovedAndTheOthersCarryOn() throws Exception {
+        try (ToyCluster c = new ToyCluster(base(Method.DILOCO).tokenBudget(3 * BATCH * 10 * 10).build(), FAST, false, null)) {
+            startThree(c);
+            waitFor(() -> c.outerSteps() >= 2, 20);
+            c.workers.get(0).leave();
+            RunTotals t = c.await(30);
+            assertThat(t.finished()).isTrue();
+            assertThat(c.recorder.decisions("leave")).hasSize(1);
+            c.joinWorkers(10);
+            assertThat(c.outcomes.get("w0").exit()).isEqualTo(WorkerRuntime.Exit.LEFT);
+        }
+    }
+
+    @Test
+    void aFinishedRunResumedFromItsLastCheckpointEndsAtOnce(@TempDir Path dir) throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        CoordinatorConfig cfg = base(Method.DILOCO).tokenBudget(3 * BATCH * 10 * 3).build();
+        RunTotals first;
+        try (ToyCluster c = new ToyCluster(cfg, FAST, false, store)) {
+            startThree(c);
+            first = c.await(30);
+        }
+        try (ToyCluster again = ToyCluster.resume(cfg, FAST, store, store.load().orElseThrow())) {
+            RunTotals t = again.await(10);
+            assertThat(t.finished()).isTrue();
+            assertThat(t.stopReason()).isEqualTo(first.stopReason());
+            assertThat(t.outerSteps()).isEqualTo(first.outerSteps());
+            assertThat(t.theta()).isEqualTo(first.theta());
+        }
+    }
+
+    @Test
+    void aRestartedCoordinatorResumesFromItsCheckpointAndWorkersRejoin(@TempDir Path dir) throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        RuntimeOptions opts = FAST.withCheckpoints(2, 0);
+        CoordinatorConfig cfg = base(Method.DILOCO).tokenBudget(3 * BATCH * 10 * 16).build();
+        ToyCluster first = new ToyCluster(cfg, opts, false, store);
+        ToyCluster second = null;
+        try {
+            startThree(first);
+            waitFor(() -> first.outerSteps() >= 5, 20);
+            first.crashCoordinator();
+            CheckpointStore.Checkpoint saved = store.load().orElseThrow();
+            assertThat(saved.outerSteps()).isBetween(4L, 6L);
+            second = ToyCluster.resume(first, store, saved);
+            RunTotals t = second.await(30);
+            assertThat(t.finished()).isTrue();
+            assertThat(t.tokens()).isGreaterThanOrEqualTo(cfg.tokenBudget());
+            // The step counter continues from the checkpoint (rounds after the restart may be smaller
+            // while the workers come back, so there can be more of them).
+            List<Metric.OuterStep> after = second.recorder.steps();
+            assertThat(after.get(0).step()).isEqualTo(saved.outerSteps() + 1);
+            for (int i = 1; i < after.size(); i++) assertThat(after.get(i).step()).isEqualTo(after.get(i - 1).step() + 1);
+            assertThat(after.get(after.size() - 1).tokens()).isGreaterThanOrEqualTo(cfg.tokenBudget());
+            assertThat(second.recorder.decisions("lost")).hasSize(3)
+                    .allSatisfy(d -> assertThat(d.reason()).contains("coordinator restarted"));
+            // Workers rejoin as new members (with backoff, so a quick one may finish the run alone).
+            assertThat(second.recorder.decisions("join")).isNotEmpty().allSatisfy(d -> assertThat(d.member()).isGreaterThanOrEqualTo(3));
+            first.joinWorkers(15);
+            assertThat(first.outcomes).allSatisfy((k, v) -> assertThat(v.exit()).isEqualTo(WorkerRuntime.Exit.STOPPED));
+        } finally {
+            first.close();
+            if (second != null) second.close();
+        }
+    }
+}

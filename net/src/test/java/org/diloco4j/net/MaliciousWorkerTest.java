@@ -1,0 +1,149 @@
+package org.diloco4j.net;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.diloco4j.core.agg.WeightingConfig;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.proto.DeltaHeader;
+import org.diloco4j.net.proto.Order;
+import org.diloco4j.net.proto.PushReply;
+import org.diloco4j.net.proto.SessionRef;
+import org.diloco4j.net.worker.WorkerOptions;
+import org.diloco4j.net.worker.WorkerRuntime;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Whatever a worker sends, θ changes only through valid pseudo-gradients. */
+class MaliciousWorkerTest {
+    static final int N = ToyCluster.PROBLEM.size();
+
+    static CoordinatorConfig sync() {
+        return CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(10).minWorkers(1).maxDeltaNorm(10)
+                .shards(ShardPlan.own(1000, 1000, 1000)).tokenBudget(1_000_000).build();
+    }
+
+    static byte[] fp32(float[] v) {
+        return Codecs.parse("fp32").encode(v);
+    }
+
+    static float[] small(float value) {
+        float[] g = new float[N];
+        Arrays.fill(g, value);
+        return g;
+    }
+
+    @Test
+    void invalidPseudoGradientsAreRejectedWithTheirReasonAndLeaveThetaUnchanged() throws Exception {
+        try (ToyCluster c = new ToyCluster(sync(), InProcessClusterTest.FAST, false, null);
+             RawClient evil = new RawClient(c.name, ToyCluster.TOKEN)) {
+            assertThat(evil.join("evil", 0).getAdmitted()).isTrue();
+            Order first = evil.nextOrder();
+            assertThat(first.hasTrain()).isTrue();
+            float[] before = c.theta();
+
+            float[] nan = small(0.01f);
+            nan[3] = Float.NaN;
+            byte[] good = fp32(small(0.01f));
+            byte[] shortShape = fp32(Arrays.copyOf(small(0.01f), N - 1));
+            byte[] garbage = new byte[good.length];
+            Arrays.fill(garbage, (byte) 0x7f);
+
+            assertRejected(evil, evil.header(0, shortShape, "fp32"), shortShape, "payload of " + shortShape.length + " bytes");
+            assertRejected(evil, evil.header(0, fp32(nan), "fp32"), fp32(nan), "non-finite value (NaN) at index 3");
+            assertRejected(evil, evil.header(0, fp32(small(5f)), "fp32"), fp32(small(5f)), "exceeds the bound");
+            assertRejected(evil, evil.header(0, good, "int8"), good, "codec 'int8'");
+            assertRejected(evil, evil.header(7, good, "fp32"), good, "ahead of the coordinator's 0");
+            assertRejected(evil, evil.header(0, garbage, "fp32"), garbage, "undecodable");
+            assertRejected(evil, evil.header(0, good, "fp32").setSize(good.length + 1), good, "declared size");
+            assertRejected(evil, evil.header(0, good, "fp32").setCrc32C(12345), good, "CRC32C");
+            assertRejected(evil, evil.header(0, good, "fp32").setFragment(3), good, "fragment 3 does not exist");
+            byte[] half = Arrays.copyOf(good, good.length / 2);
+            assertRejected(evil, evil.header(0, good, "fp32"), half, "upload ended after " + half.length);
+            // A stranger's key for this member is refused before anything is buffered.
+            SessionRef forged = evil.joined.getSession().toBuilder().setKey(ByteString.copyFrom(new byte[16])).build();
+            assertRejected(evil, evil.header(0, good, "fp32").setSession(forged), good, "session key does not match");
+
+            // Vanishing half-way through an upload leaves nothing behind.
+            evil.push(evil.header(0, good, "fp32").build(), new byte[][] {half}, true);
+            Thread.sleep(200);
+
+            assertThat(c.theta()).isEqualTo(before);
+            assertThat(c.version()).isZero();
+            assertThat(c.outerSteps()).isZero();
+            assertThat(c.recorder.decisions("reject")).hasSizeGreaterThanOrEqualTo(10);
+
+            // The same member's valid pseudo-gradient is then applied.
+            PushReply ok = evil.push(evil.header(0, good, "fp32").build(), new byte[][] {good}, false);
+            assertThat(ok.getAccepted()).as(ok.getReason()).isTrue();
+            assertThat(c.version()).isEqualTo(1);
+        }
+    }
+
+    private static void assertRejected(RawClient evil, DeltaHeader.Builder h, byte[] data, String reason) throws Exception {
+        PushReply r = evil.push(h.build(), new byte[][] {data}, false);
+        assertThat(r.getAccepted()).as("push expected to fail with '%s'", reason).isFalse();
+        assertThat(r.getReason()).contains(reason);
+    }
+
+    @Test
+    void aRetriedPushIsAnsweredWithoutBeingAppliedTwice() throws Exception {
+        CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
+                .shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+        try (ToyCluster c = new ToyCluster(async, InProcessClusterTest.FAST, false, null);
+             RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
+            w.join("w", 0);
+            byte[] g = fp32(small(0.001f));
+            DeltaHeader h = w.header(0, g, "fp32").build();
+            PushReply first = w.push(h, new byte[][] {g}, false);
+            float[] after = c.theta();
+            PushReply again = w.push(h, new byte[][] {g}, false);
+            assertThat(again).isEqualTo(first);
+            assertThat(c.version()).isEqualTo(1);
+            assertThat(c.theta()).isEqualTo(after);
+        }
+    }
+
+    @Test
+    void aPseudoGradientStalerThanTheLimitIsNotApplied() throws Exception {
+        CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
+                .weighting(new WeightingConfig("uniform", false, 1)).shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+        try (ToyCluster c = new ToyCluster(async, InProcessClusterTest.FAST, false, null);
+             RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
+            w.join("w", 0);
+            byte[] g = fp32(small(0.001f));
+            assertThat(w.push(w.header(0, g, "fp32").build(), new byte[][] {g}, false).getAccepted()).isTrue();
+            assertThat(w.push(w.header(1, g, "fp32").build(), new byte[][] {g}, false).getAccepted()).isTrue();
+            float[] before = c.theta();
+            assertThat(c.version()).isEqualTo(2);
+
+            PushReply stale = w.push(w.header(0, g, "fp32").build(), new byte[][] {g}, false);
+            assertThat(stale.getReason()).contains("too stale: staleness 2 > max 1");
+            assertThat(c.theta()).isEqualTo(before);
+            assertThat(c.version()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAtTheDoor() throws Exception {
+        try (ToyCluster c = new ToyCluster(sync(), InProcessClusterTest.FAST, false, null);
+             RawClient stranger = new RawClient(c.name, Token.of("not-the-token-0000"))) {
+            assertThatThrownBy(() -> stranger.join("stranger", 0)).isInstanceOf(StatusRuntimeException.class)
+                    .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+            WorkerRuntime w = c.startWorker(WorkerOptions.named("intruder"), c.client(Token.of("not-the-token-0000")), ToyCluster.provider());
+            c.joinWorkers(10);
+            assertThat(c.outcomes.get("intruder").exit()).isEqualTo(WorkerRuntime.Exit.REFUSED);
+            assertThat(c.outcomes.get("intruder").reason()).contains("wrong token");
+            assertThat(c.members()).isZero();
+            assertThat(w.stats().getSteps()).isZero();
+        }
+    }
+}

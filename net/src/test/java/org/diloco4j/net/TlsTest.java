@@ -1,0 +1,73 @@
+package org.diloco4j.net;
+
+import io.grpc.StatusRuntimeException;
+import org.diloco4j.core.coord.Method;
+import org.diloco4j.net.coord.CoordinatorServer;
+import org.diloco4j.net.coord.RunTotals;
+import org.diloco4j.net.worker.WorkerOptions;
+import org.diloco4j.net.worker.WorkerRuntime;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Training over TLS with a self-signed certificate the workers trust; plaintext clients get nowhere. */
+class TlsTest {
+    static boolean selfSigned(Path dir) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    @Test
+    void workersTrainOverTls(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(selfSigned(dir), "openssl is needed to make a test certificate");
+        CoordinatorServer.Listen tls = new CoordinatorServer.Listen("127.0.0.1", 0, dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        try (ToyCluster c = new ToyCluster(InProcessClusterTest.base(Method.DILOCO).minWorkers(2).tokenBudget(2 * 16 * 10 * 3).build(),
+                InProcessClusterTest.FAST, tls)) {
+            c.startWorker(WorkerOptions.named("a"));
+            c.startWorker(WorkerOptions.named("b"));
+            RunTotals t = c.await(30);
+            assertThat(t.finished()).isTrue();
+            assertThat(t.outerSteps()).isEqualTo(3);
+
+            try (RawPlaintext p = new RawPlaintext(c.server.port())) {
+                assertThat(p.tryJoin()).isInstanceOf(StatusRuntimeException.class);
+            }
+            c.joinWorkers(10);
+            assertThat(c.outcomes).allSatisfy((k, v) -> assertThat(v.exit()).isEqualTo(WorkerRuntime.Exit.STOPPED));
+        }
+    }
+
+    /** A worker that does not speak TLS. */
+    private static final class RawPlaintext implements AutoCloseable {
+        final org.diloco4j.net.worker.WorkerClient client;
+
+        RawPlaintext(int port) {
+            client = org.diloco4j.net.worker.WorkerClient.over(
+                    io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext(), ToyCluster.TOKEN);
+        }
+
+        Throwable tryJoin() {
+            WorkerRuntime w = new WorkerRuntime(client, WorkerOptions.named("plain").withReconnectTimeout(0.5), ToyCluster.provider(), l -> { });
+            WorkerRuntime.Outcome o = w.run();
+            return o.exit() == WorkerRuntime.Exit.GAVE_UP ? new StatusRuntimeException(io.grpc.Status.UNAVAILABLE.withDescription(o.reason())) : null;
+        }
+
+        @Override
+        public void close() {
+            client.abort();
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package org.diloco4j.net.bench;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.auth.TokenHeader;
+import org.diloco4j.net.proto.DeltaChunk;
+import org.diloco4j.net.proto.DeltaHeader;
+import org.diloco4j.net.proto.DilocoGrpc;
+import org.diloco4j.net.proto.JoinReply;
+import org.diloco4j.net.proto.JoinRequest;
+import org.diloco4j.net.proto.Order;
+import org.diloco4j.net.proto.PullRequest;
+import org.diloco4j.net.proto.PushReply;
+import org.diloco4j.net.proto.SubscribeRequest;
+import org.diloco4j.net.proto.ThetaChunk;
+import org.diloco4j.net.wire.Limits;
+
+import java.util.Iterator;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+/**
+ * The load side of {@link CoordinatorThroughputBench}: N protocol-speaking workers (threads, one
+ * channel each) that do no training. Each takes its train order, pulls θ in full, and pushes the
+ * same pre-encoded pseudo-gradient back at once, so the coordinator is the bottleneck.
+ *
+ * <p>Args: host port workers params codec chunkBytes; the token comes in $DILOCO_TOKEN.
+ */
+public final class BenchWorkers {
+    private BenchWorkers() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        int workers = Integer.parseInt(args[2]);
+        int params = Integer.parseInt(args[3]);
+        String codec = args[4];
+        int chunk = Integer.parseInt(args[5]);
+        Token token = Token.of(System.getenv("DILOCO_TOKEN"));
+        float[] g = new float[params];
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < g.length; i++) g[i] = (float) (1e-5 * (r.nextDouble() - 0.5));
+        byte[] payload = Codecs.parse(codec).encode(g);
+        g = null;
+        CountDownLatch done = new CountDownLatch(workers);
+        for (int i = 0; i < workers; i++) {
+            int id = i;
+            Thread t = new Thread(() -> {
+                try {
+                    run(host, port, token, "bench" + id, payload, codec, chunk);
+                } catch (Exception e) {
+                    System.err.println("bench" + id + ": " + e);
+                } finally {
+                    done.countDown();
+                }
+            }, "bench-worker-" + i);
+            t.start();
+        }
+        done.await();
+    }
+
+    private static void run(String host, int port, Token token, String name, byte[] payload, String codec, int chunk) throws Exception {
+        ManagedChannel ch = NettyChannelBuilder.forAddress(host, port).usePlaintext().maxInboundMessageSize((16 << 20) + (64 << 10))
+                .intercept(TokenHeader.interceptor(token)).build();
+        try {
+            DilocoGrpc.DilocoBlockingStub blocking = DilocoGrpc.newBlockingStub(ch);
+            DilocoGrpc.DilocoStub async = DilocoGrpc.newStub(ch);
+            JoinReply joined = blocking.join(JoinRequest.newBuilder().setName(name).setShard(-1).setInstance(UUID.randomUUID().toString())
+                    .setProtocol(Limits.PROTOCOL).build());
+            if (!joined.getAdmitted()) throw new IllegalStateException("not admitted: " + joined.getReason());
+            LinkedBlockingQueue<Order> orders = new LinkedBlockingQueue<>();
+            async.subscribe(SubscribeRequest.newBuilder().setSession(joined.getSession()).build(), new StreamObserver<>() {
+                @Override
+                public void onNext(Order o) {
+                    orders.add(o);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    orders.add(Order.newBuilder().setStop(org.diloco4j.net.proto.Notice.newBuilder().setReason("stream: " + t)).build());
+                }
+
+                @Override
+                public void onCompleted() {
+                    orders.add(Order.newBuilder().setStop(org.diloco4j.net.proto.Notice.newBuilder().setReason("stream ended")).build());
+                }
+            });
+            CRC32C crc = new CRC32C();
+            crc.update(payload);
+            long pushId = 0;
+            while (true) {
+                Order o = orders.take();
+                if (o.hasStop()) return;
+                if (!o.hasTrain()) continue;
+                Iterator<ThetaChunk> it = blocking.withDeadlineAfter(10, TimeUnit.MINUTES).pullTheta(PullRequest.newBuilder()
+                        .setSession(joined.getSession()).setThetaId(o.getTrain().getTheta().getId()).build());
+                while (it.hasNext()) it.next();
+                DeltaHeader h = DeltaHeader.newBuilder().setSession(joined.getSession()).setPushId(++pushId)
+                        .setBaseVersion(o.getTrain().getVersion()).setFragment(0).setSteps(o.getTrain().getSteps())
+                        .setTokens(1000L * o.getTrain().getSteps()).setComputeSeconds(0.1 * o.getTrain().getSteps()).setCodec(codec)
+                        .setSize(payload.length).setCrc32C((int) crc.getValue()).setTrainLoss(Double.NaN).build();
+                PushReply reply = push(async, h, payload, chunk);
+                if (!reply.getAccepted() && !reply.getReason().contains("run is over")) System.err.println(name + ": rejected: " + reply.getReason());
+            }
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+
+    static PushReply push(DilocoGrpc.DilocoStub async, DeltaHeader header, byte[] data, int chunk) throws Exception {
+        CompletableFuture<PushReply> result = new CompletableFuture<>();
+        async.withDeadlineAfter(10, TimeUnit.MINUTES).pushDelta(new ClientResponseObserver<DeltaChunk, PushReply>() {
+            private ClientCallStreamObserver<DeltaChunk> req;
+            private int pos = -1;
+            private boolean done;
+
+            @Override
+            public void beforeStart(ClientCallStreamObserver<DeltaChunk> r) {
+                req = r;
+                r.setOnReadyHandler(this::drain);
+            }
+
+            private synchronized void drain() {
+                while (!done && !result.isDone() && req.isReady()) {
+                    if (pos < 0) {
+                        req.onNext(DeltaChunk.newBuilder().setHeader(header).build());
+                        pos = 0;
+                    } else if (pos >= data.length) {
+                        done = true;
+                        req.onCompleted();
+                    } else {
+                        int n = Math.min(chunk, data.length - pos);
+                        req.onNext(DeltaChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data, pos, n)).build());
+                        pos += n;
+                    }
+                }
+            }
+
+            @Override
+            public void onNext(PushReply r) {
+                result.complete(r);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        return result.get();
+    }
+}
