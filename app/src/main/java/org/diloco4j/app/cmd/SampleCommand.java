@@ -1,17 +1,13 @@
 package org.diloco4j.app.cmd;
 
-import org.diloco4j.app.config.ConfigLoader;
-import org.diloco4j.app.config.RunConfig;
-import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunSetup;
-import org.diloco4j.app.run.TrainJob;
+import org.diloco4j.app.run.SavedRun;
 import org.diloco4j.model.sample.GptSampler;
 import org.diloco4j.model.sample.SamplingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code diloco sample}: generate text from a run's global model. */
@@ -37,10 +33,9 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunDirectory dir = RunDirectory.existing(run);
-        RunConfig cfg = ConfigLoader.load(dir.config(), List.of());
-        RunSetup setup = RunSetup.build(cfg, s -> { });
-        float[] theta = TrainJob.finalTheta(dir);
+        SavedRun saved = SavedRun.load(run);
+        RunSetup setup = saved.setup();
+        float[] theta = saved.theta();
         try (GptSampler sampler = new GptSampler(setup.gpt(), setup.corpus().tokenizer())) {
             System.out.println(prompt + sampler.generate(theta, prompt, tokens, new SamplingConfig(temperature, topK, seed)));
         }

@@ -10,6 +10,7 @@ import org.diloco4j.app.run.Progress;
 import org.diloco4j.app.run.Reports;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunSetup;
+import org.diloco4j.app.run.ModelFile;
 import org.diloco4j.app.run.Summary;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.CoordinatorConfig;
@@ -143,6 +144,7 @@ public final class CoordinatorJob {
             Summary summary = NetSummary.of(cfg.str("method"), setup.plan().totalSize(), tokensPerStep, totals);
             metrics.flushAndSize();
             summary.write(dir.summary());
+            ModelFile.write(dir.model(), totals.theta());
             NetSummary.writeWire(dir.dir().resolve("wire.json"), totals);
             Reports.write(dir);
             return new Outcome(totals, summary, dir, ckptDir);

@@ -39,6 +39,11 @@ public record RunDirectory(Path dir) {
         return dir.resolve("report.html");
     }
 
+    /** The final global θ (see {@link ModelFile}). */
+    public Path model() {
+        return dir.resolve("model.bin");
+    }
+
     public Path checkpoint() {
         return dir.resolve("checkpoint");
     }

@@ -129,6 +129,7 @@ public final class TrainJob {
         int tokensPerStep = setup.config().integer("train.batch") * setup.gpt().context();
         Summary summary = Summary.of(setup.config().str("method"), setup.plan().totalSize(), tokensPerStep, result, wall);
         summary.write(dir.summary());
+        ModelFile.write(dir.model(), sim.coordinator().theta());
         saveCheckpoint(sim, metrics, wall);
         Reports.write(dir);
         return new Outcome(summary, dir, sim.coordinator().theta().clone());

@@ -50,6 +50,12 @@ class TrainJobTest {
         assertThat(types).contains("run_start", "outer_step", "eval", "train_loss", "segment", "decision");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg").doesNotContain("http://", "https://");
         assertThat(dir.resolve("checkpoint/meta.json")).exists();
+        assertThat(ModelFile.read(dir.resolve("model.bin"), o.theta().length)).isEqualTo(o.theta());
+        byte[] model = Files.readAllBytes(dir.resolve("model.bin"));
+        model[100] ^= 1;
+        Files.write(dir.resolve("model.bin"), model);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelFile.read(dir.resolve("model.bin"), o.theta().length))
+                .hasMessageContaining("checksum");
     }
 
     /** Stopped after outer step 4 (as Ctrl-C would), then resumed: the run ends exactly as an uninterrupted one. */
