@@ -59,8 +59,11 @@ class CommandLineTest {
         Out o = run(concat(new String[] {"compare", "--methods", "ddp,diloco", "--out", out.toString()}, TINY));
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("method", "eval loss", "vs DDP").containsPattern("(?m)^ddp\\s").containsPattern("(?m)^diloco\\s");
-        assertThat(out.resolve("ddp/summary.json")).exists();
-        assertThat(out.resolve("diloco/summary.json")).exists();
+        for (String m : new String[] {"ddp", "diloco"}) {
+            var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(m + "/summary.json").toFile());
+            assertThat(summary.get("outer_steps").asLong()).as(m).isPositive();
+            assertThat(summary.get("final_eval_loss").asDouble()).as(m).isLessThan(summary.get("initial_eval_loss").asDouble());
+        }
         assertThat(Files.readString(out.resolve("report.html"))).contains("ddp", "diloco", "<svg");
 
         Out s = run("sample", "--run", out.resolve("diloco").toString(), "--prompt", "The ", "--tokens", "20");

@@ -28,7 +28,9 @@ final class SyncPolicy extends Policy {
 
     SyncPolicy(Coordinator c) {
         super(c);
-        this.mean = c.outer().phantom() ? null : new WeightedMean(c.size(), weights);
+        // DDP's one member is the whole data-parallel group: there is nothing to weigh.
+        this.mean = c.outer().phantom() ? null
+                : new WeightedMean(c.size(), cfg.method() == Method.DDP ? org.diloco4j.core.agg.WeightPolicy.uniform() : weights);
     }
 
     private String timerKey() {

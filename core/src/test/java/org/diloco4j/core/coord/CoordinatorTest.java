@@ -168,7 +168,9 @@ class CoordinatorTest {
 
     @Test
     void ddpCountsOneFp32AllReducePerStepAndCopiesTheReplica() {
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DDP).innerSteps(10).ddpWorkers(4).build();
+        // Shard-size weighting (the non-iid default) must not drop the one DDP member, which has no shard of its own.
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DDP).innerSteps(10).ddpWorkers(4)
+                .weighting(new WeightingConfig("shard-size", false, -1)).shards(ShardPlan.own(100, 100, 100, 100)).build();
         Coordinator c = coordinator(cfg);
         List<Command> start = c.handle(new Event.Join("ddp", -1, 0, 0));
         assertThat(of(start, Command.Train.class)).hasSize(1);
