@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.model.data.TokenBatch;
@@ -37,14 +39,14 @@ public final class GptEvaluator implements Evaluator {
     private GptEvaluator(GptConfig config, List<TokenBatch> heldOut, TorchDevice device, int threads) {
         if (heldOut == null || heldOut.isEmpty()) throw new IllegalArgumentException("evaluation needs at least one batch");
         if (threads < 0) throw new IllegalArgumentException("evaluation threads must be >= 0 (0 = all processors), got " + threads);
-        NativeTorch.setIntraOpThreads(1);
         this.config = config;
+        for (int i = 0; i < heldOut.size(); i++) checkBatch(heldOut.get(i), i);   // before allocating anything
+        NativeTorch.setIntraOpThreads(1);   // parallelism comes from the team below
         this.params = FlatParams.forInference(GptLayout.of(config), device);
         this.gpt = new Gpt(config, params);
         this.tokens = new long[heldOut.size()];
         for (int i = 0; i < heldOut.size(); i++) {
             TokenBatch b = heldOut.get(i);
-            checkBatch(b, i);
             tokens[i] = b.tokens();
             try (PointerScope scope = new PointerScope()) {
                 Tensor ids = onDevice(b.inputs(), b, device);
@@ -94,8 +96,7 @@ public final class GptEvaluator implements Evaluator {
     private static Tensor onDevice(int[] ids, TokenBatch b, TorchDevice device) {
         Tensor t = Tensors.emptyLong(b.batch(), b.context());
         Tensors.copyIds(ids, t);
-        return device.isCpu() ? t : t.to(device.options(org.bytedeco.pytorch.global.torch.ScalarType.Long), false, false,
-                new org.bytedeco.pytorch.MemoryFormatOptional());
+        return device.isCpu() ? t : t.to(device.options(ScalarType.Long), false, false, new MemoryFormatOptional());
     }
 
     private void checkBatch(TokenBatch b, int index) {

@@ -30,9 +30,10 @@ import org.diloco4j.model.nativ.ThreadTeam;
  * then each thread reduces, clips and updates its own slice of the flat vectors. Each phase is
  * one hand-off per thread instead of one per op.
  *
- * <p>The batch loss is Σ_k (rows_k / B) · loss_k and the gradient Σ_k (rows_k / B) · g_k, the
- * same as one pass over the whole batch up to fp32 rounding; the reduction order is fixed, so a
- * run is bit-reproducible for a given N.
+ * <p>The batch loss is Σ_k w_k · loss_k and the gradient Σ_k w_k · g_k with w_k = rows_k / B, the
+ * same as one pass over the whole batch up to fp32 rounding. Each shard back-propagates w_k ·
+ * loss_k, so the reduction is a plain sum, in a fixed order: a run is bit-reproducible for a given
+ * N.
  */
 final class ShardedStep implements AutoCloseable {
     private static final long DROPOUT_SEED_SALT = 0x9E3779B97F4A7C15L;
@@ -79,13 +80,13 @@ final class ShardedStep implements AutoCloseable {
         int active = Math.min(shards.length, batch.batch());   // fewer rows than threads: some sit out
         int[] rowStart = new int[active + 1];
         for (int k = 0; k <= active; k++) rowStart[k] = batch.batch() * k / active;
-        float[] losses = new float[active];
-        team.run(active, k -> losses[k] = forwardBackward(shards[k], batch, rowStart[k], rowStart[k + 1]));
-
         double[] weights = new double[active];
         for (int k = 0; k < active; k++) weights[k] = (rowStart[k + 1] - rowStart[k]) / (double) batch.batch();
+        float[] losses = new float[active];
+        team.run(active, k -> losses[k] = forwardBackward(shards[k], batch, rowStart[k], rowStart[k + 1], weights[k]));
+
         double[] sumSquares = new double[shards.length];
-        team.run(shards.length, k -> sumSquares[k] = reduceSlice(k, active, weights));
+        team.run(shards.length, k -> sumSquares[k] = reduceSlice(k, active));
 
         double norm = Math.sqrt(Arrays.stream(sumSquares).sum());
         double clip = config.gradClip() > 0 ? config.gradClip() / (norm + 1e-6) : 1;  // clip_grad_norm_'s coefficient
@@ -97,8 +98,8 @@ final class ShardedStep implements AutoCloseable {
         return (float) loss;
     }
 
-    /** Rows [from, to) of the batch through shard k: loss and gradient into the shard's buffer. */
-    private float forwardBackward(Shard s, TokenBatch batch, int from, int to) {
+    /** Rows [from, to) through shard s: the gradient of weight · loss into the shard's buffer; returns the loss. */
+    private float forwardBackward(Shard s, TokenBatch batch, int from, int to, double weight) {
         try (PointerScope scope = new PointerScope()) {
             int t = batch.context();
             Tensor ids = rows(batch.inputs(), from, to, t);        // (rows, T)
@@ -112,7 +113,7 @@ final class ShardedStep implements AutoCloseable {
             } else {
                 loss = s.gpt().loss(ids, targets, s.dropout());
             }
-            loss.backward();
+            (weight == 1 ? loss : loss.mul(new Scalar(weight))).backward();
             return loss.item_float();
         }
     }
@@ -124,16 +125,11 @@ final class ShardedStep implements AutoCloseable {
                 : t.to(config.device().options(ScalarType.Long), false, false, new org.bytedeco.pytorch.MemoryFormatOptional());
     }
 
-    /** Slice k of the gradient: weighted sum of the shards' gradients into shard 0's buffer; returns Σg². */
-    private double reduceSlice(int k, int active, double[] weights) {
+    /** Slice k of the gradient: sum of the (pre-weighted) shard gradients into shard 0's buffer; returns Σg². */
+    private double reduceSlice(int k, int active) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor acc = shards[0].params().grad().narrow(0, sliceStart[k], sliceLength[k]);
-            if (active > 1) {
-                acc.mul_(new Scalar(weights[0]));
-                for (int j = 1; j < active; j++) {
-                    acc.add_(shards[j].params().grad().narrow(0, sliceStart[k], sliceLength[k]), new Scalar(weights[j]));
-                }
-            }
+            for (int j = 1; j < active; j++) acc.add_(shards[j].params().grad().narrow(0, sliceStart[k], sliceLength[k]));
             double norm = acc.norm().item_double();
             return norm * norm;
         }
