@@ -55,7 +55,7 @@ public final class Schema {
         s("train.precision", "fp32", "inner-loop arithmetic (θ and outer state stay fp32)", false, "fp32", "bf16");
         i("train.threads", 0, "libtorch threads per process (0 = all cores)", 0, 1024, false);
         s("train.device", "cpu", "cpu or cuda:N", false);
-        l("train.token_budget", 2_400_000, "stop after this many tokens were trained by all workers", 1, INF, false);
+        l("train.token_budget", 3_000_000, "stop after this many tokens were trained by all workers", 1, INF, false);
         l("train.eval_every_tokens", 0, "evaluate the global model every so many tokens (auto: 20 times a run)", 0, INF, true);
 
         s("outer.optimizer", "auto", "outer optimizer (auto: delayed-nesterov for async-dn-dylu, sgd for ddp, nesterov otherwise)", true,
@@ -64,7 +64,7 @@ public final class Schema {
         d("outer.momentum", 0.9, "outer momentum μ", 0, 0.999999, false);
         i("outer.buffer", 0, "Delayed Nesterov buffer N (auto: the number of workers)", 1, 1_000_000, true);
         d("outer.c", 0.0, "Delayed Nesterov share of momentum between updates, in [0, 1/N]", 0, 1, false);
-        i("outer.inner_steps", 50, "H: inner steps per round (async: the fastest worker's)", 1, 1_000_000, false);
+        i("outer.inner_steps", 24, "H: inner steps per round (async: the fastest worker's)", 1, 1_000_000, false);
         s("outer.weights", "auto", "weights of pseudo-gradients (auto: shard-size for non-iid data, else uniform)", true, "uniform", "shard-size");
         b("outer.staleness_decay", false, "async: scale each pseudo-gradient by (1 + staleness)^-1/2");
         l("outer.max_staleness", -1, "async: drop pseudo-gradients staler than this (-1: never)", -1, INF, false);

@@ -11,7 +11,7 @@ import org.diloco4j.model.data.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.testing.FixedBatchSource;
+import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.testing.TextBatches;
 import org.diloco4j.model.train.AdamWConfig;
 import org.diloco4j.model.train.GptTrainer;
@@ -31,7 +31,7 @@ class GptEvaluatorTest {
         int split = text.length * 9 / 10;   // train on the first 90%, evaluate on the last 10%
         List<TokenBatch> train = TextBatches.windows(Arrays.copyOf(text, split), 200, 8, 64, 1);
         List<TokenBatch> heldOut = TextBatches.windows(Arrays.copyOfRange(text, split, text.length), 8, 8, 64, 2);
-        try (GptTrainer trainer = GptTrainer.create(MODEL, TRAIN, new FixedBatchSource(train), 3);
+        try (GptTrainer trainer = GptTrainer.create(MODEL, TRAIN, new ListBatchSource(train), 3);
              GptEvaluator eval = GptEvaluator.create(MODEL, heldOut)) {
             float[] theta = new float[MODEL.parameterCount()];
             trainer.read(theta);
@@ -51,7 +51,7 @@ class GptEvaluatorTest {
         List<TokenBatch> batches = TextBatches.windows(TextBatches.englishEuroparl(50_000), 1, 4, 64, 9);
         float[] theta = GptInit.init(MODEL, 5);
         float[] copy = theta.clone();
-        try (GptTrainer trainer = GptTrainer.create(MODEL, TRAIN, new FixedBatchSource(batches), 5);
+        try (GptTrainer trainer = GptTrainer.create(MODEL, TRAIN, new ListBatchSource(batches), 5);
              GptEvaluator eval = GptEvaluator.create(MODEL, batches)) {
             double evalLoss = eval.evaluate(theta).loss();
             float trainLoss = trainer.train(1).losses()[0];   // the loss before the update, at θ = init(5)

@@ -10,8 +10,8 @@ import org.diloco4j.model.data.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.testing.ByteTokenizer;
-import org.diloco4j.model.testing.FixedBatchSource;
+import org.diloco4j.model.data.ByteTokenizer;
+import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.train.AdamWConfig;
 import org.diloco4j.model.train.GptTrainer;
 import org.diloco4j.model.train.LrSchedule;
@@ -75,7 +75,7 @@ class GptSamplerTest {
         batches.add(new TokenBatch(rows, t, in, tg));
         TrainerConfig cfg = new TrainerConfig(AdamWConfig.defaults().withLr(1e-2), LrSchedule.constant(), 1.0, 0.0,
                 Precision.FP32, 1, TorchDevice.CPU);
-        try (GptTrainer trainer = GptTrainer.create(MODEL, cfg, new FixedBatchSource(batches), 1)) {
+        try (GptTrainer trainer = GptTrainer.create(MODEL, cfg, new ListBatchSource(batches), 1)) {
             trainer.train(150);
             float[] theta = new float[MODEL.parameterCount()];
             trainer.read(theta);

@@ -7,7 +7,7 @@ import java.util.Properties;
 import org.diloco4j.model.data.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.testing.FixedBatchSource;
+import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.testing.Golden;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class Bf16TrainingTest {
                 1.0, 0.0, Precision.BF16, 1, TorchDevice.CPU);
         double[] fp32 = Golden.doubles(p, "losses");
         List<TokenBatch> batches = GptGoldenTest.batches(Golden.ints("gpt-small-batches.i32"), 10, 4, 16);
-        try (GptTrainer t = GptTrainer.create(model, config, new FixedBatchSource(batches), 7)) {
+        try (GptTrainer t = GptTrainer.create(model, config, new ListBatchSource(batches), 7)) {
             t.load(Golden.floats("gpt-small-init.f32"));
             float[] losses = t.train(10).losses();
             double maxDiff = 0;

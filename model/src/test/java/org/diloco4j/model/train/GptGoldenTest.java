@@ -10,7 +10,7 @@ import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.model.data.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.testing.FixedBatchSource;
+import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.testing.Golden;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,7 +50,7 @@ class GptGoldenTest {
         List<TokenBatch> batches = batches(Golden.ints("gpt-small-batches.i32"), i(p, "steps"), i(p, "batch"), model.context());
         assertThat(theta0).hasSize(model.parameterCount()).hasSize(i(p, "parameters"));
 
-        try (GptTrainer trainer = GptTrainer.create(model, config, new FixedBatchSource(batches), 7)) {
+        try (GptTrainer trainer = GptTrainer.create(model, config, new ListBatchSource(batches), 7)) {
             trainer.load(theta0);
             int k = i(p, "thetaAfterSteps");
             TrainReport first = trainer.train(k);

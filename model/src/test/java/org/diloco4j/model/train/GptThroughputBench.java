@@ -15,7 +15,7 @@ import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.testing.FixedBatchSource;
+import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.testing.TextBatches;
 
 /**
@@ -110,7 +110,7 @@ public final class GptThroughputBench {
         }
         TrainerConfig config = new TrainerConfig(AdamWConfig.defaults().withLr(LR),
                 new LrSchedule(WARMUP_STEPS, 0, 1.0), 1.0, 0.0, precision, omp ? 1 : threads, TorchDevice.CPU);
-        try (GptTrainer trainer = GptTrainer.create(c, config, new FixedBatchSource(batches), 1)) {
+        try (GptTrainer trainer = GptTrainer.create(c, config, new ListBatchSource(batches), 1)) {
             if (omp) NativeTorch.setIntraOpThreads(threads);   // after create(), which pins libtorch to 1
             trainer.load(theta);
             TrainReport first = trainer.train(warmup);

@@ -3,12 +3,13 @@ package org.diloco4j.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.model.data.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.testing.FixedBatchSource;
+import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.testing.RandomBatchSource;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class GptTrainerTest {
     @Test
     void overfitsOneRepeatedBatch() {
         TokenBatch batch = new RandomBatchSource(4, 16, 64, 3).next();
-        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2), FixedBatchSource.repeating(batch), 1)) {
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2), new ListBatchSource(List.of(batch)), 1)) {
             TrainReport r = t.train(250);
             assertThat(r.losses()[0]).isGreaterThan(3.5f);        // ≈ ln 64 = 4.16 at init
             assertThat(r.lastLoss()).as("loss after 250 steps on one batch").isLessThan(0.05f);
@@ -71,11 +72,11 @@ class GptTrainerTest {
     void rejectsBatchesTheModelCannotTake() {
         TokenBatch badId = new TokenBatch(1, 2, new int[] {1, 64}, new int[] {2, 3});
         TokenBatch tooLong = new TokenBatch(1, 17, new int[17], new int[17]);
-        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-3), FixedBatchSource.repeating(badId), 1)) {
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-3), new ListBatchSource(List.of(badId)), 1)) {
             assertThatThrownBy(() -> t.train(1)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("token id 64").hasMessageContaining("[0, 64)");
         }
-        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-3), FixedBatchSource.repeating(tooLong), 1)) {
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-3), new ListBatchSource(List.of(tooLong)), 1)) {
             assertThatThrownBy(() -> t.train(1)).hasMessageContaining("context 17").hasMessageContaining("16");
             assertThatThrownBy(() -> t.train(-1)).hasMessageContaining("-1");
             assertThatThrownBy(() -> t.load(new float[5])).hasMessageContaining("5");
@@ -108,10 +109,10 @@ class GptTrainerTest {
     void moreThreadsThanRowsLeavesTheSpareThreadsIdle() {
         TokenBatch oneRow = new RandomBatchSource(1, 16, 64, 3).next();
         float[] one, three;
-        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2), FixedBatchSource.repeating(oneRow), 1)) {
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2), new ListBatchSource(List.of(oneRow)), 1)) {
             one = t.train(5).losses();
         }
-        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2).withThreads(3), FixedBatchSource.repeating(oneRow), 1)) {
+        try (GptTrainer t = GptTrainer.create(SMALL, config(1e-2).withThreads(3), new ListBatchSource(List.of(oneRow)), 1)) {
             three = t.train(5).losses();
         }
         assertThat(three).containsExactly(one, org.assertj.core.data.Offset.offset(1e-5f));
