@@ -9,8 +9,8 @@ import org.diloco4j.core.coord.MetricSink;
 import java.util.Locale;
 
 /**
- * The live progress line: tokens trained against the budget, the latest held-out loss and train
- * loss, real tokens per second, simulated time and bytes sent.
+ * The live progress line: tokens trained against the budget, the outer step, the latest held-out
+ * loss and train loss, real tokens per second, simulated time and bytes sent.
  */
 public final class Progress implements MetricSink, AutoCloseable {
     private final ProgressBar bar;
@@ -21,12 +21,13 @@ public final class Progress implements MetricSink, AutoCloseable {
     private long tokens;
     private long bytes;
     private double simSeconds;
+    private long step;
 
     public Progress(String task, long budget, long tokensSoFar) {
         this.startTokens = tokensSoFar;
         this.tokens = tokensSoFar;
         this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(budget).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500).setUnit(" Mtok", 1_000_000).showSpeed().hideEta().build();
+                .setUpdateIntervalMillis(500).setUnit(" ktok", 1_000).hideEta().build();
         bar.stepTo(tokensSoFar);
     }
 
@@ -37,6 +38,7 @@ public final class Progress implements MetricSink, AutoCloseable {
                 tokens = s.tokens();
                 bytes = s.bytesUp() + s.bytesDown();
                 simSeconds = s.time();
+                step = s.step();
             }
             case Metric.Eval e -> evalLoss = e.loss();
             case Metric.TrainLoss t -> trainLoss = Double.isNaN(trainLoss) ? t.loss() : 0.9 * trainLoss + 0.1 * t.loss();
@@ -44,8 +46,9 @@ public final class Progress implements MetricSink, AutoCloseable {
         }
         double secs = (System.nanoTime() - startNanos) / 1e9;
         bar.stepTo(tokens);
-        bar.setExtraMessage(String.format(Locale.ROOT, "eval %s | train %s | %.0f tok/s | sim %s | %s",
-                fmt(evalLoss), fmt(trainLoss), (tokens - startTokens) / Math.max(secs, 1e-9), Format.duration(simSeconds), Format.bytes(bytes)));
+        // Most telling first: an 80-column terminal cuts the line's end.
+        bar.setExtraMessage(String.format(Locale.ROOT, "step %d | eval %s | train %s | %.0f tok/s | sim %s | %s",
+                step, fmt(evalLoss), fmt(trainLoss), (tokens - startTokens) / Math.max(secs, 1e-9), Format.duration(simSeconds), Format.bytes(bytes)));
     }
 
     private static String fmt(double v) {
