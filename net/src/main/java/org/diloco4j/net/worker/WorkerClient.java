@@ -1,6 +1,5 @@
 package org.diloco4j.net.worker;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -9,12 +8,9 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.auth.TokenHeader;
-import org.diloco4j.net.proto.DeltaChunk;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.DilocoGrpc;
 import org.diloco4j.net.proto.HeartbeatReply;
@@ -33,7 +29,6 @@ import org.diloco4j.net.wire.WireCounter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -163,53 +158,11 @@ public final class WorkerClient implements AutoCloseable {
      * @throws StatusRuntimeException if the transfer failed (nothing was applied; it may be retried with the same push id)
      */
     PushReply push(DeltaHeader header, byte[] data, int chunk) throws InterruptedException {
-        CompletableFuture<PushReply> result = new CompletableFuture<>();
-        ClientResponseObserver<DeltaChunk, PushReply> obs = new ClientResponseObserver<>() {
-            private ClientCallStreamObserver<DeltaChunk> req;
-            private int pos = -1;
-            private boolean done;
-
-            @Override
-            public void beforeStart(ClientCallStreamObserver<DeltaChunk> r) {
-                req = r;
-                r.setOnReadyHandler(this::drain);
-            }
-
-            private synchronized void drain() {
-                while (!done && !result.isDone() && req.isReady()) {
-                    if (pos < 0) {
-                        req.onNext(DeltaChunk.newBuilder().setHeader(header).build());
-                        pos = 0;
-                    } else if (pos >= data.length) {
-                        done = true;
-                        req.onCompleted();
-                    } else {
-                        int n = Math.min(chunk, data.length - pos);
-                        req.onNext(DeltaChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data, pos, n)).build());
-                        pos += n;
-                    }
-                }
-            }
-
-            @Override
-            public void onNext(PushReply r) {
-                result.complete(r);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                if (!result.isDone()) result.completeExceptionally(Status.INTERNAL.withDescription("push ended without a reply").asRuntimeException());
-            }
-        };
+        DeltaUpload obs = new DeltaUpload(header, data, chunk);
         long seconds = CALL_SECONDS + data.length / (1 << 20);
         async.withDeadlineAfter(seconds, TimeUnit.SECONDS).pushDelta(obs);
         try {
-            return result.get();
+            return obs.result().get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StatusRuntimeException s) throw s;
             throw Status.fromThrowable(e.getCause()).asRuntimeException();

@@ -1,16 +1,13 @@
 package org.diloco4j.net.bench;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.auth.TokenHeader;
-import org.diloco4j.net.proto.DeltaChunk;
 import org.diloco4j.net.proto.DeltaHeader;
+import org.diloco4j.net.worker.DeltaUpload;
 import org.diloco4j.net.proto.DilocoGrpc;
 import org.diloco4j.net.proto.JoinReply;
 import org.diloco4j.net.proto.JoinRequest;
@@ -24,7 +21,6 @@ import org.diloco4j.net.wire.Limits;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -120,48 +116,8 @@ public final class BenchWorkers {
     }
 
     static PushReply push(DilocoGrpc.DilocoStub async, DeltaHeader header, byte[] data, int chunk) throws Exception {
-        CompletableFuture<PushReply> result = new CompletableFuture<>();
-        async.withDeadlineAfter(10, TimeUnit.MINUTES).pushDelta(new ClientResponseObserver<DeltaChunk, PushReply>() {
-            private ClientCallStreamObserver<DeltaChunk> req;
-            private int pos = -1;
-            private boolean done;
-
-            @Override
-            public void beforeStart(ClientCallStreamObserver<DeltaChunk> r) {
-                req = r;
-                r.setOnReadyHandler(this::drain);
-            }
-
-            private synchronized void drain() {
-                while (!done && !result.isDone() && req.isReady()) {
-                    if (pos < 0) {
-                        req.onNext(DeltaChunk.newBuilder().setHeader(header).build());
-                        pos = 0;
-                    } else if (pos >= data.length) {
-                        done = true;
-                        req.onCompleted();
-                    } else {
-                        int n = Math.min(chunk, data.length - pos);
-                        req.onNext(DeltaChunk.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data, pos, n)).build());
-                        pos += n;
-                    }
-                }
-            }
-
-            @Override
-            public void onNext(PushReply r) {
-                result.complete(r);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        return result.get();
+        DeltaUpload upload = new DeltaUpload(header, data, chunk);
+        async.withDeadlineAfter(10, TimeUnit.MINUTES).pushDelta(upload);
+        return upload.result().get();
     }
 }
