@@ -219,7 +219,8 @@ class InProcessClusterTest {
             waitFor(() -> first.outerSteps() >= 5, 20);
             first.crashCoordinator();
             CheckpointStore.Checkpoint saved = store.load().orElseThrow();
-            assertThat(saved.outerSteps()).isBetween(4L, 6L);
+            // Checkpoints every 2 steps; toy rounds take milliseconds, so a few more may pass before the crash.
+            assertThat(saved.outerSteps()).isGreaterThanOrEqualTo(4L);
             second = ToyCluster.resume(first, store, saved);
             RunTotals t = second.await(30);
             assertThat(t.finished()).isTrue();

@@ -66,6 +66,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
     private final java.util.Set<Integer> awaitingReports = new java.util.HashSet<>();
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
+    /** Worker processes (by instance) seen in this run that have not yet been told it is over. */
+    private final java.util.Set<String> notTold = new java.util.HashSet<>();
+    private final CompletableFuture<Void> allTold = new CompletableFuture<>();
 
     private static final class PendingJoin {
         final String name;
@@ -142,8 +145,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
             for (Map.Entry<String, Double> t : Map.copyOf(st.timers).entrySet()) rt.setTimer(t.getKey(), t.getValue());
             rt.listener.log(String.format(Locale.ROOT, "resumed at outer step %d, θ v%d, %d tokens, clock %.1f s (restart %d)",
                     rt.coordinator.outerSteps(), rt.coordinator.version(), rt.coordinator.tokens(), st.clock, st.restarts));
-            // A run that had already finished (saved at its end) ends again at once.
-            if (rt.coordinator.stopped()) rt.finish(st.stopReason != null ? st.stopReason : "the run had already finished");
+            // A run that had already finished (saved at its end) ends again at once: its workers were told then.
+            if (rt.coordinator.stopped()) rt.finish(st.stopReason != null ? st.stopReason : "the run had already finished", false);
         });
         return rt;
     }
@@ -376,7 +379,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             }
             case Command.SetTimer t -> setTimer(t.key(), t.at());
             case Command.Stop s -> {
-                if (coordinator.stopped()) finish(s.reason());
+                if (coordinator.stopped()) finish(s.reason(), true);
             }
         }
     }
@@ -401,7 +404,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
     }
 
     private JoinReply admit(JoinRequest r) {
-        if (ending || coordinator.stopped()) return refusal("the run is over: " + (end.isDone() ? "finished" : "finishing"));
+        if (ending || coordinator.stopped()) {
+            if (notTold.remove(r.getInstance()) && notTold.isEmpty()) allTold.complete(null);
+            return refusal("the run is over: " + (end.isDone() ? "finished" : "finishing"));
+        }
         String name = uniqueName(r.getName().isBlank() ? "worker" : r.getName());
         byte[] key = new byte[16];
         random.nextBytes(key);
@@ -477,8 +483,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
         upkeep.periodic();
     }
 
-    /** The coordinator stopped the run: every worker is told, the final θ is evaluated and saved. */
-    private void finish(String reason) {
+    /**
+     * The coordinator stopped the run: every worker is told, the final θ is evaluated and saved.
+     * With {@code tellStragglers}, workers lost during the run are answered for a while if they
+     * try to rejoin.
+     */
+    private void finish(String reason, boolean tellStragglers) {
         if (ending) return;
         ending = true;
         st.stopReason = reason;
@@ -487,7 +497,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
         awaitingReports.addAll(sessions.keySet());
         if (awaitingReports.isEmpty()) finalReports.complete(null);
         listener.log("run finished: " + reason);
-        upkeep.finish(finalReports, () -> end.complete(totals(true, reason, st.lastEval)));
+        // Workers lost during the run (or before a restart) may be retrying to join: the server
+        // stays up a little to answer them "the run is over" instead of leaving them to retry
+        // until their reconnect timeout.
+        if (tellStragglers) notTold.addAll(st.workers.keySet());
+        for (Session s : sessions.values()) notTold.remove(s.instance);
+        if (notTold.isEmpty()) allTold.complete(null);
+        else listener.log(notTold.size() + " worker(s) lost during the run may still reconnect: telling them it is over for up to "
+                + Upkeep.STRAGGLER_SECONDS + " s");
+        double endedAt = now();
+        upkeep.finish(finalReports, allTold, () -> end.complete(RunTotals.of(st, true, reason, endedAt, st.lastEval, wire)));
     }
 
     private RunTotals totals(boolean finished, String reason, EvalResult last) {

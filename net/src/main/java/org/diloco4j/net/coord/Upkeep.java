@@ -106,10 +106,17 @@ final class Upkeep {
     }
 
     /**
-     * The run is over: evaluates the final θ (unless it was just evaluated), waits briefly for the
-     * workers' final reports, saves the last checkpoint, then calls {@code done} on the loop.
+     * How long a finished run keeps answering joins of workers lost during it: longer than the
+     * longest wait between a worker's reconnect attempts (10 s, see the worker's Backoff).
      */
-    void finish(java.util.concurrent.CompletableFuture<Void> finalReports, Runnable done) {
+    static final long STRAGGLER_SECONDS = 12;
+
+    /**
+     * The run is over: evaluates the final θ (unless it was just evaluated), waits briefly for the
+     * workers' final reports and for lost workers to be told, saves the last checkpoint, then calls
+     * {@code done} on the loop.
+     */
+    void finish(java.util.concurrent.CompletableFuture<Void> finalReports, java.util.concurrent.CompletableFuture<Void> allTold, Runnable done) {
         boolean needed = evaluator != null && st.lastEvalVersion != coordinator.version();
         Pending p = needed ? pending() : null;
         threads.background(() -> {
@@ -118,6 +125,11 @@ final class Upkeep {
                 finalReports.get((long) (1000 * (2 * opts.heartbeatSeconds() + 1)), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 // Some worker did not report: its last heartbeat's totals stand.
+            }
+            try {
+                allTold.get(STRAGGLER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // Gone for good (crashed, or gave up): nobody left to tell.
             }
             onLoop.accept(() -> {
                 if (r != null) record(r, p);
