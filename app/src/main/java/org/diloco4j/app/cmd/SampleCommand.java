@@ -2,12 +2,14 @@ package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.SavedRun;
+import org.diloco4j.model.data.Tokenizer;
 import org.diloco4j.model.sample.GptSampler;
 import org.diloco4j.model.sample.SamplingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /** {@code diloco sample}: generate text from a run's global model. */
@@ -16,7 +18,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "run directory")
     Path run;
 
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (default: empty)")
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "text to continue (default: none, the model starts a new document)")
     String prompt = "";
 
     @Option(names = "--tokens", paramLabel = "N", description = "tokens to generate (default: 200)")
@@ -36,8 +38,13 @@ public final class SampleCommand implements Callable<Integer> {
         SavedRun saved = SavedRun.load(run);
         RunSetup setup = saved.setup();
         float[] theta = saved.theta();
-        try (GptSampler sampler = new GptSampler(setup.gpt(), setup.corpus().tokenizer())) {
-            System.out.println(prompt + sampler.generate(theta, prompt, tokens, new SamplingConfig(temperature, topK, seed)));
+        Tokenizer tok = setup.corpus().tokenizer();
+        // Documents in the training stream are separated by end-of-text, so with no prompt the
+        // model continues from one: the start of a new document.
+        int[] start = prompt.isEmpty() ? new int[] {tok.endOfText()} : tok.encode(prompt);
+        try (GptSampler sampler = new GptSampler(setup.gpt(), tok)) {
+            int[] all = sampler.generateTokens(theta, start, tokens, new SamplingConfig(temperature, topK, seed));
+            System.out.println(prompt + tok.decode(Arrays.copyOfRange(all, start.length, all.length)));
         }
         return 0;
     }

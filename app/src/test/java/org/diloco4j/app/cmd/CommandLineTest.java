@@ -1,6 +1,9 @@
 package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.Main;
+import org.diloco4j.app.run.SavedRun;
+import org.diloco4j.model.sample.GptSampler;
+import org.diloco4j.model.sample.SamplingConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +71,14 @@ class CommandLineTest {
 
         Out s = run("sample", "--run", out.resolve("diloco").toString(), "--prompt", "The ", "--tokens", "20");
         assertThat(s.code()).as(s.err()).isZero();
-        assertThat(s.out()).startsWith("The ");
+        SavedRun saved = SavedRun.load(out.resolve("diloco"));
+        try (GptSampler g = new GptSampler(saved.setup().gpt(), saved.setup().corpus().tokenizer())) {
+            // The prompt once, then what the sampler continues it with (the command's defaults: T 0.8, top-k 40, seed 1).
+            assertThat(s.out()).isEqualTo(g.generate(saved.theta(), "The ", 20, new SamplingConfig(0.8, 40, 1)) + System.lineSeparator());
+        }
+        Out fresh = run("sample", "--run", out.resolve("diloco").toString(), "--tokens", "20");
+        assertThat(fresh.code()).as(fresh.err()).isZero();
+        assertThat(fresh.out().strip()).isNotEmpty();
         Out e = run("eval", "--run", out.resolve("diloco").toString());
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("held-out loss", "perplexity");
