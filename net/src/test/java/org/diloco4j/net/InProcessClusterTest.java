@@ -11,6 +11,9 @@ import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeOptions;
 import org.diloco4j.net.worker.WorkerOptions;
 import org.diloco4j.net.worker.WorkerRuntime;
+import org.diloco4j.net.coord.CoordinatorRuntime;
+import org.diloco4j.net.proto.JoinReply;
+import org.diloco4j.net.proto.JoinRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,6 +189,27 @@ class InProcessClusterTest {
             assertThat(c.recorder.decisions("leave")).hasSize(1);
             c.joinWorkers(10);
             assertThat(c.outcomes.get("w0").exit()).isEqualTo(WorkerRuntime.Exit.LEFT);
+        }
+    }
+
+    @Test
+    void aWorkerLostDuringTheRunIsToldItIsOverWhenItComesBackAfterTheEnd() throws Exception {
+        try (ToyCluster c = new ToyCluster(base(Method.DILOCO).tokenBudget(3 * BATCH * 10 * 6).build(), FAST, false, null);
+             RawClient ghost = new RawClient(c.name, ToyCluster.TOKEN);
+             RawClient back = new RawClient(c.name, ToyCluster.TOKEN)) {
+            String instance = "ghost-process";
+            // Joins, then falls silent (no heartbeats): lost after the session timeout, while the others train on.
+            JoinRequest join = JoinRequest.newBuilder().setName("ghost").setShard(-1).setInstance(instance).setProtocol(1).build();
+            assertThat(ghost.blocking.join(join).getAdmitted()).isTrue();
+            startThree(c);
+            waitFor(() -> c.recorder.log.stream().anyMatch(l -> l.contains("1 worker(s) lost during the run may still reconnect")), 30);
+            // The same process comes back after the end: it is told, and then nobody is left to wait for.
+            JoinReply r = back.blocking.join(join);
+            assertThat(r.getAdmitted()).isFalse();
+            assertThat(r.getReason()).startsWith("the run is over");
+            RunTotals t = c.await(CoordinatorRuntime.STRAGGLER_SECONDS / 2.0);
+            assertThat(t.finished()).isTrue();
+            assertThat(c.recorder.decisions("lost")).anySatisfy(d -> assertThat(d.reason()).contains("ghost"));
         }
     }
 

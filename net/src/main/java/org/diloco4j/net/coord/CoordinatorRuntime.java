@@ -66,6 +66,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
     private final java.util.Set<Integer> awaitingReports = new java.util.HashSet<>();
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
+    /**
+     * How long a finished run keeps answering joins of workers lost during it: longer than the
+     * longest wait between a worker's reconnect attempts (10 s, see the worker's Backoff).
+     */
+    public static final long STRAGGLER_SECONDS = 12;
     /** Worker processes (by instance) seen in this run that have not yet been told it is over. */
     private final java.util.Set<String> notTold = new java.util.HashSet<>();
     private final CompletableFuture<Void> allTold = new CompletableFuture<>();
@@ -504,7 +509,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
         for (Session s : sessions.values()) notTold.remove(s.instance);
         if (notTold.isEmpty()) allTold.complete(null);
         else listener.log(notTold.size() + " worker(s) lost during the run may still reconnect: telling them it is over for up to "
-                + Upkeep.STRAGGLER_SECONDS + " s");
+                + STRAGGLER_SECONDS + " s");
         double endedAt = now();
         upkeep.finish(finalReports, allTold, () -> end.complete(RunTotals.of(st, true, reason, endedAt, st.lastEval, wire)));
     }

@@ -106,12 +106,6 @@ final class Upkeep {
     }
 
     /**
-     * How long a finished run keeps answering joins of workers lost during it: longer than the
-     * longest wait between a worker's reconnect attempts (10 s, see the worker's Backoff).
-     */
-    static final long STRAGGLER_SECONDS = 12;
-
-    /**
      * The run is over: evaluates the final θ (unless it was just evaluated), waits briefly for the
      * workers' final reports and for lost workers to be told, saves the last checkpoint, then calls
      * {@code done} on the loop.
@@ -127,7 +121,7 @@ final class Upkeep {
                 // Some worker did not report: its last heartbeat's totals stand.
             }
             try {
-                allTold.get(STRAGGLER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                allTold.get(CoordinatorRuntime.STRAGGLER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             } catch (Exception e) {
                 // Gone for good (crashed, or gave up): nobody left to tell.
             }
