@@ -2,7 +2,7 @@ package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.config.Resolver;
 import org.diloco4j.app.config.RunConfig;
-import org.diloco4j.app.run.Format;
+import org.diloco4j.app.report.Fmt;
 import org.diloco4j.app.run.Reports;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunSetup;
@@ -13,8 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +42,7 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunConfig base = config.load();
         if (budget != null) base = base.with("train.token_budget", budget);
-        Path root = out != null ? out : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path root = out != null ? out : RunDirectory.defaultPath("compare");
         List<RunConfig> configs = new ArrayList<>();
         for (String m : methods) configs.add(Resolver.resolve(base.with("method", m)));
         StopSignal stop = StopSignal.install();
@@ -80,8 +78,8 @@ public final class CompareCommand implements Callable<Integer> {
                 "sim time", "bytes sent", "util", "vs DDP"));
         for (Summary s : rows) {
             b.append(String.format(Locale.ROOT, "%-14s %10.4f %9.2f %12s %12s %9.1f%% %12s%n", s.method(), s.finalEvalLoss(),
-                    s.finalEvalPpl(), Format.duration(s.simulatedSeconds()), Format.bytes(s.bytesTotal()), 100 * s.computeUtilization(),
-                    TrainCommand.ratio(s)));
+                    s.finalEvalPpl(), Fmt.seconds(s.simulatedSeconds()), Fmt.bytes(s.bytesTotal()), 100 * s.computeUtilization(),
+                    Fmt.ratioToDdp(s.ddpBytesEquivalent(), s.bytesTotal())));
         }
         return b.toString();
     }

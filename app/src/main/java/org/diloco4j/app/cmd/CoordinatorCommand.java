@@ -3,16 +3,12 @@ package org.diloco4j.app.cmd;
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.net.CoordinatorJob;
-import org.diloco4j.app.run.Format;
-import org.diloco4j.app.run.RunDirectory;
-import org.diloco4j.app.run.Summary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code diloco coordinator}: serve a run to workers over the network. */
@@ -78,27 +74,11 @@ public final class CoordinatorCommand implements Callable<Integer> {
             CoordinatorJob.Options o = new CoordinatorJob.Options(bind, port, out, checkpointDir, tokenFile, tlsCert, tlsKey, heartbeat,
                     sessionTimeout, chunkKib * 1024, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err);
             CoordinatorJob.Outcome r = CoordinatorJob.run(cfg, o, stop.requested());
-            if (r.finished()) print(r.summary(), r.dir());
+            if (r.finished()) SummaryLines.print(r.summary(), r.dir(), true);
             return 0;
         } finally {
             stop.done();
         }
-    }
-
-    static void print(Summary s, RunDirectory dir) {
-        Locale l = Locale.ROOT;
-        System.out.printf(l, "%nmethod              %s (networked, %d workers)%n", s.method(), s.workers());
-        System.out.printf(l, "held-out loss       %.4f → %.4f   (perplexity %.2f → %.2f)%n", s.initialEvalLoss(), s.finalEvalLoss(),
-                Math.exp(s.initialEvalLoss()), s.finalEvalPpl());
-        System.out.printf(l, "tokens              %s in %d outer steps, %d inner steps%n", Format.count(s.tokens()),
-                s.outerSteps(), s.innerSteps());
-        System.out.printf(l, "wall time           %s%n", Format.duration(s.wallSeconds()));
-        System.out.printf(l, "bytes sent          %s up, %s down; data-parallel would move %s (%s)%n",
-                Format.bytes(s.bytesUp()), Format.bytes(s.bytesDown()),
-                Format.bytes(s.ddpBytesEquivalent()), TrainCommand.ratio(s));
-        System.out.printf(l, "compute utilization %.1f%% (as the workers measured it)%n", 100 * s.computeUtilization());
-        System.out.printf(l, "stopped             %s%n", s.stopReason());
-        System.out.printf(l, "run directory       %s   (report: %s)%n", dir.dir(), dir.report());
     }
 
     private boolean hasCheckpoint() {

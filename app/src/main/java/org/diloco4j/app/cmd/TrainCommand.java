@@ -1,18 +1,15 @@
 package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.config.RunConfig;
-import org.diloco4j.app.run.Format;
+import org.diloco4j.app.report.Fmt;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunSetup;
-import org.diloco4j.app.run.Summary;
 import org.diloco4j.app.run.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -45,14 +42,13 @@ public final class TrainCommand implements Callable<Integer> {
                 o = TrainJob.resume(RunDirectory.existing(resume), opts, stop.requested());
             } else {
                 RunConfig cfg = config.resolve();
-                Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                        + "-" + cfg.str("method"));
+                Path dir = out != null ? out : RunDirectory.defaultPath(cfg.str("method"));
                 RunDirectory rd = RunDirectory.create(dir);
                 describe(cfg);
                 RunSetup setup = RunSetup.build(cfg, System.err::println);
                 o = new TrainJob(setup, rd, opts, stop.requested()).start();
             }
-            if (o.finished()) print(o.summary(), o.dir());
+            if (o.finished()) SummaryLines.print(o.summary(), o.dir(), false);
             return 0;
         } finally {
             stop.done();
@@ -61,29 +57,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static void describe(RunConfig cfg) {
         System.err.printf(Locale.ROOT, "diloco: %s, %d workers, GPT %d layers × d %d, %s tokens%n", cfg.str("method"),
-                cfg.workers().size(), cfg.integer("model.layers"), cfg.integer("model.d_model"), Format.count(cfg.lng("train.token_budget")));
+                cfg.workers().size(), cfg.integer("model.layers"), cfg.integer("model.d_model"), Fmt.tokens(cfg.lng("train.token_budget")));
         for (var w : cfg.workers()) {
             System.err.printf(Locale.ROOT, "  %-14s %.2f s/step  %5.0f↑ %5.0f↓ Mbit/s  %4.0f ms%n", w.name(), w.secondsPerStep(), w.upMbps(),
                     w.downMbps(), w.latencyMs());
         }
-    }
-
-    static void print(Summary s, RunDirectory dir) {
-        System.out.printf(Locale.ROOT, "%nmethod              %s%n", s.method());
-        System.out.printf(Locale.ROOT, "held-out loss       %.4f → %.4f   (perplexity %.2f → %.2f)%n", s.initialEvalLoss(), s.finalEvalLoss(),
-                Math.exp(s.initialEvalLoss()), s.finalEvalPpl());
-        System.out.printf(Locale.ROOT, "tokens              %s in %d outer steps, %d inner steps%n", Format.count(s.tokens()), s.outerSteps(), s.innerSteps());
-        System.out.printf(Locale.ROOT, "simulated time      %s   (real %s)%n", Format.duration(s.simulatedSeconds()), Format.duration(s.wallSeconds()));
-        System.out.printf(Locale.ROOT, "bytes sent          %s up, %s down; data-parallel would move %s (%s)%n", Format.bytes(s.bytesUp()),
-                Format.bytes(s.bytesDown()), Format.bytes(s.ddpBytesEquivalent()), ratio(s));
-        System.out.printf(Locale.ROOT, "compute utilization %.1f%%%n", 100 * s.computeUtilization());
-        System.out.printf(Locale.ROOT, "stopped             %s%n", s.stopReason());
-        System.out.printf(Locale.ROOT, "run directory       %s   (report: %s)%n", dir.dir(), dir.report());
-    }
-
-    static String ratio(Summary s) {
-        if (s.ddpBytesEquivalent() == 0 || s.bytesTotal() == 0) return "n/a";
-        double r = (double) s.ddpBytesEquivalent() / s.bytesTotal();
-        return r >= 1 ? String.format(Locale.ROOT, "%.0f× fewer", r) : String.format(Locale.ROOT, "%.1f× more", 1 / r);
     }
 }

@@ -26,13 +26,23 @@ public final class ConfigLoader {
      * @param sets overrides such as {@code outer.inner_steps=100}, applied after the file
      */
     public static RunConfig load(Path file, List<String> sets) {
+        return fromTree(file == null ? null : parse(file), sets);
+    }
+
+    /** A whole config sent as text (the coordinator's to its workers). */
+    public static RunConfig parseString(String toml) {
+        try {
+            return fromTree(new TomlMapper().readTree(toml), List.of());
+        } catch (IOException e) {
+            throw new ConfigException("config text is not valid TOML: " + e.getMessage().split("\n")[0]);
+        }
+    }
+
+    private static RunConfig fromTree(JsonNode root, List<String> sets) {
         Map<String, Object> values = new LinkedHashMap<>();
         List<WorkerEntry> workers = new ArrayList<>();
         List<FaultEntry> faults = new ArrayList<>();
-        if (file != null) {
-            JsonNode root = parse(file);
-            walk(root, "", values, workers, faults);
-        }
+        if (root != null) walk(root, "", values, workers, faults);
         for (String s : sets) {
             int eq = s.indexOf('=');
             if (eq <= 0) throw new ConfigException("--set " + s + ": expected key=value, e.g. --set outer.inner_steps=100");
@@ -42,20 +52,6 @@ public final class ConfigLoader {
             values.put(key, Schema.key(key).coerce(text));
         }
         return new RunConfig(values, workers, faults);
-    }
-
-    public static RunConfig parseString(String toml) {
-        try {
-            Path tmp = Files.createTempFile("diloco", ".toml");
-            try {
-                Files.writeString(tmp, toml);
-                return load(tmp, List.of());
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new ConfigException("cannot parse config text: " + e.getMessage());
-        }
     }
 
     private static JsonNode parse(Path file) {

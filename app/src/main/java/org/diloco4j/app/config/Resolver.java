@@ -4,7 +4,6 @@ import org.diloco4j.sim.Heterogeneity;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns "auto" values into concrete ones and checks rules that involve several keys. The result is
@@ -129,10 +128,5 @@ public final class Resolver {
                 throw new ConfigException("config key " + codecKey + " = \"" + r.str(codecKey) + "\" is invalid: " + e.getMessage());
             }
         }
-    }
-
-    /** Values of a resolved config, for writers. */
-    static Map<String, Object> values(RunConfig r) {
-        return r.values();
     }
 }

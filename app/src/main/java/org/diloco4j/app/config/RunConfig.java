@@ -82,10 +82,6 @@ public final class RunConfig {
         return faults;
     }
 
-    Map<String, Object> values() {
-        return values;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof RunConfig r && r.values.equals(values) && r.workers.equals(workers) && r.faults.equals(faults);

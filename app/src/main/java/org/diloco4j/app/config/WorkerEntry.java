@@ -16,4 +16,9 @@ public record WorkerEntry(String name, double secondsPerStep, double jitter, dou
         if (!(latencyMs >= 0)) throw new ConfigException(where + "latency_ms = " + latencyMs + " must be >= 0");
         if (!(drop >= 0 && drop < 1)) throw new ConfigException(where + "drop = " + drop + " must be in [0, 1)");
     }
+
+    /** The data shard of the worker listed at {@code index}: its own, or its index when it names none. */
+    public int shardAt(int index) {
+        return shard >= 0 ? shard : index;
+    }
 }

@@ -31,8 +31,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -100,8 +98,7 @@ public final class CoordinatorJob {
             throw new ConfigException(e.getMessage());
         }
         if (dir == null) {
-            Path runDir = o.out() != null ? o.out() : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                    + "-" + cfg.str("method") + "-net");
+            Path runDir = o.out() != null ? o.out() : RunDirectory.defaultPath(cfg.str("method") + "-net");
             dir = RunDirectory.create(runDir);
             if (ckptDir == null) ckptDir = dir.checkpoint();
             Files.createDirectories(ckptDir);

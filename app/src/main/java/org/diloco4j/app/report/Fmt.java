@@ -5,9 +5,9 @@ import java.util.Locale;
 /**
  * How the report writes quantities: durations as ms/s/min/h/d, bytes in decimal units
  * (1 MB = 10^6 bytes, like link speeds), token counts as k/M/B, three significant digits.
- * Non-finite values print as an em dash.
+ * Non-finite values print as an em dash. The terminal commands use the same forms.
  */
-final class Fmt {
+public final class Fmt {
     static final String NONE = "—";
     private static final String[] BYTE_UNITS = {"B", "KB", "MB", "GB", "TB", "PB"};
     private static final String[] COUNT_UNITS = {"", "k", "M", "B", "T"};
@@ -16,7 +16,7 @@ final class Fmt {
     }
 
     /** A duration for tables: "850 ms", "12.5 s", "4 min 05 s", "1 h 02 min", "3 d 04 h". */
-    static String seconds(double s) {
+    public static String seconds(double s) {
         if (!Double.isFinite(s)) {
             return NONE;
         }
@@ -45,12 +45,12 @@ final class Fmt {
     }
 
     /** A byte count: "0 B", "512 B", "1.23 KB", "34.5 MB", "412 GB". */
-    static String bytes(double b) {
+    public static String bytes(double b) {
         return scaled(b, 1000, BYTE_UNITS, " ");
     }
 
     /** A token (or other large) count: "950", "12.5k", "1.25M", "3.10B". */
-    static String tokens(double t) {
+    public static String tokens(double t) {
         return scaled(t, 1000, COUNT_UNITS, "");
     }
 
@@ -64,7 +64,7 @@ final class Fmt {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    static String loss(double l) {
+    public static String loss(double l) {
         return Double.isFinite(l) ? String.format(Locale.ROOT, "%.3f", l) : NONE;
     }
 
@@ -86,7 +86,7 @@ final class Fmt {
     }
 
     /** How much less than data-parallel training a run communicated: "412× fewer", "2.30× more". */
-    static String ratioToDdp(double ddpBytes, double bytesSent) {
+    public static String ratioToDdp(double ddpBytes, double bytesSent) {
         if (!(ddpBytes > 0) || !Double.isFinite(bytesSent) || bytesSent < 0) {
             return NONE;
         }

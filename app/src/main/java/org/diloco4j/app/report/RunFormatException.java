@@ -5,18 +5,12 @@ import java.nio.file.Path;
 
 /** A run directory file that does not follow docs/run-directory.md; the message names file, line and problem. */
 public final class RunFormatException extends IOException {
-    private final Path file;
     private final int line;
 
     /** @param line 1-based line number, or 0 when the problem is not tied to a line */
     public RunFormatException(Path file, int line, String problem) {
         super(file + (line > 0 ? " line " + line : "") + ": " + problem);
-        this.file = file;
         this.line = line;
-    }
-
-    public Path file() {
-        return file;
     }
 
     /** 1-based line number, 0 if not tied to a line. */

@@ -2,6 +2,7 @@ package org.diloco4j.app.run;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.diloco4j.app.config.WorkerEntry;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.sim.Segment;
@@ -103,21 +104,22 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
     }
 
     /** The run_start line: method, model size and the workers' profiles. */
-    public void runStart(String method, long params, List<WorkerLine> workers) {
+    public void runStart(String method, long params, List<WorkerEntry> workers) {
         try {
             json.writeStartObject();
             json.writeStringField("type", "run_start");
             json.writeStringField("method", method);
             json.writeNumberField("model_params", params);
             json.writeArrayFieldStart("workers");
-            for (WorkerLine w : workers) {
+            for (int i = 0; i < workers.size(); i++) {
+                WorkerEntry w = workers.get(i);
                 json.writeStartObject();
                 json.writeStringField("name", w.name());
                 json.writeNumberField("seconds_per_step", w.secondsPerStep());
                 json.writeNumberField("up_mbps", w.upMbps());
                 json.writeNumberField("down_mbps", w.downMbps());
                 json.writeNumberField("latency_ms", w.latencyMs());
-                json.writeNumberField("shard", w.shard());
+                json.writeNumberField("shard", w.shardAt(i));
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -126,10 +128,6 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-    }
-
-    /** A worker as described in run_start. */
-    public record WorkerLine(String name, double secondsPerStep, double upMbps, double downMbps, double latencyMs, int shard) {
     }
 
     public void segments(List<Segment> timeline) {

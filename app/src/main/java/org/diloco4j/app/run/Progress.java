@@ -1,6 +1,7 @@
 package org.diloco4j.app.run;
 
 import me.tongfei.progressbar.ProgressBar;
+import org.diloco4j.app.report.Fmt;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.diloco4j.core.coord.Metric;
@@ -48,11 +49,7 @@ public final class Progress implements MetricSink, AutoCloseable {
         bar.stepTo(tokens);
         // Most telling first: an 80-column terminal cuts the line's end.
         bar.setExtraMessage(String.format(Locale.ROOT, "step %d | eval %s | train %s | %.0f tok/s | sim %s | %s",
-                step, fmt(evalLoss), fmt(trainLoss), (tokens - startTokens) / Math.max(secs, 1e-9), Format.duration(simSeconds), Format.bytes(bytes)));
-    }
-
-    private static String fmt(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+                step, Fmt.loss(evalLoss), Fmt.loss(trainLoss), (tokens - startTokens) / Math.max(secs, 1e-9), Fmt.seconds(simSeconds), Fmt.bytes(bytes)));
     }
 
     @Override

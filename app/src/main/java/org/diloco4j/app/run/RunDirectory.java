@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  */
 public record RunDirectory(Path dir) {
     /** What a checkpoint records besides the simulation state. */
-    public record CheckpointMeta(long metricsBytes, double wallSeconds, long outerSteps) {
+    /** What resuming needs besides the simulator state: where metrics end, time spent, and progress so far. */
+    public record CheckpointMeta(long metricsBytes, double wallSeconds, long outerSteps, long tokens) {
     }
 
     public Path config() {
@@ -56,15 +57,16 @@ public record RunDirectory(Path dir) {
         return new RunDirectory(dir);
     }
 
+    /** Where a run goes when no --out is given: runs/DATE-TIME-WHAT, e.g. runs/20261129-003602-async-dn-dylu. */
+    public static Path defaultPath(String what) {
+        return Path.of("runs", java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + what);
+    }
+
     public static RunDirectory existing(Path dir) {
         if (!Files.isRegularFile(dir.resolve("config.toml"))) {
             throw new ConfigException(dir + " is not a run directory (no config.toml)");
         }
         return new RunDirectory(dir);
-    }
-
-    public boolean hasCheckpoint() {
-        return Files.isRegularFile(checkpoint().resolve("meta.json"));
     }
 
     /** Saves a checkpoint: {@code state} writes the simulation state; then the meta file; then the swap. */
@@ -79,6 +81,7 @@ public record RunDirectory(Path dir) {
         m.put("metrics_bytes", meta.metricsBytes());
         m.put("wall_seconds", meta.wallSeconds());
         m.put("outer_steps", meta.outerSteps());
+        m.put("tokens", meta.tokens());
         Files.write(next.resolve("meta.json"), new ObjectMapper().writeValueAsBytes(m));
         Path old = dir.resolve("checkpoint.old");
         deleteTree(old);
@@ -92,7 +95,8 @@ public record RunDirectory(Path dir) {
         if (!Files.isRegularFile(meta)) throw new ConfigException(dir + " has no checkpoint to resume from (" + meta + " is missing)");
         JsonNode n = new ObjectMapper().readTree(meta.toFile());
         if (!n.has("metrics_bytes") || !n.has("wall_seconds")) throw new IOException(meta + " is incomplete");
-        return new CheckpointMeta(n.get("metrics_bytes").asLong(), n.get("wall_seconds").asDouble(), n.path("outer_steps").asLong());
+        return new CheckpointMeta(n.get("metrics_bytes").asLong(), n.get("wall_seconds").asDouble(), n.path("outer_steps").asLong(),
+                n.path("tokens").asLong());
     }
 
     public InputStream openState() throws IOException {

@@ -15,7 +15,6 @@ import org.diloco4j.core.params.FragmentPlanner;
 import org.diloco4j.model.data.Corpus;
 import org.diloco4j.model.data.CorpusOptions;
 import org.diloco4j.model.data.BatchSource;
-import org.diloco4j.model.data.DataException;
 import org.diloco4j.model.data.ShardedBatches;
 import org.diloco4j.model.data.Shard;
 import org.diloco4j.model.data.ShardMode;
@@ -78,9 +77,7 @@ public final class RunSetup {
             this.split = corpus.split(cfg.dbl("data.validation_fraction"), cfg.lng("seed"));
             this.dataShards = corpus.shards(split, shardCount(cfg), ShardMode.parse(cfg.str("data.shards")), cfg.lng("seed"));
             corpus.checkBatch(cfg.integer("train.batch"), context);
-        } catch (DataException e) {
-            throw new ConfigException(e.getMessage());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {    // DataException included: bad data is a config problem here
             throw new ConfigException(e.getMessage());
         }
         this.trainer = trainerConfig(cfg);
@@ -169,7 +166,7 @@ public final class RunSetup {
     static WorkerSpec spec(WorkerEntry w, int index, List<DeviceProfile.Slowdown> slowdowns) {
         return new WorkerSpec(w.name(), new DeviceProfile(w.secondsPerStep(), w.jitter(), slowdowns),
                 new LinkProfile(w.upMbps() * 1e6 / 8, w.downMbps() * 1e6 / 8, w.latencyMs() / 1000, w.drop()),
-                w.shard() >= 0 ? w.shard() : index);
+                w.shardAt(index));
     }
 
     /** Builds each simulated worker's GPT trainer on its shard (the DDP group gets every shard and k× the batch). */
@@ -212,10 +209,6 @@ public final class RunSetup {
 
     public GptConfig gpt() {
         return gpt;
-    }
-
-    public TrainerConfig trainerConfig() {
-        return trainer;
     }
 
     public FragmentPlan plan() {

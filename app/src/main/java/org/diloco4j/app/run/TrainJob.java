@@ -3,7 +3,6 @@ package org.diloco4j.app.run;
 import org.diloco4j.app.config.ConfigLoader;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.TomlWriter;
-import org.diloco4j.app.config.WorkerEntry;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.model.eval.GptEvaluator;
 import org.diloco4j.sim.SimResult;
@@ -13,8 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -64,11 +61,7 @@ public final class TrainJob {
         RunConfig cfg = setup.config();
         AtomicFiles.write(dir.config(), TomlWriter.write(cfg).getBytes(StandardCharsets.UTF_8));
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator()) {
-            List<JsonlMetrics.WorkerLine> ws = new ArrayList<>();
-            for (WorkerEntry w : cfg.workers()) {
-                ws.add(new JsonlMetrics.WorkerLine(w.name(), w.secondsPerStep(), w.upMbps(), w.downMbps(), w.latencyMs(), w.shard()));
-            }
-            metrics.runStart(cfg.str("method"), setup.plan().totalSize(), ws);
+            metrics.runStart(cfg.str("method"), setup.plan().totalSize(), cfg.workers());
             try (Progress progress = progress(0);
                  Simulation sim = new Simulation(setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
                          setup.trainers(), evaluator, sinks(metrics, progress, options.observer()))) {
@@ -87,7 +80,7 @@ public final class TrainJob {
         options.log().println("diloco: resuming " + dir.dir() + " at outer step " + meta.outerSteps());
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
              InputStream state = dir.openState()) {
-            try (Progress progress = job.progress(0);
+            try (Progress progress = job.progress(meta.tokens());
                  Simulation sim = Simulation.resume(state, setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.trainers(),
                          evaluator, sinks(metrics, progress, options.observer()))) {
                 return job.drive(sim, metrics, progress, meta.wallSeconds());
@@ -125,7 +118,6 @@ public final class TrainJob {
         }
         double wall = wallBefore + (System.nanoTime() - started) / 1e9;
         metrics.segments(result.timeline());
-        metrics.flushAndSize();
         int tokensPerStep = setup.config().integer("train.batch") * setup.gpt().context();
         Summary summary = Summary.of(setup.config().str("method"), setup.plan().totalSize(), tokensPerStep, result, wall);
         summary.write(dir.summary());
@@ -137,7 +129,8 @@ public final class TrainJob {
 
     private void saveCheckpoint(Simulation sim, JsonlMetrics metrics, double wall) throws IOException {
         long bytes = metrics.flushAndSize();
-        dir.saveCheckpoint(sim::checkpoint, new RunDirectory.CheckpointMeta(bytes, wall, sim.coordinator().outerSteps()));
+        dir.saveCheckpoint(sim::checkpoint, new RunDirectory.CheckpointMeta(bytes, wall, sim.coordinator().outerSteps(),
+                sim.coordinator().tokens()));
     }
 
     /** Reads a run's final θ from its checkpoint (for sample and eval). */
@@ -145,9 +138,5 @@ public final class TrainJob {
         try (InputStream in = dir.openState()) {
             return Simulation.readTheta(in);
         }
-    }
-
-    static String read(java.nio.file.Path p) throws IOException {
-        return Files.readString(p);
     }
 }

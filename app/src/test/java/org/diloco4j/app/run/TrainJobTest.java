@@ -46,7 +46,14 @@ class TrainJobTest {
 
         Set<String> types = new HashSet<>();
         ObjectMapper json = new ObjectMapper();
-        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) types.add(json.readTree(line).get("type").asText());
+        JsonNode runStart = null;
+        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
+            JsonNode n = json.readTree(line);
+            types.add(n.get("type").asText());
+            if (n.get("type").asText().equals("run_start")) runStart = n;
+        }
+        // Workers that name no shard hold the one of their index, and run_start says so.
+        for (int i = 0; i < 3; i++) assertThat(runStart.get("workers").get(i).get("shard").asInt()).isEqualTo(i);
         assertThat(types).contains("run_start", "outer_step", "eval", "train_loss", "segment", "decision");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg").doesNotContain("http://", "https://");
         assertThat(dir.resolve("checkpoint/meta.json")).exists();
@@ -70,6 +77,15 @@ class TrainJobTest {
         });
         TrainJob.Outcome first = run(cfg, tmp.resolve("b"), stop, stopAt4);
         assertThat(first.finished()).isFalse();
+        // The checkpoint knows how far the run got, so a resumed progress line starts there.
+        RunDirectory.CheckpointMeta meta = RunDirectory.existing(tmp.resolve("b")).readMeta();
+        JsonNode lastStep = null;
+        for (String line : Files.readAllLines(tmp.resolve("b/metrics.jsonl"))) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            if (n.get("type").asText().equals("outer_step")) lastStep = n;
+        }
+        assertThat(meta.outerSteps()).isEqualTo(lastStep.get("step").asLong());
+        assertThat(meta.tokens()).isPositive().isEqualTo(lastStep.get("tokens").asLong());
         TrainJob.Outcome b = TrainJob.resume(RunDirectory.existing(tmp.resolve("b")), TrainJob.Options.quiet(), new AtomicBoolean());
         assertThat(b.finished()).isTrue();
 
