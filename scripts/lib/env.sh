@@ -52,9 +52,10 @@ jvm_flags() {
 # environment before the JVM starts (a Java call to blas_set_num_threads had no effect).
 # diloco4j parallelises the GPT itself: a training step splits the batch over `trainer.threads`
 # Java threads (default: all cores), each running single-threaded libtorch ops, so libtorch's
-# OpenMP pool and OpenBLAS's pthread pool must stay at one thread. Letting both pools run (the
-# libtorch default) made their idle-spinning threads fight over the cores: 0.6-0.8x PyTorch on 2
-# cores, against >1x this way (docs/bench/gpt-throughput.md). Values already set are kept.
+# OpenMP pool and OpenBLAS's pthread pool must stay at one thread. Letting the pools have more
+# (the libtorch default) makes their idle-spinning threads fight over the cores: on 2 cores,
+# 0.45-0.96x PyTorch depending on the arrangement, against 1.06x median (0.98-1.16x per round)
+# this way (docs/bench/gpt-throughput.md). Values already set are kept.
 native_thread_env() {
   export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

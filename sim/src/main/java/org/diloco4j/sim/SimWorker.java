@@ -43,10 +43,7 @@ final class SimWorker implements Serializable {
     double lossSum;
     int lossCount;
 
-    // Accounting.
-    double computeSeconds;
-    double communicateSeconds;
-    double idleSeconds;
+    // Accounting (seconds per kind come from the timeline's segments, clipped to the run).
     long steps;
     long tokens;
     long bytesUp;

@@ -519,12 +519,6 @@ public final class Simulation implements AutoCloseable {
     private void account(SimWorker w, Segment.Kind kind, double until) {
         if (until <= w.accountedUntil) return;
         if (s.ddp == null) s.timeline.add(new Segment(w.name(), kind, w.accountedUntil, until));
-        double sec = until - w.accountedUntil;
-        switch (kind) {
-            case COMPUTE -> w.computeSeconds += sec;
-            case COMMUNICATE -> w.communicateSeconds += sec;
-            case IDLE -> w.idleSeconds += sec;
-        }
         w.accountedUntil = until;
     }
 

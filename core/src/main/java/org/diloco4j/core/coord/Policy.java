@@ -18,7 +18,8 @@ abstract class Policy implements java.io.Serializable {
         this.c = c;
         this.cfg = c.config();
         this.shards = new ShardChooser(cfg.shards());
-        this.weights = cfg.weighting().policy();
+        // DDP's one member is the whole data-parallel group: there is nothing to weigh.
+        this.weights = cfg.method() == Method.DDP ? WeightPolicy.uniform() : cfg.weighting().policy();
     }
 
     abstract void onJoin(Member m);

@@ -28,9 +28,7 @@ final class SyncPolicy extends Policy {
 
     SyncPolicy(Coordinator c) {
         super(c);
-        // DDP's one member is the whole data-parallel group: there is nothing to weigh.
-        this.mean = c.outer().phantom() ? null
-                : new WeightedMean(c.size(), cfg.method() == Method.DDP ? org.diloco4j.core.agg.WeightPolicy.uniform() : weights);
+        this.mean = c.outer().phantom() ? null : new WeightedMean(c.size(), weights);
     }
 
     private String timerKey() {

@@ -21,7 +21,9 @@ public interface InnerTrainer extends AutoCloseable {
 
     /**
      * Trains on data shard {@code shard} from now on: asynchronous DiLoCo hands each free worker
-     * the shard most under-sampled so far. Position within each shard is kept per shard.
+     * the shard most under-sampled so far. The data position is not reset by a switch; how it
+     * carries over is the trainer's (the GPT trainer keeps one batch counter running across shards:
+     * after a switch, batch n comes from the new shard's position n).
      *
      * @throws UnsupportedOperationException if this trainer is bound to the data it was built with
      */

@@ -11,4 +11,14 @@ public interface BatchSource {
     long position();
 
     void seek(long position);
+
+    /**
+     * Draws from data shard {@code shard} from the next batch on.
+     *
+     * @throws UnsupportedOperationException if this source reads a single shard
+     */
+    default void select(int shard) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads a single data shard and cannot switch to shard "
+                + shard + " (build the trainer on ShardedBatches to switch)");
+    }
 }

@@ -26,7 +26,8 @@ public final class ShardedBatches implements BatchSource {
         select(first);
     }
 
-    /** Draws from {@code shard} from the next batch on. */
+    /** Draws from {@code shard} from the next batch on; the batch counter runs on. */
+    @Override
     public void select(int shard) {
         if (shard < 0 || shard >= shards.size()) {
             throw new IllegalArgumentException("shard " + shard + " does not exist; there are " + shards.size());

@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
-import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.model.data.TokenBatch;
@@ -49,15 +47,14 @@ public final class GptEvaluator implements Evaluator {
             TokenBatch b = heldOut.get(i);
             tokens[i] = b.tokens();
             try (PointerScope scope = new PointerScope()) {
-                Tensor ids = onDevice(b.inputs(), b, device);
-                Tensor targets = onDevice(b.targets(), b, device);
+                Tensor ids = Tensors.idRows(b.inputs(), 0, b.batch(), b.context(), device);
+                Tensor targets = Tensors.idRows(b.targets(), 0, b.batch(), b.context(), device);
                 ids.retainReference();       // outlive the scope; released in close()
                 targets.retainReference();
                 batches.add(new Tensor[] {ids, targets});
             }
         }
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        this.team = new ThreadTeam(Math.min(n, heldOut.size()), "gpt-eval");
+        this.team = new ThreadTeam(Math.min(ThreadTeam.resolve(threads), heldOut.size()), "gpt-eval");
     }
 
     /** An evaluator on the CPU using all processors, over {@code heldOut} (kept as tensors for its lifetime). */
@@ -91,12 +88,6 @@ public final class GptEvaluator implements Evaluator {
             total += tokens[i];
         }
         return new EvalResult(weighted / total, total);
-    }
-
-    private static Tensor onDevice(int[] ids, TokenBatch b, TorchDevice device) {
-        Tensor t = Tensors.emptyLong(b.batch(), b.context());
-        Tensors.copyIds(ids, t);
-        return device.isCpu() ? t : t.to(device.options(ScalarType.Long), false, false, new MemoryFormatOptional());
     }
 
     private void checkBatch(TokenBatch b, int index) {

@@ -10,8 +10,10 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Loads libtorch (through JavaCPP) once per JVM and applies the thread settings the trainer's
- * config asks for. Everything that touches libtorch calls {@link #load()} first.
+ * Loads libtorch (through JavaCPP) once per JVM and sets its intra-op thread count. Everything
+ * that touches libtorch calls {@link #load()} first. The trainer and the evaluator pin the
+ * intra-op pool to 1 ({@link #setIntraOpThreads}) and parallelise with their own Java threads
+ * ({@link ThreadTeam}); {@code trainer.threads} sizes those, not libtorch's pool.
  *
  * <p>Threads: libtorch's intra-op pool is OpenMP (the libgomp bundled with the preset), while its
  * fp32 matmuls call the preset's OpenBLAS, which runs its own pthread pool sized by

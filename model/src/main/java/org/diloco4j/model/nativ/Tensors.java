@@ -52,13 +52,29 @@ public final class Tensors {
 
     /** Writes token ids into a contiguous int64 tensor of exactly {@code ids.length} elements. */
     public static void copyIds(int[] ids, Tensor dst) {
-        if (dst.scalar_type().intern() != ScalarType.Long || !dst.is_contiguous() || dst.numel() != ids.length) {
-            throw new IllegalArgumentException("id tensor must be contiguous int64 of " + ids.length + " elements");
+        copyIds(ids, 0, ids.length, dst);
+    }
+
+    /** Writes {@code src[from..from+count)} into a contiguous int64 tensor of exactly {@code count} elements. */
+    public static void copyIds(int[] src, int from, int count, Tensor dst) {
+        java.util.Objects.checkFromIndexSize(from, count, src.length);
+        if (dst.scalar_type().intern() != ScalarType.Long || !dst.is_contiguous() || dst.numel() != count) {
+            throw new IllegalArgumentException("id tensor must be contiguous int64 of " + count + " elements");
         }
-        long[] wide = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) wide[i] = ids[i];
+        long[] wide = new long[count];
+        for (int i = 0; i < count; i++) wide[i] = src[from + i];
         LongPointer p = dst.data_ptr_long();
         p.put(wide, 0, wide.length);
+    }
+
+    /**
+     * Rows [fromRow, fromRow + rows) of a row-major (·, context) id array as a (rows, context)
+     * int64 tensor on {@code device}. Allocates in the caller's {@code PointerScope}.
+     */
+    public static Tensor idRows(int[] ids, int fromRow, int rows, int context, TorchDevice device) {
+        Tensor t = emptyLong(rows, context);
+        copyIds(ids, fromRow * context, rows * context, t);
+        return device.isCpu() ? t : t.to(device.options(ScalarType.Long), false, false, new MemoryFormatOptional());
     }
 
     private static void checkFloat(Tensor t, int n) {

@@ -28,13 +28,21 @@ public final class ThreadTeam implements AutoCloseable {
         });
     }
 
+    /** A thread count as configured, with 0 meaning all available processors. */
+    public static int resolve(int threads) {
+        if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
     public int size() {
         return size;
     }
 
     /**
      * Runs {@code task.accept(k)} for k = 0..n-1 (n ≤ size) concurrently, k = 0 on the calling
-     * thread, and returns when all are done; rethrows the first failure.
+     * thread, and returns when all are done; rethrows the first failure (Errors and
+     * RuntimeExceptions as they are; later failures are attached as suppressed) only after every
+     * task has finished, since the tasks may share native tensors that the caller frees next.
      */
     public void run(int n, IntConsumer task) {
         if (n < 0 || n > size) throw new IllegalArgumentException("cannot run " + n + " tasks on a team of " + size);
@@ -43,27 +51,42 @@ public final class ThreadTeam implements AutoCloseable {
             int member = k;
             futures.add(pool.submit(() -> task.accept(member)));
         }
-        RuntimeException failure = null;
+        Throwable failure = null;
         if (n > 0) {
             try {
                 task.accept(0);
-            } catch (RuntimeException e) {
-                failure = e;
+            } catch (Throwable t) {
+                failure = t;
             }
         }
+        boolean interrupted = false;
         for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    failure = first(failure, e.getCause());
+                    break;
+                } catch (InterruptedException e) {
+                    // Keep waiting: the members may still be using the caller's native tensors.
+                    interrupted = true;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = new IllegalStateException("interrupted while waiting for the thread team", e);
             }
         }
-        if (failure != null) throw failure;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            failure = first(failure, new IllegalStateException("interrupted while waiting for the thread team"));
+        }
+        if (failure instanceof RuntimeException r) throw r;
+        if (failure instanceof Error e) throw e;
+        if (failure != null) throw new IllegalStateException(failure);
+    }
+
+    private static Throwable first(Throwable failure, Throwable next) {
+        if (failure == null) return next;
+        if (next != null && next != failure) failure.addSuppressed(next);
+        return failure;
     }
 
     @Override

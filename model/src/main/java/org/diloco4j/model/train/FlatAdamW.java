@@ -94,14 +94,14 @@ final class FlatAdamW implements AutoCloseable {
      * full (N,) tensors. Call inside a {@code PointerScope} with gradient recording off.
      */
     void update(StepCoefficients c, Tensor param, Tensor grad, long offset, long length) {
-        boolean whole = offset == 0 && length == size;
-        Tensor p = whole ? param : param.narrow(0, offset, length);
-        Tensor g = whole ? grad : grad.narrow(0, offset, length);
-        Tensor mr = whole ? m : m.narrow(0, offset, length);
-        Tensor vr = whole ? v : v.narrow(0, offset, length);
-        Tensor d = whole ? denom : denom.narrow(0, offset, length);
+        // narrow is a view (no copy), also of the whole vector.
+        Tensor p = param.narrow(0, offset, length);
+        Tensor g = grad.narrow(0, offset, length);
+        Tensor mr = m.narrow(0, offset, length);
+        Tensor vr = v.narrow(0, offset, length);
+        Tensor d = denom.narrow(0, offset, length);
         if (c.decay() != 0) {
-            Tensor mask = whole ? decayMask : decayMask.narrow(0, offset, length);
+            Tensor mask = decayMask.narrow(0, offset, length);
             torch.addcmul_out(p, p, p, mask, new Scalar(c.decay()));        // θ −= lr·wd·mask⊙θ
         }
         mr.lerp_(g, new Scalar(c.beta1Weight()));                            // m += (1−β1)(g − m)

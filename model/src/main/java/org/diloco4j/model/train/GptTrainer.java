@@ -92,11 +92,13 @@ public final class GptTrainer implements InnerTrainer {
         params.load(theta);
     }
 
-    /** Switches to another data shard when the trainer was built on {@link ShardedBatches}. */
+    /**
+     * Switches to another data shard ({@link BatchSource#select}): works when the trainer was built
+     * on {@link ShardedBatches}, else throws UnsupportedOperationException.
+     */
     @Override
     public void useShard(int shard) {
-        if (!(data instanceof ShardedBatches sharded)) InnerTrainer.super.useShard(shard);
-        else sharded.select(shard);
+        data.select(shard);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.diloco4j.model.train;
 
+import org.diloco4j.model.nativ.ThreadTeam;
 import org.diloco4j.model.nativ.TorchDevice;
 
 /**
@@ -37,7 +38,7 @@ public record TrainerConfig(AdamWConfig adamw, LrSchedule schedule, double gradC
 
     /** {@link #threads}, with 0 resolved to the number of available processors. */
     public int effectiveThreads() {
-        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return ThreadTeam.resolve(threads);
     }
 
     public TrainerConfig withAdamw(AdamWConfig a) {

@@ -15,12 +15,14 @@ import org.diloco4j.model.gpt.GptConfig;
  * belongs to, the step counter (which drives the LR schedule and Adam's bias correction), the
  * data position, AdamW's moments and the dropout generators' states (one per training thread).
  *
- * <p>Binary format (big-endian header, little-endian float arrays): magic "D4JGPTS1", the five
+ * <p>Binary format (big-endian header, little-endian float arrays): magic "D4JGPTS2", the five
  * GptConfig ints, step, data position, N, m[N], v[N], generator count, then per generator its
- * length and bytes.
+ * length and bytes. Format 1 ("D4JGPTS1", a single generator) is refused with a clear message.
  */
 public record TrainerState(GptConfig config, long step, long dataPosition, float[] m, float[] v, byte[][] rngs) {
-    private static final long MAGIC = 0x44344A4750545331L; // "D4JGPTS1"
+    private static final long MAGIC = 0x44344A4750545332L; // "D4JGPTS2"
+    /** Format 1: one dropout generator (before steps were split over threads). */
+    private static final long MAGIC_V1 = 0x44344A4750545331L; // "D4JGPTS1"
 
     public TrainerState {
         int n = config.parameterCount();
@@ -57,7 +59,13 @@ public record TrainerState(GptConfig config, long step, long dataPosition, float
 
     public static TrainerState decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readLong() != MAGIC) throw new IllegalArgumentException("not a GPT trainer state (bad magic)");
+            long magic = in.readLong();
+            if (magic == MAGIC_V1) {
+                throw new IllegalArgumentException("GPT trainer state of format D4JGPTS1, written by an older diloco4j; this build"
+                        + " reads D4JGPTS2 (one dropout generator per training thread). Resume with the build that wrote it,"
+                        + " or start the run afresh");
+            }
+            if (magic != MAGIC) throw new IllegalArgumentException("not a GPT trainer state (bad magic)");
             GptConfig config = new GptConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
             long step = in.readLong();
             long position = in.readLong();

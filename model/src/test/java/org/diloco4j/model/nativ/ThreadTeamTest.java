@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class ThreadTeamTest {
@@ -44,5 +46,28 @@ class ThreadTeamTest {
             assertThatThrownBy(() -> team.run(3, k -> { })).hasMessageContaining("3 tasks").hasMessageContaining("team of 2");
         }
         assertThatThrownBy(() -> new ThreadTeam(0, "x")).hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void anErrorInMemberZeroPropagatesOnlyAfterTheOthersFinished() throws Exception {
+        CountDownLatch zeroFailed = new CountDownLatch(1);
+        AtomicBoolean othersDone = new AtomicBoolean();
+        try (ThreadTeam team = new ThreadTeam(3, "test-team")) {
+            assertThatThrownBy(() -> team.run(3, k -> {
+                if (k == 0) {
+                    zeroFailed.countDown();
+                    throw new AssertionError("boom in member 0");
+                }
+                try {
+                    // Still working (on shared native tensors, say) well after member 0 failed.
+                    assertThat(zeroFailed.await(10, TimeUnit.SECONDS)).isTrue();
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                if (k == 2) othersDone.set(true);
+            })).isInstanceOf(AssertionError.class).hasMessage("boom in member 0");
+            assertThat(othersDone).as("member 2 finished before the error reached the caller").isTrue();
+        }
     }
 }

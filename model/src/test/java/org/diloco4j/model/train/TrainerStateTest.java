@@ -77,6 +77,18 @@ class TrainerStateTest {
     }
 
     @Test
+    void refusesFormatOneWithAClearMessage() {
+        int n = SMALL.parameterCount();
+        byte[] bytes = new TrainerState(SMALL, 1, 0, new float[n], new float[n], new byte[][] {{1}}).encode();
+        assertThat(new String(bytes, 0, 8, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("D4JGPTS2");
+        bytes[7] = '1'; // "D4JGPTS1": the format before one dropout generator per thread
+        assertThatThrownBy(() -> TrainerState.decode(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("D4JGPTS1")
+                .hasMessageContaining("written by an older diloco4j");
+    }
+
+    @Test
     void rejectsForeignOrDamagedState() {
         byte[] good;
         try (GptTrainer t = GptTrainer.create(SMALL, CFG, new RandomBatchSource(4, 16, 64, 2), 5)) {
