@@ -34,7 +34,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "display name (default: host name and process id)")
     String name;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "intra-op threads for training (0: all cores) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "compute threads for training, each step split over them (0: all cores) (default: ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--shard", defaultValue = "-1", paramLabel = "N", description = "the data shard this worker trains on (-1: the coordinator assigns one)")
