@@ -2,15 +2,13 @@ package org.diloco4j.app.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.diloco4j.app.run.AtomicFiles;
 
 /**
  * The self-contained HTML report of one run ({@code report.html} of a run directory) or of several
@@ -22,22 +20,9 @@ public final class Report {
 
     /** Writes the report of {@code runs} to {@code out} atomically (a temp file renamed over it). */
     public static void write(List<RunData> runs, Path out) throws IOException {
-        String html = render(runs);
         Path abs = out.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        // Not Files.createTempFile: its owner-only permissions would stick to the report after the rename.
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Files.createDirectories(abs.getParent());
+        AtomicFiles.write(abs, render(runs).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The report page: a single run's report for one run, a comparison for several. */
