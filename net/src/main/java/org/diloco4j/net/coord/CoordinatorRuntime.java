@@ -300,7 +300,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             threads.cancelTimers();
             upkeep.checkpoint(true);
             listener.log("stopped at outer step " + coordinator.outerSteps() + ": " + reason);
-            end.complete(totals(false, reason, null));
+            end.complete(RunTotals.of(st, false, reason, now(), null, wire));
         }, end);
         return end;
     }
@@ -352,14 +352,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
         listener.metric(m);
     }
 
-    private List<Command> deliver(Event e) {
+    private void deliver(Event e) {
         rejected.clear();
         dropped.clear();
         joinRefusal = null;
         List<Command> cmds = coordinator.handle(e);
         for (Command c : cmds) execute(c);
         if (!ending) upkeep.afterEvent();
-        return cmds;
     }
 
     private void execute(Command c) {
@@ -512,9 +511,5 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 + STRAGGLER_SECONDS + " s");
         double endedAt = now();
         upkeep.finish(finalReports, allTold, () -> end.complete(RunTotals.of(st, true, reason, endedAt, st.lastEval, wire)));
-    }
-
-    private RunTotals totals(boolean finished, String reason, EvalResult last) {
-        return RunTotals.of(st, finished, reason, now(), last, wire);
     }
 }
