@@ -16,6 +16,7 @@ import org.diloco4j.net.proto.Order;
 import org.diloco4j.net.proto.PushReply;
 import org.diloco4j.net.proto.RunSpec;
 import org.diloco4j.net.proto.SessionRef;
+import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.wire.RunSpecs;
 import org.diloco4j.net.wire.WireCounter;
@@ -68,9 +69,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
     /**
      * How long a finished run keeps answering joins of workers lost during it: longer than the
-     * longest wait between a worker's reconnect attempts (10 s, see the worker's Backoff).
+     * longest wait between a worker's reconnect attempts.
      */
-    public static final long STRAGGLER_SECONDS = 12;
+    public static final long STRAGGLER_SECONDS = Limits.MAX_RECONNECT_WAIT_SECONDS + 2;
     /** Worker processes (by instance) seen in this run that have not yet been told it is over. */
     private final java.util.Set<String> notTold = new java.util.HashSet<>();
     private final CompletableFuture<Void> allTold = new CompletableFuture<>();
@@ -300,7 +301,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             threads.cancelTimers();
             upkeep.checkpoint(true);
             listener.log("stopped at outer step " + coordinator.outerSteps() + ": " + reason);
-            end.complete(totals(false, reason, null));
+            end.complete(RunTotals.of(st, false, reason, now(), null, wire));
         }, end);
         return end;
     }
@@ -352,14 +353,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
         listener.metric(m);
     }
 
-    private List<Command> deliver(Event e) {
+    private void deliver(Event e) {
         rejected.clear();
         dropped.clear();
         joinRefusal = null;
         List<Command> cmds = coordinator.handle(e);
         for (Command c : cmds) execute(c);
         if (!ending) upkeep.afterEvent();
-        return cmds;
     }
 
     private void execute(Command c) {
@@ -512,9 +512,5 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 + STRAGGLER_SECONDS + " s");
         double endedAt = now();
         upkeep.finish(finalReports, allTold, () -> end.complete(RunTotals.of(st, true, reason, endedAt, st.lastEval, wire)));
-    }
-
-    private RunTotals totals(boolean finished, String reason, EvalResult last) {
-        return RunTotals.of(st, finished, reason, now(), last, wire);
     }
 }

@@ -213,7 +213,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
 
         private void header(DeltaChunk c) {
             if (c.getPartCase() != DeltaChunk.PartCase.HEADER) {
-                reply(false, "the first chunk of a push must be its header");
+                reply("the first chunk of a push must be its header");
                 return;
             }
             DeltaHeader h = c.getHeader();
@@ -224,18 +224,18 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             if (bad != null) {
                 rt.log("refused a push for member " + h.getSession().getMember() + ": " + bad);
-                reply(false, bad);
+                reply(bad);
                 return;
             }
             bad = Checks.header(h, rt.run());
             if (bad != null) {
                 rt.refused(session, h, bad);
-                reply(false, bad);
+                reply(bad);
                 return;
             }
             if (session.pushesInFlight.incrementAndGet() > rt.options().maxPushesPerMember()) {
                 session.pushesInFlight.decrementAndGet();
-                reply(false, "member " + session + " already has " + rt.options().maxPushesPerMember() + " pushes in flight");
+                reply("member " + session + " already has " + rt.options().maxPushesPerMember() + " pushes in flight");
                 return;
             }
             counted = true;
@@ -258,7 +258,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         public void onCompleted() {
             if (closed) return;
             if (asm == null) {
-                reply(false, "a push without a header");
+                reply("a push without a header");
                 return;
             }
             String bad = asm.finish();
@@ -285,7 +285,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             rt.refused(session, asm.header(), reason);
             asm = null;
             release();
-            reply(false, reason);
+            reply(reason);
         }
 
         private void release() {
@@ -295,9 +295,10 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
         }
 
-        private void reply(boolean accepted, String reason) {
+        /** Refuses the push: the only reply the service itself gives (the coordinator answers the rest). */
+        private void reply(String reason) {
             closed = true;
-            out.onNext(PushReply.newBuilder().setAccepted(accepted).setReason(reason).build());
+            out.onNext(PushReply.newBuilder().setAccepted(false).setReason(reason).build());
             out.onCompleted();
         }
     }

@@ -23,18 +23,4 @@ public interface RuntimeListener {
     default long mark() {
         return 0;
     }
-
-    RuntimeListener NONE = new RuntimeListener() {
-        @Override
-        public void metric(Metric m) {
-        }
-
-        @Override
-        public void segment(String worker, String kind, double start, double end) {
-        }
-
-        @Override
-        public void log(String line) {
-        }
-    };
 }

@@ -54,9 +54,4 @@ public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSecon
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
                 maxPushesPerMember, thetaCacheBytes, tokens);
     }
-
-    public RuntimeOptions withThetaCacheBytes(long bytes) {
-        return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, bytes, evalEveryTokens);
-    }
 }

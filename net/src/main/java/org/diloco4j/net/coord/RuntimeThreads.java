@@ -3,8 +3,10 @@ package org.diloco4j.net.coord;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,7 +23,8 @@ import java.util.function.LongConsumer;
 final class RuntimeThreads implements AutoCloseable {
     private final ExecutorService loop = Executors.newSingleThreadExecutor(named("diloco-coordinator"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("diloco-timers"));
-    private final ExecutorService background = Executors.newSingleThreadExecutor(named("diloco-background"));
+    private volatile Thread backgroundThread;
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> backgroundThread = named("diloco-background").newThread(r));
     private final ExecutorService encoder = Executors.newSingleThreadExecutor(named("diloco-encode"));
     private final Consumer<Throwable> onFailure;
     // Event loop only: the pending timer of each key and the sequence number that identifies it.
@@ -120,6 +123,37 @@ final class RuntimeThreads implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             // Shutting down: the work is dropped.
+        }
+    }
+
+    /**
+     * Runs {@code r} on the background thread after the work queued before it, and waits for it
+     * (so a synchronous checkpoint write stays in order with the queued ones). Runs it at once if
+     * called on the background thread, or if the background thread is shut down. Calling it from
+     * the loop while a background task waits for the loop would deadlock (or stall until that
+     * task's timeout).
+     */
+    void backgroundAndWait(Runnable r) {
+        if (Thread.currentThread() == backgroundThread) {
+            r.run();
+            return;
+        }
+        Future<?> f;
+        try {
+            f = background.submit(r);
+        } catch (RejectedExecutionException e) {
+            r.run();
+            return;
+        }
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            // The task stays queued, in order; the caller just stops waiting for it.
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException x) throw x;
+            if (e.getCause() instanceof Error x) throw x;
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -31,7 +31,6 @@ final class Session {
     private ServerCallStreamObserver<Order> subscriber;
     private final ArrayDeque<Order> history = new ArrayDeque<>();
     private long nextSeq = 1;
-    private long sentSeq;
     /** Slot (-1: the θ of the current assignment; p: fragment p) → id of the θ entry it still has to pull. */
     final Map<Integer, Long> holding = new HashMap<>();
     long lastPushId;
@@ -78,7 +77,6 @@ final class Session {
         if (subscriber == null || ended) return;
         try {
             subscriber.onNext(o);
-            sentSeq = o.getSeq();
         } catch (StatusRuntimeException | IllegalStateException e) {
             // The stream was cancelled under us: the worker resubscribes and the order is replayed.
             subscriber = null;
@@ -107,14 +105,6 @@ final class Session {
 
     void detach(ServerCallStreamObserver<Order> s) {
         if (subscriber == s) subscriber = null;
-    }
-
-    boolean subscribed() {
-        return subscriber != null;
-    }
-
-    long sentSeq() {
-        return sentSeq;
     }
 
     /** Ends the session: an optional last order, then the end of the stream. */

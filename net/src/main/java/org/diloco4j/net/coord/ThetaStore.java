@@ -63,10 +63,6 @@ final class ThetaStore {
             encoded(codec);
             return crc;
         }
-
-        synchronized long footprint() {
-            return encoded != null ? encoded.length : 4L * floats;
-        }
     }
 
     private record Key(int fragment, long version) {
@@ -79,6 +75,7 @@ final class ThetaStore {
     private final Map<Key, Entry> byKey = new HashMap<>();
     /** Entries nobody holds, least recently released first. */
     private final LinkedHashMap<Long, Entry> released = new LinkedHashMap<>();
+    /** Released entries, each counted at its encoded size (encoded or not yet): the same amount in as out. */
     private long releasedBytes;
     private long nextId = 1;
 
@@ -105,7 +102,7 @@ final class ThetaStore {
             Entry fresh = e;
             encoder.execute(() -> fresh.encoded(codec));
         }
-        if (e.refs++ == 0 && released.remove(e.id) != null) releasedBytes -= e.footprint();
+        if (e.refs++ == 0 && released.remove(e.id) != null) releasedBytes -= e.encodedBytes;
         return e;
     }
 
@@ -115,12 +112,12 @@ final class ThetaStore {
         if (e == null || e.refs == 0) return;
         if (--e.refs > 0) return;
         released.put(e.id, e);
-        releasedBytes += e.footprint();
+        releasedBytes += e.encodedBytes;
         Iterator<Entry> it = released.values().iterator();
         while (releasedBytes > cacheLimit && it.hasNext()) {
             Entry old = it.next();
             it.remove();
-            releasedBytes -= old.footprint();
+            releasedBytes -= old.encodedBytes;
             byId.remove(old.id);
             byKey.remove(new Key(old.fragment, old.version));
         }
@@ -131,8 +128,9 @@ final class ThetaStore {
         return byId.get(id);
     }
 
-    int entries() {
-        return byId.size();
+    /** The bytes the cache of released entries accounts for (each entry at its encoded size). */
+    long releasedBytes() {
+        return releasedBytes;
     }
 
     int held() {

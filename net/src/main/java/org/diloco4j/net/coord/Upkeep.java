@@ -29,7 +29,6 @@ final class Upkeep {
     private final Supplier<Set<Integer>> liveMembers;
     private final Consumer<Runnable> onLoop;
     private boolean evalRunning;
-    private long nextCheckpointSteps;
     private double lastCheckpointClock;
     private long lastCheckpointSteps;
 
@@ -45,7 +44,6 @@ final class Upkeep {
         this.clock = clock;
         this.liveMembers = liveMembers;
         this.onLoop = onLoop;
-        this.nextCheckpointSteps = coordinator.outerSteps() + Math.max(1, opts.checkpointEveryOuterSteps());
         this.lastCheckpointClock = st.clock;
         this.lastCheckpointSteps = coordinator.outerSteps();
     }
@@ -53,7 +51,9 @@ final class Upkeep {
     /** After every event: evaluate or checkpoint if it is time. */
     void afterEvent() {
         maybeEvaluate();
-        if (store != null && opts.checkpointEveryOuterSteps() > 0 && coordinator.outerSteps() >= nextCheckpointSteps) checkpoint(false);
+        if (store != null && opts.checkpointEveryOuterSteps() > 0 && coordinator.outerSteps() >= lastCheckpointSteps + Math.max(1, opts.checkpointEveryOuterSteps())) {
+            checkpoint(false);
+        }
     }
 
     /** Periodically: checkpoint if θ changed and enough time passed. */
@@ -133,7 +133,13 @@ final class Upkeep {
         });
     }
 
-    /** Serializes the state on the loop (a consistent cut); the file is written in the background unless {@code sync}. */
+    /**
+     * Serializes the state on the loop (a consistent cut); the file is written on the background
+     * thread, after any write queued before it, and with {@code sync} the loop waits for it. That
+     * wait cannot deadlock: the only background task that waits for the loop is {@link #finish}'s
+     * (with timeouts), and while it waits nothing checkpoints — the runtime is ending, so stop()
+     * does nothing — until the sync checkpoint it queues on the loop as it returns.
+     */
     void checkpoint(boolean sync) {
         if (store == null) return;
         st.clock = clock.getAsDouble();
@@ -142,7 +148,6 @@ final class Upkeep {
         CheckpointStore.Checkpoint c = new CheckpointStore.Checkpoint(st.serialize(), listener.mark(), coordinator.outerSteps(), st.clock);
         lastCheckpointClock = st.clock;
         lastCheckpointSteps = coordinator.outerSteps();
-        nextCheckpointSteps = coordinator.outerSteps() + Math.max(1, opts.checkpointEveryOuterSteps());
         Runnable write = () -> {
             try {
                 store.save(c);
@@ -150,7 +155,7 @@ final class Upkeep {
                 onLoop.accept(() -> listener.log("checkpoint at outer step " + c.outerSteps() + " failed: " + e.getMessage()));
             }
         };
-        if (sync) write.run();
+        if (sync) threads.backgroundAndWait(write);
         else threads.background(write);
     }
 }

@@ -14,8 +14,4 @@ package org.diloco4j.net.coord;
  */
 public record WorkerTotals(String name, double computeSeconds, double communicateSeconds, double idleSeconds, long steps,
                            long tokens, long bytesUp, long bytesDown) implements java.io.Serializable {
-    public double utilization() {
-        double all = computeSeconds + communicateSeconds + idleSeconds;
-        return all > 0 ? computeSeconds / all : 0;
-    }
 }

@@ -8,6 +8,8 @@ public final class Limits {
     public static final int MAX_NAME = 64;
     /** Timeline segments one heartbeat may carry. */
     public static final int MAX_SEGMENTS = 1024;
+    /** Longest wait between a worker's attempts to (re)join, in seconds. */
+    public static final int MAX_RECONNECT_WAIT_SECONDS = 10;
 
     private Limits() {
     }

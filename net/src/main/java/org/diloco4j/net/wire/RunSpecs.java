@@ -7,24 +7,15 @@ import org.diloco4j.core.params.Range;
 import org.diloco4j.net.proto.FragmentSpec;
 import org.diloco4j.net.proto.RunSpec;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
-/** {@link RunDefinition} to and from its wire form, with a fingerprint that identifies the run. */
+/** {@link RunDefinition} to and from its wire form. */
 public final class RunSpecs {
     private RunSpecs() {
     }
 
     public static RunSpec toProto(RunDefinition d) {
-        RunSpec.Builder b = unsigned(d);
-        return b.setFingerprint(fingerprint(b.build())).build();
-    }
-
-    private static RunSpec.Builder unsigned(RunDefinition d) {
         RunSpec.Builder b = RunSpec.newBuilder().setConfigToml(d.configToml()).setMethod(d.method().id())
                 .setModelSize(d.modelSize()).addAllUpCodec(d.upCodec()).setErrorFeedback(d.errorFeedback())
                 .setDownCodec(d.downCodec()).setInnerSteps(d.innerSteps()).setOverlap(d.overlap()).setChunkBytes(d.chunkBytes());
@@ -34,19 +25,15 @@ public final class RunSpecs {
             for (Range r : plan.fragment(p).ranges()) f.addStarts(r.start()).addLengths(r.length());
             b.addFragments(f);
         }
-        return b;
+        return b.build();
     }
 
     /**
      * The definition a worker received.
      *
-     * @throws IllegalArgumentException naming what is inconsistent (fingerprint, fragments, codecs)
+     * @throws IllegalArgumentException naming what is inconsistent (fragments, codecs)
      */
     public static RunDefinition fromProto(RunSpec s) {
-        String want = fingerprint(s.toBuilder().clearFingerprint().build());
-        if (!want.equals(s.getFingerprint())) {
-            throw new IllegalArgumentException("run spec fingerprint " + s.getFingerprint() + " does not match its content (" + want + ")");
-        }
         List<Fragment> fragments = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (int p = 0; p < s.getFragmentsCount(); p++) {
@@ -62,23 +49,5 @@ public final class RunSpecs {
         FragmentPlan plan = new FragmentPlan(fragments, labels, s.getModelSize());
         return new RunDefinition(s.getConfigToml(), Method.parse(s.getMethod()), plan, s.getUpCodecList(), s.getErrorFeedback(),
                 s.getDownCodec(), s.getInnerSteps(), s.getOverlap(), s.getChunkBytes());
-    }
-
-    /** SHA-256 (hex, first 16 bytes) of the spec's canonical serialization, fingerprint field cleared. */
-    public static String fingerprint(RunDefinition d) {
-        return fingerprint(unsigned(d).build());
-    }
-
-    private static String fingerprint(RunSpec unsigned) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(unsigned.toBuilder().clearFingerprint().build().toByteArray());
-            return HexFormat.of().formatHex(h, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

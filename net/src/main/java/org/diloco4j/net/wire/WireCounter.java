@@ -44,18 +44,6 @@ public final class WireCounter {
         return v == null ? new Bytes(0, 0) : new Bytes(v[0].sum(), v[1].sum());
     }
 
-    public long totalIn() {
-        long s = 0;
-        for (LongAdder[] v : byMethod.values()) s += v[0].sum();
-        return s;
-    }
-
-    public long totalOut() {
-        long s = 0;
-        for (LongAdder[] v : byMethod.values()) s += v[1].sum();
-        return s;
-    }
-
     /** For {@code ServerBuilder.addStreamTracerFactory}. */
     public ServerStreamTracer.Factory serverTracer() {
         return new ServerStreamTracer.Factory() {

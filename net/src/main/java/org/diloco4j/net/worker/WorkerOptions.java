@@ -29,14 +29,6 @@ public record WorkerOptions(String name, int shard, int threads, long stepDelayM
         return UUID.randomUUID().toString();
     }
 
-    public WorkerOptions withShard(int s) {
-        return new WorkerOptions(name, s, threads, stepDelayMillis, reconnectTimeoutSeconds, instance);
-    }
-
-    public WorkerOptions withThreads(int t) {
-        return new WorkerOptions(name, shard, t, stepDelayMillis, reconnectTimeoutSeconds, instance);
-    }
-
     public WorkerOptions withStepDelay(long millis) {
         return new WorkerOptions(name, shard, threads, millis, reconnectTimeoutSeconds, instance);
     }

@@ -7,6 +7,7 @@ import org.diloco4j.core.worker.Replica;
 import org.diloco4j.net.proto.JoinReply;
 import org.diloco4j.net.proto.JoinRequest;
 import org.diloco4j.net.proto.WorkerStats;
+import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.wire.RunSpecs;
 
@@ -56,8 +57,8 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /** Takes part until the run stops, this worker is refused, gives up reconnecting, or leaves. */
     public Outcome run() {
-        // At least ~10 tries within the reconnect timeout, at most 10 s apart.
-        Backoff backoff = new Backoff(0.25, Math.max(0.5, Math.min(10, opts.reconnectTimeoutSeconds() / 10)));
+        // At least ~10 tries within the reconnect timeout, at most MAX_RECONNECT_WAIT_SECONDS apart.
+        Backoff backoff = new Backoff(0.25, Math.max(0.5, Math.min(Limits.MAX_RECONNECT_WAIT_SECONDS, opts.reconnectTimeoutSeconds() / 10)));
         while (true) {
             if (leaving) return new Outcome(Exit.LEFT, "asked to leave");
             JoinReply reply;

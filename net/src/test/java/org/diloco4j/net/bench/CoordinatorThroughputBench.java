@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -64,11 +65,11 @@ public final class CoordinatorThroughputBench {
         // Bench workers send no heartbeats: a long session timeout keeps them in.
         RuntimeOptions opts = RuntimeOptions.defaults().withHeartbeat(5, 3600).withChunkBytes(chunk).withCheckpoints(0, 0);
 
-        List<double[]> applied = new ArrayList<>();
+        CountDownLatch firstApplied = new CountDownLatch(1);
         RuntimeListener listener = new RuntimeListener() {
             @Override
             public void metric(Metric m) {
-                if (m instanceof Metric.OuterStep s) applied.add(new double[] {s.time(), s.bytesUp()});
+                if (m instanceof Metric.OuterStep) firstApplied.countDown();
             }
 
             @Override
@@ -112,13 +113,13 @@ public final class CoordinatorThroughputBench {
              CoordinatorServer server = CoordinatorServer.start(rt, token, new CoordinatorServer.Listen("127.0.0.1", 0, null, null))) {
             Process load = startWorkers(server.port(), workers, params, a.get("--codec"), chunk, token);
             try {
-                waitUntil(() -> !applied.isEmpty(), 600, load);
+                waitUntil(() -> firstApplied.getCount() == 0, 600, load);
                 double start = rt.now();
                 Thread.sleep((long) (warmup * 1000));
-                long[] w0 = snapshot(rt, applied);
+                long[] w0 = snapshot(rt);
                 double t0 = rt.now();
                 Thread.sleep((long) (seconds * 1000));
-                long[] w1 = snapshot(rt, applied);
+                long[] w1 = snapshot(rt);
                 double t1 = rt.now();
                 rt.stop("benchmark over").get(60, TimeUnit.SECONDS);
                 double dt = t1 - t0;
@@ -161,7 +162,7 @@ public final class CoordinatorThroughputBench {
     }
 
     /** {applied, ledger bytes up, wire bytes in (PushDelta), ledger bytes down}. */
-    private static long[] snapshot(CoordinatorRuntime rt, List<double[]> applied) {
+    private static long[] snapshot(CoordinatorRuntime rt) {
         return rt.query(c -> new long[] {c.outerSteps(), c.ledger().up(), rt.wire().method("PushDelta").in(), c.ledger().down()});
     }
 

@@ -57,4 +57,27 @@ class ThetaStoreTest {
         assertThat(s.acquire(snap(1, -1, 1f))).isSameAs(e[1]);
         assertThat(s.held()).isEqualTo(1);
     }
+
+    @Test
+    void theCacheAccountsTheSameBytesOutAsInWhenEncodingFinishesInBetween() {
+        var fp16 = Codecs.parse("fp16");
+        long each = fp16.encodedSize(100);
+        // Room for three: nothing is evicted until the fourth.
+        ThetaStore s = new ThetaStore(fp16, 3 * each, r -> { });
+        ThetaStore.Entry a = s.acquire(snap(1, -1, 1f));
+        s.release(a.id);
+        assertThat(s.releasedBytes()).isEqualTo(each);
+        a.encoded(s.codec());
+        assertThat(s.acquire(snap(1, -1, 1f))).isSameAs(a);
+        assertThat(s.releasedBytes()).isZero();
+
+        // Released before it is encoded, evicted after.
+        s.release(a.id);
+        a.encoded(s.codec());
+        for (int v = 2; v <= 4; v++) s.release(s.acquire(snap(v, -1, v)).id);
+        assertThat(s.get(a.id)).isNull();
+        assertThat(s.releasedBytes()).isEqualTo(3 * each);
+        for (int v = 2; v <= 4; v++) s.acquire(snap(v, -1, v));
+        assertThat(s.releasedBytes()).isZero();
+    }
 }
