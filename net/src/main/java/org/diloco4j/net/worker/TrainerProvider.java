@@ -9,7 +9,7 @@ public interface TrainerProvider {
     /**
      * @param run     the run, with its resolved configuration
      * @param shard   the data shard to train on
-     * @param threads intra-op threads (0: what the environment set)
+     * @param threads compute threads, each step split over them (0: all cores)
      */
     InnerTrainer create(RunDefinition run, int shard, int threads);
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
  *
  * @param name                    display name (the coordinator makes it unique)
  * @param shard                   the data shard it holds, or -1 to be given one
- * @param threads                 intra-op threads for its trainer (0: what the environment set)
+ * @param threads                 compute threads for its trainer, each step split over them (0: all cores)
  * @param stepDelayMillis         extra time per inner step, to emulate a slower device (0: none)
  * @param reconnectTimeoutSeconds how long to keep trying to reach a coordinator that went away
  * @param instance                random id of this process
