@@ -34,7 +34,8 @@ final class RunDirListener implements RuntimeListener {
         if (progress == null && m instanceof Metric.Eval e) {
             log(String.format(Locale.ROOT, "eval at %d tokens (θ v%d): loss %.4f", e.tokens(), e.version(), e.loss()));
         }
-        if (m instanceof Metric.Decision d && !d.kind().equals("join") && !d.kind().equals("wait")) log(d.kind() + ": " + d.reason());
+        // Joins are already logged as "admitted"; a wait says why nothing trains yet.
+        if (m instanceof Metric.Decision d && !d.kind().equals("join")) log(d.kind() + ": " + d.reason());
     }
 
     @Override
