@@ -70,8 +70,8 @@ mvn_cmd() {
   fi
   # Maven itself runs on the chosen JDK; silence its own (guava) Unsafe warnings on JDK 23+.
   if [ "${JAVA_MAJOR:-21}" -ge 23 ]; then
-    MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B "$@"
+    MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -Dstyle.color=never "$@"
   else
-    mvn -B "$@"
+    mvn -B -Dstyle.color=never "$@"
   fi
 }
