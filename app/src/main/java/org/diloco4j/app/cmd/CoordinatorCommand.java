@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
         description = {"Coordinate a real distributed run: workers on other processes or machines join with 'diloco worker'.",
                 "The run ends at its token budget and writes the same run directory as 'train'. Ctrl-C stops with a",
-                "checkpoint; starting the same command again resumes it, and the workers reconnect by themselves."})
+                "checkpoint; starting it again with the same --out resumes it, and the workers reconnect by themselves."})
 public final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;

@@ -7,6 +7,7 @@ import org.diloco4j.app.config.TomlWriter;
 import org.diloco4j.app.run.AtomicFiles;
 import org.diloco4j.app.run.JsonlMetrics;
 import org.diloco4j.app.run.Progress;
+import org.diloco4j.app.run.ProgressLine.RunClock;
 import org.diloco4j.app.run.Reports;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunSetup;
@@ -118,23 +119,33 @@ public final class CoordinatorJob {
         if (saved.isPresent()) JsonlMetrics.truncate(dir.metrics(), saved.get().mark());
         FileCheckpointStore store = new FileCheckpointStore(ckptDir);
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
-             Progress progress = o.progress() ? new Progress("train", cfg.lng("train.token_budget"), 0) : null) {
+             Progress progress = o.progress() ? Progress.onStderr("coordinator", cfg.lng("train.token_budget"), 0, RunClock.REAL) : null) {
             if (saved.isEmpty()) metrics.runStart(cfg.str("method"), setup.plan().totalSize(), List.of());
-            RunDirListener listener = new RunDirListener(metrics, progress, o.log());
+            // While the progress line is up, log lines go above it rather than through it.
+            PrintStream log = progress != null ? progress.log() : o.log();
+            RunDirListener listener = new RunDirListener(metrics, progress, log);
             RunTotals totals;
             try (CoordinatorRuntime rt = saved.isPresent()
                     ? CoordinatorRuntime.resume(def, saved.get(), ropts, evaluator, listener, store)
                     : CoordinatorRuntime.start(def, new Coordinator(cc, setup.plan(), setup.initialTheta(), MetricSink.NONE), ropts, evaluator,
                     listener, store)) {
+                if (progress != null && saved.isPresent()) {
+                    record Standing(long tokens, long outerSteps, long bytes) {
+                    }
+                    Standing at = rt.query(c -> new Standing(c.tokens(), c.outerSteps(), c.ledger().up() + c.ledger().down()));
+                    progress.resumedAt(at.tokens(), at.outerSteps(), at.bytes(), saved.get().clock());
+                }
                 CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tlsCert(), o.tlsKey());
                 try (CoordinatorServer server = CoordinatorServer.start(rt, token, listen)) {
-                    announce(o, listen, server.port(), dir, ckptDir, def);
+                    announce(o, log, listen, server.port(), dir, ckptDir, def);
                     totals = await(rt, stop);
                 }
             }
+            if (progress != null) progress.close();
             if (!totals.finished()) {
                 o.log().println("diloco: coordinator stopped at outer step " + totals.outerSteps() + "; checkpoint saved in " + ckptDir
-                        + ". Start the same command again to continue; workers keep trying to reconnect.");
+                        + ". To continue, start the coordinator again with " + continueWith(o, dir, ckptDir)
+                        + "; workers keep trying to reconnect.");
                 return new Outcome(totals, null, dir, ckptDir);
             }
             int tokensPerStep = cfg.integer("train.batch") * setup.gpt().context();
@@ -187,18 +198,23 @@ public final class CoordinatorJob {
         return t;
     }
 
-    private static void announce(Options o, CoordinatorServer.Listen listen, int port, RunDirectory dir, Path ckptDir, RunDefinition def)
-            throws IOException {
+    /** The option that finds this run's checkpoint again: without it a new run would start. */
+    private static String continueWith(Options o, RunDirectory dir, Path ckptDir) {
+        return o.checkpointDir() != null ? "--checkpoint-dir " + ckptDir : "--out " + dir.dir();
+    }
+
+    private static void announce(Options o, PrintStream log, CoordinatorServer.Listen listen, int port, RunDirectory dir, Path ckptDir,
+                                 RunDefinition def) throws IOException {
         if (o.portFile() != null) AtomicFiles.write(o.portFile(), (port + "\n").getBytes(StandardCharsets.UTF_8));
-        o.log().printf("diloco: coordinator listening on %s:%d (%s), %s, %d parameters in %d fragment(s)%n", listen.host(), port,
+        log.printf("diloco: coordinator listening on %s:%d (%s), %s, %d parameters in %d fragment(s)%n", listen.host(), port,
                 listen.tls() ? "TLS" : "plaintext", def.method(), def.modelSize(), def.plan().count());
-        o.log().println("diloco: run directory " + dir.dir() + ", checkpoints in " + ckptDir);
+        log.println("diloco: run directory " + dir.dir() + ", checkpoints in " + ckptDir);
         if (o.tokenFile() == null && System.getenv("DILOCO_TOKEN") == null) {
-            o.log().println("diloco: workers join with: ./diloco worker --join <this host>:" + port + " --token-file "
+            log.println("diloco: workers join with: ./diloco worker --join <this host>:" + port + " --token-file "
                     + dir.dir().resolve(TOKEN_FILE).toAbsolutePath());
         }
         if (!listen.tls() && !isLoopback(listen.host())) {
-            o.log().println("diloco: warning: traffic, the token included, is not encrypted; use --tls-cert and --tls-key on networks you do not trust");
+            log.println("diloco: warning: traffic, the token included, is not encrypted; use --tls-cert and --tls-key on networks you do not trust");
         }
     }
 

@@ -3,6 +3,7 @@ package org.diloco4j.app.run;
 import org.diloco4j.app.config.ConfigLoader;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.TomlWriter;
+import org.diloco4j.app.run.ProgressLine.RunClock;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.model.eval.GptEvaluator;
 import org.diloco4j.sim.SimResult;
@@ -89,7 +90,9 @@ public final class TrainJob {
     }
 
     private Progress progress(long tokensSoFar) {
-        return options.progress() ? new Progress("train", setup.config().lng("train.token_budget"), tokensSoFar) : null;
+        return options.progress()
+                ? Progress.onStderr(setup.config().str("method"), setup.config().lng("train.token_budget"), tokensSoFar, RunClock.SIMULATED)
+                : null;
     }
 
     private static MetricSink sinks(JsonlMetrics metrics, Progress progress, MetricSink observer) {
@@ -110,7 +113,7 @@ public final class TrainJob {
             saveCheckpoint(sim, metrics, wall);
             if (stopRequested.get()) {
                 if (progress != null) progress.close();
-                options.log().println("\ndiloco: stopped at outer step " + sim.coordinator().outerSteps()
+                options.log().println("diloco: stopped at outer step " + sim.coordinator().outerSteps()
                         + "; checkpoint saved. Continue with: ./diloco train --resume " + dir.dir());
                 return new Outcome(null, dir, sim.coordinator().theta().clone());
             }

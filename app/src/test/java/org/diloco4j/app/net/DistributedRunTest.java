@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Real distribution on 127.0.0.1: a coordinator and three worker processes (separate JVMs, tiny
  * GPT on libtorch), with workers of different threads and speeds, a worker killed with SIGKILL,
- * and a coordinator killed with SIGKILL and restarted from its checkpoint.
+ * a coordinator killed with SIGKILL and restarted from its checkpoint, and scripts/local-cluster
+ * stopped with SIGINT and continued with the command it printed.
  */
 class DistributedRunTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -126,6 +128,51 @@ class DistributedRunTest {
         assertThat(summary.get("outer_steps").asLong()).isEqualTo(steps.get(steps.size() - 1).get("step").asLong());
     }
 
+    @Test
+    void localClusterStopsOnSigintWithACheckpointAndItsContinueCommandFinishesTheRun() throws Exception {
+        Path cfg = config("diloco", 2L * ROUND_TOKENS * 8);
+        Path run = tmp.resolve("run");
+        Path launcher = tmp.resolve("diloco-under-test");
+        Files.writeString(launcher, "#!/bin/sh\nexec " + String.join(" ", Jvm.command().stream().map(DistributedRunTest::shellWord).toList())
+                + " \"$@\"\n");
+        assertThat(launcher.toFile().setExecutable(true)).isTrue();
+        List<String> first = List.of("bash", script().toString(), "-n", "2", "--delays", "0,15", "--out", run.toString(), "--",
+                "--config", cfg.toString(), "--heartbeat", "0.3", "--session-timeout", "2", "--checkpoint-every", "1");
+        Process p = cluster(first, launcher, tmp.resolve("cluster1.out"));
+        List<ProcessHandle> started = new ArrayList<>();
+        try {
+            waitFor(run, m -> m.stream().filter(type("outer_step")).count() >= 3, 120, p, tmp.resolve("cluster1.out"));
+            started.addAll(p.descendants().toList());
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("local-cluster exits after SIGINT").isTrue();
+            String out = Files.readString(tmp.resolve("cluster1.out"));
+            assertThat(p.exitValue()).as(out).isEqualTo(130);
+            assertThat(started).as("the coordinator and the workers are gone").noneMatch(ProcessHandle::isAlive);
+            // The coordinator's progress and log reached the terminal, not only its log file.
+            assertThat(out).containsPattern("coordinator: \\d+% .* tok/s").contains("coordinator stopped at outer step");
+            String again = out.substring(out.indexOf("Continue with: ") + "Continue with: ".length()).lines().findFirst().orElseThrow();
+            assertThat(again).contains("--out " + run, "-n 2", "--delays 0,15", "--config " + cfg);
+            long saved = new FileCheckpointStore(run.resolve("checkpoint")).load().orElseThrow().outerSteps();
+            assertThat(saved).isGreaterThanOrEqualTo(3);
+
+            p = cluster(List.of("bash", "-c", again), launcher, tmp.resolve("cluster2.out"));
+            assertThat(p.waitFor(150, TimeUnit.SECONDS)).as("the continued run ends").isTrue();
+            String out2 = Files.readString(tmp.resolve("cluster2.out"));
+            assertThat(p.exitValue()).as(out2).isZero();
+            assertThat(out2).contains("resuming the networked run in " + run + " from outer step " + saved, "held-out loss");
+        } finally {
+            // Once the script has exited its leftovers are no longer its descendants: kill them by the list.
+            started.addAll(p.descendants().toList());
+            started.forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        List<JsonNode> steps = metrics(run).stream().filter(type("outer_step")).toList();
+        assertConsecutive(steps);
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertThat(summary.get("tokens").asLong()).isGreaterThanOrEqualTo(2L * ROUND_TOKENS * 8);
+        assertThat(summary.get("outer_steps").asLong()).isEqualTo(steps.get(steps.size() - 1).get("step").asLong());
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private Path config(String method, long budget) throws IOException {
@@ -224,6 +271,27 @@ class DistributedRunTest {
         }
     }
 
+    /** scripts/local-cluster, found above the module's directory (where the tests run). */
+    private static Path script() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path s = d.resolve("scripts").resolve("local-cluster");
+            if (Files.isRegularFile(s)) return s;
+        }
+        throw new AssertionError("scripts/local-cluster not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** scripts/local-cluster with {@code launcher} as its diloco, output (stdout and stderr) to {@code out}. */
+    private static Process cluster(List<String> cmd, Path launcher, Path out) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        Jvm.environment(pb);
+        pb.environment().put("DILOCO_CMD", launcher.toString());
+        return pb.start();
+    }
+
+    private static String shellWord(String w) {
+        return "'" + w.replace("'", "'\\''") + "'";
+    }
+
     private static List<JsonNode> metrics(Path run) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         Path f = run.resolve("metrics.jsonl");
@@ -240,10 +308,14 @@ class DistributedRunTest {
     }
 
     private static void waitFor(Path run, Predicate<List<JsonNode>> cond, double seconds, Jvm coord) throws Exception {
+        waitFor(run, cond, seconds, coord.process, coord.log);
+    }
+
+    private static void waitFor(Path run, Predicate<List<JsonNode>> cond, double seconds, Process p, Path log) throws Exception {
         long until = System.nanoTime() + (long) (seconds * 1e9);
         while (!cond.test(metrics(run))) {
-            if (!coord.process.isAlive()) throw new AssertionError("the coordinator exited early:\n" + coord.logText());
-            if (System.nanoTime() > until) throw new AssertionError("condition not met within " + seconds + " s:\n" + coord.logText());
+            if (!p.isAlive()) throw new AssertionError("the coordinator exited early:\n" + Files.readString(log));
+            if (System.nanoTime() > until) throw new AssertionError("condition not met within " + seconds + " s:\n" + Files.readString(log));
             Thread.sleep(100);
         }
     }

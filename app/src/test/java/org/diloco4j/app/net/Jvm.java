@@ -21,6 +21,16 @@ final class Jvm implements AutoCloseable {
     }
 
     static Jvm start(String name, Path logDir, String... args) throws IOException {
+        List<String> cmd = command();
+        cmd.addAll(List.of(args));
+        Path log = logDir.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        environment(pb);
+        return new Jvm(name, log, pb.start());
+    }
+
+    /** The diloco command line, up to its arguments: this JVM's java and the test classpath. */
+    static List<String> command() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx384m");
@@ -33,13 +43,14 @@ final class Jvm implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(classpath());
         cmd.add("org.diloco4j.app.Main");
-        cmd.addAll(List.of(args));
-        Path log = logDir.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        return cmd;
+    }
+
+    /** Native libraries single-threaded (the environment is read when the JVM starts), and no token from the environment. */
+    static void environment(ProcessBuilder pb) {
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().remove("DILOCO_TOKEN");
-        return new Jvm(name, log, pb.start());
     }
 
     /** Surefire puts the test classpath in a property (its own java.class.path may be a manifest-only jar). */
