@@ -72,7 +72,10 @@ public final class Corpus {
         return loaded.status();
     }
 
-    /** Remarks from reading the source (skipped or repaired input), kept in the cache file. */
+    /**
+     * Remarks from reading the source (skipped, repaired or re-encoded input), kept in the cache file
+     * so a cache hit has them too; they are not logged, so every run can show them once.
+     */
     public List<String> notes() {
         return loaded.meta().notes();
     }
