@@ -98,6 +98,14 @@ public final class Corpus {
         return Holdout.split(documents(), validationFraction, seed);
     }
 
+    /**
+     * As {@link #split(double, long)}, holding out more documents (by the same hash order) when the
+     * fraction gives fewer than {@code minValidationTokens} tokens, up to half the corpus.
+     */
+    public Split split(double validationFraction, long seed, long minValidationTokens) {
+        return Holdout.split(documents(), validationFraction, seed, minValidationTokens);
+    }
+
     /** Deals the training documents of {@code split} to {@code k} shards. */
     public ShardPlan shards(Split split, int k, ShardMode mode, long seed) {
         return Sharder.plan(documents(), split.train(), k, mode, seed);

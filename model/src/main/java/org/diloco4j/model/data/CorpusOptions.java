@@ -77,11 +77,13 @@ public record CorpusOptions(String spec, String tokenizer, Path cacheDir, SplitR
 
     /**
      * What an unset split rule means for this corpus dealt to {@code shards} shards ({@link SplitRule#auto});
-     * {@link SplitRule#FILE} for europarl, which ignores it. Lists a folder's files, reads none.
+     * {@link SplitRule#FILE} for europarl, which ignores it. Lists a folder's files and, when there are
+     * few, reads the start of each to look for blank lines.
      */
     public SplitRule autoSplitRule(int shards) {
         if (isEuroparl()) return SplitRule.FILE;
-        return SplitRule.auto(new TextCorpus(path(), SplitRule.FILE, encoding, extensions).files().size(), shards);
+        TextCorpus text = new TextCorpus(path(), SplitRule.FILE, encoding, extensions);
+        return SplitRule.auto(text.files().size(), shards, text::hasBlankLines);
     }
 
     private boolean isEuroparl() {

@@ -1,8 +1,10 @@
 package org.diloco4j.model.data;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,6 +33,7 @@ public final class TextCorpus implements DocumentSource {
     public static final Set<String> DEFAULT_EXTENSIONS = Set.of("txt", "md");
     private static final Pattern BLANK_LINES = Pattern.compile("\\R[\\h\\x0B\\f]*\\R(?:[\\h\\x0B\\f]*\\R)*");
     private static final Pattern LINE_BREAK = Pattern.compile("\\R");
+    private static final int SAMPLE_BYTES = 1 << 16;
 
     private final Path root;
     private final boolean singleFile;
@@ -62,6 +65,26 @@ public final class TextCorpus implements DocumentSource {
     /** The files read, in reading order. */
     public List<Path> files() {
         return files;
+    }
+
+    /**
+     * Whether any file has a blank line (a paragraph break) in its first {@value #SAMPLE_BYTES} bytes.
+     * Read as bytes whatever the encoding: line breaks are ASCII in every encoding this reads, and NUL
+     * bytes are dropped so UTF-16 text is seen as its ASCII letters.
+     */
+    public boolean hasBlankLines() {
+        for (Path f : files) {
+            byte[] head = new byte[SAMPLE_BYTES];
+            int n;
+            try (InputStream in = Files.newInputStream(f)) {
+                n = in.readNBytes(head, 0, head.length);
+            } catch (IOException e) {
+                throw new DataException("cannot read corpus file " + f + ": " + e.getMessage(), e);
+            }
+            String sample = new String(head, 0, n, StandardCharsets.ISO_8859_1).replace("\0", "");
+            if (BLANK_LINES.matcher(sample).find()) return true;
+        }
+        return false;
     }
 
     @Override

@@ -143,12 +143,22 @@ class TextCorpusTest {
     }
 
     @Test
-    void autoSplitRuleCutsSingleFilesAndSmallFoldersByParagraph() {
-        assertThat(SplitRule.auto(1, 1)).isEqualTo(SplitRule.PARAGRAPH);
-        assertThat(SplitRule.auto(19, 1)).isEqualTo(SplitRule.PARAGRAPH);
-        assertThat(SplitRule.auto(20, 4)).isEqualTo(SplitRule.FILE);
-        assertThat(SplitRule.auto(20, 16)).isEqualTo(SplitRule.PARAGRAPH);
-        assertThat(SplitRule.auto(32, 16)).isEqualTo(SplitRule.FILE);
+    void autoSplitRuleCutsSingleFilesAndSmallFoldersByParagraphOrLine() throws IOException {
+        assertThat(SplitRule.auto(1, 1, () -> true)).isEqualTo(SplitRule.PARAGRAPH);
+        assertThat(SplitRule.auto(1, 1, () -> false)).isEqualTo(SplitRule.LINE);
+        assertThat(SplitRule.auto(19, 1, () -> true)).isEqualTo(SplitRule.PARAGRAPH);
+        assertThat(SplitRule.auto(20, 4, () -> { throw new AssertionError("a folder of enough files is not read"); }))
+                .isEqualTo(SplitRule.FILE);
+        assertThat(SplitRule.auto(20, 16, () -> true)).isEqualTo(SplitRule.PARAGRAPH);
+        assertThat(SplitRule.auto(32, 16, () -> true)).isEqualTo(SplitRule.FILE);
+        Path book = write("book.txt", "Chapter 1\r\n \r\nIt was a dark night.\r\n");
+        Path lines = write("lines/a.txt", "one sentence\ntwo sentences\n");
+        assertThat(new TextCorpus(book, SplitRule.FILE).hasBlankLines()).isTrue();
+        assertThat(new TextCorpus(lines, SplitRule.FILE).hasBlankLines()).isFalse();
+        Path utf16 = dir.resolve("utf16.txt");
+        Files.write(utf16, "\uFEFFa\n\nb".getBytes(StandardCharsets.UTF_16LE));
+        assertThat(new TextCorpus(utf16, SplitRule.FILE).hasBlankLines()).isTrue();
+        assertThat(CorpusOptions.of(lines.toString()).autoSplitRule(4)).isEqualTo(SplitRule.LINE);
     }
 
     @Test
@@ -156,10 +166,11 @@ class TextCorpusTest {
         write("x.txt", "x");
         assertThat(CorpusOptions.of("europarl").source()).isInstanceOf(EuroparlCorpus.class);
         assertThat(CorpusOptions.of(dir.toString()).source()).isInstanceOf(TextCorpus.class);
+        Files.writeString(dir.resolve("x.txt"), "x\n\ny");
         assertThat(CorpusOptions.of(dir.resolve("x.txt").toString()).autoSplitRule(4)).isEqualTo(SplitRule.PARAGRAPH);
         for (int i = 0; i < 20; i++) write("more/" + i + ".md", "text " + i);
         assertThat(CorpusOptions.of(dir.resolve("more").toString()).autoSplitRule(4)).isEqualTo(SplitRule.FILE);
-        assertThat(CorpusOptions.of(dir.resolve("more").toString()).autoSplitRule(12)).isEqualTo(SplitRule.PARAGRAPH);
+        assertThat(CorpusOptions.of(dir.resolve("more").toString()).autoSplitRule(12)).isEqualTo(SplitRule.LINE);   // 20 < 2 × 12, no blank lines
         assertThat(CorpusOptions.of("Europarl").autoSplitRule(4)).isEqualTo(SplitRule.FILE);
         assertThatThrownBy(() -> CorpusOptions.of(dir.resolve("missing").toString()).source())
                 .isInstanceOf(DataException.class)
