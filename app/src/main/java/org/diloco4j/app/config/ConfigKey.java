@@ -2,6 +2,7 @@ package org.diloco4j.app.config;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * One scalar setting: its dotted name, type, default, what it means and what values it allows.
@@ -14,9 +15,13 @@ public record ConfigKey(String name, Type type, Object defaultValue, String doc,
 
     public static final String AUTO = "auto";
 
-    /** Converts a parsed TOML value (or the text of a --set) to this key's type, or says why it cannot. */
+    /**
+     * Converts a parsed TOML value (or the text of a --set) to this key's type, or says why it cannot.
+     * A choice (and "auto") is matched case-insensitively and becomes its canonical spelling, so
+     * {@code --method DiLoCo} runs, is stored and is reported as {@code diloco}.
+     */
     public Object coerce(Object raw) {
-        if (autoAllowed && AUTO.equals(raw)) return AUTO;
+        if (autoAllowed && raw instanceof String s && s.strip().equalsIgnoreCase(AUTO)) return AUTO;
         Object v = switch (type) {
             case INT, LONG -> integer(raw);
             case DOUBLE -> number(raw);
@@ -24,7 +29,18 @@ public record ConfigKey(String name, Type type, Object defaultValue, String doc,
             case STRING -> string(raw);
         };
         check(v);
-        return v;
+        return v instanceof String s && !choices.isEmpty() ? canonical(s) : v;
+    }
+
+    /** Allowed values as a user reads them: the choices, and "auto" where it is allowed. */
+    public List<String> allowed() {
+        if (choices.isEmpty()) return List.of();
+        return autoAllowed ? Stream.concat(choices.stream(), Stream.of(AUTO)).toList() : choices;
+    }
+
+    private String canonical(String s) {
+        for (String c : choices) if (c.equalsIgnoreCase(s.strip())) return c;
+        throw new IllegalStateException("no choice matches '" + s + "' after check() accepted it");
     }
 
     private Object integer(Object raw) {
@@ -77,8 +93,8 @@ public record ConfigKey(String name, Type type, Object defaultValue, String doc,
             double d = n.doubleValue();
             if (d < min || d > max) throw ConfigException.bad(name, v, "must be " + range());
         }
-        if (v instanceof String s && !choices.isEmpty() && !choices.contains(s.toLowerCase(Locale.ROOT))) {
-            throw ConfigException.bad(name, v, "allowed: " + String.join(", ", choices) + (autoAllowed ? ", auto" : ""));
+        if (v instanceof String s && !choices.isEmpty() && choices.stream().noneMatch(c -> c.equalsIgnoreCase(s.strip()))) {
+            throw ConfigException.bad(name, v, "allowed: " + String.join(", ", allowed()));
         }
     }
 

@@ -1,9 +1,12 @@
 package org.diloco4j.app.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,11 +34,7 @@ public final class ConfigLoader {
 
     /** A whole config sent as text (the coordinator's to its workers). */
     public static RunConfig parseString(String toml) {
-        try {
-            return fromTree(new TomlMapper().readTree(toml), List.of());
-        } catch (IOException e) {
-            throw new ConfigException("config text is not valid TOML: " + e.getMessage().split("\n")[0]);
-        }
+        return fromTree(readToml(toml, "config text"), List.of());
     }
 
     private static RunConfig fromTree(JsonNode root, List<String> sets) {
@@ -55,12 +54,33 @@ public final class ConfigLoader {
     }
 
     private static JsonNode parse(Path file) {
+        String text;
         try {
-            return new TomlMapper().readTree(Files.readString(file));
+            text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + " does not exist");
+        } catch (MalformedInputException e) {
+            throw new ConfigException("config file " + file + " is not UTF-8 text (TOML files are UTF-8)");
         } catch (IOException e) {
-            throw new ConfigException("config file " + file + " is not valid TOML: " + e.getMessage().split("\n")[0]);
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return readToml(text, "config file " + file);
+    }
+
+    /** Parses TOML, or says where it is broken as {@code what:line:column} (the way compilers do, so editors can jump there). */
+    private static JsonNode readToml(String text, String what) {
+        try {
+            return new TomlMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String reason = e.getOriginalMessage().split("\n")[0];
+            if (at == null || at.getLineNr() < 1) throw new ConfigException(what + ": not valid TOML: " + reason);
+            String[] lines = text.split("\\R", -1);
+            String line = at.getLineNr() <= lines.length ? lines[at.getLineNr() - 1].strip() : "";
+            throw new ConfigException(what + ":" + at.getLineNr() + ":" + at.getColumnNr() + ": not valid TOML: " + reason
+                    + (line.isEmpty() ? "" : " (in \"" + line + "\")"));
+        } catch (IOException e) {
+            throw new ConfigException(what + " is not valid TOML: " + e.getMessage().split("\n")[0]);
         }
     }
 
@@ -78,8 +98,10 @@ public final class ConfigLoader {
                 requireArray(key, v);
                 for (int i = 0; i < v.size(); i++) faults.add(TableReader.fault(v.get(i), i));
             } else if (v.isObject()) {
-                if (!isSection(key)) throw new ConfigException("unknown config section [" + key + "]" + Schema.suggestion(key));
+                if (!isSection(key)) throw new ConfigException("unknown config section [" + key + "]" + Schema.sectionSuggestion(key));
                 walk(v, key, values, workers, faults);
+            } else if (v.isArray() && v.size() > 0 && v.get(0).isObject()) {
+                throw new ConfigException("unknown array of tables [[" + key + "]]" + Schema.sectionSuggestion(key));
             } else {
                 ConfigKey k = Schema.key(key);
                 values.put(key, k.coerce(scalar(key, v)));

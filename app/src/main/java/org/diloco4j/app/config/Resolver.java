@@ -1,9 +1,15 @@
 package org.diloco4j.app.config;
 
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.model.data.CorpusOptions;
+import org.diloco4j.model.data.DataException;
+import org.diloco4j.model.data.SplitRule;
+import org.diloco4j.model.data.TextEncoding;
 import org.diloco4j.sim.Heterogeneity;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns "auto" values into concrete ones and checks rules that involve several keys. The result is
@@ -55,8 +61,31 @@ public final class Resolver {
         long perWorkerSteps = Math.max(1, budget / Math.max(1, tokensPerStep * (method.equals("ddp") ? k : 1)) / replicas);
         r = auto(r, "train.decay_steps", perWorkerSteps);
         r = auto(r, "train.eval_every_tokens", Math.max(1, budget / 20));
+        if (r.isAuto("data.split_rule")) r = r.with("data.split_rule", autoSplitRule(r, k).label());
+        r = r.with("data.encoding", canonical(r, "data.encoding", v -> TextEncoding.parse(v).label()));
+        for (String codecKey : new String[] {"outer.codec", "outer.down_codec"}) {
+            r = r.with(codecKey, canonical(r, codecKey, v -> Codecs.parse(v).spec()));
+        }
         check(r);
         return r;
+    }
+
+    /** What data.split_rule = auto means for the corpus: the only resolution that looks at the disk (it lists a folder). */
+    private static SplitRule autoSplitRule(RunConfig r, int shards) {
+        try {
+            return CorpusOptions.of(r.str("data.corpus")).autoSplitRule(shards);
+        } catch (DataException e) {
+            throw ConfigException.bad("data.corpus", r.str("data.corpus"), e.getMessage());
+        }
+    }
+
+    /** The canonical spelling of a key whose value a parser reads (case, aliases, default parameters), or why it is invalid. */
+    private static String canonical(RunConfig r, String key, UnaryOperator<String> parse) {
+        try {
+            return parse.apply(r.str(key));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.bad(key, r.str(key), e.getMessage());
+        }
     }
 
     private static RunConfig auto(RunConfig r, String key, Object value) {
@@ -120,13 +149,6 @@ public final class Resolver {
         }
         if (r.integer("outer.min_workers") > k + (int) r.faults().stream().filter(f -> f.kind().equals("join")).count()) {
             throw new ConfigException("config key outer.min_workers = " + r.integer("outer.min_workers") + " is invalid: the run has only " + k + " workers");
-        }
-        for (String codecKey : new String[] {"outer.codec", "outer.down_codec"}) {
-            try {
-                org.diloco4j.core.codec.Codecs.parse(r.str(codecKey));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("config key " + codecKey + " = \"" + r.str(codecKey) + "\" is invalid: " + e.getMessage());
-            }
         }
     }
 }

@@ -32,8 +32,9 @@ public final class RunConfig {
         return values.get(key);
     }
 
+    /** Whether the key still waits for the {@link Resolver} to derive it (data.encoding's "auto" is a value of its own). */
     public boolean isAuto(String key) {
-        return ConfigKey.AUTO.equals(get(key));
+        return Schema.key(key).autoAllowed() && ConfigKey.AUTO.equals(get(key));
     }
 
     public String str(String key) {
@@ -59,7 +60,7 @@ public final class RunConfig {
 
     private Object resolved(String key) {
         Object v = get(key);
-        if (ConfigKey.AUTO.equals(v)) throw new IllegalStateException("config key " + key + " is still 'auto': resolve the config first");
+        if (isAuto(key)) throw new IllegalStateException("config key " + key + " is still 'auto': resolve the config first");
         return v;
     }
 

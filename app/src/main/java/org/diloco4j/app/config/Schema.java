@@ -1,10 +1,18 @@
 package org.diloco4j.app.config;
 
+import org.diloco4j.core.codec.Int8Codec;
+import org.diloco4j.core.codec.Q4Codec;
+import org.diloco4j.model.data.SplitRule;
+import org.diloco4j.model.data.TextEncoding;
+
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.diloco4j.app.config.ConfigKey.Type.BOOL;
 import static org.diloco4j.app.config.ConfigKey.Type.DOUBLE;
@@ -17,11 +25,17 @@ import static org.diloco4j.app.config.ConfigKey.Type.STRING;
  * with no arguments the showcase run: four simulated workers of very different speeds around the
  * world, asynchronous DiLoCo with Delayed Nesterov and DyLU, a small GPT on the Europarl sample
  * split by language. Arrays of tables ({@code [[sim.workers]]}, {@code [[sim.faults]]}) are in
- * {@link WorkerKeys}.
+ * {@link TableReader}.
  */
 public final class Schema {
     private static final double INF = Double.POSITIVE_INFINITY;
+    /** What a codec key accepts (see {@link org.diloco4j.core.codec.Codecs}); the default chunk and block sizes are written out. */
+    private static final String CODEC_FORMS = "fp32, fp16, bf16, int8[:chunk=N] (N in " + Int8Codec.MIN_CHUNK + ".." + Int8Codec.MAX_CHUNK
+            + ", default " + Int8Codec.DEFAULT_CHUNK + "), q4[:block=N] (N even, 2.." + Q4Codec.MAX_BLOCK + ", default " + Q4Codec.DEFAULT_BLOCK
+            + ") or topk:F (F in (0, 1]: the share of values kept)";
     private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
+    /** The arrays of tables a config may hold (read by {@link TableReader}). */
+    static final Set<String> TABLE_ARRAYS = Set.of("sim.workers", "sim.faults");
 
     static {
         s("method", "async-dn-dylu", "training protocol", false, "ddp", "diloco", "async", "async-dn-dylu", "streaming");
@@ -33,10 +47,15 @@ public final class Schema {
         i("model.heads", 4, "attention heads (must divide d_model)", 1, 128, false);
         i("model.context", 128, "tokens per training window", 2, 8192, false);
 
-        s("data.corpus", "europarl", "'europarl' (built in) or a path to a UTF-8 text file or folder", false);
+        s("data.corpus", "europarl", "'europarl' (built in), or your own text: a path to a text file or to a folder of .txt/.md files", false);
         s("data.tokenizer", "bytes", "tokenizer", false, "bytes", "gpt2");
         s("data.shards", "non-iid", "how documents are split across workers (non-iid: by language, or by file)", false, "iid", "non-iid");
-        s("data.split_rule", "file", "what a document is in a folder corpus", false, "file", "paragraph", "line");
+        s("data.split_rule", "auto", "what one document (held out or dealt to a worker whole) is in your own text: a file, a paragraph"
+                + " (text between blank lines) or a line; auto: file for a folder of at least " + SplitRule.AUTO_MIN_FILES + " files and "
+                + SplitRule.AUTO_FILES_PER_SHARD + " per worker, else paragraph (line if the text has no blank lines)", true,
+                "file", "paragraph", "line");
+        s("data.encoding", "auto", "how your text files' bytes are read: " + TextEncoding.FORMS
+                + "; auto reads a file that is not UTF-8 as windows-1252 (or iso-8859-1) and says so", false);
         d("data.validation_fraction", 0.02, "share of documents held out for evaluation", 0.001, 0.5, false);
         i("data.eval_batches", 8, "held-out batches per evaluation", 1, 10_000, false);
         s("data.cache_dir", "", "token cache folder ('' = ~/.cache/diloco4j/tokens)", false);
@@ -75,8 +94,8 @@ public final class Schema {
         i("outer.min_workers", 0, "workers needed before training starts (auto: all initial workers)", 1, 1_000_000, true);
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);
-        s("outer.codec", "fp32", "codec of pseudo-gradients: fp32, fp16, bf16, int8[:chunk=N], q4[:block=N], topk:FRACTION", false);
-        s("outer.down_codec", "fp32", "codec of θ sent to workers", false);
+        s("outer.codec", "fp32", "codec of pseudo-gradients: " + CODEC_FORMS, false);
+        s("outer.down_codec", "fp32", "codec of θ sent to workers: " + CODEC_FORMS, false);
         b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient");
         d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: no bound)", 0, INF, false);
 
@@ -139,16 +158,30 @@ public final class Schema {
 
     /** "; did you mean x?" for the closest known key, when one is close. */
     static String suggestion(String name) {
+        String best = closest(name, KEYS.keySet());
+        return best != null ? "; did you mean '" + best + "'?" : "";
+    }
+
+    /** "; did you mean [x]?" (or [[x]]) for the closest known section or array of tables, when one is close. */
+    static String sectionSuggestion(String name) {
+        Set<String> known = new TreeSet<>(TABLE_ARRAYS);
+        for (ConfigKey k : KEYS.values()) if (!k.section().isEmpty()) known.add(k.section());
+        String best = closest(name, known);
+        if (best == null) return "";
+        return TABLE_ARRAYS.contains(best) ? "; did you mean [[" + best + "]]?" : "; did you mean [" + best + "]?";
+    }
+
+    private static String closest(String name, Collection<String> candidates) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
-        for (String k : KEYS.keySet()) {
+        for (String k : candidates) {
             int d = distance(name, k);
             if (d < bestD) {
                 bestD = d;
                 best = k;
             }
         }
-        return best != null && bestD <= Math.max(2, name.length() / 4) ? "; did you mean '" + best + "'?" : "";
+        return best != null && bestD <= Math.max(2, name.length() / 4) ? best : null;
     }
 
     private static int distance(String a, String b) {

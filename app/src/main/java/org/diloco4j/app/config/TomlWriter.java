@@ -2,7 +2,7 @@ package org.diloco4j.app.config;
 
 import java.util.Locale;
 
-/** Writes a resolved {@link RunConfig} as TOML: every key, in schema order, with its meaning as a comment. */
+/** Writes a resolved {@link RunConfig} as TOML: every key, in schema order, with its meaning and allowed values as a comment. */
 public final class TomlWriter {
     private TomlWriter() {
     }
@@ -15,7 +15,9 @@ public final class TomlWriter {
                 section = k.section();
                 b.append("\n[").append(section).append("]\n");
             }
-            b.append(k.leaf()).append(" = ").append(literal(r.get(k.name()))).append("  # ").append(k.doc()).append('\n');
+            b.append(k.leaf()).append(" = ").append(literal(r.get(k.name()))).append("  # ").append(k.doc());
+            if (!k.allowed().isEmpty()) b.append("; allowed: ").append(String.join(", ", k.allowed()));
+            b.append('\n');
         }
         for (WorkerEntry w : r.workers()) {
             b.append("\n[[sim.workers]]\n");

@@ -13,13 +13,11 @@ import org.diloco4j.core.params.BlockAssignment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.FragmentPlanner;
 import org.diloco4j.model.data.Corpus;
-import org.diloco4j.model.data.CorpusOptions;
 import org.diloco4j.model.data.BatchSource;
 import org.diloco4j.model.data.ShardedBatches;
 import org.diloco4j.model.data.Shard;
 import org.diloco4j.model.data.ShardMode;
 import org.diloco4j.model.data.Split;
-import org.diloco4j.model.data.SplitRule;
 import org.diloco4j.model.data.TokenBatch;
 import org.diloco4j.model.eval.GptEvaluator;
 import org.diloco4j.model.gpt.GptConfig;
@@ -38,7 +36,6 @@ import org.diloco4j.sim.SimConfig;
 import org.diloco4j.sim.TrainerFactory;
 import org.diloco4j.sim.WorkerSpec;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,19 +60,13 @@ public final class RunSetup {
     private RunSetup(RunConfig cfg, Consumer<String> log) {
         this.cfg = cfg;
         try {
-            String cache = cfg.str("data.cache_dir");
-            CorpusOptions opts = CorpusOptions.of(cfg.str("data.corpus"))
-                    .withTokenizer(cfg.str("data.tokenizer"))
-                    .withSplitRule(SplitRule.parse(cfg.str("data.split_rule")))
-                    .withLog(log);
-            if (!cache.isEmpty()) opts = opts.withCacheDir(Path.of(cache));
-            this.corpus = Corpus.load(opts);
+            this.corpus = RunData.load(cfg, log);
             int context = cfg.integer("model.context");
             this.gpt = new GptConfig(corpus.tokenizer().vocabSize(), cfg.integer("model.layers"), cfg.integer("model.d_model"),
                     cfg.integer("model.heads"), context);
             corpus.checkVocab(gpt.vocabSize());
-            this.split = corpus.split(cfg.dbl("data.validation_fraction"), cfg.lng("seed"));
-            this.dataShards = corpus.shards(split, shardCount(cfg), ShardMode.parse(cfg.str("data.shards")), cfg.lng("seed"));
+            this.split = RunData.split(corpus, cfg, log);
+            this.dataShards = RunData.shards(corpus, split, shardCount(cfg), cfg);
             corpus.checkBatch(cfg.integer("train.batch"), context);
         } catch (IllegalArgumentException e) {    // DataException included: bad data is a config problem here
             throw new ConfigException(e.getMessage());

@@ -106,11 +106,85 @@ class ConfigTest {
         Files.writeString(f, "[train]\nbatch = 16\nlearning_rate = 0.1\n");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessageContaining("unknown config key 'train.learning_rate'");
         Files.writeString(f, "[trian]\nbatch = 16\n");
-        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessageContaining("unknown config section [trian]");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessage("unknown config section [trian]; did you mean [train]?");
         Files.writeString(f, "[[sim.workers]]\nname = \"a\"\nseconds_per_step = 1\nup_mbps = 1\ndown_mbps = 1\nspeed = 3\n");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessageContaining("[[sim.workers]] entry 1: unknown key 'speed'");
         Files.writeString(f, "method = \n");
-        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessageContaining("is not valid TOML");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessage("config file " + f + ":1:10: not valid TOML: Newline not"
+                + " permitted here (in \"method =\")");
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.toml"), List.of())).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void tomlSyntaxErrorsSayFileLineAndColumn(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("run.toml");
+        Files.writeString(f, "# my run\n[model]\nlayers = 2\nheads = = 4\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).isInstanceOf(ConfigException.class)
+                .hasMessage("config file " + f + ":4:9: not valid TOML: Unknown token (in \"heads = = 4\")");
+        Files.writeString(f, "[data]\ncorpus = \"a.txt\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessageStartingWith("config file " + f + ":2:");
+        assertThatThrownBy(() -> ConfigLoader.parseString("x = 1\nx = 2\n")).hasMessageStartingWith("config text:")
+                .hasMessageContaining("not valid TOML: Duplicate key");
+    }
+
+    @Test
+    void unknownTablesGetADidYouMeanLikeUnknownKeys(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("run.toml");
+        Files.writeString(f, "[modell]\nlayers = 2\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessage("unknown config section [modell]; did you mean [model]?");
+        Files.writeString(f, "[outer.streaming]\nfragments = 2\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessage("unknown config section [outer.streaming]");
+        Files.writeString(f, "[[sim.worker]]\nname = \"a\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))
+                .hasMessage("unknown array of tables [[sim.worker]]; did you mean [[sim.workers]]?");
+        Files.writeString(f, "[sim.fault]\nkind = \"crash\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessage("unknown config section [sim.fault]; did you mean [[sim.faults]]?");
+    }
+
+    @Test
+    void choicesInAnotherCaseAreStoredAndRunUnderTheirCanonicalSpelling(@TempDir Path dir) throws Exception {
+        RunConfig c = Resolver.resolve(ConfigLoader.load(null, List.of("method=DiLoCo", "data.shards=IID", "train.precision=BF16",
+                "outer.optimizer=Auto", "sim.network=DataCenter", "data.encoding=Latin-1", "outer.codec=INT8", "outer.down_codec=TopK:0.10")));
+        assertThat(c.str("method")).isEqualTo("diloco");
+        assertThat(c.str("data.shards")).isEqualTo("iid");
+        assertThat(c.str("train.precision")).isEqualTo("bf16");
+        assertThat(c.str("outer.optimizer")).isEqualTo("nesterov");
+        assertThat(c.str("sim.network")).isEqualTo("datacenter");
+        assertThat(c.workers()).extracting(WorkerEntry::name).startsWith("node0");
+        assertThat(c.str("data.encoding")).isEqualTo("iso-8859-1");
+        assertThat(c.str("outer.codec")).isEqualTo("int8:chunk=65536");
+        assertThat(c.str("outer.down_codec")).isEqualTo("topk:0.1");
+        assertThat(org.diloco4j.app.run.RunDirectory.defaultPath(c.str("method")).getFileName().toString()).endsWith("-diloco");
+        Path f = dir.resolve("run.toml");
+        Files.writeString(f, "method = \"Streaming\"\n[streaming]\nlayout = \"STRIDED\"\n");
+        RunConfig fromFile = ConfigLoader.load(f, List.of());
+        assertThat(fromFile.str("method")).isEqualTo("streaming");
+        assertThat(fromFile.str("streaming.layout")).isEqualTo("strided");
+        assertThat(TomlWriter.write(c)).contains("method = \"diloco\"", "shards = \"iid\"", "encoding = \"iso-8859-1\"");
+        assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("data.encoding=klingon"))))
+                .hasMessageStartingWith("config key data.encoding = \"klingon\" is invalid: unknown text encoding 'klingon': use auto, utf-8,");
+    }
+
+    @Test
+    void splitRuleAutoLooksAtTheCorpus(@TempDir Path dir) throws Exception {
+        Path book = dir.resolve("book.txt");
+        Files.writeString(book, "Chapter 1\n\nIt was a dark night.\n");
+        Path lines = dir.resolve("lines.txt");
+        Files.writeString(lines, "one sentence\nanother sentence\n");
+        Path folder = Files.createDirectories(dir.resolve("notes"));
+        for (int i = 0; i < 20; i++) Files.writeString(folder.resolve(i + ".md"), "note " + i + "\n\nmore");
+        assertThat(resolvedRule("data.corpus=" + book)).isEqualTo("paragraph");
+        assertThat(resolvedRule("data.corpus=" + lines)).isEqualTo("line");
+        assertThat(resolvedRule("data.corpus=" + folder, "workers=4")).isEqualTo("file");
+        assertThat(resolvedRule("data.corpus=" + folder, "workers=16")).isEqualTo("paragraph");
+        assertThat(resolvedRule("data.corpus=" + book, "data.split_rule=LINE")).isEqualTo("line");
+        assertThat(resolvedRule()).isEqualTo("file");                  // europarl ignores it
+        assertThat(Schema.key("data.split_rule").defaultValue()).isEqualTo(ConfigKey.AUTO);
+        assertThatThrownBy(() -> resolvedRule("data.corpus=" + dir.resolve("missing.txt")))
+                .hasMessageStartingWith("config key data.corpus = \"" + dir.resolve("missing.txt") + "\" is invalid: corpus '");
+    }
+
+    private static String resolvedRule(String... sets) {
+        return Resolver.resolve(ConfigLoader.load(null, List.of(sets))).str("data.split_rule");
     }
 }

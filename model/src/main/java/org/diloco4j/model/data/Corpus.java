@@ -72,7 +72,10 @@ public final class Corpus {
         return loaded.status();
     }
 
-    /** Remarks from reading the source (skipped or repaired input), kept in the cache file. */
+    /**
+     * Remarks from reading the source (skipped, repaired or re-encoded input), kept in the cache file
+     * so a cache hit has them too; they are not logged, so every run can show them once.
+     */
     public List<String> notes() {
         return loaded.meta().notes();
     }
@@ -93,6 +96,14 @@ public final class Corpus {
     /** Holds out whole documents for validation by a hash of (seed, document id); see {@link Holdout}. */
     public Split split(double validationFraction, long seed) {
         return Holdout.split(documents(), validationFraction, seed);
+    }
+
+    /**
+     * As {@link #split(double, long)}, holding out more documents (by the same hash order) when the
+     * fraction gives fewer than {@code minValidationTokens} tokens, up to half the corpus.
+     */
+    public Split split(double validationFraction, long seed, long minValidationTokens) {
+        return Holdout.split(documents(), validationFraction, seed, minValidationTokens);
     }
 
     /** Deals the training documents of {@code split} to {@code k} shards. */

@@ -1,15 +1,28 @@
 package org.diloco4j.model.data;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 /**
  * Chooses validation documents by a hash of (seed, document id): document d is held out when
  * {@code u(d) < fraction}, with u uniform in [0, 1). The choice of one document never depends on the
  * others, so adding files to a corpus does not move existing documents between train and validation.
+ *
+ * <p>A minimum of validation tokens raises the threshold for small corpora: documents are then held
+ * out in increasing order of u until the validation set holds that many tokens, but never more than
+ * half the corpus's tokens (a corpus that small stays short and the caller says what to change). It
+ * is still a threshold on u, so the choice stays independent of reading order.
  */
 final class Holdout {
     private Holdout() {
     }
 
     static Split split(DocumentTable docs, double fraction, long seed) {
+        return split(docs, fraction, seed, 0);
+    }
+
+    static Split split(DocumentTable docs, double fraction, long seed, long minValidationTokens) {
         if (!(fraction >= 0 && fraction < 1)) {
             throw new DataException("validation fraction " + fraction + " must be in [0, 1)");
         }
@@ -35,6 +48,7 @@ final class Holdout {
             held[argExtreme(u, held, true, false)] = false;
             heldCount--;
         }
+        if (fraction > 0) heldCount += raiseToMinimum(docs, u, held, minValidationTokens);
         int[] train = new int[n - heldCount];
         int[] val = new int[heldCount];
         int ti = 0;
@@ -44,6 +58,30 @@ final class Holdout {
             else train[ti++] = d;
         }
         return new Split(train, val, fraction, seed, docs.tokens(train), docs.tokens(val));
+    }
+
+    /** Holds out more documents, smallest u first, until {@code min} tokens or half the corpus; returns how many. */
+    private static int raiseToMinimum(DocumentTable docs, double[] u, boolean[] held, long min) {
+        long total = 0;
+        long heldTokens = 0;
+        List<Integer> candidates = new ArrayList<>();
+        for (int d = 0; d < u.length; d++) {
+            total += docs.tokens(d);
+            if (held[d]) heldTokens += docs.tokens(d);
+            else candidates.add(d);
+        }
+        if (heldTokens >= min) return 0;
+        candidates.sort(Comparator.comparingDouble((Integer d) -> u[d]).thenComparing(d -> d));
+        int added = 0;
+        // The last candidate always stays: training needs a document.
+        for (int i = 0; i < candidates.size() - 1 && heldTokens < min; i++) {
+            int d = candidates.get(i);
+            if (2 * (heldTokens + docs.tokens(d)) > total) break;
+            held[d] = true;
+            heldTokens += docs.tokens(d);
+            added++;
+        }
+        return added;
     }
 
     /** Index of the smallest (or largest) u among documents whose held flag equals {@code among}. */

@@ -110,7 +110,6 @@ final class TokenCache {
             tmp = null;
             log.accept(String.format("tokenized %s with %s: %,d documents, %,d tokens in %.1f s -> %s", source.name(),
                     tokenizer.name(), report.documents(), tokens, (System.nanoTime() - t0) / 1e9, file));
-            report.notes().forEach(n -> log.accept(source.name() + ": " + n));
         } catch (IOException | UncheckedIOException e) {
             throw new DataException("cannot write token cache " + file + ": " + e.getMessage(), e);
         } finally {

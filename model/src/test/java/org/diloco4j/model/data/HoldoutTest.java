@@ -58,6 +58,32 @@ class HoldoutTest {
     }
 
     @Test
+    void aMinimumOfValidationTokensHoldsOutMoreDocumentsUpToHalfTheCorpus() {
+        Corpus c = TestData.load(TestData.documents(200, 20, "g"), cache);
+        long total = c.tokens().size();
+        Split plain = c.split(0.02, 9);
+        assertThat(c.split(0.02, 9, plain.validationTokens()).validation()).isEqualTo(plain.validation());
+        Split raised = c.split(0.02, 9, 1_000);
+        assertThat(raised.validationTokens()).isBetween(1_000L, 1_000L + 40);
+        assertThat(ids(c, raised.validation())).containsAll(ids(c, plain.validation()));
+        assertThat(raised.trainTokens() + raised.validationTokens()).isEqualTo(total);
+        assertThat(raised.validationFraction()).isEqualTo(0.02);
+        // Still a threshold on the hash: a larger fraction that holds as many documents holds the same ones.
+        double lo = 0.02;
+        double hi = 0.99;
+        for (int i = 0; i < 60; i++) {
+            double mid = (lo + hi) / 2;
+            if (c.split(mid, 9).validation().length < raised.validation().length) lo = mid;
+            else hi = mid;
+        }
+        assertThat(c.split(hi, 9).validation()).isEqualTo(raised.validation());
+        Split capped = c.split(0.02, 9, total);
+        assertThat(capped.validationTokens() * 2).isLessThanOrEqualTo(total);
+        assertThat(capped.validationTokens() * 2).isGreaterThan(total - 2 * 40);
+        assertThat(c.split(0.0, 9, 1_000).validation()).isEmpty();
+    }
+
+    @Test
     void badFractionsAndSingleDocumentAreErrors() {
         Corpus two = TestData.load(TestData.documents(2, 20, "g"), cache);
         for (double f : new double[] {1.0, -0.1, Double.NaN}) {

@@ -45,7 +45,7 @@ class TextCorpusTest {
         assertThat(docs).extracting(Document::text).containsExactly("see", "zed", "bee");
         assertThat(docs).extracting(Document::group).containsExactly("a/c.TXT", "a/z.md", "b.txt");
         assertThat(c.groupKind()).isEqualTo("file");
-        assertThat(read(new TextCorpus(dir, SplitRule.FILE, Set.of("png")))).extracting(Document::text)
+        assertThat(read(new TextCorpus(dir, SplitRule.FILE, TextEncoding.AUTO, Set.of("png")))).extracting(Document::text)
                 .containsExactly("not text");
     }
 
@@ -71,6 +71,8 @@ class TextCorpusTest {
         String before = new TextCorpus(dir, SplitRule.FILE).identity();
         assertThat(new TextCorpus(dir, SplitRule.FILE).identity()).isEqualTo(before);
         assertThat(new TextCorpus(dir, SplitRule.LINE).identity()).isNotEqualTo(before);
+        assertThat(new TextCorpus(dir, SplitRule.FILE, TextEncoding.parse("latin-1"), TextCorpus.DEFAULT_EXTENSIONS).identity())
+                .isNotEqualTo(before);
         Files.writeString(f, "one!");
         assertThat(new TextCorpus(dir, SplitRule.FILE).identity()).isNotEqualTo(before);
         Files.writeString(f, "two");
@@ -111,12 +113,14 @@ class TextCorpusTest {
     }
 
     @Test
-    void nonUtf8FileIsNamedWithTheByteOffset() throws IOException {
+    void nonUtf8FileIsNamedWithTheByteOffsetWhenUtf8IsAskedFor() throws IOException {
         write("good.txt", "fine");
         Path bad = dir.resolve("latin1.txt");
         Files.write(bad, "caf\u00e9 au lait".getBytes(StandardCharsets.ISO_8859_1));
-        assertThatThrownBy(() -> new TextCorpus(dir, SplitRule.FILE).read(d -> { })).isInstanceOf(DataException.class)
-                .hasMessageStartingWith("corpus file " + bad + " is not valid UTF-8: invalid byte sequence at byte offset 3 (0xE9");
+        TextCorpus utf8 = new TextCorpus(dir, SplitRule.FILE, TextEncoding.parse("utf-8"), TextCorpus.DEFAULT_EXTENSIONS);
+        assertThatThrownBy(() -> utf8.read(d -> { })).isInstanceOf(DataException.class)
+                .hasMessageStartingWith("corpus file " + bad + " is not valid UTF-8: invalid byte sequence at byte offset 3 (0xE9")
+                .hasMessageContaining("set data.encoding = windows-1252");
         Path bom = dir.resolve("bom.md");
         byte[] bytes = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 'o', 'k', (byte) 0x80};
         Files.write(bom, bytes);
@@ -125,10 +129,49 @@ class TextCorpusTest {
     }
 
     @Test
+    void filesThatAreNotUtf8AreReadAsWindows1252WithANoteByDefault() throws IOException {
+        write("a.txt", "na\u00efve");
+        for (String name : List.of("b.txt", "c.txt")) Files.write(dir.resolve(name), "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("d.txt"), new byte[] {'x', (byte) 0x81});
+        List<Document> docs = new ArrayList<>();
+        DocumentSource.ReadReport r = new TextCorpus(dir, SplitRule.FILE).read(docs::add);
+        assertThat(docs).extracting(Document::text).containsExactly("na\u00efve", "caf\u00e9", "caf\u00e9", "x\u0081");
+        assertThat(r.notes()).containsExactly(
+                "2 files are not UTF-8 and were read as windows-1252 (data.encoding = auto): b.txt (0xE9 at byte offset 3),"
+                        + " c.txt (0xE9 at byte offset 3)",
+                "1 file is not UTF-8 and was read as iso-8859-1 (data.encoding = auto): d.txt (0x81 at byte offset 1)");
+    }
+
+    @Test
+    void autoSplitRuleCutsSingleFilesAndSmallFoldersByParagraphOrLine() throws IOException {
+        assertThat(SplitRule.auto(1, 1, () -> true)).isEqualTo(SplitRule.PARAGRAPH);
+        assertThat(SplitRule.auto(1, 1, () -> false)).isEqualTo(SplitRule.LINE);
+        assertThat(SplitRule.auto(19, 1, () -> true)).isEqualTo(SplitRule.PARAGRAPH);
+        assertThat(SplitRule.auto(20, 4, () -> { throw new AssertionError("a folder of enough files is not read"); }))
+                .isEqualTo(SplitRule.FILE);
+        assertThat(SplitRule.auto(20, 16, () -> true)).isEqualTo(SplitRule.PARAGRAPH);
+        assertThat(SplitRule.auto(32, 16, () -> true)).isEqualTo(SplitRule.FILE);
+        Path book = write("book.txt", "Chapter 1\r\n \r\nIt was a dark night.\r\n");
+        Path lines = write("lines/a.txt", "one sentence\ntwo sentences\n");
+        assertThat(new TextCorpus(book, SplitRule.FILE).hasBlankLines()).isTrue();
+        assertThat(new TextCorpus(lines, SplitRule.FILE).hasBlankLines()).isFalse();
+        Path utf16 = dir.resolve("utf16.txt");
+        Files.write(utf16, "\uFEFFa\n\nb".getBytes(StandardCharsets.UTF_16LE));
+        assertThat(new TextCorpus(utf16, SplitRule.FILE).hasBlankLines()).isTrue();
+        assertThat(CorpusOptions.of(lines.toString()).autoSplitRule(4)).isEqualTo(SplitRule.LINE);
+    }
+
+    @Test
     void specPathsAndEuroparlAreResolved() throws IOException {
         write("x.txt", "x");
         assertThat(CorpusOptions.of("europarl").source()).isInstanceOf(EuroparlCorpus.class);
         assertThat(CorpusOptions.of(dir.toString()).source()).isInstanceOf(TextCorpus.class);
+        Files.writeString(dir.resolve("x.txt"), "x\n\ny");
+        assertThat(CorpusOptions.of(dir.resolve("x.txt").toString()).autoSplitRule(4)).isEqualTo(SplitRule.PARAGRAPH);
+        for (int i = 0; i < 20; i++) write("more/" + i + ".md", "text " + i);
+        assertThat(CorpusOptions.of(dir.resolve("more").toString()).autoSplitRule(4)).isEqualTo(SplitRule.FILE);
+        assertThat(CorpusOptions.of(dir.resolve("more").toString()).autoSplitRule(12)).isEqualTo(SplitRule.LINE);   // 20 < 2 × 12, no blank lines
+        assertThat(CorpusOptions.of("Europarl").autoSplitRule(4)).isEqualTo(SplitRule.FILE);
         assertThatThrownBy(() -> CorpusOptions.of(dir.resolve("missing").toString()).source())
                 .isInstanceOf(DataException.class)
                 .hasMessage("corpus '" + dir.resolve("missing") + "' is neither 'europarl' nor an existing file or folder ("

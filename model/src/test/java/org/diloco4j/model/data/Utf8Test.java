@@ -1,7 +1,6 @@
 package org.diloco4j.model.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -44,14 +43,22 @@ class Utf8Test {
     }
 
     @Test
-    void strictDecodingNamesWhereAndTheAbsoluteOffset() {
-        byte[] b = utf8("héllo wörld");
-        b[7] = (byte) 0xFE;
-        assertThatThrownBy(() -> Utf8.decodeStrict(b, 0, b.length, "corpus file /x/a.txt", 0))
-                .isInstanceOf(DataException.class)
-                .hasMessageStartingWith("corpus file /x/a.txt is not valid UTF-8: invalid byte sequence at byte offset 7 (0xFE");
-        assertThatThrownBy(() -> Utf8.decodeStrict(b, 3, b.length - 3, "f", 3))
-                .hasMessageContaining("at byte offset 7 ");
-        assertThat(Utf8.decodeStrict(utf8("ok ü"), 0, 5, "f", 0)).isEqualTo("ok ü");
+    void scanCountsValidNonAsciiCharactersAndInvalidSequences() {
+        byte[] b = utf8("héllo wörld €");
+        b[8] = (byte) 0xFE;                                // the lead byte of ö
+        Utf8.Scan s = Utf8.scan(b, 0, b.length);
+        assertThat(s.invalid()).isEqualTo(2);              // 0xFE, then the orphaned continuation byte of ö
+        assertThat(s.nonAscii()).isEqualTo(2);             // é and €
+        assertThat(s.firstInvalidAt()).isEqualTo(8);
+        assertThat(Utf8.scan(b, 9, b.length - 9).firstInvalidAt()).isZero();
+        Utf8.Scan clean = Utf8.scan(utf8("ok ü"), 0, 5);
+        assertThat(clean.valid()).isTrue();
+        assertThat(clean.firstInvalidAt()).isEqualTo(-1);
+        byte[] big = utf8("é".repeat(10_000) + "x");
+        big[big.length - 1] = (byte) 0xC3;                 // a lead byte with nothing after it
+        Utf8.Scan tail = Utf8.scan(big, 0, big.length);
+        assertThat(tail.nonAscii()).isEqualTo(10_000);     // more than one output buffer's worth
+        assertThat(tail.invalid()).isEqualTo(1);
+        assertThat(tail.firstInvalidAt()).isEqualTo(20_000);
     }
 }
