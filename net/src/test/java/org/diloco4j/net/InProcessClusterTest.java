@@ -144,6 +144,7 @@ class InProcessClusterTest {
                 assertThat(d.reason()).contains("missed the round deadline of 0.4 s");
             });
             assertThat(c.recorder.steps().get(0).contributors()).hasSize(2).doesNotContain(late);
+            assertThat(Snapshots.value(c.registry, "diloco_coordinator_contributions_dropped_total", "reason", "deadline")).isPositive();
         }
     }
 
