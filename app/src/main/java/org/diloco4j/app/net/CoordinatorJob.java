@@ -23,6 +23,7 @@ import org.diloco4j.net.coord.CoordinatorServer;
 import org.diloco4j.net.coord.FileCheckpointStore;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeOptions;
+import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.wire.RunDefinition;
 
 import java.io.IOException;
@@ -51,10 +52,11 @@ public final class CoordinatorJob {
     /**
      * @param checkpointEvery outer steps between checkpoints; -1 for the config's value (or 10 if that is 0)
      * @param portFile        write the bound port here (useful with port 0); may be null
+     * @param metrics         where the runtime's metrics go (Prometheus, or {@link CoordinatorMetrics#NONE})
      */
     public record Options(String bind, int port, Path out, Path checkpointDir, Path tokenFile, Path tlsCert, Path tlsKey,
                           double heartbeat, double sessionTimeout, int chunkBytes, long checkpointEvery, double checkpointSeconds,
-                          boolean progress, Path portFile, PrintStream log) {
+                          boolean progress, Path portFile, PrintStream log, CoordinatorMetrics metrics) {
     }
 
     /** How the job ended: a summary if the run finished, or null if it was stopped with a checkpoint. */
@@ -123,9 +125,9 @@ public final class CoordinatorJob {
             RunDirListener listener = new RunDirListener(metrics, progress, o.log());
             RunTotals totals;
             try (CoordinatorRuntime rt = saved.isPresent()
-                    ? CoordinatorRuntime.resume(def, saved.get(), ropts, evaluator, listener, store)
+                    ? CoordinatorRuntime.resume(def, saved.get(), ropts, evaluator, listener, store, o.metrics())
                     : CoordinatorRuntime.start(def, new Coordinator(cc, setup.plan(), setup.initialTheta(), MetricSink.NONE), ropts, evaluator,
-                    listener, store)) {
+                    listener, store, o.metrics())) {
                 CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tlsCert(), o.tlsKey());
                 try (CoordinatorServer server = CoordinatorServer.start(rt, token, listen)) {
                     announce(o, listen, server.port(), dir, ckptDir, def);
