@@ -163,6 +163,7 @@ class DistributedRunTest {
                     .isEqualTo(wire.at("/methods/PushDelta/bytes_in").asLong());
             assertThat(end.sum("diloco_coordinator_pushes_rejected_total")).isZero();
             assertThat(end.get("diloco_coordinator_checkpoints_total")).isPositive();
+            assertThat(end.get("diloco_coordinator_workers")).isZero();
             assertThat(end.type("diloco_coordinator_applied_staleness")).isEqualTo("histogram");
             assertThat(end.type("jvm_memory_used_bytes")).isEqualTo("gauge");
 

@@ -338,7 +338,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     void closeSessions() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         onLoop(() -> {
-            for (Session s : List.copyOf(sessions.values())) s.end(null);
+            // Ended like any session, so the monitoring no longer counts them as connected.
+            for (Session s : List.copyOf(sessions.values())) endSession(s, null);
             done.complete(null);
         }, done);
         try {
