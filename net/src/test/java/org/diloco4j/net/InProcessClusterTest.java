@@ -144,6 +144,7 @@ class InProcessClusterTest {
                 assertThat(d.reason()).contains("missed the round deadline of 0.4 s");
             });
             assertThat(c.recorder.steps().get(0).contributors()).hasSize(2).doesNotContain(late);
+            assertThat(Snapshots.value(c.registry, "diloco_coordinator_contributions_dropped_total", "reason", "deadline")).isPositive();
         }
     }
 
@@ -151,8 +152,9 @@ class InProcessClusterTest {
     void aWorkerJoiningMidRunStartsFromTheCurrentThetaAndContributesFromItsNextRound() throws Exception {
         CoordinatorConfig cfg = base(Method.DILOCO).minWorkers(2).tokenBudget(3 * BATCH * 10 * 14).build();
         try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {
-            c.startWorker(WorkerOptions.named("early0"));
-            c.startWorker(WorkerOptions.named("early1"));
+            // A few ms per step: the toy's 21 rounds would otherwise be over in ~0.1 s, before a busy machine starts the late thread.
+            c.startWorker(WorkerOptions.named("early0").withStepDelay(3));
+            c.startWorker(WorkerOptions.named("early1").withStepDelay(3));
             waitFor(() -> c.outerSteps() >= 3, 20);
             c.startWorker(WorkerOptions.named("late"));
             RunTotals t = c.await(30);

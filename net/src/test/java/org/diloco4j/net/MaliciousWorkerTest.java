@@ -80,12 +80,24 @@ class MaliciousWorkerTest {
             assertThat(c.version()).isZero();
             assertThat(c.outerSteps()).isZero();
             assertThat(c.recorder.decisions("reject")).hasSizeGreaterThanOrEqualTo(10);
+            // Monitoring counts each rejection under a bounded reason, never its text.
+            assertThat(rejected(c, "malformed")).isEqualTo(5);
+            assertThat(rejected(c, "corrupt")).isEqualTo(3);
+            assertThat(rejected(c, "non_finite")).isEqualTo(1);
+            assertThat(rejected(c, "norm_bound")).isEqualTo(1);
+            assertThat(rejected(c, "unknown_session")).isEqualTo(1);
+            assertThat(rejected(c, "other")).isZero();
+            assertThat(Snapshots.value(c.registry, "diloco_coordinator_contributions_dropped_total")).isZero();
 
             // The same member's valid pseudo-gradient is then applied.
             PushReply ok = evil.push(evil.header(0, good, "fp32").build(), new byte[][] {good}, false);
             assertThat(ok.getAccepted()).as(ok.getReason()).isTrue();
             assertThat(c.version()).isEqualTo(1);
         }
+    }
+
+    private static double rejected(ToyCluster c, String reason) {
+        return Snapshots.value(c.registry, "diloco_coordinator_pushes_rejected_total", "reason", reason);
     }
 
     private static void assertRejected(RawClient evil, DeltaHeader.Builder h, byte[] data, String reason) throws Exception {
@@ -129,6 +141,9 @@ class MaliciousWorkerTest {
             assertThat(stale.getReason()).contains("too stale: staleness 2 > max 1");
             assertThat(c.theta()).isEqualTo(before);
             assertThat(c.version()).isEqualTo(2);
+            assertThat(Snapshots.value(c.registry, "diloco_coordinator_contributions_dropped_total", "reason", "stale")).isEqualTo(1);
+            assertThat(Snapshots.value(c.registry, "diloco_coordinator_contributions_dropped_total")).isEqualTo(1);
+            assertThat(Snapshots.value(c.registry, "diloco_coordinator_pushes_applied_total", "worker", "w")).isEqualTo(2);
         }
     }
 

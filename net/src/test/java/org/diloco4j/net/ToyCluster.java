@@ -3,6 +3,7 @@ package org.diloco4j.net;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Metric;
@@ -15,6 +16,8 @@ import org.diloco4j.net.coord.CoordinatorServer;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeListener;
 import org.diloco4j.net.coord.RuntimeOptions;
+import org.diloco4j.net.metrics.PrometheusCoordinatorMetrics;
+import org.diloco4j.net.metrics.PrometheusWorkerMetrics;
 import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.worker.TrainerProvider;
 import org.diloco4j.net.worker.WorkerClient;
@@ -84,6 +87,10 @@ final class ToyCluster implements AutoCloseable {
     final RunDefinition run;
     final RuntimeOptions options;
     final Recorder recorder = new Recorder();
+    /** The coordinator's Prometheus metrics (every cluster is monitored, as with --metrics-port). */
+    final PrometheusRegistry registry = new PrometheusRegistry();
+    /** Each worker's Prometheus metrics, by the name it was started with. */
+    final Map<String, PrometheusRegistry> workerRegistries = new ConcurrentHashMap<>();
     final CoordinatorRuntime runtime;
     final CoordinatorServer server;
     final String name;
@@ -113,9 +120,10 @@ final class ToyCluster implements AutoCloseable {
         this.run = RunDefinition.of("# toy run\n", config, plan(config), options.chunkBytes());
         this.name = name;
         ToyEvaluator eval = new ToyEvaluator(PROBLEM, 512, 3);
+        PrometheusCoordinatorMetrics metrics = new PrometheusCoordinatorMetrics(registry);
         this.runtime = resume == null
-                ? CoordinatorRuntime.start(run, new Coordinator(config, run.plan(), theta0(), m -> { }), options, eval, recorder, store)
-                : CoordinatorRuntime.resume(run, resume, options, eval, recorder, store);
+                ? CoordinatorRuntime.start(run, new Coordinator(config, run.plan(), theta0(), m -> { }), options, eval, recorder, store, metrics)
+                : CoordinatorRuntime.resume(run, resume, options, eval, recorder, store, metrics);
         this.server = netty
                 ? CoordinatorServer.start(runtime, TOKEN, listen)
                 : CoordinatorServer.start(InProcessServerBuilder.forName(name), runtime, TOKEN);
@@ -179,7 +187,10 @@ final class ToyCluster implements AutoCloseable {
     }
 
     WorkerRuntime startWorker(WorkerOptions o, WorkerClient c, TrainerProvider p) {
-        WorkerRuntime w = new WorkerRuntime(c, o.withReconnectTimeout(Math.min(o.reconnectTimeoutSeconds(), 20)), p, workerLog::add);
+        PrometheusRegistry r = new PrometheusRegistry();
+        workerRegistries.put(o.name(), r);
+        WorkerRuntime w = new WorkerRuntime(c, o.withReconnectTimeout(Math.min(o.reconnectTimeoutSeconds(), 20)), p, workerLog::add,
+                new PrometheusWorkerMetrics(r, o.name()));
         workers.add(w);
         Thread t = new Thread(() -> {
             try (w) {

@@ -3,6 +3,8 @@ package org.diloco4j.app.cmd;
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.net.CoordinatorJob;
+import org.diloco4j.net.metrics.CoordinatorMetrics;
+import org.diloco4j.net.metrics.PrometheusCoordinatorMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +21,9 @@ import java.util.concurrent.Callable;
 public final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--port", defaultValue = "7070", description = "TCP port (0: any free port; see --port-file) (default: ${DEFAULT-VALUE})")
     int port;
@@ -66,15 +71,18 @@ public final class CoordinatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ((tlsCert == null) != (tlsKey == null)) throw new ConfigException("--tls-cert and --tls-key go together");
         if (chunkKib < 1 || chunkKib > 16 * 1024) throw new ConfigException("--chunk-kib " + chunkKib + ": must be in [1, 16384]");
+        if (metrics.port != null && port != 0 && metrics.port == port) throw new ConfigException("--metrics-port must differ from --port");
         boolean explicit = config.config != null || !config.sets.isEmpty() || config.method != null;
         // Resuming needs no config (the run directory has it); one given anyway must match it.
         RunConfig cfg = hasCheckpoint() && !explicit ? null : config.resolve();
         StopSignal stop = StopSignal.install();
-        try {
+        try (MetricsOptions.Served served = metrics.start(bind, line -> System.err.println("diloco: " + line))) {
+            CoordinatorMetrics monitor = served == null ? CoordinatorMetrics.NONE : new PrometheusCoordinatorMetrics(served.registry());
             CoordinatorJob.Options o = new CoordinatorJob.Options(bind, port, out, checkpointDir, tokenFile, tlsCert, tlsKey, heartbeat,
-                    sessionTimeout, chunkKib * 1024, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err);
+                    sessionTimeout, chunkKib * 1024, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err, monitor);
             CoordinatorJob.Outcome r = CoordinatorJob.run(cfg, o, stop.requested());
             if (r.finished()) SummaryLines.print(r.summary(), r.dir(), true);
+            if (served != null && r.finished()) served.lingerAndClose(line -> System.err.println("diloco: " + line));
             return 0;
         } finally {
             stop.done();

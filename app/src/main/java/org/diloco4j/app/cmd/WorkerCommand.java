@@ -3,10 +3,13 @@ package org.diloco4j.app.cmd;
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.net.GptTrainers;
 import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.metrics.PrometheusWorkerMetrics;
+import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.worker.WorkerClient;
 import org.diloco4j.net.worker.WorkerOptions;
 import org.diloco4j.net.worker.WorkerRuntime;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
@@ -27,6 +30,9 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--join", required = true, paramLabel = "HOST:PORT", description = "the coordinator's address")
     String join;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "the run's shared secret (default: $DILOCO_TOKEN)")
     Path tokenFile;
@@ -66,8 +72,10 @@ public final class WorkerCommand implements Callable<Integer> {
             throw new ConfigException(e.getMessage());
         }
         java.util.function.Consumer<String> log = line -> System.err.println(LocalTime.now().format(CLOCK) + " worker " + line);
-        try (WorkerClient client = WorkerClient.connect(join, token, tls || tlsCa != null, tlsCa);
-             WorkerRuntime worker = new WorkerRuntime(client, opts, new GptTrainers(who, cacheDir, log), log)) {
+        try (MetricsOptions.Served served = metrics.start("0.0.0.0", line -> log.accept(who + ": " + line));
+             WorkerClient client = WorkerClient.connect(join, token, tls || tlsCa != null, tlsCa);
+             WorkerRuntime worker = new WorkerRuntime(client, opts, new GptTrainers(who, cacheDir, log), log,
+                     served == null ? WorkerMetrics.NONE : new PrometheusWorkerMetrics(served.registry(), who))) {
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 worker.leave();
@@ -92,6 +100,7 @@ public final class WorkerCommand implements Callable<Integer> {
             var s = worker.stats();
             log.accept(who + ": " + o.exit().name().toLowerCase() + " (" + o.reason() + "); " + s.getSteps() + " steps, "
                     + s.getTokens() + " tokens, " + String.format(java.util.Locale.ROOT, "%.1f s computing", s.getComputeSeconds()));
+            if (served != null && o.exit() == WorkerRuntime.Exit.STOPPED) served.lingerAndClose(line -> log.accept(who + ": " + line));
             return switch (o.exit()) {
                 case STOPPED, LEFT -> 0;
                 case REFUSED -> 3;

@@ -24,6 +24,7 @@ import org.diloco4j.net.coord.CoordinatorServer;
 import org.diloco4j.net.coord.FileCheckpointStore;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeOptions;
+import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.wire.RunDefinition;
 
 import java.io.IOException;
@@ -52,10 +53,11 @@ public final class CoordinatorJob {
     /**
      * @param checkpointEvery outer steps between checkpoints; -1 for the config's value (or 10 if that is 0)
      * @param portFile        write the bound port here (useful with port 0); may be null
+     * @param metrics         where the runtime's metrics go (Prometheus, or {@link CoordinatorMetrics#NONE})
      */
     public record Options(String bind, int port, Path out, Path checkpointDir, Path tokenFile, Path tlsCert, Path tlsKey,
                           double heartbeat, double sessionTimeout, int chunkBytes, long checkpointEvery, double checkpointSeconds,
-                          boolean progress, Path portFile, PrintStream log) {
+                          boolean progress, Path portFile, PrintStream log, CoordinatorMetrics metrics) {
     }
 
     /** How the job ended: a summary if the run finished, or null if it was stopped with a checkpoint. */
@@ -126,9 +128,9 @@ public final class CoordinatorJob {
             RunDirListener listener = new RunDirListener(metrics, progress, log);
             RunTotals totals;
             try (CoordinatorRuntime rt = saved.isPresent()
-                    ? CoordinatorRuntime.resume(def, saved.get(), ropts, evaluator, listener, store)
+                    ? CoordinatorRuntime.resume(def, saved.get(), ropts, evaluator, listener, store, o.metrics())
                     : CoordinatorRuntime.start(def, new Coordinator(cc, setup.plan(), setup.initialTheta(), MetricSink.NONE), ropts, evaluator,
-                    listener, store)) {
+                    listener, store, o.metrics())) {
                 if (progress != null && saved.isPresent()) {
                     record Standing(long tokens, long outerSteps, long bytes) {
                     }

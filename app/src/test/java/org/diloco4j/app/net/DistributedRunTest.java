@@ -173,6 +173,71 @@ class DistributedRunTest {
         assertThat(summary.get("outer_steps").asLong()).isEqualTo(steps.get(steps.size() - 1).get("step").asLong());
     }
 
+    @Test
+    void theCoordinatorAndTheWorkersServePrometheusMetricsThatAgreeWithTheRunsRecord() throws Exception {
+        Path cfg = config("diloco", 3 * ROUND_TOKENS * 3);
+        Path run = tmp.resolve("run");
+        int coordMetrics = freePort();
+        List<Integer> workerMetrics = List.of(freePort(), freePort(), freePort());
+        String[] linger = {"--metrics-bind", "127.0.0.1", "--metrics-linger", "8"};
+        try (Jvm coord = coordinatorNamed("coordinator", cfg, run, 0, concat(linger, "--metrics-port", Integer.toString(coordMetrics)));
+             Jvm w0 = worker("w0", port(), concat(linger, "--metrics-port", workerMetrics.get(0).toString()));
+             Jvm w1 = worker("w1", port(), concat(linger, "--metrics-port", workerMetrics.get(1).toString()));
+             Jvm w2 = worker("w2", port(), concat(linger, "--metrics-port", workerMetrics.get(2).toString()))) {
+            List<Jvm> workers = List.of(w0, w1, w2);
+            // While the run goes on, scraped as Prometheus would: all three workers are in it.
+            Scrape during = scrapeUntil(coordMetrics, s -> s.get("diloco_coordinator_workers") == 3, coord);
+            assertThat(during.get("diloco_coordinator_info{method=\"diloco\"}")).isEqualTo(1);
+            Scrape worker = scrapeUntil(workerMetrics.get(0), s -> s.get("diloco_worker_joined") == 1, w0);
+            assertThat(worker.get("diloco_worker_info{name=\"w0\"}")).isEqualTo(1);
+
+            // At the end (the endpoints linger after the run): every figure is the run's own.
+            waitForFile(run.resolve("summary.json"), coord);
+            Scrape end = Scrape.of(coordMetrics);
+            JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+            JsonNode wire = JSON.readTree(run.resolve("wire.json").toFile());
+            assertThat(end.get("diloco_coordinator_outer_steps_total")).isEqualTo(summary.get("outer_steps").asLong());
+            assertThat(end.sum("diloco_coordinator_tokens_total")).isEqualTo(summary.get("tokens").asLong());
+            assertThat(end.sum("diloco_coordinator_received_bytes_total")).isEqualTo(summary.get("bytes_up").asLong());
+            assertThat(end.sum("diloco_coordinator_sent_bytes_total")).isEqualTo(summary.get("bytes_down").asLong());
+            long applied = 0;
+            for (JsonNode n : summary.get("staleness_histogram")) applied += n.asLong();
+            assertThat(end.sum("diloco_coordinator_pushes_applied_total")).isEqualTo(applied).isPositive();
+            assertThat(end.get("diloco_coordinator_applied_staleness_count")).isEqualTo(applied);
+            assertThat(end.get("diloco_coordinator_applied_staleness_bucket{le=\"0.0\"}")).isEqualTo(summary.get("staleness_histogram").path("0").asLong());
+            assertThat(end.get("diloco_coordinator_eval_loss")).isEqualTo(summary.get("final_eval_loss").asDouble());
+            assertThat(end.get("diloco_coordinator_wire_bytes_total{direction=\"received\",method=\"PushDelta\"}"))
+                    .isEqualTo(wire.at("/methods/PushDelta/bytes_in").asLong());
+            assertThat(end.sum("diloco_coordinator_pushes_rejected_total")).isZero();
+            assertThat(end.get("diloco_coordinator_checkpoints_total")).isPositive();
+            assertThat(end.get("diloco_coordinator_workers")).isZero();
+            assertThat(end.type("diloco_coordinator_applied_staleness")).isEqualTo("histogram");
+            assertThat(end.type("jvm_memory_used_bytes")).isEqualTo("gauge");
+
+            for (int i = 0; i < 3; i++) {
+                Jvm w = workers.get(i);
+                waitForLog(w, "w" + i + ": stopped (");
+                Scrape mine = Scrape.of(workerMetrics.get(i));
+                JsonNode stats = workerStats(summary, "w" + i);
+                assertThat(mine.get("diloco_worker_inner_steps_total")).as(w.name).isEqualTo(stats.get("steps").asLong()).isPositive();
+                assertThat(mine.get("diloco_worker_tokens_total")).as(w.name).isEqualTo(stats.get("tokens").asLong())
+                        .isEqualTo(end.get("diloco_coordinator_tokens_total{worker=\"w" + i + "\"}"));
+                assertThat(mine.get("diloco_worker_sent_bytes_total")).as(w.name).isEqualTo(stats.get("bytes_up").asLong())
+                        .isEqualTo(end.get("diloco_coordinator_received_bytes_total{worker=\"w" + i + "\"}"));
+                assertThat(mine.get("diloco_worker_received_bytes_total")).as(w.name).isEqualTo(stats.get("bytes_down").asLong());
+                assertThat(mine.get("diloco_worker_pushes_total")).as(w.name)
+                        .isEqualTo(end.get("diloco_coordinator_pushes_applied_total{worker=\"w" + i + "\"}"));
+                assertThat(mine.get("diloco_worker_joined")).as(w.name).isZero();
+                assertThat(mine.get("diloco_worker_wire_bytes_total{direction=\"sent\",method=\"PushDelta\"}")).as(w.name)
+                        .isGreaterThan(stats.get("bytes_up").asLong());
+            }
+            assertThat(coord.await(60)).as(coord.logText()).isZero();
+            assertThat(coord.logText()).contains("diloco: metrics on http://127.0.0.1:" + coordMetrics + "/metrics",
+                    "serving the final metrics for 8 s more");
+            for (Jvm w : workers) assertThat(w.await(60)).as(w.logText()).isZero();
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private Path config(String method, long budget) throws IOException {
@@ -236,11 +301,56 @@ class DistributedRunTest {
         return coordinatorNamed("coordinator", cfg, run, port);
     }
 
-    private Jvm coordinatorNamed(String name, Path cfg, Path run, int port) throws IOException {
+    private Jvm coordinatorNamed(String name, Path cfg, Path run, int port, String... extra) throws IOException {
         Files.deleteIfExists(tmp.resolve("port"));
-        return Jvm.start(name, tmp, "coordinator", "--config", cfg.toString(), "--out", run.toString(), "--bind", "127.0.0.1",
+        return Jvm.start(name, tmp, concat(new String[] {"coordinator", "--config", cfg.toString(), "--out", run.toString(), "--bind", "127.0.0.1",
                 "--port", Integer.toString(port), "--port-file", tmp.resolve("port").toString(), "--token-file", token().toString(),
-                "--heartbeat", "0.3", "--session-timeout", "2", "--checkpoint-every", "1", "--no-progress");
+                "--heartbeat", "0.3", "--session-timeout", "2", "--checkpoint-every", "1", "--no-progress"}, extra));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+
+    private static void waitForFile(Path f, Jvm owner) throws Exception {
+        long until = System.nanoTime() + 150_000_000_000L;
+        while (!Files.isRegularFile(f)) {
+            if (!owner.process.isAlive()) throw new AssertionError(owner.name + " exited before writing " + f + ":\n" + owner.logText());
+            if (System.nanoTime() > until) throw new AssertionError(f + " not written within 150 s:\n" + owner.logText());
+            Thread.sleep(100);
+        }
+    }
+
+    /** Scrapes {@code port} until {@code cond} holds (the endpoint may not be up yet). */
+    private static Scrape scrapeUntil(int port, Predicate<Scrape> cond, Jvm owner) throws Exception {
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            try {
+                Scrape s = Scrape.of(port);
+                if (cond.test(s)) return s;
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            if (!owner.process.isAlive()) throw new AssertionError(owner.name + " exited:\n" + owner.logText());
+            if (System.nanoTime() > until) throw new AssertionError("metrics of " + owner.name + " never met the condition:\n" + owner.logText());
+            Thread.sleep(100);
+        }
+    }
+
+    private static void waitForLog(Jvm j, String text) throws Exception {
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!j.logText().contains(text)) {
+            if (!j.process.isAlive()) throw new AssertionError(j.name + " exited before logging '" + text + "':\n" + j.logText());
+            if (System.nanoTime() > until) throw new AssertionError(j.name + " did not log '" + text + "' within 60 s:\n" + j.logText());
+            Thread.sleep(100);
+        }
+    }
+
+    private static JsonNode workerStats(JsonNode summary, String name) {
+        for (JsonNode w : summary.get("worker_stats")) if (w.get("name").asText().equals(name)) return w;
+        throw new AssertionError("no worker " + name + " in summary.json");
     }
 
     private Jvm worker(String name, int port, String... extra) throws IOException {

@@ -8,6 +8,8 @@ import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
+import org.diloco4j.net.metrics.CoordinatorMetrics;
+import org.diloco4j.net.metrics.RejectReason;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.JoinReply;
 import org.diloco4j.net.proto.JoinRequest;
@@ -57,6 +59,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     private final Orders orders;
     private final Upkeep upkeep;
+    private final MetricsFeed feed;
 
     // Event loop only.
     private boolean ending;
@@ -90,7 +93,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     }
 
     private CoordinatorRuntime(RunDefinition run, RuntimeState st, RuntimeOptions opts, Evaluator evaluator,
-                               RuntimeListener listener, CheckpointStore store) {
+                               RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) {
         if (st.coordinator.size() != run.modelSize() || st.coordinator.fragmentCount() != run.plan().count()) {
             throw new IllegalArgumentException("coordinator state has " + st.coordinator.size() + " parameters in " + st.coordinator.fragmentCount()
                     + " fragments; the run definition has " + run.modelSize() + " in " + run.plan().count());
@@ -106,7 +109,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
         this.threads = new RuntimeThreads(this::fail);
         this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes(), threads::encode);
         this.orders = new Orders(thetas, run.downCodec());
-        this.upkeep = new Upkeep(st, opts, listener, evaluator, store, threads, this::now, sessions::keySet, this::onLoop);
+        this.feed = new MetricsFeed(metrics, coordinator);
+        this.upkeep = new Upkeep(st, opts, listener, metrics, evaluator, store, threads, this::now, sessions::keySet, this::onLoop);
+        metrics.attach(run.method().id(), wire);
+        metrics.thetaVersion(coordinator.version());
         coordinator.attach(this::observe);
     }
 
@@ -116,14 +122,21 @@ public final class CoordinatorRuntime implements AutoCloseable {
      */
     public static CoordinatorRuntime start(RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
                                            RuntimeListener listener, CheckpointStore store) {
+        return start(run, fresh, opts, evaluator, listener, store, CoordinatorMetrics.NONE);
+    }
+
+    /** {@link #start(RunDefinition, Coordinator, RuntimeOptions, Evaluator, RuntimeListener, CheckpointStore)}, monitored. */
+    public static CoordinatorRuntime start(RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
+                                           RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) {
         RuntimeState st = new RuntimeState(fresh, run.configToml());
-        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store);
+        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store, metrics);
         if (evaluator != null) {
             EvalResult r = evaluator.evaluate(fresh.theta().clone());
             st.initialEval = r;
             st.lastEval = r;
             st.lastEvalVersion = fresh.version();
             listener.metric(new Metric.Eval(0, fresh.version(), r.loss(), 0, 0, 0));
+            metrics.evaluated(fresh.version(), r.loss());
         }
         st.nextEvalTokens = opts.evalEveryTokens();
         rt.threads.start(rt::housekeeping, opts.heartbeatSeconds());
@@ -137,12 +150,18 @@ public final class CoordinatorRuntime implements AutoCloseable {
      */
     public static CoordinatorRuntime resume(RunDefinition run, CheckpointStore.Checkpoint c, RuntimeOptions opts, Evaluator evaluator,
                                             RuntimeListener listener, CheckpointStore store) throws IOException {
+        return resume(run, c, opts, evaluator, listener, store, CoordinatorMetrics.NONE);
+    }
+
+    /** {@link #resume(RunDefinition, CheckpointStore.Checkpoint, RuntimeOptions, Evaluator, RuntimeListener, CheckpointStore)}, monitored. */
+    public static CoordinatorRuntime resume(RunDefinition run, CheckpointStore.Checkpoint c, RuntimeOptions opts, Evaluator evaluator,
+                                            RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) throws IOException {
         RuntimeState st = RuntimeState.read(c.state());
         if (!st.configToml.equals(run.configToml())) {
             throw new IOException("the checkpoint belongs to a run with another configuration; start it with the config it was saved with");
         }
         st.restarts++;
-        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store);
+        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store, metrics);
         rt.threads.start(rt::housekeeping, opts.heartbeatSeconds());
         rt.onLoop(() -> {
             String why = "coordinator restarted from its checkpoint at outer step " + rt.coordinator.outerSteps();
@@ -251,13 +270,19 @@ public final class CoordinatorRuntime implements AutoCloseable {
      * An upload the transport refused before it reached the coordinator (too large, corrupt,
      * truncated): logged as a rejection, and the member's assignment counts as producing nothing.
      */
-    void refused(Session s, DeltaHeader h, String reason) {
+    void refused(Session s, DeltaHeader h, String reason, RejectReason kind) {
+        feed.metrics().rejected(kind);
         onLoop(() -> {
             listener.metric(new Metric.Decision("reject", s.member, s + " push refused: " + reason, now()));
             if (ending || sessions.get(s.member) != s) return;
             int fragment = h.getFragment() >= 0 && h.getFragment() < run.plan().count() ? h.getFragment() : 0;
             deliver(new Event.Idle(s.member, s.generation, fragment, "push refused: " + reason, now()));
         });
+    }
+
+    /** An upload the transport refused without a session to charge it to (unknown session, too many in flight, malformed stream). */
+    void refusedEarly(RejectReason kind) {
+        feed.metrics().rejected(kind);
     }
 
     void heartbeat(Session s, org.diloco4j.net.proto.HeartbeatRequest r) {
@@ -313,7 +338,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     void closeSessions() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         onLoop(() -> {
-            for (Session s : List.copyOf(sessions.values())) s.end(null);
+            // Ended like any session, so the monitoring no longer counts them as connected.
+            for (Session s : List.copyOf(sessions.values())) endSession(s, null);
             done.complete(null);
         }, done);
         try {
@@ -350,6 +376,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             if (d.kind().equals("reject") && d.member() < 0) joinRefusal = d.reason();
             if (d.kind().equals("drop") && d.member() >= 0) dropped.putIfAbsent(d.member(), d.reason());
         }
+        feed.metric(m);
         listener.metric(m);
     }
 
@@ -357,8 +384,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
         rejected.clear();
         dropped.clear();
         joinRefusal = null;
+        feed.begin(e);
         List<Command> cmds = coordinator.handle(e);
         for (Command c : cmds) execute(c);
+        feed.end(cmds);
         if (!ending) upkeep.afterEvent();
     }
 
@@ -395,11 +424,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
         Session s = new Session(w.member(), w.generation(), w.name(), j.instance, j.key);
         sessions.put(s.member, s);
         j.session = s;
+        feed.welcomed(s.member, s.name, sessions.size());
     }
 
     private void endSession(Session s, Order.Builder last) {
         orders.end(s, last);
-        sessions.remove(s.member, s);
+        if (sessions.remove(s.member, s)) feed.ended(s.name, sessions.size());
     }
 
     private void lost(Session s, String reason) {
@@ -452,9 +482,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     private PushReply applyDelta(Session s, DeltaHeader h, byte[] data) {
         if (s.lastPushReply != null && h.getPushId() <= s.lastPushId) return s.lastPushReply;
-        if (ending || coordinator.stopped()) return PushReply.newBuilder().setAccepted(false).setReason("the run is over").build();
+        if (ending || coordinator.stopped()) {
+            feed.metrics().rejected(RejectReason.RUN_OVER);
+            return PushReply.newBuilder().setAccepted(false).setReason("the run is over").build();
+        }
         if (Double.isFinite(h.getTrainLoss()) && h.getSteps() > 0) {
             listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), now()));
+            feed.metrics().trainLoss(s.name, h.getTrainLoss());
         }
         deliver(new Event.Delta(s.member, h.getSession().getGeneration(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
                 h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now()));

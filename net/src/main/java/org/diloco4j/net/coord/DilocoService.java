@@ -18,6 +18,7 @@ import org.diloco4j.net.proto.PushReply;
 import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.SubscribeRequest;
 import org.diloco4j.net.proto.ThetaChunk;
+import org.diloco4j.net.metrics.RejectReason;
 
 import java.util.concurrent.CompletionException;
 
@@ -203,16 +204,17 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 return;
             }
             if (c.getPartCase() != DeltaChunk.PartCase.DATA) {
-                refuse("a push has one header, then data chunks; got " + c.getPartCase());
+                refuse("a push has one header, then data chunks; got " + c.getPartCase(), RejectReason.MALFORMED);
                 return;
             }
             session.touch();
             String bad = asm.add(c.getData());
-            if (bad != null) refuse(bad);
+            if (bad != null) refuse(bad, RejectReason.CORRUPT);
         }
 
         private void header(DeltaChunk c) {
             if (c.getPartCase() != DeltaChunk.PartCase.HEADER) {
+                rt.refusedEarly(RejectReason.MALFORMED);
                 reply("the first chunk of a push must be its header");
                 return;
             }
@@ -224,17 +226,19 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             if (bad != null) {
                 rt.log("refused a push for member " + h.getSession().getMember() + ": " + bad);
+                rt.refusedEarly(RejectReason.UNKNOWN_SESSION);
                 reply(bad);
                 return;
             }
             bad = Checks.header(h, rt.run());
             if (bad != null) {
-                rt.refused(session, h, bad);
+                rt.refused(session, h, bad, RejectReason.MALFORMED);
                 reply(bad);
                 return;
             }
             if (session.pushesInFlight.incrementAndGet() > rt.options().maxPushesPerMember()) {
                 session.pushesInFlight.decrementAndGet();
+                rt.refusedEarly(RejectReason.BUSY);
                 reply("member " + session + " already has " + rt.options().maxPushesPerMember() + " pushes in flight");
                 return;
             }
@@ -258,12 +262,13 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         public void onCompleted() {
             if (closed) return;
             if (asm == null) {
+                rt.refusedEarly(RejectReason.MALFORMED);
                 reply("a push without a header");
                 return;
             }
             String bad = asm.finish();
             if (bad != null) {
-                refuse(bad);
+                refuse(bad, RejectReason.CORRUPT);
                 return;
             }
             closed = true;
@@ -281,8 +286,8 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             });
         }
 
-        private void refuse(String reason) {
-            rt.refused(session, asm.header(), reason);
+        private void refuse(String reason, RejectReason kind) {
+            rt.refused(session, asm.header(), reason, kind);
             asm = null;
             release();
             reply(reason);

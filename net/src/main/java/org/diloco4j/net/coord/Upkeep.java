@@ -4,6 +4,7 @@ import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
+import org.diloco4j.net.metrics.CoordinatorMetrics;
 
 import java.io.IOException;
 import java.util.Set;
@@ -22,6 +23,7 @@ final class Upkeep {
     private final Coordinator coordinator;
     private final RuntimeOptions opts;
     private final RuntimeListener listener;
+    private final CoordinatorMetrics metrics;
     private final Evaluator evaluator;
     private final CheckpointStore store;
     private final RuntimeThreads threads;
@@ -32,12 +34,13 @@ final class Upkeep {
     private double lastCheckpointClock;
     private long lastCheckpointSteps;
 
-    Upkeep(RuntimeState st, RuntimeOptions opts, RuntimeListener listener, Evaluator evaluator, CheckpointStore store,
-           RuntimeThreads threads, DoubleSupplier clock, Supplier<Set<Integer>> liveMembers, Consumer<Runnable> onLoop) {
+    Upkeep(RuntimeState st, RuntimeOptions opts, RuntimeListener listener, CoordinatorMetrics metrics, Evaluator evaluator,
+           CheckpointStore store, RuntimeThreads threads, DoubleSupplier clock, Supplier<Set<Integer>> liveMembers, Consumer<Runnable> onLoop) {
         this.st = st;
         this.coordinator = st.coordinator;
         this.opts = opts;
         this.listener = listener;
+        this.metrics = metrics;
         this.evaluator = evaluator;
         this.store = store;
         this.threads = threads;
@@ -103,6 +106,7 @@ final class Upkeep {
         st.lastEval = r;
         st.lastEvalVersion = p.version();
         listener.metric(new Metric.Eval(p.tokens(), p.version(), r.loss(), p.up(), p.down(), p.at()));
+        metrics.evaluated(p.version(), r.loss());
     }
 
     /**
@@ -151,7 +155,9 @@ final class Upkeep {
         Runnable write = () -> {
             try {
                 store.save(c);
+                metrics.checkpointed(true);
             } catch (IOException e) {
+                metrics.checkpointed(false);
                 onLoop.accept(() -> listener.log("checkpoint at outer step " + c.outerSteps() + " failed: " + e.getMessage()));
             }
         };

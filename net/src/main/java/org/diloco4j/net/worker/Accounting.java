@@ -1,5 +1,7 @@
 package org.diloco4j.net.worker;
 
+import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.proto.Segment;
 import org.diloco4j.net.proto.WorkerStats;
 
@@ -26,6 +28,7 @@ final class Accounting {
     private static final double MIN_SEGMENT = 1e-3;
     private static final int MAX_PENDING = 100_000;
 
+    private final WorkerMetrics metrics;
     private final long origin = System.nanoTime();
     private final double[] seconds = new double[3];
     private final List<Segment> pending = new ArrayList<>();
@@ -36,6 +39,14 @@ final class Accounting {
     private long tokens;
     private long bytesUp;
     private long bytesDown;
+
+    Accounting() {
+        this(WorkerMetrics.NONE);
+    }
+
+    Accounting(WorkerMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     private double local() {
         return (System.nanoTime() - origin) / 1e9;
@@ -58,9 +69,13 @@ final class Accounting {
         since = t;
     }
 
-    synchronized void trained(long s, long t) {
-        steps += s;
-        tokens += t;
+    /** A stretch of inner steps that took {@code seconds}. */
+    void trained(TrainReport r, double seconds) {
+        synchronized (this) {
+            steps += r.steps();
+            tokens += r.tokens();
+        }
+        metrics.trained(r.steps(), r.tokens(), seconds, r.meanLoss());
     }
 
     synchronized void sent(long bytes) {

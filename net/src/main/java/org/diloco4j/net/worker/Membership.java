@@ -230,11 +230,12 @@ final class Membership {
             return pullFailed(t, e);
         }
         replica.start(trainCommand(t), theta);
+        worker.metrics().thetaVersion(t.getVersion());
         acct.to(Accounting.Kind.COMPUTE);
         long t0 = System.nanoTime();
         TrainReport r = replica.train(t.getSteps());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        acct.trained(r.steps(), r.tokens());
+        acct.trained(r, seconds);
         acct.to(Accounting.Kind.COMMUNICATE);
         Ending e = urgent();
         if (e != null) return e;
@@ -265,6 +266,7 @@ final class Membership {
         }
         byte[] bytes = client.pull(ref, r, 5);
         acct.received(bytes.length);
+        worker.metrics().pulled();
         return downCodec.decode(bytes, r.getFloats());
     }
 
@@ -289,6 +291,7 @@ final class Membership {
             try {
                 PushReply reply = client.push(h, data, run.chunkBytes());
                 acct.sent(data.length);
+                worker.metrics().pushed(reply.getAccepted());
                 if (!reply.getAccepted()) {
                     worker.log("pseudo-gradient (fragment " + h.getFragment() + ", from v" + h.getBaseVersion() + ") rejected: " + reply.getReason());
                     if (reply.getReason().contains("is not in the run")) return Ending.rejoin(reply.getReason());

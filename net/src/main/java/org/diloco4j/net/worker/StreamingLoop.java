@@ -62,6 +62,7 @@ final class StreamingLoop {
             }
             Command.Train cmd = m.trainCommand(t);
             replica.start(cmd, theta);
+            m.worker().metrics().thetaVersion(t.getVersion());
             step = phase.startStep(cmd.rounds());
             while (true) {
                 Ending e = drain();
@@ -165,7 +166,8 @@ final class StreamingLoop {
         acct.to(Accounting.Kind.COMPUTE);
         long t0 = System.nanoTime();
         TrainReport r = replica.train(n);
-        unreportedSeconds += (System.nanoTime() - t0) / 1e9;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        unreportedSeconds += seconds;
         step = next;
         unreportedSteps += r.steps();
         unreportedTokens += r.tokens();
@@ -173,6 +175,6 @@ final class StreamingLoop {
             lossSum += l;
             lossSteps++;
         }
-        acct.trained(r.steps(), r.tokens());
+        acct.trained(r, seconds);
     }
 }

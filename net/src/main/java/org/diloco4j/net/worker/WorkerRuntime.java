@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.worker.Replica;
+import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.proto.JoinReply;
 import org.diloco4j.net.proto.JoinRequest;
 import org.diloco4j.net.proto.WorkerStats;
@@ -40,7 +41,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private final WorkerOptions opts;
     private final TrainerProvider provider;
     private final Consumer<String> log;
-    private final Accounting acct = new Accounting();
+    private final WorkerMetrics metrics;
+    private final Accounting acct;
     private volatile boolean leaving;
     private final java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
     private volatile Membership current;
@@ -49,14 +51,27 @@ public final class WorkerRuntime implements AutoCloseable {
     private int replicaShard;
 
     public WorkerRuntime(WorkerClient client, WorkerOptions opts, TrainerProvider provider, Consumer<String> log) {
+        this(client, opts, provider, log, WorkerMetrics.NONE);
+    }
+
+    public WorkerRuntime(WorkerClient client, WorkerOptions opts, TrainerProvider provider, Consumer<String> log, WorkerMetrics metrics) {
         this.client = client;
         this.opts = opts;
         this.provider = provider;
         this.log = log;
+        this.metrics = metrics;
+        this.acct = new Accounting(metrics);
+        metrics.attach(acct::stats, client.wire());
     }
 
     /** Takes part until the run stops, this worker is refused, gives up reconnecting, or leaves. */
     public Outcome run() {
+        Outcome o = participate();
+        metrics.ended();
+        return o;
+    }
+
+    private Outcome participate() {
         // At least ~10 tries within the reconnect timeout, at most MAX_RECONNECT_WAIT_SECONDS apart.
         Backoff backoff = new Backoff(0.25, Math.max(0.5, Math.min(Limits.MAX_RECONNECT_WAIT_SECONDS, opts.reconnectTimeoutSeconds() / 10)));
         while (true) {
@@ -94,6 +109,7 @@ public final class WorkerRuntime implements AutoCloseable {
             log("joined as " + reply.getName() + " (member " + reply.getSession().getMember() + ", generation "
                     + reply.getSession().getGeneration() + ", θ v" + reply.getThetaVersion() + ")");
             Membership m = new Membership(this, client, run, acct, reply);
+            metrics.joined(reply.getName());
             current = m;
             Ending end = m.participate();
             current = null;
@@ -109,6 +125,7 @@ public final class WorkerRuntime implements AutoCloseable {
                     return new Outcome(Exit.LEFT, end.reason());
                 }
                 case REJOIN -> {
+                    metrics.rejoining();
                     log("rejoining: " + end.reason());
                     pause(backoff.next());
                     client.reconnectNow();
@@ -164,6 +181,10 @@ public final class WorkerRuntime implements AutoCloseable {
 
     boolean leaving() {
         return leaving;
+    }
+
+    WorkerMetrics metrics() {
+        return metrics;
     }
 
     /** This process's totals so far. */
