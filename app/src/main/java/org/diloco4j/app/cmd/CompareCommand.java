@@ -61,6 +61,7 @@ public final class CompareCommand implements Callable<Integer> {
             RunDirectory.requireFree(root.resolve(cfg.str("method")));
             setups.add(RunSetup.build(cfg, System.err::println));
         }
+        // Ctrl-C until here ends the process at once: nothing was written yet.
         StopSignal stop = StopSignal.install();
         RunGuard all = RunGuard.create(root);
         try {

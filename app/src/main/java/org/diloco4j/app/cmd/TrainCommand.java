@@ -1,6 +1,7 @@
 package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.report.Fmt;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunGuard;
@@ -51,6 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
         // Everything that can be wrong with the run (corpus, device, ...) is found before its directory exists.
         RunDirectory.requireFree(dir);
         RunSetup setup = RunSetup.build(cfg, System.err::println);
+        if (stop.requested().get()) throw UserError.stoppedBeforeStart();
         describe(cfg);
         RunGuard guard = RunGuard.create(dir);
         try {

@@ -36,6 +36,11 @@ public final class UserError extends RuntimeException {
         return new UserError(ExitCode.FAILED, problem, remedy, cause);
     }
 
+    /** Ctrl-C came while the run was still being checked: it stops before anything was written (exit code 130). */
+    public static UserError stoppedBeforeStart() {
+        return new UserError(ExitCode.INTERRUPTED, "stopped before the run started", "nothing was written", null);
+    }
+
     public ExitCode exit() {
         return exit;
     }

@@ -108,6 +108,7 @@ public final class CoordinatorJob {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+        if (stop.get()) throw UserError.stoppedBeforeStart();
         RunGuard guard;
         if (dir == null) {
             guard = RunGuard.create(newDir);

@@ -2,12 +2,19 @@ package org.diloco4j.app.cmd;
 
 import org.bytedeco.pytorch.global.torch;
 import org.diloco4j.app.cmd.CommandLineTest.Out;
+import org.diloco4j.app.config.ConfigLoader;
+import org.diloco4j.app.config.Resolver;
+import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.failure.ExitCode;
+import org.diloco4j.app.failure.UserError;
+import org.diloco4j.app.net.CoordinatorJob;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,9 +26,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.diloco4j.app.cmd.CommandLineTest.TINY;
 import static org.diloco4j.app.cmd.CommandLineTest.concat;
@@ -182,6 +191,18 @@ class CleanFailureTest {
         // Nor is it a simulated run to resume with train.
         assertOneLine(run("train", "--resume", run.toString()), 2, "networked run", "diloco coordinator");
         assertThat(snapshot(run)).isEqualTo(before);
+    }
+
+    @Test
+    void aCoordinatorStoppedWhileItChecksTheRunWritesNothing() {
+        Path out = tmp.resolve("runs/net");
+        RunConfig cfg = Resolver.resolve(ConfigLoader.load(null, List.of("model.layers=1", "model.d_model=32", "model.heads=2",
+                "model.context=16", "train.batch=4", "train.threads=1")));
+        CoordinatorJob.Options o = new CoordinatorJob.Options("127.0.0.1", 0, out, null, null, null, null, 2, 20, 1 << 20, -1, 60,
+                false, null, new PrintStream(PrintStream.nullOutputStream()));
+        assertThatThrownBy(() -> CoordinatorJob.run(cfg, o, new AtomicBoolean(true))).isInstanceOfSatisfying(UserError.class,
+                e -> assertThat(e.exit()).isEqualTo(ExitCode.INTERRUPTED));
+        assertThat(tmp.resolve("runs")).doesNotExist();
     }
 
     @Test
