@@ -66,7 +66,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((tlsCert == null) != (tlsKey == null)) throw new ConfigException("--tls-cert and --tls-key go together");
-        if (port < 0 || port > 65535) throw UserError.usage("--port " + port + " is not a TCP port", "give one in [1, 65535], or 0 for any free port");
+        if (port < 0 || port > 65535) {
+            throw UserError.usage("--port " + port + " is not a TCP port", "give one in [1, 65535], or 0 for any free port");
+        }
         requireReadable("--tls-cert", tlsCert);
         requireReadable("--tls-key", tlsKey);
         if (chunkKib < 1 || chunkKib > 16 * 1024) throw new ConfigException("--chunk-kib " + chunkKib + ": must be in [1, 16384]");
@@ -87,7 +89,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
     private static void requireReadable(String option, Path file) {
         if (file == null || Files.isReadable(file)) return;
-        throw UserError.usage(option + " " + file + (Files.exists(file) ? " cannot be read" : " does not exist"), "check the path and its permissions");
+        throw UserError.usage(option + " " + file + (Files.exists(file) ? " cannot be read" : " does not exist"),
+                "check the path and its permissions");
     }
 
     private boolean hasCheckpoint() {

@@ -112,7 +112,9 @@ public final class WorkerCommand implements Callable<Integer> {
         String port = colon > 0 ? target.substring(colon + 1) : "";
         boolean ok = !host.isBlank() && port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535
                 && (host.startsWith("[") == host.endsWith("]")) && (host.startsWith("[") || !host.contains(":"));
-        if (!ok) throw UserError.usage("--join " + target + " is not HOST:PORT", "give the coordinator's address, e.g. --join coordinator-host:7070");
+        if (!ok) {
+            throw UserError.usage("--join " + target + " is not HOST:PORT", "give the coordinator's address, e.g. --join coordinator-host:7070");
+        }
     }
 
     private Token token() {
@@ -123,7 +125,8 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage(), "copy the coordinator's token file to this host (--token-file FILE), or set $DILOCO_TOKEN");
         }
-        throw UserError.usage("the worker needs the run's token", "give the coordinator's token file with --token-file FILE, or set $DILOCO_TOKEN");
+        throw UserError.usage("the worker needs the run's token",
+                "give the coordinator's token file with --token-file FILE, or set $DILOCO_TOKEN");
     }
 
     private static String defaultName() {

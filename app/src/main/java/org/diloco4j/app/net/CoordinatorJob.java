@@ -151,8 +151,8 @@ public final class CoordinatorJob {
             RunTotals totals;
             try (CoordinatorRuntime rt = r.saved().isPresent()
                     ? CoordinatorRuntime.resume(r.def(), r.saved().get(), r.ropts(), evaluator, listener, store)
-                    : CoordinatorRuntime.start(r.def(), new Coordinator(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(), MetricSink.NONE),
-                    r.ropts(), evaluator, listener, store)) {
+                    : CoordinatorRuntime.start(r.def(), new Coordinator(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
+                    MetricSink.NONE), r.ropts(), evaluator, listener, store)) {
                 CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tlsCert(), o.tlsKey());
                 try (CoordinatorServer server = listen(rt, r.token(), listen)) {
                     announce(o, listen, server.port(), dir, r.ckptDir(), r.def());
@@ -188,8 +188,8 @@ public final class CoordinatorJob {
     private static Path pointedRunDir(Path ckptDir) throws IOException {
         Path pointer = ckptDir.resolve(RUN_DIR_POINTER);
         if (!Files.isRegularFile(pointer)) {
-            throw UserError.usage("the checkpoint in " + ckptDir + " does not say which run directory it belongs to (" + pointer + " is missing)",
-                    "give the run directory with --out");
+            throw UserError.usage("the checkpoint in " + ckptDir + " does not say which run directory it belongs to ("
+                    + pointer + " is missing)", "give the run directory with --out");
         }
         return Path.of(Files.readString(pointer).strip());
     }

@@ -23,7 +23,8 @@ final class PortProbe {
         IOException failure = bind(address);
         if (failure == null) return;
         if (bind(new InetSocketAddress(host, 0)) != null) {
-            throw UserError.usage("cannot listen on " + host + " (" + failure.getMessage() + ")", "give --bind an address of this machine, or 0.0.0.0 for all");
+            throw UserError.usage("cannot listen on " + host + " (" + failure.getMessage() + ")",
+                    "give --bind an address of this machine, or 0.0.0.0 for all");
         }
         throw UserError.failed("cannot listen on " + host + ":" + port + " (" + failure.getMessage() + ")",
                 "stop the process that holds the port, or choose another --port", failure);
@@ -31,6 +32,8 @@ final class PortProbe {
 
     private static IOException bind(InetSocketAddress address) {
         try (ServerSocket s = new ServerSocket()) {
+            // As the server binds: a port a killed coordinator left in TIME_WAIT is free, one with a listener is not.
+            s.setReuseAddress(true);
             s.bind(address);
             return null;
         } catch (IOException e) {
