@@ -2,18 +2,25 @@ package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.config.Resolver;
 import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.failure.ExitCode;
+import org.diloco4j.app.failure.RunFailure;
+import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.report.Fmt;
 import org.diloco4j.app.run.Reports;
 import org.diloco4j.app.run.RunDirectory;
+import org.diloco4j.app.run.RunGuard;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.Summary;
 import org.diloco4j.app.run.TrainJob;
+import org.diloco4j.core.coord.MetricSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,32 +50,59 @@ public final class CompareCommand implements Callable<Integer> {
         RunConfig base = config.load();
         if (budget != null) base = base.with("train.token_budget", budget);
         Path root = out != null ? out : RunDirectory.defaultPath("compare");
-        List<RunConfig> configs = new ArrayList<>();
-        for (String m : methods) configs.add(Resolver.resolve(base.with("method", m)));
+        // Every method's configuration, data, device and folder is checked before anything is written.
+        RunDirectory.requireFree(root);
+        if (new HashSet<>(methods).size() != methods.size()) {
+            throw UserError.usage("--methods " + String.join(",", methods) + " names a method twice", "list each once");
+        }
+        List<RunSetup> setups = new ArrayList<>();
+        for (String m : methods) {
+            RunConfig cfg = Resolver.resolve(base.with("method", m));
+            RunDirectory.requireFree(root.resolve(cfg.str("method")));
+            setups.add(RunSetup.build(cfg, System.err::println));
+        }
+        // Ctrl-C until here ends the process at once: nothing was written yet.
         StopSignal stop = StopSignal.install();
-        List<Summary> summaries = new ArrayList<>();
-        List<RunDirectory> dirs = new ArrayList<>();
+        RunGuard all = RunGuard.create(root);
         try {
-            for (RunConfig cfg : configs) {
-                String m = cfg.str("method");
+            List<Summary> summaries = new ArrayList<>();
+            List<RunDirectory> dirs = new ArrayList<>();
+            for (RunSetup setup : setups) {
+                String m = setup.config().str("method");
                 System.err.println("diloco compare: " + m);
-                RunDirectory rd = RunDirectory.create(root.resolve(m));
-                TrainJob.Outcome o = new TrainJob(RunSetup.build(cfg, System.err::println), rd,
-                        new TrainJob.Options(!noProgress, System.err), stop.requested()).start();
+                TrainJob.Outcome o = runOne(setup, root.resolve(m), all, stop);
                 if (!o.finished()) {
-                    System.err.println("diloco compare: stopped during " + m + "; its checkpoint is in " + rd.dir());
-                    return 130;
+                    System.err.println("diloco compare: stopped during " + m + "; its checkpoint is in " + o.dir().dir());
+                    return ExitCode.INTERRUPTED.code();
                 }
                 summaries.add(o.summary());
-                dirs.add(rd);
+                dirs.add(o.dir());
             }
             Path report = root.resolve("report.html");
             Reports.writeCombined(dirs, report);
             System.out.print(table(summaries));
             System.out.println("\nreport: " + report);
             return 0;
+        } catch (Exception | Error e) {
+            throw all.failed(e);
         } finally {
             stop.done();
+        }
+    }
+
+    /** One method's run; a failure before its first outer step removes its folder, and the comparison's if nothing else is in it. */
+    private TrainJob.Outcome runOne(RunSetup setup, Path dir, RunGuard all, StopSignal stop) throws IOException {
+        RunGuard one = RunGuard.create(dir);
+        try {
+            MetricSink both = m -> {
+                one.emit(m);
+                all.emit(m);
+            };
+            return new TrainJob(setup, one.dir(), new TrainJob.Options(!noProgress, System.err, both), stop.requested()).start();
+        } catch (Exception | Error e) {
+            RunFailure f = one.failed(e);
+            all.abandon();
+            throw f;
         }
     }
 

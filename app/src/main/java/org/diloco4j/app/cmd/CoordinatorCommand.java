@@ -2,6 +2,7 @@ package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.net.CoordinatorJob;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.metrics.PrometheusCoordinatorMetrics;
@@ -70,6 +71,11 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((tlsCert == null) != (tlsKey == null)) throw new ConfigException("--tls-cert and --tls-key go together");
+        if (port < 0 || port > 65535) {
+            throw UserError.usage("--port " + port + " is not a TCP port", "give one in [1, 65535], or 0 for any free port");
+        }
+        requireReadable("--tls-cert", tlsCert);
+        requireReadable("--tls-key", tlsKey);
         if (chunkKib < 1 || chunkKib > 16 * 1024) throw new ConfigException("--chunk-kib " + chunkKib + ": must be in [1, 16384]");
         if (metrics.port != null && port != 0 && metrics.port == port) throw new ConfigException("--metrics-port must differ from --port");
         boolean explicit = config.config != null || !config.sets.isEmpty() || config.method != null;
@@ -87,6 +93,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
         } finally {
             stop.done();
         }
+    }
+
+    private static void requireReadable(String option, Path file) {
+        if (file == null || Files.isReadable(file)) return;
+        throw UserError.usage(option + " " + file + (Files.exists(file) ? " cannot be read" : " does not exist"),
+                "check the path and its permissions");
     }
 
     private boolean hasCheckpoint() {

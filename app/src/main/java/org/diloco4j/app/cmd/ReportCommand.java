@@ -24,7 +24,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<RunDirectory> dirs = new ArrayList<>();
-        for (Path p : runs) dirs.add(new RunDirectory(p));
+        for (Path p : runs) dirs.add(RunDirectory.existing(p));
         Path target = out != null ? out : runs.size() == 1 ? runs.get(0).resolve("report.html") : Path.of("report.html");
         Reports.writeCombined(dirs, target);
         System.out.println("wrote " + target);

@@ -1,5 +1,6 @@
 package org.diloco4j.app.cmd;
 
+import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.SavedRun;
 import org.diloco4j.model.data.Tokenizer;
@@ -35,6 +36,10 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (tokens < 0) throw UserError.usage("--tokens " + tokens + " is negative", "give how many tokens to generate");
+        if (!(temperature >= 0)) throw UserError.usage("--temperature " + temperature + " is negative", "give 0 for greedy decoding, or more");
+        if (topK < 0) throw UserError.usage("--top-k " + topK + " is negative", "give 0 to sample among all tokens, or more");
+        SamplingConfig sampling = new SamplingConfig(temperature, topK, seed);
         SavedRun saved = SavedRun.load(run);
         RunSetup setup = saved.setup();
         float[] theta = saved.theta();
@@ -43,7 +48,7 @@ public final class SampleCommand implements Callable<Integer> {
         // model continues from one: the start of a new document.
         int[] start = prompt.isEmpty() ? new int[] {tok.endOfText()} : tok.encode(prompt);
         try (GptSampler sampler = new GptSampler(setup.gpt(), tok)) {
-            int[] all = sampler.generateTokens(theta, start, tokens, new SamplingConfig(temperature, topK, seed));
+            int[] all = sampler.generateTokens(theta, start, tokens, sampling);
             System.out.println(prompt + tok.decode(Arrays.copyOfRange(all, start.length, all.length)));
         }
         return 0;

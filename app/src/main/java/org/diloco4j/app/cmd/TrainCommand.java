@@ -1,8 +1,10 @@
 package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.config.RunConfig;
+import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.report.Fmt;
 import org.diloco4j.app.run.RunDirectory;
+import org.diloco4j.app.run.RunGuard;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.TrainJob;
 import picocli.CommandLine.Command;
@@ -34,25 +36,44 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainJob.Options opts = new TrainJob.Options(!noProgress, System.err);
         StopSignal stop = StopSignal.install();
         try {
-            TrainJob.Outcome o;
-            if (resume != null) {
-                o = TrainJob.resume(RunDirectory.existing(resume), opts, stop.requested());
-            } else {
-                RunConfig cfg = config.resolve();
-                Path dir = out != null ? out : RunDirectory.defaultPath(cfg.str("method"));
-                RunDirectory rd = RunDirectory.create(dir);
-                describe(cfg);
-                RunSetup setup = RunSetup.build(cfg, System.err::println);
-                o = new TrainJob(setup, rd, opts, stop.requested()).start();
-            }
+            TrainJob.Outcome o = resume != null ? resume(stop) : start(stop);
             if (o.finished()) SummaryLines.print(o.summary(), o.dir(), false);
             return 0;
         } finally {
             stop.done();
         }
+    }
+
+    private TrainJob.Outcome start(StopSignal stop) throws Exception {
+        RunConfig cfg = config.resolve();
+        Path dir = out != null ? out : RunDirectory.defaultPath(cfg.str("method"));
+        // Everything that can be wrong with the run (corpus, device, ...) is found before its directory exists.
+        RunDirectory.requireFree(dir);
+        RunSetup setup = RunSetup.build(cfg, System.err::println);
+        if (stop.requested().get()) throw UserError.stoppedBeforeStart();
+        describe(cfg);
+        RunGuard guard = RunGuard.create(dir);
+        try {
+            return new TrainJob(setup, guard.dir(), options(guard), stop.requested()).start();
+        } catch (Exception | Error e) {
+            throw guard.failed(e);
+        }
+    }
+
+    private TrainJob.Outcome resume(StopSignal stop) {
+        RunDirectory dir = RunDirectory.existing(resume);
+        RunGuard guard = RunGuard.resuming(dir);
+        try {
+            return TrainJob.resume(dir, options(guard), stop.requested());
+        } catch (Exception | Error e) {
+            throw guard.failed(e);
+        }
+    }
+
+    private TrainJob.Options options(RunGuard guard) {
+        return new TrainJob.Options(!noProgress, System.err, guard);
     }
 
     private static void describe(RunConfig cfg) {

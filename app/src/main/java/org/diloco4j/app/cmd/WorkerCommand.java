@@ -1,6 +1,8 @@
 package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.config.ConfigException;
+import org.diloco4j.app.failure.ExitCode;
+import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.net.GptTrainers;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.metrics.PrometheusWorkerMetrics;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Join a coordinator and train: the model, data and protocol come from the coordinator's run.",
                 "The worker rejoins by itself when the coordinator restarts, and leaves cleanly on Ctrl-C.",
-                "Exit codes: 0 run finished or left, 3 refused (token, protocol), 4 coordinator unreachable."})
+                "Exit codes: 0 run finished or left, 1 failed, 2 bad options or token file, 3 refused (token, protocol),",
+                "4 coordinator unreachable."})
 public final class WorkerCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -63,6 +66,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        requireAddress(join);
         Token token = token();
         String who = name != null ? name : defaultName();
         WorkerOptions opts;
@@ -102,10 +106,23 @@ public final class WorkerCommand implements Callable<Integer> {
                     + s.getTokens() + " tokens, " + String.format(java.util.Locale.ROOT, "%.1f s computing", s.getComputeSeconds()));
             if (served != null && o.exit() == WorkerRuntime.Exit.STOPPED) served.lingerAndClose(line -> log.accept(who + ": " + line));
             return switch (o.exit()) {
-                case STOPPED, LEFT -> 0;
-                case REFUSED -> 3;
-                case GAVE_UP -> 4;
+                case STOPPED, LEFT -> ExitCode.OK.code();
+                case REFUSED -> ExitCode.REFUSED.code();
+                case GAVE_UP -> ExitCode.UNREACHABLE.code();
             };
+        }
+    }
+
+    /** HOST:PORT, [IPv6]:PORT, or a gRPC target with a scheme (dns:///host:port), which gRPC checks itself. */
+    static void requireAddress(String target) {
+        if (target.contains("://")) return;
+        int colon = target.lastIndexOf(':');
+        String host = colon > 0 ? target.substring(0, colon) : "";
+        String port = colon > 0 ? target.substring(colon + 1) : "";
+        boolean ok = !host.isBlank() && port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535
+                && (host.startsWith("[") == host.endsWith("]")) && (host.startsWith("[") || !host.contains(":"));
+        if (!ok) {
+            throw UserError.usage("--join " + target + " is not HOST:PORT", "give the coordinator's address, e.g. --join coordinator-host:7070");
         }
     }
 
@@ -115,9 +132,10 @@ public final class WorkerCommand implements Callable<Integer> {
             String env = System.getenv("DILOCO_TOKEN");
             if (env != null && !env.isBlank()) return Token.of(env.strip());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
+            throw UserError.usage(e.getMessage(), "copy the coordinator's token file to this host (--token-file FILE), or set $DILOCO_TOKEN");
         }
-        throw new ConfigException("the worker needs the run's token: --token-file FILE or $DILOCO_TOKEN");
+        throw UserError.usage("the worker needs the run's token",
+                "give the coordinator's token file with --token-file FILE, or set $DILOCO_TOKEN");
     }
 
     private static String defaultName() {

@@ -4,17 +4,19 @@ import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.ConfigLoader;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.TomlWriter;
+import org.diloco4j.app.failure.Failures;
+import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.run.AtomicFiles;
 import org.diloco4j.app.run.JsonlMetrics;
 import org.diloco4j.app.run.Progress;
 import org.diloco4j.app.run.ProgressLine.RunClock;
 import org.diloco4j.app.run.Reports;
 import org.diloco4j.app.run.RunDirectory;
+import org.diloco4j.app.run.RunGuard;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.ModelFile;
 import org.diloco4j.app.run.Summary;
 import org.diloco4j.core.coord.Coordinator;
-import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.model.eval.GptEvaluator;
 import org.diloco4j.net.auth.Token;
@@ -72,83 +74,108 @@ public final class CoordinatorJob {
 
     /**
      * Runs a new networked run of {@code config}, or resumes the one checkpointed where the options
-     * point; returns when it ends or when {@code stop} is set (then with a checkpoint).
+     * point; returns when it ends or when {@code stop} is set (then with a checkpoint). Everything
+     * that can be wrong with a new run is found before its directory is made, and a run that fails
+     * before its first outer step leaves nothing behind.
      */
     public static Outcome run(RunConfig config, Options o, AtomicBoolean stop) throws IOException, InterruptedException {
         Path ckptDir = o.checkpointDir() != null ? o.checkpointDir() : o.out() != null ? o.out().resolve("checkpoint") : null;
-        Optional<CheckpointStore.Checkpoint> saved = ckptDir == null ? Optional.empty() : new FileCheckpointStore(ckptDir).load();
+        Optional<CheckpointStore.Checkpoint> saved = ckptDir == null ? Optional.empty() : load(ckptDir);
         RunDirectory dir = null;
         RunConfig cfg;
         if (saved.isPresent()) {
-            Path runDir = o.out() != null ? o.out() : Path.of(Files.readString(ckptDir.resolve(RUN_DIR_POINTER)).strip());
+            Path runDir = o.out() != null ? o.out() : pointedRunDir(ckptDir);
             dir = RunDirectory.existing(runDir);
             cfg = ConfigLoader.load(dir.config(), List.of());
             if (config != null && !TomlWriter.write(config).equals(TomlWriter.write(cfg))) {
                 throw new ConfigException("the checkpoint in " + ckptDir + " belongs to a run with another configuration (" + dir.config()
                         + "); resume without --config/--set, or start a new run with another --out");
             }
-            o.log().println("diloco: resuming the networked run in " + runDir + " from outer step " + saved.get().outerSteps());
         } else {
             cfg = config;
         }
-        // Everything that can be wrong with the run is found before a new run directory is made.
+        Path newDir = dir != null ? null : o.out() != null ? o.out() : RunDirectory.defaultPath(cfg.str("method") + "-net");
+        // The quick checks first; then the corpus and the device, which take a while.
+        if (newDir != null) RunDirectory.requireFree(newDir);
+        Token token = givenToken(o);
+        PortProbe.requireFree(o.bind(), o.port());
         RunSetup setup = RunSetup.build(cfg, o.log()::println);
-        CoordinatorConfig cc = setup.coordinatorConfig();
         RunDefinition def;
-        try {
-            def = RunDefinition.of(TomlWriter.write(cfg), cc, setup.plan(), o.chunkBytes());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
-        if (dir == null) {
-            Path runDir = o.out() != null ? o.out() : RunDirectory.defaultPath(cfg.str("method") + "-net");
-            dir = RunDirectory.create(runDir);
-            if (ckptDir == null) ckptDir = dir.checkpoint();
-            Files.createDirectories(ckptDir);
-            AtomicFiles.write(dir.config(), TomlWriter.write(cfg).getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.write(ckptDir.resolve(RUN_DIR_POINTER), (runDir.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        Token token = token(o, dir);
-        long every = o.checkpointEvery() >= 0 ? o.checkpointEvery()
-                : cfg.lng("checkpoint.every_outer_steps") > 0 ? cfg.lng("checkpoint.every_outer_steps") : 10;
         RuntimeOptions ropts;
         try {
+            def = RunDefinition.of(TomlWriter.write(cfg), setup.coordinatorConfig(), setup.plan(), o.chunkBytes());
+            long every = o.checkpointEvery() >= 0 ? o.checkpointEvery()
+                    : cfg.lng("checkpoint.every_outer_steps") > 0 ? cfg.lng("checkpoint.every_outer_steps") : 10;
             ropts = RuntimeOptions.defaults().withHeartbeat(o.heartbeat(), o.sessionTimeout()).withChunkBytes(o.chunkBytes())
                     .withCheckpoints(every, o.checkpointSeconds()).withEvalEveryTokens(cfg.lng("train.eval_every_tokens"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        if (saved.isPresent()) JsonlMetrics.truncate(dir.metrics(), saved.get().mark());
-        FileCheckpointStore store = new FileCheckpointStore(ckptDir);
+        if (stop.get()) throw UserError.stoppedBeforeStart();
+        RunGuard guard;
+        if (dir == null) {
+            guard = RunGuard.create(newDir);
+            dir = guard.dir();
+            if (ckptDir == null) ckptDir = dir.checkpoint();
+            try {
+                guard.alsoCreate(ckptDir);
+                AtomicFiles.write(dir.config(), TomlWriter.write(cfg).getBytes(StandardCharsets.UTF_8));
+                AtomicFiles.write(ckptDir.resolve(RUN_DIR_POINTER), (newDir.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                throw guard.failed(e);
+            }
+        } else {
+            guard = RunGuard.resuming(dir);
+            o.log().println("diloco: resuming the networked run in " + dir.dir() + " from outer step " + saved.get().outerSteps());
+        }
+        try {
+            if (token == null) token = runToken(dir);
+            return serve(new Run(cfg, setup, def, ropts, dir, ckptDir, saved, token), o, guard, stop);
+        } catch (Exception | Error e) {
+            throw guard.failed(e);
+        }
+    }
+
+    /** What {@link #serve} needs of a run that passed every check. */
+    private record Run(RunConfig cfg, RunSetup setup, RunDefinition def, RuntimeOptions ropts, RunDirectory dir, Path ckptDir,
+                       Optional<CheckpointStore.Checkpoint> saved, Token token) {
+    }
+
+    private static Outcome serve(Run r, Options o, RunGuard guard, AtomicBoolean stop) throws IOException, InterruptedException {
+        RunConfig cfg = r.cfg();
+        RunSetup setup = r.setup();
+        RunDirectory dir = r.dir();
+        if (r.saved().isPresent()) JsonlMetrics.truncate(dir.metrics(), r.saved().get().mark());
+        FileCheckpointStore store = new FileCheckpointStore(r.ckptDir());
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
              Progress progress = o.progress() ? Progress.onStderr("coordinator", cfg.lng("train.token_budget"), 0, RunClock.REAL) : null) {
-            if (saved.isEmpty()) metrics.runStart(cfg.str("method"), setup.plan().totalSize(), List.of());
+            if (r.saved().isEmpty()) metrics.runStart(cfg.str("method"), setup.plan().totalSize(), List.of());
             // While the progress line is up, log lines go above it rather than through it.
             PrintStream log = progress != null ? progress.log() : o.log();
-            RunDirListener listener = new RunDirListener(metrics, progress, log);
+            RunDirListener listener = new RunDirListener(metrics, progress, log, guard);
             RunTotals totals;
-            try (CoordinatorRuntime rt = saved.isPresent()
-                    ? CoordinatorRuntime.resume(def, saved.get(), ropts, evaluator, listener, store, o.metrics())
-                    : CoordinatorRuntime.start(def, new Coordinator(cc, setup.plan(), setup.initialTheta(), MetricSink.NONE), ropts, evaluator,
-                    listener, store, o.metrics())) {
-                if (progress != null && saved.isPresent()) {
+            try (CoordinatorRuntime rt = r.saved().isPresent()
+                    ? CoordinatorRuntime.resume(r.def(), r.saved().get(), r.ropts(), evaluator, listener, store, o.metrics())
+                    : CoordinatorRuntime.start(r.def(), new Coordinator(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
+                    MetricSink.NONE), r.ropts(), evaluator, listener, store, o.metrics())) {
+                if (progress != null && r.saved().isPresent()) {
                     record Standing(long tokens, long outerSteps, long bytes) {
                     }
                     Standing at = rt.query(c -> new Standing(c.tokens(), c.outerSteps(), c.ledger().up() + c.ledger().down()));
-                    progress.resumedAt(at.tokens(), at.outerSteps(), at.bytes(), saved.get().clock());
+                    progress.resumedAt(at.tokens(), at.outerSteps(), at.bytes(), r.saved().get().clock());
                 }
                 CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tlsCert(), o.tlsKey());
-                try (CoordinatorServer server = CoordinatorServer.start(rt, token, listen)) {
-                    announce(o, log, listen, server.port(), dir, ckptDir, def);
+                try (CoordinatorServer server = listen(rt, r.token(), listen)) {
+                    announce(o, log, listen, server.port(), dir, r.ckptDir(), r.def());
                     totals = await(rt, stop);
                 }
             }
             if (progress != null) progress.close();
             if (!totals.finished()) {
-                o.log().println("diloco: coordinator stopped at outer step " + totals.outerSteps() + "; checkpoint saved in " + ckptDir
-                        + ". To continue, start the coordinator again with " + continueWith(o, dir, ckptDir)
+                o.log().println("diloco: coordinator stopped at outer step " + totals.outerSteps() + "; checkpoint saved in " + r.ckptDir()
+                        + ". To continue, start the coordinator again with " + continueWith(o, dir, r.ckptDir())
                         + "; workers keep trying to reconnect.");
-                return new Outcome(totals, null, dir, ckptDir);
+                return new Outcome(totals, null, dir, r.ckptDir());
             }
             int tokensPerStep = cfg.integer("train.batch") * setup.gpt().context();
             Summary summary = NetSummary.of(cfg.str("method"), setup.plan().totalSize(), tokensPerStep, totals);
@@ -157,8 +184,47 @@ public final class CoordinatorJob {
             ModelFile.write(dir.model(), totals.theta());
             NetSummary.writeWire(dir.dir().resolve("wire.json"), totals);
             Reports.write(dir);
-            return new Outcome(totals, summary, dir, ckptDir);
+            return new Outcome(totals, summary, dir, r.ckptDir());
         }
+    }
+
+    private static Optional<CheckpointStore.Checkpoint> load(Path ckptDir) {
+        try {
+            return new FileCheckpointStore(ckptDir).load();
+        } catch (IOException e) {
+            throw UserError.failed("cannot resume from the checkpoint in " + ckptDir + ": " + e.getMessage(),
+                    "restore it from a copy, or start the run afresh with another --out", e);
+        }
+    }
+
+    /** The run directory a checkpoint was written for (found without --out when only --checkpoint-dir is given). */
+    private static Path pointedRunDir(Path ckptDir) throws IOException {
+        Path pointer = ckptDir.resolve(RUN_DIR_POINTER);
+        if (!Files.isRegularFile(pointer)) {
+            throw UserError.usage("the checkpoint in " + ckptDir + " does not say which run directory it belongs to ("
+                    + pointer + " is missing)", "give the run directory with --out");
+        }
+        return Path.of(Files.readString(pointer).strip());
+    }
+
+    /** Binds the server; what goes wrong here is the address, the port or the TLS files. */
+    private static CoordinatorServer listen(CoordinatorRuntime rt, Token token, CoordinatorServer.Listen listen) throws IOException {
+        try {
+            return CoordinatorServer.start(rt, token, listen);
+        } catch (IOException e) {
+            throw UserError.failed("cannot listen on " + listen.host() + ":" + listen.port() + ": " + Failures.oneLine(rootMessage(e)),
+                    "stop the process that holds the port, or choose another --port", e);
+        } catch (IllegalArgumentException e) {
+            if (!listen.tls()) throw e;
+            throw UserError.usage("cannot use --tls-cert " + listen.tlsCert() + " with --tls-key " + listen.tlsKey() + ": " + e.getMessage(),
+                    "give a PEM certificate chain and its PKCS#8 private key", e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return c.getMessage() != null ? c.getMessage() : t.getMessage();
     }
 
     private static RunTotals await(CoordinatorRuntime rt, AtomicBoolean stop) throws IOException, InterruptedException {
@@ -179,20 +245,26 @@ public final class CoordinatorJob {
         }
     }
 
-    /** The run's token: --token-file, else $DILOCO_TOKEN, else the run directory's token file (made on first start). */
-    private static Token token(Options o, RunDirectory dir) throws IOException {
+    /** The run's token from --token-file or $DILOCO_TOKEN; null if neither is given (the run then makes its own). */
+    private static Token givenToken(Options o) {
         try {
             if (o.tokenFile() != null) {
+                Token t = Token.fromFile(o.tokenFile());
                 if (Token.readableByOthers(o.tokenFile())) {
                     o.log().println("diloco: warning: token file " + o.tokenFile() + " is readable by other users (chmod 600 it)");
                 }
-                return Token.fromFile(o.tokenFile());
+                return t;
             }
             String env = System.getenv("DILOCO_TOKEN");
             if (env != null && !env.isBlank()) return Token.of(env.strip());
+            return null;
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
+            throw UserError.usage(e.getMessage(), "make one with: head -c 32 /dev/urandom | base64 | tr -d '/+=' > token && chmod 600 token");
         }
+    }
+
+    /** The run directory's own token file, made on the first start. */
+    private static Token runToken(RunDirectory dir) throws IOException {
         Path file = dir.dir().resolve(TOKEN_FILE);
         if (Files.isRegularFile(file)) return Token.fromFile(file);
         Token t = Token.random();

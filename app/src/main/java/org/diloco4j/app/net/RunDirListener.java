@@ -3,6 +3,7 @@ package org.diloco4j.app.net;
 import org.diloco4j.app.run.JsonlMetrics;
 import org.diloco4j.app.run.Progress;
 import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.net.coord.RuntimeListener;
 import org.diloco4j.sim.Segment;
 
@@ -20,17 +21,21 @@ final class RunDirListener implements RuntimeListener {
     private final JsonlMetrics metrics;
     private final Progress progress;
     private final PrintStream log;
+    private final MetricSink observer;
 
-    RunDirListener(JsonlMetrics metrics, Progress progress, PrintStream log) {
+    /** @param observer also receives every metric (the run's guard, which watches for the first outer step) */
+    RunDirListener(JsonlMetrics metrics, Progress progress, PrintStream log, MetricSink observer) {
         this.metrics = metrics;
         this.progress = progress;
         this.log = log;
+        this.observer = observer;
     }
 
     @Override
     public void metric(Metric m) {
         metrics.emit(m);
         if (progress != null) progress.emit(m);
+        observer.emit(m);
         if (progress == null && m instanceof Metric.Eval e) {
             log(String.format(Locale.ROOT, "eval at %d tokens (θ v%d): loss %.4f", e.tokens(), e.version(), e.loss()));
         }

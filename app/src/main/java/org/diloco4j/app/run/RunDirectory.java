@@ -3,6 +3,8 @@ package org.diloco4j.app.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.diloco4j.app.config.ConfigException;
+import org.diloco4j.app.failure.UserError;
+import org.diloco4j.net.coord.FileCheckpointStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +21,6 @@ import java.util.stream.Stream;
  * so a crash during a save leaves the previous checkpoint intact.
  */
 public record RunDirectory(Path dir) {
-    /** What a checkpoint records besides the simulation state. */
     /** What resuming needs besides the simulator state: where metrics end, time spent, and progress so far. */
     public record CheckpointMeta(long metricsBytes, double wallSeconds, long outerSteps, long tokens) {
     }
@@ -50,11 +51,19 @@ public record RunDirectory(Path dir) {
     }
 
     public static RunDirectory create(Path dir) throws IOException {
+        requireFree(dir);
+        Files.createDirectories(dir);
+        return new RunDirectory(dir);
+    }
+
+    /** Checks that a new run can go to {@code dir} (absent, or a folder without a run), without touching it. */
+    public static void requireFree(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw UserError.usage(dir + " is a file, not a folder", "choose another --out");
+        }
         if (Files.exists(dir.resolve("summary.json")) || Files.exists(dir.resolve("checkpoint"))) {
             throw new ConfigException("run directory " + dir + " already holds a run; use --resume " + dir + " or another --out");
         }
-        Files.createDirectories(dir);
-        return new RunDirectory(dir);
     }
 
     /** Where a run goes when no --out is given: runs/DATE-TIME-WHAT, e.g. runs/20261129-003602-async-dn-dylu. */
@@ -62,9 +71,12 @@ public record RunDirectory(Path dir) {
         return Path.of("runs", java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + what);
     }
 
+    /** A directory a run wrote, recognised by its config.toml. */
     public static RunDirectory existing(Path dir) {
         if (!Files.isRegularFile(dir.resolve("config.toml"))) {
-            throw new ConfigException(dir + " is not a run directory (no config.toml)");
+            String what = !Files.exists(dir) ? " does not exist" : !Files.isDirectory(dir) ? " is a file, not a run directory"
+                    : " is not a run directory (it has no config.toml)";
+            throw UserError.usage(dir + what, "give the folder a 'train', 'compare' or 'coordinator' run wrote (e.g. runs/<time>-<method>)");
         }
         return new RunDirectory(dir);
     }
@@ -90,13 +102,35 @@ public record RunDirectory(Path dir) {
         deleteTree(old);
     }
 
-    public CheckpointMeta readMeta() throws IOException {
+    public CheckpointMeta readMeta() {
         Path meta = checkpoint().resolve("meta.json");
-        if (!Files.isRegularFile(meta)) throw new ConfigException(dir + " has no checkpoint to resume from (" + meta + " is missing)");
-        JsonNode n = new ObjectMapper().readTree(meta.toFile());
-        if (!n.has("metrics_bytes") || !n.has("wall_seconds")) throw new IOException(meta + " is incomplete");
+        if (Files.isRegularFile(new FileCheckpointStore(checkpoint()).file())) {
+            throw UserError.usage(dir + " is a networked run: its checkpoint is a coordinator's",
+                    "resume it by running its 'diloco coordinator ... --out " + dir + "' command again");
+        }
+        if (!Files.isRegularFile(meta)) {
+            throw UserError.usage(dir + " has no checkpoint to resume from (" + meta + " is missing)",
+                    rerunHint());
+        }
+        JsonNode n;
+        try {
+            n = new ObjectMapper().readTree(meta.toFile());
+        } catch (IOException e) {
+            throw unresumable(meta + " is not valid JSON", e);
+        }
+        if (n == null || !n.has("metrics_bytes") || !n.has("wall_seconds")) throw unresumable(meta + " is incomplete", null);
         return new CheckpointMeta(n.get("metrics_bytes").asLong(), n.get("wall_seconds").asDouble(), n.path("outer_steps").asLong(),
                 n.path("tokens").asLong());
+    }
+
+    /** A checkpoint that cannot be resumed from: what is wrong with it, and how to get the run going again. */
+    public UserError unresumable(String problem, Throwable cause) {
+        return UserError.failed("cannot resume " + dir + " from its checkpoint: " + problem, rerunHint(), cause);
+    }
+
+    /** What to do when this run's saved state is lost: the same run from the start, elsewhere. */
+    public String rerunHint() {
+        return "run it again with ./diloco train --config " + config() + " --out NEW_DIR";
     }
 
     public InputStream openState() throws IOException {

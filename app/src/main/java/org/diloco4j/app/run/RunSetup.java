@@ -59,6 +59,9 @@ public final class RunSetup {
 
     private RunSetup(RunConfig cfg, Consumer<String> log) {
         this.cfg = cfg;
+        // The device first: it is quick to probe, and a run that cannot use it must not wait for its corpus.
+        this.trainer = trainerConfig(cfg);
+        requireDevice(trainer.device());
         try {
             this.corpus = RunData.load(cfg, log);
             int context = cfg.integer("model.context");
@@ -71,7 +74,6 @@ public final class RunSetup {
         } catch (IllegalArgumentException e) {    // DataException included: bad data is a config problem here
             throw new ConfigException(e.getMessage());
         }
-        this.trainer = trainerConfig(cfg);
         Method method = Method.parse(cfg.str("method"));
         this.plan = method == Method.STREAMING
                 ? FragmentPlanner.plan(GptLayout.of(gpt), cfg.integer("streaming.fragments"), BlockAssignment.parse(cfg.str("streaming.layout")))
@@ -83,6 +85,15 @@ public final class RunSetup {
     /** Loads the corpus (cached after the first time) and builds the run. */
     public static RunSetup build(RunConfig resolved, Consumer<String> log) {
         return new RunSetup(resolved, log);
+    }
+
+    private static void requireDevice(TorchDevice device) {
+        try {
+            device.requireAvailable();
+        } catch (IllegalStateException e) {
+            throw new ConfigException("train.device = \"" + device + "\" cannot be used here: " + e.getMessage()
+                    + "; set train.device = \"cpu\", or run where that device exists");
+        }
     }
 
     private static int shardCount(RunConfig cfg) {

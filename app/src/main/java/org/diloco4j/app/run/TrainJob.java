@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A simulated training run with its run directory: writes config.toml and metrics.jsonl as it goes,
@@ -73,19 +75,28 @@ public final class TrainJob {
 
     /** Continues the run checkpointed in {@code dir}. */
     public static Outcome resume(RunDirectory dir, Options options, AtomicBoolean stopRequested) throws IOException {
+        RunDirectory.CheckpointMeta meta = dir.readMeta();
         RunConfig cfg = ConfigLoader.load(dir.config(), List.of());
         RunSetup setup = RunSetup.build(cfg, options.log()::println);
-        RunDirectory.CheckpointMeta meta = dir.readMeta();
-        JsonlMetrics.truncate(dir.metrics(), meta.metricsBytes());
         TrainJob job = new TrainJob(setup, dir, options, stopRequested);
-        options.log().println("diloco: resuming " + dir.dir() + " at outer step " + meta.outerSteps());
-        try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
-             InputStream state = dir.openState()) {
-            try (Progress progress = job.progress(meta.tokens());
-                 Simulation sim = Simulation.resume(state, setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.trainers(),
-                         evaluator, sinks(metrics, progress, options.observer()))) {
+        // The simulation reads its checkpoint before metrics.jsonl exists for it: its sink is connected afterwards.
+        AtomicReference<MetricSink> sink = new AtomicReference<>(MetricSink.NONE);
+        try (GptEvaluator evaluator = setup.evaluator(); Simulation sim = readCheckpoint(dir, setup, evaluator, m -> sink.get().emit(m))) {
+            // Only a checkpoint that could be read may cut metrics.jsonl back to where it was taken.
+            JsonlMetrics.truncate(dir.metrics(), meta.metricsBytes());
+            options.log().println("diloco: resuming " + dir.dir() + " at outer step " + meta.outerSteps());
+            try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); Progress progress = job.progress(meta.tokens())) {
+                sink.set(sinks(metrics, progress, options.observer()));
                 return job.drive(sim, metrics, progress, meta.wallSeconds());
             }
+        }
+    }
+
+    private static Simulation readCheckpoint(RunDirectory dir, RunSetup setup, GptEvaluator evaluator, MetricSink sink) {
+        try (InputStream state = dir.openState()) {
+            return Simulation.resume(state, setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.trainers(), evaluator, sink);
+        } catch (IOException e) {
+            throw dir.unresumable(e instanceof NoSuchFileException ? "its state.bin is missing" : e.getMessage(), e);
         }
     }
 
