@@ -6,6 +6,7 @@ import org.diloco4j.app.failure.ExitCode;
 import org.diloco4j.app.failure.RunFailure;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.report.Fmt;
+import org.diloco4j.app.run.DeferredLog;
 import org.diloco4j.app.run.Reports;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunGuard;
@@ -56,11 +57,14 @@ public final class CompareCommand implements Callable<Integer> {
             throw UserError.usage("--methods " + String.join(",", methods) + " names a method twice", "list each once");
         }
         List<RunSetup> setups = new ArrayList<>();
+        DeferredLog notes = new DeferredLog();
         for (String m : methods) {
             RunConfig cfg = Resolver.resolve(base.with("method", m));
             RunDirectory.requireFree(root.resolve(cfg.str("method")));
-            setups.add(RunSetup.build(cfg, System.err::println));
+            // Every method reads the same corpus: its notes are said once, after all checks passed.
+            setups.add(RunSetup.build(cfg, setups.isEmpty() ? notes : line -> { }));
         }
+        notes.flushTo(System.err);
         // Ctrl-C until here ends the process at once: nothing was written yet.
         StopSignal stop = StopSignal.install();
         RunGuard all = RunGuard.create(root);

@@ -3,6 +3,7 @@ package org.diloco4j.app.cmd;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.report.Fmt;
+import org.diloco4j.app.run.DeferredLog;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunGuard;
 import org.diloco4j.app.run.RunSetup;
@@ -51,9 +52,11 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = out != null ? out : RunDirectory.defaultPath(cfg.str("method"));
         // Everything that can be wrong with the run (corpus, device, ...) is found before its directory exists.
         RunDirectory.requireFree(dir);
-        RunSetup setup = RunSetup.build(cfg, System.err::println);
+        DeferredLog notes = new DeferredLog();
+        RunSetup setup = RunSetup.build(cfg, notes);
         if (stop.requested().get()) throw UserError.stoppedBeforeStart();
         describe(cfg);
+        notes.flushTo(System.err);
         RunGuard guard = RunGuard.create(dir);
         try {
             return new TrainJob(setup, guard.dir(), options(guard), stop.requested()).start();

@@ -77,7 +77,8 @@ public final class TrainJob {
     public static Outcome resume(RunDirectory dir, Options options, AtomicBoolean stopRequested) throws IOException {
         RunDirectory.CheckpointMeta meta = dir.readMeta();
         RunConfig cfg = ConfigLoader.load(dir.config(), List.of());
-        RunSetup setup = RunSetup.build(cfg, options.log()::println);
+        DeferredLog notes = new DeferredLog();
+        RunSetup setup = RunSetup.build(cfg, notes);
         TrainJob job = new TrainJob(setup, dir, options, stopRequested);
         // The simulation reads its checkpoint before metrics.jsonl exists for it: its sink is connected afterwards.
         AtomicReference<MetricSink> sink = new AtomicReference<>(MetricSink.NONE);
@@ -85,6 +86,7 @@ public final class TrainJob {
             // Only a checkpoint that could be read may cut metrics.jsonl back to where it was taken.
             JsonlMetrics.truncate(dir.metrics(), meta.metricsBytes());
             options.log().println("diloco: resuming " + dir.dir() + " at outer step " + meta.outerSteps());
+            notes.flushTo(options.log());
             try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); Progress progress = job.progress(meta.tokens())) {
                 sink.set(sinks(metrics, progress, options.observer()));
                 return job.drive(sim, metrics, progress, meta.wallSeconds());

@@ -130,7 +130,8 @@ class DistributedRunTest {
 
     @Test
     void localClusterStopsOnSigintWithACheckpointAndItsContinueCommandFinishesTheRun() throws Exception {
-        Path cfg = config("diloco", 2L * ROUND_TOKENS * 8);
+        // Long enough (~24 outer steps) that SIGINT, sent once 3 are done, always lands mid-run.
+        Path cfg = config("diloco", 2L * ROUND_TOKENS * 24);
         Path run = tmp.resolve("run");
         Path launcher = tmp.resolve("diloco-under-test");
         Files.writeString(launcher, "#!/bin/sh\nexec " + String.join(" ", Jvm.command().stream().map(DistributedRunTest::shellWord).toList())
@@ -169,7 +170,7 @@ class DistributedRunTest {
         List<JsonNode> steps = metrics(run).stream().filter(type("outer_step")).toList();
         assertConsecutive(steps);
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
-        assertThat(summary.get("tokens").asLong()).isGreaterThanOrEqualTo(2L * ROUND_TOKENS * 8);
+        assertThat(summary.get("tokens").asLong()).isGreaterThanOrEqualTo(2L * ROUND_TOKENS * 24);
         assertThat(summary.get("outer_steps").asLong()).isEqualTo(steps.get(steps.size() - 1).get("step").asLong());
     }
 
