@@ -115,7 +115,7 @@ class MaliciousWorkerTest {
     @Test
     void aPseudoGradientStalerThanTheLimitIsNotApplied() throws Exception {
         CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
-                .weighting(new WeightingConfig("uniform", false, 1)).shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+                .weighting(new WeightingConfig("uniform", 0, 1)).shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
         try (ToyCluster c = new ToyCluster(async, InProcessClusterTest.FAST, false, null);
              RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);

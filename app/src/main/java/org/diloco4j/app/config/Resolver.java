@@ -121,12 +121,15 @@ public final class Resolver {
         if (r.integer("outer.min_workers") > k + (int) r.faults().stream().filter(f -> f.kind().equals("join")).count()) {
             throw new ConfigException("config key outer.min_workers = " + r.integer("outer.min_workers") + " is invalid: the run has only " + k + " workers");
         }
-        for (String codecKey : new String[] {"outer.codec", "outer.down_codec"}) {
-            try {
-                org.diloco4j.core.codec.Codecs.parse(r.str(codecKey));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("config key " + codecKey + " = \"" + r.str(codecKey) + "\" is invalid: " + e.getMessage());
-            }
+        try {
+            org.diloco4j.core.codec.Codecs.parse(r.str("outer.codec"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key outer.codec = \"" + r.str("outer.codec") + "\" is invalid: " + e.getMessage());
+        }
+        try {
+            org.diloco4j.core.codec.ThetaDownlink.parse(r.str("outer.down_codec"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key outer.down_codec = \"" + r.str("outer.down_codec") + "\" is invalid: " + e.getMessage());
         }
     }
 }

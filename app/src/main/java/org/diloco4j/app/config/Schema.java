@@ -66,7 +66,10 @@ public final class Schema {
         d("outer.c", 0.0, "Delayed Nesterov share of momentum between updates, in [0, 1/N]", 0, 1, false);
         i("outer.inner_steps", 24, "H: inner steps per round (async: the fastest worker's)", 1, 1_000_000, false);
         s("outer.weights", "auto", "weights of pseudo-gradients (auto: shard-size for non-iid data, else uniform)", true, "uniform", "shard-size");
-        b("outer.staleness_decay", false, "async: scale each pseudo-gradient by (1 + staleness)^-1/2");
+        // Was a switch for the exponent 0.5: old config files with true / false still read.
+        put(new ConfigKey("outer.staleness_decay", DOUBLE, 0.0, "async: scale each pseudo-gradient by (1 + staleness)^-a, a this"
+                + " exponent (0: no decay; 0.5: the inverse square root; true and false are read as 0.5 and 0)", List.of(), 0, 16, false,
+                java.util.Map.of("true", 0.5, "false", 0.0)));
         l("outer.max_staleness", -1, "async: drop pseudo-gradients staler than this (-1: never)", -1, INF, false);
         s("outer.dylu", "auto", "async: Dynamic Local Updates (auto: on for async-dn-dylu)", true, "true", "false");
         i("outer.min_inner_steps", 1, "DyLU floor", 1, 1_000_000, false);
@@ -76,7 +79,7 @@ public final class Schema {
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);
         s("outer.codec", "fp32", "codec of pseudo-gradients: fp32, fp16, bf16, int8[:chunk=N], q4[:block=N], topk:FRACTION", false);
-        s("outer.down_codec", "fp32", "codec of θ sent to workers", false);
+        s("outer.down_codec", "fp32", "codec of θ sent to workers: fp32 (exact), bf16 (error ≤ 2^-8 |θ|) or fp16 (≤ 2^-11 |θ|; θ beyond ±65504 stops the run)", false);
         b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient");
         d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: no bound)", 0, INF, false);
 

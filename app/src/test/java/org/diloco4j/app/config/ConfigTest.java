@@ -102,6 +102,14 @@ class ConfigTest {
                 .hasMessageContaining("must be a multiple of streaming.fragments = 4");
         assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("outer.codec=int9"))))
                 .hasMessageContaining("config key outer.codec = \"int9\" is invalid");
+        for (String lossy : List.of("int8", "q4:block=32", "fp4", "topk:0.01")) {
+            assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("outer.down_codec=" + lossy))))
+                    .hasMessage("config key outer.down_codec = \"" + lossy + "\" is invalid: θ is sent to workers only in fp32, bf16, fp16,"
+                            + " never in a lossy codec like '" + lossy + "' (it would quantize the weights themselves on every pull)");
+        }
+        assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("outer.down_codec=fp16:3"))))
+                .hasMessage("config key outer.down_codec = \"fp16:3\" is invalid: codec 'fp16:3': fp16 takes no parameters; θ is sent in fp32, bf16, fp16");
+        for (String ok : List.of("fp32", "bf16", "FP16")) Resolver.resolve(ConfigLoader.load(null, List.of("outer.down_codec=" + ok)));
         Path f = dir.resolve("bad.toml");
         Files.writeString(f, "[train]\nbatch = 16\nlearning_rate = 0.1\n");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessageContaining("unknown config key 'train.learning_rate'");
