@@ -157,6 +157,12 @@ public final class Simulation implements AutoCloseable {
         return s.coordinator;
     }
 
+    /** A worker's replica, or null (tests read its error-feedback residual). */
+    Replica replica(String worker) {
+        SimWorker w = s.workers.get(worker);
+        return w == null ? null : w.replica;
+    }
+
     /** Virtual time now. */
     public double now() {
         return s.queue.now();
