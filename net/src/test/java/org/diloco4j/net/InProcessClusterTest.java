@@ -107,7 +107,7 @@ class InProcessClusterTest {
         return out;
     }
 
-    private static int memberOf(ToyCluster c, String name) {
+    static int memberOf(ToyCluster c, String name) {
         for (Metric m : c.recorder.metrics) {
             if (m instanceof Metric.Decision d && d.kind().equals("join") && d.reason().startsWith(name + "#")) return d.member();
         }
