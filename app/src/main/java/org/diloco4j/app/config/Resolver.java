@@ -106,9 +106,9 @@ public final class Resolver {
             if (tau >= hSteps / p) {
                 throw new ConfigException("config key streaming.overlap = " + tau + " is invalid: must be < outer.inner_steps / streaming.fragments = " + hSteps / p);
             }
-            if (p > r.integer("model.layers") + 1) {
-                throw new ConfigException("config key streaming.fragments = " + p + " is invalid: the model has " + r.integer("model.layers")
-                        + " blocks + embeddings, so at most " + (r.integer("model.layers") + 1) + " fragments");
+            if (p > r.integer("model.layers")) {
+                throw new ConfigException("config key streaming.fragments = " + p + " is invalid: must be at most model.layers = "
+                        + r.integer("model.layers") + " (every fragment holds at least one whole block)");
             }
         }
         int n = r.integer("outer.buffer");

@@ -84,7 +84,8 @@ public final class Schema {
         d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: no bound)", 0, INF, false);
 
         i("streaming.fragments", 4, "P: fragments synchronised on a staggered schedule (H must be a multiple)", 1, 10_000, false);
-        s("streaming.layout", "sequential", "which blocks form a fragment", false, "sequential", "strided");
+        s("streaming.layout", "strided", "which whole blocks form a fragment: strided (p, p+P, …) or sequential; leftover blocks and"
+                + " the embeddings are shared out so fragments are of equal size", false, "sequential", "strided");
         i("streaming.overlap", 1, "τ: inner steps a worker keeps training before merging a fragment it sent", 0, 1_000_000, false);
         d("streaming.merge_alpha", 0.5, "α in θ_local ← α θ_local + (1−α) θ_global", 0, 1, false);
 

@@ -121,4 +121,35 @@ class ConfigTest {
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessageContaining("is not valid TOML");
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.toml"), List.of())).hasMessageContaining("does not exist");
     }
+
+    /** outer.staleness_decay is the exponent a in (1 + staleness)^-a; old config files' true / false read as 0.5 / 0. */
+    @Test
+    void stalenessDecayIsAnExponentAndTheOldSwitchStillReads(@TempDir Path dir) throws Exception {
+        assertThat(ConfigLoader.load(null, List.of()).dbl("outer.staleness_decay")).isZero();
+        assertThat(ConfigLoader.load(null, List.of("outer.staleness_decay=1.5")).dbl("outer.staleness_decay")).isEqualTo(1.5);
+        assertThat(ConfigLoader.load(null, List.of("outer.staleness_decay=true")).dbl("outer.staleness_decay")).isEqualTo(0.5);
+        assertThat(ConfigLoader.load(null, List.of("outer.staleness_decay=False")).dbl("outer.staleness_decay")).isZero();
+        Path old = dir.resolve("old.toml");
+        Files.writeString(old, "[outer]\nstaleness_decay = true\n");
+        assertThat(ConfigLoader.load(old, List.of()).dbl("outer.staleness_decay")).isEqualTo(0.5);
+        Files.writeString(old, "[outer]\nstaleness_decay = false\n");
+        assertThat(ConfigLoader.load(old, List.of()).dbl("outer.staleness_decay")).isZero();
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("outer.staleness_decay=-0.5")))
+                .hasMessage("config key outer.staleness_decay = -0.5 is invalid: must be between 0 and 16");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("outer.staleness_decay=yes")))
+                .hasMessage("config key outer.staleness_decay = \"yes\" is invalid: expected a number");
+        // The resolved config writes the number, and reads back to the same.
+        RunConfig r = Resolver.resolve(ConfigLoader.load(null, List.of("outer.staleness_decay=true")));
+        Path written = dir.resolve("config.toml");
+        Files.writeString(written, TomlWriter.write(r));
+        assertThat(Files.readString(written)).contains("staleness_decay = 0.5");
+        assertThat(ConfigLoader.load(written, List.of())).isEqualTo(r);
+    }
+
+    @Test
+    void streamingDefaultsToStridedBalancedFragmentsOfAtMostOneBlockEach() {
+        assertThat(ConfigLoader.load(null, List.of()).str("streaming.layout")).isEqualTo("strided");
+        assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("method=streaming", "streaming.fragments=5", "outer.inner_steps=25"))))
+                .hasMessage("config key streaming.fragments = 5 is invalid: must be at most model.layers = 4 (every fragment holds at least one whole block)");
+    }
 }
