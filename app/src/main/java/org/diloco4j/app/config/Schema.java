@@ -78,9 +78,10 @@ public final class Schema {
         i("outer.min_workers", 0, "workers needed before training starts (auto: all initial workers)", 1, 1_000_000, true);
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);
-        s("outer.codec", "fp32", "codec of pseudo-gradients: fp32, fp16, bf16, int8[:chunk=N], q4[:block=N], topk:FRACTION", false);
+        s("outer.codec", "fp32", "codec of pseudo-gradients: fp32 (32 bits per value), fp16 or bf16 (16), int8[:chunk=N] (8 + 8192/N),"
+                + " q4[:block=N] (uniform levels) or fp4[:block=N] (FP4 E3M0), both 4 + 32/N (4.5 at N = 64), topk:FRACTION", false);
         s("outer.down_codec", "fp32", "codec of θ sent to workers: fp32 (exact), bf16 (error ≤ 2^-8 |θ|) or fp16 (≤ 2^-11 |θ|; θ beyond ±65504 stops the run)", false);
-        b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient");
+        b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient (a round that does not reach θ is forgotten)");
         d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: no bound)", 0, INF, false);
 
         i("streaming.fragments", 4, "P: fragments synchronised on a staggered schedule (H must be a multiple)", 1, 10_000, false);
