@@ -5,7 +5,7 @@ import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
-import org.diloco4j.core.params.ParamLayout;
+import org.diloco4j.core.train.ForwardingTrainer;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.net.coord.RunTotals;
@@ -22,21 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The network runtime's side of communication safety: θ within its codec's bound, diverged workers withhold, error feedback settles. */
 class CommunicationSafetyTest {
     /** A toy trainer that, when it is loaded, also notes the coordinator's θ at that moment; optionally diverges after training. */
-    static final class Observed implements InnerTrainer {
-        final InnerTrainer inner;
+    static final class Observed extends ForwardingTrainer {
         final ToyCluster cluster;
         final float poison;
         final List<float[][]> loads = new CopyOnWriteArrayList<>();
 
         Observed(InnerTrainer inner, ToyCluster cluster, float poison) {
-            this.inner = inner;
+            super(inner);
             this.cluster = cluster;
             this.poison = poison;
-        }
-
-        @Override
-        public ParamLayout layout() {
-            return inner.layout();
         }
 
         @Override
@@ -55,26 +49,6 @@ class CommunicationSafetyTest {
                 inner.load(t);
             }
             return r;
-        }
-
-        @Override
-        public void useShard(int shard) {
-            inner.useShard(shard);
-        }
-
-        @Override
-        public void read(float[] out) {
-            inner.read(out);
-        }
-
-        @Override
-        public byte[] saveState() {
-            return inner.saveState();
-        }
-
-        @Override
-        public void restoreState(byte[] state) {
-            inner.restoreState(state);
         }
     }
 

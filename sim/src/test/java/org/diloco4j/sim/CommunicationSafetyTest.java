@@ -11,11 +11,8 @@ import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
-import org.diloco4j.sim.toy.ToyProblem;
-import org.diloco4j.sim.toy.ToyTrainer;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,48 +21,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What crosses the simulated links: θ within its codec's bound, no non-finite pseudo-gradient, error feedback settled. */
 class CommunicationSafetyTest {
-    static final ToyProblem PROBLEM = new ToyProblem(32, 8, new double[] {1, 1, 1}, 1, 0.1, 3);
     static final LinkProfile LINK = LinkProfile.mbps(100, 100, 20);
 
-    /** Everything one simulated run did, with each worker's recording trainer. */
+    /** A toy run whose workers have recording trainers (optionally diverging), from a θ₀ of varied magnitudes. */
     static final class Run {
+        final ToyRun toy = new ToyRun(3, 1, 3);
         final Map<String, RecordingTrainer> trainers = new HashMap<>();
-        final List<Event> events = new ArrayList<>();
-        final List<Command> commands = new ArrayList<>();
-        final List<Metric> metrics = new ArrayList<>();
         final Map<Integer, String> names = new HashMap<>();
-        /** Delivered pseudo-gradients the coordinator answered with Unapplied. */
-        final java.util.Set<Event> unapplied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        Simulation sim;
-        float[] theta0;
+        final float[] theta0;
 
         Run(SimConfig sc, CoordinatorConfig cc, float poison) {
-            theta0 = new float[PROBLEM.size()];
-            for (int i = 0; i < theta0.length; i++) theta0[i] = (float) (0.3 * Math.sin(1.7 * i) + (i % 5 == 0 ? 1e-6 : 0));
-            TrainerFactory f = (spec, shard, mult) -> trainers.computeIfAbsent(spec.name(),
-                    k -> new RecordingTrainer(new ToyTrainer(PROBLEM, shard, 16, 0.02, 1000 + k.hashCode()), poison));
-            sim = new Simulation(sc, cc, FragmentPlan.whole(PROBLEM.size()), theta0.clone(), f, null, metrics::add);
-            sim.tap(new Tap() {
-                @Override
-                public void event(Event e) {
-                    events.add(e);
-                }
-
-                @Override
-                public void command(Command c, double time) {
-                    commands.add(c);
-                    if (c instanceof Command.Welcome w) names.put(w.member(), w.name());
-                    if (c instanceof Command.Unapplied) unapplied.add(events.getLast());
-                }
-            });
-            sim.run();
+            int n = toy.problem.size();
+            theta0 = new float[n];
+            for (int i = 0; i < n; i++) theta0[i] = (float) (0.3 * Math.sin(1.7 * i) + (i % 5 == 0 ? 1e-6 : 0));
+            TrainerFactory plain = toy.trainers(16, 0.02);
+            toy.run(sc, cc, FragmentPlan.whole(n), theta0.clone(),
+                    (spec, shard, mult) -> trainers.computeIfAbsent(spec.name(), k -> new RecordingTrainer(plain.create(spec, shard, mult), poison)));
+            for (Command c : toy.commands) if (c instanceof Command.Welcome w) names.put(w.member(), w.name());
         }
 
         /** The θ snapshots sent to the worker named {@code name}, in order. */
         List<float[]> sentTo(String name) {
-            List<float[]> out = new ArrayList<>();
-            for (Command c : commands) if (c instanceof Command.Train t && name.equals(names.get(t.member()))) out.add(t.theta().values());
-            return out;
+            return toy.commands(Command.Train.class).stream().filter(t -> name.equals(names.get(t.member()))).map(t -> t.theta().values()).toList();
+        }
+
+        /** Whether the coordinator answered this delivered event with Unapplied. */
+        boolean unapplied(Event e) {
+            for (int k = 0; k < toy.commands.size(); k++) if (toy.causes.get(k) == e && toy.commands.get(k) instanceof Command.Unapplied) return true;
+            return false;
         }
     }
 
@@ -117,16 +100,16 @@ class CommunicationSafetyTest {
                 CoordinatorConfig cc = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1).upCodec(up)
                         .errorFeedback(ef).shards(ToyRun.equalShards(3)).build();
                 Run run = new Run(workers(60, LINK, 1), cc, Float.POSITIVE_INFINITY);
-                float[] theta = run.sim.coordinator().theta();
+                float[] theta = run.toy.simulation.coordinator().theta();
                 for (int i = 0; i < theta.length; i++) {
                     assertThat(Float.floatToRawIntBits(theta[i])).as("%s θ[%d]", up, i).isEqualTo(Float.floatToRawIntBits(run.theta0[i]));
                 }
-                assertThat(run.sim.coordinator().version()).isZero();
-                List<Metric.Decision> drops = run.metrics.stream().filter(m -> m instanceof Metric.Decision d && d.kind().equals("drop"))
+                assertThat(run.toy.simulation.coordinator().version()).isZero();
+                List<Metric.Decision> drops = run.toy.metrics.stream().filter(m -> m instanceof Metric.Decision d && d.kind().equals("drop"))
                         .map(m -> (Metric.Decision) m).toList();
                 assertThat(drops).as(up).hasSizeGreaterThanOrEqualTo(4).allSatisfy(d -> assertThat(d.reason())
                         .contains("has no contribution: pseudo-gradient of fragment 0 has a non-finite value (-Infinity) at index 3"));
-                assertThat(run.events).noneMatch(e -> e instanceof Event.Delta);
+                assertThat(run.toy.events).noneMatch(e -> e instanceof Event.Delta);
             }
         }
     }
@@ -146,7 +129,7 @@ class CommunicationSafetyTest {
                     .shards(ToyRun.equalShards(3)).maxOuterSteps(30).build();
             Run run = new Run(workers(0, lossy, 1, 1.37), cc, 0);
 
-            double[] expected = new double[PROBLEM.size()];
+            double[] expected = new double[run.theta0.length];
             int lost = 0;
             int dropped = 0;
             int applied = 0;
@@ -154,13 +137,12 @@ class CommunicationSafetyTest {
                 int member = run.names.entrySet().stream().filter(e -> e.getValue().equals(w)).findFirst().orElseThrow().getKey();
                 List<float[]> deltas = run.trainers.get(w).deltas;
                 int round = 0;
-                for (int k = 0; k < run.events.size(); k++) {
-                    Event e = run.events.get(k);
+                for (Event e : run.toy.events) {
                     if (e instanceof Event.Idle i && i.member() == member) {
                         lost++;
                         round++;
                     } else if (e instanceof Event.Delta d && d.member() == member) {
-                        if (run.unapplied.contains(d)) dropped++;
+                        if (run.unapplied(d)) dropped++;
                         else {
                             applied++;
                             float[] delta = deltas.get(round);
@@ -169,13 +151,13 @@ class CommunicationSafetyTest {
                         round++;
                     }
                 }
-                float[] e = run.sim.replica(w).residual(0);
+                float[] e = run.toy.simulation.replica(w).residual(0);
                 for (int i = 0; i < expected.length; i++) expected[i] -= e[i];
             }
             assertThat(lost).as(up).isPositive();
             assertThat(dropped).as(up).isPositive();
             assertThat(applied).as(up).isEqualTo(30);
-            float[] theta = run.sim.coordinator().theta();
+            float[] theta = run.toy.simulation.coordinator().theta();
             double worst = 0;
             double scale = 0;
             for (int i = 0; i < theta.length; i++) {

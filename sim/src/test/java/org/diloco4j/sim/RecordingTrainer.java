@@ -1,6 +1,6 @@
 package org.diloco4j.sim;
 
-import org.diloco4j.core.params.ParamLayout;
+import org.diloco4j.core.train.ForwardingTrainer;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 
@@ -12,21 +12,15 @@ import java.util.List;
  * (θ loaded minus θ after training, computed as the replica computes it); optionally poisons θ_i
  * after training, as an inner loop that diverged.
  */
-final class RecordingTrainer implements InnerTrainer {
-    private final InnerTrainer inner;
+final class RecordingTrainer extends ForwardingTrainer {
     private final float poison;
     final List<float[]> loaded = new ArrayList<>();
     final List<float[]> deltas = new ArrayList<>();
 
     /** @param poison NaN or ±infinity written at index 3 after each training call; 0 for an honest trainer */
     RecordingTrainer(InnerTrainer inner, float poison) {
-        this.inner = inner;
+        super(inner);
         this.poison = poison;
-    }
-
-    @Override
-    public ParamLayout layout() {
-        return inner.layout();
     }
 
     @Override
@@ -49,25 +43,5 @@ final class RecordingTrainer implements InnerTrainer {
         for (int i = 0; i < d.length; i++) d[i] = from[i] - now[i];
         deltas.add(d);
         return r;
-    }
-
-    @Override
-    public void useShard(int shard) {
-        inner.useShard(shard);
-    }
-
-    @Override
-    public void read(float[] out) {
-        inner.read(out);
-    }
-
-    @Override
-    public byte[] saveState() {
-        return inner.saveState();
-    }
-
-    @Override
-    public void restoreState(byte[] state) {
-        inner.restoreState(state);
     }
 }

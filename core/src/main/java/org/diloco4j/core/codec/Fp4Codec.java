@@ -1,7 +1,5 @@
 package org.diloco4j.core.codec;
 
-import java.util.Objects;
-
 /**
  * FP4 E3M0, the 4-bit float Streaming DiLoCo sends its outer gradients in (Douillard et al. 2025,
  * "Streaming DiLoCo with overlapping communication", arXiv 2501.18512: 1 sign bit, 3 exponent
@@ -29,10 +27,9 @@ import java.util.Objects;
 public record Fp4Codec(int block) implements Codec {
     public static final int DEFAULT_BLOCK = 64;
     public static final int MAX_BLOCK = 1 << 20;
-    /** Rounding thresholds on r = |x| / a: field e for r in (T[e−1], T[e]], 0 up to T[0], 7 above T[6]. */
-    private static final float T0 = 0x1p-7f, T1 = 0x3p-7f, T2 = 0x3p-6f, T3 = 0x3p-5f, T4 = 0x3p-4f, T5 = 0x3p-3f, T6 = 0x3p-2f;
     /** Decoded value of each nibble for a scale of 1 (nibble 8 is invalid; decoding rejects it first). */
     private static final float[] LEVEL = new float[16];
+    private static final NibbleGroups.BlockRule RULE = new Rule();
 
     static {
         for (int e = 1; e < 8; e++) {
@@ -64,68 +61,61 @@ public record Fp4Codec(int block) implements Codec {
         return NibbleGroups.encodedSize(block, len);
     }
 
-    /** The E3M0 field of r = |x| / a ∈ [0, 1] (NaN, from an all-zero block's 0/0, gives 0). */
-    private static int field(float r) {
-        return (r > T0 ? 1 : 0) + (r > T1 ? 1 : 0) + (r > T2 ? 1 : 0) + (r > T3 ? 1 : 0) + (r > T4 ? 1 : 0)
-                + (r > T5 ? 1 : 0) + (r > T6 ? 1 : 0);
-    }
-
     @Override
     public byte[] encode(float[] values, int off, int len) {
-        Objects.checkFromIndexSize(off, len, values.length);
-        byte[] out = Wire.start(this, CodecKind.FP4, encodedSize(len), len);
-        Wire.INT.set(out, Wire.HEADER, block);
-        int group = NibbleGroups.group(block);
-        NibbleGroups.Lanes l = new NibbleGroups.Lanes(Math.min(group, len));
-        int[] nib = l.nib;
-        int sp = NibbleGroups.PARAMS_END;
-        int np = NibbleGroups.nibblesAt(block, len);
-        for (long gs = 0; gs < len; gs += group) { // long: gs + group may pass Integer.MAX_VALUE
-            int gm = (int) Math.min(group, len - gs);
-            for (int bs = 0; bs < gm; bs += block) {
-                int m = Math.min(block, gm - bs);
-                int o = off + (int) gs + bs;
-                float a = Wire.maxAbs(values, o, m);
-                if (!Float.isFinite(a)) throw Wire.nonFinite(this, values, off, len);
-                Wire.FLOAT.set(out, sp, a);
-                sp += 4;
-                for (int i = 0; i < m; i++) {
-                    float x = values[o + i];
-                    int e = field(Math.abs(x) / a);
-                    nib[bs + i] = e == 0 || !(x < 0) ? e : 8 | e;
-                }
-            }
-            NibbleGroups.pack(l, gm, out, np);
-            np += (gm + 1) >>> 1;
-        }
-        return out;
+        return NibbleGroups.encode(this, CodecKind.FP4, block, RULE, values, off, len);
     }
 
     @Override
     public void decode(byte[] encoded, float[] out, int off, int len) {
-        Objects.checkFromIndexSize(off, len, out.length);
-        NibbleGroups.checkMessage(this, CodecKind.FP4, block, encoded, len);
-        int group = NibbleGroups.group(block);
-        NibbleGroups.Lanes l = new NibbleGroups.Lanes(Math.min(group, len));
-        int[] nib = l.nib;
-        float[] table = new float[16];
-        int sp = NibbleGroups.PARAMS_END;
-        int np = NibbleGroups.nibblesAt(block, len);
-        for (long gs = 0; gs < len; gs += group) {
-            int gm = (int) Math.min(group, len - gs);
-            if (!NibbleGroups.unpack(encoded, np, gm, l)) throw new CodecException(spec() + ": padding nibble of the last byte is not 0");
-            np += (gm + 1) >>> 1;
-            for (int i = 0; i < gm; i++) {
-                if (nib[i] == 8) throw new CodecException(spec() + ": nibble 8 (negative zero) at value " + (gs + i));
+        NibbleGroups.decode(this, CodecKind.FP4, block, RULE, encoded, out, off, len);
+    }
+
+    /**
+     * The E3M0 field of r = |x| / a ∈ [0, 1], from {@code bits}, the bits of r: the number of
+     * thresholds T0 … T6 (see the class comment) it exceeds, without comparing against each. T1 … T6 are 1.5·2^(k−7), so r (exponent E,
+     * mantissa μ) exceeds T_k iff E &gt; k − 7, or E = k − 7 and μ &gt; ½: adding 0x3FFFFF to the bits
+     * carries into the exponent exactly when μ &gt; ½. T0 = 2^-7 is a plain compare of the bits.
+     */
+    static int field(int bits) {
+        int aboveT0 = (0x3C000000 - bits) >>> 31; // 0x3C000000: the bits of 2^-7
+        return aboveT0 + Math.max(0, Math.min(6, ((bits + 0x3FFFFF) >> 23) - 121));
+    }
+
+    private static final class Rule implements NibbleGroups.BlockRule {
+        /** The absmax itself: field 7 decodes to it exactly. */
+        @Override
+        public float scale(float a) {
+            return a;
+        }
+
+        @Override
+        public void quantize(float[] v, int o, int m, float a, int[] nib, int at) {
+            if (a == 0) {
+                java.util.Arrays.fill(nib, at, at + m, 0);
+                return;
             }
-            for (int bs = 0; bs < gm; bs += block) {
-                int m = Math.min(block, gm - bs);
-                int o = off + (int) gs + bs;
-                float scale = (float) Wire.FLOAT.get(encoded, sp);
-                sp += 4;
-                for (int k = 0; k < 16; k++) table[k] = scale * LEVEL[k];
-                for (int i = 0; i < m; i++) out[o + i] = table[nib[bs + i]];
+            for (int i = 0; i < m; i++) {
+                int x = Float.floatToRawIntBits(v[o + i]);
+                int e = field(Float.floatToRawIntBits(Float.intBitsToFloat(x & 0x7FFFFFFF) / a));
+                nib[at + i] = e | ((x >>> 31) & (-e >>> 31)) << 3; // the sign bit, unless the value rounded to 0
             }
+        }
+
+        @Override
+        public int firstInvalid(int[] nib, int m) {
+            for (int i = 0; i < m; i++) if (nib[i] == 8) return i;
+            return -1;
+        }
+
+        @Override
+        public String invalid() {
+            return "nibble 8 (negative zero)";
+        }
+
+        @Override
+        public void dequantize(int[] nib, int at, int m, float scale, float[] out, int o) {
+            for (int i = 0; i < m; i++) out[o + i] = scale * LEVEL[nib[at + i]];
         }
     }
 

@@ -19,11 +19,11 @@ final class NibbleGroups {
     private NibbleGroups() {}
 
     /** Values per group for blocks of {@code block} values. */
-    static int group(int block) {
+    private static int group(int block) {
         return block * ((MIN_GROUP + block - 1) / block);
     }
 
-    static long blocks(int block, int len) {
+    private static long blocks(int block, int len) {
         return (len + (long) block - 1) / block;
     }
 
@@ -34,12 +34,12 @@ final class NibbleGroups {
     }
 
     /** Offset of the first nibble byte in a message of {@code len} values. */
-    static int nibblesAt(int block, int len) {
+    private static int nibblesAt(int block, int len) {
         return (int) (PARAMS_END + 4 * blocks(block, len));
     }
 
     /** Per-call buffers for one group: the codecs themselves stay stateless and thread-safe. */
-    static final class Lanes {
+    private static final class Lanes {
         /** The nibbles of the group being packed or unpacked, one per int. */
         final int[] nib;
         final int[] words;
@@ -65,7 +65,7 @@ final class NibbleGroups {
     }
 
     /** Writes the first {@code m} nibbles of {@code l.nib} at {@code p}. */
-    static void pack(Lanes l, int m, byte[] out, int p) {
+    private static void pack(Lanes l, int m, byte[] out, int p) {
         int g = m >>> 3;
         int[] nib = l.nib;
         int[] e0 = l.e0, e1 = l.e1, e2 = l.e2, e3 = l.e3, e4 = l.e4, e5 = l.e5, e6 = l.e6, e7 = l.e7;
@@ -87,7 +87,7 @@ final class NibbleGroups {
     }
 
     /** Reads a group's {@code m} nibbles into {@code l.nib}; false if the odd last byte's high nibble is not 0. */
-    static boolean unpack(byte[] in, int p, int m, Lanes l) {
+    private static boolean unpack(byte[] in, int p, int m, Lanes l) {
         int g = m >>> 3;
         int[] w = l.words;
         int[] e0 = l.e0, e1 = l.e1, e2 = l.e2, e3 = l.e3, e4 = l.e4, e5 = l.e5, e6 = l.e6, e7 = l.e7;
@@ -129,7 +129,7 @@ final class NibbleGroups {
      * Checks the block size a message declares, its exact length and every scale (finite, ≥ 0)
      * before anything is written.
      */
-    static void checkMessage(Codec codec, CodecKind kind, int block, byte[] encoded, int len) {
+    private static void checkMessage(Codec codec, CodecKind kind, int block, byte[] encoded, int len) {
         Wire.checkHeader(encoded, codec, kind, len, PARAMS_END);
         int b = (int) Wire.INT.get(encoded, Wire.HEADER);
         if (b != block) throw new CodecException(codec.spec() + ": message has block " + b + ", expected " + block);
@@ -138,6 +138,72 @@ final class NibbleGroups {
             float scale = (float) Wire.FLOAT.get(encoded, (int) (PARAMS_END + 4 * i));
             if (!(scale >= 0) || Float.isInfinite(scale)) {
                 throw new CodecException(codec.spec() + ": scale of block " + i + " is " + scale + ", expected a finite value >= 0");
+            }
+        }
+    }
+
+    /** What distinguishes one 4-bit codec from the other: how a block is quantized and read back. */
+    interface BlockRule {
+        /** The fp32 scale stored for a block whose largest |x| is {@code absmax} (finite). */
+        float scale(float absmax);
+
+        /** Writes the nibbles of {@code v[o, o + m)} into {@code nib[at, at + m)}. */
+        void quantize(float[] v, int o, int m, float absmax, int[] nib, int at);
+
+        /** Index of the first nibble of {@code nib[0, m)} the codec never writes, or −1. */
+        int firstInvalid(int[] nib, int m);
+
+        /** What an invalid nibble is, for the error, e.g. {@code nibble 0 (no level)}. */
+        String invalid();
+
+        /** Decodes {@code nib[at, at + m)} of a block with {@code scale} into {@code out[o, o + m)}. */
+        void dequantize(int[] nib, int at, int m, float scale, float[] out, int o);
+    }
+
+    /** Encodes {@code values[off, off + len)} as {@code codec}'s message: scales, then nibbles in groups. */
+    static byte[] encode(Codec codec, CodecKind kind, int block, BlockRule rule, float[] values, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, values.length);
+        byte[] out = Wire.start(codec, kind, encodedSize(block, len), len);
+        Wire.INT.set(out, Wire.HEADER, block);
+        int group = group(block);
+        Lanes l = new Lanes(Math.min(group, len));
+        int sp = PARAMS_END;
+        int np = nibblesAt(block, len);
+        for (long gs = 0; gs < len; gs += group) { // long: gs + group may pass Integer.MAX_VALUE
+            int gm = (int) Math.min(group, len - gs);
+            for (int bs = 0; bs < gm; bs += block) {
+                int m = Math.min(block, gm - bs);
+                int o = off + (int) gs + bs;
+                float a = Wire.maxAbs(values, o, m);
+                if (!Float.isFinite(a)) throw Wire.nonFinite(codec, values, off, len);
+                Wire.FLOAT.set(out, sp, rule.scale(a));
+                sp += 4;
+                rule.quantize(values, o, m, a, l.nib, bs);
+            }
+            pack(l, gm, out, np);
+            np += (gm + 1) >>> 1;
+        }
+        return out;
+    }
+
+    /** Decodes a message of {@code codec} into {@code out[off, off + len)}, after checking it whole. */
+    static void decode(Codec codec, CodecKind kind, int block, BlockRule rule, byte[] encoded, float[] out, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, out.length);
+        checkMessage(codec, kind, block, encoded, len);
+        int group = group(block);
+        Lanes l = new Lanes(Math.min(group, len));
+        int sp = PARAMS_END;
+        int np = nibblesAt(block, len);
+        for (long gs = 0; gs < len; gs += group) {
+            int gm = (int) Math.min(group, len - gs);
+            if (!unpack(encoded, np, gm, l)) throw new CodecException(codec.spec() + ": padding nibble of the last byte is not 0");
+            np += (gm + 1) >>> 1;
+            int bad = rule.firstInvalid(l.nib, gm);
+            if (bad >= 0) throw new CodecException(codec.spec() + ": " + rule.invalid() + " at value " + (gs + bad));
+            for (int bs = 0; bs < gm; bs += block) {
+                int m = Math.min(block, gm - bs);
+                rule.dequantize(l.nib, bs, m, (float) Wire.FLOAT.get(encoded, sp), out, off + (int) gs + bs);
+                sp += 4;
             }
         }
     }

@@ -1,7 +1,5 @@
 package org.diloco4j.core.codec;
 
-import java.util.Objects;
-
 /**
  * 4-bit uniform quantization with one fp32 scale per block of {@code block} values (the last block
  * may be shorter): 4 + 32/block bits per value, 4.5 at the default block of 64. Levels are uniform
@@ -22,6 +20,7 @@ public record Q4Codec(int block) implements Codec {
     public static final int LEVELS = 7;
     /** Below this absmax, 7/a overflows a float: such blocks are quantized in double. */
     private static final float TINY = 1e-37f;
+    private static final NibbleGroups.BlockRule RULE = new Rule();
 
     public Q4Codec {
         NibbleGroups.checkBlock(block, MAX_BLOCK);
@@ -48,61 +47,48 @@ public record Q4Codec(int block) implements Codec {
 
     @Override
     public byte[] encode(float[] values, int off, int len) {
-        Objects.checkFromIndexSize(off, len, values.length);
-        byte[] out = Wire.start(this, CodecKind.Q4, encodedSize(len), len);
-        Wire.INT.set(out, Wire.HEADER, block);
-        int group = NibbleGroups.group(block);
-        NibbleGroups.Lanes l = new NibbleGroups.Lanes(Math.min(group, len));
-        int[] nib = l.nib;
-        int sp = NibbleGroups.PARAMS_END;
-        int np = NibbleGroups.nibblesAt(block, len);
-        for (long gs = 0; gs < len; gs += group) { // long: gs + group may pass Integer.MAX_VALUE
-            int gm = (int) Math.min(group, len - gs);
-            for (int bs = 0; bs < gm; bs += block) {
-                int m = Math.min(block, gm - bs);
-                int o = off + (int) gs + bs;
-                float a = Wire.maxAbs(values, o, m);
-                if (!Float.isFinite(a)) throw Wire.nonFinite(this, values, off, len);
-                Wire.FLOAT.set(out, sp, a / LEVELS);
-                sp += 4;
-                if (a >= TINY) {
-                    float inv = LEVELS / a;
-                    // nibble = clamp(round(x·inv) + 8, 1, 15); truncating the positive x·inv + 8.5 floors it.
-                    for (int i = 0; i < m; i++) nib[bs + i] = Math.max(1, Math.min(15, (int) (values[o + i] * inv + 8.5f)));
-                } else {
-                    double inv = a == 0 ? 0 : LEVELS / (double) a;
-                    for (int i = 0; i < m; i++) nib[bs + i] = Math.max(1, Math.min(15, (int) (values[o + i] * inv + 8.5)));
-                }
-            }
-            NibbleGroups.pack(l, gm, out, np);
-            np += (gm + 1) >>> 1;
-        }
-        return out;
+        return NibbleGroups.encode(this, CodecKind.Q4, block, RULE, values, off, len);
     }
 
     @Override
     public void decode(byte[] encoded, float[] out, int off, int len) {
-        Objects.checkFromIndexSize(off, len, out.length);
-        NibbleGroups.checkMessage(this, CodecKind.Q4, block, encoded, len);
-        int group = NibbleGroups.group(block);
-        NibbleGroups.Lanes l = new NibbleGroups.Lanes(Math.min(group, len));
-        int[] nib = l.nib;
-        int sp = NibbleGroups.PARAMS_END;
-        int np = NibbleGroups.nibblesAt(block, len);
-        for (long gs = 0; gs < len; gs += group) {
-            int gm = (int) Math.min(group, len - gs);
-            if (!NibbleGroups.unpack(encoded, np, gm, l)) throw new CodecException(spec() + ": padding nibble of the last byte is not 0");
-            np += (gm + 1) >>> 1;
-            int bad = 0;
-            for (int i = 0; i < gm; i++) bad |= nib[i] - 1;
-            if (bad < 0) throw new CodecException(spec() + ": nibble 0 (no level) in the group of values from " + gs);
-            for (int bs = 0; bs < gm; bs += block) {
-                int m = Math.min(block, gm - bs);
-                int o = off + (int) gs + bs;
-                float scale = (float) Wire.FLOAT.get(encoded, sp);
-                sp += 4;
-                for (int i = 0; i < m; i++) out[o + i] = (nib[bs + i] - 8) * scale;
+        NibbleGroups.decode(this, CodecKind.Q4, block, RULE, encoded, out, off, len);
+    }
+
+    private static final class Rule implements NibbleGroups.BlockRule {
+        @Override
+        public float scale(float a) {
+            return a / LEVELS;
+        }
+
+        @Override
+        public void quantize(float[] v, int o, int m, float a, int[] nib, int at) {
+            if (a >= TINY) {
+                float inv = LEVELS / a;
+                // nibble = clamp(round(x·inv) + 8, 1, 15); truncating the positive x·inv + 8.5 floors it.
+                for (int i = 0; i < m; i++) nib[at + i] = Math.max(1, Math.min(15, (int) (v[o + i] * inv + 8.5f)));
+            } else {
+                double inv = a == 0 ? 0 : LEVELS / (double) a;
+                for (int i = 0; i < m; i++) nib[at + i] = Math.max(1, Math.min(15, (int) (v[o + i] * inv + 8.5)));
             }
+        }
+
+        @Override
+        public int firstInvalid(int[] nib, int m) {
+            int bad = 0;
+            for (int i = 0; i < m; i++) bad |= nib[i] - 1; // negative iff some nibble is 0
+            if (bad >= 0) return -1;
+            for (int i = 0; ; i++) if (nib[i] == 0) return i;
+        }
+
+        @Override
+        public String invalid() {
+            return "nibble 0 (no level)";
+        }
+
+        @Override
+        public void dequantize(int[] nib, int at, int m, float scale, float[] out, int o) {
+            for (int i = 0; i < m; i++) out[o + i] = (nib[at + i] - 8) * scale;
         }
     }
 

@@ -68,6 +68,21 @@ class Fp4CodecTest {
         }
     }
 
+    /** The bit trick that finds the field agrees with counting the thresholds it exceeds, around every threshold and across [0, 1]. */
+    @Test
+    void theFieldIsTheNumberOfThresholdsExceeded() {
+        float[] t = {0x1p-7f, 0x3p-7f, 0x3p-6f, 0x3p-5f, 0x3p-4f, 0x3p-3f, 0x3p-2f};
+        java.util.function.IntConsumer check = bits -> {
+            float r = Float.intBitsToFloat(bits);
+            int count = 0;
+            for (float x : t) if (r > x) count++;
+            assertThat(Fp4Codec.field(bits)).as("r = %s (0x%08x)", r, bits).isEqualTo(count);
+        };
+        for (float x : t) for (int d = -2000; d <= 2000; d++) check.accept(Float.floatToRawIntBits(x) + d);
+        for (int bits = 0; bits <= 0x3F800000; bits += 97) check.accept(bits);
+        check.accept(0x3F800000);
+    }
+
     @Test
     void theBoundIsReachedAtTheMidpoints() {
         // Midway between a/4 and a/2 (3a/8) the error is a/8 = |x|/3: the bound is tight.
