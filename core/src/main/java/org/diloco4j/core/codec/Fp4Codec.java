@@ -24,12 +24,12 @@ package org.diloco4j.core.codec;
  * says. Nibble 8 (a negative zero) never occurs and is rejected on decode, as are scales that are
  * negative or not finite.
  */
-public record Fp4Codec(int block) implements Codec {
+public record Fp4Codec(int block) implements BlockCodec {
     public static final int DEFAULT_BLOCK = 64;
     public static final int MAX_BLOCK = 1 << 20;
     /** Decoded value of each nibble for a scale of 1 (nibble 8 is invalid; decoding rejects it first). */
     private static final float[] LEVEL = new float[16];
-    private static final NibbleGroups.BlockRule RULE = new Rule();
+    static final NibbleGroups.BlockRule RULE = new Rule();
 
     static {
         for (int e = 1; e < 8; e++) {
@@ -47,28 +47,8 @@ public record Fp4Codec(int block) implements Codec {
     }
 
     @Override
-    public String name() {
-        return CodecKind.FP4.configName();
-    }
-
-    @Override
-    public String spec() {
-        return name() + ":block=" + block;
-    }
-
-    @Override
-    public long encodedSize(int len) {
-        return NibbleGroups.encodedSize(block, len);
-    }
-
-    @Override
-    public byte[] encode(float[] values, int off, int len) {
-        return NibbleGroups.encode(this, CodecKind.FP4, block, RULE, values, off, len);
-    }
-
-    @Override
-    public void decode(byte[] encoded, float[] out, int off, int len) {
-        NibbleGroups.decode(this, CodecKind.FP4, block, RULE, encoded, out, off, len);
+    public CodecKind kind() {
+        return CodecKind.FP4;
     }
 
     /**

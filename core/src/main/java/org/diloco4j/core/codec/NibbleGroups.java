@@ -160,6 +160,15 @@ final class NibbleGroups {
         void dequantize(int[] nib, int at, int m, float scale, float[] out, int o);
     }
 
+    /** The rule of a 4-bit codec family. */
+    static BlockRule rule(CodecKind kind) {
+        return switch (kind) {
+            case Q4 -> Q4Codec.RULE;
+            case FP4 -> Fp4Codec.RULE;
+            default -> throw new IllegalArgumentException(kind + " is not a 4-bit block codec");
+        };
+    }
+
     /** Encodes {@code values[off, off + len)} as {@code codec}'s message: scales, then nibbles in groups. */
     static byte[] encode(Codec codec, CodecKind kind, int block, BlockRule rule, float[] values, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, values.length);

@@ -14,13 +14,13 @@ package org.diloco4j.core.codec;
  * <p>Layout: {@code header | block int32 | scales: one fp32 per block | nibbles, ⌈n/2⌉ bytes},
  * the nibbles packed as {@link NibbleGroups} says.
  */
-public record Q4Codec(int block) implements Codec {
+public record Q4Codec(int block) implements BlockCodec {
     public static final int DEFAULT_BLOCK = 64;
     public static final int MAX_BLOCK = 1 << 20;
     public static final int LEVELS = 7;
     /** Below this absmax, 7/a overflows a float: such blocks are quantized in double. */
     private static final float TINY = 1e-37f;
-    private static final NibbleGroups.BlockRule RULE = new Rule();
+    static final NibbleGroups.BlockRule RULE = new Rule();
 
     public Q4Codec {
         NibbleGroups.checkBlock(block, MAX_BLOCK);
@@ -31,28 +31,8 @@ public record Q4Codec(int block) implements Codec {
     }
 
     @Override
-    public String name() {
-        return CodecKind.Q4.configName();
-    }
-
-    @Override
-    public String spec() {
-        return name() + ":block=" + block;
-    }
-
-    @Override
-    public long encodedSize(int len) {
-        return NibbleGroups.encodedSize(block, len);
-    }
-
-    @Override
-    public byte[] encode(float[] values, int off, int len) {
-        return NibbleGroups.encode(this, CodecKind.Q4, block, RULE, values, off, len);
-    }
-
-    @Override
-    public void decode(byte[] encoded, float[] out, int off, int len) {
-        NibbleGroups.decode(this, CodecKind.Q4, block, RULE, encoded, out, off, len);
+    public CodecKind kind() {
+        return CodecKind.Q4;
     }
 
     private static final class Rule implements NibbleGroups.BlockRule {
