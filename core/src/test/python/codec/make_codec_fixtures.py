@@ -2,9 +2,10 @@
 """Golden references for the codec tests, computed by PyTorch (independently of the Java code).
 
 Writes into core/src/test/resources/org/diloco4j/core/codec/:
-  half_rounding.txt  one line per input: fp32 bits, torch bf16 bits of x, torch fp16 bits of
-                     clamp(x, -65504, 65504) (hex). Covers zeros, subnormals, ties in both formats,
-                     overflow, infinities, NaN, random values over the whole fp32 range.
+  half_rounding.txt  one line per input: fp32 bits, torch bf16 bits of x, torch fp16 bits of x with
+                     finite values clamped to [-65504, 65504] and infinities kept (hex). Covers
+                     zeros, subnormals, ties in both formats, overflow, infinities, NaN, random
+                     values over the whole fp32 range.
   int8_reference.txt INTELLECT-1 8-bit quantization of a few chunks, written straight from its
                      definition in float64: header line "chunk n", then per value "x_bits decoded_bits".
 
@@ -64,9 +65,11 @@ def write_half():
     bits = half_inputs()
     x = torch.tensor([f32(b) for b in bits], dtype=torch.float32)
     bf = x.bfloat16().view(torch.int16).tolist()
-    fp = torch.clamp(x, -65504.0, 65504.0).half().view(torch.int16).tolist()
+    # Finite values saturate at the largest half; infinities must stay infinite (a diverged
+    # pseudo-gradient has to reach the coordinator as non-finite, not as 65504).
+    fp = torch.where(torch.isinf(x), x, torch.clamp(x, -65504.0, 65504.0)).half().view(torch.int16).tolist()
     with open(os.path.join(OUT, "half_rounding.txt"), "w") as f:
-        f.write("# fp32_bits bf16_bits fp16_bits (torch %s); fp16 of clamp(x, -65504, 65504)\n" % torch.__version__)
+        f.write("# fp32_bits bf16_bits fp16_bits (torch %s); fp16 of x, finite values clamped to [-65504, 65504]\n" % torch.__version__)
         for b, h1, h2 in zip(bits, bf, fp):
             f.write("%08x %04x %04x\n" % (b, h1 & 0xFFFF, h2 & 0xFFFF))
 

@@ -107,7 +107,7 @@ class InProcessClusterTest {
         return out;
     }
 
-    private static int memberOf(ToyCluster c, String name) {
+    static int memberOf(ToyCluster c, String name) {
         for (Metric m : c.recorder.metrics) {
             if (m instanceof Metric.Decision d && d.kind().equals("join") && d.reason().startsWith(name + "#")) return d.member();
         }
@@ -201,7 +201,7 @@ class InProcessClusterTest {
              RawClient back = new RawClient(c.name, ToyCluster.TOKEN)) {
             String instance = "ghost-process";
             // Joins, then falls silent (no heartbeats): lost after the session timeout, while the others train on.
-            JoinRequest join = JoinRequest.newBuilder().setName("ghost").setShard(-1).setInstance(instance).setProtocol(1).build();
+            JoinRequest join = JoinRequest.newBuilder().setName("ghost").setShard(-1).setInstance(instance).setProtocol(org.diloco4j.net.wire.Limits.PROTOCOL).build();
             assertThat(ghost.blocking.join(join).getAdmitted()).isTrue();
             startThree(c);
             waitFor(() -> c.recorder.log.stream().anyMatch(l -> l.contains("1 worker(s) lost during the run may still reconnect")), 30);

@@ -100,6 +100,49 @@ class MaliciousWorkerTest {
         return Snapshots.value(c.registry, "diloco_coordinator_pushes_rejected_total", "reason", reason);
     }
 
+    /** A valid message of {@code spec} with the little-endian float or short at byte {@code at} overwritten. */
+    static byte[] crafted(String spec, int at, Number value) {
+        byte[] b = Codecs.parse(spec).encode(small(0.01f));
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (value instanceof Float f) buf.putFloat(at, f);
+        else buf.putShort(at, value.shortValue());
+        return b;
+    }
+
+    /**
+     * A worker pushing NaN or ±infinity under every codec, in the bytes themselves: refused as
+     * malformed or rejected as non-finite, never masked as a finite value, and θ unchanged bit for bit.
+     */
+    @Test
+    void nonFiniteValuesAreRejectedUnderEveryCodec() throws Exception {
+        Object[][] cases = {
+                {"fp32", crafted("fp32", 8 + 4 * 5, Float.POSITIVE_INFINITY), "non-finite value (Infinity) at index 5"},
+                {"fp16", crafted("fp16", 8 + 2 * 5, (short) 0xFC00), "non-finite value (-Infinity) at index 5"},
+                {"fp16", crafted("fp16", 8 + 2 * 5, (short) 0x7E00), "non-finite value (NaN) at index 5"},
+                {"bf16", crafted("bf16", 8, (short) 0x7F80), "non-finite value (Infinity) at index 0"},
+                {"int8", crafted("int8", 12 + 4 * 130, Float.NaN), "table entry 130 of chunk 0 is NaN"},
+                {"q4", crafted("q4", 12, Float.POSITIVE_INFINITY), "scale of block 0 is Infinity"},
+                {"q4", crafted("q4", 12, 3e38f), "non-finite value"},
+                {"fp4", crafted("fp4", 12, Float.NaN), "scale of block 0 is NaN"},
+                {"topk:0.25", crafted("topk:0.25", 20 + 4 * 2, Float.NEGATIVE_INFINITY), "kept value 2 is -Infinity"},
+        };
+        for (Object[] k : cases) {
+            String spec = (String) k[0];
+            CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(10).minWorkers(1).upCodec(spec)
+                    .shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+            try (ToyCluster c = new ToyCluster(cfg, InProcessClusterTest.FAST, false, null);
+                 RawClient evil = new RawClient(c.name, ToyCluster.TOKEN)) {
+                evil.join("evil", 0);
+                float[] before = c.theta();
+                byte[] data = (byte[]) k[1];
+                assertRejected(evil, evil.header(0, data, Codecs.parse(spec).name()), data, (String) k[2]);
+                float[] after = c.theta();
+                for (int i = 0; i < N; i++) assertThat(Float.floatToRawIntBits(after[i])).as(spec).isEqualTo(Float.floatToRawIntBits(before[i]));
+                assertThat(c.version()).isZero();
+            }
+        }
+    }
+
     private static void assertRejected(RawClient evil, DeltaHeader.Builder h, byte[] data, String reason) throws Exception {
         PushReply r = evil.push(h.build(), new byte[][] {data}, false);
         assertThat(r.getAccepted()).as("push expected to fail with '%s'", reason).isFalse();
@@ -127,7 +170,7 @@ class MaliciousWorkerTest {
     @Test
     void aPseudoGradientStalerThanTheLimitIsNotApplied() throws Exception {
         CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
-                .weighting(new WeightingConfig("uniform", false, 1)).shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+                .weighting(new WeightingConfig("uniform", 0, 1)).shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
         try (ToyCluster c = new ToyCluster(async, InProcessClusterTest.FAST, false, null);
              RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);

@@ -40,7 +40,7 @@ final class RawClient implements AutoCloseable {
 
     JoinReply join(String name, int shard) {
         joined = blocking.join(JoinRequest.newBuilder().setName(name).setShard(shard).setInstance(UUID.randomUUID().toString())
-                .setProtocol(1).build());
+                .setProtocol(org.diloco4j.net.wire.Limits.PROTOCOL).build());
         if (joined.getAdmitted()) {
             async.subscribe(SubscribeRequest.newBuilder().setSession(joined.getSession()).build(), new StreamObserver<>() {
                 @Override

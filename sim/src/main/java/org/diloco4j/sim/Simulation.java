@@ -17,6 +17,7 @@ import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.core.worker.StreamingPhase;
 
@@ -156,6 +157,12 @@ public final class Simulation implements AutoCloseable {
         return s.coordinator;
     }
 
+    /** A worker's replica, or null (tests read its error-feedback residual). */
+    Replica replica(String worker) {
+        SimWorker w = s.workers.get(worker);
+        return w == null ? null : w.replica;
+    }
+
     /** Virtual time now. */
     public double now() {
         return s.queue.now();
@@ -178,7 +185,8 @@ public final class Simulation implements AutoCloseable {
             case SimEvent.Start st -> start(st.worker(), st.keepState());
             case SimEvent.ToCoordinator tc -> {
                 SimWorker w = tc.worker() == null ? null : s.workers.get(tc.worker());
-                if (tc.worker() == null || (w != null && w.incarnation == tc.incarnation())) deliver(tc.event());
+                if (tc.worker() == null) deliver(tc.event());
+                else if (w != null && w.incarnation == tc.incarnation()) settle(w, tc.event(), deliver(tc.event()));
             }
             case SimEvent.TrainArrives ta -> ifCurrent(ta.worker(), ta.incarnation(), w -> trainArrived(w, ta.train()));
             case SimEvent.ComputeDone cd -> ifCurrent(cd.worker(), cd.incarnation(), w -> computeDone(w, cd));
@@ -200,12 +208,28 @@ public final class Simulation implements AutoCloseable {
 
     // ---- coordinator plumbing -----------------------------------------------------------------
 
-    private void deliver(Event e) {
-        if (s.stopped) return;
+    /** Hands {@code e} to the coordinator and executes its answer, which it returns. */
+    private List<Command> deliver(Event e) {
+        if (s.stopped) return List.of();
         tap.event(e);
-        for (Command c : s.coordinator.handle(e)) {
+        List<Command> answer = s.coordinator.handle(e);
+        for (Command c : answer) {
             tap.command(c, now());
             execute(c);
+        }
+        return answer;
+    }
+
+    /**
+     * Tells a worker how the message it sent ended: a pseudo-gradient reached θ unless the
+     * coordinator answered it with {@link Command.Unapplied}; one lost in transit, or withheld, did not.
+     */
+    private static void settle(SimWorker w, Event sent, List<Command> answer) {
+        switch (sent) {
+            case Event.Delta d -> w.replica.settle(d.fragment(),
+                    answer.stream().noneMatch(c -> c instanceof Command.Unapplied u && u.member() == d.member()));
+            case Event.Idle i -> w.replica.settle(i.fragment(), false);
+            default -> { }
         }
     }
 
@@ -225,6 +249,9 @@ public final class Simulation implements AutoCloseable {
             }
             case Command.Reject r -> {
                 // θ is unchanged; the coordinator's policy hands the worker new work.
+            }
+            case Command.Unapplied u -> {
+                // Settled with the worker where its message was delivered (settle()).
             }
             case Command.SetTimer t -> {
                 long seq = s.timers.merge(t.key(), 1L, Long::sum);
@@ -342,6 +369,8 @@ public final class Simulation implements AutoCloseable {
         account(w, Segment.Kind.IDLE, Math.max(now(), w.accountedUntil));
         w.alive = false;
         w.incarnation++;
+        // Its messages still in flight are dropped on arrival (older incarnation): none reaches θ.
+        if (w.replica != null) w.replica.settleAllLost();
         s.byMember.remove(w.member);
         w.pendingMerges.clear();
         w.inbox.clear();
@@ -406,12 +435,31 @@ public final class Simulation implements AutoCloseable {
     }
 
     private void computeDone(SimWorker w, SimEvent.ComputeDone cd) {
-        Payload payload = w.replica.delta(0);
-        double arrive = s.ddp != null ? now() : upload(w, payload.size());
+        double arrive = sendDelta(w, 0, (payload, at) -> new Event.Delta(w.member, w.generation, cd.train().version(), 0,
+                cd.steps(), cd.tokens(), cd.seconds(), payload, at));
         if (s.ddp == null) account(w, Segment.Kind.COMMUNICATE, arrive);
-        sendToCoordinator(w, arrive, lost(w)
-                ? new Event.Idle(w.member, w.generation, 0, "pseudo-gradient lost in transit", arrive)
-                : new Event.Delta(w.member, w.generation, cd.train().version(), 0, cd.steps(), cd.tokens(), cd.seconds(), payload, arrive));
+    }
+
+    /**
+     * Sends fragment {@code p}'s pseudo-gradient (the event {@code delta} makes of the payload and
+     * its arrival time), lost in transit with the link's drop probability; or, if the worker
+     * withholds it (diverged), the notice that it has nothing. Returns the arrival time.
+     */
+    private double sendDelta(SimWorker w, int p, java.util.function.BiFunction<Payload, Double, Event.Delta> delta) {
+        return switch (w.replica.delta(p)) {
+            case Outgoing.Send(Payload payload) -> {
+                double arrive = s.ddp != null ? now() : upload(w, payload.size());
+                sendToCoordinator(w, arrive, lost(w)
+                        ? new Event.Idle(w.member, w.generation, p, "pseudo-gradient lost in transit", arrive)
+                        : delta.apply(payload, arrive));
+                yield arrive;
+            }
+            case Outgoing.Withheld(String reason) -> {
+                double at = now() + (s.ddp != null ? 0 : w.spec.link().latencySeconds());
+                sendToCoordinator(w, at, new Event.Idle(w.member, w.generation, p, reason, at));
+                yield at;
+            }
+        };
     }
 
     private boolean lost(SimWorker w) {
@@ -436,12 +484,8 @@ public final class Simulation implements AutoCloseable {
         int p = phase.fragmentSentAfter(w.step);
         if (p >= 0 && w.lastSentStep != w.step) {
             w.lastSentStep = w.step;
-            Payload payload = w.replica.delta(p);
-            double arrive = upload(w, payload.size());
-            sendToCoordinator(w, arrive, lost(w)
-                    ? new Event.Idle(w.member, w.generation, p, "pseudo-gradient lost in transit", arrive)
-                    : new Event.Delta(w.member, w.generation, w.replica.round(p), p, w.unreportedSteps, w.unreportedTokens,
-                    w.unreportedCompute, payload, arrive));
+            sendDelta(w, p, (payload, at) -> new Event.Delta(w.member, w.generation, w.replica.round(p), p, w.unreportedSteps,
+                    w.unreportedTokens, w.unreportedCompute, payload, at));
             w.unreportedSteps = 0;
             w.unreportedTokens = 0;
             w.unreportedCompute = 0;

@@ -26,8 +26,13 @@ import java.util.Locale;
  * <p>Run: {@code scripts/utilization-table} (writes docs/bench/utilization.md).
  */
 public final class UtilizationTable {
-    /** One method to tabulate. */
-    public record Setup(String label, Method method, int innerSteps, int fragments, int overlap, String codec) {
+    /**
+     * One method to tabulate.
+     *
+     * @param codec     codec of pseudo-gradients (up)
+     * @param downCodec codec of θ (down): fp32, bf16 or fp16 only
+     */
+    public record Setup(String label, Method method, int innerSteps, int fragments, int overlap, String codec, String downCodec) {
     }
 
     private final long params;
@@ -44,13 +49,17 @@ public final class UtilizationTable {
         this.rounds = rounds;
     }
 
-    /** The four setups of the issue: DDP, DiLoCo H=100, streaming, streaming + overlap + 4-bit. */
+    /**
+     * The four setups of the issue: DDP, DiLoCo H=100, streaming, streaming + overlap + 4-bit (FP4
+     * E3M0 pseudo-gradients, 4.5 bits per value with their scales; θ comes back in bf16, as it may
+     * not travel in a lossy codec).
+     */
     public static List<Setup> standardSetups() {
         return List.of(
-                new Setup("DDP (fp32 all-reduce every step)", Method.DDP, 1, 1, 0, "fp32"),
-                new Setup("DiLoCo H=100 (fp32)", Method.DILOCO, 100, 1, 0, "fp32"),
-                new Setup("Streaming DiLoCo H=100, P=10, τ=0 (fp32)", Method.STREAMING, 100, 10, 0, "fp32"),
-                new Setup("Streaming DiLoCo H=100, P=10, τ=5, 4-bit", Method.STREAMING, 100, 10, 5, "q4"));
+                new Setup("DDP (fp32 all-reduce every step)", Method.DDP, 1, 1, 0, "fp32", "fp32"),
+                new Setup("DiLoCo H=100 (fp32)", Method.DILOCO, 100, 1, 0, "fp32", "fp32"),
+                new Setup("Streaming DiLoCo H=100, P=10, τ=0 (fp32)", Method.STREAMING, 100, 10, 0, "fp32", "fp32"),
+                new Setup("Streaming DiLoCo H=100, P=10, τ=5, fp4 up, bf16 θ down", Method.STREAMING, 100, 10, 5, "fp4", "bf16"));
     }
 
     /** Compute utilization of {@code s} at {@code gbps} gigabits per second each way. */
@@ -61,7 +70,7 @@ public final class UtilizationTable {
         for (int i = 0; i < workers; i++) ws.add(new WorkerSpec("w" + i, DeviceProfile.of(secondsPerStep), LinkProfile.gbps(gbps, latency), i));
         long outerSteps = (long) rounds * s.fragments();
         CoordinatorConfig cc = CoordinatorConfig.builder().method(s.method()).innerSteps(s.innerSteps()).minWorkers(workers)
-                .overlap(s.overlap()).upCodec(s.codec()).downCodec(s.codec()).ddpWorkers(workers)
+                .overlap(s.overlap()).upCodec(s.codec()).downCodec(s.downCodec()).ddpWorkers(workers)
                 .maxOuterSteps(s.method() == Method.DDP ? (long) rounds * 100 : outerSteps).build();
         Simulation sim = new Simulation(SimConfig.of(ws, 1), cc, plan, null, null, null, MetricSink.NONE);
         return sim.run().computeUtilization();
@@ -122,8 +131,10 @@ public final class UtilizationTable {
                 + "while the fragment is in flight.\n\n"
                 + table + "\n"
                 + "The paper reports, for its 1B model: data-parallel needs ~87 Gbit/s for 50% utilization and streaming with\n"
-                + "overlap and 4-bit reaches 95% at ~2 Gbit/s. Its DP all-reduces bf16 gradients between co-located replicas;\n"
-                + "this table uses fp32 and a parameter-server topology, so absolute numbers differ while the ordering holds.\n";
+                + "overlap and 4-bit reaches 95% at ~2 Gbit/s. Its DP all-reduces bf16 gradients between co-located replicas,\n"
+                + "and its workers exchange 4-bit outer gradients both ways; this table uses fp32, a parameter-server topology,\n"
+                + "and θ sent down in bf16 (diloco4j never sends the weights in a lossy codec), so absolute numbers differ\n"
+                + "while the ordering holds. fp4 is 4.5 bits per value: a 4-bit E3M0 code plus one fp32 scale per 64 values.\n";
         Files.createDirectories(out.toAbsolutePath().getParent());
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
         Files.writeString(tmp, doc);

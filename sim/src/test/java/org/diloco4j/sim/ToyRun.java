@@ -21,6 +21,9 @@ final class ToyRun {
     final List<Event> events = new ArrayList<>();
     final List<Command> commands = new ArrayList<>();
     final List<Double> commandTimes = new ArrayList<>();
+    /** For each command, the event whose handling issued it. */
+    final List<Event> causes = new ArrayList<>();
+    Simulation simulation;
     SimResult result;
     float[] theta;
 
@@ -48,11 +51,18 @@ final class ToyRun {
     }
 
     ToyRun run(SimConfig sim, CoordinatorConfig cc, List<Fragment> fragments, int batch, double innerLr) {
-        TrainerFactory f = (spec, shard, mult) -> new ToyTrainer(problem, shard, batch * mult, innerLr, 1000 + spec.name().hashCode());
         List<String> labels = fragments.stream().map(x -> "f" + x.id()).toList();
-        Simulation s = new Simulation(sim, cc, new FragmentPlan(fragments, labels, problem.size()), new float[problem.size()], f,
-                new ToyEvaluator(problem, 1024, 7), metrics::add);
-        s.tap(new Tap() {
+        return run(sim, cc, new FragmentPlan(fragments, labels, problem.size()), new float[problem.size()], trainers(batch, innerLr));
+    }
+
+    /** Each worker's toy trainer on its shard. */
+    TrainerFactory trainers(int batch, double innerLr) {
+        return (spec, shard, mult) -> new ToyTrainer(problem, shard, batch * mult, innerLr, 1000 + spec.name().hashCode());
+    }
+
+    ToyRun run(SimConfig sim, CoordinatorConfig cc, FragmentPlan plan, float[] theta0, TrainerFactory f) {
+        simulation = new Simulation(sim, cc, plan, theta0, f, new ToyEvaluator(problem, 1024, 7), metrics::add);
+        simulation.tap(new Tap() {
             @Override
             public void event(Event e) {
                 events.add(e);
@@ -62,10 +72,11 @@ final class ToyRun {
             public void command(Command c, double time) {
                 commands.add(c);
                 commandTimes.add(time);
+                causes.add(events.getLast());
             }
         });
-        result = s.run();
-        theta = s.coordinator().theta().clone();
+        result = simulation.run();
+        theta = simulation.coordinator().theta().clone();
         return this;
     }
 

@@ -34,14 +34,18 @@ class UtilizationTableTest {
         assertThat(u).isCloseTo(10 / (10 + transfer + 2 * 0.002), within(0.01));
     }
 
-    /** The ordering of Streaming DiLoCo's Table 4: DDP needs the most bandwidth, streaming with overlap and 4-bit the least. */
+    /** The ordering of Streaming DiLoCo's Table 4: DDP needs the most bandwidth, streaming with overlap and fp4 the least. */
     @Test
     void bandwidthNeededFollowsThePapersOrdering() {
         double ddp = table.bandwidthFor(setups.get(0), 0.8);
         double diloco = table.bandwidthFor(setups.get(1), 0.8);
-        double streamingQ4 = table.bandwidthFor(setups.get(3), 0.8);
+        double streamingFp4 = table.bandwidthFor(setups.get(3), 0.8);
         assertThat(ddp).isGreaterThan(50 * diloco);
-        assertThat(diloco).isGreaterThan(10 * streamingQ4);
-        assertThat(table.bandwidthFor(setups.get(3), 0.95)).isLessThan(5); // the paper: ~2 Gbit/s for 95%
+        // Ten fragments and fp4 up divide DiLoCo's peak by far more than 10; θ down in bf16 (not 4-bit) keeps it above 5.
+        assertThat(diloco).isGreaterThan(5 * streamingFp4);
+        // The paper: ~2 Gbit/s for 95%, with 4-bit both ways. θ comes back in bf16 here (2 bytes per
+        // parameter against 0.56 up), which roughly quadruples what the downlink needs: 10.2 Gbit/s
+        // with this table's 3 rounds per point, 7.6 with docs/bench/utilization.md's 4.
+        assertThat(table.bandwidthFor(setups.get(3), 0.95)).isLessThan(15);
     }
 }

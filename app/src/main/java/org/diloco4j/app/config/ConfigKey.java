@@ -2,18 +2,31 @@ package org.diloco4j.app.config;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * One scalar setting: its dotted name, type, default, what it means and what values it allows.
  * {@code auto} (when {@link #autoAllowed}) means "derived from other settings" and is resolved
  * before the run starts; config.toml always holds the resolved value.
+ *
+ * @param legacy values an older version of the key took, with what they mean now (e.g. a switch
+ *               that became a number), so that old config files keep working; matched
+ *               case-insensitively against the value's text
  */
 public record ConfigKey(String name, Type type, Object defaultValue, String doc, List<String> choices,
-                        double min, double max, boolean autoAllowed) {
+                        double min, double max, boolean autoAllowed, Map<String, Object> legacy) {
     public enum Type { INT, LONG, DOUBLE, BOOL, STRING }
 
     public static final String AUTO = "auto";
+
+    public ConfigKey(String name, Type type, Object defaultValue, String doc, List<String> choices, double min, double max, boolean autoAllowed) {
+        this(name, type, defaultValue, doc, choices, min, max, autoAllowed, Map.of());
+    }
+
+    public ConfigKey {
+        legacy = Map.copyOf(legacy);
+    }
 
     /**
      * Converts a parsed TOML value (or the text of a --set) to this key's type, or says why it cannot.
@@ -22,6 +35,9 @@ public record ConfigKey(String name, Type type, Object defaultValue, String doc,
      */
     public Object coerce(Object raw) {
         if (autoAllowed && raw instanceof String s && s.strip().equalsIgnoreCase(AUTO)) return AUTO;
+        if (raw != null && legacy.containsKey(raw.toString().trim().toLowerCase(Locale.ROOT))) {
+            return legacy.get(raw.toString().trim().toLowerCase(Locale.ROOT));
+        }
         Object v = switch (type) {
             case INT, LONG -> integer(raw);
             case DOUBLE -> number(raw);

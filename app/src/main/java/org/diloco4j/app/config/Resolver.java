@@ -1,6 +1,7 @@
 package org.diloco4j.app.config;
 
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.model.data.CorpusOptions;
 import org.diloco4j.model.data.DataException;
 import org.diloco4j.model.data.SplitRule;
@@ -63,9 +64,9 @@ public final class Resolver {
         r = auto(r, "train.eval_every_tokens", Math.max(1, budget / 20));
         if (r.isAuto("data.split_rule")) r = r.with("data.split_rule", autoSplitRule(r, k).label());
         r = r.with("data.encoding", canonical(r, "data.encoding", v -> TextEncoding.parse(v).label()));
-        for (String codecKey : new String[] {"outer.codec", "outer.down_codec"}) {
-            r = r.with(codecKey, canonical(r, codecKey, v -> Codecs.parse(v).spec()));
-        }
+        r = r.with("outer.codec", canonical(r, "outer.codec", v -> Codecs.parse(v).spec()));
+        // θ itself travels only in fp32, bf16 or fp16: the weights are never quantized.
+        r = r.with("outer.down_codec", canonical(r, "outer.down_codec", v -> ThetaDownlink.parse(v).spec()));
         check(r);
         return r;
     }
@@ -135,9 +136,9 @@ public final class Resolver {
             if (tau >= hSteps / p) {
                 throw new ConfigException("config key streaming.overlap = " + tau + " is invalid: must be < outer.inner_steps / streaming.fragments = " + hSteps / p);
             }
-            if (p > r.integer("model.layers") + 1) {
-                throw new ConfigException("config key streaming.fragments = " + p + " is invalid: the model has " + r.integer("model.layers")
-                        + " blocks + embeddings, so at most " + (r.integer("model.layers") + 1) + " fragments");
+            if (p > r.integer("model.layers")) {
+                throw new ConfigException("config key streaming.fragments = " + p + " is invalid: must be at most model.layers = "
+                        + r.integer("model.layers") + " (every fragment holds at least one whole block)");
             }
         }
         int n = r.integer("outer.buffer");

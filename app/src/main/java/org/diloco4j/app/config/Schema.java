@@ -30,9 +30,10 @@ import static org.diloco4j.app.config.ConfigKey.Type.STRING;
 public final class Schema {
     private static final double INF = Double.POSITIVE_INFINITY;
     /** What a codec key accepts (see {@link org.diloco4j.core.codec.Codecs}); the default chunk and block sizes are written out. */
-    private static final String CODEC_FORMS = "fp32, fp16, bf16, int8[:chunk=N] (N in " + Int8Codec.MIN_CHUNK + ".." + Int8Codec.MAX_CHUNK
-            + ", default " + Int8Codec.DEFAULT_CHUNK + "), q4[:block=N] (N even, 2.." + Q4Codec.MAX_BLOCK + ", default " + Q4Codec.DEFAULT_BLOCK
-            + ") or topk:F (F in (0, 1]: the share of values kept)";
+    private static final String CODEC_FORMS = "fp32 (32 bits per value), fp16 or bf16 (16), int8[:chunk=N] (8 + 8192/N bits per value; N in "
+            + Int8Codec.MIN_CHUNK + ".." + Int8Codec.MAX_CHUNK + ", default " + Int8Codec.DEFAULT_CHUNK
+            + "), q4[:block=N] (uniform levels) or fp4[:block=N] (FP4 E3M0), both 4 + 32/N bits per value (N even, 2.." + Q4Codec.MAX_BLOCK
+            + ", default " + Q4Codec.DEFAULT_BLOCK + "), or topk:F (F in (0, 1]: the share of values kept)";
     private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
     /** The arrays of tables a config may hold (read by {@link TableReader}). */
     static final Set<String> TABLE_ARRAYS = Set.of("sim.workers", "sim.faults");
@@ -85,7 +86,10 @@ public final class Schema {
         d("outer.c", 0.0, "Delayed Nesterov share of momentum between updates, in [0, 1/N]", 0, 1, false);
         i("outer.inner_steps", 24, "H: inner steps per round (async: the fastest worker's)", 1, 1_000_000, false);
         s("outer.weights", "auto", "weights of pseudo-gradients (auto: shard-size for non-iid data, else uniform)", true, "uniform", "shard-size");
-        b("outer.staleness_decay", false, "async: scale each pseudo-gradient by (1 + staleness)^-1/2");
+        // Was a switch for the exponent 0.5: old config files with true / false still read.
+        put(new ConfigKey("outer.staleness_decay", DOUBLE, 0.0, "async: scale each pseudo-gradient by (1 + staleness)^-a, a this"
+                + " exponent (0: no decay; 0.5: the inverse square root; true and false are read as 0.5 and 0)", List.of(), 0, 16, false,
+                java.util.Map.of("true", 0.5, "false", 0.0)));
         l("outer.max_staleness", -1, "async: drop pseudo-gradients staler than this (-1: never)", -1, INF, false);
         s("outer.dylu", "auto", "async: Dynamic Local Updates (auto: on for async-dn-dylu)", true, "true", "false");
         i("outer.min_inner_steps", 1, "DyLU floor", 1, 1_000_000, false);
@@ -95,12 +99,13 @@ public final class Schema {
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);
         s("outer.codec", "fp32", "codec of pseudo-gradients: " + CODEC_FORMS, false);
-        s("outer.down_codec", "fp32", "codec of θ sent to workers: " + CODEC_FORMS, false);
-        b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient");
+        s("outer.down_codec", "fp32", "codec of θ sent to workers: fp32 (exact), bf16 (error ≤ 2^-8 |θ|) or fp16 (≤ 2^-11 |θ|; θ beyond ±65504 stops the run)", false);
+        b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient (a round that does not reach θ is forgotten)");
         d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: no bound)", 0, INF, false);
 
         i("streaming.fragments", 4, "P: fragments synchronised on a staggered schedule (H must be a multiple)", 1, 10_000, false);
-        s("streaming.layout", "sequential", "which blocks form a fragment", false, "sequential", "strided");
+        s("streaming.layout", "strided", "which whole blocks form a fragment: strided (p, p+P, …) or sequential; leftover blocks and"
+                + " the embeddings are shared out so fragments are of equal size", false, "sequential", "strided");
         i("streaming.overlap", 1, "τ: inner steps a worker keeps training before merging a fragment it sent", 0, 1_000_000, false);
         d("streaming.merge_alpha", 0.5, "α in θ_local ← α θ_local + (1−α) θ_global", 0, 1, false);
 

@@ -126,7 +126,7 @@ public final class RunSetup {
         ShardPlan shards = c.str("outer.shard_assignment").equals("least-sampled") ? ShardPlan.leastSampled(shardSizes) : ShardPlan.own(shardSizes);
         try {
             return CoordinatorConfig.builder().method(method).innerSteps(c.integer("outer.inner_steps")).outer(outer)
-                    .weighting(new WeightingConfig(c.str("outer.weights"), c.bool("outer.staleness_decay"), c.lng("outer.max_staleness")))
+                    .weighting(new WeightingConfig(c.str("outer.weights"), c.dbl("outer.staleness_decay"), c.lng("outer.max_staleness")))
                     .dylu(c.bool("outer.dylu")).minInnerSteps(c.integer("outer.min_inner_steps"))
                     .graceSeconds(c.dbl("outer.grace_seconds")).minWorkers(c.integer("outer.min_workers"))
                     .quorum(c.integer("outer.quorum")).roundDeadline(c.dbl("outer.round_deadline"))

@@ -102,6 +102,14 @@ class ConfigTest {
                 .hasMessageContaining("must be a multiple of streaming.fragments = 4");
         assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("outer.codec=int9"))))
                 .hasMessageContaining("config key outer.codec = \"int9\" is invalid");
+        for (String lossy : List.of("int8", "q4:block=32", "fp4", "topk:0.01")) {
+            assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("outer.down_codec=" + lossy))))
+                    .hasMessage("config key outer.down_codec = \"" + lossy + "\" is invalid: θ is sent to workers only in fp32, bf16, fp16,"
+                            + " never in a lossy codec like '" + lossy + "' (it would quantize the weights themselves on every pull)");
+        }
+        assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("outer.down_codec=fp16:3"))))
+                .hasMessage("config key outer.down_codec = \"fp16:3\" is invalid: codec 'fp16:3': fp16 takes no parameters; θ is sent in fp32, bf16, fp16");
+        for (String ok : List.of("fp32", "bf16", "FP16")) Resolver.resolve(ConfigLoader.load(null, List.of("outer.down_codec=" + ok)));
         Path f = dir.resolve("bad.toml");
         Files.writeString(f, "[train]\nbatch = 16\nlearning_rate = 0.1\n");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).hasMessageContaining("unknown config key 'train.learning_rate'");
@@ -144,7 +152,7 @@ class ConfigTest {
     @Test
     void choicesInAnotherCaseAreStoredAndRunUnderTheirCanonicalSpelling(@TempDir Path dir) throws Exception {
         RunConfig c = Resolver.resolve(ConfigLoader.load(null, List.of("method=DiLoCo", "data.shards=IID", "train.precision=BF16",
-                "outer.optimizer=Auto", "sim.network=DataCenter", "data.encoding=Latin-1", "outer.codec=INT8", "outer.down_codec=TopK:0.10")));
+                "outer.optimizer=Auto", "sim.network=DataCenter", "data.encoding=Latin-1", "outer.codec=INT8", "outer.down_codec=BF16")));
         assertThat(c.str("method")).isEqualTo("diloco");
         assertThat(c.str("data.shards")).isEqualTo("iid");
         assertThat(c.str("train.precision")).isEqualTo("bf16");
@@ -153,7 +161,7 @@ class ConfigTest {
         assertThat(c.workers()).extracting(WorkerEntry::name).startsWith("node0");
         assertThat(c.str("data.encoding")).isEqualTo("iso-8859-1");
         assertThat(c.str("outer.codec")).isEqualTo("int8:chunk=65536");
-        assertThat(c.str("outer.down_codec")).isEqualTo("topk:0.1");
+        assertThat(c.str("outer.down_codec")).isEqualTo("bf16");
         assertThat(org.diloco4j.app.run.RunDirectory.defaultPath(c.str("method")).getFileName().toString()).endsWith("-diloco");
         Path f = dir.resolve("run.toml");
         Files.writeString(f, "method = \"Streaming\"\n[streaming]\nlayout = \"STRIDED\"\n");
@@ -186,5 +194,36 @@ class ConfigTest {
 
     private static String resolvedRule(String... sets) {
         return Resolver.resolve(ConfigLoader.load(null, List.of(sets))).str("data.split_rule");
+    }
+
+    /** outer.staleness_decay is the exponent a in (1 + staleness)^-a; old config files' true / false read as 0.5 / 0. */
+    @Test
+    void stalenessDecayIsAnExponentAndTheOldSwitchStillReads(@TempDir Path dir) throws Exception {
+        assertThat(ConfigLoader.load(null, List.of()).dbl("outer.staleness_decay")).isZero();
+        assertThat(ConfigLoader.load(null, List.of("outer.staleness_decay=1.5")).dbl("outer.staleness_decay")).isEqualTo(1.5);
+        assertThat(ConfigLoader.load(null, List.of("outer.staleness_decay=true")).dbl("outer.staleness_decay")).isEqualTo(0.5);
+        assertThat(ConfigLoader.load(null, List.of("outer.staleness_decay=False")).dbl("outer.staleness_decay")).isZero();
+        Path old = dir.resolve("old.toml");
+        Files.writeString(old, "[outer]\nstaleness_decay = true\n");
+        assertThat(ConfigLoader.load(old, List.of()).dbl("outer.staleness_decay")).isEqualTo(0.5);
+        Files.writeString(old, "[outer]\nstaleness_decay = false\n");
+        assertThat(ConfigLoader.load(old, List.of()).dbl("outer.staleness_decay")).isZero();
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("outer.staleness_decay=-0.5")))
+                .hasMessage("config key outer.staleness_decay = -0.5 is invalid: must be between 0 and 16");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("outer.staleness_decay=yes")))
+                .hasMessage("config key outer.staleness_decay = \"yes\" is invalid: expected a number");
+        // The resolved config writes the number, and reads back to the same.
+        RunConfig r = Resolver.resolve(ConfigLoader.load(null, List.of("outer.staleness_decay=true")));
+        Path written = dir.resolve("config.toml");
+        Files.writeString(written, TomlWriter.write(r));
+        assertThat(Files.readString(written)).contains("staleness_decay = 0.5");
+        assertThat(ConfigLoader.load(written, List.of())).isEqualTo(r);
+    }
+
+    @Test
+    void streamingDefaultsToStridedBalancedFragmentsOfAtMostOneBlockEach() {
+        assertThat(ConfigLoader.load(null, List.of()).str("streaming.layout")).isEqualTo("strided");
+        assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("method=streaming", "streaming.fragments=5", "outer.inner_steps=25"))))
+                .hasMessage("config key streaming.fragments = 5 is invalid: must be at most model.layers = 4 (every fragment holds at least one whole block)");
     }
 }

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
 public class CodecBench {
-    @Param({"fp32", "fp16", "bf16", "int8", "q4", "topk:0.01"})
+    @Param({"fp32", "fp16", "bf16", "int8", "q4", "fp4", "topk:0.01"})
     public String codec;
 
     @Param("100000000")

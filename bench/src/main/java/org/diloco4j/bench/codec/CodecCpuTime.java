@@ -23,7 +23,7 @@ public final class CodecCpuTime {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000_000;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        List<String> specs = args.length > 2 ? List.of(args).subList(2, args.length) : List.of("fp32", "fp16", "bf16", "int8", "q4", "topk:0.01");
+        List<String> specs = args.length > 2 ? List.of(args).subList(2, args.length) : List.of("fp32", "fp16", "bf16", "int8", "q4", "fp4", "topk:0.01");
         float[] values = new float[n];
         SplittableRandom r = new SplittableRandom(42);
         for (int i = 0; i < n; i++) values[i] = (float) (1e-3 * r.nextGaussian() * (r.nextInt(1000) == 0 ? 20 : 1));

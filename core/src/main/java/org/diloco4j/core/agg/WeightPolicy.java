@@ -8,7 +8,7 @@ package org.diloco4j.core.agg;
 public interface WeightPolicy extends java.io.Serializable {
     WeightDecision weigh(Contribution c);
 
-    /** Short description for logs, e.g. {@code shard-size × staleness^-1/2, drop if staleness > 4}. */
+    /** Short description for logs, e.g. {@code shard-size × (1+staleness)^-0.5, drop if staleness > 4}. */
     String describe();
 
     /** Every contribution counts equally (DiLoCo with iid shards). */
@@ -21,9 +21,9 @@ public interface WeightPolicy extends java.io.Serializable {
         return ShardSizeWeight.INSTANCE;
     }
 
-    /** This policy's weight times {@code (1 + staleness)^-1/2}. */
-    default WeightPolicy decayByStaleness() {
-        return new StalenessDecay(this);
+    /** This policy's weight times {@code (1 + staleness)^-exponent} (exponent &gt; 0). */
+    default WeightPolicy decayByStaleness(double exponent) {
+        return new StalenessDecay(this, exponent);
     }
 
     /** This policy, but contributions with staleness &gt; {@code maxStaleness} are dropped. */

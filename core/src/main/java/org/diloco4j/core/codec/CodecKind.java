@@ -10,7 +10,8 @@ public enum CodecKind {
     BF16("bf16", 3),
     INT8("int8", 4),
     Q4("q4", 5),
-    TOPK("topk", 6);
+    TOPK("topk", 6),
+    FP4("fp4", 7);
 
     private final String configName;
     private final int wireId;

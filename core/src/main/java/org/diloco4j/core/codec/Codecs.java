@@ -15,6 +15,7 @@ import java.util.Set;
  *   fp32 | fp16 | bf16                       no parameters
  *   int8[:chunk=N]                           N in [256, 2^30], default 65536
  *   q4[:block=N]                             N even, in [2, 2^20], default 64
+ *   fp4[:block=N]                            N even, in [2, 2^20], default 64
  *   topk:F  or  topk:fraction=F              F in (0, 1], required
  * </pre>
  * Names are case-insensitive; {@link Codec#spec()} gives back the canonical form.
@@ -42,6 +43,7 @@ public final class Codecs {
                 case BF16 -> noParams(spec, kind, params, new Bf16Codec());
                 case INT8 -> new Int8Codec(intParam(spec, params, "chunk", Int8Codec.DEFAULT_CHUNK));
                 case Q4 -> new Q4Codec(intParam(spec, params, "block", Q4Codec.DEFAULT_BLOCK));
+                case FP4 -> new Fp4Codec(intParam(spec, params, "block", Fp4Codec.DEFAULT_BLOCK));
                 case TOPK -> new TopKCodec(fraction(spec, params));
             };
         } catch (IllegalArgumentException e) {
@@ -65,6 +67,7 @@ public final class Codecs {
                 case BF16 -> new Bf16Codec();
                 case INT8 -> new Int8Codec((int) Wire.INT.get(message, paramAt(message, kind, 4)));
                 case Q4 -> new Q4Codec((int) Wire.INT.get(message, paramAt(message, kind, 4)));
+                case FP4 -> new Fp4Codec((int) Wire.INT.get(message, paramAt(message, kind, 4)));
                 case TOPK -> new TopKCodec((double) Wire.DOUBLE.get(message, paramAt(message, kind, 8)));
             };
         } catch (IllegalArgumentException e) {
@@ -117,7 +120,7 @@ public final class Codecs {
         return switch (kind) {
             case FP32, FP16, BF16 -> Set.of();
             case INT8 -> Set.of("chunk");
-            case Q4 -> Set.of("block");
+            case Q4, FP4 -> Set.of("block");
             case TOPK -> Set.of("fraction");
         };
     }

@@ -12,6 +12,12 @@ import java.util.Objects;
  * </pre>
  * Stateful: keep one instance per sender and per fragment, and checkpoint it with
  * {@link #state()} / {@link #restore}. Not thread-safe.
+ *
+ * <p>A message that never reaches θ (lost, rejected or dropped by the coordinator) must not leave
+ * its round in the residual: {@link #send} returns, with the message, what the round added to e
+ * (δ − decode(m), the part of δ the codec could not carry), and {@link #forget} takes exactly that
+ * back out, so the residual again holds only what earlier, applied messages owe (docs/design/
+ * ALGORITHMS.md §4). Rounds may be forgotten in any order and after later rounds were sent.
  */
 public final class ErrorFeedback {
     private final Codec codec;
@@ -53,6 +59,41 @@ public final class ErrorFeedback {
         byte[] message = codec.encode(residual, 0, n);
         codec.decodeAdd(message, residual, 0, n, -1f);
         return message;
+    }
+
+    /**
+     * A message and what its round added to the residual, kept by the sender until it knows whether
+     * the message reached θ.
+     *
+     * @param message what was sent
+     * @param carried δ − decode(message): the residual after the round minus the residual before it (up to fp32 rounding)
+     */
+    public record Sent(byte[] message, float[] carried) implements java.io.Serializable {
+    }
+
+    /**
+     * {@link #encode(float[], int)}, and also what the round carried into the residual, for {@link #forget}.
+     *
+     * @throws IllegalArgumentException as {@link #encode(float[], int)}; the residual is then unchanged
+     */
+    public Sent send(float[] values, int off) {
+        byte[] message = encode(values, off);
+        float[] carried = java.util.Arrays.copyOfRange(values, off, off + residual.length);
+        codec.decodeAdd(message, carried, 0, carried.length, -1f);
+        return new Sent(message, carried);
+    }
+
+    /**
+     * The message of {@code round} never reached θ: its round is taken back out of the residual
+     * (e ← e − carried), as if it had not been sent. The δ it carried is not re-sent: whether a
+     * pseudo-gradient is applied is the coordinator's decision, not the codec's.
+     */
+    public void forget(Sent round) {
+        float[] c = round.carried();
+        if (c.length != residual.length) {
+            throw new IllegalArgumentException("round of " + c.length + " values, this error feedback holds " + residual.length);
+        }
+        for (int i = 0; i < c.length; i++) residual[i] -= c[i];
     }
 
     public byte[] encode(float[] values) {

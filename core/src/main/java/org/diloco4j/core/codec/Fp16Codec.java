@@ -3,10 +3,12 @@ package org.diloco4j.core.codec;
 import java.util.Objects;
 
 /**
- * IEEE half precision: each value clamped to ±65504 (the largest half), then rounded to nearest,
- * ties to even; {@code header | len × fp16}. Relative error ≤ 2^-11 for |x| in [2^-14, 65504];
- * below that, half subnormals keep an absolute error ≤ 2^-25. Infinities become ±65504 (clamping
- * is what makes half safe for pseudo-gradients with outliers); NaN stays NaN.
+ * IEEE half precision: each finite value clamped to ±65504 (the largest half), then rounded to
+ * nearest, ties to even; {@code header | len × fp16}. Relative error ≤ 2^-11 for |x| in
+ * [2^-14, 65504]; below that, half subnormals keep an absolute error ≤ 2^-25. Finite values beyond
+ * ±65504 saturate (what makes half usable for pseudo-gradients with outliers), but ±infinity stays
+ * ±infinity and NaN stays NaN: a diverged worker's values must reach the receiver as what they are,
+ * never as a large finite number it would apply.
  */
 public record Fp16Codec() implements Codec {
     public static final float MAX = 65504f;
@@ -34,6 +36,10 @@ public record Fp16Codec() implements Codec {
             int o = off + s;
             // Float.floatToFloat16 rounds to nearest even and is a vectorized intrinsic (F16C / AVX-512).
             for (int i = 0; i < m; i++) tmp[i] = Float.floatToFloat16(Math.min(Math.max(values[o + i], -MAX), MAX));
+            // The clamp also turned ±infinity into ±65504: put infinities back, off the vectorized path (NaN passed through).
+            if (!(Wire.maxAbs(values, o, m) < Float.POSITIVE_INFINITY)) {
+                for (int i = 0; i < m; i++) if (Float.isInfinite(values[o + i])) tmp[i] = Float.floatToFloat16(values[o + i]);
+            }
             dst.put(tmp, 0, m);
         }
         return out;

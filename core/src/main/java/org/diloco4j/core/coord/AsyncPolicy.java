@@ -57,7 +57,7 @@ final class AsyncPolicy extends Policy {
     }
 
     @Override
-    void onDelta(Member m, Event.Delta d, float[] g) {
+    boolean onDelta(Member m, Event.Delta d, float[] g) {
         shards.finished(m, d.tokens(), d.steps());
         if (d.steps() > 0 && d.computeSeconds() > 0) speeds.record(m.id, d.steps(), d.computeSeconds());
         long staleness = c.outer().version - d.baseVersion();
@@ -66,7 +66,7 @@ final class AsyncPolicy extends Policy {
         if (!w.included()) {
             c.decide("drop", m.id, m + " " + w.reason());
             release(m);
-            return;
+            return false;
         }
         // One arrival is applied alone, so only the staleness part of the weight matters: divide by
         // the weight the same contribution would have had fresh.
@@ -79,8 +79,8 @@ final class AsyncPolicy extends Policy {
         c.outer().apply(0, g);
         m.contributions++;
         c.outerStepDone(0, List.of(m.id), List.of(staleness), List.of(factor), norm);
-        if (c.maybeStop()) return;
-        release(m);
+        if (!c.maybeStop()) release(m);
+        return true;
     }
 
     /** The member is free: hand it new work now, or hold it until the grace window closes. */

@@ -37,6 +37,16 @@ public sealed interface Command extends java.io.Serializable {
     record Reject(int member, String reason) implements Command {
     }
 
+    /**
+     * A pseudo-gradient of {@code member} for {@code fragment}, from θ version (streaming: round)
+     * {@code baseVersion}, will never reach θ: it was rejected, or dropped (late, too stale, outside
+     * its round). Follows the {@link Reject} of a rejected one. Drivers tell the worker that sent it,
+     * whose error feedback takes the message's round back out of its residual. Every pseudo-gradient
+     * of a known member gets this or reaches θ (applied, or included in an aggregate that will be).
+     */
+    record Unapplied(int member, int fragment, long baseVersion) implements Command {
+    }
+
     /** Deliver {@link Event.Timer} with this key at time {@code at} (a later SetTimer with the same key replaces it). */
     record SetTimer(String key, double at) implements Command {
     }

@@ -3,6 +3,7 @@ package org.diloco4j.core.coord;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.VectorOps;
@@ -35,6 +36,8 @@ public final class Coordinator implements java.io.Serializable {
     private transient MetricSink sink;
     private transient Codec[] upCodecs;
     private transient Codec downCodec;
+    /** The last snapshot found sendable with the down codec: one check per snapshot, not per member. */
+    private transient Snapshot checkedSnapshot;
     private transient List<Command> out;
 
     /**
@@ -53,6 +56,10 @@ public final class Coordinator implements java.io.Serializable {
         }
         this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, cfg.outer());
         makeCodecs();
+        if (theta0 != null) {
+            String bad = ThetaDownlink.refusal(downCodec, theta0);
+            if (bad != null) throw new IllegalArgumentException("initial " + bad);
+        }
         this.policy = switch (cfg.method()) {
             case DDP, DILOCO -> new SyncPolicy(this);
             case ASYNC, ASYNC_DN_DYLU -> new AsyncPolicy(this);
@@ -63,7 +70,7 @@ public final class Coordinator implements java.io.Serializable {
     private void makeCodecs() {
         upCodecs = new Codec[outer.fragmentCount()];
         for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
-        downCodec = Codecs.parse(cfg.downCodec());
+        downCodec = ThetaDownlink.parse(cfg.downCodec());
     }
 
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
@@ -121,6 +128,7 @@ public final class Coordinator implements java.io.Serializable {
         if (cfg.method() != Method.DDP) ledger.up(m.id, d.payload().size());
         if (d.generation() != m.generation) {
             reject(m.id, "fenced: message from generation " + d.generation() + ", member is at generation " + m.generation);
+            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion()));
             return;
         }
         String problem = check(m, d);
@@ -140,6 +148,7 @@ public final class Coordinator implements java.io.Serializable {
         if (problem != null) {
             m.rejected++;
             reject(m.id, problem);
+            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion()));
             policy.onRejected(m, d.fragment());
             return;
         }
@@ -153,7 +162,7 @@ public final class Coordinator implements java.io.Serializable {
             ledger.up(m.id, perStep * d.steps());
             ledger.down(m.id, perStep * d.steps());
         }
-        policy.onDelta(m, d, g);
+        if (!policy.onDelta(m, d, g)) out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion()));
     }
 
     /** Checks the envelope of a pseudo-gradient; returns the reason it is refused, or null. */
@@ -219,8 +228,25 @@ public final class Coordinator implements java.io.Serializable {
         return now;
     }
 
+    /**
+     * False, after stopping the run, if θ holds a value the down codec cannot carry within its
+     * bound (fp16 beyond ±65504, anything non-finite): θ is never sent saturated.
+     */
+    private boolean sendable(Snapshot snap) {
+        if (stopped) return false;
+        if (snap.phantom() || snap == checkedSnapshot) return true;
+        String bad = ThetaDownlink.refusal(downCodec, snap.values());
+        if (bad != null) {
+            stop(bad);
+            return false;
+        }
+        checkedSnapshot = snap;
+        return true;
+    }
+
     /** Sends θ down and starts {@code m} on an assignment. */
     void train(Member m, int steps, int shard, Snapshot snap) {
+        if (!sendable(snap)) return;
         m.state = Member.State.TRAINING;
         m.assignedVersion = snap.version();
         m.assignedSteps = steps;
@@ -231,6 +257,7 @@ public final class Coordinator implements java.io.Serializable {
     }
 
     void applyFragment(Member m, int fragment, Snapshot snap) {
+        if (!sendable(snap)) return;
         ledger.down(m.id, downCodec.encodedSize(snap.size()));
         out.add(new Command.ApplyFragment(m.id, fragment, snap.version(), snap, cfg.mergeAlpha()));
     }

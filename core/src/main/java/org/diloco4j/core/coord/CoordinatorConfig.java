@@ -1,6 +1,7 @@
 package org.diloco4j.core.coord;
 
 import org.diloco4j.core.agg.WeightingConfig;
+import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 
 import java.util.Arrays;
@@ -52,11 +53,22 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         need(upCodec != null && upCodec.length >= 1, "codec", upCodec == null ? null : Arrays.toString(upCodec), "at least one codec spec");
         upCodec = upCodec.clone();
         need(downCodec != null && !downCodec.isBlank(), "down_codec", downCodec, "a codec spec");
+        need(isThetaCodec(downCodec), "down_codec", downCodec, "one of " + ThetaDownlink.allowed()
+                + " (θ itself travels in it; a lossy codec would quantize the weights on every pull)");
         need(tokenBudget >= 0, "token_budget", tokenBudget, ">= 0 (0 = none)");
         need(maxOuterSteps >= 0, "max_outer_steps", maxOuterSteps, ">= 0 (0 = none)");
         need(maxDeltaNorm >= 0 && !Double.isNaN(maxDeltaNorm), "max_delta_norm", maxDeltaNorm, ">= 0 (0 = no bound)");
         need(shards != null, "shards", null, "a shard plan");
         need(ddpWorkers >= 1, "ddp_workers", ddpWorkers, ">= 1");
+    }
+
+    private static boolean isThetaCodec(String spec) {
+        try {
+            ThetaDownlink.parse(spec);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void need(boolean ok, String key, Object value, String allowed) {

@@ -24,8 +24,12 @@ abstract class Policy implements java.io.Serializable {
 
     abstract void onJoin(Member m);
 
-    /** An accepted pseudo-gradient; {@code g} is the decoded dense vector of its fragment (null in phantom runs). */
-    abstract void onDelta(Member m, Event.Delta d, float[] g);
+    /**
+     * An accepted pseudo-gradient; {@code g} is the decoded dense vector of its fragment (null in
+     * phantom runs). Returns whether it reaches θ: applied, or included in an aggregate that will
+     * be; false if the policy dropped it (late, too stale, outside its round).
+     */
+    abstract boolean onDelta(Member m, Event.Delta d, float[] g);
 
     /** The member's last assignment (of {@code fragment}, in streaming) produced nothing: message lost. */
     abstract void onIdle(Member m, int fragment);

@@ -78,20 +78,22 @@ final class StreamingPolicy extends Policy {
     }
 
     @Override
-    void onDelta(Member m, Event.Delta d, float[] g) {
+    boolean onDelta(Member m, Event.Delta d, float[] g) {
         int p = d.fragment();
         long round = c.outer().rounds[p];
         if (d.baseVersion() != round) {
             c.decide("drop", m.id, m + " fragment " + p + " late: from round " + d.baseVersion() + ", now round " + round);
-            return;
+            return false;
         }
         if (!pending.get(p).remove(m.id)) {
             c.decide("drop", m.id, m + " fragment " + p + " round " + round + " opened before it joined");
-            return;
+            return false;
         }
-        if (means[p] != null) means[p].add(contribution(m, 0), g);
+        boolean included = true;
+        if (means[p] != null) included = means[p].add(contribution(m, 0), g).included();
         else phantomContributions[p]++;
         if (pending.get(p).isEmpty()) commit(p);
+        return included;
     }
 
     private void commit(int p) {

@@ -1,7 +1,6 @@
 package org.diloco4j.core.coord;
 
 import org.diloco4j.core.agg.AggregationReport;
-import org.diloco4j.core.agg.WeightDecision;
 import org.diloco4j.core.agg.WeightedMean;
 import org.diloco4j.core.params.VectorOps;
 
@@ -74,7 +73,7 @@ final class SyncPolicy extends Policy {
     }
 
     @Override
-    void onDelta(Member m, Event.Delta d, float[] g) {
+    boolean onDelta(Member m, Event.Delta d, float[] g) {
         shards.finished(m, d.tokens(), d.steps());
         if (d.baseVersion() != c.outer().version || !pending.contains(m.id)) {
             String why = d.baseVersion() != c.outer().version
@@ -82,17 +81,19 @@ final class SyncPolicy extends Policy {
                     : "not part of the round from v" + c.outer().version;
             c.decide("drop", m.id, m + " " + why);
             rejoin(m);
-            return;
+            return false;
         }
         pending.remove(m.id);
         m.state = Member.State.WAITING;
+        boolean included = true;
         if (mean != null) {
-            WeightDecision w = mean.add(contribution(m, 0), g);
-            if (w.included()) m.contributions++;
+            included = mean.add(contribution(m, 0), g).included();
+            if (included) m.contributions++;
         } else {
             phantomContributions++;
         }
         if (pending.isEmpty()) commit();
+        return included;
     }
 
     /** A member outside the current round (late, lost message, rejected) waits, or joins a round under way. */

@@ -3,11 +3,14 @@ package org.diloco4j.core.params;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** How transformer blocks are grouped into streaming fragments. */
+/**
+ * How whole transformer blocks are grouped into streaming fragments; blocks left over when the
+ * count is not a multiple of P are shared out with the embeddings ({@link FragmentPlanner}).
+ */
 public enum BlockAssignment {
-    /** Consecutive blocks together: with 8 blocks and 4 groups, {0,1} {2,3} {4,5} {6,7}. */
+    /** Consecutive blocks together: with 8 blocks and 4 fragments, {0,1} {2,3} {4,5} {6,7}. */
     SEQUENTIAL("sequential"),
-    /** Interleaved: block i goes to group {@code i mod G}; with 8 blocks and 4 groups, {0,4} {1,5} {2,6} {3,7}. */
+    /** Interleaved (Streaming DiLoCo's default): block i goes to fragment {@code i mod P}; with 8 blocks and 4 fragments, {0,4} {1,5} {2,6} {3,7}. */
     STRIDED("strided");
 
     private final String id;

@@ -9,7 +9,7 @@ import org.diloco4j.core.params.ParamLayout;
  * Streaming DiLoCo settings as written in a run config.
  *
  * @param fragments  P ≥ 1 (1 = plain DiLoCo)
- * @param assignment how blocks are grouped: sequential or strided
+ * @param assignment how whole blocks are grouped: strided (the default) or sequential
  * @param overlap    τ, inner steps between sending a fragment and merging its result
  * @param mergeAlpha α ∈ [0, 1], share of the local values kept at the merge (0 overwrites)
  */
@@ -25,7 +25,7 @@ public record StreamingConfig(int fragments, BlockAssignment assignment, int ove
 
     /** No streaming: one fragment, no overlap. */
     public static StreamingConfig off() {
-        return new StreamingConfig(1, BlockAssignment.SEQUENTIAL, 0, 0);
+        return new StreamingConfig(1, BlockAssignment.STRIDED, 0, 0);
     }
 
     /** The schedule for H inner steps (checks H mod P = 0 and τ &lt; H/P). */

@@ -11,12 +11,22 @@ import org.diloco4j.core.stream.FragmentMerge;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The worker's side of the protocol, written once for both drivers: it loads the θ it was sent,
  * trains, and turns its progress into pseudo-gradients {@code δ_p = θ_p(received) − θ_i,p} per
  * fragment, encoded with the fragment's codec (with error feedback when configured); in streaming
  * mode it merges fragments sent back by the coordinator.
+ *
+ * <p>A pseudo-gradient with a NaN or infinite value (a diverged trainer) is never encoded: the
+ * worker withholds it ({@link Outgoing.Withheld}). Every sync point of a fragment stays unsettled
+ * until the driver reports whether its message reached θ ({@link #settle}), in the order they were
+ * made; a message that did not has its round taken back out of the error-feedback residual.
+ * {@link #settle} may be called from another thread than the one training (the network worker's
+ * uploader); the methods that touch the residual are synchronized.
  *
  * <p>A phantom replica (timing-only runs) has no trainer and produces payloads that only have a size.
  */
@@ -28,6 +38,13 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
     /** Per fragment: the global values δ is measured against (what was last received). */
     private final float[][] base;
     private final long[] rounds;
+    /**
+     * Per fragment, its sync points not yet settled, oldest first: the error-feedback round of each
+     * message sent, or {@link #NOTHING} (withheld, or no error feedback). Saved in checkpoints with
+     * the messages in flight.
+     */
+    private final List<ArrayDeque<ErrorFeedback.Sent>> unsettled = new ArrayList<>();
+    private static final ErrorFeedback.Sent NOTHING = new ErrorFeedback.Sent(new byte[0], new float[0]);
     private long version = -1;
     private int shard;
 
@@ -64,7 +81,10 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
         this.specs = new String[n];
         this.base = new float[n][];
         this.rounds = new long[n];
-        for (int p = 0; p < n; p++) specs[p] = codecSpecs.length == 1 ? codecSpecs[0] : codecSpecs[p];
+        for (int p = 0; p < n; p++) {
+            specs[p] = codecSpecs.length == 1 ? codecSpecs[0] : codecSpecs[p];
+            unsettled.add(new ArrayDeque<>());
+        }
         this.errorFeedback = errorFeedback;
         makeCodecs();
         this.current = phantom ? null : new float[size];
@@ -154,16 +174,74 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
         return trainer.train(steps);
     }
 
-    /** The encoded pseudo-gradient of fragment {@code p} against what this replica last received. */
-    public Payload delta(int p) {
+    /**
+     * The pseudo-gradient of fragment {@code p} against what this replica last received, encoded;
+     * or, if it (or, with error feedback, it plus the residual) holds a NaN or an infinity, nothing,
+     * with the reason. Either way a sync point of {@code p} is left to {@link #settle}.
+     */
+    public synchronized Outgoing delta(int p) {
         Fragment f = plan.fragment(p);
-        if (phantom) return new Payload.Phantom(specs[p], codecs[p].encodedSize(f.size()));
+        if (phantom) {
+            unsettled.get(p).add(NOTHING);
+            return new Outgoing.Send(new Payload.Phantom(specs[p], codecs[p].encodedSize(f.size())));
+        }
         trainer.read(current);
         float[] g = f.gather(current);
         float[] b = base[p];
         for (int i = 0; i < g.length; i++) g[i] = b[i] - g[i];
-        byte[] bytes = feedback[p] != null ? feedback[p].encode(g) : codecs[p].encode(g);
-        return new Payload.Bytes(specs[p], bytes);
+        String bad = nonFinite(p, g);
+        if (bad == null && feedback[p] != null) {
+            try {
+                ErrorFeedback.Sent sent = feedback[p].send(g, 0);
+                unsettled.get(p).add(sent);
+                return new Outgoing.Send(new Payload.Bytes(specs[p], sent.message()));
+            } catch (IllegalArgumentException e) {
+                bad = e.getMessage(); // finite δ, but δ plus the residual overflows
+            }
+        }
+        unsettled.get(p).add(NOTHING);
+        if (bad != null) return new Outgoing.Withheld(bad);
+        return new Outgoing.Send(new Payload.Bytes(specs[p], codecs[p].encode(g)));
+    }
+
+    private String nonFinite(int p, float[] g) {
+        for (int i = 0; i < g.length; i++) {
+            if (!Float.isFinite(g[i])) {
+                return "pseudo-gradient of fragment " + p + " has a non-finite value (" + g[i] + ") at index " + i
+                        + ": the inner training diverged; nothing sent";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The oldest unsettled sync point of fragment {@code p} ended: its message reached θ (applied,
+     * or included in an aggregate that will be), or not (lost, rejected, dropped, or withheld). A
+     * message that did not reach θ has its error-feedback round forgotten.
+     *
+     * @throws IllegalStateException if fragment {@code p} has no unsettled sync point
+     */
+    public synchronized void settle(int p, boolean reachedTheta) {
+        ErrorFeedback.Sent s = unsettled.get(p).poll();
+        if (s == null) throw new IllegalStateException("fragment " + p + " has no message waiting to be settled");
+        if (!reachedTheta && s.carried().length > 0) feedback[p].forget(s); // NOTHING (or its copy from a checkpoint) has no round
+    }
+
+    /** Every message still unsettled will never arrive (the process lost its session while they were in flight). */
+    public synchronized void settleAllLost() {
+        for (int p = 0; p < unsettled.size(); p++) {
+            while (!unsettled.get(p).isEmpty()) settle(p, false);
+        }
+    }
+
+    /** Sync points of fragment {@code p} whose outcome is not known yet. */
+    public synchronized int unsettled(int p) {
+        return unsettled.get(p).size();
+    }
+
+    /** A copy of fragment {@code p}'s error-feedback residual (empty without error feedback). */
+    public synchronized float[] residual(int p) {
+        return feedback[p] == null ? new float[0] : feedback[p].residual();
     }
 
     /**

@@ -48,16 +48,16 @@ class WeightedMeanTest {
 
     @Test
     void stalenessDecayWeighsByInverseSquareRoot() {
-        WeightedMean agg = new WeightedMean(N, WeightPolicy.uniform().decayByStaleness());
+        WeightedMean agg = new WeightedMean(N, WeightPolicy.uniform().decayByStaleness(0.5));
         agg.add(new Contribution(0, 0, 0), d0);
         WeightDecision d = agg.add(new Contribution(1, 0, 3), d1);
         assertThat(d.weight()).isEqualTo(0.5);
-        assertThat(d.reason()).contains("(1+3)^-1/2 = 0.5000");
+        assertThat(d.reason()).contains("(1+3)^-0.5 = 0.5000");
         float[] out = new float[N];
         AggregationReport r = agg.finish(out);
         assertThat(r.included()).extracting(AggregationReport.Entry::share).containsExactly(2.0 / 3, 1.0 / 3);
         for (int i = 0; i < N; i++) assertThat((double) out[i]).isCloseTo((2.0 * d0[i] + d1[i]) / 3, within(1e-6));
-        assertThat(StalenessDecay.factor(8)).isEqualTo(1 / 3.0);
+        assertThat(StalenessDecay.factor(8, 0.5)).isEqualTo(1 / 3.0);
     }
 
     @Test
@@ -123,11 +123,11 @@ class WeightedMeanTest {
 
     @Test
     void configBuildsTheComposedPolicy() {
-        assertThat(new WeightingConfig("Shard-Size", true, 4).policy().describe())
-                .isEqualTo("shard-size × (1+staleness)^-1/2, drop if staleness > 4");
+        assertThat(new WeightingConfig("Shard-Size", 0.5, 4).policy().describe())
+                .isEqualTo("shard-size × (1+staleness)^-0.5, drop if staleness > 4");
         assertThat(WeightingConfig.uniform().policy().describe()).isEqualTo("uniform");
-        assertThatThrownBy(() -> new WeightingConfig("tokens", false, -1)).hasMessageContaining("'tokens'").hasMessageContaining("uniform, shard-size");
-        assertThatThrownBy(() -> new WeightingConfig("uniform", false, -2)).hasMessageContaining("max-staleness = -2");
+        assertThatThrownBy(() -> new WeightingConfig("tokens", 0, -1)).hasMessageContaining("'tokens'").hasMessageContaining("uniform, shard-size");
+        assertThatThrownBy(() -> new WeightingConfig("uniform", 0, -2)).hasMessageContaining("max-staleness = -2");
         assertThatThrownBy(() -> new Contribution(1, -5, 0)).hasMessageContaining("shard size must be >= 0, got -5");
     }
 }

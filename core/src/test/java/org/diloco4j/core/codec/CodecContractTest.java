@@ -57,7 +57,7 @@ class CodecContractTest {
     @Test
     void lossyCodecsKeepAllOfAnAlreadyQuantizedMessage() {
         // Decoding then re-encoding is a fixed point for the scalar codecs: nothing drifts when a coordinator re-broadcasts.
-        for (Codec c : new Codec[] {new Fp16Codec(), new Bf16Codec(), new Q4Codec()}) {
+        for (Codec c : new Codec[] {new Fp16Codec(), new Bf16Codec(), new Q4Codec(), new Fp4Codec()}) {
             float[] once = c.decode(c.encode(TestData.gaussian(10, 5000, 1)), 5000);
             float[] twice = c.decode(c.encode(once), 5000);
             for (int i = 0; i < once.length; i++) assertThat(twice[i]).as("%s %d", c, i).isCloseTo(once[i], org.assertj.core.data.Offset.offset(Math.abs(once[i]) * 1e-6f));

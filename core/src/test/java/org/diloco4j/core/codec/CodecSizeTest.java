@@ -31,6 +31,7 @@ class CodecSizeTest {
             assertThat(new Int8Codec().encodedSize(n)).isEqualTo(12 + 1024 * chunks + n);
             long blocks = (n + 63L) / 64;
             assertThat(new Q4Codec().encodedSize(n)).isEqualTo(12 + 4 * blocks + (n + 1) / 2);
+            assertThat(new Fp4Codec().encodedSize(n)).isEqualTo(12 + 4 * blocks + (n + 1) / 2);
             int k = (int) Math.ceil(n / 100.0 - 1e-12);
             int bits = n <= 1 ? 0 : (int) Math.ceil(Math.log(n) / Math.log(2) - 1e-12);
             assertThat(new TopKCodec(0.01).encodedSize(n)).as("n=%d", n).isEqualTo(20 + 4L * k + ((long) k * bits + 7) / 8);
@@ -42,7 +43,9 @@ class CodecSizeTest {
         int n = 100_000_000;
         assertThat(new Bf16Codec().encodedSize(n) / (double) n).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(new Int8Codec().encodedSize(n) / (double) n).isCloseTo(1 + 1024.0 / 65536, org.assertj.core.data.Offset.offset(1e-4));
+        // 4.5 bits per value: a 4-bit code plus a 32-bit scale per 64 values.
         assertThat(new Q4Codec().encodedSize(n) / (double) n).isCloseTo(0.5 + 4.0 / 64, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(new Fp4Codec().encodedSize(n) / (double) n).isCloseTo(0.5 + 4.0 / 64, org.assertj.core.data.Offset.offset(1e-6));
         // 1% of values, each 4 bytes plus a 27-bit index.
         assertThat(new TopKCodec(0.01).encodedSize(n) / (double) n).isCloseTo(0.01 * (4 + 27 / 8.0), org.assertj.core.data.Offset.offset(1e-6));
     }

@@ -16,6 +16,9 @@ class CodecsTest {
         assertThat(Codecs.parse("int8:4096")).isEqualTo(new Int8Codec(4096));
         assertThat(Codecs.parse("q4")).isEqualTo(new Q4Codec(64));
         assertThat(Codecs.parse("q4:block=32")).isEqualTo(new Q4Codec(32));
+        assertThat(Codecs.parse("fp4")).isEqualTo(new Fp4Codec(64));
+        assertThat(Codecs.parse("FP4:block=32")).isEqualTo(new Fp4Codec(32));
+        assertThat(Codecs.parse("fp4:16")).isEqualTo(new Fp4Codec(16));
         assertThat(Codecs.parse("topk:0.01")).isEqualTo(new TopKCodec(0.01));
         assertThat(Codecs.parse("topk:fraction=1e-3")).isEqualTo(new TopKCodec(0.001));
     }
@@ -44,7 +47,9 @@ class CodecsTest {
         assertBad("fp32:3", "fp32 takes no parameters");
         assertBad("bf16:", "nothing after ':'");
         assertBad("q4:block=8,", "empty parameter");
-        assertBad("zstd", "unknown codec 'zstd'; known codecs: fp32, fp16, bf16, int8, q4, topk");
+        assertBad("fp4:block=5", "codec 'fp4:block=5': block must be a positive even integer");
+        assertBad("fp4:chunk=8", "unknown parameter 'chunk'; fp4 takes block");
+        assertBad("zstd", "unknown codec 'zstd'; known codecs: fp32, fp16, bf16, int8, q4, topk, fp4");
         assertBad("", "codec spec is empty");
     }
 
@@ -69,8 +74,9 @@ class CodecsTest {
 
     @Test
     void kindsHaveStableIds() {
-        assertThat(CodecKind.values()).extracting(CodecKind::wireId).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(CodecKind.values()).extracting(CodecKind::wireId).containsExactly(1, 2, 3, 4, 5, 6, 7);
         assertThat(CodecKind.ofConfigName("Q4")).isEqualTo(CodecKind.Q4);
-        assertThat(CodecKind.ofWireId(7)).isNull();
+        assertThat(CodecKind.ofWireId(7)).isEqualTo(CodecKind.FP4);
+        assertThat(CodecKind.ofWireId(8)).isNull();
     }
 }

@@ -102,6 +102,28 @@ class ErrorFeedbackTest {
         assertThat(ef.residual()).containsOnly(0f);
     }
 
+    /** A round forgotten after later rounds were sent leaves exactly what those later rounds carried, to fp32 rounding. */
+    @Test
+    void aForgottenRoundIsTakenBackOutEvenAfterLaterRounds() {
+        ErrorFeedback ef = new ErrorFeedback(new Q4Codec(), N);
+        float[] x = TestData.gaussian(1, N, 1e-2);
+        ErrorFeedback.Sent a = ef.send(x, 0);
+        assertThat(a.message()).containsExactly(new Q4Codec().encode(x));
+        assertThat(a.carried()).containsExactly(ef.residual());
+        ErrorFeedback.Sent b = ef.send(TestData.gaussian(2, N, 1e-2), 0);
+        ef.forget(a); // a was lost, b was applied
+        float[] e = ef.residual();
+        double worst = 0;
+        double size = 0;
+        for (int i = 0; i < N; i++) {
+            worst = Math.max(worst, Math.abs(e[i] - b.carried()[i]));
+            size = Math.max(size, Math.abs(b.carried()[i]));
+        }
+        assertThat(worst).isLessThan(1e-8);
+        assertThat(size).isGreaterThan(1e-4);
+        assertThatThrownBy(() -> ef.forget(new ErrorFeedback.Sent(new byte[0], new float[3]))).hasMessageContaining("round of 3 values");
+    }
+
     private static double sq(float[] v) {
         double s = 0;
         for (float x : v) s += (double) x * x;

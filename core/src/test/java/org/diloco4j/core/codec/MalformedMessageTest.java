@@ -69,6 +69,7 @@ class MalformedMessageTest {
         }
         assertRejected(new Int8Codec(), message(new Int8Codec(256), N), N, "chunk 256, expected 65536");
         assertRejected(new Q4Codec(), message(new Q4Codec(6), N), N, "block 6, expected 64");
+        assertRejected(new Fp4Codec(), message(new Fp4Codec(6), N), N, "block 6, expected 64");
         assertRejected(new TopKCodec(0.01), message(new TopKCodec(0.3), N), N, "fraction 0.3, expected 0.01");
     }
 
@@ -110,6 +111,24 @@ class MalformedMessageTest {
         byte[] zero = m.clone();
         zero[nibbles] &= (byte) 0xF0;
         assertRejected(c, zero, N, "nibble 0");
+        byte[] padding = m.clone();
+        padding[padding.length - 1] |= 0x10;
+        assertRejected(c, padding, N, "padding");
+    }
+
+    @Test
+    void fp4ScalesNibblesAndPaddingAreChecked() {
+        Fp4Codec c = new Fp4Codec(6);
+        byte[] m = message(c, N); // 7 blocks; nibbles: 4 words (32 values), then 5 values in 3 bytes
+        int nibbles = 12 + 4 * 7;
+        for (float s : new float[] {Float.NaN, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            byte[] bad = m.clone();
+            Wire.FLOAT.set(bad, 12 + 4 * 3, s);
+            assertRejected(c, bad, N, "scale of block 3 is " + s);
+        }
+        byte[] negativeZero = m.clone();
+        negativeZero[nibbles] = (byte) ((negativeZero[nibbles] & 0xF0) | 8);
+        assertRejected(c, negativeZero, N, "nibble 8 (negative zero) at value 0");
         byte[] padding = m.clone();
         padding[padding.length - 1] |= 0x10;
         assertRejected(c, padding, N, "padding");

@@ -10,7 +10,7 @@ final class TestData {
     /** One codec of every kind, with non-default parameters where they change the layout. */
     static List<Codec> allCodecs() {
         return List.of(new Fp32Codec(), new Fp16Codec(), new Bf16Codec(), new Int8Codec(), new Int8Codec(256),
-                new Q4Codec(), new Q4Codec(2), new Q4Codec(6), new Q4Codec(8192), new TopKCodec(0.01), new TopKCodec(0.3),
+                new Q4Codec(), new Q4Codec(2), new Q4Codec(6), new Q4Codec(8192), new Fp4Codec(), new Fp4Codec(6), new TopKCodec(0.01), new TopKCodec(0.3),
                 new TopKCodec(1));
     }
 

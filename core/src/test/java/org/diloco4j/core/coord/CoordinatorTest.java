@@ -39,7 +39,7 @@ class CoordinatorTest {
     @Test
     void syncRoundWaitsForEveryoneThenAppliesTheWeightedMean() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2)
-                .outer(OuterOptimizerConfig.sgd(1.0)).weighting(new WeightingConfig("shard-size", false, -1))
+                .outer(OuterOptimizerConfig.sgd(1.0)).weighting(new WeightingConfig("shard-size", 0, -1))
                 .shards(ShardPlan.own(100, 300)).build();
         Coordinator c = coordinator(cfg);
         assertThat(of(c.handle(new Event.Join("a", 0, 100, 0)), Command.Train.class)).isEmpty();
@@ -129,7 +129,7 @@ class CoordinatorTest {
     @Test
     void stalenessRules() {
         CoordinatorConfig drop = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
-                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", false, 1)).build();
+                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0, 1)).build();
         Coordinator c = coordinator(drop);
         for (int w = 0; w < 3; w++) c.handle(new Event.Join("w" + w, -1, 0, 0));
         c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1));
@@ -141,7 +141,7 @@ class CoordinatorTest {
 
         metrics.clear();
         CoordinatorConfig scaled = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
-                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", true, -1)).build();
+                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0.5, -1)).build();
         Coordinator s = coordinator(scaled);
         for (int w = 0; w < 4; w++) s.handle(new Event.Join("w" + w, -1, 0, 0));
         for (int w = 0; w < 3; w++) s.handle(new Event.Delta(w, w + 1, 0, 0, 5, 5, 1, fp32(filled(0)), 1));
@@ -170,7 +170,7 @@ class CoordinatorTest {
     void ddpCountsOneFp32AllReducePerStepAndCopiesTheReplica() {
         // Shard-size weighting (the non-iid default) must not drop the one DDP member, which has no shard of its own.
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DDP).innerSteps(10).ddpWorkers(4)
-                .weighting(new WeightingConfig("shard-size", false, -1)).shards(ShardPlan.own(100, 100, 100, 100)).build();
+                .weighting(new WeightingConfig("shard-size", 0, -1)).shards(ShardPlan.own(100, 100, 100, 100)).build();
         Coordinator c = coordinator(cfg);
         List<Command> start = c.handle(new Event.Join("ddp", -1, 0, 0));
         assertThat(of(start, Command.Train.class)).hasSize(1);
@@ -191,5 +191,65 @@ class CoordinatorTest {
         assertThat(c.stopped()).isTrue();
         assertThat(of(out, Command.Train.class)).isEmpty();
         assertThat(of(c.handle(new Event.Join("late", -1, 0, 2)), Command.Stop.class)).hasSize(1);
+    }
+
+    @Test
+    void thetaTravelsOnlyInFp32Bf16OrFp16() {
+        for (String lossy : List.of("int8", "q4", "fp4", "topk:0.1")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CoordinatorConfig.builder().downCodec(lossy).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("coordinator.down_codec = " + lossy + ": must be one of fp32, bf16, fp16 (θ itself travels in it;"
+                            + " a lossy codec would quantize the weights on every pull)");
+        }
+        for (String ok : List.of("fp32", "bf16", "fp16")) assertThat(CoordinatorConfig.builder().downCodec(ok).build().downCodec()).isEqualTo(ok);
+    }
+
+    /** θ is never sent saturated: when an outer step takes it past what fp16 carries, the run stops with the reason. */
+    @Test
+    void thetaBeyondTheDownCodecsRangeStopsTheRunInsteadOfBeingSaturated() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).outer(OuterOptimizerConfig.sgd(1))
+                .downCodec("fp16").build();
+        float[] theta = filled(65000f);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Coordinator(cfg, FragmentPlan.whole(N), filled(70000f), metrics::add))
+                .hasMessageContaining("initial θ holds 70000.0 at index 0, beyond fp16's largest value 65504");
+        Coordinator c = new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
+        assertThat(of(c.handle(new Event.Join("a", -1, 0, 0)), Command.Train.class)).hasSize(1);
+        float[] delta = filled(0);
+        delta[5] = -1000f; // SGD lr 1: θ[5] ← 65000 + 1000
+        List<Command> out = c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(delta), 1));
+        assertThat(c.theta()[5]).isEqualTo(66000f);
+        assertThat(of(out, Command.Train.class)).isEmpty();
+        assertThat(of(out, Command.Stop.class)).singleElement().satisfies(st -> assertThat(st.reason())
+                .isEqualTo("θ holds 66000.0 at index 5, beyond fp16's largest value 65504: outer.down_codec = fp16 cannot send it (bf16 or fp32 can)"));
+        assertThat(c.stopped()).isTrue();
+    }
+
+    /** Every pseudo-gradient either reaches θ or is answered with Unapplied, so workers can settle their error feedback. */
+    @Test
+    void pseudoGradientsThatWillNotReachThetaAreAnsweredUnapplied() {
+        CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).outer(OuterOptimizerConfig.sgd(1))
+                .weighting(new WeightingConfig("uniform", 0, 0)).build();
+        Coordinator a = coordinator(async);
+        a.handle(new Event.Join("w0", -1, 0, 0));
+        a.handle(new Event.Join("w1", -1, 0, 0));
+        assertThat(of(a.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1)), Command.Unapplied.class)).isEmpty();
+        // w1 trained from v0, θ is at v1: staleness 1 > 0, dropped.
+        assertThat(of(a.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, fp32(filled(1)), 2)), Command.Unapplied.class))
+                .containsExactly(new Command.Unapplied(1, 0, 0));
+        // Rejected (fenced generation, bad size): Reject, then Unapplied.
+        List<Command> fenced = a.handle(new Event.Delta(1, 9, 1, 0, 5, 5, 1, fp32(filled(1)), 3));
+        assertThat(fenced.get(0)).isInstanceOf(Command.Reject.class);
+        assertThat(fenced.get(1)).isEqualTo(new Command.Unapplied(1, 0, 1));
+        assertThat(of(a.handle(new Event.Delta(1, 2, 1, 0, 5, 5, 1, fp32(new float[3]), 3)), Command.Unapplied.class)).hasSize(1);
+
+        CoordinatorConfig sync = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2).roundDeadline(10).quorum(1).build();
+        Coordinator s = coordinator(sync);
+        s.handle(new Event.Join("w0", -1, 0, 0));
+        s.handle(new Event.Join("w1", -1, 0, 0));
+        assertThat(of(s.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1)), Command.Unapplied.class)).isEmpty();
+        s.handle(new Event.Timer("round:0", 10)); // commits with w0 alone
+        assertThat(s.version()).isEqualTo(1);
+        assertThat(of(s.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, fp32(filled(1)), 11)), Command.Unapplied.class))
+                .containsExactly(new Command.Unapplied(1, 0, 0));
     }
 }

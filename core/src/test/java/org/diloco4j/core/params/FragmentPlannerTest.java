@@ -28,66 +28,124 @@ class FragmentPlannerTest {
         return new Range(start, last.offset() + last.numel() - start);
     }
 
+    /** Whether one of the fragment's ranges contains all of {@code r}. */
+    static boolean covers(Fragment f, Range r) {
+        return f.ranges().stream().anyMatch(x -> x.start() <= r.start() && x.end() >= r.end());
+    }
+
+    /** Sizes of the fragments as the largest over the smallest. */
+    static double spread(FragmentPlan p) {
+        int[] s = p.sizes();
+        return (double) java.util.Arrays.stream(s).max().orElseThrow() / java.util.Arrays.stream(s).min().orElseThrow();
+    }
+
     @Test
     void oneFragmentIsTheWholeModel() {
         ParamLayout l = gpt(8);
-        FragmentPlan p = FragmentPlanner.plan(l, 1, BlockAssignment.SEQUENTIAL);
-        assertThat(p.fragments()).containsExactly(l.whole());
+        for (BlockAssignment a : BlockAssignment.values()) assertThat(FragmentPlanner.plan(l, 1, a).fragments()).containsExactly(l.whole());
+    }
+
+    /**
+     * The default GPT (vocabulary 256, 4 blocks, d 128, context 128): 49,408 shared floats and four
+     * blocks of 198,272. Strided with P = 4, every fragment holds one block and a quarter of the
+     * shared floats: 210,624 each, so a sync moves exactly a quarter of the 842,496.
+     */
+    @Test
+    void theDefaultGptSplitsIntoFourEqualFragments() {
+        int d = 128;
+        ParamLayout.Builder b = ParamLayout.builder().add("tok_emb.weight", 256, d).add("pos_emb.weight", 128, d);
+        for (int i = 0; i < 4; i++) {
+            String p = "blocks." + i + ".";
+            b.add(p + "ln1.weight", d).add(p + "ln1.bias", d).add(p + "attn.qkv.weight", 3 * d, d).add(p + "attn.qkv.bias", 3 * d)
+                    .add(p + "attn.proj.weight", d, d).add(p + "attn.proj.bias", d).add(p + "ln2.weight", d).add(p + "ln2.bias", d)
+                    .add(p + "mlp.fc.weight", 4 * d, d).add(p + "mlp.fc.bias", 4 * d).add(p + "mlp.proj.weight", d, 4 * d).add(p + "mlp.proj.bias", d);
+        }
+        ParamLayout l = b.add("ln_f.weight", d).add("ln_f.bias", d).build();
+        assertThat(l.size()).isEqualTo(842_496);
+        FragmentPlan p = FragmentPlanner.plan(l, 4, BlockAssignment.STRIDED);
+        assertThat(p.sizes()).containsExactly(210_624, 210_624, 210_624, 210_624);
+        assertThat(p.labels()).containsExactly("block 0 + 12352 shared floats", "block 1 + 12352 shared floats",
+                "block 2 + 12352 shared floats", "block 3 + 12352 shared floats");
+        // Fragment 0: the first quarter of the token embeddings, then block 0; the last: the end of the
+        // position embeddings, block 3 and the final norm.
+        assertThat(p.fragment(0).ranges()).containsExactly(new Range(0, 12_352), new Range(49_152, 198_272));
+        assertThat(p.fragment(3).ranges()).containsExactly(new Range(3 * 12_352, 49_152 - 3 * 12_352),
+                new Range(49_152 + 3 * 198_272, 198_272 + 256));
+        assertThat(FragmentPlanner.plan(l, 4, BlockAssignment.SEQUENTIAL).sizes()).containsExactly(210_624, 210_624, 210_624, 210_624);
+        assertThat(FragmentPlanner.plan(l, 2, BlockAssignment.STRIDED).sizes()).containsExactly(421_248, 421_248);
+        assertThat(FragmentPlanner.plan(l, 2, BlockAssignment.STRIDED).labels()).containsExactly(
+                "blocks 0,2 + 24704 shared floats", "blocks 1,3 + 24704 shared floats");
     }
 
     @Test
-    void sequentialGroupsConsecutiveBlocksAfterTheEmbeddings() {
+    void stridedInterleavesWholeBlocksAndSequentialKeepsThemConsecutive() {
         ParamLayout l = gpt(8);
-        FragmentPlan p = FragmentPlanner.plan(l, 5, BlockAssignment.SEQUENTIAL);
-        assertThat(p.labels()).containsExactly("embeddings", "blocks 0-1", "blocks 2-3", "blocks 4-5", "blocks 6-7");
-        assertThat(p.fragment(0).ranges()).containsExactly(
-                new Range(0, (256 + 32) * D), l.get("ln_f.weight").range());
+        FragmentPlan strided = FragmentPlanner.plan(l, 4, BlockAssignment.STRIDED);
+        assertThat(strided.labels()).allSatisfy(x -> assertThat(x).endsWith(" shared floats"))
+                .extracting(x -> x.substring(0, x.indexOf(" +"))).containsExactly("blocks 0,4", "blocks 1,5", "blocks 2,6", "blocks 3,7");
+        for (int g = 0; g < 4; g++) {
+            assertThat(covers(strided.fragment(g), block(l, g))).isTrue();
+            assertThat(covers(strided.fragment(g), block(l, g + 4))).isTrue();
+        }
+        FragmentPlan sequential = FragmentPlanner.plan(l, 4, BlockAssignment.SEQUENTIAL);
+        assertThat(sequential.labels()).extracting(x -> x.substring(0, x.indexOf(" +")))
+                .containsExactly("blocks 0-1", "blocks 2-3", "blocks 4-5", "blocks 6-7");
         for (int g = 0; g < 4; g++) {
             Range a = block(l, 2 * g), b = block(l, 2 * g + 1);
-            assertThat(p.fragment(g + 1).ranges()).as("adjacent blocks merge into one range")
-                    .containsExactly(new Range(a.start(), a.length() + b.length()));
+            assertThat(covers(sequential.fragment(g), new Range(a.start(), a.length() + b.length()))).isTrue();
         }
     }
 
+    /** Blocks left over when the count is not a multiple of P are shared out with the embeddings: sizes within one float. */
     @Test
-    void stridedInterleavesBlocks() {
-        ParamLayout l = gpt(8);
-        FragmentPlan p = FragmentPlanner.plan(l, 5, BlockAssignment.STRIDED);
-        assertThat(p.labels()).containsExactly("embeddings", "blocks 0,4", "blocks 1,5", "blocks 2,6", "blocks 3,7");
-        for (int g = 0; g < 4; g++) assertThat(p.fragment(g + 1).ranges()).containsExactly(block(l, g), block(l, g + 4));
+    void blocksThatDoNotDivideEvenlyAreSharedOut() {
+        for (int blocks : new int[] {5, 6, 7, 9, 10, 11}) {
+            ParamLayout l = gpt(blocks);
+            for (BlockAssignment a : BlockAssignment.values()) {
+                for (int fragments = 2; fragments <= Math.min(blocks, 6); fragments++) {
+                    FragmentPlan p = FragmentPlanner.plan(l, fragments, a);
+                    int[] s = p.sizes();
+                    int max = java.util.Arrays.stream(s).max().orElseThrow();
+                    int min = java.util.Arrays.stream(s).min().orElseThrow();
+                    assertThat(max - min).as("%d blocks, %s, P = %d: %s", blocks, a, fragments, p).isLessThanOrEqualTo(1);
+                    assertThat(spread(p)).isLessThan(1.25);
+                }
+            }
+        }
+        // 5 blocks in 4 fragments: blocks 0..3 whole, block 4 and the shared floats cut into four.
+        FragmentPlan p = FragmentPlanner.plan(gpt(5), 4, BlockAssignment.STRIDED);
+        assertThat(p.labels()).extracting(x -> x.substring(0, x.indexOf(" +"))).containsExactly("block 0", "block 1", "block 2", "block 3");
+        Range four = block(gpt(5), 4);
+        int covered = 0;
+        for (Fragment f : p.fragments()) {
+            for (Range r : f.ranges()) covered += Math.max(0, Math.min(r.end(), four.end()) - Math.max(r.start(), four.start()));
+        }
+        assertThat(covered).isEqualTo(four.length());
     }
 
+    /** More fragments than blocks (or P = blocks + 1, which used to make the embeddings a fragment): all pool, still balanced. */
     @Test
-    void unevenSplitsGiveTheExtraBlocksToTheFirstGroups() {
-        ParamLayout l = gpt(8);
-        assertThat(FragmentPlanner.plan(l, 4, BlockAssignment.SEQUENTIAL).labels())
-                .containsExactly("embeddings", "blocks 0-2", "blocks 3-5", "blocks 6-7");
-        assertThat(FragmentPlanner.plan(l, 4, BlockAssignment.STRIDED).labels())
-                .containsExactly("embeddings", "blocks 0,3,6", "blocks 1,4,7", "blocks 2,5");
-        assertThat(FragmentPlanner.plan(gpt(10), 5, BlockAssignment.SEQUENTIAL).labels())
-                .containsExactly("embeddings", "blocks 0-2", "blocks 3-5", "blocks 6-7", "blocks 8-9");
-        assertThat(FragmentPlanner.plan(l, 2, BlockAssignment.STRIDED).labels()).containsExactly("embeddings", "blocks 0-7");
-    }
-
-    @Test
-    void atMostOneFragmentPerBlockPlusEmbeddings() {
-        ParamLayout l = gpt(8);
-        FragmentPlan p = FragmentPlanner.plan(l, 9, BlockAssignment.SEQUENTIAL);
-        assertThat(p.count()).isEqualTo(9);
-        assertThat(p.label(8)).isEqualTo("block 7");
-        assertThatThrownBy(() -> FragmentPlanner.plan(l, 10, BlockAssignment.SEQUENTIAL))
-                .hasMessageContaining("cannot make 10 fragments").hasMessageContaining("8 blocks plus one embeddings unit, so at most 9");
+    void moreFragmentsThanBlocksCutTheModelIntoEqualSlices() {
+        ParamLayout l = gpt(3);
+        FragmentPlan p = FragmentPlanner.plan(l, 4, BlockAssignment.STRIDED);
+        assertThat(p.labels()).allSatisfy(x -> assertThat(x).matches("\\d+ shared floats"));
+        assertThat(spread(p)).isLessThan(1.0001);
+        assertThatThrownBy(() -> FragmentPlanner.plan(ParamLayout.single("theta", 2), 3, BlockAssignment.SEQUENTIAL))
+                .hasMessageContaining("cannot split 2 floats into 3");
         assertThatThrownBy(() -> FragmentPlanner.plan(l, 0, BlockAssignment.SEQUENTIAL)).hasMessageContaining("got 0");
     }
 
+    /** Blocks of unequal sizes: the pool tops the small ones up first; a block larger than the level keeps its size. */
     @Test
-    void withoutEmbeddingsAllFragmentsAreBlocks() {
-        ParamLayout l = ParamLayout.builder().add("blocks.0.w", 3).add("blocks.1.w", 5).add("blocks.2.w", 7).build();
+    void waterFillingTopsUpTheSmallestFragmentsFirst() {
+        assertThat(FragmentPlanner.waterFill(new long[] {10, 4, 7}, 5)).containsExactly(0, 4, 1);
+        assertThat(FragmentPlanner.waterFill(new long[] {10, 4, 7}, 30)).containsExactly(7, 13, 10); // 17, 17, 17
+        assertThat(FragmentPlanner.waterFill(new long[] {5, 5, 5}, 4)).containsExactly(2, 1, 1);
+        assertThat(FragmentPlanner.waterFill(new long[] {5, 5}, 0)).containsExactly(0, 0);
+        ParamLayout l = ParamLayout.builder().add("emb", 6).add("blocks.0.w", 3).add("blocks.1.w", 5).add("blocks.2.w", 7).build();
         FragmentPlan p = FragmentPlanner.plan(l, 3, BlockAssignment.STRIDED);
-        assertThat(p.labels()).containsExactly("block 0", "block 1", "block 2");
-        assertThat(p.sizes()).containsExactly(3, 5, 7);
-        assertThat(p.maxFragmentSize()).isEqualTo(7);
-        assertThatThrownBy(() -> FragmentPlanner.plan(l, 4, BlockAssignment.STRIDED)).hasMessageContaining("so at most 3");
+        assertThat(p.sizes()).containsExactly(7, 7, 7);
+        assertThat(p.labels()).containsExactly("block 0 + 4 shared floats", "block 1 + 2 shared floats", "block 2");
     }
 
     @Test
@@ -96,8 +154,6 @@ class FragmentPlannerTest {
         assertThat(p.fragments()).extracting(Fragment::ranges).containsExactly(
                 List.of(new Range(0, 4)), List.of(new Range(4, 3)), List.of(new Range(7, 3)));
         assertThat(p.labels()).containsExactly("floats [0, 4)", "floats [4, 7)", "floats [7, 10)");
-        assertThatThrownBy(() -> FragmentPlanner.plan(ParamLayout.single("theta", 2), 3, BlockAssignment.SEQUENTIAL))
-                .hasMessageContaining("cannot split 2 floats into 3");
     }
 
     @Test
@@ -105,7 +161,7 @@ class FragmentPlannerTest {
         ParamLayout l = gpt(8);
         float[] theta = TestVectors.gaussian(1, l.size(), 1);
         for (BlockAssignment a : BlockAssignment.values()) {
-            for (int fragments = 1; fragments <= 9; fragments++) {
+            for (int fragments = 1; fragments <= 12; fragments++) {
                 FragmentPlan p = FragmentPlanner.plan(l, fragments, a);
                 float[] rebuilt = new float[l.size()];
                 long total = 0;

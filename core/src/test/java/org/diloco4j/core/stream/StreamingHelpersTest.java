@@ -63,9 +63,9 @@ class StreamingHelpersTest {
 
     @Test
     void trafficPeakIsTheLargestFragment() {
-        ParamLayout layout = ParamLayout.builder().add("emb", 400).add("blocks.0.w", 100).add("blocks.1.w", 100)
-                .add("blocks.2.w", 100).add("blocks.3.w", 100).build();
-        FragmentPlan plan = FragmentPlanner.plan(layout, 3, BlockAssignment.SEQUENTIAL); // 400 | 200 | 200
+        // Fragments of 400 | 200 | 200 floats (an embeddings fragment of its own, as the planner once made).
+        FragmentPlan plan = new FragmentPlan(List.of(new Fragment(0, List.of(new Range(0, 400))), new Fragment(1, List.of(new Range(400, 200))),
+                new Fragment(2, List.of(new Range(600, 200)))), List.of("embeddings", "blocks 0-1", "blocks 2-3"), 800);
         StreamingSchedule s = new StreamingSchedule(30, 3, 0);
         IntToLongFunction fp32 = n -> 16 + 4L * n; // a 16-byte header plus 4 bytes per value
         long[] byStep = StreamingTraffic.bytesByStep(plan, s, fp32);
@@ -84,7 +84,9 @@ class StreamingHelpersTest {
     @Test
     void eachFragmentHasItsOwnOuterState() {
         ParamLayout layout = ParamLayout.builder().add("emb", 30).add("blocks.0.w", 20).add("blocks.1.w", 20).add("head", 10).build();
-        FragmentPlan plan = FragmentPlanner.plan(layout, 3, BlockAssignment.STRIDED);
+        // Fragment 0 holds emb and head: two ranges.
+        FragmentPlan plan = new FragmentPlan(List.of(new Fragment(0, List.of(new Range(0, 30), new Range(70, 10))),
+                new Fragment(1, List.of(new Range(30, 20))), new Fragment(2, List.of(new Range(50, 20)))), List.of("emb+head", "b0", "b1"), 80);
         FragmentOptimizers opt = new FragmentOptimizers(plan, OuterOptimizerConfig.diloco());
         float[] theta = TestVectors.gaussian(3, layout.size(), 1);
         float[] start = theta.clone();

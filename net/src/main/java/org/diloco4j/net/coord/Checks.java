@@ -78,6 +78,8 @@ final class Checks {
             return "declared size " + h.getSize() + " bytes; fragment " + p + " encoded with " + run.upCodecOf(p) + " takes " + max;
         }
         if (h.getCodec().isEmpty() || h.getCodec().length() > MAX_NAME) return "codec '" + abbreviate(h.getCodec()) + "'";
+        if (h.getWithheld().length() > Limits.MAX_REASON) return "withheld reason of " + h.getWithheld().length() + " characters; at most " + Limits.MAX_REASON;
+        if (!h.getWithheld().isEmpty() && h.getSize() != 0) return "a withheld pseudo-gradient declares " + h.getSize() + " bytes; it has none";
         return null;
     }
 

@@ -66,6 +66,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private PendingJoin joining;
     private final Map<Integer, String> rejected = new HashMap<>();
     private final Map<Integer, String> dropped = new HashMap<>();
+    /** Members whose pseudo-gradient, in the event being handled, will not reach θ (Command.Unapplied). */
+    private final java.util.Set<Integer> unapplied = new java.util.HashSet<>();
     private String joinRefusal;
     /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
     private final java.util.Set<Integer> awaitingReports = new java.util.HashSet<>();
@@ -383,6 +385,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private void deliver(Event e) {
         rejected.clear();
         dropped.clear();
+        unapplied.clear();
         joinRefusal = null;
         feed.begin(e);
         List<Command> cmds = coordinator.handle(e);
@@ -411,6 +414,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 Session s = sessions.get(r.member());
                 if (s != null) s.order(Order.newBuilder().setReject(Notice.newBuilder().setReason(r.reason())));
             }
+            case Command.Unapplied u -> unapplied.add(u.member());
             case Command.SetTimer t -> setTimer(t.key(), t.at());
             case Command.Stop s -> {
                 if (coordinator.stopped()) finish(s.reason(), true);
@@ -490,12 +494,19 @@ public final class CoordinatorRuntime implements AutoCloseable {
             listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), now()));
             feed.metrics().trainLoss(s.name, h.getTrainLoss());
         }
-        deliver(new Event.Delta(s.member, h.getSession().getGeneration(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
-                h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now()));
         PushReply.Builder reply = PushReply.newBuilder();
-        String why = rejected.get(s.member);
-        if (why != null) reply.setAccepted(false).setReason(why);
-        else reply.setAccepted(true).setReason(dropped.containsKey(s.member) ? "received but not applied: " + dropped.get(s.member) : "");
+        if (!h.getWithheld().isEmpty()) {
+            // The worker has nothing to send (it diverged): its assignment produced no contribution.
+            deliver(new Event.Idle(s.member, h.getSession().getGeneration(), h.getFragment(), "withheld by the worker: " + h.getWithheld(), now()));
+            reply.setAccepted(true).setApplied(false).setReason("noted: nothing to apply");
+        } else {
+            deliver(new Event.Delta(s.member, h.getSession().getGeneration(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
+                    h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now()));
+            String why = rejected.get(s.member);
+            if (why != null) reply.setAccepted(false).setReason(why);
+            else reply.setAccepted(true).setApplied(!unapplied.contains(s.member))
+                    .setReason(dropped.containsKey(s.member) ? "received but not applied: " + dropped.get(s.member) : "");
+        }
         s.lastPushId = h.getPushId();
         s.lastPushReply = reply.build();
         return s.lastPushReply;

@@ -2,8 +2,13 @@ package org.diloco4j.net.wire;
 
 /** Limits both sides of the protocol agree on. */
 public final class Limits {
-    /** The protocol version of this build; a coordinator refuses workers that speak another. */
-    public static final int PROTOCOL = 1;
+    /**
+     * The protocol version of this build; a coordinator refuses workers that speak another. 2: push
+     * replies say whether the pseudo-gradient was applied, and a push may withhold it.
+     */
+    public static final int PROTOCOL = 2;
+    /** Longest reason a worker may give for withholding a pseudo-gradient, in characters. */
+    public static final int MAX_REASON = 1000;
     /** Longest worker name or codec spec, in characters. */
     public static final int MAX_NAME = 64;
     /** Timeline segments one heartbeat may carry. */

@@ -1,6 +1,7 @@
 package org.diloco4j.net.wire;
 
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.params.FragmentPlan;
@@ -40,7 +41,7 @@ public record RunDefinition(String configToml, Method method, FragmentPlan plan,
             throw new IllegalArgumentException(upCodec.size() + " codecs for " + plan.count() + " fragments");
         }
         for (String c : upCodec) Codecs.parse(c);
-        Codecs.parse(downCodec);
+        ThetaDownlink.parse(downCodec);
         if (innerSteps < 1) throw new IllegalArgumentException("inner steps " + innerSteps + " must be >= 1");
         if (chunkBytes < MIN_CHUNK || chunkBytes > MAX_CHUNK) {
             throw new IllegalArgumentException("chunk size " + chunkBytes + " bytes must be in [" + MIN_CHUNK + ", " + MAX_CHUNK + "]");

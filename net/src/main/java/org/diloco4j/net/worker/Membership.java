@@ -9,6 +9,7 @@ import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Snapshot;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.FragmentOrder;
@@ -239,8 +240,8 @@ final class Membership {
         acct.to(Accounting.Kind.COMMUNICATE);
         Ending e = urgent();
         if (e != null) return e;
-        Payload.Bytes p = (Payload.Bytes) replica.delta(0);
-        e = push(header(0, t.getVersion(), r.steps(), r.tokens(), seconds, p, r.meanLoss()), p.data(), this::urgent);
+        Outgoing out = replica.delta(0);
+        e = push(replica, header(0, t.getVersion(), r.steps(), r.tokens(), seconds, out, r.meanLoss()), out, this::urgent);
         acct.to(Accounting.Kind.IDLE);
         return e;
     }
@@ -270,46 +271,71 @@ final class Membership {
         return downCodec.decode(bytes, r.getFloats());
     }
 
-    DeltaHeader header(int fragment, long base, int steps, long tokens, double seconds, Payload.Bytes p, double loss) {
+    /** The push header of {@code out}: its payload's codec, size and CRC32C, or, if withheld, the reason and no data. */
+    DeltaHeader header(int fragment, long base, int steps, long tokens, double seconds, Outgoing out, double loss) {
+        byte[] data = data(out);
         CRC32C crc = new CRC32C();
-        crc.update(p.data());
-        return DeltaHeader.newBuilder().setSession(ref).setPushId(++pushId).setBaseVersion(base).setFragment(fragment).setSteps(steps)
-                .setTokens(tokens).setComputeSeconds(seconds).setCodec(p.codec()).setSize(p.data().length).setCrc32C((int) crc.getValue())
-                .setTrainLoss(Double.isFinite(loss) ? loss : Double.NaN).setWorkerStep(acct.steps()).build();
+        crc.update(data);
+        DeltaHeader.Builder h = DeltaHeader.newBuilder().setSession(ref).setPushId(++pushId).setBaseVersion(base).setFragment(fragment)
+                .setSteps(steps).setTokens(tokens).setComputeSeconds(seconds).setCodec(run.upCodecOf(fragment)).setSize(data.length)
+                .setCrc32C((int) crc.getValue()).setTrainLoss(Double.isFinite(loss) ? loss : Double.NaN).setWorkerStep(acct.steps());
+        if (out instanceof Outgoing.Withheld(String reason)) {
+            h.setWithheld(reason.length() <= Limits.MAX_REASON ? reason : reason.substring(0, Limits.MAX_REASON));
+        }
+        return h.build();
+    }
+
+    private static byte[] data(Outgoing out) {
+        return switch (out) {
+            case Outgoing.Send(Payload.Bytes b) -> b.data();
+            case Outgoing.Send s -> throw new IllegalStateException("a network worker has a real model, not a phantom payload");
+            case Outgoing.Withheld w -> new byte[0];
+        };
     }
 
     /**
-     * Delivers a pseudo-gradient, retrying transfers that fail with the same push id (the
-     * coordinator answers a repeat without applying it twice).
+     * Delivers a pseudo-gradient (or the notice that it is withheld), retrying transfers that fail
+     * with the same push id (the coordinator answers a repeat without applying it twice), and settles
+     * it with the replica: reached θ only if the coordinator says it was applied. A push given up on
+     * counts as not applied (a reply lost after the coordinator applied it is the one case this gets
+     * wrong; the residual is then off by that message's quantization error).
      *
      * @param abandon asked between retries: an ending there stops the retries and is returned
      * @return how the membership must end, or null to carry on
      */
-    Ending push(DeltaHeader h, byte[] data, Supplier<Ending> abandon) {
-        Backoff backoff = new Backoff(0.2, 5);
-        while (true) {
-            try {
-                PushReply reply = client.push(h, data, run.chunkBytes());
-                acct.sent(data.length);
-                worker.metrics().pushed(reply.getAccepted());
-                if (!reply.getAccepted()) {
-                    worker.log("pseudo-gradient (fragment " + h.getFragment() + ", from v" + h.getBaseVersion() + ") rejected: " + reply.getReason());
-                    if (reply.getReason().contains("is not in the run")) return Ending.rejoin(reply.getReason());
-                } else if (!reply.getReason().isEmpty()) {
-                    worker.log(reply.getReason());
+    Ending push(Replica replica, DeltaHeader h, Outgoing out, Supplier<Ending> abandon) {
+        boolean applied = false;
+        try {
+            byte[] data = data(out);
+            if (out instanceof Outgoing.Withheld(String reason)) worker.log(reason);
+            Backoff backoff = new Backoff(0.2, 5);
+            while (true) {
+                try {
+                    PushReply reply = client.push(h, data, run.chunkBytes());
+                    acct.sent(data.length);
+                    worker.metrics().pushed(reply.getAccepted());
+                    applied = reply.getAccepted() && reply.getApplied();
+                    if (!reply.getAccepted()) {
+                        worker.log("pseudo-gradient (fragment " + h.getFragment() + ", from v" + h.getBaseVersion() + ") rejected: " + reply.getReason());
+                        if (reply.getReason().contains("is not in the run")) return Ending.rejoin(reply.getReason());
+                    } else if (!reply.getReason().isEmpty()) {
+                        worker.log(reply.getReason());
+                    }
+                    return null;
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) return Ending.rejoin("push refused: " + describe(e.getStatus()));
+                    if (backoff.failingFor() > sessionTimeout) return Ending.rejoin("could not deliver a pseudo-gradient for " + fmt(backoff.failingFor()) + " s: " + describe(e.getStatus()));
+                    Ending stop = abandon.get();
+                    if (stop != null) return stop;
+                    worker.pause(backoff.next());
+                    client.reconnectNow();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Ending.leave();
                 }
-                return null;
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) return Ending.rejoin("push refused: " + describe(e.getStatus()));
-                if (backoff.failingFor() > sessionTimeout) return Ending.rejoin("could not deliver a pseudo-gradient for " + fmt(backoff.failingFor()) + " s: " + describe(e.getStatus()));
-                Ending stop = abandon.get();
-                if (stop != null) return stop;
-                worker.pause(backoff.next());
-                client.reconnectNow();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Ending.leave();
             }
+        } finally {
+            replica.settle(h.getFragment(), applied);
         }
     }
 

@@ -2,8 +2,8 @@ package org.diloco4j.net.worker;
 
 import io.grpc.StatusRuntimeException;
 import org.diloco4j.core.coord.Command;
-import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.core.worker.StreamingPhase;
 import org.diloco4j.net.proto.DeltaHeader;
@@ -74,6 +74,13 @@ final class StreamingLoop {
             }
         } finally {
             sender.shutdownNow();
+            try {
+                // A push under way is interrupted and settles itself; pushes that never started did not reach θ.
+                sender.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (replica != null) replica.settleAllLost();
         }
     }
 
@@ -105,9 +112,9 @@ final class StreamingLoop {
         int p = phase.fragmentSentAfter(step);
         if (p < 0 || lastSent == step) return;
         lastSent = step;
-        Payload.Bytes payload = (Payload.Bytes) replica.delta(p);
+        Outgoing out = replica.delta(p);
         double loss = lossSteps > 0 ? lossSum / lossSteps : Double.NaN;
-        DeltaHeader h = m.header(p, replica.round(p), unreportedSteps, unreportedTokens, unreportedSeconds, payload, loss);
+        DeltaHeader h = m.header(p, replica.round(p), unreportedSteps, unreportedTokens, unreportedSeconds, out, loss);
         unreportedSteps = 0;
         unreportedTokens = 0;
         unreportedSeconds = 0;
@@ -115,7 +122,7 @@ final class StreamingLoop {
         lossSteps = 0;
         pendingMerges.add(new long[] {p, step + overlap});
         sender.execute(() -> {
-            Ending e = m.push(h, payload.data(), () -> m.closed() ? Ending.leave() : null);
+            Ending e = m.push(replica, h, out, () -> m.closed() ? Ending.leave() : null);
             if (e != null && e.kind() == Ending.Kind.REJOIN) m.signals.add(new Signal.Broken(e.reason(), true));
         });
     }

@@ -46,7 +46,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private volatile boolean leaving;
     private final java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
     private volatile Membership current;
-    private Replica replica;
+    private volatile Replica replica;
     private RunDefinition replicaRun;
     private int replicaShard;
 
@@ -185,6 +185,15 @@ public final class WorkerRuntime implements AutoCloseable {
 
     WorkerMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * A copy of the error-feedback residual this process carries for fragment {@code p}: empty
+     * without error feedback or before its first assignment (monitoring, tests).
+     */
+    public float[] residual(int p) {
+        Replica r = replica;
+        return r == null ? new float[0] : r.residual(p);
     }
 
     /** This process's totals so far. */

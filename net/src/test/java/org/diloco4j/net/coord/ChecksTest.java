@@ -43,6 +43,10 @@ class ChecksTest {
         assertThat(Checks.header(ok.toBuilder().setFragment(1).build(), run)).contains("fragment 1 does not exist");
         assertThat(Checks.header(ok.toBuilder().setPushId(0).build(), run)).contains("push id 0");
         assertThat(Checks.header(ok.toBuilder().setCodec("").build(), run)).contains("codec");
+        // A withheld pseudo-gradient carries a reason and no bytes.
+        assertThat(Checks.header(ok.toBuilder().setSize(0).setWithheld("diverged").build(), run)).isNull();
+        assertThat(Checks.header(ok.toBuilder().setWithheld("diverged").build(), run)).contains("a withheld pseudo-gradient declares " + size + " bytes");
+        assertThat(Checks.header(ok.toBuilder().setSize(0).setWithheld("x".repeat(1001)).build(), run)).contains("withheld reason of 1001 characters");
     }
 
     @Test

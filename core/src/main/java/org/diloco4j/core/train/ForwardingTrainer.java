@@ -1,0 +1,55 @@
+package org.diloco4j.core.train;
+
+import org.diloco4j.core.params.ParamLayout;
+
+/**
+ * An {@link InnerTrainer} that hands every call to another one: extend it to change one behaviour
+ * (a slower device, a recording or failing trainer in tests) and keep the rest.
+ */
+public abstract class ForwardingTrainer implements InnerTrainer {
+    protected final InnerTrainer inner;
+
+    protected ForwardingTrainer(InnerTrainer inner) {
+        this.inner = java.util.Objects.requireNonNull(inner, "inner");
+    }
+
+    @Override
+    public ParamLayout layout() {
+        return inner.layout();
+    }
+
+    @Override
+    public void load(float[] theta) {
+        inner.load(theta);
+    }
+
+    @Override
+    public TrainReport train(int steps) {
+        return inner.train(steps);
+    }
+
+    @Override
+    public void useShard(int shard) {
+        inner.useShard(shard);
+    }
+
+    @Override
+    public void read(float[] out) {
+        inner.read(out);
+    }
+
+    @Override
+    public byte[] saveState() {
+        return inner.saveState();
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        inner.restoreState(state);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

@@ -1,0 +1,47 @@
+package org.diloco4j.sim;
+
+import org.diloco4j.core.train.ForwardingTrainer;
+import org.diloco4j.core.train.InnerTrainer;
+import org.diloco4j.core.train.TrainReport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wraps a trainer and records every θ it was loaded with and every pseudo-gradient it produced
+ * (θ loaded minus θ after training, computed as the replica computes it); optionally poisons θ_i
+ * after training, as an inner loop that diverged.
+ */
+final class RecordingTrainer extends ForwardingTrainer {
+    private final float poison;
+    final List<float[]> loaded = new ArrayList<>();
+    final List<float[]> deltas = new ArrayList<>();
+
+    /** @param poison NaN or ±infinity written at index 3 after each training call; 0 for an honest trainer */
+    RecordingTrainer(InnerTrainer inner, float poison) {
+        super(inner);
+        this.poison = poison;
+    }
+
+    @Override
+    public void load(float[] theta) {
+        loaded.add(theta.clone());
+        inner.load(theta);
+    }
+
+    @Override
+    public TrainReport train(int steps) {
+        TrainReport r = inner.train(steps);
+        float[] now = new float[layout().size()];
+        inner.read(now);
+        if (poison != 0) {
+            now[3] = poison;
+            inner.load(now);
+        }
+        float[] from = loaded.getLast();
+        float[] d = new float[now.length];
+        for (int i = 0; i < d.length; i++) d[i] = from[i] - now[i];
+        deltas.add(d);
+        return r;
+    }
+}
