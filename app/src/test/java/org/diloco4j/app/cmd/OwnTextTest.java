@@ -79,8 +79,11 @@ class OwnTextTest {
                 "; allowed: sgd, nesterov, momentum, delayed-nesterov, auto", "; allowed: fp32, bf16", "; allowed: sequential, strided",
                 "; allowed: none, slight, moderate, very", "; allowed: world, datacenter",
                 "encoding = \"auto\"  # how your text files' bytes are read: auto, utf-8, windows-1252 (cp1252), iso-8859-1 (latin-1)",
-                "int8[:chunk=N] (N in 256..1073741824, default 65536), q4[:block=N]", "topk:F (F in (0, 1]");
-        assertThat(o.out().lines().filter(l -> l.startsWith("codec = ") || l.startsWith("down_codec = ")))
-                .hasSize(2).allMatch(l -> l.contains("fp32, fp16, bf16, int8[:chunk=N]"));
+                "int8[:chunk=N] (8 + 8192/N bits per value; N in 256..1073741824, default 65536), q4[:block=N]", "topk:F (F in (0, 1]");
+        assertThat(o.out().lines().filter(l -> l.startsWith("codec = "))).singleElement().asString()
+                .contains("fp32 (32 bits per value), fp16 or bf16 (16), int8[:chunk=N]", "fp4[:block=N]");
+        // θ itself only travels in the formats that do not quantize it.
+        assertThat(o.out().lines().filter(l -> l.startsWith("down_codec = "))).singleElement().asString()
+                .contains("fp32 (exact), bf16", "fp16").doesNotContain("int8", "q4", "topk");
     }
 }

@@ -130,14 +130,14 @@ class DistributedRunTest {
 
     @Test
     void localClusterStopsOnSigintWithACheckpointAndItsContinueCommandFinishesTheRun() throws Exception {
-        // Long enough (~24 outer steps) that SIGINT, sent once 3 are done, always lands mid-run.
+        // Long enough (24 outer steps of 10 inner steps at 40-60 ms each: >= 10 s) that SIGINT, sent once 3 are done, lands mid-run.
         Path cfg = config("diloco", 2L * ROUND_TOKENS * 24);
         Path run = tmp.resolve("run");
         Path launcher = tmp.resolve("diloco-under-test");
         Files.writeString(launcher, "#!/bin/sh\nexec " + String.join(" ", Jvm.command().stream().map(DistributedRunTest::shellWord).toList())
                 + " \"$@\"\n");
         assertThat(launcher.toFile().setExecutable(true)).isTrue();
-        List<String> first = List.of("bash", script().toString(), "-n", "2", "--delays", "0,15", "--out", run.toString(), "--",
+        List<String> first = List.of("bash", script().toString(), "-n", "2", "--delays", "40,60", "--out", run.toString(), "--",
                 "--config", cfg.toString(), "--heartbeat", "0.3", "--session-timeout", "2", "--checkpoint-every", "1");
         Process p = cluster(first, launcher, tmp.resolve("cluster1.out"));
         List<ProcessHandle> started = new ArrayList<>();
@@ -152,7 +152,7 @@ class DistributedRunTest {
             // The coordinator's progress and log reached the terminal, not only its log file.
             assertThat(out).containsPattern("coordinator: \\d+% .* tok/s").contains("coordinator stopped at outer step");
             String again = out.substring(out.indexOf("Continue with: ") + "Continue with: ".length()).lines().findFirst().orElseThrow();
-            assertThat(again).contains("--out " + run, "-n 2", "--delays 0,15", "--config " + cfg);
+            assertThat(again).contains("--out " + run, "-n 2", "--delays 40,60", "--config " + cfg);
             long saved = new FileCheckpointStore(run.resolve("checkpoint")).load().orElseThrow().outerSteps();
             assertThat(saved).isGreaterThanOrEqualTo(3);
 
