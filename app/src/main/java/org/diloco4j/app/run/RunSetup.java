@@ -196,7 +196,7 @@ public final class RunSetup {
 
     public GptEvaluator evaluator() {
         List<TokenBatch> held = corpus.validationBatches(split, cfg.integer("train.batch"), gpt.context(), cfg.integer("data.eval_batches"));
-        return GptEvaluator.create(gpt, held, trainer.device(), trainer.threads());
+        return GptEvaluator.create(gpt, held, corpus.tokenizer(), trainer.device(), trainer.threads());
     }
 
     public RunConfig config() {
@@ -209,6 +209,11 @@ public final class RunSetup {
 
     public GptConfig gpt() {
         return gpt;
+    }
+
+    /** How every worker trains (inner optimizer, schedule, clipping, threads). */
+    public TrainerConfig trainer() {
+        return trainer;
     }
 
     public FragmentPlan plan() {

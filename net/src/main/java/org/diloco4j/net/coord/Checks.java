@@ -78,6 +78,12 @@ final class Checks {
             return "declared size " + h.getSize() + " bytes; fragment " + p + " encoded with " + run.upCodecOf(p) + " takes " + max;
         }
         if (h.getCodec().isEmpty() || h.getCodec().length() > MAX_NAME) return "codec '" + abbreviate(h.getCodec()) + "'";
+        if (h.hasInnerLr() && !(h.getInnerLr() >= 0 && h.getInnerLr() < Double.POSITIVE_INFINITY)) {
+            return "inner learning rate " + h.getInnerLr() + " (must be a finite number >= 0)";
+        }
+        if (h.hasGradNorm() && !(h.getGradNorm() >= 0 && h.getGradNorm() < Double.POSITIVE_INFINITY)) {
+            return "gradient norm " + h.getGradNorm() + " (must be a finite number >= 0)";
+        }
         return null;
     }
 

@@ -123,7 +123,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             st.initialEval = r;
             st.lastEval = r;
             st.lastEvalVersion = fresh.version();
-            listener.metric(new Metric.Eval(0, fresh.version(), r.loss(), 0, 0, 0));
+            listener.metric(new Metric.Eval(0, fresh.version(), r.loss(), r.bitsPerByte(), 0, 0, 0));
         }
         st.nextEvalTokens = opts.evalEveryTokens();
         rt.threads.start(rt::housekeeping, opts.heartbeatSeconds());
@@ -454,7 +454,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
         if (s.lastPushReply != null && h.getPushId() <= s.lastPushId) return s.lastPushReply;
         if (ending || coordinator.stopped()) return PushReply.newBuilder().setAccepted(false).setReason("the run is over").build();
         if (Double.isFinite(h.getTrainLoss()) && h.getSteps() > 0) {
-            listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), now()));
+            double tps = h.getComputeSeconds() > 0 ? h.getTokens() / h.getComputeSeconds() : Double.NaN;
+            listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), h.hasInnerLr() ? h.getInnerLr() : Double.NaN,
+                    h.hasGradNorm() ? h.getGradNorm() : Double.NaN, tps, now()));
         }
         deliver(new Event.Delta(s.member, h.getSession().getGeneration(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
                 h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now()));

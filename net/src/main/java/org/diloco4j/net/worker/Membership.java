@@ -9,6 +9,7 @@ import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Snapshot;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.FragmentOrder;
@@ -233,13 +234,13 @@ final class Membership {
         acct.to(Accounting.Kind.COMPUTE);
         long t0 = System.nanoTime();
         TrainReport r = replica.train(t.getSteps());
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        TrainTally trained = TrainTally.of(r, (System.nanoTime() - t0) / 1e9);
         acct.trained(r.steps(), r.tokens());
         acct.to(Accounting.Kind.COMMUNICATE);
         Ending e = urgent();
         if (e != null) return e;
         Payload.Bytes p = (Payload.Bytes) replica.delta(0);
-        e = push(header(0, t.getVersion(), r.steps(), r.tokens(), seconds, p, r.meanLoss()), p.data(), this::urgent);
+        e = push(header(0, t.getVersion(), trained, p), p.data(), this::urgent);
         acct.to(Accounting.Kind.IDLE);
         return e;
     }
@@ -268,12 +269,16 @@ final class Membership {
         return downCodec.decode(bytes, r.getFloats());
     }
 
-    DeltaHeader header(int fragment, long base, int steps, long tokens, double seconds, Payload.Bytes p, double loss) {
+    /** The header of a push of {@code p}, with the training it summarises (for the coordinator's train-loss sample). */
+    DeltaHeader header(int fragment, long base, TrainTally trained, Payload.Bytes p) {
         CRC32C crc = new CRC32C();
         crc.update(p.data());
-        return DeltaHeader.newBuilder().setSession(ref).setPushId(++pushId).setBaseVersion(base).setFragment(fragment).setSteps(steps)
-                .setTokens(tokens).setComputeSeconds(seconds).setCodec(p.codec()).setSize(p.data().length).setCrc32C((int) crc.getValue())
-                .setTrainLoss(Double.isFinite(loss) ? loss : Double.NaN).setWorkerStep(acct.steps()).build();
+        DeltaHeader.Builder h = DeltaHeader.newBuilder().setSession(ref).setPushId(++pushId).setBaseVersion(base).setFragment(fragment)
+                .setSteps(trained.steps()).setTokens(trained.tokens()).setComputeSeconds(trained.seconds()).setCodec(p.codec())
+                .setSize(p.data().length).setCrc32C((int) crc.getValue()).setTrainLoss(trained.meanLoss()).setWorkerStep(acct.steps());
+        if (Double.isFinite(trained.lastLr())) h.setInnerLr(trained.lastLr());
+        if (Double.isFinite(trained.meanGradNorm())) h.setGradNorm(trained.meanGradNorm());
+        return h.build();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.core.worker.StreamingPhase;
 import org.diloco4j.net.proto.DeltaHeader;
@@ -36,11 +37,8 @@ final class StreamingLoop {
     private Replica replica;
     private long step;
     private long lastSent = -1;
-    private int unreportedSteps;
-    private long unreportedTokens;
-    private double unreportedSeconds;
-    private double lossSum;
-    private int lossSteps;
+    /** Training since the last push: its steps, tokens and time go in the push's header. */
+    private final TrainTally unreported = new TrainTally();
 
     StreamingLoop(Membership m) {
         this.m = m;
@@ -105,13 +103,8 @@ final class StreamingLoop {
         if (p < 0 || lastSent == step) return;
         lastSent = step;
         Payload.Bytes payload = (Payload.Bytes) replica.delta(p);
-        double loss = lossSteps > 0 ? lossSum / lossSteps : Double.NaN;
-        DeltaHeader h = m.header(p, replica.round(p), unreportedSteps, unreportedTokens, unreportedSeconds, payload, loss);
-        unreportedSteps = 0;
-        unreportedTokens = 0;
-        unreportedSeconds = 0;
-        lossSum = 0;
-        lossSteps = 0;
+        DeltaHeader h = m.header(p, replica.round(p), unreported, payload);
+        unreported.reset();
         pendingMerges.add(new long[] {p, step + overlap});
         sender.execute(() -> {
             Ending e = m.push(h, payload.data(), () -> m.closed() ? Ending.leave() : null);
@@ -165,14 +158,8 @@ final class StreamingLoop {
         acct.to(Accounting.Kind.COMPUTE);
         long t0 = System.nanoTime();
         TrainReport r = replica.train(n);
-        unreportedSeconds += (System.nanoTime() - t0) / 1e9;
+        unreported.add(r, (System.nanoTime() - t0) / 1e9);
         step = next;
-        unreportedSteps += r.steps();
-        unreportedTokens += r.tokens();
-        for (float l : r.losses()) {
-            lossSum += l;
-            lossSteps++;
-        }
         acct.trained(r.steps(), r.tokens());
     }
 }

@@ -43,6 +43,11 @@ class ChecksTest {
         assertThat(Checks.header(ok.toBuilder().setFragment(1).build(), run)).contains("fragment 1 does not exist");
         assertThat(Checks.header(ok.toBuilder().setPushId(0).build(), run)).contains("push id 0");
         assertThat(Checks.header(ok.toBuilder().setCodec("").build(), run)).contains("codec");
+        // The optimizer's figures are optional (older workers send none), but when sent, finite and >= 0.
+        assertThat(Checks.header(ok.toBuilder().setInnerLr(4e-4).setGradNorm(0.8).build(), run)).isNull();
+        assertThat(Checks.header(ok.toBuilder().setInnerLr(-1).build(), run)).contains("inner learning rate -1.0");
+        assertThat(Checks.header(ok.toBuilder().setGradNorm(Double.NaN).build(), run)).contains("gradient norm NaN");
+        assertThat(Checks.header(ok.toBuilder().setGradNorm(Double.POSITIVE_INFINITY).build(), run)).contains("gradient norm Infinity");
     }
 
     @Test
