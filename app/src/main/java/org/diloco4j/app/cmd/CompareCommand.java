@@ -48,13 +48,15 @@ public final class CompareCommand implements Callable<Integer> {
         StopSignal stop = StopSignal.install();
         List<Summary> summaries = new ArrayList<>();
         List<RunDirectory> dirs = new ArrayList<>();
+        Path report = root.resolve("report.html");
         try {
             for (RunConfig cfg : configs) {
                 String m = cfg.str("method");
                 System.err.println("diloco compare: " + m);
                 RunDirectory rd = RunDirectory.create(root.resolve(m));
-                TrainJob.Outcome o = new TrainJob(RunSetup.build(cfg, System.err::println), rd,
-                        new TrainJob.Options(!noProgress, System.err), stop.requested()).start();
+                // The comparison grows as it goes: the methods done so far and the one running.
+                TrainJob.Options opts = new TrainJob.Options(!noProgress, System.err, null, new TrainJob.Combined(dirs, report));
+                TrainJob.Outcome o = new TrainJob(RunSetup.build(cfg, System.err::println), rd, opts, stop.requested()).start();
                 if (!o.finished()) {
                     System.err.println("diloco compare: stopped during " + m + "; its checkpoint is in " + rd.dir());
                     return 130;
@@ -62,7 +64,6 @@ public final class CompareCommand implements Callable<Integer> {
                 summaries.add(o.summary());
                 dirs.add(rd);
             }
-            Path report = root.resolve("report.html");
             Reports.writeCombined(dirs, report);
             System.out.print(table(summaries));
             System.out.println("\nreport: " + report);
@@ -74,12 +75,12 @@ public final class CompareCommand implements Callable<Integer> {
 
     static String table(List<Summary> rows) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%n%-14s %10s %9s %12s %12s %10s %12s%n", "method", "eval loss", "ppl",
+        b.append(String.format(Locale.ROOT, "%n%-14s %10s %9s %9s %12s %12s %10s %12s%n", "method", "eval loss", "ppl", "bits/byte",
                 "sim time", "bytes sent", "util", "vs DDP"));
         for (Summary s : rows) {
-            b.append(String.format(Locale.ROOT, "%-14s %10.4f %9.2f %12s %12s %9.1f%% %12s%n", s.method(), s.finalEvalLoss(),
-                    s.finalEvalPpl(), Fmt.seconds(s.simulatedSeconds()), Fmt.bytes(s.bytesTotal()), 100 * s.computeUtilization(),
-                    Fmt.ratioToDdp(s.ddpBytesEquivalent(), s.bytesTotal())));
+            b.append(String.format(Locale.ROOT, "%-14s %10.4f %9.2f %9s %12s %12s %9.1f%% %12s%n", s.method(), s.finalEvalLoss(),
+                    s.finalEvalPpl(), Fmt.bpb(s.finalEvalBpb()), Fmt.seconds(s.simulatedSeconds()), Fmt.bytes(s.bytesTotal()),
+                    100 * s.computeUtilization(), Fmt.ratioToDdp(s.ddpBytesEquivalent(), s.bytesTotal())));
         }
         return b.toString();
     }

@@ -5,13 +5,18 @@ import org.diloco4j.app.config.ConfigLoader;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.TomlWriter;
 import org.diloco4j.app.run.AtomicFiles;
+import org.diloco4j.app.report.RunStatus;
 import org.diloco4j.app.run.JsonlMetrics;
+import org.diloco4j.app.run.LiveReport;
 import org.diloco4j.app.run.Progress;
 import org.diloco4j.app.run.Reports;
+import org.diloco4j.app.run.RunClock;
 import org.diloco4j.app.run.RunDirectory;
+import org.diloco4j.app.run.RunSamples;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.ModelFile;
 import org.diloco4j.app.run.Summary;
+import org.diloco4j.app.run.TextSample;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.MetricSink;
@@ -117,10 +122,14 @@ public final class CoordinatorJob {
         }
         if (saved.isPresent()) JsonlMetrics.truncate(dir.metrics(), saved.get().mark());
         FileCheckpointStore store = new FileCheckpointStore(ckptDir);
+        RunDirectory runDir = dir;
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
-             Progress progress = o.progress() ? new Progress("train", cfg.lng("train.token_budget"), 0) : null) {
-            if (saved.isEmpty()) metrics.runStart(cfg.str("method"), setup.plan().totalSize(), List.of());
-            RunDirListener listener = new RunDirListener(metrics, progress, o.log());
+             Progress progress = o.progress() ? new Progress("train", cfg.lng("train.token_budget"), 0) : null;
+             // Rendered off the event loop: workers' pushes must not wait for the page.
+             LiveReport live = LiveReport.background(LiveReport.Policy.of(cfg), metrics::flush,
+                     () -> Reports.write(runDir, RunStatus.RUNNING), o.log())) {
+            if (saved.isEmpty()) metrics.runStart(cfg.str("method"), RunClock.WALL, setup.plan().totalSize(), List.of());
+            RunDirListener listener = new RunDirListener(metrics, progress, live, o.log());
             RunTotals totals;
             try (CoordinatorRuntime rt = saved.isPresent()
                     ? CoordinatorRuntime.resume(def, saved.get(), ropts, evaluator, listener, store)
@@ -132,13 +141,17 @@ public final class CoordinatorJob {
                     totals = await(rt, stop);
                 }
             }
+            live.close();
             if (!totals.finished()) {
+                metrics.flush();
+                Reports.write(dir, RunStatus.STOPPED);
                 o.log().println("diloco: coordinator stopped at outer step " + totals.outerSteps() + "; checkpoint saved in " + ckptDir
                         + ". Start the same command again to continue; workers keep trying to reconnect.");
                 return new Outcome(totals, null, dir, ckptDir);
             }
             int tokensPerStep = cfg.integer("train.batch") * setup.gpt().context();
             Summary summary = NetSummary.of(cfg.str("method"), setup.plan().totalSize(), tokensPerStep, totals);
+            for (TextSample t : RunSamples.of(setup, totals.theta())) metrics.sample(t, totals.seconds(), totals.version());
             metrics.flushAndSize();
             summary.write(dir.summary());
             ModelFile.write(dir.model(), totals.theta());
