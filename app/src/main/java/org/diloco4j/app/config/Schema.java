@@ -95,7 +95,7 @@ public final class Schema {
         l("checkpoint.every_outer_steps", 0, "also save a checkpoint every so many outer steps (0: only at the end and on Ctrl-C)", 0, INF, false);
 
         i("report.every_outer_steps", 10, "rewrite report.html during a run every so many outer steps (0: only at the end)", 0, 1_000_000_000, false);
-        d("report.every_seconds", 30.0, "... and at least every so many seconds of real time (0: no time trigger)", 0, INF, false);
+        d("report.every_seconds", 30.0, "or after so many seconds of real time, whichever comes first (0: no time trigger)", 0, INF, false);
         i("report.samples", 3, "continuations of report.sample_prompt sampled from the final global model (0: none)", 0, 100, false);
         s("report.sample_prompt", "Mr President, ", "text the samples continue ('' = the start of a new document)", false);
         i("report.sample_tokens", 200, "tokens generated per sample", 1, 100_000, false);

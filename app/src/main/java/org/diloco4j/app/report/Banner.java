@@ -45,8 +45,10 @@ final class Banner {
 
     private static String detail(RunView v, RunStatus s) {
         Summary sum = v.summary();
+        boolean simulated = sum.simulatedSeconds() > 0;
         String where = "Outer step " + Fmt.count(sum.outerSteps()) + ", " + Fmt.tokens(sum.tokens()) + " tokens, "
-                + Fmt.seconds(v.endTime()) + (sum.simulatedSeconds() > 0 ? " of simulated time" : " since the start") + ".";
+                + Fmt.seconds(simulated ? sum.simulatedSeconds() : sum.wallSeconds()) + (simulated ? " of simulated time" : " since the start")
+                + ".";
         String dir = RunView.dirName(v.run());
         return switch (s) {
             case RUNNING -> where + " This page was written at " + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))

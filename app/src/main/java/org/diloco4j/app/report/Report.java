@@ -69,7 +69,9 @@ public final class Report {
                         .append(Charts.gradNorm(v)).append("</div>");
             }
             b.append("</section>");
-            section(b, "Worker timeline", "what each worker was doing over the run; hover for times",
+            boolean pending = !v.run().status().finished() && v.spans().isEmpty() && v.summary().simulatedSeconds() > 0;
+            section(b, "Worker timeline", pending ? "a simulated run writes its timeline when it ends"
+                            : "what each worker was doing over the run; hover for times",
                     Timeline.legendHtml(v.anyOverlap())
                             + Timeline.svg("worker timeline of " + v.label(), v.timelineRows(), v.endTime(), false));
             runDetails(b, v, true);

@@ -211,6 +211,11 @@ public final class RunSetup {
         return gpt;
     }
 
+    /** Which documents are held out for evaluation. */
+    public Split split() {
+        return split;
+    }
+
     /** How every worker trains (inner optimizer, schedule, clipping, threads). */
     public TrainerConfig trainer() {
         return trainer;

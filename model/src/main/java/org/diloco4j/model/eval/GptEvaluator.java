@@ -86,14 +86,7 @@ public final class GptEvaluator implements Evaluator {
         return new GptEvaluator(config, heldOut, tokenizer, device, threads);
     }
 
-    /** Tokens every evaluation scores (the targets of all held-out batches). */
-    public long tokens() {
-        long t = 0;
-        for (long n : tokens) t += n;
-        return t;
-    }
-
-    /** UTF-8 bytes of text those targets stand for. */
+    /** UTF-8 bytes of text the held-out targets stand for (the same at every evaluation). */
     public long bytes() {
         return bytes;
     }
