@@ -38,7 +38,8 @@ public final class Schema {
         s("data.shards", "non-iid", "how documents are split across workers (non-iid: by language, or by file)", false, "iid", "non-iid");
         s("data.split_rule", "file", "what a document is in a folder corpus", false, "file", "paragraph", "line");
         d("data.validation_fraction", 0.02, "share of documents held out for evaluation", 0.001, 0.5, false);
-        i("data.eval_batches", 8, "held-out batches per evaluation", 1, 10_000, false);
+        i("data.eval_batches", 16, "held-out batches of train.batch windows per evaluation, the same at every one (docs/bench/eval-noise.md)",
+                1, 10_000, false);
         s("data.cache_dir", "", "token cache folder ('' = ~/.cache/diloco4j/tokens)", false);
 
         i("train.batch", 16, "sequences per inner step per worker", 1, 65_536, false);

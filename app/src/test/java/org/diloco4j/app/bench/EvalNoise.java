@@ -24,7 +24,9 @@ import org.diloco4j.model.eval.GptEvaluator;
  * standard deviation of the subsets' losses is the standard error of an n-window estimate; with a
  * second run's model, the standard deviation of the paired difference (the same windows, two
  * models) is the noise in a comparison of two curves. Times: one evaluation of n windows with the
- * run's evaluator settings, best of 3.
+ * run's evaluator settings, best of 3, and one inner step of a worker, median of 20, both in this
+ * process; the evaluation share of the first run is its evaluations' time over that plus its inner
+ * steps' (the rest of a simulated run's time is small next to these two).
  *
  * <p>Usage: EvalNoise RUN_DIR [OTHER_RUN_DIR] — the runs must share their data configuration.
  */
@@ -51,11 +53,16 @@ public final class EvalNoise {
         int n0 = evalBatches * batch;
         System.out.printf(Locale.ROOT, "validation: %,d windows of %d tokens (%,d tokens); the run's evaluation: %d batches x %d rows = %d windows%n%n",
                 w, context, (long) w * context, evalBatches, batch, n0);
+        int evals = count(Path.of(args[0]), "eval");
+        long innerSteps = new ObjectMapper().readTree(Path.of(args[0]).resolve("summary.json").toFile()).get("inner_steps").asLong();
+        double stepMs = stepMillis(setup);
+        System.out.printf(Locale.ROOT, "one inner step of a worker (batch %d x %d): %.0f ms (median of 20); run 1 ran %d inner steps and %d evaluations%n%n",
+                batch, context, stepMs, innerSteps, evals);
         System.out.println("| windows (n) | tokens | disjoint subsets (K) | loss, mean over subsets | std of the loss over subsets "
-                + "| predicted from n = " + n0 + " by 1/√n | std of the paired difference | ms per evaluation |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| 1/√n from n = " + n0 / 2 + " | std of the paired difference | ms per evaluation | evaluation share of run 1 |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         double std0 = Double.NaN;
-        for (int n = n0; n <= w / 4; n *= 2) {
+        for (int n = n0 / 2; n <= w / 4; n *= 2) {
             int k = w / n;
             double[] la = new double[k];
             double[] diff = new double[k];
@@ -68,9 +75,11 @@ public final class EvalNoise {
                     if (g == 0) ms = bestOf3Millis(e, a.theta());
                 }
             }
-            if (n == n0) std0 = std(la);
-            System.out.printf(Locale.ROOT, "| %d | %,d | %d | %.4f | %.4f | %.4f | %s | %.0f |%n", n, (long) n * context, k, mean(la), std(la),
-                    std0 * Math.sqrt((double) n0 / n), b == null ? "—" : String.format(Locale.ROOT, "%.4f", std(diff)), ms);
+            if (n == n0 / 2) std0 = std(la) * Math.sqrt(0.5);   // what 1/√n predicts for n0 from n0/2
+            double share = evals * ms / (evals * ms + innerSteps * stepMs);
+            System.out.printf(Locale.ROOT, "| %d | %,d | %d | %.4f | %.4f | %.4f | %s | %.0f | %.1f%% |%n", n, (long) n * context, k, mean(la),
+                    std(la), std0 * Math.sqrt((double) n0 / n), b == null ? "—" : String.format(Locale.ROOT, "%.4f", std(diff)), ms,
+                    100 * share);
         }
         for (String dir : args) curve(Path.of(dir));
     }
@@ -110,6 +119,31 @@ public final class EvalNoise {
             System.arraycopy(windows.get(indices.get(r))[1], 0, tg, r * t, t);
         }
         return new TokenBatch(indices.size(), t, in, tg);
+    }
+
+    /** Median wall time of one inner step of the run's first worker (20 steps after 3 to warm up). */
+    private static double stepMillis(RunSetup setup) {
+        org.diloco4j.sim.WorkerSpec spec = setup.simConfig().workers().get(0);
+        try (org.diloco4j.core.train.InnerTrainer t = setup.trainers().create(spec, spec.shard(), 1)) {
+            t.train(3);
+            double[] ms = new double[20];
+            for (int i = 0; i < ms.length; i++) {
+                long t0 = System.nanoTime();
+                t.train(1);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(ms);
+            return (ms[9] + ms[10]) / 2;
+        }
+    }
+
+    private static int count(Path run, String type) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        int n = 0;
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            if (json.readTree(line).get("type").asText().equals(type)) n++;
+        }
+        return n;
     }
 
     /** Best of 3 wall times of an evaluation (after one to warm up). */
