@@ -77,6 +77,8 @@ class TrainJobTest {
         });
         TrainJob.Outcome first = run(cfg, tmp.resolve("b"), stop, stopAt4);
         assertThat(first.finished()).isFalse();
+        assertThat(Files.readString(tmp.resolve("b/report.html"))).contains("Run stopped with a checkpoint.")
+                .contains("diloco train --resume b").doesNotContain("http-equiv=\"refresh\"");
         // The checkpoint knows how far the run got, so a resumed progress line starts there.
         RunDirectory.CheckpointMeta meta = RunDirectory.existing(tmp.resolve("b")).readMeta();
         JsonNode lastStep = null;
