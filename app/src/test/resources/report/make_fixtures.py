@@ -5,6 +5,10 @@ Not a real simulator: a small event-driven model of DiLoCo-style training on the
 workers of the async DiLoCo paper's public toy (0.58, 0.75, 1.51, 3.33 s/step), good enough to give
 the report realistic shapes: idle time in sync rounds, staleness in async ones, drops, a lost worker,
 eval curves that separate. Deterministic (fixed seed). Usage: python3 make_fixtures.py [OUT_DIR]
+
+Besides the three finished runs it writes `interrupted/`: the first 60 % of the async-dn-dylu run's
+events as a simulated run leaves them when it is killed (no summary.json, no segments yet, the last
+line cut off mid-write).
 """
 import json
 import math
@@ -18,6 +22,19 @@ TOK_PER_STEP = 2048           # batch 16 x seq 128 per inner step
 BUDGET = 30_000_000           # token budget of every run
 EVAL_EVERY = 1_500_000        # tokens between evaluations
 TRAIN_EVERY = 10              # inner steps between train_loss samples
+PEAK_LR = 2e-3                # inner AdamW peak learning rate
+WARMUP = 50                   # linear warmup steps of each worker's own counter
+DECAY = 2000                  # cosine decay to 10 % of the peak at this step
+LN2 = math.log(2)
+PROMPT = "Mr President, "
+SAMPLES = [
+    "I should like to thank the rapporteur for the report on the common fisheries policy, which the Commission "
+    "has presented to the House. The Member States must take their responsibility",
+    "on behalf of the Group of the European People's Party, I would like to say that we support the proposal "
+    "for a directive on the protection of workers. It is a question of the internal market",
+    "the next item is the debate on the situation in the Middle East. I give the floor to the Council, and then to "
+    "the Commissioner, who will tell us about the \"progress\" made since the summit",
+]
 WORKERS = [
     dict(name="tokyo", seconds_per_step=0.58, up_mbps=50, down_mbps=200, latency_ms=120, shard=0),
     dict(name="frankfurt", seconds_per_step=0.75, up_mbps=100, down_mbps=100, latency_ms=30, shard=1),
@@ -33,6 +50,17 @@ def up_time(w):
 
 def down_time(w):
     return w["latency_ms"] / 1000 + PAYLOAD * 8 / (w["down_mbps"] * 1e6)
+
+
+def lr_at(step):
+    """Learning rate of a worker's step `step` (1-based): warmup, then cosine to 10 % at DECAY."""
+    s = step - 1
+    if s < WARMUP:
+        return PEAK_LR * (s + 1) / WARMUP
+    if s >= DECAY:
+        return PEAK_LR * 0.1
+    progress = (s - WARMUP) / (DECAY - WARMUP)
+    return PEAK_LR * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def loss_at(tokens, penalty):
@@ -59,7 +87,7 @@ class Run:
         self.stats = [dict(name=w["name"], compute_seconds=0.0, communicate_seconds=0.0, idle_seconds=0.0,
                            steps=0, tokens=0, bytes_up=0, bytes_down=0) for w in WORKERS]
         self.histogram = {}
-        self.emit(0.0, dict(type="run_start", method=method, model_params=P, workers=WORKERS))
+        self.emit(0.0, dict(type="run_start", method=method, clock="simulated", model_params=P, workers=WORKERS))
 
     def config_toml(self):
         lines = ["# Synthetic fixture written by make_fixtures.py, shaped like a resolved config.", "",
@@ -96,7 +124,10 @@ class Run:
                 continue
             t = start + (end - start) * k / steps
             loss = loss_at(self.tokens, self.penalty) + SHARD_OFFSET[i] - 0.03 * k / steps + self.rng.gauss(0, 0.07)
-            self.emit(t, dict(type="train_loss", time=round(t, 3), worker=w["name"], step=step, loss=round(loss, 4)))
+            norm = 0.35 + 1.6 * (1 + step / 150) ** -0.8 + abs(self.rng.gauss(0, 0.05))
+            tps = 5200 * (1 - 0.15 * i / 3) * self.rng.uniform(0.92, 1.05)   # real throughput on the host
+            self.emit(t, dict(type="train_loss", time=round(t, 3), worker=w["name"], step=step, loss=round(loss, 4),
+                              lr=float(f"{lr_at(step):.6g}"), grad_norm=round(norm, 4), tokens_per_second=round(tps, 1)))
         self.stats[i]["steps"] += steps
         self.stats[i]["tokens"] += steps * TOK_PER_STEP
         self.inner_steps += steps
@@ -139,8 +170,20 @@ class Run:
         if self.tokens == 0:
             self.initial_loss = loss
         self.emit(t, dict(type="eval", time=round(t, 3), tokens=self.tokens, version=self.version,
-                          loss=round(loss, 4), ppl=round(math.exp(loss), 3), bytes_up=self.bytes_up,
-                          bytes_down=self.bytes_down))
+                          loss=round(loss, 4), ppl=round(math.exp(loss), 3), bpb=round(loss / LN2, 4),
+                          bytes_up=self.bytes_up, bytes_down=self.bytes_down))
+
+    def interrupted(self, out_dir, share):
+        """The events up to `share` of the run as a killed simulated run leaves them: no segments, last line cut."""
+        end = max(t for t, _, _ in self.events)
+        kept = [e for t, _, e in sorted(self.events, key=lambda x: (x[0], x[1]))
+                if t <= share * end and e["type"] not in ("segment", "sample")]
+        lines = [json.dumps(e, separators=(",", ":")) for e in kept]
+        os.makedirs(out_dir, exist_ok=True)
+        with open(os.path.join(out_dir, "metrics.jsonl"), "w") as f:
+            f.write("\n".join(lines[:-1]) + "\n" + lines[-1][: len(lines[-1]) // 2])
+        with open(os.path.join(out_dir, "config.toml"), "w") as f:
+            f.write(self.config_toml())
 
     def decision(self, t, kind, member, reason):
         e = dict(type="decision", time=round(t, 3), kind=kind)
@@ -155,6 +198,9 @@ class Run:
         self.decision(end_time, "stop", None, reason)
         if self.last_eval_tokens != self.tokens:
             self.evaluate(end_time)
+        for i, text in enumerate(SAMPLES):
+            self.emit(end_time, dict(type="sample", time=round(end_time, 3), version=self.version, index=i, prompt=PROMPT,
+                                     text=text, tokens=200, seed=self.seed + i, temperature=0.8, top_k=40))
         os.makedirs(out_dir, exist_ok=True)
         with open(os.path.join(out_dir, "metrics.jsonl"), "w") as f:
             for _, _, e in sorted(self.events, key=lambda x: (x[0], x[1])):
@@ -170,6 +216,7 @@ class Run:
             method=self.method, workers=k, model_params=P, outer_steps=self.outer_steps,
             inner_steps=self.inner_steps, tokens=self.tokens, initial_eval_loss=round(self.initial_loss, 4),
             final_eval_loss=round(self.last_loss, 4), final_eval_ppl=round(math.exp(self.last_loss), 3),
+            initial_eval_bpb=round(self.initial_loss / LN2, 4), final_eval_bpb=round(self.last_loss / LN2, 4),
             bytes_up=self.bytes_up, bytes_down=self.bytes_down,
             ddp_bytes_equivalent=int(ddp_steps * 2 * (k - 1) * PAYLOAD),
             simulated_seconds=round(end_time, 3), wall_seconds=wall_seconds,
@@ -255,13 +302,15 @@ def async_run(out, method, seed, penalty, dylu, max_staleness):
         pending.append((r.upload(i, done), i, fetched[i], steps[i]))
     end = max(p[0] for p in pending)
     r.finish(out, end, 1391.2 if dylu else 1405.9)
+    return r
 
 
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     sync_diloco(os.path.join(root, "diloco"))
     async_run(os.path.join(root, "async-naive"), "async-naive", 2, 0.09, dylu=False, max_staleness=12)
-    async_run(os.path.join(root, "async-dn-dylu"), "async-dn-dylu", 3, -0.005, dylu=True, max_staleness=None)
+    dylu = async_run(os.path.join(root, "async-dn-dylu"), "async-dn-dylu", 3, -0.005, dylu=True, max_staleness=None)
+    dylu.interrupted(os.path.join(root, "interrupted"), 0.6)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.core.worker.StreamingPhase;
@@ -277,7 +278,7 @@ public final class Simulation implements AutoCloseable {
         EvalResult r = evaluator.evaluate(s.coordinator.theta());
         s.lastEval = r;
         s.lastEvalVersion = s.coordinator.version();
-        sink.emit(new Metric.Eval(tokens, s.coordinator.version(), r.loss(), s.coordinator.ledger().up(),
+        sink.emit(new Metric.Eval(tokens, s.coordinator.version(), r.loss(), r.bitsPerByte(), s.coordinator.ledger().up(),
                 s.coordinator.ledger().down(), now()));
         return r;
     }
@@ -427,8 +428,9 @@ public final class Simulation implements AutoCloseable {
         }
         double start = now();
         double seconds = s.ddp != null ? s.ddp.run(t.steps(), start, s.timeline) : w.spec.device().duration(t.steps(), start, w.rng);
+        long t0 = System.nanoTime();
         TrainReport r = w.replica.train(t.steps());
-        recordTraining(w, r, start + seconds);
+        recordTraining(w, r, (System.nanoTime() - t0) / 1e9, start + seconds);
         if (s.ddp == null) account(w, Segment.Kind.COMPUTE, start + seconds);
         else w.accountedUntil = start + seconds;
         s.queue.at(start + seconds, new SimEvent.ComputeDone(w.name(), w.incarnation, t, r.steps(), r.tokens(), seconds));
@@ -470,10 +472,17 @@ public final class Simulation implements AutoCloseable {
         s.queue.at(at, new SimEvent.ToCoordinator(e, w.name(), w.incarnation));
     }
 
-    private void recordTraining(SimWorker w, TrainReport r, double end) {
+    /**
+     * Counts a worker's training and samples its loss. {@code realSeconds} is the wall time the
+     * steps took on this host (the throughput the sample reports); {@code end} is simulated time.
+     */
+    private void recordTraining(SimWorker w, TrainReport r, double realSeconds, double end) {
         w.steps += r.steps();
         w.tokens += r.tokens();
-        if (r.steps() > 0 && !w.replica.phantom()) sink.emit(new Metric.TrainLoss(w.name(), w.steps, r.meanLoss(), end));
+        if (r.steps() > 0 && !w.replica.phantom()) {
+            TrainTally t = TrainTally.of(r, realSeconds);
+            sink.emit(new Metric.TrainLoss(w.name(), w.steps, t.meanLoss(), t.lastLr(), t.meanGradNorm(), t.tokensPerSecond(), end));
+        }
     }
 
     // ---- streaming ----------------------------------------------------------------------------
@@ -513,13 +522,15 @@ public final class Simulation implements AutoCloseable {
         if (!w.pendingMerges.isEmpty()) next = Math.min(next, w.pendingMerges.peek()[1]);
         int n = (int) (next - w.step);
         double seconds = w.spec.device().duration(n, now, w.rng);
+        long t0 = System.nanoTime();
         TrainReport r = w.replica.train(n);
+        double real = (System.nanoTime() - t0) / 1e9;
         w.step = next;
         w.unreportedSteps += n;
         w.unreportedTokens += r.tokens();
         w.unreportedCompute += seconds;
         account(w, Segment.Kind.COMPUTE, now + seconds);
-        recordTraining(w, r, now + seconds);
+        recordTraining(w, r, real, now + seconds);
         s.queue.at(now + seconds, new SimEvent.StreamStep(w.name(), w.incarnation));
     }
 

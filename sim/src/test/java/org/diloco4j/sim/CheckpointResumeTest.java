@@ -87,7 +87,8 @@ class CheckpointResumeTest {
         for (int events : new int[] {1, 37, 150}) {
             Outcome b = interrupted(m, events);
             assertThat(b.theta).as("θ after resume at event %d", events).isEqualTo(a.theta);
-            assertThat(b.metrics).as("metrics after resume at event %d", events).isEqualTo(a.metrics);
+            assertThat(ToyRun.reproducible(b.metrics)).as("metrics after resume at event %d", events)
+                    .isEqualTo(ToyRun.reproducible(a.metrics));
             assertThat(b.result.simulatedSeconds()).isEqualTo(a.result.simulatedSeconds());
             assertThat(b.result.workers()).isEqualTo(a.result.workers());
             assertThat(b.result.timeline()).isEqualTo(a.result.timeline());

@@ -84,6 +84,15 @@ final class ToyRun {
         return run(sim, cc, List.of(problem.layout().whole()), batch, innerLr);
     }
 
+    /**
+     * The metrics a run must repeat exactly: all of them, but with the train-loss samples'
+     * throughput left out (it is the host's measured wall-clock speed, not the run's).
+     */
+    static List<Metric> reproducible(List<Metric> metrics) {
+        return metrics.stream().map(m -> m instanceof Metric.TrainLoss t
+                ? new Metric.TrainLoss(t.worker(), t.step(), t.loss(), t.lr(), t.gradNorm(), Double.NaN, t.time()) : m).toList();
+    }
+
     <T extends Metric> List<T> metrics(Class<T> type) {
         return metrics.stream().filter(type::isInstance).map(type::cast).toList();
     }

@@ -68,13 +68,15 @@ public final class CompareCommand implements Callable<Integer> {
         // Ctrl-C until here ends the process at once: nothing was written yet.
         StopSignal stop = StopSignal.install();
         RunGuard all = RunGuard.create(root);
+        Path report = root.resolve("report.html");
         try {
             List<Summary> summaries = new ArrayList<>();
             List<RunDirectory> dirs = new ArrayList<>();
             for (RunSetup setup : setups) {
                 String m = setup.config().str("method");
                 System.err.println("diloco compare: " + m);
-                TrainJob.Outcome o = runOne(setup, root.resolve(m), all, stop);
+                // The comparison grows as it goes: the methods done so far and the one running.
+                TrainJob.Outcome o = runOne(setup, root.resolve(m), new TrainJob.Combined(dirs, report), all, stop);
                 if (!o.finished()) {
                     System.err.println("diloco compare: stopped during " + m + "; its checkpoint is in " + o.dir().dir());
                     return ExitCode.INTERRUPTED.code();
@@ -82,7 +84,6 @@ public final class CompareCommand implements Callable<Integer> {
                 summaries.add(o.summary());
                 dirs.add(o.dir());
             }
-            Path report = root.resolve("report.html");
             Reports.writeCombined(dirs, report);
             System.out.print(table(summaries));
             System.out.println("\nreport: " + report);
@@ -95,14 +96,15 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /** One method's run; a failure before its first outer step removes its folder, and the comparison's if nothing else is in it. */
-    private TrainJob.Outcome runOne(RunSetup setup, Path dir, RunGuard all, StopSignal stop) throws IOException {
+    private TrainJob.Outcome runOne(RunSetup setup, Path dir, TrainJob.Combined combined, RunGuard all, StopSignal stop) throws IOException {
         RunGuard one = RunGuard.create(dir);
         try {
             MetricSink both = m -> {
                 one.emit(m);
                 all.emit(m);
             };
-            return new TrainJob(setup, one.dir(), new TrainJob.Options(!noProgress, System.err, both), stop.requested()).start();
+            TrainJob.Options opts = new TrainJob.Options(!noProgress, System.err, both, combined);
+            return new TrainJob(setup, one.dir(), opts, stop.requested()).start();
         } catch (Exception | Error e) {
             RunFailure f = one.failed(e);
             all.abandon();
@@ -112,12 +114,12 @@ public final class CompareCommand implements Callable<Integer> {
 
     static String table(List<Summary> rows) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%n%-14s %10s %9s %12s %12s %10s %12s%n", "method", "eval loss", "ppl",
+        b.append(String.format(Locale.ROOT, "%n%-14s %10s %9s %9s %12s %12s %10s %12s%n", "method", "eval loss", "ppl", "bits/byte",
                 "sim time", "bytes sent", "util", "vs DDP"));
         for (Summary s : rows) {
-            b.append(String.format(Locale.ROOT, "%-14s %10.4f %9.2f %12s %12s %9.1f%% %12s%n", s.method(), s.finalEvalLoss(),
-                    s.finalEvalPpl(), Fmt.seconds(s.simulatedSeconds()), Fmt.bytes(s.bytesTotal()), 100 * s.computeUtilization(),
-                    Fmt.ratioToDdp(s.ddpBytesEquivalent(), s.bytesTotal())));
+            b.append(String.format(Locale.ROOT, "%-14s %10.4f %9.2f %9s %12s %12s %9.1f%% %12s%n", s.method(), s.finalEvalLoss(),
+                    s.finalEvalPpl(), Fmt.bpb(s.finalEvalBpb()), Fmt.seconds(s.simulatedSeconds()), Fmt.bytes(s.bytesTotal()),
+                    100 * s.computeUtilization(), Fmt.ratioToDdp(s.ddpBytesEquivalent(), s.bytesTotal())));
         }
         return b.toString();
     }

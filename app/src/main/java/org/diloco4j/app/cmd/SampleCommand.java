@@ -1,6 +1,7 @@
 package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.failure.UserError;
+import org.diloco4j.app.run.RunSamples;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.SavedRun;
 import org.diloco4j.model.data.Tokenizer;
@@ -10,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /** {@code diloco sample}: generate text from a run's global model. */
@@ -44,12 +44,8 @@ public final class SampleCommand implements Callable<Integer> {
         RunSetup setup = saved.setup();
         float[] theta = saved.theta();
         Tokenizer tok = setup.corpus().tokenizer();
-        // Documents in the training stream are separated by end-of-text, so with no prompt the
-        // model continues from one: the start of a new document.
-        int[] start = prompt.isEmpty() ? new int[] {tok.endOfText()} : tok.encode(prompt);
         try (GptSampler sampler = new GptSampler(setup.gpt(), tok)) {
-            int[] all = sampler.generateTokens(theta, start, tokens, sampling);
-            System.out.println(prompt + tok.decode(Arrays.copyOfRange(all, start.length, all.length)));
+            System.out.println(prompt + RunSamples.continuation(sampler, tok, theta, prompt, tokens, sampling));
         }
         return 0;
     }

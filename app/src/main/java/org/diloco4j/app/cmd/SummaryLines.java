@@ -15,6 +15,8 @@ final class SummaryLines {
         System.out.printf(l, "%nmethod              %s%s%n", s.method(), networked ? " (networked, " + s.workers() + " workers)" : "");
         System.out.printf(l, "held-out loss       %.4f → %.4f   (perplexity %.2f → %.2f)%n", s.initialEvalLoss(), s.finalEvalLoss(),
                 Math.exp(s.initialEvalLoss()), s.finalEvalPpl());
+        System.out.printf(l, "bits per byte       %s → %s   (held-out; compares across tokenizers)%n", Fmt.bpb(s.initialEvalBpb()),
+                Fmt.bpb(s.finalEvalBpb()));
         System.out.printf(l, "tokens              %s in %d outer steps, %d inner steps%n", Fmt.tokens(s.tokens()), s.outerSteps(), s.innerSteps());
         if (networked) System.out.printf(l, "wall time           %s%n", Fmt.seconds(s.wallSeconds()));
         else System.out.printf(l, "simulated time      %s   (real %s)%n", Fmt.seconds(s.simulatedSeconds()), Fmt.seconds(s.wallSeconds()));

@@ -58,7 +58,8 @@ public final class Schema {
         s("data.encoding", "auto", "how your text files' bytes are read: " + TextEncoding.FORMS
                 + "; auto reads a file that is not UTF-8 as windows-1252 (or iso-8859-1) and says so", false);
         d("data.validation_fraction", 0.02, "share of documents held out for evaluation", 0.001, 0.5, false);
-        i("data.eval_batches", 8, "held-out batches per evaluation", 1, 10_000, false);
+        i("data.eval_batches", 16, "held-out batches of train.batch windows per evaluation, the same at every one (docs/bench/eval-noise.md)",
+                1, 10_000, false);
         s("data.cache_dir", "", "token cache folder ('' = ~/.cache/diloco4j/tokens)", false);
 
         i("train.batch", 16, "sequences per inner step per worker", 1, 65_536, false);
@@ -117,6 +118,12 @@ public final class Schema {
         d("sim.max_seconds", 0.0, "stop after this many simulated seconds (0: no limit)", 0, INF, false);
 
         l("checkpoint.every_outer_steps", 0, "also save a checkpoint every so many outer steps (0: only at the end and on Ctrl-C)", 0, INF, false);
+
+        i("report.every_outer_steps", 10, "rewrite report.html during a run every so many outer steps (0: only at the end)", 0, 1_000_000_000, false);
+        d("report.every_seconds", 30.0, "or after so many seconds of real time, whichever comes first (0: no time trigger)", 0, INF, false);
+        i("report.samples", 3, "continuations of report.sample_prompt sampled from the final global model (0: none)", 0, 100, false);
+        s("report.sample_prompt", "Mr President, ", "text the samples continue ('' = the start of a new document)", false);
+        i("report.sample_tokens", 200, "tokens generated per sample", 1, 100_000, false);
     }
 
     private Schema() {

@@ -7,15 +7,19 @@ import org.diloco4j.app.config.TomlWriter;
 import org.diloco4j.app.failure.Failures;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.run.AtomicFiles;
+import org.diloco4j.app.report.RunStatus;
 import org.diloco4j.app.run.JsonlMetrics;
+import org.diloco4j.app.run.LiveReport;
 import org.diloco4j.app.run.Progress;
-import org.diloco4j.app.run.ProgressLine.RunClock;
 import org.diloco4j.app.run.Reports;
+import org.diloco4j.app.run.RunClock;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunGuard;
+import org.diloco4j.app.run.RunSamples;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.ModelFile;
 import org.diloco4j.app.run.Summary;
+import org.diloco4j.app.run.TextSample;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.model.eval.GptEvaluator;
@@ -148,30 +152,37 @@ public final class CoordinatorJob {
         if (r.saved().isPresent()) JsonlMetrics.truncate(dir.metrics(), r.saved().get().mark());
         FileCheckpointStore store = new FileCheckpointStore(r.ckptDir());
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
-             Progress progress = o.progress() ? Progress.onStderr("coordinator", cfg.lng("train.token_budget"), 0, RunClock.REAL) : null) {
-            if (r.saved().isEmpty()) metrics.runStart(cfg.str("method"), setup.plan().totalSize(), List.of());
+             Progress progress = o.progress() ? Progress.onStderr("coordinator", cfg.lng("train.token_budget"), 0, RunClock.WALL) : null) {
+            if (r.saved().isEmpty()) metrics.runStart(cfg.str("method"), RunClock.WALL, setup.plan().totalSize(), List.of());
             // While the progress line is up, log lines go above it rather than through it.
             PrintStream log = progress != null ? progress.log() : o.log();
-            RunDirListener listener = new RunDirListener(metrics, progress, log, guard);
             RunTotals totals;
-            try (CoordinatorRuntime rt = r.saved().isPresent()
-                    ? CoordinatorRuntime.resume(r.def(), r.saved().get(), r.ropts(), evaluator, listener, store, o.metrics())
-                    : CoordinatorRuntime.start(r.def(), new Coordinator(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
-                    MetricSink.NONE), r.ropts(), evaluator, listener, store, o.metrics())) {
-                if (progress != null && r.saved().isPresent()) {
-                    record Standing(long tokens, long outerSteps, long bytes) {
+            // Rendered off the event loop: workers' pushes must not wait for the page. Closing it waits
+            // for a rewrite in progress, so the final report does not race with it.
+            try (LiveReport live = LiveReport.background(LiveReport.Policy.of(cfg), metrics::flush,
+                    () -> Reports.write(dir, RunStatus.RUNNING), log)) {
+                RunDirListener listener = new RunDirListener(metrics, progress, live, log, guard);
+                try (CoordinatorRuntime rt = r.saved().isPresent()
+                        ? CoordinatorRuntime.resume(r.def(), r.saved().get(), r.ropts(), evaluator, listener, store, o.metrics())
+                        : CoordinatorRuntime.start(r.def(), new Coordinator(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
+                        MetricSink.NONE), r.ropts(), evaluator, listener, store, o.metrics())) {
+                    if (progress != null && r.saved().isPresent()) {
+                        record Standing(long tokens, long outerSteps, long bytes) {
+                        }
+                        Standing at = rt.query(c -> new Standing(c.tokens(), c.outerSteps(), c.ledger().up() + c.ledger().down()));
+                        progress.resumedAt(at.tokens(), at.outerSteps(), at.bytes(), r.saved().get().clock());
                     }
-                    Standing at = rt.query(c -> new Standing(c.tokens(), c.outerSteps(), c.ledger().up() + c.ledger().down()));
-                    progress.resumedAt(at.tokens(), at.outerSteps(), at.bytes(), r.saved().get().clock());
-                }
-                CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tlsCert(), o.tlsKey());
-                try (CoordinatorServer server = listen(rt, r.token(), listen)) {
-                    announce(o, log, listen, server.port(), dir, r.ckptDir(), r.def());
-                    totals = await(rt, stop);
+                    CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tlsCert(), o.tlsKey());
+                    try (CoordinatorServer server = listen(rt, r.token(), listen)) {
+                        announce(o, log, listen, server.port(), dir, r.ckptDir(), r.def());
+                        totals = await(rt, stop);
+                    }
                 }
             }
             if (progress != null) progress.close();
             if (!totals.finished()) {
+                metrics.flush();
+                Reports.write(dir, RunStatus.STOPPED);
                 o.log().println("diloco: coordinator stopped at outer step " + totals.outerSteps() + "; checkpoint saved in " + r.ckptDir()
                         + ". To continue, start the coordinator again with " + continueWith(o, dir, r.ckptDir())
                         + "; workers keep trying to reconnect.");
@@ -179,6 +190,7 @@ public final class CoordinatorJob {
             }
             int tokensPerStep = cfg.integer("train.batch") * setup.gpt().context();
             Summary summary = NetSummary.of(cfg.str("method"), setup.plan().totalSize(), tokensPerStep, totals);
+            for (TextSample t : RunSamples.of(setup, totals.theta())) metrics.sample(t, totals.seconds(), totals.version());
             metrics.flushAndSize();
             summary.write(dir.summary());
             ModelFile.write(dir.model(), totals.theta());

@@ -1,6 +1,7 @@
 package org.diloco4j.app.net;
 
 import org.diloco4j.app.run.JsonlMetrics;
+import org.diloco4j.app.run.LiveReport;
 import org.diloco4j.app.run.Progress;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
@@ -20,13 +21,18 @@ final class RunDirListener implements RuntimeListener {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private final JsonlMetrics metrics;
     private final Progress progress;
+    private final LiveReport live;
     private final PrintStream log;
     private final MetricSink observer;
 
-    /** @param observer also receives every metric (the run's guard, which watches for the first outer step) */
-    RunDirListener(JsonlMetrics metrics, Progress progress, PrintStream log, MetricSink observer) {
+    /**
+     * @param live     rewrites report.html as the run goes
+     * @param observer also receives every metric (the run's guard, which watches for the first outer step)
+     */
+    RunDirListener(JsonlMetrics metrics, Progress progress, LiveReport live, PrintStream log, MetricSink observer) {
         this.metrics = metrics;
         this.progress = progress;
+        this.live = live;
         this.log = log;
         this.observer = observer;
     }
@@ -35,6 +41,7 @@ final class RunDirListener implements RuntimeListener {
     public void metric(Metric m) {
         metrics.emit(m);
         if (progress != null) progress.emit(m);
+        live.emit(m);
         observer.emit(m);
         if (progress == null && m instanceof Metric.Eval e) {
             log(String.format(Locale.ROOT, "eval at %d tokens (θ v%d): loss %.4f", e.tokens(), e.version(), e.loss()));

@@ -79,10 +79,51 @@ final class Charts {
 
     /** Each worker's training loss over time (bucketed means), with the global eval loss for reference. */
     static String trainLoss(RunView r) {
+        LineChart c = perWorker(r, "train-loss", "Training loss per worker", LineChart.WIDE,
+                "each worker's loss on its own shard, mean per time bucket; dashed: global model, held out",
+                "loss", Quantity.LOSS, TrainLoss::loss);
+        List<EvalPoint> ev = r.evals();
+        double[] xs = ev.stream().mapToDouble(EvalPoint::time).toArray();
+        double[] ys = ev.stream().mapToDouble(EvalPoint::loss).toArray();
+        c.add(new Series("eval", "global model (eval)", "#333333", null, xs, ys, true, "no evaluations"));
+        return c.html();
+    }
+
+    /** Each worker's inner learning rate: the schedule as the workers' own step counters ran through it. */
+    static String learningRate(RunView r) {
+        return perWorker(r, "train-lr", "Inner learning rate per worker", LineChart.WIDTH,
+                "AdamW's learning rate at each worker's own step (warmup, then the decay)", "learning rate",
+                Quantity.RATE, TrainLoss::lr).html();
+    }
+
+    /** Each worker's gradient norm before clipping. */
+    static String gradNorm(RunView r) {
+        return perWorker(r, "train-grad-norm", "Gradient norm per worker", LineChart.WIDTH,
+                "global L2 norm before clipping, mean per time bucket", "gradient norm", Quantity.PLAIN,
+                TrainLoss::gradNorm).html();
+    }
+
+    /** Each worker's real compute throughput. */
+    static String throughput(RunView r) {
         boolean simulated = r.summary().simulatedSeconds() > 0;
-        LineChart c = new LineChart("train-loss", "Training loss per worker").width(LineChart.WIDE)
-                .subtitle("each worker's loss on its own shard, mean per time bucket; dashed: global model, held out")
-                .x(simulated ? "simulated time" : "time", Quantity.SECONDS, false, true).y("loss", Quantity.LOSS);
+        return perWorker(r, "train-throughput", "Throughput per worker", LineChart.WIDTH,
+                simulated ? "tokens per real second of computing on this host (the simulated devices' speeds are in the timeline)"
+                        : "tokens per second of computing, as each worker measured it",
+                "tokens / s", Quantity.TOKENS_PER_SECOND, TrainLoss::tokensPerSecond).html();
+    }
+
+    /** Whether any train-loss sample carries the optimizer's figures (files before they were recorded do not). */
+    static boolean hasOptimizerFigures(RunView r) {
+        return r.run().metrics().trainLosses().stream()
+                .anyMatch(t -> Double.isFinite(t.lr()) || Double.isFinite(t.gradNorm()) || Double.isFinite(t.tokensPerSecond()));
+    }
+
+    /** One line per worker of {@code value} over time, as bucketed means. */
+    private static LineChart perWorker(RunView r, String id, String title, double width, String subtitle, String yTitle,
+                                       Quantity q, ToDoubleFunction<TrainLoss> value) {
+        boolean simulated = r.summary().simulatedSeconds() > 0;
+        LineChart c = new LineChart(id, title).width(width).subtitle(subtitle)
+                .x(simulated ? "simulated time" : "time", Quantity.SECONDS, false, true).y(yTitle, q);
         Map<String, List<TrainLoss>> byWorker = new LinkedHashMap<>();
         r.workers().forEach(w -> byWorker.put(w, new ArrayList<>()));
         for (TrainLoss t : r.run().metrics().trainLosses()) {
@@ -91,33 +132,30 @@ final class Charts {
         double end = r.endTime();
         int i = 0;
         for (Map.Entry<String, List<TrainLoss>> e : byWorker.entrySet()) {
-            double[][] pts = bucketMeans(e.getValue(), end, TRAIN_BUCKETS);
+            double[][] pts = bucketMeans(e.getValue(), value, end, TRAIN_BUCKETS);
             c.add(new Series("w" + i, e.getKey(), Palette.color(i), null, pts[0], pts[1], false, "no samples"));
             i++;
         }
-        List<EvalPoint> ev = r.evals();
-        double[] xs = ev.stream().mapToDouble(EvalPoint::time).toArray();
-        double[] ys = ev.stream().mapToDouble(EvalPoint::loss).toArray();
-        c.add(new Series("eval", "global model (eval)", "#333333", null, xs, ys, true, "no evaluations"));
-        return c.html();
+        return c;
     }
 
     /**
-     * Means of the finite losses in {@code buckets} equal time buckets over [0, end]: row 0 holds
-     * the mean time of each non-empty bucket, row 1 the mean loss.
+     * Means of the finite values in {@code buckets} equal time buckets over [0, end]: row 0 holds
+     * the mean time of each non-empty bucket, row 1 the mean value.
      */
-    static double[][] bucketMeans(List<TrainLoss> points, double end, int buckets) {
+    static double[][] bucketMeans(List<TrainLoss> points, ToDoubleFunction<TrainLoss> value, double end, int buckets) {
         double[] sumT = new double[buckets];
-        double[] sumL = new double[buckets];
+        double[] sumV = new double[buckets];
         int[] n = new int[buckets];
         double width = end > 0 ? end / buckets : 1;
         for (TrainLoss p : points) {
-            if (!Double.isFinite(p.loss())) {
+            double v = value.applyAsDouble(p);
+            if (!Double.isFinite(v)) {
                 continue;
             }
             int b = (int) Math.min(buckets - 1, Math.max(0, Math.floor(p.time() / width)));
             sumT[b] += p.time();
-            sumL[b] += p.loss();
+            sumV[b] += v;
             n[b]++;
         }
         int filled = 0;
@@ -129,7 +167,7 @@ final class Charts {
         for (int b = 0; b < buckets; b++) {
             if (n[b] > 0) {
                 out[0][j] = sumT[b] / n[b];
-                out[1][j] = sumL[b] / n[b];
+                out[1][j] = sumV[b] / n[b];
                 j++;
             }
         }

@@ -68,6 +68,11 @@ public final class Fmt {
         return Double.isFinite(l) ? String.format(Locale.ROOT, "%.3f", l) : NONE;
     }
 
+    /** Bits per byte, four decimals: 1.2345. */
+    public static String bpb(double b) {
+        return Double.isFinite(b) ? String.format(Locale.ROOT, "%.4f", b) : NONE;
+    }
+
     static String ppl(double p) {
         if (!Double.isFinite(p)) {
             return NONE;

@@ -5,7 +5,11 @@ final class Html {
     private Html() {
     }
 
-    /** Escapes text for element content and double-quoted attribute values. */
+    /**
+     * Escapes text for element content and double-quoted attribute values. Control characters other
+     * than tab and line breaks (which a model's samples can hold, and which no HTML or XML parser
+     * accepts as text) become U+FFFD.
+     */
     static String esc(String s) {
         if (s == null) {
             return "";
@@ -19,7 +23,8 @@ final class Html {
                 case '>' -> "&gt;";
                 case '"' -> "&quot;";
                 case '\'' -> "&#39;";
-                default -> null;
+                case '\t', '\n', '\r' -> null;
+                default -> c < 0x20 || c == '\uFFFE' || c == '\uFFFF' ? "\uFFFD" : null;
             };
             if (r != null && b == null) {
                 b = new StringBuilder(s.length() + 16).append(s, 0, i);

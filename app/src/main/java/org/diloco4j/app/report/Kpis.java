@@ -8,8 +8,9 @@ final class Kpis {
     static String html(RunView v) {
         Summary s = v.summary();
         StringBuilder b = new StringBuilder("<div class=\"kpis\">");
-        card(b, "final eval loss", Fmt.loss(s.finalEvalLoss()),
-                "perplexity " + Fmt.ppl(s.finalEvalPpl()) + " · from " + Fmt.loss(s.initialEvalLoss()));
+        card(b, v.run().status().finished() ? "final eval loss" : "latest eval loss", Fmt.loss(s.finalEvalLoss()),
+                "perplexity " + Fmt.ppl(s.finalEvalPpl()) + " · " + Fmt.bpb(s.finalEvalBpb()) + " bits/byte · from "
+                        + Fmt.loss(s.initialEvalLoss()));
         card(b, "tokens", Fmt.tokens(s.tokens()),
                 Fmt.count(s.outerSteps()) + " outer · " + Fmt.count(s.innerSteps()) + " inner steps");
         if (s.simulatedSeconds() > 0) {

@@ -13,7 +13,11 @@ enum Quantity {
     /** Seconds of the run clock; ticks are nice in s, min, h or d. */
     SECONDS,
     /** Whole counts: 0, 250, 1,000. */
-    COUNT;
+    COUNT,
+    /** Small positive rates such as a learning rate: three significant digits at any scale (0.000400). */
+    RATE,
+    /** Token throughputs: 950, 12.5k per second. */
+    TOKENS_PER_SECOND;
 
     /** A value for a tooltip or a table cell. */
     String format(double v) {
@@ -24,6 +28,8 @@ enum Quantity {
             case BYTES -> Fmt.bytes(v);
             case SECONDS -> Fmt.seconds(v);
             case COUNT -> Fmt.count(Math.round(v));
+            case RATE -> String.format(java.util.Locale.ROOT, "%.3g", v);
+            case TOKENS_PER_SECOND -> Fmt.tokens(v) + "/s";
         };
     }
 }

@@ -38,10 +38,11 @@ public final class Report {
                 : views.get(0).label();
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
+                .append(Banner.refresh(views) ? "<meta http-equiv=\"refresh\" content=\"" + Banner.REFRESH_SECONDS + "\"/>" : "")
                 .append("<title>diloco4j · ").append(Html.esc(title)).append("</title><style>")
                 .append(Styles.CSS).append("</style></head><body>");
         header(b, views, title);
-        b.append("<main>");
+        b.append("<main>").append(Banner.html(views));
         if (!compare) {
             b.append(Kpis.html(views.get(0)));
         }
@@ -62,8 +63,15 @@ public final class Report {
             }
         } else {
             RunView v = views.get(0);
-            b.append("<section class=\"card\">").append(Charts.trainLoss(v)).append("</section>");
-            section(b, "Worker timeline", "what each worker was doing over the run; hover for times",
+            b.append("<section class=\"card\">").append(Charts.trainLoss(v));
+            if (Charts.hasOptimizerFigures(v)) {
+                b.append("<div class=\"grid2 under\">").append(Charts.learningRate(v)).append(Charts.throughput(v))
+                        .append(Charts.gradNorm(v)).append("</div>");
+            }
+            b.append("</section>");
+            boolean pending = !v.run().status().finished() && v.spans().isEmpty() && v.summary().simulatedSeconds() > 0;
+            section(b, "Worker timeline", pending ? "a simulated run writes its timeline when it ends"
+                            : "what each worker was doing over the run; hover for times",
                     Timeline.legendHtml(v.anyOverlap())
                             + Timeline.svg("worker timeline of " + v.label(), v.timelineRows(), v.endTime(), false));
             runDetails(b, v, true);
@@ -140,6 +148,7 @@ public final class Report {
                     .append("</figure>");
         }
         b.append("<div><h3>Decisions</h3>").append(Tables.decisions(v, single)).append("</div></div>");
+        b.append(Samples.html(v));
         if (!v.run().config().isBlank()) {
             b.append("<details class=\"config\"><summary>configuration (config.toml): repeat this run with ")
                     .append("<code>diloco train --config ").append(Html.esc(RunView.dirName(v.run())))

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,10 +21,12 @@ import org.diloco4j.app.report.Metrics.Decision;
 import org.diloco4j.app.report.Metrics.EvalPoint;
 import org.diloco4j.app.report.Metrics.OuterStep;
 import org.diloco4j.app.report.Metrics.RunStart;
+import org.diloco4j.app.report.Metrics.Sample;
 import org.diloco4j.app.report.Metrics.Segment;
 import org.diloco4j.app.report.Metrics.SegmentKind;
 import org.diloco4j.app.report.Metrics.TrainLoss;
 import org.diloco4j.app.report.Metrics.WorkerProfile;
+import org.diloco4j.app.run.RunClock;
 
 /** Parses the files of a run directory exactly as docs/run-directory.md describes them. */
 final class RunReader {
@@ -48,9 +49,18 @@ final class RunReader {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "not a run directory");
         }
-        Summary summary = readSummary(dir.resolve(SUMMARY));
-        Metrics metrics = readMetrics(dir.resolve(METRICS));
-        return new RunData(dir, summary, metrics, readConfig(dir.resolve(CONFIG)));
+        Path summaryFile = dir.resolve(SUMMARY);
+        Path metricsFile = dir.resolve(METRICS);
+        if (!Files.isRegularFile(metricsFile)) {
+            throw new NoSuchFileException(metricsFile.toString(), null, Files.isRegularFile(summaryFile)
+                    ? "the run's event log is missing" : "not a run directory, or a run that has not started yet");
+        }
+        Metrics metrics = readMetrics(metricsFile);
+        String config = readConfig(dir.resolve(CONFIG));
+        if (!Files.isRegularFile(summaryFile)) {
+            return new RunData(dir, ProvisionalSummary.of(metrics), metrics, config, RunStatus.INCOMPLETE);
+        }
+        return new RunData(dir, readSummary(summaryFile), metrics, config, RunStatus.FINISHED);
     }
 
     private static String readConfig(Path file) throws IOException {
@@ -72,21 +82,41 @@ final class RunReader {
         }
     }
 
+    /**
+     * The events of a metrics file. A last line without its newline is one a writer had not
+     * finished (it is still running, or was killed mid-line): left out if it does not parse.
+     */
     static Metrics readMetrics(Path file) throws IOException {
+        // One read of the whole file: the report holds every event in memory anyway, and a single
+        // snapshot tells exactly whether the last line was complete while a writer appends.
+        byte[] bytes = Files.readAllBytes(file);
         Events events = new Events();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
+        int lineNo = 0;
+        for (int start = 0; start < bytes.length; ) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            boolean terminated = end < bytes.length;
+            lineNo++;
+            String line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+            start = end + 1;
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = parse(file, lineNo, line);
+            } catch (RunFormatException e) {
+                if (!terminated) {
+                    break;
                 }
-                JsonNode node = parse(file, lineNo, line);
-                try {
-                    events.add(node);
-                } catch (JsonFields.BadField e) {
-                    throw new RunFormatException(file, lineNo, e.getMessage());
-                }
+                throw e;
+            }
+            try {
+                events.add(node);
+            } catch (JsonFields.BadField e) {
+                throw new RunFormatException(file, lineNo, e.getMessage());
             }
         }
         return events.build();
@@ -138,6 +168,7 @@ final class RunReader {
         return new Summary(f.text("method"), f.integer("workers"), f.whole("model_params"),
                 f.whole("outer_steps"), f.whole("inner_steps"), f.whole("tokens"),
                 f.real("initial_eval_loss"), f.real("final_eval_loss"), f.real("final_eval_ppl"),
+                f.real("initial_eval_bpb", Double.NaN), f.real("final_eval_bpb", Double.NaN),
                 f.whole("bytes_up"), f.whole("bytes_down"), f.whole("ddp_bytes_equivalent"),
                 f.real("simulated_seconds"), f.real("wall_seconds"), f.real("compute_utilization"),
                 f.text("stop_reason"), histogram, stats);
@@ -151,6 +182,7 @@ final class RunReader {
         private final List<EvalPoint> evals = new ArrayList<>();
         private final List<TrainLoss> trainLosses = new ArrayList<>();
         private final List<Segment> segments = new ArrayList<>();
+        private final List<Sample> samples = new ArrayList<>();
 
         void add(JsonNode node) {
             JsonNode typeNode = node.get("type");
@@ -172,10 +204,14 @@ final class RunReader {
                 case "eval" -> {
                     double loss = f.real("loss");
                     evals.add(new EvalPoint(f.finite("time"), f.whole("tokens"), f.whole("version", -1), loss,
-                            f.real("ppl", Math.exp(loss)), f.whole("bytes_up"), f.whole("bytes_down")));
+                            f.real("ppl", Math.exp(loss)), f.real("bpb", Double.NaN), f.whole("bytes_up"), f.whole("bytes_down")));
                 }
                 case "train_loss" -> trainLosses.add(new TrainLoss(f.finite("time"), f.text("worker"),
-                        f.whole("step", -1), f.real("loss")));
+                        f.whole("step", -1), f.real("loss"), f.real("lr", Double.NaN), f.real("grad_norm", Double.NaN),
+                        f.real("tokens_per_second", Double.NaN)));
+                case "sample" -> samples.add(new Sample(f.finite("time"), f.whole("version", -1), f.integer("index", samples.size()),
+                        f.text("prompt", ""), f.text("text"), f.integer("tokens", -1), f.whole("seed", 0),
+                        f.real("temperature", Double.NaN), f.integer("top_k", 0)));
                 case "segment" -> segment(f);
                 default -> {
                     // Unknown types are newer writers' additions: skipped, as the contract promises.
@@ -205,7 +241,17 @@ final class RunReader {
                         w.real("up_mbps", Double.NaN), w.real("down_mbps", Double.NaN),
                         w.real("latency_ms", Double.NaN), w.integer("shard", -1)));
             }
-            return new RunStart(f.text("method"), f.whole("model_params", -1), workers);
+            return new RunStart(f.text("method"), clock(f.text("clock", "")), f.whole("model_params", -1), workers);
+        }
+
+        /** The clock a run_start names; unknown names are a newer writer's and read as not said. */
+        private static Optional<RunClock> clock(String wire) {
+            for (RunClock c : RunClock.values()) {
+                if (c.wire().equals(wire)) {
+                    return Optional.of(c);
+                }
+            }
+            return Optional.empty();
         }
 
         private static String article(String word) {
@@ -213,7 +259,7 @@ final class RunReader {
         }
 
         Metrics build() {
-            return new Metrics(Optional.ofNullable(runStart), outerSteps, decisions, evals, trainLosses, segments);
+            return new Metrics(Optional.ofNullable(runStart), outerSteps, decisions, evals, trainLosses, segments, samples);
         }
     }
 }

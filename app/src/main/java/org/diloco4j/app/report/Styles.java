@@ -98,6 +98,16 @@ final class Styles {
               font:12px/1.5 ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas,monospace;overflow:auto;max-height:420px}
             code{font:12px ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas,monospace}
             table.workers td:first-child{white-space:nowrap}
+            .banner{border:1px solid #d4a72c;background:#fff8c5;border-radius:8px;padding:10px 14px;margin:0 0 16px;font-size:13.5px}
+            .banner.status-stopped{border-color:#8c959f;background:#f6f8fa}
+            .grid2.under{margin-top:18px}
+            .samples{margin-top:14px}
+            .samples .sub{margin:1px 0 6px;color:var(--muted);font-size:12px}
+            figure.sample{margin:0 0 10px}
+            figure.sample figcaption{font-size:11.5px;color:var(--muted)}
+            figure.sample pre{margin:2px 0 0;background:#f6f8fa;border:1px solid var(--soft);border-radius:6px;padding:8px 12px;
+              font:12.5px/1.5 ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas,monospace;white-space:pre-wrap;
+              overflow-wrap:anywhere}
             footer{color:var(--muted);font-size:12px;padding-bottom:24px}
             """.replace("COMPUTE", Palette.COMPUTE).replace("COMMUNICATE", Palette.COMMUNICATE)
             .replace("IDLE", Palette.IDLE);

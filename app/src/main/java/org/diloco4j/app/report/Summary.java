@@ -5,7 +5,8 @@ import java.util.SortedMap;
 
 /**
  * The totals of one run: {@code summary.json} of a run directory (see docs/run-directory.md).
- * Loss fields are NaN when the run ended before its first evaluation (written as null or "NaN").
+ * Loss fields are NaN when the run ended before its first evaluation (written as null or "NaN");
+ * bits per byte are NaN also in files written before they were recorded.
  *
  * @param stalenessHistogram outer steps behind → number of pseudo-gradients applied with that staleness
  */
@@ -19,6 +20,8 @@ public record Summary(
         double initialEvalLoss,
         double finalEvalLoss,
         double finalEvalPpl,
+        double initialEvalBpb,
+        double finalEvalBpb,
         long bytesUp,
         long bytesDown,
         long ddpBytesEquivalent,

@@ -24,6 +24,7 @@ final class Tables {
         head(b, "run", "");
         head(b, "eval loss", "num");
         head(b, "perplexity", "num");
+        head(b, "bits/byte", "num");
         if (compare) {
             head(b, "vs best", "num");
         }
@@ -46,6 +47,7 @@ final class Tables {
             b.append("</td>");
             num(b, Fmt.loss(s.finalEvalLoss()));
             num(b, Fmt.ppl(s.finalEvalPpl()));
+            num(b, Fmt.bpb(s.finalEvalBpb()));
             if (compare) {
                 num(b, isBest ? "best" : Fmt.signedPercent(s.finalEvalPpl() / best - 1));
             }
@@ -57,7 +59,7 @@ final class Tables {
             num(b, Fmt.bytes(s.bytesUp()) + " / " + Fmt.bytes(s.bytesDown()));
             num(b, Fmt.ratioToDdp(s.ddpBytesEquivalent(), s.bytesTotal()));
             num(b, Fmt.percent(s.computeUtilization()));
-            b.append("<td class=\"reason\">").append(Html.esc(s.stopReason())).append("</td></tr>");
+            b.append("<td class=\"reason\">").append(Html.esc(stopReason(r))).append("</td></tr>");
         }
         return b.append("</tbody></table></div>").toString();
     }
@@ -85,7 +87,8 @@ final class Tables {
             b.append("</td><td class=\"muted machine\">")
                     .append(Html.esc(machine(prof))).append("</td>");
             if (st == null) {
-                b.append("<td colspan=\"8\" class=\"muted\">not in summary.json</td></tr>");
+                b.append("<td colspan=\"8\" class=\"muted\">").append(r.run().status().finished() ? "not in summary.json"
+                        : "totals come with summary.json at the end of the run").append("</td></tr>");
                 continue;
             }
             num(b, Fmt.seconds(st.computeSeconds()));
@@ -99,6 +102,16 @@ final class Tables {
             b.append("</tr>");
         }
         return b.append("</tbody></table></div>").toString();
+    }
+
+    /** Why a run stopped, or that it has not (yet). */
+    private static String stopReason(RunView r) {
+        return switch (r.run().status()) {
+            case FINISHED -> r.summary().stopReason();
+            case RUNNING -> "still running";
+            case STOPPED -> "stopped with a checkpoint (resumable)";
+            case INCOMPLETE -> "not finished: in progress or interrupted";
+        };
     }
 
     /** A stacked bar of compute / communicate / idle time and the utilization figure. */

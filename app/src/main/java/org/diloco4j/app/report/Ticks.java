@@ -104,9 +104,9 @@ record Ticks(double lo, double hi, List<Tick> ticks) {
         }
         return switch (q) {
             case SECONDS -> Fmt.trim(v / time.seconds(), decimals(step / time.seconds())) + " " + time.name();
-            case PLAIN, LOSS -> Fmt.trim(v, decimals(step));
+            case PLAIN, LOSS, RATE -> Fmt.trim(v, decimals(step));
             case COUNT -> Fmt.count(Math.round(v));
-            case TOKENS -> scaled(v, step, new String[] {"", "k", "M", "B", "T"}, "");
+            case TOKENS, TOKENS_PER_SECOND -> scaled(v, step, new String[] {"", "k", "M", "B", "T"}, "");
             case BYTES -> scaled(v, step, new String[] {"B", "KB", "MB", "GB", "TB", "PB"}, " ");
         };
     }

@@ -47,7 +47,7 @@ final class Timeline {
         double x0 = LABEL;
         double x1 = WIDTH - RIGHT;
         Svg svg = new Svg(WIDTH, height, "timeline", label);
-        if (rows.isEmpty() || !(tEnd > 0)) {
+        if (rows.isEmpty() || !(tEnd > 0) || rows.stream().allMatch(r -> r.spans().isEmpty())) {
             svg.text(WIDTH / 2, height / 2, "middle", "empty", "no segments recorded");
             return svg.finish();
         }

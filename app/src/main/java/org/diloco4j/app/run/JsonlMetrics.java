@@ -85,6 +85,7 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
                     json.writeNumberField("version", e.version());
                     number("loss", e.loss());
                     number("ppl", e.perplexity());
+                    number("bpb", e.bitsPerByte());
                     json.writeNumberField("bytes_up", e.bytesUp());
                     json.writeNumberField("bytes_down", e.bytesDown());
                 }
@@ -94,6 +95,9 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
                     json.writeStringField("worker", t.worker());
                     json.writeNumberField("step", t.step());
                     number("loss", t.loss());
+                    number("lr", t.lr());
+                    number("grad_norm", t.gradNorm());
+                    number("tokens_per_second", t.tokensPerSecond());
                 }
             }
             json.writeEndObject();
@@ -103,12 +107,13 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
         }
     }
 
-    /** The run_start line: method, model size and the workers' profiles. */
-    public void runStart(String method, long params, List<WorkerEntry> workers) {
+    /** The run_start line: method, clock, model size and the workers' profiles. */
+    public void runStart(String method, RunClock clock, long params, List<WorkerEntry> workers) {
         try {
             json.writeStartObject();
             json.writeStringField("type", "run_start");
             json.writeStringField("method", method);
+            json.writeStringField("clock", clock.wire());
             json.writeNumberField("model_params", params);
             json.writeArrayFieldStart("workers");
             for (int i = 0; i < workers.size(); i++) {
@@ -123,6 +128,27 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            json.writeEndObject();
+            json.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** A {@code sample} line: text from the global model θ {@code version} at {@code time}. */
+    public void sample(TextSample s, double time, long version) {
+        try {
+            json.writeStartObject();
+            json.writeStringField("type", "sample");
+            time(time);
+            json.writeNumberField("version", version);
+            json.writeNumberField("index", s.index());
+            json.writeStringField("prompt", s.prompt());
+            json.writeStringField("text", s.text());
+            json.writeNumberField("tokens", s.tokens());
+            json.writeNumberField("seed", s.seed());
+            json.writeNumberField("temperature", s.temperature());
+            json.writeNumberField("top_k", s.topK());
             json.writeEndObject();
             json.writeRaw('\n');
         } catch (IOException e) {
@@ -154,6 +180,16 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
     private void number(String field, double v) throws IOException {
         if (Double.isFinite(v)) json.writeNumberField(field, v);
         else json.writeNullField(field);
+    }
+
+    /** Flushes what was written so far to the file (a reader sees whole lines up to here). */
+    public void flush() {
+        try {
+            json.flush();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     /** Flushes and returns the file's length: what a checkpoint records. */

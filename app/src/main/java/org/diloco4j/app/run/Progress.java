@@ -1,6 +1,5 @@
 package org.diloco4j.app.run;
 
-import org.diloco4j.app.run.ProgressLine.RunClock;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
 
@@ -148,7 +147,7 @@ public final class Progress implements MetricSink, AutoCloseable {
     synchronized ProgressLine line() {
         double secs = ((doneMillis >= 0 ? doneMillis : clock.millis()) - startMillis) / 1000.0;
         double rate = secs >= 1 ? (tokens - startTokens) / secs : Double.NaN;
-        double shownTime = runClock == RunClock.REAL ? Math.max(time, timeAtStart + secs) : time;
+        double shownTime = runClock == RunClock.WALL ? Math.max(time, timeAtStart + secs) : time;
         return new ProgressLine(tokens, budget, step, evalLoss, trainLoss, rate, shownTime, runClock, bytes);
     }
 

@@ -45,20 +45,6 @@ public record ProgressLine(long tokens, long budget, long step, double evalLoss,
     /** Left to right on the line. */
     static final List<Field> DISPLAY = List.of(Field.STEP, Field.EVAL, Field.TRAIN, Field.RATE, Field.TIME, Field.BYTES);
 
-    /** Which time a run's line shows. */
-    public enum RunClock {
-        /** The simulator's clock ("sim 2 min 10 s"). */
-        SIMULATED("sim"),
-        /** Wall-clock time since the run started, over all its sessions ("time 2 min 10 s"). */
-        REAL("time");
-
-        final String label;
-
-        RunClock(String label) {
-            this.label = label;
-        }
-    }
-
     /** The whole line, without a bar: for logs, where nothing is cut. */
     public String plain() {
         StringBuilder b = new StringBuilder(percent().strip()).append(' ').append(count().strip());

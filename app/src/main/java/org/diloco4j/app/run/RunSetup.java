@@ -198,7 +198,7 @@ public final class RunSetup {
 
     public GptEvaluator evaluator() {
         List<TokenBatch> held = corpus.validationBatches(split, cfg.integer("train.batch"), gpt.context(), cfg.integer("data.eval_batches"));
-        return GptEvaluator.create(gpt, held, trainer.device(), trainer.threads());
+        return GptEvaluator.create(gpt, held, corpus.tokenizer(), trainer.device(), trainer.threads());
     }
 
     public RunConfig config() {
@@ -211,6 +211,16 @@ public final class RunSetup {
 
     public GptConfig gpt() {
         return gpt;
+    }
+
+    /** Which documents are held out for evaluation. */
+    public Split split() {
+        return split;
+    }
+
+    /** How every worker trains (inner optimizer, schedule, clipping, threads). */
+    public TrainerConfig trainer() {
+        return trainer;
     }
 
     public FragmentPlan plan() {

@@ -15,12 +15,15 @@ import java.util.Map;
 /**
  * summary.json: the totals of a run (see docs/run-directory.md).
  *
+ * @param initialEvalBpb     held-out bits per byte before training (NaN when unknown)
+ * @param finalEvalBpb       held-out bits per byte at the end (NaN when unknown)
  * @param ddpBytesEquivalent bytes data-parallel training would have moved for the same tokens with
  *                           the same workers: one fp32 ring all-reduce (2(k−1)·4|θ| bytes in total)
  *                           per step of the global batch
  */
 public record Summary(String method, int workers, long modelParams, long outerSteps, long innerSteps, long tokens,
-                      double initialEvalLoss, double finalEvalLoss, long bytesUp, long bytesDown, long ddpBytesEquivalent,
+                      double initialEvalLoss, double finalEvalLoss, double initialEvalBpb, double finalEvalBpb,
+                      long bytesUp, long bytesDown, long ddpBytesEquivalent,
                       double simulatedSeconds, double wallSeconds, double computeUtilization, String stopReason,
                       Map<Long, Long> staleness, List<WorkerStats> workerStats) {
 
@@ -42,6 +45,8 @@ public record Summary(String method, int workers, long modelParams, long outerSt
         return new Summary(method, k, params, r.outerSteps(), steps, r.tokens(),
                 r.initialEval() == null ? Double.NaN : r.initialEval().loss(),
                 r.finalEval() == null ? Double.NaN : r.finalEval().loss(),
+                r.initialEval() == null ? Double.NaN : r.initialEval().bitsPerByte(),
+                r.finalEval() == null ? Double.NaN : r.finalEval().bitsPerByte(),
                 r.bytesUp(), r.bytesDown(), ddp, r.simulatedSeconds(), wallSeconds, r.computeUtilization(), r.stopReason(),
                 r.staleness(), r.workers());
     }
@@ -57,6 +62,8 @@ public record Summary(String method, int workers, long modelParams, long outerSt
         m.put("initial_eval_loss", finite(initialEvalLoss));
         m.put("final_eval_loss", finite(finalEvalLoss));
         m.put("final_eval_ppl", finite(finalEvalPpl()));
+        m.put("initial_eval_bpb", finite(initialEvalBpb));
+        m.put("final_eval_bpb", finite(finalEvalBpb));
         m.put("bytes_up", bytesUp);
         m.put("bytes_down", bytesDown);
         m.put("ddp_bytes_equivalent", ddpBytesEquivalent);

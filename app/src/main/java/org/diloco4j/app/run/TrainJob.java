@@ -3,7 +3,7 @@ package org.diloco4j.app.run;
 import org.diloco4j.app.config.ConfigLoader;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.TomlWriter;
-import org.diloco4j.app.run.ProgressLine.RunClock;
+import org.diloco4j.app.report.RunStatus;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.model.eval.GptEvaluator;
 import org.diloco4j.sim.SimResult;
@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,15 +29,27 @@ public final class TrainJob {
     /**
      * How a job reports to the user.
      *
-     * @param observer also receives every metric (tests, tools); may be null
+     * @param observer also receives every metric (tests, tools), after the live report saw it; may be null
+     * @param combined a comparison report to rewrite along with the run's own while it runs; may be null
      */
-    public record Options(boolean progress, PrintStream log, MetricSink observer) {
+    public record Options(boolean progress, PrintStream log, MetricSink observer, Combined combined) {
+        public Options(boolean progress, PrintStream log, MetricSink observer) {
+            this(progress, log, observer, null);
+        }
+
         public Options(boolean progress, PrintStream log) {
             this(progress, log, null);
         }
 
         public static Options quiet() {
             return new Options(false, new PrintStream(PrintStream.nullOutputStream()), null);
+        }
+    }
+
+    /** A comparison report of runs already finished plus this one, written to {@code out}. */
+    public record Combined(List<RunDirectory> finished, Path out) {
+        public Combined {
+            finished = List.copyOf(finished);
         }
     }
 
@@ -64,11 +77,12 @@ public final class TrainJob {
         RunConfig cfg = setup.config();
         AtomicFiles.write(dir.config(), TomlWriter.write(cfg).getBytes(StandardCharsets.UTF_8));
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator()) {
-            metrics.runStart(cfg.str("method"), setup.plan().totalSize(), cfg.workers());
+            metrics.runStart(cfg.str("method"), RunClock.SIMULATED, setup.plan().totalSize(), cfg.workers());
             try (Progress progress = progress(0);
+                 LiveReport live = liveReport(metrics, progress);
                  Simulation sim = new Simulation(setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
-                         setup.trainers(), evaluator, sinks(metrics, progress, options.observer()))) {
-                return drive(sim, metrics, progress, 0);
+                         setup.trainers(), evaluator, sinks(metrics, progress, live, options.observer()))) {
+                return drive(sim, metrics, progress, live, 0);
             }
         }
     }
@@ -87,9 +101,10 @@ public final class TrainJob {
             JsonlMetrics.truncate(dir.metrics(), meta.metricsBytes());
             options.log().println("diloco: resuming " + dir.dir() + " at outer step " + meta.outerSteps());
             notes.flushTo(options.log());
-            try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); Progress progress = job.progress(meta.tokens())) {
-                sink.set(sinks(metrics, progress, options.observer()));
-                return job.drive(sim, metrics, progress, meta.wallSeconds());
+            try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); Progress progress = job.progress(meta.tokens());
+                 LiveReport live = job.liveReport(metrics, progress)) {
+                sink.set(sinks(metrics, progress, live, options.observer()));
+                return job.drive(sim, metrics, progress, live, meta.wallSeconds());
             }
         }
     }
@@ -108,15 +123,33 @@ public final class TrainJob {
                 : null;
     }
 
-    private static MetricSink sinks(JsonlMetrics metrics, Progress progress, MetricSink observer) {
+    private static MetricSink sinks(JsonlMetrics metrics, Progress progress, LiveReport live, MetricSink observer) {
         return m -> {
             metrics.emit(m);
             if (progress != null) progress.emit(m);
+            live.emit(m);
             if (observer != null) observer.emit(m);
         };
     }
 
-    private Outcome drive(Simulation sim, JsonlMetrics metrics, Progress progress, double wallBefore) throws IOException {
+    /** Rewrites report.html (and the comparison, if any) as the simulation goes, on the simulator's thread. */
+    private LiveReport liveReport(JsonlMetrics metrics, Progress progress) {
+        return LiveReport.inline(LiveReport.Policy.of(setup.config()), metrics::flush, () -> writeReports(RunStatus.RUNNING), log(progress));
+    }
+
+    /** The run's report and the comparison it is part of, if any, as of now. */
+    private void writeReports(RunStatus status) throws IOException {
+        Reports.write(dir, status);
+        Combined combined = options.combined();
+        if (combined != null) Reports.writeCombined(combined.finished(), dir, status, combined.out());
+    }
+
+    /** Where lines go while the run goes: above the progress line, if there is one, rather than through it. */
+    private PrintStream log(Progress progress) {
+        return progress != null ? progress.log() : options.log();
+    }
+
+    private Outcome drive(Simulation sim, JsonlMetrics metrics, Progress progress, LiveReport live, double wallBefore) throws IOException {
         long started = System.nanoTime();
         long every = setup.config().lng("checkpoint.every_outer_steps");
         long[] nextSave = {every > 0 ? sim.coordinator().outerSteps() + every : Long.MAX_VALUE};
@@ -125,12 +158,16 @@ public final class TrainJob {
             double wall = wallBefore + (System.nanoTime() - started) / 1e9;
             saveCheckpoint(sim, metrics, wall);
             if (stopRequested.get()) {
+                writeReports(RunStatus.STOPPED);
                 if (progress != null) progress.close();
                 options.log().println("diloco: stopped at outer step " + sim.coordinator().outerSteps()
                         + "; checkpoint saved. Continue with: ./diloco train --resume " + dir.dir());
                 return new Outcome(null, dir, sim.coordinator().theta().clone());
             }
             nextSave[0] = sim.coordinator().outerSteps() + every;
+        }
+        for (TextSample t : RunSamples.of(setup, sim.coordinator().theta())) {
+            metrics.sample(t, result.simulatedSeconds(), sim.coordinator().version());
         }
         double wall = wallBefore + (System.nanoTime() - started) / 1e9;
         metrics.segments(result.timeline());
@@ -140,7 +177,15 @@ public final class TrainJob {
         ModelFile.write(dir.model(), sim.coordinator().theta());
         saveCheckpoint(sim, metrics, wall);
         Reports.write(dir);
+        logCost(log(progress), live.cost(), wall - wallBefore);
         return new Outcome(summary, dir, sim.coordinator().theta().clone());
+    }
+
+    /** One line on what watching the run cost: it should be a small share of it. */
+    static void logCost(PrintStream log, LiveReport.Cost c, double runSeconds) {
+        if (c.rewrites() == 0) return;
+        log.printf(java.util.Locale.ROOT, "diloco: report.html was rewritten %d times during the run, %.0f ms each on average "
+                + "(%.1f%% of the run's %.0f s)%n", c.rewrites(), c.meanMillis(), 100 * c.totalSeconds() / Math.max(runSeconds, 1e-9), runSeconds);
     }
 
     private void saveCheckpoint(Simulation sim, JsonlMetrics metrics, double wall) throws IOException {

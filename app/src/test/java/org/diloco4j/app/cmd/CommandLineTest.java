@@ -61,11 +61,16 @@ class CommandLineTest {
         Path out = tmp.resolve("cmp");
         Out o = run(concat(new String[] {"compare", "--methods", "ddp,diloco", "--out", out.toString()}, TINY));
         assertThat(o.code()).as(o.err()).isZero();
-        assertThat(o.out()).contains("method", "eval loss", "vs DDP").containsPattern("(?m)^ddp\\s").containsPattern("(?m)^diloco\\s");
+        assertThat(o.out()).contains("method", "eval loss", "bits/byte", "vs DDP").containsPattern("(?m)^ddp\\s")
+                .containsPattern("(?m)^diloco\\s");
         for (String m : new String[] {"ddp", "diloco"}) {
             var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(m + "/summary.json").toFile());
             assertThat(summary.get("outer_steps").asLong()).as(m).isPositive();
             assertThat(summary.get("final_eval_loss").asDouble()).as(m).isLessThan(summary.get("initial_eval_loss").asDouble());
+            // The table's bits per byte is the summary's: for byte tokens, the final loss in bits.
+            double bpb = summary.get("final_eval_bpb").asDouble();
+            assertThat(bpb).isCloseTo(summary.get("final_eval_loss").asDouble() / Math.log(2), org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(o.out()).containsPattern("(?m)^" + m + "\\s.*\\s" + java.util.regex.Pattern.quote(String.format(java.util.Locale.ROOT, "%.4f", bpb)) + "\\s");
         }
         assertThat(Files.readString(out.resolve("report.html"))).contains("ddp", "diloco", "<svg");
 
@@ -81,6 +86,24 @@ class CommandLineTest {
         assertThat(fresh.out().strip()).isNotEmpty();
         Out e = run("eval", "--run", out.resolve("diloco").toString());
         assertThat(e.code()).as(e.err()).isZero();
-        assertThat(e.out()).contains("held-out loss", "perplexity");
+        assertThat(e.out()).contains("held-out loss", "perplexity", "bits per byte");
+
+        // The samples the run recorded are reproducible with the command the report shows.
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var samples = Files.readAllLines(out.resolve("diloco/metrics.jsonl")).stream().map(l -> {
+            try {
+                return json.readTree(l);
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }).filter(n -> n.get("type").asText().equals("sample")).toList();
+        assertThat(samples).hasSize(3);
+        var second = samples.get(1);
+        Out again = run("sample", "--run", out.resolve("diloco").toString(), "--prompt", second.get("prompt").asText(),
+                "--tokens", second.get("tokens").asText(), "--temperature", second.get("temperature").asText(),
+                "--top-k", second.get("top_k").asText(), "--seed", second.get("seed").asText());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).isEqualTo(second.get("prompt").asText() + second.get("text").asText() + System.lineSeparator());
+        assertThat(Files.readString(out.resolve("diloco/report.html"))).contains("Samples from the final model");
     }
 }

@@ -61,6 +61,23 @@ class DistributedRunTest {
         List<JsonNode> m = metrics(run);
         assertThat(m).anyMatch(type("segment"));
         assertThat(m).filteredOn(type("decision")).noneMatch(d -> d.get("kind").asText().equals("reject"));
+        // The workers' pushes carry what their optimizers saw: the schedule's rate, the pre-clip norm, their throughput.
+        assertThat(m).filteredOn(type("train_loss")).isNotEmpty().allSatisfy(t -> {
+            assertThat(t.get("lr").asDouble()).isPositive().isLessThanOrEqualTo(3e-3);
+            assertThat(t.get("grad_norm").asDouble()).isPositive();
+            assertThat(t.get("tokens_per_second").asDouble()).isPositive();
+        });
+        // The slowest worker (25 ms more per step) measures the lowest throughput.
+        assertThat(meanThroughput(m, "w2")).isLessThan(meanThroughput(m, "w0"));
+        assertThat(m).filteredOn(type("eval")).allSatisfy(e -> assertThat(e.get("bpb").asDouble())
+                .isCloseTo(e.get("loss").asDouble() / Math.log(2), org.assertj.core.data.Offset.offset(1e-9)));
+        assertThat(m).filteredOn(type("sample")).hasSize(3);
+        assertThat(summary.get("final_eval_bpb").asDouble()).isPositive();
+    }
+
+    private static double meanThroughput(List<JsonNode> m, String worker) {
+        return m.stream().filter(type("train_loss")).filter(t -> t.get("worker").asText().equals(worker))
+                .mapToDouble(t -> t.get("tokens_per_second").asDouble()).average().orElseThrow();
     }
 
     @Test
@@ -72,6 +89,8 @@ class DistributedRunTest {
              Jvm w1 = worker("w1", port());
              Jvm w2 = worker("w2", port(), "--step-delay-ms", "30")) {
             waitFor(run, m -> m.stream().filter(type("outer_step")).count() >= 2, 120, coord);
+            // The report is there while the run goes on, and says so.
+            assertThat(Files.readString(run.resolve("report.html"))).contains("Run in progress.");
             w2.kill();
             assertThat(coord.await(150)).as(coord.logText()).isZero();
             assertThat(w0.await(30)).isZero();

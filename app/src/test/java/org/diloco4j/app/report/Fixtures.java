@@ -47,6 +47,7 @@ final class Fixtures {
     /** A summary with the given method, bytes and ppl; the rest plausible constants. */
     static Summary summary(String method, long bytesUp, long bytesDown, double finalLoss, List<Summary.WorkerStats> stats) {
         return new Summary(method, stats.size(), 1_000_000, 10, 100, 1_000_000, 5.5, finalLoss, Math.exp(finalLoss),
+                5.5 / Math.log(2), finalLoss / Math.log(2),
                 bytesUp, bytesDown, 4_000_000_000L, 600.0, 30.0, 0.8, "token budget reached",
                 new TreeMap<>(Map.of(0, 10L)), stats);
     }
@@ -60,7 +61,8 @@ final class Fixtures {
         List<EvalPoint> evals = new ArrayList<>();
         for (int i = 0; i <= 10; i++) {
             long b = bytesPerEval * i;
-            evals.add(new EvalPoint(60.0 * i, 100_000L * i, i, 5.5 - 0.2 * i, Math.exp(5.5 - 0.2 * i), b / 2, b - b / 2));
+            double loss = 5.5 - 0.2 * i;
+            evals.add(new EvalPoint(60.0 * i, 100_000L * i, i, loss, Math.exp(loss), loss / Math.log(2), b / 2, b - b / 2));
         }
         List<WorkerProfile> profiles = workers.stream()
                 .map(w -> new WorkerProfile(w, 0.5, 100, 100, 20, workers.indexOf(w))).toList();

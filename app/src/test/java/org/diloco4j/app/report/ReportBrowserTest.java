@@ -43,6 +43,13 @@ class ReportBrowserTest {
         check(List.of(Fixtures.run("async-dn-dylu")), "single", tmp, 1);
     }
 
+    @Test
+    void interruptedRunReportRendersInChromium(@TempDir Path tmp) throws Exception {
+        check(List.of(Fixtures.run("interrupted")), "interrupted", tmp, 1);
+        String dom = Chromium.dumpDom(tmp.resolve("interrupted.html"), tmp);
+        assertThat(dom).contains("Run in progress or interrupted.").contains("<figure class=\"chart\" id=\"train-lr\">");
+    }
+
     private static void check(List<RunData> runs, String name, Path tmp, int timelines) throws Exception {
         Path html = tmp.resolve(name + ".html");
         Report.write(runs, html);

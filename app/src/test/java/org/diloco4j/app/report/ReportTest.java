@@ -83,6 +83,107 @@ class ReportTest {
     }
 
     @Test
+    void singleRunShowsOptimizerChartsBitsPerByteAndSamples() throws Exception {
+        RunData run = Fixtures.run("diloco");
+        HtmlDoc doc = new HtmlDoc(Report.render(List.of(run)));
+        for (String id : List.of("train-lr", "train-throughput", "train-grad-norm")) {
+            assertThat(doc.all("//figure[@id='" + id + "']//polyline")).as(id).hasSize(4);
+            assertThat(doc.texts("//figure[@id='" + id + "']//div[@class='legend']/span"))
+                    .containsExactly("tokyo", "frankfurt", "saopaulo", "nairobi");
+        }
+        // The learning-rate axis spans the schedule: warmup from 4e-5 (step 10 of 50 ... ) up to the 2e-3 peak.
+        double maxLr = run.metrics().trainLosses().stream().mapToDouble(Metrics.TrainLoss::lr).max().orElseThrow();
+        assertThat(maxLr).isEqualTo(2e-3);
+        assertThat(doc.texts("//figure[@id='train-lr']//g[@class='ticks']/text")).contains("0.002");
+        assertThat(doc.texts("//figure[@id='train-throughput']//g[@class='ticks']/text")).anyMatch(t -> t.endsWith("k"));
+
+        List<String> header = doc.texts("//table[@class='summary']/thead/tr/th");
+        List<String> row = doc.texts("//table[@class='summary']/tbody/tr[1]/td");
+        assertThat(row.get(header.indexOf("bits/byte")))
+                .isEqualTo(String.format(Locale.ROOT, "%.4f", run.summary().finalEvalBpb()));
+        assertThat(doc.texts("//div[@class='kpi']/div[@class='d']"))
+                .anyMatch(d -> d.contains(String.format(Locale.ROOT, "%.4f bits/byte", run.summary().finalEvalBpb())));
+
+        List<Metrics.Sample> samples = run.metrics().samples();
+        assertThat(samples).hasSize(3);
+        List<Element> shown = doc.all("//figure[@class='sample']/pre");
+        assertThat(shown).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(shown.get(i).getTextContent()).isEqualTo(samples.get(i).prompt() + samples.get(i).text());
+        }
+        assertThat(doc.texts("//div[@class='samples']/p/code"))
+                .containsExactly("diloco sample --run diloco --prompt 'Mr President, ' --tokens 200 --temperature 0.8 --top-k 40 --seed 1");
+        assertThat(doc.all("//div[contains(@class,'banner')]")).isEmpty();
+        assertThat(doc.all("//meta[@http-equiv='refresh']")).isEmpty();
+    }
+
+    @Test
+    void interruptedRunRendersWhatItHasUnderABanner() throws Exception {
+        RunData run = Fixtures.run("interrupted");
+        String html = Report.render(List.of(run));
+        HtmlDoc doc = new HtmlDoc(html);
+        String banner = doc.one("//div[contains(@class,'banner')]").getTextContent();
+        assertThat(banner).startsWith("Run in progress or interrupted.")
+                .contains("Outer step " + run.summary().outerSteps() + ",").contains("no summary.json yet");
+        assertThat(doc.all("//meta[@http-equiv='refresh']")).as("a page read from disk does not reload itself").isEmpty();
+        for (String id : EVAL_CHARTS) {
+            assertThat(doc.all("//figure[@id='" + id + "']//polyline")).as(id).hasSize(1);
+        }
+        assertThat(doc.all("//figure[@id='train-loss']//polyline")).hasSize(5);
+        assertThat(doc.all("//figure[@id='train-lr']//polyline")).hasSize(4);
+        List<String> header = doc.texts("//table[@class='summary']/thead/tr/th");
+        List<String> row = doc.texts("//table[@class='summary']/tbody/tr[1]/td");
+        assertThat(row.get(header.indexOf("eval loss"))).isEqualTo(String.format(Locale.ROOT, "%.3f", run.summary().finalEvalLoss()));
+        assertThat(row.get(header.indexOf("outer steps"))).isEqualTo(String.format(Locale.ROOT, "%,d", run.summary().outerSteps()));
+        assertThat(row.get(header.indexOf("stop reason"))).isEqualTo("not finished: in progress or interrupted");
+        assertThat(row.get(header.indexOf("vs DDP bytes"))).isEqualTo("—");
+        assertThat(doc.texts("//div[@class='kpi']/div[@class='l']")).contains("latest eval loss", "simulated time");
+        assertThat(doc.texts("//table[@class='workers']/tbody/tr/td[@colspan]"))
+                .hasSize(4).allMatch(t -> t.equals("totals come with summary.json at the end of the run"));
+        // A simulated run writes its timeline at the end: none yet.
+        assertThat(doc.texts("//svg/text[@class='empty']")).contains("no segments recorded");
+        assertThat(doc.all("//figure[@class='sample']")).isEmpty();
+        assertSelfContained(html);
+    }
+
+    @Test
+    void runningAndStoppedRunsSaySoAndARunningPageReloads() throws Exception {
+        RunData run = Fixtures.run("interrupted");
+        HtmlDoc running = new HtmlDoc(Report.render(List.of(run.withStatus(RunStatus.RUNNING))));
+        assertThat(running.one("//div[contains(@class,'banner')]").getTextContent()).startsWith("Run in progress.")
+                .contains("reloads itself every 30 s");
+        assertThat(running.one("//meta[@http-equiv='refresh']").getAttribute("content")).isEqualTo("30");
+        HtmlDoc stopped = new HtmlDoc(Report.render(List.of(run.withStatus(RunStatus.STOPPED))));
+        assertThat(stopped.one("//div[contains(@class,'banner')]").getTextContent())
+                .startsWith("Run stopped with a checkpoint.").contains("diloco train --resume interrupted");
+        assertThat(stopped.all("//meta[@http-equiv='refresh']")).isEmpty();
+        // A networked run (no simulated time) continues where its coordinator is pointed: its --out, not a new default folder.
+        RunData net = Fixtures.memoryRun("diloco", List.of("w0"), List.of(), 100);
+        Summary wall = net.summary();
+        wall = new Summary(wall.method(), wall.workers(), wall.modelParams(), wall.outerSteps(), wall.innerSteps(), wall.tokens(),
+                wall.initialEvalLoss(), wall.finalEvalLoss(), wall.finalEvalPpl(), wall.initialEvalBpb(), wall.finalEvalBpb(),
+                wall.bytesUp(), wall.bytesDown(), wall.ddpBytesEquivalent(), 0.0, 30.0, wall.computeUtilization(), wall.stopReason(),
+                wall.stalenessHistogram(), wall.workerStats());
+        HtmlDoc netStopped = new HtmlDoc(Report.render(List.of(new RunData(net.dir(), wall, net.metrics()).withStatus(RunStatus.STOPPED))));
+        assertThat(netStopped.one("//div[contains(@class,'banner')]").getTextContent())
+                .contains("starting the coordinator again with --out diloco").doesNotContain("diloco train --resume");
+        // In a comparison, finished runs get no banner; the running one is named in its own.
+        HtmlDoc compare = new HtmlDoc(Report.render(List.of(Fixtures.run("diloco"), run.withStatus(RunStatus.RUNNING))));
+        assertThat(compare.texts("//div[contains(@class,'banner')]")).singleElement()
+                .satisfies(t -> assertThat(t).startsWith("async-dn-dylu: Run in progress."));
+    }
+
+    @Test
+    void controlCharactersInSampledTextAreReplaced() throws Exception {
+        RunData base = Fixtures.memoryRun("m", List.of("w"), List.of(), 100);
+        Metrics m = base.metrics();
+        Metrics withSample = new Metrics(m.runStart(), m.outerSteps(), m.decisions(), m.evals(), m.trainLosses(), m.segments(),
+                List.of(new Metrics.Sample(1, 1, 0, "", "a\u0001b\u0000c\td\uFFFEe", 10, 1, 0.8, 40)));
+        HtmlDoc doc = new HtmlDoc(Report.render(List.of(new RunData(base.dir(), base.summary(), withSample))));
+        assertThat(doc.one("//figure[@class='sample']/pre").getTextContent()).isEqualTo("a\uFFFDb\uFFFDc\td\uFFFDe");
+    }
+
+    @Test
     void comparisonOverlaysAllRuns() throws Exception {
         List<RunData> runs = Fixtures.all();
         String html = Report.render(runs);
@@ -148,7 +249,7 @@ class ReportTest {
 
     @Test
     void runWithNothingButASummaryStillRenders() throws Exception {
-        Summary s = new Summary("diloco", 2, 1000, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, 0,
+        Summary s = new Summary("diloco", 2, 1000, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, 0,
                 Double.NaN, "interrupted", new java.util.TreeMap<>(), List.of());
         Metrics empty = new Metrics(java.util.Optional.empty(), List.of(), List.of(), List.of(), List.of(), List.of());
         HtmlDoc doc = new HtmlDoc(Report.render(List.of(new RunData(Path.of("r"), s, empty))));

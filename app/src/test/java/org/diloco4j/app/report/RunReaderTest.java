@@ -29,6 +29,7 @@ class RunReaderTest {
               "method": "async-dn-dylu", "workers": 2, "model_params": 3263232,
               "outer_steps": 412, "inner_steps": 6100, "tokens": 12492800,
               "initial_eval_loss": 5.55, "final_eval_loss": 2.41, "final_eval_ppl": 11.1,
+              "initial_eval_bpb": 8.007, "final_eval_bpb": 3.477,
               "bytes_up": 1.2e9, "bytes_down": 1300000000, "ddp_bytes_equivalent": 4.1e11,
               "simulated_seconds": 3600.0, "wall_seconds": 512.3, "compute_utilization": 0.91,
               "stop_reason": "token budget of 12000000 reached (12492800)",
@@ -44,14 +45,17 @@ class RunReaderTest {
 
     /** One line of every type of docs/run-directory.md. */
     static final List<String> METRICS = List.of(
-            "{\"type\":\"run_start\",\"method\":\"async-dn-dylu\",\"model_params\":3263232,\"workers\":["
+            "{\"type\":\"run_start\",\"method\":\"async-dn-dylu\",\"clock\":\"simulated\",\"model_params\":3263232,\"workers\":["
                     + "{\"name\":\"tokyo\",\"seconds_per_step\":0.58,\"up_mbps\":50,\"down_mbps\":200,\"latency_ms\":120,\"shard\":0},"
                     + "{\"name\":\"nairobi\",\"seconds_per_step\":3.33,\"up_mbps\":10,\"down_mbps\":40,\"latency_ms\":250,\"shard\":1}]}",
             "{\"type\":\"outer_step\",\"time\":12.5,\"step\":3,\"version\":3,\"fragment\":0,\"contributors\":[0],"
                     + "\"staleness\":[2],\"weights\":[1.0],\"members\":4,\"tokens\":81920,\"bytes_up\":1000,\"bytes_down\":2000,\"delta_norm\":0.41}",
             "{\"type\":\"decision\",\"time\":13.0,\"kind\":\"drop\",\"member\":1,\"reason\":\"w1#2 late: trained from v1\"}",
-            "{\"type\":\"eval\",\"time\":20.0,\"tokens\":163840,\"version\":6,\"loss\":3.91,\"ppl\":49.9,\"bytes_up\":3000,\"bytes_down\":4000}",
-            "{\"type\":\"train_loss\",\"time\":19.7,\"worker\":\"tokyo\",\"step\":120,\"loss\":4.02}",
+            "{\"type\":\"eval\",\"time\":20.0,\"tokens\":163840,\"version\":6,\"loss\":3.91,\"ppl\":49.9,\"bpb\":5.641,\"bytes_up\":3000,\"bytes_down\":4000}",
+            "{\"type\":\"train_loss\",\"time\":19.7,\"worker\":\"tokyo\",\"step\":120,\"loss\":4.02,\"lr\":0.002,"
+                    + "\"grad_norm\":0.83,\"tokens_per_second\":5210.5}",
+            "{\"type\":\"sample\",\"time\":30.0,\"version\":6,\"index\":0,\"prompt\":\"Mr President, \","
+                    + "\"text\":\"the vote\\nwill take place.\",\"tokens\":200,\"seed\":42,\"temperature\":0.8,\"top_k\":40}",
             "{\"type\":\"segment\",\"worker\":\"tokyo\",\"kind\":\"compute\",\"start\":1.2,\"end\":12.8}",
             "{\"type\":\"decision\",\"time\":30.0,\"kind\":\"stop\",\"reason\":\"budget\"}");
 
@@ -99,9 +103,14 @@ class RunReaderTest {
                 81920, 1000, 2000, 0.41));
         assertThat(m.decisions()).containsExactly(new Decision(13.0, "drop", 1, "w1#2 late: trained from v1"),
                 new Decision(30.0, "stop", -1, "budget"));
-        assertThat(m.evals()).containsExactly(new EvalPoint(20.0, 163840, 6, 3.91, 49.9, 3000, 4000));
+        assertThat(m.evals()).containsExactly(new EvalPoint(20.0, 163840, 6, 3.91, 49.9, 5.641, 3000, 4000));
         assertThat(m.evals().get(0).bytesTotal()).isEqualTo(7000);
-        assertThat(m.trainLosses()).containsExactly(new TrainLoss(19.7, "tokyo", 120, 4.02));
+        assertThat(m.trainLosses()).containsExactly(new TrainLoss(19.7, "tokyo", 120, 4.02, 0.002, 0.83, 5210.5));
+        assertThat(m.samples()).containsExactly(new Metrics.Sample(30.0, 6, 0, "Mr President, ", "the vote\nwill take place.", 200, 42,
+                0.8, 40));
+        assertThat(m.runStart().get().clock()).contains(org.diloco4j.app.run.RunClock.SIMULATED);
+        assertThat(s.initialEvalBpb()).isEqualTo(8.007);
+        assertThat(s.finalEvalBpb()).isEqualTo(3.477);
         assertThat(m.segments()).containsExactly(new Segment("tokyo", SegmentKind.COMPUTE, 1.2, 12.8));
         assertThat(run.config()).as("no config.toml in the directory").isEmpty();
     }
@@ -235,6 +244,63 @@ class RunReaderTest {
                 .hasMessageContaining("metrics.jsonl");
         assertThatThrownBy(() -> RunData.read(tmp.resolve("nope"))).isInstanceOf(NoSuchFileException.class)
                 .hasMessageContaining("nope");
+    }
+
+    /** A killed simulated run: events so far, no summary.json, the last line cut off mid-write. */
+    @Test
+    void runWithoutSummaryIsReadAsIncompleteWithTotalsFromItsEvents() throws Exception {
+        Path dir = Fixtures.dir("interrupted");
+        assertThat(dir.resolve("summary.json")).doesNotExist();
+        List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+        String cut = lines.get(lines.size() - 1);
+        assertThat(cut).doesNotEndWith("}");
+
+        RunData run = RunData.read(dir);
+        assertThat(run.status()).isEqualTo(RunStatus.INCOMPLETE);
+        assertThat(run.method()).isEqualTo("async-dn-dylu");
+        List<JsonNode> events = new java.util.ArrayList<>();
+        for (String l : lines.subList(0, lines.size() - 1)) {
+            events.add(JSON.readTree(l));
+        }
+        List<JsonNode> steps = events.stream().filter(e -> e.get("type").asText().equals("outer_step")).toList();
+        List<JsonNode> evals = events.stream().filter(e -> e.get("type").asText().equals("eval")).toList();
+        JsonNode lastStep = steps.get(steps.size() - 1);
+        Summary s = run.summary();
+        assertThat(s.outerSteps()).isEqualTo(lastStep.get("step").asLong());
+        assertThat(s.tokens()).isEqualTo(Math.max(lastStep.get("tokens").asLong(), evals.get(evals.size() - 1).get("tokens").asLong()));
+        assertThat(s.initialEvalLoss()).isEqualTo(evals.get(0).get("loss").asDouble());
+        assertThat(s.finalEvalLoss()).isEqualTo(evals.get(evals.size() - 1).get("loss").asDouble());
+        assertThat(s.finalEvalBpb()).isEqualTo(evals.get(evals.size() - 1).get("bpb").asDouble());
+        assertThat(s.workers()).isEqualTo(4);
+        assertThat(s.simulatedSeconds()).isGreaterThanOrEqualTo(lastStep.get("time").asDouble());
+        assertThat(s.wallSeconds()).isNaN();
+        assertThat(s.workerStats()).isEmpty();
+        assertThat(s.stalenessHistogram().values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(steps.stream().mapToLong(e -> e.get("staleness").size()).sum());
+        assertThat(run.metrics().trainLosses()).hasSize((int) events.stream()
+                .filter(e -> e.get("type").asText().equals("train_loss")).count());
+    }
+
+    @Test
+    void onlyAnUnterminatedLastLineMayBeCutShort(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        Files.createDirectories(dir);
+        String complete = String.join("\n", METRICS.subList(0, 6)) + "\n";
+        String segment = METRICS.get(6);
+        assertThat(segment).contains("\"segment\"");
+        // Being written: left out.
+        Files.writeString(dir.resolve("metrics.jsonl"), complete + segment.substring(0, 20));
+        assertThat(RunData.read(dir).metrics().segments()).isEmpty();
+        assertThat(RunData.read(dir).metrics().trainLosses()).hasSize(1);
+        // Whole but not yet terminated: kept.
+        Files.writeString(dir.resolve("metrics.jsonl"), complete + segment);
+        assertThat(RunData.read(dir).metrics().segments()).hasSize(1);
+        // Cut short, then more lines: the file is damaged, not being written.
+        Files.writeString(dir.resolve("metrics.jsonl"), complete + segment.substring(0, 20) + "\n" + METRICS.get(7) + "\n");
+        assertThatThrownBy(() -> RunData.read(dir)).isInstanceOf(RunFormatException.class).hasMessageContaining("line 7: not valid JSON");
+        // No metrics at all: not a run (yet).
+        Files.delete(dir.resolve("metrics.jsonl"));
+        assertThatThrownBy(() -> RunData.read(dir)).isInstanceOf(NoSuchFileException.class).hasMessageContaining("has not started");
     }
 
     @Test

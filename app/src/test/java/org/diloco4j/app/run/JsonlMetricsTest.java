@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.diloco4j.app.config.WorkerEntry;
+import org.diloco4j.core.coord.Metric;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,12 +20,41 @@ class JsonlMetricsTest {
                 new WorkerEntry("lima", 1.5, 0, 20, 80, 180, 0, 3),          // names shard 3
                 new WorkerEntry("tokyo", 0.5, 0, 50, 200, 120, 0, -1));     // names none: it takes its index, 1
         try (JsonlMetrics m = new JsonlMetrics(file)) {
-            m.runStart("diloco", 1234, workers);
+            m.runStart("diloco", RunClock.SIMULATED, 1234, workers);
         }
         JsonNode line = new ObjectMapper().readTree(Files.readAllLines(file).get(0));
         assertThat(line.get("model_params").asLong()).isEqualTo(1234);
+        assertThat(line.get("clock").asText()).isEqualTo("simulated");
         assertThat(line.get("workers").get(0).get("shard").asInt()).isEqualTo(3);
         assertThat(line.get("workers").get(1).get("shard").asInt()).isEqualTo(1);
         assertThat(line.get("workers").get(1).get("latency_ms").asDouble()).isEqualTo(120);
+    }
+
+    @Test
+    void writesTheOptimizerFiguresBitsPerByteAndSamples(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("metrics.jsonl");
+        try (JsonlMetrics m = new JsonlMetrics(file)) {
+            m.emit(new Metric.TrainLoss("tokyo", 24, 3.2, 2e-3, 0.75, 5100.5, 12.0));
+            m.emit(new Metric.TrainLoss("lima", 3, 3.4, Double.NaN, Double.NaN, Double.NaN, 13.0));
+            m.emit(new Metric.Eval(1000, 2, 2.0, 2.0 / Math.log(2), 10, 20, 14.0));
+            m.sample(new TextSample(1, "Mr President, ", "line one\nline \"two\" é", 200, 43, 0.8, 40), 15.0, 7);
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(4);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode t = json.readTree(lines.get(0));
+        assertThat(t.get("lr").asDouble()).isEqualTo(2e-3);
+        assertThat(t.get("grad_norm").asDouble()).isEqualTo(0.75);
+        assertThat(t.get("tokens_per_second").asDouble()).isEqualTo(5100.5);
+        JsonNode unknown = json.readTree(lines.get(1));
+        assertThat(unknown.get("lr").isNull()).isTrue();
+        assertThat(unknown.get("grad_norm").isNull()).isTrue();
+        assertThat(json.readTree(lines.get(2)).get("bpb").asDouble()).isEqualTo(2.0 / Math.log(2));
+        JsonNode s = json.readTree(lines.get(3));
+        assertThat(s.get("type").asText()).isEqualTo("sample");
+        assertThat(s.get("text").asText()).isEqualTo("line one\nline \"two\" é");
+        assertThat(s.get("version").asLong()).isEqualTo(7);
+        assertThat(s.get("seed").asLong()).isEqualTo(43);
+        assertThat(s.get("top_k").asInt()).isEqualTo(40);
     }
 }

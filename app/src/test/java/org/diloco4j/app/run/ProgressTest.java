@@ -1,7 +1,6 @@
 package org.diloco4j.app.run;
 
 import org.diloco4j.app.run.ProgressLine.Field;
-import org.diloco4j.app.run.ProgressLine.RunClock;
 import org.diloco4j.core.coord.Metric;
 import org.junit.jupiter.api.Test;
 
@@ -75,8 +74,8 @@ class ProgressTest {
 
     /** 166 s after the start, 45% through with losses known: 8.13k tokens per second. */
     void midRun(Progress p, Metric.OuterStep step) {
-        p.emit(new Metric.Eval(1_300_000, 120, 3.2104, 0, 0, 120));
-        p.emit(new Metric.TrainLoss("frankfurt", 900, 3.3012, 128));
+        p.emit(new Metric.Eval(1_300_000, 120, 3.2104, Double.NaN, 0, 0, 120));
+        p.emit(new Metric.TrainLoss("frankfurt", 900, 3.3012, Double.NaN, Double.NaN, Double.NaN, 128));
         clock.advance(Duration.ofSeconds(166));
         p.emit(step);
     }
@@ -141,7 +140,7 @@ class ProgressTest {
             p.tick();
         }
         assertThat(out().lines()).hasSize(4);
-        p.emit(new Metric.Eval(350_000, 35, 4.5, 0, 0, 70));
+        p.emit(new Metric.Eval(350_000, 35, 4.5, Double.NaN, 0, 0, 70));
         p.close();
         p.close();
         String out = out();
@@ -172,7 +171,7 @@ class ProgressTest {
         try (Progress p = progress(Screen.ofColumns(120), 0)) {
             clock.advance(Duration.ofSeconds(30));
             p.resumedAt(1_000_000, 90, 10_000_000, 100);
-            p.emit(new Metric.Eval(1_000_000, 90, 3.5, 0, 0, 100));
+            p.emit(new Metric.Eval(1_000_000, 90, 3.5, Double.NaN, 0, 0, 100));
             assertThat(lastFrame()).contains(" 33% ", "1.00M/3.00M tok", "step 90", "sent 10.0 MB", "sim 1 min 40 s");
             clock.advance(Duration.ofSeconds(10));
             p.emit(step(91, 1_100_000, 11_000_000, 104));
@@ -182,8 +181,8 @@ class ProgressTest {
 
     @Test
     void aNetworkedRunsTimeMovesWhileItWaitsForWorkers() {
-        try (Progress p = progress(Screen.ofColumns(120), 0, RunClock.REAL)) {
-            p.emit(new Metric.Eval(0, 0, 5.5, 0, 0, 0));
+        try (Progress p = progress(Screen.ofColumns(120), 0, RunClock.WALL)) {
+            p.emit(new Metric.Eval(0, 0, 5.5, Double.NaN, 0, 0, 0));
             clock.advance(Duration.ofSeconds(42));
             p.tick();
             assertThat(lastFrame()).contains("time 42.0 s", "0/3.00M tok", "0 tok/s");

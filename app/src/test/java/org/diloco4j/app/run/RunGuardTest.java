@@ -28,7 +28,7 @@ class RunGuardTest {
         RunGuard g = RunGuard.create(tmp.resolve("runs/today/run"));
         Files.writeString(g.dir().config(), "x");
         Files.createDirectories(g.dir().checkpoint());
-        g.emit(new Metric.Eval(0, 0, 5.5, 0, 0, 0));
+        g.emit(new Metric.Eval(0, 0, 5.5, Double.NaN, 0, 0, 0));
         RunFailure f = g.failed(new IOException("disk full"));
         assertThat(f.log()).isEmpty();
         assertThat(f.getCause()).hasMessage("disk full");

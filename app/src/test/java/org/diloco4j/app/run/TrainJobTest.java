@@ -77,6 +77,8 @@ class TrainJobTest {
         });
         TrainJob.Outcome first = run(cfg, tmp.resolve("b"), stop, stopAt4);
         assertThat(first.finished()).isFalse();
+        assertThat(Files.readString(tmp.resolve("b/report.html"))).contains("Run stopped with a checkpoint.")
+                .contains("diloco train --resume b").doesNotContain("http-equiv=\"refresh\"");
         // The checkpoint knows how far the run got, so a resumed progress line starts there.
         RunDirectory.CheckpointMeta meta = RunDirectory.existing(tmp.resolve("b")).readMeta();
         JsonNode lastStep = null;
@@ -90,11 +92,83 @@ class TrainJobTest {
         assertThat(b.finished()).isTrue();
 
         assertThat(b.theta()).isEqualTo(a.theta());
-        assertThat(Files.readString(tmp.resolve("b/metrics.jsonl"))).isEqualTo(Files.readString(tmp.resolve("a/metrics.jsonl")));
+        // Identical but for the measured throughput, which is the host's, not the run's.
+        assertThat(withoutThroughput(tmp.resolve("b/metrics.jsonl"))).isEqualTo(withoutThroughput(tmp.resolve("a/metrics.jsonl")));
         JsonNode sa = new ObjectMapper().readTree(tmp.resolve("a/summary.json").toFile());
         JsonNode sb = new ObjectMapper().readTree(tmp.resolve("b/summary.json").toFile());
         ((com.fasterxml.jackson.databind.node.ObjectNode) sa).remove("wall_seconds");
         ((com.fasterxml.jackson.databind.node.ObjectNode) sb).remove("wall_seconds");
         assertThat(sb).isEqualTo(sa);
+    }
+
+    static List<String> withoutThroughput(Path metrics) throws Exception {
+        return Files.readAllLines(metrics).stream().map(l -> l.replaceAll(",\"tokens_per_second\":[^,}]*", "")).toList();
+    }
+
+    /**
+     * While the run goes, report.html is there and says so; every train-loss sample carries the
+     * learning rate of the schedule at its step, a pre-clip gradient norm and a throughput; the
+     * end records samples from the final model and bits per byte.
+     */
+    @Test
+    void runRecordsOptimizerFiguresSamplesAndBitsPerByteAndIsWatchable(@TempDir Path tmp) throws Exception {
+        RunConfig cfg = TinyRuns.config("report.sample_tokens=24");
+        Path dir = tmp.resolve("run");
+        List<String> whileRunning = new java.util.ArrayList<>();
+        TrainJob.Options watch = new TrainJob.Options(false, TrainJob.Options.quiet().log(), m -> {
+            if (m instanceof Metric.OuterStep && whileRunning.isEmpty() && Files.exists(dir.resolve("report.html"))) {
+                try {
+                    whileRunning.add(Files.readString(dir.resolve("report.html")));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        RunSetup setup = RunSetup.build(cfg, s -> { });
+        TrainJob.Outcome o = new TrainJob(setup, RunDirectory.create(dir), watch, new AtomicBoolean()).start();
+        assertThat(o.finished()).isTrue();
+        assertThat(dir.resolve("summary.json")).exists();
+        assertThat(whileRunning).as("report.html written before the run ended").hasSize(1);
+        assertThat(whileRunning.get(0)).contains("Run in progress.").contains("http-equiv=\"refresh\"");
+        assertThat(Files.readString(dir.resolve("report.html"))).doesNotContain("Run in progress").contains("Samples from the final model");
+
+        ObjectMapper json = new ObjectMapper();
+        org.diloco4j.model.train.TrainerConfig tc = setup.trainer();
+        int trainLosses = 0;
+        double maxNorm = 0;
+        List<JsonNode> samples = new java.util.ArrayList<>();
+        JsonNode lastEval = null;
+        for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
+            JsonNode n = json.readTree(line);
+            switch (n.get("type").asText()) {
+                case "train_loss" -> {
+                    trainLosses++;
+                    long step = n.get("step").asLong();
+                    assertThat(n.get("lr").asDouble()).as(line)
+                            .isEqualTo(tc.adamw().lr() * tc.schedule().multiplier(step - 1));
+                    assertThat(n.get("grad_norm").asDouble()).as(line).isPositive().isLessThan(1e3);
+                    maxNorm = Math.max(maxNorm, n.get("grad_norm").asDouble());
+                    assertThat(n.get("tokens_per_second").asDouble()).as(line).isPositive().isLessThan(1e9);
+                }
+                case "sample" -> samples.add(n);
+                case "eval" -> lastEval = n;
+                default -> { }
+            }
+        }
+        assertThat(trainLosses).isGreaterThan(3);
+        // Before clipping: a fresh model's gradients exceed the clip of 1 at first.
+        assertThat(maxNorm).isGreaterThan(tc.gradClip());
+        assertThat(samples).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(samples.get(i).get("prompt").asText()).isEqualTo("Mr President, ");
+            assertThat(samples.get(i).get("seed").asLong()).isEqualTo(cfg.lng("seed") + i);
+            assertThat(samples.get(i).get("text").asText()).isNotEmpty();
+        }
+        // Byte tokens: bits per byte is the loss in bits.
+        assertThat(lastEval.get("bpb").asDouble()).isCloseTo(lastEval.get("loss").asDouble() / Math.log(2),
+                org.assertj.core.data.Offset.offset(1e-12));
+        JsonNode summary = json.readTree(dir.resolve("summary.json").toFile());
+        assertThat(summary.get("final_eval_bpb").asDouble()).isEqualTo(lastEval.get("bpb").asDouble());
+        assertThat(summary.get("initial_eval_bpb").asDouble()).isGreaterThan(summary.get("final_eval_bpb").asDouble());
     }
 }

@@ -43,23 +43,30 @@ public sealed interface Metric {
      *
      * @param tokens    tokens trained so far
      * @param version   θ version evaluated
-     * @param loss      mean held-out cross-entropy (nats per token)
-     * @param bytesUp   bytes received by the coordinator so far
-     * @param bytesDown bytes sent by the coordinator so far
+     * @param loss        mean held-out cross-entropy (nats per token)
+     * @param bitsPerByte the same loss in bits per UTF-8 byte of the evaluated text (comparable across
+     *                    tokenizers); NaN when the evaluator does not know the bytes
+     * @param bytesUp     bytes received by the coordinator so far
+     * @param bytesDown   bytes sent by the coordinator so far
      */
-    record Eval(long tokens, long version, double loss, long bytesUp, long bytesDown, double time) implements Metric {
+    record Eval(long tokens, long version, double loss, double bitsPerByte, long bytesUp, long bytesDown, double time)
+            implements Metric {
         public double perplexity() {
             return Math.exp(loss);
         }
     }
 
     /**
-     * A worker's inner training loss, sampled.
+     * A worker's inner training loss, sampled, with what its optimizer saw over the same steps.
      *
-     * @param worker worker name
-     * @param step   the worker's own inner step counter
-     * @param loss   mean training loss over the steps since the previous sample
+     * @param worker          worker name
+     * @param step            the worker's own inner step counter after the sampled steps
+     * @param loss            mean training loss over the steps since the previous sample
+     * @param lr              inner learning rate of the last of those steps; NaN if unknown
+     * @param gradNorm        mean global gradient norm before clipping over those steps; NaN if unknown
+     * @param tokensPerSecond tokens of those steps per real (wall-clock) second of computing them; NaN if unknown
      */
-    record TrainLoss(String worker, long step, double loss, double time) implements Metric {
+    record TrainLoss(String worker, long step, double loss, double lr, double gradNorm, double tokensPerSecond, double time)
+            implements Metric {
     }
 }

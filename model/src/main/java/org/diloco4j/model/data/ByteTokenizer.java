@@ -38,6 +38,13 @@ public final class ByteTokenizer implements Tokenizer {
         return out;
     }
 
+    /** Every id is one byte, the separator included. */
+    @Override
+    public int byteLength(int token) {
+        if (token < 0 || token > 255) throw new IllegalArgumentException("byte token " + token + " outside [0, 255]");
+        return 1;
+    }
+
     /**
      * Decodes runs of bytes between separators as UTF-8; a model's samples may hold invalid sequences,
      * which become U+FFFD rather than an error.

@@ -16,6 +16,8 @@ public final class Gpt2Tokenizer implements Tokenizer {
     public static final int END_OF_TEXT = 50256;
     private static final int VOCAB = 50257;
     private static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE);
+    /** Bytes of each id: byte-level BPE maps every id to a fixed byte string. Built on first use. */
+    private static volatile int[] byteLengths;
 
     @Override
     public String name() {
@@ -35,6 +37,27 @@ public final class Gpt2Tokenizer implements Tokenizer {
     @Override
     public int[] encode(String text) {
         return ENCODING.encodeOrdinary(text).toArray();
+    }
+
+    @Override
+    public int byteLength(int token) {
+        if (token < 0 || token >= VOCAB) throw new IllegalArgumentException("gpt2 token " + token + " outside [0, " + VOCAB + ")");
+        return token == END_OF_TEXT ? 1 : lengths()[token];
+    }
+
+    private static int[] lengths() {
+        int[] l = byteLengths;
+        if (l == null) {
+            l = new int[VOCAB];
+            IntArrayList one = new IntArrayList(1);
+            one.add(0);
+            for (int t = 0; t < END_OF_TEXT; t++) {
+                one.set(0, t);
+                l[t] = ENCODING.decodeBytes(one).length;
+            }
+            byteLengths = l;
+        }
+        return l;
     }
 
     @Override

@@ -18,4 +18,13 @@ public interface Tokenizer {
 
     /** Inverse of {@link #encode} for encoded text; renders {@link #endOfText()} as {@code <|endoftext|>}. */
     String decode(int[] tokens);
+
+    /**
+     * UTF-8 bytes of text that {@code token} stands for: what bits per byte divide by. The
+     * end-of-text separator counts as one byte (it is one byte, 0xFF, in the byte tokenizer; in
+     * every tokenizer it stands for a document boundary, not for text).
+     *
+     * @throws IllegalArgumentException for an id outside the vocabulary
+     */
+    int byteLength(int token);
 }

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.Tokenizer;
 import org.diloco4j.model.gpt.Dropout;
 import org.diloco4j.model.gpt.FlatParams;
 import org.diloco4j.model.gpt.Gpt;
@@ -24,6 +25,10 @@ import org.diloco4j.model.nativ.TorchDevice;
  * mode (no autograd bookkeeping), in fp32. The batches are shared out over a {@link ThreadTeam},
  * each member running single-threaded ops on the same read-only parameters; partial sums are
  * combined in batch order, so the result does not depend on the thread count beyond rounding.
+ *
+ * <p>The held-out batches are fixed for the evaluator's lifetime: every evaluation of a run scores
+ * the same tokens, so consecutive points of a curve differ only by what θ learned. Their targets'
+ * UTF-8 bytes are counted once (through the tokenizer), which gives bits per byte.
  */
 public final class GptEvaluator implements Evaluator {
     private final GptConfig config;
@@ -31,14 +36,24 @@ public final class GptEvaluator implements Evaluator {
     private final Gpt gpt;
     private final List<Tensor[]> batches = new ArrayList<>();   // {ids (B, T), targets (B, T)} int64
     private final long[] tokens;
+    private final long bytes;                                   // UTF-8 bytes of all targets
     private final ThreadTeam team;
     private boolean closed;
 
-    private GptEvaluator(GptConfig config, List<TokenBatch> heldOut, TorchDevice device, int threads) {
+    private GptEvaluator(GptConfig config, List<TokenBatch> heldOut, Tokenizer tokenizer, TorchDevice device, int threads) {
         if (heldOut == null || heldOut.isEmpty()) throw new IllegalArgumentException("evaluation needs at least one batch");
         if (threads < 0) throw new IllegalArgumentException("evaluation threads must be >= 0 (0 = all processors), got " + threads);
+        if (tokenizer.vocabSize() > config.vocabSize()) {
+            throw new IllegalArgumentException("tokenizer " + tokenizer.name() + " has " + tokenizer.vocabSize()
+                    + " ids but the model's vocabulary holds " + config.vocabSize());
+        }
         this.config = config;
-        for (int i = 0; i < heldOut.size(); i++) checkBatch(heldOut.get(i), i);   // before allocating anything
+        long targetBytes = 0;
+        for (int i = 0; i < heldOut.size(); i++) {    // before allocating anything
+            checkBatch(heldOut.get(i), i);
+            targetBytes += targetBytes(heldOut.get(i), tokenizer, i);
+        }
+        this.bytes = targetBytes;
         NativeTorch.setIntraOpThreads(1);   // parallelism comes from the team below
         this.params = FlatParams.forInference(GptLayout.of(config), device);
         this.gpt = new Gpt(config, params);
@@ -57,14 +72,23 @@ public final class GptEvaluator implements Evaluator {
         this.team = new ThreadTeam(Math.min(ThreadTeam.resolve(threads), heldOut.size()), "gpt-eval");
     }
 
-    /** An evaluator on the CPU using all processors, over {@code heldOut} (kept as tensors for its lifetime). */
-    public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut) {
-        return new GptEvaluator(config, heldOut, TorchDevice.CPU, 0);
+    /**
+     * An evaluator on the CPU using all processors, over {@code heldOut} (kept as tensors for its
+     * lifetime), whose ids are {@code tokenizer}'s.
+     */
+    public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut, Tokenizer tokenizer) {
+        return new GptEvaluator(config, heldOut, tokenizer, TorchDevice.CPU, 0);
     }
 
     /** An evaluator on {@code device} with {@code threads} threads (0 = all processors). */
-    public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut, TorchDevice device, int threads) {
-        return new GptEvaluator(config, heldOut, device, threads);
+    public static GptEvaluator create(GptConfig config, List<TokenBatch> heldOut, Tokenizer tokenizer, TorchDevice device,
+                                      int threads) {
+        return new GptEvaluator(config, heldOut, tokenizer, device, threads);
+    }
+
+    /** UTF-8 bytes of text the held-out targets stand for (the same at every evaluation). */
+    public long bytes() {
+        return bytes;
     }
 
     @Override
@@ -87,7 +111,19 @@ public final class GptEvaluator implements Evaluator {
             weighted += losses[i] * tokens[i];
             total += tokens[i];
         }
-        return new EvalResult(weighted / total, total);
+        return new EvalResult(weighted / total, total, bytes);
+    }
+
+    private static long targetBytes(TokenBatch b, Tokenizer tokenizer, int index) {
+        long n = 0;
+        for (int id : b.targets()) {
+            try {
+                n += tokenizer.byteLength(id);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("held-out batch " + index + ": " + e.getMessage(), e);
+            }
+        }
+        return n;
     }
 
     private void checkBatch(TokenBatch b, int index) {

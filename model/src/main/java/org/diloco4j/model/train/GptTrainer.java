@@ -112,15 +112,20 @@ public final class GptTrainer implements InnerTrainer {
         checkOpen();
         if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         float[] losses = new float[steps];
+        float[] norms = new float[steps];
+        double[] lrs = new double[steps];
         long tokens = 0;
         for (int i = 0; i < steps; i++) {
             TokenBatch batch = data.next();
             checkBatch(batch);
-            losses[i] = stepper.run(batch, currentLr());
+            lrs[i] = currentLr();
+            ShardedStep.Result r = stepper.run(batch, lrs[i]);
+            losses[i] = r.loss();
+            norms[i] = (float) r.gradNorm();
             step++;
             tokens += batch.tokens();
         }
-        return new TrainReport(steps, tokens, losses);
+        return new TrainReport(steps, tokens, losses, norms, lrs);
     }
 
     private void checkBatch(TokenBatch b) {

@@ -82,8 +82,17 @@ final class ShardedStep implements AutoCloseable {
         this.team = new ThreadTeam(threads, "gpt-inner-step");
     }
 
-    /** Runs one step on {@code batch} at learning rate {@code lr}; returns the batch's mean loss before the update. */
-    float run(TokenBatch batch, double lr) {
+    /**
+     * What one step measured.
+     *
+     * @param loss     the batch's mean loss before the update
+     * @param gradNorm global L2 norm of the reduced gradient before clipping (what the clip compares with its threshold)
+     */
+    record Result(float loss, double gradNorm) {
+    }
+
+    /** Runs one step on {@code batch} at learning rate {@code lr}. */
+    Result run(TokenBatch batch, double lr) {
         int active = Math.min(threads, batch.batch());   // fewer rows than threads: some sit out
         int[] rowStart = new int[active + 1];
         for (int k = 0; k <= active; k++) rowStart[k] = batch.batch() * k / active;
@@ -102,7 +111,7 @@ final class ShardedStep implements AutoCloseable {
 
         double loss = 0;
         for (int k = 0; k < active; k++) loss += weights[k] * losses[k];
-        return (float) loss;
+        return new Result((float) loss, norm);
     }
 
     /**

@@ -45,4 +45,28 @@ class Gpt2TokenizerTest {
         assertThat(tok.decode(ids)).isEqualTo("a <|endoftext|> b");
         assertThat(tok.decode(new int[] {15496, 50256, 995})).isEqualTo("Hello<|endoftext|> world");
     }
+
+    /** Over the golden texts (many scripts, emoji), the ids' byte lengths add up to the texts' UTF-8 lengths. */
+    @Test
+    void byteLengthsAddUpToTheUtf8Text() throws IOException {
+        List<String> rows;
+        try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/data/gpt2-golden.tsv"))) {
+            rows = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).toList();
+        }
+        long multiByte = 0;
+        for (String row : rows) {
+            byte[] utf8 = Base64.getDecoder().decode(row.split("\t")[0]);
+            int[] ids = tok.encode(new String(utf8, StandardCharsets.UTF_8));
+            long sum = 0;
+            for (int id : ids) {
+                sum += tok.byteLength(id);
+                multiByte += tok.byteLength(id) > 1 ? 1 : 0;
+            }
+            assertThat(sum).as(new String(utf8, StandardCharsets.UTF_8)).isEqualTo(utf8.length);
+        }
+        assertThat(multiByte).isPositive();
+        assertThat(tok.byteLength(tok.endOfText())).isEqualTo(1);
+        assertThat(tok.byteLength(15496)).isEqualTo("Hello".length());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tok.byteLength(50257)).hasMessageContaining("outside");
+    }
 }

@@ -96,6 +96,10 @@ class TokenCacheTest {
                 return text.codePoints().map(c -> c * 7).toArray();
             }
 
+            public int byteLength(int token) {
+                throw new UnsupportedOperationException();
+            }
+
             public String decode(int[] tokens) {
                 throw new UnsupportedOperationException();
             }

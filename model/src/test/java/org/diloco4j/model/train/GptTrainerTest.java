@@ -33,6 +33,49 @@ class GptTrainerTest {
         }
     }
 
+    /**
+     * Each step reports the learning rate the schedule gave it and the global gradient norm before
+     * clipping: the norm of one plain backward pass over the whole batch at the same θ, computed
+     * here without the trainer's sharded reduction, and unchanged by how hard the clip then cuts.
+     */
+    @Test
+    void reportsEachStepsLearningRateAndPreClipGradientNorm() {
+        TokenBatch batch = new RandomBatchSource(6, 16, 64, 5).next();
+        LrSchedule schedule = new LrSchedule(3, 8, 0.1);
+        TrainerConfig clipped = config(1e-3).withSchedule(schedule).withGradClip(1e-3).withThreads(3);
+        TrainerConfig unclipped = clipped.withGradClip(0);
+        double independent = plainGradNorm(batch, GptInit.init(SMALL, 2));
+        try (GptTrainer a = GptTrainer.create(SMALL, clipped, new ListBatchSource(List.of(batch)), 2);
+             GptTrainer b = GptTrainer.create(SMALL, unclipped, new ListBatchSource(List.of(batch)), 2)) {
+            TrainReport ra = a.train(10);
+            TrainReport rb = b.train(1);
+            assertThat((double) ra.gradNorms()[0]).isCloseTo(independent, org.assertj.core.data.Offset.offset(independent * 1e-4));
+            assertThat(rb.gradNorms()[0]).isEqualTo(ra.gradNorms()[0]);
+            assertThat(ra.gradNorms()[0]).isGreaterThan(1e-3f);          // so the clip did cut
+            for (int i = 0; i < 10; i++) {
+                assertThat(ra.lrs()[i]).as("step %d", i).isEqualTo(1e-3 * schedule.multiplier(i));
+                assertThat(ra.gradNorms()[i]).isPositive();
+            }
+            assertThat(ra.lastLr()).isEqualTo(1e-4);                     // past the decay: the floor
+            assertThat(ra.meanGradNorm()).isPositive();
+        }
+    }
+
+    /** ‖∇ loss‖ of one backward pass over the whole batch at θ. */
+    private static double plainGradNorm(TokenBatch batch, float[] theta) {
+        try (org.diloco4j.model.gpt.FlatParams p = org.diloco4j.model.gpt.FlatParams.forTraining(
+                org.diloco4j.model.gpt.GptLayout.of(SMALL), TorchDevice.CPU);
+             org.diloco4j.model.gpt.Gpt gpt = new org.diloco4j.model.gpt.Gpt(SMALL, p);
+             org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            p.load(theta);
+            p.zeroGrad();
+            var ids = org.diloco4j.model.nativ.Tensors.idRows(batch.inputs(), 0, batch.batch(), batch.context(), TorchDevice.CPU);
+            var targets = org.diloco4j.model.nativ.Tensors.idRows(batch.targets(), 0, batch.batch(), batch.context(), TorchDevice.CPU);
+            gpt.loss(ids, targets, org.diloco4j.model.gpt.Dropout.NONE).backward();
+            return p.grad().norm().item_double();
+        }
+    }
+
     @Test
     void optimizerUpdatesAreVisibleThroughRead() {
         try (GptTrainer t = GptTrainer.create(SMALL, config(1e-3), new RandomBatchSource(4, 16, 64, 1), 1)) {

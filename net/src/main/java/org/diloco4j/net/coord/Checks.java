@@ -80,6 +80,12 @@ final class Checks {
         if (h.getCodec().isEmpty() || h.getCodec().length() > MAX_NAME) return "codec '" + abbreviate(h.getCodec()) + "'";
         if (h.getWithheld().length() > Limits.MAX_REASON) return "withheld reason of " + h.getWithheld().length() + " characters; at most " + Limits.MAX_REASON;
         if (!h.getWithheld().isEmpty() && h.getSize() != 0) return "a withheld pseudo-gradient declares " + h.getSize() + " bytes; it has none";
+        if (h.hasInnerLr() && !(h.getInnerLr() >= 0 && h.getInnerLr() < Double.POSITIVE_INFINITY)) {
+            return "inner learning rate " + h.getInnerLr() + " (must be a finite number >= 0)";
+        }
+        if (h.hasGradNorm() && !(h.getGradNorm() >= 0 && h.getGradNorm() < Double.POSITIVE_INFINITY)) {
+            return "gradient norm " + h.getGradNorm() + " (must be a finite number >= 0)";
+        }
         return null;
     }
 

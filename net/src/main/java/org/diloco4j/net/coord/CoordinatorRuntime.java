@@ -137,7 +137,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             st.initialEval = r;
             st.lastEval = r;
             st.lastEvalVersion = fresh.version();
-            listener.metric(new Metric.Eval(0, fresh.version(), r.loss(), 0, 0, 0));
+            listener.metric(new Metric.Eval(0, fresh.version(), r.loss(), r.bitsPerByte(), 0, 0, 0));
             metrics.evaluated(fresh.version(), r.loss());
         }
         st.nextEvalTokens = opts.evalEveryTokens();
@@ -491,7 +491,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
             return PushReply.newBuilder().setAccepted(false).setReason("the run is over").build();
         }
         if (Double.isFinite(h.getTrainLoss()) && h.getSteps() > 0) {
-            listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), now()));
+            double tps = h.getComputeSeconds() > 0 ? h.getTokens() / h.getComputeSeconds() : Double.NaN;
+            listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), h.hasInnerLr() ? h.getInnerLr() : Double.NaN,
+                    h.hasGradNorm() ? h.getGradNorm() : Double.NaN, tps, now()));
             feed.metrics().trainLoss(s.name, h.getTrainLoss());
         }
         PushReply.Builder reply = PushReply.newBuilder();

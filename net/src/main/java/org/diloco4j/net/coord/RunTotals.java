@@ -26,10 +26,11 @@ import java.util.TreeMap;
  * @param finalEval   held-out loss of the final θ (null without an evaluator or if not finished)
  * @param wire        bytes the coordinator's gRPC server counted per method
  * @param theta       the final global θ (a copy)
+ * @param version     the version of that θ
  */
 public record RunTotals(boolean finished, String stopReason, double seconds, long outerSteps, long tokens, long bytesUp,
                         long bytesDown, SortedMap<Long, Long> staleness, List<WorkerTotals> workers, EvalResult initialEval,
-                        EvalResult finalEval, Map<String, WireCounter.Bytes> wire, float[] theta) {
+                        EvalResult finalEval, Map<String, WireCounter.Bytes> wire, float[] theta, long version) {
 
     /** The totals of a runtime's state; workers that ran under one name (a restarted process) are added up. */
     static RunTotals of(RuntimeState st, boolean finished, String reason, double now, EvalResult last, WireCounter wire) {
@@ -41,6 +42,7 @@ public record RunTotals(boolean finished, String stopReason, double seconds, lon
         }
         var c = st.coordinator;
         return new RunTotals(finished, reason, now, c.outerSteps(), c.tokens(), c.ledger().up(), c.ledger().down(),
-                new TreeMap<>(st.staleness), List.copyOf(byName.values()), st.initialEval, last, wire.totals(), c.theta().clone());
+                new TreeMap<>(st.staleness), List.copyOf(byName.values()), st.initialEval, last, wire.totals(), c.theta().clone(),
+                c.version());
     }
 }

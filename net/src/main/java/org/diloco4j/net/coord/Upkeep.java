@@ -105,7 +105,7 @@ final class Upkeep {
     private void record(EvalResult r, Pending p) {
         st.lastEval = r;
         st.lastEvalVersion = p.version();
-        listener.metric(new Metric.Eval(p.tokens(), p.version(), r.loss(), p.up(), p.down(), p.at()));
+        listener.metric(new Metric.Eval(p.tokens(), p.version(), r.loss(), r.bitsPerByte(), p.up(), p.down(), p.at()));
         metrics.evaluated(p.version(), r.loss());
     }
 

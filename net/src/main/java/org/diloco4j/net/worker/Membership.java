@@ -9,6 +9,7 @@ import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Snapshot;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.net.proto.DeltaHeader;
@@ -241,7 +242,7 @@ final class Membership {
         Ending e = urgent();
         if (e != null) return e;
         Outgoing out = replica.delta(0);
-        e = push(replica, header(0, t.getVersion(), r.steps(), r.tokens(), seconds, out, r.meanLoss()), out, this::urgent);
+        e = push(replica, header(0, t.getVersion(), TrainTally.of(r, seconds), out), out, this::urgent);
         acct.to(Accounting.Kind.IDLE);
         return e;
     }
@@ -271,14 +272,21 @@ final class Membership {
         return downCodec.decode(bytes, r.getFloats());
     }
 
-    /** The push header of {@code out}: its payload's codec, size and CRC32C, or, if withheld, the reason and no data. */
-    DeltaHeader header(int fragment, long base, int steps, long tokens, double seconds, Outgoing out, double loss) {
+    /**
+     * The push header of {@code out}: its payload's codec, size and CRC32C, or, if withheld, the
+     * reason and no data; with the training it summarises (for the coordinator's train-loss sample).
+     */
+    DeltaHeader header(int fragment, long base, TrainTally trained, Outgoing out) {
         byte[] data = data(out);
         CRC32C crc = new CRC32C();
         crc.update(data);
+        double loss = trained.meanLoss();
         DeltaHeader.Builder h = DeltaHeader.newBuilder().setSession(ref).setPushId(++pushId).setBaseVersion(base).setFragment(fragment)
-                .setSteps(steps).setTokens(tokens).setComputeSeconds(seconds).setCodec(run.upCodecOf(fragment)).setSize(data.length)
-                .setCrc32C((int) crc.getValue()).setTrainLoss(Double.isFinite(loss) ? loss : Double.NaN).setWorkerStep(acct.steps());
+                .setSteps(trained.steps()).setTokens(trained.tokens()).setComputeSeconds(trained.seconds()).setCodec(run.upCodecOf(fragment))
+                .setSize(data.length).setCrc32C((int) crc.getValue()).setTrainLoss(Double.isFinite(loss) ? loss : Double.NaN)
+                .setWorkerStep(acct.steps());
+        if (Double.isFinite(trained.lastLr())) h.setInnerLr(trained.lastLr());
+        if (Double.isFinite(trained.meanGradNorm())) h.setGradNorm(trained.meanGradNorm());
         if (out instanceof Outgoing.Withheld(String reason)) {
             h.setWithheld(reason.length() <= Limits.MAX_REASON ? reason : reason.substring(0, Limits.MAX_REASON));
         }

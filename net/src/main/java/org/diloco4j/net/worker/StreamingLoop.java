@@ -3,6 +3,7 @@ package org.diloco4j.net.worker;
 import io.grpc.StatusRuntimeException;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.core.worker.StreamingPhase;
@@ -36,11 +37,8 @@ final class StreamingLoop {
     private Replica replica;
     private long step;
     private long lastSent = -1;
-    private int unreportedSteps;
-    private long unreportedTokens;
-    private double unreportedSeconds;
-    private double lossSum;
-    private int lossSteps;
+    /** Training since the last push: its steps, tokens and time go in the push's header. */
+    private final TrainTally unreported = new TrainTally();
 
     StreamingLoop(Membership m) {
         this.m = m;
@@ -113,13 +111,8 @@ final class StreamingLoop {
         if (p < 0 || lastSent == step) return;
         lastSent = step;
         Outgoing out = replica.delta(p);
-        double loss = lossSteps > 0 ? lossSum / lossSteps : Double.NaN;
-        DeltaHeader h = m.header(p, replica.round(p), unreportedSteps, unreportedTokens, unreportedSeconds, out, loss);
-        unreportedSteps = 0;
-        unreportedTokens = 0;
-        unreportedSeconds = 0;
-        lossSum = 0;
-        lossSteps = 0;
+        DeltaHeader h = m.header(p, replica.round(p), unreported, out);
+        unreported.reset();
         pendingMerges.add(new long[] {p, step + overlap});
         sender.execute(() -> {
             Ending e = m.push(replica, h, out, () -> m.closed() ? Ending.leave() : null);
@@ -174,14 +167,8 @@ final class StreamingLoop {
         long t0 = System.nanoTime();
         TrainReport r = replica.train(n);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        unreportedSeconds += seconds;
+        unreported.add(r, seconds);
         step = next;
-        unreportedSteps += r.steps();
-        unreportedTokens += r.tokens();
-        for (float l : r.losses()) {
-            lossSum += l;
-            lossSteps++;
-        }
         acct.trained(r, seconds);
     }
 }

@@ -47,6 +47,11 @@ class ChecksTest {
         assertThat(Checks.header(ok.toBuilder().setSize(0).setWithheld("diverged").build(), run)).isNull();
         assertThat(Checks.header(ok.toBuilder().setWithheld("diverged").build(), run)).contains("a withheld pseudo-gradient declares " + size + " bytes");
         assertThat(Checks.header(ok.toBuilder().setSize(0).setWithheld("x".repeat(1001)).build(), run)).contains("withheld reason of 1001 characters");
+        // The optimizer's figures are optional (older workers send none), but when sent, finite and >= 0.
+        assertThat(Checks.header(ok.toBuilder().setInnerLr(4e-4).setGradNorm(0.8).build(), run)).isNull();
+        assertThat(Checks.header(ok.toBuilder().setInnerLr(-1).build(), run)).contains("inner learning rate -1.0");
+        assertThat(Checks.header(ok.toBuilder().setGradNorm(Double.NaN).build(), run)).contains("gradient norm NaN");
+        assertThat(Checks.header(ok.toBuilder().setGradNorm(Double.POSITIVE_INFINITY).build(), run)).contains("gradient norm Infinity");
     }
 
     @Test

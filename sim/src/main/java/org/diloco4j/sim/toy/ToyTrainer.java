@@ -75,6 +75,8 @@ public final class ToyTrainer implements InnerTrainer {
     @Override
     public TrainReport train(int steps) {
         float[] losses = new float[steps];
+        float[] norms = new float[steps];
+        double[] lrs = new double[steps];
         int in = problem.in();
         int out = problem.out();
         for (int s = 0; s < steps; s++) {
@@ -95,6 +97,10 @@ public final class ToyTrainer implements InnerTrainer {
                 }
             }
             losses[s] = (float) (loss / ((double) batch * out));
+            double sq = 0;
+            for (float g : grad) sq += (double) g * g;
+            norms[s] = (float) Math.sqrt(sq);
+            lrs[s] = lr;
             step++;
             double bc1 = 1 - Math.pow(beta1, step);
             double bc2 = 1 - Math.pow(beta2, step);
@@ -104,7 +110,7 @@ public final class ToyTrainer implements InnerTrainer {
                 theta[i] -= (float) (lr * (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + eps));
             }
         }
-        return new TrainReport(steps, (long) steps * batch, losses);
+        return new TrainReport(steps, (long) steps * batch, losses, norms, lrs);
     }
 
     public long step() {
