@@ -64,8 +64,9 @@ public final class Schema {
 
         i("train.batch", 16, "sequences per inner step per worker", 1, 65_536, false);
         d("train.lr", 2e-3, "inner AdamW peak learning rate", 0, 10, false);
-        l("train.warmup_steps", 50, "linear warmup over each worker's own step counter", 0, INF, false);
-        l("train.decay_steps", 0, "cosine decay length in steps (auto: what the token budget implies)", 0, INF, true);
+        l("train.warmup_steps", 50, "linear warmup, in steps of the run's clock (the run's tokens / (workers × batch × context): "
+                + "every worker is at the same point of the schedule at the same moment, whatever its speed)", 0, INF, false);
+        l("train.decay_steps", 0, "cosine decay length in steps of the run's clock (auto: what the token budget implies)", 0, INF, true);
         d("train.min_lr_ratio", 0.1, "floor of the cosine schedule, as a share of the peak", 0, 1, false);
         d("train.weight_decay", 0.1, "AdamW weight decay on matrices and embeddings", 0, 10, false);
         d("train.beta1", 0.9, "AdamW β1", 0, 0.999999, false);

@@ -117,7 +117,9 @@ public final class RunSetup {
                 new LrSchedule(warmup, decay, c.dbl("train.min_lr_ratio")),
                 c.dbl("train.grad_clip"), c.dbl("train.dropout"),
                 Precision.valueOf(c.str("train.precision").toUpperCase(Locale.ROOT)),
-                c.integer("train.threads"), TorchDevice.parse(c.str("train.device")));
+                c.integer("train.threads"), TorchDevice.parse(c.str("train.device")),
+                // One step of the schedule is one step of every worker: the schedule follows the run's tokens.
+                (long) c.workers().size() * c.integer("train.batch") * c.integer("model.context"));
     }
 
     static CoordinatorConfig coordinatorConfig(RunConfig c, Method method, long[] shardSizes) {

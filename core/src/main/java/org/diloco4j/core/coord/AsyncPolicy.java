@@ -6,9 +6,11 @@ import org.diloco4j.core.dylu.DyluPlanner;
 import org.diloco4j.core.dylu.SpeedConfig;
 import org.diloco4j.core.dylu.WorkerSpeeds;
 import org.diloco4j.core.params.VectorOps;
+import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * Asynchronous DiLoCo: each pseudo-gradient is applied when it arrives (naive Nesterov, or Delayed
@@ -21,6 +23,8 @@ final class AsyncPolicy extends Policy {
     private final WorkerSpeeds speeds = new WorkerSpeeds(SpeedConfig.defaults());
     private final DyluPlanner planner;
     private final List<Member> held = new ArrayList<>();
+    /** Free members with no work because the token budget is handed out in full (woken if some comes back). */
+    private final List<Member> parked = new ArrayList<>();
     private boolean graceOpen;
     private long graceWindows;
     private boolean started;
@@ -44,9 +48,54 @@ final class AsyncPolicy extends Policy {
     }
 
     private void assign(Member m, Snapshot shared) {
-        int steps = plannedSteps(m);
+        int steps = c.budgetedSteps(m, plannedSteps(m));
+        if (steps == 0) {
+            // Others are training the rest of the budget; if their work is lost, this member gets it.
+            m.state = Member.State.WAITING;
+            parked.add(m);
+            return;
+        }
         Snapshot snap = shared != null ? shared : c.outer().snapshot();
         c.train(m, steps, shards.choose(m, m.ownShard, steps), snap);
+    }
+
+    /** Work handed out was lost (dropped, rejected, its worker gone): parked members may take it up. */
+    private void unpark() {
+        List<Member> waiting = new ArrayList<>(parked);
+        parked.clear();
+        for (Member m : waiting) assign(m, null);
+    }
+
+    /**
+     * The run's clock for an asynchronous worker: tokens applied plus what the other workers have
+     * trained of their assignments so far (elapsed time × their measured speed, at most what they
+     * were given), advancing at Σ speeds / own speed run tokens per own token. Members not measured
+     * yet count at the mean measured speed; before any measurement, all speeds count as equal.
+     */
+    @Override
+    GlobalProgress progress(Member m) {
+        double known = 0;
+        int measured = 0;
+        for (Member o : c.members().all()) {
+            OptionalDouble v = speeds.speed(o.id);
+            if (v.isPresent()) {
+                known += v.getAsDouble();
+                measured++;
+            }
+        }
+        double mean = measured > 0 ? known / measured : 0;
+        double total = 0;
+        double inFlight = 0;
+        for (Member o : c.members().all()) {
+            double v = speeds.speed(o.id).orElse(mean);
+            total += v;
+            if (o != m && o.state == Member.State.TRAINING) {
+                inFlight += Math.min(o.assignedSteps, v * Math.max(0, c.now() - o.assignedAt)) * c.tokensPerStep();
+            }
+        }
+        double own = speeds.speed(m.id).orElse(mean);
+        double rate = own > 0 ? total / own : c.members().size();
+        return new GlobalProgress(c.tokens() + inFlight, Math.max(1, rate));
     }
 
     private int plannedSteps(Member m) {
@@ -66,6 +115,7 @@ final class AsyncPolicy extends Policy {
         if (!w.included()) {
             c.decide("drop", m.id, m + " " + w.reason());
             release(m);
+            unpark();
             return false;
         }
         // One arrival is applied alone, so only the staleness part of the weight matters: divide by
@@ -102,6 +152,7 @@ final class AsyncPolicy extends Policy {
     void onIdle(Member m, int fragment) {
         shards.finished(m, 0, 0);
         release(m);
+        unpark();
     }
 
     @Override
@@ -113,7 +164,9 @@ final class AsyncPolicy extends Policy {
     void onGone(Member m) {
         shards.finished(m, 0, 0);
         held.remove(m);
+        parked.remove(m);
         speeds.forget(m.id);
+        unpark();
     }
 
     @Override
