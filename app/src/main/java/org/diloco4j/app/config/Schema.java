@@ -60,6 +60,8 @@ public final class Schema {
         d("data.validation_fraction", 0.02, "share of documents held out for evaluation", 0.001, 0.5, false);
         i("data.eval_batches", 16, "held-out batches of train.batch windows per evaluation, the same at every one (docs/bench/eval-noise.md)",
                 1, 10_000, false);
+        s("data.eval_set", "report", "held-out half evaluated: report (what runs report) or tune (what sweeps choose hyper-parameters on)", false,
+                "report", "tune");
         s("data.cache_dir", "", "token cache folder ('' = ~/.cache/diloco4j/tokens)", false);
 
         i("train.batch", 16, "sequences per inner step per worker", 1, 65_536, false);

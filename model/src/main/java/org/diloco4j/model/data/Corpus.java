@@ -122,10 +122,15 @@ public final class Corpus {
 
     /** {@code count} fixed validation batches spread evenly over the held-out documents. */
     public List<TokenBatch> validationBatches(Split split, int batch, int context, int count) {
+        return validationBatches(split, EvalSet.REPORT, batch, context, count);
+    }
+
+    /** Held-out batches from one half of the validation documents ({@link EvalSet}). */
+    public List<TokenBatch> validationBatches(Split split, EvalSet set, int batch, int context, int count) {
         if (split.validation().length == 0) {
             throw new DataException("validation split is empty (validation fraction " + split.validationFraction() + ")");
         }
-        return ValidationBatches.build(new TokenStream(tokens(), documents(), split.validation()), batch, context, count);
+        return ValidationBatches.build(new TokenStream(tokens(), documents(), set.of(split.validation())), batch, context, count);
     }
 
     /** Throws unless the whole corpus holds at least one batch of {@code batch x context} (+1) tokens. */
