@@ -60,7 +60,7 @@ public final class Schema {
         d("data.validation_fraction", 0.02, "share of documents held out for evaluation", 0.001, 0.5, false);
         i("data.eval_batches", 16, "held-out batches of train.batch windows per evaluation, the same at every one (docs/bench/eval-noise.md)",
                 1, 10_000, false);
-        s("data.eval_set", "report", "held-out half evaluated: report (what runs report) or tune (what sweeps choose hyper-parameters on)", false,
+        s("data.eval_set", "report", "held-out documents scored: report (the validation set every run reports on) or tune (a disjoint set of the same size, also kept out of training, that sweeps choose hyper-parameters on)", false,
                 "report", "tune");
         s("data.cache_dir", "", "token cache folder ('' = ~/.cache/diloco4j/tokens)", false);
 

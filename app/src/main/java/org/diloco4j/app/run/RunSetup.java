@@ -13,7 +13,6 @@ import org.diloco4j.core.params.BlockAssignment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.FragmentPlanner;
 import org.diloco4j.model.data.Corpus;
-import org.diloco4j.model.data.EvalSet;
 import org.diloco4j.model.data.BatchSource;
 import org.diloco4j.model.data.ShardedBatches;
 import org.diloco4j.model.data.Shard;

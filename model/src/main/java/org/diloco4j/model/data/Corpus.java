@@ -106,6 +106,15 @@ public final class Corpus {
         return Holdout.split(documents(), validationFraction, seed, minValidationTokens);
     }
 
+    /**
+     * The split a run of {@code set} trains and is scored on: the validation split above, or for a
+     * tuning run a disjoint tuning set of the same size taken from its training documents ({@link Holdout#tune}).
+     */
+    public Split split(double validationFraction, long seed, long minValidationTokens, EvalSet set) {
+        Split report = split(validationFraction, seed, minValidationTokens);
+        return set == EvalSet.REPORT ? report : Holdout.tune(documents(), report);
+    }
+
     /** Deals the training documents of {@code split} to {@code k} shards. */
     public ShardPlan shards(Split split, int k, ShardMode mode, long seed) {
         return Sharder.plan(documents(), split.train(), k, mode, seed);
@@ -122,15 +131,10 @@ public final class Corpus {
 
     /** {@code count} fixed validation batches spread evenly over the held-out documents. */
     public List<TokenBatch> validationBatches(Split split, int batch, int context, int count) {
-        return validationBatches(split, EvalSet.REPORT, batch, context, count);
-    }
-
-    /** Held-out batches from one half of the validation documents ({@link EvalSet}). */
-    public List<TokenBatch> validationBatches(Split split, EvalSet set, int batch, int context, int count) {
         if (split.validation().length == 0) {
             throw new DataException("validation split is empty (validation fraction " + split.validationFraction() + ")");
         }
-        return ValidationBatches.build(new TokenStream(tokens(), documents(), set.of(split.validation())), batch, context, count);
+        return ValidationBatches.build(new TokenStream(tokens(), documents(), split.validation()), batch, context, count);
     }
 
     /** Throws unless the whole corpus holds at least one batch of {@code batch x context} (+1) tokens. */

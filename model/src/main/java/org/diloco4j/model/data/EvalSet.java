@@ -1,28 +1,21 @@
 package org.diloco4j.model.data;
 
+import java.util.Locale;
+
 /**
- * Which half of the held-out documents an evaluation scores. Hyper-parameters are chosen on the
- * tuning half and results reported on the other, so that a reported figure is never the one a
- * choice was made on. The halves are alternate held-out documents (in corpus order), so both cover
- * every language or file group in the same proportions.
+ * Which held-out documents a run is scored on. Every run reports on the validation documents; a
+ * tuning run (a sweep choosing hyper-parameters) is scored on a second, disjoint set of documents
+ * of the same size instead, which it does not train on either, so that a reported figure is never
+ * one a choice was made on. See {@link Holdout#tune}.
  */
 public enum EvalSet {
     REPORT, TUNE;
 
     public static EvalSet parse(String s) {
-        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
             case "report" -> REPORT;
             case "tune" -> TUNE;
             default -> throw new IllegalArgumentException("eval set '" + s + "': expected report or tune");
         };
-    }
-
-    /** This set's documents among {@code validation} (sorted ascending): even positions report, odd ones tune. */
-    int[] of(int[] validation) {
-        if (validation.length < 2) return validation.clone();
-        int first = this == REPORT ? 0 : 1;
-        int[] out = new int[(validation.length - first + 1) / 2];
-        for (int i = 0; i < out.length; i++) out[i] = validation[first + 2 * i];
-        return out;
     }
 }
