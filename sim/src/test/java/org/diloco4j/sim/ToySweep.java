@@ -69,14 +69,17 @@ public final class ToySweep {
         System.out.printf(Locale.ROOT, "arm\tbest_lr\ttune_loss\tmean_ratio_vs_diloco\tsd\tmin\tmax\tratios%n");
         for (Arm arm : arms) {
             double bestLr = Double.NaN, best = Double.MAX_VALUE;
+            StringBuilder curve = new StringBuilder();
             for (double lr : grid) {
                 double l = 0;
                 for (long ts : tuneSeeds) l += run(arm, lr, ts, TUNE_EVAL_SEED) / tuneSeeds.length;
+                curve.append(String.format(Locale.ROOT, " %.3g:%.4f", lr, l));
                 if (l < best) {
                     best = l;
                     bestLr = lr;
                 }
             }
+            System.out.println("# " + arm.name() + " tuning curve (outer lr: loss)" + curve);
             double[] loss = new double[seeds.length];
             for (int i = 0; i < seeds.length; i++) loss[i] = run(arm, bestLr, seeds[i], REPORT_EVAL_SEED);
             if (syncBySeed == null) syncBySeed = loss.clone();
