@@ -99,6 +99,9 @@ public final class Schema {
         i("outer.min_inner_steps", 1, "DyLU floor", 1, 1_000_000, false);
         s("outer.shard_assignment", "auto", "who trains on which shard (auto: least-sampled for async methods)", true, "own", "least-sampled");
         d("outer.grace_seconds", 0.0, "async: after a worker syncs, others finishing within this time restart from the same θ", 0, INF, false);
+        s("outer.buffer_close", "arrivals", "async Delayed Nesterov: its momentum moves after every outer.buffer arrivals (arrivals, the paper)"
+                + " or at the end of each grace window (window: the window's pseudo-gradients are applied together and its workers restart"
+                + " from one θ; needs outer.grace_seconds > 0)", false, "arrivals", "window");
         i("outer.min_workers", 0, "workers needed before training starts (auto: all initial workers)", 1, 1_000_000, true);
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);

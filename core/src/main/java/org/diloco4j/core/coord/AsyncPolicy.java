@@ -18,6 +18,8 @@ import java.util.OptionalDouble;
  * worker is handed the current θ at once — fast workers never wait for slow ones. Options:
  * Dynamic Local Updates (steps proportional to measured speed) and a grace period (workers that
  * finish within {@code grace} seconds of the first are synced together and restart from one θ).
+ * With {@link BufferClose#WINDOW} the grace window also closes Delayed Nesterov's buffer: the
+ * window's pseudo-gradients are summed and applied as one step when it ends.
  */
 final class AsyncPolicy extends Policy {
     private final WorkerSpeeds speeds = new WorkerSpeeds(SpeedConfig.defaults());
@@ -27,6 +29,11 @@ final class AsyncPolicy extends Policy {
     private final List<Member> parked = new ArrayList<>();
     private boolean graceOpen;
     private long graceWindows;
+    /** {@link BufferClose#WINDOW}: Σ factor·g of the open window (null until needed, and in phantom runs) and who is in it. */
+    private float[] windowSum;
+    private final List<Integer> windowMembers = new ArrayList<>();
+    private final List<Long> windowStaleness = new ArrayList<>();
+    private final List<Double> windowFactors = new ArrayList<>();
     private boolean started;
 
     AsyncPolicy(Coordinator c) {
@@ -121,16 +128,51 @@ final class AsyncPolicy extends Policy {
         // One arrival is applied alone, so only the staleness part of the weight matters: divide by
         // the weight the same contribution would have had fresh.
         double factor = w.weight() / weights.weigh(new Contribution(m.id, contribution.shardTokens(), 0)).weight();
+        m.contributions++;
+        if (cfg.bufferClose() == BufferClose.WINDOW) {
+            if (g != null) {
+                if (windowSum == null) windowSum = new float[g.length];
+                VectorOps.axpy((float) factor, g, windowSum);
+            }
+            windowMembers.add(m.id);
+            windowStaleness.add(staleness);
+            windowFactors.add(factor);
+            // The budget's last tokens arrived: what the window holds is applied before the run stops.
+            if (c.budgetReached()) {
+                closeWindow();
+                c.maybeStop();
+            } else {
+                release(m);
+            }
+            return true;
+        }
         double norm = Double.NaN;
         if (g != null) {
             if (factor != 1.0) VectorOps.scale((float) factor, g);
             norm = VectorOps.norm2(g);
         }
         c.outer().apply(0, g);
-        m.contributions++;
         c.outerStepDone(0, List.of(m.id), List.of(staleness), List.of(factor), norm);
         if (!c.maybeStop()) release(m);
         return true;
+    }
+
+    /** Applies the window's Σ factor·g / N as one outer step (a no-op for an empty window). */
+    private void closeWindow() {
+        if (windowMembers.isEmpty()) return;
+        float[] step = null;
+        double norm = Double.NaN;
+        if (windowSum != null) {
+            step = windowSum;
+            VectorOps.scale(1f / cfg.outer().bufferSize(), step);
+            norm = VectorOps.norm2(step);
+            windowSum = null;
+        }
+        c.outer().apply(0, step);
+        c.outerStepDone(0, windowMembers, windowStaleness, windowFactors, norm);
+        windowMembers.clear();
+        windowStaleness.clear();
+        windowFactors.clear();
     }
 
     /** The member is free: hand it new work now, or hold it until the grace window closes. */
@@ -173,6 +215,10 @@ final class AsyncPolicy extends Policy {
     void onTimer(String key) {
         if (!key.equals("grace:" + graceWindows) || !graceOpen) return;
         graceOpen = false;
+        if (cfg.bufferClose() == BufferClose.WINDOW) {
+            closeWindow();
+            if (c.maybeStop()) return;
+        }
         Snapshot snap = c.outer().snapshot();
         List<Member> go = new ArrayList<>(held);
         held.clear();

@@ -4,6 +4,7 @@ import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.codec.ThetaDownlink;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.VectorOps;
@@ -57,7 +58,10 @@ public final class Coordinator implements java.io.Serializable {
         if (cfg.upCodec().length != 1 && cfg.upCodec().length != plan.count()) {
             throw new IllegalArgumentException("coordinator.codec lists " + cfg.upCodec().length + " codecs for " + plan.count() + " fragments");
         }
-        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, cfg.outer());
+        // A window-closed Delayed Nesterov buffer is one Nesterov step on the window's Σ g / N (see BufferClose).
+        OuterOptimizerConfig optimizer = cfg.bufferClose() == BufferClose.WINDOW
+                ? OuterOptimizerConfig.nesterov(cfg.outer().lr(), cfg.outer().momentum()) : cfg.outer();
+        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, optimizer);
         makeCodecs();
         if (theta0 != null) {
             String bad = ThetaDownlink.refusal(downCodec, theta0);
@@ -320,6 +324,11 @@ public final class Coordinator implements java.io.Serializable {
         outerSteps++;
         sink.emit(new Metric.OuterStep(outerSteps, outer.version, fragment, List.copyOf(contributors), List.copyOf(staleness),
                 List.copyOf(weights), members.size(), tokens, ledger.up(), ledger.down(), norm, now));
+    }
+
+    /** Whether the tokens applied have reached the token budget. */
+    boolean budgetReached() {
+        return cfg.tokenBudget() > 0 && tokens >= cfg.tokenBudget();
     }
 
     /** Stops the run if the token budget or step limit is reached; true if stopped. */

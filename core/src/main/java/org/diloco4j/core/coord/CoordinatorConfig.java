@@ -17,6 +17,7 @@ import java.util.Arrays;
  * @param dylu            async: Dynamic Local Updates (steps proportional to measured speed)
  * @param minInnerSteps   DyLU floor
  * @param graceSeconds    async: grace period after the first arrival during which others are also synced
+ * @param bufferClose     async Delayed Nesterov: its buffer closes after N arrivals or at the end of each grace window
  * @param minWorkers      members needed before the first round starts
  * @param quorum          sync/streaming: contributions needed to commit a round at its deadline
  * @param roundDeadline   sync/streaming: seconds after a round starts at which it commits with whoever reported (0 = wait for all)
@@ -33,7 +34,7 @@ import java.util.Arrays;
  */
 public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, WeightingConfig weighting,
                                 boolean dylu, int minInnerSteps,
-                                double graceSeconds, int minWorkers, int quorum, double roundDeadline,
+                                double graceSeconds, BufferClose bufferClose, int minWorkers, int quorum, double roundDeadline,
                                 int overlap, double mergeAlpha, String[] upCodec, boolean errorFeedback, String downCodec,
                                 long tokenBudget, long maxOuterSteps, double maxDeltaNorm, ShardPlan shards,
                                 int ddpWorkers) implements java.io.Serializable {
@@ -45,6 +46,13 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         need(weighting != null, "weighting", null, "uniform or shard-size");
         need(minInnerSteps >= 1 && minInnerSteps <= innerSteps, "min_inner_steps", minInnerSteps, "between 1 and inner_steps (" + innerSteps + ")");
         need(graceSeconds >= 0 && Double.isFinite(graceSeconds), "grace_seconds", graceSeconds, ">= 0");
+        need(bufferClose != null, "buffer_close", null, "arrivals or window");
+        if (bufferClose == BufferClose.WINDOW) {
+            need(outer != null && outer.kind() == OuterOptimizerConfig.Kind.DELAYED_NESTEROV, "buffer_close", "window",
+                    "used with the delayed-nesterov outer optimizer");
+            need(graceSeconds > 0, "buffer_close", "window", "used with a grace period (grace_seconds > 0): the window closes the buffer");
+            need(outer.c() == 0, "buffer_close", "window", "used with c = 0 (no momentum between buffer closes)");
+        }
         need(minWorkers >= 1, "min_workers", minWorkers, ">= 1");
         need(quorum >= 1, "quorum", quorum, ">= 1");
         need(roundDeadline >= 0 && Double.isFinite(roundDeadline), "round_deadline", roundDeadline, ">= 0 seconds (0 = none)");
@@ -98,6 +106,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         private boolean dylu;
         private int minInnerSteps = 1;
         private double graceSeconds;
+        private BufferClose bufferClose = BufferClose.ARRIVALS;
         private int minWorkers = 1;
         private int quorum = 1;
         private double roundDeadline;
@@ -119,6 +128,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public Builder dylu(boolean v) { dylu = v; return this; }
         public Builder minInnerSteps(int v) { minInnerSteps = v; return this; }
         public Builder graceSeconds(double v) { graceSeconds = v; return this; }
+        public Builder bufferClose(BufferClose v) { bufferClose = v; return this; }
         public Builder minWorkers(int v) { minWorkers = v; return this; }
         public Builder quorum(int v) { quorum = v; return this; }
         public Builder roundDeadline(double v) { roundDeadline = v; return this; }
@@ -135,7 +145,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
 
         public CoordinatorConfig build() {
             return new CoordinatorConfig(method, innerSteps, outer, weighting, dylu,
-                    minInnerSteps, graceSeconds, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
+                    minInnerSteps, graceSeconds, bufferClose, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
                     errorFeedback, downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers);
         }
     }
