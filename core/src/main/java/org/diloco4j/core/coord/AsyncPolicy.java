@@ -141,9 +141,11 @@ final class AsyncPolicy extends Policy {
             if (c.budgetReached()) {
                 closeWindow();
                 c.maybeStop();
-            } else {
-                release(m);
+                return true;
             }
+            release(m);
+            // Nobody is still training: waiting longer cannot add to this window, so it closes now.
+            if (c.members().inState(Member.State.TRAINING).isEmpty()) onTimer("grace:" + graceWindows);
             return true;
         }
         double norm = Double.NaN;

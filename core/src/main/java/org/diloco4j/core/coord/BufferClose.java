@@ -13,7 +13,9 @@ import java.util.Locale;
  *
  * <p>{@link #WINDOW}: the grace window closes the buffer. The arrivals of one window (each worker
  * that finishes within the grace period of the first, held meanwhile) are summed, divided by N and
- * applied as one Nesterov step, and every held worker restarts from the result. With c = 0 a full
+ * applied as one Nesterov step, and every held worker restarts from the result. The window closes
+ * at the end of the grace period, or as soon as no worker is still training (nobody else can join
+ * it), so with balanced assignments a worker waits only for the spread of the arrivals. With c = 0 a full
  * buffer gives exactly DN's update (η/N Σ g plus η μ m with m ← μ m + Σ g / N); what changes is that
  * the momentum moves at the window's end however many arrived. When all k workers finish within
  * the window (what Dynamic Local Updates aims for) this is synchronous DiLoCo's round, without
