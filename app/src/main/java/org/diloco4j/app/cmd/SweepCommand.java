@@ -1,9 +1,11 @@
 package org.diloco4j.app.cmd;
 
+import org.diloco4j.app.report.Report;
+import org.diloco4j.app.report.RunData;
 import org.diloco4j.app.run.AtomicFiles;
-import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.TrainJob;
 import org.diloco4j.app.sweep.Sweep;
+import org.diloco4j.app.sweep.SweepRun;
 import org.diloco4j.app.sweep.SweepSpec;
 import org.diloco4j.app.sweep.SweepTable;
 import picocli.CommandLine.Command;
@@ -35,6 +37,14 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no live progress line")
     boolean noProgress;
 
+    private static RunData read(Path dir) {
+        try {
+            return RunData.read(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         SweepSpec s = SweepSpec.load(spec, sets);
@@ -49,8 +59,18 @@ public final class SweepCommand implements Callable<Integer> {
             }
             String table = SweepTable.markdown(r);
             AtomicFiles.write(root.resolve("sweep.md"), table.getBytes(StandardCharsets.UTF_8));
+            // The report overlays each arm's first reported run; its table gives every arm over all seeds.
+            List<RunData> firsts = new ArrayList<>();
+            for (String arm : r.chosen().keySet()) {
+                r.runs().stream().filter(x -> x.arm().equals(arm) && x.phase() == SweepRun.Phase.REPORT).findFirst()
+                        .ifPresent(x -> firsts.add(read(x.dir())));
+            }
+            Path report = root.resolve("report.html");
+            Report.write(firsts, report, new Report.Extra("Over seeds",
+                    "every arm tuned the same way, then run with each seed at the same tokens; the curves below are each arm's first seed",
+                    SweepTable.html(r)));
             System.out.println(table);
-            System.out.println("sweep: " + root.resolve("sweep.md") + ", every run in " + root);
+            System.out.println("sweep: " + root.resolve("sweep.md") + " and " + report + ", every run in " + root);
             return 0;
         } finally {
             stop.done();

@@ -113,6 +113,9 @@ class SweepTest {
         }
         String table = Files.readString(out.resolve("sweep.md"));
         assertThat(table).contains("| diloco |", "| dn-dylu |", "| single |", " ± ", "vs diloco (paired)");
+        // The report overlays one run of each arm and gives the table over all seeds.
+        String report = Files.readString(out.resolve("report.html"));
+        assertThat(report).contains("Over seeds", "<td>dn-dylu</td>", " ± ", "Comparison of 3 runs");
 
         // The same command again finds every run finished and runs nothing.
         long before = Files.getLastModifiedTime(Path.of(find(runs, "diloco", "report", 1).get("dir").asText()).resolve("summary.json")).toMillis();
