@@ -7,6 +7,7 @@ import org.diloco4j.app.failure.RunFailure;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.report.Fmt;
 import org.diloco4j.app.run.DeferredLog;
+import org.diloco4j.app.run.EqualTokens;
 import org.diloco4j.app.run.Reports;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunGuard;
@@ -50,6 +51,8 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunConfig base = config.load();
         if (budget != null) base = base.with("train.token_budget", budget);
+        base = base.with("train.token_budget", EqualTokens.wholeRounds(base.lng("train.token_budget"), EqualTokens.round(base),
+                "diloco compare: token budget", System.err::println));
         Path root = out != null ? out : RunDirectory.defaultPath("compare");
         // Every method's configuration, data, device and folder is checked before anything is written.
         RunDirectory.requireFree(root);

@@ -98,7 +98,11 @@ public final class Schema {
         s("outer.dylu", "auto", "async: Dynamic Local Updates (auto: on for async-dn-dylu)", true, "true", "false");
         i("outer.min_inner_steps", 1, "DyLU floor", 1, 1_000_000, false);
         s("outer.shard_assignment", "auto", "who trains on which shard (auto: least-sampled for async methods)", true, "own", "least-sampled");
-        d("outer.grace_seconds", 0.0, "async: after a worker syncs, others finishing within this time restart from the same θ", 0, INF, false);
+        d("outer.grace_seconds", 0.0, "async: after a worker syncs, others finishing within this many seconds are held and restart"
+                + " from the same θ (0: see outer.grace_share)", 0, INF, false);
+        d("outer.grace_share", 0.0, "async, when outer.grace_seconds is 0: the grace period as a share of the fastest worker's"
+                + " assignment (H / its measured steps per second), so it follows the run's speeds; a window also closes as soon as"
+                + " nobody is still training (auto: 0.5 with outer.buffer_close = window, else 0)", 0, 100, true);
         s("outer.buffer_close", "arrivals", "async Delayed Nesterov: its momentum moves after every outer.buffer arrivals (arrivals, the paper)"
                 + " or at the end of each grace window (window: the window's pseudo-gradients are applied together and its workers restart"
                 + " from one θ; needs outer.grace_seconds > 0)", false, "arrivals", "window");

@@ -6,8 +6,8 @@ import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.Resolver;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.WorkerEntry;
-import org.diloco4j.app.report.Fmt;
 import org.diloco4j.app.run.AtomicFiles;
+import org.diloco4j.app.run.EqualTokens;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.TrainJob;
@@ -58,21 +58,9 @@ public final class Sweep {
         this.options = options;
         this.stop = stop;
         this.log = log;
-        RunConfig base = Resolver.resolve(spec.base());
-        long round = (long) base.workers().size() * base.integer("outer.inner_steps") * base.integer("train.batch")
-                * base.integer("model.context");
-        this.budget = wholeRounds(base.lng("train.token_budget"), round, "train.token_budget");
-        this.tuneBudget = wholeRounds(spec.tuneBudget(), round, "sweep.tune_token_budget");
-    }
-
-    /** The budget rounded to the nearest whole number (≥ 1) of synchronous rounds, said when it changes. */
-    private long wholeRounds(long tokens, long round, String key) {
-        long n = Math.max(1, Math.round((double) tokens / round));
-        if (n * round != tokens) {
-            log.accept(String.format(Locale.ROOT, "sweep: %s %s → %s (%d whole rounds of %s tokens, so that every arm trains the same tokens)",
-                    key, Fmt.tokens(tokens), Fmt.tokens(n * round), n, Fmt.tokens(round)));
-        }
-        return n * round;
+        long round = EqualTokens.round(spec.base());
+        this.budget = EqualTokens.wholeRounds(spec.base().lng("train.token_budget"), round, "sweep: train.token_budget", log);
+        this.tuneBudget = EqualTokens.wholeRounds(spec.tuneBudget(), round, "sweep: sweep.tune_token_budget", log);
     }
 
     public Result run() throws IOException {

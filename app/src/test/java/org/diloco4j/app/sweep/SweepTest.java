@@ -69,7 +69,7 @@ class SweepTest {
         JsonNode doc = JSON.readTree(out.resolve("sweep.json").toFile());
         long round = 3L * 5 * 4 * 16;   // workers × H × batch × context
         assertThat(doc.get("token_budget").asLong()).isEqualTo(Math.round(2500.0 / round) * round);
-        assertThat(o.err).contains("train.token_budget 2.50k → " );
+        assertThat(o.err).contains("sweep: train.token_budget 2.50k → ");
         List<JsonNode> runs = new ArrayList<>();
         doc.get("runs").forEach(runs::add);
         // 3 arms × 2 grid values × 1 tuning seed, then 3 arms × 2 seeds.

@@ -144,8 +144,6 @@ final class AsyncPolicy extends Policy {
                 return true;
             }
             release(m);
-            // Nobody is still training: waiting longer cannot add to this window, so it closes now.
-            if (c.members().inState(Member.State.TRAINING).isEmpty()) onTimer("grace:" + graceWindows);
             return true;
         }
         double norm = Double.NaN;
@@ -179,7 +177,7 @@ final class AsyncPolicy extends Policy {
 
     /** The member is free: hand it new work now, or hold it until the grace window closes. */
     private void release(Member m) {
-        if (cfg.graceSeconds() <= 0) {
+        if (!cfg.grace()) {
             assign(m, null);
             return;
         }
@@ -188,8 +186,24 @@ final class AsyncPolicy extends Policy {
         if (!graceOpen) {
             graceOpen = true;
             graceWindows++;
-            c.timer("grace:" + graceWindows, c.now() + cfg.graceSeconds());
+            double length = graceLength();
+            // Before any speed is measured the window waits for everyone (it closes early when all are in).
+            if (Double.isFinite(length)) c.timer("grace:" + graceWindows, c.now() + length);
         }
+        closeIfNobodyTrains();
+    }
+
+    /** Seconds a grace window stays open: as configured, or a share of the fastest worker's assignment. */
+    private double graceLength() {
+        if (cfg.graceSeconds() > 0) return cfg.graceSeconds();
+        double vmax = 0;
+        for (Member o : c.members().all()) vmax = Math.max(vmax, speeds.speed(o.id).orElse(0));
+        return vmax > 0 ? cfg.graceShare() * cfg.innerSteps() / vmax : Double.POSITIVE_INFINITY;
+    }
+
+    /** Nobody is still training: waiting longer cannot add to the open window, so it closes now. */
+    private void closeIfNobodyTrains() {
+        if (graceOpen && c.members().inState(Member.State.TRAINING).isEmpty()) onTimer("grace:" + graceWindows);
     }
 
     @Override
@@ -211,6 +225,7 @@ final class AsyncPolicy extends Policy {
         parked.remove(m);
         speeds.forget(m.id);
         unpark();
+        closeIfNobodyTrains();
     }
 
     @Override
