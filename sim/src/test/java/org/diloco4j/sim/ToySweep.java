@@ -1,16 +1,11 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.coord.BufferClose;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
-import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.ShardPlan;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
-import org.diloco4j.core.params.FragmentPlan;
-import org.diloco4j.sim.toy.ToyEvaluator;
-import org.diloco4j.sim.toy.ToyProblem;
-import org.diloco4j.sim.toy.ToyTrainer;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +14,7 @@ import java.util.Locale;
  * Toy-problem experiments behind the ordering test and EXPERIMENTS.md: the heterogeneous four
  * workers of {@link HeterogeneousOrderingTest}, every arm tuned over the same outer-lr grid on a
  * tuning held-out sample, then run over several seeds and reported on another held-out sample.
- * Prints a table. Run: {@code scripts/toy-sweep} (or this class's main on the sim test classpath).
+ * Prints each arm's tuning curve and a table. Run: {@code scripts/toy-sweep}.
  */
 public final class ToySweep {
     static final double[] SPEEDS = HeterogeneousOrderingTest.SPEEDS;
@@ -29,29 +24,27 @@ public final class ToySweep {
     static final long REPORT_EVAL_SEED = 7;
 
     /** One configuration of the protocol, with its outer learning rate left open. */
-    record Arm(String name, Method method, boolean dylu, int buffer, boolean leastSampled) {
+    record Arm(String name, Method method, boolean dylu, int buffer, boolean leastSampled, boolean window) {
+        Arm(String name, Method method, boolean dylu, int buffer, boolean leastSampled) {
+            this(name, method, dylu, buffer, leastSampled, false);
+        }
+
         CoordinatorConfig config(double lr) {
             OuterOptimizerConfig outer = switch (method) {
                 case ASYNC_DN_DYLU -> OuterOptimizerConfig.delayedNesterov(lr, 0.9, buffer, 0);
                 default -> OuterOptimizerConfig.nesterov(lr, 0.9);
             };
-            return CoordinatorConfig.builder().innerSteps(H).minWorkers(4).tokenBudget(BUDGET).method(method).outer(outer)
-                    .dylu(dylu).shards(leastSampled ? ShardPlan.leastSampled(1000, 1000, 1000, 1000) : ToyRun.equalShards(4)).build();
+            CoordinatorConfig.Builder b = CoordinatorConfig.builder().innerSteps(H).minWorkers(4).tokenBudget(BUDGET).method(method).outer(outer)
+                    .dylu(dylu).shards(leastSampled ? ShardPlan.leastSampled(1000, 1000, 1000, 1000) : ToyRun.equalShards(4));
+            if (window) b.bufferClose(BufferClose.WINDOW).graceShare(0.5);
+            return b.build();
         }
     }
 
     /** Mean of the last five evaluations (the toy's floor is noisy), on the held-out sample {@code evalSeed}. */
     static double run(Arm arm, double lr, long seed, long evalSeed) {
-        ToyProblem problem = new ToyProblem(ToyRun.IN, ToyRun.OUT, new double[] {1, 1, 1, 1}, 1.0, 0.1, seed);
         SimConfig sim = new SimConfig(ToyRun.workers(LinkProfile.mbps(100, 100, 50), SPEEDS), List.of(), 21 + seed, 30, 4000, 0);
-        List<Metric.Eval> evals = new ArrayList<>();
-        TrainerFactory f = (spec, shard, mult) -> new ToyTrainer(problem, shard, 16 * mult, 0.001, 1000 + spec.name().hashCode() + seed);
-        Simulation s = new Simulation(sim, arm.config(lr), FragmentPlan.whole(problem.size()), new float[problem.size()], f,
-                new ToyEvaluator(problem, 1024, evalSeed), m -> {
-                    if (m instanceof Metric.Eval e) evals.add(e);
-                });
-        s.run();
-        return evals.subList(evals.size() - 5, evals.size()).stream().mapToDouble(Metric.Eval::loss).average().orElseThrow();
+        return HeterogeneousOrderingTest.tailLoss(new ToyRun(4, 1.0, seed).seeded(1000 + seed, evalSeed).run(sim, arm.config(lr), 16, 0.001));
     }
 
     public static void main(String[] args) {
@@ -64,7 +57,9 @@ public final class ToySweep {
                 new Arm("async-naive-dylu", Method.ASYNC, true, 1, true),
                 new Arm("dn-N4", Method.ASYNC_DN_DYLU, false, 4, true),
                 new Arm("dn-dylu-N4", Method.ASYNC_DN_DYLU, true, 4, true),
-                new Arm("dn-dylu-N8", Method.ASYNC_DN_DYLU, true, 8, true));
+                new Arm("dn-dylu-N8", Method.ASYNC_DN_DYLU, true, 8, true),
+                new Arm("dn-dylu-window", Method.ASYNC_DN_DYLU, true, 4, true, true),
+                new Arm("dn-dylu-window-own", Method.ASYNC_DN_DYLU, true, 4, false, true));
         double[] syncBySeed = null;
         System.out.printf(Locale.ROOT, "arm\tbest_lr\ttune_loss\tmean_ratio_vs_diloco\tsd\tmin\tmax\tratios%n");
         for (Arm arm : arms) {
