@@ -161,7 +161,13 @@ class DistributedRunTest {
         Process p = cluster(first, launcher, tmp.resolve("cluster1.out"));
         List<ProcessHandle> started = new ArrayList<>();
         try {
-            waitFor(run, m -> m.stream().filter(type("outer_step")).count() >= 3, 120, p, tmp.resolve("cluster1.out"));
+            // SIGINT once a checkpoint of at least 3 outer steps is on disk (metrics.jsonl is buffered, the checkpoint is not).
+            FileCheckpointStore checkpoints = new FileCheckpointStore(run.resolve("checkpoint"));
+            for (long until = System.nanoTime() + 120_000_000_000L; ; Thread.sleep(100)) {
+                if (Files.exists(run.resolve("checkpoint")) && checkpoints.load().map(c -> c.outerSteps() >= 3).orElse(false)) break;
+                assertThat(p.isAlive()).as(Files.readString(tmp.resolve("cluster1.out"))).isTrue();
+                assertThat(System.nanoTime()).as("a checkpoint within 120 s").isLessThan(until);
+            }
             started.addAll(p.descendants().toList());
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
             assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("local-cluster exits after SIGINT").isTrue();
