@@ -84,7 +84,8 @@ public final class Schema {
 
         s("outer.optimizer", "auto", "outer optimizer (auto: delayed-nesterov for async-dn-dylu, sgd for ddp, nesterov otherwise)", true,
                 "sgd", "nesterov", "momentum", "delayed-nesterov");
-        d("outer.lr", 0.0, "outer learning rate η (auto: 0.4 for async methods, 0.7 otherwise; ddp always 1)", 1e-9, 100, true);
+        d("outer.lr", 0.0, "outer learning rate η (auto, as tuned in EXPERIMENTS.md: 0.7, but 0.05 for naive async and 0.4 for"
+                + " Delayed Nesterov with outer.buffer_close = arrivals; ddp always 1)", 1e-9, 100, true);
         d("outer.momentum", 0.9, "outer momentum μ", 0, 0.999999, false);
         i("outer.buffer", 0, "Delayed Nesterov buffer N (auto: the number of workers)", 1, 1_000_000, true);
         d("outer.c", 0.0, "Delayed Nesterov share of momentum between updates, in [0, 1/N]", 0, 1, false);
@@ -104,8 +105,8 @@ public final class Schema {
                 + " assignment (H / its measured steps per second), so it follows the run's speeds; a window also closes as soon as"
                 + " nobody is still training (auto: 0.5 with outer.buffer_close = window, else 0)", 0, 100, true);
         s("outer.buffer_close", "arrivals", "async Delayed Nesterov: its momentum moves after every outer.buffer arrivals (arrivals, the paper)"
-                + " or at the end of each grace window (window: the window's pseudo-gradients are applied together and its workers restart"
-                + " from one θ; needs outer.grace_seconds > 0)", false, "arrivals", "window");
+                + " or when each grace window closes (window: the window's pseudo-gradients are applied together and its workers restart"
+                + " from one θ; auto: window for async-dn-dylu)", true, "arrivals", "window");
         i("outer.min_workers", 0, "workers needed before training starts (auto: all initial workers)", 1, 1_000_000, true);
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);
