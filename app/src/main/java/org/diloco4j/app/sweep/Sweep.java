@@ -145,7 +145,9 @@ public final class Sweep {
                 .min(Comparator.comparingDouble(SweepRun::loss))
                 .orElseThrow(() -> new IllegalStateException("no " + phase.label() + " run of " + reference + " with seed " + seed));
         WorkerEntry fastest = Resolver.resolve(c).workers().stream().min(Comparator.comparingDouble(WorkerEntry::secondsPerStep)).orElseThrow();
-        long steps = Math.max(1, (long) (ref.simulatedSeconds() / fastest.secondsPerStep()));
+        // Whole rounds of H steps (a lone worker runs as DDP with k = 1, which stops at a round's end).
+        int h = c.integer("outer.inner_steps");
+        long steps = Math.max(1, (long) (ref.simulatedSeconds() / fastest.secondsPerStep()) / h) * h;
         long tokens = steps * c.integer("train.batch") * c.integer("model.context");
         return c.withWorkers(List.of(fastest)).with("workers", 1).with("train.token_budget", tokens);
     }
