@@ -7,6 +7,7 @@ import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.train.ForwardingTrainer;
 import org.diloco4j.core.train.InnerTrainer;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.worker.TrainerProvider;
@@ -40,8 +41,8 @@ class CommunicationSafetyTest {
         }
 
         @Override
-        public TrainReport train(int steps) {
-            TrainReport r = inner.train(steps);
+        public TrainReport train(int steps, GlobalProgress progress) {
+            TrainReport r = inner.train(steps, progress);
             if (poison != 0) {
                 float[] t = new float[layout().size()];
                 inner.read(t);

@@ -70,6 +70,38 @@ class InProcessClusterTest {
         }
     }
 
+    /**
+     * Least-sampled shards hand a worker a different shard from one assignment to the next: it
+     * switches its trainer to that shard and keeps it (and its AdamW state) — one trainer per worker
+     * for the whole run, as in the simulator.
+     */
+    @Test
+    void aWorkerSwitchesShardsWithoutRebuildingItsTrainer() throws Exception {
+        CoordinatorConfig cfg = base(Method.ASYNC_DN_DYLU).outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0))
+                .shards(ShardPlan.leastSampled(1000, 1000, 1000)).build();
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger switches = new java.util.concurrent.atomic.AtomicInteger();
+        try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {
+            for (int i = 0; i < 3; i++) {
+                c.startWorker(WorkerOptions.named("w" + i).withStepDelay(1 + 2 * i), c.client(ToyCluster.TOKEN), (run, shard, threads) -> {
+                    built.incrementAndGet();
+                    return new org.diloco4j.core.train.ForwardingTrainer(ToyCluster.provider().create(run, shard, threads)) {
+                        @Override
+                        public void useShard(int s) {
+                            switches.incrementAndGet();
+                            super.useShard(s);
+                        }
+                    };
+                });
+            }
+            RunTotals t = c.await(30);
+            assertThat(t.finished()).isTrue();
+            assertThat(switches.get()).as("shards switched").isPositive();
+            assertThat(built.get()).as("trainers built").isEqualTo(3);
+            assertThat(c.workerLog).noneMatch(l -> l.contains("building a new trainer"));
+        }
+    }
+
     @Test
     void asyncDelayedNesterovWithDyluGivesTheSlowWorkerFewerSteps() throws Exception {
         CoordinatorConfig cfg = base(Method.ASYNC_DN_DYLU).innerSteps(20).dylu(true).minInnerSteps(1)

@@ -2,10 +2,12 @@ package org.diloco4j.sim;
 
 import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.coord.BufferClose;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.optim.OuterOptimizer;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
@@ -68,6 +70,56 @@ class AsyncSimulationTest {
         }
         assertThat(run.events(Event.Delta.class)).hasSize(30);
         assertThat(run.theta).isEqualTo(theta);
+    }
+
+    /**
+     * A buffer closed by the grace window: every window's pseudo-gradients are summed and applied as
+     * one Nesterov step on Σ g / N, and the window's workers restart from the result — checked
+     * against OuterNesterov replaying the same arrivals, window by window, with four workers of
+     * different speeds whose windows hold different numbers of arrivals.
+     */
+    @Test
+    void aWindowClosedBufferIsOneNesterovStepOnTheWindowsSumOverN() {
+        int k = 4;
+        SimConfig sim = SimConfig.of(ToyRun.workers(LINK, 0.58, 0.75, 1.51, 3.33), 5);
+        CoordinatorConfig cc = CoordinatorConfig.builder().method(Method.ASYNC_DN_DYLU).innerSteps(10)
+                .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, k, 0)).dylu(true).graceSeconds(1.0)
+                .bufferClose(BufferClose.WINDOW).shards(ToyRun.equalShards(k)).maxOuterSteps(12).build();
+        ToyRun run = new ToyRun(k, 1, 9).run(sim, cc, 16, 0.02);
+
+        OuterOptimizer nesterov = OuterOptimizerConfig.nesterov(0.7, 0.9).create(run.problem.size());
+        float[] theta = new float[run.problem.size()];
+        float[] sum = new float[theta.length];
+        int inWindow = 0;
+        List<Integer> sizes = new java.util.ArrayList<>();
+        for (Event e : run.events) {
+            if (e instanceof Event.Delta d) {
+                float[] g = Codecs.parse("fp32").decode(((Payload.Bytes) d.payload()).data(), theta.length);
+                for (int i = 0; i < g.length; i++) sum[i] += g[i];
+                inWindow++;
+            } else if (e instanceof Event.Timer && inWindow > 0) {
+                for (int i = 0; i < sum.length; i++) sum[i] *= 1f / k;
+                nesterov.step(theta, sum);
+                sizes.add(inWindow);
+                sum = new float[theta.length];
+                inWindow = 0;
+            }
+        }
+        assertThat(run.result.outerSteps()).isEqualTo(12);
+        assertThat(run.metrics(Metric.OuterStep.class)).extracting(o -> o.contributors().size()).isEqualTo(sizes);
+        assertThat(sizes).as("windows of different sizes").contains(1).anyMatch(n -> n > 1);
+        for (int i = 0; i < theta.length; i++) {
+            assertThat(run.theta[i]).as("θ[%d]", i).isCloseTo(theta[i], within(1e-6f + 1e-6f * Math.abs(theta[i])));
+        }
+        // Every worker a window releases restarts from that window's θ.
+        List<Command.Train> trains = run.commands(Command.Train.class);
+        List<Double> times = run.commandTimes;
+        java.util.Map<Double, java.util.Set<Long>> versionsAt = new java.util.HashMap<>();
+        for (int c = 0; c < run.commands.size(); c++) {
+            if (run.commands.get(c) instanceof Command.Train tr) versionsAt.computeIfAbsent(times.get(c), x -> new java.util.HashSet<>()).add(tr.version());
+        }
+        assertThat(versionsAt.values()).allMatch(v -> v.size() == 1);
+        assertThat(trains).isNotEmpty();
     }
 
     /** DyLU: after one measured round, each worker's steps are floor(v / v_max · H). */

@@ -2,6 +2,7 @@ package org.diloco4j.sim;
 
 import org.diloco4j.core.train.ForwardingTrainer;
 import org.diloco4j.core.train.InnerTrainer;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
 
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ final class RecordingTrainer extends ForwardingTrainer {
     }
 
     @Override
-    public TrainReport train(int steps) {
-        TrainReport r = inner.train(steps);
+    public TrainReport train(int steps, GlobalProgress progress) {
+        TrainReport r = inner.train(steps, progress);
         float[] now = new float[layout().size()];
         inner.read(now);
         if (poison != 0) {

@@ -27,6 +27,9 @@ final class ToyRun {
     SimResult result;
     float[] theta;
 
+    private long trainerSalt = 1000;
+    private long evalSeed = 7;
+
     static final int IN = 32;
     static final int OUT = 8;
 
@@ -57,11 +60,22 @@ final class ToyRun {
 
     /** Each worker's toy trainer on its shard. */
     TrainerFactory trainers(int batch, double innerLr) {
-        return (spec, shard, mult) -> new ToyTrainer(problem, shard, batch * mult, innerLr, 1000 + spec.name().hashCode());
+        return (spec, shard, mult) -> new ToyTrainer(problem, shard, batch * mult, innerLr, trainerSalt + spec.name().hashCode());
+    }
+
+    /**
+     * Seeds for experiments over many seeds (ToySweep): {@code trainerSalt} seeds the workers' data
+     * draws (with their names), {@code evalSeed} picks the held-out sample that scores the run (7,
+     * the default, is the reported one; sweeps tune on another).
+     */
+    ToyRun seeded(long trainerSalt, long evalSeed) {
+        this.trainerSalt = trainerSalt;
+        this.evalSeed = evalSeed;
+        return this;
     }
 
     ToyRun run(SimConfig sim, CoordinatorConfig cc, FragmentPlan plan, float[] theta0, TrainerFactory f) {
-        simulation = new Simulation(sim, cc, plan, theta0, f, new ToyEvaluator(problem, 1024, 7), metrics::add);
+        simulation = new Simulation(sim, cc, plan, theta0, f, new ToyEvaluator(problem, 1024, evalSeed), metrics::add);
         simulation.tap(new Tap() {
             @Override
             public void event(Event e) {

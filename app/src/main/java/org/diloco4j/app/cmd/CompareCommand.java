@@ -7,6 +7,7 @@ import org.diloco4j.app.failure.RunFailure;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.report.Fmt;
 import org.diloco4j.app.run.DeferredLog;
+import org.diloco4j.app.run.EqualTokens;
 import org.diloco4j.app.run.Reports;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunGuard;
@@ -50,6 +51,10 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunConfig base = config.load();
         if (budget != null) base = base.with("train.token_budget", budget);
+        // What the checks below find is said first; notes (the budget's rounding, the corpus) only if they pass.
+        DeferredLog notes = new DeferredLog();
+        base = base.with("train.token_budget", EqualTokens.wholeRounds(base.lng("train.token_budget"), EqualTokens.round(base),
+                "diloco compare: token budget", notes));
         Path root = out != null ? out : RunDirectory.defaultPath("compare");
         // Every method's configuration, data, device and folder is checked before anything is written.
         RunDirectory.requireFree(root);
@@ -57,7 +62,6 @@ public final class CompareCommand implements Callable<Integer> {
             throw UserError.usage("--methods " + String.join(",", methods) + " names a method twice", "list each once");
         }
         List<RunSetup> setups = new ArrayList<>();
-        DeferredLog notes = new DeferredLog();
         for (String m : methods) {
             RunConfig cfg = Resolver.resolve(base.with("method", m));
             RunDirectory.requireFree(root.resolve(cfg.str("method")));

@@ -29,7 +29,7 @@ public final class ConfigLoader {
      * @param sets overrides such as {@code outer.inner_steps=100}, applied after the file
      */
     public static RunConfig load(Path file, List<String> sets) {
-        return fromTree(file == null ? null : parse(file), sets);
+        return fromTree(file == null ? null : readTree(file), sets);
     }
 
     /** A whole config sent as text (the coordinator's to its workers). */
@@ -37,7 +37,8 @@ public final class ConfigLoader {
         return fromTree(readToml(toml, "config text"), List.of());
     }
 
-    private static RunConfig fromTree(JsonNode root, List<String> sets) {
+    /** A configuration from a parsed TOML tree (e.g. a sweep file without its [sweep] table) and overrides. */
+    public static RunConfig fromTree(JsonNode root, List<String> sets) {
         Map<String, Object> values = new LinkedHashMap<>();
         List<WorkerEntry> workers = new ArrayList<>();
         List<FaultEntry> faults = new ArrayList<>();
@@ -53,7 +54,8 @@ public final class ConfigLoader {
         return new RunConfig(values, workers, faults);
     }
 
-    private static JsonNode parse(Path file) {
+    /** Parses a TOML file, or says in one line what is wrong with it and where. */
+    public static JsonNode readTree(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -118,7 +120,8 @@ public final class ConfigLoader {
         return false;
     }
 
-    static Object scalar(String key, JsonNode v) {
+    /** A TOML value as the Java value a {@link ConfigKey} coerces (or a clear error for tables and arrays). */
+    public static Object scalar(String key, JsonNode v) {
         if (v.isBoolean()) return v.booleanValue();
         if (v.isIntegralNumber()) return v.longValue();
         if (v.isNumber()) return v.doubleValue();

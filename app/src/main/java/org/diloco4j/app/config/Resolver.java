@@ -46,15 +46,23 @@ public final class Resolver {
             case "async-dn-dylu" -> "delayed-nesterov";
             default -> "nesterov";
         });
-        // Async methods apply every pseudo-gradient on arrival, each one worker's H steps on its own
-        // (non-iid) shard, so θ swings more per update than after a synchronous mean: at 0.7 the
-        // default run's held-out loss stalled and rose after ~1M tokens (2.97 at 3M), at 0.4 it
-        // ended at 2.70 (README, "the default run").
-        r = auto(r, "outer.lr", async ? 0.4 : 0.7);
+        // Delayed Nesterov's buffer closes with the grace window (BufferClose.WINDOW: the paper's buffer
+        // of N arrivals staggers the workers' restarts, EXPERIMENTS.md).
+        r = auto(r, "outer.buffer_close", method.equals("async-dn-dylu") ? "window" : "arrivals");
+        // Outer learning rates chosen by experiments/headline.toml on the tuning set (EXPERIMENTS.md,
+        // table 1): a window-closed DN buffer is a synchronous round and takes sync's η; the paper's
+        // arrival-counted buffer and naive async, whose updates swing θ one arrival at a time, need less.
+        boolean window = r.str("outer.buffer_close").equals("window");
+        r = auto(r, "outer.lr", switch (method) {
+            case "async" -> 0.05;
+            case "async-dn-dylu" -> window ? 0.7 : 0.4;
+            default -> 0.7;
+        });
         r = auto(r, "outer.buffer", k);
         r = auto(r, "outer.weights", r.str("data.shards").equals("non-iid") ? "shard-size" : "uniform");
         r = auto(r, "outer.dylu", method.equals("async-dn-dylu") ? "true" : "false");
         r = auto(r, "outer.shard_assignment", async ? "least-sampled" : "own");
+        r = auto(r, "outer.grace_share", r.dbl("outer.grace_seconds") == 0 && r.str("outer.buffer_close").equals("window") ? 0.5 : 0.0);
         r = auto(r, "outer.min_workers", k);
         long tokensPerStep = (long) r.integer("train.batch") * r.integer("model.context");
         long budget = r.lng("train.token_budget");

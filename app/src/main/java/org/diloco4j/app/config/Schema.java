@@ -60,12 +60,15 @@ public final class Schema {
         d("data.validation_fraction", 0.02, "share of documents held out for evaluation", 0.001, 0.5, false);
         i("data.eval_batches", 16, "held-out batches of train.batch windows per evaluation, the same at every one (docs/bench/eval-noise.md)",
                 1, 10_000, false);
+        s("data.eval_set", "report", "held-out documents scored: report (the validation set every run reports on) or tune (a disjoint set of the same size, also kept out of training, that sweeps choose hyper-parameters on)", false,
+                "report", "tune");
         s("data.cache_dir", "", "token cache folder ('' = ~/.cache/diloco4j/tokens)", false);
 
         i("train.batch", 16, "sequences per inner step per worker", 1, 65_536, false);
         d("train.lr", 2e-3, "inner AdamW peak learning rate", 0, 10, false);
-        l("train.warmup_steps", 50, "linear warmup over each worker's own step counter", 0, INF, false);
-        l("train.decay_steps", 0, "cosine decay length in steps (auto: what the token budget implies)", 0, INF, true);
+        l("train.warmup_steps", 50, "linear warmup, in steps of the run's clock (the run's tokens / (workers × batch × context): "
+                + "every worker is at the same point of the schedule at the same moment, whatever its speed)", 0, INF, false);
+        l("train.decay_steps", 0, "cosine decay length in steps of the run's clock (auto: what the token budget implies)", 0, INF, true);
         d("train.min_lr_ratio", 0.1, "floor of the cosine schedule, as a share of the peak", 0, 1, false);
         d("train.weight_decay", 0.1, "AdamW weight decay on matrices and embeddings", 0, 10, false);
         d("train.beta1", 0.9, "AdamW β1", 0, 0.999999, false);
@@ -81,7 +84,8 @@ public final class Schema {
 
         s("outer.optimizer", "auto", "outer optimizer (auto: delayed-nesterov for async-dn-dylu, sgd for ddp, nesterov otherwise)", true,
                 "sgd", "nesterov", "momentum", "delayed-nesterov");
-        d("outer.lr", 0.0, "outer learning rate η (auto: 0.4 for async methods, 0.7 otherwise; ddp always 1)", 1e-9, 100, true);
+        d("outer.lr", 0.0, "outer learning rate η (auto, as tuned in EXPERIMENTS.md: 0.7, but 0.05 for naive async and 0.4 for"
+                + " Delayed Nesterov with outer.buffer_close = arrivals; ddp always 1)", 1e-9, 100, true);
         d("outer.momentum", 0.9, "outer momentum μ", 0, 0.999999, false);
         i("outer.buffer", 0, "Delayed Nesterov buffer N (auto: the number of workers)", 1, 1_000_000, true);
         d("outer.c", 0.0, "Delayed Nesterov share of momentum between updates, in [0, 1/N]", 0, 1, false);
@@ -95,7 +99,14 @@ public final class Schema {
         s("outer.dylu", "auto", "async: Dynamic Local Updates (auto: on for async-dn-dylu)", true, "true", "false");
         i("outer.min_inner_steps", 1, "DyLU floor", 1, 1_000_000, false);
         s("outer.shard_assignment", "auto", "who trains on which shard (auto: least-sampled for async methods)", true, "own", "least-sampled");
-        d("outer.grace_seconds", 0.0, "async: after a worker syncs, others finishing within this time restart from the same θ", 0, INF, false);
+        d("outer.grace_seconds", 0.0, "async: after a worker syncs, others finishing within this many seconds are held and restart"
+                + " from the same θ (0: see outer.grace_share)", 0, INF, false);
+        d("outer.grace_share", 0.0, "async, when outer.grace_seconds is 0: the grace period as a share of the fastest worker's"
+                + " assignment (H / its measured steps per second), so it follows the run's speeds; a window also closes as soon as"
+                + " nobody is still training (auto: 0.5 with outer.buffer_close = window, else 0)", 0, 100, true);
+        s("outer.buffer_close", "arrivals", "async Delayed Nesterov: its momentum moves after every outer.buffer arrivals (arrivals, the paper)"
+                + " or when each grace window closes (window: the window's pseudo-gradients are applied together and its workers restart"
+                + " from one θ; auto: window for async-dn-dylu)", true, "arrivals", "window");
         i("outer.min_workers", 0, "workers needed before training starts (auto: all initial workers)", 1, 1_000_000, true);
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);

@@ -1,7 +1,7 @@
 package org.diloco4j.app.report;
 
 /** HTML text helpers. */
-final class Html {
+public final class Html {
     private Html() {
     }
 
@@ -10,7 +10,7 @@ final class Html {
      * than tab and line breaks (which a model's samples can hold, and which no HTML or XML parser
      * accepts as text) become U+FFFD.
      */
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }

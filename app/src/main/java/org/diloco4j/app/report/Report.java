@@ -18,15 +18,32 @@ public final class Report {
     private Report() {
     }
 
+    /**
+     * A section a caller adds at the top of a report (a sweep's table over seeds).
+     *
+     * @param html trusted markup, escaped by whoever built it
+     */
+    public record Extra(String title, String sub, String html) {
+    }
+
     /** Writes the report of {@code runs} to {@code out} atomically (a temp file renamed over it). */
     public static void write(List<RunData> runs, Path out) throws IOException {
+        write(runs, out, null);
+    }
+
+    /** As {@link #write(List, Path)}, with {@code extra} (may be null) before the runs' own tables. */
+    public static void write(List<RunData> runs, Path out, Extra extra) throws IOException {
         Path abs = out.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        AtomicFiles.write(abs, render(runs).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(abs, render(runs, extra).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The report page: a single run's report for one run, a comparison for several. */
     public static String render(List<RunData> runs) {
+        return render(runs, null);
+    }
+
+    private static String render(List<RunData> runs, Extra extra) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("a report needs at least one run, got none");
         }
@@ -43,6 +60,7 @@ public final class Report {
                 .append(Styles.CSS).append("</style></head><body>");
         header(b, views, title);
         b.append("<main>").append(Banner.html(views));
+        if (extra != null) section(b, extra.title(), extra.sub(), extra.html());
         if (!compare) {
             b.append(Kpis.html(views.get(0)));
         }

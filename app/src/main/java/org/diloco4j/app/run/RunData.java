@@ -7,6 +7,7 @@ import org.diloco4j.core.coord.Method;
 import org.diloco4j.model.data.Corpus;
 import org.diloco4j.model.data.CorpusOptions;
 import org.diloco4j.model.data.DocumentSource;
+import org.diloco4j.model.data.EvalSet;
 import org.diloco4j.model.data.Shard;
 import org.diloco4j.model.data.ShardMode;
 import org.diloco4j.model.data.ShardPlan;
@@ -75,7 +76,7 @@ final class RunData {
         int context = cfg.integer("model.context");
         int evalBatches = cfg.integer("data.eval_batches");
         long need = (long) evalBatches * batch * context + 1;
-        Split s = c.split(fraction, seed, need);
+        Split s = c.split(fraction, seed, need, EvalSet.parse(cfg.str("data.eval_set")));
         long windows = windows(s.validationTokens(), context);
         String of = count(s.validation().length) + " of " + units(docs, c, cfg) + ", " + count(s.validationTokens()) + " tokens";
         if (windows >= (long) evalBatches * batch) {

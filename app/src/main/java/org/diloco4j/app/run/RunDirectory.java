@@ -143,7 +143,7 @@ public record RunDirectory(Path dir) {
         void write(OutputStream out) throws IOException;
     }
 
-    static void deleteTree(Path p) throws IOException {
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (Stream<Path> s = Files.walk(p)) {
             for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(x);

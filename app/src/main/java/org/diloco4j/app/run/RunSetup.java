@@ -5,6 +5,7 @@ import org.diloco4j.app.config.FaultEntry;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.WorkerEntry;
 import org.diloco4j.core.agg.WeightingConfig;
+import org.diloco4j.core.coord.BufferClose;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.ShardPlan;
@@ -117,7 +118,9 @@ public final class RunSetup {
                 new LrSchedule(warmup, decay, c.dbl("train.min_lr_ratio")),
                 c.dbl("train.grad_clip"), c.dbl("train.dropout"),
                 Precision.valueOf(c.str("train.precision").toUpperCase(Locale.ROOT)),
-                c.integer("train.threads"), TorchDevice.parse(c.str("train.device")));
+                c.integer("train.threads"), TorchDevice.parse(c.str("train.device")),
+                // One step of the schedule is one step of every worker: the schedule follows the run's tokens.
+                (long) c.workers().size() * c.integer("train.batch") * c.integer("model.context"));
     }
 
     static CoordinatorConfig coordinatorConfig(RunConfig c, Method method, long[] shardSizes) {
@@ -128,7 +131,7 @@ public final class RunSetup {
             return CoordinatorConfig.builder().method(method).innerSteps(c.integer("outer.inner_steps")).outer(outer)
                     .weighting(new WeightingConfig(c.str("outer.weights"), c.dbl("outer.staleness_decay"), c.lng("outer.max_staleness")))
                     .dylu(c.bool("outer.dylu")).minInnerSteps(c.integer("outer.min_inner_steps"))
-                    .graceSeconds(c.dbl("outer.grace_seconds")).minWorkers(c.integer("outer.min_workers"))
+                    .graceSeconds(c.dbl("outer.grace_seconds")).graceShare(c.dbl("outer.grace_share")).bufferClose(BufferClose.parse(c.str("outer.buffer_close"))).minWorkers(c.integer("outer.min_workers"))
                     .quorum(c.integer("outer.quorum")).roundDeadline(c.dbl("outer.round_deadline"))
                     .overlap(method == Method.STREAMING ? c.integer("streaming.overlap") : 0).mergeAlpha(c.dbl("streaming.merge_alpha"))
                     .upCodec(c.str("outer.codec")).errorFeedback(c.bool("outer.error_feedback")).downCodec(c.str("outer.down_codec"))

@@ -6,9 +6,11 @@ import org.diloco4j.core.dylu.DyluPlanner;
 import org.diloco4j.core.dylu.SpeedConfig;
 import org.diloco4j.core.dylu.WorkerSpeeds;
 import org.diloco4j.core.params.VectorOps;
+import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * Asynchronous DiLoCo: each pseudo-gradient is applied when it arrives (naive Nesterov, or Delayed
@@ -16,13 +18,22 @@ import java.util.List;
  * worker is handed the current θ at once — fast workers never wait for slow ones. Options:
  * Dynamic Local Updates (steps proportional to measured speed) and a grace period (workers that
  * finish within {@code grace} seconds of the first are synced together and restart from one θ).
+ * With {@link BufferClose#WINDOW} the grace window also closes Delayed Nesterov's buffer: the
+ * window's pseudo-gradients are summed and applied as one step when it ends.
  */
 final class AsyncPolicy extends Policy {
     private final WorkerSpeeds speeds = new WorkerSpeeds(SpeedConfig.defaults());
     private final DyluPlanner planner;
     private final List<Member> held = new ArrayList<>();
+    /** Free members with no work because the token budget is handed out in full (woken if some comes back). */
+    private final List<Member> parked = new ArrayList<>();
     private boolean graceOpen;
     private long graceWindows;
+    /** {@link BufferClose#WINDOW}: Σ factor·g of the open window (null until needed, and in phantom runs) and who is in it. */
+    private float[] windowSum;
+    private final List<Integer> windowMembers = new ArrayList<>();
+    private final List<Long> windowStaleness = new ArrayList<>();
+    private final List<Double> windowFactors = new ArrayList<>();
     private boolean started;
 
     AsyncPolicy(Coordinator c) {
@@ -44,9 +55,54 @@ final class AsyncPolicy extends Policy {
     }
 
     private void assign(Member m, Snapshot shared) {
-        int steps = plannedSteps(m);
+        int steps = c.budgetedSteps(m, plannedSteps(m));
+        if (steps == 0) {
+            // Others are training the rest of the budget; if their work is lost, this member gets it.
+            m.state = Member.State.WAITING;
+            parked.add(m);
+            return;
+        }
         Snapshot snap = shared != null ? shared : c.outer().snapshot();
         c.train(m, steps, shards.choose(m, m.ownShard, steps), snap);
+    }
+
+    /** Work handed out was lost (dropped, rejected, its worker gone): parked members may take it up. */
+    private void unpark() {
+        List<Member> waiting = new ArrayList<>(parked);
+        parked.clear();
+        for (Member m : waiting) assign(m, null);
+    }
+
+    /**
+     * The run's clock for an asynchronous worker: tokens applied plus what the other workers have
+     * trained of their assignments so far (elapsed time × their measured speed, at most what they
+     * were given), advancing at Σ speeds / own speed run tokens per own token. Members not measured
+     * yet count at the mean measured speed; before any measurement, all speeds count as equal.
+     */
+    @Override
+    GlobalProgress progress(Member m) {
+        double known = 0;
+        int measured = 0;
+        for (Member o : c.members().all()) {
+            OptionalDouble v = speeds.speed(o.id);
+            if (v.isPresent()) {
+                known += v.getAsDouble();
+                measured++;
+            }
+        }
+        double mean = measured > 0 ? known / measured : 0;
+        double total = 0;
+        double inFlight = 0;
+        for (Member o : c.members().all()) {
+            double v = speeds.speed(o.id).orElse(mean);
+            total += v;
+            if (o != m && o.state == Member.State.TRAINING) {
+                inFlight += Math.min(o.assignedSteps, v * Math.max(0, c.now() - o.assignedAt)) * c.tokensPerStep();
+            }
+        }
+        double own = speeds.speed(m.id).orElse(mean);
+        double rate = own > 0 ? total / own : c.members().size();
+        return new GlobalProgress(c.tokens() + inFlight, Math.max(1, rate));
     }
 
     private int plannedSteps(Member m) {
@@ -66,26 +122,62 @@ final class AsyncPolicy extends Policy {
         if (!w.included()) {
             c.decide("drop", m.id, m + " " + w.reason());
             release(m);
+            unpark();
             return false;
         }
         // One arrival is applied alone, so only the staleness part of the weight matters: divide by
         // the weight the same contribution would have had fresh.
         double factor = w.weight() / weights.weigh(new Contribution(m.id, contribution.shardTokens(), 0)).weight();
+        m.contributions++;
+        if (cfg.bufferClose() == BufferClose.WINDOW) {
+            if (g != null) {
+                if (windowSum == null) windowSum = new float[g.length];
+                VectorOps.axpy((float) factor, g, windowSum);
+            }
+            windowMembers.add(m.id);
+            windowStaleness.add(staleness);
+            windowFactors.add(factor);
+            // The budget's last tokens arrived: what the window holds is applied before the run stops.
+            if (c.budgetReached()) {
+                closeWindow();
+                c.maybeStop();
+                return true;
+            }
+            release(m);
+            return true;
+        }
         double norm = Double.NaN;
         if (g != null) {
             if (factor != 1.0) VectorOps.scale((float) factor, g);
             norm = VectorOps.norm2(g);
         }
         c.outer().apply(0, g);
-        m.contributions++;
         c.outerStepDone(0, List.of(m.id), List.of(staleness), List.of(factor), norm);
         if (!c.maybeStop()) release(m);
         return true;
     }
 
+    /** Applies the window's Σ factor·g / N as one outer step (a no-op for an empty window). */
+    private void closeWindow() {
+        if (windowMembers.isEmpty()) return;
+        float[] step = null;
+        double norm = Double.NaN;
+        if (windowSum != null) {
+            step = windowSum;
+            VectorOps.scale(1f / cfg.outer().bufferSize(), step);
+            norm = VectorOps.norm2(step);
+            windowSum = null;
+        }
+        c.outer().apply(0, step);
+        c.outerStepDone(0, windowMembers, windowStaleness, windowFactors, norm);
+        windowMembers.clear();
+        windowStaleness.clear();
+        windowFactors.clear();
+    }
+
     /** The member is free: hand it new work now, or hold it until the grace window closes. */
     private void release(Member m) {
-        if (cfg.graceSeconds() <= 0) {
+        if (!cfg.grace()) {
             assign(m, null);
             return;
         }
@@ -94,14 +186,31 @@ final class AsyncPolicy extends Policy {
         if (!graceOpen) {
             graceOpen = true;
             graceWindows++;
-            c.timer("grace:" + graceWindows, c.now() + cfg.graceSeconds());
+            double length = graceLength();
+            // Before any speed is measured the window waits for everyone (it closes early when all are in).
+            if (Double.isFinite(length)) c.timer("grace:" + graceWindows, c.now() + length);
         }
+        closeIfNobodyTrains();
+    }
+
+    /** Seconds a grace window stays open: as configured, or a share of the fastest worker's assignment. */
+    private double graceLength() {
+        if (cfg.graceSeconds() > 0) return cfg.graceSeconds();
+        double vmax = 0;
+        for (Member o : c.members().all()) vmax = Math.max(vmax, speeds.speed(o.id).orElse(0));
+        return vmax > 0 ? cfg.graceShare() * cfg.innerSteps() / vmax : Double.POSITIVE_INFINITY;
+    }
+
+    /** Nobody is still training: waiting longer cannot add to the open window, so it closes now. */
+    private void closeIfNobodyTrains() {
+        if (graceOpen && c.members().inState(Member.State.TRAINING).isEmpty()) onTimer("grace:" + graceWindows);
     }
 
     @Override
     void onIdle(Member m, int fragment) {
         shards.finished(m, 0, 0);
         release(m);
+        unpark();
     }
 
     @Override
@@ -113,13 +222,20 @@ final class AsyncPolicy extends Policy {
     void onGone(Member m) {
         shards.finished(m, 0, 0);
         held.remove(m);
+        parked.remove(m);
         speeds.forget(m.id);
+        unpark();
+        closeIfNobodyTrains();
     }
 
     @Override
     void onTimer(String key) {
         if (!key.equals("grace:" + graceWindows) || !graceOpen) return;
         graceOpen = false;
+        if (cfg.bufferClose() == BufferClose.WINDOW) {
+            closeWindow();
+            if (c.maybeStop()) return;
+        }
         Snapshot snap = c.outer().snapshot();
         List<Member> go = new ArrayList<>(held);
         held.clear();

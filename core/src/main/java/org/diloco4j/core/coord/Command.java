@@ -1,5 +1,7 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.train.GlobalProgress;
+
 /** What the coordinator asks a driver to do. Drivers execute commands in the order given. */
 public sealed interface Command extends java.io.Serializable {
     /** The worker was admitted. */
@@ -12,9 +14,11 @@ public sealed interface Command extends java.io.Serializable {
      * fragment. In streaming mode {@code steps} is {@link #OPEN_ENDED}: the worker trains until
      * stopped and syncs fragments on the schedule; {@code rounds[p]} is the round of fragment p
      * that {@code theta} holds, which its pseudo-gradients of p refer to (null otherwise).
+     * {@code progress} places the assignment on the run's clock, which the worker's learning-rate
+     * schedule follows.
      */
-    record Train(int member, long generation, long version, int steps, int shard, Snapshot theta, long[] rounds)
-            implements Command {
+    record Train(int member, long generation, long version, int steps, int shard, Snapshot theta, long[] rounds,
+                 GlobalProgress progress) implements Command {
         public static final int OPEN_ENDED = Integer.MAX_VALUE;
 
         public boolean openEnded() {

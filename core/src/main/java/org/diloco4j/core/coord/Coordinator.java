@@ -4,9 +4,11 @@ import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.codec.ThetaDownlink;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.VectorOps;
+import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,8 @@ public final class Coordinator implements java.io.Serializable {
     private final Ledger ledger = new Ledger();
     private final Policy policy;
     private long tokens;
+    /** Tokens per inner step, as the latest accepted report gave them; 0 until one arrives. */
+    private double tokensPerStep;
     private long outerSteps;
     private boolean stopped;
     private String stopReason;
@@ -54,7 +58,10 @@ public final class Coordinator implements java.io.Serializable {
         if (cfg.upCodec().length != 1 && cfg.upCodec().length != plan.count()) {
             throw new IllegalArgumentException("coordinator.codec lists " + cfg.upCodec().length + " codecs for " + plan.count() + " fragments");
         }
-        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, cfg.outer());
+        // A window-closed Delayed Nesterov buffer is one Nesterov step on the window's Σ g / N (see BufferClose).
+        OuterOptimizerConfig optimizer = cfg.bufferClose() == BufferClose.WINDOW
+                ? OuterOptimizerConfig.nesterov(cfg.outer().lr(), cfg.outer().momentum()) : cfg.outer();
+        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, optimizer);
         makeCodecs();
         if (theta0 != null) {
             String bad = ThetaDownlink.refusal(downCodec, theta0);
@@ -155,6 +162,7 @@ public final class Coordinator implements java.io.Serializable {
         m.tokens += d.tokens();
         m.steps += d.steps();
         tokens += d.tokens();
+        if (d.steps() > 0 && d.tokens() > 0) tokensPerStep = (double) d.tokens() / d.steps();
         if (cfg.method() == Method.DDP) {
             // One all-reduce of fp32 gradients per step over k workers (ring: each worker sends and
             // receives 2(k−1)/k·4|θ| bytes per step); counted half as up, half as down.
@@ -244,16 +252,47 @@ public final class Coordinator implements java.io.Serializable {
         return true;
     }
 
-    /** Sends θ down and starts {@code m} on an assignment. */
+    /** Sends θ down and starts {@code m} on an assignment, placed on the run's clock by the policy. */
     void train(Member m, int steps, int shard, Snapshot snap) {
         if (!sendable(snap)) return;
+        GlobalProgress progress = policy.progress(m);
         m.state = Member.State.TRAINING;
         m.assignedVersion = snap.version();
         m.assignedSteps = steps;
+        m.assignedAt = now;
         m.shard = shard;
         if (cfg.method() != Method.DDP) ledger.down(m.id, downCodec.encodedSize(size));
         long[] rounds = cfg.method() == Method.STREAMING ? outer.rounds.clone() : null;
-        out.add(new Command.Train(m.id, m.generation, snap.version(), steps, shard, snap, rounds));
+        out.add(new Command.Train(m.id, m.generation, snap.version(), steps, shard, snap, rounds, progress));
+    }
+
+    /**
+     * The steps of an asynchronous assignment to {@code m}, trimmed so that the run trains its token
+     * budget and no more (to within one step of each worker) instead of overshooting by up to an
+     * assignment of every worker: runs are then compared at equal tokens. What is left is the budget
+     * minus the tokens applied and the tokens handed out to other members still training.
+     *
+     * @return steps in [1, wanted], or 0 when the budget is already handed out in full
+     */
+    int budgetedSteps(Member m, int wanted) {
+        if (cfg.tokenBudget() <= 0 || tokensPerStep <= 0) return wanted;
+        double remaining = cfg.tokenBudget() - tokens - inFlightTokens(m);
+        if (remaining <= 0) return 0;
+        return (int) Math.max(1, Math.min(wanted, Math.ceil(remaining / tokensPerStep - 1e-9)));
+    }
+
+    /** Tokens handed out to members other than {@code except} still training a bounded assignment. */
+    private double inFlightTokens(Member except) {
+        double t = 0;
+        for (Member m : members.inState(Member.State.TRAINING)) {
+            if (m != except && m.assignedSteps != Command.Train.OPEN_ENDED) t += m.assignedSteps * tokensPerStep;
+        }
+        return t;
+    }
+
+    /** Tokens per inner step as reported (0 until the first report). */
+    double tokensPerStep() {
+        return tokensPerStep;
     }
 
     void applyFragment(Member m, int fragment, Snapshot snap) {
@@ -285,6 +324,11 @@ public final class Coordinator implements java.io.Serializable {
         outerSteps++;
         sink.emit(new Metric.OuterStep(outerSteps, outer.version, fragment, List.copyOf(contributors), List.copyOf(staleness),
                 List.copyOf(weights), members.size(), tokens, ledger.up(), ledger.down(), norm, now));
+    }
+
+    /** Whether the tokens applied have reached the token budget. */
+    boolean budgetReached() {
+        return cfg.tokenBudget() > 0 && tokens >= cfg.tokenBudget();
     }
 
     /** Stops the run if the token budget or step limit is reached; true if stopped. */

@@ -22,6 +22,8 @@ final class Member implements java.io.Serializable {
     /** θ version (or, in streaming, nothing meaningful) of the current assignment. */
     long assignedVersion = -1;
     int assignedSteps;
+    /** When the current assignment was handed out (the driver's clock). */
+    double assignedAt;
     int shard = -1;
     long tokens;
     long steps;

@@ -3,6 +3,7 @@ package org.diloco4j.core.coord;
 import org.diloco4j.core.agg.AggregationReport;
 import org.diloco4j.core.agg.Contribution;
 import org.diloco4j.core.agg.WeightPolicy;
+import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,20 @@ abstract class Policy implements java.io.Serializable {
     abstract void onRejected(Member m, int fragment);
 
     abstract void onTimer(String key);
+
+    /**
+     * Where an assignment about to be handed to {@code m} sits on the run's clock. Members that
+     * train in lockstep (rounds) all advance it equally: it starts at the tokens applied so far and
+     * moves {@link #lockstepMembers()} tokens per token the member trains.
+     */
+    GlobalProgress progress(Member m) {
+        return new GlobalProgress(c.tokens(), Math.max(1, lockstepMembers()));
+    }
+
+    /** How many members train side by side in the current round. */
+    int lockstepMembers() {
+        return c.members().size();
+    }
 
     /** What the weight policy sees of a member's pseudo-gradient: who, how much data, how stale. */
     Contribution contribution(Member m, long staleness) {

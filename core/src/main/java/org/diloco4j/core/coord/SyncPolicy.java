@@ -24,6 +24,9 @@ final class SyncPolicy extends Policy {
     private int phantomContributions;
     private boolean running;
     private boolean started;
+    /** Members of the round under way, and the inner steps each of them was given. */
+    private int roundSize;
+    private int roundSteps;
 
     SyncPolicy(Coordinator c) {
         super(c);
@@ -57,11 +60,18 @@ final class SyncPolicy extends Policy {
     private void startRound() {
         List<Member> ready = c.members().inState(Member.State.WAITING);
         if (ready.isEmpty()) return;
+        // Rounds are never shortened to fit the token budget: a short last round applies mostly the
+        // outer momentum of the rounds before it, which measurably hurt (1M-token default run:
+        // held-out loss 2.752 after five whole rounds, 2.788 after a sixth round of one step).
+        // Comparisons at equal tokens give synchronous methods a budget of whole rounds instead.
+        int steps = cfg.innerSteps();
         running = true;
         started = true;
+        roundSize = ready.size();
+        roundSteps = steps;
         Snapshot snap = c.outer().snapshot();
         for (Member m : ready) {
-            c.train(m, cfg.innerSteps(), shardFor(m), snap);
+            c.train(m, steps, shardFor(m), snap);
             pending.add(m.id);
         }
         if (cfg.roundDeadline() > 0) c.timer(timerKey(), c.now() + cfg.roundDeadline());
@@ -69,7 +79,13 @@ final class SyncPolicy extends Policy {
 
     /** DDP's one member trains on every shard at once (-1); DiLoCo members on the shard they are given. */
     private int shardFor(Member m) {
-        return cfg.method() == Method.DDP ? -1 : shards.choose(m, m.ownShard, cfg.innerSteps());
+        return cfg.method() == Method.DDP ? -1 : shards.choose(m, m.ownShard, roundSteps);
+    }
+
+    /** DDP's one member is the whole data-parallel group; DiLoCo's round members train side by side. */
+    @Override
+    int lockstepMembers() {
+        return cfg.method() == Method.DDP ? 1 : roundSize;
     }
 
     @Override
@@ -100,7 +116,8 @@ final class SyncPolicy extends Policy {
     private void rejoin(Member m) {
         m.state = Member.State.WAITING;
         if (running) {
-            c.train(m, cfg.innerSteps(), shardFor(m), c.outer().snapshot());
+            roundSize++;
+            c.train(m, roundSteps, shardFor(m), c.outer().snapshot());
             pending.add(m.id);
         } else if (started) {
             startRound();

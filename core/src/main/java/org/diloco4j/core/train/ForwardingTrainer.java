@@ -24,8 +24,8 @@ public abstract class ForwardingTrainer implements InnerTrainer {
     }
 
     @Override
-    public TrainReport train(int steps) {
-        return inner.train(steps);
+    public TrainReport train(int steps, GlobalProgress progress) {
+        return inner.train(steps, progress);
     }
 
     @Override

@@ -16,8 +16,18 @@ public interface InnerTrainer extends AutoCloseable {
     /** θ_i ← θ (a copy; the trainer keeps no reference to {@code theta}). */
     void load(float[] theta);
 
-    /** Runs {@code steps} inner optimizer steps on this worker's data and reports what was done. */
-    TrainReport train(int steps);
+    /**
+     * Runs {@code steps} inner optimizer steps on this worker's data and reports what was done. The
+     * learning-rate schedule runs on the run's clock: step i (0-based, having trained t tokens of
+     * this call) is at {@code progress.at(t)} tokens of the whole run. {@code null} means the
+     * trainer's own counter is the clock (a trainer used alone).
+     */
+    TrainReport train(int steps, GlobalProgress progress);
+
+    /** {@link #train(int, GlobalProgress)} on the trainer's own clock. */
+    default TrainReport train(int steps) {
+        return train(steps, null);
+    }
 
     /**
      * Trains on data shard {@code shard} from now on: asynchronous DiLoCo hands each free worker

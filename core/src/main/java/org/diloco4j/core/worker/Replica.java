@@ -8,6 +8,7 @@ import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.stream.FragmentMerge;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 
@@ -47,6 +48,9 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
     private static final ErrorFeedback.Sent NOTHING = new ErrorFeedback.Sent(new byte[0], new float[0]);
     private long version = -1;
     private int shard;
+    /** The current assignment's place on the run's clock, and the tokens trained in it so far. */
+    private GlobalProgress progress;
+    private long assignmentTokens;
 
     // The trainer (native state) and derived objects are written by writeObject as plain data and
     // re-created on read; attach() then gives the replica a fresh trainer to restore into.
@@ -155,6 +159,8 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
      */
     public void start(Command.Train t, float[] received) {
         version = t.version();
+        progress = t.progress();
+        assignmentTokens = 0;
         for (int p = 0; p < plan.count(); p++) {
             rounds[p] = t.rounds() != null ? t.rounds()[p] : t.version();
             if (!phantom) base[p] = plan.fragment(p).gather(received);
@@ -168,10 +174,12 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
         }
     }
 
-    /** Runs inner steps (phantoms only count them). */
+    /** Runs inner steps (phantoms only count them), on the run's clock of the current assignment. */
     public TrainReport train(int steps) {
         if (phantom) return new TrainReport(steps, 0, new float[steps]);
-        return trainer.train(steps);
+        TrainReport r = trainer.train(steps, progress == null ? null : progress.advancedBy(assignmentTokens));
+        assignmentTokens += r.tokens();
+        return r;
     }
 
     /**

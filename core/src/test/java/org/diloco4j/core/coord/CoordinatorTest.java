@@ -4,6 +4,7 @@ import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.train.GlobalProgress;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -251,5 +252,43 @@ class CoordinatorTest {
         assertThat(s.version()).isEqualTo(1);
         assertThat(of(s.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, fp32(filled(1)), 11)), Command.Unapplied.class))
                 .containsExactly(new Command.Unapplied(1, 0, 0));
+    }
+
+    /**
+     * The run's clock for the inner learning-rate schedule: an async assignment starts at the tokens
+     * applied plus what the others trained since their own assignments (elapsed time × measured
+     * speed, at most what they were given), and advances Σ speeds / own speed run tokens per own token.
+     */
+    @Test
+    void asyncAssignmentsArePlacedOnTheRunsClock() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(2)
+                .outer(OuterOptimizerConfig.sgd(1.0)).shards(ShardPlan.own(100, 100)).build();
+        Coordinator c = coordinator(cfg);
+        c.handle(new Event.Join("a", 0, 100, 0));
+        List<Command.Train> start = of(c.handle(new Event.Join("b", 1, 100, 0)), Command.Train.class);
+        // No speed measured yet: both at 0, as if equally fast.
+        assertThat(start).extracting(Command.Train::progress).containsOnly(new GlobalProgress(0, 2));
+        // a: 10 steps (100 tokens) in 10 s of compute, arriving at t = 12 → 1 step/s. b (not measured yet)
+        // counts at the mean measured speed, 1 step/s: 12 s of its assignment = 10 steps (its whole assignment).
+        Command.Train a = of(c.handle(new Event.Delta(0, 1, 0, 0, 10, 100, 10, fp32(filled(0.1f)), 12)), Command.Train.class).get(0);
+        assertThat(a.progress()).isEqualTo(new GlobalProgress(100 + 100, 2));
+        // b: 10 steps in 20 s → 0.5 step/s, arriving at t = 21; a has trained 9 of its 10 steps since t = 12.
+        Command.Train b = of(c.handle(new Event.Delta(1, 2, 0, 0, 10, 100, 20, fp32(filled(0.1f)), 21)), Command.Train.class).get(0);
+        assertThat(b.progress().startTokens()).isEqualTo(200 + 90);
+        assertThat(b.progress().rate()).isEqualTo((1 + 0.5) / 0.5);
+    }
+
+    /** Synchronous rounds: everyone starts at the tokens applied and k workers advance the clock k tokens per own token. */
+    @Test
+    void syncAssignmentsAdvanceTheClockByTheRoundsMembers() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2)
+                .outer(OuterOptimizerConfig.sgd(1.0)).shards(ShardPlan.own(100, 100)).build();
+        Coordinator c = coordinator(cfg);
+        c.handle(new Event.Join("a", 0, 100, 0));
+        assertThat(of(c.handle(new Event.Join("b", 1, 100, 0)), Command.Train.class)).extracting(Command.Train::progress)
+                .containsOnly(new GlobalProgress(0, 2));
+        c.handle(new Event.Delta(0, 1, 0, 0, 5, 50, 1, fp32(filled(0.1f)), 2));
+        List<Command.Train> next = of(c.handle(new Event.Delta(1, 2, 0, 0, 5, 50, 1, fp32(filled(0.1f)), 3)), Command.Train.class);
+        assertThat(next).extracting(Command.Train::progress).containsOnly(new GlobalProgress(100, 2));
     }
 }

@@ -2,6 +2,7 @@ package org.diloco4j.core.worker;
 
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.train.InnerTrainer;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
 
 import java.util.SplittableRandom;
@@ -38,7 +39,7 @@ final class ScriptedTrainer implements InnerTrainer {
     }
 
     @Override
-    public TrainReport train(int steps) {
+    public TrainReport train(int steps, GlobalProgress progress) {
         calls++;
         for (int i = 0; i < theta.length; i++) theta[i] -= (float) (scale * random.nextGaussian());
         if (calls >= divergeAt) theta[3] = poison;

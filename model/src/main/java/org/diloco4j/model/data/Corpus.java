@@ -106,6 +106,15 @@ public final class Corpus {
         return Holdout.split(documents(), validationFraction, seed, minValidationTokens);
     }
 
+    /**
+     * The split a run of {@code set} trains and is scored on: the validation split above, or for a
+     * tuning run a disjoint tuning set of the same size taken from its training documents ({@link Holdout#tune}).
+     */
+    public Split split(double validationFraction, long seed, long minValidationTokens, EvalSet set) {
+        Split report = split(validationFraction, seed, minValidationTokens);
+        return set == EvalSet.REPORT ? report : Holdout.tune(documents(), report);
+    }
+
     /** Deals the training documents of {@code split} to {@code k} shards. */
     public ShardPlan shards(Split split, int k, ShardMode mode, long seed) {
         return Sharder.plan(documents(), split.train(), k, mode, seed);

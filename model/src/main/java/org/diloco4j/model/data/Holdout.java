@@ -60,6 +60,41 @@ final class Holdout {
         return new Split(train, val, fraction, seed, docs.tokens(train), docs.tokens(val));
     }
 
+    /**
+     * A tuning split: the validation documents of {@code report} stay out of training, and the next
+     * documents in the same order of u (the smallest u among the training documents) are held out
+     * as the tuning set until it holds as many tokens as the validation set — with the usual
+     * fraction, the documents with fraction ≤ u &lt; ~2·fraction. A tuning run trains on what is left
+     * and is scored on the tuning set, never on the documents every run reports on.
+     *
+     * @throws DataException if the corpus cannot spare that many tokens (half of it stays for training)
+     */
+    static Split tune(DocumentTable docs, Split report) {
+        int n = docs.size();
+        boolean[] out = new boolean[n];
+        long total = 0;
+        for (int d = 0; d < n; d++) total += docs.tokens(d);
+        for (int d : report.validation()) out[d] = true;
+        List<Integer> candidates = new ArrayList<>();
+        for (int d : report.train()) candidates.add(d);
+        candidates.sort(Comparator.comparingDouble((Integer d) -> Mix.unit(Mix.hash(report.seed(), docs.id(d)))).thenComparing(d -> d));
+        List<Integer> tune = new ArrayList<>();
+        long tuneTokens = 0;
+        for (int i = 0; i < candidates.size() - 1 && tuneTokens < report.validationTokens(); i++) {
+            int d = candidates.get(i);
+            tune.add(d);
+            tuneTokens += docs.tokens(d);
+        }
+        if (tuneTokens < report.validationTokens() || 2 * (report.validationTokens() + tuneTokens) > total) {
+            throw new DataException("corpus is too small to hold out a tuning set as large as its validation set ("
+                    + String.format("%,d", report.validationTokens()) + " tokens) and still train on half of it; tune on a larger corpus");
+        }
+        for (int d : tune) out[d] = true;
+        int[] val = tune.stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] train = java.util.stream.IntStream.range(0, n).filter(d -> !out[d]).toArray();
+        return new Split(train, val, report.validationFraction(), report.seed(), docs.tokens(train), docs.tokens(val));
+    }
+
     /** Holds out more documents, smallest u first, until {@code min} tokens or half the corpus; returns how many. */
     private static int raiseToMinimum(DocumentTable docs, double[] u, boolean[] held, long min) {
         long total = 0;

@@ -1,6 +1,7 @@
 package org.diloco4j.model.train;
 
 import org.diloco4j.core.params.ParamLayout;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.model.data.BatchSource;
@@ -14,8 +15,10 @@ import org.diloco4j.model.nativ.NativeTorch;
 
 /**
  * A DiLoCo worker's inner loop: a GPT on libtorch trained with flat AdamW on batches from its own
- * {@link BatchSource}. AdamW state, the step counter (and so the LR schedule), the data position
- * and the dropout generators persist across rounds; {@link #load} replaces only θ.
+ * {@link BatchSource}. AdamW state, the step counter, the data position and the dropout generators
+ * persist across rounds; {@link #load} replaces only θ. In a run the learning-rate schedule follows
+ * the run's clock ({@link GlobalProgress}: tokens trained by all workers), so that fast and slow
+ * workers are at the same point of the schedule at the same moment; alone, its own step counter.
  *
  * <p>Each step is spread over {@code config.threads()} Java threads, each running single-threaded
  * libtorch ops on its rows of the batch ({@link ShardedStep}); every step's tensors are freed by
@@ -76,14 +79,20 @@ public final class GptTrainer implements InnerTrainer {
         return config;
     }
 
-    /** Optimizer steps taken so far (drives the LR schedule; never reset by {@link #load}). */
+    /** Optimizer steps taken so far (the schedule's clock when training alone; never reset by {@link #load}). */
     public long step() {
         return step;
     }
 
-    /** The learning rate the next step will use. */
+    /** The learning rate the next step will use when training alone (on the trainer's own clock). */
     public double currentLr() {
         return config.adamw().lr() * config.schedule().multiplier(step);
+    }
+
+    /** The learning rate at {@code runTokens} tokens of the whole run (see {@link TrainerConfig#scheduleTokens}). */
+    public double lrAt(double runTokens, long batchTokens) {
+        long perStep = config.scheduleTokens() > 0 ? config.scheduleTokens() : batchTokens;
+        return config.adamw().lr() * config.schedule().multiplier(runTokens / perStep);
     }
 
     @Override
@@ -108,7 +117,7 @@ public final class GptTrainer implements InnerTrainer {
     }
 
     @Override
-    public TrainReport train(int steps) {
+    public TrainReport train(int steps, GlobalProgress progress) {
         checkOpen();
         if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         float[] losses = new float[steps];
@@ -118,7 +127,7 @@ public final class GptTrainer implements InnerTrainer {
         for (int i = 0; i < steps; i++) {
             TokenBatch batch = data.next();
             checkBatch(batch);
-            lrs[i] = currentLr();
+            lrs[i] = progress == null ? currentLr() : lrAt(progress.at(tokens), batch.tokens());
             ShardedStep.Result r = stepper.run(batch, lrs[i]);
             losses[i] = r.loss();
             norms[i] = (float) r.gradNorm();

@@ -1,10 +1,12 @@
 package org.diloco4j.model.train;
 
 /**
- * Learning-rate multiplier as a function of the worker's own optimizer step counter, which keeps
- * counting across DiLoCo rounds (the inner LR is never re-warmed): linear warmup over
- * {@code warmupSteps}, then cosine decay to {@code minLrRatio} at {@code decaySteps}, flat after.
- * {@code decaySteps == 0} means no decay (constant after warmup).
+ * Learning-rate multiplier as a function of the position on the run's clock, in steps: linear
+ * warmup over {@code warmupSteps}, then cosine decay to {@code minLrRatio} at {@code decaySteps},
+ * flat after. {@code decaySteps == 0} means no decay (constant after warmup). The position keeps
+ * counting across DiLoCo rounds (the inner LR is never re-warmed). In a run it is the run's tokens
+ * divided by the tokens of one step of every worker ({@link GptTrainer}, {@code GlobalProgress}),
+ * i.e. the steps an average worker has taken; alone, it is the trainer's own step counter.
  *
  * @param warmupSteps steps of linear warmup; 0 for none
  * @param decaySteps  step at which the cosine reaches its floor; 0 for no decay, else > warmupSteps
@@ -33,10 +35,13 @@ public record LrSchedule(long warmupSteps, long decaySteps, double minLrRatio) {
         return new LrSchedule(warmupSteps, totalSteps, 0.1);
     }
 
-    /** Multiplier of the peak lr for the step that follows {@code step} completed steps (0-based). */
-    public double multiplier(long step) {
-        if (step < 0) throw new IllegalArgumentException("step " + step);
-        if (step < warmupSteps) return (step + 1) / (double) warmupSteps;
+    /**
+     * Multiplier of the peak lr for the step that follows {@code step} completed steps (0-based;
+     * fractional on the run's clock, where an average worker may be part-way between steps).
+     */
+    public double multiplier(double step) {
+        if (!(step >= 0) || Double.isInfinite(step)) throw new IllegalArgumentException("step " + step);
+        if (step < warmupSteps) return Math.min(1, (step + 1) / warmupSteps);
         if (decaySteps == 0) return 1;
         if (step >= decaySteps) return minLrRatio;
         double progress = (step - warmupSteps) / (double) (decaySteps - warmupSteps);  // [0, 1)

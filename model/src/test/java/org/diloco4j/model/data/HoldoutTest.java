@@ -96,4 +96,25 @@ class HoldoutTest {
                         + " (split files into paragraphs or lines, or use validation fraction 0)");
         assertThat(one.split(0, 1).train()).containsExactly(0);
     }
+
+    @Test
+    void aTuningRunIsScoredOnDisjointDocumentsOfTheValidationSetsSizeAndTrainsOnNeither() {
+        Corpus c = TestData.load(TestData.documents(2_000, 40, "a", "b"), cache);
+        Split report = c.split(0.1, 42, 0, EvalSet.REPORT);
+        Split tune = c.split(0.1, 42, 0, EvalSet.TUNE);
+        assertThat(report.validation()).isEqualTo(c.split(0.1, 42).validation());
+        assertThat(ids(c, tune.validation())).doesNotContainAnyElementsOf(ids(c, report.validation()));
+        assertThat(tune.validationTokens()).isBetween(report.validationTokens(), report.validationTokens() + 40 * 2);
+        // The tuning run trains on everything but both held-out sets.
+        int[] all = IntStream.concat(IntStream.concat(Arrays.stream(tune.train()), Arrays.stream(tune.validation())),
+                Arrays.stream(report.validation())).sorted().toArray();
+        assertThat(all).isEqualTo(IntStream.range(0, 2_000).toArray());
+        assertThat(tune.train()).isSorted();
+        assertThat(tune.validation()).isSorted();
+        assertThat(c.split(0.1, 42, 0, EvalSet.TUNE).validation()).isEqualTo(tune.validation());
+        // A corpus that cannot spare a second held-out set says so.
+        Corpus tiny = TestData.load(TestData.documents(4, 40, "t"), cache);
+        assertThatThrownBy(() -> tiny.split(0.3, 1, 0, EvalSet.TUNE)).isInstanceOf(DataException.class)
+                .hasMessageContaining("too small to hold out a tuning set");
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.model.data.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
@@ -30,6 +31,30 @@ class GptTrainerTest {
             assertThat(r.lastLoss()).as("loss after 250 steps on one batch").isLessThan(0.05f);
             assertThat(r.tokens()).isEqualTo(250L * 64);
             assertThat(t.step()).isEqualTo(250);
+        }
+    }
+
+    /**
+     * On the run's clock the schedule is at (run tokens before the step) / scheduleTokens: a worker
+     * whose steps each advance the run by 3 of its own tokens' worth (rate 3, e.g. the slowest of
+     * workers whose speeds sum to 3× its own), starting at 5 schedule steps, moves 3 schedule steps
+     * per own step — and its own step counter (the clock when alone) does not matter.
+     */
+    @Test
+    void onTheRunsClockTheScheduleFollowsTheRunsTokens() {
+        TokenBatch batch = new RandomBatchSource(2, 16, 64, 5).next();
+        LrSchedule schedule = new LrSchedule(4, 40, 0.1);
+        long perScheduleStep = 4L * batch.tokens();        // 4 workers' steps of this batch
+        TrainerConfig cfg = config(1e-3).withSchedule(schedule).withScheduleTokens(perScheduleStep);
+        try (GptTrainer t = GptTrainer.create(SMALL, cfg, new ListBatchSource(List.of(batch)), 2)) {
+            t.train(7);                                      // its own counter is now at 7
+            GlobalProgress clock = new GlobalProgress(5.0 * perScheduleStep, 3 * 4);
+            TrainReport r = t.train(6, clock);
+            for (int i = 0; i < 6; i++) {
+                double position = (5.0 * perScheduleStep + 12.0 * i * batch.tokens()) / perScheduleStep;   // 5, 8, 11, ...
+                assertThat(r.lrs()[i]).as("step %d", i).isEqualTo(1e-3 * schedule.multiplier(position));
+            }
+            assertThat(r.lrs()[1]).isNotEqualTo(1e-3 * schedule.multiplier(8.0 / 4 + 7));
         }
     }
 

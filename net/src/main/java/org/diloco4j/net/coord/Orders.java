@@ -26,7 +26,8 @@ final class Orders {
         ThetaStore.Entry e = thetas.acquire(t.theta());
         hold(s, ASSIGNMENT, e.id);
         TrainOrder.Builder b = TrainOrder.newBuilder().setVersion(t.version()).setSteps(t.openEnded() ? 0 : t.steps())
-                .setOpenEnded(t.openEnded()).setShard(t.shard()).setTheta(ref(e));
+                .setOpenEnded(t.openEnded()).setShard(t.shard()).setTheta(ref(e))
+                .setProgressTokens(t.progress().startTokens()).setProgressRate(t.progress().rate());
         if (t.rounds() != null) for (long r : t.rounds()) b.addRounds(r);
         s.order(Order.newBuilder().setTrain(b));
     }

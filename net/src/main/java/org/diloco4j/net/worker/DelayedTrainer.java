@@ -1,6 +1,7 @@
 package org.diloco4j.net.worker;
 
 import org.diloco4j.core.train.ForwardingTrainer;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 
@@ -14,8 +15,8 @@ final class DelayedTrainer extends ForwardingTrainer {
     }
 
     @Override
-    public TrainReport train(int steps) {
-        TrainReport r = inner.train(steps);
+    public TrainReport train(int steps, GlobalProgress progress) {
+        TrainReport r = inner.train(steps, progress);
         try {
             Thread.sleep(millisPerStep * steps);
         } catch (InterruptedException e) {

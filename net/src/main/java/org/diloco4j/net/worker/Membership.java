@@ -8,6 +8,7 @@ import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Snapshot;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
@@ -256,8 +257,11 @@ final class Membership {
     Command.Train trainCommand(TrainOrder t) {
         long[] rounds = t.getRoundsCount() == 0 ? null : t.getRoundsList().stream().mapToLong(Long::longValue).toArray();
         int steps = t.getOpenEnded() ? Command.Train.OPEN_ENDED : t.getSteps();
+        GlobalProgress progress = t.getProgressRate() > 0 && Double.isFinite(t.getProgressRate())
+                && t.getProgressTokens() >= 0 && Double.isFinite(t.getProgressTokens())
+                ? new GlobalProgress(t.getProgressTokens(), t.getProgressRate()) : null;
         return new Command.Train(ref.getMember(), ref.getGeneration(), t.getVersion(), steps, t.getShard(),
-                new Snapshot(t.getVersion(), -1, run.modelSize(), null), rounds);
+                new Snapshot(t.getVersion(), -1, run.modelSize(), null), rounds, progress);
     }
 
     /** Pulls and decodes θ (or a fragment) an order names. */

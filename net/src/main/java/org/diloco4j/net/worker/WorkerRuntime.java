@@ -141,13 +141,15 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     /**
-     * The replica for this run and shard: kept across assignments and rejoins, rebuilt only if the
-     * run or the shard changed (the inner optimizer state then starts over).
+     * The replica for this run: kept across assignments, shards and rejoins, rebuilt only if the run
+     * changed (the inner optimizer state then starts over). A new shard is switched to by the
+     * replica when the assignment starts ({@link Replica#start}): the trainer reads every shard, and
+     * its AdamW state carries over, as in the simulator.
      */
     Replica replicaFor(RunDefinition run, int shard) {
-        if (replica != null && replicaShard == shard && sameRun(replicaRun, run)) return replica;
+        if (replica != null && sameRun(replicaRun, run)) return replica;
         if (replica != null) {
-            log("the run or data shard changed (shard " + replicaShard + " → " + shard + "): building a new trainer");
+            log("the run changed: building a new trainer");
             replica.close();
             replica = null;
         }

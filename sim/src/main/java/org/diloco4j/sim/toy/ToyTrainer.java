@@ -2,6 +2,7 @@ package org.diloco4j.sim.toy;
 
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.train.InnerTrainer;
+import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
 
 import java.nio.ByteBuffer;
@@ -73,7 +74,7 @@ public final class ToyTrainer implements InnerTrainer {
     }
 
     @Override
-    public TrainReport train(int steps) {
+    public TrainReport train(int steps, GlobalProgress progress) {   // constant learning rate: no clock needed
         float[] losses = new float[steps];
         float[] norms = new float[steps];
         double[] lrs = new double[steps];
