@@ -72,6 +72,12 @@ public final class Resolver {
         r = auto(r, "train.eval_every_tokens", Math.max(1, budget / 20));
         if (r.isAuto("data.split_rule")) r = r.with("data.split_rule", autoSplitRule(r, k).label());
         r = r.with("data.encoding", canonical(r, "data.encoding", v -> TextEncoding.parse(v).label()));
+        // The default run sends ≥ 50× fewer bytes than data-parallel training (EXPERIMENTS.md, table c):
+        // int8 pseudo-gradients, θ in bf16 (with H = 48). DDP's one logical member is the whole
+        // data-parallel group: its delta is the model's own update and must arrive exact.
+        boolean ddp = method.equals("ddp");
+        r = auto(r, "outer.codec", ddp ? "fp32" : "int8");
+        r = auto(r, "outer.down_codec", ddp ? "fp32" : "bf16");
         r = r.with("outer.codec", canonical(r, "outer.codec", v -> Codecs.parse(v).spec()));
         // θ itself travels only in fp32, bf16 or fp16: the weights are never quantized.
         r = r.with("outer.down_codec", canonical(r, "outer.down_codec", v -> ThetaDownlink.parse(v).spec()));
@@ -129,6 +135,11 @@ public final class Resolver {
         for (FaultEntry f : r.faults()) {
             if (!f.kind().equals("join") && !names.contains(f.worker())) {
                 throw new ConfigException("[[sim.faults]] " + f.kind() + " names worker '" + f.worker() + "'; workers are " + names);
+            }
+        }
+        for (String key : List.of("outer.codec", "outer.down_codec")) {
+            if (method.equals("ddp") && !r.str(key).equals("fp32")) {
+                throw ConfigException.bad(key, r.str(key), "method = ddp all-reduces exact fp32 gradients; leave " + key + " at auto (fp32)");
             }
         }
         if (method.equals("ddp") && r.faults().stream().anyMatch(f -> !f.kind().equals("slowdown"))) {

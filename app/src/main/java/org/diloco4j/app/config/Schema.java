@@ -89,7 +89,7 @@ public final class Schema {
         d("outer.momentum", 0.9, "outer momentum μ", 0, 0.999999, false);
         i("outer.buffer", 0, "Delayed Nesterov buffer N (auto: the number of workers)", 1, 1_000_000, true);
         d("outer.c", 0.0, "Delayed Nesterov share of momentum between updates, in [0, 1/N]", 0, 1, false);
-        i("outer.inner_steps", 24, "H: inner steps per round (async: the fastest worker's)", 1, 1_000_000, false);
+        i("outer.inner_steps", 48, "H: inner steps per round (async: the fastest worker's)", 1, 1_000_000, false);
         s("outer.weights", "auto", "weights of pseudo-gradients (auto: shard-size for non-iid data, else uniform)", true, "uniform", "shard-size");
         // Was a switch for the exponent 0.5: old config files with true / false still read.
         put(new ConfigKey("outer.staleness_decay", DOUBLE, 0.0, "async: scale each pseudo-gradient by (1 + staleness)^-a, a this"
@@ -110,8 +110,10 @@ public final class Schema {
         i("outer.min_workers", 0, "workers needed before training starts (auto: all initial workers)", 1, 1_000_000, true);
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);
-        s("outer.codec", "fp32", "codec of pseudo-gradients: " + CODEC_FORMS, false);
-        s("outer.down_codec", "fp32", "codec of θ sent to workers: fp32 (exact), bf16 (error ≤ 2^-8 |θ|) or fp16 (≤ 2^-11 |θ|; θ beyond ±65504 stops the run)", false);
+        s("outer.codec", "auto", "codec of pseudo-gradients: " + CODEC_FORMS + " (auto: int8, as EXPERIMENTS.md table c measured; ddp: fp32, its"
+                + " gradients are not compressed)", true);
+        s("outer.down_codec", "auto", "codec of θ sent to workers: fp32 (exact), bf16 (error ≤ 2^-8 |θ|) or fp16 (≤ 2^-11 |θ|; θ beyond ±65504"
+                + " stops the run) (auto: bf16; ddp: fp32)", true);
         b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient (a round that does not reach θ is forgotten)");
         d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: no bound)", 0, INF, false);
 
