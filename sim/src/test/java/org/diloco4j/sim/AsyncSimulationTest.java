@@ -122,6 +122,32 @@ class AsyncSimulationTest {
         assertThat(trains).isNotEmpty();
     }
 
+    /**
+     * Speeds whose DyLU assignments all last exactly the fastest worker's 12 s (24, 16, 12 and 4
+     * steps): before speeds are measured everyone gets H and they arrive far apart, in windows of
+     * their own. DyLU then makes every assignment the same length, so the phases stay as they are:
+     * without realignment the workers keep meeting in windows of one to three for the whole run.
+     * With it, a worker restarting while a larger group trains is given the steps that land it in
+     * that group's next window, and the run ends in windows of all four.
+     */
+    @Test
+    void workersOutOfPhaseAreRealignedIntoOneWindow() {
+        int k = 4;
+        for (boolean realign : new boolean[] {false, true}) {
+            CoordinatorConfig cc = CoordinatorConfig.builder().method(Method.ASYNC_DN_DYLU).innerSteps(24)
+                    .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, k, 0)).dylu(true).graceShare(0.5)
+                    .bufferClose(BufferClose.WINDOW).realign(realign).shards(ToyRun.equalShards(k)).maxOuterSteps(24).build();
+            ToyRun run = new ToyRun(k, 1, 9).run(SimConfig.of(ToyRun.workers(LINK, 0.5, 0.75, 1.0, 3.0), 5), cc, 8, 0.02);
+            List<Integer> sizes = run.metrics(Metric.OuterStep.class).stream().map(o -> o.contributors().size()).toList();
+            List<Integer> late = sizes.subList(sizes.size() - 12, sizes.size());
+            if (realign) {
+                assertThat(late).as("window sizes, realigned: %s", sizes).containsOnly(k);
+            } else {
+                assertThat(late).as("window sizes, not realigned: %s", sizes).doesNotContain(k);
+            }
+        }
+    }
+
     /** DyLU: after one measured round, each worker's steps are floor(v / v_max · H). */
     @Test
     void dynamicLocalUpdatesScaleStepsWithMeasuredSpeed() {

@@ -57,7 +57,7 @@ class HeterogeneousOrderingTest {
     void delayedNesterovWithDyluMatchesSyncSoonerAndBeatsTunedNaiveAsync() {
         CoordinatorConfig sync = base().method(Method.DILOCO).outer(OuterOptimizerConfig.nesterov(0.7, 0.9)).shards(ToyRun.equalShards(4)).build();
         CoordinatorConfig dn = base().method(Method.ASYNC_DN_DYLU).outer(OuterOptimizerConfig.delayedNesterov(0.35, 0.9, 4, 0))
-                .dylu(true).bufferClose(BufferClose.WINDOW).graceShare(0.5).shards(LEAST_SAMPLED).build();
+                .dylu(true).bufferClose(BufferClose.WINDOW).realign(true).graceShare(0.5).shards(LEAST_SAMPLED).build();
         CoordinatorConfig naive = base().method(Method.ASYNC).outer(OuterOptimizerConfig.nesterov(0.05, 0.9)).dylu(true)
                 .shards(LEAST_SAMPLED).build();
         CoordinatorConfig naiveAtDnLr = base().method(Method.ASYNC).outer(OuterOptimizerConfig.nesterov(0.35, 0.9)).dylu(true)

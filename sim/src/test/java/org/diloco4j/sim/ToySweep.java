@@ -36,7 +36,7 @@ public final class ToySweep {
             };
             CoordinatorConfig.Builder b = CoordinatorConfig.builder().innerSteps(H).minWorkers(4).tokenBudget(BUDGET).method(method).outer(outer)
                     .dylu(dylu).shards(leastSampled ? ShardPlan.leastSampled(1000, 1000, 1000, 1000) : ToyRun.equalShards(4));
-            if (window) b.bufferClose(BufferClose.WINDOW).graceShare(0.5);
+            if (window) b.bufferClose(BufferClose.WINDOW).realign(dylu).graceShare(0.5);
             return b.build();
         }
     }

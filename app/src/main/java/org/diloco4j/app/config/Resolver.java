@@ -63,6 +63,7 @@ public final class Resolver {
         r = auto(r, "outer.dylu", method.equals("async-dn-dylu") ? "true" : "false");
         r = auto(r, "outer.shard_assignment", async ? "least-sampled" : "own");
         r = auto(r, "outer.grace_share", r.dbl("outer.grace_seconds") == 0 && r.str("outer.buffer_close").equals("window") ? 0.5 : 0.0);
+        r = auto(r, "outer.realign", Boolean.toString(r.bool("outer.dylu") && r.str("outer.buffer_close").equals("window")));
         r = auto(r, "outer.min_workers", k);
         long tokensPerStep = (long) r.integer("train.batch") * r.integer("model.context");
         long budget = r.lng("train.token_budget");

@@ -107,6 +107,9 @@ public final class Schema {
         s("outer.buffer_close", "arrivals", "async Delayed Nesterov: its momentum moves after every outer.buffer arrivals (arrivals, the paper)"
                 + " or when each grace window closes (window: the window's pseudo-gradients are applied together and its workers restart"
                 + " from one θ; auto: window for async-dn-dylu)", true, "arrivals", "window");
+        s("outer.realign", "auto", "async DyLU with outer.buffer_close = window: a worker that restarts out of phase with the others is"
+                + " given the steps that make it finish with them, so it rejoins their next window (auto: true with window)", true,
+                "true", "false");
         i("outer.min_workers", 0, "workers needed before training starts (auto: all initial workers)", 1, 1_000_000, true);
         i("outer.quorum", 1, "sync: contributions needed to commit a round at its deadline", 1, 1_000_000, false);
         d("outer.round_deadline", 0.0, "sync: seconds after which a round commits with the quorum (0: wait for all)", 0, INF, false);

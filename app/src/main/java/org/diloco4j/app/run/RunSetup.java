@@ -131,7 +131,7 @@ public final class RunSetup {
             return CoordinatorConfig.builder().method(method).innerSteps(c.integer("outer.inner_steps")).outer(outer)
                     .weighting(new WeightingConfig(c.str("outer.weights"), c.dbl("outer.staleness_decay"), c.lng("outer.max_staleness")))
                     .dylu(c.bool("outer.dylu")).minInnerSteps(c.integer("outer.min_inner_steps"))
-                    .graceSeconds(c.dbl("outer.grace_seconds")).graceShare(c.dbl("outer.grace_share")).bufferClose(BufferClose.parse(c.str("outer.buffer_close"))).minWorkers(c.integer("outer.min_workers"))
+                    .graceSeconds(c.dbl("outer.grace_seconds")).graceShare(c.dbl("outer.grace_share")).bufferClose(BufferClose.parse(c.str("outer.buffer_close"))).realign(c.bool("outer.realign")).minWorkers(c.integer("outer.min_workers"))
                     .quorum(c.integer("outer.quorum")).roundDeadline(c.dbl("outer.round_deadline"))
                     .overlap(method == Method.STREAMING ? c.integer("streaming.overlap") : 0).mergeAlpha(c.dbl("streaming.merge_alpha"))
                     .upCodec(c.str("outer.codec")).errorFeedback(c.bool("outer.error_feedback")).downCodec(c.str("outer.down_codec"))

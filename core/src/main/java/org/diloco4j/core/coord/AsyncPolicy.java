@@ -19,7 +19,9 @@ import java.util.OptionalDouble;
  * Dynamic Local Updates (steps proportional to measured speed) and a grace period (workers that
  * finish within {@code grace} seconds of the first are synced together and restart from one θ).
  * With {@link BufferClose#WINDOW} the grace window also closes Delayed Nesterov's buffer: the
- * window's pseudo-gradients are summed and applied as one step when it ends.
+ * window's pseudo-gradients are summed and applied as one step when it ends, and (with
+ * {@link CoordinatorConfig#realign()}) a worker that restarts out of phase with the others is given the
+ * steps that bring it back into their next window.
  */
 final class AsyncPolicy extends Policy {
     private final WorkerSpeeds speeds = new WorkerSpeeds(SpeedConfig.defaults());
@@ -51,11 +53,13 @@ final class AsyncPolicy extends Policy {
         // The first time the minimum is reached, everyone waiting starts from the same θ.
         started = true;
         Snapshot snap = c.outer().snapshot();
-        for (Member w : c.members().inState(Member.State.WAITING)) assign(w, snap);
+        List<Member> waiting = c.members().inState(Member.State.WAITING);
+        for (Member w : waiting) assign(w, snap, waiting.size());
     }
 
-    private void assign(Member m, Snapshot shared) {
-        int steps = c.budgetedSteps(m, plannedSteps(m));
+    /** Hands {@code m} work; {@code group} members (m among them) restart together now. */
+    private void assign(Member m, Snapshot shared, int group) {
+        int steps = c.budgetedSteps(m, plannedSteps(m, group));
         if (steps == 0) {
             // Others are training the rest of the budget; if their work is lost, this member gets it.
             m.state = Member.State.WAITING;
@@ -70,7 +74,7 @@ final class AsyncPolicy extends Policy {
     private void unpark() {
         List<Member> waiting = new ArrayList<>(parked);
         parked.clear();
-        for (Member m : waiting) assign(m, null);
+        for (Member m : waiting) assign(m, null, 1);
     }
 
     /**
@@ -105,11 +109,48 @@ final class AsyncPolicy extends Policy {
         return new GlobalProgress(c.tokens() + inFlight, Math.max(1, rate));
     }
 
-    private int plannedSteps(Member m) {
+    private int plannedSteps(Member m, int group) {
         if (!cfg.dylu()) return cfg.innerSteps();
         List<Integer> active = new ArrayList<>();
         for (Member o : c.members().all()) active.add(o.id);
-        return planner.stepsFor(m.id, active, speeds);
+        int planned = planner.stepsFor(m.id, active, speeds);
+        return cfg.realign() ? realigned(m, group, planned) : planned;
+    }
+
+    /**
+     * DyLU makes every worker's assignment last about as long as the fastest worker's, but it says
+     * nothing about when they start: a worker that missed a window (a slow patch, a late upload)
+     * restarts alone and from then on finishes half a period away from the others, in windows of its
+     * own — the staggered restarts the window exists to avoid (EXPERIMENTS.md: in one seed of three the
+     * slowest worker ran out of phase for the rest of the run). So a group that restarts while a group
+     * at least as large is still training is given the steps that land it in the middle of that
+     * group's next window (which opens at its first expected arrival — start + steps / speed — and
+     * stays open one grace period), or of the window after it (one grace period plus one fastest-worker
+     * period later) if the next leaves less than half its planned steps. The other group keeps its
+     * plan, so the phases meet within one assignment. Transfer times are left out of the estimate:
+     * half a grace period either way absorbs them.
+     */
+    private int realigned(Member m, int group, int planned) {
+        OptionalDouble own = speeds.speed(m.id);
+        if (own.isEmpty()) return planned;
+        double first = Double.POSITIVE_INFINITY;
+        double vmax = own.getAsDouble();
+        int training = 0;
+        for (Member o : c.members().inState(Member.State.TRAINING)) {
+            OptionalDouble v = speeds.speed(o.id);
+            // Only workers that started earlier form the other phase; those restarting now are m's group.
+            if (o == m || o.assignedAt >= c.now() || o.assignedSteps == Command.Train.OPEN_ENDED || v.isEmpty()) continue;
+            first = Math.min(first, o.assignedAt + o.assignedSteps / v.getAsDouble());
+            vmax = Math.max(vmax, v.getAsDouble());
+            training++;
+        }
+        if (training == 0 || training < group) return planned;
+        double grace = graceLength();
+        double v = own.getAsDouble();
+        double next = first + grace / 2;
+        int steps = (int) Math.floor((next - c.now()) * v);
+        if (steps < planned / 2.0) steps = (int) Math.floor((next + grace + cfg.innerSteps() / vmax - c.now()) * v);
+        return Math.max(cfg.minInnerSteps(), Math.min(2 * planned, steps));
     }
 
     @Override
@@ -178,7 +219,7 @@ final class AsyncPolicy extends Policy {
     /** The member is free: hand it new work now, or hold it until the grace window closes. */
     private void release(Member m) {
         if (!cfg.grace()) {
-            assign(m, null);
+            assign(m, null, 1);
             return;
         }
         m.state = Member.State.HELD;
@@ -239,6 +280,6 @@ final class AsyncPolicy extends Policy {
         Snapshot snap = c.outer().snapshot();
         List<Member> go = new ArrayList<>(held);
         held.clear();
-        for (Member m : go) assign(m, snap);
+        for (Member m : go) assign(m, snap, go.size());
     }
 }

@@ -20,6 +20,8 @@ import java.util.Arrays;
  * @param graceShare      async, when graceSeconds is 0: a grace period of this share of the fastest worker's
  *                        assignment (H / its measured speed), so it scales with the run; 0 for none
  * @param bufferClose     async Delayed Nesterov: its buffer closes after N arrivals or at the end of each grace window
+ * @param realign         async DyLU with {@link BufferClose#WINDOW}: a worker that restarts out of phase with the
+ *                        others is given the steps that make it finish with them, so it joins their next window
  * @param minWorkers      members needed before the first round starts
  * @param quorum          sync/streaming: contributions needed to commit a round at its deadline
  * @param roundDeadline   sync/streaming: seconds after a round starts at which it commits with whoever reported (0 = wait for all)
@@ -36,7 +38,7 @@ import java.util.Arrays;
  */
 public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, WeightingConfig weighting,
                                 boolean dylu, int minInnerSteps,
-                                double graceSeconds, double graceShare, BufferClose bufferClose, int minWorkers, int quorum, double roundDeadline,
+                                double graceSeconds, double graceShare, BufferClose bufferClose, boolean realign, int minWorkers, int quorum, double roundDeadline,
                                 int overlap, double mergeAlpha, String[] upCodec, boolean errorFeedback, String downCodec,
                                 long tokenBudget, long maxOuterSteps, double maxDeltaNorm, ShardPlan shards,
                                 int ddpWorkers) implements java.io.Serializable {
@@ -57,6 +59,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
             need(graceSeconds > 0 || graceShare > 0, "buffer_close", "window", "used with a grace period: the window closes the buffer");
             need(outer.c() == 0, "buffer_close", "window", "used with c = 0 (no momentum between buffer closes)");
         }
+        need(!realign || (dylu && bufferClose == BufferClose.WINDOW), "realign", realign, "false unless DyLU runs with buffer_close = window");
         need(minWorkers >= 1, "min_workers", minWorkers, ">= 1");
         need(quorum >= 1, "quorum", quorum, ">= 1");
         need(roundDeadline >= 0 && Double.isFinite(roundDeadline), "round_deadline", roundDeadline, ">= 0 seconds (0 = none)");
@@ -117,6 +120,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         private double graceSeconds;
         private double graceShare;
         private BufferClose bufferClose = BufferClose.ARRIVALS;
+        private boolean realign;
         private int minWorkers = 1;
         private int quorum = 1;
         private double roundDeadline;
@@ -140,6 +144,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public Builder graceSeconds(double v) { graceSeconds = v; return this; }
         public Builder graceShare(double v) { graceShare = v; return this; }
         public Builder bufferClose(BufferClose v) { bufferClose = v; return this; }
+        public Builder realign(boolean v) { realign = v; return this; }
         public Builder minWorkers(int v) { minWorkers = v; return this; }
         public Builder quorum(int v) { quorum = v; return this; }
         public Builder roundDeadline(double v) { roundDeadline = v; return this; }
@@ -156,7 +161,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
 
         public CoordinatorConfig build() {
             return new CoordinatorConfig(method, innerSteps, outer, weighting, dylu,
-                    minInnerSteps, graceSeconds, graceShare, bufferClose, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
+                    minInnerSteps, graceSeconds, graceShare, bufferClose, realign, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
                     errorFeedback, downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers);
         }
     }
