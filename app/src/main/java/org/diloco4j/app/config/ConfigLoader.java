@@ -37,6 +37,19 @@ public final class ConfigLoader {
         return fromTree(readToml(toml, "config text"), List.of());
     }
 
+    /**
+     * The fully resolved configuration a run directory saved. A key added to diloco4j after the run
+     * was written is absent from it; it takes the value that keeps the run doing what it did
+     * ({@link Schema#savedBefore()}), so that an older run resumes, samples and evaluates as it was.
+     */
+    public static RunConfig loadSaved(Path file) {
+        RunConfig c = load(file, List.of());
+        for (Map.Entry<String, Object> e : Schema.savedBefore().entrySet()) {
+            if (c.isAuto(e.getKey())) c = c.with(e.getKey(), e.getValue());
+        }
+        return c;
+    }
+
     /** A configuration from a parsed TOML tree (e.g. a sweep file without its [sweep] table) and overrides. */
     public static RunConfig fromTree(JsonNode root, List<String> sets) {
         Map<String, Object> values = new LinkedHashMap<>();

@@ -169,6 +169,15 @@ public final class Schema {
         put(new ConfigKey(n, STRING, auto ? ConfigKey.AUTO : def, doc, List.of(choices), -INF, INF, auto));
     }
 
+    /**
+     * Keys whose "auto" would change what a run saved before they existed did, with the value that
+     * run had in effect (see {@link ConfigLoader#loadSaved}). Every key added with an "auto" default
+     * that a saved run's behaviour depends on is listed here.
+     */
+    public static Map<String, Object> savedBefore() {
+        return Map.of("outer.realign", "false");
+    }
+
     /** All scalar keys in documentation order. */
     public static List<ConfigKey> keys() {
         return Collections.unmodifiableList(new ArrayList<>(KEYS.values()));

@@ -90,7 +90,7 @@ public final class CoordinatorJob {
         if (saved.isPresent()) {
             Path runDir = o.out() != null ? o.out() : pointedRunDir(ckptDir);
             dir = RunDirectory.existing(runDir);
-            cfg = ConfigLoader.load(dir.config(), List.of());
+            cfg = ConfigLoader.loadSaved(dir.config());
             if (config != null && !TomlWriter.write(config).equals(TomlWriter.write(cfg))) {
                 throw new ConfigException("the checkpoint in " + ckptDir + " belongs to a run with another configuration (" + dir.config()
                         + "); resume without --config/--set, or start a new run with another --out");

@@ -19,7 +19,7 @@ public record SavedRun(RunSetup setup, float[] theta) {
             throw UserError.usage(runDir + " has neither model.bin nor a simulator checkpoint: the run has not saved a model yet",
                     "let it finish, or stop it with Ctrl-C (which saves a checkpoint) and try again");
         }
-        RunSetup setup = RunSetup.build(ConfigLoader.load(dir.config(), List.of()), s -> { });
+        RunSetup setup = RunSetup.build(ConfigLoader.loadSaved(dir.config()), s -> { });
         int n = setup.plan().totalSize();
         if (model) {
             try {

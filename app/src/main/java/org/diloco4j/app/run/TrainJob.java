@@ -90,7 +90,7 @@ public final class TrainJob {
     /** Continues the run checkpointed in {@code dir}. */
     public static Outcome resume(RunDirectory dir, Options options, AtomicBoolean stopRequested) throws IOException {
         RunDirectory.CheckpointMeta meta = dir.readMeta();
-        RunConfig cfg = ConfigLoader.load(dir.config(), List.of());
+        RunConfig cfg = ConfigLoader.loadSaved(dir.config());
         DeferredLog notes = new DeferredLog();
         RunSetup setup = RunSetup.build(cfg, notes);
         TrainJob job = new TrainJob(setup, dir, options, stopRequested);

@@ -35,6 +35,37 @@ class ConfigTest {
     }
 
     @Test
+    void defaultsSendInt8UpBf16DownAtH48ButDdpStaysExact() {
+        RunConfig c = Resolver.resolve(RunConfig.defaults());
+        assertThat(c.str("outer.codec")).isEqualTo("int8:chunk=65536");
+        assertThat(c.str("outer.down_codec")).isEqualTo("bf16");
+        assertThat(c.integer("outer.inner_steps")).isEqualTo(48);
+        assertThat(c.str("outer.buffer_close")).isEqualTo("window");
+        assertThat(c.bool("outer.realign")).isTrue();
+        RunConfig ddp = Resolver.resolve(RunConfig.defaults().with("method", "ddp"));
+        assertThat(ddp.str("outer.codec")).isEqualTo("fp32");
+        assertThat(ddp.str("outer.down_codec")).isEqualTo("fp32");
+        assertThat(ddp.bool("outer.realign")).isFalse();
+        assertThatThrownBy(() -> Resolver.resolve(RunConfig.defaults().with("method", "ddp").with("outer.codec", "int8")))
+                .hasMessage("config key outer.codec = \"int8:chunk=65536\" is invalid: method = ddp all-reduces exact fp32 gradients;"
+                        + " leave outer.codec at auto (fp32)");
+    }
+
+    /** A run saved before outer.realign existed resumes without realignment, as it ran; a new file resolves it. */
+    @Test
+    void aSavedRunThatPredatesAKeyKeepsWhatItDid(@TempDir Path dir) throws Exception {
+        RunConfig c = Resolver.resolve(RunConfig.defaults());
+        Path f = dir.resolve("config.toml");
+        Files.writeString(f, TomlWriter.write(c).lines().filter(l -> !l.startsWith("realign ")).collect(java.util.stream.Collectors.joining("\n")));
+        assertThat(ConfigLoader.load(f, List.of()).isAuto("outer.realign")).isTrue();
+        RunConfig saved = ConfigLoader.loadSaved(f);
+        assertThat(saved.bool("outer.realign")).isFalse();
+        for (ConfigKey k : Schema.keys()) assertThat(saved.isAuto(k.name())).as(k.name()).isFalse();
+        Files.writeString(f, TomlWriter.write(c));
+        assertThat(ConfigLoader.loadSaved(f)).isEqualTo(c);
+    }
+
+    @Test
     void writtenConfigReadsBackEqual(@TempDir Path dir) throws Exception {
         RunConfig c = Resolver.resolve(ConfigLoader.load(null, List.of("method=streaming", "outer.inner_steps=40",
                 "streaming.fragments=4", "train.lr=3e-4", "sim.network=datacenter")));
