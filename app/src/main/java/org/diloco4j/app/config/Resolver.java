@@ -50,12 +50,11 @@ public final class Resolver {
         // of N arrivals staggers the workers' restarts, EXPERIMENTS.md).
         r = auto(r, "outer.buffer_close", method.equals("async-dn-dylu") ? "window" : "arrivals");
         // Outer learning rates chosen by experiments/headline.toml on the tuning set (EXPERIMENTS.md,
-        // table 1): a window-closed DN buffer is a synchronous round and takes sync's η; the paper's
-        // arrival-counted buffer and naive async, whose updates swing θ one arrival at a time, need less.
-        boolean window = r.str("outer.buffer_close").equals("window");
+        // table 1): 0.7 for synchronous DiLoCo, 0.4 for Delayed Nesterov (with either buffer close),
+        // 0.05 for naive async, whose every arrival moves θ through a fresh momentum step.
         r = auto(r, "outer.lr", switch (method) {
             case "async" -> 0.05;
-            case "async-dn-dylu" -> window ? 0.7 : 0.4;
+            case "async-dn-dylu" -> 0.4;
             default -> 0.7;
         });
         r = auto(r, "outer.buffer", k);

@@ -84,8 +84,8 @@ public final class Schema {
 
         s("outer.optimizer", "auto", "outer optimizer (auto: delayed-nesterov for async-dn-dylu, sgd for ddp, nesterov otherwise)", true,
                 "sgd", "nesterov", "momentum", "delayed-nesterov");
-        d("outer.lr", 0.0, "outer learning rate η (auto, as tuned in EXPERIMENTS.md: 0.7, but 0.05 for naive async and 0.4 for"
-                + " Delayed Nesterov with outer.buffer_close = arrivals; ddp always 1)", 1e-9, 100, true);
+        d("outer.lr", 0.0, "outer learning rate η (auto, as tuned in EXPERIMENTS.md: 0.7, but 0.4 for async-dn-dylu and 0.05 for"
+                + " naive async; ddp always 1)", 1e-9, 100, true);
         d("outer.momentum", 0.9, "outer momentum μ", 0, 0.999999, false);
         i("outer.buffer", 0, "Delayed Nesterov buffer N (auto: the number of workers)", 1, 1_000_000, true);
         d("outer.c", 0.0, "Delayed Nesterov share of momentum between updates, in [0, 1/N]", 0, 1, false);
