@@ -30,17 +30,28 @@ final class RunView {
         this.workers = List.copyOf(names);
     }
 
-    /** Views of several runs; labels are the methods, with the directory name added where methods repeat. */
+    /**
+     * Views of several runs; labels are the methods, with the directory name added where methods
+     * repeat — and its parent's too where directory names repeat as well (a sweep's arm/seed1).
+     */
     static List<RunView> of(List<RunData> runs) {
         Map<String, Integer> seen = new LinkedHashMap<>();
+        Map<String, Integer> dirs = new LinkedHashMap<>();
         runs.forEach(r -> seen.merge(r.method(), 1, Integer::sum));
+        runs.forEach(r -> dirs.merge(dirName(r), 1, Integer::sum));
         List<RunView> out = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunData r = runs.get(i);
-            String label = seen.get(r.method()) > 1 ? r.method() + " (" + dirName(r) + ")" : r.method();
+            String dir = dirs.get(dirName(r)) > 1 ? parentName(r) + "/" + dirName(r) : dirName(r);
+            String label = seen.get(r.method()) > 1 ? r.method() + " (" + dir + ")" : r.method();
             out.add(new RunView(r, i, label));
         }
         return out;
+    }
+
+    private static String parentName(RunData r) {
+        var parent = r.dir().toAbsolutePath().normalize().getParent();
+        return parent == null || parent.getFileName() == null ? "" : parent.getFileName().toString();
     }
 
     static String dirName(RunData r) {

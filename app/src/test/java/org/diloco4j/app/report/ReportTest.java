@@ -294,6 +294,17 @@ class ReportTest {
                 .containsExactly("diloco (diloco)", "diloco (diloco-h100)");
     }
 
+    /** A sweep's arms are folders of seed1, seed2, …: the arm tells them apart. */
+    @Test
+    void sameMethodInFoldersOfTheSameNameIsToldApartByTheirParents() throws Exception {
+        RunData a = Fixtures.memoryRun("diloco", List.of("w"), List.of(), 1000);
+        RunData x = new RunData(Path.of("sweep", "dn-dylu", "seed1"), a.summary(), a.metrics());
+        RunData y = new RunData(Path.of("sweep", "dn-dylu-paper", "seed1"), a.summary(), a.metrics());
+        HtmlDoc doc = new HtmlDoc(Report.render(List.of(x, y)));
+        assertThat(doc.texts("//figure[@id='eval-tokens']//div[@class='legend']/span"))
+                .containsExactly("diloco (dn-dylu/seed1)", "diloco (dn-dylu-paper/seed1)");
+    }
+
     @Test
     void textFromTheRunIsEscaped() throws Exception {
         RunData r = Fixtures.memoryRun("m<script>&\"x\"", List.of("<w>"), List.of(
