@@ -59,6 +59,9 @@ public final class Resolver {
         });
         r = auto(r, "outer.buffer", k);
         r = auto(r, "outer.weights", r.str("data.shards").equals("non-iid") ? "shard-size" : "uniform");
+        // Streaming's merge keeps α of a worker's own copy of the fragment; on shards of one language
+        // each, that drift pulls every copy away from the global model (EXPERIMENTS.md, table d).
+        r = auto(r, "streaming.merge_alpha", r.str("data.shards").equals("non-iid") ? 0.0 : 0.5);
         r = auto(r, "outer.dylu", method.equals("async-dn-dylu") ? "true" : "false");
         r = auto(r, "outer.shard_assignment", async ? "least-sampled" : "own");
         r = auto(r, "outer.grace_share", r.dbl("outer.grace_seconds") == 0 && r.str("outer.buffer_close").equals("window") ? 0.5 : 0.0);

@@ -31,6 +31,9 @@ class ConfigTest {
         assertThat(sync.str("outer.optimizer")).isEqualTo("nesterov");
         assertThat(sync.bool("outer.dylu")).isFalse();
         assertThat(sync.str("outer.weights")).isEqualTo("uniform");
+        // Streaming keeps none of a worker's own drift on non-iid shards (EXPERIMENTS.md table d), the paper's half on iid.
+        assertThat(sync.dbl("streaming.merge_alpha")).isEqualTo(0.5);
+        assertThat(Resolver.resolve(RunConfig.defaults()).dbl("streaming.merge_alpha")).isEqualTo(0.0);
         assertThat(Resolver.resolve(RunConfig.defaults().with("method", "ddp")).str("outer.optimizer")).isEqualTo("sgd");
     }
 
