@@ -116,7 +116,7 @@ public final class Report {
                 + (workers.isEmpty() ? "" : " (" + String.join(", ", workers) + ")"));
         meta(b, "model", String.join(" / ", sizes) + " parameters");
         meta(b, views.size() > 1 ? "run directories" : "run directory",
-                views.stream().map(v -> RunView.dirName(v.run())).collect(Collectors.joining(", ")));
+                views.stream().map(RunView::folder).collect(Collectors.joining(", ")));
         b.append("</div></div></header>");
     }
 

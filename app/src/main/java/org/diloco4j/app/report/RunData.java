@@ -34,6 +34,11 @@ public record RunData(Path dir, Summary summary, Metrics metrics, String config,
         return RunReader.read(dir);
     }
 
+    /** Only the {@code summary.json} of a finished run, validated the same way (a malformed file names its field). */
+    public static Summary readSummary(Path dir) throws IOException {
+        return RunReader.readSummary(dir.resolve("summary.json"));
+    }
+
     /** The same run with what its writer knows of it: running, or stopped with a checkpoint. */
     public RunData withStatus(RunStatus s) {
         return new RunData(dir, summary, metrics, config, s);

@@ -15,13 +15,16 @@ final class RunView {
     private final RunData run;
     private final int index;
     private final String label;
+    /** The run's folder as the report names it: its own name, or parent/name where names repeat. */
+    private final String folder;
     private final Map<String, List<Span>> spans;
     private final List<String> workers;
 
-    RunView(RunData run, int index, String label) {
+    RunView(RunData run, int index, String label, String folder) {
         this.run = run;
         this.index = index;
         this.label = label;
+        this.folder = folder;
         this.spans = Segments.mergeByWorker(run.metrics().segments());
         Set<String> names = new LinkedHashSet<>();
         run.metrics().runStart().ifPresent(rs -> rs.workers().forEach(w -> names.add(w.name())));
@@ -44,7 +47,7 @@ final class RunView {
             RunData r = runs.get(i);
             String dir = dirs.get(dirName(r)) > 1 ? parentName(r) + "/" + dirName(r) : dirName(r);
             String label = seen.get(r.method()) > 1 ? r.method() + " (" + dir + ")" : r.method();
-            out.add(new RunView(r, i, label));
+            out.add(new RunView(r, i, label, dir));
         }
         return out;
     }
@@ -65,6 +68,10 @@ final class RunView {
 
     Summary summary() {
         return run.summary();
+    }
+
+    String folder() {
+        return folder;
     }
 
     String label() {

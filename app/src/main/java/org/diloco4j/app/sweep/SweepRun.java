@@ -1,7 +1,7 @@
 package org.diloco4j.app.sweep;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.diloco4j.app.report.RunData;
+import org.diloco4j.app.report.Summary;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,8 +21,6 @@ import java.util.Map;
  */
 public record SweepRun(String arm, Phase phase, long seed, Map<String, Object> setting, Path dir, double loss, double bpb,
                        long tokens, double simulatedSeconds, long bytes, long ddpBytes, double utilization, double wallSeconds) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Tuning runs choose hyper-parameters on the tuning held-out set; reported runs are scored on the other. */
     public enum Phase {
         TUNE, REPORT;
@@ -33,15 +31,9 @@ public record SweepRun(String arm, Phase phase, long seed, Map<String, Object> s
     }
 
     static SweepRun read(String arm, Phase phase, long seed, Map<String, Object> setting, Path dir) throws IOException {
-        JsonNode s = JSON.readTree(dir.resolve("summary.json").toFile());
-        return new SweepRun(arm, phase, seed, setting, dir, num(s, "final_eval_loss"), num(s, "final_eval_bpb"),
-                s.path("tokens").asLong(), num(s, "simulated_seconds"), s.path("bytes_up").asLong() + s.path("bytes_down").asLong(),
-                s.path("ddp_bytes_equivalent").asLong(), num(s, "compute_utilization"), num(s, "wall_seconds"));
-    }
-
-    private static double num(JsonNode s, String key) {
-        JsonNode v = s.get(key);
-        return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+        Summary s = RunData.readSummary(dir);
+        return new SweepRun(arm, phase, seed, setting, dir, s.finalEvalLoss(), s.finalEvalBpb(), s.tokens(), s.simulatedSeconds(),
+                s.bytesTotal(), s.ddpBytesEquivalent(), s.computeUtilization(), s.wallSeconds());
     }
 
     /** "outer.lr=0.35, outer.buffer=8", or "defaults" for an empty setting. */

@@ -303,6 +303,7 @@ class ReportTest {
         HtmlDoc doc = new HtmlDoc(Report.render(List.of(x, y)));
         assertThat(doc.texts("//figure[@id='eval-tokens']//div[@class='legend']/span"))
                 .containsExactly("diloco (dn-dylu/seed1)", "diloco (dn-dylu-paper/seed1)");
+        assertThat(doc.one("//header").getTextContent()).contains("dn-dylu/seed1, dn-dylu-paper/seed1");
     }
 
     @Test
