@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Comparisons at equal tokens. Synchronous methods stop at the end of a round (a shortened last
- * round mostly re-applies the outer momentum of the rounds before it, which measurably hurt), and
- * asynchronous assignments are trimmed to the budget by the coordinator; so a budget that is a whole
+ * Comparisons at equal tokens. Synchronous DiLoCo stops at the end of a round (a shortened last
+ * round mostly re-applies the outer momentum of the rounds before it, which measurably hurt), while
+ * DDP's and asynchronous assignments are trimmed to the budget by the coordinator; so a budget that is a whole
  * number of rounds — workers × H × batch × context tokens — is trained exactly by every method.
  */
 public final class EqualTokens {

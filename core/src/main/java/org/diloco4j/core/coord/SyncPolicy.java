@@ -64,7 +64,10 @@ final class SyncPolicy extends Policy {
         // outer momentum of the rounds before it, which measurably hurt (1M-token default run:
         // held-out loss 2.752 after five whole rounds, 2.788 after a sixth round of one step).
         // Comparisons at equal tokens give synchronous methods a budget of whole rounds instead.
-        int steps = cfg.innerSteps();
+        // DDP is the exception: it has no outer state and syncs every step, so its "round" is only a
+        // reporting interval and it stops at the budget to within one step.
+        int steps = cfg.method() == Method.DDP ? c.budgetedSteps(ready.get(0), cfg.innerSteps()) : cfg.innerSteps();
+        if (steps == 0) return;
         running = true;
         started = true;
         roundSize = ready.size();

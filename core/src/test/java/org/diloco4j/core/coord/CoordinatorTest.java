@@ -182,6 +182,29 @@ class CoordinatorTest {
         assertThat(c.ledger().up() + c.ledger().down()).isEqualTo(10L * 2 * 3 * 4 * N);
     }
 
+    /** DDP syncs every step, so unlike DiLoCo its last round is cut to the budget (1000 tokens at 64 per step: 10 + 6 steps). */
+    @Test
+    void ddpStopsAtTheTokenBudgetToWithinOneStep() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DDP).innerSteps(10).ddpWorkers(4).tokenBudget(1000).build();
+        Coordinator c = coordinator(cfg);
+        assertThat(of(c.handle(new Event.Join("ddp", -1, 0, 0)), Command.Train.class)).singleElement()
+                .satisfies(t -> assertThat(t.steps()).isEqualTo(10));
+        List<Command> second = c.handle(new Event.Delta(0, 1, 0, 0, 10, 640, 1, fp32(filled(0.5f)), 1));
+        assertThat(of(second, Command.Train.class)).singleElement().satisfies(t -> assertThat(t.steps()).isEqualTo(6));
+        List<Command> end = c.handle(new Event.Delta(0, 1, 1, 0, 6, 384, 1, fp32(filled(0.5f)), 1));
+        assertThat(of(end, Command.Stop.class)).singleElement().satisfies(s -> assertThat(s.reason()).contains("token budget of 1000 reached (1024)"));
+    }
+
+    /** DiLoCo's rounds are whole (see SyncPolicy): the budget is checked where a round ends. */
+    @Test
+    void dilocoKeepsWholeRoundsUnderATokenBudget() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(10).tokenBudget(1000).build();
+        Coordinator c = coordinator(cfg);
+        c.handle(new Event.Join("a", -1, 0, 0));
+        List<Command> second = c.handle(new Event.Delta(0, 1, 0, 0, 10, 640, 1, fp32(filled(0.01f)), 1));
+        assertThat(of(second, Command.Train.class)).singleElement().satisfies(t -> assertThat(t.steps()).isEqualTo(10));
+    }
+
     @Test
     void tokenBudgetStopsTheRun() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).tokenBudget(100).build();
