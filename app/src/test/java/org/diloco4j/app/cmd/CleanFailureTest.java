@@ -235,9 +235,13 @@ class CleanFailureTest {
     }
 
     private Path copyOfGood(String name) throws IOException {
-        Path to = tmp.resolve(name);
-        try (Stream<Path> s = Files.walk(good)) {
-            for (Path p : s.toList()) Files.copy(p, to.resolve(good.relativize(p).toString()));
+        return copy(good, tmp.resolve(name));
+    }
+
+    /** A copy of the run directory {@code from}, made at {@code to}. */
+    static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) Files.copy(p, to.resolve(from.relativize(p).toString()));
         }
         return to;
     }
