@@ -52,9 +52,14 @@ class CleanFailureTest {
 
     @BeforeAll
     static void trainAGoodRun() {
-        good = shared.resolve("good");
-        Out o = run(concat(new String[] {"train", "--out", good.toString()}, TINY));
+        good = trainTiny(shared.resolve("good"));
+    }
+
+    /** A finished TINY run in {@code dir}. */
+    static Path trainTiny(Path dir) {
+        Out o = run(concat(new String[] {"train", "--out", dir.toString()}, TINY));
         assertThat(o.code()).as(o.err()).isZero();
+        return dir;
     }
 
     /** Exit code, exactly one line on stderr that names the problem, and no trace of Java in it. */

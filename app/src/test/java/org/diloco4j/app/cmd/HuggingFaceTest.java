@@ -39,18 +39,15 @@ class HuggingFaceTest {
     /** TINY's model: byte tokens, 1 block, d 32, 2 heads, context 16. */
     private static final GptConfig MODEL = new GptConfig(256, 1, 32, 2, 16);
 
-    @TempDir
-    static Path shared;
-    static Path good;
+    /** A finished run, trained once for every test; copied by those that change it. */
+    private static Path good;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void trainAGoodRun() {
-        good = shared.resolve("good");
-        Out o = run(concat(new String[] {"train", "--out", good.toString()}, TINY));
-        assertThat(o.code()).as(o.err()).isZero();
+    static void trainAGoodRun(@TempDir Path shared) {
+        good = CleanFailureTest.trainTiny(shared.resolve("good"));
     }
 
     @Test
