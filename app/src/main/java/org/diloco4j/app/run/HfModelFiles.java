@@ -16,7 +16,7 @@ import java.nio.file.Path;
  */
 public final class HfModelFiles {
     public static final String MODEL = "model.safetensors";
-    public static final String CONFIG = "config.json";
+    public static final String CONFIG = HfGpt2Config.FILE;
 
     private HfModelFiles() {
     }

@@ -223,7 +223,7 @@ public final class RunSetup {
                     + " (or a folder holding one), or \"\" to start from a random θ");
         } catch (HfFormatException e) {
             throw new ConfigException("model.init_from: " + e.getMessage() + "; give a model of this run's shape (model.layers,"
-                    + " model.d_model, model.context and data.tokenizer as its config.json says), or \"\" to start from a random θ");
+                    + " model.d_model, model.heads, model.context and data.tokenizer as its config.json says), or \"\" to start from a random θ");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

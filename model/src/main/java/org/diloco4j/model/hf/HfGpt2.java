@@ -52,9 +52,15 @@ public final class HfGpt2 {
         SafetensorsWriter.write(out, tensors(c, theta));
     }
 
-    /** θ of model {@code c} from an HF GPT-2 safetensors file; the exception names the file and the tensor at fault. */
+    /**
+     * θ of model {@code c} from an HF GPT-2 safetensors file; the exception names the file and the
+     * tensor at fault. The head count is in no tensor's shape: a config.json beside the file, if
+     * there is one, must agree with {@code c} on it.
+     */
     public static float[] read(Path file, GptConfig c) throws IOException {
-        Map<String, NamedTensor> tensors = SafetensorsReader.read(file);
+        HfGpt2Config.requireHeads(file.resolveSibling(HfGpt2Config.FILE), c);
+        // The mask buffers are not read at all: they are large (T × T per block), and may be of any dtype.
+        Map<String, NamedTensor> tensors = SafetensorsReader.read(file, name -> !MASK_BUFFER.matcher(canonicalName(name)).matches());
         try {
             return theta(c, tensors);
         } catch (HfFormatException e) {
@@ -99,11 +105,15 @@ public final class HfGpt2 {
     private static Map<String, NamedTensor> canonical(Map<String, NamedTensor> tensors) throws HfFormatException {
         Map<String, NamedTensor> out = new LinkedHashMap<>();
         for (NamedTensor t : tensors.values()) {
-            String name = t.name().startsWith(PREFIX) || t.name().equals(HEAD) ? t.name() : PREFIX + t.name();
+            String name = canonicalName(t.name());
             if (MASK_BUFFER.matcher(name).matches()) continue;
             if (out.put(name, t) != null) throw new HfFormatException("holds tensor " + name + " twice, with and without the prefix " + PREFIX);
         }
         return out;
+    }
+
+    private static String canonicalName(String name) {
+        return name.startsWith(PREFIX) || name.equals(HEAD) ? name : PREFIX + name;
     }
 
     /** The (cols, rows) transpose of a row-major (rows, cols) matrix. */

@@ -1,8 +1,12 @@
 package org.diloco4j.model.hf;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,9 @@ import org.diloco4j.model.gpt.GptConfig;
  * a tied head, and dropout only where diloco4j has it (embeddings and residual branches).
  */
 public final class HfGpt2Config {
+    /** Its name beside model.safetensors, where from_pretrained looks for it. */
+    public static final String FILE = "config.json";
+
     private HfGpt2Config() {
     }
 
@@ -52,6 +59,20 @@ public final class HfGpt2Config {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(m);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of strings and numbers always serialises", e);
+        }
+    }
+
+    /** Checks that {@code file}, if it exists, gives model {@code c}'s head count: no tensor's shape tells it. */
+    static void requireHeads(Path file, GptConfig c) throws IOException {
+        if (!Files.isRegularFile(file)) return;
+        JsonNode heads;
+        try {
+            heads = new ObjectMapper().readTree(file.toFile()).path("n_head");
+        } catch (JsonProcessingException e) {
+            throw new HfFormatException(file + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (heads.isInt() && heads.asInt() != c.heads()) {
+            throw new HfFormatException(file + " says n_head " + heads.asInt() + "; the configured model has " + c.heads() + " heads");
         }
     }
 }

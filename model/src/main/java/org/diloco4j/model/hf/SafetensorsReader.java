@@ -15,18 +15,24 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Reads a safetensors file: an 8-byte little-endian header length N, N bytes of JSON ({name:
  * {dtype, shape, data_offsets}}, plus an optional {@code __metadata__}), then the tensors' bytes.
  * Every claim of the header is checked against the file before any data is read, so a truncated or
  * foreign file is named as such rather than read as garbage. F32 is read as is; F16 and BF16 are
- * widened to fp32, which is exact; other dtypes are refused.
+ * widened to fp32, which is exact; a tensor of another dtype can be skipped, but not read.
  */
 public final class SafetensorsReader {
     /** The reference implementation's bound on the header: a larger one is not a safetensors file. */
     static final long MAX_HEADER = 100L << 20;
     private static final String METADATA = "__metadata__";
+    /** Bytes per value of every dtype the format defines: enough to check the layout of tensors we skip. */
+    private static final Map<String, Integer> WIDTH = Map.ofEntries(Map.entry("BOOL", 1), Map.entry("U8", 1), Map.entry("I8", 1),
+            Map.entry("F8_E5M2", 1), Map.entry("F8_E4M3", 1), Map.entry("I16", 2), Map.entry("U16", 2), Map.entry("F16", 2),
+            Map.entry("BF16", 2), Map.entry("I32", 4), Map.entry("U32", 4), Map.entry("F32", 4), Map.entry("I64", 8),
+            Map.entry("U64", 8), Map.entry("F64", 8));
 
     private SafetensorsReader() {
     }
@@ -37,6 +43,11 @@ public final class SafetensorsReader {
 
     /** Every tensor of {@code file}, in the header's order. */
     public static Map<String, NamedTensor> read(Path file) throws IOException {
+        return read(file, name -> true);
+    }
+
+    /** The tensors of {@code file} whose names {@code wanted} accepts, in the header's order; the others are not read. */
+    public static Map<String, NamedTensor> read(Path file, Predicate<String> wanted) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) throw bad(file, " is " + size + " bytes long, too short for a safetensors file");
@@ -48,6 +59,13 @@ public final class SafetensorsReader {
             List<Entry> entries = entries(file, readFully(ch, 8, (int) n), size - 8 - n);
             Map<String, NamedTensor> out = new LinkedHashMap<>();
             for (Entry e : entries) {
+                if (!wanted.test(e.name())) continue;
+                if (!e.dtype().equals("F32") && !e.dtype().equals("F16") && !e.dtype().equals("BF16")) {
+                    throw bad(file, ": tensor " + e.name() + " is " + e.dtype() + "; only F32, F16 and BF16 can be read");
+                }
+                if (e.end() - e.begin() > Integer.MAX_VALUE - 8) {
+                    throw bad(file, ": tensor " + e.name() + " has " + (e.end() - e.begin()) + " bytes, more than one Java array holds");
+                }
                 ByteBuffer bytes = readFully(ch, 8 + n + e.begin(), Math.toIntExact(e.end() - e.begin()));
                 out.put(e.name(), new NamedTensor(e.name(), e.shape(), floats(e.dtype(), bytes)));
             }
@@ -88,29 +106,23 @@ public final class SafetensorsReader {
             throw bad(file, ": tensor " + name + " lacks a dtype, shape or data_offsets [begin, end] in the header");
         }
         String dtype = t.get("dtype").asText();
-        int width = switch (dtype) {
-            case "F32" -> 4;
-            case "F16", "BF16" -> 2;
-            default -> throw bad(file, ": tensor " + name + " is " + dtype + "; only F32, F16 and BF16 can be read");
-        };
+        Integer width = WIDTH.get(dtype);
+        if (width == null) throw bad(file, ": tensor " + name + " has dtype " + dtype + ", which safetensors does not define");
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
             if (!shape.get(i).canConvertToLong() || shape.get(i).asLong() < 0) throw bad(file, ": tensor " + name + " has shape " + shape);
             dims[i] = shape.get(i).asLong();
         }
         long begin = offsets.get(0).asLong(-1), end = offsets.get(1).asLong(-1);
-        long numel;
+        long bytes;
         try {
-            numel = NamedTensor.numel(dims);
+            bytes = Math.multiplyExact(NamedTensor.numel(dims), width);
         } catch (ArithmeticException e) {
             throw bad(file, ": tensor " + name + " has shape " + shape + ", too large");
         }
-        if (begin < 0 || end < begin || end - begin != numel * width) {
+        if (begin < 0 || end < begin || end - begin != bytes) {
             throw bad(file, ": tensor " + name + " of shape " + Arrays.toString(dims) + " (" + dtype + ") has data_offsets " + offsets
-                    + ", which do not span its " + numel * width + " bytes");
-        }
-        if (numel > Integer.MAX_VALUE - 8 || end - begin > Integer.MAX_VALUE) {
-            throw bad(file, ": tensor " + name + " has " + numel + " values, more than one Java array holds");
+                    + ", which do not span its " + bytes + " bytes");
         }
         return new Entry(name, dtype, dims, begin, end);
     }

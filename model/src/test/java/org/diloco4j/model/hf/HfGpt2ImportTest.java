@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptLayout;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,38 @@ class HfGpt2ImportTest {
         hub.add(new NamedTensor("h.0.attn.masked_bias", new long[] {}, new float[] {-1e4f}));
         hub.add(rename(named(hub, "wte.weight"), "lm_head.weight"));
         assertThat(HfGpt2.read(save("hub", hub), TINY)).isEqualTo(theta);
+    }
+
+    /** Older transformers saved the causal mask as BOOL or U8, which no model tensor can be: it is skipped unread. */
+    @Test
+    void maskBuffersOfAnyDtypeAreSkipped() throws IOException {
+        float[] theta = random(TINY, 10);
+        Path f = save("bool-mask", HfGpt2.tensors(TINY, theta));
+        byte[] b = Files.readAllBytes(f);
+        int n = (int) ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        ObjectNode header = (ObjectNode) new ObjectMapper().readTree(Arrays.copyOfRange(b, 8, 8 + n));
+        int data = b.length - 8 - n;
+        header.putObject("transformer.h.0.attn.bias").put("dtype", "BOOL").putPOJO("shape", new int[] {1, 1, 4, 4})
+                .putPOJO("data_offsets", new int[] {data, data + 16});
+        byte[] tail = new byte[16];
+        Arrays.fill(tail, (byte) 1);
+        byte[] all = ByteBuffer.allocate(data + 16).put(b, 8 + n, data).put(tail).array();
+        Files.write(f, raw(new ObjectMapper().writeValueAsString(header), all));
+        assertThat(HfGpt2.read(f, TINY)).isEqualTo(theta);
+        // Read as a plain safetensors file, the BOOL tensor is refused by name.
+        assertThatThrownBy(() -> SafetensorsReader.read(f)).hasMessage(f + ": tensor transformer.h.0.attn.bias is BOOL;"
+                + " only F32, F16 and BF16 can be read");
+    }
+
+    @Test
+    void aConfigJsonBesideTheFileMustAgreeOnTheHeads() throws IOException {
+        float[] theta = random(TINY, 11);
+        Path f = save("model", HfGpt2.tensors(TINY, theta));
+        Path config = Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"gpt2\", \"n_head\": 4}");
+        assertThatThrownBy(() -> HfGpt2.read(f, TINY)).isInstanceOf(HfFormatException.class)
+                .hasMessage(config + " says n_head 4; the configured model has 2 heads");
+        Files.writeString(config, "{\"model_type\": \"gpt2\", \"n_head\": 2}");
+        assertThat(HfGpt2.read(f, TINY)).isEqualTo(theta);
     }
 
     @Test
