@@ -69,7 +69,7 @@ public final class HfGpt2 {
     }
 
     /** θ of model {@code c} from HF's tensors, checked to be exactly that model's. */
-    public static float[] theta(GptConfig c, Map<String, NamedTensor> tensors) throws HfFormatException {
+    private static float[] theta(GptConfig c, Map<String, NamedTensor> tensors) throws HfFormatException {
         Map<String, NamedTensor> all = canonical(tensors);
         Map<String, NamedTensor> left = new LinkedHashMap<>(all);
         float[] theta = new float[GptLayout.of(c).size()];
@@ -117,7 +117,7 @@ public final class HfGpt2 {
     }
 
     /** The (cols, rows) transpose of a row-major (rows, cols) matrix. */
-    static float[] transpose(float[] m, int rows, int cols) {
+    private static float[] transpose(float[] m, int rows, int cols) {
         float[] t = new float[m.length];
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < cols; k++) t[k * rows + r] = m[r * cols + k];
