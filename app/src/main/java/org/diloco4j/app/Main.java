@@ -4,6 +4,7 @@ import org.diloco4j.app.cmd.CompareCommand;
 import org.diloco4j.app.cmd.ConfigCommand;
 import org.diloco4j.app.cmd.CoordinatorCommand;
 import org.diloco4j.app.cmd.EvalCommand;
+import org.diloco4j.app.cmd.ExportCommand;
 import org.diloco4j.app.cmd.ReportCommand;
 import org.diloco4j.app.cmd.SampleCommand;
 import org.diloco4j.app.cmd.SweepCommand;
@@ -24,8 +25,8 @@ import java.util.logging.Logger;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (or stopped with a checkpoint)", "1:failed (the line says why; a run keeps the stack trace in its diloco.log)",
                 "2:bad command line, configuration or input file; nothing was started"},
-        subcommands = {TrainCommand.class, CompareCommand.class, SampleCommand.class, EvalCommand.class, ReportCommand.class, SweepCommand.class,
-                ConfigCommand.class, CoordinatorCommand.class, WorkerCommand.class})
+        subcommands = {TrainCommand.class, CompareCommand.class, SampleCommand.class, EvalCommand.class, ExportCommand.class,
+                ReportCommand.class, SweepCommand.class, ConfigCommand.class, CoordinatorCommand.class, WorkerCommand.class})
 public final class Main implements Runnable {
     /** gRPC logs through java.util.logging; kept here because the logging framework holds loggers weakly. */
     private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");

@@ -66,7 +66,9 @@ public final class CompareCommand implements Callable<Integer> {
             RunConfig cfg = Resolver.resolve(base.with("method", m));
             RunDirectory.requireFree(root.resolve(cfg.str("method")));
             // Every method reads the same corpus: its notes are said once, after all checks passed.
-            setups.add(RunSetup.build(cfg, setups.isEmpty() ? notes : line -> { }));
+            RunSetup setup = RunSetup.build(cfg, setups.isEmpty() ? notes : line -> { });
+            setup.initialTheta();   // a model.init_from that cannot be used is found here too
+            setups.add(setup);
         }
         notes.flushTo(System.err);
         // Ctrl-C until here ends the process at once: nothing was written yet.

@@ -47,6 +47,9 @@ public final class Schema {
         i("model.d_model", 128, "embedding width", 8, 8192, false);
         i("model.heads", 4, "attention heads (must divide d_model)", 1, 128, false);
         i("model.context", 128, "tokens per training window", 2, 8192, false);
+        s("model.init_from", "", "start θ from a Hugging Face GPT-2 model.safetensors, or a folder holding one (a finished run's, or"
+                + " what 'diloco export' wrote), instead of the seed's random initialisation; its tensors must have this model's shapes"
+                + " ('' = random init)", false);
 
         s("data.corpus", "europarl", "'europarl' (built in), or your own text: a path to a text file or to a folder of .txt/.md files", false);
         s("data.tokenizer", "bytes", "tokenizer", false, "bytes", "gpt2");

@@ -7,6 +7,7 @@ import org.diloco4j.app.config.TomlWriter;
 import org.diloco4j.app.failure.Failures;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.run.AtomicFiles;
+import org.diloco4j.app.run.HfModelFiles;
 import org.diloco4j.app.report.RunStatus;
 import org.diloco4j.app.run.JsonlMetrics;
 import org.diloco4j.app.run.LiveReport;
@@ -104,6 +105,7 @@ public final class CoordinatorJob {
         Token token = givenToken(o);
         PortProbe.requireFree(o.bind(), o.port());
         RunSetup setup = RunSetup.build(cfg, o.log()::println);
+        if (saved.isEmpty()) setup.initialTheta();   // a model.init_from that cannot be used is found here too
         RunDefinition def;
         RuntimeOptions ropts;
         try {
@@ -194,6 +196,7 @@ public final class CoordinatorJob {
             metrics.flushAndSize();
             summary.write(dir.summary());
             ModelFile.write(dir.model(), totals.theta());
+            HfModelFiles.write(dir.dir(), cfg, setup.gpt(), totals.theta());
             NetSummary.writeWire(dir.dir().resolve("wire.json"), totals);
             Reports.write(dir);
             return new Outcome(totals, summary, dir, r.ckptDir());

@@ -24,6 +24,8 @@ import org.diloco4j.model.eval.GptEvaluator;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.gpt.GptLayout;
+import org.diloco4j.model.hf.HfFormatException;
+import org.diloco4j.model.hf.HfGpt2;
 import org.diloco4j.model.nativ.TorchDevice;
 import org.diloco4j.model.train.AdamWConfig;
 import org.diloco4j.model.train.GptTrainer;
@@ -37,6 +39,11 @@ import org.diloco4j.sim.SimConfig;
 import org.diloco4j.sim.TrainerFactory;
 import org.diloco4j.sim.WorkerSpec;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,8 +73,7 @@ public final class RunSetup {
         try {
             this.corpus = RunData.load(cfg, log);
             int context = cfg.integer("model.context");
-            this.gpt = new GptConfig(corpus.tokenizer().vocabSize(), cfg.integer("model.layers"), cfg.integer("model.d_model"),
-                    cfg.integer("model.heads"), context);
+            this.gpt = gptConfig(cfg, corpus.tokenizer().vocabSize());
             corpus.checkVocab(gpt.vocabSize());
             this.split = RunData.split(corpus, cfg, log);
             this.dataShards = RunData.shards(corpus, split, shardCount(cfg), cfg);
@@ -86,6 +92,12 @@ public final class RunSetup {
     /** Loads the corpus (cached after the first time) and builds the run. */
     public static RunSetup build(RunConfig resolved, Consumer<String> log) {
         return new RunSetup(resolved, log);
+    }
+
+    /** The GPT that {@code cfg}'s model keys describe, over a vocabulary of {@code vocab} tokens. */
+    static GptConfig gptConfig(RunConfig cfg, int vocab) {
+        return new GptConfig(vocab, cfg.integer("model.layers"), cfg.integer("model.d_model"), cfg.integer("model.heads"),
+                cfg.integer("model.context"));
     }
 
     private static void requireDevice(TorchDevice device) {
@@ -194,9 +206,27 @@ public final class RunSetup {
         return corpus.shards(split, 1, ShardMode.IID, cfg.lng("seed")).shards().get(0);
     }
 
-    /** θ at the start: the GPT-2 initialisation drawn from the run's seed. */
+    /**
+     * θ at the start: the GPT-2 initialisation drawn from the run's seed, or the Hugging Face GPT-2
+     * model that model.init_from names. Read only by whoever starts a new run (never by a worker,
+     * whose θ comes from the coordinator, nor on resume), and read again on each call rather than
+     * kept: a GPT-2-sized θ is hundreds of MB.
+     */
     public float[] initialTheta() {
-        return GptInit.init(gpt, cfg.lng("seed"));
+        String from = cfg.str("model.init_from");
+        if (from.isEmpty()) return GptInit.init(gpt, cfg.lng("seed"));
+        Path file = Files.isDirectory(Path.of(from)) ? Path.of(from, HfModelFiles.MODEL) : Path.of(from);
+        try {
+            return HfGpt2.read(file, gpt);
+        } catch (NoSuchFileException e) {
+            throw ConfigException.bad("model.init_from", from, file + " does not exist; give a Hugging Face GPT-2 model.safetensors"
+                    + " (or a folder holding one), or \"\" to start from a random θ");
+        } catch (HfFormatException e) {
+            throw new ConfigException("model.init_from: " + e.getMessage() + "; give a model of this run's shape (model.layers,"
+                    + " model.d_model, model.heads, model.context and data.tokenizer as its config.json says), or \"\" to start from a random θ");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public GptEvaluator evaluator() {

@@ -175,6 +175,7 @@ public final class TrainJob {
         Summary summary = Summary.of(setup.config().str("method"), setup.plan().totalSize(), tokensPerStep, result, wall);
         summary.write(dir.summary());
         ModelFile.write(dir.model(), sim.coordinator().theta());
+        HfModelFiles.write(dir.dir(), setup.config(), setup.gpt(), sim.coordinator().theta());
         saveCheckpoint(sim, metrics, wall);
         Reports.write(dir);
         logCost(log(progress), live.cost(), wall - wallBefore);

@@ -114,7 +114,9 @@ public final class Sweep {
                 o = TrainJob.resume(RunDirectory.existing(dir), options, stop);
             } else {
                 if (Files.exists(dir)) RunDirectory.deleteTree(dir);   // started, never checkpointed: start again
-                o = new TrainJob(RunSetup.build(cfg, log), RunDirectory.create(dir), options, stop).start();
+                RunSetup setup = RunSetup.build(cfg, log);
+                setup.initialTheta();   // a model.init_from that cannot be used is found before the run's folder exists
+                o = new TrainJob(setup, RunDirectory.create(dir), options, stop).start();
             }
             if (!o.finished()) return null;
         }

@@ -52,9 +52,14 @@ class CleanFailureTest {
 
     @BeforeAll
     static void trainAGoodRun() {
-        good = shared.resolve("good");
-        Out o = run(concat(new String[] {"train", "--out", good.toString()}, TINY));
+        good = trainTiny(shared.resolve("good"));
+    }
+
+    /** A finished TINY run in {@code dir}. */
+    static Path trainTiny(Path dir) {
+        Out o = run(concat(new String[] {"train", "--out", dir.toString()}, TINY));
         assertThat(o.code()).as(o.err()).isZero();
+        return dir;
     }
 
     /** Exit code, exactly one line on stderr that names the problem, and no trace of Java in it. */
@@ -235,9 +240,13 @@ class CleanFailureTest {
     }
 
     private Path copyOfGood(String name) throws IOException {
-        Path to = tmp.resolve(name);
-        try (Stream<Path> s = Files.walk(good)) {
-            for (Path p : s.toList()) Files.copy(p, to.resolve(good.relativize(p).toString()));
+        return copy(good, tmp.resolve(name));
+    }
+
+    /** A copy of the run directory {@code from}, made at {@code to}. */
+    static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) Files.copy(p, to.resolve(from.relativize(p).toString()));
         }
         return to;
     }

@@ -58,6 +58,9 @@ class DistributedRunTest {
         assertThat(names).containsExactlyInAnyOrder("w0", "w1", "w2");
         assertThat(run.resolve("report.html")).isNotEmptyFile();
         assertThat(run.resolve("wire.json")).isNotEmptyFile();
+        // The coordinator leaves its final θ in Hugging Face's layout as well (HuggingFaceTest checks the simulator's).
+        assertThat(run.resolve("model.safetensors")).isNotEmptyFile();
+        assertThat(run.resolve("config.json")).isNotEmptyFile();
         List<JsonNode> m = metrics(run);
         assertThat(m).anyMatch(type("segment"));
         assertThat(m).filteredOn(type("decision")).noneMatch(d -> d.get("kind").asText().equals("reject"));

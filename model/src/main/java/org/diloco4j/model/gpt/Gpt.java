@@ -21,7 +21,8 @@ import org.bytedeco.pytorch.global.torch;
  * </pre>
  */
 public final class Gpt implements AutoCloseable {
-    static final double LN_EPS = 1e-5;
+    /** LayerNorm ε, as torch.nn.LayerNorm and Hugging Face GPT-2 default to. */
+    public static final double LN_EPS = 1e-5;
 
     private final GptConfig config;
     private final Tensor tokEmb;        // (V, C), also the output head
