@@ -67,7 +67,7 @@ public final class CompareCommand implements Callable<Integer> {
             RunDirectory.requireFree(root.resolve(cfg.str("method")));
             // Every method reads the same corpus: its notes are said once, after all checks passed.
             RunSetup setup = RunSetup.build(cfg, setups.isEmpty() ? notes : line -> { });
-            setup.initialTheta();   // a model.init_from that cannot be used is found here too
+            setup.checkInitFrom();
             setups.add(setup);
         }
         notes.flushTo(System.err);

@@ -54,7 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
         RunDirectory.requireFree(dir);
         DeferredLog notes = new DeferredLog();
         RunSetup setup = RunSetup.build(cfg, notes);
-        setup.initialTheta();   // a model.init_from that cannot be used is found here too
+        setup.checkInitFrom();
         if (stop.requested().get()) throw UserError.stoppedBeforeStart();
         describe(cfg);
         notes.flushTo(System.err);

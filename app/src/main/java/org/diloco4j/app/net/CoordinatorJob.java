@@ -105,7 +105,7 @@ public final class CoordinatorJob {
         Token token = givenToken(o);
         PortProbe.requireFree(o.bind(), o.port());
         RunSetup setup = RunSetup.build(cfg, o.log()::println);
-        if (saved.isEmpty()) setup.initialTheta();   // a model.init_from that cannot be used is found here too
+        if (saved.isEmpty()) setup.checkInitFrom();
         RunDefinition def;
         RuntimeOptions ropts;
         try {

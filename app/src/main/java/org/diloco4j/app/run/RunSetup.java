@@ -214,7 +214,19 @@ public final class RunSetup {
      */
     public float[] initialTheta() {
         String from = cfg.str("model.init_from");
-        if (from.isEmpty()) return GptInit.init(gpt, cfg.lng("seed"));
+        return from.isEmpty() ? GptInit.init(gpt, cfg.lng("seed")) : readInitFrom(from);
+    }
+
+    /**
+     * Fails with the reason if model.init_from names a model this run cannot start from; called
+     * before a run's folder exists. Nothing to do (and no θ drawn) without one.
+     */
+    public void checkInitFrom() {
+        String from = cfg.str("model.init_from");
+        if (!from.isEmpty()) readInitFrom(from);
+    }
+
+    private float[] readInitFrom(String from) {
         Path file = Files.isDirectory(Path.of(from)) ? Path.of(from, HfModelFiles.MODEL) : Path.of(from);
         try {
             return HfGpt2.read(file, gpt);

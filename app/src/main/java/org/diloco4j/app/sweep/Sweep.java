@@ -115,7 +115,7 @@ public final class Sweep {
             } else {
                 if (Files.exists(dir)) RunDirectory.deleteTree(dir);   // started, never checkpointed: start again
                 RunSetup setup = RunSetup.build(cfg, log);
-                setup.initialTheta();   // a model.init_from that cannot be used is found before the run's folder exists
+                setup.checkInitFrom();
                 o = new TrainJob(setup, RunDirectory.create(dir), options, stop).start();
             }
             if (!o.finished()) return null;
