@@ -28,17 +28,11 @@ public final class SafetensorsReader {
     /** The reference implementation's bound on the header: a larger one is not a safetensors file. */
     static final long MAX_HEADER = 100L << 20;
     private static final String METADATA = "__metadata__";
-    /** Bytes per value of every dtype the format defines: enough to check the layout of tensors we skip. */
-    private static final Map<String, Integer> WIDTH = Map.ofEntries(Map.entry("BOOL", 1), Map.entry("U8", 1), Map.entry("I8", 1),
-            Map.entry("F8_E5M2", 1), Map.entry("F8_E4M3", 1), Map.entry("I16", 2), Map.entry("U16", 2), Map.entry("F16", 2),
-            Map.entry("BF16", 2), Map.entry("I32", 4), Map.entry("U32", 4), Map.entry("F32", 4), Map.entry("I64", 8),
-            Map.entry("U64", 8), Map.entry("F64", 8));
-
     private SafetensorsReader() {
     }
 
     /** Where one tensor's bytes are, relative to the start of the data section. */
-    private record Entry(String name, String dtype, long[] shape, long begin, long end) {
+    private record Entry(String name, Dtype dtype, long[] shape, long begin, long end) {
     }
 
     /** Every tensor of {@code file}, in the header's order. */
@@ -60,14 +54,14 @@ public final class SafetensorsReader {
             Map<String, NamedTensor> out = new LinkedHashMap<>();
             for (Entry e : entries) {
                 if (!wanted.test(e.name())) continue;
-                if (!e.dtype().equals("F32") && !e.dtype().equals("F16") && !e.dtype().equals("BF16")) {
+                if (!e.dtype().readable()) {
                     throw bad(file, ": tensor " + e.name() + " is " + e.dtype() + "; only F32, F16 and BF16 can be read");
                 }
                 if (e.end() - e.begin() > Integer.MAX_VALUE - 8) {
                     throw bad(file, ": tensor " + e.name() + " has " + (e.end() - e.begin()) + " bytes, more than one Java array holds");
                 }
                 ByteBuffer bytes = readFully(ch, 8 + n + e.begin(), Math.toIntExact(e.end() - e.begin()));
-                out.put(e.name(), new NamedTensor(e.name(), e.shape(), floats(e.dtype(), bytes)));
+                out.put(e.name(), new NamedTensor(e.name(), e.shape(), e.dtype().floats(bytes)));
             }
             return out;
         }
@@ -105,9 +99,8 @@ public final class SafetensorsReader {
         if (!t.path("dtype").isTextual() || !shape.isArray() || !offsets.isArray() || offsets.size() != 2) {
             throw bad(file, ": tensor " + name + " lacks a dtype, shape or data_offsets [begin, end] in the header");
         }
-        String dtype = t.get("dtype").asText();
-        Integer width = WIDTH.get(dtype);
-        if (width == null) throw bad(file, ": tensor " + name + " has dtype " + dtype + ", which safetensors does not define");
+        Dtype dtype = Dtype.named(t.get("dtype").asText());
+        if (dtype == null) throw bad(file, ": tensor " + name + " has dtype " + t.get("dtype").asText() + ", which safetensors does not define");
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
             if (!shape.get(i).canConvertToLong() || shape.get(i).asLong() < 0) throw bad(file, ": tensor " + name + " has shape " + shape);
@@ -116,7 +109,7 @@ public final class SafetensorsReader {
         long begin = offsets.get(0).asLong(-1), end = offsets.get(1).asLong(-1);
         long bytes;
         try {
-            bytes = Math.multiplyExact(NamedTensor.numel(dims), width);
+            bytes = Math.multiplyExact(NamedTensor.numel(dims), dtype.width);
         } catch (ArithmeticException e) {
             throw bad(file, ": tensor " + name + " has shape " + shape + ", too large");
         }
@@ -125,21 +118,6 @@ public final class SafetensorsReader {
                     + ", which do not span its " + bytes + " bytes");
         }
         return new Entry(name, dtype, dims, begin, end);
-    }
-
-    private static float[] floats(String dtype, ByteBuffer b) {
-        float[] out = new float[b.remaining() / (dtype.equals("F32") ? 4 : 2)];
-        switch (dtype) {
-            case "F32" -> b.asFloatBuffer().get(out);
-            case "F16" -> {
-                for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(b.getShort());
-            }
-            // bf16 is the top half of an fp32.
-            default -> {
-                for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
-            }
-        }
-        return out;
     }
 
     private static ByteBuffer readFully(FileChannel ch, long position, int length) throws IOException {

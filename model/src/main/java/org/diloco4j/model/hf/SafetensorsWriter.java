@@ -45,7 +45,7 @@ public final class SafetensorsWriter {
         for (NamedTensor t : tensors) {
             long end = offset + 4L * t.data().length;
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("dtype", "F32");
+            e.put("dtype", Dtype.F32.name());
             e.put("shape", t.shape());
             e.put("data_offsets", new long[] {offset, end});
             if (h.put(t.name(), e) != null) throw new IllegalArgumentException("two tensors are named " + t.name());
