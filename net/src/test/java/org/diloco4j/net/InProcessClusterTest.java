@@ -141,7 +141,7 @@ class InProcessClusterTest {
 
     static int memberOf(ToyCluster c, String name) {
         for (Metric m : c.recorder.metrics) {
-            if (m instanceof Metric.Decision d && d.kind().equals("join") && d.reason().startsWith(name + "#")) return d.member();
+            if (m instanceof Metric.Decision d && d.kind() == org.diloco4j.core.coord.DecisionKind.JOIN && d.reason().startsWith(name + "#")) return d.member();
         }
         throw new AssertionError("no join of " + name);
     }

@@ -39,8 +39,13 @@ final class RawClient implements AutoCloseable {
     }
 
     JoinReply join(String name, int shard) {
+        return join(name, shard, org.diloco4j.net.wire.Limits.PROTOCOL);
+    }
+
+    /** Joins speaking protocol version {@code protocol}, and subscribes if admitted. */
+    JoinReply join(String name, int shard, int protocol) {
         joined = blocking.join(JoinRequest.newBuilder().setName(name).setShard(shard).setInstance(UUID.randomUUID().toString())
-                .setProtocol(org.diloco4j.net.wire.Limits.PROTOCOL).build());
+                .setProtocol(protocol).build());
         if (joined.getAdmitted()) {
             async.subscribe(SubscribeRequest.newBuilder().setSession(joined.getSession()).build(), new StreamObserver<>() {
                 @Override

@@ -72,7 +72,7 @@ final class ToyCluster implements AutoCloseable {
 
         List<Metric.Decision> decisions(String kind) {
             List<Metric.Decision> out = new ArrayList<>();
-            for (Metric m : metrics) if (m instanceof Metric.Decision d && d.kind().equals(kind)) out.add(d);
+            for (Metric m : metrics) if (m instanceof Metric.Decision d && d.kind().label().equals(kind)) out.add(d);
             return out;
         }
 

@@ -47,7 +47,7 @@ class WireBytesTest {
             long clientsOut = 0;
             for (WorkerClient w : c.clients) clientsOut += w.wire().method("PushDelta").out();
             assertThat(clientsOut).isEqualTo(push.in());
-            assertThat(c.recorder.metrics).filteredOn(m -> m instanceof Metric.Decision d && d.kind().equals("reject")).isEmpty();
+            assertThat(c.recorder.metrics).filteredOn(m -> m instanceof Metric.Decision d && d.kind() == org.diloco4j.core.coord.DecisionKind.REJECT).isEmpty();
         }
     }
 }

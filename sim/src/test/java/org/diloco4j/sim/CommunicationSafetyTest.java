@@ -105,7 +105,7 @@ class CommunicationSafetyTest {
                     assertThat(Float.floatToRawIntBits(theta[i])).as("%s θ[%d]", up, i).isEqualTo(Float.floatToRawIntBits(run.theta0[i]));
                 }
                 assertThat(run.toy.simulation.coordinator().version()).isZero();
-                List<Metric.Decision> drops = run.toy.metrics.stream().filter(m -> m instanceof Metric.Decision d && d.kind().equals("drop"))
+                List<Metric.Decision> drops = run.toy.metrics.stream().filter(m -> m instanceof Metric.Decision d && d.kind() == org.diloco4j.core.coord.DecisionKind.DROP)
                         .map(m -> (Metric.Decision) m).toList();
                 assertThat(drops).as(up).hasSizeGreaterThanOrEqualTo(4).allSatisfy(d -> assertThat(d.reason())
                         .contains("has no contribution: pseudo-gradient of fragment 0 has a non-finite value (-Infinity) at index 3"));

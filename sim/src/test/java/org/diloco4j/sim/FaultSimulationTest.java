@@ -34,7 +34,7 @@ class FaultSimulationTest {
         assertThat(steps.get(1).time()).isGreaterThanOrEqualTo(20.0); // waited for the session timeout (15 + 5)
         assertThat(steps).extracting(Metric.OuterStep::version).containsExactly(1L, 2L, 3L, 4L, 5L);
         for (Metric.OuterStep s : steps.subList(1, 5)) assertThat(s.contributors()).doesNotContain(2);
-        assertThat(run.metrics(Metric.Decision.class)).anyMatch(d -> d.kind().equals("lost") && d.member() == 2
+        assertThat(run.metrics(Metric.Decision.class)).anyMatch(d -> d.kind().label().equals("lost") && d.member() == 2
                 && d.reason().contains("crashed"));
         assertThat(run.finalLoss()).isLessThan(run.result.initialEval().loss());
     }
@@ -63,7 +63,7 @@ class FaultSimulationTest {
             }
         }
         assertThat(lateFirstTrain).isPositive();
-        assertThat(run.metrics(Metric.Decision.class)).anyMatch(d -> d.kind().equals("wait") && d.member() == 2);
+        assertThat(run.metrics(Metric.Decision.class)).anyMatch(d -> d.kind().label().equals("wait") && d.member() == 2);
         // It never dilutes a round it did not train in: its first contribution comes in the round after it joined.
         Metric.OuterStep firstWithLate = steps.stream().filter(s -> s.contributors().contains(2)).findFirst().orElseThrow();
         assertThat(firstWithLate.contributors()).containsExactly(0, 1, 2);
@@ -98,9 +98,9 @@ class FaultSimulationTest {
         ToyRun run = new ToyRun(3, 1, 2).run(sim, cc, 16, 0.02);
         List<Metric.OuterStep> steps = run.metrics(Metric.OuterStep.class);
         assertThat(steps.get(0).contributors()).containsExactly(0, 1);
-        assertThat(run.metrics(Metric.Decision.class)).anyMatch(d -> d.kind().equals("drop") && d.member() == 2
+        assertThat(run.metrics(Metric.Decision.class)).anyMatch(d -> d.kind().label().equals("drop") && d.member() == 2
                 && d.reason().contains("deadline"));
-        assertThat(run.metrics(Metric.Decision.class)).anyMatch(d -> d.kind().equals("drop") && d.member() == 2
+        assertThat(run.metrics(Metric.Decision.class)).anyMatch(d -> d.kind().label().equals("drop") && d.member() == 2
                 && d.reason().startsWith("w2#2 late"));
     }
 }

@@ -47,7 +47,7 @@ final class RunDirListener implements RuntimeListener {
             log(String.format(Locale.ROOT, "eval at %d tokens (θ v%d): loss %.4f", e.tokens(), e.version(), e.loss()));
         }
         // Joins are already logged as "admitted"; a wait says why nothing trains yet.
-        if (m instanceof Metric.Decision d && !d.kind().equals("join")) log(d.kind() + ": " + d.reason());
+        if (m instanceof Metric.Decision d && d.kind() != org.diloco4j.core.coord.DecisionKind.JOIN) log(d.kind().label() + ": " + d.reason());
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
                 case Metric.Decision d -> {
                     json.writeStringField("type", "decision");
                     time(d.time());
-                    json.writeStringField("kind", d.kind());
+                    json.writeStringField("kind", d.kind().label());
                     json.writeNumberField("member", d.member());
                     json.writeStringField("reason", d.reason());
                 }

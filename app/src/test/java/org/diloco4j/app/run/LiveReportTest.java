@@ -50,7 +50,7 @@ class LiveReportTest {
         r.emit(step(10));                                          // 10 outer steps since
         assertThat(renders).hasSize(2);
         now.addAndGet(s(31));
-        r.emit(new Metric.Decision("wait", -1, "waiting", 0));   // 31 s since, no outer step
+        r.emit(new Metric.Decision(org.diloco4j.core.coord.DecisionKind.WAIT, -1, "waiting", 0));   // 31 s since, no outer step
         assertThat(renders).hasSize(3);
         assertThat(flushes.get()).as("metrics flushed before each rewrite").isEqualTo(3);
         assertThat(r.cost().rewrites()).isEqualTo(3);

@@ -47,7 +47,7 @@ final class AsyncPolicy extends Policy {
     void onJoin(Member m) {
         int alive = c.members().size();
         if (!started && alive < cfg.minWorkers()) {
-            c.decide("wait", m.id, "waiting for " + cfg.minWorkers() + " workers before starting (" + alive + " so far)");
+            c.decide(DecisionKind.WAIT, m.id, "waiting for " + cfg.minWorkers() + " workers before starting (" + alive + " so far)");
             return;
         }
         // The first time the minimum is reached, everyone waiting starts from the same θ.
@@ -161,7 +161,7 @@ final class AsyncPolicy extends Policy {
         Contribution contribution = contribution(m, staleness);
         WeightDecision w = weights.weigh(contribution);
         if (!w.included()) {
-            c.decide("drop", m.id, m + " " + w.reason());
+            c.decide(DecisionKind.DROP, m.id, m + " " + w.reason());
             release(m);
             unpark();
             return false;

@@ -37,8 +37,12 @@ public sealed interface Command extends java.io.Serializable {
     record Evict(int member, String reason) implements Command {
     }
 
-    /** A message was refused; θ is unchanged. The member stays (unless also evicted). */
-    record Reject(int member, String reason) implements Command {
+    /**
+     * A message was refused, for {@code code} ({@code reason} is the human detail); θ is unchanged.
+     * The member stays (unless also evicted). {@code member} is -1 for a join refused before it
+     * was given an id.
+     */
+    record Reject(int member, Refusal code, String reason) implements Command {
     }
 
     /**
@@ -47,8 +51,9 @@ public sealed interface Command extends java.io.Serializable {
      * its round). Follows the {@link Reject} of a rejected one. Drivers tell the worker that sent it,
      * whose error feedback takes the message's round back out of its residual. Every pseudo-gradient
      * of a known member gets this or reaches θ (applied, or included in an aggregate that will be).
+     * {@code reason} says why, for people (the rejection's or the drop's text).
      */
-    record Unapplied(int member, int fragment, long baseVersion) implements Command {
+    record Unapplied(int member, int fragment, long baseVersion, String reason) implements Command {
     }
 
     /** Deliver {@link Event.Timer} with this key at time {@code at} (a later SetTimer with the same key replaces it). */

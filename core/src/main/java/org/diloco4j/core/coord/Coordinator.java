@@ -43,6 +43,12 @@ public final class Coordinator implements java.io.Serializable {
     /** The last snapshot found sendable with the down codec: one check per snapshot, not per member. */
     private transient Snapshot checkedSnapshot;
     private transient List<Command> out;
+    /** Member id → why its contribution was dropped, in the event being handled (for {@link Command.Unapplied}). */
+    private transient java.util.Map<Integer, String> drops;
+
+    /** Why a pseudo-gradient is refused: the code drivers act on, and the detail for people. */
+    private record Problem(Refusal code, String detail) {
+    }
 
     /**
      * @param plan   the fragments θ is synchronised by (one covering everything unless streaming)
@@ -94,6 +100,7 @@ public final class Coordinator implements java.io.Serializable {
     /** Handles one event and returns the commands it causes, in order. */
     public List<Command> handle(Event e) {
         out = new ArrayList<>();
+        drops = new java.util.HashMap<>();
         now = e.time();
         if (stopped) {
             if (e instanceof Event.Join || e instanceof Event.Delta) out.add(new Command.Stop(stopReason));
@@ -103,8 +110,8 @@ public final class Coordinator implements java.io.Serializable {
             case Event.Join j -> join(j);
             case Event.Delta d -> delta(d);
             case Event.Idle i -> idle(i);
-            case Event.Lost l -> gone(l.member(), "lost", l.reason());
-            case Event.Leave l -> gone(l.member(), "leave", "left");
+            case Event.Lost l -> gone(l.member(), DecisionKind.LOST, l.reason());
+            case Event.Leave l -> gone(l.member(), DecisionKind.LEAVE, "left");
             case Event.Timer t -> policy.onTimer(t.key());
         }
         return out;
@@ -112,16 +119,16 @@ public final class Coordinator implements java.io.Serializable {
 
     private void join(Event.Join j) {
         if (j.shardTokens() < 0) {
-            decide("reject", -1, "join from '" + j.name() + "' with negative shard size " + j.shardTokens());
+            reject(-1, Refusal.BAD_SHARD, "join from '" + j.name() + "' with negative shard size " + j.shardTokens());
             return;
         }
         if (j.shard() >= 0 && cfg.shards().count() > 0 && j.shard() >= cfg.shards().count()) {
-            decide("reject", -1, "join from '" + j.name() + "' with shard " + j.shard() + "; the run has " + cfg.shards().count());
+            reject(-1, Refusal.BAD_SHARD, "join from '" + j.name() + "' with shard " + j.shard() + "; the run has " + cfg.shards().count());
             return;
         }
         Member m = members.admit(j.name(), j.shard(), j.shardTokens(), now);
         out.add(new Command.Welcome(m.id, m.generation, m.name));
-        decide("join", m.id, m + " joined (generation " + m.generation + ")");
+        decide(DecisionKind.JOIN, m.id, m + " joined (generation " + m.generation + ")");
         policy.onJoin(m);
     }
 
@@ -129,16 +136,17 @@ public final class Coordinator implements java.io.Serializable {
         Member m = members.get(d.member());
         if (m == null) {
             ledger.up(d.member(), d.payload().size());
-            reject(d.member(), "unknown or evicted member " + d.member());
+            reject(d.member(), Refusal.NOT_A_MEMBER, "unknown or evicted member " + d.member());
             return;
         }
         if (cfg.method() != Method.DDP) ledger.up(m.id, d.payload().size());
         if (d.generation() != m.generation) {
-            reject(m.id, "fenced: message from generation " + d.generation() + ", member is at generation " + m.generation);
-            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion()));
+            String why = "fenced: message from generation " + d.generation() + ", member is at generation " + m.generation;
+            reject(m.id, Refusal.NOT_A_MEMBER, why);
+            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), why));
             return;
         }
-        String problem = check(m, d);
+        Problem problem = check(m, d);
         float[] g = null;
         if (problem == null && d.payload() instanceof Payload.Bytes b) {
             int n = outer.fragment(d.fragment()).size();
@@ -147,15 +155,15 @@ public final class Coordinator implements java.io.Serializable {
                 upCodecs[d.fragment()].decode(b.data(), g, 0, n);
                 problem = checkValues(g);
             } catch (CodecException ex) {
-                problem = "undecodable pseudo-gradient: " + ex.getMessage();
+                problem = new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage());
             }
         } else if (problem == null && outer.phantom() != (d.payload() instanceof Payload.Phantom)) {
-            problem = outer.phantom() ? "real payload sent to a phantom run" : "phantom payload sent to a real run";
+            problem = malformed(outer.phantom() ? "real payload sent to a phantom run" : "phantom payload sent to a real run");
         }
         if (problem != null) {
             m.rejected++;
-            reject(m.id, problem);
-            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion()));
+            reject(m.id, problem.code(), problem.detail());
+            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), problem.detail()));
             policy.onRejected(m, d.fragment());
             return;
         }
@@ -170,36 +178,42 @@ public final class Coordinator implements java.io.Serializable {
             ledger.up(m.id, perStep * d.steps());
             ledger.down(m.id, perStep * d.steps());
         }
-        if (!policy.onDelta(m, d, g)) out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion()));
+        if (!policy.onDelta(m, d, g)) {
+            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), drops.getOrDefault(m.id, "not applied")));
+        }
     }
 
-    /** Checks the envelope of a pseudo-gradient; returns the reason it is refused, or null. */
-    private String check(Member m, Event.Delta d) {
+    private static Problem malformed(String detail) {
+        return new Problem(Refusal.MALFORMED, detail);
+    }
+
+    /** Checks the envelope of a pseudo-gradient; returns why it is refused, or null. */
+    private Problem check(Member m, Event.Delta d) {
         int p = d.fragment();
-        if (p < 0 || p >= outer.fragmentCount()) return "fragment " + p + " does not exist (have " + outer.fragmentCount() + ")";
+        if (p < 0 || p >= outer.fragmentCount()) return malformed("fragment " + p + " does not exist (have " + outer.fragmentCount() + ")");
         String want = upCodecs[p].name();
         if (!d.payload().codec().equals(cfg.upCodecOf(p)) && !d.payload().codec().equals(want)) {
-            return "codec '" + d.payload().codec() + "' but fragment " + p + " uses '" + cfg.upCodecOf(p) + "'";
+            return malformed("codec '" + d.payload().codec() + "' but fragment " + p + " uses '" + cfg.upCodecOf(p) + "'");
         }
         long expected = upCodecs[p].encodedSize(outer.fragment(p).size());
         if (d.payload().size() != expected) {
-            return "payload of " + d.payload().size() + " bytes; fragment " + p + " encoded with " + cfg.upCodecOf(p) + " takes " + expected;
+            return malformed("payload of " + d.payload().size() + " bytes; fragment " + p + " encoded with " + cfg.upCodecOf(p) + " takes " + expected);
         }
-        if (d.steps() < 0 || d.tokens() < 0) return "negative steps (" + d.steps() + ") or tokens (" + d.tokens() + ")";
-        if (!(d.computeSeconds() >= 0) || Double.isInfinite(d.computeSeconds())) return "compute seconds " + d.computeSeconds();
+        if (d.steps() < 0 || d.tokens() < 0) return malformed("negative steps (" + d.steps() + ") or tokens (" + d.tokens() + ")");
+        if (!(d.computeSeconds() >= 0) || Double.isInfinite(d.computeSeconds())) return malformed("compute seconds " + d.computeSeconds());
         long current = cfg.method() == Method.STREAMING ? outer.rounds[p] : outer.version;
-        if (d.baseVersion() > current) return "base version " + d.baseVersion() + " is ahead of the coordinator's " + current;
-        if (d.baseVersion() < 0) return "base version " + d.baseVersion();
+        if (d.baseVersion() > current) return malformed("base version " + d.baseVersion() + " is ahead of the coordinator's " + current);
+        if (d.baseVersion() < 0) return malformed("base version " + d.baseVersion());
         return null;
     }
 
-    private String checkValues(float[] g) {
+    private Problem checkValues(float[] g) {
         for (int i = 0; i < g.length; i++) {
-            if (!Float.isFinite(g[i])) return "pseudo-gradient has a non-finite value (" + g[i] + ") at index " + i;
+            if (!Float.isFinite(g[i])) return new Problem(Refusal.NON_FINITE, "pseudo-gradient has a non-finite value (" + g[i] + ") at index " + i);
         }
         double norm = VectorOps.norm2(g);
         if (cfg.maxDeltaNorm() > 0 && norm > cfg.maxDeltaNorm()) {
-            return String.format(Locale.ROOT, "pseudo-gradient norm %.4g exceeds the bound %.4g", norm, cfg.maxDeltaNorm());
+            return new Problem(Refusal.NORM_BOUND, String.format(Locale.ROOT, "pseudo-gradient norm %.4g exceeds the bound %.4g", norm, cfg.maxDeltaNorm()));
         }
         return null;
     }
@@ -207,11 +221,11 @@ public final class Coordinator implements java.io.Serializable {
     private void idle(Event.Idle i) {
         Member m = members.get(i.member());
         if (m == null || m.generation != i.generation()) return;
-        decide("drop", m.id, m + " has no contribution: " + i.reason());
+        decide(DecisionKind.DROP, m.id, m + " has no contribution: " + i.reason());
         policy.onIdle(m, i.fragment());
     }
 
-    private void gone(int id, String kind, String reason) {
+    private void gone(int id, DecisionKind kind, String reason) {
         Member m = members.remove(id);
         if (m == null) return;
         decide(kind, id, m + " " + reason);
@@ -307,16 +321,17 @@ public final class Coordinator implements java.io.Serializable {
 
     void evict(Member m, String reason) {
         members.remove(m.id);
-        decide("evict", m.id, m + " evicted: " + reason);
+        decide(DecisionKind.EVICT, m.id, m + " evicted: " + reason);
         out.add(new Command.Evict(m.id, reason));
     }
 
-    private void reject(int member, String reason) {
-        decide("reject", member, reason);
-        out.add(new Command.Reject(member, reason));
+    private void reject(int member, Refusal code, String reason) {
+        decide(DecisionKind.REJECT, member, reason);
+        out.add(new Command.Reject(member, code, reason));
     }
 
-    void decide(String kind, int member, String reason) {
+    void decide(DecisionKind kind, int member, String reason) {
+        if (kind == DecisionKind.DROP && member >= 0) drops.putIfAbsent(member, reason);
         sink.emit(new Metric.Decision(kind, member, reason, now));
     }
 
@@ -345,7 +360,7 @@ public final class Coordinator implements java.io.Serializable {
     void stop(String reason) {
         stopped = true;
         stopReason = reason;
-        decide("stop", -1, reason);
+        decide(DecisionKind.STOP, -1, reason);
         out.add(new Command.Stop(reason));
     }
 

@@ -32,10 +32,10 @@ public sealed interface Metric {
     /**
      * A decision about a member: joined, dropped from a round, rejected, evicted, lost. Always with a reason.
      *
-     * @param kind   {@code join}, {@code drop}, {@code reject}, {@code evict}, {@code lost}, {@code leave}, {@code stop}, {@code wait}
-     * @param member member id, or -1 when it concerns the run
+     * @param kind   what was decided; drivers act on commands, never on these records
+     * @param member member id, or -1 when it concerns the run (or a join refused before it had an id)
      */
-    record Decision(String kind, int member, String reason, double time) implements Metric {
+    record Decision(DecisionKind kind, int member, String reason, double time) implements Metric {
     }
 
     /**

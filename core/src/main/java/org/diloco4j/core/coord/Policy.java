@@ -65,7 +65,7 @@ abstract class Policy implements java.io.Serializable {
 
     /** Logs the contributions an aggregate dropped and reports the included ones as an outer step. */
     void recordAggregate(int fragment, AggregationReport r, double norm) {
-        for (AggregationReport.Entry e : r.dropped()) c.decide("drop", e.contribution().member(), e.reason());
+        for (AggregationReport.Entry e : r.dropped()) c.decide(DecisionKind.DROP, e.contribution().member(), e.reason());
         List<Integer> who = new ArrayList<>();
         List<Long> stale = new ArrayList<>();
         List<Double> share = new ArrayList<>();

@@ -50,7 +50,7 @@ final class StreamingPolicy extends Policy {
         if (!started) {
             int waiting = c.members().inState(Member.State.WAITING).size();
             if (waiting < cfg.minWorkers()) {
-                c.decide("wait", m.id, "waiting for " + cfg.minWorkers() + " workers before starting (" + waiting + " so far)");
+                c.decide(DecisionKind.WAIT, m.id, "waiting for " + cfg.minWorkers() + " workers before starting (" + waiting + " so far)");
                 return;
             }
             started = true;
@@ -64,7 +64,7 @@ final class StreamingPolicy extends Policy {
         for (int p = 0; p < fragments; p++) {
             if (pending.get(p).isEmpty() && contributions(p) == 0) open(p);
         }
-        c.decide("wait", m.id, m + " contributes to each fragment from its next round");
+        c.decide(DecisionKind.WAIT, m.id, m + " contributes to each fragment from its next round");
     }
 
     private void start(Member m, Snapshot snap) {
@@ -82,11 +82,11 @@ final class StreamingPolicy extends Policy {
         int p = d.fragment();
         long round = c.outer().rounds[p];
         if (d.baseVersion() != round) {
-            c.decide("drop", m.id, m + " fragment " + p + " late: from round " + d.baseVersion() + ", now round " + round);
+            c.decide(DecisionKind.DROP, m.id, m + " fragment " + p + " late: from round " + d.baseVersion() + ", now round " + round);
             return false;
         }
         if (!pending.get(p).remove(m.id)) {
-            c.decide("drop", m.id, m + " fragment " + p + " round " + round + " opened before it joined");
+            c.decide(DecisionKind.DROP, m.id, m + " fragment " + p + " round " + round + " opened before it joined");
             return false;
         }
         boolean included = true;
@@ -101,10 +101,10 @@ final class StreamingPolicy extends Policy {
             // Workers that sent (and lost) their pseudo-gradient wait for this fragment: release them
             // with the unchanged values and the same round, then run the round again.
             if (means[p] != null) {
-                for (AggregationReport.Entry e : means[p].report().dropped()) c.decide("drop", e.contribution().member(), e.reason());
+                for (AggregationReport.Entry e : means[p].report().dropped()) c.decide(DecisionKind.DROP, e.contribution().member(), e.reason());
                 means[p].reset();
             }
-            c.decide("wait", -1, "fragment " + p + " round " + c.outer().rounds[p] + " ended with no contributions; reopening");
+            c.decide(DecisionKind.WAIT, -1, "fragment " + p + " round " + c.outer().rounds[p] + " ended with no contributions; reopening");
             Snapshot same = c.outer().fragmentSnapshot(p);
             for (Member m : c.members().inState(Member.State.TRAINING)) c.applyFragment(m, p, same);
             open(p);
@@ -150,12 +150,12 @@ final class StreamingPolicy extends Policy {
             if (!key.equals(timerKey(p))) continue;
             if (contributions(p) >= cfg.quorum()) {
                 for (int id : pending.get(p)) {
-                    c.decide("drop", id, "#" + id + " missed the deadline of fragment " + p + " round " + c.outer().rounds[p]);
+                    c.decide(DecisionKind.DROP, id, "#" + id + " missed the deadline of fragment " + p + " round " + c.outer().rounds[p]);
                 }
                 pending.get(p).clear();
                 commit(p);
             } else {
-                c.decide("wait", -1, "fragment " + p + " round " + c.outer().rounds[p] + " has " + contributions(p)
+                c.decide(DecisionKind.WAIT, -1, "fragment " + p + " round " + c.outer().rounds[p] + " has " + contributions(p)
                         + " of the " + cfg.quorum() + " contributions its quorum needs; deadline extended");
                 c.timer(key, c.now() + cfg.roundDeadline());
             }

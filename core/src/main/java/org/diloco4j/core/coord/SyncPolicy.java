@@ -44,14 +44,14 @@ final class SyncPolicy extends Policy {
     @Override
     void onJoin(Member m) {
         if (running) {
-            c.decide("wait", m.id, m + " joins at the next round (round from v" + c.outer().version + " under way)");
+            c.decide(DecisionKind.WAIT, m.id, m + " joins at the next round (round from v" + c.outer().version + " under way)");
             return;
         }
         int waiting = c.members().inState(Member.State.WAITING).size();
         // DDP's one member stands for all k data-parallel workers.
         int needed = cfg.method() == Method.DDP ? 1 : cfg.minWorkers();
         if (!started && waiting < needed) {
-            c.decide("wait", m.id, "waiting for " + needed + " workers before the first round (" + waiting + " so far)");
+            c.decide(DecisionKind.WAIT, m.id, "waiting for " + needed + " workers before the first round (" + waiting + " so far)");
             return;
         }
         startRound();
@@ -98,7 +98,7 @@ final class SyncPolicy extends Policy {
             String why = d.baseVersion() != c.outer().version
                     ? "late: trained from v" + d.baseVersion() + ", that round already committed (now v" + c.outer().version + ")"
                     : "not part of the round from v" + c.outer().version;
-            c.decide("drop", m.id, m + " " + why);
+            c.decide(DecisionKind.DROP, m.id, m + " " + why);
             rejoin(m);
             return false;
         }
@@ -155,12 +155,12 @@ final class SyncPolicy extends Policy {
         if (contributions() >= cfg.quorum()) {
             for (int id : pending) {
                 Member m = c.members().get(id);
-                c.decide("drop", id, (m == null ? "#" + id : m) + " missed the round deadline of " + cfg.roundDeadline() + " s");
+                c.decide(DecisionKind.DROP, id, (m == null ? "#" + id : m) + " missed the round deadline of " + cfg.roundDeadline() + " s");
             }
             pending.clear();
             commit();
         } else {
-            c.decide("wait", -1, "round from v" + c.outer().version + " has " + contributions() + " of the "
+            c.decide(DecisionKind.WAIT, -1, "round from v" + c.outer().version + " has " + contributions() + " of the "
                     + cfg.quorum() + " contributions its quorum needs; deadline extended");
             c.timer(key, c.now() + cfg.roundDeadline());
         }
@@ -170,10 +170,10 @@ final class SyncPolicy extends Policy {
         running = false;
         if (contributions() == 0) {
             if (mean != null) {
-                for (AggregationReport.Entry e : mean.report().dropped()) c.decide("drop", e.contribution().member(), e.reason());
+                for (AggregationReport.Entry e : mean.report().dropped()) c.decide(DecisionKind.DROP, e.contribution().member(), e.reason());
                 mean.reset();
             }
-            c.decide("wait", -1, "round from v" + c.outer().version + " ended with no contributions; restarting it");
+            c.decide(DecisionKind.WAIT, -1, "round from v" + c.outer().version + " ended with no contributions; restarting it");
             if (!c.maybeStop()) startRound();
             return;
         }

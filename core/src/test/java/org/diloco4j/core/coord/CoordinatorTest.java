@@ -37,6 +37,21 @@ class CoordinatorTest {
         return cmds.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
+    /** A join the coordinator refuses is answered with a command the driver acts on, not only a record. */
+    @Test
+    void joinsForAShardTheRunDoesNotHaveAreRejectedWithTheirCode() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).shards(ShardPlan.own(100, 300)).build();
+        Coordinator c = coordinator(cfg);
+        for (Event.Join j : List.of(new Event.Join("a", 2, 0, 0), new Event.Join("b", 0, -1, 0))) {
+            assertThat(c.handle(j)).singleElement().isInstanceOfSatisfying(Command.Reject.class, r -> {
+                assertThat(r.member()).isEqualTo(-1);
+                assertThat(r.code()).isEqualTo(Refusal.BAD_SHARD);
+                assertThat(r.reason()).contains("'" + j.name() + "'");
+            });
+        }
+        assertThat(c.memberCount()).isZero();
+    }
+
     @Test
     void syncRoundWaitsForEveryoneThenAppliesTheWeightedMean() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2)
@@ -91,16 +106,16 @@ class CoordinatorTest {
         byte[] good = Codecs.parse("fp32").encode(filled(1));
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
         Object[][] cases = {
-                {new Event.Delta(9, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "unknown or evicted member 9"},
-                {new Event.Delta(0, 7, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "fenced"},
-                {new Event.Delta(0, 1, 0, 3, 5, 5, 1, fp32(filled(1)), 1), "fragment 3 does not exist"},
-                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, new Payload.Bytes("bf16", Codecs.parse("bf16").encode(filled(1))), 1), "codec 'bf16'"},
-                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(new float[N + 1]), 1), "payload of"},
-                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, new Payload.Bytes("fp32", truncated), 1), "payload of"},
-                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(nan), 1), "non-finite value (NaN) at index 3"},
-                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1000)), 1), "exceeds the bound"},
-                {new Event.Delta(0, 1, 5, 0, 5, 5, 1, fp32(filled(1)), 1), "ahead of the coordinator"},
-                {new Event.Delta(0, 1, 0, 0, -5, 5, 1, fp32(filled(1)), 1), "negative steps"},
+                {new Event.Delta(9, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "unknown or evicted member 9", Refusal.NOT_A_MEMBER},
+                {new Event.Delta(0, 7, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "fenced", Refusal.NOT_A_MEMBER},
+                {new Event.Delta(0, 1, 0, 3, 5, 5, 1, fp32(filled(1)), 1), "fragment 3 does not exist", Refusal.MALFORMED},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, new Payload.Bytes("bf16", Codecs.parse("bf16").encode(filled(1))), 1), "codec 'bf16'", Refusal.MALFORMED},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(new float[N + 1]), 1), "payload of", Refusal.MALFORMED},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, new Payload.Bytes("fp32", truncated), 1), "payload of", Refusal.MALFORMED},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(nan), 1), "non-finite value (NaN) at index 3", Refusal.NON_FINITE},
+                {new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1000)), 1), "exceeds the bound", Refusal.NORM_BOUND},
+                {new Event.Delta(0, 1, 5, 0, 5, 5, 1, fp32(filled(1)), 1), "ahead of the coordinator", Refusal.MALFORMED},
+                {new Event.Delta(0, 1, 0, 0, -5, 5, 1, fp32(filled(1)), 1), "negative steps", Refusal.MALFORMED},
         };
         for (Object[] k : cases) {
             metrics.clear();
@@ -108,7 +123,8 @@ class CoordinatorTest {
             List<Command.Reject> rejects = of(out, Command.Reject.class);
             assertThat(rejects).as("%s", k[1]).hasSize(1);
             assertThat(rejects.get(0).reason()).contains((String) k[1]);
-            assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind().equals("reject") && d.reason().contains((String) k[1]));
+            assertThat(rejects.get(0).code()).as("%s", k[1]).isEqualTo(k[2]);
+            assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind() == DecisionKind.REJECT && d.reason().contains((String) k[1]));
             assertThat(c.theta()).isEqualTo(before);
             assertThat(c.version()).isZero();
         }
@@ -122,7 +138,10 @@ class CoordinatorTest {
         byte[] bytes = Codecs.parse("fp32").encode(filled(1));
         bytes[0] ^= 0x5A; // header
         List<Command> out = c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, new Payload.Bytes("fp32", bytes), 1));
-        assertThat(of(out, Command.Reject.class)).singleElement().satisfies(r -> assertThat(r.reason()).startsWith("undecodable"));
+        assertThat(of(out, Command.Reject.class)).singleElement().satisfies(r -> {
+            assertThat(r.reason()).startsWith("undecodable");
+            assertThat(r.code()).isEqualTo(Refusal.CORRUPT);
+        });
         // The rejected worker is handed new work from the unchanged θ.
         assertThat(of(out, Command.Train.class)).singleElement().satisfies(t -> assertThat(t.version()).isZero());
     }
@@ -138,7 +157,7 @@ class CoordinatorTest {
         float[] before = c.theta().clone();
         c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, fp32(filled(1)), 3)); // staleness 2 > 1: dropped
         assertThat(c.theta()).isEqualTo(before);
-        assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind().equals("drop") && d.reason().contains("staleness 2"));
+        assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind() == DecisionKind.DROP && d.reason().contains("staleness 2"));
 
         metrics.clear();
         CoordinatorConfig scaled = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
@@ -259,11 +278,14 @@ class CoordinatorTest {
         assertThat(of(a.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, fp32(filled(1)), 1)), Command.Unapplied.class)).isEmpty();
         // w1 trained from v0, θ is at v1: staleness 1 > 0, dropped.
         assertThat(of(a.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, fp32(filled(1)), 2)), Command.Unapplied.class))
-                .containsExactly(new Command.Unapplied(1, 0, 0));
+                .singleElement().satisfies(u -> {
+                    assertThat(List.of(u.member(), u.fragment(), u.baseVersion())).containsExactly(1, 0, 0L);
+                    assertThat(u.reason()).contains("staleness 1");
+                });
         // Rejected (fenced generation, bad size): Reject, then Unapplied.
         List<Command> fenced = a.handle(new Event.Delta(1, 9, 1, 0, 5, 5, 1, fp32(filled(1)), 3));
         assertThat(fenced.get(0)).isInstanceOf(Command.Reject.class);
-        assertThat(fenced.get(1)).isEqualTo(new Command.Unapplied(1, 0, 1));
+        assertThat(fenced.get(1)).isEqualTo(new Command.Unapplied(1, 0, 1, ((Command.Reject) fenced.get(0)).reason()));
         assertThat(of(a.handle(new Event.Delta(1, 2, 1, 0, 5, 5, 1, fp32(new float[3]), 3)), Command.Unapplied.class)).hasSize(1);
 
         CoordinatorConfig sync = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2).roundDeadline(10).quorum(1).build();
@@ -274,7 +296,7 @@ class CoordinatorTest {
         s.handle(new Event.Timer("round:0", 10)); // commits with w0 alone
         assertThat(s.version()).isEqualTo(1);
         assertThat(of(s.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, fp32(filled(1)), 11)), Command.Unapplied.class))
-                .containsExactly(new Command.Unapplied(1, 0, 0));
+                .extracting(u -> List.of(u.member(), u.fragment(), u.baseVersion())).containsExactly(List.of(1, 0, 0L));
     }
 
     /**

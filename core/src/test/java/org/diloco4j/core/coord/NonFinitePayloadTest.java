@@ -90,7 +90,7 @@ class NonFinitePayloadTest {
             assertThat(out).anyMatch(x -> x instanceof Command.Unapplied u && u.member() == 0 && u.fragment() == 0 && u.baseVersion() == 0);
             for (int i = 0; i < N; i++) assertThat(Float.floatToRawIntBits(c.theta()[i])).isEqualTo(Float.floatToRawIntBits(theta0[i]));
             assertThat(c.version()).isZero();
-            assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind().equals("reject"));
+            assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind() == DecisionKind.REJECT);
         }
     }
 }

@@ -18,7 +18,6 @@ import java.util.Set;
  * contents: codec, exact size, decodability, NaN/Inf, norm bound, versions.)
  */
 final class Checks {
-    static final int PROTOCOL = Limits.PROTOCOL;
     static final int MAX_NAME = Limits.MAX_NAME;
     static final int MAX_SEGMENTS = Limits.MAX_SEGMENTS;
     private static final Set<String> KINDS = Set.of("compute", "communicate", "idle");
@@ -26,8 +25,8 @@ final class Checks {
     private Checks() {
     }
 
+    /** The rest of a join whose protocol version is this build's (a wrong version is answered, not failed). */
     static String join(JoinRequest r) {
-        if (r.getProtocol() != PROTOCOL) return "protocol version " + r.getProtocol() + "; this coordinator speaks " + PROTOCOL;
         String bad = name(r.getName());
         if (bad != null) return bad;
         if (r.getShard() < -1) return "shard " + r.getShard() + " (use -1 to be given one)";

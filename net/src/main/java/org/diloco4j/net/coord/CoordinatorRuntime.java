@@ -3,9 +3,11 @@ package org.diloco4j.net.coord;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.DecisionKind;
 import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.Payload;
+import org.diloco4j.core.coord.Refusal;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
@@ -19,6 +21,7 @@ import org.diloco4j.net.proto.PushReply;
 import org.diloco4j.net.proto.RunSpec;
 import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.wire.Limits;
+import org.diloco4j.net.wire.Refusals;
 import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.wire.RunSpecs;
 import org.diloco4j.net.wire.WireCounter;
@@ -64,11 +67,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
     // Event loop only.
     private boolean ending;
     private PendingJoin joining;
-    private final Map<Integer, String> rejected = new HashMap<>();
-    private final Map<Integer, String> dropped = new HashMap<>();
-    /** Members whose pseudo-gradient, in the event being handled, will not reach θ (Command.Unapplied). */
-    private final java.util.Set<Integer> unapplied = new java.util.HashSet<>();
-    private String joinRefusal;
+    // What the coordinator answered the event being handled (its commands; never its metric records).
+    private final Map<Integer, Command.Reject> rejected = new HashMap<>();
+    /** Member → why its pseudo-gradient, in the event being handled, will not reach θ (Command.Unapplied). */
+    private final Map<Integer, String> unapplied = new HashMap<>();
+    private Command.Reject joinRefusal;
     /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
     private final java.util.Set<Integer> awaitingReports = new java.util.HashSet<>();
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
@@ -272,10 +275,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
      * An upload the transport refused before it reached the coordinator (too large, corrupt,
      * truncated): logged as a rejection, and the member's assignment counts as producing nothing.
      */
-    void refused(Session s, DeltaHeader h, String reason, RejectReason kind) {
-        feed.metrics().rejected(kind);
+    void refused(Session s, DeltaHeader h, String reason, Refusal code) {
+        feed.metrics().rejected(RejectReason.of(code));
         onLoop(() -> {
-            listener.metric(new Metric.Decision("reject", s.member, s + " push refused: " + reason, now()));
+            listener.metric(new Metric.Decision(DecisionKind.REJECT, s.member, s + " push refused: " + reason, now()));
             if (ending || sessions.get(s.member) != s) return;
             int fragment = h.getFragment() >= 0 && h.getFragment() < run.plan().count() ? h.getFragment() : 0;
             deliver(new Event.Idle(s.member, s.generation, fragment, "push refused: " + reason, now()));
@@ -283,8 +286,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     }
 
     /** An upload the transport refused without a session to charge it to (unknown session, too many in flight, malformed stream). */
-    void refusedEarly(RejectReason kind) {
-        feed.metrics().rejected(kind);
+    void refusedEarly(Refusal code) {
+        feed.metrics().rejected(RejectReason.of(code));
     }
 
     void heartbeat(Session s, org.diloco4j.net.proto.HeartbeatRequest r) {
@@ -371,12 +374,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
         end.completeExceptionally(t);
     }
 
+    /** The coordinator's records: counted and passed on to the sinks; nothing here decides what the runtime does. */
     private void observe(Metric m) {
         if (m instanceof Metric.OuterStep o) {
             for (long s : o.staleness()) st.staleness.merge(s, 1L, Long::sum);
-        } else if (m instanceof Metric.Decision d) {
-            if (d.kind().equals("reject") && d.member() < 0) joinRefusal = d.reason();
-            if (d.kind().equals("drop") && d.member() >= 0) dropped.putIfAbsent(d.member(), d.reason());
         }
         feed.metric(m);
         listener.metric(m);
@@ -384,7 +385,6 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     private void deliver(Event e) {
         rejected.clear();
-        dropped.clear();
         unapplied.clear();
         joinRefusal = null;
         feed.begin(e);
@@ -407,14 +407,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
             }
             case Command.Evict e -> {
                 Session s = sessions.get(e.member());
-                if (s != null) endSession(s, Order.newBuilder().setEvict(Notice.newBuilder().setReason(e.reason())));
+                if (s != null) endSession(s, Order.newBuilder().setEvict(Notice.newBuilder().setReason(e.reason())
+                        .setRefusal(Refusals.toProto(Refusal.NOT_A_MEMBER))));
             }
+            case Command.Reject r when r.member() < 0 -> joinRefusal = r;
             case Command.Reject r -> {
-                rejected.put(r.member(), r.reason());
+                rejected.put(r.member(), r);
                 Session s = sessions.get(r.member());
-                if (s != null) s.order(Order.newBuilder().setReject(Notice.newBuilder().setReason(r.reason())));
+                if (s != null) s.order(Order.newBuilder().setReject(Notice.newBuilder().setReason(r.reason()).setRefusal(Refusals.toProto(r.code()))));
             }
-            case Command.Unapplied u -> unapplied.add(u.member());
+            case Command.Unapplied u -> unapplied.putIfAbsent(u.member(), u.reason());
             case Command.SetTimer t -> setTimer(t.key(), t.at());
             case Command.Stop s -> {
                 if (coordinator.stopped()) finish(s.reason(), true);
@@ -445,7 +447,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private JoinReply admit(JoinRequest r) {
         if (ending || coordinator.stopped()) {
             if (notTold.remove(r.getInstance()) && notTold.isEmpty()) allTold.complete(null);
-            return refusal("the run is over: " + (end.isDone() ? "finished" : "finishing"));
+            return refusal(Refusal.RUN_OVER, "the run is over: " + (end.isDone() ? "finished" : "finishing"));
         }
         String name = uniqueName(r.getName().isBlank() ? "worker" : r.getName());
         byte[] key = new byte[16];
@@ -459,8 +461,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
         }
         Session s = j.session;
         if (s == null) {
-            if (coordinator.stopped()) return refusal("the run is over");
-            return refusal(joinRefusal != null ? joinRefusal : "the coordinator did not admit '" + name + "'");
+            if (coordinator.stopped()) return refusal(Refusal.RUN_OVER, "the run is over");
+            if (joinRefusal == null) throw new IllegalStateException("the coordinator neither admitted nor refused '" + name + "'");
+            return refusal(joinRefusal.code(), joinRefusal.reason());
         }
         WorkerTotals before = st.workers.get(s.instance);
         st.workers.put(s.instance, before == null ? new WorkerTotals(name, 0, 0, 0, 0, 0, 0, 0)
@@ -473,8 +476,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 .setCoordinatorTime(now()).setThetaVersion(coordinator.version()).build();
     }
 
-    private static JoinReply refusal(String reason) {
-        return JoinReply.newBuilder().setAdmitted(false).setReason(reason).build();
+    static JoinReply refusal(Refusal code, String reason) {
+        return JoinReply.newBuilder().setAdmitted(false).setRefusal(Refusals.toProto(code)).setReason(reason).build();
     }
 
     private String uniqueName(String base) {
@@ -487,8 +490,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private PushReply applyDelta(Session s, DeltaHeader h, byte[] data) {
         if (s.lastPushReply != null && h.getPushId() <= s.lastPushId) return s.lastPushReply;
         if (ending || coordinator.stopped()) {
-            feed.metrics().rejected(RejectReason.RUN_OVER);
-            return PushReply.newBuilder().setAccepted(false).setReason("the run is over").build();
+            feed.metrics().rejected(RejectReason.of(Refusal.RUN_OVER));
+            return PushReply.newBuilder().setAccepted(false).setRefusal(Refusals.toProto(Refusal.RUN_OVER)).setReason("the run is over").build();
         }
         if (Double.isFinite(h.getTrainLoss()) && h.getSteps() > 0) {
             double tps = h.getComputeSeconds() > 0 ? h.getTokens() / h.getComputeSeconds() : Double.NaN;
@@ -504,10 +507,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
         } else {
             deliver(new Event.Delta(s.member, h.getSession().getGeneration(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
                     h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now()));
-            String why = rejected.get(s.member);
-            if (why != null) reply.setAccepted(false).setReason(why);
-            else reply.setAccepted(true).setApplied(!unapplied.contains(s.member))
-                    .setReason(dropped.containsKey(s.member) ? "received but not applied: " + dropped.get(s.member) : "");
+            Command.Reject no = rejected.get(s.member);
+            String dropped = unapplied.get(s.member);
+            if (no != null) reply.setAccepted(false).setRefusal(Refusals.toProto(no.code())).setReason(no.reason());
+            else reply.setAccepted(true).setApplied(dropped == null).setReason(dropped != null ? "received but not applied: " + dropped : "");
         }
         s.lastPushId = h.getPushId();
         s.lastPushReply = reply.build();
@@ -545,7 +548,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
         ending = true;
         st.stopReason = reason;
         threads.cancelTimers();
-        for (Session s : sessions.values()) s.order(Order.newBuilder().setStop(Notice.newBuilder().setReason(reason)));
+        for (Session s : sessions.values()) {
+            s.order(Order.newBuilder().setStop(Notice.newBuilder().setReason(reason).setRefusal(Refusals.toProto(Refusal.RUN_OVER))));
+        }
         awaitingReports.addAll(sessions.keySet());
         if (awaitingReports.isEmpty()) finalReports.complete(null);
         listener.log("run finished: " + reason);

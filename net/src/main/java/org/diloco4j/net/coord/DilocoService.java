@@ -18,7 +18,9 @@ import org.diloco4j.net.proto.PushReply;
 import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.SubscribeRequest;
 import org.diloco4j.net.proto.ThetaChunk;
-import org.diloco4j.net.metrics.RejectReason;
+import org.diloco4j.core.coord.Refusal;
+import org.diloco4j.net.wire.Limits;
+import org.diloco4j.net.wire.Refusals;
 
 import java.util.concurrent.CompletionException;
 
@@ -35,6 +37,15 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
 
     @Override
     public void join(JoinRequest req, StreamObserver<JoinReply> out) {
+        if (req.getProtocol() != Limits.PROTOCOL) {
+            // Answered, not failed: a worker of any version reads admitted = false and the reason.
+            String why = "protocol version " + req.getProtocol() + "; this coordinator speaks " + Limits.PROTOCOL
+                    + ": run a worker of the coordinator's version";
+            rt.log("refused a join: " + why);
+            out.onNext(CoordinatorRuntime.refusal(Refusal.WRONG_PROTOCOL, why));
+            out.onCompleted();
+            return;
+        }
         String bad = Checks.join(req);
         if (bad != null) {
             rt.log("refused a join: " + bad);
@@ -99,7 +110,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         Session s = rt.session(req.getSession());
         HeartbeatReply.Builder r = HeartbeatReply.newBuilder().setCoordinatorTime(rt.now());
         if (s == null) {
-            r.setKnown(false).setReason(rt.unknown(req.getSession()));
+            r.setKnown(false).setRefusal(Refusals.toProto(Refusal.NOT_A_MEMBER)).setReason(rt.unknown(req.getSession()));
         } else {
             rt.heartbeat(s, req);
             r.setKnown(true);
@@ -204,18 +215,17 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 return;
             }
             if (c.getPartCase() != DeltaChunk.PartCase.DATA) {
-                refuse("a push has one header, then data chunks; got " + c.getPartCase(), RejectReason.MALFORMED);
+                refuse("a push has one header, then data chunks; got " + c.getPartCase(), Refusal.MALFORMED);
                 return;
             }
             session.touch();
             String bad = asm.add(c.getData());
-            if (bad != null) refuse(bad, RejectReason.CORRUPT);
+            if (bad != null) refuse(bad, Refusal.CORRUPT);
         }
 
         private void header(DeltaChunk c) {
             if (c.getPartCase() != DeltaChunk.PartCase.HEADER) {
-                rt.refusedEarly(RejectReason.MALFORMED);
-                reply("the first chunk of a push must be its header");
+                reply(Refusal.MALFORMED, "the first chunk of a push must be its header");
                 return;
             }
             DeltaHeader h = c.getHeader();
@@ -226,20 +236,18 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             if (bad != null) {
                 rt.log("refused a push for member " + h.getSession().getMember() + ": " + bad);
-                rt.refusedEarly(RejectReason.UNKNOWN_SESSION);
-                reply(bad);
+                reply(Refusal.NOT_A_MEMBER, bad);
                 return;
             }
             bad = Checks.header(h, rt.run());
             if (bad != null) {
-                rt.refused(session, h, bad, RejectReason.MALFORMED);
-                reply(bad);
+                rt.refused(session, h, bad, Refusal.MALFORMED);
+                answer(Refusal.MALFORMED, bad);
                 return;
             }
             if (session.pushesInFlight.incrementAndGet() > rt.options().maxPushesPerMember()) {
                 session.pushesInFlight.decrementAndGet();
-                rt.refusedEarly(RejectReason.BUSY);
-                reply("member " + session + " already has " + rt.options().maxPushesPerMember() + " pushes in flight");
+                reply(Refusal.BUSY, "member " + session + " already has " + rt.options().maxPushesPerMember() + " pushes in flight");
                 return;
             }
             counted = true;
@@ -262,13 +270,12 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         public void onCompleted() {
             if (closed) return;
             if (asm == null) {
-                rt.refusedEarly(RejectReason.MALFORMED);
-                reply("a push without a header");
+                reply(Refusal.MALFORMED, "a push without a header");
                 return;
             }
             String bad = asm.finish();
             if (bad != null) {
-                refuse(bad, RejectReason.CORRUPT);
+                refuse(bad, Refusal.CORRUPT);
                 return;
             }
             closed = true;
@@ -286,11 +293,11 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             });
         }
 
-        private void refuse(String reason, RejectReason kind) {
-            rt.refused(session, asm.header(), reason, kind);
+        private void refuse(String reason, Refusal code) {
+            rt.refused(session, asm.header(), reason, code);
             asm = null;
             release();
-            reply(reason);
+            answer(code, reason);
         }
 
         private void release() {
@@ -300,10 +307,16 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
         }
 
+        /** Refuses a push the runtime never sees (no session to charge it to, or too many in flight). */
+        private void reply(Refusal code, String reason) {
+            rt.refusedEarly(code);
+            answer(code, reason);
+        }
+
         /** Refuses the push: the only reply the service itself gives (the coordinator answers the rest). */
-        private void reply(String reason) {
+        private void answer(Refusal code, String reason) {
             closed = true;
-            out.onNext(PushReply.newBuilder().setAccepted(false).setReason(reason).build());
+            out.onNext(PushReply.newBuilder().setAccepted(false).setRefusal(Refusals.toProto(code)).setReason(reason).build());
             out.onCompleted();
         }
     }

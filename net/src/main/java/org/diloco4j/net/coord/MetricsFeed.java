@@ -2,6 +2,7 @@ package org.diloco4j.net.coord;
 
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.DecisionKind;
 import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Ledger;
 import org.diloco4j.core.coord.Metric;
@@ -16,8 +17,9 @@ import java.util.Map;
 
 /**
  * Turns what the coordinator does with each event into {@link CoordinatorMetrics} calls: its
- * records (outer steps, rejections, drops) with worker names instead of member ids, and the byte
- * ledger and token count charged to the worker each event concerns. Event loop only.
+ * rejections (from the commands it returns, by their code), its records of outer steps and drops
+ * with worker names instead of member ids, and the byte ledger and token count charged to the
+ * worker each event concerns. Event loop only.
  */
 final class MetricsFeed {
     private final CoordinatorMetrics out;
@@ -58,6 +60,12 @@ final class MetricsFeed {
     /** The coordinator handled the event {@link #begin} announced, with these commands. */
     void end(List<Command> commands) {
         out.thetaVersion(coordinator.version());
+        for (Command c : commands) {
+            if (c instanceof Command.Reject r && r.member() >= 0) {
+                if (current instanceof Event.Delta delta && delta.member() == r.member()) currentRejected = true;
+                out.rejected(RejectReason.of(r.code()));
+            }
+        }
         if (current instanceof Event.Delta d) {
             charge(d.member());
             if (!currentRejected) {
@@ -84,12 +92,8 @@ final class MetricsFeed {
                 for (int id : o.contributors()) contributors.add(name(id));
                 out.outerStep(contributors, o.staleness());
             }
-            case Metric.Decision d when d.member() >= 0 && d.kind().equals("reject") -> {
-                if (current instanceof Event.Delta delta && delta.member() == d.member()) currentRejected = true;
-                out.rejected(RejectReason.ofCoordinator(d.reason()));
-            }
             // An idle member's "no contribution" follows a push the transport refused, already counted as rejected.
-            case Metric.Decision d when d.member() >= 0 && d.kind().equals("drop") -> {
+            case Metric.Decision d when d.member() >= 0 && d.kind() == DecisionKind.DROP -> {
                 if (!(current instanceof Event.Idle i && i.member() == d.member())) out.dropped(DropReason.ofCoordinator(d.reason()));
             }
             default -> {

@@ -1,5 +1,7 @@
 package org.diloco4j.net.metrics;
 
+import org.diloco4j.core.coord.Refusal;
+
 import java.util.Locale;
 
 /**
@@ -31,20 +33,17 @@ public enum RejectReason {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * Classifies a reason the core coordinator gave in its free-text rejection (its decisions carry
-     * no type); reasons the network layer finds itself are passed as constants instead.
-     */
-    public static RejectReason ofCoordinator(String reason) {
-        if (reason.startsWith("fenced") || reason.startsWith("unknown or evicted member")) return UNKNOWN_SESSION;
-        if (reason.contains("non-finite value")) return NON_FINITE;
-        if (reason.contains("exceeds the bound")) return NORM_BOUND;
-        if (reason.startsWith("undecodable")) return CORRUPT;
-        if (reason.startsWith("fragment ") || reason.startsWith("codec ") || reason.startsWith("payload of ") || reason.startsWith("negative ")
-                || reason.startsWith("compute seconds") || reason.startsWith("base version") || reason.startsWith("real payload")
-                || reason.startsWith("phantom payload")) {
-            return MALFORMED;
-        }
-        return OTHER;
+    /** The label of a refused upload's code (the labels predate the codes and stay as they were). */
+    public static RejectReason of(Refusal code) {
+        return switch (code) {
+            case NOT_A_MEMBER -> UNKNOWN_SESSION;
+            case MALFORMED -> MALFORMED;
+            case CORRUPT -> CORRUPT;
+            case NON_FINITE -> NON_FINITE;
+            case NORM_BOUND -> NORM_BOUND;
+            case BUSY -> BUSY;
+            case RUN_OVER -> RUN_OVER;
+            case BAD_SHARD, WRONG_PROTOCOL -> OTHER;
+        };
     }
 }

@@ -7,6 +7,7 @@ import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
+import org.diloco4j.core.coord.Refusal;
 import org.diloco4j.core.coord.Snapshot;
 import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
@@ -25,6 +26,7 @@ import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.ThetaRef;
 import org.diloco4j.net.proto.TrainOrder;
 import org.diloco4j.net.wire.Limits;
+import org.diloco4j.net.wire.Refusals;
 import org.diloco4j.net.wire.RunDefinition;
 
 import java.util.Iterator;
@@ -329,7 +331,7 @@ final class Membership {
                     applied = reply.getAccepted() && reply.getApplied();
                     if (!reply.getAccepted()) {
                         worker.log("pseudo-gradient (fragment " + h.getFragment() + ", from v" + h.getBaseVersion() + ") rejected: " + reply.getReason());
-                        if (reply.getReason().contains("is not in the run")) return Ending.rejoin(reply.getReason());
+                        if (Refusals.fromProto(reply.getRefusal()) == Refusal.NOT_A_MEMBER) return Ending.rejoin(reply.getReason());
                     } else if (!reply.getReason().isEmpty()) {
                         worker.log(reply.getReason());
                     }

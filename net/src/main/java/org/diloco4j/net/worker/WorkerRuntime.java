@@ -2,6 +2,7 @@ package org.diloco4j.net.worker;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.diloco4j.core.coord.Refusal;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.net.metrics.WorkerMetrics;
@@ -9,6 +10,7 @@ import org.diloco4j.net.proto.JoinReply;
 import org.diloco4j.net.proto.JoinRequest;
 import org.diloco4j.net.proto.WorkerStats;
 import org.diloco4j.net.wire.Limits;
+import org.diloco4j.net.wire.Refusals;
 import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.wire.RunSpecs;
 
@@ -96,7 +98,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 continue;
             }
             if (!reply.getAdmitted()) {
-                return reply.getReason().startsWith("the run is over") ? new Outcome(Exit.STOPPED, reply.getReason())
+                return Refusals.fromProto(reply.getRefusal()) == Refusal.RUN_OVER ? new Outcome(Exit.STOPPED, reply.getReason())
                         : new Outcome(Exit.REFUSED, "not admitted: " + reply.getReason());
             }
             backoff.reset();
