@@ -241,7 +241,7 @@ class InProcessClusterTest {
             JoinReply r = back.blocking.join(join);
             assertThat(r.getAdmitted()).isFalse();
             assertThat(r.getReason()).startsWith("the run is over");
-            RunTotals t = c.await(CoordinatorRuntime.STRAGGLER_SECONDS / 2.0);
+            RunTotals t = c.await(org.diloco4j.net.wire.Limits.STRAGGLER_SECONDS / 2.0);
             assertThat(t.finished()).isTrue();
             assertThat(c.recorder.decisions("lost")).anySatisfy(d -> assertThat(d.reason()).contains("ghost"));
         }

@@ -6,6 +6,7 @@ import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.net.CoordinatorJob;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.metrics.PrometheusCoordinatorMetrics;
+import org.diloco4j.net.wire.Limits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,19 +48,19 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key, PKCS#8 (with --tls-cert)")
     Path tlsKey;
 
-    @Option(names = "--heartbeat", defaultValue = "2", paramLabel = "SECONDS", description = "worker heartbeat interval (default: ${DEFAULT-VALUE})")
+    @Option(names = "--heartbeat", defaultValue = "" + Limits.DEFAULT_HEARTBEAT_SECONDS, paramLabel = "SECONDS", description = "worker heartbeat interval (default: ${DEFAULT-VALUE})")
     double heartbeat;
 
-    @Option(names = "--session-timeout", defaultValue = "20", paramLabel = "SECONDS", description = "silence after which a worker is declared lost (default: ${DEFAULT-VALUE})")
+    @Option(names = "--session-timeout", defaultValue = "" + Limits.DEFAULT_SESSION_TIMEOUT_SECONDS, paramLabel = "SECONDS", description = "silence after which a worker is declared lost (default: ${DEFAULT-VALUE})")
     double sessionTimeout;
 
-    @Option(names = "--chunk-kib", defaultValue = "1024", paramLabel = "KiB", description = "largest piece of θ or of a pseudo-gradient per message (default: ${DEFAULT-VALUE})")
+    @Option(names = "--chunk-kib", defaultValue = "" + Limits.DEFAULT_CHUNK_KIB, paramLabel = "KiB", description = "largest piece of θ or of a pseudo-gradient per message (default: ${DEFAULT-VALUE})")
     int chunkKib;
 
     @Option(names = "--checkpoint-every", defaultValue = "-1", paramLabel = "STEPS", description = "outer steps between checkpoints (default: checkpoint.every_outer_steps, or 10)")
     long checkpointEvery;
 
-    @Option(names = "--checkpoint-seconds", defaultValue = "60", paramLabel = "SECONDS", description = "also checkpoint after this long if θ changed (0: off) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-seconds", defaultValue = "" + Limits.DEFAULT_CHECKPOINT_SECONDS, paramLabel = "SECONDS", description = "also checkpoint after this long if θ changed (0: off) (default: ${DEFAULT-VALUE})")
     double checkpointSeconds;
 
     @Option(names = "--port-file", paramLabel = "FILE", description = "write the port listened on to FILE")
@@ -76,7 +77,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
         }
         requireReadable("--tls-cert", tlsCert);
         requireReadable("--tls-key", tlsKey);
-        if (chunkKib < 1 || chunkKib > 16 * 1024) throw new ConfigException("--chunk-kib " + chunkKib + ": must be in [1, 16384]");
+        if (!Limits.chunkAllowed((long) chunkKib * Limits.KIB)) {
+            throw new ConfigException("--chunk-kib " + chunkKib + ": must be in [" + Limits.MIN_CHUNK_BYTES / Limits.KIB + ", "
+                    + Limits.MAX_CHUNK_BYTES / Limits.KIB + "]");
+        }
         if (metrics.port != null && port != 0 && metrics.port == port) throw new ConfigException("--metrics-port must differ from --port");
         boolean explicit = config.config != null || !config.sets.isEmpty() || config.method != null;
         // Resuming needs no config (the run directory has it); one given anyway must match it.
@@ -85,7 +89,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         try (MetricsOptions.Served served = metrics.start(bind, line -> System.err.println("diloco: " + line))) {
             CoordinatorMetrics monitor = served == null ? CoordinatorMetrics.NONE : new PrometheusCoordinatorMetrics(served.registry());
             CoordinatorJob.Options o = new CoordinatorJob.Options(bind, port, out, checkpointDir, tokenFile, tlsCert, tlsKey, heartbeat,
-                    sessionTimeout, chunkKib * 1024, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err, monitor);
+                    sessionTimeout, chunkKib * Limits.KIB, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err, monitor);
             CoordinatorJob.Outcome r = CoordinatorJob.run(cfg, o, stop.requested());
             if (r.finished()) SummaryLines.print(r.summary(), r.dir(), true);
             if (served != null && r.finished()) served.lingerAndClose(line -> System.err.println("diloco: " + line));

@@ -7,6 +7,7 @@ import org.diloco4j.app.net.GptTrainers;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.metrics.PrometheusWorkerMetrics;
 import org.diloco4j.net.metrics.WorkerMetrics;
+import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.worker.WorkerClient;
 import org.diloco4j.net.worker.WorkerOptions;
 import org.diloco4j.net.worker.WorkerRuntime;
@@ -58,7 +59,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting this CA or self-signed certificate")
     Path tlsCa;
 
-    @Option(names = "--reconnect-timeout", defaultValue = "600", paramLabel = "SECONDS", description = "give up after the coordinator was unreachable this long (default: ${DEFAULT-VALUE})")
+    @Option(names = "--reconnect-timeout", defaultValue = "" + Limits.DEFAULT_RECONNECT_TIMEOUT_SECONDS, paramLabel = "SECONDS", description = "give up after the coordinator was unreachable this long (default: ${DEFAULT-VALUE})")
     double reconnectTimeout;
 
     @Option(names = "--cache-dir", defaultValue = "", paramLabel = "DIR", description = "token cache folder on this host (default: ~/.cache/diloco4j/tokens)")

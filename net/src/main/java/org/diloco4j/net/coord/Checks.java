@@ -20,6 +20,8 @@ import java.util.Set;
 final class Checks {
     static final int MAX_NAME = Limits.MAX_NAME;
     static final int MAX_SEGMENTS = Limits.MAX_SEGMENTS;
+    private static final int MAX_THREADS = Limits.MAX_THREADS;
+    private static final int KEY_BYTES = Limits.SESSION_KEY_BYTES;
     private static final Set<String> KINDS = Set.of("compute", "communicate", "idle");
 
     private Checks() {
@@ -30,7 +32,7 @@ final class Checks {
         String bad = name(r.getName());
         if (bad != null) return bad;
         if (r.getShard() < -1) return "shard " + r.getShard() + " (use -1 to be given one)";
-        if (r.getThreads() < 0 || r.getThreads() > 4096) return "threads " + r.getThreads() + " is not in [0, 4096]";
+        if (r.getThreads() < 0 || r.getThreads() > MAX_THREADS) return "threads " + r.getThreads() + " is not in [0, " + MAX_THREADS + "]";
         String i = r.getInstance();
         if (i.isEmpty() || i.length() > MAX_NAME || !i.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
             return "instance id '" + abbreviate(i) + "' must be 1 to " + MAX_NAME + " letters, digits or '-'";
@@ -51,7 +53,7 @@ final class Checks {
 
     static String session(SessionRef s) {
         if (s.getMember() < 0) return "member " + s.getMember();
-        if (s.getKey().size() != 16) return "session key of " + s.getKey().size() + " bytes; expected 16";
+        if (s.getKey().size() != KEY_BYTES) return "session key of " + s.getKey().size() + " bytes; expected " + KEY_BYTES;
         return null;
     }
 

@@ -75,11 +75,6 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
     private final java.util.Set<Integer> awaitingReports = new java.util.HashSet<>();
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
-    /**
-     * How long a finished run keeps answering joins of workers lost during it: longer than the
-     * longest wait between a worker's reconnect attempts.
-     */
-    public static final long STRAGGLER_SECONDS = Limits.MAX_RECONNECT_WAIT_SECONDS + 2;
     /** Worker processes (by instance) seen in this run that have not yet been told it is over. */
     private final java.util.Set<String> notTold = new java.util.HashSet<>();
     private final CompletableFuture<Void> allTold = new CompletableFuture<>();
@@ -450,7 +445,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             return refusal(Refusal.RUN_OVER, "the run is over: " + (end.isDone() ? "finished" : "finishing"));
         }
         String name = uniqueName(r.getName().isBlank() ? "worker" : r.getName());
-        byte[] key = new byte[16];
+        byte[] key = new byte[Limits.SESSION_KEY_BYTES];
         random.nextBytes(key);
         PendingJoin j = new PendingJoin(name, r.getInstance(), key);
         joining = j;
@@ -561,7 +556,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
         for (Session s : sessions.values()) notTold.remove(s.instance);
         if (notTold.isEmpty()) allTold.complete(null);
         else listener.log(notTold.size() + " worker(s) lost during the run may still reconnect: telling them it is over for up to "
-                + STRAGGLER_SECONDS + " s");
+                + Limits.STRAGGLER_SECONDS + " s");
         double endedAt = now();
         upkeep.finish(finalReports, allTold, () -> end.complete(RunTotals.of(st, true, reason, endedAt, st.lastEval, wire)));
     }

@@ -9,6 +9,7 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.auth.TokenInterceptor;
+import org.diloco4j.net.wire.Limits;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -81,7 +82,7 @@ public final class CoordinatorServer implements AutoCloseable {
         });
         Server server = builder.addService(ServerInterceptors.intercept(new DilocoService(rt), auth))
                 .addStreamTracerFactory(rt.wire().serverTracer())
-                .maxInboundMessageSize(rt.options().chunkBytes() + (64 << 10))
+                .maxInboundMessageSize(Limits.maxMessageBytes(rt.options().chunkBytes()))
                 .executor(executor)
                 .build()
                 .start();

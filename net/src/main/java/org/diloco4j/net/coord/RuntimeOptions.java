@@ -1,5 +1,7 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.net.wire.Limits;
+
 /**
  * Knobs of the coordinator's network runtime (not of the training: those are in the run config).
  *
@@ -18,7 +20,7 @@ public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSecon
         need(heartbeatSeconds > 0 && Double.isFinite(heartbeatSeconds), "heartbeat interval", heartbeatSeconds + " s", "> 0");
         need(sessionTimeoutSeconds >= 2 * heartbeatSeconds && Double.isFinite(sessionTimeoutSeconds), "session timeout",
                 sessionTimeoutSeconds + " s", "at least twice the heartbeat interval (" + heartbeatSeconds + " s)");
-        need(chunkBytes >= 1024 && chunkBytes <= (16 << 20), "chunk size", chunkBytes + " bytes", "in [1 KiB, 16 MiB]");
+        need(Limits.chunkAllowed(chunkBytes), "chunk size", chunkBytes + " bytes", Limits.CHUNK_RANGE);
         need(checkpointEveryOuterSteps >= 0, "checkpoint interval", checkpointEveryOuterSteps + " outer steps", ">= 0");
         need(checkpointEverySeconds >= 0 && Double.isFinite(checkpointEverySeconds), "checkpoint interval", checkpointEverySeconds + " s", ">= 0");
         need(maxPushesPerMember >= 1, "pushes in flight per member", maxPushesPerMember, ">= 1");
@@ -32,7 +34,8 @@ public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSecon
 
     /** Heartbeat 2 s, session timeout 20 s, 1 MiB chunks, a checkpoint every 10 outer steps or 60 s, 256 MiB θ cache. */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(2, 20, 1 << 20, 10, 60, 2, 256L << 20, 0);
+        return new RuntimeOptions(Limits.DEFAULT_HEARTBEAT_SECONDS, Limits.DEFAULT_SESSION_TIMEOUT_SECONDS, Limits.DEFAULT_CHUNK_KIB * Limits.KIB,
+                10, Limits.DEFAULT_CHECKPOINT_SECONDS, 2, 256L << 20, 0);
     }
 
     public RuntimeOptions withHeartbeat(double heartbeat, double sessionTimeout) {

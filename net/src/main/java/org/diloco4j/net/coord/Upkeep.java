@@ -125,7 +125,7 @@ final class Upkeep {
                 // Some worker did not report: its last heartbeat's totals stand.
             }
             try {
-                allTold.get(CoordinatorRuntime.STRAGGLER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                allTold.get(org.diloco4j.net.wire.Limits.STRAGGLER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             } catch (Exception e) {
                 // Gone for good (crashed, or gave up): nobody left to tell.
             }

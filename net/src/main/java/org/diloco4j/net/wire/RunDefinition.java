@@ -27,9 +27,6 @@ import java.util.List;
  */
 public record RunDefinition(String configToml, Method method, FragmentPlan plan, List<String> upCodec, boolean errorFeedback,
                             String downCodec, int innerSteps, int overlap, int chunkBytes) {
-    public static final int MIN_CHUNK = 1024;
-    public static final int MAX_CHUNK = 16 << 20;
-
     public RunDefinition {
         if (configToml == null) throw new IllegalArgumentException("run definition without a configuration");
         if (method == null || plan == null) throw new IllegalArgumentException("run definition needs a method and a fragment plan");
@@ -43,8 +40,8 @@ public record RunDefinition(String configToml, Method method, FragmentPlan plan,
         for (String c : upCodec) Codecs.parse(c);
         ThetaDownlink.parse(downCodec);
         if (innerSteps < 1) throw new IllegalArgumentException("inner steps " + innerSteps + " must be >= 1");
-        if (chunkBytes < MIN_CHUNK || chunkBytes > MAX_CHUNK) {
-            throw new IllegalArgumentException("chunk size " + chunkBytes + " bytes must be in [" + MIN_CHUNK + ", " + MAX_CHUNK + "]");
+        if (!Limits.chunkAllowed(chunkBytes)) {
+            throw new IllegalArgumentException("chunk size " + chunkBytes + " bytes: must be " + Limits.CHUNK_RANGE);
         }
         if (method == Method.STREAMING) new StreamingSchedule(innerSteps, plan.count(), overlap);
     }

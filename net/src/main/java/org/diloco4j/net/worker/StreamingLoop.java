@@ -10,6 +10,7 @@ import org.diloco4j.core.worker.StreamingPhase;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.FragmentOrder;
 import org.diloco4j.net.proto.TrainOrder;
+import org.diloco4j.net.wire.RunDefinition;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -25,7 +26,10 @@ import java.util.concurrent.Executors;
  * merge (a joiner's first rounds) are merged at once.
  */
 final class StreamingLoop {
-    private final Membership m;
+    private final WorkerRuntime worker;
+    private final WorkerSession session;
+    private final Transfers transfers;
+    private final RunDefinition run;
     private final Accounting acct;
     private final int overlap;
     private final int fragments;
@@ -33,34 +37,37 @@ final class StreamingLoop {
     private final Map<Integer, ArrayDeque<Signal.Arrived>> inbox = new HashMap<>();
     /** (fragment, step at which it merges), in send order. */
     private final ArrayDeque<long[]> pendingMerges = new ArrayDeque<>();
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(Membership.daemon("diloco-push"));
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(GrpcSession.daemon("diloco-push"));
     private Replica replica;
     private long step;
     private long lastSent = -1;
     /** Training since the last push: its steps, tokens and time go in the push's header. */
     private final TrainTally unreported = new TrainTally();
 
-    StreamingLoop(Membership m) {
-        this.m = m;
-        this.acct = m.accounting();
-        this.overlap = m.definition().overlap();
-        this.fragments = m.definition().plan().count();
-        this.phase = new StreamingPhase(m.definition().schedule());
+    StreamingLoop(WorkerRuntime worker, WorkerSession session, Transfers transfers, RunDefinition run, Accounting acct) {
+        this.worker = worker;
+        this.session = session;
+        this.transfers = transfers;
+        this.run = run;
+        this.acct = acct;
+        this.overlap = run.overlap();
+        this.fragments = run.plan().count();
+        this.phase = new StreamingPhase(run.schedule());
     }
 
     Ending run(TrainOrder t) {
         try {
-            replica = m.worker().replicaFor(m.definition(), t.getShard());
+            replica = worker.replicaFor(run, t.getShard());
             acct.to(Accounting.Kind.COMMUNICATE);
             float[] theta;
             try {
-                theta = m.pull(t.getTheta());
+                theta = transfers.pull(t.getTheta());
             } catch (StatusRuntimeException e) {
-                return m.pullFailed(t, e);
+                return Participation.pullFailed(session, t, e);
             }
-            Command.Train cmd = m.trainCommand(t);
+            Command.Train cmd = Participation.trainCommand(session.ref(), run, t);
             replica.start(cmd, theta);
-            m.worker().metrics().thetaVersion(t.getVersion());
+            worker.metrics().thetaVersion(t.getVersion());
             step = phase.startStep(cmd.rounds());
             while (true) {
                 Ending e = drain();
@@ -85,11 +92,11 @@ final class StreamingLoop {
     /** Takes every queued signal without waiting: arrivals go to the inbox; control orders may end the loop. */
     private Ending drain() {
         Signal s;
-        while ((s = m.next(0)) != null) {
+        while ((s = session.next(0)) != null) {
             Ending e = take(s);
             if (e != null) return e;
         }
-        return m.worker().leaving() ? Ending.leave() : null;
+        return worker.leaving() ? Ending.leave() : null;
     }
 
     private Ending take(Signal s) {
@@ -98,10 +105,10 @@ final class StreamingLoop {
                 inbox.computeIfAbsent(a.order().getFragment(), k -> new ArrayDeque<>()).add(a);
                 yield null;
             }
-            case Signal.Broken b -> m.broken(b);
+            case Signal.Broken b -> session.broken(b);
             case Signal.Ord o -> {
                 if (o.order().hasTrain()) yield Ending.rejoin("a new assignment arrived during an open-ended one");
-                yield m.control(o.order());
+                yield session.control(o.order());
             }
         };
     }
@@ -111,12 +118,12 @@ final class StreamingLoop {
         if (p < 0 || lastSent == step) return;
         lastSent = step;
         Outgoing out = replica.delta(p);
-        DeltaHeader h = m.header(p, replica.round(p), unreported, out);
+        DeltaHeader h = transfers.header(p, replica.round(p), unreported, out);
         unreported.reset();
         pendingMerges.add(new long[] {p, step + overlap});
         sender.execute(() -> {
-            Ending e = m.push(replica, h, out, () -> m.closed() ? Ending.leave() : null);
-            if (e != null && e.kind() == Ending.Kind.REJOIN) m.signals.add(new Signal.Broken(e.reason(), true));
+            Ending e = transfers.push(replica, h, out, () -> session.closed() ? Ending.leave() : null);
+            if (e != null && e.kind() == Ending.Kind.REJOIN) session.post(new Signal.Broken(e.reason(), true));
         });
     }
 
@@ -128,8 +135,8 @@ final class StreamingLoop {
             if (a == null) {
                 acct.to(Accounting.Kind.IDLE);
                 while ((a = poll(f)) == null) {
-                    Signal s = m.next(200);
-                    Ending e = s != null ? take(s) : m.worker().leaving() ? Ending.leave() : null;
+                    Signal s = session.next(200);
+                    Ending e = s != null ? take(s) : worker.leaving() ? Ending.leave() : null;
                     if (e != null) return e;
                 }
             }
@@ -146,7 +153,7 @@ final class StreamingLoop {
 
     private void merge(Signal.Arrived a) {
         FragmentOrder o = a.order();
-        replica.merge(new Command.ApplyFragment(m.ref.getMember(), o.getFragment(), o.getRound(), null, o.getAlpha()), a.values());
+        replica.merge(new Command.ApplyFragment(session.ref().getMember(), o.getFragment(), o.getRound(), null, o.getAlpha()), a.values());
     }
 
     private Signal.Arrived poll(int f) {

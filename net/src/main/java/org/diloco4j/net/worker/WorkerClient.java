@@ -24,6 +24,7 @@ import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.SubscribeRequest;
 import org.diloco4j.net.proto.ThetaChunk;
 import org.diloco4j.net.proto.ThetaRef;
+import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.wire.WireCounter;
 
 import java.io.IOException;
@@ -38,8 +39,6 @@ import java.util.zip.CRC32C;
  * the protocol's calls. θ is pulled and pseudo-gradients pushed in chunks, with flow control.
  */
 public final class WorkerClient implements AutoCloseable {
-    /** Largest message a worker accepts: the coordinator's chunks are at most 16 MiB. */
-    static final int MAX_INBOUND = (16 << 20) + (64 << 10);
     private static final long CALL_SECONDS = 30;
 
     private final ManagedChannel channel;
@@ -70,7 +69,7 @@ public final class WorkerClient implements AutoCloseable {
     /** A client on a channel builder made elsewhere (in-process in tests); adds the token and the counter. */
     public static WorkerClient over(ManagedChannelBuilder<?> builder, Token token) {
         WireCounter wire = new WireCounter();
-        ManagedChannel ch = builder.maxInboundMessageSize(MAX_INBOUND).intercept(TokenHeader.interceptor(token), wire.clientInterceptor()).build();
+        ManagedChannel ch = builder.maxInboundMessageSize(Limits.MAX_INBOUND_BYTES).intercept(TokenHeader.interceptor(token), wire.clientInterceptor()).build();
         return new WorkerClient(ch, wire);
     }
 

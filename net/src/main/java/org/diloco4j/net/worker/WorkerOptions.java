@@ -22,7 +22,7 @@ public record WorkerOptions(String name, int shard, int threads, long stepDelayM
     }
 
     public static WorkerOptions named(String name) {
-        return new WorkerOptions(name, -1, 0, 0, 600, newInstance());
+        return new WorkerOptions(name, -1, 0, 0, org.diloco4j.net.wire.Limits.DEFAULT_RECONNECT_TIMEOUT_SECONDS, newInstance());
     }
 
     public static String newInstance() {

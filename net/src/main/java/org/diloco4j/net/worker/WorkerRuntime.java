@@ -47,7 +47,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final Accounting acct;
     private volatile boolean leaving;
     private final java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
-    private volatile Membership current;
+    private volatile Participation current;
     private volatile Replica replica;
     private RunDefinition replicaRun;
     private int replicaShard;
@@ -87,11 +87,12 @@ public final class WorkerRuntime implements AutoCloseable {
                     return new Outcome(Exit.REFUSED, "join refused: " + e.getStatus().getDescription());
                 }
                 if (backoff.failingFor() > opts.reconnectTimeoutSeconds()) {
-                    return new Outcome(Exit.GAVE_UP, "coordinator unreachable for " + Membership.fmt(backoff.failingFor()) + " s: " + Membership.describe(e.getStatus()));
+                    return new Outcome(Exit.GAVE_UP, "coordinator unreachable for " + GrpcSession.fmt(backoff.failingFor()) + " s: "
+                            + GrpcSession.describe(e.getStatus()));
                 }
                 double wait = backoff.next();
                 if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
-                    log("coordinator unreachable (" + code + "); retrying with backoff, next in " + Membership.fmt(wait) + " s");
+                    log("coordinator unreachable (" + code + "); retrying with backoff, next in " + GrpcSession.fmt(wait) + " s");
                 }
                 pause(wait);
                 client.reconnectNow();
@@ -110,7 +111,7 @@ public final class WorkerRuntime implements AutoCloseable {
             }
             log("joined as " + reply.getName() + " (member " + reply.getSession().getMember() + ", generation "
                     + reply.getSession().getGeneration() + ", θ v" + reply.getThetaVersion() + ")");
-            Membership m = new Membership(this, client, run, acct, reply);
+            Participation m = new Participation(this, client, run, acct, reply);
             metrics.joined(reply.getName());
             current = m;
             Ending end = m.participate();
@@ -206,8 +207,8 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     void log(String line) {
-        Membership m = current;
-        log.accept((m != null ? m.name : opts.name()) + ": " + line);
+        Participation m = current;
+        log.accept((m != null ? m.name() : opts.name()) + ": " + line);
     }
 
     @Override
