@@ -3,10 +3,8 @@ package org.diloco4j.net.coord;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Coordinator;
-import org.diloco4j.core.coord.DecisionKind;
 import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Metric;
-import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Refusal;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
@@ -27,13 +25,10 @@ import org.diloco4j.net.wire.RunSpecs;
 import org.diloco4j.net.wire.WireCounter;
 
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -42,7 +37,12 @@ import java.util.function.Function;
  * transport threads only parse, validate and reassemble messages and hand events to the loop, so
  * {@code handle()} is never called concurrently. Timers and session timeouts (Kafka-style: heartbeat
  * interval, session timeout, generation ids) run on a scheduler that also posts to the loop.
- * Evaluations and checkpoint writes run on a background thread.
+ * Evaluations and checkpoint writes run on a background thread. Joins are decided with
+ * {@link Admission}, live sessions kept by {@link Sessions}, uploads answered by {@link Pushes}.
+ *
+ * <p>Longer than the ~350 lines a class should have: it is still both the transport's entry points
+ * (each a hop onto the loop) and the loop itself (events, commands, timers, the end of the run);
+ * separating the two is the next cut.
  */
 public final class CoordinatorRuntime implements AutoCloseable {
     private final RunDefinition run;
@@ -53,12 +53,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private final Coordinator coordinator;
     private final ThetaStore thetas;
     private final WireCounter wire = new WireCounter();
-    private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
+    private final Sessions sessions;
+    private final Admission admission;
+    private final Pushes pushes;
     private final RuntimeThreads threads;
     private final CompletableFuture<RunTotals> end = new CompletableFuture<>();
     private final long startNanos = System.nanoTime();
     private final double clockAtStart;
-    private final SecureRandom random = new SecureRandom();
 
     private final Orders orders;
     private final Upkeep upkeep;
@@ -66,31 +67,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     // Event loop only.
     private boolean ending;
-    private PendingJoin joining;
-    // What the coordinator answered the event being handled (its commands; never its metric records).
-    private final Map<Integer, Command.Reject> rejected = new HashMap<>();
-    /** Member → why its pseudo-gradient, in the event being handled, will not reach θ (Command.Unapplied). */
-    private final Map<Integer, String> unapplied = new HashMap<>();
-    private Command.Reject joinRefusal;
     /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
     private final java.util.Set<Integer> awaitingReports = new java.util.HashSet<>();
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
-    /** Worker processes (by instance) seen in this run that have not yet been told it is over. */
-    private final java.util.Set<String> notTold = new java.util.HashSet<>();
-    private final CompletableFuture<Void> allTold = new CompletableFuture<>();
-
-    private static final class PendingJoin {
-        final String name;
-        final String instance;
-        final byte[] key;
-        Session session;
-
-        PendingJoin(String name, String instance, byte[] key) {
-            this.name = name;
-            this.instance = instance;
-            this.key = key;
-        }
-    }
 
     private CoordinatorRuntime(RunDefinition run, RuntimeState st, RuntimeOptions opts, Evaluator evaluator,
                                RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) {
@@ -110,7 +89,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
         this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes(), threads::encode);
         this.orders = new Orders(thetas, run.downCodec());
         this.feed = new MetricsFeed(metrics, coordinator);
-        this.upkeep = new Upkeep(st, opts, listener, metrics, evaluator, store, threads, this::now, sessions::keySet, this::onLoop);
+        this.sessions = new Sessions(orders, feed);
+        this.admission = new Admission(sessions);
+        this.pushes = new Pushes(() -> ending || coordinator.stopped(), sessions::isLive, this::now, this::deliver, listener, feed,
+                run.plan().count());
+        this.upkeep = new Upkeep(st, opts, listener, metrics, evaluator, store, threads, this::now, sessions::ids, this::onLoop);
         metrics.attach(run.method().id(), wire);
         metrics.thetaVersion(coordinator.version());
         coordinator.attach(this::observe);
@@ -210,17 +193,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     /** The live session a message names, or null. */
     Session session(SessionRef ref) {
-        Session s = sessions.get(ref.getMember());
-        if (s == null || s.generation != ref.getGeneration() || !s.keyMatches(ref.getKey())) return null;
-        return s;
+        return sessions.lookup(ref);
     }
 
     /** Why {@link #session} found nothing. */
     String unknown(SessionRef ref) {
-        Session s = sessions.get(ref.getMember());
-        if (s == null) return "member " + ref.getMember() + " is not in the run (lost, evicted, left, or the coordinator restarted)";
-        if (s.generation != ref.getGeneration()) return "fenced: generation " + ref.getGeneration() + ", member " + s + " is at generation " + s.generation;
-        return "session key does not match member " + ref.getMember();
+        return sessions.unknown(ref);
     }
 
     CompletableFuture<JoinReply> join(JoinRequest r) {
@@ -262,7 +240,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     CompletableFuture<PushReply> delta(Session s, DeltaHeader h, byte[] data) {
         CompletableFuture<PushReply> f = new CompletableFuture<>();
-        onLoop(() -> f.complete(applyDelta(s, h, data)), f);
+        onLoop(() -> f.complete(pushes.apply(s, h, data)), f);
         return f;
     }
 
@@ -272,12 +250,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
      */
     void refused(Session s, DeltaHeader h, String reason, Refusal code) {
         feed.metrics().rejected(RejectReason.of(code));
-        onLoop(() -> {
-            listener.metric(new Metric.Decision(DecisionKind.REJECT, s.member, s + " push refused: " + reason, now()));
-            if (ending || sessions.get(s.member) != s) return;
-            int fragment = h.getFragment() >= 0 && h.getFragment() < run.plan().count() ? h.getFragment() : 0;
-            deliver(new Event.Idle(s.member, s.generation, fragment, "push refused: " + reason, now()));
-        });
+        onLoop(() -> pushes.refused(s, h, reason));
     }
 
     /** An upload the transport refused without a session to charge it to (unknown session, too many in flight, malformed stream). */
@@ -304,8 +277,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     void leave(Session s) {
         onLoop(() -> {
-            if (sessions.get(s.member) != s) return;
-            endSession(s, null);
+            if (!sessions.isLive(s)) return;
+            sessions.end(s, null);
             if (!ending) deliver(new Event.Leave(s.member, now()));
         });
     }
@@ -339,7 +312,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         onLoop(() -> {
             // Ended like any session, so the monitoring no longer counts them as connected.
-            for (Session s : List.copyOf(sessions.values())) endSession(s, null);
+            for (Session s : sessions.all()) sessions.end(s, null);
             done.complete(null);
         }, done);
         try {
@@ -379,9 +352,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     }
 
     private void deliver(Event e) {
-        rejected.clear();
-        unapplied.clear();
-        joinRefusal = null;
+        pushes.clear();
         feed.begin(e);
         List<Command> cmds = coordinator.handle(e);
         for (Command c : cmds) execute(c);
@@ -391,7 +362,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     private void execute(Command c) {
         switch (c) {
-            case Command.Welcome w -> welcome(w);
+            case Command.Welcome w -> admission.welcome(w);
             case Command.Train t -> {
                 Session s = sessions.get(t.member());
                 if (s != null) orders.train(s, t);
@@ -402,16 +373,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
             }
             case Command.Evict e -> {
                 Session s = sessions.get(e.member());
-                if (s != null) endSession(s, Order.newBuilder().setEvict(Notice.newBuilder().setReason(e.reason())
+                if (s != null) sessions.end(s, Order.newBuilder().setEvict(Notice.newBuilder().setReason(e.reason())
                         .setRefusal(Refusals.toProto(Refusal.NOT_A_MEMBER))));
             }
-            case Command.Reject r when r.member() < 0 -> joinRefusal = r;
+            case Command.Reject r when r.member() < 0 -> admission.refuse(r);
             case Command.Reject r -> {
-                rejected.put(r.member(), r);
+                pushes.rejected(r);
                 Session s = sessions.get(r.member());
                 if (s != null) s.order(Order.newBuilder().setReject(Notice.newBuilder().setReason(r.reason()).setRefusal(Refusals.toProto(r.code()))));
             }
-            case Command.Unapplied u -> unapplied.putIfAbsent(u.member(), u.reason());
+            case Command.Unapplied u -> pushes.unapplied(u);
             case Command.SetTimer t -> setTimer(t.key(), t.at());
             case Command.Stop s -> {
                 if (coordinator.stopped()) finish(s.reason(), true);
@@ -419,46 +390,29 @@ public final class CoordinatorRuntime implements AutoCloseable {
         }
     }
 
-    private void welcome(Command.Welcome w) {
-        PendingJoin j = joining;
-        if (j == null) throw new IllegalStateException("the coordinator welcomed member " + w.member() + " outside a join");
-        Session s = new Session(w.member(), w.generation(), w.name(), j.instance, j.key);
-        sessions.put(s.member, s);
-        j.session = s;
-        feed.welcomed(s.member, s.name, sessions.size());
-    }
-
-    private void endSession(Session s, Order.Builder last) {
-        orders.end(s, last);
-        if (sessions.remove(s.member, s)) feed.ended(s.name, sessions.size());
-    }
-
     private void lost(Session s, String reason) {
-        if (sessions.get(s.member) != s) return;
-        endSession(s, null);
+        if (!sessions.isLive(s)) return;
+        sessions.end(s, null);
         if (!ending) deliver(new Event.Lost(s.member, reason, now()));
     }
 
     private JoinReply admit(JoinRequest r) {
         if (ending || coordinator.stopped()) {
-            if (notTold.remove(r.getInstance()) && notTold.isEmpty()) allTold.complete(null);
+            admission.told(r.getInstance());
             return refusal(Refusal.RUN_OVER, "the run is over: " + (end.isDone() ? "finished" : "finishing"));
         }
-        String name = uniqueName(r.getName().isBlank() ? "worker" : r.getName());
-        byte[] key = new byte[Limits.SESSION_KEY_BYTES];
-        random.nextBytes(key);
-        PendingJoin j = new PendingJoin(name, r.getInstance(), key);
-        joining = j;
+        Admission.Pending j = admission.begin(r);
+        String name = j.name;
         try {
             deliver(new Event.Join(name, r.getShard(), 0, now()));
         } finally {
-            joining = null;
+            admission.done();
         }
         Session s = j.session;
         if (s == null) {
             if (coordinator.stopped()) return refusal(Refusal.RUN_OVER, "the run is over");
-            if (joinRefusal == null) throw new IllegalStateException("the coordinator neither admitted nor refused '" + name + "'");
-            return refusal(joinRefusal.code(), joinRefusal.reason());
+            if (j.refusal == null) throw new IllegalStateException("the coordinator neither admitted nor refused '" + name + "'");
+            return refusal(j.refusal.code(), j.refusal.reason());
         }
         WorkerTotals before = st.workers.get(s.instance);
         st.workers.put(s.instance, before == null ? new WorkerTotals(name, 0, 0, 0, 0, 0, 0, 0)
@@ -475,43 +429,6 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return JoinReply.newBuilder().setAdmitted(false).setRefusal(Refusals.toProto(code)).setReason(reason).build();
     }
 
-    private String uniqueName(String base) {
-        java.util.Set<String> taken = new java.util.HashSet<>();
-        for (Session s : sessions.values()) taken.add(s.name);
-        if (!taken.contains(base)) return base;
-        for (int i = 2; ; i++) if (!taken.contains(base + "-" + i)) return base + "-" + i;
-    }
-
-    private PushReply applyDelta(Session s, DeltaHeader h, byte[] data) {
-        if (s.lastPushReply != null && h.getPushId() <= s.lastPushId) return s.lastPushReply;
-        if (ending || coordinator.stopped()) {
-            feed.metrics().rejected(RejectReason.of(Refusal.RUN_OVER));
-            return PushReply.newBuilder().setAccepted(false).setRefusal(Refusals.toProto(Refusal.RUN_OVER)).setReason("the run is over").build();
-        }
-        if (Double.isFinite(h.getTrainLoss()) && h.getSteps() > 0) {
-            double tps = h.getComputeSeconds() > 0 ? h.getTokens() / h.getComputeSeconds() : Double.NaN;
-            listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), h.hasInnerLr() ? h.getInnerLr() : Double.NaN,
-                    h.hasGradNorm() ? h.getGradNorm() : Double.NaN, tps, now()));
-            feed.metrics().trainLoss(s.name, h.getTrainLoss());
-        }
-        PushReply.Builder reply = PushReply.newBuilder();
-        if (!h.getWithheld().isEmpty()) {
-            // The worker has nothing to send (it diverged): its assignment produced no contribution.
-            deliver(new Event.Idle(s.member, h.getSession().getGeneration(), h.getFragment(), "withheld by the worker: " + h.getWithheld(), now()));
-            reply.setAccepted(true).setApplied(false).setReason("noted: nothing to apply");
-        } else {
-            deliver(new Event.Delta(s.member, h.getSession().getGeneration(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
-                    h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now()));
-            Command.Reject no = rejected.get(s.member);
-            String dropped = unapplied.get(s.member);
-            if (no != null) reply.setAccepted(false).setRefusal(Refusals.toProto(no.code())).setReason(no.reason());
-            else reply.setAccepted(true).setApplied(dropped == null).setReason(dropped != null ? "received but not applied: " + dropped : "");
-        }
-        s.lastPushId = h.getPushId();
-        s.lastPushReply = reply.build();
-        return s.lastPushReply;
-    }
-
     private void setTimer(String key, double at) {
         st.timers.put(key, at);
         threads.schedule(key, at - now(), seq -> onLoop(() -> {
@@ -524,7 +441,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private void housekeeping() {
         if (ending) return;
         long t = System.nanoTime();
-        for (Session s : List.copyOf(sessions.values())) {
+        for (Session s : sessions.all()) {
             double silent = s.silentSeconds(t);
             if (silent > opts.sessionTimeoutSeconds()) {
                 lost(s, String.format(Locale.ROOT, "no heartbeat for %.1f s (session timeout %.1f s)", silent, opts.sessionTimeoutSeconds()));
@@ -543,21 +460,21 @@ public final class CoordinatorRuntime implements AutoCloseable {
         ending = true;
         st.stopReason = reason;
         threads.cancelTimers();
-        for (Session s : sessions.values()) {
+        for (Session s : sessions.all()) {
             s.order(Order.newBuilder().setStop(Notice.newBuilder().setReason(reason).setRefusal(Refusals.toProto(Refusal.RUN_OVER))));
         }
-        awaitingReports.addAll(sessions.keySet());
+        awaitingReports.addAll(sessions.ids());
         if (awaitingReports.isEmpty()) finalReports.complete(null);
         listener.log("run finished: " + reason);
         // Workers lost during the run (or before a restart) may be retrying to join: the server
         // stays up a little to answer them "the run is over" instead of leaving them to retry
         // until their reconnect timeout.
-        if (tellStragglers) notTold.addAll(st.workers.keySet());
-        for (Session s : sessions.values()) notTold.remove(s.instance);
-        if (notTold.isEmpty()) allTold.complete(null);
-        else listener.log(notTold.size() + " worker(s) lost during the run may still reconnect: telling them it is over for up to "
-                + Limits.STRAGGLER_SECONDS + " s");
+        int untold = admission.tellWhenTheyCome(tellStragglers ? st.workers.keySet() : List.of());
+        if (untold > 0) {
+            listener.log(untold + " worker(s) lost during the run may still reconnect: telling them it is over for up to "
+                    + Limits.STRAGGLER_SECONDS + " s");
+        }
         double endedAt = now();
-        upkeep.finish(finalReports, allTold, () -> end.complete(RunTotals.of(st, true, reason, endedAt, st.lastEval, wire)));
+        upkeep.finish(finalReports, admission.allTold(), () -> end.complete(RunTotals.of(st, true, reason, endedAt, st.lastEval, wire)));
     }
 }
