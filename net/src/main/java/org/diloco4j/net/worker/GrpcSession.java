@@ -82,12 +82,7 @@ final class GrpcSession implements WorkerSession {
 
     @Override
     public Signal next(long millis) {
-        try {
-            return signals.poll(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return WorkerSession.poll(signals, millis);
     }
 
     @Override

@@ -3,6 +3,9 @@ package org.diloco4j.net.worker;
 import org.diloco4j.net.proto.Order;
 import org.diloco4j.net.proto.SessionRef;
 
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
 /**
  * One admission to the run as the training thread sees it: the signals that reach it (orders,
  * fetched fragments, trouble) and what they mean for the session. Heartbeats and the order
@@ -29,4 +32,14 @@ interface WorkerSession {
 
     /** Whether the session has ended (its transfers should give up). */
     boolean closed();
+
+    /** {@link #next} from a queue: the head, waiting up to {@code millis}; null on timeout or interruption. */
+    static Signal poll(BlockingQueue<Signal> signals, long millis) {
+        try {
+            return signals.poll(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
 }
