@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.diloco4j.app.report.Metrics.Decision;
-import org.diloco4j.app.report.Metrics.WorkerProfile;
+import org.diloco4j.app.run.RunStart.WorkerProfile;
+import org.diloco4j.app.run.Summary;
+import org.diloco4j.core.coord.Metric.Decision;
 
 /** The report's HTML tables: runs side by side, one run's workers, one run's decisions. */
 final class Tables {
