@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.diloco4j.app.run.RunStart.WorkerProfile;
 import org.diloco4j.app.run.Summary;
 import org.diloco4j.core.coord.Metric.Decision;
+import org.diloco4j.core.run.Segment;
 
 /** The report's HTML tables: runs side by side, one run's workers, one run's decisions. */
 final class Tables {
@@ -70,8 +71,8 @@ final class Tables {
         StringBuilder b = new StringBuilder("<div class=\"table-wrap\"><table class=\"workers\"><thead><tr>");
         head(b, "worker", "");
         head(b, "machine", "");
-        for (String h : new String[] {"compute", "communicate", "idle"}) {
-            head(b, h, "num");
+        for (Segment.Kind k : Segment.Kind.values()) {
+            head(b, k.label(), "num");
         }
         head(b, "time split · utilization", "");
         for (String h : new String[] {"inner steps", "tokens", "bytes up", "bytes down"}) {

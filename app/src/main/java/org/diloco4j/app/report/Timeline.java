@@ -178,9 +178,9 @@ final class Timeline {
     /** The colour key shown above a timeline. */
     static String legendHtml(boolean anyOverlap) {
         StringBuilder b = new StringBuilder("<div class=\"legend tl-legend\">");
-        b.append("<span class=\"key\"><i class=\"sw k-c\"></i>compute</span>");
-        b.append("<span class=\"key\"><i class=\"sw k-m\"></i>communicate</span>");
-        b.append("<span class=\"key\"><i class=\"sw k-i\"></i>idle</span>");
+        for (Segment.Kind k : Segment.Kind.values()) {
+            b.append("<span class=\"key\"><i class=\"sw ").append(cssClass(k)).append("\"></i>").append(k.label()).append("</span>");
+        }
         if (anyOverlap) {
             b.append("<span class=\"key\"><i class=\"sw band\"></i>communicate while computing</span>");
         }
