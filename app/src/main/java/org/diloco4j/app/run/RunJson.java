@@ -41,7 +41,7 @@ import java.util.SortedMap;
  * </ul>
  */
 public final class RunJson {
-    /** For one-line JSON (metrics.jsonl, parsing). */
+    /** Writes compact JSON (a metrics.jsonl line; summary.json adds indentation) and reads both. */
     public static final JsonMapper MAPPER = build();
 
     private RunJson() {
