@@ -186,10 +186,8 @@ class Run:
             f.write(self.config_toml())
 
     def decision(self, t, kind, member, reason):
-        e = dict(type="decision", time=round(t, 3), kind=kind)
-        if member is not None:
-            e["member"] = member
-        e["reason"] = reason
+        # member -1: the decision concerns the run, not one member (as the coordinator writes it)
+        e = dict(type="decision", time=round(t, 3), kind=kind, member=-1 if member is None else member, reason=reason)
         self.emit(t, e)
 
     def finish(self, out_dir, end_time, wall_seconds):

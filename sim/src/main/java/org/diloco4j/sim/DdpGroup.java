@@ -2,6 +2,7 @@ package org.diloco4j.sim;
 
 import java.io.Serializable;
 import java.util.List;
+import org.diloco4j.core.run.Segment;
 
 /**
  * The data-parallel baseline's k devices, simulated as one logical worker: every step each device

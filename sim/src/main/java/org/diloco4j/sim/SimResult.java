@@ -1,12 +1,15 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
+import org.diloco4j.core.run.Segment;
 import org.diloco4j.core.train.EvalResult;
 
 import java.util.List;
 import java.util.SortedMap;
 
 /**
- * What a simulated run did.
+ * What a simulated run did: the driver-neutral {@link RunResult} ({@link #toRunResult()}) plus the
+ * simulator's own detail, the timeline.
  *
  * @param simulatedSeconds virtual wall time from start to stop
  * @param outerSteps       outer updates applied
@@ -25,12 +28,14 @@ public record SimResult(double simulatedSeconds, long outerSteps, long tokens, l
                         EvalResult initialEval, EvalResult finalEval, String stopReason) {
     /** Compute utilization of the whole run: compute seconds over worker-seconds present. */
     public double computeUtilization() {
-        double c = 0;
-        double all = 0;
-        for (WorkerStats w : workers) {
-            c += w.computeSeconds();
-            all += w.computeSeconds() + w.communicateSeconds() + w.idleSeconds();
-        }
-        return all > 0 ? c / all : 0;
+        return toRunResult().computeUtilization();
+    }
+
+    /** The totals every driver reports, from which summary.json is built. */
+    public RunResult toRunResult() {
+        List<RunResult.Worker> ws = workers.stream().map(w -> new RunResult.Worker(w.name(), w.computeSeconds(),
+                w.communicateSeconds(), w.idleSeconds(), w.steps(), w.tokens(), w.bytesUp(), w.bytesDown())).toList();
+        return new RunResult(simulatedSeconds, outerSteps, tokens, bytesUp, bytesDown, staleness, ws, initialEval, finalEval,
+                stopReason);
     }
 }

@@ -1,6 +1,7 @@
 package org.diloco4j.sim;
 
 import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.run.Segment;
 import org.diloco4j.core.train.EvalResult;
 
 import java.io.Serializable;

@@ -12,6 +12,7 @@ import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Snapshot;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.run.Segment;
 import org.diloco4j.core.stream.StreamingSchedule;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;

@@ -7,7 +7,6 @@ import org.diloco4j.app.config.TomlWriter;
 import org.diloco4j.app.failure.Failures;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.run.AtomicFiles;
-import org.diloco4j.app.run.HfModelFiles;
 import org.diloco4j.app.report.RunStatus;
 import org.diloco4j.app.run.JsonlMetrics;
 import org.diloco4j.app.run.LiveReport;
@@ -18,7 +17,7 @@ import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunGuard;
 import org.diloco4j.app.run.RunSamples;
 import org.diloco4j.app.run.RunSetup;
-import org.diloco4j.app.run.ModelFile;
+import org.diloco4j.app.run.RunFinish;
 import org.diloco4j.app.run.Summary;
 import org.diloco4j.app.run.TextSample;
 import org.diloco4j.core.coord.Coordinator;
@@ -194,11 +193,8 @@ public final class CoordinatorJob {
             Summary summary = NetSummary.of(cfg.str("method"), setup.plan().totalSize(), tokensPerStep, totals);
             for (TextSample t : RunSamples.of(setup, totals.theta())) metrics.sample(t, totals.seconds(), totals.version());
             metrics.flushAndSize();
-            summary.write(dir.summary());
-            ModelFile.write(dir.model(), totals.theta());
-            HfModelFiles.write(dir.dir(), cfg, setup.gpt(), totals.theta());
             NetSummary.writeWire(dir.dir().resolve("wire.json"), totals);
-            Reports.write(dir);
+            RunFinish.write(dir, setup, summary, totals.theta());
             return new Outcome(totals, summary, dir, r.ckptDir());
         }
     }

@@ -7,9 +7,6 @@ import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.worker.TrainerProvider;
-import org.diloco4j.sim.DeviceProfile;
-import org.diloco4j.sim.LinkProfile;
-import org.diloco4j.sim.WorkerSpec;
 
 import java.util.function.Consumer;
 
@@ -44,7 +41,6 @@ public final class GptTrainers implements TrainerProvider {
         }
         log.accept("building the trainer: GPT " + cfg.integer("model.layers") + " layers × d " + cfg.integer("model.d_model")
                 + ", " + run.modelSize() + " parameters, data shard " + shard + (threads > 0 ? ", " + threads + " threads" : ""));
-        WorkerSpec spec = new WorkerSpec(name, DeviceProfile.of(1), LinkProfile.infinite(), shard);
-        return setup.trainers().create(spec, shard, 1);
+        return setup.trainer(name, shard);
     }
 }

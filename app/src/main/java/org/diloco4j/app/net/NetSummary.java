@@ -4,19 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.diloco4j.app.run.AtomicFiles;
 import org.diloco4j.app.run.Summary;
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.WorkerTotals;
 import org.diloco4j.net.wire.WireCounter;
-import org.diloco4j.sim.SimResult;
-import org.diloco4j.sim.WorkerStats;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** summary.json of a networked run (the same contract as a simulated one), and wire.json beside it. */
 final class NetSummary {
@@ -25,14 +22,19 @@ final class NetSummary {
 
     /** The summary; {@code simulated_seconds} is 0 (nothing was simulated), wall seconds are the run's clock. */
     static Summary of(String method, long params, int tokensPerWorkerStep, RunTotals t) {
-        List<WorkerStats> workers = new ArrayList<>();
-        for (WorkerTotals w : t.workers()) {
-            workers.add(new WorkerStats(w.name(), w.computeSeconds(), w.communicateSeconds(), w.idleSeconds(), w.steps(), w.tokens(),
-                    w.bytesUp(), w.bytesDown()));
-        }
-        SimResult r = new SimResult(0.0, t.outerSteps(), t.tokens(), t.bytesUp(), t.bytesDown(), new TreeMap<>(t.staleness()), workers,
-                List.of(), t.initialEval(), t.finalEval(), t.stopReason());
-        return Summary.of(method, params, tokensPerWorkerStep, r, t.seconds());
+        return Summary.of(method, params, tokensPerWorkerStep, result(t), t.seconds());
+    }
+
+    /** The coordinator runtime's totals as the result every driver reports. */
+    static RunResult result(RunTotals t) {
+        List<RunResult.Worker> workers = t.workers().stream().map(NetSummary::worker).toList();
+        return new RunResult(0.0, t.outerSteps(), t.tokens(), t.bytesUp(), t.bytesDown(), t.staleness(), workers,
+                t.initialEval(), t.finalEval(), t.stopReason());
+    }
+
+    private static RunResult.Worker worker(WorkerTotals w) {
+        return new RunResult.Worker(w.name(), w.computeSeconds(), w.communicateSeconds(), w.idleSeconds(), w.steps(), w.tokens(),
+                w.bytesUp(), w.bytesDown());
     }
 
     /**

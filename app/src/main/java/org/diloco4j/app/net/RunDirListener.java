@@ -5,8 +5,8 @@ import org.diloco4j.app.run.LiveReport;
 import org.diloco4j.app.run.Progress;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
+import org.diloco4j.core.run.Segment;
 import org.diloco4j.net.coord.RuntimeListener;
-import org.diloco4j.sim.Segment;
 
 import java.io.IOException;
 import java.io.PrintStream;

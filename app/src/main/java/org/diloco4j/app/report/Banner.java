@@ -3,6 +3,7 @@ package org.diloco4j.app.report;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import org.diloco4j.app.run.Summary;
 
 /** The notice at the top of a report of runs that have not finished: how far they got and what that means. */
 final class Banner {

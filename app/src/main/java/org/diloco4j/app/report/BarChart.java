@@ -21,14 +21,14 @@ final class BarChart {
      * @param counts category → count; categories below 0 are ignored
      * @param color  bar colour
      */
-    static String svg(String label, SortedMap<Integer, Long> counts, String color, String xTitle, String yTitle) {
+    static String svg(String label, SortedMap<Long, Long> counts, String color, String xTitle, String yTitle) {
         long[] bars = new long[0];
-        int last = counts.isEmpty() ? -1 : Math.min(counts.lastKey(), MAX_BARS - 1);
+        int last = counts.isEmpty() ? -1 : (int) Math.min(counts.lastKey(), MAX_BARS - 1);
         if (last >= 0) {
             bars = new long[last + 1];
-            for (Map.Entry<Integer, Long> e : counts.entrySet()) {
+            for (Map.Entry<Long, Long> e : counts.entrySet()) {
                 if (e.getKey() >= 0) {
-                    bars[Math.min(e.getKey(), last)] += e.getValue();
+                    bars[(int) Math.min(e.getKey(), last)] += e.getValue();
                 }
             }
         }

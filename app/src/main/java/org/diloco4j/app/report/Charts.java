@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import org.diloco4j.app.report.Metrics.EvalPoint;
-import org.diloco4j.app.report.Metrics.TrainLoss;
+import org.diloco4j.core.coord.Metric.Eval;
+import org.diloco4j.core.coord.Metric.TrainLoss;
 
 /** The report's line charts, built from run views: one series per run (or per worker). */
 final class Charts {
@@ -29,7 +29,7 @@ final class Charts {
         LineChart c = new LineChart("eval-time", "Held-out loss vs " + (simulated ? "simulated wall-clock time" : "time"))
                 .subtitle(simulated ? "time on the simulated machines and links" : "seconds since the run started")
                 .x(simulated ? "simulated time" : "time", Quantity.SECONDS, false, true).y("eval loss", Quantity.LOSS);
-        evalSeries(runs, c, EvalPoint::time, null);
+        evalSeries(runs, c, Eval::time, null);
         return c.html();
     }
 
@@ -37,7 +37,7 @@ final class Charts {
         LineChart c = new LineChart("eval-bytes", "Held-out loss vs bytes communicated")
                 .subtitle("cumulative bytes up + down over all workers, log scale")
                 .x("bytes communicated", Quantity.BYTES, true, false).y("eval loss", Quantity.LOSS);
-        evalSeries(runs, c, e -> e.bytesTotal(), "no communication");
+        evalSeries(runs, c, Metrics::bytesTotal, "no communication");
         double ddp = runs.stream().mapToDouble(r -> r.summary().ddpBytesEquivalent()).max().orElse(0);
         if (ddp > 0) {
             c.rule(ddp, "data-parallel, same tokens: " + Fmt.bytes(ddp));
@@ -47,7 +47,7 @@ final class Charts {
 
     /** The second half of training with the y axis fitted to it: where methods actually differ. */
     static String evalZoom(List<RunView> runs) {
-        double maxTokens = runs.stream().flatMap(r -> r.evals().stream()).mapToDouble(EvalPoint::tokens).max().orElse(0);
+        double maxTokens = runs.stream().flatMap(r -> r.evals().stream()).mapToDouble(Eval::tokens).max().orElse(0);
         LineChart c = new LineChart("eval-zoom", "Held-out loss, second half of training")
                 .subtitle("zoomed: tokens ≥ " + Fmt.tokens(maxTokens / 2) + ", y axis fitted to this range")
                 .x("tokens trained", Quantity.TOKENS, false, false).y("eval loss", Quantity.LOSS)
@@ -58,14 +58,14 @@ final class Charts {
 
     /** Whether {@link #evalZoom} has enough to show (a few evaluations in the second half). */
     static boolean zoomUseful(List<RunView> runs) {
-        double maxTokens = runs.stream().flatMap(r -> r.evals().stream()).mapToDouble(EvalPoint::tokens).max().orElse(0);
+        double maxTokens = runs.stream().flatMap(r -> r.evals().stream()).mapToDouble(Eval::tokens).max().orElse(0);
         return maxTokens > 0 && runs.stream().anyMatch(r -> r.evals().stream()
                 .filter(e -> e.tokens() >= maxTokens / 2 && Double.isFinite(e.loss())).count() >= 3);
     }
 
-    private static void evalSeries(List<RunView> runs, LineChart c, ToDoubleFunction<EvalPoint> x, String note) {
+    private static void evalSeries(List<RunView> runs, LineChart c, ToDoubleFunction<Eval> x, String note) {
         for (RunView r : runs) {
-            List<EvalPoint> ev = r.evals();
+            List<Eval> ev = r.evals();
             double[] xs = new double[ev.size()];
             double[] ys = new double[ev.size()];
             for (int i = 0; i < ev.size(); i++) {
@@ -82,9 +82,9 @@ final class Charts {
         LineChart c = perWorker(r, "train-loss", "Training loss per worker", LineChart.WIDE,
                 "each worker's loss on its own shard, mean per time bucket; dashed: global model, held out",
                 "loss", Quantity.LOSS, TrainLoss::loss);
-        List<EvalPoint> ev = r.evals();
-        double[] xs = ev.stream().mapToDouble(EvalPoint::time).toArray();
-        double[] ys = ev.stream().mapToDouble(EvalPoint::loss).toArray();
+        List<Eval> ev = r.evals();
+        double[] xs = ev.stream().mapToDouble(Eval::time).toArray();
+        double[] ys = ev.stream().mapToDouble(Eval::loss).toArray();
         c.add(new Series("eval", "global model (eval)", "#333333", null, xs, ys, true, "no evaluations"));
         return c.html();
     }

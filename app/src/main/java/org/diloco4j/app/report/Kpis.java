@@ -1,5 +1,7 @@
 package org.diloco4j.app.report;
 
+import org.diloco4j.app.run.Summary;
+
 /** The headline figures of a single run, as cards above its tables. */
 final class Kpis {
     private Kpis() {

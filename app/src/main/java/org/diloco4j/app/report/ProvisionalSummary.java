@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.diloco4j.app.report.Metrics.EvalPoint;
-import org.diloco4j.app.report.Metrics.OuterStep;
-import org.diloco4j.app.report.Metrics.Segment;
-import org.diloco4j.app.report.Metrics.TrainLoss;
 import org.diloco4j.app.run.RunClock;
+import org.diloco4j.app.run.RunStart;
+import org.diloco4j.app.run.Summary;
+import org.diloco4j.core.coord.Metric.Eval;
+import org.diloco4j.core.coord.Metric.OuterStep;
+import org.diloco4j.core.coord.Metric.TrainLoss;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.run.Segment;
 
 /**
  * The totals of a run that has not written {@code summary.json} (still going, stopped, or killed),
@@ -23,7 +26,7 @@ final class ProvisionalSummary {
     }
 
     static Summary of(Metrics m) {
-        String method = m.runStart().map(Metrics.RunStart::method).orElse("unknown method");
+        String method = m.runStart().map(RunStart::method).orElse("unknown method");
         Set<String> workers = new LinkedHashSet<>();
         m.runStart().ifPresent(rs -> rs.workers().forEach(w -> workers.add(w.name())));
         Map<String, Long> steps = new HashMap<>();
@@ -34,30 +37,30 @@ final class ProvisionalSummary {
         m.segments().forEach(s -> workers.add(s.worker()));
 
         OuterStep last = m.lastOuterStep().orElse(null);
-        List<EvalPoint> evals = m.evals();
-        EvalPoint first = evals.isEmpty() ? null : evals.get(0);
-        EvalPoint latest = evals.isEmpty() ? null : evals.get(evals.size() - 1);
+        List<Eval> evals = m.evals();
+        Eval first = evals.isEmpty() ? null : evals.get(0);
+        Eval latest = evals.isEmpty() ? null : evals.get(evals.size() - 1);
         long tokens = Math.max(last == null ? 0 : last.tokens(), latest == null ? 0 : latest.tokens());
         long up = Math.max(last == null ? 0 : last.bytesUp(), latest == null ? 0 : latest.bytesUp());
         long down = Math.max(last == null ? 0 : last.bytesDown(), latest == null ? 0 : latest.bytesDown());
 
-        TreeMap<Integer, Long> staleness = new TreeMap<>();
+        TreeMap<Long, Long> staleness = new TreeMap<>();
         for (OuterStep o : m.outerSteps()) {
             o.staleness().forEach(s -> staleness.merge(s, 1L, Long::sum));
         }
         double end = endTime(m);
         boolean simulated = simulated(m);
-        return new Summary(method, workers.size(), m.runStart().map(Metrics.RunStart::modelParams).orElse(-1L),
+        return new Summary(method, workers.size(), m.runStart().map(RunStart::modelParams).orElse(-1L),
                 last == null ? 0 : last.step(), steps.values().stream().mapToLong(Long::longValue).sum(), tokens,
                 first == null ? Double.NaN : first.loss(), latest == null ? Double.NaN : latest.loss(),
-                latest == null ? Double.NaN : latest.ppl(), first == null ? Double.NaN : first.bpb(),
-                latest == null ? Double.NaN : latest.bpb(), up, down, 0, simulated ? end : 0, simulated ? Double.NaN : end,
+                latest == null ? Double.NaN : latest.perplexity(), first == null ? Double.NaN : first.bitsPerByte(),
+                latest == null ? Double.NaN : latest.bitsPerByte(), up, down, 0, simulated ? end : 0, simulated ? Double.NaN : end,
                 utilization(m.segments()), "", staleness, List.of());
     }
 
     /** Simulated unless run_start says otherwise; files without a clock are simulated when they profile machines. */
     static boolean simulated(Metrics m) {
-        return m.runStart().map(rs -> rs.clock().map(c -> c == RunClock.SIMULATED)
+        return m.runStart().map(rs -> java.util.Optional.ofNullable(rs.clock()).map(c -> c == RunClock.SIMULATED)
                 .orElse(rs.workers().stream().anyMatch(w -> Double.isFinite(w.secondsPerStep())))).orElse(false);
     }
 
@@ -67,13 +70,13 @@ final class ProvisionalSummary {
         for (OuterStep o : m.outerSteps()) {
             t = Math.max(t, o.time());
         }
-        for (EvalPoint e : m.evals()) {
+        for (Eval e : m.evals()) {
             t = Math.max(t, e.time());
         }
         for (TrainLoss l : m.trainLosses()) {
             t = Math.max(t, l.time());
         }
-        for (Metrics.Decision d : m.decisions()) {
+        for (Metric.Decision d : m.decisions()) {
             t = Math.max(t, d.time());
         }
         for (Segment s : m.segments()) {
@@ -87,8 +90,8 @@ final class ProvisionalSummary {
         double compute = 0;
         double total = 0;
         for (List<Segments.Span> spans : Segments.mergeByWorker(segments).values()) {
-            Map<Metrics.SegmentKind, Double> t = Segments.totals(spans);
-            compute += t.get(Metrics.SegmentKind.COMPUTE);
+            Map<Segment.Kind, Double> t = Segments.totals(spans);
+            compute += t.get(Segment.Kind.COMPUTE);
             total += t.values().stream().mapToDouble(Double::doubleValue).sum();
         }
         return total > 0 ? compute / total : Double.NaN;

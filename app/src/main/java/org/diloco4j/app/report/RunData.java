@@ -2,6 +2,7 @@ package org.diloco4j.app.report;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.diloco4j.app.run.Summary;
 
 /**
  * Everything the report needs from one run directory: its totals, its event stream and its

@@ -6,9 +6,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.diloco4j.app.report.Metrics.EvalPoint;
-import org.diloco4j.app.report.Metrics.WorkerProfile;
 import org.diloco4j.app.report.Segments.Span;
+import org.diloco4j.app.run.RunStart.WorkerProfile;
+import org.diloco4j.app.run.RunStart;
+import org.diloco4j.app.run.Summary;
+import org.diloco4j.core.coord.Metric.Eval;
+import org.diloco4j.core.run.Segment;
 
 /** What the report derives from one run: its label, colour, workers in order, merged segments. */
 final class RunView {
@@ -99,7 +102,7 @@ final class RunView {
         return spans;
     }
 
-    List<EvalPoint> evals() {
+    List<Eval> evals() {
         return run.metrics().evals();
     }
 
@@ -120,7 +123,7 @@ final class RunView {
 
     /** The name of member {@code i} (decisions name members by index), or null. */
     String memberName(int i) {
-        List<WorkerProfile> ws = run.metrics().runStart().map(Metrics.RunStart::workers).orElse(List.of());
+        List<WorkerProfile> ws = run.metrics().runStart().map(RunStart::workers).orElse(List.of());
         if (i >= 0 && i < ws.size()) {
             return ws.get(i).name();
         }
@@ -132,7 +135,7 @@ final class RunView {
         if (summary().modelParams() > 0) {
             return summary().modelParams();
         }
-        return run.metrics().runStart().map(Metrics.RunStart::modelParams).orElse(-1L);
+        return run.metrics().runStart().map(RunStart::modelParams).orElse(-1L);
     }
 
     /** The last moment anything happened: the right end of this run's time axes. */
@@ -144,7 +147,7 @@ final class RunView {
             }
         }
         Metrics m = run.metrics();
-        for (EvalPoint e : m.evals()) {
+        for (Eval e : m.evals()) {
             t = Math.max(t, e.time());
         }
         if (!m.outerSteps().isEmpty()) {
@@ -174,6 +177,6 @@ final class RunView {
     private static double computedUtilization(List<Span> spans) {
         var t = Segments.totals(spans);
         double total = t.values().stream().mapToDouble(Double::doubleValue).sum();
-        return total > 0 ? t.get(Metrics.SegmentKind.COMPUTE) / total : Double.NaN;
+        return total > 0 ? t.get(Segment.Kind.COMPUTE) / total : Double.NaN;
     }
 }

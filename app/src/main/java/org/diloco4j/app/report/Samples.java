@@ -2,7 +2,7 @@ package org.diloco4j.app.report;
 
 import java.util.List;
 import java.util.Locale;
-import org.diloco4j.app.report.Metrics.Sample;
+import org.diloco4j.app.run.Sample;
 
 /** The text a run's final global model wrote: its recorded samples, prompt and continuation. */
 final class Samples {

@@ -6,8 +6,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.diloco4j.app.report.Metrics.Segment;
-import org.diloco4j.app.report.Metrics.SegmentKind;
+import org.diloco4j.core.run.Segment;
 
 /**
  * Turns a run's segments (tens of thousands of them in long runs) into the few shapes a timeline
@@ -19,7 +18,7 @@ final class Segments {
     }
 
     /** A worker's interval of one kind. */
-    record Span(SegmentKind kind, double start, double end) {
+    record Span(Segment.Kind kind, double start, double end) {
         double duration() {
             return end - start;
         }
@@ -37,11 +36,11 @@ final class Segments {
             shares = List.copyOf(shares);
         }
 
-        int level(SegmentKind k) {
+        int level(Segment.Kind k) {
             return levels.get(k.ordinal());
         }
 
-        double share(SegmentKind k) {
+        double share(Segment.Kind k) {
             return shares.get(k.ordinal());
         }
     }
@@ -88,9 +87,9 @@ final class Segments {
     }
 
     /** Seconds per kind. */
-    static Map<SegmentKind, Double> totals(List<Span> spans) {
-        Map<SegmentKind, Double> t = new EnumMap<>(SegmentKind.class);
-        for (SegmentKind k : SegmentKind.values()) {
+    static Map<Segment.Kind, Double> totals(List<Span> spans) {
+        Map<Segment.Kind, Double> t = new EnumMap<>(Segment.Kind.class);
+        for (Segment.Kind k : Segment.Kind.values()) {
             t.put(k, 0.0);
         }
         for (Span s : spans) {
@@ -104,12 +103,12 @@ final class Segments {
      * and the communication segments that overlapped computation, which the timeline draws as a band.
      */
     static Lanes lanes(List<Span> merged) {
-        List<Span> compute = merged.stream().filter(s -> s.kind() == SegmentKind.COMPUTE).toList();
+        List<Span> compute = merged.stream().filter(s -> s.kind() == Segment.Kind.COMPUTE).toList();
         List<Span> main = new ArrayList<>();
         List<Span> overlapped = new ArrayList<>();
         int j = 0;
         for (Span s : merged) {
-            if (s.kind() != SegmentKind.COMMUNICATE) {
+            if (s.kind() != Segment.Kind.COMMUNICATE) {
                 main.add(s);
                 continue;
             }
@@ -156,7 +155,7 @@ final class Segments {
             throw new IllegalArgumentException("need t0 < t1, columns >= 1 and levels >= 1, got [" + t0 + ", " + t1
                     + "], " + columns + ", " + levels);
         }
-        int kinds = SegmentKind.values().length;
+        int kinds = Segment.Kind.values().length;
         double col = (t1 - t0) / columns;
         double[][] cover = new double[columns][kinds];
         // First and last covered moment of each column: blocks start and end where segments do.

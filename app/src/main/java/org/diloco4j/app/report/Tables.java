@@ -1,11 +1,15 @@
 package org.diloco4j.app.report;
 
+import org.diloco4j.core.coord.DecisionKind;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.diloco4j.app.report.Metrics.Decision;
-import org.diloco4j.app.report.Metrics.WorkerProfile;
+import org.diloco4j.app.run.RunStart.WorkerProfile;
+import org.diloco4j.app.run.Summary;
+import org.diloco4j.core.coord.Metric.Decision;
+import org.diloco4j.core.run.Segment;
 
 /** The report's HTML tables: runs side by side, one run's workers, one run's decisions. */
 final class Tables {
@@ -69,8 +73,8 @@ final class Tables {
         StringBuilder b = new StringBuilder("<div class=\"table-wrap\"><table class=\"workers\"><thead><tr>");
         head(b, "worker", "");
         head(b, "machine", "");
-        for (String h : new String[] {"compute", "communicate", "idle"}) {
-            head(b, h, "num");
+        for (Segment.Kind k : Segment.Kind.values()) {
+            head(b, k.label(), "num");
         }
         head(b, "time split · utilization", "");
         for (String h : new String[] {"inner steps", "tokens", "bytes up", "bytes down"}) {
@@ -159,7 +163,7 @@ final class Tables {
     static String decisions(RunView r, boolean open) {
         List<Decision> all = r.run().metrics().decisions();
         Map<String, Integer> counts = new TreeMap<>();
-        all.forEach(d -> counts.merge(d.kind(), 1, Integer::sum));
+        all.forEach(d -> counts.merge(d.kind().label(), 1, Integer::sum));
         StringBuilder b = new StringBuilder("<div class=\"chips\">");
         if (all.isEmpty()) {
             b.append("<span class=\"muted\">no decisions recorded</span>");
@@ -167,14 +171,14 @@ final class Tables {
         counts.forEach((k, n) -> b.append("<span class=\"chip kind-").append(Html.esc(k)).append("\">")
                 .append(Html.esc(k)).append(" <b>").append(Fmt.count(n)).append("</b></span>"));
         b.append("</div>");
-        List<Decision> listed = all.stream().filter(d -> !"wait".equals(d.kind())).toList();
+        List<Decision> listed = all.stream().filter(d -> d.kind() != DecisionKind.WAIT).toList();
         if (listed.isEmpty()) {
             return b.toString();
         }
         int shown = Math.min(DECISIONS_LISTED, listed.size());
         b.append("<details class=\"decisions\"").append(open ? " open=\"open\"" : "").append("><summary>")
                 .append(shown < listed.size() ? "first " + shown + " of " + Fmt.count(listed.size()) : "all " + shown)
-                .append(" decisions").append(counts.containsKey("wait") ? " (wait decisions are only counted)" : "")
+                .append(" decisions").append(counts.containsKey(DecisionKind.WAIT.label()) ? " (wait decisions are only counted)" : "")
                 .append("</summary><div class=\"table-wrap\"><table class=\"log\"><thead><tr>");
         head(b, "time", "num");
         head(b, "kind", "");
@@ -184,7 +188,7 @@ final class Tables {
         for (Decision d : listed.subList(0, shown)) {
             String name = r.memberName(d.member());
             b.append("<tr><td class=\"num\">").append(Html.esc(Fmt.seconds(d.time()))).append("</td><td><span class=\"chip kind-")
-                    .append(Html.esc(d.kind())).append("\">").append(Html.esc(d.kind())).append("</span></td><td>")
+                    .append(Html.esc(d.kind().label())).append("\">").append(Html.esc(d.kind().label())).append("</span></td><td>")
                     .append(d.member() < 0 ? "" : Html.esc(d.member() + (name == null ? "" : " · " + name)))
                     .append("</td><td class=\"reason\">").append(Html.esc(d.reason())).append("</td></tr>");
         }

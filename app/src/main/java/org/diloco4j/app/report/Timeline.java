@@ -1,9 +1,9 @@
 package org.diloco4j.app.report;
 
 import java.util.List;
-import org.diloco4j.app.report.Metrics.SegmentKind;
 import org.diloco4j.app.report.Segments.Block;
 import org.diloco4j.app.report.Segments.Span;
+import org.diloco4j.core.run.Segment;
 
 /**
  * A per-worker Gantt chart: one row per worker, compute / communicate / idle in three colours on a
@@ -105,8 +105,8 @@ final class Timeline {
         double all = totals.values().stream().mapToDouble(Double::doubleValue).sum();
         StringBuilder t = new StringBuilder(row.name()).append(": ");
         String sep = "";
-        for (SegmentKind k : SegmentKind.values()) {
-            t.append(sep).append(k.wire()).append(' ').append(Fmt.seconds(totals.get(k)));
+        for (Segment.Kind k : Segment.Kind.values()) {
+            t.append(sep).append(k.label()).append(' ').append(Fmt.seconds(totals.get(k)));
             if (all > 0) {
                 t.append(" (").append(Fmt.percent(totals.get(k) / all)).append(')');
             }
@@ -123,21 +123,21 @@ final class Timeline {
         double px0 = xs.px(b.start());
         double w = xs.px(b.end()) - px0;
         StringBuilder title = new StringBuilder(worker).append(": ");
-        SegmentKind only = null;
+        Segment.Kind only = null;
         int kinds = 0;
-        for (SegmentKind k : SegmentKind.values()) {
+        for (Segment.Kind k : Segment.Kind.values()) {
             if (b.level(k) > 0) {
                 only = k;
                 kinds++;
             }
         }
         if (kinds == 1 && b.level(only) == LEVELS) {
-            title.append(only.wire()).append(note);
+            title.append(only.label()).append(note);
         } else {
             String sep = "";
-            for (SegmentKind k : SegmentKind.values()) {
+            for (Segment.Kind k : Segment.Kind.values()) {
                 if (b.share(k) > 0) {
-                    title.append(sep).append(k.wire()).append(note).append(' ').append(Math.round(b.share(k) * 100)).append('%');
+                    title.append(sep).append(k.label()).append(note).append(' ').append(Math.round(b.share(k) * 100)).append('%');
                     sep = ", ";
                 }
             }
@@ -155,7 +155,7 @@ final class Timeline {
             svg.raw("<title>" + Html.esc(tip) + "</title>");
         }
         int cum = 0;
-        for (SegmentKind k : SegmentKind.values()) {
+        for (Segment.Kind k : Segment.Kind.values()) {
             if (b.level(k) == 0) {
                 continue;
             }
@@ -167,7 +167,7 @@ final class Timeline {
         svg.end();
     }
 
-    static String cssClass(SegmentKind k) {
+    static String cssClass(Segment.Kind k) {
         return switch (k) {
             case COMPUTE -> "k-c";
             case COMMUNICATE -> "k-m";
@@ -178,9 +178,9 @@ final class Timeline {
     /** The colour key shown above a timeline. */
     static String legendHtml(boolean anyOverlap) {
         StringBuilder b = new StringBuilder("<div class=\"legend tl-legend\">");
-        b.append("<span class=\"key\"><i class=\"sw k-c\"></i>compute</span>");
-        b.append("<span class=\"key\"><i class=\"sw k-m\"></i>communicate</span>");
-        b.append("<span class=\"key\"><i class=\"sw k-i\"></i>idle</span>");
+        for (Segment.Kind k : Segment.Kind.values()) {
+            b.append("<span class=\"key\"><i class=\"sw ").append(cssClass(k)).append("\"></i>").append(k.label()).append("</span>");
+        }
         if (anyOverlap) {
             b.append("<span class=\"key\"><i class=\"sw band\"></i>communicate while computing</span>");
         }

@@ -1,11 +1,11 @@
 package org.diloco4j.app.run;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diloco4j.app.config.WorkerEntry;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
-import org.diloco4j.sim.Segment;
+import org.diloco4j.core.run.Segment;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * metrics.jsonl: one JSON object per line (see docs/run-directory.md). Appends; {@link #truncate}
@@ -30,7 +29,7 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
         this.file = file;
         try {
             this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            this.json = new JsonFactory().createGenerator(out);
+            this.json = RunJson.MAPPER.createGenerator(out);
             json.setRootValueSeparator(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
@@ -47,139 +46,33 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
 
     @Override
     public void emit(Metric m) {
-        try {
-            json.writeStartObject();
-            switch (m) {
-                case Metric.OuterStep s -> {
-                    json.writeStringField("type", "outer_step");
-                    time(s.time());
-                    json.writeNumberField("step", s.step());
-                    json.writeNumberField("version", s.version());
-                    json.writeNumberField("fragment", s.fragment());
-                    json.writeArrayFieldStart("contributors");
-                    for (int c : s.contributors()) json.writeNumber(c);
-                    json.writeEndArray();
-                    json.writeArrayFieldStart("staleness");
-                    for (long c : s.staleness()) json.writeNumber(c);
-                    json.writeEndArray();
-                    json.writeArrayFieldStart("weights");
-                    for (double c : s.weights()) json.writeNumber(c);
-                    json.writeEndArray();
-                    json.writeNumberField("members", s.members());
-                    json.writeNumberField("tokens", s.tokens());
-                    json.writeNumberField("bytes_up", s.bytesUp());
-                    json.writeNumberField("bytes_down", s.bytesDown());
-                    number("delta_norm", s.deltaNorm());
-                }
-                case Metric.Decision d -> {
-                    json.writeStringField("type", "decision");
-                    time(d.time());
-                    json.writeStringField("kind", d.kind().label());
-                    json.writeNumberField("member", d.member());
-                    json.writeStringField("reason", d.reason());
-                }
-                case Metric.Eval e -> {
-                    json.writeStringField("type", "eval");
-                    time(e.time());
-                    json.writeNumberField("tokens", e.tokens());
-                    json.writeNumberField("version", e.version());
-                    number("loss", e.loss());
-                    number("ppl", e.perplexity());
-                    number("bpb", e.bitsPerByte());
-                    json.writeNumberField("bytes_up", e.bytesUp());
-                    json.writeNumberField("bytes_down", e.bytesDown());
-                }
-                case Metric.TrainLoss t -> {
-                    json.writeStringField("type", "train_loss");
-                    time(t.time());
-                    json.writeStringField("worker", t.worker());
-                    json.writeNumberField("step", t.step());
-                    number("loss", t.loss());
-                    number("lr", t.lr());
-                    number("grad_norm", t.gradNorm());
-                    number("tokens_per_second", t.tokensPerSecond());
-                }
-            }
-            json.writeEndObject();
-            json.writeRaw('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        write((Record) m);
     }
 
     /** The run_start line: method, clock, model size and the workers' profiles. */
     public void runStart(String method, RunClock clock, long params, List<WorkerEntry> workers) {
-        try {
-            json.writeStartObject();
-            json.writeStringField("type", "run_start");
-            json.writeStringField("method", method);
-            json.writeStringField("clock", clock.wire());
-            json.writeNumberField("model_params", params);
-            json.writeArrayFieldStart("workers");
-            for (int i = 0; i < workers.size(); i++) {
-                WorkerEntry w = workers.get(i);
-                json.writeStartObject();
-                json.writeStringField("name", w.name());
-                json.writeNumberField("seconds_per_step", w.secondsPerStep());
-                json.writeNumberField("up_mbps", w.upMbps());
-                json.writeNumberField("down_mbps", w.downMbps());
-                json.writeNumberField("latency_ms", w.latencyMs());
-                json.writeNumberField("shard", w.shardAt(i));
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeRaw('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        write(RunStart.of(method, clock, params, workers));
     }
 
     /** A {@code sample} line: text from the global model θ {@code version} at {@code time}. */
     public void sample(TextSample s, double time, long version) {
+        write(Sample.of(s, time, version));
+    }
+
+    public void segments(List<Segment> timeline) {
+        for (Segment s : timeline) write(s);
+    }
+
+    /** One line: the event's fields and its {@code type}. */
+    private void write(Record event) {
         try {
-            json.writeStartObject();
-            json.writeStringField("type", "sample");
-            time(time);
-            json.writeNumberField("version", version);
-            json.writeNumberField("index", s.index());
-            json.writeStringField("prompt", s.prompt());
-            json.writeStringField("text", s.text());
-            json.writeNumberField("tokens", s.tokens());
-            json.writeNumberField("seed", s.seed());
-            json.writeNumberField("temperature", s.temperature());
-            json.writeNumberField("top_k", s.topK());
-            json.writeEndObject();
+            ObjectNode line = RunJson.MAPPER.createObjectNode().put("type", EventType.of(event).label());
+            line.setAll((ObjectNode) RunJson.MAPPER.valueToTree(event));
+            RunJson.MAPPER.writeTree(json, line);
             json.writeRaw('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-    }
-
-    public void segments(List<Segment> timeline) {
-        try {
-            for (Segment s : timeline) {
-                json.writeStartObject();
-                json.writeStringField("type", "segment");
-                json.writeStringField("worker", s.worker());
-                json.writeStringField("kind", s.kind().name().toLowerCase(Locale.ROOT));
-                json.writeNumberField("start", s.start());
-                json.writeNumberField("end", s.end());
-                json.writeEndObject();
-                json.writeRaw('\n');
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
-    private void time(double t) throws IOException {
-        json.writeNumberField("time", t);
-    }
-
-    private void number(String field, double v) throws IOException {
-        if (Double.isFinite(v)) json.writeNumberField(field, v);
-        else json.writeNullField(field);
     }
 
     /** Flushes what was written so far to the file (a reader sees whole lines up to here). */

@@ -1,10 +1,8 @@
 package org.diloco4j.app.run;
 
-import java.util.Locale;
-
 /**
- * Which clock a run's event times are on: the {@code clock} field of {@code run_start}, and the
- * time its progress line shows.
+ * Which clock a run's event times are on: the {@code clock} field of {@code run_start} (its name in
+ * lowercase, see {@link RunJson}), and the time its progress line shows.
  */
 public enum RunClock {
     /** Virtual seconds of the simulator's machines and links ("sim 2 min 10 s" on the progress line). */
@@ -17,9 +15,5 @@ public enum RunClock {
 
     RunClock(String label) {
         this.label = label;
-    }
-
-    public String wire() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

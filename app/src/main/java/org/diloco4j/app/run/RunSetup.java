@@ -13,6 +13,7 @@ import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.BlockAssignment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.FragmentPlanner;
+import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.model.data.Corpus;
 import org.diloco4j.model.data.BatchSource;
 import org.diloco4j.model.data.ShardedBatches;
@@ -187,6 +188,14 @@ public final class RunSetup {
     }
 
     /** Builds each simulated worker's GPT trainer on its shard (the DDP group gets every shard and k× the batch). */
+    /**
+     * The trainer of a networked worker named {@code name} on data {@code shard}: what a simulated
+     * worker of that name trains (only the name and shard matter; device and link are the simulator's).
+     */
+    public InnerTrainer trainer(String name, int shard) {
+        return trainers().create(new WorkerSpec(name, DeviceProfile.of(1), LinkProfile.infinite(), shard), shard, 1);
+    }
+
     public TrainerFactory trainers() {
         int batch = cfg.integer("train.batch");
         int context = gpt.context();

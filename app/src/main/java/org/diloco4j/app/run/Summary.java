@@ -1,103 +1,110 @@
 package org.diloco4j.app.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.diloco4j.sim.SimResult;
-import org.diloco4j.sim.WorkerStats;
+import org.diloco4j.core.run.RunResult;
+import org.diloco4j.core.train.EvalResult;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * summary.json: the totals of a run (see docs/run-directory.md).
+ * summary.json: the totals of a run (see docs/run-directory.md). The one definition of the file: the
+ * jobs write it and the report reads it through this record ({@link RunJson}: each component is a
+ * field, in snake_case). Losses, perplexity and bits per byte are NaN (null in the file) when the
+ * run ended before its first evaluation; bits per byte also in files written before they were
+ * recorded, which is why they alone may be absent.
  *
- * @param initialEvalBpb     held-out bits per byte before training (NaN when unknown)
- * @param finalEvalBpb       held-out bits per byte at the end (NaN when unknown)
+ * @param finalEvalPpl       the exponential of {@code finalEvalLoss}
  * @param ddpBytesEquivalent bytes data-parallel training would have moved for the same tokens with
  *                           the same workers: one fp32 ring all-reduce (2(k−1)·4|θ| bytes in total)
  *                           per step of the global batch
+ * @param simulatedSeconds   virtual seconds of a simulated run; 0 for a networked one
+ * @param stalenessHistogram outer steps behind → number of pseudo-gradients applied with that staleness
  */
-public record Summary(String method, int workers, long modelParams, long outerSteps, long innerSteps, long tokens,
-                      double initialEvalLoss, double finalEvalLoss, double initialEvalBpb, double finalEvalBpb,
-                      long bytesUp, long bytesDown, long ddpBytesEquivalent,
-                      double simulatedSeconds, double wallSeconds, double computeUtilization, String stopReason,
-                      Map<Long, Long> staleness, List<WorkerStats> workerStats) {
+public record Summary(
+        @JsonProperty(required = true) String method,
+        @JsonProperty(required = true) int workers,
+        @JsonProperty(required = true) long modelParams,
+        @JsonProperty(required = true) long outerSteps,
+        @JsonProperty(required = true) long innerSteps,
+        @JsonProperty(required = true) long tokens,
+        @JsonProperty(required = true) double initialEvalLoss,
+        @JsonProperty(required = true) double finalEvalLoss,
+        @JsonProperty(required = true) double finalEvalPpl,
+        double initialEvalBpb,
+        double finalEvalBpb,
+        @JsonProperty(required = true) long bytesUp,
+        @JsonProperty(required = true) long bytesDown,
+        @JsonProperty(required = true) long ddpBytesEquivalent,
+        @JsonProperty(required = true) double simulatedSeconds,
+        @JsonProperty(required = true) double wallSeconds,
+        @JsonProperty(required = true) double computeUtilization,
+        @JsonProperty(required = true) String stopReason,
+        @JsonProperty(required = true) SortedMap<Long, Long> stalenessHistogram,
+        @JsonProperty(required = true) List<WorkerStats> workerStats) {
 
-    public double finalEvalPpl() {
-        return Math.exp(finalEvalLoss);
+    public Summary {
+        stalenessHistogram = Collections.unmodifiableSortedMap(new TreeMap<>(stalenessHistogram));
+        workerStats = List.copyOf(workerStats);
     }
 
+    /** Per-worker totals of one run. */
+    public record WorkerStats(
+            @JsonProperty(required = true) String name,
+            @JsonProperty(required = true) double computeSeconds,
+            @JsonProperty(required = true) double communicateSeconds,
+            @JsonProperty(required = true) double idleSeconds,
+            @JsonProperty(required = true) double utilization,
+            @JsonProperty(required = true) long steps,
+            @JsonProperty(required = true) long tokens,
+            @JsonProperty(required = true) long bytesUp,
+            @JsonProperty(required = true) long bytesDown) {
+
+        static WorkerStats of(RunResult.Worker w) {
+            return new WorkerStats(w.name(), w.computeSeconds(), w.communicateSeconds(), w.idleSeconds(), w.utilization(),
+                    w.steps(), w.tokens(), w.bytesUp(), w.bytesDown());
+        }
+    }
+
+    /** Bytes that crossed the network in both directions. */
     public long bytesTotal() {
         return bytesUp + bytesDown;
     }
 
-    /** Builds the summary of a finished simulation. */
-    public static Summary of(String method, long params, int tokensPerWorkerStep, SimResult r, double wallSeconds) {
+    /**
+     * The summary of a finished run, whichever driver ran it.
+     *
+     * @param tokensPerWorkerStep tokens one worker trains in one inner step (for the data-parallel equivalent)
+     * @param wallSeconds         real seconds the run took (for a networked run, its clock)
+     */
+    public static Summary of(String method, long params, int tokensPerWorkerStep, RunResult r, double wallSeconds) {
         long steps = 0;
-        for (WorkerStats w : r.workers()) steps += w.steps();
+        for (RunResult.Worker w : r.workers()) steps += w.steps();
         int k = r.workers().size();
         long globalSteps = k == 0 ? 0 : r.tokens() / Math.max(1, (long) tokensPerWorkerStep * k);
         long ddp = globalSteps * 2L * (k - 1) * 4L * params;
+        double finalLoss = loss(r.finalEval());
         return new Summary(method, k, params, r.outerSteps(), steps, r.tokens(),
-                r.initialEval() == null ? Double.NaN : r.initialEval().loss(),
-                r.finalEval() == null ? Double.NaN : r.finalEval().loss(),
-                r.initialEval() == null ? Double.NaN : r.initialEval().bitsPerByte(),
-                r.finalEval() == null ? Double.NaN : r.finalEval().bitsPerByte(),
+                loss(r.initialEval()), finalLoss, Math.exp(finalLoss), bpb(r.initialEval()), bpb(r.finalEval()),
                 r.bytesUp(), r.bytesDown(), ddp, r.simulatedSeconds(), wallSeconds, r.computeUtilization(), r.stopReason(),
-                r.staleness(), r.workers());
+                r.staleness(), r.workers().stream().map(WorkerStats::of).toList());
     }
 
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", method);
-        m.put("workers", workers);
-        m.put("model_params", modelParams);
-        m.put("outer_steps", outerSteps);
-        m.put("inner_steps", innerSteps);
-        m.put("tokens", tokens);
-        m.put("initial_eval_loss", finite(initialEvalLoss));
-        m.put("final_eval_loss", finite(finalEvalLoss));
-        m.put("final_eval_ppl", finite(finalEvalPpl()));
-        m.put("initial_eval_bpb", finite(initialEvalBpb));
-        m.put("final_eval_bpb", finite(finalEvalBpb));
-        m.put("bytes_up", bytesUp);
-        m.put("bytes_down", bytesDown);
-        m.put("ddp_bytes_equivalent", ddpBytesEquivalent);
-        m.put("simulated_seconds", simulatedSeconds);
-        m.put("wall_seconds", wallSeconds);
-        m.put("compute_utilization", computeUtilization);
-        m.put("stop_reason", stopReason);
-        Map<String, Long> hist = new LinkedHashMap<>();
-        staleness.forEach((k, v) -> hist.put(Long.toString(k), v));
-        m.put("staleness_histogram", hist);
-        List<Map<String, Object>> ws = new ArrayList<>();
-        for (WorkerStats w : workerStats) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("name", w.name());
-            x.put("compute_seconds", w.computeSeconds());
-            x.put("communicate_seconds", w.communicateSeconds());
-            x.put("idle_seconds", w.idleSeconds());
-            x.put("utilization", w.utilization());
-            x.put("steps", w.steps());
-            x.put("tokens", w.tokens());
-            x.put("bytes_up", w.bytesUp());
-            x.put("bytes_down", w.bytesDown());
-            ws.add(x);
-        }
-        m.put("worker_stats", ws);
-        return m;
+    private static double loss(EvalResult e) {
+        return e == null ? Double.NaN : e.loss();
     }
 
-    private static Double finite(double v) {
-        return Double.isFinite(v) ? v : null;
+    private static double bpb(EvalResult e) {
+        return e == null ? Double.NaN : e.bitsPerByte();
     }
 
+    /** Writes summary.json atomically, indented for people. */
     public void write(Path file) throws IOException {
-        byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(toJson());
-        AtomicFiles.write(file, json);
+        AtomicFiles.write(file, RunJson.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(this));
     }
 }

@@ -172,12 +172,9 @@ public final class TrainJob {
         double wall = wallBefore + (System.nanoTime() - started) / 1e9;
         metrics.segments(result.timeline());
         int tokensPerStep = setup.config().integer("train.batch") * setup.gpt().context();
-        Summary summary = Summary.of(setup.config().str("method"), setup.plan().totalSize(), tokensPerStep, result, wall);
-        summary.write(dir.summary());
-        ModelFile.write(dir.model(), sim.coordinator().theta());
-        HfModelFiles.write(dir.dir(), setup.config(), setup.gpt(), sim.coordinator().theta());
+        Summary summary = Summary.of(setup.config().str("method"), setup.plan().totalSize(), tokensPerStep, result.toRunResult(), wall);
         saveCheckpoint(sim, metrics, wall);
-        Reports.write(dir);
+        RunFinish.write(dir, setup, summary, sim.coordinator().theta());
         logCost(log(progress), live.cost(), wall - wallBefore);
         return new Outcome(summary, dir, sim.coordinator().theta().clone());
     }

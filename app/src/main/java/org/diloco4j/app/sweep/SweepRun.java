@@ -1,7 +1,7 @@
 package org.diloco4j.app.sweep;
 
 import org.diloco4j.app.report.RunData;
-import org.diloco4j.app.report.Summary;
+import org.diloco4j.app.run.Summary;
 
 import java.io.IOException;
 import java.nio.file.Path;

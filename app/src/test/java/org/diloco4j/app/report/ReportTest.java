@@ -3,6 +3,11 @@ package org.diloco4j.app.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.diloco4j.app.run.Sample;
+import org.diloco4j.app.run.Summary;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.run.Segment;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -11,7 +16,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.data.Offset;
-import org.diloco4j.app.report.Metrics.SegmentKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
@@ -92,7 +96,7 @@ class ReportTest {
                     .containsExactly("tokyo", "frankfurt", "saopaulo", "nairobi");
         }
         // The learning-rate axis spans the schedule: warmup from 4e-5 (step 10 of 50 ... ) up to the 2e-3 peak.
-        double maxLr = run.metrics().trainLosses().stream().mapToDouble(Metrics.TrainLoss::lr).max().orElseThrow();
+        double maxLr = run.metrics().trainLosses().stream().mapToDouble(Metric.TrainLoss::lr).max().orElseThrow();
         assertThat(maxLr).isEqualTo(2e-3);
         assertThat(doc.texts("//figure[@id='train-lr']//g[@class='ticks']/text")).contains("0.002");
         assertThat(doc.texts("//figure[@id='train-throughput']//g[@class='ticks']/text")).anyMatch(t -> t.endsWith("k"));
@@ -104,7 +108,7 @@ class ReportTest {
         assertThat(doc.texts("//div[@class='kpi']/div[@class='d']"))
                 .anyMatch(d -> d.contains(String.format(Locale.ROOT, "%.4f bits/byte", run.summary().finalEvalBpb())));
 
-        List<Metrics.Sample> samples = run.metrics().samples();
+        List<Sample> samples = run.metrics().samples();
         assertThat(samples).hasSize(3);
         List<Element> shown = doc.all("//figure[@class='sample']/pre");
         assertThat(shown).hasSize(3);
@@ -178,7 +182,7 @@ class ReportTest {
         RunData base = Fixtures.memoryRun("m", List.of("w"), List.of(), 100);
         Metrics m = base.metrics();
         Metrics withSample = new Metrics(m.runStart(), m.outerSteps(), m.decisions(), m.evals(), m.trainLosses(), m.segments(),
-                List.of(new Metrics.Sample(1, 1, 0, "", "a\u0001b\u0000c\td\uFFFEe", 10, 1, 0.8, 40)));
+                List.of(new Sample(1, 1, 0, "", "a\u0001b\u0000c\td\uFFFEe", 10, 1, 0.8, 40)));
         HtmlDoc doc = new HtmlDoc(Report.render(List.of(new RunData(base.dir(), base.summary(), withSample))));
         assertThat(doc.one("//figure[@class='sample']/pre").getTextContent()).isEqualTo("a\uFFFDb\uFFFDc\td\uFFFDe");
     }
@@ -204,7 +208,7 @@ class ReportTest {
         // Staleness histograms for the two async runs only, one bar per staleness value up to the largest.
         List<Element> bars = doc.all("//svg[contains(@class,'bars')]");
         assertThat(bars).hasSize(2);
-        int maxStaleness = runs.get(2).summary().stalenessHistogram().lastKey();
+        int maxStaleness = runs.get(2).summary().stalenessHistogram().lastKey().intValue();
         assertThat(HtmlDoc.all(bars.get(1), ".//rect[@class='bar']")).hasSize(maxStaleness + 1);
 
         // The best final perplexity is marked, and the others show how far behind they are.
@@ -267,10 +271,10 @@ class ReportTest {
     @Test
     void overlappedCommunicationIsDrawnAsABand() throws Exception {
         // Streaming DiLoCo: fragments travel while the worker keeps computing.
-        List<Metrics.Segment> segs = new java.util.ArrayList<>();
+        List<Segment> segs = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            segs.add(Fixtures.seg("w", SegmentKind.COMPUTE, i * 60, i * 60 + 60));
-            segs.add(Fixtures.seg("w", SegmentKind.COMMUNICATE, i * 60 + 10, i * 60 + 40));
+            segs.add(Fixtures.seg("w", Segment.Kind.COMPUTE, i * 60, i * 60 + 60));
+            segs.add(Fixtures.seg("w", Segment.Kind.COMMUNICATE, i * 60 + 10, i * 60 + 40));
         }
         HtmlDoc doc = new HtmlDoc(Report.render(List.of(Fixtures.memoryRun("streaming", List.of("w"), segs, 1000))));
         assertThat(doc.texts("//div[contains(@class,'tl-legend')]/span")).contains("communicate while computing");
@@ -309,7 +313,7 @@ class ReportTest {
     @Test
     void textFromTheRunIsEscaped() throws Exception {
         RunData r = Fixtures.memoryRun("m<script>&\"x\"", List.of("<w>"), List.of(
-                Fixtures.seg("<w>", SegmentKind.COMPUTE, 0, 10)), 100);
+                Fixtures.seg("<w>", Segment.Kind.COMPUTE, 0, 10)), 100);
         String html = Report.render(List.of(r));
         assertThat(html).doesNotContain("<script>&").doesNotContain("<w>");
         assertThat(new HtmlDoc(html).one("//h1").getTextContent()).isEqualTo("m<script>&\"x\"");
@@ -332,7 +336,7 @@ class ReportTest {
     @Test
     void hugeTimelineStaysSmall() throws Exception {
         // 50,000 segments over 8 workers, many of them sub-pixel at the timeline's width.
-        List<Metrics.Segment> segments = SegmentsTest.randomSegments(8, 6250, 11);
+        List<Segment> segments = SegmentsTest.randomSegments(8, 6250, 11);
         List<String> workers = java.util.stream.IntStream.range(0, 8).mapToObj(i -> "w" + i).toList();
         RunData run = Fixtures.memoryRun("huge", workers, segments, 1000);
         String html = Report.render(List.of(run));

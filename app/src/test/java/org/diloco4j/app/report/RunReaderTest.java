@@ -1,7 +1,11 @@
 package org.diloco4j.app.report;
 
+import org.diloco4j.core.coord.DecisionKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.diloco4j.app.run.Sample;
+import org.diloco4j.app.run.Summary;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,13 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import org.diloco4j.app.report.Metrics.Decision;
-import org.diloco4j.app.report.Metrics.EvalPoint;
-import org.diloco4j.app.report.Metrics.OuterStep;
-import org.diloco4j.app.report.Metrics.Segment;
-import org.diloco4j.app.report.Metrics.SegmentKind;
-import org.diloco4j.app.report.Metrics.TrainLoss;
-import org.diloco4j.app.report.Metrics.WorkerProfile;
+import org.diloco4j.app.run.RunStart.WorkerProfile;
+import org.diloco4j.core.coord.Metric.Decision;
+import org.diloco4j.core.coord.Metric.Eval;
+import org.diloco4j.core.coord.Metric.OuterStep;
+import org.diloco4j.core.coord.Metric.TrainLoss;
+import org.diloco4j.core.run.Segment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +60,7 @@ class RunReaderTest {
             "{\"type\":\"sample\",\"time\":30.0,\"version\":6,\"index\":0,\"prompt\":\"Mr President, \","
                     + "\"text\":\"the vote\\nwill take place.\",\"tokens\":200,\"seed\":42,\"temperature\":0.8,\"top_k\":40}",
             "{\"type\":\"segment\",\"worker\":\"tokyo\",\"kind\":\"compute\",\"start\":1.2,\"end\":12.8}",
-            "{\"type\":\"decision\",\"time\":30.0,\"kind\":\"stop\",\"reason\":\"budget\"}");
+            "{\"type\":\"decision\",\"time\":30.0,\"kind\":\"stop\",\"member\":-1,\"reason\":\"budget\"}");
 
     static Path writeRun(Path dir, String summary, List<String> lines) throws Exception {
         Files.createDirectories(dir);
@@ -88,7 +91,7 @@ class RunReaderTest {
         assertThat(s.computeUtilization()).isEqualTo(0.91);
         assertThat(s.stopReason()).isEqualTo("token budget of 12000000 reached (12492800)");
         assertThat(s.stalenessHistogram()).containsExactly(
-                java.util.Map.entry(0, 100L), java.util.Map.entry(1, 250L), java.util.Map.entry(2, 62L));
+                java.util.Map.entry(0L, 100L), java.util.Map.entry(1L, 250L), java.util.Map.entry(2L, 62L));
         assertThat(s.workerStats()).containsExactly(
                 new Summary.WorkerStats("tokyo", 3000.5, 200, 99.5, 0.909, 5000, 10240000, 600000000, 650000000),
                 new Summary.WorkerStats("nairobi", 3100, 400, 0, 0.886, 1100, 2252800, 600000000, 650000000));
@@ -99,19 +102,19 @@ class RunReaderTest {
         assertThat(m.runStart().get().modelParams()).isEqualTo(3263232L);
         assertThat(m.runStart().get().workers()).containsExactly(
                 new WorkerProfile("tokyo", 0.58, 50, 200, 120, 0), new WorkerProfile("nairobi", 3.33, 10, 40, 250, 1));
-        assertThat(m.outerSteps()).containsExactly(new OuterStep(12.5, 3, 3, 0, List.of(0), List.of(2), List.of(1.0), 4,
-                81920, 1000, 2000, 0.41));
-        assertThat(m.decisions()).containsExactly(new Decision(13.0, "drop", 1, "w1#2 late: trained from v1"),
-                new Decision(30.0, "stop", -1, "budget"));
-        assertThat(m.evals()).containsExactly(new EvalPoint(20.0, 163840, 6, 3.91, 49.9, 5.641, 3000, 4000));
-        assertThat(m.evals().get(0).bytesTotal()).isEqualTo(7000);
-        assertThat(m.trainLosses()).containsExactly(new TrainLoss(19.7, "tokyo", 120, 4.02, 0.002, 0.83, 5210.5));
-        assertThat(m.samples()).containsExactly(new Metrics.Sample(30.0, 6, 0, "Mr President, ", "the vote\nwill take place.", 200, 42,
+        assertThat(m.outerSteps()).containsExactly(new OuterStep(3, 3, 0, List.of(0), List.of(2L), List.of(1.0), 4,
+                81920, 1000, 2000, 0.41, 12.5));
+        assertThat(m.decisions()).containsExactly(new Decision(DecisionKind.DROP, 1, "w1#2 late: trained from v1", 13.0),
+                new Decision(DecisionKind.STOP, -1, "budget", 30.0));
+        assertThat(m.evals()).containsExactly(new Eval(163840, 6, 3.91, 5.641, 3000, 4000, 20.0));
+        assertThat(Metrics.bytesTotal(m.evals().get(0))).isEqualTo(7000);
+        assertThat(m.trainLosses()).containsExactly(new TrainLoss("tokyo", 120, 4.02, 0.002, 0.83, 5210.5, 19.7));
+        assertThat(m.samples()).containsExactly(new Sample(30.0, 6, 0, "Mr President, ", "the vote\nwill take place.", 200, 42,
                 0.8, 40));
-        assertThat(m.runStart().get().clock()).contains(org.diloco4j.app.run.RunClock.SIMULATED);
+        assertThat(m.clock()).contains(org.diloco4j.app.run.RunClock.SIMULATED);
         assertThat(s.initialEvalBpb()).isEqualTo(8.007);
         assertThat(s.finalEvalBpb()).isEqualTo(3.477);
-        assertThat(m.segments()).containsExactly(new Segment("tokyo", SegmentKind.COMPUTE, 1.2, 12.8));
+        assertThat(m.segments()).containsExactly(new Segment("tokyo", Segment.Kind.COMPUTE, 1.2, 12.8));
         assertThat(run.config()).as("no config.toml in the directory").isEmpty();
     }
 
@@ -135,9 +138,9 @@ class RunReaderTest {
                 "   ");
         RunData run = RunData.read(writeRun(tmp.resolve("run"), SUMMARY, lines));
         assertThat(run.metrics().evals()).hasSize(1);
-        // ppl left out by the writer: derived from the loss; version unknown: -1.
-        assertThat(run.metrics().evals().get(0).ppl()).isCloseTo(Math.exp(3.0), org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(run.metrics().evals().get(0).version()).isEqualTo(-1);
+        // ppl left out by the writer: derived from the loss; a whole number left out: 0.
+        assertThat(run.metrics().evals().get(0).perplexity()).isCloseTo(Math.exp(3.0), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(run.metrics().evals().get(0).version()).isZero();
         assertThat(run.metrics().segments()).isEmpty();
         assertThat(run.metrics().runStart()).isEmpty();
     }
@@ -184,11 +187,11 @@ class RunReaderTest {
         Path a = writeRun(tmp.resolve("a"), SUMMARY, List.of(METRICS.get(0),
                 "{\"type\":\"outer_step\",\"step\":3,\"tokens\":1,\"bytes_up\":1,\"bytes_down\":1}"));
         assertThatThrownBy(() -> RunData.read(a)).isInstanceOf(RunFormatException.class)
-                .hasMessageEndingWith("metrics.jsonl line 2: required field 'time' is missing in an 'outer_step' event");
+                .hasMessageEndingWith("metrics.jsonl line 2: an 'outer_step' event: required field 'time' is missing");
         Path b = writeRun(tmp.resolve("b"), SUMMARY, List.of(
                 "{\"type\":\"eval\",\"time\":1,\"tokens\":\"many\",\"loss\":3,\"bytes_up\":1,\"bytes_down\":1}"));
         assertThatThrownBy(() -> RunData.read(b))
-                .hasMessageEndingWith("line 1: field 'tokens' of an 'eval' event must be a whole number, got \"many\"");
+                .hasMessageEndingWith("line 1: an 'eval' event: field 'tokens' must be a whole number, got \"many\"");
         Path c = writeRun(tmp.resolve("c"), SUMMARY, List.of(
                 "{\"type\":\"segment\",\"worker\":\"tokyo\",\"kind\":\"idle\",\"start\":5,\"end\":4}"));
         assertThatThrownBy(() -> RunData.read(c))
@@ -196,7 +199,7 @@ class RunReaderTest {
         Path d = writeRun(tmp.resolve("d"), SUMMARY, List.of(
                 "{\"type\":\"outer_step\",\"time\":1,\"step\":1,\"tokens\":1,\"bytes_up\":1,\"bytes_down\":1,\"contributors\":[\"a\"]}"));
         assertThatThrownBy(() -> RunData.read(d))
-                .hasMessageEndingWith("field 'contributors' of an 'outer_step' event must be an array of whole numbers, got \"a\"");
+                .hasMessageEndingWith("an 'outer_step' event: field 'contributors[0]' must be a whole number, got \"a\"");
     }
 
     @Test
@@ -208,7 +211,7 @@ class RunReaderTest {
             assertThatThrownBy(() -> RunData.read(dir))
                     .as(field)
                     .isInstanceOf(RunFormatException.class)
-                    .hasMessage(dir.resolve("summary.json") + ": required field '" + field + "' is missing in summary.json");
+                    .hasMessage(dir.resolve("summary.json") + ": required field '" + field + "' is missing");
         }
     }
 
@@ -218,17 +221,17 @@ class RunReaderTest {
         ((ObjectNode) summary.get("worker_stats").get(1)).remove("steps");
         Path a = writeRun(tmp.resolve("a"), summary.toString(), METRICS);
         assertThatThrownBy(() -> RunData.read(a))
-                .hasMessageEndingWith("required field 'steps' is missing in worker_stats[1] of summary.json");
+                .hasMessageEndingWith("summary.json: required field 'worker_stats[1].steps' is missing");
 
         ObjectNode summary2 = (ObjectNode) JSON.readTree(SUMMARY);
         ((ObjectNode) summary2.get("staleness_histogram")).put("x", 3);
         Path b = writeRun(tmp.resolve("b"), summary2.toString(), METRICS);
-        assertThatThrownBy(() -> RunData.read(b)).hasMessageEndingWith("staleness_histogram key 'x' is not a whole number");
+        assertThatThrownBy(() -> RunData.read(b)).hasMessageEndingWith("summary.json: field 'staleness_histogram' has key 'x', which is not a whole number");
 
         ObjectNode summary3 = (ObjectNode) JSON.readTree(SUMMARY);
         summary3.put("bytes_up", 1.5);
         Path c = writeRun(tmp.resolve("c"), summary3.toString(), METRICS);
-        assertThatThrownBy(() -> RunData.read(c)).hasMessageEndingWith("field 'bytes_up' of summary.json must be a whole number, got 1.5");
+        assertThatThrownBy(() -> RunData.read(c)).hasMessageEndingWith("summary.json: field 'bytes_up' must be a whole number, got 1.5");
 
         Path d = writeRun(tmp.resolve("d"), "{\"method\": ", METRICS);
         assertThatThrownBy(() -> RunData.read(d)).isInstanceOf(RunFormatException.class)
@@ -318,8 +321,8 @@ class RunReaderTest {
             // Per-worker compute time in the summary is the sum of that worker's compute segments.
             for (Summary.WorkerStats w : run.summary().workerStats()) {
                 double compute = run.metrics().segments().stream()
-                        .filter(s -> s.worker().equals(w.name()) && s.kind() == SegmentKind.COMPUTE)
-                        .mapToDouble(Segment::duration).sum();
+                        .filter(s -> s.worker().equals(w.name()) && s.kind() == Segment.Kind.COMPUTE)
+                        .mapToDouble(Segment::seconds).sum();
                 assertThat(compute).isCloseTo(w.computeSeconds(), org.assertj.core.data.Offset.offset(1.0));
             }
         }

@@ -2,19 +2,18 @@ package org.diloco4j.app.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.diloco4j.app.report.Metrics.SegmentKind.COMMUNICATE;
-import static org.diloco4j.app.report.Metrics.SegmentKind.COMPUTE;
-import static org.diloco4j.app.report.Metrics.SegmentKind.IDLE;
+import static org.diloco4j.core.run.Segment.Kind.COMMUNICATE;
+import static org.diloco4j.core.run.Segment.Kind.COMPUTE;
+import static org.diloco4j.core.run.Segment.Kind.IDLE;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.assertj.core.data.Offset;
-import org.diloco4j.app.report.Metrics.Segment;
-import org.diloco4j.app.report.Metrics.SegmentKind;
 import org.diloco4j.app.report.Segments.Block;
 import org.diloco4j.app.report.Segments.Span;
+import org.diloco4j.core.run.Segment;
 import org.junit.jupiter.api.Test;
 
 class SegmentsTest {
@@ -25,7 +24,7 @@ class SegmentsTest {
         for (int w = 0; w < workers; w++) {
             double t = rnd.nextDouble() * 5;
             for (int i = 0; i < perWorker; i++) {
-                SegmentKind k = SegmentKind.values()[rnd.nextInt(3)];
+                Segment.Kind k = Segment.Kind.values()[rnd.nextInt(3)];
                 double d = rnd.nextDouble() < 0.2 ? rnd.nextDouble() * 50 : rnd.nextDouble() * 0.5;
                 out.add(new Segment("w" + w, k, t, t + d));
                 t += d + (rnd.nextDouble() < 0.05 ? rnd.nextDouble() * 20 : 0);
@@ -42,9 +41,9 @@ class SegmentsTest {
         assertThat(merged).hasSize(5);
         int mergedCount = 0;
         for (var e : merged.entrySet()) {
-            for (SegmentKind k : SegmentKind.values()) {
+            for (Segment.Kind k : Segment.Kind.values()) {
                 double before = raw.stream().filter(s -> s.worker().equals(e.getKey()) && s.kind() == k)
-                        .mapToDouble(Segment::duration).sum();
+                        .mapToDouble(Segment::seconds).sum();
                 assertThat(Segments.totals(e.getValue()).get(k)).as(e.getKey() + " " + k)
                         .isCloseTo(before, Offset.offset(1e-6 * Math.max(1, before)));
             }
@@ -54,7 +53,7 @@ class SegmentsTest {
                 assertThat(spans.get(i).start()).isGreaterThanOrEqualTo(spans.get(i - 1).start());
             }
             // Nothing mergeable is left: no same-kind neighbours in time that touch.
-            for (SegmentKind k : SegmentKind.values()) {
+            for (Segment.Kind k : Segment.Kind.values()) {
                 List<Span> ofKind = spans.stream().filter(s -> s.kind() == k).toList();
                 for (int i = 1; i < ofKind.size(); i++) {
                     assertThat(ofKind.get(i).start()).isGreaterThan(ofKind.get(i - 1).end());
@@ -168,7 +167,7 @@ class SegmentsTest {
             if (i > 0) {
                 assertThat(b.start()).isGreaterThanOrEqualTo(blocks.get(i - 1).end() - 1e-9);
             }
-            for (SegmentKind k : SegmentKind.values()) {
+            for (Segment.Kind k : Segment.Kind.values()) {
                 covered += b.share(k) * (b.end() - b.start());
             }
         }

@@ -1,5 +1,6 @@
 package org.diloco4j.app.run;
 
+import org.diloco4j.core.coord.DecisionKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.diloco4j.app.config.WorkerEntry;
+import org.diloco4j.app.report.Metrics;
+import org.diloco4j.app.report.RunData;
 import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.run.Segment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,5 +60,35 @@ class JsonlMetricsTest {
         assertThat(s.get("version").asLong()).isEqualTo(7);
         assertThat(s.get("seed").asLong()).isEqualTo(43);
         assertThat(s.get("top_k").asInt()).isEqualTo(40);
+    }
+
+    /** The report reads every event back as the very record the job wrote: one type per event, both ways. */
+    @Test
+    void everyEventReadsBackAsTheRecordItWasWrittenFrom(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        Files.createDirectories(dir);
+        Metric.OuterStep step = new Metric.OuterStep(3, 4, 1, List.of(0, 2), List.of(0L, 5L), List.of(0.5, 0.5), 3, 8192, 100,
+                200, Double.NaN, 12.5);
+        Metric.Decision decision = new Metric.Decision(DecisionKind.DROP, 2, "w2#2 late", 13.0);
+        Metric.Eval eval = new Metric.Eval(1000, 2, 2.0, Double.NaN, 10, 20, 14.0);
+        Metric.TrainLoss loss = new Metric.TrainLoss("tokyo", 24, 3.2, 2e-3, Double.NaN, 5100.5, 12.0);
+        Segment segment = new Segment("tokyo", Segment.Kind.COMMUNICATE, 1.0, 2.5);
+        try (JsonlMetrics m = new JsonlMetrics(dir.resolve("metrics.jsonl"))) {
+            m.runStart("diloco", RunClock.WALL, 1234, List.of(new WorkerEntry("lima", 1.5, 0, 20, 80, 180, 0, 3)));
+            for (Metric x : List.of(step, decision, eval, loss)) m.emit(x);
+            m.sample(new TextSample(1, "P", "text", 20, 43, 0.8, 40), 15.0, 7);
+            m.segments(List.of(segment));
+        }
+        Metrics read = RunData.read(dir).metrics();
+        assertThat(read.runStart()).contains(new RunStart("diloco", RunClock.WALL, 1234,
+                List.of(new RunStart.WorkerProfile("lima", 1.5, 20, 80, 180, 3))));
+        assertThat(read.outerSteps()).containsExactly(step);
+        assertThat(read.decisions()).containsExactly(decision);
+        assertThat(read.evals()).containsExactly(eval);
+        assertThat(read.trainLosses()).containsExactly(loss);
+        assertThat(read.samples()).containsExactly(new Sample(15.0, 7, 1, "P", "text", 20, 43, 0.8, 40));
+        assertThat(read.segments()).containsExactly(segment);
+        String segmentLine = Files.readAllLines(dir.resolve("metrics.jsonl")).getLast();
+        assertThat(new ObjectMapper().readTree(segmentLine).get("kind").asText()).isEqualTo("communicate");
     }
 }
