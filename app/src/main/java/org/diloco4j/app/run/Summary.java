@@ -2,6 +2,7 @@ package org.diloco4j.app.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.diloco4j.core.coord.RingAllReduce;
 import org.diloco4j.sim.SimResult;
 import org.diloco4j.sim.WorkerStats;
 
@@ -41,7 +42,7 @@ public record Summary(String method, int workers, long modelParams, long outerSt
         for (WorkerStats w : r.workers()) steps += w.steps();
         int k = r.workers().size();
         long globalSteps = k == 0 ? 0 : r.tokens() / Math.max(1, (long) tokensPerWorkerStep * k);
-        long ddp = globalSteps * 2L * (k - 1) * 4L * params;
+        long ddp = globalSteps * new RingAllReduce(k, params).networkBytes();
         return new Summary(method, k, params, r.outerSteps(), steps, r.tokens(),
                 r.initialEval() == null ? Double.NaN : r.initialEval().loss(),
                 r.finalEval() == null ? Double.NaN : r.finalEval().loss(),
