@@ -12,18 +12,11 @@ import java.util.List;
  * coordinator (messages arrive at once and are never lost); each step costs what {@link DdpGroup}
  * computes (the slowest device, then a ring all-reduce), and each device's bytes are its share of
  * the all-reduces.
+ *
+ * @param params |θ|
  */
-final class DdpCosts implements CostModel {
+record DdpCosts(SimConfig sim, SimState s, int params) implements CostModel {
     static final String WORKER = "ddp";
-    private final SimConfig sim;
-    private final SimState s;
-    private final int params;
-
-    DdpCosts(SimConfig sim, SimState s, int params) {
-        this.sim = sim;
-        this.s = s;
-        this.params = params;
-    }
 
     @Override
     public List<WorkerSpec> initialWorkers() {

@@ -9,21 +9,10 @@ import org.diloco4j.core.train.Evaluator;
  * When and how the simulator evaluates the global θ: at the start, each time another
  * {@code evalEveryTokens} tokens were trained, and at the end unless θ has not changed since the
  * last evaluation. Each evaluation is emitted as a {@link Metric.Eval}. Holds no state of its own.
+ *
+ * @param evaluator null: nothing is evaluated
  */
-final class Evaluation {
-    private final SimState s;
-    /** May be null: nothing is evaluated. */
-    private final Evaluator evaluator;
-    private final long everyTokens;
-    private final MetricSink sink;
-
-    Evaluation(SimState s, Evaluator evaluator, long everyTokens, MetricSink sink) {
-        this.s = s;
-        this.evaluator = evaluator;
-        this.everyTokens = everyTokens;
-        this.sink = sink;
-    }
-
+record Evaluation(SimState s, Evaluator evaluator, long everyTokens, MetricSink sink) {
     /** An outer step brought the run to {@code tokens}: evaluates if another interval is complete. */
     void outerStep(long tokens) {
         if (evaluator != null && everyTokens > 0 && tokens >= s.nextEvalTokens) {

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <p>This class is the event loop and the coordinator's plumbing. The parts it drives, all
  * stateless or holding configuration only (what changes is in {@link SimState}): {@link
- * WorkerDriver} (the workers' side in virtual time), {@link Lifecycle} (starts, faults, retirement),
+ * WorkerDriver} (the workers' side in virtual time) with its {@link Downlink}, {@link Lifecycle} (starts, faults, retirement),
  * {@link CostModel} (what time and bytes cost: {@link WorkerLinks} or {@link DdpCosts}), {@link
  * Timeline} (accounting) and {@link Evaluation}.
  */
@@ -76,7 +76,7 @@ public final class Simulation implements AutoCloseable {
         this.timeline = new Timeline(s, costs.workerSegments());
         this.evaluation = new Evaluation(s, evaluator, sim.evalEveryTokens(), sink);
         this.lifecycle = new Lifecycle(sim, cc, plan, factory, s, costs, timeline, this::deliver);
-        this.workers = new WorkerDriver(plan.totalSize(), Codecs.parse(cc.downCodec()), sink, s, costs, timeline);
+        this.workers = new WorkerDriver(new Downlink(Codecs.parse(cc.downCodec()), plan.totalSize()), sink, s, costs, timeline);
         if (restored != null) lifecycle.reattachTrainers();
     }
 

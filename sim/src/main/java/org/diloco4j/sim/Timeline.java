@@ -9,17 +9,10 @@ import java.util.Map;
  * Timeline accounting: each worker's virtual time as consecutive segments of compute,
  * communication and idling (kept in {@link SimState#timeline}), and the per-worker totals at the end.
  * Holds no state of its own.
+ *
+ * @param workerSegments false for DDP, whose group records its devices' segments itself
  */
-final class Timeline {
-    private final SimState s;
-    /** False for DDP, whose group records its devices' segments itself. */
-    private final boolean workerSegments;
-
-    Timeline(SimState s, boolean workerSegments) {
-        this.s = s;
-        this.workerSegments = workerSegments;
-    }
-
+record Timeline(SimState s, boolean workerSegments) {
     /** Records that worker {@code w} spent [accountedUntil, until) doing {@code kind}. */
     void account(SimWorker w, Segment.Kind kind, double until) {
         if (until <= w.accountedUntil) return;

@@ -1,12 +1,10 @@
 package org.diloco4j.sim;
 
-import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.core.coord.Payload;
-import org.diloco4j.core.coord.Snapshot;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
@@ -20,40 +18,18 @@ import java.util.function.BiFunction;
  * {@link org.diloco4j.core.worker.StreamingWorker}, and this class supplies only the time and the
  * transfers. Every action is scheduled as an event; state lives in {@link SimWorker}.
  */
-final class WorkerDriver {
-    private final int size;
-    private final Codec downCodec;
-    private final MetricSink sink;
-    private final SimState s;
-    private final CostModel costs;
-    private final Timeline timeline;
-    /**
-     * A memo of the last snapshot decoded through the lossy downlink codec, so that the workers
-     * receiving the same θ decode it once; not simulation state (a resumed run decodes again).
-     */
-    private Snapshot lastSnapshot;
-    private float[] lastReceived;
-
-    WorkerDriver(int size, Codec downCodec, MetricSink sink, SimState s, CostModel costs, Timeline timeline) {
-        this.size = size;
-        this.downCodec = downCodec;
-        this.sink = sink;
-        this.s = s;
-        this.costs = costs;
-        this.timeline = timeline;
-    }
-
+record WorkerDriver(Downlink downlink, MetricSink sink, SimState s, CostModel costs, Timeline timeline) {
     /** The coordinator sent {@code w} θ and an assignment. */
     void train(SimWorker w, Command.Train t) {
         if (w == null || !w.alive) return;
         timeline.account(w, Segment.Kind.IDLE, now());
-        double arrive = costs.downloadArrives(w, downCodec.encodedSize(size), now());
+        double arrive = costs.downloadArrives(w, downlink.thetaBytes(), now());
         s.queue.at(arrive, new SimEvent.TrainArrives(w.name(), w.incarnation, t));
     }
 
     void trainArrived(SimWorker w, Command.Train t) {
         timeline.account(w, Segment.Kind.COMMUNICATE, now());
-        w.replica.start(t, received(t.theta()));
+        w.replica.start(t, downlink.received(t.theta()));
         if (t.openEnded()) {
             w.stream.start(t.rounds());
             stepBoundary(w);
@@ -115,14 +91,14 @@ final class WorkerDriver {
     /** The coordinator sent a streaming worker a fragment's new global values. */
     void applyFragment(SimWorker w, Command.ApplyFragment a) {
         if (w == null || !w.alive) return;
-        long bytes = downCodec.encodedSize(a.values().size());
+        long bytes = downlink.bytes(a.values().size());
         double arrive = costs.downloadArrives(w, bytes, now());
         s.queue.at(arrive, new SimEvent.FragmentArrives(w.name(), w.incarnation, a, w.spec.link().downSeconds(bytes)));
     }
 
     void fragmentArrived(SimWorker w, SimEvent.FragmentArrives fa) {
         Command.ApplyFragment a = fa.fragment();
-        if (w.stream.arrived(a.fragment(), new SimWorker.Arrival(a, received(a.values()), now()))) {
+        if (w.stream.arrived(a.fragment(), new SimWorker.Arrival(a, downlink.received(a.values()), now()))) {
             // Blocked time: its own transfers (upload still in flight, then this download) count as
             // communication, the rest was waiting for the other workers.
             double blocked = now() - w.blockedSince;
@@ -171,17 +147,6 @@ final class WorkerDriver {
             TrainTally t = TrainTally.of(r, realSeconds);
             sink.emit(new Metric.TrainLoss(w.name(), w.steps, t.meanLoss(), t.lastLr(), t.meanGradNorm(), t.tokensPerSecond(), end));
         }
-    }
-
-    /** θ as the worker decodes it: the snapshot itself unless it travels through a lossy codec. */
-    private float[] received(Snapshot snap) {
-        if (snap.phantom()) return null;
-        if (downCodec.name().equals("fp32")) return snap.values();
-        if (snap != lastSnapshot) {
-            lastSnapshot = snap;
-            lastReceived = downCodec.decode(downCodec.encode(snap.values()), snap.size());
-        }
-        return lastReceived;
     }
 
     private double now() {

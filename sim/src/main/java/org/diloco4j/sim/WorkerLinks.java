@@ -19,20 +19,16 @@ record WorkerLinks(List<WorkerSpec> initialWorkers) implements CostModel {
 
     @Override
     public double downloadArrives(SimWorker w, long bytes, double now) {
-        double start = w.linkUpAt(Math.max(now, w.downFreeAt));
-        double busy = w.spec.link().downSeconds(bytes);
-        w.downFreeAt = start + busy;
+        w.downFreeAt = w.linkUpAt(Math.max(now, w.downFreeAt)) + w.spec.link().downSeconds(bytes);
         w.bytesDown += bytes;
-        return start + busy + w.spec.link().latencySeconds();
+        return w.downFreeAt + w.spec.link().latencySeconds();
     }
 
     @Override
     public double uploadArrives(SimWorker w, long bytes, double now) {
-        double start = w.linkUpAt(Math.max(now, w.upFreeAt));
-        double busy = w.spec.link().upSeconds(bytes);
-        w.upFreeAt = start + busy;
+        w.upFreeAt = w.linkUpAt(Math.max(now, w.upFreeAt)) + w.spec.link().upSeconds(bytes);
         w.bytesUp += bytes;
-        return start + busy + w.spec.link().latencySeconds();
+        return w.upFreeAt + w.spec.link().latencySeconds();
     }
 
     @Override
