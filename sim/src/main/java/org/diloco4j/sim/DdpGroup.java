@@ -1,5 +1,7 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.coord.RingAllReduce;
+
 import java.io.Serializable;
 import java.util.List;
 import org.diloco4j.core.run.Segment;
@@ -29,8 +31,7 @@ final class DdpGroup implements Serializable {
             bw = Math.min(bw, Math.min(w.link().upBytesPerSecond(), w.link().downBytesPerSecond()));
             lat = Math.max(lat, w.link().latencySeconds());
         }
-        // Ring all-reduce: 2(k−1) phases, each moving |θ|/k fp32 values per device and paying one latency.
-        this.allReduceSeconds = k == 1 ? 0 : 2.0 * (k - 1) * (4.0 * params / k / bw + lat);
+        this.allReduceSeconds = new RingAllReduce(k, params).seconds(bw, lat);
         this.compute = new double[k];
         this.idle = new double[k];
         this.communicate = new double[k];

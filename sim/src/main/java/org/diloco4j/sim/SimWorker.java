@@ -1,14 +1,13 @@
 package org.diloco4j.sim;
 
 import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.stream.StreamingSchedule;
 import org.diloco4j.core.worker.Replica;
+import org.diloco4j.core.worker.StreamingWorker;
 
 import java.io.Serializable;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** One simulated worker process: its replica, its links' occupancy and its activity record. */
 final class SimWorker implements Serializable {
@@ -26,13 +25,9 @@ final class SimWorker implements Serializable {
     /** Partition windows of this worker's link. */
     final List<double[]> partitions = new ArrayList<>();
 
-    // Streaming state.
-    long step;
-    long lastSentStep = -1;
-    final ArrayDeque<long[]> pendingMerges = new ArrayDeque<>();
-    final Map<Integer, ArrayDeque<Arrival>> inbox = new HashMap<>();
-    /** Fragment this worker is blocked on, or -1. */
-    int blockedOn = -1;
+    /** Streaming: where it is on the schedule, its pending merges and inbox; null for other methods. */
+    final StreamingWorker<Arrival> stream;
+    /** Streaming: when it began waiting for a fragment's values. */
     double blockedSince;
     /** Streaming: tokens trained since the last pseudo-gradient sent (reported with the next one). */
     long unreportedTokens;
@@ -54,9 +49,11 @@ final class SimWorker implements Serializable {
     record Arrival(Command.ApplyFragment command, float[] values, double time) implements Serializable {
     }
 
-    SimWorker(WorkerSpec spec, long seed) {
+    /** @param streaming the schedule of a streaming run, else null */
+    SimWorker(WorkerSpec spec, long seed, StreamingSchedule streaming) {
         this.spec = spec;
         this.rng = new SimRandom(seed);
+        this.stream = streaming == null ? null : new StreamingWorker<>(streaming);
     }
 
     String name() {

@@ -2,6 +2,7 @@ package org.diloco4j.app.run;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.diloco4j.core.coord.RingAllReduce;
 import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.train.EvalResult;
 
@@ -87,7 +88,7 @@ public record Summary(
         for (RunResult.Worker w : r.workers()) steps += w.steps();
         int k = r.workers().size();
         long globalSteps = k == 0 ? 0 : r.tokens() / Math.max(1, (long) tokensPerWorkerStep * k);
-        long ddp = globalSteps * 2L * (k - 1) * 4L * params;
+        long ddp = globalSteps * new RingAllReduce(k, params).networkBytes();
         double finalLoss = loss(r.finalEval());
         return new Summary(method, k, params, r.outerSteps(), steps, r.tokens(),
                 loss(r.initialEval()), finalLoss, Math.exp(finalLoss), bpb(r.initialEval()), bpb(r.finalEval()),

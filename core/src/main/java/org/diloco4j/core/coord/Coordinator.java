@@ -172,9 +172,8 @@ public final class Coordinator implements java.io.Serializable {
         tokens += d.tokens();
         if (d.steps() > 0 && d.tokens() > 0) tokensPerStep = (double) d.tokens() / d.steps();
         if (cfg.method() == Method.DDP) {
-            // One all-reduce of fp32 gradients per step over k workers (ring: each worker sends and
-            // receives 2(k−1)/k·4|θ| bytes per step); counted half as up, half as down.
-            long perStep = (long) (cfg.ddpWorkers() - 1) * 4L * size;
+            // One ring all-reduce of fp32 gradients per step over k workers; counted half as up, half as down.
+            long perStep = new RingAllReduce(cfg.ddpWorkers(), size).networkBytes() / 2;
             ledger.up(m.id, perStep * d.steps());
             ledger.down(m.id, perStep * d.steps());
         }
