@@ -1,5 +1,6 @@
 package org.diloco4j.app.run;
 
+import org.diloco4j.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.diloco4j.sim.SimResult;
