@@ -1,7 +1,7 @@
 package org.diloco4j.sim;
 
 /** A stretch of one worker's virtual time spent in one activity, for the report's timeline. */
-public record Segment(String worker, Kind kind, double start, double end) implements java.io.Serializable {
+public record Segment(String worker, Kind kind, double start, double end) {
     public enum Kind {
         /** Running inner steps. */
         COMPUTE,
