@@ -131,6 +131,12 @@ class CleanFailureTest {
                 "--config " + run.resolve("config.toml"));
         assertThat(snapshot(run)).isEqualTo(before);
 
+        // A checkpoint of the previous format (Java serialization behind the magic "D4JS").
+        Path old = copyOfGood("old-checkpoint");
+        Files.write(old.resolve("checkpoint/state.bin"), java.nio.ByteBuffer.allocate(64).putInt(0x44344A53).putInt(1).array());
+        assertOneLine(run("train", "--resume", old.toString(), "--no-progress"), 1, "cannot resume", "made by an older version of diloco4j",
+                "start the run again");
+
         Path meta = copyOfGood("corrupt-meta");
         Files.writeString(meta.resolve("checkpoint/meta.json"), "{\"metrics_bytes\": ");
         Map<String, String> metaBefore = snapshot(meta);
