@@ -2,7 +2,6 @@ package org.diloco4j.sim;
 
 import org.diloco4j.core.coord.RingAllReduce;
 
-import java.io.Serializable;
 import java.util.List;
 import org.diloco4j.core.run.Segment;
 
@@ -11,7 +10,7 @@ import org.diloco4j.core.run.Segment;
  * computes its share, all wait for the slowest, then a ring all-reduce of fp32 gradients moves
  * 2(k−1)/k·4|θ| bytes per device over the slowest link.
  */
-final class DdpGroup implements Serializable {
+final class DdpGroup {
     private final List<WorkerSpec> devices;
     private final SimRandom[] rngs;
     private final double allReduceSeconds;
@@ -35,6 +34,30 @@ final class DdpGroup implements Serializable {
         this.compute = new double[k];
         this.idle = new double[k];
         this.communicate = new double[k];
+    }
+
+    /** The group's state for a checkpoint: each device's random generator and its time totals. */
+    record State(long[] rngs, double[] compute, double[] idle, double[] communicate, long steps) {
+    }
+
+    State state() {
+        long[] r = new long[rngs.length];
+        for (int i = 0; i < r.length; i++) r[i] = rngs[i].state();
+        return new State(r, compute.clone(), idle.clone(), communicate.clone(), steps);
+    }
+
+    /** The group {@link #state()} was taken of, for the same devices, size and seed. */
+    static DdpGroup restore(State s, List<WorkerSpec> devices, int params, long seed) {
+        DdpGroup g = new DdpGroup(devices, params, seed);
+        if (s.rngs().length != g.rngs.length) throw new IllegalArgumentException("checkpoint has " + s.rngs().length + " ddp devices, the run " + g.rngs.length);
+        for (int i = 0; i < g.rngs.length; i++) {
+            g.rngs[i] = new SimRandom(s.rngs()[i]);
+            g.compute[i] = s.compute()[i];
+            g.idle[i] = s.idle()[i];
+            g.communicate[i] = s.communicate()[i];
+        }
+        g.steps = s.steps();
+        return g;
     }
 
     int size() {

@@ -1,6 +1,5 @@
 package org.diloco4j.sim;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -10,9 +9,9 @@ import java.util.List;
  * @param jitter         relative spread of each step's time (lognormal with this σ; 0 = exact)
  * @param slowdowns      periods of virtual time during which steps take {@code factor} times longer
  */
-public record DeviceProfile(double secondsPerStep, double jitter, List<Slowdown> slowdowns) implements Serializable {
+public record DeviceProfile(double secondsPerStep, double jitter, List<Slowdown> slowdowns) {
     /** Between virtual times {@code from} and {@code to}, steps take {@code factor}× as long. */
-    public record Slowdown(double from, double to, double factor) implements Serializable {
+    public record Slowdown(double from, double to, double factor) {
         public Slowdown {
             if (!(from >= 0 && to > from)) throw new IllegalArgumentException("slowdown window [" + from + ", " + to + ") is empty or negative");
             if (!(factor > 0) || Double.isInfinite(factor)) throw new IllegalArgumentException("slowdown factor " + factor + " must be > 0");

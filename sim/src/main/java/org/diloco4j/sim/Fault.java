@@ -1,7 +1,7 @@
 package org.diloco4j.sim;
 
 /** Something that happens to a worker at a given virtual time. */
-public sealed interface Fault extends java.io.Serializable {
+public sealed interface Fault {
     double at();
 
     /** The worker's process dies; the coordinator notices after the session timeout. Its state is lost. */

@@ -41,7 +41,7 @@ final class Lifecycle {
         this.costs = costs;
         this.timeline = timeline;
         this.deliver = deliver;
-        this.streaming = cc.method() == Method.STREAMING ? new StreamingSchedule(cc.innerSteps(), plan.count(), cc.overlap()) : null;
+        this.streaming = streamingSchedule(cc, plan);
     }
 
     /** Starts worker {@code spec}; {@code keepState}: a process that kept running rejoins with its local state. */
@@ -140,5 +140,10 @@ final class Lifecycle {
 
     private double now() {
         return s.queue.now();
+    }
+
+    /** The schedule every worker of a streaming run follows, else null (also for workers restored from a checkpoint). */
+    static StreamingSchedule streamingSchedule(CoordinatorConfig cc, FragmentPlan plan) {
+        return cc.method() == Method.STREAMING ? new StreamingSchedule(cc.innerSteps(), plan.count(), cc.overlap()) : null;
     }
 }

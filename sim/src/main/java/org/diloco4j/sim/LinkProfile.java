@@ -9,7 +9,7 @@ package org.diloco4j.sim;
  * @param dropProbability    chance that a pseudo-gradient upload is lost (the worker learns it failed)
  */
 public record LinkProfile(double upBytesPerSecond, double downBytesPerSecond, double latencySeconds, double dropProbability)
-        implements java.io.Serializable {
+        {
     public LinkProfile {
         if (!(upBytesPerSecond > 0)) throw new IllegalArgumentException("up bandwidth " + upBytesPerSecond + " B/s must be > 0");
         if (!(downBytesPerSecond > 0)) throw new IllegalArgumentException("down bandwidth " + downBytesPerSecond + " B/s must be > 0");

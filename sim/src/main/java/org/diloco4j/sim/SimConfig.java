@@ -13,7 +13,7 @@ import java.util.List;
  * @param maxSeconds      safety stop in virtual seconds (0 = none)
  */
 public record SimConfig(List<WorkerSpec> workers, List<Fault> faults, long seed, double sessionTimeout,
-                        long evalEveryTokens, double maxSeconds) implements java.io.Serializable {
+                        long evalEveryTokens, double maxSeconds) {
     public SimConfig {
         workers = List.copyOf(workers);
         faults = List.copyOf(faults);

@@ -3,14 +3,12 @@ package org.diloco4j.sim;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Event;
 
-import java.io.Serializable;
-
 /**
  * What the simulator has scheduled, as data (not closures), so the event queue can be saved in a
  * checkpoint and a resumed run replays exactly. Events about a worker carry the worker's
  * incarnation at the time they were scheduled and are ignored if it has since crashed or left.
  */
-sealed interface SimEvent extends Serializable {
+sealed interface SimEvent {
     /** A worker starts (time 0, a scripted join, or the end of a long partition). */
     record Start(WorkerSpec worker, boolean keepState) implements SimEvent {
     }

@@ -1,16 +1,20 @@
 package org.diloco4j.sim;
 
-import java.io.Serializable;
 
 /**
  * SplitMix64: a tiny random generator whose whole state is one long, so a simulation checkpoint can
  * store it and a resumed run draws exactly the numbers an uninterrupted run would have.
  */
-final class SimRandom implements Serializable {
+final class SimRandom {
     private long state;
 
     SimRandom(long seed) {
         this.state = seed;
+    }
+
+    /** The whole state: {@code new SimRandom(state())} continues with the same numbers. */
+    long state() {
+        return state;
     }
 
     long nextLong() {

@@ -86,16 +86,23 @@ public final class Simulation implements AutoCloseable {
      */
     public static Simulation resume(InputStream checkpoint, SimConfig sim, CoordinatorConfig cc, FragmentPlan plan,
                                     TrainerFactory factory, Evaluator evaluator, MetricSink sink) throws IOException {
-        SimState state = SimCheckpoint.read(checkpoint);
-        if (state.coordinator.plan().totalSize() != plan.totalSize()) {
-            throw new IOException("checkpoint is of a model with " + state.coordinator.plan().totalSize() + " parameters, the config has " + plan.totalSize());
+        SimState.State saved = SimCheckpoint.read(checkpoint);
+        float[] theta = saved.coordinator().savedTheta();
+        if (theta != null && theta.length != plan.totalSize()) {
+            throw new IOException("checkpoint is of a model with " + theta.length + " parameters, the config has " + plan.totalSize());
+        }
+        SimState state;
+        try {
+            state = SimState.restore(saved, sim, cc, plan);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("checkpoint does not fit the run's configuration: " + e.getMessage(), e);
         }
         return new Simulation(sim, cc, plan, factory, evaluator, sink, state, null);
     }
 
     /** The global θ stored in a checkpoint (for sampling from or evaluating a saved run). */
     public static float[] readTheta(InputStream checkpoint) throws IOException {
-        float[] theta = SimCheckpoint.read(checkpoint).coordinator.theta();
+        float[] theta = SimCheckpoint.read(checkpoint).coordinator().savedTheta();
         if (theta == null) throw new IOException("the checkpoint is of a timing-only run: it has no parameters");
         return theta.clone();
     }

@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.MetricSink;
@@ -11,7 +12,6 @@ import org.diloco4j.core.params.ParamLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,9 +136,7 @@ public final class UtilizationTable {
                 + "and θ sent down in bf16 (diloco4j never sends the weights in a lossy codec), so absolute numbers differ\n"
                 + "while the ordering holds. fp4 is 4.5 bits per value: a 4-bit E3M0 code plus one fp32 scale per 64 values.\n";
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        Files.writeString(tmp, doc);
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(out, doc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         System.out.print(doc);
     }
 }

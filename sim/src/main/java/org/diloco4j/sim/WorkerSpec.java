@@ -5,7 +5,7 @@ package org.diloco4j.sim;
  *
  * @param shard the shard index this worker brings, or -1 for "assigned by the coordinator"
  */
-public record WorkerSpec(String name, DeviceProfile device, LinkProfile link, int shard) implements java.io.Serializable {
+public record WorkerSpec(String name, DeviceProfile device, LinkProfile link, int shard) {
     public WorkerSpec {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("worker name is empty");
         if (device == null || link == null) throw new IllegalArgumentException("worker " + name + " needs a device and a link");

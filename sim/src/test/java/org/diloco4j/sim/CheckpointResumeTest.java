@@ -111,7 +111,10 @@ class CheckpointResumeTest {
         byte[] foreign = "hello, this is not a checkpoint".getBytes();
         assertThatThrownBy(() -> resumeFrom(flipped)).hasMessageContaining("checksum");
         assertThatThrownBy(() -> resumeFrom(cut)).hasMessageContaining("truncated");
-        assertThatThrownBy(() -> resumeFrom(foreign)).hasMessageContaining("not a diloco4j simulation checkpoint");
+        assertThatThrownBy(() -> resumeFrom(foreign)).hasMessageContaining("not a safetensors file");
+        // Version 1 was Java serialization behind the magic "D4JS".
+        byte[] old = java.nio.ByteBuffer.allocate(64).putInt(0x44344A53).putInt(1).array();
+        assertThatThrownBy(() -> resumeFrom(old)).hasMessage("checkpoint was made by an older version of diloco4j and cannot be resumed: start the run again");
     }
 
     private void resumeFrom(byte[] b) throws IOException {

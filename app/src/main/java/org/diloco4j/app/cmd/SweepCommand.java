@@ -2,7 +2,7 @@ package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.report.Report;
 import org.diloco4j.app.report.RunData;
-import org.diloco4j.app.run.AtomicFiles;
+import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.app.run.TrainJob;
 import org.diloco4j.app.sweep.Sweep;
 import org.diloco4j.app.sweep.SweepRun;

@@ -6,7 +6,7 @@ import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.TomlWriter;
 import org.diloco4j.app.failure.Failures;
 import org.diloco4j.app.failure.UserError;
-import org.diloco4j.app.run.AtomicFiles;
+import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.app.report.RunStatus;
 import org.diloco4j.app.run.JsonlMetrics;
 import org.diloco4j.app.run.LiveReport;

@@ -2,7 +2,7 @@ package org.diloco4j.app.net;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.diloco4j.app.run.AtomicFiles;
+import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.app.run.Summary;
 import org.diloco4j.core.run.RunResult;
 import org.diloco4j.net.coord.RunTotals;

@@ -8,8 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.diloco4j.app.run.AtomicFiles;
 import org.diloco4j.app.run.Summary;
+import org.diloco4j.core.io.AtomicFiles;
 
 /**
  * The self-contained HTML report of one run ({@code report.html} of a run directory) or of several

@@ -1,5 +1,6 @@
 package org.diloco4j.app.run;
 
+import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.model.data.Tokenizers;
 import org.diloco4j.model.gpt.GptConfig;

@@ -1,5 +1,6 @@
 package org.diloco4j.app.run;
 
+import org.diloco4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

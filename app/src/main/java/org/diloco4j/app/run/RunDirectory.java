@@ -1,18 +1,18 @@
 package org.diloco4j.app.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.diloco4j.core.io.AtomicFiles;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.net.coord.FileCheckpointStore;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+
+
 import java.util.stream.Stream;
 
 /**
@@ -21,8 +21,22 @@ import java.util.stream.Stream;
  * so a crash during a save leaves the previous checkpoint intact.
  */
 public record RunDirectory(Path dir) {
-    /** What resuming needs besides the simulator state: where metrics end, time spent, and progress so far. */
-    public record CheckpointMeta(long metricsBytes, double wallSeconds, long outerSteps, long tokens) {
+    /**
+     * checkpoint/meta.json, written and read as this one type: what resuming needs besides the
+     * simulator state (where metrics end, time spent, and progress so far).
+     */
+    public record CheckpointMeta(@JsonProperty(value = "metrics_bytes", required = true) long metricsBytes,
+                                 @JsonProperty(value = "wall_seconds", required = true) double wallSeconds,
+                                 @JsonProperty("outer_steps") long outerSteps, @JsonProperty("tokens") long tokens) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        byte[] toJson() throws IOException {
+            return JSON.writeValueAsBytes(this);
+        }
+
+        static CheckpointMeta read(Path file) throws IOException {
+            return JSON.readValue(file.toFile(), CheckpointMeta.class);
+        }
     }
 
     public Path config() {
@@ -86,15 +100,8 @@ public record RunDirectory(Path dir) {
         Path next = dir.resolve("checkpoint.new");
         deleteTree(next);
         Files.createDirectories(next);
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(next.resolve("state.bin")), 1 << 20)) {
-            state.write(out);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("metrics_bytes", meta.metricsBytes());
-        m.put("wall_seconds", meta.wallSeconds());
-        m.put("outer_steps", meta.outerSteps());
-        m.put("tokens", meta.tokens());
-        Files.write(next.resolve("meta.json"), new ObjectMapper().writeValueAsBytes(m));
+        AtomicFiles.write(next.resolve("state.bin"), state::write);
+        AtomicFiles.write(next.resolve("meta.json"), meta.toJson());
         Path old = dir.resolve("checkpoint.old");
         deleteTree(old);
         if (Files.exists(checkpoint())) AtomicFiles.move(checkpoint(), old);
@@ -112,15 +119,13 @@ public record RunDirectory(Path dir) {
             throw UserError.usage(dir + " has no checkpoint to resume from (" + meta + " is missing)",
                     rerunHint());
         }
-        JsonNode n;
         try {
-            n = new ObjectMapper().readTree(meta.toFile());
+            return CheckpointMeta.read(meta);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw unresumable(meta + " is incomplete", e);
         } catch (IOException e) {
             throw unresumable(meta + " is not valid JSON", e);
         }
-        if (n == null || !n.has("metrics_bytes") || !n.has("wall_seconds")) throw unresumable(meta + " is incomplete", null);
-        return new CheckpointMeta(n.get("metrics_bytes").asLong(), n.get("wall_seconds").asDouble(), n.path("outer_steps").asLong(),
-                n.path("tokens").asLong());
     }
 
     /** A checkpoint that cannot be resumed from: what is wrong with it, and how to get the run going again. */

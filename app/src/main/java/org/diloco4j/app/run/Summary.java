@@ -1,6 +1,7 @@
 package org.diloco4j.app.run;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.diloco4j.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.diloco4j.core.coord.RingAllReduce;
 import org.diloco4j.core.run.RunResult;

@@ -1,5 +1,6 @@
 package org.diloco4j.app.run;
 
+import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.app.config.ConfigLoader;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.TomlWriter;

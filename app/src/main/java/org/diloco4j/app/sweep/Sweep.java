@@ -6,7 +6,7 @@ import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.Resolver;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.WorkerEntry;
-import org.diloco4j.app.run.AtomicFiles;
+import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.app.run.EqualTokens;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.app.run.RunSetup;

@@ -124,11 +124,18 @@ class CleanFailureTest {
     @Test
     void aCorruptCheckpointIsRefusedAndLeftUntouched() throws IOException {
         Path run = copyOfGood("corrupt-checkpoint");
-        flipBytes(run.resolve("checkpoint/state.bin"), 300);
+        // In the tensor data, near the end: the checksum catches it (a flip in the JSON header is named as damage).
+        flipBytes(run.resolve("checkpoint/state.bin"), (int) Files.size(run.resolve("checkpoint/state.bin")) - 300);
         Map<String, String> before = snapshot(run);
         assertOneLine(run("train", "--resume", run.toString(), "--no-progress"), 1, "cannot resume", run.toString(), "checksum",
                 "--config " + run.resolve("config.toml"));
         assertThat(snapshot(run)).isEqualTo(before);
+
+        // A checkpoint of the previous format (Java serialization behind the magic "D4JS").
+        Path old = copyOfGood("old-checkpoint");
+        Files.write(old.resolve("checkpoint/state.bin"), java.nio.ByteBuffer.allocate(64).putInt(0x44344A53).putInt(1).array());
+        assertOneLine(run("train", "--resume", old.toString(), "--no-progress"), 1, "cannot resume", "made by an older version of diloco4j",
+                "start the run again");
 
         Path meta = copyOfGood("corrupt-meta");
         Files.writeString(meta.resolve("checkpoint/meta.json"), "{\"metrics_bytes\": ");
@@ -193,7 +200,7 @@ class CleanFailureTest {
         Files.writeString(run.resolve("checkpoint/coordinator.ckpt"), "not a checkpoint");
         Map<String, String> before = snapshot(run);
         assertOneLine(run("coordinator", "--port", "0", "--out", run.toString()), 1, run.resolve("checkpoint/coordinator.ckpt").toString(),
-                "not a diloco4j coordinator checkpoint", "another --out");
+                "not a safetensors file", "another --out");
         // Nor is it a simulated run to resume with train.
         assertOneLine(run("train", "--resume", run.toString()), 2, "networked run", "diloco coordinator");
         assertThat(snapshot(run)).isEqualTo(before);

@@ -225,6 +225,7 @@ class DistributedRunTest {
 
             // At the end (the endpoints linger after the run): every figure is the run's own.
             waitForFile(run.resolve("summary.json"), coord);
+            waitForFile(run.resolve("wire.json"), coord);   // written after summary.json and the model files
             Scrape end = Scrape.of(coordMetrics);
             JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
             JsonNode wire = JSON.readTree(run.resolve("wire.json").toFile());

@@ -14,7 +14,7 @@ public record AggregationReport(List<Entry> included, List<Entry> dropped, doubl
      * @param share        weight / total weight (0 if dropped)
      * @param reason       why it got that weight or why it was dropped
      */
-    public record Entry(Contribution contribution, double weight, double share, String reason) implements java.io.Serializable {
+    public record Entry(Contribution contribution, double weight, double share, String reason) {
     }
 
     public AggregationReport {

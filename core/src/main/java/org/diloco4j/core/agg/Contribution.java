@@ -7,7 +7,7 @@ package org.diloco4j.core.agg;
  * @param shardTokens size of the worker's data shard |D_i| (tokens; 0 if unknown)
  * @param staleness   how many outer updates θ received since the version this worker started from
  */
-public record Contribution(int member, long shardTokens, long staleness) implements java.io.Serializable {
+public record Contribution(int member, long shardTokens, long staleness) {
     public Contribution {
         if (shardTokens < 0) throw new IllegalArgumentException("member " + member + ": shard size must be >= 0, got " + shardTokens);
         if (staleness < 0) throw new IllegalArgumentException("member " + member + ": staleness must be >= 0, got " + staleness);

@@ -7,7 +7,7 @@ package org.diloco4j.core.agg;
  * @param weight   unnormalized weight, &gt; 0 when included, 0 when dropped
  * @param reason   human-readable explanation, logged with every aggregate
  */
-public record WeightDecision(boolean included, double weight, String reason) implements java.io.Serializable {
+public record WeightDecision(boolean included, double weight, String reason) {
     public WeightDecision {
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a weight decision needs a reason");
         if (included && !(weight > 0 && Double.isFinite(weight))) {

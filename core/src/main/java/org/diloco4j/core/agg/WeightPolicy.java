@@ -5,7 +5,7 @@ package org.diloco4j.core.agg;
  * Weights are unnormalized: the aggregate divides by the sum of the included weights, so uniform
  * weight 1 gives 1/k and shard-size weight |D_i| gives |D_i| / Σ|D_j| over the included workers.
  */
-public interface WeightPolicy extends java.io.Serializable {
+public interface WeightPolicy {
     WeightDecision weigh(Contribution c);
 
     /** Short description for logs, e.g. {@code shard-size × (1+staleness)^-0.5, drop if staleness > 4}. */

@@ -14,7 +14,7 @@ import org.diloco4j.core.params.VectorOps;
  *
  * <p>Not thread-safe: one coordinator thread feeds it. After {@link #finish} it is empty again.
  */
-public final class WeightedMean implements java.io.Serializable {
+public final class WeightedMean {
     private final int size;
     private final WeightPolicy policy;
     /** Σ w_i δ_i, length {@code size}; holds nothing meaningful while {@code included} is empty. */
@@ -24,7 +24,7 @@ public final class WeightedMean implements java.io.Serializable {
     private final Set<Integer> members = new HashSet<>();
     private double totalWeight;
 
-    private record Pending(Contribution c, double weight, String reason) implements java.io.Serializable {
+    record Pending(Contribution c, double weight, String reason) {
     }
 
     public WeightedMean(int size, WeightPolicy policy) {
@@ -114,6 +114,24 @@ public final class WeightedMean implements java.io.Serializable {
         for (int i = 0; i < size; i++) out[i] = acc[i] / total;
         reset();
         return r;
+    }
+
+    /** What a checkpoint keeps of an aggregate under way; {@code acc} is Σ w_i δ_i. */
+    public record State(float[] acc, List<Pending> included, List<AggregationReport.Entry> dropped, List<Integer> members, double totalWeight) {
+    }
+
+    public State state() {
+        return new State(acc.clone(), List.copyOf(included), List.copyOf(dropped), new ArrayList<>(new java.util.TreeSet<>(members)), totalWeight);
+    }
+
+    public void restore(State s) {
+        VectorOps.requireLength("checkpoint", "aggregate", s.acc(), size);
+        System.arraycopy(s.acc(), 0, acc, 0, size);
+        reset();
+        included.addAll(s.included());
+        dropped.addAll(s.dropped());
+        members.addAll(s.members());
+        totalWeight = s.totalWeight();
     }
 
     /** Forgets everything added since the last finish (e.g. a round that was abandoned). */

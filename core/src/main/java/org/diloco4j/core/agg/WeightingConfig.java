@@ -9,7 +9,7 @@ import java.util.Locale;
  * @param stalenessDecay a ≥ 0: multiply by {@code (1 + staleness)^-a}; 0 for no decay (0.5: the inverse square root)
  * @param maxStaleness   drop contributions with staleness above this; −1 for no limit
  */
-public record WeightingConfig(String base, double stalenessDecay, long maxStaleness) implements java.io.Serializable {
+public record WeightingConfig(String base, double stalenessDecay, long maxStaleness) {
     public static final String UNIFORM = "uniform";
     public static final String SHARD_SIZE = "shard-size";
 

@@ -68,7 +68,7 @@ public final class ErrorFeedback {
      * @param message what was sent
      * @param carried δ − decode(message): the residual after the round minus the residual before it (up to fp32 rounding)
      */
-    public record Sent(byte[] message, float[] carried) implements java.io.Serializable {
+    public record Sent(byte[] message, float[] carried) {
     }
 
     /**

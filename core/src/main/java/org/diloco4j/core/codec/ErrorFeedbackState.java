@@ -6,7 +6,7 @@ import java.util.Objects;
  * What an {@link ErrorFeedback} must keep across a checkpoint: the codec it ran with (so a residual
  * is not restored under another codec) and the residual e, one fp32 per value of the fragment.
  */
-public record ErrorFeedbackState(String codecSpec, float[] residual) implements java.io.Serializable {
+public record ErrorFeedbackState(String codecSpec, float[] residual) {
     public ErrorFeedbackState {
         Objects.requireNonNull(codecSpec, "codecSpec");
         residual = residual.clone();

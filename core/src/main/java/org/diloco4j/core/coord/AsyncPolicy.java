@@ -43,6 +43,51 @@ final class AsyncPolicy extends Policy {
         this.planner = new DyluPlanner(cfg.innerSteps(), cfg.minInnerSteps());
     }
 
+    record State(ShardChooser.State shards, WorkerSpeeds.State speeds, List<Integer> held, List<Integer> parked, boolean graceOpen,
+                 long graceWindows, float[] windowSum, List<Integer> windowMembers, List<Long> windowStaleness, List<Double> windowFactors,
+                 boolean started) implements Policy.State {
+    }
+
+    @Override
+    State state() {
+        return new State(shards.state(), speeds.state(), ids(held), ids(parked), graceOpen, graceWindows,
+                windowSum == null ? null : windowSum.clone(), List.copyOf(windowMembers), List.copyOf(windowStaleness),
+                List.copyOf(windowFactors), started);
+    }
+
+    private static List<Integer> ids(List<Member> members) {
+        List<Integer> out = new ArrayList<>();
+        for (Member m : members) out.add(m.id);
+        return out;
+    }
+
+    @Override
+    void restore(Policy.State saved) {
+        State s = (State) saved;
+        shards.restore(s.shards());
+        speeds.restore(s.speeds());
+        held.clear();
+        for (int id : s.held()) held.add(member(id));
+        parked.clear();
+        for (int id : s.parked()) parked.add(member(id));
+        graceOpen = s.graceOpen();
+        graceWindows = s.graceWindows();
+        windowSum = s.windowSum() == null ? null : s.windowSum().clone();
+        windowMembers.clear();
+        windowMembers.addAll(s.windowMembers());
+        windowStaleness.clear();
+        windowStaleness.addAll(s.windowStaleness());
+        windowFactors.clear();
+        windowFactors.addAll(s.windowFactors());
+        started = s.started();
+    }
+
+    private Member member(int id) {
+        Member m = c.members().get(id);
+        if (m == null) throw new IllegalArgumentException("checkpoint holds member " + id + " back, but has no such member");
+        return m;
+    }
+
     @Override
     void onJoin(Member m) {
         int alive = c.members().size();

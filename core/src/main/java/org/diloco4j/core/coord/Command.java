@@ -3,7 +3,7 @@ package org.diloco4j.core.coord;
 import org.diloco4j.core.train.GlobalProgress;
 
 /** What the coordinator asks a driver to do. Drivers execute commands in the order given. */
-public sealed interface Command extends java.io.Serializable {
+public sealed interface Command {
     /** The worker was admitted. */
     record Welcome(int member, long generation, String name) implements Command {
     }

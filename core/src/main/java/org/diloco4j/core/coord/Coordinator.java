@@ -21,7 +21,7 @@ import java.util.Locale;
  *
  * <p>Not thread-safe: a driver feeds it one event at a time.
  */
-public final class Coordinator implements java.io.Serializable {
+public final class Coordinator {
     private final CoordinatorConfig cfg;
     private final int size;
     private final Membership members = new Membership();
@@ -37,14 +37,14 @@ public final class Coordinator implements java.io.Serializable {
     private double now;
 
     // Not part of the state: rebuilt from the config, or given again, after a checkpoint is read.
-    private transient MetricSink sink;
-    private transient Codec[] upCodecs;
-    private transient Codec downCodec;
+    private MetricSink sink;
+    private Codec[] upCodecs;
+    private Codec downCodec;
     /** The last snapshot found sendable with the down codec: one check per snapshot, not per member. */
-    private transient Snapshot checkedSnapshot;
-    private transient List<Command> out;
+    private Snapshot checkedSnapshot;
+    private List<Command> out;
     /** Member id → why its contribution was dropped, in the event being handled (for {@link Command.Unapplied}). */
-    private transient java.util.Map<Integer, String> drops;
+    private java.util.Map<Integer, String> drops;
 
     /** Why a pseudo-gradient is refused: the code drivers act on, and the detail for people. */
     private record Problem(Refusal code, String detail) {
@@ -86,10 +86,39 @@ public final class Coordinator implements java.io.Serializable {
         downCodec = ThetaDownlink.parse(cfg.downCodec());
     }
 
-    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        makeCodecs();
-        sink = MetricSink.NONE;
+    /**
+     * Everything the coordinator changes while it runs, for a checkpoint: θ and the outer optimizers,
+     * membership, byte ledger and the policy's rounds. The configuration is not in it: a restore is
+     * given the run's own again.
+     */
+    public record State(long tokens, double tokensPerStep, long outerSteps, boolean stopped, String stopReason, double now,
+                        OuterState.State outer, Membership.State members, Ledger.State ledger, Policy.State policy) {
+        /** The saved θ; null for a timing-only run. */
+        public float[] savedTheta() {
+            return outer.theta();
+        }
+    }
+
+    public State state() {
+        return new State(tokens, tokensPerStep, outerSteps, stopped, stopReason, now, outer.state(), members.state(), ledger.state(),
+                policy.state());
+    }
+
+    /** The coordinator {@link #state()} was taken of, for the same configuration and plan. */
+    public static Coordinator restore(CoordinatorConfig cfg, FragmentPlan plan, State s, MetricSink sink) {
+        // Built with a zero θ of the right size (which every down codec accepts), then overwritten.
+        Coordinator c = new Coordinator(cfg, plan, s.outer().theta() == null ? null : new float[plan.totalSize()], sink);
+        c.outer.restore(s.outer());
+        c.members.restore(s.members());
+        c.ledger.restore(s.ledger());
+        c.policy.restore(s.policy());
+        c.tokens = s.tokens();
+        c.tokensPerStep = s.tokensPerStep();
+        c.outerSteps = s.outerSteps();
+        c.stopped = s.stopped();
+        c.stopReason = s.stopReason();
+        c.now = s.now();
+        return c;
     }
 
     /** Where metrics go from now on (after a coordinator was restored from a checkpoint). */
@@ -233,7 +262,7 @@ public final class Coordinator implements java.io.Serializable {
 
     // ---- services for policies -------------------------------------------------------------
 
-    CoordinatorConfig config() {
+    public CoordinatorConfig config() {
         return cfg;
     }
 

@@ -41,7 +41,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
                                 double graceSeconds, double graceShare, BufferClose bufferClose, boolean realign, int minWorkers, int quorum, double roundDeadline,
                                 int overlap, double mergeAlpha, String[] upCodec, boolean errorFeedback, String downCodec,
                                 long tokenBudget, long maxOuterSteps, double maxDeltaNorm, ShardPlan shards,
-                                int ddpWorkers) implements java.io.Serializable {
+                                int ddpWorkers) {
 
     public CoordinatorConfig {
         need(method != null, "method", method, "one of ddp, diloco, async, async-dn-dylu, streaming");

@@ -5,7 +5,7 @@ package org.diloco4j.core.coord;
  * (virtual seconds in the simulator, wall seconds since start in the network runtime): the
  * coordinator never reads a clock itself, it only compares times it was given.
  */
-public sealed interface Event extends java.io.Serializable {
+public sealed interface Event {
     double time();
 
     /**

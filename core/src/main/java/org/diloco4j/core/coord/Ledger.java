@@ -1,9 +1,10 @@
 package org.diloco4j.core.coord;
 
+import java.util.Map;
 import java.util.TreeMap;
 
 /** Bytes that crossed the network, in total and per member. */
-public final class Ledger implements java.io.Serializable {
+public final class Ledger {
     private long up;
     private long down;
     private final TreeMap<Integer, long[]> perMember = new TreeMap<>();
@@ -38,8 +39,20 @@ public final class Ledger implements java.io.Serializable {
         return b == null ? 0 : b[1];
     }
 
-    void restore(long up, long down) {
-        this.up = up;
-        this.down = down;
+    /** @param perMember member → {bytes up, bytes down} */
+    public record State(long up, long down, Map<Integer, long[]> perMember) {
+    }
+
+    State state() {
+        Map<Integer, long[]> m = new TreeMap<>();
+        perMember.forEach((k, v) -> m.put(k, v.clone()));
+        return new State(up, down, m);
+    }
+
+    void restore(State s) {
+        this.up = s.up();
+        this.down = s.down();
+        perMember.clear();
+        s.perMember().forEach((k, v) -> perMember.put(k, v.clone()));
     }
 }

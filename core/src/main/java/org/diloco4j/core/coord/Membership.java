@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * Who is in the run. Member ids are never reused; every admission gets a new generation
  * (Kafka-style), so messages from a member's earlier incarnation can be fenced off.
  */
-final class Membership implements java.io.Serializable {
+final class Membership {
     private final TreeMap<Integer, Member> alive = new TreeMap<>();
     private int nextId;
     private long generation;
@@ -53,8 +53,19 @@ final class Membership implements java.io.Serializable {
         return nextId;
     }
 
-    void restoreCounters(int nextId, long generation) {
-        this.nextId = nextId;
-        this.generation = generation;
+    record State(List<Member.Saved> alive, int nextId, long generation) {
+    }
+
+    State state() {
+        List<Member.Saved> a = new ArrayList<>();
+        for (Member m : alive.values()) a.add(m.saved());
+        return new State(a, nextId, generation);
+    }
+
+    void restore(State s) {
+        alive.clear();
+        for (Member.Saved m : s.alive()) alive.put(m.id(), Member.restore(m));
+        this.nextId = s.nextId();
+        this.generation = s.generation();
     }
 }

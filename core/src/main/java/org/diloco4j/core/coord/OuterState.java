@@ -1,5 +1,7 @@
 package org.diloco4j.core.coord;
 
+import java.util.List;
+import org.diloco4j.core.optim.OptimizerState;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
@@ -11,7 +13,7 @@ import org.diloco4j.core.stream.FragmentOptimizers;
  * version counter. In phantom (timing-only) runs θ and the optimizers are absent and updates only
  * advance counters.
  */
-final class OuterState implements java.io.Serializable {
+final class OuterState {
     private final float[] theta;
     private final FragmentPlan plan;
     private final FragmentOptimizers optimizers;
@@ -76,5 +78,27 @@ final class OuterState implements java.io.Serializable {
 
     FragmentOptimizers optimizers() {
         return optimizers;
+    }
+
+    /** @param theta null in phantom runs, as are {@code optimizers} */
+    record State(float[] theta, long version, long[] rounds, List<OptimizerState> optimizers) {
+    }
+
+    State state() {
+        return new State(theta == null ? null : theta.clone(), version, rounds.clone(), optimizers == null ? null : optimizers.states());
+    }
+
+    void restore(State s) {
+        if ((s.theta() == null) != phantom()) throw new IllegalArgumentException("checkpoint and run disagree on whether the run is timing-only");
+        if (s.rounds().length != rounds.length) {
+            throw new IllegalArgumentException("checkpoint has " + s.rounds().length + " fragments, the run " + rounds.length);
+        }
+        if (theta != null) {
+            VectorOps.requireLength("checkpoint", "θ", s.theta(), theta.length);
+            System.arraycopy(s.theta(), 0, theta, 0, theta.length);
+            optimizers.restore(s.optimizers());
+        }
+        version = s.version();
+        System.arraycopy(s.rounds(), 0, rounds, 0, rounds.length);
     }
 }

@@ -5,7 +5,7 @@ package org.diloco4j.core.coord;
  * knows its size, for timing-only simulations of models too large to hold (e.g. a 1B-parameter
  * profile), where no arithmetic is done.
  */
-public sealed interface Payload extends java.io.Serializable {
+public sealed interface Payload {
     /** Encoded length in bytes: what is counted as sent. */
     long size();
 

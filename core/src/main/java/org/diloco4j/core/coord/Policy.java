@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One protocol's reactions to events; shared bookkeeping and validation live in {@link Coordinator}. */
-abstract class Policy implements java.io.Serializable {
+abstract class Policy {
     final Coordinator c;
     final CoordinatorConfig cfg;
     final ShardChooser shards;
@@ -22,6 +22,16 @@ abstract class Policy implements java.io.Serializable {
         // DDP's one member is the whole data-parallel group: there is nothing to weigh.
         this.weights = cfg.method() == Method.DDP ? WeightPolicy.uniform() : cfg.weighting().policy();
     }
+
+    /** A policy's state for a checkpoint: the shard sampling and what its protocol keeps between events. */
+    sealed interface State permits SyncPolicy.State, AsyncPolicy.State, StreamingPolicy.State {
+        ShardChooser.State shards();
+    }
+
+    abstract State state();
+
+    /** Restores {@link #state()} into a policy built for the same configuration (members restored first). */
+    abstract void restore(State s);
 
     abstract void onJoin(Member m);
 

@@ -8,7 +8,7 @@ import java.util.Map;
  * worker takes the shard with the lowest (tokens consumed or in flight) / size, so that shards are
  * sampled in proportion to their size whatever the speeds of the workers that happen to be free.
  */
-final class ShardChooser implements java.io.Serializable {
+final class ShardChooser {
     private final ShardPlan plan;
     private final double[] consumed;
     /** member → {shard, tokens estimated in flight}. */
@@ -51,5 +51,24 @@ final class ShardChooser implements java.io.Serializable {
 
     double[] consumed() {
         return consumed.clone();
+    }
+
+    record State(double[] consumed, Map<Integer, double[]> inFlight, double tokensPerStep) {
+    }
+
+    State state() {
+        Map<Integer, double[]> f = new java.util.TreeMap<>();
+        inFlight.forEach((k, v) -> f.put(k, v.clone()));
+        return new State(consumed.clone(), f, tokensPerStep);
+    }
+
+    void restore(State s) {
+        if (s.consumed().length != consumed.length) {
+            throw new IllegalArgumentException("checkpoint has " + s.consumed().length + " shards, the run " + consumed.length);
+        }
+        System.arraycopy(s.consumed(), 0, consumed, 0, consumed.length);
+        inFlight.clear();
+        s.inFlight().forEach((k, v) -> inFlight.put(k, v.clone()));
+        tokensPerStep = s.tokensPerStep();
     }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * @param sizes      tokens per shard; empty when each worker brings its own data
  * @param assignment how a worker gets a shard
  */
-public record ShardPlan(long[] sizes, Assignment assignment) implements java.io.Serializable {
+public record ShardPlan(long[] sizes, Assignment assignment) {
     public enum Assignment {
         /** Member i trains on shard i mod #shards for the whole run (or on its own data when there are no shards). */
         OWN,

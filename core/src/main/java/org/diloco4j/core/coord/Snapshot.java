@@ -5,7 +5,7 @@ package org.diloco4j.core.coord;
  * sends it. {@code values} is null for phantom (timing-only) runs; {@code size} is always the
  * number of floats. Holders must not modify {@code values}.
  */
-public record Snapshot(long version, int fragment, int size, float[] values) implements java.io.Serializable {
+public record Snapshot(long version, int fragment, int size, float[] values) {
     public boolean phantom() {
         return values == null;
     }

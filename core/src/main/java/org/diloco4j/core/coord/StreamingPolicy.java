@@ -37,6 +37,33 @@ final class StreamingPolicy extends Policy {
         }
     }
 
+    record State(ShardChooser.State shards, List<List<Integer>> pending, List<WeightedMean.State> means, int[] phantomContributions,
+                 boolean started) implements Policy.State {
+    }
+
+    @Override
+    State state() {
+        List<List<Integer>> p = new ArrayList<>();
+        for (TreeSet<Integer> s : pending) p.add(List.copyOf(s));
+        List<WeightedMean.State> m = new ArrayList<>();
+        for (WeightedMean w : means) m.add(w == null ? null : w.state());
+        return new State(shards.state(), p, m, phantomContributions.clone(), started);
+    }
+
+    @Override
+    void restore(Policy.State saved) {
+        State s = (State) saved;
+        if (s.pending().size() != fragments) throw new IllegalArgumentException("checkpoint has " + s.pending().size() + " fragments, the run " + fragments);
+        shards.restore(s.shards());
+        for (int p = 0; p < fragments; p++) {
+            pending.get(p).clear();
+            pending.get(p).addAll(s.pending().get(p));
+            if (means[p] != null) means[p].restore(s.means().get(p));
+        }
+        System.arraycopy(s.phantomContributions(), 0, phantomContributions, 0, fragments);
+        started = s.started();
+    }
+
     private String timerKey(int p) {
         return "fragment:" + p + ":" + c.outer().rounds[p];
     }

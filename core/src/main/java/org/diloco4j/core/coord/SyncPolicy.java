@@ -33,6 +33,30 @@ final class SyncPolicy extends Policy {
         this.mean = c.outer().phantom() ? null : new WeightedMean(c.size(), weights);
     }
 
+    record State(ShardChooser.State shards, List<Integer> pending, WeightedMean.State mean, int phantomContributions, boolean running,
+                 boolean started, int roundSize, int roundSteps) implements Policy.State {
+    }
+
+    @Override
+    State state() {
+        return new State(shards.state(), List.copyOf(pending), mean == null ? null : mean.state(), phantomContributions, running, started,
+                roundSize, roundSteps);
+    }
+
+    @Override
+    void restore(Policy.State saved) {
+        State s = (State) saved;
+        shards.restore(s.shards());
+        pending.clear();
+        pending.addAll(s.pending());
+        if (mean != null) mean.restore(s.mean());
+        phantomContributions = s.phantomContributions();
+        running = s.running();
+        started = s.started();
+        roundSize = s.roundSize();
+        roundSteps = s.roundSteps();
+    }
+
     private String timerKey() {
         return "round:" + c.outer().version;
     }

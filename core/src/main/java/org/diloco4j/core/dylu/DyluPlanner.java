@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * floor is taken with a relative slack of 1e-9, so that a ratio meant to be exactly k/H
  * (e.g. 0.29 · 100, which is 28.999999999999996 in binary) gives k, not k − 1.
  */
-public final class DyluPlanner implements java.io.Serializable {
+public final class DyluPlanner {
     private static final double SLACK = 1e-9;
 
     private final int fastestSteps;

@@ -10,7 +10,7 @@ import java.util.Locale;
  * @param alpha  EMA weight of the newest report, in (0, 1]; 1 keeps only the latest
  * @param window reports kept by {@link Mode#WINDOW}, ≥ 1
  */
-public record SpeedConfig(Mode mode, double alpha, int window) implements java.io.Serializable {
+public record SpeedConfig(Mode mode, double alpha, int window) {
     public enum Mode { EMA, WINDOW }
 
     public SpeedConfig {

@@ -1,6 +1,8 @@
 package org.diloco4j.core.dylu;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +15,7 @@ import java.util.TreeMap;
  * the compute seconds they took; the driver measures time, this class only averages). A worker
  * with no report yet has no estimate.
  */
-public final class WorkerSpeeds implements java.io.Serializable {
+public final class WorkerSpeeds {
     private final SpeedConfig config;
     private final Map<Integer, Double> ema = new HashMap<>();
     private final Map<Integer, ArrayDeque<double[]>> windows = new HashMap<>();
@@ -69,6 +71,31 @@ public final class WorkerSpeeds implements java.io.Serializable {
     public void forget(int member) {
         ema.remove(member);
         windows.remove(member);
+    }
+
+    /** The averages' inputs, by member: the EMA's value, or the window's (steps, seconds) reports, oldest first. */
+    public record State(Map<Integer, Double> ema, Map<Integer, List<double[]>> windows) {
+    }
+
+    public State state() {
+        Map<Integer, List<double[]>> w = new TreeMap<>();
+        windows.forEach((k, v) -> {
+            List<double[]> l = new ArrayList<>();
+            for (double[] r : v) l.add(r.clone());
+            w.put(k, l);
+        });
+        return new State(new TreeMap<>(ema), w);
+    }
+
+    public void restore(State s) {
+        ema.clear();
+        ema.putAll(s.ema());
+        windows.clear();
+        s.windows().forEach((k, v) -> {
+            ArrayDeque<double[]> d = new ArrayDeque<>();
+            for (double[] r : v) d.addLast(r.clone());
+            windows.put(k, d);
+        });
     }
 
     /** All current estimates, by member id. */

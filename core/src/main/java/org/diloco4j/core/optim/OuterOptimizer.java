@@ -6,7 +6,7 @@ package org.diloco4j.core.optim;
  * θ and all state are fp32. One instance owns the state for one vector (a whole model or one
  * streaming fragment) of a fixed length.
  */
-public interface OuterOptimizer extends java.io.Serializable {
+public interface OuterOptimizer {
     /** Length of the vectors this optimizer was made for. */
     int size();
 

@@ -12,7 +12,7 @@ import java.util.Locale;
  * @param bufferSize N ≥ 1, arrivals per momentum update; only used by {@link Kind#DELAYED_NESTEROV}
  * @param c          ∈ [0, 1/N], share of momentum applied between updates; only used by {@link Kind#DELAYED_NESTEROV}
  */
-public record OuterOptimizerConfig(Kind kind, double lr, double momentum, int bufferSize, double c) implements java.io.Serializable {
+public record OuterOptimizerConfig(Kind kind, double lr, double momentum, int bufferSize, double c) {
     public static final double DEFAULT_LR = 0.7;
     public static final double DEFAULT_MOMENTUM = 0.9;
 

@@ -7,7 +7,7 @@ import java.util.List;
  * list of disjoint ranges in increasing order; a fragment's own "dense" vector is the
  * concatenation of those ranges, of length {@link #size()}.
  */
-public record Fragment(int id, List<Range> ranges) implements java.io.Serializable {
+public record Fragment(int id, List<Range> ranges) {
     public Fragment {
         ranges = List.copyOf(ranges);
         if (id < 0) throw new IllegalArgumentException("fragment id " + id);

@@ -13,7 +13,7 @@ import java.util.List;
  * @param labels    what each fragment holds, for logs and reports (e.g. {@code embeddings}, {@code blocks 0-3})
  * @param totalSize length of the flat vector being partitioned
  */
-public record FragmentPlan(List<Fragment> fragments, List<String> labels, int totalSize) implements java.io.Serializable {
+public record FragmentPlan(List<Fragment> fragments, List<String> labels, int totalSize) {
     public FragmentPlan {
         fragments = List.copyOf(fragments);
         labels = List.copyOf(labels);

@@ -4,7 +4,7 @@ package org.diloco4j.core.run;
  * A stretch of one worker's time spent in one activity, in the run's clock (simulated or wall
  * seconds): the report's timeline and the {@code segment} events of metrics.jsonl.
  */
-public record Segment(String worker, Kind kind, double start, double end) implements java.io.Serializable {
+public record Segment(String worker, Kind kind, double start, double end) {
     /** What a worker was doing: the one list of activities every driver, file and chart uses. */
     public enum Kind {
         /** Running inner steps. */

@@ -13,7 +13,7 @@ import org.diloco4j.core.params.VectorOps;
  * One outer optimizer per fragment (Streaming DiLoCo keeps outer Nesterov state per fragment):
  * each fragment's momentum advances only when that fragment syncs.
  */
-public final class FragmentOptimizers implements java.io.Serializable {
+public final class FragmentOptimizers {
     private final FragmentPlan plan;
     private final List<OuterOptimizer> optimizers = new ArrayList<>();
     /** Scratch for the fragment's dense θ, sized for the largest fragment. */

@@ -19,7 +19,7 @@ import java.util.List;
  * @param fragments  P, a divisor of H
  * @param overlap    τ ∈ [0, H/P)
  */
-public record StreamingSchedule(int innerSteps, int fragments, int overlap) implements java.io.Serializable {
+public record StreamingSchedule(int innerSteps, int fragments, int overlap) {
     public StreamingSchedule {
         if (innerSteps < 1) throw new IllegalArgumentException("streaming H (inner steps) must be >= 1, got " + innerSteps);
         if (fragments < 1) throw new IllegalArgumentException("streaming P (fragments) must be >= 1, got " + fragments);

@@ -8,7 +8,7 @@ package org.diloco4j.core.train;
  * @param bytes  UTF-8 bytes of text the evaluated targets stand for; 0 when unknown (evaluators of
  *               non-text toys, results read from checkpoints written before bytes were counted)
  */
-public record EvalResult(double loss, long tokens, long bytes) implements java.io.Serializable {
+public record EvalResult(double loss, long tokens, long bytes) {
     /** A result without a byte count: {@link #bitsPerByte()} is NaN. */
     public EvalResult(double loss, long tokens) {
         this(loss, tokens, 0);

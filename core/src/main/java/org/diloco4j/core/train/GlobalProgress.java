@@ -17,7 +17,7 @@ package org.diloco4j.core.train;
  * @param startTokens tokens trained by all workers when the assignment's first step runs, ≥ 0
  * @param rate        run tokens per token this worker trains, ≥ 0 (finite)
  */
-public record GlobalProgress(double startTokens, double rate) implements java.io.Serializable {
+public record GlobalProgress(double startTokens, double rate) {
     public GlobalProgress {
         if (!(startTokens >= 0) || Double.isInfinite(startTokens)) throw new IllegalArgumentException("progress start " + startTokens);
         if (!(rate >= 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("progress rate " + rate);

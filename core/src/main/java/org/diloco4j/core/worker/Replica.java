@@ -3,6 +3,7 @@ package org.diloco4j.core.worker;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.codec.ErrorFeedback;
+import org.diloco4j.core.codec.ErrorFeedbackState;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.params.Fragment;
@@ -31,7 +32,7 @@ import java.util.List;
  *
  * <p>A phantom replica (timing-only runs) has no trainer and produces payloads that only have a size.
  */
-public final class Replica implements AutoCloseable, java.io.Serializable {
+public final class Replica implements AutoCloseable {
     private final FragmentPlan plan;
     private final String[] specs;
     private final int size;
@@ -52,15 +53,15 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
     private GlobalProgress progress;
     private long assignmentTokens;
 
-    // The trainer (native state) and derived objects are written by writeObject as plain data and
-    // re-created on read; attach() then gives the replica a fresh trainer to restore into.
-    private transient InnerTrainer trainer;
-    private transient Codec[] codecs;
-    private transient ErrorFeedback[] feedback;
+    // The trainer (native state) is saved as its own bytes and θ_i by state(); a restored replica
+    // holds them until attach() gives it a fresh trainer to restore into.
+    private InnerTrainer trainer;
+    private Codec[] codecs;
+    private ErrorFeedback[] feedback;
     /** Scratch: θ_i read back from the trainer. */
-    private transient float[] current;
-    private transient byte[] savedTrainerState;
-    private transient float[] savedTheta;
+    private float[] current;
+    private byte[] savedTrainerState;
+    private float[] savedTheta;
 
     /**
      * @param trainer       the inner trainer, or null for a phantom replica
@@ -70,8 +71,12 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
      * @param errorFeedback carry each fragment's quantization error into its next message
      */
     public Replica(InnerTrainer trainer, int ownShard, FragmentPlan plan, String[] codecSpecs, boolean errorFeedback) {
+        this(trainer, trainer == null, ownShard, plan, codecSpecs, errorFeedback);
+    }
+
+    private Replica(InnerTrainer trainer, boolean phantom, int ownShard, FragmentPlan plan, String[] codecSpecs, boolean errorFeedback) {
         this.trainer = trainer;
-        this.phantom = trainer == null;
+        this.phantom = phantom;
         this.shard = ownShard;
         this.size = plan.totalSize();
         this.plan = plan;
@@ -106,30 +111,58 @@ public final class Replica implements AutoCloseable, java.io.Serializable {
         }
     }
 
-    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-        out.defaultWriteObject();
-        if (phantom) return;
-        out.writeObject(trainer != null ? trainer.saveState() : savedTrainerState);
-        float[] theta = savedTheta;
-        if (trainer != null) {
-            theta = new float[size];
-            trainer.read(theta);
-        }
-        out.writeObject(theta);
-        for (ErrorFeedback f : feedback) out.writeObject(f == null ? null : f.state());
+    /**
+     * A replica's state for a checkpoint.
+     *
+     * @param base      per fragment, the global values δ is measured against (null until received)
+     * @param unsettled per fragment, the sync points not yet settled, oldest first
+     * @param trainer   the inner trainer's own saved state (optimizer moments, step, data position); null for a phantom
+     * @param theta     θ_i, the trainer's current parameters; null for a phantom
+     * @param feedback  per fragment, the error-feedback residual (null without error feedback)
+     */
+    public record State(boolean phantom, int shard, List<String> specs, boolean errorFeedback, List<float[]> base, long[] rounds,
+                        List<List<ErrorFeedback.Sent>> unsettled, long version, GlobalProgress progress, long assignmentTokens,
+                        byte[] trainer, float[] theta, List<ErrorFeedbackState> feedback) {
     }
 
-    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        makeCodecs();
-        if (phantom) return;
-        savedTrainerState = (byte[]) in.readObject();
-        savedTheta = (float[]) in.readObject();
-        for (ErrorFeedback f : feedback) {
-            Object st = in.readObject();
-            if (f != null) f.restore((org.diloco4j.core.codec.ErrorFeedbackState) st);
+    public synchronized State state() {
+        List<float[]> b = new ArrayList<>();
+        for (float[] v : base) b.add(v == null ? null : v.clone());
+        List<List<ErrorFeedback.Sent>> u = new ArrayList<>();
+        for (ArrayDeque<ErrorFeedback.Sent> q : unsettled) u.add(List.copyOf(q));
+        List<ErrorFeedbackState> f = new ArrayList<>();
+        byte[] trainerState = savedTrainerState;
+        float[] theta = savedTheta;
+        if (!phantom) {
+            for (ErrorFeedback e : feedback) f.add(e == null ? null : e.state());
+            if (trainer != null) {
+                trainerState = trainer.saveState();
+                theta = new float[size];
+                trainer.read(theta);
+            }
         }
-        current = new float[size];
+        return new State(phantom, shard, List.of(specs), errorFeedback, b, rounds.clone(), u, version, progress, assignmentTokens,
+                trainerState, theta, f);
+    }
+
+    /** A replica as {@link #state()} saved it, without a trainer until {@link #attach} gives it one. */
+    public static Replica restore(State s, FragmentPlan plan) {
+        Replica r = new Replica(null, s.phantom(), s.shard(), plan, s.specs().toArray(String[]::new), s.errorFeedback());
+        if (s.rounds().length != r.rounds.length) throw new IllegalArgumentException("checkpoint replica has " + s.rounds().length + " fragments, the run " + r.rounds.length);
+        for (int p = 0; p < r.base.length; p++) {
+            r.base[p] = s.base().get(p);
+            r.unsettled.get(p).addAll(s.unsettled().get(p));
+        }
+        System.arraycopy(s.rounds(), 0, r.rounds, 0, r.rounds.length);
+        r.version = s.version();
+        r.progress = s.progress();
+        r.assignmentTokens = s.assignmentTokens();
+        if (!s.phantom()) {
+            for (int p = 0; p < r.feedback.length; p++) if (r.feedback[p] != null) r.feedback[p].restore(s.feedback().get(p));
+            r.savedTrainerState = s.trainer();
+            r.savedTheta = s.theta();
+        }
+        return r;
     }
 
     /**

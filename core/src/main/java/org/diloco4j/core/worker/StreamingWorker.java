@@ -2,7 +2,6 @@ package org.diloco4j.core.worker;
 
 import org.diloco4j.core.stream.StreamingSchedule;
 
-import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,15 +25,14 @@ import java.util.List;
  * Due merges go first, in send order; values that arrive without a pending merge (a joiner's first
  * rounds) merge at the next boundary, fragment by fragment, in arrival order.
  *
- * <p>Not thread-safe: one driver thread owns it. Serializable only while the simulator's
- * checkpoint is Java serialization; {@link #state()} / {@link #restore} are the explicit form.
+ * <p>Not thread-safe: one driver thread owns it. A checkpoint holds its {@link #state()}; {@link #restore} continues from it.
  *
  * @param <A> what the driver keeps of an arrival (the command and the decoded values); the worker
  *            only queues and hands it back
  */
-public final class StreamingWorker<A> implements Serializable {
+public final class StreamingWorker<A> {
     /** Fragment {@code fragment}'s outer result merges when inner step {@code step} is done. */
-    public record PendingMerge(int fragment, long step) implements Serializable {
+    public record PendingMerge(int fragment, long step) {
     }
 
     /** What the driver does next. */

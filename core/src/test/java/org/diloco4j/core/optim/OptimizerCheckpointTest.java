@@ -2,13 +2,16 @@ package org.diloco4j.core.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.diloco4j.core.io.CheckpointFile;
 import org.diloco4j.core.params.TestVectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Save, serialize, restore into a fresh optimizer, continue: the continuation must be bit-identical. */
+/** Save, write as a checkpoint file, restore into a fresh optimizer, continue: the continuation must be bit-identical. */
 class OptimizerCheckpointTest {
     static final int SIZE = 1500;
 
@@ -25,18 +28,18 @@ class OptimizerCheckpointTest {
 
     @ParameterizedTest(name = "{0} saved after {1} steps")
     @MethodSource("configs")
-    void restoredOptimizerContinuesBitIdentically(OuterOptimizerConfig cfg, int stepsBeforeSave) {
+    void restoredOptimizerContinuesBitIdentically(OuterOptimizerConfig cfg, int stepsBeforeSave) throws IOException {
         OuterOptimizer original = cfg.create(SIZE);
         float[] theta = TestVectors.gaussian(1, SIZE, 1);
         for (int s = 0; s < stepsBeforeSave; s++) original.step(theta, TestVectors.gaussian(100 + s, SIZE, 0.05));
 
-        byte[] checkpoint = OptimizerStateFormat.toBytes(original.state());
+        byte[] checkpoint = CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, original.state(), Map.of());
         float[] thetaAtSave = theta.clone();
 
         for (int s = 0; s < 8; s++) original.step(theta, TestVectors.gaussian(200 + s, SIZE, 0.05));
 
         OuterOptimizer resumed = cfg.create(SIZE);
-        resumed.restore(OptimizerStateFormat.fromBytes(checkpoint));
+        resumed.restore(CheckpointFile.read(checkpoint, "test", CheckpointFile.Kind.COORDINATOR, OptimizerState.class).state());
         float[] theta2 = thetaAtSave;
         for (int s = 0; s < 8; s++) resumed.step(theta2, TestVectors.gaussian(200 + s, SIZE, 0.05));
 

@@ -1,12 +1,11 @@
 package org.diloco4j.model.data;
 
+import org.diloco4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -106,7 +105,7 @@ final class TokenCache {
                 w.finish(new TokenFile.Meta(key, source.name(), source.groupKind(), tokenizer.name(),
                         tokenizer.vocabSize(), tokenizer.endOfText(), report.notes()));
             }
-            move(tmp, file);
+            AtomicFiles.move(tmp, file);
             tmp = null;
             log.accept(String.format("tokenized %s with %s: %,d documents, %,d tokens in %.1f s -> %s", source.name(),
                     tokenizer.name(), report.documents(), tokens, (System.nanoTime() - t0) / 1e9, file));
@@ -134,14 +133,6 @@ final class TokenCache {
             throw new UncheckedIOException(e);
         }
         batch.clear();
-    }
-
-    private static void move(Path tmp, Path file) throws IOException {
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     static String sha256(String s) {

@@ -1,5 +1,9 @@
 package org.diloco4j.model.hf;
 
+import org.diloco4j.core.io.NamedTensor;
+import org.diloco4j.core.io.SafetensorsException;
+import org.diloco4j.core.io.SafetensorsReader;
+import org.diloco4j.core.io.SafetensorsWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -60,7 +64,12 @@ public final class HfGpt2 {
     public static float[] read(Path file, GptConfig c) throws IOException {
         HfGpt2Config.requireHeads(file.resolveSibling(HfGpt2Config.FILE), c);
         // The mask buffers are not read at all: they are large (T × T per block), and may be of any dtype.
-        Map<String, NamedTensor> tensors = SafetensorsReader.read(file, name -> !MASK_BUFFER.matcher(canonicalName(name)).matches());
+        Map<String, NamedTensor> tensors;
+        try {
+            tensors = SafetensorsReader.read(file, name -> !MASK_BUFFER.matcher(canonicalName(name)).matches());
+        } catch (SafetensorsException e) {
+            throw new HfFormatException(e.getMessage());
+        }
         try {
             return theta(c, tensors);
         } catch (HfFormatException e) {

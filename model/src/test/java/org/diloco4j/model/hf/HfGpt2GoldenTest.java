@@ -1,5 +1,8 @@
 package org.diloco4j.model.hf;
 
+import org.diloco4j.core.io.NamedTensor;
+import org.diloco4j.core.io.SafetensorsReader;
+import org.diloco4j.core.io.SafetensorsWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

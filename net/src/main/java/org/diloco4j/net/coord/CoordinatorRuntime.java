@@ -111,7 +111,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** {@link #start(RunDefinition, Coordinator, RuntimeOptions, Evaluator, RuntimeListener, CheckpointStore)}, monitored. */
     public static CoordinatorRuntime start(RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
                                            RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) {
-        RuntimeState st = new RuntimeState(fresh, run.configToml());
+        RuntimeState st = new RuntimeState(fresh, fresh.config(), run.configToml());
         CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store, metrics);
         if (evaluator != null) {
             EvalResult r = evaluator.evaluate(fresh.theta().clone());
@@ -139,7 +139,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** {@link #resume(RunDefinition, CheckpointStore.Checkpoint, RuntimeOptions, Evaluator, RuntimeListener, CheckpointStore)}, monitored. */
     public static CoordinatorRuntime resume(RunDefinition run, CheckpointStore.Checkpoint c, RuntimeOptions opts, Evaluator evaluator,
                                             RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) throws IOException {
-        RuntimeState st = RuntimeState.read(c.state());
+        RuntimeState st = RuntimeState.read(c.state(), run.plan());
         if (!st.configToml.equals(run.configToml())) {
             throw new IOException("the checkpoint belongs to a run with another configuration; start it with the config it was saved with");
         }

@@ -1,17 +1,18 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.MetricSink;
+import org.diloco4j.core.io.CheckpointFile;
+import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.train.EvalResult;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -19,14 +20,16 @@ import java.util.TreeSet;
  * Everything a coordinator runtime checkpoints: the coordinator itself (θ, outer optimizer state,
  * versions, membership, shard sampling, byte ledger) and the driver's own state — which members
  * were alive (they are declared lost on resume), the timers the coordinator had asked for, the
- * run's clock, the evaluation schedule and the workers' totals. Only classes of this project and
- * plain JDK data types may appear in a serialized state.
+ * run's clock, the evaluation schedule and the workers' totals. Saved as {@link State} in the
+ * checkpoint format both drivers share ({@link CheckpointFile}, kind {@code coordinator}).
  */
-final class RuntimeState implements java.io.Serializable {
-    private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
-            "maxdepth=64;maxrefs=10000000;org.diloco4j.**;java.lang.*;java.util.*;[*;!*");
+final class RuntimeState {
+    /** Checkpoint scalars, readable without the state: the listener's mark, outer steps done, the run's clock. */
+    static final String MARK = "mark", OUTER_STEPS = "outer_steps", CLOCK = "clock";
 
     final Coordinator coordinator;
+    /** The coordinator's configuration: a restart rebuilds the coordinator with it. */
+    final CoordinatorConfig config;
     /** The resolved configuration the run was started with: a restart must use the same. */
     final String configToml;
     final TreeSet<Integer> members = new TreeSet<>();
@@ -44,29 +47,59 @@ final class RuntimeState implements java.io.Serializable {
     /** Why the run ended, once it has. */
     String stopReason;
 
-    RuntimeState(Coordinator coordinator, String configToml) {
+    RuntimeState(Coordinator coordinator, CoordinatorConfig config, String configToml) {
         this.coordinator = coordinator;
+        this.config = config;
         this.configToml = configToml;
     }
 
-    byte[] serialize() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
-        try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
-            o.writeObject(this);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize the coordinator state", e);
-        }
-        return bytes.toByteArray();
+    /** The fields above as plain values; {@code workers} in the order they first reported. */
+    record State(Coordinator.State coordinator, CoordinatorConfig config, String configToml, List<Integer> members,
+                 Map<String, Double> timers, double clock, long nextEvalTokens, Map<Long, Long> staleness,
+                 Map<String, WorkerTotals> workers, EvalResult initialEval, EvalResult lastEval, long lastEvalVersion, long restarts,
+                 String stopReason) {
     }
 
-    static RuntimeState read(byte[] state) throws IOException {
-        try (ObjectInputStream o = new ObjectInputStream(new ByteArrayInputStream(state))) {
-            o.setObjectInputFilter(FILTER);
-            return (RuntimeState) o.readObject();
-        } catch (InvalidClassException e) {
-            throw new IOException("checkpoint was written by an incompatible build of diloco4j: " + e.getMessage(), e);
-        } catch (ClassNotFoundException | ClassCastException e) {
-            throw new IOException("checkpoint holds unexpected data: " + e.getMessage(), e);
+    State state() {
+        return new State(coordinator.state(), config, configToml, new ArrayList<>(members), new TreeMap<>(timers), clock, nextEvalTokens,
+                new TreeMap<>(staleness), new LinkedHashMap<>(workers), initialEval, lastEval, lastEvalVersion, restarts, stopReason);
+    }
+
+    /** The checkpoint file's bytes, with {@code mark} (see {@link RuntimeListener#mark}) among its scalars. */
+    byte[] serialize(long mark) {
+        try {
+            return CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, state(), Map.of(MARK, Long.toString(mark),
+                    OUTER_STEPS, Long.toString(coordinator.outerSteps()), CLOCK, Double.toString(clock)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the coordinator state", e);
         }
+    }
+
+    /** The runtime state a checkpoint file holds, for a run whose fragments are {@code plan}. */
+    static RuntimeState read(byte[] file, FragmentPlan plan) throws IOException {
+        State s = CheckpointFile.read(file, "checkpoint", CheckpointFile.Kind.COORDINATOR, State.class).state();
+        float[] theta = s.coordinator().savedTheta();
+        if (theta == null || theta.length != plan.totalSize()) {
+            throw new IOException("the checkpoint's θ has " + (theta == null ? 0 : theta.length) + " values; the run's model has " + plan.totalSize());
+        }
+        Coordinator c;
+        try {
+            c = Coordinator.restore(s.config(), plan, s.coordinator(), MetricSink.NONE);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the checkpoint does not fit the run: " + e.getMessage(), e);
+        }
+        RuntimeState st = new RuntimeState(c, s.config(), s.configToml());
+        st.members.addAll(s.members());
+        st.timers.putAll(s.timers());
+        st.clock = s.clock();
+        st.nextEvalTokens = s.nextEvalTokens();
+        st.staleness.putAll(s.staleness());
+        st.workers.putAll(s.workers());
+        st.initialEval = s.initialEval();
+        st.lastEval = s.lastEval();
+        st.lastEvalVersion = s.lastEvalVersion();
+        st.restarts = s.restarts();
+        st.stopReason = s.stopReason();
+        return st;
     }
 }

@@ -149,7 +149,8 @@ final class Upkeep {
         st.clock = clock.getAsDouble();
         st.members.clear();
         st.members.addAll(liveMembers.get());
-        CheckpointStore.Checkpoint c = new CheckpointStore.Checkpoint(st.serialize(), listener.mark(), coordinator.outerSteps(), st.clock);
+        long mark = listener.mark();
+        CheckpointStore.Checkpoint c = new CheckpointStore.Checkpoint(st.serialize(mark), mark, coordinator.outerSteps(), st.clock);
         lastCheckpointClock = st.clock;
         lastCheckpointSteps = coordinator.outerSteps();
         Runnable write = () -> {

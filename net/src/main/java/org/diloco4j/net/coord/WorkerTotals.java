@@ -13,5 +13,5 @@ package org.diloco4j.net.coord;
  * @param bytesDown          encoded θ bytes it pulled
  */
 public record WorkerTotals(String name, double computeSeconds, double communicateSeconds, double idleSeconds, long steps,
-                           long tokens, long bytesUp, long bytesDown) implements java.io.Serializable {
+                           long tokens, long bytesUp, long bytesDown) {
 }

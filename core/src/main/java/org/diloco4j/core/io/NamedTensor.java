@@ -1,4 +1,4 @@
-package org.diloco4j.model.hf;
+package org.diloco4j.core.io;
 
 import java.util.Arrays;
 
@@ -16,7 +16,7 @@ public record NamedTensor(String name, long[] shape, float[] data) {
         }
     }
 
-    static long numel(long[] shape) {
+    public static long numel(long[] shape) {
         long n = 1;
         for (long d : shape) n = Math.multiplyExact(n, d);
         return n;

@@ -1,4 +1,4 @@
-package org.diloco4j.model.hf;
+package org.diloco4j.core.io;
 
 import java.nio.ByteBuffer;
 
@@ -7,18 +7,18 @@ import java.nio.ByteBuffer;
  * that the layout of a tensor we skip (a BOOL mask buffer, say) can still be checked; only the
  * floating-point types θ can come in are read, widened to fp32 exactly.
  */
-enum Dtype {
+public enum Dtype {
     BOOL(1), U8(1), I8(1), F8_E5M2(1), F8_E4M3(1), I16(2), U16(2), F16(2), BF16(2), I32(4), U32(4), F32(4), I64(8), U64(8), F64(8);
 
     /** Bytes per value. */
-    final int width;
+    public final int width;
 
     Dtype(int width) {
         this.width = width;
     }
 
     /** The dtype a header names, or null if safetensors defines none of that name. */
-    static Dtype named(String name) {
+    public static Dtype named(String name) {
         for (Dtype d : values()) {
             if (d.name().equals(name)) return d;
         }
