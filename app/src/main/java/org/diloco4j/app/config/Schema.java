@@ -43,6 +43,10 @@ public final class Schema {
         l("seed", 42, "seeds data order, initialisation, simulated jitter and drops", -INF, INF, false);
         i("workers", 4, "simulated workers when no [[sim.workers]] are listed", 1, 64, false);
 
+        s(ModelPreset.KEY, ModelPreset.TINY.label(), "model size by name; sets model.layers, d_model, heads and context (gpt2-small also"
+                + " data.tokenizer = gpt2) wherever the config does not set them itself: tiny 4 × d 128, context 128 (842k parameters with"
+                + " bytes); small 8 × d 512, 8 heads, context 256 (25.2M in its blocks); gpt2-small GPT-2's 124M: 12 × d 768, 12 heads,"
+                + " context 1024", false, ModelPreset.labels().toArray(String[]::new));
         i("model.layers", 4, "transformer blocks", 1, 96, false);
         i("model.d_model", 128, "embedding width", 8, 8192, false);
         i("model.heads", 4, "attention heads (must divide d_model)", 1, 128, false);
