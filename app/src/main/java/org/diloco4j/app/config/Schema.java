@@ -83,9 +83,10 @@ public final class Schema {
         d("train.eps", 1e-8, "AdamW ε", 0, 1, false);
         d("train.grad_clip", 1.0, "global gradient-norm clip (0 disables)", 0, INF, false);
         d("train.dropout", 0.0, "residual dropout", 0, 0.9, false);
-        s("train.precision", "fp32", "inner-loop arithmetic (θ and outer state stay fp32)", false, "fp32", "bf16");
+        s("train.precision", "fp32", "inner-loop arithmetic, θ and outer state staying fp32 (auto: bf16 autocast on cuda, fp32 on the cpu,"
+                + " whose bf16 matmuls are slow without AVX-512)", true, "fp32", "bf16");
         i("train.threads", 0, "compute threads per trainer: each inner step is split over them (0 = all cores)", 0, 1024, false);
-        s("train.device", "cpu", "cpu or cuda:N", false);
+        s("train.device", "cpu", "cpu or cuda:N (cuda needs the CUDA build: DILOCO_CUDA=1 ./diloco, README 'CUDA')", false);
         l("train.token_budget", 3_000_000, "stop after this many tokens were trained by all workers", 1, INF, false);
         l("train.eval_every_tokens", 0, "evaluate the global model every so many tokens (auto: 20 times a run)", 0, INF, true);
 
