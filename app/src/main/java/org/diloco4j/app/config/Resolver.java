@@ -67,6 +67,9 @@ public final class Resolver {
         r = auto(r, "outer.grace_share", r.dbl("outer.grace_seconds") == 0 && r.str("outer.buffer_close").equals("window") ? 0.5 : 0.0);
         r = auto(r, "outer.realign", Boolean.toString(r.bool("outer.dylu") && r.str("outer.buffer_close").equals("window")));
         r = auto(r, "outer.min_workers", k);
+        // On a GPU the inner loop runs under bf16 autocast (θ, AdamW state and gradients stay fp32);
+        // on the CPU fp32, which is the faster of the two without AVX-512 (NativeTorch.cpuHasFastBf16Matmul).
+        r = auto(r, "train.precision", r.str("train.device").strip().toLowerCase(java.util.Locale.ROOT).startsWith("cuda") ? "bf16" : "fp32");
         long tokensPerStep = (long) r.integer("train.batch") * r.integer("model.context");
         long budget = r.lng("train.token_budget");
         int replicas = method.equals("ddp") ? 1 : k;

@@ -9,16 +9,22 @@ import java.util.Map;
  * workers and faults. Immutable; {@link #with} makes variants (e.g. one per method in a comparison).
  */
 public final class RunConfig {
+    /** The keys given explicitly (a file, a --set, {@link #with}): they win over the preset and the defaults. */
+    private final Map<String, Object> given;
+    /** Every key: given, else from the {@link ModelPreset}, else the schema's default. */
     private final Map<String, Object> values;
+    private final ModelPreset preset;
     private final List<WorkerEntry> workers;
     private final List<FaultEntry> faults;
 
-    RunConfig(Map<String, Object> values, List<WorkerEntry> workers, List<FaultEntry> faults) {
-        this.values = new LinkedHashMap<>(values);
+    RunConfig(Map<String, Object> given, List<WorkerEntry> workers, List<FaultEntry> faults) {
+        this.given = new LinkedHashMap<>(given);
+        this.values = new LinkedHashMap<>(given);
         this.workers = List.copyOf(workers);
         this.faults = List.copyOf(faults);
+        this.preset = ModelPreset.parse(given.getOrDefault(ModelPreset.KEY, Schema.key(ModelPreset.KEY).defaultValue()).toString());
         for (ConfigKey k : Schema.keys()) {
-            if (!this.values.containsKey(k.name())) this.values.put(k.name(), k.defaultValue());
+            if (!this.values.containsKey(k.name())) this.values.put(k.name(), preset.settings().getOrDefault(k.name(), k.defaultValue()));
         }
     }
 
@@ -64,15 +70,27 @@ public final class RunConfig {
         return v;
     }
 
-    /** A copy with {@code key} set to {@code value} (validated like any other value). */
+    /**
+     * A copy with {@code key} set to {@code value} (validated like any other value). Setting
+     * {@code model.preset} re-derives the model keys not given explicitly.
+     */
     public RunConfig with(String key, Object value) {
-        Map<String, Object> v = new LinkedHashMap<>(values);
+        Map<String, Object> v = new LinkedHashMap<>(given);
         v.put(key, Schema.key(key).coerce(value));
         return new RunConfig(v, workers, faults);
     }
 
     public RunConfig withWorkers(List<WorkerEntry> w) {
-        return new RunConfig(values, w, faults);
+        return new RunConfig(given, w, faults);
+    }
+
+    /** Whether the key's value is the preset's (nobody set it), for 'diloco config' to say so. */
+    public boolean fromPreset(String key) {
+        return !given.containsKey(key) && preset.settings().containsKey(key);
+    }
+
+    public ModelPreset preset() {
+        return preset;
     }
 
     public List<WorkerEntry> workers() {

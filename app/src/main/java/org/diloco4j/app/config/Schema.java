@@ -43,6 +43,10 @@ public final class Schema {
         l("seed", 42, "seeds data order, initialisation, simulated jitter and drops", -INF, INF, false);
         i("workers", 4, "simulated workers when no [[sim.workers]] are listed", 1, 64, false);
 
+        s(ModelPreset.KEY, ModelPreset.TINY.label(), "model size by name; sets model.layers, d_model, heads and context (gpt2-small also"
+                + " data.tokenizer = gpt2) wherever the config does not set them itself: tiny 4 × d 128, context 128 (842k parameters with"
+                + " bytes); small 8 × d 512, 8 heads, context 256 (25.2M in its blocks); gpt2-small GPT-2's 124M: 12 × d 768, 12 heads,"
+                + " context 1024", false, ModelPreset.labels().toArray(String[]::new));
         i("model.layers", 4, "transformer blocks", 1, 96, false);
         i("model.d_model", 128, "embedding width", 8, 8192, false);
         i("model.heads", 4, "attention heads (must divide d_model)", 1, 128, false);
@@ -79,9 +83,10 @@ public final class Schema {
         d("train.eps", 1e-8, "AdamW ε", 0, 1, false);
         d("train.grad_clip", 1.0, "global gradient-norm clip (0 disables)", 0, INF, false);
         d("train.dropout", 0.0, "residual dropout", 0, 0.9, false);
-        s("train.precision", "fp32", "inner-loop arithmetic (θ and outer state stay fp32)", false, "fp32", "bf16");
+        s("train.precision", "fp32", "inner-loop arithmetic, θ and outer state staying fp32 (auto: bf16 autocast on cuda, fp32 on the cpu,"
+                + " whose bf16 matmuls are slow without AVX-512)", true, "fp32", "bf16");
         i("train.threads", 0, "compute threads per trainer: each inner step is split over them (0 = all cores)", 0, 1024, false);
-        s("train.device", "cpu", "cpu or cuda:N", false);
+        s("train.device", "cpu", "cpu or cuda:N (cuda needs the CUDA build: DILOCO_CUDA=1 ./diloco, README 'CUDA')", false);
         l("train.token_budget", 3_000_000, "stop after this many tokens were trained by all workers", 1, INF, false);
         l("train.eval_every_tokens", 0, "evaluate the global model every so many tokens (auto: 20 times a run)", 0, INF, true);
 

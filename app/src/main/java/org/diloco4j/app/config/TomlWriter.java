@@ -15,7 +15,9 @@ public final class TomlWriter {
                 section = k.section();
                 b.append("\n[").append(section).append("]\n");
             }
-            b.append(k.leaf()).append(" = ").append(literal(r.get(k.name()))).append("  # ").append(k.doc());
+            b.append(k.leaf()).append(" = ").append(literal(r.get(k.name()))).append("  # ");
+            if (r.fromPreset(k.name())) b.append("[from model.preset ").append(r.preset().label()).append("] ");
+            b.append(k.doc());
             if (!k.allowed().isEmpty()) b.append("; allowed: ").append(String.join(", ", k.allowed()));
             b.append('\n');
         }

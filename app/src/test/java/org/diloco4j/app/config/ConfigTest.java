@@ -260,4 +260,12 @@ class ConfigTest {
         assertThatThrownBy(() -> Resolver.resolve(ConfigLoader.load(null, List.of("method=streaming", "streaming.fragments=5", "outer.inner_steps=25"))))
                 .hasMessage("config key streaming.fragments = 5 is invalid: must be at most model.layers = 4 (every fragment holds at least one whole block)");
     }
+
+    @Test
+    void precisionAutoIsBf16OnCudaAndFp32OnTheCpu() {
+        assertThat(Resolver.resolve(RunConfig.defaults()).str("train.precision")).isEqualTo("fp32");
+        assertThat(Resolver.resolve(RunConfig.defaults().with("train.device", "cuda:0")).str("train.precision")).isEqualTo("bf16");
+        assertThat(Resolver.resolve(RunConfig.defaults().with("train.device", "cuda:0").with("train.precision", "fp32")).str("train.precision"))
+                .isEqualTo("fp32");
+    }
 }

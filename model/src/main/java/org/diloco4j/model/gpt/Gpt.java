@@ -31,6 +31,7 @@ public final class Gpt implements AutoCloseable {
     private final TensorOptional lnfW;  // (C)
     private final TensorOptional lnfB;  // (C)
     private final long[] normShape;     // {C}
+    private final long headChunkFloats; // logits per chunk of the loss's head (ChunkedCrossEntropy)
     // Long-lived empty optionals reused every step: no attention mask, default softmax scale.
     private final TensorOptional noMask = new TensorOptional();
     private final DoubleOptional defaultScale = new DoubleOptional();
@@ -48,6 +49,13 @@ public final class Gpt implements AutoCloseable {
 
     /** Binds to the parameter views of {@code params}; create outside any {@code PointerScope}. */
     public Gpt(GptConfig config, FlatParams params) {
+        this(config, params, ChunkedCrossEntropy.DEFAULT_CHUNK_FLOATS);
+    }
+
+    /** As above, with the loss computed {@code headChunkFloats} logits at a time when the logits would be larger (tests make it small). */
+    Gpt(GptConfig config, FlatParams params, long headChunkFloats) {
+        if (headChunkFloats < 1) throw new IllegalArgumentException("headChunkFloats must be >= 1, got " + headChunkFloats);
+        this.headChunkFloats = headChunkFloats;
         if (!params.layout().equals(GptLayout.of(config))) {
             throw new IllegalArgumentException("parameters " + params.layout() + " do not match " + config);
         }
@@ -80,10 +88,18 @@ public final class Gpt implements AutoCloseable {
         return torch.linear(x, tokEmb);        // (B, T, V)
     }
 
-    /** Mean cross-entropy (scalar, nats per token) of predicting {@code targets} (B, T) from {@code ids} (B, T). */
+    /**
+     * Mean cross-entropy (scalar, nats per token) of predicting {@code targets} (B, T) from {@code ids} (B, T).
+     * When the logits would be larger than one chunk (GPT-2's vocabulary) they are never built whole:
+     * {@link ChunkedCrossEntropy}; below that, the plain path, bit for bit as it always was.
+     */
     public Tensor loss(Tensor ids, Tensor targets, Dropout dropout) {
-        Tensor logits = logits(ids, dropout);  // (B, T, V)
         long bt = ids.numel();
+        if (ChunkedCrossEntropy.worthChunking(bt, config.vocabSize(), headChunkFloats)) {
+            Tensor x = hidden(ids, dropout);   // (B, T, C)
+            return ChunkedCrossEntropy.loss(x.view(bt, config.dModel()), tokEmb, targets.view(bt), headChunkFloats);
+        }
+        Tensor logits = logits(ids, dropout);  // (B, T, V)
         return torch.cross_entropy_loss(logits.view(bt, config.vocabSize()), targets.view(bt));
     }
 

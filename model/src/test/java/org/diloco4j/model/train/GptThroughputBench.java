@@ -16,6 +16,7 @@ import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.diloco4j.model.nativ.TorchDevice;
 import org.diloco4j.model.data.ListBatchSource;
+import org.diloco4j.model.testing.RandomBatchSource;
 import org.diloco4j.model.testing.TextBatches;
 
 /**
@@ -23,7 +24,8 @@ import org.diloco4j.model.testing.TextBatches;
  * (bench/python/gpt_peer.py). Not a unit test.
  *
  * <pre>
- * prepare DIR                                  write θ₀, 16 batches of Europarl English bytes and meta
+ * prepare DIR [V L D H T B]                    write θ₀, 16 batches and meta (default: the bench config below;
+ *                                              V L D H T B: vocab, layers, d_model, heads, context, batch)
  * run DIR STEPS WARMUP PRECISION THREADS [MODE] train, print "java tokens_per_s=... losses=..."
  * </pre>
  * MODE {@code sharded} (default) is the trainer as shipped: the batch split over THREADS Java
@@ -31,7 +33,10 @@ import org.diloco4j.model.testing.TextBatches;
  * comparison: one thread drives the step and libtorch's OpenMP pool gets THREADS threads (BLAS
  * threads then come from OPENBLAS_NUM_THREADS).
  * The bench config is GptConfig.bench() (vocab 256, d 256, 4 layers, 4 heads, context 128, 3.26M
- * parameters) with batch 16, AdamW lr 1e-3, 10 warmup steps, clip 1.0.
+ * parameters) with batch 16, AdamW lr 1e-3, 10 warmup steps, clip 1.0; its batches are English
+ * Europarl bytes. Another model (e.g. GPT-2 small: 50257 12 768 12 128 2) trains on uniformly random
+ * token ids, the same on both sides (throughput does not depend on the text). {@code run} reads the
+ * model and batch from meta.properties.
  */
 public final class GptThroughputBench {
     static final int BATCH = 16;
@@ -43,15 +48,17 @@ public final class GptThroughputBench {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length >= 2 && args[0].equals("prepare")) {
-            prepare(Path.of(args[1]));
+        if ((args.length == 2 || args.length == 8) && args[0].equals("prepare")) {
+            int[] m = Arrays.stream(args).skip(2).mapToInt(Integer::parseInt).toArray();
+            GptConfig c = m.length == 0 ? GptConfig.bench() : new GptConfig(m[0], m[1], m[2], m[3], m[4]);
+            prepare(Path.of(args[1]), c, m.length == 0 ? BATCH : m[5]);
         } else if ((args.length == 6 || args.length == 7) && args[0].equals("run")) {
             boolean omp = args.length == 7 && args[6].equals("omp");
             if (args.length == 7 && !omp && !args[6].equals("sharded")) throw new IllegalArgumentException("mode " + args[6]);
             run(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Precision.valueOf(args[4]),
                     Integer.parseInt(args[5]), omp);
         } else {
-            System.err.println("usage: prepare DIR | run DIR STEPS WARMUP FP32|BF16 THREADS [sharded|omp]");
+            System.err.println("usage: prepare DIR [VOCAB LAYERS D_MODEL HEADS CONTEXT BATCH] | run DIR STEPS WARMUP FP32|BF16 THREADS [sharded|omp]");
             System.exit(2);
         }
     }
@@ -67,15 +74,20 @@ public final class GptThroughputBench {
         }
     }
 
-    static void prepare(Path dir) throws IOException {
+    static void prepare(Path dir, GptConfig c, int batch) throws IOException {
         Files.createDirectories(dir);
-        GptConfig c = GptConfig.bench();
         float[] theta = GptInit.init(c, 1);
         ByteBuffer f = ByteBuffer.allocate(4 * theta.length).order(ByteOrder.LITTLE_ENDIAN);
         f.asFloatBuffer().put(theta);
         Files.write(dir.resolve("init.f32"), f.array());
-        List<TokenBatch> batches = TextBatches.windows(TextBatches.englishEuroparl(1 << 20), BATCHES, BATCH, c.context(), 5);
-        ByteBuffer b = ByteBuffer.allocate(4 * 2 * BATCH * c.context() * BATCHES).order(ByteOrder.LITTLE_ENDIAN);
+        List<TokenBatch> batches = new ArrayList<>();
+        if (c.vocabSize() == 256) {
+            batches.addAll(TextBatches.windows(TextBatches.englishEuroparl(1 << 20), BATCHES, batch, c.context(), 5));
+        } else {
+            RandomBatchSource random = new RandomBatchSource(batch, c.context(), c.vocabSize(), 5);
+            for (int i = 0; i < BATCHES; i++) batches.add(random.next());
+        }
+        ByteBuffer b = ByteBuffer.allocate(4 * 2 * batch * c.context() * BATCHES).order(ByteOrder.LITTLE_ENDIAN);
         for (TokenBatch tb : batches) {
             b.asIntBuffer().put(tb.inputs());
             b.position(b.position() + 4 * tb.inputs().length);
@@ -85,7 +97,7 @@ public final class GptThroughputBench {
         Files.write(dir.resolve("batches.i32"), b.array());
         Files.writeString(dir.resolve("meta.properties"), String.join("\n",
                 "vocab=" + c.vocabSize(), "layers=" + c.layers(), "dModel=" + c.dModel(), "heads=" + c.heads(),
-                "context=" + c.context(), "batch=" + BATCH, "batches=" + BATCHES, "lr=" + LR,
+                "context=" + c.context(), "batch=" + batch, "batches=" + BATCHES, "lr=" + LR,
                 "warmupSteps=" + WARMUP_STEPS, "decaySteps=0", "minLrRatio=1.0", ""));
     }
 
@@ -94,19 +106,22 @@ public final class GptThroughputBench {
         try (var in = Files.newInputStream(dir.resolve("meta.properties"))) {
             meta.load(in);
         }
-        GptConfig c = GptConfig.bench();
+        GptConfig c = new GptConfig(Integer.parseInt(meta.getProperty("vocab")), Integer.parseInt(meta.getProperty("layers")),
+                Integer.parseInt(meta.getProperty("dModel")), Integer.parseInt(meta.getProperty("heads")),
+                Integer.parseInt(meta.getProperty("context")));
+        int batch = Integer.parseInt(meta.getProperty("batch"));
         ByteBuffer fb = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("init.f32"))).order(ByteOrder.LITTLE_ENDIAN);
         float[] theta = new float[c.parameterCount()];
         fb.asFloatBuffer().get(theta);
         ByteBuffer ib = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("batches.i32"))).order(ByteOrder.LITTLE_ENDIAN);
         var ints = ib.asIntBuffer();
         List<TokenBatch> batches = new ArrayList<>();
-        int n = BATCH * c.context();
+        int n = batch * c.context();
         for (int i = 0; i < BATCHES; i++) {
             int[] x = new int[n], y = new int[n];
             ints.get(x);
             ints.get(y);
-            batches.add(new TokenBatch(BATCH, c.context(), x, y));
+            batches.add(new TokenBatch(batch, c.context(), x, y));
         }
         TrainerConfig config = new TrainerConfig(AdamWConfig.defaults().withLr(LR),
                 new LrSchedule(WARMUP_STEPS, 0, 1.0), 1.0, 0.0, precision, omp ? 1 : threads, TorchDevice.CPU);
