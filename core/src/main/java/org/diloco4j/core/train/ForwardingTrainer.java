@@ -39,12 +39,12 @@ public abstract class ForwardingTrainer implements InnerTrainer {
     }
 
     @Override
-    public byte[] saveState() {
+    public TrainerState saveState() {
         return inner.saveState();
     }
 
     @Override
-    public void restoreState(byte[] state) {
+    public void restoreState(TrainerState state) {
         inner.restoreState(state);
     }
 

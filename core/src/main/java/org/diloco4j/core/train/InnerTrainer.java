@@ -45,9 +45,10 @@ public interface InnerTrainer extends AutoCloseable {
     void read(float[] out);
 
     /** Inner optimizer state, step counter, data position and RNG, for checkpoints. */
-    byte[] saveState();
+    TrainerState saveState();
 
-    void restoreState(byte[] state);
+    /** Continues from {@code state}; refuses (IllegalArgumentException) the state of another model. */
+    void restoreState(TrainerState state);
 
     @Override
     default void close() {

@@ -11,6 +11,7 @@ import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.stream.FragmentMerge;
 import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.InnerTrainer;
+import org.diloco4j.core.train.TrainerState;
 import org.diloco4j.core.train.TrainReport;
 
 import java.util.ArrayDeque;
@@ -60,7 +61,7 @@ public final class Replica implements AutoCloseable {
     private ErrorFeedback[] feedback;
     /** Scratch: θ_i read back from the trainer. */
     private float[] current;
-    private byte[] savedTrainerState;
+    private TrainerState savedTrainerState;
     private float[] savedTheta;
 
     /**
@@ -122,7 +123,7 @@ public final class Replica implements AutoCloseable {
      */
     public record State(boolean phantom, int shard, List<String> specs, boolean errorFeedback, List<float[]> base, long[] rounds,
                         List<List<ErrorFeedback.Sent>> unsettled, long version, GlobalProgress progress, long assignmentTokens,
-                        byte[] trainer, float[] theta, List<ErrorFeedbackState> feedback) {
+                        TrainerState trainer, float[] theta, List<ErrorFeedbackState> feedback) {
     }
 
     public synchronized State state() {
@@ -131,7 +132,7 @@ public final class Replica implements AutoCloseable {
         List<List<ErrorFeedback.Sent>> u = new ArrayList<>();
         for (ArrayDeque<ErrorFeedback.Sent> q : unsettled) u.add(List.copyOf(q));
         List<ErrorFeedbackState> f = new ArrayList<>();
-        byte[] trainerState = savedTrainerState;
+        TrainerState trainerState = savedTrainerState;
         float[] theta = savedTheta;
         if (!phantom) {
             for (ErrorFeedback e : feedback) f.add(e == null ? null : e.state());

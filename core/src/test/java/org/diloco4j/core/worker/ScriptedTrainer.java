@@ -52,11 +52,11 @@ final class ScriptedTrainer implements InnerTrainer {
     }
 
     @Override
-    public byte[] saveState() {
-        return new byte[0];
+    public org.diloco4j.core.train.TrainerState saveState() {
+        return new org.diloco4j.core.train.TrainerState("scripted", 0, 0, -1, java.util.Map.of(), java.util.List.of());
     }
 
     @Override
-    public void restoreState(byte[] state) {
+    public void restoreState(org.diloco4j.core.train.TrainerState state) {
     }
 }

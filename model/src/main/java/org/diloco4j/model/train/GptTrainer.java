@@ -4,6 +4,7 @@ import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.train.TrainerState;
 import org.diloco4j.model.data.BatchSource;
 import org.diloco4j.model.data.ShardedBatches;
 import org.diloco4j.model.data.TokenBatch;
@@ -12,6 +13,9 @@ import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.gpt.GptLayout;
 import org.diloco4j.model.nativ.NativeTorch;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * A DiLoCo worker's inner loop: a GPT on libtorch trained with flat AdamW on batches from its own
@@ -26,6 +30,8 @@ import org.diloco4j.model.nativ.NativeTorch;
  * tensors. Not thread-safe: one thread drives a trainer.
  */
 public final class GptTrainer implements InnerTrainer {
+    /** AdamW's first and second moments in the checkpoint state, under PyTorch's names for them. */
+    private static final String ADAM_M = "exp_avg", ADAM_V = "exp_avg_sq";
     private final GptConfig model;
     private final TrainerConfig config;
     private final BatchSource data;
@@ -152,23 +158,24 @@ public final class GptTrainer implements InnerTrainer {
     }
 
     @Override
-    public byte[] saveState() {
+    public TrainerState saveState() {
         checkOpen();
         int n = layout.size();
         float[] m = new float[n], v = new float[n];
         adamw.save(m, v);
-        return new TrainerState(model, step, data.position(), m, v, stepper.generatorStates()).encode();
+        return new TrainerState(model.toString(), step, data.position(), -1, Map.of(ADAM_M, m, ADAM_V, v), List.of(stepper.generatorStates()));
     }
 
     @Override
-    public void restoreState(byte[] bytes) {
+    public void restoreState(TrainerState s) {
         checkOpen();
-        TrainerState s = TrainerState.decode(bytes);
-        if (!s.config().equals(model)) {
-            throw new IllegalArgumentException("state belongs to " + s.config() + ", this trainer runs " + model);
+        if (!s.model().equals(model.toString())) {
+            throw new IllegalArgumentException("state belongs to " + s.model() + ", this trainer runs " + model);
         }
-        stepper.setGeneratorStates(s.rngs());   // first: the one part that can still be refused
-        adamw.restore(s.m(), s.v(), s.step());
+        int n = layout.size();
+        float[] m = s.array(ADAM_M, n), v = s.array(ADAM_V, n);
+        stepper.setGeneratorStates(s.generators().toArray(byte[][]::new));   // first of the changes: the one that can still be refused
+        adamw.restore(m, v, s.step());
         data.seek(s.dataPosition());
         step = s.step();
     }

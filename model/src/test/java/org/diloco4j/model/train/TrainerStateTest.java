@@ -3,7 +3,7 @@ package org.diloco4j.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
+import org.diloco4j.core.train.TrainerState;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.testing.RandomBatchSource;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class TrainerStateTest {
         TrainerConfig cfg = CFG.withThreads(threads);
         float[] uninterrupted;
         float[] theta = new float[SMALL.parameterCount()];
-        byte[] state;
+        TrainerState state;
         try (GptTrainer t = GptTrainer.create(SMALL, cfg, new RandomBatchSource(4, 16, 64, 2), 5)) {
             t.train(12);
             t.read(theta);
@@ -56,54 +56,38 @@ class TrainerStateTest {
     }
 
     @Test
-    void encodesAndDecodesEveryField() {
-        int n = SMALL.parameterCount();
-        float[] m = new float[n], v = new float[n];
-        for (int i = 0; i < n; i++) {
-            m[i] = i * 0.5f;
-            v[i] = -i;
+    void holdsAdamWMomentsAsNamedArraysOfTheModelsSize() {
+        TrainerState s;
+        try (GptTrainer t = GptTrainer.create(SMALL, CFG.withThreads(2), new RandomBatchSource(4, 16, 64, 2), 5)) {
+            t.train(3);
+            s = t.saveState();
         }
-        TrainerState s = new TrainerState(SMALL, 42, 1234, m, v, new byte[][] {{1, 2, 3}, {}, {9}});
-        TrainerState back = TrainerState.decode(s.encode());
-        assertThat(back.config()).isEqualTo(SMALL);
-        assertThat(back.step()).isEqualTo(42);
-        assertThat(back.dataPosition()).isEqualTo(1234);
-        assertThat(back.m()).isEqualTo(m);
-        assertThat(back.v()).isEqualTo(v);
-        assertThat(back.rngs()).hasNumberOfRows(3);
-        assertThat(back.rngs()[0]).containsExactly(1, 2, 3);
-        assertThat(back.rngs()[1]).isEmpty();
-        assertThat(back.rngs()[2]).containsExactly(9);
-    }
-
-    @Test
-    void refusesFormatOneWithAClearMessage() {
         int n = SMALL.parameterCount();
-        byte[] bytes = new TrainerState(SMALL, 1, 0, new float[n], new float[n], new byte[][] {{1}}).encode();
-        assertThat(new String(bytes, 0, 8, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("D4JGPTS2");
-        bytes[7] = '1'; // "D4JGPTS1": the format before one dropout generator per thread
-        assertThatThrownBy(() -> TrainerState.decode(bytes))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("D4JGPTS1")
-                .hasMessageContaining("written by an older diloco4j");
+        assertThat(s.arrays()).containsOnlyKeys("exp_avg", "exp_avg_sq");
+        assertThat(s.array("exp_avg", n)).as("first moments moved off zero").isNotEqualTo(new float[n]);
+        float[] v = s.array("exp_avg_sq", n);
+        for (float x : v) assertThat(x).as("second moments").isGreaterThanOrEqualTo(0f);
+        assertThat(s.step()).isEqualTo(3);
+        assertThat(s.generators()).as("one dropout stream per thread").hasSize(2);
     }
 
     @Test
     void rejectsForeignOrDamagedState() {
-        byte[] good;
+        TrainerState good;
         try (GptTrainer t = GptTrainer.create(SMALL, CFG, new RandomBatchSource(4, 16, 64, 2), 5)) {
             good = t.saveState();
         }
-        assertThatThrownBy(() -> TrainerState.decode(Arrays.copyOf(good, good.length - 10))).hasMessageContaining("truncated");
-        byte[] bad = good.clone();
-        bad[0] ^= 1;
-        assertThatThrownBy(() -> TrainerState.decode(bad)).hasMessageContaining("magic");
         try (GptTrainer t = GptTrainer.create(SMALL, CFG.withThreads(2), new RandomBatchSource(4, 16, 64, 2), 5)) {
             assertThatThrownBy(() -> t.restoreState(good)).hasMessageContaining("1 dropout streams").hasMessageContaining("2 threads");
         }
         GptConfig other = new GptConfig(64, 1, 32, 2, 16);
         try (GptTrainer t = GptTrainer.create(other, CFG, new RandomBatchSource(4, 16, 64, 2), 5)) {
             assertThatThrownBy(() -> t.restoreState(good)).hasMessageContaining("belongs to");
+        }
+        TrainerState short_ = new TrainerState(good.model(), 1, 0, -1,
+                java.util.Map.of("exp_avg", new float[3], "exp_avg_sq", new float[3]), good.generators());
+        try (GptTrainer t = GptTrainer.create(SMALL, CFG, new RandomBatchSource(4, 16, 64, 2), 5)) {
+            assertThatThrownBy(() -> t.restoreState(short_)).hasMessageContaining("'exp_avg' has 3 values");
         }
     }
 }

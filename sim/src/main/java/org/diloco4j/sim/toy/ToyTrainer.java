@@ -4,8 +4,10 @@ import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.train.TrainerState;
 
-import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -13,6 +15,8 @@ import java.util.SplittableRandom;
  * depend only on (seed, step), so a restored trainer continues exactly where it stopped.
  */
 public final class ToyTrainer implements InnerTrainer {
+    /** What a toy trainer's state belongs to, followed by its parameter count. */
+    private static final String MODEL = "toy model of size ";
     private final ToyProblem problem;
     private int shard;
     private final int batch;
@@ -119,26 +123,19 @@ public final class ToyTrainer implements InnerTrainer {
     }
 
     @Override
-    public byte[] saveState() {
-        ByteBuffer b = ByteBuffer.allocate(12 + 4 * 3 * theta.length);
-        b.putLong(step);
-        b.putInt(shard);
-        for (float f : theta) b.putFloat(f);
-        for (float f : m) b.putFloat(f);
-        for (float f : v) b.putFloat(f);
-        return b.array();
+    public TrainerState saveState() {
+        return new TrainerState(MODEL + theta.length, step, 0, shard, Map.of("theta", theta.clone(), "m", m.clone(), "v", v.clone()), List.of());
     }
 
     @Override
-    public void restoreState(byte[] state) {
-        if (state.length != 12 + 4 * 3 * theta.length) {
-            throw new IllegalArgumentException("toy trainer state of " + state.length + " bytes; expected " + (12 + 12 * theta.length));
+    public void restoreState(TrainerState state) {
+        if (!state.model().equals(MODEL + theta.length)) {
+            throw new IllegalArgumentException("state belongs to " + state.model() + ", this trainer runs " + MODEL + theta.length);
         }
-        ByteBuffer b = ByteBuffer.wrap(state);
-        step = b.getLong();
-        shard = b.getInt();
-        for (int i = 0; i < theta.length; i++) theta[i] = b.getFloat();
-        for (int i = 0; i < m.length; i++) m[i] = b.getFloat();
-        for (int i = 0; i < v.length; i++) v[i] = b.getFloat();
+        step = state.step();
+        shard = state.shard();
+        System.arraycopy(state.array("theta", theta.length), 0, theta, 0, theta.length);
+        System.arraycopy(state.array("m", m.length), 0, m, 0, m.length);
+        System.arraycopy(state.array("v", v.length), 0, v, 0, v.length);
     }
 }
