@@ -123,11 +123,16 @@ class StreamingLoopTest {
         }
     }
 
-    @Test
-    void sendsEachFragmentOnTheScheduleAndMergesItsNewRoundBeforeSendingItAgain() {
+    /** Two fragments, H = 8, τ = 1. */
+    static RunDefinition streamingRun() {
         FragmentPlan plan = FragmentPlanner.plan(PROBLEM.layout(), 2, BlockAssignment.SEQUENTIAL);
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.STREAMING).innerSteps(8).overlap(1).minWorkers(1).build();
-        RunDefinition run = RunDefinition.of("# streaming\n", cfg, plan, 1024);
+        return RunDefinition.of("# streaming\n", cfg, plan, 1024);
+    }
+
+    @Test
+    void sendsEachFragmentOnTheScheduleAndMergesItsNewRoundBeforeSendingItAgain() {
+        RunDefinition run = streamingRun();
         FakeSession session = new FakeSession();
         FakeTransfers transfers = new FakeTransfers(session, run, 6);
         List<String> log = new ArrayList<>();
@@ -143,7 +148,7 @@ class StreamingLoopTest {
             List<DeltaHeader> pushed = transfers.pushed.subList(0, 6);
             assertThat(transfers.pushed).hasSizeBetween(6, 7);
             // The schedule staggers the fragments: the last one leaves first.
-        assertThat(pushed).extracting(DeltaHeader::getFragment).containsExactly(1, 0, 1, 0, 1, 0);
+            assertThat(pushed).extracting(DeltaHeader::getFragment).containsExactly(1, 0, 1, 0, 1, 0);
             // Each fragment's pushes refer to rounds 0, 1, 2: the merge of round r+1 came in between.
             for (int p = 0; p < 2; p++) {
                 int fragment = p;
