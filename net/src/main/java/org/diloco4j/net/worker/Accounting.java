@@ -1,5 +1,6 @@
 package org.diloco4j.net.worker;
 
+import org.diloco4j.core.run.Segment.Kind;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.proto.Segment;
@@ -14,16 +15,6 @@ import java.util.List;
  * segments wait here until a heartbeat carries them.
  */
 final class Accounting {
-    enum Kind {
-        COMPUTE("compute"), COMMUNICATE("communicate"), IDLE("idle");
-
-        final String wire;
-
-        Kind(String wire) {
-            this.wire = wire;
-        }
-    }
-
     /** Segments shorter than this are counted in the totals but not drawn. */
     private static final double MIN_SEGMENT = 1e-3;
     private static final int MAX_PENDING = 100_000;
@@ -63,7 +54,7 @@ final class Accounting {
         double t = local();
         seconds[current.ordinal()] += t - since;
         if (t - since >= MIN_SEGMENT && pending.size() < MAX_PENDING) {
-            pending.add(Segment.newBuilder().setKind(current.wire).setStart(Math.max(0, since + offset)).setEnd(Math.max(0, t + offset)).build());
+            pending.add(Segment.newBuilder().setKind(current.label()).setStart(Math.max(0, since + offset)).setEnd(Math.max(0, t + offset)).build());
         }
         current = k;
         since = t;

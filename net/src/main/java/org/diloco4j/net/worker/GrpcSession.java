@@ -3,6 +3,7 @@ package org.diloco4j.net.worker;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import org.diloco4j.core.run.Segment.Kind;
 import org.diloco4j.net.proto.FragmentOrder;
 import org.diloco4j.net.proto.HeartbeatReply;
 import org.diloco4j.net.proto.HeartbeatRequest;
@@ -206,7 +207,7 @@ final class GrpcSession implements WorkerSession {
 
     /** Sends the final totals (when the run stopped or this worker leaves), best effort. */
     void finalReport() {
-        acct.to(Accounting.Kind.IDLE);
+        acct.to(Kind.IDLE);
         List<Segment> segs = acct.drain(Limits.MAX_SEGMENTS);
         try {
             client.heartbeat(HeartbeatRequest.newBuilder().setSession(ref).setStats(acct.stats()).addAllSegments(segs).setFinal(true).build(), 5);

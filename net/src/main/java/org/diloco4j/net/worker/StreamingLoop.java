@@ -2,6 +2,7 @@ package org.diloco4j.net.worker;
 
 import io.grpc.StatusRuntimeException;
 import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.run.Segment.Kind;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
@@ -50,7 +51,7 @@ final class StreamingLoop {
     Ending run(TrainOrder t) {
         try {
             replica = worker.replicaFor(run, t.getShard());
-            acct.to(Accounting.Kind.COMMUNICATE);
+            acct.to(Kind.COMMUNICATE);
             float[] theta;
             try {
                 theta = transfers.pull(t.getTheta());
@@ -123,7 +124,7 @@ final class StreamingLoop {
 
     /** Idles until the fragment the schedule waits for arrives; control orders may end the loop meanwhile. */
     private Ending awaitArrival() {
-        acct.to(Accounting.Kind.IDLE);
+        acct.to(Kind.IDLE);
         resumed = false;
         while (!resumed) {
             Signal s = session.next(200);
@@ -149,7 +150,7 @@ final class StreamingLoop {
     }
 
     private void train(int n) {
-        acct.to(Accounting.Kind.COMPUTE);
+        acct.to(Kind.COMPUTE);
         long t0 = System.nanoTime();
         TrainReport r = replica.train(n);
         double seconds = (System.nanoTime() - t0) / 1e9;

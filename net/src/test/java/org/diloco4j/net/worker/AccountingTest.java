@@ -1,5 +1,6 @@
 package org.diloco4j.net.worker;
 
+import org.diloco4j.core.run.Segment.Kind;
 import org.diloco4j.net.proto.Segment;
 import org.junit.jupiter.api.Test;
 
@@ -12,11 +13,11 @@ class AccountingTest {
     void segmentsAreStampedInTheCoordinatorsClockAndAddUpToTheTotals() throws Exception {
         Accounting a = new Accounting();
         a.align(100);
-        a.to(Accounting.Kind.COMPUTE);
+        a.to(Kind.COMPUTE);
         Thread.sleep(30);
-        a.to(Accounting.Kind.COMMUNICATE);
+        a.to(Kind.COMMUNICATE);
         Thread.sleep(10);
-        a.to(Accounting.Kind.IDLE);
+        a.to(Kind.IDLE);
         List<Segment> s = a.drain(10);
         assertThat(s).extracting(Segment::getKind).containsExactly("compute", "communicate");
         assertThat(s.get(0).getStart()).isBetween(100.0, 100.1);
