@@ -1,6 +1,7 @@
 package org.diloco4j.net.worker;
 
 import org.diloco4j.core.run.Segment.Kind;
+import org.diloco4j.core.time.Clock;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.proto.Segment;
@@ -20,11 +21,12 @@ final class Accounting {
     private static final int MAX_PENDING = 100_000;
 
     private final WorkerMetrics metrics;
-    private final long origin = System.nanoTime();
+    private final Clock clock;
+    private final long origin;
     private final double[] seconds = new double[3];
     private final List<Segment> pending = new ArrayList<>();
     private Kind current = Kind.IDLE;
-    private double since = local();
+    private double since;
     private double offset;
     private long steps;
     private long tokens;
@@ -32,15 +34,18 @@ final class Accounting {
     private long bytesDown;
 
     Accounting() {
-        this(WorkerMetrics.NONE);
+        this(WorkerMetrics.NONE, Clock.SYSTEM);
     }
 
-    Accounting(WorkerMetrics metrics) {
+    Accounting(WorkerMetrics metrics, Clock clock) {
         this.metrics = metrics;
+        this.clock = clock;
+        this.origin = clock.nanos();
+        this.since = local();
     }
 
     private double local() {
-        return (System.nanoTime() - origin) / 1e9;
+        return clock.secondsSince(origin);
     }
 
     /** Aligns with the coordinator's clock reading {@code coordinatorTime} now. */

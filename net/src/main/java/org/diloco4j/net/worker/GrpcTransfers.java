@@ -120,7 +120,7 @@ final class GrpcTransfers implements Transfers, AutoCloseable {
         try {
             byte[] data = data(out);
             if (out instanceof Outgoing.Withheld(String reason)) worker.log(reason);
-            Backoff backoff = new Backoff(0.2, 5);
+            Backoff backoff = new Backoff(0.2, 5, worker.clock());
             while (true) {
                 try {
                     PushReply reply = client.push(h, data, run.chunkBytes());

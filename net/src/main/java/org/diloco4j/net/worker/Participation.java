@@ -107,9 +107,9 @@ final class Participation {
         replica.start(trainCommand(session.ref, run, t), theta);
         worker.metrics().thetaVersion(t.getVersion());
         acct.to(Kind.COMPUTE);
-        long t0 = System.nanoTime();
+        long t0 = worker.clock().nanos();
         TrainReport r = replica.train(t.getSteps());
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = worker.clock().secondsSince(t0);
         acct.trained(r, seconds);
         acct.to(Kind.COMMUNICATE);
         Ending e = session.urgent();

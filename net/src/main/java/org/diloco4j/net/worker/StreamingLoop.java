@@ -151,9 +151,9 @@ final class StreamingLoop {
 
     private void train(int n) {
         acct.to(Kind.COMPUTE);
-        long t0 = System.nanoTime();
+        long t0 = worker.clock().nanos();
         TrainReport r = replica.train(n);
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = worker.clock().secondsSince(t0);
         unreported.add(r, seconds);
         stream.stepsDone(n);
         acct.trained(r, seconds);

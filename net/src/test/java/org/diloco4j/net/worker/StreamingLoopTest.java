@@ -10,7 +10,6 @@ import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.net.auth.Token;
-import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.FragmentOrder;
 import org.diloco4j.net.proto.Notice;
@@ -141,7 +140,7 @@ class StreamingLoopTest {
                      (r, shard, threads) -> new ToyTrainer(PROBLEM, shard, 16, 0.02, 100 + shard), log::add)) {
             TrainOrder order = TrainOrder.newBuilder().setOpenEnded(true).setShard(0).addRounds(0).addRounds(0)
                     .setTheta(ThetaRef.newBuilder().setId(1).setFragment(-1).setFloats(run.modelSize())).build();
-            Ending end = new StreamingLoop(worker, session, transfers, run, new Accounting(WorkerMetrics.NONE)).run(order);
+            Ending end = new StreamingLoop(worker, session, transfers, run, new Accounting()).run(order);
 
             assertThat(end.kind()).isEqualTo(Ending.Kind.STOP);
             // Pushes leave on a thread of their own: the loop may send one more before it takes the stop.
