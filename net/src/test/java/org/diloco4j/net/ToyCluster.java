@@ -9,6 +9,7 @@ import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.ParamLayout;
+import org.diloco4j.core.run.Segment;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.coord.CheckpointStore;
 import org.diloco4j.net.coord.CoordinatorRuntime;
@@ -56,8 +57,8 @@ final class ToyCluster implements AutoCloseable {
         }
 
         @Override
-        public void segment(String worker, String kind, double start, double end) {
-            segments.add(worker + ":" + kind);
+        public void segment(String worker, Segment.Kind kind, double start, double end) {
+            segments.add(worker + ":" + kind.label());
         }
 
         @Override

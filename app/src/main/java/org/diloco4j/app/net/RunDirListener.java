@@ -51,8 +51,8 @@ final class RunDirListener implements RuntimeListener {
     }
 
     @Override
-    public void segment(String worker, String kind, double start, double end) {
-        metrics.segments(List.of(new Segment(worker, Segment.Kind.valueOf(kind.toUpperCase(Locale.ROOT)), start, end)));
+    public void segment(String worker, Segment.Kind kind, double start, double end) {
+        metrics.segments(List.of(new Segment(worker, kind, start, end)));
     }
 
     @Override

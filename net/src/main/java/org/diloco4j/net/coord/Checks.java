@@ -9,8 +9,7 @@ import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.WorkerStats;
 import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.wire.RunDefinition;
-
-import java.util.Set;
+import org.diloco4j.net.wire.SegmentKinds;
 
 /**
  * Validation of every incoming message, before it reaches the runtime. Each check returns the
@@ -22,7 +21,6 @@ final class Checks {
     static final int MAX_SEGMENTS = Limits.MAX_SEGMENTS;
     private static final int MAX_THREADS = Limits.MAX_THREADS;
     private static final int KEY_BYTES = Limits.SESSION_KEY_BYTES;
-    private static final Set<String> KINDS = Set.of("compute", "communicate", "idle");
 
     private Checks() {
     }
@@ -102,7 +100,7 @@ final class Checks {
         }
         if (r.getSegmentsCount() > MAX_SEGMENTS) return r.getSegmentsCount() + " segments in one heartbeat; at most " + MAX_SEGMENTS;
         for (Segment s : r.getSegmentsList()) {
-            if (!KINDS.contains(s.getKind())) return "segment kind '" + abbreviate(s.getKind()) + "'; expected " + KINDS;
+            if (SegmentKinds.fromWire(s.getKind()) == null) return "segment kind '" + abbreviate(s.getKind()) + "'; expected one of " + SegmentKinds.LABELS;
             if (!Double.isFinite(s.getStart()) || !Double.isFinite(s.getEnd()) || s.getStart() < 0 || s.getEnd() < s.getStart()
                     || s.getEnd() > now + 3600) {
                 return "segment [" + s.getStart() + ", " + s.getEnd() + "] is not an interval of the run's clock (now " + now + ")";

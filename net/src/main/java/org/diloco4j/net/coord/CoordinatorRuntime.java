@@ -270,7 +270,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 st.workers.put(s.instance, new WorkerTotals(s.name, w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
                         w.getSteps(), w.getTokens(), w.getBytesUp(), w.getBytesDown()));
             }
-            for (var g : r.getSegmentsList()) listener.segment(s.name, g.getKind(), g.getStart(), g.getEnd());
+            for (var g : r.getSegmentsList()) listener.segment(s.name, org.diloco4j.net.wire.SegmentKinds.fromWire(g.getKind()), g.getStart(), g.getEnd());
             if (ending && r.getFinal() && awaitingReports.remove(s.member) && awaitingReports.isEmpty()) finalReports.complete(null);
         });
     }

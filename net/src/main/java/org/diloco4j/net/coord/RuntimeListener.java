@@ -1,6 +1,7 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.run.Segment;
 
 /**
  * Where a coordinator runtime reports (the run directory, the progress line, a list in tests).
@@ -10,8 +11,8 @@ public interface RuntimeListener {
     /** A coordinator record, or an evaluation or training loss the runtime adds. */
     void metric(Metric m);
 
-    /** A stretch of a worker's time, in the run's clock; {@code kind} is compute, communicate or idle. */
-    void segment(String worker, String kind, double start, double end);
+    /** A stretch of a worker's time, in the run's clock. */
+    void segment(String worker, Segment.Kind kind, double start, double end);
 
     /** A line for the operator's log. */
     void log(String line);

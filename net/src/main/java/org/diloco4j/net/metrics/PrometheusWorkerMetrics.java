@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import org.diloco4j.core.run.Segment;
 import org.diloco4j.net.proto.WorkerStats;
 import org.diloco4j.net.wire.WireCounter;
 
@@ -68,9 +69,9 @@ public final class PrometheusWorkerMetrics implements WorkerMetrics {
                 .help("Seconds spent computing (inner steps), communicating (own pulls and pushes) and idle (waiting for orders or other workers).")
                 .labelNames("activity").callback(cb -> {
                     WorkerStats s = totals.get();
-                    cb.call(s.getComputeSeconds(), "compute");
-                    cb.call(s.getCommunicateSeconds(), "communicate");
-                    cb.call(s.getIdleSeconds(), "idle");
+                    cb.call(s.getComputeSeconds(), Segment.Kind.COMPUTE.label());
+                    cb.call(s.getCommunicateSeconds(), Segment.Kind.COMMUNICATE.label());
+                    cb.call(s.getIdleSeconds(), Segment.Kind.IDLE.label());
                 }).register(registry);
         WireBytes.register(registry, "diloco_worker_wire_bytes_total",
                 "gRPC message bytes the worker's channel counted, by RPC method and direction.", wire);

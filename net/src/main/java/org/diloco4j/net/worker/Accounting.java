@@ -1,5 +1,7 @@
 package org.diloco4j.net.worker;
 
+import org.diloco4j.core.run.Segment.Kind;
+import org.diloco4j.core.time.Clock;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.proto.Segment;
@@ -14,26 +16,17 @@ import java.util.List;
  * segments wait here until a heartbeat carries them.
  */
 final class Accounting {
-    enum Kind {
-        COMPUTE("compute"), COMMUNICATE("communicate"), IDLE("idle");
-
-        final String wire;
-
-        Kind(String wire) {
-            this.wire = wire;
-        }
-    }
-
     /** Segments shorter than this are counted in the totals but not drawn. */
     private static final double MIN_SEGMENT = 1e-3;
     private static final int MAX_PENDING = 100_000;
 
     private final WorkerMetrics metrics;
-    private final long origin = System.nanoTime();
+    private final Clock clock;
+    private final long origin;
     private final double[] seconds = new double[3];
     private final List<Segment> pending = new ArrayList<>();
     private Kind current = Kind.IDLE;
-    private double since = local();
+    private double since;
     private double offset;
     private long steps;
     private long tokens;
@@ -41,15 +34,18 @@ final class Accounting {
     private long bytesDown;
 
     Accounting() {
-        this(WorkerMetrics.NONE);
+        this(WorkerMetrics.NONE, Clock.SYSTEM);
     }
 
-    Accounting(WorkerMetrics metrics) {
+    Accounting(WorkerMetrics metrics, Clock clock) {
         this.metrics = metrics;
+        this.clock = clock;
+        this.origin = clock.nanos();
+        this.since = local();
     }
 
     private double local() {
-        return (System.nanoTime() - origin) / 1e9;
+        return clock.secondsSince(origin);
     }
 
     /** Aligns with the coordinator's clock reading {@code coordinatorTime} now. */
@@ -63,7 +59,7 @@ final class Accounting {
         double t = local();
         seconds[current.ordinal()] += t - since;
         if (t - since >= MIN_SEGMENT && pending.size() < MAX_PENDING) {
-            pending.add(Segment.newBuilder().setKind(current.wire).setStart(Math.max(0, since + offset)).setEnd(Math.max(0, t + offset)).build());
+            pending.add(Segment.newBuilder().setKind(current.label()).setStart(Math.max(0, since + offset)).setEnd(Math.max(0, t + offset)).build());
         }
         current = k;
         since = t;

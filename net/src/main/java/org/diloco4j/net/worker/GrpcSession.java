@@ -3,6 +3,8 @@ package org.diloco4j.net.worker;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import org.diloco4j.core.run.Segment.Kind;
+import org.diloco4j.core.time.Clock;
 import org.diloco4j.net.proto.FragmentOrder;
 import org.diloco4j.net.proto.HeartbeatReply;
 import org.diloco4j.net.proto.HeartbeatRequest;
@@ -31,6 +33,7 @@ final class GrpcSession implements WorkerSession {
     private final WorkerRuntime worker;
     private final WorkerClient client;
     private final Accounting acct;
+    private final Clock clock;
     final SessionRef ref;
     final String name;
     private final double heartbeat;
@@ -40,13 +43,15 @@ final class GrpcSession implements WorkerSession {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Consumer<FragmentOrder> fragments = f -> { };
     private volatile long lastSeq;
-    private volatile long lastHeard = System.nanoTime();
+    private volatile long lastHeard;
     private volatile boolean silenceReported;
 
     GrpcSession(WorkerRuntime worker, WorkerClient client, Accounting acct, JoinReply reply) {
         this.worker = worker;
         this.client = client;
         this.acct = acct;
+        this.clock = worker.clock();
+        this.lastHeard = clock.nanos();
         this.ref = reply.getSession();
         this.name = reply.getName();
         this.heartbeat = reply.getHeartbeatSeconds();
@@ -109,7 +114,7 @@ final class GrpcSession implements WorkerSession {
         Ending stop = queuedStop();
         if (stop != null) return stop;
         if (b.rejoin()) return Ending.rejoin(b.reason());
-        double silent = (System.nanoTime() - lastHeard) / 1e9;
+        double silent = clock.secondsSince(lastHeard);
         if (silent > sessionTimeout) return Ending.rejoin(b.reason() + "; nothing heard for " + fmt(silent) + " s");
         worker.pause(Math.min(1.0, heartbeat));
         client.reconnectNow();
@@ -162,7 +167,7 @@ final class GrpcSession implements WorkerSession {
         client.subscribe(ref, lastSeq, new StreamObserver<>() {
             @Override
             public void onNext(Order o) {
-                lastHeard = System.nanoTime();
+                lastHeard = clock.nanos();
                 lastSeq = Math.max(lastSeq, o.getSeq());
                 if (o.hasFragment()) fragments.accept(o.getFragment());
                 else signals.add(new Signal.Ord(o));
@@ -188,12 +193,12 @@ final class GrpcSession implements WorkerSession {
         try {
             HeartbeatReply r = client.heartbeat(HeartbeatRequest.newBuilder().setSession(ref).setStats(acct.stats()).addAllSegments(segs).build(),
                     Math.max(1, sessionTimeout / 2));
-            lastHeard = System.nanoTime();
+            lastHeard = clock.nanos();
             silenceReported = false;
             if (!r.getKnown()) signals.add(new Signal.Broken("the coordinator does not know this session: " + r.getReason(), true));
         } catch (StatusRuntimeException e) {
             acct.putBack(segs);
-            double silent = (System.nanoTime() - lastHeard) / 1e9;
+            double silent = clock.secondsSince(lastHeard);
             if (silent > sessionTimeout && !silenceReported) {
                 silenceReported = true;
                 signals.add(new Signal.Broken("no answer to heartbeats for " + fmt(silent) + " s (" + e.getStatus().getCode() + ")", true));
@@ -206,7 +211,7 @@ final class GrpcSession implements WorkerSession {
 
     /** Sends the final totals (when the run stopped or this worker leaves), best effort. */
     void finalReport() {
-        acct.to(Accounting.Kind.IDLE);
+        acct.to(Kind.IDLE);
         List<Segment> segs = acct.drain(Limits.MAX_SEGMENTS);
         try {
             client.heartbeat(HeartbeatRequest.newBuilder().setSession(ref).setStats(acct.stats()).addAllSegments(segs).setFinal(true).build(), 5);

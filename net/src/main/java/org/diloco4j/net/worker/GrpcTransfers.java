@@ -57,8 +57,18 @@ final class GrpcTransfers implements Transfers, AutoCloseable {
         return downCodec.decode(bytes, r.getFloats());
     }
 
+    /**
+     * A fragment order naming a fragment the run's plan does not have is malformed: it is logged and
+     * dropped before anything is pulled (the streaming schedule only takes fragments in [0, P)).
+     */
     @Override
     public void fetch(FragmentOrder f) {
+        int fragments = run.plan().count();
+        if (f.getFragment() < 0 || f.getFragment() >= fragments) {
+            worker.log("malformed fragment order: fragment " + f.getFragment() + " (round " + f.getRound() + ") is outside the plan's [0, "
+                    + fragments + "); ignored");
+            return;
+        }
         fetcher.execute(() -> {
             try {
                 session.post(new Signal.Arrived(f, pull(f.getValues())));
@@ -110,7 +120,7 @@ final class GrpcTransfers implements Transfers, AutoCloseable {
         try {
             byte[] data = data(out);
             if (out instanceof Outgoing.Withheld(String reason)) worker.log(reason);
-            Backoff backoff = new Backoff(0.2, 5);
+            Backoff backoff = new Backoff(0.2, 5, worker.clock());
             while (true) {
                 try {
                     PushReply reply = client.push(h, data, run.chunkBytes());

@@ -3,6 +3,7 @@ package org.diloco4j.net.worker;
 import io.grpc.StatusRuntimeException;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Snapshot;
+import org.diloco4j.core.run.Segment.Kind;
 import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.core.train.TrainTally;
@@ -96,7 +97,7 @@ final class Participation {
     private Ending assignment(TrainOrder t) {
         // Building the trainer (the first time) is set-up, not communication: it happens before the pull.
         Replica replica = worker.replicaFor(run, t.getShard());
-        acct.to(Accounting.Kind.COMMUNICATE);
+        acct.to(Kind.COMMUNICATE);
         float[] theta;
         try {
             theta = transfers.pull(t.getTheta());
@@ -105,17 +106,17 @@ final class Participation {
         }
         replica.start(trainCommand(session.ref, run, t), theta);
         worker.metrics().thetaVersion(t.getVersion());
-        acct.to(Accounting.Kind.COMPUTE);
-        long t0 = System.nanoTime();
+        acct.to(Kind.COMPUTE);
+        long t0 = worker.clock().nanos();
         TrainReport r = replica.train(t.getSteps());
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = worker.clock().secondsSince(t0);
         acct.trained(r, seconds);
-        acct.to(Accounting.Kind.COMMUNICATE);
+        acct.to(Kind.COMMUNICATE);
         Ending e = session.urgent();
         if (e != null) return e;
         Outgoing out = replica.delta(0);
         e = transfers.push(replica, transfers.header(0, t.getVersion(), TrainTally.of(r, seconds), out), out, session::urgent);
-        acct.to(Accounting.Kind.IDLE);
+        acct.to(Kind.IDLE);
         return e;
     }
 

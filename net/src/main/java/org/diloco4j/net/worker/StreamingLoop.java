@@ -2,28 +2,27 @@ package org.diloco4j.net.worker;
 
 import io.grpc.StatusRuntimeException;
 import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.run.Segment.Kind;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
-import org.diloco4j.core.worker.StreamingPhase;
+import org.diloco4j.core.worker.StreamingWorker;
+import org.diloco4j.core.worker.StreamingWorker.Action;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.FragmentOrder;
 import org.diloco4j.net.proto.TrainOrder;
 import org.diloco4j.net.wire.RunDefinition;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A streaming worker's open-ended assignment, the network twin of the simulator's streaming loop:
- * train continuously; when the schedule says so, send a fragment's pseudo-gradient (in the
- * background, so training overlaps the upload); τ steps later merge the fragment's new global
- * values, waiting for them if they are not there yet. Fragments that arrive without a pending
- * merge (a joiner's first rounds) are merged at once.
+ * A streaming worker's open-ended assignment over the network: core's {@link StreamingWorker}
+ * decides what happens at each step boundary (send a fragment, merge one, wait for one, train);
+ * this class supplies the transport and the time. Sends go out in the background, so training
+ * overlaps the upload; while the schedule waits for a late fragment the worker idles on the
+ * session's signals, so a stop or an eviction still ends it.
  */
 final class StreamingLoop {
     private final WorkerRuntime worker;
@@ -31,18 +30,14 @@ final class StreamingLoop {
     private final Transfers transfers;
     private final RunDefinition run;
     private final Accounting acct;
-    private final int overlap;
-    private final int fragments;
-    private final StreamingPhase phase;
-    private final Map<Integer, ArrayDeque<Signal.Arrived>> inbox = new HashMap<>();
-    /** (fragment, step at which it merges), in send order. */
-    private final ArrayDeque<long[]> pendingMerges = new ArrayDeque<>();
+    /** The schedule: what to send, merge or wait for at each step boundary. */
+    private final StreamingWorker<Signal.Arrived> stream;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(GrpcSession.daemon("diloco-push"));
     private Replica replica;
-    private long step;
-    private long lastSent = -1;
     /** Training since the last push: its steps, tokens and time go in the push's header. */
     private final TrainTally unreported = new TrainTally();
+    /** Set when an arrival is the one the schedule waits for. */
+    private boolean resumed;
 
     StreamingLoop(WorkerRuntime worker, WorkerSession session, Transfers transfers, RunDefinition run, Accounting acct) {
         this.worker = worker;
@@ -50,15 +45,13 @@ final class StreamingLoop {
         this.transfers = transfers;
         this.run = run;
         this.acct = acct;
-        this.overlap = run.overlap();
-        this.fragments = run.plan().count();
-        this.phase = new StreamingPhase(run.schedule());
+        this.stream = new StreamingWorker<>(run.schedule());
     }
 
     Ending run(TrainOrder t) {
         try {
             replica = worker.replicaFor(run, t.getShard());
-            acct.to(Accounting.Kind.COMMUNICATE);
+            acct.to(Kind.COMMUNICATE);
             float[] theta;
             try {
                 theta = transfers.pull(t.getTheta());
@@ -68,14 +61,12 @@ final class StreamingLoop {
             Command.Train cmd = Participation.trainCommand(session.ref(), run, t);
             replica.start(cmd, theta);
             worker.metrics().thetaVersion(t.getVersion());
-            step = phase.startStep(cmd.rounds());
+            stream.start(cmd.rounds());
             while (true) {
                 Ending e = drain();
                 if (e != null) return e;
-                send();
-                e = mergeDue();
+                e = boundary();
                 if (e != null) return e;
-                trainToNextBoundary();
             }
         } finally {
             sender.shutdownNow();
@@ -102,7 +93,7 @@ final class StreamingLoop {
     private Ending take(Signal s) {
         return switch (s) {
             case Signal.Arrived a -> {
-                inbox.computeIfAbsent(a.order().getFragment(), k -> new ArrayDeque<>()).add(a);
+                resumed |= stream.arrived(a.order().getFragment(), a);
                 yield null;
             }
             case Signal.Broken b -> session.broken(b);
@@ -113,42 +104,44 @@ final class StreamingLoop {
         };
     }
 
-    private void send() {
-        int p = phase.fragmentSentAfter(step);
-        if (p < 0 || lastSent == step) return;
-        lastSent = step;
+    /** Does what the schedule says at this step boundary: send, merge (waiting if due values are late), then train to the next. */
+    private Ending boundary() {
+        while (true) {
+            switch (stream.next()) {
+                case Action.Send<Signal.Arrived>(int p) -> send(p);
+                case Action.Merge<Signal.Arrived>(int f, Signal.Arrived a) -> merge(a);
+                case Action.Wait<Signal.Arrived> w -> {
+                    Ending e = awaitArrival();
+                    if (e != null) return e;
+                }
+                case Action.Train<Signal.Arrived>(int n) -> {
+                    train(n);
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** Idles until the fragment the schedule waits for arrives; control orders may end the loop meanwhile. */
+    private Ending awaitArrival() {
+        acct.to(Kind.IDLE);
+        resumed = false;
+        while (!resumed) {
+            Signal s = session.next(200);
+            Ending e = s != null ? take(s) : worker.leaving() ? Ending.leave() : null;
+            if (e != null) return e;
+        }
+        return null;
+    }
+
+    private void send(int p) {
         Outgoing out = replica.delta(p);
         DeltaHeader h = transfers.header(p, replica.round(p), unreported, out);
         unreported.reset();
-        pendingMerges.add(new long[] {p, step + overlap});
         sender.execute(() -> {
             Ending e = transfers.push(replica, h, out, () -> session.closed() ? Ending.leave() : null);
             if (e != null && e.kind() == Ending.Kind.REJOIN) session.post(new Signal.Broken(e.reason(), true));
         });
-    }
-
-    /** Merges the fragments due at this step (waiting for them), then any that arrived unasked. */
-    private Ending mergeDue() {
-        while (!pendingMerges.isEmpty() && pendingMerges.peek()[1] == step) {
-            int f = (int) pendingMerges.peek()[0];
-            Signal.Arrived a = poll(f);
-            if (a == null) {
-                acct.to(Accounting.Kind.IDLE);
-                while ((a = poll(f)) == null) {
-                    Signal s = session.next(200);
-                    Ending e = s != null ? take(s) : worker.leaving() ? Ending.leave() : null;
-                    if (e != null) return e;
-                }
-            }
-            pendingMerges.poll();
-            merge(a);
-        }
-        for (int f = 0; f < fragments; f++) {
-            if (expectsMerge(f)) continue;
-            Signal.Arrived a;
-            while ((a = poll(f)) != null) merge(a);
-        }
-        return null;
     }
 
     private void merge(Signal.Arrived a) {
@@ -156,26 +149,13 @@ final class StreamingLoop {
         replica.merge(new Command.ApplyFragment(session.ref().getMember(), o.getFragment(), o.getRound(), null, o.getAlpha()), a.values());
     }
 
-    private Signal.Arrived poll(int f) {
-        ArrayDeque<Signal.Arrived> q = inbox.get(f);
-        return q == null ? null : q.poll();
-    }
-
-    private boolean expectsMerge(int f) {
-        for (long[] p : pendingMerges) if (p[0] == f) return true;
-        return false;
-    }
-
-    private void trainToNextBoundary() {
-        long next = phase.nextSendAfter(step);
-        if (!pendingMerges.isEmpty()) next = Math.min(next, pendingMerges.peek()[1]);
-        int n = (int) (next - step);
-        acct.to(Accounting.Kind.COMPUTE);
-        long t0 = System.nanoTime();
+    private void train(int n) {
+        acct.to(Kind.COMPUTE);
+        long t0 = worker.clock().nanos();
         TrainReport r = replica.train(n);
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = worker.clock().secondsSince(t0);
         unreported.add(r, seconds);
-        step = next;
+        stream.stepsDone(n);
         acct.trained(r, seconds);
     }
 }

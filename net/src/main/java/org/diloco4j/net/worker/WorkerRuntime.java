@@ -3,6 +3,7 @@ package org.diloco4j.net.worker;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.diloco4j.core.coord.Refusal;
+import org.diloco4j.core.time.Clock;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.net.metrics.WorkerMetrics;
@@ -45,6 +46,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final Consumer<String> log;
     private final WorkerMetrics metrics;
     private final Accounting acct;
+    private final Clock clock;
     private volatile boolean leaving;
     private final java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
     private volatile Participation current;
@@ -57,12 +59,18 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     public WorkerRuntime(WorkerClient client, WorkerOptions opts, TrainerProvider provider, Consumer<String> log, WorkerMetrics metrics) {
+        this(client, opts, provider, log, metrics, Clock.SYSTEM);
+    }
+
+    /** @param clock the worker's monotonic time: its accounting, backoff, session silence and training durations */
+    public WorkerRuntime(WorkerClient client, WorkerOptions opts, TrainerProvider provider, Consumer<String> log, WorkerMetrics metrics, Clock clock) {
         this.client = client;
+        this.clock = clock;
         this.opts = opts;
         this.provider = provider;
         this.log = log;
         this.metrics = metrics;
-        this.acct = new Accounting(metrics);
+        this.acct = new Accounting(metrics, clock);
         metrics.attach(acct::stats, client.wire());
     }
 
@@ -75,7 +83,7 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private Outcome participate() {
         // At least ~10 tries within the reconnect timeout, at most MAX_RECONNECT_WAIT_SECONDS apart.
-        Backoff backoff = new Backoff(0.25, Math.max(0.5, Math.min(Limits.MAX_RECONNECT_WAIT_SECONDS, opts.reconnectTimeoutSeconds() / 10)));
+        Backoff backoff = new Backoff(0.25, Math.max(0.5, Math.min(Limits.MAX_RECONNECT_WAIT_SECONDS, opts.reconnectTimeoutSeconds() / 10)), clock);
         while (true) {
             if (leaving) return new Outcome(Exit.LEFT, "asked to leave");
             JoinReply reply;
@@ -186,6 +194,11 @@ public final class WorkerRuntime implements AutoCloseable {
 
     boolean leaving() {
         return leaving;
+    }
+
+    /** The clock everything in this worker measures time with. */
+    Clock clock() {
+        return clock;
     }
 
     WorkerMetrics metrics() {

@@ -6,6 +6,7 @@ import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.run.Segment;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.coord.CoordinatorRuntime;
 import org.diloco4j.net.coord.CoordinatorServer;
@@ -73,7 +74,7 @@ public final class CoordinatorThroughputBench {
             }
 
             @Override
-            public void segment(String worker, String kind, double start, double end) {
+            public void segment(String worker, Segment.Kind kind, double start, double end) {
             }
 
             @Override

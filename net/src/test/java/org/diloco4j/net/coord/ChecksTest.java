@@ -62,6 +62,12 @@ class ChecksTest {
         assertThat(Checks.heartbeat(ok.clone().setStats(WorkerStats.newBuilder().setIdleSeconds(Double.NaN)).build(), 10)).contains("seconds NaN");
         assertThat(Checks.heartbeat(ok.clone().setStats(WorkerStats.newBuilder().setSteps(-1)).build(), 10)).contains("negative");
         assertThat(Checks.heartbeat(ok.clone().addSegments(Segment.newBuilder().setKind("nap").setEnd(1)).build(), 10)).contains("kind 'nap'");
+        // The wire word is core's Segment.Kind label, exactly: every kind passes, an enum constant's name does not.
+        for (org.diloco4j.core.run.Segment.Kind k : org.diloco4j.core.run.Segment.Kind.values()) {
+            assertThat(Checks.heartbeat(ok.clone().addSegments(Segment.newBuilder().setKind(k.label()).setEnd(1)).build(), 10)).isNull();
+        }
+        assertThat(Checks.heartbeat(ok.clone().addSegments(Segment.newBuilder().setKind("COMPUTE").setEnd(1)).build(), 10))
+                .contains("kind 'COMPUTE'; expected one of [compute, communicate, idle]");
         assertThat(Checks.heartbeat(ok.clone().addSegments(Segment.newBuilder().setKind("idle").setStart(3).setEnd(2)).build(), 10))
                 .contains("not an interval");
         assertThat(Checks.heartbeat(ok.clone().setSession(SESSION.toBuilder().setKey(ByteString.EMPTY)).build(), 10))

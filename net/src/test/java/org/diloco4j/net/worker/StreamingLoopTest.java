@@ -10,7 +10,6 @@ import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
 import org.diloco4j.net.auth.Token;
-import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.FragmentOrder;
 import org.diloco4j.net.proto.Notice;
@@ -123,11 +122,16 @@ class StreamingLoopTest {
         }
     }
 
-    @Test
-    void sendsEachFragmentOnTheScheduleAndMergesItsNewRoundBeforeSendingItAgain() {
+    /** Two fragments, H = 8, τ = 1. */
+    static RunDefinition streamingRun() {
         FragmentPlan plan = FragmentPlanner.plan(PROBLEM.layout(), 2, BlockAssignment.SEQUENTIAL);
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.STREAMING).innerSteps(8).overlap(1).minWorkers(1).build();
-        RunDefinition run = RunDefinition.of("# streaming\n", cfg, plan, 1024);
+        return RunDefinition.of("# streaming\n", cfg, plan, 1024);
+    }
+
+    @Test
+    void sendsEachFragmentOnTheScheduleAndMergesItsNewRoundBeforeSendingItAgain() {
+        RunDefinition run = streamingRun();
         FakeSession session = new FakeSession();
         FakeTransfers transfers = new FakeTransfers(session, run, 6);
         List<String> log = new ArrayList<>();
@@ -136,14 +140,14 @@ class StreamingLoopTest {
                      (r, shard, threads) -> new ToyTrainer(PROBLEM, shard, 16, 0.02, 100 + shard), log::add)) {
             TrainOrder order = TrainOrder.newBuilder().setOpenEnded(true).setShard(0).addRounds(0).addRounds(0)
                     .setTheta(ThetaRef.newBuilder().setId(1).setFragment(-1).setFloats(run.modelSize())).build();
-            Ending end = new StreamingLoop(worker, session, transfers, run, new Accounting(WorkerMetrics.NONE)).run(order);
+            Ending end = new StreamingLoop(worker, session, transfers, run, new Accounting()).run(order);
 
             assertThat(end.kind()).isEqualTo(Ending.Kind.STOP);
             // Pushes leave on a thread of their own: the loop may send one more before it takes the stop.
             List<DeltaHeader> pushed = transfers.pushed.subList(0, 6);
             assertThat(transfers.pushed).hasSizeBetween(6, 7);
             // The schedule staggers the fragments: the last one leaves first.
-        assertThat(pushed).extracting(DeltaHeader::getFragment).containsExactly(1, 0, 1, 0, 1, 0);
+            assertThat(pushed).extracting(DeltaHeader::getFragment).containsExactly(1, 0, 1, 0, 1, 0);
             // Each fragment's pushes refer to rounds 0, 1, 2: the merge of round r+1 came in between.
             for (int p = 0; p < 2; p++) {
                 int fragment = p;
