@@ -14,13 +14,13 @@ import org.diloco4j.core.params.BlockAssignment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.FragmentPlanner;
 import org.diloco4j.core.train.InnerTrainer;
-import org.diloco4j.model.data.Corpus;
-import org.diloco4j.model.data.BatchSource;
-import org.diloco4j.model.data.ShardedBatches;
-import org.diloco4j.model.data.Shard;
-import org.diloco4j.model.data.ShardMode;
-import org.diloco4j.model.data.Split;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.BatchSource;
+import org.diloco4j.model.data.batch.ShardedBatches;
+import org.diloco4j.model.data.batch.TokenBatch;
+import org.diloco4j.model.data.corpus.Corpus;
+import org.diloco4j.model.data.shard.Shard;
+import org.diloco4j.model.data.shard.ShardMode;
+import org.diloco4j.model.data.text.Split;
 import org.diloco4j.model.eval.GptEvaluator;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
@@ -59,7 +59,7 @@ public final class RunSetup {
     private final RunConfig cfg;
     private final Corpus corpus;
     private final Split split;
-    private final org.diloco4j.model.data.ShardPlan dataShards;
+    private final org.diloco4j.model.data.shard.ShardPlan dataShards;
     private final GptConfig gpt;
     private final TrainerConfig trainer;
     private final FragmentPlan plan;
@@ -289,7 +289,7 @@ public final class RunSetup {
         return sim;
     }
 
-    public org.diloco4j.model.data.ShardPlan dataShards() {
+    public org.diloco4j.model.data.shard.ShardPlan dataShards() {
         return dataShards;
     }
 }
