@@ -3,12 +3,13 @@ package org.diloco4j.core.coord;
 import java.util.Arrays;
 
 /**
- * The data shards of a run and how they are handed out.
+ * The data shards of a run and how they are handed out: sizes only, since the coordinator never sees
+ * documents (which documents make each shard is {@code model.data.shard.ShardPlan}).
  *
  * @param sizes      tokens per shard; empty when each worker brings its own data
  * @param assignment how a worker gets a shard
  */
-public record ShardPlan(long[] sizes, Assignment assignment) {
+public record DataShards(long[] sizes, Assignment assignment) {
     public enum Assignment {
         /** Member i trains on shard i mod #shards for the whole run (or on its own data when there are no shards). */
         OWN,
@@ -16,7 +17,7 @@ public record ShardPlan(long[] sizes, Assignment assignment) {
         LEAST_SAMPLED
     }
 
-    public ShardPlan {
+    public DataShards {
         sizes = sizes.clone();
         for (int i = 0; i < sizes.length; i++) {
             if (sizes[i] <= 0) throw new IllegalArgumentException("shard " + i + " has size " + sizes[i] + "; shards must be non-empty");
@@ -26,16 +27,16 @@ public record ShardPlan(long[] sizes, Assignment assignment) {
         }
     }
 
-    public static ShardPlan own() {
-        return new ShardPlan(new long[0], Assignment.OWN);
+    public static DataShards own() {
+        return new DataShards(new long[0], Assignment.OWN);
     }
 
-    public static ShardPlan own(long... sizes) {
-        return new ShardPlan(sizes, Assignment.OWN);
+    public static DataShards own(long... sizes) {
+        return new DataShards(sizes, Assignment.OWN);
     }
 
-    public static ShardPlan leastSampled(long... sizes) {
-        return new ShardPlan(sizes, Assignment.LEAST_SAMPLED);
+    public static DataShards leastSampled(long... sizes) {
+        return new DataShards(sizes, Assignment.LEAST_SAMPLED);
     }
 
     public int count() {
@@ -53,7 +54,7 @@ public record ShardPlan(long[] sizes, Assignment assignment) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ShardPlan p && Arrays.equals(p.sizes, sizes) && p.assignment == assignment;
+        return o instanceof DataShards p && Arrays.equals(p.sizes, sizes) && p.assignment == assignment;
     }
 
     @Override
@@ -63,6 +64,6 @@ public record ShardPlan(long[] sizes, Assignment assignment) {
 
     @Override
     public String toString() {
-        return "ShardPlan" + Arrays.toString(sizes) + " " + assignment;
+        return "DataShards" + Arrays.toString(sizes) + " " + assignment;
     }
 }
