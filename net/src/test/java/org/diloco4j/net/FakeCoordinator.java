@@ -8,7 +8,7 @@ import io.grpc.stub.StreamObserver;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
-import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.net.proto.DeltaChunk;
 import org.diloco4j.net.proto.DilocoGrpc;
 import org.diloco4j.net.proto.HeartbeatReply;
@@ -48,7 +48,7 @@ import java.util.zip.CRC32C;
  */
 final class FakeCoordinator extends DilocoGrpc.DilocoImplBase implements AutoCloseable {
     static final RunDefinition RUN = RunDefinition.of("# fake run\n", CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(2)
-            .minWorkers(1).shards(ShardPlan.own(1000)).build(), ToyCluster.plan(CoordinatorConfig.builder().build()), 1024);
+            .minWorkers(1).shards(DataShards.own(1000)).build(), ToyCluster.plan(CoordinatorConfig.builder().build()), 1024);
     static final SessionRef SESSION = SessionRef.newBuilder().setMember(0).setGeneration(1).setKey(ByteString.copyFrom(new byte[16])).build();
 
     /** The reply to the n-th join (from 1): null admits. */

@@ -3,7 +3,7 @@ package org.diloco4j.net;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
-import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.net.coord.CheckpointStore;
 import org.diloco4j.net.coord.FileCheckpointStore;
@@ -33,7 +33,7 @@ class InProcessClusterTest {
     static final int BATCH = 16;
 
     static CoordinatorConfig.Builder base(Method method) {
-        return CoordinatorConfig.builder().method(method).innerSteps(10).minWorkers(3).shards(ShardPlan.own(1000, 1000, 1000))
+        return CoordinatorConfig.builder().method(method).innerSteps(10).minWorkers(3).shards(DataShards.own(1000, 1000, 1000))
                 .tokenBudget(3 * BATCH * 10 * 12);
     }
 
@@ -78,7 +78,7 @@ class InProcessClusterTest {
     @Test
     void aWorkerSwitchesShardsWithoutRebuildingItsTrainer() throws Exception {
         CoordinatorConfig cfg = base(Method.ASYNC_DN_DYLU).outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0))
-                .shards(ShardPlan.leastSampled(1000, 1000, 1000)).build();
+                .shards(DataShards.leastSampled(1000, 1000, 1000)).build();
         java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger switches = new java.util.concurrent.atomic.AtomicInteger();
         try (ToyCluster c = new ToyCluster(cfg, FAST, false, null)) {

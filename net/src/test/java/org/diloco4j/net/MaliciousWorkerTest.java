@@ -7,7 +7,7 @@ import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
-import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.Order;
@@ -28,7 +28,7 @@ class MaliciousWorkerTest {
 
     static CoordinatorConfig sync() {
         return CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(10).minWorkers(1).maxDeltaNorm(10)
-                .shards(ShardPlan.own(1000, 1000, 1000)).tokenBudget(1_000_000).build();
+                .shards(DataShards.own(1000, 1000, 1000)).tokenBudget(1_000_000).build();
     }
 
     static byte[] fp32(float[] v) {
@@ -129,7 +129,7 @@ class MaliciousWorkerTest {
         for (Object[] k : cases) {
             String spec = (String) k[0];
             CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(10).minWorkers(1).upCodec(spec)
-                    .shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+                    .shards(DataShards.own(1000)).tokenBudget(1_000_000).build();
             try (ToyCluster c = new ToyCluster(cfg, InProcessClusterTest.FAST, false, null);
                  RawClient evil = new RawClient(c.name, ToyCluster.TOKEN)) {
                 evil.join("evil", 0);
@@ -152,7 +152,7 @@ class MaliciousWorkerTest {
     @Test
     void aRetriedPushIsAnsweredWithoutBeingAppliedTwice() throws Exception {
         CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
-                .shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+                .shards(DataShards.own(1000)).tokenBudget(1_000_000).build();
         try (ToyCluster c = new ToyCluster(async, InProcessClusterTest.FAST, false, null);
              RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);
@@ -170,7 +170,7 @@ class MaliciousWorkerTest {
     @Test
     void aPseudoGradientStalerThanTheLimitIsNotApplied() throws Exception {
         CoordinatorConfig async = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
-                .weighting(new WeightingConfig("uniform", 0, 1)).shards(ShardPlan.own(1000)).tokenBudget(1_000_000).build();
+                .weighting(new WeightingConfig("uniform", 0, 1)).shards(DataShards.own(1000)).tokenBudget(1_000_000).build();
         try (ToyCluster c = new ToyCluster(async, InProcessClusterTest.FAST, false, null);
              RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);

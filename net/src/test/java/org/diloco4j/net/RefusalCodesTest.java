@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
-import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.net.coord.RuntimeOptions;
 import org.diloco4j.net.proto.DeltaChunk;
 import org.diloco4j.net.proto.DeltaHeader;
@@ -39,7 +39,7 @@ class RefusalCodesTest {
     /** Synchronous DiLoCo on three shards that stops after one outer step. */
     static CoordinatorConfig oneStep() {
         return CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(10).minWorkers(1).maxDeltaNorm(10)
-                .shards(ShardPlan.own(1000, 1000, 1000)).maxOuterSteps(1).tokenBudget(1_000_000).build();
+                .shards(DataShards.own(1000, 1000, 1000)).maxOuterSteps(1).tokenBudget(1_000_000).build();
     }
 
     static ToyCluster cluster() throws Exception {

@@ -3,7 +3,7 @@ package org.diloco4j.sim;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
-import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.FragmentPlanner;
@@ -44,7 +44,7 @@ class CheckpointResumeTest {
 
     CoordinatorConfig config(Method m) {
         CoordinatorConfig.Builder b = CoordinatorConfig.builder().method(m).innerSteps(8).minWorkers(3)
-                .shards(ShardPlan.own(1000, 1000, 1000)).tokenBudget(12_000).upCodec("int8").errorFeedback(true);
+                .shards(DataShards.own(1000, 1000, 1000)).tokenBudget(12_000).upCodec("int8").errorFeedback(true);
         if (m.async()) b.outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0)).dylu(true).graceSeconds(0.5);
         if (m == Method.STREAMING) b.overlap(1).mergeAlpha(0.3).roundDeadline(30);
         return b.build();

@@ -4,7 +4,7 @@ import org.diloco4j.core.coord.BufferClose;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
-import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +36,7 @@ class HeterogeneousOrderingTest {
     static final double[] SPEEDS = {0.58, 0.75, 1.51, 3.33};
     static final int H = 20;
     static final long BUDGET = 4L * H * 16 * 60; // 60 sync rounds of 4 workers × H steps × batch 16
-    static final ShardPlan LEAST_SAMPLED = ShardPlan.leastSampled(1000, 1000, 1000, 1000);
+    static final DataShards LEAST_SAMPLED = DataShards.leastSampled(1000, 1000, 1000, 1000);
     static final long[] SEEDS = {10, 11, 12, 13, 14, 15, 16, 17};
 
     static ToyRun run(CoordinatorConfig cc, long seed) {

@@ -4,7 +4,7 @@ import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Metric;
-import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.sim.toy.ToyEvaluator;
@@ -39,10 +39,10 @@ final class ToyRun {
         this.problem = new ToyProblem(IN, OUT, sizes, heterogeneity, 0.1, seed);
     }
 
-    static ShardPlan equalShards(int k) {
+    static DataShards equalShards(int k) {
         long[] s = new long[k];
         java.util.Arrays.fill(s, 1000);
-        return ShardPlan.own(s);
+        return DataShards.own(s);
     }
 
     static List<WorkerSpec> workers(LinkProfile link, double... secondsPerStep) {

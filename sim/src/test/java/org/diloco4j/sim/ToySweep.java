@@ -3,7 +3,7 @@ package org.diloco4j.sim;
 import org.diloco4j.core.coord.BufferClose;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
-import org.diloco4j.core.coord.ShardPlan;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 
 import java.util.Arrays;
@@ -35,7 +35,7 @@ public final class ToySweep {
                 default -> OuterOptimizerConfig.nesterov(lr, 0.9);
             };
             CoordinatorConfig.Builder b = CoordinatorConfig.builder().innerSteps(H).minWorkers(4).tokenBudget(BUDGET).method(method).outer(outer)
-                    .dylu(dylu).shards(leastSampled ? ShardPlan.leastSampled(1000, 1000, 1000, 1000) : ToyRun.equalShards(4));
+                    .dylu(dylu).shards(leastSampled ? DataShards.leastSampled(1000, 1000, 1000, 1000) : ToyRun.equalShards(4));
             if (window) b.bufferClose(BufferClose.WINDOW).realign(dylu).graceShare(0.5);
             return b.build();
         }

@@ -4,7 +4,7 @@ import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.run.RunSamples;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.SavedRun;
-import org.diloco4j.model.data.Tokenizer;
+import org.diloco4j.model.data.token.Tokenizer;
 import org.diloco4j.model.sample.GptSampler;
 import org.diloco4j.model.sample.SamplingConfig;
 import picocli.CommandLine.Command;

@@ -2,10 +2,10 @@ package org.diloco4j.app.config;
 
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.codec.ThetaDownlink;
-import org.diloco4j.model.data.CorpusOptions;
 import org.diloco4j.model.data.DataException;
-import org.diloco4j.model.data.SplitRule;
-import org.diloco4j.model.data.TextEncoding;
+import org.diloco4j.model.data.corpus.CorpusOptions;
+import org.diloco4j.model.data.text.SplitRule;
+import org.diloco4j.model.data.text.TextEncoding;
 import org.diloco4j.sim.Heterogeneity;
 
 import java.util.ArrayList;

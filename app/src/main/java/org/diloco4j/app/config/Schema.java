@@ -2,8 +2,8 @@ package org.diloco4j.app.config;
 
 import org.diloco4j.core.codec.Int8Codec;
 import org.diloco4j.core.codec.Q4Codec;
-import org.diloco4j.model.data.SplitRule;
-import org.diloco4j.model.data.TextEncoding;
+import org.diloco4j.model.data.text.SplitRule;
+import org.diloco4j.model.data.text.TextEncoding;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,8 +1,8 @@
 package org.diloco4j.app.run;
 
-import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.app.config.RunConfig;
-import org.diloco4j.model.data.Tokenizers;
+import org.diloco4j.core.io.AtomicFiles;
+import org.diloco4j.model.data.token.Tokenizers;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.hf.HfGpt2;
 import org.diloco4j.model.hf.HfGpt2Config;

@@ -1,7 +1,7 @@
 package org.diloco4j.app.run;
 
 import org.diloco4j.app.config.RunConfig;
-import org.diloco4j.model.data.Tokenizer;
+import org.diloco4j.model.data.token.Tokenizer;
 import org.diloco4j.model.sample.GptSampler;
 import org.diloco4j.model.sample.SamplingConfig;
 

@@ -7,20 +7,21 @@ import org.diloco4j.app.config.WorkerEntry;
 import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.coord.BufferClose;
 import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.core.coord.Method;
-import org.diloco4j.core.coord.ShardPlan;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.BlockAssignment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.FragmentPlanner;
 import org.diloco4j.core.train.InnerTrainer;
-import org.diloco4j.model.data.Corpus;
-import org.diloco4j.model.data.BatchSource;
-import org.diloco4j.model.data.ShardedBatches;
-import org.diloco4j.model.data.Shard;
-import org.diloco4j.model.data.ShardMode;
-import org.diloco4j.model.data.Split;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.BatchSource;
+import org.diloco4j.model.data.batch.ShardedBatches;
+import org.diloco4j.model.data.batch.TokenBatch;
+import org.diloco4j.model.data.corpus.Corpus;
+import org.diloco4j.model.data.shard.Shard;
+import org.diloco4j.model.data.shard.ShardMode;
+import org.diloco4j.model.data.shard.ShardPlan;
+import org.diloco4j.model.data.text.Split;
 import org.diloco4j.model.eval.GptEvaluator;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
@@ -59,7 +60,7 @@ public final class RunSetup {
     private final RunConfig cfg;
     private final Corpus corpus;
     private final Split split;
-    private final org.diloco4j.model.data.ShardPlan dataShards;
+    private final ShardPlan dataShards;
     private final GptConfig gpt;
     private final TrainerConfig trainer;
     private final FragmentPlan plan;
@@ -139,7 +140,7 @@ public final class RunSetup {
     static CoordinatorConfig coordinatorConfig(RunConfig c, Method method, long[] shardSizes) {
         OuterOptimizerConfig outer = new OuterOptimizerConfig(OuterOptimizerConfig.Kind.parse(c.str("outer.optimizer")),
                 method == Method.DDP ? 1.0 : c.dbl("outer.lr"), c.dbl("outer.momentum"), c.integer("outer.buffer"), c.dbl("outer.c"));
-        ShardPlan shards = c.str("outer.shard_assignment").equals("least-sampled") ? ShardPlan.leastSampled(shardSizes) : ShardPlan.own(shardSizes);
+        DataShards shards = c.str("outer.shard_assignment").equals("least-sampled") ? DataShards.leastSampled(shardSizes) : DataShards.own(shardSizes);
         try {
             return CoordinatorConfig.builder().method(method).innerSteps(c.integer("outer.inner_steps")).outer(outer)
                     .weighting(new WeightingConfig(c.str("outer.weights"), c.dbl("outer.staleness_decay"), c.lng("outer.max_staleness")))
@@ -289,7 +290,7 @@ public final class RunSetup {
         return sim;
     }
 
-    public org.diloco4j.model.data.ShardPlan dataShards() {
+    public ShardPlan dataShards() {
         return dataShards;
     }
 }

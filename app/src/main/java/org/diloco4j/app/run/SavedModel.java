@@ -3,7 +3,7 @@ package org.diloco4j.app.run;
 import org.diloco4j.app.config.ConfigLoader;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.failure.UserError;
-import org.diloco4j.model.data.Tokenizers;
+import org.diloco4j.model.data.token.Tokenizers;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptLayout;
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.diloco4j.app.run.RunSetup;
 import org.diloco4j.app.run.SavedRun;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.TokenBatch;
 import org.diloco4j.model.eval.GptEvaluator;
 
 /**

@@ -40,7 +40,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
                                 boolean dylu, int minInnerSteps,
                                 double graceSeconds, double graceShare, BufferClose bufferClose, boolean realign, int minWorkers, int quorum, double roundDeadline,
                                 int overlap, double mergeAlpha, String[] upCodec, boolean errorFeedback, String downCodec,
-                                long tokenBudget, long maxOuterSteps, double maxDeltaNorm, ShardPlan shards,
+                                long tokenBudget, long maxOuterSteps, double maxDeltaNorm, DataShards shards,
                                 int ddpWorkers) {
 
     public CoordinatorConfig {
@@ -132,7 +132,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         private long tokenBudget;
         private long maxOuterSteps;
         private double maxDeltaNorm;
-        private ShardPlan shards = ShardPlan.own();
+        private DataShards shards = DataShards.own();
         private int ddpWorkers = 1;
 
         public Builder method(Method v) { method = v; return this; }
@@ -156,7 +156,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public Builder tokenBudget(long v) { tokenBudget = v; return this; }
         public Builder maxOuterSteps(long v) { maxOuterSteps = v; return this; }
         public Builder maxDeltaNorm(double v) { maxDeltaNorm = v; return this; }
-        public Builder shards(ShardPlan v) { shards = v; return this; }
+        public Builder shards(DataShards v) { shards = v; return this; }
         public Builder ddpWorkers(int v) { ddpWorkers = v; return this; }
 
         public CoordinatorConfig build() {

@@ -4,25 +4,25 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Picks the data shard of each assignment. With {@link ShardPlan.Assignment#LEAST_SAMPLED} a free
+ * Picks the data shard of each assignment. With {@link DataShards.Assignment#LEAST_SAMPLED} a free
  * worker takes the shard with the lowest (tokens consumed or in flight) / size, so that shards are
  * sampled in proportion to their size whatever the speeds of the workers that happen to be free.
  */
 final class ShardChooser {
-    private final ShardPlan plan;
+    private final DataShards plan;
     private final double[] consumed;
     /** member → {shard, tokens estimated in flight}. */
     private final Map<Integer, double[]> inFlight = new HashMap<>();
     private double tokensPerStep;
 
-    ShardChooser(ShardPlan plan) {
+    ShardChooser(DataShards plan) {
         this.plan = plan;
         this.consumed = new double[plan.count()];
     }
 
     /** The shard member {@code m} (which brought shard {@code own}, or -1) trains on next for {@code steps} steps. */
     int choose(Member m, int own, int steps) {
-        if (plan.assignment() == ShardPlan.Assignment.OWN || plan.count() == 0) {
+        if (plan.assignment() == DataShards.Assignment.OWN || plan.count() == 0) {
             if (plan.count() == 0) return own;
             return own >= 0 ? own % plan.count() : m.id % plan.count();
         }

@@ -40,7 +40,7 @@ class CoordinatorTest {
     /** A join the coordinator refuses is answered with a command the driver acts on, not only a record. */
     @Test
     void joinsForAShardTheRunDoesNotHaveAreRejectedWithTheirCode() {
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).shards(ShardPlan.own(100, 300)).build();
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).shards(DataShards.own(100, 300)).build();
         Coordinator c = coordinator(cfg);
         for (Event.Join j : List.of(new Event.Join("a", 2, 0, 0), new Event.Join("b", 0, -1, 0))) {
             assertThat(c.handle(j)).singleElement().isInstanceOfSatisfying(Command.Reject.class, r -> {
@@ -56,7 +56,7 @@ class CoordinatorTest {
     void syncRoundWaitsForEveryoneThenAppliesTheWeightedMean() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2)
                 .outer(OuterOptimizerConfig.sgd(1.0)).weighting(new WeightingConfig("shard-size", 0, -1))
-                .shards(ShardPlan.own(100, 300)).build();
+                .shards(DataShards.own(100, 300)).build();
         Coordinator c = coordinator(cfg);
         assertThat(of(c.handle(new Event.Join("a", 0, 100, 0)), Command.Train.class)).isEmpty();
         List<Command> start = c.handle(new Event.Join("b", 1, 300, 1));
@@ -190,7 +190,7 @@ class CoordinatorTest {
     void ddpCountsOneFp32AllReducePerStepAndCopiesTheReplica() {
         // Shard-size weighting (the non-iid default) must not drop the one DDP member, which has no shard of its own.
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DDP).innerSteps(10).ddpWorkers(4)
-                .weighting(new WeightingConfig("shard-size", 0, -1)).shards(ShardPlan.own(100, 100, 100, 100)).build();
+                .weighting(new WeightingConfig("shard-size", 0, -1)).shards(DataShards.own(100, 100, 100, 100)).build();
         Coordinator c = coordinator(cfg);
         List<Command> start = c.handle(new Event.Join("ddp", -1, 0, 0));
         assertThat(of(start, Command.Train.class)).hasSize(1);
@@ -307,7 +307,7 @@ class CoordinatorTest {
     @Test
     void asyncAssignmentsArePlacedOnTheRunsClock() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(2)
-                .outer(OuterOptimizerConfig.sgd(1.0)).shards(ShardPlan.own(100, 100)).build();
+                .outer(OuterOptimizerConfig.sgd(1.0)).shards(DataShards.own(100, 100)).build();
         Coordinator c = coordinator(cfg);
         c.handle(new Event.Join("a", 0, 100, 0));
         List<Command.Train> start = of(c.handle(new Event.Join("b", 1, 100, 0)), Command.Train.class);
@@ -327,7 +327,7 @@ class CoordinatorTest {
     @Test
     void syncAssignmentsAdvanceTheClockByTheRoundsMembers() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2)
-                .outer(OuterOptimizerConfig.sgd(1.0)).shards(ShardPlan.own(100, 100)).build();
+                .outer(OuterOptimizerConfig.sgd(1.0)).shards(DataShards.own(100, 100)).build();
         Coordinator c = coordinator(cfg);
         c.handle(new Event.Join("a", 0, 100, 0));
         assertThat(of(c.handle(new Event.Join("b", 1, 100, 0)), Command.Train.class)).extracting(Command.Train::progress)

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.diloco4j.model.data.Tokenizer;
+import org.diloco4j.model.data.token.Tokenizer;
 import org.diloco4j.model.gpt.Gpt;
 import org.diloco4j.model.gpt.GptConfig;
 

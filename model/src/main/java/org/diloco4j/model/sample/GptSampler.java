@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
-import org.diloco4j.model.data.Tokenizer;
+import org.diloco4j.model.data.token.Tokenizer;
 import org.diloco4j.model.gpt.Dropout;
 import org.diloco4j.model.gpt.FlatParams;
 import org.diloco4j.model.gpt.Gpt;

@@ -8,7 +8,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.TokenBatch;
 import org.diloco4j.model.gpt.Dropout;
 import org.diloco4j.model.gpt.FlatParams;
 import org.diloco4j.model.gpt.Gpt;

@@ -1,8 +1,8 @@
 package org.diloco4j.model.testing;
 
 import java.util.SplittableRandom;
-import org.diloco4j.model.data.BatchSource;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.BatchSource;
+import org.diloco4j.model.data.batch.TokenBatch;
 
 /**
  * Batches of uniformly random tokens; batch i depends only on (seed, i), so position/seek replay

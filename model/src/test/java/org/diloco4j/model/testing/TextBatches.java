@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.TokenBatch;
 
 /**
  * Real English text for tests: the English speeches of the Europarl sample that ships inside

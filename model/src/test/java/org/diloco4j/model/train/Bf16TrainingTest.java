@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Properties;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.ListBatchSource;
+import org.diloco4j.model.data.batch.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.testing.Golden;
 import org.junit.jupiter.api.Test;
 

@@ -10,12 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import org.diloco4j.core.train.TrainReport;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.ListBatchSource;
+import org.diloco4j.model.data.batch.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.testing.RandomBatchSource;
 import org.diloco4j.model.testing.TextBatches;
 

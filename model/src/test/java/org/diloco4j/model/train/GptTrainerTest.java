@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
-import org.diloco4j.model.data.TokenBatch;
+import org.diloco4j.model.data.batch.ListBatchSource;
+import org.diloco4j.model.data.batch.TokenBatch;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.nativ.TorchDevice;
-import org.diloco4j.model.data.ListBatchSource;
 import org.diloco4j.model.testing.RandomBatchSource;
 import org.junit.jupiter.api.Test;
 
