@@ -1,5 +1,6 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.agg.Contribution;
 import org.diloco4j.core.agg.WeightDecision;
 import org.diloco4j.core.dylu.DyluPlanner;
@@ -206,7 +207,7 @@ final class AsyncPolicy extends Policy {
         Contribution contribution = contribution(m, staleness);
         WeightDecision w = weights.weigh(contribution);
         if (!w.included()) {
-            c.decide(DecisionKind.DROP, m.id, m + " " + w.reason());
+            c.drop(m.id, w.cause(), m + " " + w.reason());
             release(m);
             unpark();
             return false;

@@ -1,5 +1,6 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
@@ -249,7 +250,7 @@ public final class Coordinator {
     private void idle(Event.Idle i) {
         Member m = members.get(i.member());
         if (m == null || m.generation != i.generation()) return;
-        decide(DecisionKind.DROP, m.id, m + " has no contribution: " + i.reason());
+        drop(m.id, DropCause.NO_CONTRIBUTION, m + " has no contribution: " + i.reason());
         policy.onIdle(m, i.fragment());
     }
 
@@ -358,9 +359,16 @@ public final class Coordinator {
         out.add(new Command.Reject(member, code, reason));
     }
 
+    /** Records a decision other than a drop (drops go through {@link #drop}, with their cause). */
     void decide(DecisionKind kind, int member, String reason) {
-        if (kind == DecisionKind.DROP && member >= 0) drops.putIfAbsent(member, reason);
+        if (kind == DecisionKind.DROP) throw new IllegalArgumentException("a drop needs its cause: " + reason);
         sink.emit(new Metric.Decision(kind, member, reason, now));
+    }
+
+    /** {@code member}'s contribution (or an expected one) is left out of an outer update, for {@code cause}. */
+    void drop(int member, DropCause cause, String reason) {
+        if (member >= 0) drops.putIfAbsent(member, reason);
+        sink.emit(new Metric.Decision(DecisionKind.DROP, member, reason, now, cause));
     }
 
     void outerStepDone(int fragment, List<Integer> contributors, List<Long> staleness, List<Double> weights, double norm) {

@@ -1,5 +1,6 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.agg.AggregationReport;
 import org.diloco4j.core.agg.Contribution;
 import org.diloco4j.core.agg.WeightPolicy;
@@ -75,7 +76,7 @@ abstract class Policy {
 
     /** Logs the contributions an aggregate dropped and reports the included ones as an outer step. */
     void recordAggregate(int fragment, AggregationReport r, double norm) {
-        for (AggregationReport.Entry e : r.dropped()) c.decide(DecisionKind.DROP, e.contribution().member(), e.reason());
+        for (AggregationReport.Entry e : r.dropped()) c.drop(e.contribution().member(), e.cause(), e.reason());
         List<Integer> who = new ArrayList<>();
         List<Long> stale = new ArrayList<>();
         List<Double> share = new ArrayList<>();

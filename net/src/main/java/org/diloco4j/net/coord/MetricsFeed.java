@@ -94,7 +94,7 @@ final class MetricsFeed {
             }
             // An idle member's "no contribution" follows a push the transport refused, already counted as rejected.
             case Metric.Decision d when d.member() >= 0 && d.kind() == DecisionKind.DROP -> {
-                if (!(current instanceof Event.Idle i && i.member() == d.member())) out.dropped(DropReason.ofCoordinator(d.reason()));
+                if (!(current instanceof Event.Idle i && i.member() == d.member())) out.dropped(DropReason.of(d.cause()));
             }
             default -> {
             }

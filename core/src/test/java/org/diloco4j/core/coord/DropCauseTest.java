@@ -1,0 +1,114 @@
+package org.diloco4j.core.coord;
+
+import org.diloco4j.core.agg.DropCause;
+import org.diloco4j.core.agg.WeightingConfig;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.params.FragmentPlan;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Each drop the coordinator's policies decide carries its code in the decision record. */
+class DropCauseTest {
+    static final int N = 8;
+    final List<Metric> metrics = new ArrayList<>();
+
+    Coordinator coordinator(CoordinatorConfig cfg) {
+        return new Coordinator(cfg, FragmentPlan.whole(N), new float[N], metrics::add);
+    }
+
+    static Payload ones() {
+        float[] v = new float[N];
+        java.util.Arrays.fill(v, 1);
+        return new Payload.Bytes("fp32", Codecs.parse("fp32").encode(v));
+    }
+
+    /** The drop decisions since the last call, as (member, cause). */
+    List<String> drops() {
+        List<String> out = new ArrayList<>();
+        for (Metric m : metrics) {
+            if (m instanceof Metric.Decision d && d.kind() == DecisionKind.DROP) out.add(d.member() + ":" + d.cause());
+        }
+        metrics.clear();
+        return out;
+    }
+
+    /** Two members in a round with a deadline; a third joins while it runs. */
+    Coordinator syncRound() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2).quorum(1).roundDeadline(10)
+                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0, -1)).build();
+        Coordinator c = coordinator(cfg);
+        c.handle(new Event.Join("a", -1, 0, 0));
+        c.handle(new Event.Join("b", -1, 0, 0));
+        c.handle(new Event.Join("c", -1, 0, 1));
+        metrics.clear();
+        return c;
+    }
+
+    @Test
+    void syncMissedDeadlineThenLate() {
+        Coordinator c = syncRound();
+        c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, ones(), 2));
+        c.handle(new Event.Timer("round:0", 10));
+        assertThat(drops()).containsExactly("1:" + DropCause.MISSED_DEADLINE);
+        assertThat(c.version()).isEqualTo(1);
+        c.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, ones(), 11));
+        assertThat(drops()).containsExactly("1:" + DropCause.LATE);
+    }
+
+    @Test
+    void syncMemberOutsideTheRoundIsNotInRound() {
+        Coordinator c = syncRound();
+        c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, ones(), 2));
+        assertThat(drops()).containsExactly("2:" + DropCause.NOT_IN_ROUND);
+    }
+
+    @Test
+    void anIdleReportIsNoContribution() {
+        Coordinator c = syncRound();
+        c.handle(new Event.Idle(0, 1, 0, "its push was refused", 2));
+        assertThat(drops()).containsExactly("0:" + DropCause.NO_CONTRIBUTION);
+    }
+
+    @Test
+    void asyncStalerThanTheMaximumIsStale() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
+                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0, 1)).build();
+        Coordinator c = coordinator(cfg);
+        for (int w = 0; w < 3; w++) c.handle(new Event.Join("w" + w, -1, 0, 0));
+        c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, ones(), 1));
+        c.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, ones(), 2));
+        assertThat(drops()).isEmpty();
+        c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, ones(), 3));
+        assertThat(drops()).containsExactly("2:" + DropCause.STALE);
+    }
+
+    @Test
+    void streamingJoinedAfterTheRoundThenMissedDeadlineThenLate() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.STREAMING).innerSteps(8).minWorkers(2).quorum(1).roundDeadline(10)
+                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0, -1)).build();
+        Coordinator c = coordinator(cfg);
+        c.handle(new Event.Join("a", -1, 0, 0));
+        c.handle(new Event.Join("b", -1, 0, 0));
+        c.handle(new Event.Join("c", -1, 0, 1));
+        metrics.clear();
+        c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, ones(), 2));
+        assertThat(drops()).containsExactly("2:" + DropCause.JOINED_AFTER_ROUND);
+        c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, ones(), 2));
+        c.handle(new Event.Timer("fragment:0:0", 10));
+        assertThat(drops()).containsExactly("1:" + DropCause.MISSED_DEADLINE);
+        c.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, ones(), 11));
+        assertThat(drops()).containsExactly("1:" + DropCause.LATE);
+    }
+
+    @Test
+    void onlyADropHasACause() {
+        assertThatThrownBy(() -> new Metric.Decision(DecisionKind.JOIN, 0, "joined", 0, DropCause.LATE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
