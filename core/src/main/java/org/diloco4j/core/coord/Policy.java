@@ -1,6 +1,5 @@
 package org.diloco4j.core.coord;
 
-import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.agg.AggregationReport;
 import org.diloco4j.core.agg.Contribution;
 import org.diloco4j.core.agg.WeightPolicy;
