@@ -38,9 +38,9 @@ class DropCauseTest {
         return out;
     }
 
-    /** Two members in a round with a deadline; a third joins while it runs. */
-    Coordinator syncRound() {
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2).quorum(1).roundDeadline(10)
+    /** Two members in a round (streaming: a round per fragment) with a 10 s deadline; a third joins while it runs. */
+    Coordinator threeJoined(Method method) {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(method).innerSteps(5).minWorkers(2).quorum(1).roundDeadline(10)
                 .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0, -1)).build();
         Coordinator c = coordinator(cfg);
         c.handle(new Event.Join("a", -1, 0, 0));
@@ -52,7 +52,7 @@ class DropCauseTest {
 
     @Test
     void syncMissedDeadlineThenLate() {
-        Coordinator c = syncRound();
+        Coordinator c = threeJoined(Method.DILOCO);
         c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, ones(), 2));
         c.handle(new Event.Timer("round:0", 10));
         assertThat(drops()).containsExactly("1:" + DropCause.MISSED_DEADLINE);
@@ -63,14 +63,14 @@ class DropCauseTest {
 
     @Test
     void syncMemberOutsideTheRoundIsNotInRound() {
-        Coordinator c = syncRound();
+        Coordinator c = threeJoined(Method.DILOCO);
         c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, ones(), 2));
         assertThat(drops()).containsExactly("2:" + DropCause.NOT_IN_ROUND);
     }
 
     @Test
     void anIdleReportIsNoContribution() {
-        Coordinator c = syncRound();
+        Coordinator c = threeJoined(Method.DILOCO);
         c.handle(new Event.Idle(0, 1, 0, "its push was refused", 2));
         assertThat(drops()).containsExactly("0:" + DropCause.NO_CONTRIBUTION);
     }
@@ -90,13 +90,7 @@ class DropCauseTest {
 
     @Test
     void streamingJoinedAfterTheRoundThenMissedDeadlineThenLate() {
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.STREAMING).innerSteps(8).minWorkers(2).quorum(1).roundDeadline(10)
-                .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0, -1)).build();
-        Coordinator c = coordinator(cfg);
-        c.handle(new Event.Join("a", -1, 0, 0));
-        c.handle(new Event.Join("b", -1, 0, 0));
-        c.handle(new Event.Join("c", -1, 0, 1));
-        metrics.clear();
+        Coordinator c = threeJoined(Method.STREAMING);
         c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, ones(), 2));
         assertThat(drops()).containsExactly("2:" + DropCause.JOINED_AFTER_ROUND);
         c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, ones(), 2));
