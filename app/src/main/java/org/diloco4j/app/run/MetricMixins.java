@@ -1,5 +1,6 @@
 package org.diloco4j.app.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -22,6 +23,8 @@ final class MetricMixins {
     abstract static class Decision {
         @JsonProperty(required = true) abstract double time();
         @JsonProperty(required = true) abstract Object kind();
+        // The typed drop cause feeds monitoring; metrics.jsonl keeps its keys (the reason says why).
+        @JsonIgnore abstract Object cause();
     }
 
     abstract static class Eval {

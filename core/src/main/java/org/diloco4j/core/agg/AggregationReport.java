@@ -13,8 +13,9 @@ public record AggregationReport(List<Entry> included, List<Entry> dropped, doubl
      * @param weight       unnormalized weight (0 if dropped)
      * @param share        weight / total weight (0 if dropped)
      * @param reason       why it got that weight or why it was dropped
+     * @param cause        why it was dropped; null when included
      */
-    public record Entry(Contribution contribution, double weight, double share, String reason) {
+    public record Entry(Contribution contribution, double weight, double share, String reason, DropCause cause) {
     }
 
     public AggregationReport {

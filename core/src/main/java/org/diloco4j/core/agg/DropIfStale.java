@@ -18,7 +18,7 @@ public final class DropIfStale implements WeightPolicy {
     @Override
     public WeightDecision weigh(Contribution c) {
         if (c.staleness() > maxStaleness) {
-            return WeightDecision.drop("member " + c.member() + " is too stale: staleness " + c.staleness() + " > max " + maxStaleness);
+            return WeightDecision.drop(DropCause.STALE, "member " + c.member() + " is too stale: staleness " + c.staleness() + " > max " + maxStaleness);
         }
         return base.weigh(c);
     }

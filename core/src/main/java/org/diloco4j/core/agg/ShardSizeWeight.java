@@ -10,7 +10,7 @@ final class ShardSizeWeight implements WeightPolicy {
     @Override
     public WeightDecision weigh(Contribution c) {
         if (c.shardTokens() == 0) {
-            return WeightDecision.drop("member " + c.member() + " reported no shard size, so it has no shard-size weight");
+            return WeightDecision.drop(DropCause.NO_SHARD_SIZE, "member " + c.member() + " reported no shard size, so it has no shard-size weight");
         }
         return WeightDecision.include(c.shardTokens(), "shard size " + c.shardTokens() + " tokens");
     }

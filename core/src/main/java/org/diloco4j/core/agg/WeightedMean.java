@@ -52,22 +52,22 @@ public final class WeightedMean {
         VectorOps.requireLength("aggregate member " + c.member(), "pseudo-gradient", delta, size);
         WeightDecision d;
         if (members.contains(c.member())) {
-            d = WeightDecision.drop("member " + c.member() + " already contributed to this aggregate");
+            d = WeightDecision.drop(DropCause.DUPLICATE, "member " + c.member() + " already contributed to this aggregate");
         } else {
             int bad = VectorOps.countNonFinite(delta);
             d = bad > 0
-                    ? WeightDecision.drop("member " + c.member() + " sent a pseudo-gradient with " + bad + " NaN/Inf values")
+                    ? WeightDecision.drop(DropCause.NON_FINITE, "member " + c.member() + " sent a pseudo-gradient with " + bad + " NaN/Inf values")
                     : policy.weigh(c);
         }
         if (!d.included()) {
-            dropped.add(new AggregationReport.Entry(c, 0, 0, d.reason()));
+            dropped.add(new AggregationReport.Entry(c, 0, 0, d.reason(), d.cause()));
             return d;
         }
         // The weight actually applied is the fp32 one; the normalization uses the same values.
         float w = (float) d.weight();
         if (!(w > 0) || Float.isInfinite(w)) {
-            d = WeightDecision.drop("member " + c.member() + " weight " + d.weight() + " is not representable in fp32");
-            dropped.add(new AggregationReport.Entry(c, 0, 0, d.reason()));
+            d = WeightDecision.drop(DropCause.WEIGHT_NOT_REPRESENTABLE, "member " + c.member() + " weight " + d.weight() + " is not representable in fp32");
+            dropped.add(new AggregationReport.Entry(c, 0, 0, d.reason(), d.cause()));
             return d;
         }
         if (included.isEmpty()) {
@@ -94,7 +94,7 @@ public final class WeightedMean {
     /** What has been included and dropped so far, without finishing. */
     public AggregationReport report() {
         List<AggregationReport.Entry> inc = new ArrayList<>();
-        for (Pending p : included) inc.add(new AggregationReport.Entry(p.c, p.weight, p.weight / totalWeight, p.reason));
+        for (Pending p : included) inc.add(new AggregationReport.Entry(p.c, p.weight, p.weight / totalWeight, p.reason, null));
         return new AggregationReport(inc, dropped, totalWeight);
     }
 

@@ -206,7 +206,7 @@ final class AsyncPolicy extends Policy {
         Contribution contribution = contribution(m, staleness);
         WeightDecision w = weights.weigh(contribution);
         if (!w.included()) {
-            c.decide(DecisionKind.DROP, m.id, m + " " + w.reason());
+            c.drop(m.id, w.cause(), m + " " + w.reason());
             release(m);
             unpark();
             return false;

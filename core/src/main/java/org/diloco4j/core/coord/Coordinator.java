@@ -1,18 +1,15 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.codec.Codec;
-import org.diloco4j.core.codec.CodecException;
-import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
-import org.diloco4j.core.params.VectorOps;
 import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The training protocol as a pure state machine: events in, commands out. It owns θ, the outer
@@ -20,6 +17,11 @@ import java.util.Locale;
  * or sockets — the simulator and the network runtime both drive this same class.
  *
  * <p>Not thread-safe: a driver feeds it one event at a time.
+ *
+ * <p>Longer than the ~350 lines a class should have, on purpose: it is the one owner of θ's
+ * version, membership, the byte ledger, token counts and the command list, and its helpers (train,
+ * evict, drop, stop) are what the policies call back into; the parts that stand alone are already
+ * out (the policies, {@link PushChecks}, {@link OuterState}, {@link Membership}, {@link Ledger}).
  */
 public final class Coordinator {
     private final CoordinatorConfig cfg;
@@ -38,17 +40,14 @@ public final class Coordinator {
 
     // Not part of the state: rebuilt from the config, or given again, after a checkpoint is read.
     private MetricSink sink;
-    private Codec[] upCodecs;
-    private Codec downCodec;
+    private final PushChecks checks;
+    private final Codec downCodec;
     /** The last snapshot found sendable with the down codec: one check per snapshot, not per member. */
     private Snapshot checkedSnapshot;
     private List<Command> out;
     /** Member id → why its contribution was dropped, in the event being handled (for {@link Command.Unapplied}). */
     private java.util.Map<Integer, String> drops;
 
-    /** Why a pseudo-gradient is refused: the code drivers act on, and the detail for people. */
-    private record Problem(Refusal code, String detail) {
-    }
 
     /**
      * @param plan   the fragments θ is synchronised by (one covering everything unless streaming)
@@ -68,7 +67,8 @@ public final class Coordinator {
         OuterOptimizerConfig optimizer = cfg.bufferClose() == BufferClose.WINDOW
                 ? OuterOptimizerConfig.nesterov(cfg.outer().lr(), cfg.outer().momentum()) : cfg.outer();
         this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, optimizer);
-        makeCodecs();
+        this.checks = new PushChecks(cfg, outer);
+        this.downCodec = ThetaDownlink.parse(cfg.downCodec());
         if (theta0 != null) {
             String bad = ThetaDownlink.refusal(downCodec, theta0);
             if (bad != null) throw new IllegalArgumentException("initial " + bad);
@@ -78,12 +78,6 @@ public final class Coordinator {
             case ASYNC, ASYNC_DN_DYLU -> new AsyncPolicy(this);
             case STREAMING -> new StreamingPolicy(this);
         };
-    }
-
-    private void makeCodecs() {
-        upCodecs = new Codec[outer.fragmentCount()];
-        for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
-        downCodec = ThetaDownlink.parse(cfg.downCodec());
     }
 
     /**
@@ -175,20 +169,9 @@ public final class Coordinator {
             out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), why));
             return;
         }
-        Problem problem = check(m, d);
-        float[] g = null;
-        if (problem == null && d.payload() instanceof Payload.Bytes b) {
-            int n = outer.fragment(d.fragment()).size();
-            g = new float[n];
-            try {
-                upCodecs[d.fragment()].decode(b.data(), g, 0, n);
-                problem = checkValues(g);
-            } catch (CodecException ex) {
-                problem = new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage());
-            }
-        } else if (problem == null && outer.phantom() != (d.payload() instanceof Payload.Phantom)) {
-            problem = malformed(outer.phantom() ? "real payload sent to a phantom run" : "phantom payload sent to a real run");
-        }
+        PushChecks.Checked checked = checks.check(d);
+        PushChecks.Problem problem = checked.problem();
+        float[] g = checked.values();
         if (problem != null) {
             m.rejected++;
             reject(m.id, problem.code(), problem.detail());
@@ -211,45 +194,10 @@ public final class Coordinator {
         }
     }
 
-    private static Problem malformed(String detail) {
-        return new Problem(Refusal.MALFORMED, detail);
-    }
-
-    /** Checks the envelope of a pseudo-gradient; returns why it is refused, or null. */
-    private Problem check(Member m, Event.Delta d) {
-        int p = d.fragment();
-        if (p < 0 || p >= outer.fragmentCount()) return malformed("fragment " + p + " does not exist (have " + outer.fragmentCount() + ")");
-        String want = upCodecs[p].name();
-        if (!d.payload().codec().equals(cfg.upCodecOf(p)) && !d.payload().codec().equals(want)) {
-            return malformed("codec '" + d.payload().codec() + "' but fragment " + p + " uses '" + cfg.upCodecOf(p) + "'");
-        }
-        long expected = upCodecs[p].encodedSize(outer.fragment(p).size());
-        if (d.payload().size() != expected) {
-            return malformed("payload of " + d.payload().size() + " bytes; fragment " + p + " encoded with " + cfg.upCodecOf(p) + " takes " + expected);
-        }
-        if (d.steps() < 0 || d.tokens() < 0) return malformed("negative steps (" + d.steps() + ") or tokens (" + d.tokens() + ")");
-        if (!(d.computeSeconds() >= 0) || Double.isInfinite(d.computeSeconds())) return malformed("compute seconds " + d.computeSeconds());
-        long current = cfg.method() == Method.STREAMING ? outer.rounds[p] : outer.version;
-        if (d.baseVersion() > current) return malformed("base version " + d.baseVersion() + " is ahead of the coordinator's " + current);
-        if (d.baseVersion() < 0) return malformed("base version " + d.baseVersion());
-        return null;
-    }
-
-    private Problem checkValues(float[] g) {
-        for (int i = 0; i < g.length; i++) {
-            if (!Float.isFinite(g[i])) return new Problem(Refusal.NON_FINITE, "pseudo-gradient has a non-finite value (" + g[i] + ") at index " + i);
-        }
-        double norm = VectorOps.norm2(g);
-        if (cfg.maxDeltaNorm() > 0 && norm > cfg.maxDeltaNorm()) {
-            return new Problem(Refusal.NORM_BOUND, String.format(Locale.ROOT, "pseudo-gradient norm %.4g exceeds the bound %.4g", norm, cfg.maxDeltaNorm()));
-        }
-        return null;
-    }
-
     private void idle(Event.Idle i) {
         Member m = members.get(i.member());
         if (m == null || m.generation != i.generation()) return;
-        decide(DecisionKind.DROP, m.id, m + " has no contribution: " + i.reason());
+        drop(m.id, DropCause.NO_CONTRIBUTION, m + " has no contribution: " + i.reason());
         policy.onIdle(m, i.fragment());
     }
 
@@ -358,9 +306,16 @@ public final class Coordinator {
         out.add(new Command.Reject(member, code, reason));
     }
 
+    /** Records a decision other than a drop (drops go through {@link #drop}, with their cause). */
     void decide(DecisionKind kind, int member, String reason) {
-        if (kind == DecisionKind.DROP && member >= 0) drops.putIfAbsent(member, reason);
+        if (kind == DecisionKind.DROP) throw new IllegalArgumentException("a drop needs its cause: " + reason);
         sink.emit(new Metric.Decision(kind, member, reason, now));
+    }
+
+    /** {@code member}'s contribution (or an expected one) is left out of an outer update, for {@code cause}. */
+    void drop(int member, DropCause cause, String reason) {
+        if (member >= 0) drops.putIfAbsent(member, reason);
+        sink.emit(new Metric.Decision(DecisionKind.DROP, member, reason, now, cause));
     }
 
     void outerStepDone(int fragment, List<Integer> contributors, List<Long> staleness, List<Double> weights, double norm) {

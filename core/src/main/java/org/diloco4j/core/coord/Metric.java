@@ -1,5 +1,6 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.DropCause;
 import java.util.List;
 
 /**
@@ -34,8 +35,19 @@ public sealed interface Metric {
      *
      * @param kind   what was decided; drivers act on commands, never on these records
      * @param member member id, or -1 when it concerns the run (or a join refused before it had an id)
+     * @param cause  for a {@link DecisionKind#DROP} the coordinator made, why, as a code (monitoring
+     *               classifies drops by it); null for the other kinds, and for decisions read back from
+     *               metrics.jsonl, which does not hold it (its keys are as they were before the code existed)
      */
-    record Decision(DecisionKind kind, int member, String reason, double time) implements Metric {
+    record Decision(DecisionKind kind, int member, String reason, double time, DropCause cause) implements Metric {
+        public Decision {
+            if (cause != null && kind != DecisionKind.DROP) throw new IllegalArgumentException("only a drop has a drop cause: " + kind + " " + cause);
+        }
+
+        /** A decision without a drop cause. */
+        public Decision(DecisionKind kind, int member, String reason, double time) {
+            this(kind, member, reason, time, null);
+        }
     }
 
     /**

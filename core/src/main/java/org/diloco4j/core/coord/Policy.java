@@ -75,7 +75,7 @@ abstract class Policy {
 
     /** Logs the contributions an aggregate dropped and reports the included ones as an outer step. */
     void recordAggregate(int fragment, AggregationReport r, double norm) {
-        for (AggregationReport.Entry e : r.dropped()) c.decide(DecisionKind.DROP, e.contribution().member(), e.reason());
+        for (AggregationReport.Entry e : r.dropped()) c.drop(e.contribution().member(), e.cause(), e.reason());
         List<Integer> who = new ArrayList<>();
         List<Long> stale = new ArrayList<>();
         List<Double> share = new ArrayList<>();

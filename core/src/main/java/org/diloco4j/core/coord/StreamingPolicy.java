@@ -1,5 +1,6 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.agg.AggregationReport;
 import org.diloco4j.core.agg.WeightedMean;
 import org.diloco4j.core.params.VectorOps;
@@ -109,11 +110,11 @@ final class StreamingPolicy extends Policy {
         int p = d.fragment();
         long round = c.outer().rounds[p];
         if (d.baseVersion() != round) {
-            c.decide(DecisionKind.DROP, m.id, m + " fragment " + p + " late: from round " + d.baseVersion() + ", now round " + round);
+            c.drop(m.id, DropCause.LATE, m + " fragment " + p + " late: from round " + d.baseVersion() + ", now round " + round);
             return false;
         }
         if (!pending.get(p).remove(m.id)) {
-            c.decide(DecisionKind.DROP, m.id, m + " fragment " + p + " round " + round + " opened before it joined");
+            c.drop(m.id, DropCause.JOINED_AFTER_ROUND, m + " fragment " + p + " round " + round + " opened before it joined");
             return false;
         }
         boolean included = true;
@@ -128,7 +129,7 @@ final class StreamingPolicy extends Policy {
             // Workers that sent (and lost) their pseudo-gradient wait for this fragment: release them
             // with the unchanged values and the same round, then run the round again.
             if (means[p] != null) {
-                for (AggregationReport.Entry e : means[p].report().dropped()) c.decide(DecisionKind.DROP, e.contribution().member(), e.reason());
+                for (AggregationReport.Entry e : means[p].report().dropped()) c.drop(e.contribution().member(), e.cause(), e.reason());
                 means[p].reset();
             }
             c.decide(DecisionKind.WAIT, -1, "fragment " + p + " round " + c.outer().rounds[p] + " ended with no contributions; reopening");
@@ -177,7 +178,7 @@ final class StreamingPolicy extends Policy {
             if (!key.equals(timerKey(p))) continue;
             if (contributions(p) >= cfg.quorum()) {
                 for (int id : pending.get(p)) {
-                    c.decide(DecisionKind.DROP, id, "#" + id + " missed the deadline of fragment " + p + " round " + c.outer().rounds[p]);
+                    c.drop(id, DropCause.MISSED_DEADLINE, "#" + id + " missed the deadline of fragment " + p + " round " + c.outer().rounds[p]);
                 }
                 pending.get(p).clear();
                 commit(p);

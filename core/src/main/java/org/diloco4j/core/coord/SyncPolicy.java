@@ -1,5 +1,6 @@
 package org.diloco4j.core.coord;
 
+import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.agg.AggregationReport;
 import org.diloco4j.core.agg.WeightedMean;
 import org.diloco4j.core.params.VectorOps;
@@ -119,10 +120,11 @@ final class SyncPolicy extends Policy {
     boolean onDelta(Member m, Event.Delta d, float[] g) {
         shards.finished(m, d.tokens(), d.steps());
         if (d.baseVersion() != c.outer().version || !pending.contains(m.id)) {
-            String why = d.baseVersion() != c.outer().version
+            boolean late = d.baseVersion() != c.outer().version;
+            String why = late
                     ? "late: trained from v" + d.baseVersion() + ", that round already committed (now v" + c.outer().version + ")"
                     : "not part of the round from v" + c.outer().version;
-            c.decide(DecisionKind.DROP, m.id, m + " " + why);
+            c.drop(m.id, late ? DropCause.LATE : DropCause.NOT_IN_ROUND, m + " " + why);
             rejoin(m);
             return false;
         }
@@ -179,7 +181,7 @@ final class SyncPolicy extends Policy {
         if (contributions() >= cfg.quorum()) {
             for (int id : pending) {
                 Member m = c.members().get(id);
-                c.decide(DecisionKind.DROP, id, (m == null ? "#" + id : m) + " missed the round deadline of " + cfg.roundDeadline() + " s");
+                c.drop(id, DropCause.MISSED_DEADLINE, (m == null ? "#" + id : m) + " missed the round deadline of " + cfg.roundDeadline() + " s");
             }
             pending.clear();
             commit();
@@ -194,7 +196,7 @@ final class SyncPolicy extends Policy {
         running = false;
         if (contributions() == 0) {
             if (mean != null) {
-                for (AggregationReport.Entry e : mean.report().dropped()) c.decide(DecisionKind.DROP, e.contribution().member(), e.reason());
+                for (AggregationReport.Entry e : mean.report().dropped()) c.drop(e.contribution().member(), e.cause(), e.reason());
                 mean.reset();
             }
             c.decide(DecisionKind.WAIT, -1, "round from v" + c.outer().version + " ended with no contributions; restarting it");

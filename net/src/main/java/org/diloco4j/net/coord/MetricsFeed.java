@@ -93,8 +93,11 @@ final class MetricsFeed {
                 out.outerStep(contributors, o.staleness());
             }
             // An idle member's "no contribution" follows a push the transport refused, already counted as rejected.
+            // A drop without a code is one an aggregate restored from an older checkpoint had kept.
             case Metric.Decision d when d.member() >= 0 && d.kind() == DecisionKind.DROP -> {
-                if (!(current instanceof Event.Idle i && i.member() == d.member())) out.dropped(DropReason.ofCoordinator(d.reason()));
+                if (!(current instanceof Event.Idle i && i.member() == d.member())) {
+                    out.dropped(d.cause() == null ? DropReason.OTHER : DropReason.of(d.cause()));
+                }
             }
             default -> {
             }

@@ -3,6 +3,7 @@ package org.diloco4j.net.coord;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import org.diloco4j.core.time.Clock;
 import org.diloco4j.net.proto.Order;
 
 import java.security.MessageDigest;
@@ -25,6 +26,8 @@ final class Session {
     final String name;
     final String instance;
     private final byte[] key;
+    /** The clock heartbeats are timed with (the runtime's). */
+    private final Clock clock;
     private volatile long lastSeenNanos;
     final AtomicInteger pushesInFlight = new AtomicInteger();
 
@@ -39,7 +42,8 @@ final class Session {
     /** The worker sent its last report (event loop). */
     boolean finalReported;
 
-    Session(int member, long generation, String name, String instance, byte[] key) {
+    Session(int member, long generation, String name, String instance, byte[] key, Clock clock) {
+        this.clock = clock;
         this.member = member;
         this.generation = generation;
         this.name = name;
@@ -57,12 +61,14 @@ final class Session {
         return MessageDigest.isEqual(key, presented.toByteArray());
     }
 
+    /** The worker was heard from. */
     void touch() {
-        lastSeenNanos = System.nanoTime();
+        lastSeenNanos = clock.nanos();
     }
 
-    double silentSeconds(long nowNanos) {
-        return (nowNanos - lastSeenNanos) / 1e9;
+    /** Seconds since the worker was last heard from. */
+    double silentSeconds() {
+        return clock.secondsSince(lastSeenNanos);
     }
 
     /** Issues an order: numbers it, keeps it for replay, and sends it if the worker is subscribed. */

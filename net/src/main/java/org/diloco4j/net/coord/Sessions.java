@@ -1,6 +1,7 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.time.Clock;
 import org.diloco4j.net.proto.Order;
 import org.diloco4j.net.proto.SessionRef;
 
@@ -18,10 +19,12 @@ final class Sessions {
     private final Map<Integer, Session> live = new ConcurrentHashMap<>();
     private final Orders orders;
     private final MetricsFeed feed;
+    private final Clock clock;
 
-    Sessions(Orders orders, MetricsFeed feed) {
+    Sessions(Orders orders, MetricsFeed feed, Clock clock) {
         this.orders = orders;
         this.feed = feed;
+        this.clock = clock;
     }
 
     /** The live session of {@code member}, or null. */
@@ -51,7 +54,7 @@ final class Sessions {
 
     /** Opens the session of a member the coordinator welcomed. */
     Session open(Command.Welcome w, String instance, byte[] key) {
-        Session s = new Session(w.member(), w.generation(), w.name(), instance, key);
+        Session s = new Session(w.member(), w.generation(), w.name(), instance, key, clock);
         live.put(s.member, s);
         feed.welcomed(s.member, s.name, live.size());
         return s;

@@ -1,5 +1,7 @@
 package org.diloco4j.net.metrics;
 
+import org.diloco4j.core.agg.DropCause;
+
 import java.util.Locale;
 
 /**
@@ -20,7 +22,7 @@ public enum DropReason {
     DUPLICATE,
     /** Aggregation refused its values or weight (NaN/Inf, a weight fp32 cannot hold). */
     INVALID,
-    /** None of the above (a reason this version does not know how to classify). */
+    /** None of the above (a drop the labels do not single out). */
     OTHER;
 
     /** The label value: the constant's name in snake case. */
@@ -28,18 +30,16 @@ public enum DropReason {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * Classifies a reason the core coordinator gave in its free-text drop decision (its decisions
-     * carry no type). The phrases matched hold a space, which worker names cannot, so a name never
-     * decides the class.
-     */
-    public static DropReason ofCoordinator(String reason) {
-        if (reason.contains(" late: ")) return LATE;
-        if (reason.contains("too stale")) return STALE;
-        if (reason.contains("missed the round deadline") || reason.contains("missed the deadline of")) return DEADLINE;
-        if (reason.contains("not part of the round") || reason.contains("opened before it joined")) return NOT_IN_ROUND;
-        if (reason.contains("already contributed")) return DUPLICATE;
-        if (reason.contains("NaN/Inf") || reason.contains("not representable")) return INVALID;
-        return OTHER;
+    /** The label of the core coordinator's drop code; the switch covers every code, so a new one does not compile until labelled. */
+    public static DropReason of(DropCause cause) {
+        return switch (cause) {
+            case LATE -> LATE;
+            case STALE -> STALE;
+            case MISSED_DEADLINE -> DEADLINE;
+            case NOT_IN_ROUND, JOINED_AFTER_ROUND -> NOT_IN_ROUND;
+            case DUPLICATE -> DUPLICATE;
+            case NON_FINITE, WEIGHT_NOT_REPRESENTABLE -> INVALID;
+            case NO_CONTRIBUTION, NO_SHARD_SIZE -> OTHER;
+        };
     }
 }

@@ -1,12 +1,14 @@
 package org.diloco4j.net.coord;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import org.diloco4j.core.time.Clock;
 import org.diloco4j.net.proto.Notice;
 import org.diloco4j.net.proto.Order;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,7 +73,7 @@ class SessionTest {
 
     @Test
     void ordersWaitForASubscriberAndAreReplayedAfterAResubscription() {
-        Session s = new Session(1, 1, "w", "i", new byte[16]);
+        Session s = new Session(1, 1, "w", "i", new byte[16], Clock.SYSTEM);
         s.order(reject("a"));
         s.order(reject("b"));
         Sink first = new Sink();
@@ -88,7 +90,7 @@ class SessionTest {
 
     @Test
     void aResubscriptionPastTheKeptHistoryIsRefused() {
-        Session s = new Session(1, 1, "w", "i", new byte[16]);
+        Session s = new Session(1, 1, "w", "i", new byte[16], Clock.SYSTEM);
         for (int i = 0; i < Session.HISTORY + 5; i++) s.order(reject("x"));
         assertThat(s.attach(new Sink(), 0)).isFalse();
         assertThat(s.attach(new Sink(), 5)).isTrue();
@@ -96,7 +98,7 @@ class SessionTest {
 
     @Test
     void endingSendsTheLastOrderThenClosesTheStream() {
-        Session s = new Session(1, 1, "w", "i", new byte[16]);
+        Session s = new Session(1, 1, "w", "i", new byte[16], Clock.SYSTEM);
         Sink sink = new Sink();
         s.attach(sink, 0);
         s.end(Order.newBuilder().setEvict(Notice.newBuilder().setReason("bye")));
@@ -104,5 +106,15 @@ class SessionTest {
         assertThat(sink.completed).isTrue();
         s.order(reject("late"));
         assertThat(sink.seqs).containsExactly(1L);
+    }
+
+    @Test
+    void silenceIsMeasuredOnTheInjectedClockSinceTheLastTouch() {
+        AtomicLong t = new AtomicLong(1_000);
+        Session s = new Session(1, 1, "w", "i", new byte[16], t::get);
+        t.addAndGet(2_500_000_000L);
+        assertThat(s.silentSeconds()).isEqualTo(2.5);
+        s.touch();
+        assertThat(s.silentSeconds()).isZero();
     }
 }

@@ -1,0 +1,93 @@
+package org.diloco4j.core.coord;
+
+import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.CodecException;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.params.VectorOps;
+
+import java.util.Locale;
+
+/**
+ * What a member's pseudo-gradient must pass before a policy sees it: its envelope (fragment, codec,
+ * size, counters, base version), its decoding, and its values (finite, within the norm bound).
+ * Each failure is a {@link Refusal} code, which drivers act on, with a detail for people.
+ */
+final class PushChecks {
+    /** Why a pseudo-gradient is refused: the code drivers act on, and the detail for people. */
+    record Problem(Refusal code, String detail) {
+    }
+
+    /**
+     * The outcome of the checks.
+     *
+     * @param values  the decoded pseudo-gradient; null for a phantom payload or when refused
+     * @param problem why it is refused; null when it passed
+     */
+    record Checked(float[] values, Problem problem) {
+    }
+
+    private final CoordinatorConfig cfg;
+    private final OuterState outer;
+    private final Codec[] upCodecs;
+
+    PushChecks(CoordinatorConfig cfg, OuterState outer) {
+        this.cfg = cfg;
+        this.outer = outer;
+        this.upCodecs = new Codec[outer.fragmentCount()];
+        for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
+    }
+
+    /** Checks the envelope of {@code d}, then decodes and checks its values. */
+    Checked check(Event.Delta d) {
+        Problem problem = envelope(d);
+        float[] g = null;
+        if (problem == null && d.payload() instanceof Payload.Bytes b) {
+            int n = outer.fragment(d.fragment()).size();
+            g = new float[n];
+            try {
+                upCodecs[d.fragment()].decode(b.data(), g, 0, n);
+                problem = values(g);
+            } catch (CodecException ex) {
+                problem = new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage());
+            }
+        } else if (problem == null && outer.phantom() != (d.payload() instanceof Payload.Phantom)) {
+            problem = malformed(outer.phantom() ? "real payload sent to a phantom run" : "phantom payload sent to a real run");
+        }
+        return new Checked(problem == null ? g : null, problem);
+    }
+
+    private static Problem malformed(String detail) {
+        return new Problem(Refusal.MALFORMED, detail);
+    }
+
+    /** Checks the envelope of a pseudo-gradient; returns why it is refused, or null. */
+    private Problem envelope(Event.Delta d) {
+        int p = d.fragment();
+        if (p < 0 || p >= outer.fragmentCount()) return malformed("fragment " + p + " does not exist (have " + outer.fragmentCount() + ")");
+        String want = upCodecs[p].name();
+        if (!d.payload().codec().equals(cfg.upCodecOf(p)) && !d.payload().codec().equals(want)) {
+            return malformed("codec '" + d.payload().codec() + "' but fragment " + p + " uses '" + cfg.upCodecOf(p) + "'");
+        }
+        long expected = upCodecs[p].encodedSize(outer.fragment(p).size());
+        if (d.payload().size() != expected) {
+            return malformed("payload of " + d.payload().size() + " bytes; fragment " + p + " encoded with " + cfg.upCodecOf(p) + " takes " + expected);
+        }
+        if (d.steps() < 0 || d.tokens() < 0) return malformed("negative steps (" + d.steps() + ") or tokens (" + d.tokens() + ")");
+        if (!(d.computeSeconds() >= 0) || Double.isInfinite(d.computeSeconds())) return malformed("compute seconds " + d.computeSeconds());
+        long current = cfg.method() == Method.STREAMING ? outer.rounds[p] : outer.version;
+        if (d.baseVersion() > current) return malformed("base version " + d.baseVersion() + " is ahead of the coordinator's " + current);
+        if (d.baseVersion() < 0) return malformed("base version " + d.baseVersion());
+        return null;
+    }
+
+    private Problem values(float[] g) {
+        for (int i = 0; i < g.length; i++) {
+            if (!Float.isFinite(g[i])) return new Problem(Refusal.NON_FINITE, "pseudo-gradient has a non-finite value (" + g[i] + ") at index " + i);
+        }
+        double norm = VectorOps.norm2(g);
+        if (cfg.maxDeltaNorm() > 0 && norm > cfg.maxDeltaNorm()) {
+            return new Problem(Refusal.NORM_BOUND, String.format(Locale.ROOT, "pseudo-gradient norm %.4g exceeds the bound %.4g", norm, cfg.maxDeltaNorm()));
+        }
+        return null;
+    }
+}

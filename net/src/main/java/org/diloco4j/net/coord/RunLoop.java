@@ -1,0 +1,295 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.net.wire.SegmentKinds;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.Event;
+import org.diloco4j.core.coord.Metric;
+import org.diloco4j.core.coord.Refusal;
+import org.diloco4j.core.time.Clock;
+import org.diloco4j.core.train.Evaluator;
+import org.diloco4j.net.metrics.CoordinatorMetrics;
+import org.diloco4j.net.proto.HeartbeatRequest;
+import org.diloco4j.net.proto.JoinReply;
+import org.diloco4j.net.proto.JoinRequest;
+import org.diloco4j.net.proto.Notice;
+import org.diloco4j.net.proto.Order;
+import org.diloco4j.net.proto.RunSpec;
+import org.diloco4j.net.proto.SessionRef;
+import org.diloco4j.net.wire.Limits;
+import org.diloco4j.net.wire.Refusals;
+import org.diloco4j.net.wire.RunDefinition;
+import org.diloco4j.net.wire.RunSpecs;
+import org.diloco4j.net.wire.WireCounter;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The coordinator's event loop: feeds the core {@link Coordinator} its events (joins, uploads,
+ * timers, lost sessions) and executes the {@link Command}s it returns; arms its timers, times out
+ * silent sessions, and ends the run. Every method runs on the one loop thread of
+ * {@link RuntimeThreads}, so {@code handle()} is never called concurrently; {@link
+ * CoordinatorRuntime} is the transport's side, which only hops onto this loop.
+ */
+final class RunLoop {
+    final RuntimeListener listener;
+    final RuntimeState st;
+    final Coordinator coordinator;
+    final ThetaStore thetas;
+    final WireCounter wire = new WireCounter();
+    final Sessions sessions;
+    final Orders orders;
+    final Pushes pushes;
+    final MetricsFeed feed;
+    final RuntimeThreads threads;
+    final CompletableFuture<RunTotals> end = new CompletableFuture<>();
+    private final RunSpec spec;
+    private final RuntimeOptions opts;
+    private final Admission admission;
+    private final Upkeep upkeep;
+    private final Clock clock;
+    private final long startNanos;
+    private final double clockAtStart;
+
+    private boolean ending;
+    /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
+    private final Set<Integer> awaitingReports = new HashSet<>();
+    private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
+
+    RunLoop(RunDefinition run, RuntimeState st, RuntimeOptions opts, Evaluator evaluator, RuntimeListener listener, CheckpointStore store,
+            CoordinatorMetrics metrics, Clock clock) {
+        this.spec = RunSpecs.toProto(run);
+        this.opts = opts;
+        this.listener = listener;
+        this.st = st;
+        this.coordinator = st.coordinator;
+        this.clock = clock;
+        this.startNanos = clock.nanos();
+        this.clockAtStart = st.clock;
+        this.threads = new RuntimeThreads(this::fail);
+        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes(), threads::encode);
+        this.orders = new Orders(thetas, run.downCodec());
+        this.feed = new MetricsFeed(metrics, coordinator);
+        this.sessions = new Sessions(orders, feed, clock);
+        this.admission = new Admission(sessions);
+        this.pushes = new Pushes(() -> ending || coordinator.stopped(), sessions::isLive, this::now, this::deliver, listener, feed,
+                run.plan().count());
+        this.upkeep = new Upkeep(st, opts, listener, metrics, evaluator, store, threads, this::now, sessions::ids, this::onLoop);
+        metrics.attach(run.method().id(), wire);
+        metrics.thetaVersion(coordinator.version());
+        coordinator.attach(this::observe);
+    }
+
+    /** The run's clock: wall seconds since the run started, continued across restarts. Any thread. */
+    double now() {
+        return clockAtStart + clock.secondsSince(startNanos);
+    }
+
+    /** Starts the loop's periodic housekeeping (session timeouts, checkpoints, evaluations). */
+    void start() {
+        threads.start(this::housekeeping, opts.heartbeatSeconds());
+    }
+
+    void onLoop(Runnable r) {
+        threads.loop(r, null);
+    }
+
+    void onLoop(Runnable r, CompletableFuture<?> f) {
+        threads.loop(r, f);
+    }
+
+    // ---- what the transport asked for, on the loop -------------------------------------------------
+
+    /**
+     * After a restart from a checkpoint: the members alive then are lost (their processes rejoin as
+     * new members) and the coordinator's timers are armed again.
+     */
+    void resumed() {
+        String why = "coordinator restarted from its checkpoint at outer step " + coordinator.outerSteps();
+        for (int m : List.copyOf(st.members)) deliver(new Event.Lost(m, why, now()));
+        st.members.clear();
+        for (Map.Entry<String, Double> t : Map.copyOf(st.timers).entrySet()) setTimer(t.getKey(), t.getValue());
+        listener.log(String.format(Locale.ROOT, "resumed at outer step %d, θ v%d, %d tokens, clock %.1f s (restart %d)",
+                coordinator.outerSteps(), coordinator.version(), coordinator.tokens(), st.clock, st.restarts));
+        // A run that had already finished (saved at its end) ends again at once: its workers were told then.
+        if (coordinator.stopped()) finish(st.stopReason != null ? st.stopReason : "the run had already finished", false);
+    }
+
+    JoinReply admit(JoinRequest r) {
+        if (ending || coordinator.stopped()) {
+            admission.told(r.getInstance());
+            return refusal(Refusal.RUN_OVER, "the run is over: " + (end.isDone() ? "finished" : "finishing"));
+        }
+        Admission.Pending j = admission.begin(r);
+        String name = j.name;
+        try {
+            deliver(new Event.Join(name, r.getShard(), 0, now()));
+        } finally {
+            admission.done();
+        }
+        Session s = j.session;
+        if (s == null) {
+            if (coordinator.stopped()) return refusal(Refusal.RUN_OVER, "the run is over");
+            if (j.refusal == null) throw new IllegalStateException("the coordinator neither admitted nor refused '" + name + "'");
+            return refusal(j.refusal.code(), j.refusal.reason());
+        }
+        WorkerTotals before = st.workers.get(s.instance);
+        st.workers.put(s.instance, before == null ? new WorkerTotals(name, 0, 0, 0, 0, 0, 0, 0)
+                : new WorkerTotals(name, before.computeSeconds(), before.communicateSeconds(), before.idleSeconds(), before.steps(),
+                before.tokens(), before.bytesUp(), before.bytesDown()));
+        listener.log("admitted " + s + " (generation " + s.generation + ", " + r.getThreads() + " threads, shard " + r.getShard() + ")");
+        return JoinReply.newBuilder().setAdmitted(true).setName(name).setRun(spec)
+                .setSession(SessionRef.newBuilder().setMember(s.member).setGeneration(s.generation).setKey(s.key()))
+                .setHeartbeatSeconds(opts.heartbeatSeconds()).setSessionTimeoutSeconds(opts.sessionTimeoutSeconds())
+                .setCoordinatorTime(now()).setThetaVersion(coordinator.version()).build();
+    }
+
+    static JoinReply refusal(Refusal code, String reason) {
+        return JoinReply.newBuilder().setAdmitted(false).setRefusal(Refusals.toProto(code)).setReason(reason).build();
+    }
+
+    /** A heartbeat that carries totals, timeline segments or the final report. */
+    void report(Session s, HeartbeatRequest r) {
+        // A periodic heartbeat overtaken by the final report must not roll its totals back.
+        if (s.finalReported) return;
+        s.finalReported = r.getFinal();
+        if (r.hasStats()) {
+            var w = r.getStats();
+            st.workers.put(s.instance, new WorkerTotals(s.name, w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
+                    w.getSteps(), w.getTokens(), w.getBytesUp(), w.getBytesDown()));
+        }
+        for (var g : r.getSegmentsList()) listener.segment(s.name, SegmentKinds.fromWire(g.getKind()), g.getStart(), g.getEnd());
+        if (ending && r.getFinal() && awaitingReports.remove(s.member) && awaitingReports.isEmpty()) finalReports.complete(null);
+    }
+
+    void leave(Session s) {
+        if (!sessions.isLive(s)) return;
+        sessions.end(s, null);
+        if (!ending) deliver(new Event.Leave(s.member, now()));
+    }
+
+    void lost(Session s, String reason) {
+        if (!sessions.isLive(s)) return;
+        sessions.end(s, null);
+        if (!ending) deliver(new Event.Lost(s.member, reason, now()));
+    }
+
+    /** Stops where the run is, with a checkpoint to continue from; workers are not told. */
+    void stop(String reason) {
+        if (ending) return;
+        ending = true;
+        threads.cancelTimers();
+        upkeep.checkpoint(true);
+        listener.log("stopped at outer step " + coordinator.outerSteps() + ": " + reason);
+        end.complete(RunTotals.of(st, false, reason, now(), null, wire));
+    }
+
+    // ---- the coordinator's side ----------------------------------------------------------------------
+
+    private void fail(Throwable t) {
+        listener.log("internal error on the coordinator's event loop: " + t);
+        end.completeExceptionally(t);
+    }
+
+    /** The coordinator's records: counted and passed on to the sinks; nothing here decides what the runtime does. */
+    private void observe(Metric m) {
+        if (m instanceof Metric.OuterStep o) {
+            for (long s : o.staleness()) st.staleness.merge(s, 1L, Long::sum);
+        }
+        feed.metric(m);
+        listener.metric(m);
+    }
+
+    private void deliver(Event e) {
+        pushes.clear();
+        feed.begin(e);
+        List<Command> cmds = coordinator.handle(e);
+        for (Command c : cmds) execute(c);
+        feed.end(cmds);
+        if (!ending) upkeep.afterEvent();
+    }
+
+    private void execute(Command c) {
+        switch (c) {
+            case Command.Welcome w -> admission.welcome(w);
+            case Command.Train t -> {
+                Session s = sessions.get(t.member());
+                if (s != null) orders.train(s, t);
+            }
+            case Command.ApplyFragment a -> {
+                Session s = sessions.get(a.member());
+                if (s != null) orders.applyFragment(s, a);
+            }
+            case Command.Evict e -> {
+                Session s = sessions.get(e.member());
+                if (s != null) sessions.end(s, Order.newBuilder().setEvict(Notice.newBuilder().setReason(e.reason())
+                        .setRefusal(Refusals.toProto(Refusal.NOT_A_MEMBER))));
+            }
+            case Command.Reject r when r.member() < 0 -> admission.refuse(r);
+            case Command.Reject r -> {
+                pushes.rejected(r);
+                Session s = sessions.get(r.member());
+                if (s != null) s.order(Order.newBuilder().setReject(Notice.newBuilder().setReason(r.reason()).setRefusal(Refusals.toProto(r.code()))));
+            }
+            case Command.Unapplied u -> pushes.unapplied(u);
+            case Command.SetTimer t -> setTimer(t.key(), t.at());
+            case Command.Stop s -> {
+                if (coordinator.stopped()) finish(s.reason(), true);
+            }
+        }
+    }
+
+    private void setTimer(String key, double at) {
+        st.timers.put(key, at);
+        threads.schedule(key, at - now(), seq -> onLoop(() -> {
+            if (ending || !threads.current(key, seq)) return;
+            st.timers.remove(key);
+            deliver(new Event.Timer(key, now()));
+        }));
+    }
+
+    private void housekeeping() {
+        if (ending) return;
+        for (Session s : sessions.all()) {
+            double silent = s.silentSeconds();
+            if (silent > opts.sessionTimeoutSeconds()) {
+                lost(s, String.format(Locale.ROOT, "no heartbeat for %.1f s (session timeout %.1f s)", silent, opts.sessionTimeoutSeconds()));
+            }
+        }
+        upkeep.periodic();
+    }
+
+    /**
+     * The coordinator stopped the run: every worker is told, the final θ is evaluated and saved.
+     * With {@code tellStragglers}, workers lost during the run are answered for a while if they
+     * try to rejoin.
+     */
+    private void finish(String reason, boolean tellStragglers) {
+        if (ending) return;
+        ending = true;
+        st.stopReason = reason;
+        threads.cancelTimers();
+        for (Session s : sessions.all()) {
+            s.order(Order.newBuilder().setStop(Notice.newBuilder().setReason(reason).setRefusal(Refusals.toProto(Refusal.RUN_OVER))));
+        }
+        awaitingReports.addAll(sessions.ids());
+        if (awaitingReports.isEmpty()) finalReports.complete(null);
+        listener.log("run finished: " + reason);
+        // Workers lost during the run (or before a restart) may be retrying to join: the server
+        // stays up a little to answer them "the run is over" instead of leaving them to retry
+        // until their reconnect timeout.
+        int untold = admission.tellWhenTheyCome(tellStragglers ? st.workers.keySet() : List.of());
+        if (untold > 0) {
+            listener.log(untold + " worker(s) lost during the run may still reconnect: telling them it is over for up to "
+                    + Limits.STRAGGLER_SECONDS + " s");
+        }
+        double endedAt = now();
+        upkeep.finish(finalReports, admission.allTold(), () -> end.complete(RunTotals.of(st, true, reason, endedAt, st.lastEval, wire)));
+    }
+}
