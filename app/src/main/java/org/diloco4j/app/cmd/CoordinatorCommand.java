@@ -3,7 +3,7 @@ package org.diloco4j.app.cmd;
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.failure.UserError;
-import org.diloco4j.app.net.CoordinatorJob;
+import org.diloco4j.app.distributed.CoordinatorJob;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.metrics.PrometheusCoordinatorMetrics;
 import org.diloco4j.net.wire.Limits;

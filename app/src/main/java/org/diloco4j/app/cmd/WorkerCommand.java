@@ -3,7 +3,7 @@ package org.diloco4j.app.cmd;
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.failure.ExitCode;
 import org.diloco4j.app.failure.UserError;
-import org.diloco4j.app.net.GptTrainers;
+import org.diloco4j.app.distributed.GptTrainers;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.metrics.PrometheusWorkerMetrics;
 import org.diloco4j.net.metrics.WorkerMetrics;

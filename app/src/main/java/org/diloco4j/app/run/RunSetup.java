@@ -73,12 +73,12 @@ public final class RunSetup {
         this.trainer = trainerConfig(cfg);
         requireDevice(trainer.device());
         try {
-            this.corpus = RunData.load(cfg, log);
+            this.corpus = RunCorpus.load(cfg, log);
             int context = cfg.integer("model.context");
             this.gpt = gptConfig(cfg, corpus.tokenizer().vocabSize());
             corpus.checkVocab(gpt.vocabSize());
-            this.split = RunData.split(corpus, cfg, log);
-            this.dataShards = RunData.shards(corpus, split, shardCount(cfg), cfg);
+            this.split = RunCorpus.split(corpus, cfg, log);
+            this.dataShards = RunCorpus.shards(corpus, split, shardCount(cfg), cfg);
             corpus.checkBatch(cfg.integer("train.batch"), context);
         } catch (IllegalArgumentException e) {    // DataException included: bad data is a config problem here
             throw new ConfigException(e.getMessage());

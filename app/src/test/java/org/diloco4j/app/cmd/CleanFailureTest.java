@@ -8,7 +8,7 @@ import org.diloco4j.app.config.Resolver;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.failure.ExitCode;
 import org.diloco4j.app.failure.UserError;
-import org.diloco4j.app.net.CoordinatorJob;
+import org.diloco4j.app.distributed.CoordinatorJob;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

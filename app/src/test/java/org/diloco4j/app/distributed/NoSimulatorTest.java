@@ -1,4 +1,4 @@
-package org.diloco4j.app.net;
+package org.diloco4j.app.distributed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ class NoSimulatorTest {
 
     @Test
     void noNetworkSourceNamesTheSimulator() throws IOException {
-        List<Path> roots = List.of(ROOT.resolve("net/src/main/java"), ROOT.resolve("app/src/main/java/org/diloco4j/app/net"));
+        List<Path> roots = List.of(ROOT.resolve("net/src/main/java"), ROOT.resolve("app/src/main/java/org/diloco4j/app/distributed"));
         for (Path r : roots) assertThat(r).isDirectory();
         List<String> offenders;
         try (Stream<Path> files = roots.stream().flatMap(NoSimulatorTest::javaFiles)) {

@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * split and the workers' shards. Data too small for the run is found here, before training, and the
  * message names the key to change and a value that works, tried on this corpus.
  */
-final class RunData {
-    private RunData() {
+final class RunCorpus {
+    private RunCorpus() {
     }
 
     /** Loads (or tokenizes and caches) the corpus and says what it is. */

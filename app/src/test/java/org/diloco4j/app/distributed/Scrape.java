@@ -1,4 +1,4 @@
-package org.diloco4j.app.net;
+package org.diloco4j.app.distributed;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package org.diloco4j.app.net;
+package org.diloco4j.app.distributed;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;

@@ -1,4 +1,4 @@
-package org.diloco4j.app.net;
+package org.diloco4j.app.distributed;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package org.diloco4j.app.net;
+package org.diloco4j.app.distributed;
 
 import org.diloco4j.app.run.JsonlMetrics;
 import org.diloco4j.app.run.LiveReport;
