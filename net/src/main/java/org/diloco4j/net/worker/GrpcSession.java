@@ -19,7 +19,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +28,7 @@ import java.util.function.Consumer;
  * A session over gRPC: heartbeats (with the worker's accounting), the subscription to orders
  * (resumed after a broken stream), and the queue of signals the training thread takes them from.
  */
-final class GrpcSession implements WorkerSession {
+final class GrpcSession extends QueuedSession {
     private final WorkerRuntime worker;
     private final WorkerClient client;
     private final Accounting acct;
@@ -38,7 +37,6 @@ final class GrpcSession implements WorkerSession {
     final String name;
     private final double heartbeat;
     private final double sessionTimeout;
-    private final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService beats;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Consumer<FragmentOrder> fragments = f -> { };
@@ -83,16 +81,6 @@ final class GrpcSession implements WorkerSession {
     @Override
     public SessionRef ref() {
         return ref;
-    }
-
-    @Override
-    public Signal next(long millis) {
-        return WorkerSession.poll(signals, millis);
-    }
-
-    @Override
-    public void post(Signal s) {
-        signals.add(s);
     }
 
     @Override

@@ -3,13 +3,11 @@ package org.diloco4j.net.worker;
 import org.diloco4j.net.proto.Order;
 import org.diloco4j.net.proto.SessionRef;
 
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One admission to the run as the training thread sees it: the signals that reach it (orders,
  * fetched fragments, trouble) and what they mean for the session. Heartbeats and the order
- * subscription run behind it. {@link GrpcSession} is the real one; tests use a queue of signals.
+ * subscription run behind it. {@link GrpcSession} is the real one; tests use a queue of signals ({@link QueuedSession}).
  */
 interface WorkerSession {
     /** The member id, generation and key the coordinator gave this session. */
@@ -32,14 +30,4 @@ interface WorkerSession {
 
     /** Whether the session has ended (its transfers should give up). */
     boolean closed();
-
-    /** {@link #next} from a queue: the head, waiting up to {@code millis}; null on timeout or interruption. */
-    static Signal poll(BlockingQueue<Signal> signals, long millis) {
-        try {
-            return signals.poll(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
 }

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,22 +38,11 @@ class StreamingLoopTest {
     static final ToyProblem PROBLEM = new ToyProblem(8, 4, new double[] {1, 1, 1}, 0.5, 0.05, 7);
 
     /** Signals in a queue; control orders mean what they mean to the real session. */
-    static final class FakeSession implements WorkerSession {
-        final LinkedBlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    static final class FakeSession extends QueuedSession {
 
         @Override
         public SessionRef ref() {
             return SessionRef.newBuilder().setMember(0).setGeneration(1).build();
-        }
-
-        @Override
-        public Signal next(long millis) {
-            return WorkerSession.poll(signals, millis);
-        }
-
-        @Override
-        public void post(Signal s) {
-            signals.add(s);
         }
 
         @Override
