@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Own text too small for a run: every message names the key to change and a value that works, which this test then applies. */
-class RunDataTest {
+class RunCorpusTest {
     private static final Pattern FIX = Pattern.compile("([a-z_.]+) = ([0-9a-z-]+)");
 
     @TempDir
