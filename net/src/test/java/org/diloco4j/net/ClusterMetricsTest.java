@@ -1,9 +1,9 @@
 package org.diloco4j.net;
 
+import org.diloco4j.core.run.RunResult;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.net.coord.RunTotals;
-import org.diloco4j.net.coord.WorkerTotals;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +34,7 @@ class ClusterMetricsTest {
             assertThat(value(r, "diloco_coordinator_eval_loss")).isEqualTo(t.finalEval().loss());
             assertThat(value(r, "diloco_coordinator_info", "method", "async")).isEqualTo(1);
 
-            for (WorkerTotals w : t.workers()) {
+            for (RunResult.Worker w : t.workers()) {
                 String n = w.name();
                 PrometheusRegistry wr = c.workerRegistries.get(n);
                 // A worker's last push may arrive after the budget was reached: trained and sent, but not counted by the coordinator.

@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.run.Segment;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.train.InnerTrainer;
@@ -43,5 +44,5 @@ sealed interface CostModel permits WorkerLinks, DdpCosts {
     boolean workerSegments();
 
     /** The per-worker totals of the finished run. */
-    List<WorkerStats> stats(Timeline timeline);
+    List<RunResult.Worker> stats(Timeline timeline);
 }

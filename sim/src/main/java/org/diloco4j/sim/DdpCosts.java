@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.run.Segment;
 import org.diloco4j.core.coord.RingAllReduce;
 import org.diloco4j.core.train.InnerTrainer;
@@ -61,14 +62,14 @@ record DdpCosts(SimConfig sim, SimState s, int params) implements CostModel {
 
     /** Each device: its own compute, wait and all-reduce time; the group's steps; its share of the tokens and bytes. */
     @Override
-    public List<WorkerStats> stats(Timeline timeline) {
+    public List<RunResult.Worker> stats(Timeline timeline) {
         DdpGroup ddp = s.ddp;
         int k = ddp.size();
         long perDevice = (long) (new RingAllReduce(k, params).bytesPerDeviceEachWay() * ddp.steps);
         SimWorker g = s.workers.get(WORKER);
-        List<WorkerStats> stats = new ArrayList<>();
+        List<RunResult.Worker> stats = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            stats.add(new WorkerStats(ddp.device(i).name(), ddp.compute[i], ddp.communicate[i], ddp.idle[i],
+            stats.add(new RunResult.Worker(ddp.device(i).name(), ddp.compute[i], ddp.communicate[i], ddp.idle[i],
                     ddp.steps, g == null ? 0 : g.tokens / k, perDevice, perDevice));
         }
         return stats;

@@ -24,7 +24,7 @@ import java.util.SortedMap;
  * @param stopReason       why the run ended
  */
 public record SimResult(double simulatedSeconds, long outerSteps, long tokens, long bytesUp, long bytesDown,
-                        SortedMap<Long, Long> staleness, List<WorkerStats> workers, List<Segment> timeline,
+                        SortedMap<Long, Long> staleness, List<RunResult.Worker> workers, List<Segment> timeline,
                         EvalResult initialEval, EvalResult finalEval, String stopReason) {
     /** Compute utilization of the whole run: compute seconds over worker-seconds present. */
     public double computeUtilization() {
@@ -33,9 +33,7 @@ public record SimResult(double simulatedSeconds, long outerSteps, long tokens, l
 
     /** The totals every driver reports, from which summary.json is built. */
     public RunResult toRunResult() {
-        List<RunResult.Worker> ws = workers.stream().map(w -> new RunResult.Worker(w.name(), w.computeSeconds(),
-                w.communicateSeconds(), w.idleSeconds(), w.steps(), w.tokens(), w.bytesUp(), w.bytesDown())).toList();
-        return new RunResult(simulatedSeconds, outerSteps, tokens, bytesUp, bytesDown, staleness, ws, initialEval, finalEval,
+        return new RunResult(simulatedSeconds, outerSteps, tokens, bytesUp, bytesDown, staleness, workers, initialEval, finalEval,
                 stopReason);
     }
 }

@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Coordinator;
@@ -271,7 +272,7 @@ public final class Simulation implements AutoCloseable {
     }
 
     private SimResult result(EvalResult last) {
-        List<WorkerStats> stats = costs.stats(timeline);
+        List<RunResult.Worker> stats = costs.stats(timeline);
         Coordinator c = s.coordinator;
         return new SimResult(s.endTime, c.outerSteps(), c.tokens(), c.ledger().up(), c.ledger().down(),
                 new TreeMap<>(s.staleness), stats, List.copyOf(s.timeline), s.initialEval, last, s.stopReason);

@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.run.Segment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ record Timeline(SimState s, boolean workerSegments) {
      * there (work already under way when the run stopped was accounted to its end, but the run's
      * time ends at the stop). Returns each worker's totals, taken from the clipped segments.
      */
-    List<WorkerStats> finish() {
+    List<RunResult.Worker> finish() {
         for (SimWorker w : s.workers.values()) if (w.alive) account(w, Segment.Kind.IDLE, s.endTime);
         List<Segment> clipped = new ArrayList<>();
         Map<String, double[]> totals = new HashMap<>();
@@ -38,10 +39,10 @@ record Timeline(SimState s, boolean workerSegments) {
         }
         s.timeline.clear();
         s.timeline.addAll(clipped);
-        List<WorkerStats> stats = new ArrayList<>();
+        List<RunResult.Worker> stats = new ArrayList<>();
         for (SimWorker w : s.workers.values()) {
             double[] t = totals.getOrDefault(w.name(), new double[3]);
-            stats.add(new WorkerStats(w.name(), t[0], t[1], t[2], w.steps, w.tokens, w.bytesUp, w.bytesDown));
+            stats.add(new RunResult.Worker(w.name(), t[0], t[1], t[2], w.steps, w.tokens, w.bytesUp, w.bytesDown));
         }
         return stats;
     }

@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.run.Segment;
 import org.diloco4j.core.train.InnerTrainer;
 
@@ -53,7 +54,7 @@ record WorkerLinks(List<WorkerSpec> initialWorkers) implements CostModel {
     }
 
     @Override
-    public List<WorkerStats> stats(Timeline timeline) {
+    public List<RunResult.Worker> stats(Timeline timeline) {
         return timeline.finish();
     }
 }

@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.BufferClose;
@@ -165,6 +166,6 @@ class AsyncSimulationTest {
         for (Command.Train t : trains) last[t.member()] = t.steps();
         assertThat(last).containsExactly(20, 10, 5);
         // Everyone then finishes in about the same simulated time: 20 s of compute per round.
-        for (WorkerStats w : run.result.workers()) assertThat(w.steps()).isGreaterThan(0);
+        for (RunResult.Worker w : run.result.workers()) assertThat(w.steps()).isGreaterThan(0);
     }
 }

@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.run.Segment;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class CostModelTest {
         assertThat(ddp.computeSeconds(g, 5, 0)).isGreaterThanOrEqualTo(5);
         g.tokens = 400;
         // 5 steps × (4−1)/4·4000 bytes each way per device.
-        assertThat(ddp.stats(null)).extracting(WorkerStats::name, WorkerStats::bytesUp, WorkerStats::bytesDown, WorkerStats::tokens)
+        assertThat(ddp.stats(null)).extracting(RunResult.Worker::name, RunResult.Worker::bytesUp, RunResult.Worker::bytesDown, RunResult.Worker::tokens)
                 .containsExactly(tuple("a", 15_000L, 15_000L, 100L),
                         tuple("b", 15_000L, 15_000L, 100L),
                         tuple("c", 15_000L, 15_000L, 100L),
@@ -68,7 +69,7 @@ class CostModelTest {
         t.account(busy, Segment.Kind.IDLE, 5);
         t.account(waiting, Segment.Kind.COMMUNICATE, 1);
         s.endTime = 4.5;
-        List<WorkerStats> stats = t.finish();
+        List<RunResult.Worker> stats = t.finish();
         assertThat(stats.get(0).computeSeconds()).isEqualTo(4);
         assertThat(stats.get(0).communicateSeconds()).as("clipped at the stop").isEqualTo(0.5);
         assertThat(stats.get(1).communicateSeconds()).isEqualTo(1);

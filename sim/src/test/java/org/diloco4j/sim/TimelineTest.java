@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Event;
@@ -42,8 +43,8 @@ class TimelineTest {
         assertThat(toy.result.bytesUp()).isEqualTo(4 * b);
         assertThat(toy.result.bytesDown()).isEqualTo(4 * b);
 
-        WorkerStats w0 = toy.result.workers().get(0);
-        WorkerStats w1 = toy.result.workers().get(1);
+        RunResult.Worker w0 = toy.result.workers().get(0);
+        RunResult.Worker w1 = toy.result.workers().get(1);
         assertThat(w0.computeSeconds()).isCloseTo(8, within(1e-9));
         assertThat(w0.communicateSeconds()).isCloseTo(6, within(1e-9));
         assertThat(w0.idleSeconds()).isCloseTo(8.5, within(1e-9));

@@ -6,13 +6,11 @@ import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.app.run.Summary;
 import org.diloco4j.core.run.RunResult;
 import org.diloco4j.net.coord.RunTotals;
-import org.diloco4j.net.coord.WorkerTotals;
 import org.diloco4j.net.wire.WireCounter;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** summary.json of a networked run (the same contract as a simulated one), and wire.json beside it. */
@@ -27,14 +25,8 @@ final class NetSummary {
 
     /** The coordinator runtime's totals as the result every driver reports. */
     static RunResult result(RunTotals t) {
-        List<RunResult.Worker> workers = t.workers().stream().map(NetSummary::worker).toList();
-        return new RunResult(0.0, t.outerSteps(), t.tokens(), t.bytesUp(), t.bytesDown(), t.staleness(), workers,
+        return new RunResult(0.0, t.outerSteps(), t.tokens(), t.bytesUp(), t.bytesDown(), t.staleness(), t.workers(),
                 t.initialEval(), t.finalEval(), t.stopReason());
-    }
-
-    private static RunResult.Worker worker(WorkerTotals w) {
-        return new RunResult.Worker(w.name(), w.computeSeconds(), w.communicateSeconds(), w.idleSeconds(), w.steps(), w.tokens(),
-                w.bytesUp(), w.bytesDown());
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.net.wire.SegmentKinds;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Command;
@@ -139,9 +140,9 @@ final class RunLoop {
             if (j.refusal == null) throw new IllegalStateException("the coordinator neither admitted nor refused '" + name + "'");
             return refusal(j.refusal.code(), j.refusal.reason());
         }
-        WorkerTotals before = st.workers.get(s.instance);
-        st.workers.put(s.instance, before == null ? new WorkerTotals(name, 0, 0, 0, 0, 0, 0, 0)
-                : new WorkerTotals(name, before.computeSeconds(), before.communicateSeconds(), before.idleSeconds(), before.steps(),
+        RunResult.Worker before = st.workers.get(s.instance);
+        st.workers.put(s.instance, before == null ? new RunResult.Worker(name, 0, 0, 0, 0, 0, 0, 0)
+                : new RunResult.Worker(name, before.computeSeconds(), before.communicateSeconds(), before.idleSeconds(), before.steps(),
                 before.tokens(), before.bytesUp(), before.bytesDown()));
         listener.log("admitted " + s + " (generation " + s.generation + ", " + r.getThreads() + " threads, shard " + r.getShard() + ")");
         return JoinReply.newBuilder().setAdmitted(true).setName(name).setRun(spec)
@@ -161,7 +162,7 @@ final class RunLoop {
         s.finalReported = r.getFinal();
         if (r.hasStats()) {
             var w = r.getStats();
-            st.workers.put(s.instance, new WorkerTotals(s.name, w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
+            st.workers.put(s.instance, new RunResult.Worker(s.name, w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
                     w.getSteps(), w.getTokens(), w.getBytesUp(), w.getBytesDown()));
         }
         for (var g : r.getSegmentsList()) listener.segment(s.name, SegmentKinds.fromWire(g.getKind()), g.getStart(), g.getEnd());

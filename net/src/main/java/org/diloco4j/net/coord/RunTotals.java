@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.net.wire.WireCounter;
 
@@ -29,14 +30,14 @@ import java.util.TreeMap;
  * @param version     the version of that θ
  */
 public record RunTotals(boolean finished, String stopReason, double seconds, long outerSteps, long tokens, long bytesUp,
-                        long bytesDown, SortedMap<Long, Long> staleness, List<WorkerTotals> workers, EvalResult initialEval,
+                        long bytesDown, SortedMap<Long, Long> staleness, List<RunResult.Worker> workers, EvalResult initialEval,
                         EvalResult finalEval, Map<String, WireCounter.Bytes> wire, float[] theta, long version) {
 
     /** The totals of a runtime's state; workers that ran under one name (a restarted process) are added up. */
     static RunTotals of(RuntimeState st, boolean finished, String reason, double now, EvalResult last, WireCounter wire) {
-        Map<String, WorkerTotals> byName = new LinkedHashMap<>();
-        for (WorkerTotals w : st.workers.values()) {
-            byName.merge(w.name(), w, (a, b) -> new WorkerTotals(a.name(), a.computeSeconds() + b.computeSeconds(),
+        Map<String, RunResult.Worker> byName = new LinkedHashMap<>();
+        for (RunResult.Worker w : st.workers.values()) {
+            byName.merge(w.name(), w, (a, b) -> new RunResult.Worker(a.name(), a.computeSeconds() + b.computeSeconds(),
                     a.communicateSeconds() + b.communicateSeconds(), a.idleSeconds() + b.idleSeconds(), a.steps() + b.steps(),
                     a.tokens() + b.tokens(), a.bytesUp() + b.bytesUp(), a.bytesDown() + b.bytesDown()));
         }

@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.MetricSink;
@@ -39,7 +40,7 @@ final class RuntimeState {
     long nextEvalTokens;
     final TreeMap<Long, Long> staleness = new TreeMap<>();
     /** Worker process (instance id) → its latest totals. */
-    final LinkedHashMap<String, WorkerTotals> workers = new LinkedHashMap<>();
+    final LinkedHashMap<String, RunResult.Worker> workers = new LinkedHashMap<>();
     EvalResult initialEval;
     EvalResult lastEval;
     long lastEvalVersion = -1;
@@ -56,7 +57,7 @@ final class RuntimeState {
     /** The fields above as plain values; {@code workers} in the order they first reported. */
     record State(Coordinator.State coordinator, CoordinatorConfig config, String configToml, List<Integer> members,
                  Map<String, Double> timers, double clock, long nextEvalTokens, Map<Long, Long> staleness,
-                 Map<String, WorkerTotals> workers, EvalResult initialEval, EvalResult lastEval, long lastEvalVersion, long restarts,
+                 Map<String, RunResult.Worker> workers, EvalResult initialEval, EvalResult lastEval, long lastEvalVersion, long restarts,
                  String stopReason) {
     }
 
