@@ -1,7 +1,9 @@
 package org.diloco4j.core.train;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything of an inner trainer that a checkpoint keeps besides θ_i: named arrays (AdamW's
@@ -20,7 +22,8 @@ public record TrainerState(String model, long step, long dataPosition, int shard
                            List<byte[]> generators) {
     public TrainerState {
         if (step < 0) throw new IllegalArgumentException("trainer state at step " + step);
-        arrays = Map.copyOf(arrays);
+        // Sorted: a checkpoint names its tensors in this order, the same bytes for the same state.
+        arrays = Collections.unmodifiableSortedMap(new TreeMap<>(arrays));
         generators = List.copyOf(generators);
     }
 

@@ -163,14 +163,14 @@ public final class GptTrainer implements InnerTrainer {
         int n = layout.size();
         float[] m = new float[n], v = new float[n];
         adamw.save(m, v);
-        return new TrainerState(model.toString(), step, data.position(), -1, Map.of(ADAM_M, m, ADAM_V, v), List.of(stepper.generatorStates()));
+        return new TrainerState(stateKey(model), step, data.position(), -1, Map.of(ADAM_M, m, ADAM_V, v), List.of(stepper.generatorStates()));
     }
 
     @Override
     public void restoreState(TrainerState s) {
         checkOpen();
-        if (!s.model().equals(model.toString())) {
-            throw new IllegalArgumentException("state belongs to " + s.model() + ", this trainer runs " + model);
+        if (!s.model().equals(stateKey(model))) {
+            throw new IllegalArgumentException("state belongs to " + s.model() + ", this trainer runs " + stateKey(model));
         }
         int n = layout.size();
         float[] m = s.array(ADAM_M, n), v = s.array(ADAM_V, n);
@@ -178,6 +178,15 @@ public final class GptTrainer implements InnerTrainer {
         adamw.restore(m, v, s.step());
         data.seek(s.dataPosition());
         step = s.step();
+    }
+
+    /**
+     * The shape a trainer state belongs to, as checkpoints write it: spelled out here rather than
+     * taken from GptConfig's toString, so that a display change cannot orphan saved states.
+     */
+    static String stateKey(GptConfig c) {
+        return "gpt vocab " + c.vocabSize() + ", layers " + c.layers() + ", d_model " + c.dModel() + ", heads " + c.heads()
+                + ", context " + c.context();
     }
 
     private void checkOpen() {

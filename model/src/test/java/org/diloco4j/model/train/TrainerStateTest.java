@@ -68,6 +68,8 @@ class TrainerStateTest {
         float[] v = s.array("exp_avg_sq", n);
         for (float x : v) assertThat(x).as("second moments").isGreaterThanOrEqualTo(0f);
         assertThat(s.step()).isEqualTo(3);
+        assertThat(s.model()).isEqualTo("gpt vocab " + SMALL.vocabSize() + ", layers " + SMALL.layers() + ", d_model "
+                + SMALL.dModel() + ", heads " + SMALL.heads() + ", context " + SMALL.context());
         assertThat(s.generators()).as("one dropout stream per thread").hasSize(2);
     }
 
