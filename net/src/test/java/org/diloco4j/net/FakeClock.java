@@ -1,11 +1,11 @@
-package org.diloco4j.net.worker;
+package org.diloco4j.net;
 
 import org.diloco4j.core.time.Clock;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that moves only when a test says so. */
-final class FakeClock implements Clock {
+public final class FakeClock implements Clock {
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
     @Override
@@ -13,7 +13,7 @@ final class FakeClock implements Clock {
         return nanos.get();
     }
 
-    void advance(double seconds) {
+    public void advance(double seconds) {
         nanos.addAndGet(Math.round(seconds * 1e9));
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 public enum ModelPreset {
     /** 4 layers × d 128, context 128: 842k parameters with byte tokens (the showcase run). */
     TINY("tiny", 4, 128, 4, 128, null),
-    /** 8 layers × d 512, context 256: 25.2M parameters in its blocks (25.4M with byte tokens, 51M with GPT-2's). */
+    /** 8 layers × d 512, context 256: 25.2M parameters in its blocks (25.5M with byte tokens, 51.1M with GPT-2's). */
     SMALL("small", 8, 512, 8, 256, null),
     /** GPT-2 small, 124M: 12 layers × d 768, 12 heads, context 1024, GPT-2 BPE tokens. */
     GPT2_SMALL("gpt2-small", 12, 768, 12, 1024, "gpt2");

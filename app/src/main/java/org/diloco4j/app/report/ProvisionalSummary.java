@@ -60,8 +60,8 @@ final class ProvisionalSummary {
 
     /** Simulated unless run_start says otherwise; files without a clock are simulated when they profile machines. */
     static boolean simulated(Metrics m) {
-        return m.runStart().map(rs -> java.util.Optional.ofNullable(rs.clock()).map(c -> c == RunClock.SIMULATED)
-                .orElse(rs.workers().stream().anyMatch(w -> Double.isFinite(w.secondsPerStep())))).orElse(false);
+        return m.clock().map(c -> c == RunClock.SIMULATED)
+                .orElse(m.runStart().map(rs -> rs.workers().stream().anyMatch(w -> Double.isFinite(w.secondsPerStep()))).orElse(false));
     }
 
     /** The time of the last event recorded. */

@@ -138,7 +138,9 @@ final class RunReader {
             switch (event) {
                 case RunStart r -> runStart = r;
                 case Metric.OuterStep o -> outerSteps.add(o);
-                case Metric.Decision d -> decisions.add(d);
+                case Metric.Decision d -> {
+                    if (d.kind() != null) decisions.add(d); // an unknown kind (null) is a newer writer's: not listed
+                }
                 case Metric.Eval e -> evals.add(e);
                 case Metric.TrainLoss t -> trainLosses.add(t);
                 case Sample s -> samples.add(s);

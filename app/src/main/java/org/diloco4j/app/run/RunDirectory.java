@@ -2,7 +2,6 @@ package org.diloco4j.app.run;
 
 import org.diloco4j.core.io.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.net.coord.FileCheckpointStore;
@@ -25,17 +24,14 @@ public record RunDirectory(Path dir) {
      * checkpoint/meta.json, written and read as this one type: what resuming needs besides the
      * simulator state (where metrics end, time spent, and progress so far).
      */
-    public record CheckpointMeta(@JsonProperty(value = "metrics_bytes", required = true) long metricsBytes,
-                                 @JsonProperty(value = "wall_seconds", required = true) double wallSeconds,
-                                 @JsonProperty("outer_steps") long outerSteps, @JsonProperty("tokens") long tokens) {
-        private static final ObjectMapper JSON = new ObjectMapper();
-
+    public record CheckpointMeta(@JsonProperty(required = true) long metricsBytes, @JsonProperty(required = true) double wallSeconds,
+                                 long outerSteps, long tokens) {
         byte[] toJson() throws IOException {
-            return JSON.writeValueAsBytes(this);
+            return RunJson.MAPPER.writeValueAsBytes(this);
         }
 
         static CheckpointMeta read(Path file) throws IOException {
-            return JSON.readValue(file.toFile(), CheckpointMeta.class);
+            return RunJson.MAPPER.readValue(file.toFile(), CheckpointMeta.class);
         }
     }
 

@@ -188,7 +188,6 @@ public final class RunSetup {
                 w.shardAt(index));
     }
 
-    /** Builds each simulated worker's GPT trainer on its shard (the DDP group gets every shard and k× the batch). */
     /**
      * The trainer of a networked worker named {@code name} on data {@code shard}: what a simulated
      * worker of that name trains (only the name and shard matter; device and link are the simulator's).
@@ -197,6 +196,7 @@ public final class RunSetup {
         return trainers().create(new WorkerSpec(name, DeviceProfile.of(1), LinkProfile.infinite(), shard), shard, 1);
     }
 
+    /** Builds each simulated worker's GPT trainer on its shard (the DDP group gets every shard and k× the batch). */
     public TrainerFactory trainers() {
         int batch = cfg.integer("train.batch");
         int context = gpt.context();

@@ -70,7 +70,7 @@ public final class SafetensorsReader {
             };
             String what = file.toString();
             long n = headerLength(src, what);
-            List<Entry> entries = entries(what, src.read(8, (int) n), src.size() - 8 - n);
+            List<Entry> entries = entries(what, json(what, src.read(8, (int) n)), src.size() - 8 - n);
             Map<String, NamedTensor> out = new LinkedHashMap<>();
             for (Entry e : entries) {
                 if (!wanted.test(e.name())) continue;
@@ -97,13 +97,17 @@ public final class SafetensorsReader {
         };
         long n = headerLength(src, what);
         ByteBuffer header = src.read(8, (int) n);
-        Map<String, String> metadata = metadata(what, header);
+        JsonNode json = json(what, header);
+        Map<String, String> metadata = metadata(what, json);
         Map<String, RawTensor> out = new LinkedHashMap<>();
-        for (Entry e : entries(what, header, src.size() - 8 - n)) {
+        for (Entry e : entries(what, json, src.size() - 8 - n)) {
             out.put(e.name(), new RawTensor(e.name(), e.dtype(), e.shape(), src.read(8 + n + e.begin(), length(what, e))));
         }
         return new Contents(metadata, out, src.read(8 + n, (int) (bytes.length - 8 - n)));
     }
+
+    /** Parses headers (thread-safe once built). */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static long headerLength(Source src, String what) throws IOException {
         long size = src.size();
@@ -126,7 +130,7 @@ public final class SafetensorsReader {
     private static JsonNode json(String what, ByteBuffer header) throws SafetensorsException {
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(header.array(), header.arrayOffset() + header.position(), header.remaining());
+            json = JSON.readTree(header.array(), header.arrayOffset() + header.position(), header.remaining());
         } catch (IOException e) {
             throw bad(what, " has a header that is not valid JSON: it is damaged or not a safetensors file");
         }
@@ -134,9 +138,9 @@ public final class SafetensorsReader {
         return json;
     }
 
-    private static Map<String, String> metadata(String what, ByteBuffer header) throws SafetensorsException {
+    private static Map<String, String> metadata(String what, JsonNode json) throws SafetensorsException {
         Map<String, String> out = new LinkedHashMap<>();
-        JsonNode m = json(what, header).path(METADATA);
+        JsonNode m = json.path(METADATA);
         if (m.isMissingNode()) return out;
         if (!m.isObject()) throw bad(what, ": its " + METADATA + " is not a JSON object");
         for (Map.Entry<String, JsonNode> f : m.properties()) {
@@ -146,8 +150,7 @@ public final class SafetensorsReader {
         return out;
     }
 
-    private static List<Entry> entries(String what, ByteBuffer header, long dataBytes) throws SafetensorsException {
-        JsonNode json = json(what, header);
+    private static List<Entry> entries(String what, JsonNode json, long dataBytes) throws SafetensorsException {
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<String, JsonNode> f : json.properties()) {
             if (!f.getKey().equals(METADATA)) entries.add(entry(what, f.getKey(), f.getValue()));

@@ -18,6 +18,17 @@ public record Segment(String worker, Kind kind, double start, double end) {
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** The kind a label names (as heartbeats and metrics.jsonl write it), or null if it names none. */
+        public static Kind ofLabel(String label) {
+            for (Kind k : values()) if (k.label().equals(label)) return k;
+            return null;
+        }
+
+        /** Every label, in the enum's order. */
+        public static java.util.List<String> labels() {
+            return java.util.Arrays.stream(values()).map(Kind::label).toList();
+        }
     }
 
     public double seconds() {

@@ -67,6 +67,7 @@ public final class StreamingWorker<A> {
     }
 
     private final StreamingSchedule schedule;
+    private final StreamingPhase phase;
     private long step;
     private long lastSentStep = -1;
     private final ArrayDeque<PendingMerge> pending = new ArrayDeque<>();
@@ -75,6 +76,7 @@ public final class StreamingWorker<A> {
 
     public StreamingWorker(StreamingSchedule schedule) {
         this.schedule = schedule;
+        this.phase = new StreamingPhase(schedule);
         for (int f = 0; f < schedule.fragments(); f++) inbox.add(new ArrayDeque<>());
     }
 
@@ -180,6 +182,6 @@ public final class StreamingWorker<A> {
     }
 
     private StreamingPhase phase() {
-        return new StreamingPhase(schedule);
+        return phase;
     }
 }

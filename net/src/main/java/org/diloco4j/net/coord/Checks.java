@@ -9,7 +9,6 @@ import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.WorkerStats;
 import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.wire.RunDefinition;
-import org.diloco4j.net.wire.SegmentKinds;
 
 /**
  * Validation of every incoming message, before it reaches the runtime. Each check returns the
@@ -100,7 +99,9 @@ final class Checks {
         }
         if (r.getSegmentsCount() > MAX_SEGMENTS) return r.getSegmentsCount() + " segments in one heartbeat; at most " + MAX_SEGMENTS;
         for (Segment s : r.getSegmentsList()) {
-            if (SegmentKinds.fromWire(s.getKind()) == null) return "segment kind '" + abbreviate(s.getKind()) + "'; expected one of " + SegmentKinds.LABELS;
+            if (org.diloco4j.core.run.Segment.Kind.ofLabel(s.getKind()) == null) {
+                return "segment kind '" + abbreviate(s.getKind()) + "'; expected one of " + org.diloco4j.core.run.Segment.Kind.labels();
+            }
             if (!Double.isFinite(s.getStart()) || !Double.isFinite(s.getEnd()) || s.getStart() < 0 || s.getEnd() < s.getStart()
                     || s.getEnd() > now + 3600) {
                 return "segment [" + s.getStart() + ", " + s.getEnd() + "] is not an interval of the run's clock (now " + now + ")";

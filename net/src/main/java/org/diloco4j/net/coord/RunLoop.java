@@ -1,7 +1,6 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.run.RunResult;
-import org.diloco4j.net.wire.SegmentKinds;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Coordinator;
@@ -165,7 +164,7 @@ final class RunLoop {
             st.workers.put(s.instance, new RunResult.Worker(s.name, w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
                     w.getSteps(), w.getTokens(), w.getBytesUp(), w.getBytesDown()));
         }
-        for (var g : r.getSegmentsList()) listener.segment(s.name, SegmentKinds.fromWire(g.getKind()), g.getStart(), g.getEnd());
+        for (var g : r.getSegmentsList()) listener.segment(s.name, org.diloco4j.core.run.Segment.Kind.ofLabel(g.getKind()), g.getStart(), g.getEnd());
         if (ending && r.getFinal() && awaitingReports.remove(s.member) && awaitingReports.isEmpty()) finalReports.complete(null);
     }
 

@@ -140,7 +140,7 @@ final class GrpcSession extends QueuedSession {
         for (Iterator<Signal> it = signals.iterator(); it.hasNext(); ) {
             Signal s = it.next();
             Ending e = null;
-            if (s instanceof Signal.Ord o && (o.order().hasStop() || o.order().hasEvict())) e = control(o.order());
+            if (s instanceof Signal.Ord o && o.order().hasEvict()) e = control(o.order()); // stops were taken above
             else if (s instanceof Signal.Broken b && b.rejoin()) e = Ending.rejoin(b.reason());
             if (e != null) {
                 it.remove();

@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.net.FakeClock;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.DecisionKind;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,8 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunLoopTest {
     static final int N = 16;
-    static final long SECOND = 1_000_000_000L;
-    final AtomicLong nanos = new AtomicLong(42 * SECOND);
+    final FakeClock clock = new FakeClock();
     final List<String> log = new CopyOnWriteArrayList<>();
     final List<Metric> metrics = new CopyOnWriteArrayList<>();
     final RuntimeListener listener = new RuntimeListener() {
@@ -53,7 +52,7 @@ class RunLoopTest {
     final CoordinatorConfig config = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2).build();
     final RunDefinition run = RunDefinition.of("# run loop test\n", config, FragmentPlan.whole(N), opts.chunkBytes());
     final CoordinatorRuntime rt = CoordinatorRuntime.start(run, new Coordinator(config, run.plan(), new float[N], m -> { }), opts, null,
-            listener, null, CoordinatorMetrics.NONE, nanos::get);
+            listener, null, CoordinatorMetrics.NONE, clock);
 
     @AfterEach
     void close() {
@@ -66,7 +65,7 @@ class RunLoopTest {
     }
 
     void advance(double seconds) {
-        nanos.addAndGet((long) (seconds * SECOND));
+        clock.advance(seconds);
     }
 
     static void waitFor(BooleanSupplier done) throws InterruptedException {

@@ -1,5 +1,6 @@
 package org.diloco4j.net.worker;
 
+import org.diloco4j.net.FakeClock;
 import org.diloco4j.core.run.Segment.Kind;
 import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.proto.Segment;

@@ -1,5 +1,6 @@
 package org.diloco4j.net.worker;
 
+import org.diloco4j.net.FakeClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
