@@ -135,6 +135,7 @@ class RunReaderTest {
                 "",
                 "{\"type\":\"eval\",\"time\":20.0,\"tokens\":10,\"loss\":3.0,\"bytes_up\":1,\"bytes_down\":2,\"new_field\":\"x\"}",
                 "{\"type\":\"segment\",\"worker\":\"w\",\"kind\":\"checkpoint\",\"start\":1,\"end\":2}",
+                "{\"type\":\"decision\",\"time\":21.0,\"kind\":\"quarantine\",\"member\":1,\"reason\":\"a newer writer's kind\"}",
                 "   ");
         RunData run = RunData.read(writeRun(tmp.resolve("run"), SUMMARY, lines));
         assertThat(run.metrics().evals()).hasSize(1);
@@ -142,6 +143,7 @@ class RunReaderTest {
         assertThat(run.metrics().evals().get(0).perplexity()).isCloseTo(Math.exp(3.0), org.assertj.core.data.Offset.offset(1e-12));
         assertThat(run.metrics().evals().get(0).version()).isZero();
         assertThat(run.metrics().segments()).isEmpty();
+        assertThat(run.metrics().decisions()).as("a decision of an unknown kind is skipped, not a null in the report").isEmpty();
         assertThat(run.metrics().runStart()).isEmpty();
     }
 
