@@ -3,7 +3,7 @@ package org.diloco4j.core.coord;
 /**
  * Why a join or a pseudo-gradient was refused: the one vocabulary drivers act on and the network
  * carries to workers (next to a human detail, which nothing decides on). The coordinator produces
- * the first six; the network transport adds the rest before a message reaches it.
+ * most; the network transport adds the rest before a message reaches it.
  */
 public enum Refusal {
     /** The run has ended (or is ending): nothing more will be admitted or applied. */
@@ -23,5 +23,11 @@ public enum Refusal {
     /** Network: the worker speaks another protocol version. */
     WRONG_PROTOCOL,
     /** Network: the member already has as many uploads in flight as it may. */
-    BUSY
+    BUSY,
+    /** A pseudo-gradient that does not answer the member's outstanding assignment (its id or base version): a replay. */
+    REPLAY,
+    /** A reported figure (steps, tokens, seconds, totals) is not what the assignment allows or is physically impossible. */
+    IMPLAUSIBLE,
+    /** A join refused because the run has its maximum of members or the address joins too often. */
+    FULL
 }

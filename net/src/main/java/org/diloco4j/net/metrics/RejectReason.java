@@ -23,6 +23,10 @@ public enum RejectReason {
     NORM_BOUND,
     /** The member already had as many uploads in flight as it may. */
     BUSY,
+    /** It does not answer the member's outstanding assignment (id or base version): a replay. */
+    REPLAY,
+    /** A figure it reports (steps, tokens, seconds) is not what its assignment allows. */
+    IMPLAUSIBLE,
     /** The run had already ended. */
     RUN_OVER,
     /** None of the above (a reason this version does not know how to classify). */
@@ -42,8 +46,10 @@ public enum RejectReason {
             case NON_FINITE -> NON_FINITE;
             case NORM_BOUND -> NORM_BOUND;
             case BUSY -> BUSY;
+            case REPLAY -> REPLAY;
+            case IMPLAUSIBLE -> IMPLAUSIBLE;
             case RUN_OVER -> RUN_OVER;
-            case BAD_SHARD, WRONG_PROTOCOL -> OTHER;
+            case BAD_SHARD, WRONG_PROTOCOL, FULL -> OTHER;
         };
     }
 }

@@ -18,6 +18,9 @@ public final class Refusals {
             case NORM_BOUND -> org.diloco4j.net.proto.Refusal.REFUSAL_NORM_BOUND;
             case WRONG_PROTOCOL -> org.diloco4j.net.proto.Refusal.REFUSAL_WRONG_PROTOCOL;
             case BUSY -> org.diloco4j.net.proto.Refusal.REFUSAL_BUSY;
+            case REPLAY -> org.diloco4j.net.proto.Refusal.REFUSAL_REPLAY;
+            case IMPLAUSIBLE -> org.diloco4j.net.proto.Refusal.REFUSAL_IMPLAUSIBLE;
+            case FULL -> org.diloco4j.net.proto.Refusal.REFUSAL_FULL;
         };
     }
 
@@ -33,6 +36,9 @@ public final class Refusals {
             case REFUSAL_NORM_BOUND -> Refusal.NORM_BOUND;
             case REFUSAL_WRONG_PROTOCOL -> Refusal.WRONG_PROTOCOL;
             case REFUSAL_BUSY -> Refusal.BUSY;
+            case REFUSAL_REPLAY -> Refusal.REPLAY;
+            case REFUSAL_IMPLAUSIBLE -> Refusal.IMPLAUSIBLE;
+            case REFUSAL_FULL -> Refusal.FULL;
             case REFUSAL_UNSPECIFIED, UNRECOGNIZED -> null;
         };
     }
