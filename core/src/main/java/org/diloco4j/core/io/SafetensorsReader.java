@@ -85,16 +85,7 @@ public final class SafetensorsReader {
 
     /** The whole of a safetensors file held in {@code bytes}; {@code what} names it in errors. */
     public static Contents raw(byte[] bytes, String what) throws IOException {
-        ByteBuffer all = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        Source src = new Source() {
-            public long size() {
-                return bytes.length;
-            }
-
-            public ByteBuffer read(long position, int length) {
-                return all.slice((int) position, length).order(ByteOrder.LITTLE_ENDIAN);
-            }
-        };
+        Source src = source(bytes);
         long n = headerLength(src, what);
         ByteBuffer header = src.read(8, (int) n);
         JsonNode json = json(what, header);
@@ -104,6 +95,24 @@ public final class SafetensorsReader {
             out.put(e.name(), new RawTensor(e.name(), e.dtype(), e.shape(), src.read(8 + n + e.begin(), length(what, e))));
         }
         return new Contents(metadata, out, src.read(8 + n, (int) (bytes.length - 8 - n)));
+    }
+
+    /** The header length a file held in {@code bytes} declares, checked to fit in it. */
+    public static long headerLength(byte[] bytes, String what) throws IOException {
+        return headerLength(source(bytes), what);
+    }
+
+    private static Source source(byte[] bytes) {
+        ByteBuffer all = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return new Source() {
+            public long size() {
+                return bytes.length;
+            }
+
+            public ByteBuffer read(long position, int length) {
+                return all.slice((int) position, length).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        };
     }
 
     /** Parses headers (thread-safe once built). */

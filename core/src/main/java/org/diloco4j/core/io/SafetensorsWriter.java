@@ -82,13 +82,23 @@ public final class SafetensorsWriter {
     }
 
     public static void write(OutputStream out, List<Tensor> tensors, Map<String, String> metadata) throws IOException {
-        byte[] header = header(tensors, metadata);
-        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+        write(out, header(tensors, metadata), tensors);
+    }
+
+    /** A file of {@code tensors} behind a header made by {@link #header} (and possibly patched since, at the same length). */
+    static void write(OutputStream out, byte[] header, List<Tensor> tensors) throws IOException {
+        out.write(lengthField(header));
         out.write(header);
         for (Tensor t : tensors) t.writeTo(out);
     }
 
-    private static byte[] header(List<Tensor> tensors, Map<String, String> metadata) throws IOException {
+    /** The 8 bytes that begin the file: the header's length, little-endian. */
+    static byte[] lengthField(byte[] header) {
+        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array();
+    }
+
+    /** The header, padded: compact JSON with {@code __metadata__} first, then the tensors in order. */
+    static byte[] header(List<Tensor> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("__metadata__", metadata);
         long offset = 0;

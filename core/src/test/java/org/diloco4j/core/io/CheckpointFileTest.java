@@ -57,7 +57,7 @@ class CheckpointFileTest {
         // The arrays are tensors named by their place in the state.
         SafetensorsReader.Contents raw = SafetensorsReader.raw(b, "ckpt");
         assertThat(raw.tensors().keySet()).containsExactly(CheckpointFile.THETA, "replicas.0", "replicas.1", "blob", "inFlight.1.values.values");
-        assertThat(raw.metadata()).containsEntry("theta", CheckpointFile.THETA).containsEntry("version", "2").containsEntry("kind", "simulation");
+        assertThat(raw.metadata()).containsEntry("theta", CheckpointFile.THETA).containsEntry("version", "3").containsEntry("kind", "simulation");
     }
 
     @Test
@@ -72,6 +72,30 @@ class CheckpointFileTest {
         byte[] b = bytes();
         int at = indexOf(b, "\\\"steps\\\":7".getBytes(StandardCharsets.UTF_8));
         b[at + 11] ^= 1;   // 7 → 6
+        assertThatThrownBy(() -> read(b)).hasMessage("ckpt: checksum mismatch, the file is corrupted");
+    }
+
+    /**
+     * Every single-bit flip anywhere in the file (length field, header, metadata, padding, the
+     * driver's scalars, tensor data) is refused with one line; version 2 let the scalars through.
+     */
+    @Test
+    void everyFlippedBitIsRefusedWithOneLine() throws IOException {
+        byte[] good = bytes();
+        for (int bit = 0; bit < 8 * good.length; bit++) {
+            byte[] b = good.clone();
+            b[bit / 8] ^= (byte) (1 << (bit % 8));
+            int at = bit / 8;
+            assertThatThrownBy(() -> read(b)).as("bit %d of byte %d", bit % 8, at).isInstanceOf(CheckpointException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).startsWith("ckpt").doesNotContain("\n"));
+        }
+    }
+
+    @Test
+    void theDriversScalarsAreUnderTheChecksum() throws IOException {
+        byte[] b = bytes();
+        int at = indexOf(b, "\"mark\":\"12\"".getBytes(StandardCharsets.UTF_8));
+        b[at + 8] ^= 2;   // "12" → "32": version 2 accepted it, and a coordinator then cut metrics.jsonl at the wrong byte
         assertThatThrownBy(() -> read(b)).hasMessage("ckpt: checksum mismatch, the file is corrupted");
     }
 
