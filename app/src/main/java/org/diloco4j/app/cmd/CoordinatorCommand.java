@@ -4,6 +4,7 @@ import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.distributed.CoordinatorJob;
+import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.metrics.PrometheusCoordinatorMetrics;
 import org.diloco4j.net.wire.Limits;
@@ -19,7 +20,8 @@ import java.util.concurrent.Callable;
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
         description = {"Coordinate a real distributed run: workers on other processes or machines join with 'diloco worker'.",
                 "The run ends at its token budget and writes the same run directory as 'train'. Ctrl-C stops with a",
-                "checkpoint; starting it again with the same --out resumes it, and the workers reconnect by themselves."})
+                "checkpoint; the same command again continues the run (from its checkpoint, or from the start if it stopped",
+                "before its first one), and the workers reconnect by themselves."})
 public final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -83,8 +85,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
         }
         if (metrics.port != null && port != 0 && metrics.port == port) throw new ConfigException("--metrics-port must differ from --port");
         boolean explicit = config.config != null || !config.sets.isEmpty() || config.method != null;
-        // Resuming needs no config (the run directory has it); one given anyway must match it.
-        RunConfig cfg = hasCheckpoint() && !explicit ? null : config.resolve();
+        // Continuing needs no config (the run directory has it); one given anyway must match it.
+        RunConfig cfg = continuesARun() && !explicit ? null : config.resolve();
         StopSignal stop = StopSignal.install();
         try (MetricsOptions.Served served = metrics.start(bind, line -> System.err.println("diloco: " + line))) {
             CoordinatorMetrics monitor = served == null ? CoordinatorMetrics.NONE : new PrometheusCoordinatorMetrics(served.registry());
@@ -105,8 +107,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
                 "check the path and its permissions");
     }
 
-    private boolean hasCheckpoint() {
-        Path dir = checkpointDir != null ? checkpointDir : out != null ? out.resolve("checkpoint") : null;
-        return dir != null && Files.isRegularFile(dir.resolve("coordinator.ckpt"));
+    /** True if the options point at a run a coordinator started before, checkpointed or not. */
+    private boolean continuesARun() {
+        return RunDirectory.networkedRunIn(checkpointDir != null ? checkpointDir : out != null ? out.resolve("checkpoint") : null);
     }
 }

@@ -52,8 +52,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * summary.json, report.html) plus checkpoints. Started again with a checkpoint present, it resumes.
  */
 public final class CoordinatorJob {
-    /** File in the checkpoint folder that names the run directory, so a restart finds it. */
-    static final String RUN_DIR_POINTER = "run-dir";
     static final String TOKEN_FILE = "token";
 
     /**
@@ -86,17 +84,16 @@ public final class CoordinatorJob {
         Path ckptDir = o.checkpointDir() != null ? o.checkpointDir() : o.out() != null ? o.out().resolve("checkpoint") : null;
         Optional<CheckpointStore.Checkpoint> saved = ckptDir == null ? Optional.empty() : load(ckptDir);
         RunDirectory dir = null;
-        RunConfig cfg;
-        if (saved.isPresent()) {
-            Path runDir = o.out() != null ? o.out() : pointedRunDir(ckptDir);
-            dir = RunDirectory.existing(runDir);
+        RunConfig cfg = config;
+        // A run this command started before: continued from its checkpoint, or, stopped before its first
+        // one (a kill in its first outer steps, a start that failed), started again from θ₀ in its directory.
+        if (saved.isPresent() || RunDirectory.networkedRunIn(ckptDir)) {
+            dir = RunDirectory.existing(o.out() != null ? o.out() : pointedRunDir(ckptDir));
             cfg = ConfigLoader.loadSaved(dir.config());
             if (config != null && !TomlWriter.write(config).equals(TomlWriter.write(cfg))) {
-                throw new ConfigException("the checkpoint in " + ckptDir + " belongs to a run with another configuration (" + dir.config()
-                        + "); resume without --config/--set, or start a new run with another --out");
+                throw new ConfigException("run directory " + dir.dir() + " holds a networked run with another configuration (" + dir.config()
+                        + "); continue it with the same command without --config/--set, or start a new run with another --out");
             }
-        } else {
-            cfg = config;
         }
         Path newDir = dir != null ? null : o.out() != null ? o.out() : RunDirectory.defaultPath(cfg.str("method") + "-net");
         // The quick checks first; then the corpus and the device, which take a while.
@@ -125,13 +122,14 @@ public final class CoordinatorJob {
             try {
                 guard.alsoCreate(ckptDir);
                 AtomicFiles.write(dir.config(), TomlWriter.write(cfg).getBytes(StandardCharsets.UTF_8));
-                AtomicFiles.write(ckptDir.resolve(RUN_DIR_POINTER), (newDir.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
+                AtomicFiles.write(ckptDir.resolve(RunDirectory.RUN_DIR_POINTER), (newDir.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (IOException | RuntimeException e) {
                 throw guard.failed(e);
             }
         } else {
             guard = RunGuard.resuming(dir);
-            o.log().println("diloco: resuming the networked run in " + dir.dir() + " from outer step " + saved.get().outerSteps());
+            o.log().println(saved.isPresent() ? "diloco: resuming the networked run in " + dir.dir() + " from outer step " + saved.get().outerSteps()
+                    : "diloco: restarting the networked run in " + dir.dir() + " from the start: it stopped before its first checkpoint");
         }
         try {
             if (token == null) token = runToken(dir);
@@ -150,7 +148,8 @@ public final class CoordinatorJob {
         RunConfig cfg = r.cfg();
         RunSetup setup = r.setup();
         RunDirectory dir = r.dir();
-        if (r.saved().isPresent()) JsonlMetrics.truncate(dir.metrics(), r.saved().get().mark());
+        // Back to where the checkpoint was taken; a run started again from θ₀ starts its record again too.
+        JsonlMetrics.truncate(dir.metrics(), r.saved().map(CheckpointStore.Checkpoint::mark).orElse(0L));
         FileCheckpointStore store = new FileCheckpointStore(r.ckptDir());
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
              Progress progress = o.progress() ? Progress.onStderr("coordinator", cfg.lng("train.token_budget"), 0, RunClock.WALL) : null) {
@@ -210,7 +209,7 @@ public final class CoordinatorJob {
 
     /** The run directory a checkpoint was written for (found without --out when only --checkpoint-dir is given). */
     private static Path pointedRunDir(Path ckptDir) throws IOException {
-        Path pointer = ckptDir.resolve(RUN_DIR_POINTER);
+        Path pointer = ckptDir.resolve(RunDirectory.RUN_DIR_POINTER);
         if (!Files.isRegularFile(pointer)) {
             throw UserError.usage("the checkpoint in " + ckptDir + " does not say which run directory it belongs to ("
                     + pointer + " is missing)", "give the run directory with --out");

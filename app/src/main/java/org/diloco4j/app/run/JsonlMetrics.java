@@ -3,6 +3,7 @@ package org.diloco4j.app.run;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.diloco4j.app.config.WorkerEntry;
+import org.diloco4j.app.failure.UserError;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.core.run.Segment;
@@ -10,6 +11,7 @@ import org.diloco4j.core.run.Segment;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +38,20 @@ public final class JsonlMetrics implements MetricSink, AutoCloseable {
         }
     }
 
-    /** Cuts {@code file} to {@code length} bytes (what it held when a checkpoint was taken). */
+    /**
+     * Cuts {@code file} to {@code length} bytes (what it held when a checkpoint was taken). A length
+     * past the end, or inside a line, means the file and the checkpoint do not belong together: it
+     * is refused, not cut (a cut there would leave a torn line and lose records).
+     */
     public static void truncate(Path file, long length) throws IOException {
         if (!Files.exists(file)) return;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            if (length < 0 || length > ch.size() || length > 0 && (ch.read(last, length - 1) != 1 || last.get(0) != '\n')) {
+                throw UserError.failed(file + " has " + ch.size() + " bytes and the checkpoint says its records end at byte " + length
+                        + ", where no line of it ends: the two do not belong together",
+                        "restore the run directory from a copy, or start the run again with another --out", null);
+            }
             ch.truncate(length);
         }
     }

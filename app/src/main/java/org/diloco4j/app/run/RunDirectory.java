@@ -20,12 +20,31 @@ import java.util.stream.Stream;
  * so a crash during a save leaves the previous checkpoint intact.
  */
 public record RunDirectory(Path dir) {
+    /** File in a networked run's checkpoint folder that names the run directory, so a restart finds it. */
+    public static final String RUN_DIR_POINTER = "run-dir";
+
     /**
      * checkpoint/meta.json, written and read as this one type: what resuming needs besides the
-     * simulator state (where metrics end, time spent, and progress so far).
+     * simulator state (where metrics end, time spent, and progress so far), with a CRC32C of those
+     * values, so a damaged digit (metrics_bytes cuts metrics.jsonl on resume) is refused, not believed.
      */
     public record CheckpointMeta(@JsonProperty(required = true) long metricsBytes, @JsonProperty(required = true) double wallSeconds,
-                                 long outerSteps, long tokens) {
+                                 long outerSteps, long tokens, @JsonProperty(required = true) String crc32c) {
+        public static CheckpointMeta of(long metricsBytes, double wallSeconds, long outerSteps, long tokens) {
+            return new CheckpointMeta(metricsBytes, wallSeconds, outerSteps, tokens, crc(metricsBytes, wallSeconds, outerSteps, tokens));
+        }
+
+        /** True if the values are the ones the checksum was made of. */
+        boolean intact() {
+            return crc(metricsBytes, wallSeconds, outerSteps, tokens).equals(crc32c);
+        }
+
+        private static String crc(long metricsBytes, double wallSeconds, long outerSteps, long tokens) {
+            java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+            c.update(java.nio.ByteBuffer.allocate(32).putLong(metricsBytes).putDouble(wallSeconds).putLong(outerSteps).putLong(tokens).flip());
+            return String.format("%08x", c.getValue());
+        }
+
         byte[] toJson() throws IOException {
             return RunJson.MAPPER.writeValueAsBytes(this);
         }
@@ -71,8 +90,35 @@ public record RunDirectory(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw UserError.usage(dir + " is a file, not a folder", "choose another --out");
         }
-        if (Files.exists(dir.resolve("summary.json")) || Files.exists(dir.resolve("checkpoint"))) {
-            throw new ConfigException("run directory " + dir + " already holds a run; use --resume " + dir + " or another --out");
+        if (Files.exists(dir.resolve("summary.json"))) {
+            throw new ConfigException("run directory " + dir + " already holds a finished run; choose another --out");
+        }
+        Path checkpoint = dir.resolve("checkpoint");
+        if (networkedRunIn(checkpoint)) {
+            throw new ConfigException("run directory " + dir + " holds a networked run; continue it with the 'diloco coordinator' command "
+                    + "that started it (--out " + dir + "), or choose another --out");
+        }
+        // An empty checkpoint folder is a start killed before it wrote anything there: nothing to keep.
+        if (Files.isDirectory(checkpoint) && !isEmpty(checkpoint)) {
+            throw new ConfigException("run directory " + dir + " already holds a run; continue it with 'diloco train --resume " + dir
+                    + "', or choose another --out");
+        }
+    }
+
+    /**
+     * True if a coordinator made this checkpoint folder for a run: it holds a checkpoint, or at least
+     * the name of the run's directory, written first thing. The same command then continues that run.
+     */
+    public static boolean networkedRunIn(Path ckptDir) {
+        return ckptDir != null && (Files.isRegularFile(ckptDir.resolve(RUN_DIR_POINTER))
+                || Files.isRegularFile(new FileCheckpointStore(ckptDir).file()));
+    }
+
+    private static boolean isEmpty(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -115,13 +161,16 @@ public record RunDirectory(Path dir) {
             throw UserError.usage(dir + " has no checkpoint to resume from (" + meta + " is missing)",
                     rerunHint());
         }
+        CheckpointMeta m;
         try {
-            return CheckpointMeta.read(meta);
+            m = CheckpointMeta.read(meta);
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
             throw unresumable(meta + " is incomplete", e);
         } catch (IOException e) {
             throw unresumable(meta + " is not valid JSON", e);
         }
+        if (!m.intact()) throw unresumable(meta + " fails its checksum: it is damaged", null);
+        return m;
     }
 
     /** A checkpoint that cannot be resumed from: what is wrong with it, and how to get the run going again. */

@@ -189,7 +189,7 @@ public final class TrainJob {
 
     private void saveCheckpoint(Simulation sim, JsonlMetrics metrics, double wall) throws IOException {
         long bytes = metrics.flushAndSize();
-        dir.saveCheckpoint(sim::checkpoint, new RunDirectory.CheckpointMeta(bytes, wall, sim.coordinator().outerSteps(),
+        dir.saveCheckpoint(sim::checkpoint, RunDirectory.CheckpointMeta.of(bytes, wall, sim.coordinator().outerSteps(),
                 sim.coordinator().tokens()));
     }
 

@@ -8,6 +8,9 @@ import org.diloco4j.app.config.Resolver;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.failure.ExitCode;
 import org.diloco4j.app.failure.UserError;
+import org.diloco4j.app.run.RunDirectory;
+import org.diloco4j.core.io.CheckpointException;
+import org.diloco4j.core.io.CheckpointFile;
 import org.diloco4j.app.distributed.CoordinatorJob;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,6 +145,83 @@ class CleanFailureTest {
         Map<String, String> metaBefore = snapshot(meta);
         assertOneLine(run("train", "--resume", meta.toString(), "--no-progress"), 1, "cannot resume", "meta.json");
         assertThat(snapshot(meta)).isEqualTo(metaBefore);
+    }
+
+    /** A directory a coordinator left when it was killed before its first checkpoint: its config, and the checkpoint folder naming it. */
+    private Path networkedRunWithoutACheckpoint(String name) throws IOException {
+        Path run = Files.createDirectories(tmp.resolve(name).resolve("checkpoint")).getParent();
+        Files.copy(good.resolve("config.toml"), run.resolve("config.toml"));
+        Files.writeString(run.resolve("checkpoint/run-dir"), run.toAbsolutePath() + "\n");
+        return run;
+    }
+
+    @Test
+    void aNetworkedRunIsNotOfferedTrainsResume() throws IOException {
+        Path run = networkedRunWithoutACheckpoint("net-killed");
+        Map<String, String> before = snapshot(run);
+        // It was "use --resume DIR": train's option, which cannot continue a networked run.
+        Out o = run(concat(new String[] {"train", "--out", run.toString()}, TINY));
+        assertOneLine(o, 2, run.toString(), "networked run", "'diloco coordinator'", "another --out");
+        assertThat(o.err()).doesNotContain("--resume");
+        assertThat(snapshot(run)).isEqualTo(before);
+    }
+
+    @Test
+    void aCoordinatorOfAnotherConfigurationIsRefusedWithAWayThatExists() throws IOException {
+        Path run = networkedRunWithoutACheckpoint("net-other");
+        Map<String, String> before = snapshot(run);
+        Out o = run(concat(new String[] {"coordinator", "--port", "0", "--out", run.toString(), "--set", "seed=99"}, TINY));
+        assertOneLine(o, 2, run.toString(), "another configuration", "without --config/--set", "another --out");
+        assertThat(snapshot(run)).isEqualTo(before);
+    }
+
+    @Test
+    void aDamagedCheckpointMetaIsRefusedWhateverBitFlipped() throws IOException {
+        Path run = copyOfGood("meta-bits");
+        Path meta = run.resolve("checkpoint/meta.json");
+        byte[] good = Files.readAllBytes(meta);
+        RunDirectory.CheckpointMeta intact = new RunDirectory(run).readMeta();
+        int harmless = 0;
+        for (int bit = 0; bit < 8 * good.length; bit++) {
+            byte[] b = good.clone();
+            b[bit / 8] ^= (byte) (1 << (bit % 8));
+            Files.write(meta, b);
+            try {
+                // Accepted only if every value is the one written (a flip JSON ignores, e.g. in a key it does not need).
+                assertThat(new RunDirectory(run).readMeta()).as("bit %d: %s", bit, new String(b)).isEqualTo(intact);
+                harmless++;
+            } catch (UserError e) {
+                assertThat(e.getMessage()).as("bit %d", bit).startsWith("cannot resume").doesNotContain("\n");
+            }
+        }
+        assertThat(harmless).isLessThan(8 * good.length / 10);
+        // metrics_bytes specifically (it was believed, and cut metrics.jsonl inside a line), through the command line.
+        String json = new String(good, java.nio.charset.StandardCharsets.UTF_8);
+        int digit = json.indexOf("\"metrics_bytes\":") + "\"metrics_bytes\":".length();
+        byte[] b = good.clone();
+        b[digit] ^= 1;
+        Files.write(meta, b);
+        Map<String, String> before = snapshot(run);
+        assertOneLine(run("train", "--resume", run.toString(), "--no-progress"), 1, "cannot resume", "meta.json", "checksum");
+        assertThat(snapshot(run)).isEqualTo(before);
+    }
+
+    @Test
+    void aSimulatorCheckpointIsRefusedWhateverByteIsDamaged() throws IOException {
+        byte[] b = Files.readAllBytes(good.resolve("checkpoint/state.bin"));
+        long header = 8 + java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        // One bit of every byte of the length field and the header (metadata, state JSON, tensor table,
+        // padding: what version 2 left outside its checksum), then of every 61st byte of the tensor data
+        // (a CRC32C catches any single flipped bit there).
+        for (int i = 0; i < b.length; i += i < header ? 1 : 61) {
+            byte flip = (byte) (1 << (i % 8));
+            b[i] ^= flip;
+            int at = i;
+            assertThatThrownBy(() -> CheckpointFile.scalars(b, "state.bin", CheckpointFile.Kind.SIMULATION)).as("byte %d", at)
+                    .isInstanceOf(CheckpointException.class).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            b[i] ^= flip;
+        }
+        assertThat(CheckpointFile.scalars(b, "state.bin", CheckpointFile.Kind.SIMULATION)).isEmpty();
     }
 
     @Test

@@ -150,6 +150,68 @@ class DistributedRunTest {
         assertThat(summary.get("outer_steps").asLong()).isEqualTo(steps.get(steps.size() - 1).get("step").asLong());
     }
 
+    /**
+     * The same command always continues a run: a first start that failed (the port was taken), then
+     * a coordinator killed before its first checkpoint, are each followed by the same command, which
+     * starts the run again from θ₀ in its directory; the workers rejoin and the run ends with a summary.
+     * Then a flipped bit in the checkpoint's metrics mark is refused with one line.
+     */
+    @Test
+    void theSameCommandContinuesARunKilledBeforeItsFirstCheckpoint() throws Exception {
+        Path cfg = config("diloco", 3 * ROUND_TOKENS * 6);
+        Path run = tmp.resolve("run");
+        int fixedPort = freePort();
+        // No checkpoint before the end: every 1000 outer steps, none by the clock.
+        String[] args = {"coordinator", "--config", cfg.toString(), "--out", run.toString(), "--bind", "127.0.0.1", "--port",
+                Integer.toString(fixedPort), "--token-file", token().toString(), "--heartbeat", "0.3", "--session-timeout", "2",
+                "--checkpoint-every", "1000", "--checkpoint-seconds", "0", "--no-progress"};
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.setReuseAddress(true);
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", fixedPort));
+            try (Jvm failed = Jvm.start("coordinator0", tmp, args)) {
+                assertThat(failed.await(60)).as(failed.logText()).isEqualTo(1);
+                assertThat(failed.logText()).contains("cannot listen", "--port");
+            }
+        }
+        Jvm first = Jvm.start("coordinator1", tmp, args);
+        try (first; Jvm w0 = worker("w0", fixedPort); Jvm w1 = worker("w1", fixedPort);
+             Jvm w2 = worker("w2", fixedPort, "--step-delay-ms", "10")) {
+            waitFor(run, m -> m.stream().filter(type("outer_step")).count() >= 2, 120, first);
+            first.kill();
+            assertThat(run.resolve("checkpoint/coordinator.ckpt")).doesNotExist();
+            try (Jvm second = Jvm.start("coordinator2", tmp, args)) {
+                assertThat(second.await(150)).as(second.logText()).isZero();
+                assertThat(second.logText()).contains("restarting the networked run in " + run + " from the start");
+            }
+            for (Jvm w : List.of(w0, w1, w2)) {
+                assertThat(w.await(30)).as(w.logText()).isZero();
+                assertThat(w.logText()).contains("rejoining");
+            }
+        }
+        List<JsonNode> m = metrics(run);
+        // One history, from the start again: the killed attempt's records are gone.
+        assertThat(m).filteredOn(type("run_start")).hasSize(1);
+        List<JsonNode> steps = m.stream().filter(type("outer_step")).toList();
+        assertConsecutive(steps);
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertThat(summary.get("outer_steps").asLong()).isEqualTo(steps.get(steps.size() - 1).get("step").asLong());
+        assertThat(summary.get("tokens").asLong()).isGreaterThanOrEqualTo(3L * ROUND_TOKENS * 6);
+
+        // The run's final checkpoint with one bit of its metrics mark flipped: one line, nothing touched.
+        Path ckpt = run.resolve("checkpoint/coordinator.ckpt");
+        byte[] b = Files.readAllBytes(ckpt);
+        String text = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        b[text.indexOf("\"mark\":\"") + "\"mark\":\"".length()] ^= 1;
+        Files.write(ckpt, b);
+        long metricsBytes = Files.size(run.resolve("metrics.jsonl"));
+        try (Jvm third = Jvm.start("coordinator3", tmp, args)) {
+            assertThat(third.await(60)).as(third.logText()).isEqualTo(1);
+            assertThat(third.logText().lines().toList()).as(third.logText()).hasSize(1).allSatisfy(l -> assertThat(l)
+                    .startsWith("diloco: cannot resume from the checkpoint in").contains("checksum mismatch").doesNotContain("Exception"));
+        }
+        assertThat(Files.size(run.resolve("metrics.jsonl"))).isEqualTo(metricsBytes);
+    }
+
     @Test
     void localClusterStopsOnASignalWithACheckpointAndItsContinueCommandFinishesTheRun() throws Exception {
         // 24 outer steps: the signal, sent once a checkpoint of 3 is on disk, lands mid-run.

@@ -12,8 +12,9 @@ import java.util.Optional;
 /**
  * Checkpoints as one file, {@code coordinator.ckpt}: the checkpoint format both drivers share
  * ({@link CheckpointFile}, kind {@code coordinator}), whose metadata also carries the mark, the
- * outer steps and the clock. Written atomically ({@link AtomicFiles}); loading checks the format,
- * version and checksum before the state is used.
+ * outer steps and the clock. Written atomically ({@link AtomicFiles}: the file forced to disk, renamed
+ * over, the folder forced); loading checks the format, version and the checksum over the whole file,
+ * scalars included, before anything in it is used.
  */
 public final class FileCheckpointStore implements CheckpointStore {
     static final String FILE = "coordinator.ckpt";
@@ -38,13 +39,17 @@ public final class FileCheckpointStore implements CheckpointStore {
     public Optional<Checkpoint> load() throws IOException {
         Path f = file();
         if (!Files.isRegularFile(f)) return Optional.empty();
-        byte[] bytes = Files.readAllBytes(f);
-        Map<String, String> s = CheckpointFile.scalars(bytes, f.toString(), CheckpointFile.Kind.COORDINATOR);
+        return Optional.of(read(Files.readAllBytes(f), f.toString()));
+    }
+
+    /** A checkpoint file's bytes, checked (format, version, the checksum over the whole file); {@code what} names it in errors. */
+    public static Checkpoint read(byte[] bytes, String what) throws IOException {
+        Map<String, String> s = CheckpointFile.scalars(bytes, what, CheckpointFile.Kind.COORDINATOR);
         try {
-            return Optional.of(new Checkpoint(bytes, Long.parseLong(s.get(RuntimeState.MARK)), Long.parseLong(s.get(RuntimeState.OUTER_STEPS)),
-                    Double.parseDouble(s.get(RuntimeState.CLOCK))));
+            return new Checkpoint(bytes, Long.parseLong(s.get(RuntimeState.MARK)), Long.parseLong(s.get(RuntimeState.OUTER_STEPS)),
+                    Double.parseDouble(s.get(RuntimeState.CLOCK)));
         } catch (NullPointerException | NumberFormatException e) {
-            throw new IOException(f + " lacks its mark, outer steps or clock: it is damaged");
+            throw new IOException(what + " lacks its mark, outer steps or clock: it is damaged");
         }
     }
 }
