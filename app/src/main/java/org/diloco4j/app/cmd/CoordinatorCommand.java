@@ -38,7 +38,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<time>-<method>-net)")
     Path out;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "where checkpoints go; if it holds one, the run resumes from it (default: DIR/checkpoint)")
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "where checkpoints go; if a run was started with it, the same command continues that run (default: DIR/checkpoint)")
     Path checkpointDir;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "shared secret workers must present (default: $DILOCO_TOKEN, else a random token written to the run directory)")

@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A networked run, coordinator side: builds the run from its configuration, serves workers over
  * gRPC, and writes the same run directory as a simulated run (config.toml, metrics.jsonl,
- * summary.json, report.html) plus checkpoints. Started again with a checkpoint present, it resumes.
+ * summary.json, report.html) plus checkpoints. Started again on its run directory it continues: from
+ * its checkpoint, or from θ₀ if it stopped before its first one.
  */
 public final class CoordinatorJob {
     static final String TOKEN_FILE = "token";
@@ -75,10 +76,10 @@ public final class CoordinatorJob {
     }
 
     /**
-     * Runs a new networked run of {@code config}, or resumes the one checkpointed where the options
-     * point; returns when it ends or when {@code stop} is set (then with a checkpoint). Everything
-     * that can be wrong with a new run is found before its directory is made, and a run that fails
-     * before its first outer step leaves nothing behind.
+     * Runs a new networked run of {@code config}, or continues the one started where the options
+     * point (from its checkpoint, or from θ₀ without one); returns when it ends or when {@code stop}
+     * is set (then with a checkpoint). Everything that can be wrong with a new run is found before
+     * its directory is made, and a new run that fails before its first outer step leaves nothing.
      */
     public static Outcome run(RunConfig config, Options o, AtomicBoolean stop) throws IOException, InterruptedException {
         Path ckptDir = o.checkpointDir() != null ? o.checkpointDir() : o.out() != null ? o.out().resolve("checkpoint") : null;

@@ -3,6 +3,7 @@ package org.diloco4j.app.failure;
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.report.RunFormatException;
 import org.diloco4j.core.codec.CodecException;
+import org.diloco4j.core.io.CheckpointException;
 import org.diloco4j.core.optim.StateFormatException;
 import org.diloco4j.model.data.DataException;
 
@@ -72,6 +73,8 @@ public final class Failures {
             case BindException e -> UserError.failed("cannot listen: " + oneLine(e.getMessage()),
                     "stop the process that holds the port, or choose another --port", top);
             case UnknownHostException e -> new UserError(ExitCode.USAGE, "unknown host " + oneLine(e.getMessage()), "check the address", top);
+            // Its message names the file and the damage; wherever it surfaces (resume, eval, sample) it is one line, not a bug.
+            case CheckpointException e -> UserError.failed(oneLine(e.getMessage()), "restore the file from a copy, or start a new run", top);
             case StateFormatException e -> UserError.failed("saved state is damaged: " + oneLine(e.getMessage()),
                     "restore the file from a copy, or start a new run", top);
             case CodecException e -> UserError.failed("saved or received data is damaged: " + oneLine(e.getMessage()),

@@ -107,7 +107,7 @@ public record RunDirectory(Path dir) {
 
     /**
      * True if a coordinator made this checkpoint folder for a run: it holds a checkpoint, or at least
-     * the name of the run's directory, written first thing. The same command then continues that run.
+     * the name of the run's directory, written as the run starts. The same command then continues that run.
      */
     public static boolean networkedRunIn(Path ckptDir) {
         return ckptDir != null && (Files.isRegularFile(ckptDir.resolve(RUN_DIR_POINTER))

@@ -50,6 +50,15 @@ class FailureHandlerTest {
     }
 
     @Test
+    void aDamagedCheckpointIsOneLineWhereverItSurfaces() {
+        // As eval or sample meet it reading a run's θ: not an "I/O error", not a bug.
+        Reported r = report(new java.io.UncheckedIOException(new org.diloco4j.core.io.CheckpointException(
+                "r/checkpoint/state.bin: checksum mismatch, the file is corrupted")), false);
+        assertThat(r).isEqualTo(new Reported(1, List.of(
+                "diloco: r/checkpoint/state.bin: checksum mismatch, the file is corrupted; restore the file from a copy, or start a new run")));
+    }
+
+    @Test
     void aMessageMeantForTheUserWinsOverTheExceptionsWrappedAroundIt() {
         Throwable wrapped = new IOException("the coordinator failed", new UncheckedIOException(new IOException(
                 new ConfigException("the coordinator assigned data shard 7; this host's corpus has 4"))));
