@@ -41,7 +41,7 @@ class PythonReadsCheckpointTest {
         String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(printed).isZero();
-        assertThat(printed).startsWith("checkpoint version 2 (simulation): theta shape [" + theta.length + "] crc32 ");
+        assertThat(printed).startsWith("checkpoint version " + org.diloco4j.core.io.CheckpointFile.VERSION + " (simulation): theta shape [" + theta.length + "] crc32 ");
 
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
         float[] read = new float[b.remaining() / 4];
