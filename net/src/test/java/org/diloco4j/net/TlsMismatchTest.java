@@ -98,6 +98,21 @@ class TlsMismatchTest {
     }
 
     @Test
+    void aRefusedConnectionIsStillRetriedUntilTheReconnectTimeout() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (WorkerClient client = WorkerClient.connect("127.0.0.1:" + port, ToyCluster.TOKEN, true, dir.resolve("coord-cert.pem"));
+             WorkerRuntime w = new WorkerRuntime(client, WorkerOptions.named("w").withReconnectTimeout(1), ToyCluster.provider(), log::add)) {
+            WorkerRuntime.Outcome o = w.run();
+            assertThat(o.exit()).as(o.reason()).isEqualTo(WorkerRuntime.Exit.GAVE_UP);
+            assertThat(log).anyMatch(l -> l.contains("retrying"));
+        }
+    }
+
+    @Test
     void aKeyThatDoesNotFitTheCertificateStopsTheCoordinatorBeforeItListens() {
         assertThatThrownBy(() -> cluster(tls("coord", "other")).close())
                 .isInstanceOf(IllegalArgumentException.class)
