@@ -57,13 +57,27 @@ class TlsMismatchTest {
         return c.recorder.log.stream().filter(l -> l.contains(text)).toList();
     }
 
+    /**
+     * The same, waiting (up to 10 s) for the first such line: the coordinator may read what the
+     * worker sent after the worker has already seen the connection fail.
+     */
+    private static List<String> awaitLogged(ToyCluster c, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<String> lines = logged(c, text);
+        while (lines.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            lines = logged(c, text);
+        }
+        return lines;
+    }
+
     @Test
     void aPlaintextWorkerAtATlsPortIsToldAtOnce() throws Exception {
         try (ToyCluster c = cluster(tls("coord", "coord"))) {
             WorkerRuntime.Outcome o = join(c, false, null);
             assertThat(o.exit()).as(o.reason()).isEqualTo(WorkerRuntime.Exit.MISCONFIGURED);
             assertThat(o.reason()).contains("speaks TLS").contains("--tls-ca");
-            assertThat(logged(c, "spoke plaintext to this TLS port")).hasSize(1).allSatisfy(l -> assertThat(l).contains("--tls-ca"));
+            assertThat(awaitLogged(c, "spoke plaintext to this TLS port")).hasSize(1).allSatisfy(l -> assertThat(l).contains("--tls-ca"));
         }
     }
 
@@ -73,7 +87,7 @@ class TlsMismatchTest {
             WorkerRuntime.Outcome o = join(c, true, dir.resolve("coord-cert.pem"));
             assertThat(o.exit()).as(o.reason()).isEqualTo(WorkerRuntime.Exit.MISCONFIGURED);
             assertThat(o.reason()).contains("speaks plaintext").contains("without --tls");
-            assertThat(logged(c, "spoke TLS to this plaintext port")).hasSize(1);
+            assertThat(awaitLogged(c, "spoke TLS to this plaintext port")).hasSize(1);
         }
     }
 
@@ -84,7 +98,7 @@ class TlsMismatchTest {
             assertThat(o.exit()).as(o.reason()).isEqualTo(WorkerRuntime.Exit.MISCONFIGURED);
             assertThat(o.reason()).contains("not signed by a CA this worker trusts").contains("other-cert.pem");
             assertThat(c.workerLog).noneMatch(l -> l.contains("retrying"));
-            assertThat(logged(c, "TLS handshake")).hasSize(1).allSatisfy(l -> assertThat(l).contains("does not accept this certificate").contains("--tls-ca"));
+            assertThat(awaitLogged(c, "TLS handshake")).hasSize(1).allSatisfy(l -> assertThat(l).contains("does not accept this certificate").contains("--tls-ca"));
         }
     }
 

@@ -68,15 +68,10 @@ public final class CoordinatorServer implements AutoCloseable {
      * @throws IllegalArgumentException if the TLS certificate or key is unusable (one line: what and how to fix it)
      */
     public static CoordinatorServer start(CoordinatorRuntime rt, Token token, Listen listen) throws IOException {
-        return start(rt, token, listen, Clock.SYSTEM);
-    }
-
-    /** @param clock paces the log lines about connections that spoke the wrong protocol */
-    public static CoordinatorServer start(CoordinatorRuntime rt, Token token, Listen listen, Clock clock) throws IOException {
         ServerCredentials inner = listen.tls()
                 ? ServerTls.load(listen.tlsCert(), listen.tlsKey(), Instant.now()).credentials()
                 : InsecureServerCredentials.create();
-        ServerCredentials creds = GuardedCredentials.wrap(inner, listen.tls(), new PeerLog(rt::log, clock, STRAY_LOG_SECONDS, STRAY_LOG_LINES));
+        ServerCredentials creds = GuardedCredentials.wrap(inner, listen.tls(), new PeerLog(rt::log, Clock.SYSTEM, STRAY_LOG_SECONDS, STRAY_LOG_LINES));
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()), creds)
                 .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
