@@ -59,7 +59,7 @@ final class OpeningCheck extends ChannelInboundHandlerAdapter {
             return;
         }
         String mistake = mistake(o);
-        log.log(host(ctx.channel().remoteAddress()), "a connection from " + ctx.channel().remoteAddress() + " " + mistake);
+        log.log(host(ctx.channel().remoteAddress()) + " " + o, "a connection from " + ctx.channel().remoteAddress() + " " + mistake);
         release();
         // Closed from here, past gRPC's handler: closing the channel would wait for its graceful HTTP/2 shutdown.
         ctx.writeAndFlush(Unpooled.wrappedBuffer(tls ? Farewell.tlsAlert() : Farewell.goAway(mistake))).addListener(f -> ctx.close());

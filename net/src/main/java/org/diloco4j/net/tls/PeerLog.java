@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One log line per remote address per window, and at most {@code maxPerWindow} lines in all per
- * window: anyone can send bytes to the port, so what they cause must not flood the log. The first
+ * One log line per remote address and kind of line per window (a mistake of another kind from the
+ * same host is news), and at most {@code maxPerWindow} lines in all per window: anyone can send bytes to the port, so what they cause must not flood the log. The first
  * line after a quiet stretch says how many like it were left out meanwhile.
  */
 public final class PeerLog {
@@ -28,7 +28,7 @@ public final class PeerLog {
     }
 
     /**
-     * @param windowSeconds at most one line per address this often
+     * @param windowSeconds at most one line per key this often
      * @param maxPerWindow  at most this many lines in all per window (many addresses at once)
      */
     public PeerLog(Consumer<String> log, Clock clock, double windowSeconds, int maxPerWindow) {
@@ -38,15 +38,19 @@ public final class PeerLog {
         this.maxPerWindow = maxPerWindow;
     }
 
-    /** Logs {@code line} about {@code address} unless a line about it (or too many lines) went out within the window. */
-    public synchronized void log(String address, String line) {
+    /**
+     * Logs {@code line} unless a line with the same key (or too many lines) went out within the window.
+     *
+     * @param key the sender's address (without its port: a scanner opens each connection from a new one) and the kind of line
+     */
+    public synchronized void log(String key, String line) {
         long now = clock.nanos();
         if (globalStart == Long.MIN_VALUE || now - globalStart >= windowNanos) {
             globalStart = now;
             globalLines = 0;
             forget(now);
         }
-        Window w = peers.get(address);
+        Window w = peers.get(key);
         if (w != null && now - w.start < windowNanos) {
             w.suppressed++;
             return;
@@ -58,7 +62,7 @@ public final class PeerLog {
         long earlier = (w == null ? 0 : w.suppressed) + globalSuppressed;
         if (w == null) {
             w = new Window();
-            peers.put(address, w);
+            peers.put(key, w);
         }
         w.start = now;
         w.suppressed = 0;
@@ -68,7 +72,7 @@ public final class PeerLog {
     }
 
     /**
-     * Drops addresses whose window is over, so that the map holds one window's traffic; what they
+     * Drops keys whose window is over, so that the map holds one window's traffic; what they
      * had left out is reported with the next line about anyone.
      */
     private void forget(long now) {
