@@ -43,7 +43,7 @@ class TlsTest {
 
             try (RawPlaintext p = new RawPlaintext(c.server.port())) {
                 WorkerRuntime.Outcome o = p.tryJoin();
-                assertThat(o.exit()).as(o.reason()).isEqualTo(WorkerRuntime.Exit.GAVE_UP);
+                assertThat(o.exit()).as(o.reason()).isEqualTo(WorkerRuntime.Exit.MISCONFIGURED);
             }
             c.joinWorkers(10);
             assertThat(c.outcomes).allSatisfy((k, v) -> assertThat(v.exit()).isEqualTo(WorkerRuntime.Exit.STOPPED));

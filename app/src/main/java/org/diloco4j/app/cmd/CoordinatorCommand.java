@@ -7,6 +7,7 @@ import org.diloco4j.app.distributed.CoordinatorJob;
 import org.diloco4j.app.run.RunDirectory;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.metrics.PrometheusCoordinatorMetrics;
+import org.diloco4j.net.tls.ServerTls;
 import org.diloco4j.net.wire.Limits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /** {@code diloco coordinator}: serve a run to workers over the network. */
@@ -47,7 +49,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (with --tls-key)")
     Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key, PKCS#8 (with --tls-cert)")
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key, PKCS#8 or PKCS#1 RSA (with --tls-cert); checked against the certificate at start-up")
     Path tlsKey;
 
     @Option(names = "--heartbeat", defaultValue = "" + Limits.DEFAULT_HEARTBEAT_SECONDS, paramLabel = "SECONDS", description = "worker heartbeat interval (default: ${DEFAULT-VALUE})")
@@ -79,6 +81,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         }
         requireReadable("--tls-cert", tlsCert);
         requireReadable("--tls-key", tlsKey);
+        requireUsableTls();
         if (!Limits.chunkAllowed((long) chunkKib * Limits.KIB)) {
             throw new ConfigException("--chunk-kib " + chunkKib + ": must be in [" + Limits.MIN_CHUNK_BYTES / Limits.KIB + ", "
                     + Limits.MAX_CHUNK_BYTES / Limits.KIB + "]");
@@ -105,6 +108,16 @@ public final class CoordinatorCommand implements Callable<Integer> {
         if (file == null || Files.isReadable(file)) return;
         throw UserError.usage(option + " " + file + (Files.exists(file) ? " cannot be read" : " does not exist"),
                 "check the path and its permissions");
+    }
+
+    /** The certificate and key are checked here, before anything is started, not by the first worker's failed handshake. */
+    private void requireUsableTls() {
+        if (tlsCert == null) return;
+        try {
+            ServerTls.load(tlsCert, tlsKey, Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage(), "", e);
+        }
     }
 
     /** True if the options point at a run a coordinator started before, checkpointed or not. */

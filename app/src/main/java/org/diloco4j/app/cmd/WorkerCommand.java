@@ -6,6 +6,7 @@ import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.distributed.GptTrainers;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.metrics.PrometheusWorkerMetrics;
+import org.diloco4j.net.tls.Pem;
 import org.diloco4j.net.metrics.WorkerMetrics;
 import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.worker.WorkerClient;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Join a coordinator and train: the model, data and protocol come from the coordinator's run.",
                 "The worker rejoins by itself when the coordinator restarts, and leaves cleanly on Ctrl-C.",
-                "Exit codes: 0 run finished or left, 1 failed, 2 bad options or token file, 3 refused (token, protocol),",
+                "Exit codes: 0 run finished or left, 1 failed, 2 bad options or token file, or TLS set up on one end only or a",
+                "coordinator certificate this worker does not accept (given up at once), 3 refused (token, protocol),",
                 "4 coordinator unreachable."})
 public final class WorkerCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -68,6 +70,13 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         requireAddress(join);
+        if (tlsCa != null) {
+            try {
+                Pem.requireCertificates(tlsCa, "--tls-ca");
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage(e.getMessage(), "give the coordinator's CA certificate, or its self-signed certificate (its --tls-cert file)", e);
+            }
+        }
         Token token = token();
         String who = name != null ? name : defaultName();
         WorkerOptions opts;
@@ -109,6 +118,7 @@ public final class WorkerCommand implements Callable<Integer> {
             return switch (o.exit()) {
                 case STOPPED, LEFT -> ExitCode.OK.code();
                 case REFUSED -> ExitCode.REFUSED.code();
+                case MISCONFIGURED -> ExitCode.USAGE.code();
                 case GAVE_UP -> ExitCode.UNREACHABLE.code();
             };
         }

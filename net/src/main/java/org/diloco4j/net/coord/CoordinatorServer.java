@@ -5,15 +5,19 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
-import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import org.diloco4j.core.time.Clock;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.auth.TokenInterceptor;
+import org.diloco4j.net.tls.GuardedCredentials;
+import org.diloco4j.net.tls.PeerLog;
+import org.diloco4j.net.tls.ServerTls;
 import org.diloco4j.net.wire.Limits;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +35,7 @@ public final class CoordinatorServer implements AutoCloseable {
      * @param host    address to bind (e.g. {@code 0.0.0.0}, or {@code 127.0.0.1} for loopback only)
      * @param port    TCP port; 0 picks a free one
      * @param tlsCert PEM certificate chain, or null for plaintext
-     * @param tlsKey  PEM private key (PKCS#8), with {@code tlsCert}
+     * @param tlsKey  PEM private key (PKCS#8, or PKCS#1 RSA), with {@code tlsCert}
      */
     public record Listen(String host, int port, Path tlsCert, Path tlsKey) {
         public Listen {
@@ -44,6 +48,10 @@ public final class CoordinatorServer implements AutoCloseable {
         }
     }
 
+    /** Connections that speak the wrong protocol: one line per address this often, and this many lines in all. */
+    private static final double STRAY_LOG_SECONDS = 60;
+    private static final int STRAY_LOG_LINES = 20;
+
     private final Server server;
     private final ExecutorService executor;
     private final CoordinatorRuntime rt;
@@ -54,11 +62,16 @@ public final class CoordinatorServer implements AutoCloseable {
         this.rt = rt;
     }
 
-    /** Binds a Netty server for {@code rt}. */
+    /**
+     * Binds a Netty server for {@code rt}.
+     *
+     * @throws IllegalArgumentException if the TLS certificate or key is unusable (one line: what and how to fix it)
+     */
     public static CoordinatorServer start(CoordinatorRuntime rt, Token token, Listen listen) throws IOException {
-        ServerCredentials creds = listen.tls()
-                ? TlsServerCredentials.create(listen.tlsCert().toFile(), listen.tlsKey().toFile())
+        ServerCredentials inner = listen.tls()
+                ? ServerTls.load(listen.tlsCert(), listen.tlsKey(), Instant.now()).credentials()
                 : InsecureServerCredentials.create();
+        ServerCredentials creds = GuardedCredentials.wrap(inner, listen.tls(), new PeerLog(rt::log, Clock.SYSTEM, STRAY_LOG_SECONDS, STRAY_LOG_LINES));
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()), creds)
                 .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)

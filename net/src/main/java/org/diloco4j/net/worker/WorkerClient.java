@@ -30,6 +30,7 @@ import org.diloco4j.net.wire.WireCounter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -45,10 +46,13 @@ public final class WorkerClient implements AutoCloseable {
     private final DilocoGrpc.DilocoBlockingStub blocking;
     private final DilocoGrpc.DilocoStub async;
     private final WireCounter wire;
+    /** How this client connects, to explain failures; null when made over a builder from elsewhere. */
+    private final Fault.Setup setup;
 
-    private WorkerClient(ManagedChannel channel, WireCounter wire) {
+    private WorkerClient(ManagedChannel channel, WireCounter wire, Fault.Setup setup) {
         this.channel = channel;
         this.wire = wire;
+        this.setup = setup;
         this.blocking = DilocoGrpc.newBlockingStub(channel);
         this.async = DilocoGrpc.newStub(channel);
     }
@@ -63,14 +67,23 @@ public final class WorkerClient implements AutoCloseable {
         ChannelCredentials creds = !tls ? InsecureChannelCredentials.create()
                 : tlsCa == null ? TlsChannelCredentials.create() : TlsChannelCredentials.newBuilder().trustManager(tlsCa.toFile()).build();
         return over(Grpc.newChannelBuilder(target, creds).keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
-                .keepAliveWithoutCalls(true), token);
+                .keepAliveWithoutCalls(true), token, new Fault.Setup(target, tls, tlsCa));
     }
 
     /** A client on a channel builder made elsewhere (in-process in tests); adds the token and the counter. */
     public static WorkerClient over(ManagedChannelBuilder<?> builder, Token token) {
+        return over(builder, token, null);
+    }
+
+    private static WorkerClient over(ManagedChannelBuilder<?> builder, Token token, Fault.Setup setup) {
         WireCounter wire = new WireCounter();
         ManagedChannel ch = builder.maxInboundMessageSize(Limits.MAX_INBOUND_BYTES).intercept(TokenHeader.interceptor(token), wire.clientInterceptor()).build();
-        return new WorkerClient(ch, wire);
+        return new WorkerClient(ch, wire, setup);
+    }
+
+    /** What is wrong, if {@code e} is a failure to connect that retrying cannot mend (TLS on one end only, a certificate refused). */
+    Optional<Fault> fault(StatusRuntimeException e) {
+        return Fault.of(e, setup != null ? setup : new Fault.Setup(channel.authority(), false, null));
     }
 
     /** Bytes this worker counted on the wire, per method. */

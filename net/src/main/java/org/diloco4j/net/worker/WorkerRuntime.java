@@ -33,6 +33,11 @@ public final class WorkerRuntime implements AutoCloseable {
         REFUSED,
         /** The coordinator stayed unreachable for longer than the reconnect timeout. */
         GAVE_UP,
+        /**
+         * The connection cannot work as the two ends are set up (TLS on one only, a certificate this
+         * worker does not accept): given up at once, as retrying cannot mend it.
+         */
+        MISCONFIGURED,
         /** This process was asked to leave. */
         LEFT
     }
@@ -74,7 +79,7 @@ public final class WorkerRuntime implements AutoCloseable {
         metrics.attach(acct::stats, client.wire());
     }
 
-    /** Takes part until the run stops, this worker is refused, gives up reconnecting, or leaves. */
+    /** Takes part until the run stops, this worker is refused or cannot connect as set up, gives up reconnecting, or leaves. */
     public Outcome run() {
         Outcome o = participate();
         metrics.ended();
@@ -94,6 +99,8 @@ public final class WorkerRuntime implements AutoCloseable {
                 if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.INVALID_ARGUMENT || code == Status.Code.PERMISSION_DENIED) {
                     return new Outcome(Exit.REFUSED, "join refused: " + e.getStatus().getDescription());
                 }
+                java.util.Optional<Fault> fault = client.fault(e);
+                if (fault.isPresent()) return new Outcome(Exit.MISCONFIGURED, fault.get().line());
                 if (backoff.failingFor() > opts.reconnectTimeoutSeconds()) {
                     return new Outcome(Exit.GAVE_UP, "coordinator unreachable for " + GrpcSession.fmt(backoff.failingFor()) + " s: "
                             + GrpcSession.describe(e.getStatus()));

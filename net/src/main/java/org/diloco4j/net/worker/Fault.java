@@ -1,0 +1,89 @@
+package org.diloco4j.net.worker;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.Optional;
+
+/**
+ * A failure to reach the coordinator that retrying cannot mend — the two ends disagree about TLS,
+ * or the coordinator's certificate is not acceptable — with one line for the person who can fix it.
+ * Everything else (refused, reset, timed out, a handshake cut short) is a network failure and is
+ * retried.
+ *
+ * @param kind what is wrong
+ * @param line what is wrong and what to do
+ */
+record Fault(Kind kind, String line) {
+    enum Kind {
+        /** A TLS worker reached a plaintext port. */
+        PEER_PLAINTEXT,
+        /** A plaintext worker reached a TLS port. */
+        PEER_TLS,
+        /** The coordinator's certificate is not signed by a CA this worker trusts. */
+        UNTRUSTED,
+        /** The coordinator's certificate does not name the host the worker joined. */
+        WRONG_NAME,
+        /** The coordinator's certificate has expired or is not valid yet. */
+        EXPIRED
+    }
+
+    /**
+     * How the worker connects.
+     *
+     * @param target the address it joins (HOST:PORT)
+     * @param tls    whether it speaks TLS
+     * @param tlsCa  the CA file it trusts, or null for the system's
+     */
+    record Setup(String target, boolean tls, java.nio.file.Path tlsCa) {
+    }
+
+    /** The fault behind {@code e}, if it is one retrying cannot mend. */
+    static Optional<Fault> of(StatusRuntimeException e, Setup s) {
+        if (s.tls() && e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                Optional<Fault> f = tlsCause(t, s);
+                if (f.isPresent()) return f;
+            }
+        }
+        // What this coordinator's TLS port answers plaintext with (a TLS alert record), as gRPC reports it.
+        for (Throwable t = e; t != null && !s.tls(); t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("First received frame was not SETTINGS") && m.contains(": 1503")) {
+                return Optional.of(new Fault(Kind.PEER_TLS, "the coordinator at " + s.target() + " speaks TLS and this worker plaintext: "
+                        + "start the worker with --tls-ca PEM (the coordinator's CA or self-signed certificate), or --tls if a public CA signed it"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Fault> tlsCause(Throwable t, Setup s) {
+        String trust = s.tlsCa() != null ? "--tls-ca " + s.tlsCa() : "the system's CAs (no --tls-ca)";
+        String msg = String.valueOf(t.getMessage());
+        if (t.getClass().getSimpleName().equals("NotSslRecordException")) {
+            return Optional.of(new Fault(Kind.PEER_PLAINTEXT, "the coordinator at " + s.target() + " speaks plaintext and this worker TLS: "
+                    + "start the worker without --tls/--tls-ca, or the coordinator with --tls-cert and --tls-key"));
+        }
+        if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException
+                || t instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
+            return Optional.of(new Fault(Kind.EXPIRED, "the coordinator's certificate is expired or not yet valid (" + msg
+                    + "): renew it on the coordinator, or check this host's clock"));
+        }
+        if (t instanceof CertificateException && (msg.startsWith("No subject alternative") || msg.startsWith("No name matching"))) {
+            return Optional.of(new Fault(Kind.WRONG_NAME, "the coordinator's certificate does not name the host in --join " + s.target()
+                    + " (" + msg + "): join by a name the certificate lists, or issue it with subjectAltName for this name"));
+        }
+        if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException
+                || t instanceof SSLHandshakeException && msg.contains("PKIX path")) {
+            return Optional.of(new Fault(Kind.UNTRUSTED, "the coordinator's certificate is not signed by a CA this worker trusts ("
+                    + trust + "): give --tls-ca the certificate of the CA that signed it (or the coordinator's own, if self-signed)"));
+        }
+        return Optional.empty();
+    }
+}
