@@ -6,6 +6,7 @@ import org.diloco4j.net.auth.LiveCredentials;
 import org.diloco4j.net.auth.SecretFiles;
 import org.diloco4j.net.auth.Token;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,6 +29,13 @@ import java.util.concurrent.Callable;
 public final class TokenCommand implements Runnable {
     static final String DEFAULT_CREDENTIALS = "credentials";
 
+    /** The {@code --credentials} option every subcommand takes. */
+    static final class CredentialsFile {
+        @Option(names = "--credentials", paramLabel = "FILE", defaultValue = DEFAULT_CREDENTIALS,
+                description = "the coordinator's credentials file ('add' creates it) (default: ${DEFAULT-VALUE})")
+        Path path;
+    }
+
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
@@ -40,9 +48,8 @@ public final class TokenCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "the worker's name; it is admitted under this name and no other")
         String name;
 
-        @Option(names = "--credentials", paramLabel = "FILE", defaultValue = DEFAULT_CREDENTIALS,
-                description = "the coordinator's credentials file, created if missing (default: ${DEFAULT-VALUE})")
-        Path credentials;
+        @Mixin
+        CredentialsFile creds;
 
         @Option(names = "--out", paramLabel = "TOKENFILE", description = "where the worker's token goes, mode 600 (default: NAME.token)")
         Path out;
@@ -51,9 +58,9 @@ public final class TokenCommand implements Runnable {
         public Integer call() throws IOException {
             String bad = Credentials.badName(name);
             if (bad != null) throw UserError.usage(bad, "choose another name");
-            Credentials now = read(credentials, false);
+            Credentials now = read(creds.path, false);
             if (now.get(name) != null) {
-                throw UserError.usage("credential '" + name + "' already exists in " + credentials,
+                throw UserError.usage("credential '" + name + "' already exists in " + creds.path,
                         "to give it a new token, 'diloco token revoke " + name + "' first; or choose another name");
             }
             Path file = out != null ? out : Path.of(name + ".token");
@@ -61,8 +68,8 @@ public final class TokenCommand implements Runnable {
             Token token = Token.random();
             // The token file first: a credential whose token was never written would admit nobody, but would be confusing.
             token.writeTo(file);
-            SecretFiles.write(credentials, now.with(name, token).render());
-            System.out.println("diloco: credential '" + name + "' added to " + credentials + "; its token is in " + file
+            SecretFiles.write(creds.path, now.with(name, token).render());
+            System.out.println("diloco: credential '" + name + "' added to " + creds.path + "; its token is in " + file
                     + " (mode 600). Copy it to the worker's host and start it with --token-file " + file.getFileName() + ".");
             return 0;
         }
@@ -75,19 +82,18 @@ public final class TokenCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "the credential to revoke")
         String name;
 
-        @Option(names = "--credentials", paramLabel = "FILE", defaultValue = DEFAULT_CREDENTIALS,
-                description = "the coordinator's credentials file (default: ${DEFAULT-VALUE})")
-        Path credentials;
+        @Mixin
+        CredentialsFile creds;
 
         @Override
         public Integer call() throws IOException {
-            Credentials now = read(credentials, true);
+            Credentials now = read(creds.path, true);
             if (now.get(name) == null) {
-                throw UserError.usage("no credential '" + name + "' in " + credentials, "'diloco token list --credentials "
-                        + credentials + "' shows the names");
+                throw UserError.usage("no credential '" + name + "' in " + creds.path, "'diloco token list --credentials "
+                        + creds.path + "' shows the names");
             }
-            SecretFiles.write(credentials, now.without(name).render());
-            System.out.println("diloco: credential '" + name + "' revoked in " + credentials + "; a coordinator using it evicts "
+            SecretFiles.write(creds.path, now.without(name).render());
+            System.out.println("diloco: credential '" + name + "' revoked in " + creds.path + "; a coordinator using it evicts "
                     + name + " within " + (int) LiveCredentials.RECHECK_SECONDS + " s.");
             return 0;
         }
@@ -96,15 +102,14 @@ public final class TokenCommand implements Runnable {
     /** {@code diloco token list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the credentials: names and the start of their tokens' digests.")
     static final class List implements Callable<Integer> {
-        @Option(names = "--credentials", paramLabel = "FILE", defaultValue = DEFAULT_CREDENTIALS,
-                description = "the coordinator's credentials file (default: ${DEFAULT-VALUE})")
-        Path credentials;
+        @Mixin
+        CredentialsFile creds;
 
         @Override
         public Integer call() throws IOException {
-            Credentials now = read(credentials, true);
+            Credentials now = read(creds.path, true);
             for (Credentials.Entry e : now.entries()) System.out.println(e.name() + "  sha256:" + e.sha256Hex().substring(0, 12) + "…");
-            System.out.println(now.entries().size() + " credential(s) in " + credentials);
+            System.out.println(now.entries().size() + " credential(s) in " + creds.path);
             return 0;
         }
     }
