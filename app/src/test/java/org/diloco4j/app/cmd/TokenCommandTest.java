@@ -59,6 +59,20 @@ class TokenCommandTest {
         assertThat(bad.err()).contains("credential name 'to kyo'");
     }
 
+    /** Issue 13, item 8: a blank line above the token was reported as an empty file. */
+    @Test
+    void aTokenFileWithABlankFirstLineSaysSoOnBothSides(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("token");
+        Files.writeString(t, "\n" + Token.random().value() + "\n");
+        String said = "token file " + t + ": the first line is blank, but the token must be on the first line";
+        CommandLineTest.Out worker = run("worker", "--join", "127.0.0.1:7070", "--token-file", t.toString());
+        assertThat(worker.code()).isEqualTo(2);
+        assertThat(worker.err().strip()).startsWith("diloco: " + said).doesNotContain("\n").doesNotContain("empty");
+        CommandLineTest.Out coord = run("coordinator", "--token-file", t.toString(), "--out", dir.resolve("run").toString());
+        assertThat(coord.code()).isEqualTo(2);
+        assertThat(coord.err().strip()).startsWith("diloco: " + said).doesNotContain("\n");
+    }
+
     @Test
     void theCoordinatorTakesCredentialsOrASharedTokenNotBoth(@TempDir Path dir) throws Exception {
         Path creds = dir.resolve("credentials");

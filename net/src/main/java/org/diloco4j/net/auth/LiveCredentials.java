@@ -62,7 +62,7 @@ public final class LiveCredentials implements Keyring {
 
     @Override
     public Identity identify(String presented) {
-        if (clock.secondsSince(checkedAt) >= RECHECK_SECONDS) refresh();
+        if (clock.secondsSince(checkedAt) >= RECHECK_SECONDS) recheck();
         String name = current.nameOf(presented);
         if (name != null) return new Identity.Named(name);
         String hex = presented == null ? "" : Credentials.hex(presented);
@@ -82,6 +82,11 @@ public final class LiveCredentials implements Keyring {
     /** The credentials as last read. */
     public Credentials current() {
         return current;
+    }
+
+    /** Reads the file again unless another call just did: the calls that found it stale wait for one reading. */
+    private synchronized void recheck() {
+        if (clock.secondsSince(checkedAt) >= RECHECK_SECONDS) refresh();
     }
 
     /**
