@@ -211,7 +211,7 @@ class Run:
             for key in ("compute_seconds", "communicate_seconds", "idle_seconds"):
                 s[key] = round(s[key], 3)
         summary = dict(
-            method=self.method, workers=k, model_params=P, outer_steps=self.outer_steps,
+            method=self.method, workers=k, contributing_workers=None, model_params=P, outer_steps=self.outer_steps,
             inner_steps=self.inner_steps, tokens=self.tokens, initial_eval_loss=round(self.initial_loss, 4),
             final_eval_loss=round(self.last_loss, 4), final_eval_ppl=round(math.exp(self.last_loss), 3),
             initial_eval_bpb=round(self.initial_loss / LN2, 4), final_eval_bpb=round(self.last_loss / LN2, 4),

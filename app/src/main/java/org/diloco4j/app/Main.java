@@ -8,6 +8,7 @@ import org.diloco4j.app.cmd.ExportCommand;
 import org.diloco4j.app.cmd.ReportCommand;
 import org.diloco4j.app.cmd.SampleCommand;
 import org.diloco4j.app.cmd.SweepCommand;
+import org.diloco4j.app.cmd.TokenCommand;
 import org.diloco4j.app.cmd.TrainCommand;
 import org.diloco4j.app.cmd.WorkerCommand;
 import org.diloco4j.app.failure.FailureHandler;
@@ -26,7 +27,8 @@ import java.util.logging.Logger;
         exitCodeList = {"0:done (or stopped with a checkpoint)", "1:failed (the line says why; a run keeps the stack trace in its diloco.log)",
                 "2:bad command line, configuration or input file; nothing was started"},
         subcommands = {TrainCommand.class, CompareCommand.class, SampleCommand.class, EvalCommand.class, ExportCommand.class,
-                ReportCommand.class, SweepCommand.class, ConfigCommand.class, CoordinatorCommand.class, WorkerCommand.class})
+                ReportCommand.class, SweepCommand.class, ConfigCommand.class, CoordinatorCommand.class, WorkerCommand.class,
+                TokenCommand.class})
 public final class Main implements Runnable {
     /** gRPC logs through java.util.logging; kept here because the logging framework holds loggers weakly. */
     private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");

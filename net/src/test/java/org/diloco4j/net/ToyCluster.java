@@ -10,6 +10,7 @@ import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.run.Segment;
+import org.diloco4j.net.auth.Keyring;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.coord.CheckpointStore;
 import org.diloco4j.net.coord.CoordinatorRuntime;
@@ -107,6 +108,11 @@ final class ToyCluster implements AutoCloseable {
         this(config, options, netty ? new CoordinatorServer.Listen("127.0.0.1", 0, null, null) : null, store, null, "toy-" + System.nanoTime());
     }
 
+    /** An in-process cluster whose coordinator admits whom {@code keyring} knows (per-worker credentials). */
+    ToyCluster(CoordinatorConfig config, RuntimeOptions options, Keyring keyring) throws IOException {
+        this(config, options, null, null, null, "toy-" + System.nanoTime(), keyring);
+    }
+
     /** A cluster whose coordinator listens on loopback as {@code listen} says (TLS or not). */
     ToyCluster(CoordinatorConfig config, RuntimeOptions options, CoordinatorServer.Listen listen) throws IOException {
         this(config, options, listen, null, null, "toy-" + System.nanoTime());
@@ -114,6 +120,11 @@ final class ToyCluster implements AutoCloseable {
 
     private ToyCluster(CoordinatorConfig config, RuntimeOptions options, CoordinatorServer.Listen listen, CheckpointStore store,
                        CheckpointStore.Checkpoint resume, String name) throws IOException {
+        this(config, options, listen, store, resume, name, Keyring.shared(TOKEN));
+    }
+
+    private ToyCluster(CoordinatorConfig config, RuntimeOptions options, CoordinatorServer.Listen listen, CheckpointStore store,
+                       CheckpointStore.Checkpoint resume, String name, Keyring keyring) throws IOException {
         this.config = config;
         this.options = options;
         this.netty = listen != null;
@@ -126,8 +137,8 @@ final class ToyCluster implements AutoCloseable {
                 ? CoordinatorRuntime.start(run, new Coordinator(config, run.plan(), theta0(), m -> { }), options, eval, recorder, store, metrics)
                 : CoordinatorRuntime.resume(run, resume, options, eval, recorder, store, metrics);
         this.server = netty
-                ? CoordinatorServer.start(runtime, TOKEN, listen)
-                : CoordinatorServer.start(InProcessServerBuilder.forName(name), runtime, TOKEN);
+                ? CoordinatorServer.start(runtime, keyring, listen)
+                : CoordinatorServer.start(InProcessServerBuilder.forName(name), runtime, keyring);
     }
 
     /** A coordinator continuing from {@code c}, served under the same in-process name (its workers reconnect to it). */

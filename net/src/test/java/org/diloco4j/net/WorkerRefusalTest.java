@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerRefusalTest {
     static final String OPAQUE = "opaque detail";
 
-    /** A refused join ends the worker: stopped if the run is over, refused for every other code. */
+    /** A refused join ends the worker: stopped if the run is over, refused for every other code but FULL. */
     @ParameterizedTest
-    @EnumSource(value = Refusal.class, names = "UNRECOGNIZED", mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = Refusal.class, names = {"UNRECOGNIZED", "REFUSAL_FULL"}, mode = EnumSource.Mode.EXCLUDE)
     void aRefusedJoinEndsTheWorker(Refusal code) throws Exception {
         try (FakeCoordinator f = new FakeCoordinator()) {
             f.joins = n -> FakeCoordinator.refusal(code, OPAQUE);
@@ -29,6 +29,30 @@ class WorkerRefusalTest {
             assertThat(o.exit()).isEqualTo(code == Refusal.REFUSAL_RUN_OVER ? WorkerRuntime.Exit.STOPPED : WorkerRuntime.Exit.REFUSED);
             assertThat(o.reason()).contains(OPAQUE);
             assertThat(f.joined).hasValue(1);
+        }
+    }
+
+    /** A join refused FULL (member cap, join rate) is retried with backoff, not taken as final. */
+    @Test
+    void aJoinRefusedFullIsRetried() throws Exception {
+        try (FakeCoordinator f = new FakeCoordinator()) {
+            f.joins = n -> n == 1 ? FakeCoordinator.refusal(Refusal.REFUSAL_FULL, OPAQUE) : FakeCoordinator.refusal(Refusal.REFUSAL_RUN_OVER, OPAQUE);
+            WorkerRuntime.Outcome o = f.runWorker();
+            assertThat(o.exit()).isEqualTo(WorkerRuntime.Exit.STOPPED);
+            assertThat(f.joined).hasValue(2);
+            assertThat(f.log).anyMatch(l -> l.contains("not admitted yet: " + OPAQUE) && l.contains("retrying"));
+        }
+    }
+
+    /** A coordinator that stays full past the reconnect timeout: the worker gives up, refused, saying so. */
+    @Test
+    void aCoordinatorThatStaysFullIsGivenUpOn() throws Exception {
+        try (FakeCoordinator f = new FakeCoordinator()) {
+            f.joins = n -> FakeCoordinator.refusal(Refusal.REFUSAL_FULL, OPAQUE);
+            WorkerRuntime.Outcome o = f.runWorker();
+            assertThat(o.exit()).isEqualTo(WorkerRuntime.Exit.REFUSED);
+            assertThat(o.reason()).contains("stayed full").contains(OPAQUE);
+            assertThat(f.joined.get()).isGreaterThan(1);
         }
     }
 

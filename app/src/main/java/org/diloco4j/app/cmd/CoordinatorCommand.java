@@ -5,6 +5,7 @@ import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.app.distributed.CoordinatorJob;
 import org.diloco4j.app.run.RunDirectory;
+import org.diloco4j.net.coord.AdmissionLimits;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.metrics.PrometheusCoordinatorMetrics;
 import org.diloco4j.net.tls.ServerTls;
@@ -46,6 +47,18 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "shared secret workers must present (default: $DILOCO_TOKEN, else a random token written to the run directory)")
     Path tokenFile;
 
+    @Option(names = "--credentials", paramLabel = "FILE", description = "per-worker credentials ('diloco token add'): admit only their holders, each under its own name, re-read while the run goes on; instead of a shared --token-file")
+    Path credentials;
+
+    @Option(names = "--max-workers", defaultValue = "0", paramLabel = "N", description = "live workers at most; further joins are refused FULL and retried (0: max(64, 4 x workers)) (default: ${DEFAULT-VALUE})")
+    int maxWorkers;
+
+    @Option(names = "--join-burst", defaultValue = "0", paramLabel = "N", description = "joins one address may make at once (0: max(10, 2 x workers)) (default: ${DEFAULT-VALUE})")
+    int joinBurst;
+
+    @Option(names = "--join-rate", defaultValue = "0", paramLabel = "PER_MINUTE", description = "joins one address may make per minute after its burst (0: 10) (default: ${DEFAULT-VALUE})")
+    double joinRate;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (with --tls-key)")
     Path tlsCert;
 
@@ -76,6 +89,16 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((tlsCert == null) != (tlsKey == null)) throw new ConfigException("--tls-cert and --tls-key go together");
+        if (credentials != null && tokenFile != null) {
+            throw UserError.usage("--credentials and --token-file exclude each other",
+                    "per-worker credentials (--credentials) or one shared token (--token-file): choose one");
+        }
+        AdmissionLimits admission;
+        try {
+            admission = new AdmissionLimits(maxWorkers, joinBurst, joinRate);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         if (port < 0 || port > 65535) {
             throw UserError.usage("--port " + port + " is not a TCP port", "give one in [1, 65535], or 0 for any free port");
         }
@@ -94,7 +117,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
         try (MetricsOptions.Served served = metrics.start(bind, line -> System.err.println("diloco: " + line))) {
             CoordinatorMetrics monitor = served == null ? CoordinatorMetrics.NONE : new PrometheusCoordinatorMetrics(served.registry());
             CoordinatorJob.Options o = new CoordinatorJob.Options(bind, port, out, checkpointDir, tokenFile, tlsCert, tlsKey, heartbeat,
-                    sessionTimeout, chunkKib * Limits.KIB, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err, monitor);
+                    sessionTimeout, chunkKib * Limits.KIB, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err, monitor,
+                    credentials, admission);
             CoordinatorJob.Outcome r = CoordinatorJob.run(cfg, o, stop.requested());
             if (r.finished()) SummaryLines.print(r.summary(), r.dir(), true);
             if (served != null && r.finished()) served.lingerAndClose(line -> System.err.println("diloco: " + line));

@@ -23,7 +23,11 @@ import org.diloco4j.app.run.TextSample;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.model.eval.GptEvaluator;
+import org.diloco4j.core.time.Clock;
+import org.diloco4j.net.auth.Keyring;
+import org.diloco4j.net.auth.LiveCredentials;
 import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.coord.AdmissionLimits;
 import org.diloco4j.net.coord.CheckpointStore;
 import org.diloco4j.net.coord.CoordinatorRuntime;
 import org.diloco4j.net.coord.CoordinatorServer;
@@ -45,6 +49,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A networked run, coordinator side: builds the run from its configuration, serves workers over
@@ -59,10 +64,13 @@ public final class CoordinatorJob {
      * @param checkpointEvery outer steps between checkpoints; -1 for the config's value (or 10 if that is 0)
      * @param portFile        write the bound port here (useful with port 0); may be null
      * @param metrics         where the runtime's metrics go (Prometheus, or {@link CoordinatorMetrics#NONE})
+     * @param credentials     per-worker credentials file (then no shared token), or null
+     * @param admission       member cap and per-address join rate
      */
     public record Options(String bind, int port, Path out, Path checkpointDir, Path tokenFile, Path tlsCert, Path tlsKey,
                           double heartbeat, double sessionTimeout, int chunkBytes, long checkpointEvery, double checkpointSeconds,
-                          boolean progress, Path portFile, PrintStream log, CoordinatorMetrics metrics) {
+                          boolean progress, Path portFile, PrintStream log, CoordinatorMetrics metrics, Path credentials,
+                          AdmissionLimits admission) {
     }
 
     /** How the job ended: a summary if the run finished, or null if it was stopped with a checkpoint. */
@@ -99,7 +107,8 @@ public final class CoordinatorJob {
         Path newDir = dir != null ? null : o.out() != null ? o.out() : RunDirectory.defaultPath(cfg.str("method") + "-net");
         // The quick checks first; then the corpus and the device, which take a while.
         if (newDir != null) RunDirectory.requireFree(newDir);
-        Token token = givenToken(o);
+        Token token = o.credentials() != null ? null : givenToken(o);
+        if (o.credentials() != null) credentials(o, o.log()::println);
         PortProbe.requireFree(o.bind(), o.port());
         RunSetup setup = RunSetup.build(cfg, o.log()::println);
         if (saved.isEmpty()) setup.checkInitFrom();
@@ -110,7 +119,8 @@ public final class CoordinatorJob {
             long every = o.checkpointEvery() >= 0 ? o.checkpointEvery()
                     : cfg.lng("checkpoint.every_outer_steps") > 0 ? cfg.lng("checkpoint.every_outer_steps") : 10;
             ropts = RuntimeOptions.defaults().withHeartbeat(o.heartbeat(), o.sessionTimeout()).withChunkBytes(o.chunkBytes())
-                    .withCheckpoints(every, o.checkpointSeconds()).withEvalEveryTokens(cfg.lng("train.eval_every_tokens"));
+                    .withCheckpoints(every, o.checkpointSeconds()).withEvalEveryTokens(cfg.lng("train.eval_every_tokens"))
+                    .withAdmission(o.admission());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -133,7 +143,7 @@ public final class CoordinatorJob {
                     : "diloco: restarting the networked run in " + dir.dir() + " from the start: it stopped before its first checkpoint");
         }
         try {
-            if (token == null) token = runToken(dir);
+            if (token == null && o.credentials() == null) token = runToken(dir);
             return serve(new Run(cfg, setup, def, ropts, dir, ckptDir, saved, token), o, guard, stop);
         } catch (Exception | Error e) {
             throw guard.failed(e);
@@ -174,7 +184,8 @@ public final class CoordinatorJob {
                         progress.resumedAt(at.tokens(), at.outerSteps(), at.bytes(), r.saved().get().clock());
                     }
                     CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tlsCert(), o.tlsKey());
-                    try (CoordinatorServer server = listen(rt, r.token(), listen)) {
+                    Keyring keyring = o.credentials() != null ? credentials(o, line -> log.println("diloco: " + line)) : Keyring.shared(r.token());
+                    try (CoordinatorServer server = listen(rt, keyring, listen)) {
                         announce(o, log, listen, server.port(), dir, r.ckptDir(), r.def());
                         totals = await(rt, stop);
                     }
@@ -219,9 +230,9 @@ public final class CoordinatorJob {
     }
 
     /** Binds the server; what goes wrong here is the address, the port or the TLS files. */
-    private static CoordinatorServer listen(CoordinatorRuntime rt, Token token, CoordinatorServer.Listen listen) throws IOException {
+    private static CoordinatorServer listen(CoordinatorRuntime rt, Keyring keyring, CoordinatorServer.Listen listen) throws IOException {
         try {
-            return CoordinatorServer.start(rt, token, listen);
+            return CoordinatorServer.start(rt, keyring, listen);
         } catch (IOException e) {
             throw UserError.failed("cannot listen on " + listen.host() + ":" + listen.port() + ": " + Failures.oneLine(rootMessage(e)),
                     "stop the process that holds the port, or choose another --port", e);
@@ -274,6 +285,15 @@ public final class CoordinatorJob {
         }
     }
 
+    /** The per-worker credentials of --credentials, re-read while the run goes on; {@code log} hears of changes. */
+    private static LiveCredentials credentials(Options o, Consumer<String> log) {
+        try {
+            return LiveCredentials.open(o.credentials(), Clock.SYSTEM, log);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage(), "make or fix it with 'diloco token add NAME --credentials " + o.credentials() + "'");
+        }
+    }
+
     /** The run directory's own token file, made on the first start. */
     private static Token runToken(RunDirectory dir) throws IOException {
         Path file = dir.dir().resolve(TOKEN_FILE);
@@ -294,7 +314,10 @@ public final class CoordinatorJob {
         log.printf("diloco: coordinator listening on %s:%d (%s), %s, %d parameters in %d fragment(s)%n", listen.host(), port,
                 listen.tls() ? "TLS" : "plaintext", def.method(), def.modelSize(), def.plan().count());
         log.println("diloco: run directory " + dir.dir() + ", checkpoints in " + ckptDir);
-        if (o.tokenFile() == null && System.getenv("DILOCO_TOKEN") == null) {
+        if (o.credentials() != null) {
+            log.println("diloco: admitting the holders of the worker credentials in " + o.credentials() + " (add one with: ./diloco token add NAME --credentials "
+                    + o.credentials() + ")");
+        } else if (o.tokenFile() == null && System.getenv("DILOCO_TOKEN") == null) {
             log.println("diloco: workers join with: ./diloco worker --join <this host>:" + port + " --token-file "
                     + dir.dir().resolve(TOKEN_FILE).toAbsolutePath());
         }

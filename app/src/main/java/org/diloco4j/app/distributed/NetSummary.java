@@ -18,9 +18,13 @@ final class NetSummary {
     private NetSummary() {
     }
 
-    /** The summary; {@code simulated_seconds} is 0 (nothing was simulated), wall seconds are the run's clock. */
+    /**
+     * The summary; {@code simulated_seconds} is 0 (nothing was simulated), wall seconds are the run's
+     * clock, and {@code contributing_workers} counts the workers with a pseudo-gradient applied
+     * ({@code workers} counts every one admitted, a join that never trained included).
+     */
     static Summary of(String method, long params, int tokensPerWorkerStep, RunTotals t) {
-        return Summary.of(method, params, tokensPerWorkerStep, result(t), t.seconds());
+        return Summary.of(method, params, tokensPerWorkerStep, result(t), t.seconds()).withContributingWorkers(t.contributingWorkers());
     }
 
     /** The coordinator runtime's totals as the result every driver reports. */

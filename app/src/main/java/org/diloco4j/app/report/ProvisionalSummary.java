@@ -50,7 +50,7 @@ final class ProvisionalSummary {
         }
         double end = endTime(m);
         boolean simulated = simulated(m);
-        return new Summary(method, workers.size(), m.runStart().map(RunStart::modelParams).orElse(-1L),
+        return new Summary(method, workers.size(), null, m.runStart().map(RunStart::modelParams).orElse(-1L),
                 last == null ? 0 : last.step(), steps.values().stream().mapToLong(Long::longValue).sum(), tokens,
                 first == null ? Double.NaN : first.loss(), latest == null ? Double.NaN : latest.loss(),
                 latest == null ? Double.NaN : latest.perplexity(), first == null ? Double.NaN : first.bitsPerByte(),

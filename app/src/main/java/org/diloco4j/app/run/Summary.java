@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * run ended before its first evaluation; bits per byte also in files written before they were
  * recorded, which is why they alone may be absent.
  *
+ * @param workers            worker processes (by name) that took part: in a networked run, every one admitted
+ * @param contributingWorkers of those, how many had at least one pseudo-gradient applied (networked runs;
+ *                           null for a simulated run, and in files written before it was recorded)
  * @param finalEvalPpl       the exponential of {@code finalEvalLoss}
  * @param ddpBytesEquivalent bytes data-parallel training would have moved for the same tokens with
  *                           the same workers: one fp32 ring all-reduce (2(k−1)·4|θ| bytes in total)
@@ -31,6 +34,7 @@ import java.util.TreeMap;
 public record Summary(
         @JsonProperty(required = true) String method,
         @JsonProperty(required = true) int workers,
+        Integer contributingWorkers,
         @JsonProperty(required = true) long modelParams,
         @JsonProperty(required = true) long outerSteps,
         @JsonProperty(required = true) long innerSteps,
@@ -73,6 +77,13 @@ public record Summary(
         }
     }
 
+    /** This summary with the count of workers that contributed (a networked run knows it). */
+    public Summary withContributingWorkers(int n) {
+        return new Summary(method, workers, n, modelParams, outerSteps, innerSteps, tokens, initialEvalLoss, finalEvalLoss, finalEvalPpl,
+                initialEvalBpb, finalEvalBpb, bytesUp, bytesDown, ddpBytesEquivalent, simulatedSeconds, wallSeconds, computeUtilization,
+                stopReason, stalenessHistogram, workerStats);
+    }
+
     /** Bytes that crossed the network in both directions. */
     public long bytesTotal() {
         return bytesUp + bytesDown;
@@ -91,7 +102,7 @@ public record Summary(
         long globalSteps = k == 0 ? 0 : r.tokens() / Math.max(1, (long) tokensPerWorkerStep * k);
         long ddp = globalSteps * new RingAllReduce(k, params).networkBytes();
         double finalLoss = loss(r.finalEval());
-        return new Summary(method, k, params, r.outerSteps(), steps, r.tokens(),
+        return new Summary(method, k, null, params, r.outerSteps(), steps, r.tokens(),
                 loss(r.initialEval()), finalLoss, Math.exp(finalLoss), bpb(r.initialEval()), bpb(r.finalEval()),
                 r.bytesUp(), r.bytesDown(), ddp, r.simulatedSeconds(), wallSeconds, r.computeUtilization(), r.stopReason(),
                 r.staleness(), r.workers().stream().map(WorkerStats::of).toList());

@@ -333,6 +333,50 @@ class DistributedRunTest {
         }
     }
 
+    /**
+     * Per-worker credentials on real processes (issue 13, item 5): each worker is admitted with its
+     * own token under its credential's name (whatever --name it gives), and `diloco token revoke`
+     * evicts a live worker without a restart — it exits with code 3 saying its credential was
+     * revoked — while the others train on to the budget.
+     */
+    @Test
+    void perWorkerCredentialsAdmitByNameAndARevokedWorkerIsEvictedAndExits3() throws Exception {
+        Path cfg = config("async", 3L * ROUND_TOKENS * 12);
+        Path run = tmp.resolve("run");
+        Path creds = tmp.resolve("credentials");
+        for (String n : List.of("tokyo", "osaka", "kyoto")) {
+            assertThat(org.diloco4j.app.Main.run("token", "add", n, "--credentials", creds.toString(), "--out",
+                    tmp.resolve(n + ".token").toString())).isZero();
+        }
+        Files.deleteIfExists(tmp.resolve("port"));
+        try (Jvm coord = Jvm.start("coordinator", tmp, "coordinator", "--config", cfg.toString(), "--out", run.toString(), "--bind", "127.0.0.1",
+                "--port", "0", "--port-file", tmp.resolve("port").toString(), "--credentials", creds.toString(), "--heartbeat", "0.3",
+                "--session-timeout", "30", "--no-progress");
+             Jvm tokyo = credentialWorker("tokyo", "tokyo", port());
+             Jvm osaka = credentialWorker("osaka", "osaka", port());
+             Jvm kyoto = credentialWorker("kyoto", "impostor", port())) {
+            waitFor(run, m -> m.stream().filter(type("train_loss")).anyMatch(t -> t.get("worker").asText().equals("tokyo")), 120, coord);
+            assertThat(org.diloco4j.app.Main.run("token", "revoke", "tokyo", "--credentials", creds.toString())).isZero();
+            assertThat(tokyo.await(30)).as(tokyo.logText()).isEqualTo(3);
+            assertThat(tokyo.logText()).contains("credential 'tokyo' was revoked");
+            assertThat(coord.logText()).contains("revoked tokyo").containsPattern("evicted tokyo#\\d+: credential 'tokyo' was revoked");
+            assertThat(coord.await(150)).as(coord.logText()).isZero();
+            assertThat(osaka.await(30)).as(osaka.logText()).isZero();
+            assertThat(kyoto.await(30)).as(kyoto.logText()).isZero();
+        }
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        List<String> names = new ArrayList<>();
+        summary.get("worker_stats").forEach(w -> names.add(w.get("name").asText()));
+        assertThat(names).containsExactlyInAnyOrder("tokyo", "osaka", "kyoto");
+        assertThat(summary.get("workers").asInt()).isEqualTo(3);
+        assertThat(summary.get("contributing_workers").asInt()).isBetween(2, 3);
+    }
+
+    private Jvm credentialWorker(String credential, String name, int port) throws IOException {
+        return Jvm.start(credential, tmp, "worker", "--join", "127.0.0.1:" + port, "--token-file", tmp.resolve(credential + ".token").toString(),
+                "--name", name, "--cache-dir", tmp.resolve("cache-" + credential).toString(), "--reconnect-timeout", "60");
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private Path config(String method, long budget) throws IOException {

@@ -48,7 +48,7 @@ final class Fixtures {
 
     /** A summary with the given method, bytes and ppl; the rest plausible constants. */
     static Summary summary(String method, long bytesUp, long bytesDown, double finalLoss, List<Summary.WorkerStats> stats) {
-        return new Summary(method, stats.size(), 1_000_000, 10, 100, 1_000_000, 5.5, finalLoss, Math.exp(finalLoss),
+        return new Summary(method, stats.size(), null, 1_000_000, 10, 100, 1_000_000, 5.5, finalLoss, Math.exp(finalLoss),
                 5.5 / Math.log(2), finalLoss / Math.log(2),
                 bytesUp, bytesDown, 4_000_000_000L, 600.0, 30.0, 0.8, "token budget reached",
                 new TreeMap<>(Map.of(0L, 10L)), stats);

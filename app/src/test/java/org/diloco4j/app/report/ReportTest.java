@@ -164,7 +164,7 @@ class ReportTest {
         // A networked run (no simulated time) continues where its coordinator is pointed: its --out, not a new default folder.
         RunData net = Fixtures.memoryRun("diloco", List.of("w0"), List.of(), 100);
         Summary wall = net.summary();
-        wall = new Summary(wall.method(), wall.workers(), wall.modelParams(), wall.outerSteps(), wall.innerSteps(), wall.tokens(),
+        wall = new Summary(wall.method(), wall.workers(), wall.contributingWorkers(), wall.modelParams(), wall.outerSteps(), wall.innerSteps(), wall.tokens(),
                 wall.initialEvalLoss(), wall.finalEvalLoss(), wall.finalEvalPpl(), wall.initialEvalBpb(), wall.finalEvalBpb(),
                 wall.bytesUp(), wall.bytesDown(), wall.ddpBytesEquivalent(), 0.0, 30.0, wall.computeUtilization(), wall.stopReason(),
                 wall.stalenessHistogram(), wall.workerStats());
@@ -253,7 +253,7 @@ class ReportTest {
 
     @Test
     void runWithNothingButASummaryStillRenders() throws Exception {
-        Summary s = new Summary("diloco", 2, 1000, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, 0,
+        Summary s = new Summary("diloco", 2, null, 1000, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, 0,
                 Double.NaN, "interrupted", new java.util.TreeMap<>(), List.of());
         Metrics empty = new Metrics(java.util.Optional.empty(), List.of(), List.of(), List.of(), List.of(), List.of());
         HtmlDoc doc = new HtmlDoc(Report.render(List.of(new RunData(Path.of("r"), s, empty))));

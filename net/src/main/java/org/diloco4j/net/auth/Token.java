@@ -64,8 +64,13 @@ public final class Token {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read token file " + file + ": " + e.getMessage());
         }
+        if (text.isBlank()) throw new IllegalArgumentException("token file " + file + " is empty; the token goes on its first line");
         String line = text.lines().findFirst().orElse("").strip();
-        if (line.isEmpty()) throw new IllegalArgumentException("token file " + file + " is empty");
+        if (line.isEmpty()) {
+            // Both sides read the first line only, so a worker and a coordinator never disagree on what the token is.
+            throw new IllegalArgumentException("token file " + file + ": the first line is blank, but the token must be on the first line"
+                    + " (remove the blank line above it)");
+        }
         try {
             return of(line);
         } catch (IllegalArgumentException e) {
@@ -83,14 +88,9 @@ public final class Token {
         }
     }
 
-    /** Writes the token to {@code file}, readable by its owner only where the file system allows. */
+    /** Writes the token to {@code file} atomically, readable by its owner only where the file system allows. */
     public void writeTo(Path file) throws IOException {
-        Files.writeString(file, value + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(file, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: the file keeps its default permissions.
-        }
+        SecretFiles.write(file, value + "\n");
     }
 
     /** Constant-time check of a presented secret. */

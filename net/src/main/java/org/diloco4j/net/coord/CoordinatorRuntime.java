@@ -8,6 +8,7 @@ import org.diloco4j.core.coord.Refusal;
 import org.diloco4j.core.time.Clock;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
+import org.diloco4j.net.auth.Caller;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.metrics.RejectReason;
 import org.diloco4j.net.proto.DeltaHeader;
@@ -21,6 +22,7 @@ import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.wire.WireCounter;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -167,10 +169,15 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return loop.sessions.unknown(ref);
     }
 
-    CompletableFuture<JoinReply> join(JoinRequest r) {
+    CompletableFuture<JoinReply> join(JoinRequest r, Caller caller) {
         CompletableFuture<JoinReply> f = new CompletableFuture<>();
-        loop.onLoop(() -> f.complete(loop.admit(r)), f);
+        loop.onLoop(() -> f.complete(loop.admit(r, caller)), f);
         return f;
+    }
+
+    /** The credentials of {@code names} were revoked: their sessions are evicted. Any thread. */
+    void revoked(Set<String> names) {
+        loop.onLoop(() -> loop.revoke(names));
     }
 
     static JoinReply refusal(Refusal code, String reason) {

@@ -7,6 +7,7 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.diloco4j.core.time.Clock;
+import org.diloco4j.net.auth.Keyring;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.auth.TokenInterceptor;
 import org.diloco4j.net.tls.GuardedCredentials;
@@ -62,12 +63,17 @@ public final class CoordinatorServer implements AutoCloseable {
         this.rt = rt;
     }
 
+    /** Binds a Netty server for {@code rt}, admitting the holders of {@code token}. */
+    public static CoordinatorServer start(CoordinatorRuntime rt, Token token, Listen listen) throws IOException {
+        return start(rt, Keyring.shared(token), listen);
+    }
+
     /**
-     * Binds a Netty server for {@code rt}.
+     * Binds a Netty server for {@code rt}, admitting whom {@code keyring} knows.
      *
      * @throws IllegalArgumentException if the TLS certificate or key is unusable (one line: what and how to fix it)
      */
-    public static CoordinatorServer start(CoordinatorRuntime rt, Token token, Listen listen) throws IOException {
+    public static CoordinatorServer start(CoordinatorRuntime rt, Keyring keyring, Listen listen) throws IOException {
         ServerCredentials inner = listen.tls()
                 ? ServerTls.load(listen.tlsCert(), listen.tlsKey(), Instant.now()).credentials()
                 : InsecureServerCredentials.create();
@@ -76,11 +82,16 @@ public final class CoordinatorServer implements AutoCloseable {
                 .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .initialFlowControlWindow(4 << 20);
-        return start(b, rt, token);
+        return start(b, rt, keyring);
     }
 
     /** Starts {@code builder} (Netty, or in-process in tests) with the service, checks and limits. */
     public static CoordinatorServer start(ServerBuilder<?> builder, CoordinatorRuntime rt, Token token) throws IOException {
+        return start(builder, rt, Keyring.shared(token));
+    }
+
+    /** The same, admitting whom {@code keyring} knows; a revoked credential's sessions are evicted. */
+    public static CoordinatorServer start(ServerBuilder<?> builder, CoordinatorRuntime rt, Keyring keyring) throws IOException {
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "diloco-grpc");
@@ -88,7 +99,8 @@ public final class CoordinatorServer implements AutoCloseable {
             return t;
         });
         AtomicLong refusals = new AtomicLong();
-        TokenInterceptor auth = new TokenInterceptor(token, (peer, why) -> {
+        keyring.onRevoked(rt::revoked);
+        TokenInterceptor auth = new TokenInterceptor(keyring, (peer, why) -> {
             long n = refusals.incrementAndGet();
             // Someone hammering the port with bad tokens must not flood the log.
             if (n <= 20 || n % 1000 == 0) rt.log("refused a call from " + peer + ": " + why + " (" + n + " refused so far)");

@@ -19,6 +19,7 @@ import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.SubscribeRequest;
 import org.diloco4j.net.proto.ThetaChunk;
 import org.diloco4j.core.coord.Refusal;
+import org.diloco4j.net.auth.Caller;
 import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.wire.Refusals;
 
@@ -52,7 +53,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             out.onError(Status.INVALID_ARGUMENT.withDescription(bad).asRuntimeException());
             return;
         }
-        rt.join(req).whenComplete((reply, err) -> {
+        rt.join(req, Caller.current()).whenComplete((reply, err) -> {
             if (err != null) {
                 out.onError(status(err));
             } else {

@@ -9,6 +9,7 @@ import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.Refusal;
 import org.diloco4j.core.time.Clock;
 import org.diloco4j.core.train.Evaluator;
+import org.diloco4j.net.auth.Caller;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.proto.HeartbeatRequest;
 import org.diloco4j.net.proto.JoinReply;
@@ -77,7 +78,7 @@ final class RunLoop {
         this.orders = new Orders(thetas, run.downCodec());
         this.feed = new MetricsFeed(metrics, coordinator);
         this.sessions = new Sessions(orders, feed, clock);
-        this.admission = new Admission(sessions);
+        this.admission = new Admission(sessions, opts.admission().resolve(st.config.minWorkers()), clock);
         this.pushes = new Pushes(() -> ending || coordinator.stopped(), sessions::isLive, this::now, this::deliver, listener, feed,
                 run.plan().count());
         this.upkeep = new Upkeep(st, opts, listener, metrics, evaluator, store, threads, this::now, sessions::ids, this::onLoop);
@@ -121,12 +122,17 @@ final class RunLoop {
         if (coordinator.stopped()) finish(st.stopReason != null ? st.stopReason : "the run had already finished", false);
     }
 
-    JoinReply admit(JoinRequest r) {
+    JoinReply admit(JoinRequest r, Caller caller) {
         if (ending || coordinator.stopped()) {
             admission.told(r.getInstance());
             return refusal(Refusal.RUN_OVER, "the run is over: " + (end.isDone() ? "finished" : "finishing"));
         }
-        Admission.Pending j = admission.begin(r);
+        String full = admission.full(caller);
+        if (full != null) {
+            if (admission.logRefusal()) listener.log("refused a join (" + admission.refusedFull() + " so far): " + full);
+            return refusal(Refusal.FULL, full);
+        }
+        Admission.Pending j = admission.begin(r, caller);
         String name = j.name;
         try {
             deliver(new Event.Join(name, r.getShard(), 0, now()));
@@ -143,7 +149,8 @@ final class RunLoop {
         st.workers.put(s.instance, before == null ? new RunResult.Worker(name, 0, 0, 0, 0, 0, 0, 0)
                 : new RunResult.Worker(name, before.computeSeconds(), before.communicateSeconds(), before.idleSeconds(), before.steps(),
                 before.tokens(), before.bytesUp(), before.bytesDown()));
-        listener.log("admitted " + s + " (generation " + s.generation + ", " + r.getThreads() + " threads, shard " + r.getShard() + ")");
+        listener.log("admitted " + s + " (generation " + s.generation + ", " + r.getThreads() + " threads, shard " + r.getShard()
+                + (s.credential != null ? ", credential " + s.credential : "") + ")");
         return JoinReply.newBuilder().setAdmitted(true).setName(name).setRun(spec)
                 .setSession(SessionRef.newBuilder().setMember(s.member).setGeneration(s.generation).setKey(s.key()))
                 .setHeartbeatSeconds(opts.heartbeatSeconds()).setSessionTimeoutSeconds(opts.sessionTimeoutSeconds())
@@ -180,6 +187,17 @@ final class RunLoop {
         if (!ending) deliver(new Event.Lost(s.member, reason, now()));
     }
 
+    /** The credentials of {@code names} were revoked: their live sessions end at once, told why. */
+    void revoke(java.util.Set<String> names) {
+        for (Session s : sessions.all()) {
+            if (s.credential == null || !names.contains(s.credential) || !sessions.isLive(s)) continue;
+            String why = "credential '" + s.credential + "' was revoked";
+            listener.log("evicted " + s + ": " + why);
+            sessions.end(s, Order.newBuilder().setEvict(Notice.newBuilder().setReason(why).setRefusal(Refusals.toProto(Refusal.NOT_A_MEMBER))));
+            if (!ending) deliver(new Event.Lost(s.member, why, now()));
+        }
+    }
+
     /** Stops where the run is, with a checkpoint to continue from; workers are not told. */
     void stop(String reason) {
         if (ending) return;
@@ -201,6 +219,10 @@ final class RunLoop {
     private void observe(Metric m) {
         if (m instanceof Metric.OuterStep o) {
             for (long s : o.staleness()) st.staleness.merge(s, 1L, Long::sum);
+            for (int member : o.contributors()) {
+                String instance = admission.instanceOf(member);
+                if (instance != null) st.applied.merge(instance, 1L, Long::sum);
+            }
         }
         feed.metric(m);
         listener.metric(m);

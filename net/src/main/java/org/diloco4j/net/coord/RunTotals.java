@@ -23,6 +23,7 @@ import java.util.TreeMap;
  * @param bytesDown   θ bytes sent, by the ledger
  * @param staleness   how many applied contributions had each staleness
  * @param workers     per worker process, in order of first appearance
+ * @param contributingWorkers how many of {@code workers} (by name) had at least one pseudo-gradient applied
  * @param initialEval held-out loss of θ before training (null without an evaluator)
  * @param finalEval   held-out loss of the final θ (null without an evaluator or if not finished)
  * @param wire        bytes the coordinator's gRPC server counted per method
@@ -30,7 +31,7 @@ import java.util.TreeMap;
  * @param version     the version of that θ
  */
 public record RunTotals(boolean finished, String stopReason, double seconds, long outerSteps, long tokens, long bytesUp,
-                        long bytesDown, SortedMap<Long, Long> staleness, List<RunResult.Worker> workers, EvalResult initialEval,
+                        long bytesDown, SortedMap<Long, Long> staleness, List<RunResult.Worker> workers, int contributingWorkers, EvalResult initialEval,
                         EvalResult finalEval, Map<String, WireCounter.Bytes> wire, float[] theta, long version) {
 
     /** The totals of a runtime's state; workers that ran under one name (a restarted process) are added up. */
@@ -41,9 +42,14 @@ public record RunTotals(boolean finished, String stopReason, double seconds, lon
                     a.communicateSeconds() + b.communicateSeconds(), a.idleSeconds() + b.idleSeconds(), a.steps() + b.steps(),
                     a.tokens() + b.tokens(), a.bytesUp() + b.bytesUp(), a.bytesDown() + b.bytesDown()));
         }
+        java.util.Set<String> contributors = new java.util.HashSet<>();
+        for (Map.Entry<String, Long> a : st.applied.entrySet()) {
+            RunResult.Worker w = st.workers.get(a.getKey());
+            if (w != null && a.getValue() > 0) contributors.add(w.name());
+        }
         var c = st.coordinator;
         return new RunTotals(finished, reason, now, c.outerSteps(), c.tokens(), c.ledger().up(), c.ledger().down(),
-                new TreeMap<>(st.staleness), List.copyOf(byName.values()), st.initialEval, last, wire.totals(), c.theta().clone(),
+                new TreeMap<>(st.staleness), List.copyOf(byName.values()), contributors.size(), st.initialEval, last, wire.totals(), c.theta().clone(),
                 c.version());
     }
 }

@@ -13,10 +13,13 @@ import org.diloco4j.net.wire.Limits;
  * @param maxPushesPerMember        pseudo-gradient uploads one member may have in flight at once
  * @param thetaCacheBytes           encoded θ kept after every worker that needed it has pulled it, for retries
  * @param evalEveryTokens           evaluate the global θ each time this many more tokens were trained (0: start and end)
+ * @param admission                 how many members, and how fast one address may join
  */
 public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSeconds, int chunkBytes, long checkpointEveryOuterSteps,
-                             double checkpointEverySeconds, int maxPushesPerMember, long thetaCacheBytes, long evalEveryTokens) {
+                             double checkpointEverySeconds, int maxPushesPerMember, long thetaCacheBytes, long evalEveryTokens,
+                             AdmissionLimits admission) {
     public RuntimeOptions {
+        if (admission == null) throw new IllegalArgumentException("admission limits are required (AdmissionLimits.DEFAULT)");
         need(heartbeatSeconds > 0 && Double.isFinite(heartbeatSeconds), "heartbeat interval", heartbeatSeconds + " s", "> 0");
         need(sessionTimeoutSeconds >= 2 * heartbeatSeconds && Double.isFinite(sessionTimeoutSeconds), "session timeout",
                 sessionTimeoutSeconds + " s", "at least twice the heartbeat interval (" + heartbeatSeconds + " s)");
@@ -35,26 +38,31 @@ public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSecon
     /** Heartbeat 2 s, session timeout 20 s, 1 MiB chunks, a checkpoint every 10 outer steps or 60 s, 256 MiB θ cache. */
     public static RuntimeOptions defaults() {
         return new RuntimeOptions(Limits.DEFAULT_HEARTBEAT_SECONDS, Limits.DEFAULT_SESSION_TIMEOUT_SECONDS, Limits.DEFAULT_CHUNK_KIB * Limits.KIB,
-                10, Limits.DEFAULT_CHECKPOINT_SECONDS, 2, 256L << 20, 0);
+                10, Limits.DEFAULT_CHECKPOINT_SECONDS, 2, 256L << 20, 0, AdmissionLimits.DEFAULT);
     }
 
     public RuntimeOptions withHeartbeat(double heartbeat, double sessionTimeout) {
         return new RuntimeOptions(heartbeat, sessionTimeout, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission);
     }
 
     public RuntimeOptions withChunkBytes(int bytes) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, bytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission);
     }
 
     public RuntimeOptions withCheckpoints(long everyOuterSteps, double everySeconds) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, everyOuterSteps, everySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission);
     }
 
     public RuntimeOptions withEvalEveryTokens(long tokens) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, tokens);
+                maxPushesPerMember, thetaCacheBytes, tokens, admission);
+    }
+
+    public RuntimeOptions withAdmission(AdmissionLimits limits) {
+        return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, limits);
     }
 }

@@ -41,6 +41,8 @@ final class RuntimeState {
     final TreeMap<Long, Long> staleness = new TreeMap<>();
     /** Worker process (instance id) → its latest totals. */
     final LinkedHashMap<String, RunResult.Worker> workers = new LinkedHashMap<>();
+    /** Worker process (instance id) → pseudo-gradients of it applied in outer steps: who contributed. */
+    final TreeMap<String, Long> applied = new TreeMap<>();
     EvalResult initialEval;
     EvalResult lastEval;
     long lastEvalVersion = -1;
@@ -58,12 +60,13 @@ final class RuntimeState {
     record State(Coordinator.State coordinator, CoordinatorConfig config, String configToml, List<Integer> members,
                  Map<String, Double> timers, double clock, long nextEvalTokens, Map<Long, Long> staleness,
                  Map<String, RunResult.Worker> workers, EvalResult initialEval, EvalResult lastEval, long lastEvalVersion, long restarts,
-                 String stopReason) {
+                 String stopReason, Map<String, Long> applied) {
     }
 
     State state() {
         return new State(coordinator.state(), config, configToml, new ArrayList<>(members), new TreeMap<>(timers), clock, nextEvalTokens,
-                new TreeMap<>(staleness), new LinkedHashMap<>(workers), initialEval, lastEval, lastEvalVersion, restarts, stopReason);
+                new TreeMap<>(staleness), new LinkedHashMap<>(workers), initialEval, lastEval, lastEvalVersion, restarts, stopReason,
+                new TreeMap<>(applied));
     }
 
     /** The checkpoint file's bytes, with {@code mark} (see {@link RuntimeListener#mark}) among its scalars. */
@@ -101,6 +104,8 @@ final class RuntimeState {
         st.lastEvalVersion = s.lastEvalVersion();
         st.restarts = s.restarts();
         st.stopReason = s.stopReason();
+        // Absent from checkpoints written before contributions were counted.
+        if (s.applied() != null) st.applied.putAll(s.applied());
         return st;
     }
 }

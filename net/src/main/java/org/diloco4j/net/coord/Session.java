@@ -25,6 +25,8 @@ final class Session {
     final long generation;
     final String name;
     final String instance;
+    /** The per-worker credential it was admitted with (its revocation ends the session), or null with the shared token. */
+    String credential;
     private final byte[] key;
     /** The clock heartbeats are timed with (the runtime's). */
     private final Clock clock;

@@ -113,6 +113,20 @@ public final class WorkerRuntime implements AutoCloseable {
                 client.reconnectNow();
                 continue;
             }
+            if (!reply.getAdmitted() && Refusals.fromProto(reply.getRefusal()) == Refusal.FULL) {
+                // The run has its maximum of members, or this address joined too often: both pass, so
+                // wait with the same backoff as for an unreachable coordinator, as long as for one.
+                if (backoff.failingFor() > opts.reconnectTimeoutSeconds()) {
+                    return new Outcome(Exit.REFUSED, "the coordinator stayed full for " + GrpcSession.fmt(backoff.failingFor()) + " s: "
+                            + reply.getReason());
+                }
+                double wait = backoff.next();
+                if (backoff.attempts() == 1 || backoff.attempts() % 10 == 0) {
+                    log("not admitted yet: " + reply.getReason() + "; retrying with backoff, next in " + GrpcSession.fmt(wait) + " s");
+                }
+                pause(wait);
+                continue;
+            }
             if (!reply.getAdmitted()) {
                 return Refusals.fromProto(reply.getRefusal()) == Refusal.RUN_OVER ? new Outcome(Exit.STOPPED, reply.getReason())
                         : new Outcome(Exit.REFUSED, "not admitted: " + reply.getReason());

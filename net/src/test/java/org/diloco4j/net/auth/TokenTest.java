@@ -43,6 +43,10 @@ class TokenTest {
         assertThat(Token.readableByOthers(f)).isFalse();
         Files.writeString(f, "\n");
         assertThatThrownBy(() -> Token.fromFile(f)).hasMessageContaining("is empty");
+        // A blank line above the token: said as it is, not "empty" (issue 13, item 8).
+        Files.writeString(f, "\n" + t.value() + "\n");
+        assertThatThrownBy(() -> Token.fromFile(f)).hasMessage("token file " + f
+                + ": the first line is blank, but the token must be on the first line (remove the blank line above it)");
         assertThatThrownBy(() -> Token.fromFile(dir.resolve("missing"))).hasMessageContaining("does not exist");
     }
 }

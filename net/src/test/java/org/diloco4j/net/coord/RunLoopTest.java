@@ -61,7 +61,7 @@ class RunLoopTest {
 
     JoinReply join(String name) {
         return rt.join(JoinRequest.newBuilder().setName(name).setShard(-1).setInstance(UUID.randomUUID().toString())
-                .setProtocol(Limits.PROTOCOL).build()).join();
+                .setProtocol(Limits.PROTOCOL).build(), new org.diloco4j.net.auth.Caller(null, "test")).join();
     }
 
     void advance(double seconds) {

@@ -1,0 +1,91 @@
+package org.diloco4j.net.auth;
+
+import org.diloco4j.net.FakeClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CredentialsTest {
+    final Token tokyo = Token.random();
+    final Token osaka = Token.random();
+    final List<String> log = new ArrayList<>();
+
+    @Test
+    void aTokenIdentifiesItsCredentialAndNoOther() {
+        Credentials c = Credentials.empty().with("tokyo", tokyo).with("osaka", osaka);
+        assertThat(c.nameOf(tokyo.value())).isEqualTo("tokyo");
+        assertThat(c.nameOf(osaka.value())).isEqualTo("osaka");
+        assertThat(c.nameOf(Token.random().value())).isNull();
+        assertThat(c.nameOf(null)).isNull();
+        // Only the digest is kept, and the text round-trips.
+        assertThat(c.render()).doesNotContain(tokyo.value()).contains("tokyo " + Credentials.hex(tokyo.value()));
+        assertThat(Credentials.parse(Path.of("f"), c.render()).entries()).isEqualTo(c.entries());
+        assertThatThrownBy(() -> c.with("tokyo", Token.random())).hasMessageContaining("'tokyo' exists");
+        assertThat(c.without("tokyo").entries()).extracting(Credentials.Entry::name).containsExactly("osaka");
+    }
+
+    @Test
+    void aBadLineIsNamedWithItsFileAndLineNumber() {
+        String hex = Credentials.hex(tokyo.value());
+        Path f = Path.of("/run/credentials");
+        assertThatThrownBy(() -> Credentials.parse(f, "# header\n\ntokyo " + hex + "\nosaka\n"))
+                .hasMessage("credentials file /run/credentials line 4: expected 'NAME SHA256-HEX', got 1 field(s)");
+        assertThatThrownBy(() -> Credentials.parse(f, "tokyo " + hex.substring(1) + "\n")).hasMessageContaining("line 1: the hash of 'tokyo'");
+        assertThatThrownBy(() -> Credentials.parse(f, "tok/yo " + hex + "\n")).hasMessageContaining("line 1: credential name 'tok/yo'");
+        assertThatThrownBy(() -> Credentials.parse(f, "tokyo " + hex + "\ntokyo " + Credentials.hex(osaka.value())))
+                .hasMessageContaining("line 2: 'tokyo' is listed twice");
+        assertThatThrownBy(() -> Credentials.parse(f, "tokyo " + hex + "\nosaka " + hex)).hasMessageContaining("line 2: 'osaka' has the same token as 'tokyo'");
+    }
+
+    @Test
+    void secretFilesAreOwnerOnly(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("t");
+        SecretFiles.write(f, "x\n");
+        assertThat(Files.getPosixFilePermissions(f)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.list(dir)).containsExactly(f);
+    }
+
+    /** The file is read again when a call comes in more than RECHECK_SECONDS after the last reading: a removed credential is revoked. */
+    @Test
+    void aRemovedCredentialIsRevokedOnTheNextCheck(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("credentials");
+        SecretFiles.write(f, Credentials.empty().with("tokyo", tokyo).with("osaka", osaka).render());
+        FakeClock clock = new FakeClock();
+        LiveCredentials live = LiveCredentials.open(f, clock, log::add);
+        List<Set<String>> revoked = new ArrayList<>();
+        live.onRevoked(revoked::add);
+        assertThat(live.identify(tokyo.value())).isEqualTo(new Identity.Named("tokyo"));
+
+        SecretFiles.write(f, live.current().without("tokyo").render());
+        assertThat(live.identify(tokyo.value())).as("not re-read yet").isEqualTo(new Identity.Named("tokyo"));
+        clock.advance(LiveCredentials.RECHECK_SECONDS);
+        assertThat(live.identify(tokyo.value())).isEqualTo(new Identity.Refused("credential 'tokyo' was revoked"));
+        assertThat(live.identify(osaka.value())).isEqualTo(new Identity.Named("osaka"));
+        assertThat(live.identify(Token.random().value())).isEqualTo(new Identity.Refused("unknown token"));
+        assertThat(revoked).containsExactly(Set.of("tokyo"));
+        assertThat(log).anyMatch(l -> l.contains("revoked tokyo"));
+    }
+
+    /** An unusable new version of the file keeps the credentials as they were, with one line naming the file and line. */
+    @Test
+    void aBrokenEditKeepsTheCredentialsReadBefore(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("credentials");
+        SecretFiles.write(f, Credentials.empty().with("tokyo", tokyo).render());
+        LiveCredentials live = LiveCredentials.open(f, new FakeClock(), log::add);
+        Files.writeString(f, "tokyo\n");
+        assertThat(live.refresh()).isEmpty();
+        assertThat(live.refresh()).isEmpty();
+        assertThat(live.identify(tokyo.value())).isEqualTo(new Identity.Named("tokyo"));
+        assertThat(log).containsExactly("credentials file " + f + " line 1: expected 'NAME SHA256-HEX', got 1 field(s); keeping the credentials read before");
+        assertThatThrownBy(() -> LiveCredentials.open(dir.resolve("missing"), new FakeClock(), log::add)).hasMessageContaining("does not exist");
+    }
+}
