@@ -5,6 +5,7 @@ import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.Range;
+import org.diloco4j.core.params.VectorOps;
 
 import java.util.List;
 
@@ -48,7 +49,7 @@ final class StepGuard {
         measure(theta);
         for (int p = 0; p < gMax.length; p++) {
             double m = 0;
-            for (float[] b : states.get(p).buffers().values()) m = Math.max(m, maxAbs(b, 0, b.length));
+            for (float[] b : states.get(p).buffers().values()) m = Math.max(m, VectorOps.maxAbs(b, 0, b.length));
             gMax[p] = m;
         }
     }
@@ -81,14 +82,7 @@ final class StepGuard {
 
     private static double maxAbs(float[] theta, Fragment f) {
         double m = 0;
-        for (Range r : f.ranges()) m = Math.max(m, maxAbs(theta, r.start(), r.end()));
-        return m;
-    }
-
-    /** max |x_i| over [from, to); NaN if any is NaN, ∞ if any is infinite. */
-    static double maxAbs(float[] x, int from, int to) {
-        float m = 0;
-        for (int i = from; i < to; i++) m = Math.max(m, Math.abs(x[i]));
+        for (Range r : f.ranges()) m = Math.max(m, VectorOps.maxAbs(theta, r.start(), r.end()));
         return m;
     }
 }
