@@ -24,11 +24,17 @@ class ReportsTest {
         return WorkerStats.newBuilder().setSteps(steps).setTokens(tokens).setComputeSeconds(compute).setIdleSeconds(other).build();
     }
 
+    /** A new process given one assignment of {@code steps}, admitted at {@code at}. */
+    Reports.Ledger assigned(int steps, double at) {
+        Reports.Ledger l = reports.of("i");
+        l.ordered(train(steps));
+        l.admitted(null, at);
+        return l;
+    }
+
     @Test
     void stepsAreBoundedByTheAssignmentsAndTokensByTheSteps() {
-        Reports.Ledger l = reports.of("i");
-        l.ordered(train(10));
-        l.admitted(null, 100);
+        Reports.Ledger l = assigned(10, 100);
         assertThat(l.check(stats(10, 10 * TPS, 5, 1), 110)).isNull();
         assertThat(l.check(stats(11, 11 * TPS, 5, 1), 110)).contains("11 steps").contains("assigned this process 10");
         l.ordered(train(7));
@@ -40,9 +46,7 @@ class ReportsTest {
 
     @Test
     void totalsMayNotGoBackwards() {
-        Reports.Ledger l = reports.of("i");
-        l.ordered(train(10));
-        l.admitted(null, 0);
+        Reports.Ledger l = assigned(10, 0);
         assertThat(l.check(stats(5, 5 * TPS, 3, 1), 10)).isNull();
         assertThat(l.check(stats(4, 4 * TPS, 3, 1), 10)).contains("backwards");
         assertThat(l.check(stats(5, 5 * TPS, 2, 1), 10)).contains("backwards");
@@ -50,9 +54,7 @@ class ReportsTest {
 
     @Test
     void secondsAreBoundedByTheTimeSinceItJoined() {
-        Reports.Ledger l = reports.of("i");
-        l.ordered(train(10));
-        l.admitted(null, 1000);
+        Reports.Ledger l = assigned(10, 1000);
         assertThat(l.check(stats(1, TPS, 20 + Reports.COMPUTE_SLACK, 0), 1020)).isNull();
         assertThat(l.check(stats(1, TPS, 20.5 + Reports.COMPUTE_SLACK, 0), 1020)).contains("compute seconds");
         // Idle time before the join counts on the worker: an hour of slack.
