@@ -240,6 +240,7 @@ final class AsyncPolicy extends Policy {
             norm = VectorOps.norm2(g);
         }
         if (!c.outer().apply(0, g, norm)) {
+            m.contributions--;
             c.refuseUndone(m, d, String.format(Locale.ROOT, "pseudo-gradient (norm %.4g) would make θ non-finite; its outer step was undone", norm));
             release(m);
             unpark();
