@@ -5,7 +5,6 @@ import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.params.VectorOps;
 
-
 /**
  * What a member's pseudo-gradient must pass before a policy sees it: its envelope (fragment, codec,
  * size, counters, base version), its decoding, and its values (finite, within the norm bound).
