@@ -132,8 +132,8 @@ public final class Schema {
                 + " 1000 per value: norm ≤ 1000 √n for a fragment of n values)", 0, INF, false);
         d("outer.norm_bound_factor", CoordinatorConfig.DEFAULT_NORM_BOUND_FACTOR, "reject a pseudo-gradient whose L2 norm exceeds this"
                 + " many times the median of its fragment's last 32 accepted norms (0: no adaptive bound; 1 or more)", 0, 1e12, false);
-        i("outer.norm_bound_warmup", CoordinatorConfig.DEFAULT_NORM_BOUND_WARMUP, "accepted pushes per fragment before"
-                + " outer.norm_bound_factor applies (until then only the absolute bound does)", 0, 1_000_000, false);
+        i("outer.norm_bound_warmup", CoordinatorConfig.DEFAULT_NORM_BOUND_WARMUP, "outer steps of a fragment before"
+                + " outer.norm_bound_factor applies to its pushes (until then only the absolute bound does)", 0, 1_000_000, false);
 
         i("streaming.fragments", 4, "P: fragments synchronised on a staggered schedule (H must be a multiple)", 1, 10_000, false);
         s("streaming.layout", "strided", "which whole blocks form a fragment: strided (p, p+P, …) or sequential; leftover blocks and"

@@ -37,7 +37,7 @@ import java.util.Arrays;
  * @param ddpWorkers      DDP: k, the number of data-parallel workers the one logical member stands for
  * @param normBoundFactor reject a pseudo-gradient whose norm exceeds this many times the median of its fragment's
  *                        recently accepted norms (0 = no adaptive bound; see {@link NormBound})
- * @param normBoundWarmup accepted pushes per fragment before the adaptive bound applies
+ * @param normBoundWarmup outer steps of a fragment before the adaptive bound applies to its pushes
  * @param tokensPerStep   tokens one inner step of one worker trains (batch × context); 0 = not known (reports
  *                        of tokens are then only checked to be within what overflow-safe counters hold)
  */
@@ -82,7 +82,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         need(ddpWorkers >= 1, "ddp_workers", ddpWorkers, ">= 1");
         need(normBoundFactor == 0 || normBoundFactor >= 1 && Double.isFinite(normBoundFactor), "norm_bound_factor", normBoundFactor,
                 ">= 1 (0 = no adaptive bound)");
-        need(normBoundWarmup >= 0, "norm_bound_warmup", normBoundWarmup, ">= 0 accepted pushes");
+        need(normBoundWarmup >= 0, "norm_bound_warmup", normBoundWarmup, ">= 0 outer steps");
         need(tokensPerStep >= 0, "tokens_per_step", tokensPerStep, ">= 0 (0 = not known)");
     }
 
@@ -116,7 +116,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
 
     /** k of the adaptive norm bound; docs/distributed.md gives the honest max/median ratios it leaves room for. */
     public static final double DEFAULT_NORM_BOUND_FACTOR = 10;
-    /** Accepted pushes per fragment before the adaptive norm bound applies. */
+    /** Outer steps of a fragment before the adaptive norm bound applies. */
     public static final int DEFAULT_NORM_BOUND_WARMUP = 4;
 
     public static Builder builder() {

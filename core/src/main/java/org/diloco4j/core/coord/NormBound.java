@@ -15,10 +15,13 @@ import java.util.Locale;
  * learning rate (AdamW: ≤ lr, ~1e-3), so its RMS is far below 1; one of {@value #RMS_CAP} per value
  * is no training run, and values like 1e30 (which make θ non-finite) are many orders beyond it.
  *
- * <p><b>Adaptive</b> ({@code outer.norm_bound_factor} k, 0 = off): once a fragment has accepted
- * {@code warmup} pushes, a norm above k × the median of its last {@value #WINDOW} accepted norms is
- * refused. The median moves with the run (norms shrink as training converges) and one liar cannot
- * drag it (it needs half the window). Refused norms never enter the window.
+ * <p><b>Adaptive</b> ({@code outer.norm_bound_factor} k, 0 = off): once a fragment has had
+ * {@code warmup} outer steps, a norm above k × the median of its last {@value #WINDOW} accepted norms
+ * is refused. The median moves with the run (norms shrink as training converges) and one liar cannot
+ * drag it (it needs half the window). Refused norms never enter the window. The warm-up counts outer
+ * steps, not pushes: Streaming DiLoCo's staggered schedule syncs fragment p first after only p·H/P
+ * steps, so its first round's norms are several times smaller than the next ones (5.5× measured
+ * with P = 4), and a round of M workers brings M norms at once.
  */
 final class NormBound {
     /** Accepted norms the median is taken over, per fragment. */
@@ -31,15 +34,12 @@ final class NormBound {
     private final int warmup;
     private final int[] sizes;
     private final List<ArrayDeque<Double>> windows = new ArrayList<>();
-    /** Per fragment: norms accepted since the start (the warm-up counts these). */
-    private final long[] accepted;
 
     NormBound(CoordinatorConfig cfg, int[] fragmentSizes) {
         this.explicitBound = cfg.maxDeltaNorm();
         this.factor = cfg.normBoundFactor();
         this.warmup = cfg.normBoundWarmup();
         this.sizes = fragmentSizes.clone();
-        this.accepted = new long[sizes.length];
         for (int p = 0; p < sizes.length; p++) windows.add(new ArrayDeque<>());
     }
 
@@ -48,9 +48,9 @@ final class NormBound {
         return explicitBound > 0 ? explicitBound : RMS_CAP * Math.sqrt(sizes[p]);
     }
 
-    /** The adaptive bound of fragment {@code p} now; +∞ during the warm-up or with the factor off. */
-    double adaptive(int p) {
-        if (factor <= 0 || accepted[p] < warmup || windows.get(p).isEmpty()) return Double.POSITIVE_INFINITY;
+    /** The adaptive bound of fragment {@code p} after {@code steps} outer steps of it; +∞ during the warm-up or with the factor off. */
+    double adaptive(int p, long steps) {
+        if (factor <= 0 || steps < warmup || windows.get(p).isEmpty()) return Double.POSITIVE_INFINITY;
         return factor * median(p);
     }
 
@@ -61,14 +61,14 @@ final class NormBound {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
-    /** Why a pseudo-gradient of fragment {@code p} with this norm is refused, or null. */
-    PushChecks.Problem check(int p, double norm) {
+    /** Why a pseudo-gradient of fragment {@code p} with this norm is refused, or null; the fragment has had {@code steps} outer steps. */
+    PushChecks.Problem check(int p, double norm, long steps) {
         double abs = absolute(p);
         if (!(norm <= abs)) {
             return problem(String.format(Locale.ROOT, "pseudo-gradient norm %.4g exceeds the bound %.4g (%s)", norm, abs,
                     explicitBound > 0 ? "outer.max_delta_norm" : "the automatic bound of RMS " + RMS_CAP + " per value"));
         }
-        double adapt = adaptive(p);
+        double adapt = adaptive(p, steps);
         if (norm > adapt) {
             return problem(String.format(Locale.ROOT, "pseudo-gradient norm %.4g exceeds the bound %.4g (outer.norm_bound_factor %s"
                     + " × the median %.4g of the last %d accepted norms)", norm, adapt, factor, median(p), windows.get(p).size()));
@@ -85,23 +85,22 @@ final class NormBound {
         ArrayDeque<Double> w = windows.get(p);
         w.addLast(norm);
         if (w.size() > WINDOW) w.removeFirst();
-        accepted[p]++;
     }
 
-    /** Per fragment: the window, oldest first, and the count accepted. */
-    record State(List<List<Double>> windows, long[] accepted) {
+    /** Per fragment: the window, oldest first. */
+    record State(List<List<Double>> windows) {
     }
 
     State state() {
         List<List<Double>> w = new ArrayList<>();
         for (ArrayDeque<Double> d : windows) w.add(List.copyOf(d));
-        return new State(w, accepted.clone());
+        return new State(w);
     }
 
     /** Restores {@link #state()}; a checkpoint written before the bound existed (null) starts it empty. */
     void restore(State s) {
         if (s == null) return;
-        if (s.windows().size() != sizes.length || s.accepted().length != sizes.length) {
+        if (s.windows().size() != sizes.length) {
             throw new IllegalArgumentException("checkpoint has norm windows for " + s.windows().size() + " fragments, the run " + sizes.length);
         }
         for (int p = 0; p < sizes.length; p++) {
@@ -113,7 +112,6 @@ final class NormBound {
             }
             // Only the newest WINDOW matter.
             d.addAll(saved.subList(Math.max(0, saved.size() - WINDOW), saved.size()));
-            accepted[p] = s.accepted()[p];
         }
     }
 }

@@ -63,7 +63,7 @@ final class PushChecks {
                 problem = finite(g);
                 if (problem == null) {
                     norm = VectorOps.norm2(g);
-                    problem = bound.check(d.fragment(), norm);
+                    problem = bound.check(d.fragment(), norm, outer.rounds[d.fragment()]);
                 }
             } catch (CodecException ex) {
                 problem = new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage());

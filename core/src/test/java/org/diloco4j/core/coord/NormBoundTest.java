@@ -13,17 +13,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The adaptive norm bound in closed form: k × the median of the last accepted norms, after a warm-up, under an absolute bound. */
 class NormBoundTest {
     static final int N = 100;
+    /** Outer steps per fragment: here every accepted norm is one (as in async). */
+    final long[] steps = new long[2];
 
     static NormBound bound(double factor, int warmup, double explicit) {
         CoordinatorConfig cfg = CoordinatorConfig.builder().normBoundFactor(factor).normBoundWarmup(warmup).maxDeltaNorm(explicit).build();
         return new NormBound(cfg, new int[] {N, 4 * N});
     }
 
-    static void accept(NormBound b, int p, double... norms) {
+    void accept(NormBound b, int p, double... norms) {
         for (double n : norms) {
-            assertThat(b.check(p, n)).as("norm %s", n).isNull();
+            assertThat(check(b, p, n)).as("norm %s", n).isNull();
             b.accept(p, n);
+            steps[p]++;
         }
+    }
+
+    PushChecks.Problem check(NormBound b, int p, double norm) {
+        return b.check(p, norm, steps[p]);
     }
 
     @Test
@@ -31,40 +38,49 @@ class NormBoundTest {
         NormBound b = bound(10, 4, 0);
         accept(b, 0, 5, 1, 4, 2, 3);
         assertThat(b.median(0)).isEqualTo(3);
-        assertThat(b.check(0, 30)).isNull();
-        PushChecks.Problem p = b.check(0, 30.001);
+        assertThat(check(b, 0, 30)).isNull();
+        PushChecks.Problem p = check(b, 0, 30.001);
         assertThat(p.code()).isEqualTo(Refusal.NORM_BOUND);
         assertThat(p.detail()).contains("outer.norm_bound_factor").contains("median 3");
         // An even window takes the mean of its middle two.
         b.accept(0, 6);
         assertThat(b.median(0)).isEqualTo(3.5);
-        assertThat(b.check(0, 35)).isNull();
-        assertThat(b.check(0, 35.01)).isNotNull();
+        assertThat(check(b, 0, 35)).isNull();
+        assertThat(check(b, 0, 35.01)).isNotNull();
     }
 
     @Test
     void duringTheWarmUpOnlyTheAbsoluteBoundApplies() {
         NormBound b = bound(10, 4, 0);
         accept(b, 0, 1, 1, 1);
-        // Three accepted of a warm-up of four: a norm 1000 × the median still passes...
-        assertThat(b.check(0, 1000)).isNull();
+        // Three outer steps of a warm-up of four: a norm 1000 × the median still passes...
+        assertThat(check(b, 0, 1000)).isNull();
         // ...but the absolute bound (RMS 1000 per value: 1000 √100 = 10,000) holds from the first push.
         assertThat(b.absolute(0)).isEqualTo(NormBound.RMS_CAP * Math.sqrt(N));
-        assertThat(b.check(0, 10_000)).isNull();
-        assertThat(b.check(0, 10_000.01).detail()).contains("automatic bound");
+        assertThat(check(b, 0, 10_000)).isNull();
+        assertThat(check(b, 0, 10_000.01).detail()).contains("automatic bound");
         accept(b, 0, 1);
-        assertThat(b.check(0, 1000)).isNotNull();
+        assertThat(check(b, 0, 1000)).isNotNull();
         // Fragments keep their own windows and bounds.
-        assertThat(b.check(1, 1000)).isNull();
+        assertThat(check(b, 1, 1000)).isNull();
         assertThat(b.absolute(1)).isEqualTo(NormBound.RMS_CAP * Math.sqrt(4 * N));
+    }
+
+    /** A round brings several norms at once; the warm-up waits for outer steps (a streaming fragment's first round is short). */
+    @Test
+    void theWarmUpCountsOuterStepsNotPushes() {
+        NormBound b = bound(10, 4, 0);
+        for (int k = 0; k < 8; k++) b.accept(0, 0.75);
+        assertThat(b.check(0, 4.1, 1)).as("second round, after one outer step").isNull();
+        assertThat(b.check(0, 7.6, 4)).isNotNull();
     }
 
     @Test
     void anExplicitMaxDeltaNormReplacesTheAutomaticAbsoluteBoundAndAFactorOfZeroTurnsTheAdaptiveOneOff() {
         NormBound b = bound(0, 1, 50);
         accept(b, 0, 1, 1, 1, 1, 1);
-        assertThat(b.check(0, 50)).isNull();
-        assertThat(b.check(0, 50.01).detail()).contains("outer.max_delta_norm");
+        assertThat(check(b, 0, 50)).isNull();
+        assertThat(check(b, 0, 50.01).detail()).contains("outer.max_delta_norm");
     }
 
     @Test
@@ -73,13 +89,13 @@ class NormBoundTest {
         double[] big = new double[NormBound.WINDOW];
         Arrays.fill(big, 100);
         accept(b, 0, big);
-        assertThat(b.check(0, 900)).isNull();
+        assertThat(check(b, 0, 900)).isNull();
         double[] small = new double[NormBound.WINDOW / 2 + 1];
         Arrays.fill(small, 1);
         accept(b, 0, small);
         // 17 of the last 32 are 1: the median is 1, the bound 10.
         assertThat(b.median(0)).isEqualTo(1);
-        assertThat(b.check(0, 10.5)).isNotNull();
+        assertThat(check(b, 0, 10.5)).isNotNull();
     }
 
     @Test
@@ -97,6 +113,7 @@ class NormBoundTest {
                 CheckpointFile.read(file, "test", CheckpointFile.Kind.COORDINATOR, Coordinator.State.class).state(), m -> { });
         assertThat(resumed.state().norms().windows()).isEqualTo(c.state().norms().windows());
         // Median norm 0.07 (of 0.02 … 0.12): 10 × is 0.7; a push of norm 0.8 is refused by both, one of 0.6 by neither.
+        // (Six outer steps: past the warm-up of four.)
         for (Coordinator k : List.of(c, resumed)) {
             List<Command> out = k.handle(new Event.Delta(0, 1, k.version(), 0, 5, 5, 1, CoordinatorTest.fp32(0.4f, 0.4f, 0.4f, 0.4f), 10));
             assertThat(out).filteredOn(x -> x instanceof Command.Reject).singleElement()
