@@ -1,5 +1,7 @@
 package org.diloco4j.app.config;
 
+import org.diloco4j.core.coord.CoordinatorConfig;
+
 import org.diloco4j.core.codec.Int8Codec;
 import org.diloco4j.core.codec.Q4Codec;
 import org.diloco4j.model.data.text.SplitRule;
@@ -126,7 +128,12 @@ public final class Schema {
         s("outer.down_codec", "auto", "codec of θ sent to workers: fp32 (exact), bf16 (error ≤ 2^-8 |θ|) or fp16 (≤ 2^-11 |θ|; θ beyond ±65504"
                 + " stops the run) (auto: bf16; ddp: fp32)", true);
         b("outer.error_feedback", false, "carry quantization error into the next pseudo-gradient (a round that does not reach θ is forgotten)");
-        d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: no bound)", 0, INF, false);
+        d("outer.max_delta_norm", 0.0, "reject pseudo-gradients with a larger L2 norm (0: the automatic absolute bound, an RMS of"
+                + " 1000 per value: norm ≤ 1000 √n for a fragment of n values)", 0, INF, false);
+        d("outer.norm_bound_factor", CoordinatorConfig.DEFAULT_NORM_BOUND_FACTOR, "reject a pseudo-gradient whose L2 norm exceeds this"
+                + " many times the median of its fragment's last 32 accepted norms (0: no adaptive bound; 1 or more)", 0, 1e12, false);
+        i("outer.norm_bound_warmup", CoordinatorConfig.DEFAULT_NORM_BOUND_WARMUP, "outer steps of a fragment before"
+                + " outer.norm_bound_factor applies to its pushes (until then only the absolute bound does)", 0, 1_000_000, false);
 
         i("streaming.fragments", 4, "P: fragments synchronised on a staggered schedule (H must be a multiple)", 1, 10_000, false);
         s("streaming.layout", "strided", "which whole blocks form a fragment: strided (p, p+P, …) or sequential; leftover blocks and"

@@ -97,7 +97,8 @@ public record Summary(
      */
     public static Summary of(String method, long params, int tokensPerWorkerStep, RunResult r, double wallSeconds) {
         long steps = 0;
-        for (RunResult.Worker w : r.workers()) steps += w.steps();
+        // Saturating: the figures are the workers' own, and a sum past Long.MAX_VALUE must not turn negative.
+        for (RunResult.Worker w : r.workers()) steps = Math.max(0, w.steps()) > Long.MAX_VALUE - steps ? Long.MAX_VALUE : steps + Math.max(0, w.steps());
         int k = r.workers().size();
         long globalSteps = k == 0 ? 0 : r.tokens() / Math.max(1, (long) tokensPerWorkerStep * k);
         long ddp = globalSteps * new RingAllReduce(k, params).networkBytes();

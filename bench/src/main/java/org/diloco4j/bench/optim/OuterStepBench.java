@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.diloco4j.core.optim.DelayedNesterov;
 import org.diloco4j.core.optim.OuterNesterov;
 import org.diloco4j.core.optim.OuterSgd;
+import org.diloco4j.core.params.VectorOps;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,6 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code dnAccumulate} (Delayed Nesterov, an arrival between momentum updates, c = 0):
  *       read θ, acc, g; write θ, acc = 20 B</li>
  *   <li>{@code dnMomentumUpdate} (the N-th arrival of a buffer): read θ, m, acc, g; write θ, m = 24 B</li>
+ *   <li>{@code finiteCheck}: the pass the coordinator adds after every outer step to check θ finite
+ *       ({@code VectorOps.maxAbs}): read θ = 4 B</li>
  *   <li>{@code triad} (baseline, STREAM-style {@code a = b + s·c}): read b, c; write a = 12 B</li>
  * </ul>
  * GB/s = bytes/param × size / time. Run with
@@ -141,6 +144,12 @@ public class OuterStepBench {
     @Benchmark
     public void sgd(Sgd s) {
         s.opt.step(s.theta, s.g);
+    }
+
+    /** The coordinator's check that θ is finite after an outer step (StepGuard), here over a whole θ after a Nesterov step. */
+    @Benchmark
+    public float finiteCheck(Nesterov s) {
+        return VectorOps.maxAbs(s.theta, 0, s.size);
     }
 
     @Benchmark

@@ -1,6 +1,7 @@
 package org.diloco4j.core.coord;
 
 import org.diloco4j.core.agg.Contribution;
+import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.agg.WeightDecision;
 import org.diloco4j.core.dylu.DyluPlanner;
 import org.diloco4j.core.dylu.SpeedConfig;
@@ -10,6 +11,7 @@ import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
@@ -237,7 +239,13 @@ final class AsyncPolicy extends Policy {
             if (factor != 1.0) VectorOps.scale((float) factor, g);
             norm = VectorOps.norm2(g);
         }
-        c.outer().apply(0, g);
+        if (!c.outer().apply(0, g, norm)) {
+            m.contributions--;
+            c.refuseUndone(m, d, String.format(Locale.ROOT, "pseudo-gradient (norm %.4g) would make θ non-finite; its outer step was undone", norm));
+            release(m);
+            unpark();
+            return false;
+        }
         c.outerStepDone(0, List.of(m.id), List.of(staleness), List.of(factor), norm);
         if (!c.maybeStop()) release(m);
         return true;
@@ -254,8 +262,12 @@ final class AsyncPolicy extends Policy {
             norm = VectorOps.norm2(step);
             windowSum = null;
         }
-        c.outer().apply(0, step);
-        c.outerStepDone(0, windowMembers, windowStaleness, windowFactors, norm);
+        if (c.outer().apply(0, step, norm)) {
+            c.outerStepDone(0, windowMembers, windowStaleness, windowFactors, norm);
+        } else {
+            String why = String.format(Locale.ROOT, "grace window %d: its sum (norm %.4g) would make θ non-finite; dropped", graceWindows, norm);
+            for (int id : windowMembers) c.drop(id, DropCause.NON_FINITE, why);
+        }
         windowMembers.clear();
         windowStaleness.clear();
         windowFactors.clear();

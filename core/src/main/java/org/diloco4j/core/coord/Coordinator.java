@@ -47,6 +47,8 @@ public final class Coordinator {
     private List<Command> out;
     /** Member id → why its contribution was dropped, in the event being handled (for {@link Command.Unapplied}). */
     private java.util.Map<Integer, String> drops;
+    /** The policy refused the pseudo-gradient being handled ({@link #refuseUndone}). */
+    private boolean refusedByPolicy;
 
 
     /**
@@ -86,7 +88,8 @@ public final class Coordinator {
      * given the run's own again.
      */
     public record State(long tokens, double tokensPerStep, long outerSteps, boolean stopped, String stopReason, double now,
-                        OuterState.State outer, Membership.State members, Ledger.State ledger, Policy.State policy) {
+                        OuterState.State outer, Membership.State members, Ledger.State ledger, Policy.State policy,
+                        NormBound.State norms) {
         /** The saved θ; null for a timing-only run. */
         public float[] savedTheta() {
             return outer.theta();
@@ -95,7 +98,7 @@ public final class Coordinator {
 
     public State state() {
         return new State(tokens, tokensPerStep, outerSteps, stopped, stopReason, now, outer.state(), members.state(), ledger.state(),
-                policy.state());
+                policy.state(), checks.bound().state());
     }
 
     /** The coordinator {@link #state()} was taken of, for the same configuration and plan. */
@@ -106,6 +109,7 @@ public final class Coordinator {
         c.members.restore(s.members());
         c.ledger.restore(s.ledger());
         c.policy.restore(s.policy());
+        c.checks.bound().restore(s.norms());
         c.tokens = s.tokens();
         c.tokensPerStep = s.tokensPerStep();
         c.outerSteps = s.outerSteps();
@@ -189,9 +193,28 @@ public final class Coordinator {
             ledger.up(m.id, perStep * d.steps());
             ledger.down(m.id, perStep * d.steps());
         }
-        if (!policy.onDelta(m, d, g)) {
+        refusedByPolicy = false;
+        boolean reached = policy.onDelta(m, d, g);
+        if (refusedByPolicy) return;
+        checks.accepted(d.fragment(), checked.norm());
+        if (!reached) {
             out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), drops.getOrDefault(m.id, "not applied")));
         }
+    }
+
+    /**
+     * The outer step of {@code m}'s pseudo-gradient left θ non-finite and was undone (asynchronous
+     * methods, where a push is one step): the push is refused as non-finite and its counts taken back.
+     * The policy releases the member itself.
+     */
+    void refuseUndone(Member m, Event.Delta d, String detail) {
+        m.tokens -= d.tokens();
+        m.steps -= d.steps();
+        tokens -= d.tokens();
+        m.rejected++;
+        reject(m.id, Refusal.NON_FINITE, detail);
+        out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), detail));
+        refusedByPolicy = true;
     }
 
     private void idle(Event.Idle i) {

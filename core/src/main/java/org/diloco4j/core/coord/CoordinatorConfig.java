@@ -32,16 +32,21 @@ import java.util.Arrays;
  * @param downCodec       codec of θ sent to workers
  * @param tokenBudget     stop after this many tokens were trained (0 = no limit)
  * @param maxOuterSteps   stop after this many outer steps (0 = no limit)
- * @param maxDeltaNorm    reject pseudo-gradients with a larger L2 norm (0 = no bound)
+ * @param maxDeltaNorm    reject pseudo-gradients with a larger L2 norm (0 = the automatic absolute bound, see {@link NormBound})
  * @param shards          data shards and how they are handed out
  * @param ddpWorkers      DDP: k, the number of data-parallel workers the one logical member stands for
+ * @param normBoundFactor reject a pseudo-gradient whose norm exceeds this many times the median of its fragment's
+ *                        recently accepted norms (0 = no adaptive bound; see {@link NormBound})
+ * @param normBoundWarmup outer steps of a fragment before the adaptive bound applies to its pushes
+ * @param tokensPerStep   tokens one inner step of one worker trains (batch × context); 0 = not known (reports
+ *                        of tokens are then only checked to be within what overflow-safe counters hold)
  */
 public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, WeightingConfig weighting,
                                 boolean dylu, int minInnerSteps,
                                 double graceSeconds, double graceShare, BufferClose bufferClose, boolean realign, int minWorkers, int quorum, double roundDeadline,
                                 int overlap, double mergeAlpha, String[] upCodec, boolean errorFeedback, String downCodec,
                                 long tokenBudget, long maxOuterSteps, double maxDeltaNorm, DataShards shards,
-                                int ddpWorkers) {
+                                int ddpWorkers, double normBoundFactor, int normBoundWarmup, long tokensPerStep) {
 
     public CoordinatorConfig {
         need(method != null, "method", method, "one of ddp, diloco, async, async-dn-dylu, streaming");
@@ -75,6 +80,10 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         need(maxDeltaNorm >= 0 && !Double.isNaN(maxDeltaNorm), "max_delta_norm", maxDeltaNorm, ">= 0 (0 = no bound)");
         need(shards != null, "shards", null, "a shard plan");
         need(ddpWorkers >= 1, "ddp_workers", ddpWorkers, ">= 1");
+        need(normBoundFactor == 0 || normBoundFactor >= 1 && Double.isFinite(normBoundFactor), "norm_bound_factor", normBoundFactor,
+                ">= 1 (0 = no adaptive bound)");
+        need(normBoundWarmup >= 0, "norm_bound_warmup", normBoundWarmup, ">= 0 outer steps");
+        need(tokensPerStep >= 0, "tokens_per_step", tokensPerStep, ">= 0 (0 = not known)");
     }
 
     private static boolean isThetaCodec(String spec) {
@@ -105,6 +114,11 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         return upCodec.clone();
     }
 
+    /** k of the adaptive norm bound; docs/distributed.md gives the honest max/median ratios it leaves room for. */
+    public static final double DEFAULT_NORM_BOUND_FACTOR = 10;
+    /** Outer steps of a fragment before the adaptive norm bound applies. */
+    public static final int DEFAULT_NORM_BOUND_WARMUP = 4;
+
     public static Builder builder() {
         return new Builder();
     }
@@ -134,6 +148,9 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         private double maxDeltaNorm;
         private DataShards shards = DataShards.own();
         private int ddpWorkers = 1;
+        private double normBoundFactor = DEFAULT_NORM_BOUND_FACTOR;
+        private int normBoundWarmup = DEFAULT_NORM_BOUND_WARMUP;
+        private long tokensPerStep;
 
         public Builder method(Method v) { method = v; return this; }
         public Builder innerSteps(int v) { innerSteps = v; return this; }
@@ -158,11 +175,15 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public Builder maxDeltaNorm(double v) { maxDeltaNorm = v; return this; }
         public Builder shards(DataShards v) { shards = v; return this; }
         public Builder ddpWorkers(int v) { ddpWorkers = v; return this; }
+        public Builder normBoundFactor(double v) { normBoundFactor = v; return this; }
+        public Builder normBoundWarmup(int v) { normBoundWarmup = v; return this; }
+        public Builder tokensPerStep(long v) { tokensPerStep = v; return this; }
 
         public CoordinatorConfig build() {
             return new CoordinatorConfig(method, innerSteps, outer, weighting, dylu,
                     minInnerSteps, graceSeconds, graceShare, bufferClose, realign, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
-                    errorFeedback, downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers);
+                    errorFeedback, downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers,
+                    normBoundFactor, normBoundWarmup, tokensPerStep);
         }
     }
 }

@@ -17,6 +17,8 @@ final class OuterState {
     private final float[] theta;
     private final FragmentPlan plan;
     private final FragmentOptimizers optimizers;
+    /** Null in phantom runs. */
+    private final StepGuard guard;
     /** Number of updates applied to θ (any fragment). */
     long version;
     /** Per fragment: outer updates applied to it (the "round" a streaming worker's pseudo-gradient refers to). */
@@ -28,6 +30,7 @@ final class OuterState {
         this.plan = plan;
         this.rounds = new long[plan.count()];
         this.optimizers = theta == null ? null : new FragmentOptimizers(plan, outer);
+        this.guard = theta == null ? null : new StepGuard(plan, outer, theta);
     }
 
     boolean phantom() {
@@ -46,21 +49,49 @@ final class OuterState {
         return plan;
     }
 
-    /** Applies pseudo-gradient {@code g} (the fragment's dense vector; null in phantom runs) to fragment {@code p}. */
-    void apply(int p, float[] g) {
-        if (theta != null) optimizers.step(p, theta, g);
+    /**
+     * Applies pseudo-gradient {@code g} (the fragment's dense vector; null in phantom runs) of L2 norm
+     * {@code norm} to fragment {@code p}.
+     *
+     * @return false if the step left θ non-finite: it was undone (θ and the optimizer state are as
+     *         before, bit for bit) and the version did not move
+     */
+    boolean apply(int p, float[] g, double norm) {
+        if (theta != null) {
+            Undo undo = guard.mayOverflow(p, norm, false) ? new Undo(p, plan.fragment(p).gather(theta), optimizers.optimizer(p).state()) : null;
+            optimizers.step(p, theta, g);
+            if (!guard.finiteAfter(p, theta, norm)) return undo(undo);
+        }
         rounds[p]++;
         version++;
+        return true;
     }
 
     /**
      * θ ← θ − g without optimizer state (DDP: the one data-parallel replica is the model, so its
-     * pseudo-gradient is applied whole).
+     * pseudo-gradient is applied whole). False, θ untouched, if that would leave θ non-finite.
      */
-    void subtract(float[] g) {
-        if (theta != null) VectorOps.axpy(-1f, g, theta);
+    boolean subtract(float[] g, double norm) {
+        if (theta != null) {
+            Undo undo = guard.mayOverflow(0, norm, true) ? new Undo(0, theta.clone(), null) : null;
+            VectorOps.axpy(-1f, g, theta);
+            if (!guard.finiteAfter(0, theta, norm)) return undo(undo);
+        }
         for (int p = 0; p < rounds.length; p++) rounds[p]++;
         version++;
+        return true;
+    }
+
+    /** What a step of fragment {@code p} overwrites: its θ values (dense) and its optimizer's state (null: none). */
+    private record Undo(int p, float[] theta, OptimizerState optimizer) {
+    }
+
+    private boolean undo(Undo u) {
+        // The guard copies whenever a step could overflow; a non-finite θ without a copy is a broken bound.
+        if (u == null) throw new IllegalStateException("an outer step left θ non-finite although its bound said it could not");
+        plan.fragment(u.p()).scatter(u.theta(), theta);
+        if (u.optimizer() != null) optimizers.optimizer(u.p()).restore(u.optimizer());
+        return false;
     }
 
     Snapshot snapshot() {
@@ -97,6 +128,7 @@ final class OuterState {
             VectorOps.requireLength("checkpoint", "θ", s.theta(), theta.length);
             System.arraycopy(s.theta(), 0, theta, 0, theta.length);
             optimizers.restore(s.optimizers());
+            guard.restored(theta, s.optimizers());
         }
         version = s.version();
         System.arraycopy(s.rounds(), 0, rounds, 0, rounds.length);

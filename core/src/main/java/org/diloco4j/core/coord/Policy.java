@@ -2,6 +2,7 @@ package org.diloco4j.core.coord;
 
 import org.diloco4j.core.agg.AggregationReport;
 import org.diloco4j.core.agg.Contribution;
+import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.agg.WeightPolicy;
 import org.diloco4j.core.train.GlobalProgress;
 
@@ -71,6 +72,12 @@ abstract class Policy {
     Contribution contribution(Member m, long staleness) {
         long size = m.shard >= 0 && m.shard < cfg.shards().count() ? cfg.shards().size(m.shard) : m.shardTokens;
         return new Contribution(m.id, size, staleness);
+    }
+
+    /** An aggregate that would have left θ non-finite was undone: every contribution in it is dropped, with that reason. */
+    void dropAggregate(AggregationReport r, String reason) {
+        for (AggregationReport.Entry e : r.dropped()) c.drop(e.contribution().member(), e.cause(), e.reason());
+        for (AggregationReport.Entry e : r.included()) c.drop(e.contribution().member(), DropCause.NON_FINITE, reason);
     }
 
     /** Logs the contributions an aggregate dropped and reports the included ones as an outer step. */

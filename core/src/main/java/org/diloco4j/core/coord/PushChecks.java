@@ -5,8 +5,6 @@ import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.params.VectorOps;
 
-import java.util.Locale;
-
 /**
  * What a member's pseudo-gradient must pass before a policy sees it: its envelope (fragment, codec,
  * size, counters, base version), its decoding, and its values (finite, within the norm bound).
@@ -22,38 +20,58 @@ final class PushChecks {
      *
      * @param values  the decoded pseudo-gradient; null for a phantom payload or when refused
      * @param problem why it is refused; null when it passed
+     * @param norm    its L2 norm; NaN for a phantom payload or when refused before decoding
      */
-    record Checked(float[] values, Problem problem) {
+    record Checked(float[] values, Problem problem, double norm) {
     }
 
     private final CoordinatorConfig cfg;
     private final OuterState outer;
     private final Codec[] upCodecs;
+    private final NormBound bound;
 
     PushChecks(CoordinatorConfig cfg, OuterState outer) {
         this.cfg = cfg;
         this.outer = outer;
         this.upCodecs = new Codec[outer.fragmentCount()];
         for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
+        int[] sizes = new int[outer.fragmentCount()];
+        for (int p = 0; p < sizes.length; p++) sizes[p] = outer.fragment(p).size();
+        this.bound = new NormBound(cfg, sizes);
+    }
+
+    /** The norm bound, whose window of accepted norms is part of the coordinator's state. */
+    NormBound bound() {
+        return bound;
+    }
+
+    /** A pseudo-gradient that passed the checks was accepted: its norm joins the fragment's window. */
+    void accepted(int fragment, double norm) {
+        if (!Double.isNaN(norm)) bound.accept(fragment, norm);
     }
 
     /** Checks the envelope of {@code d}, then decodes and checks its values. */
     Checked check(Event.Delta d) {
         Problem problem = envelope(d);
         float[] g = null;
+        double norm = Double.NaN;
         if (problem == null && d.payload() instanceof Payload.Bytes b) {
             int n = outer.fragment(d.fragment()).size();
             g = new float[n];
             try {
                 upCodecs[d.fragment()].decode(b.data(), g, 0, n);
-                problem = values(g);
+                problem = finite(g);
+                if (problem == null) {
+                    norm = VectorOps.norm2(g);
+                    problem = bound.check(d.fragment(), norm, outer.rounds[d.fragment()]);
+                }
             } catch (CodecException ex) {
                 problem = new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage());
             }
         } else if (problem == null && outer.phantom() != (d.payload() instanceof Payload.Phantom)) {
             problem = malformed(outer.phantom() ? "real payload sent to a phantom run" : "phantom payload sent to a real run");
         }
-        return new Checked(problem == null ? g : null, problem);
+        return new Checked(problem == null ? g : null, problem, norm);
     }
 
     private static Problem malformed(String detail) {
@@ -80,13 +98,9 @@ final class PushChecks {
         return null;
     }
 
-    private Problem values(float[] g) {
+    private static Problem finite(float[] g) {
         for (int i = 0; i < g.length; i++) {
             if (!Float.isFinite(g[i])) return new Problem(Refusal.NON_FINITE, "pseudo-gradient has a non-finite value (" + g[i] + ") at index " + i);
-        }
-        double norm = VectorOps.norm2(g);
-        if (cfg.maxDeltaNorm() > 0 && norm > cfg.maxDeltaNorm()) {
-            return new Problem(Refusal.NORM_BOUND, String.format(Locale.ROOT, "pseudo-gradient norm %.4g exceeds the bound %.4g", norm, cfg.maxDeltaNorm()));
         }
         return null;
     }

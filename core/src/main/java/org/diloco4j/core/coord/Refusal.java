@@ -16,9 +16,9 @@ public enum Refusal {
     MALFORMED,
     /** The bytes do not decode (the network adds: truncated, too many, CRC32C mismatch). */
     CORRUPT,
-    /** The pseudo-gradient holds NaN or ±Inf. */
+    /** The pseudo-gradient holds NaN or ±Inf, or its outer step would have left θ non-finite (the step is undone). */
     NON_FINITE,
-    /** Its norm exceeds {@code outer.max_delta_norm}. */
+    /** Its norm exceeds the absolute bound ({@code outer.max_delta_norm} or the automatic one) or k × the median of recent accepted norms. */
     NORM_BOUND,
     /** Network: the worker speaks another protocol version. */
     WRONG_PROTOCOL,

@@ -141,10 +141,16 @@ final class StreamingPolicy extends Policy {
         if (means[p] != null) {
             float[] delta = new float[c.fragment(p).size()];
             AggregationReport r = means[p].finish(delta);
-            c.outer().apply(p, delta);
-            recordAggregate(p, r, VectorOps.norm2(delta));
+            double norm = VectorOps.norm2(delta);
+            if (c.outer().apply(p, delta, norm)) {
+                recordAggregate(p, r, norm);
+            } else {
+                // As in synchronous DiLoCo: the round is dropped whole and the fragment goes back unchanged.
+                dropAggregate(r, "fragment " + p + " round " + c.outer().rounds[p] + ": its aggregate (norm " + norm
+                        + ") would make θ non-finite; dropped");
+            }
         } else {
-            c.outer().apply(p, null);
+            c.outer().apply(p, null, Double.NaN);
             c.outerStepDone(p, List.of(), List.of(), List.of(), Double.NaN);
             phantomContributions[p] = 0;
         }

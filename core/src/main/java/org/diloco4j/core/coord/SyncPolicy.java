@@ -206,12 +206,18 @@ final class SyncPolicy extends Policy {
         if (mean != null) {
             float[] delta = new float[c.size()];
             AggregationReport r = mean.finish(delta);
-            if (cfg.method() == Method.DDP) c.outer().subtract(delta);
-            else c.outer().apply(0, delta);
-            recordAggregate(0, r, VectorOps.norm2(delta));
+            double norm = VectorOps.norm2(delta);
+            boolean applied = cfg.method() == Method.DDP ? c.outer().subtract(delta, norm) : c.outer().apply(0, delta, norm);
+            if (applied) {
+                recordAggregate(0, r, norm);
+            } else {
+                // Each contribution passed its own checks, but together they would leave θ non-finite:
+                // the round is dropped whole (θ and the momentum are untouched) and run again from the same θ.
+                dropAggregate(r, "round from v" + c.outer().version + ": its aggregate (norm " + norm + ") would make θ non-finite; dropped");
+            }
         } else {
-            if (cfg.method() == Method.DDP) c.outer().subtract(null);
-            else c.outer().apply(0, null);
+            if (cfg.method() == Method.DDP) c.outer().subtract(null, Double.NaN);
+            else c.outer().apply(0, null, Double.NaN);
             c.outerStepDone(0, List.of(), List.of(), List.of(), Double.NaN);
             phantomContributions = 0;
         }

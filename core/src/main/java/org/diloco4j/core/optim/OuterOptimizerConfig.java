@@ -99,6 +99,26 @@ public record OuterOptimizerConfig(Kind kind, double lr, double momentum, int bu
         };
     }
 
+    /**
+     * A bound on how far one step moves any value of θ: |Δθ_i| ≤ stepGain × G, where G bounds every
+     * |g_i| of every pseudo-gradient applied so far and every value the buffers started from. All
+     * four keep a momentum m ≤ G / (1 − μ) (a geometric sum of means of g) and step by at most
+     * η (μ m + g) (Nesterov), η m (heavy ball), or η/N (K m + g) with K ≤ Nμ (Delayed Nesterov, as c ≤ 1/N):
+     * each at most η G / (1 − μ). Exact arithmetic; callers leave a margin for rounding.
+     */
+    public double stepGain() {
+        return kind == Kind.SGD ? lr : lr / (1 - momentum);
+    }
+
+    /** A bound on the optimizer's buffers in the same units: |b_i| ≤ bufferGain × G (DN's accumulator sums up to N of g). */
+    public double bufferGain() {
+        return switch (kind) {
+            case SGD -> 0;
+            case NESTEROV, MOMENTUM -> 1 / (1 - momentum);
+            case DELAYED_NESTEROV -> Math.max(bufferSize, 1 / (1 - momentum));
+        };
+    }
+
     /** The state kind that {@link #create}'s optimizers save, to check a checkpoint before restoring it. */
     public String stateKind() {
         return switch (kind) {

@@ -134,6 +134,26 @@ public final class VectorOps {
         return Math.sqrt(dot(x, x));
     }
 
+    /**
+     * max |x_i| over [from, to): NaN if any value is NaN, +∞ if any is infinite — whether a range
+     * is finite and how large it is, in one read pass.
+     */
+    public static float maxAbs(float[] x, int from, int to) {
+        // On the bits with the sign cleared, integer order is the order of |x| (finite < ∞ < NaN), and an
+        // integer max reduction vectorizes where Math.max on floats (NaN and -0 rules) does not.
+        // Four running maxima break the loop-carried dependency.
+        int m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            m0 = Math.max(m0, Float.floatToRawIntBits(x[i]) & 0x7fffffff);
+            m1 = Math.max(m1, Float.floatToRawIntBits(x[i + 1]) & 0x7fffffff);
+            m2 = Math.max(m2, Float.floatToRawIntBits(x[i + 2]) & 0x7fffffff);
+            m3 = Math.max(m3, Float.floatToRawIntBits(x[i + 3]) & 0x7fffffff);
+        }
+        for (; i < to; i++) m0 = Math.max(m0, Float.floatToRawIntBits(x[i]) & 0x7fffffff);
+        return Float.intBitsToFloat(Math.max(Math.max(m0, m1), Math.max(m2, m3)));
+    }
+
     /** {@code dst ← src}. */
     public static void copy(float[] src, float[] dst) {
         requireSameLength("copy", "src", src, "dst", dst);

@@ -235,10 +235,32 @@ public final class CoordinatorRuntime implements AutoCloseable {
         loop.feed.metrics().rejected(RejectReason.of(code));
     }
 
-    void heartbeat(Session s, HeartbeatRequest r) {
+    /**
+     * A heartbeat of {@code s}: its totals are checked here ({@link Reports}), and an implausible
+     * report's totals are dropped before the loop sees it (its segments and final flag still count).
+     *
+     * @return why its totals were refused, or null
+     */
+    String heartbeat(Session s, HeartbeatRequest r) {
         s.touch();
-        if (!r.hasStats() && r.getSegmentsCount() == 0 && !r.getFinal()) return;
-        loop.onLoop(() -> loop.report(s, r));
+        String lie = null;
+        HeartbeatRequest req = r;
+        if (r.hasStats() && s.reports != null) {
+            double now = loop.now();
+            lie = s.reports.check(r.getStats(), now);
+            if (lie != null) {
+                req = r.toBuilder().clearStats().build();
+                int unlogged = s.reports.logNow(now);
+                if (unlogged >= 0) {
+                    log("refused the totals of " + s + " (IMPLAUSIBLE): " + lie + "; its last plausible totals stand"
+                            + (unlogged > 0 ? " (" + unlogged + " more refused since the last such line)" : ""));
+                }
+            }
+        }
+        if (!req.hasStats() && req.getSegmentsCount() == 0 && !req.getFinal()) return lie;
+        HeartbeatRequest accepted = req;
+        loop.onLoop(() -> loop.report(s, accepted));
+        return lie;
     }
 
     void leave(Session s) {

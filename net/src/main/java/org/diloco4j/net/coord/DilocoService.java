@@ -113,8 +113,9 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         if (s == null) {
             r.setKnown(false).setRefusal(Refusals.toProto(Refusal.NOT_A_MEMBER)).setReason(rt.unknown(req.getSession()));
         } else {
-            rt.heartbeat(s, req);
+            String implausible = rt.heartbeat(s, req);
             r.setKnown(true);
+            if (implausible != null) r.setRefusal(Refusals.toProto(Refusal.IMPLAUSIBLE)).setReason(implausible);
         }
         out.onNext(r.build());
         out.onCompleted();

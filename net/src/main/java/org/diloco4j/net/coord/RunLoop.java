@@ -77,7 +77,7 @@ final class RunLoop {
         this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes(), threads::encode);
         this.orders = new Orders(thetas, run.downCodec());
         this.feed = new MetricsFeed(metrics, coordinator);
-        this.sessions = new Sessions(orders, feed, clock);
+        this.sessions = new Sessions(orders, feed, clock, new Reports(coordinator.config()));
         this.admission = new Admission(sessions, opts.admission().resolve(st.config.minWorkers()), clock);
         this.pushes = new Pushes(() -> ending || coordinator.stopped(), sessions::isLive, this::now, this::deliver, listener, feed,
                 run.plan().count());
@@ -146,6 +146,7 @@ final class RunLoop {
             return refusal(j.refusal.code(), j.refusal.reason());
         }
         RunResult.Worker before = st.workers.get(s.instance);
+        s.reports.admitted(before, now());
         st.workers.put(s.instance, before == null ? new RunResult.Worker(name, 0, 0, 0, 0, 0, 0, 0)
                 : new RunResult.Worker(name, before.computeSeconds(), before.communicateSeconds(), before.idleSeconds(), before.steps(),
                 before.tokens(), before.bytesUp(), before.bytesDown()));

@@ -34,13 +34,17 @@ public record RunTotals(boolean finished, String stopReason, double seconds, lon
                         long bytesDown, SortedMap<Long, Long> staleness, List<RunResult.Worker> workers, int contributingWorkers, EvalResult initialEval,
                         EvalResult finalEval, Map<String, WireCounter.Bytes> wire, float[] theta, long version) {
 
-    /** The totals of a runtime's state; workers that ran under one name (a restarted process) are added up. */
+    /**
+     * The totals of a runtime's state; workers that ran under one name (a restarted process) are added
+     * up. The figures are the workers' own (checked by {@link Reports}); here they are also kept sane
+     * whatever got through: counts saturate instead of overflowing, nothing is negative or non-finite.
+     */
     static RunTotals of(RuntimeState st, boolean finished, String reason, double now, EvalResult last, WireCounter wire) {
         Map<String, RunResult.Worker> byName = new LinkedHashMap<>();
         for (RunResult.Worker w : st.workers.values()) {
-            byName.merge(w.name(), w, (a, b) -> new RunResult.Worker(a.name(), a.computeSeconds() + b.computeSeconds(),
-                    a.communicateSeconds() + b.communicateSeconds(), a.idleSeconds() + b.idleSeconds(), a.steps() + b.steps(),
-                    a.tokens() + b.tokens(), a.bytesUp() + b.bytesUp(), a.bytesDown() + b.bytesDown()));
+            byName.merge(w.name(), sane(w), (a, b) -> new RunResult.Worker(a.name(), a.computeSeconds() + b.computeSeconds(),
+                    a.communicateSeconds() + b.communicateSeconds(), a.idleSeconds() + b.idleSeconds(), Reports.plus(a.steps(), b.steps()),
+                    Reports.plus(a.tokens(), b.tokens()), Reports.plus(a.bytesUp(), b.bytesUp()), Reports.plus(a.bytesDown(), b.bytesDown())));
         }
         java.util.Set<String> contributors = new java.util.HashSet<>();
         for (Map.Entry<String, Long> a : st.applied.entrySet()) {
@@ -51,5 +55,14 @@ public record RunTotals(boolean finished, String stopReason, double seconds, lon
         return new RunTotals(finished, reason, now, c.outerSteps(), c.tokens(), c.ledger().up(), c.ledger().down(),
                 new TreeMap<>(st.staleness), List.copyOf(byName.values()), contributors.size(), st.initialEval, last, wire.totals(), c.theta().clone(),
                 c.version());
+    }
+
+    private static RunResult.Worker sane(RunResult.Worker w) {
+        return new RunResult.Worker(w.name(), seconds(w.computeSeconds()), seconds(w.communicateSeconds()), seconds(w.idleSeconds()),
+                Math.max(0, w.steps()), Math.max(0, w.tokens()), Math.max(0, w.bytesUp()), Math.max(0, w.bytesDown()));
+    }
+
+    private static double seconds(double s) {
+        return s >= 0 && s < Double.POSITIVE_INFINITY ? s : 0;
     }
 }

@@ -43,6 +43,8 @@ final class Session {
     boolean ended;
     /** The worker sent its last report (event loop). */
     boolean finalReported;
+    /** What the worker process's heartbeat totals may say (null in tests of the session alone). */
+    Reports.Ledger reports;
 
     Session(int member, long generation, String name, String instance, byte[] key, Clock clock) {
         this.clock = clock;
@@ -75,6 +77,7 @@ final class Session {
 
     /** Issues an order: numbers it, keeps it for replay, and sends it if the worker is subscribed. */
     void order(Order.Builder b) {
+        if (reports != null) reports.ordered(b);
         Order o = b.setSeq(nextSeq++).build();
         history.addLast(o);
         if (history.size() > HISTORY) history.removeFirst();

@@ -20,11 +20,13 @@ final class Sessions {
     private final Orders orders;
     private final MetricsFeed feed;
     private final Clock clock;
+    private final Reports reports;
 
-    Sessions(Orders orders, MetricsFeed feed, Clock clock) {
+    Sessions(Orders orders, MetricsFeed feed, Clock clock, Reports reports) {
         this.orders = orders;
         this.feed = feed;
         this.clock = clock;
+        this.reports = reports;
     }
 
     /** The live session of {@code member}, or null. */
@@ -55,6 +57,7 @@ final class Sessions {
     /** Opens the session of a member the coordinator welcomed. */
     Session open(Command.Welcome w, String instance, byte[] key) {
         Session s = new Session(w.member(), w.generation(), w.name(), instance, key, clock);
+        s.reports = reports.of(instance);
         live.put(s.member, s);
         feed.welcomed(s.member, s.name, live.size());
         return s;

@@ -1,0 +1,88 @@
+package org.diloco4j.core.coord;
+
+import org.diloco4j.core.optim.OptimizerState;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Range;
+import org.diloco4j.core.params.VectorOps;
+
+import java.util.List;
+
+/**
+ * Keeps θ finite across outer steps. After every step one pass over the fragment it touched finds
+ * its largest |θ_i| (NaN or ∞ if any value is not finite); a step that left θ non-finite is undone.
+ *
+ * <p>Undoing needs the fragment's θ and optimizer state from before the step, but copying them on
+ * every step would double its memory traffic, so they are copied only when the step could overflow:
+ * with G bounding every |g_i| applied so far (a pseudo-gradient's L2 norm bounds its values) and the
+ * optimizer's {@link OuterOptimizerConfig#stepGain() gain}, no value of θ can move by more than
+ * gain × G, nor a buffer exceed {@link OuterOptimizerConfig#bufferGain()} × G. While that stays
+ * below {@link #SAFE} (a thirtieth of the largest float, room for rounding), the step cannot leave
+ * θ non-finite and no copy is taken. Honest runs never come near it (norms are bounded by
+ * {@link NormBound}); only a pseudo-gradient of enormous values pays for the copy.
+ */
+final class StepGuard {
+    /** Values this far below Float.MAX_VALUE (3.4e38) cannot overflow in one bounded step. */
+    static final double SAFE = 1e37;
+
+    private final FragmentPlan plan;
+    private final double gain;
+    private final double bufferGain;
+    /** Per fragment: max |θ_i| after the last step (exact). */
+    private final double[] thetaMax;
+    /** Per fragment: G, a bound on every |g_i| applied and every buffer value restored. */
+    private final double[] gMax;
+
+    /** @param theta the initial θ (null in phantom runs) */
+    StepGuard(FragmentPlan plan, OuterOptimizerConfig optimizer, float[] theta) {
+        this.plan = plan;
+        this.gain = optimizer.stepGain();
+        this.bufferGain = optimizer.bufferGain();
+        this.thetaMax = new double[plan.count()];
+        this.gMax = new double[plan.count()];
+        if (theta != null) measure(theta);
+    }
+
+    /** After θ was set from outside (a restore): its maxima, and the buffers' as a bound on G. */
+    void restored(float[] theta, List<OptimizerState> states) {
+        measure(theta);
+        for (int p = 0; p < gMax.length; p++) {
+            double m = 0;
+            for (float[] b : states.get(p).buffers().values()) m = Math.max(m, VectorOps.maxAbs(b, 0, b.length));
+            gMax[p] = m;
+        }
+    }
+
+    private void measure(float[] theta) {
+        for (int p = 0; p < thetaMax.length; p++) thetaMax[p] = maxAbs(theta, plan.fragment(p));
+    }
+
+    /**
+     * Whether an outer step of fragment {@code p} with a pseudo-gradient of L2 norm {@code gNorm}
+     * could leave θ or the optimizer's buffers non-finite (then the caller copies them first).
+     *
+     * @param wholeStep true for θ ← θ − g with no optimizer (DDP): gain 1, no buffers
+     */
+    boolean mayOverflow(int p, double gNorm, boolean wholeStep) {
+        double g = Math.max(gMax[p], gNorm);
+        double moved = wholeStep ? g : gain * g;
+        double buffers = wholeStep ? 0 : bufferGain * g;
+        return !(thetaMax[p] + 2 * moved < SAFE && 2 * buffers < SAFE);
+    }
+
+    /** After a step of fragment {@code p} (norm {@code gNorm}): whether θ's fragment is all finite. */
+    boolean finiteAfter(int p, float[] theta, double gNorm) {
+        double m = maxAbs(theta, plan.fragment(p));
+        if (!Double.isFinite(m)) return false;
+        thetaMax[p] = m;
+        gMax[p] = Math.max(gMax[p], gNorm);
+        return true;
+    }
+
+    private static double maxAbs(float[] theta, Fragment f) {
+        double m = 0;
+        for (Range r : f.ranges()) m = Math.max(m, VectorOps.maxAbs(theta, r.start(), r.end()));
+        return m;
+    }
+}
