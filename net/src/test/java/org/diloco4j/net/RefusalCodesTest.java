@@ -153,6 +153,7 @@ class RefusalCodesTest {
         try (ToyCluster c = cluster(); RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);
             assertRefused(push(w, w.header(0, good(), "fp32").setFragment(3), good()), Refusal.REFUSAL_MALFORMED, "fragment 3 does not exist");
+            w.nextTrain(); // the refused push answered its assignment: the round restarts with a new one
             assertRefused(push(w, w.header(0, good(), "int8"), good()), Refusal.REFUSAL_MALFORMED, "codec 'int8'");
             Order notice = nextNotice(w);
             assertThat(notice.hasReject()).isTrue();
@@ -166,6 +167,7 @@ class RefusalCodesTest {
         try (ToyCluster c = cluster(); RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);
             assertRefused(push(w, w.header(0, good(), "fp32").setCrc32C(12345), good()), Refusal.REFUSAL_CORRUPT, "CRC32C");
+            w.nextTrain();
             byte[] garbage = good();
             java.util.Arrays.fill(garbage, (byte) 0x7f);
             assertRefused(push(w, w.header(0, garbage, "fp32"), garbage), Refusal.REFUSAL_CORRUPT, "undecodable");
@@ -192,6 +194,38 @@ class RefusalCodesTest {
             w.join("w", 0);
             byte[] big = MaliciousWorkerTest.fp32(MaliciousWorkerTest.small(5f));
             assertRefused(push(w, w.header(0, big, "fp32"), big), Refusal.REFUSAL_NORM_BOUND, "exceeds the bound");
+        }
+    }
+
+    /** A push that answers no outstanding assignment (already answered; another θ version) is a replay; a notice of one too. */
+    @Test
+    void pushThatAnswersNoAssignmentIsReplay() throws Exception {
+        try (ToyCluster c = cluster(); RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
+            w.join("w", 0);
+            byte[] big = MaliciousWorkerTest.fp32(MaliciousWorkerTest.small(5f));
+            assertRefused(push(w, w.header(0, big, "fp32"), big), Refusal.REFUSAL_NORM_BOUND, "exceeds the bound");
+            assertRefused(push(w, w.header(0, good(), "fp32"), good()), Refusal.REFUSAL_REPLAY, "already answered");
+            assertRefused(push(w, w.header(0, new byte[0], "fp32").setSize(0).setWithheld("diverged"), new byte[0]), Refusal.REFUSAL_REPLAY,
+                    "not outstanding");
+            w.nextTrain();
+            assertRefused(push(w, w.header(3, good(), "fp32"), good()), Refusal.REFUSAL_REPLAY, "not fragment 0 from v3");
+            assertThat(c.version()).isZero();
+            assertThat(push(w, w.header(0, good(), "fp32"), good()).getAccepted()).isTrue();
+            assertThat(c.version()).isEqualTo(1);
+        }
+    }
+
+    /** Figures the assignment does not allow are implausible; the detail names the figure. */
+    @Test
+    void pushWithImpossibleFiguresIsImplausible() throws Exception {
+        try (ToyCluster c = cluster(); RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
+            w.join("w", 0);
+            assertRefused(push(w, w.header(0, good(), "fp32").setSteps(11), good()), Refusal.REFUSAL_IMPLAUSIBLE, "steps 11 exceed the 10 assigned");
+            w.nextTrain();
+            assertRefused(push(w, w.header(0, good(), "fp32").setComputeSeconds(1e6), good()), Refusal.REFUSAL_IMPLAUSIBLE, "compute seconds");
+            Order notice = nextNotice(w);
+            assertThat(notice.getReject().getRefusal()).isEqualTo(Refusal.REFUSAL_IMPLAUSIBLE);
+            assertThat(c.version()).isZero();
         }
     }
 

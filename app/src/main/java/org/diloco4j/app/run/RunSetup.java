@@ -150,7 +150,10 @@ public final class RunSetup {
                     .overlap(method == Method.STREAMING ? c.integer("streaming.overlap") : 0).mergeAlpha(c.dbl("streaming.merge_alpha"))
                     .upCodec(c.str("outer.codec")).errorFeedback(c.bool("outer.error_feedback")).downCodec(c.str("outer.down_codec"))
                     .tokenBudget(c.lng("train.token_budget")).maxDeltaNorm(c.dbl("outer.max_delta_norm")).shards(shards)
-                    .ddpWorkers(c.workers().size()).build();
+                    .ddpWorkers(c.workers().size())
+                    // What every honest push's token count is checked against (the DDP member trains k× the batch).
+                    .tokensPerStep((long) c.integer("train.batch") * c.integer("model.context") * (method == Method.DDP ? c.workers().size() : 1))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

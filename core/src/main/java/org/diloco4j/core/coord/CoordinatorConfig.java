@@ -35,13 +35,15 @@ import java.util.Arrays;
  * @param maxDeltaNorm    reject pseudo-gradients with a larger L2 norm (0 = no bound)
  * @param shards          data shards and how they are handed out
  * @param ddpWorkers      DDP: k, the number of data-parallel workers the one logical member stands for
+ * @param tokensPerStep   tokens one inner step of one member trains (batch × context; DDP: × k), against which
+ *                        every push's token count is checked; 0 = not known (tokens are then only checked to be ≥ 0)
  */
 public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, WeightingConfig weighting,
                                 boolean dylu, int minInnerSteps,
                                 double graceSeconds, double graceShare, BufferClose bufferClose, boolean realign, int minWorkers, int quorum, double roundDeadline,
                                 int overlap, double mergeAlpha, String[] upCodec, boolean errorFeedback, String downCodec,
                                 long tokenBudget, long maxOuterSteps, double maxDeltaNorm, DataShards shards,
-                                int ddpWorkers) {
+                                int ddpWorkers, long tokensPerStep) {
 
     public CoordinatorConfig {
         need(method != null, "method", method, "one of ddp, diloco, async, async-dn-dylu, streaming");
@@ -75,6 +77,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         need(maxDeltaNorm >= 0 && !Double.isNaN(maxDeltaNorm), "max_delta_norm", maxDeltaNorm, ">= 0 (0 = no bound)");
         need(shards != null, "shards", null, "a shard plan");
         need(ddpWorkers >= 1, "ddp_workers", ddpWorkers, ">= 1");
+        need(tokensPerStep >= 0, "tokens_per_step", tokensPerStep, ">= 0 (0 = not known)");
     }
 
     private static boolean isThetaCodec(String spec) {
@@ -134,6 +137,7 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         private double maxDeltaNorm;
         private DataShards shards = DataShards.own();
         private int ddpWorkers = 1;
+        private long tokensPerStep;
 
         public Builder method(Method v) { method = v; return this; }
         public Builder innerSteps(int v) { innerSteps = v; return this; }
@@ -158,11 +162,13 @@ public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerCon
         public Builder maxDeltaNorm(double v) { maxDeltaNorm = v; return this; }
         public Builder shards(DataShards v) { shards = v; return this; }
         public Builder ddpWorkers(int v) { ddpWorkers = v; return this; }
+        public Builder tokensPerStep(long v) { tokensPerStep = v; return this; }
 
         public CoordinatorConfig build() {
             return new CoordinatorConfig(method, innerSteps, outer, weighting, dylu,
                     minInnerSteps, graceSeconds, graceShare, bufferClose, realign, minWorkers, quorum, roundDeadline, overlap, mergeAlpha, upCodec,
-                    errorFeedback, downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers);
+                    errorFeedback, downCodec, tokenBudget, maxOuterSteps, maxDeltaNorm, shards, ddpWorkers,
+                    tokensPerStep);
         }
     }
 }

@@ -94,7 +94,7 @@ class StreamingLoopTest {
         }
 
         @Override
-        public DeltaHeader header(int fragment, long base, TrainTally trained, Outgoing out) {
+        public DeltaHeader header(int fragment, long base, long assignment, TrainTally trained, Outgoing out) {
             return DeltaHeader.newBuilder().setFragment(fragment).setBaseVersion(base).setSteps(trained.steps()).build();
         }
 
