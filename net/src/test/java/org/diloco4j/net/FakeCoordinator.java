@@ -24,6 +24,7 @@ import org.diloco4j.net.proto.Refusal;
 import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.SubscribeRequest;
 import org.diloco4j.net.proto.ThetaChunk;
+import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.ThetaRef;
 import org.diloco4j.net.proto.TrainOrder;
 import org.diloco4j.net.wire.RunDefinition;
@@ -62,6 +63,10 @@ final class FakeCoordinator extends DilocoGrpc.DilocoImplBase implements AutoClo
 
     final AtomicInteger joined = new AtomicInteger();
     final AtomicInteger pushed = new AtomicInteger();
+    /** The header of every push, in order. */
+    final java.util.List<DeltaHeader> headers = new CopyOnWriteArrayList<>();
+    /** The assignment id of the train order an admitted worker is given. */
+    static final long ASSIGNMENT = 41;
     final java.util.List<String> log = new CopyOnWriteArrayList<>();
     private final String name = "fake-" + System.nanoTime();
     private final Server server;
@@ -106,9 +111,14 @@ final class FakeCoordinator extends DilocoGrpc.DilocoImplBase implements AutoClo
     public void subscribe(SubscribeRequest req, StreamObserver<Order> out) {
         orders = out;
         if (!assign) return;
+        order(train(ASSIGNMENT));
+    }
+
+    /** An order to train 2 steps from θ₀ (version 0), as assignment {@code assignment}. */
+    Order.Builder train(long assignment) {
         ThetaRef ref = ThetaRef.newBuilder().setId(1).setFragment(-1).setVersion(0).setFloats(RUN.modelSize())
                 .setEncodedBytes(theta.length).setCodec(RUN.downCodec()).build();
-        order(Order.newBuilder().setTrain(TrainOrder.newBuilder().setVersion(0).setSteps(2).setShard(0).setTheta(ref)));
+        return Order.newBuilder().setTrain(TrainOrder.newBuilder().setVersion(0).setSteps(2).setShard(0).setTheta(ref).setAssignment(assignment));
     }
 
     @Override
@@ -124,6 +134,7 @@ final class FakeCoordinator extends DilocoGrpc.DilocoImplBase implements AutoClo
         return new StreamObserver<>() {
             @Override
             public void onNext(DeltaChunk c) {
+                if (c.hasHeader()) headers.add(c.getHeader());
             }
 
             @Override

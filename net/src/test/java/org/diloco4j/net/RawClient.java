@@ -31,6 +31,8 @@ final class RawClient implements AutoCloseable {
     final LinkedBlockingQueue<Order> orders = new LinkedBlockingQueue<>();
     JoinReply joined;
     private long pushId;
+    /** The assignment of the latest train order taken from {@link #orders}; 0 before the first. */
+    long assignment;
 
     RawClient(String inProcessName, Token token) {
         this.channel = InProcessChannelBuilder.forName(inProcessName).intercept(TokenHeader.interceptor(token)).build();
@@ -68,13 +70,34 @@ final class RawClient implements AutoCloseable {
     Order nextOrder() throws InterruptedException {
         Order o = orders.poll(10, TimeUnit.SECONDS);
         if (o == null) throw new AssertionError("no order within 10 s");
+        if (o.hasTrain()) assignment = o.getTrain().getAssignment();
         return o;
     }
 
+    /** Takes orders up to the next train order and returns it (its assignment is then what headers answer). */
+    org.diloco4j.net.proto.TrainOrder nextTrain() throws InterruptedException {
+        while (true) {
+            Order o = nextOrder();
+            if (o.hasTrain()) return o.getTrain();
+        }
+    }
+
+    /**
+     * A header of a push answering the latest train order taken (the first one is waited for): a
+     * refusal that answers it (any but a replay, busy or not-a-member) must be followed by
+     * {@link #nextTrain} before the next push, or that push is a replay.
+     */
     DeltaHeader.Builder header(long base, byte[] data, String codec) {
+        if (assignment == 0) {
+            try {
+                nextTrain();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
         CRC32C crc = new CRC32C();
         crc.update(data);
-        return DeltaHeader.newBuilder().setSession(joined.getSession()).setPushId(++pushId).setBaseVersion(base).setFragment(0)
+        return DeltaHeader.newBuilder().setSession(joined.getSession()).setPushId(++pushId).setAssignment(assignment).setBaseVersion(base).setFragment(0)
                 .setSteps(10).setTokens(160).setComputeSeconds(0.01).setCodec(codec).setSize(data.length)
                 .setCrc32C((int) crc.getValue()).setTrainLoss(Double.NaN);
     }

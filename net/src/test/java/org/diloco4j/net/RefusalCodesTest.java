@@ -60,6 +60,12 @@ class RefusalCodesTest {
         assertThat(r.getReason()).contains(detail);
     }
 
+    /** Refused, but an answer to the assignment all the same: the round restarts with a new one, taken here. */
+    static void assertAnswered(RawClient w, DeltaHeader.Builder h, byte[] data, Refusal code, String detail) throws Exception {
+        assertRefused(push(w, h, data), code, detail);
+        w.nextTrain();
+    }
+
     /** The member's next order that is not work (reject, evict, stop). */
     static Order nextNotice(RawClient c) throws InterruptedException {
         while (true) {
@@ -152,7 +158,7 @@ class RefusalCodesTest {
     void pushWithAWrongEnvelopeIsMalformed() throws Exception {
         try (ToyCluster c = cluster(); RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);
-            assertRefused(push(w, w.header(0, good(), "fp32").setFragment(3), good()), Refusal.REFUSAL_MALFORMED, "fragment 3 does not exist");
+            assertAnswered(w, w.header(0, good(), "fp32").setFragment(3), good(), Refusal.REFUSAL_MALFORMED, "fragment 3 does not exist");
             assertRefused(push(w, w.header(0, good(), "int8"), good()), Refusal.REFUSAL_MALFORMED, "codec 'int8'");
             Order notice = nextNotice(w);
             assertThat(notice.hasReject()).isTrue();
@@ -165,7 +171,7 @@ class RefusalCodesTest {
     void pushWhoseBytesAreDamagedIsCorrupt() throws Exception {
         try (ToyCluster c = cluster(); RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);
-            assertRefused(push(w, w.header(0, good(), "fp32").setCrc32C(12345), good()), Refusal.REFUSAL_CORRUPT, "CRC32C");
+            assertAnswered(w, w.header(0, good(), "fp32").setCrc32C(12345), good(), Refusal.REFUSAL_CORRUPT, "CRC32C");
             byte[] garbage = good();
             java.util.Arrays.fill(garbage, (byte) 0x7f);
             assertRefused(push(w, w.header(0, garbage, "fp32"), garbage), Refusal.REFUSAL_CORRUPT, "undecodable");
@@ -186,12 +192,37 @@ class RefusalCodesTest {
         }
     }
 
+    /**
+     * A push above the norm bound is NORM_BOUND; it answered its assignment all the same, so a push
+     * answering it again (already answered; another θ version) is a replay, and a notice of one too.
+     */
     @Test
-    void pushAboveTheNormBoundIsNormBound() throws Exception {
+    void pushAboveTheNormBoundIsNormBoundAndOneAnsweringNoAssignmentIsReplay() throws Exception {
         try (ToyCluster c = cluster(); RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);
             byte[] big = MaliciousWorkerTest.fp32(MaliciousWorkerTest.small(5f));
             assertRefused(push(w, w.header(0, big, "fp32"), big), Refusal.REFUSAL_NORM_BOUND, "exceeds the bound");
+            assertRefused(push(w, w.header(0, good(), "fp32"), good()), Refusal.REFUSAL_REPLAY, "already answered");
+            assertRefused(push(w, w.header(0, new byte[0], "fp32").setSize(0).setWithheld("diverged"), new byte[0]), Refusal.REFUSAL_REPLAY,
+                    "not outstanding");
+            w.nextTrain();
+            assertRefused(push(w, w.header(3, good(), "fp32"), good()), Refusal.REFUSAL_REPLAY, "not fragment 0 from v3");
+            assertThat(c.version()).isZero();
+            assertThat(push(w, w.header(0, good(), "fp32"), good()).getAccepted()).isTrue();
+            assertThat(c.version()).isEqualTo(1);
+        }
+    }
+
+    /** Figures the assignment does not allow are implausible; the detail names the figure. */
+    @Test
+    void pushWithImpossibleFiguresIsImplausible() throws Exception {
+        try (ToyCluster c = cluster(); RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
+            w.join("w", 0);
+            assertAnswered(w, w.header(0, good(), "fp32").setSteps(11), good(), Refusal.REFUSAL_IMPLAUSIBLE, "steps 11 exceed the 10 assigned");
+            assertRefused(push(w, w.header(0, good(), "fp32").setComputeSeconds(1e6), good()), Refusal.REFUSAL_IMPLAUSIBLE, "compute seconds");
+            Order notice = nextNotice(w);
+            assertThat(notice.getReject().getRefusal()).isEqualTo(Refusal.REFUSAL_IMPLAUSIBLE);
+            assertThat(c.version()).isZero();
         }
     }
 

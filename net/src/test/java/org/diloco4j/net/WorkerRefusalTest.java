@@ -2,6 +2,7 @@ package org.diloco4j.net;
 
 import org.diloco4j.net.proto.Notice;
 import org.diloco4j.net.proto.Order;
+import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.PushReply;
 import org.diloco4j.net.proto.Refusal;
 import org.diloco4j.net.proto.HeartbeatReply;
@@ -73,6 +74,28 @@ class WorkerRefusalTest {
             assertThat(o.exit()).isEqualTo(WorkerRuntime.Exit.STOPPED);
             assertThat(f.pushed).hasValue(1);
             assertThat(f.joined).as("joins").hasValue(code == Refusal.REFUSAL_NOT_A_MEMBER ? 2 : 1);
+            assertThat(f.log).anyMatch(l -> l.contains("rejected: " + OPAQUE));
+            assertThat(f.headers).extracting(DeltaHeader::getAssignment).containsExactly(FakeCoordinator.ASSIGNMENT);
+        }
+    }
+
+    /**
+     * A push refused as a replay or as implausible: the worker logs it and waits for its next order,
+     * whose assignment its next push then answers (it never re-sends the refused one).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Refusal.class, names = {"REFUSAL_REPLAY", "REFUSAL_IMPLAUSIBLE"})
+    void afterAReplayOrImplausibleRefusalTheNextPushAnswersTheNextOrder(Refusal code) throws Exception {
+        try (FakeCoordinator f = new FakeCoordinator()) {
+            f.pushes = n -> {
+                f.order(n == 1 ? f.train(FakeCoordinator.ASSIGNMENT + 1) : FakeCoordinator.stop());
+                return n == 1 ? PushReply.newBuilder().setAccepted(false).setRefusal(code).setReason(OPAQUE).build()
+                        : PushReply.newBuilder().setAccepted(true).setApplied(true).build();
+            };
+            WorkerRuntime.Outcome o = f.runWorker();
+            assertThat(o.exit()).isEqualTo(WorkerRuntime.Exit.STOPPED);
+            assertThat(f.joined).hasValue(1);
+            assertThat(f.headers).extracting(DeltaHeader::getAssignment).containsExactly(FakeCoordinator.ASSIGNMENT, FakeCoordinator.ASSIGNMENT + 1);
             assertThat(f.log).anyMatch(l -> l.contains("rejected: " + OPAQUE));
         }
     }

@@ -46,7 +46,7 @@ record WorkerDriver(Downlink downlink, MetricSink sink, SimState s, CostModel co
     }
 
     void computeDone(SimWorker w, SimEvent.ComputeDone cd) {
-        double arrive = sendDelta(w, 0, (payload, at) -> new Event.Delta(w.member, w.generation, cd.train().version(), 0,
+        double arrive = sendDelta(w, 0, (payload, at) -> new Event.Delta(w.member, w.generation, cd.train().assignment(), cd.train().version(), 0,
                 cd.steps(), cd.tokens(), cd.seconds(), payload, at));
         timeline.account(w, Segment.Kind.COMMUNICATE, arrive);
     }
@@ -60,7 +60,7 @@ record WorkerDriver(Downlink downlink, MetricSink sink, SimState s, CostModel co
         while (true) {
             switch (w.stream.next()) {
                 case Action.Send<SimWorker.Arrival>(int p) -> {
-                    sendDelta(w, p, (payload, at) -> new Event.Delta(w.member, w.generation, w.replica.round(p), p, w.unreportedSteps,
+                    sendDelta(w, p, (payload, at) -> new Event.Delta(w.member, w.generation, w.replica.assignment(p), w.replica.round(p), p, w.unreportedSteps,
                             w.unreportedTokens, w.unreportedCompute, payload, at));
                     w.unreportedSteps = 0;
                     w.unreportedTokens = 0;
@@ -121,13 +121,13 @@ record WorkerDriver(Downlink downlink, MetricSink sink, SimState s, CostModel co
             case Outgoing.Send(Payload payload) -> {
                 double arrive = costs.uploadArrives(w, payload.size(), now());
                 sendToCoordinator(w, arrive, costs.lost(w)
-                        ? new Event.Idle(w.member, w.generation, p, "pseudo-gradient lost in transit", arrive)
+                        ? new Event.Idle(w.member, w.generation, w.replica.assignment(p), p, "pseudo-gradient lost in transit", arrive)
                         : delta.apply(payload, arrive));
                 yield arrive;
             }
             case Outgoing.Withheld(String reason) -> {
                 double at = costs.noticeArrives(w, now());
-                sendToCoordinator(w, at, new Event.Idle(w.member, w.generation, p, reason, at));
+                sendToCoordinator(w, at, new Event.Idle(w.member, w.generation, w.replica.assignment(p), p, reason, at));
                 yield at;
             }
         };

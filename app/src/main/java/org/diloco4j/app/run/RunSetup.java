@@ -152,7 +152,9 @@ public final class RunSetup {
                     .tokenBudget(c.lng("train.token_budget")).maxDeltaNorm(c.dbl("outer.max_delta_norm")).shards(shards)
                     .ddpWorkers(c.workers().size()).normBoundFactor(c.dbl("outer.norm_bound_factor"))
                     .normBoundWarmup(c.integer("outer.norm_bound_warmup"))
-                    .tokensPerStep((long) c.integer("train.batch") * c.integer("model.context")).build();
+                    // What every honest push's token count is checked against (the DDP member trains k× the batch).
+                    .tokensPerStep((long) c.integer("train.batch") * c.integer("model.context") * (method == Method.DDP ? c.workers().size() : 1))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

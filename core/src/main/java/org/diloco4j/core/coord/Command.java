@@ -15,10 +15,11 @@ public sealed interface Command {
      * stopped and syncs fragments on the schedule; {@code rounds[p]} is the round of fragment p
      * that {@code theta} holds, which its pseudo-gradients of p refer to (null otherwise).
      * {@code progress} places the assignment on the run's clock, which the worker's learning-rate
-     * schedule follows.
+     * schedule follows. {@code assignment} is the id of the {@link Assignment} the member's push
+     * must name; streaming: fragment p's first push slot has id {@code assignment + p}.
      */
     record Train(int member, long generation, long version, int steps, int shard, Snapshot theta, long[] rounds,
-                 GlobalProgress progress) implements Command {
+                 GlobalProgress progress, long assignment) implements Command {
         public static final int OPEN_ENDED = Integer.MAX_VALUE;
 
         public boolean openEnded() {
@@ -28,9 +29,10 @@ public sealed interface Command {
 
     /**
      * Streaming: the global values of one fragment after its outer step; the worker merges them
-     * into its local copy as {@code θ_local ← α θ_local + (1−α) θ_global}.
+     * into its local copy as {@code θ_local ← α θ_local + (1−α) θ_global}. {@code assignment} is the
+     * id of the push slot it opens: the member's next push of this fragment, from this round, names it.
      */
-    record ApplyFragment(int member, int fragment, long round, Snapshot values, double alpha) implements Command {
+    record ApplyFragment(int member, int fragment, long round, Snapshot values, double alpha, long assignment) implements Command {
     }
 
     /** Remove a member; it must rejoin to contribute again. */

@@ -29,6 +29,7 @@ public final class Coordinator {
     private final Membership members = new Membership();
     private final OuterState outer;
     private final Ledger ledger = new Ledger();
+    private final Assignments assignments = new Assignments();
     private final Policy policy;
     private long tokens;
     /** Tokens per inner step, as the latest accepted report gave them; 0 until one arrives. */
@@ -84,12 +85,13 @@ public final class Coordinator {
 
     /**
      * Everything the coordinator changes while it runs, for a checkpoint: θ and the outer optimizers,
-     * membership, byte ledger and the policy's rounds. The configuration is not in it: a restore is
+     * membership, byte ledger, the policy's rounds and the assignments outstanding (null in a
+     * checkpoint from before they were kept: none then). The configuration is not in it: a restore is
      * given the run's own again.
      */
     public record State(long tokens, double tokensPerStep, long outerSteps, boolean stopped, String stopReason, double now,
                         OuterState.State outer, Membership.State members, Ledger.State ledger, Policy.State policy,
-                        NormBound.State norms) {
+                        NormBound.State norms, Assignments.State assignments) {
         /** The saved θ; null for a timing-only run. */
         public float[] savedTheta() {
             return outer.theta();
@@ -98,7 +100,7 @@ public final class Coordinator {
 
     public State state() {
         return new State(tokens, tokensPerStep, outerSteps, stopped, stopReason, now, outer.state(), members.state(), ledger.state(),
-                policy.state(), checks.bound().state());
+                policy.state(), checks.bound().state(), assignments.state());
     }
 
     /** The coordinator {@link #state()} was taken of, for the same configuration and plan. */
@@ -110,6 +112,7 @@ public final class Coordinator {
         c.ledger.restore(s.ledger());
         c.policy.restore(s.policy());
         c.checks.bound().restore(s.norms());
+        if (s.assignments() != null) c.assignments.restore(s.assignments());
         c.tokens = s.tokens();
         c.tokensPerStep = s.tokensPerStep();
         c.outerSteps = s.outerSteps();
@@ -173,9 +176,25 @@ public final class Coordinator {
             out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), why));
             return;
         }
+        // Only a push that answers an outstanding assignment reaches the checks and the policy: a
+        // replay is refused without touching the member's real assignment, which is still under way.
+        Assignments.Answer answer = assignments.answer(m.id, d.assignment(), d.fragment(), d.baseVersion());
+        if (answer.assignment() == null) {
+            m.rejected++;
+            reject(m.id, Refusal.REPLAY, answer.replay());
+            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), answer.replay()));
+            return;
+        }
         PushChecks.Checked checked = checks.check(d);
         PushChecks.Problem problem = checked.problem();
         float[] g = checked.values();
+        if (problem == null) {
+            String lie = AssignmentChecks.implausible(d, answer.assignment(), cfg, now);
+            if (lie != null) {
+                problem = new PushChecks.Problem(Refusal.IMPLAUSIBLE, lie);
+                g = null;
+            }
+        }
         if (problem != null) {
             m.rejected++;
             reject(m.id, problem.code(), problem.detail());
@@ -183,9 +202,10 @@ public final class Coordinator {
             policy.onRejected(m, d.fragment());
             return;
         }
-        m.tokens += d.tokens();
-        m.steps += d.steps();
-        tokens += d.tokens();
+        // Saturating: without a known tokens-per-step figure a count is only known to be >= 0.
+        m.tokens = saturated(m.tokens, d.tokens());
+        m.steps = saturated(m.steps, d.steps());
+        tokens = saturated(tokens, d.tokens());
         if (d.steps() > 0 && d.tokens() > 0) tokensPerStep = (double) d.tokens() / d.steps();
         if (cfg.method() == Method.DDP) {
             // One ring all-reduce of fp32 gradients per step over k workers; counted half as up, half as down.
@@ -220,6 +240,11 @@ public final class Coordinator {
     private void idle(Event.Idle i) {
         Member m = members.get(i.member());
         if (m == null || m.generation != i.generation()) return;
+        if (assignments.nothing(m.id, i.assignment(), i.fragment()) == null) {
+            reject(m.id, Refusal.REPLAY, "replay: notice for assignment " + i.assignment() + " of fragment " + i.fragment()
+                    + ", which is not outstanding for this member");
+            return;
+        }
         drop(m.id, DropCause.NO_CONTRIBUTION, m + " has no contribution: " + i.reason());
         policy.onIdle(m, i.fragment());
     }
@@ -227,6 +252,7 @@ public final class Coordinator {
     private void gone(int id, DecisionKind kind, String reason) {
         Member m = members.remove(id);
         if (m == null) return;
+        assignments.forget(id);
         decide(kind, id, m + " " + reason);
         policy.onGone(m);
     }
@@ -276,7 +302,10 @@ public final class Coordinator {
         m.shard = shard;
         if (cfg.method() != Method.DDP) ledger.down(m.id, downCodec.encodedSize(size));
         long[] rounds = cfg.method() == Method.STREAMING ? outer.rounds.clone() : null;
-        out.add(new Command.Train(m.id, m.generation, snap.version(), steps, shard, snap, rounds, progress));
+        // Streaming: one push slot per fragment, with consecutive ids (fragment p's is the first + p).
+        long id = assignments.issue(m.id, 0, rounds == null ? snap.version() : rounds[0], steps, now).id();
+        for (int p = 1; rounds != null && p < rounds.length; p++) assignments.issue(m.id, p, rounds[p], steps, now);
+        out.add(new Command.Train(m.id, m.generation, snap.version(), steps, shard, snap, rounds, progress, id));
     }
 
     /**
@@ -311,7 +340,9 @@ public final class Coordinator {
     void applyFragment(Member m, int fragment, Snapshot snap) {
         if (!sendable(snap)) return;
         ledger.down(m.id, downCodec.encodedSize(snap.size()));
-        out.add(new Command.ApplyFragment(m.id, fragment, snap.version(), snap, cfg.mergeAlpha()));
+        // The member's next push of this fragment answers a new slot; its compute time lies within its open-ended assignment.
+        Assignment slot = assignments.issue(m.id, fragment, snap.version(), Command.Train.OPEN_ENDED, m.assignedAt);
+        out.add(new Command.ApplyFragment(m.id, fragment, snap.version(), snap, cfg.mergeAlpha(), slot.id()));
     }
 
     void timer(String key, double at) {
@@ -320,8 +351,19 @@ public final class Coordinator {
 
     void evict(Member m, String reason) {
         members.remove(m.id);
+        assignments.forget(m.id);
         decide(DecisionKind.EVICT, m.id, m + " evicted: " + reason);
         out.add(new Command.Evict(m.id, reason));
+    }
+
+    private static long saturated(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? (b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
+    }
+
+    /** The assignments outstanding for {@code member}, oldest first (for tests and drivers' diagnostics). */
+    List<Assignment> outstanding(int member) {
+        return assignments.of(member);
     }
 
     private void reject(int member, Refusal code, String reason) {

@@ -38,8 +38,8 @@ import java.util.Arrays;
  * @param normBoundFactor reject a pseudo-gradient whose norm exceeds this many times the median of its fragment's
  *                        recently accepted norms (0 = no adaptive bound; see {@link NormBound})
  * @param normBoundWarmup outer steps of a fragment before the adaptive bound applies to its pushes
- * @param tokensPerStep   tokens one inner step of one worker trains (batch × context); 0 = not known (reports
- *                        of tokens are then only checked to be within what overflow-safe counters hold)
+ * @param tokensPerStep   tokens one inner step of one member trains (batch × context; DDP: × k), against which
+ *                        every push's token count and every heartbeat's totals are checked; 0 = not known
  */
 public record CoordinatorConfig(Method method, int innerSteps, OuterOptimizerConfig outer, WeightingConfig weighting,
                                 boolean dylu, int minInnerSteps,

@@ -24,6 +24,8 @@ public sealed interface Event {
      *
      * @param member         member id from {@link Command.Welcome}
      * @param generation     the member's generation; stale generations are fenced off
+     * @param assignment     the id of the {@link Assignment} this push answers (from the train order or,
+     *                       streaming, the fragment order that opened its slot)
      * @param baseVersion    version of θ the worker started from
      * @param fragment       fragment id
      * @param steps          inner steps done
@@ -31,15 +33,16 @@ public sealed interface Event {
      * @param computeSeconds seconds spent computing those steps (for speed estimates)
      * @param payload        the encoded pseudo-gradient, as it crossed the network
      */
-    record Delta(int member, long generation, long baseVersion, int fragment, int steps, long tokens,
+    record Delta(int member, long generation, long assignment, long baseVersion, int fragment, int steps, long tokens,
                  double computeSeconds, Payload payload, double time) implements Event {
     }
 
     /**
      * A worker's pseudo-gradient was lost in transit: it has nothing to contribute for its last
-     * assignment (for fragment {@code fragment} in streaming mode; 0 otherwise).
+     * assignment {@code assignment} (for fragment {@code fragment} in streaming mode; 0 otherwise).
+     * A notice for an assignment that is not outstanding changes nothing.
      */
-    record Idle(int member, long generation, int fragment, String reason, double time) implements Event {
+    record Idle(int member, long generation, long assignment, int fragment, String reason, double time) implements Event {
     }
 
     /** The driver declares a worker gone (missed heartbeats, crashed process, broken stream). */

@@ -14,11 +14,25 @@ import java.util.TreeMap;
  * Per-worker speed estimates in inner steps per second, from what workers report (steps done and
  * the compute seconds they took; the driver measures time, this class only averages). A worker
  * with no report yet has no estimate.
+ *
+ * <p>Robust to one liar: the reports are a worker's own word, and one worker claiming to be very fast
+ * (24 steps in 1e-300 s) would otherwise be the fastest worker every plan is relative to, and shrink
+ * every honest worker's assignment to the floor. So an estimate above {@link #OUTLIER_FACTOR} × the
+ * (lower) median of all estimates is an outlier, and is read as the fastest estimate that is not:
+ * the liar is treated as the fastest honest worker, whose plan it cannot change. The lower median
+ * is an honest worker's speed as long as liars are fewer than half the workers (with two workers,
+ * the slower one). A liar just under the bound can still make honest workers' assignments up to
+ * {@link #OUTLIER_FACTOR}× shorter, no more; honest workers more than that apart (the simulator's most
+ * spread preset is 5.7×) are planned as if the fastest were that many times the median.
  */
 public final class WorkerSpeeds {
     private final SpeedConfig config;
     private final Map<Integer, Double> ema = new HashMap<>();
     private final Map<Integer, ArrayDeque<double[]>> windows = new HashMap<>();
+    /** Speeds above this multiple of the lower median of all estimates are outliers (see the class comment). */
+    public static final double OUTLIER_FACTOR = 8;
+    /** The fastest estimate that is not an outlier; NaN when it must be computed again. */
+    private double ceiling = Double.NaN;
 
     public WorkerSpeeds(SpeedConfig config) {
         this.config = config;
@@ -34,6 +48,7 @@ public final class WorkerSpeeds {
         if (!(seconds > 0) || !Double.isFinite(seconds)) {
             throw new IllegalArgumentException("member " + member + ": a speed report needs finite seconds > 0, got " + seconds);
         }
+        ceiling = Double.NaN;
         switch (config.mode()) {
             case EMA -> {
                 double rate = steps / seconds;
@@ -47,8 +62,26 @@ public final class WorkerSpeeds {
         }
     }
 
-    /** Estimated steps per second, empty until the member has reported. */
+    /** Estimated steps per second, at most the fastest plausible one; empty until the member has reported. */
     public OptionalDouble speed(int member) {
+        OptionalDouble v = raw(member);
+        return v.isEmpty() ? v : OptionalDouble.of(Math.min(v.getAsDouble(), ceiling()));
+    }
+
+    /** The fastest estimate within {@link #OUTLIER_FACTOR} × the lower median of all estimates. */
+    private double ceiling() {
+        if (!Double.isNaN(ceiling)) return ceiling;
+        double[] all = (config.mode() == SpeedConfig.Mode.EMA ? ema.keySet() : windows.keySet()).stream()
+                .mapToDouble(k -> raw(k).orElseThrow()).sorted().toArray();
+        double bound = OUTLIER_FACTOR * all[(all.length - 1) / 2];
+        double c = 0;
+        for (double v : all) if (v <= bound) c = Math.max(c, v);
+        ceiling = c;
+        return c;
+    }
+
+    /** The member's estimate as reported, before outliers are bounded. */
+    private OptionalDouble raw(int member) {
         return switch (config.mode()) {
             case EMA -> {
                 Double v = ema.get(member);
@@ -69,6 +102,7 @@ public final class WorkerSpeeds {
 
     /** Drops a member's history (it left, or its hardware changed). */
     public void forget(int member) {
+        ceiling = Double.NaN;
         ema.remove(member);
         windows.remove(member);
     }
@@ -88,6 +122,7 @@ public final class WorkerSpeeds {
     }
 
     public void restore(State s) {
+        ceiling = Double.NaN;
         ema.clear();
         ema.putAll(s.ema());
         windows.clear();

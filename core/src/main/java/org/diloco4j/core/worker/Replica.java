@@ -41,6 +41,8 @@ public final class Replica implements AutoCloseable {
     /** Per fragment: the global values δ is measured against (what was last received). */
     private final float[][] base;
     private final long[] rounds;
+    /** Per fragment: the id of the assignment its next pseudo-gradient answers (from the train or fragment order). */
+    private final long[] assignments;
     /**
      * Per fragment, its sync points not yet settled, oldest first: the error-feedback round of each
      * message sent, or {@link #NOTHING} (withheld, or no error feedback). Saved in checkpoints with
@@ -91,6 +93,7 @@ public final class Replica implements AutoCloseable {
         this.specs = new String[n];
         this.base = new float[n][];
         this.rounds = new long[n];
+        this.assignments = new long[n];
         for (int p = 0; p < n; p++) {
             specs[p] = codecSpecs.length == 1 ? codecSpecs[0] : codecSpecs[p];
             unsettled.add(new ArrayDeque<>());
@@ -120,10 +123,11 @@ public final class Replica implements AutoCloseable {
      * @param trainer   the inner trainer's own saved state (optimizer moments, step, data position); null for a phantom
      * @param theta     θ_i, the trainer's current parameters; null for a phantom
      * @param feedback  per fragment, the error-feedback residual (null without error feedback)
+     * @param assignments per fragment, the id of the assignment its next pseudo-gradient answers
      */
     public record State(boolean phantom, int shard, List<String> specs, boolean errorFeedback, List<float[]> base, long[] rounds,
                         List<List<ErrorFeedback.Sent>> unsettled, long version, GlobalProgress progress, long assignmentTokens,
-                        TrainerState trainer, float[] theta, List<ErrorFeedbackState> feedback) {
+                        TrainerState trainer, float[] theta, List<ErrorFeedbackState> feedback, long[] assignments) {
     }
 
     public synchronized State state() {
@@ -143,7 +147,7 @@ public final class Replica implements AutoCloseable {
             }
         }
         return new State(phantom, shard, List.of(specs), errorFeedback, b, rounds.clone(), u, version, progress, assignmentTokens,
-                trainerState, theta, f);
+                trainerState, theta, f, assignments.clone());
     }
 
     /** A replica as {@link #state()} saved it, without a trainer until {@link #attach} gives it one. */
@@ -155,6 +159,10 @@ public final class Replica implements AutoCloseable {
             r.unsettled.get(p).addAll(s.unsettled().get(p));
         }
         System.arraycopy(s.rounds(), 0, r.rounds, 0, r.rounds.length);
+        // A checkpoint from before assignments were named has none: the replica's next pushes are then refused as replays.
+        if (s.assignments() != null && s.assignments().length == r.assignments.length) {
+            System.arraycopy(s.assignments(), 0, r.assignments, 0, r.assignments.length);
+        }
         r.version = s.version();
         r.progress = s.progress();
         r.assignmentTokens = s.assignmentTokens();
@@ -197,6 +205,7 @@ public final class Replica implements AutoCloseable {
         assignmentTokens = 0;
         for (int p = 0; p < plan.count(); p++) {
             rounds[p] = t.rounds() != null ? t.rounds()[p] : t.version();
+            assignments[p] = t.assignment() + p; // streaming: one slot per fragment, consecutive ids
             if (!phantom) base[p] = plan.fragment(p).gather(received);
         }
         if (!phantom) {
@@ -293,6 +302,7 @@ public final class Replica implements AutoCloseable {
     public void merge(Command.ApplyFragment a, float[] received) {
         int p = a.fragment();
         rounds[p] = a.round();
+        assignments[p] = a.assignment();
         if (phantom) return;
         trainer.read(current);
         FragmentMerge.merge(plan.fragment(p), current, received, (float) a.alpha());
@@ -303,6 +313,11 @@ public final class Replica implements AutoCloseable {
     /** θ version the current assignment started from. */
     public long version() {
         return version;
+    }
+
+    /** The id of the assignment this replica's next pseudo-gradient of fragment {@code p} answers. */
+    public long assignment(int p) {
+        return assignments[p];
     }
 
     /** The round of fragment {@code p} this replica's pseudo-gradients of it refer to. */

@@ -43,9 +43,9 @@ class DropCauseTest {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(method).innerSteps(5).minWorkers(2).quorum(1).roundDeadline(10)
                 .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0, -1)).build();
         Coordinator c = coordinator(cfg);
-        c.handle(new Event.Join("a", -1, 0, 0));
-        c.handle(new Event.Join("b", -1, 0, 0));
-        c.handle(new Event.Join("c", -1, 0, 1));
+        Answers.handle(c, new Event.Join("a", -1, 0, 0));
+        Answers.handle(c, new Event.Join("b", -1, 0, 0));
+        Answers.handle(c, new Event.Join("c", -1, 0, 1));
         metrics.clear();
         return c;
     }
@@ -56,18 +56,24 @@ class DropCauseTest {
      */
     void outsiderThenMissedDeadlineThenLate(Method method, String timer, DropCause outsider) {
         Coordinator c = threeJoined(method);
-        c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, ones(), 2));
-        assertThat(drops()).containsExactly("2:" + outsider);
-        c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, ones(), 2));
-        c.handle(new Event.Timer(timer, 10));
+        Answers.handle(c, new Event.Delta(2, 3, Answers.AUTO, 0, 0, 5, 5, 1, ones(), 2));
+        if (outsider != null) {
+            assertThat(drops()).containsExactly("2:" + outsider);
+        } else {
+            // The outsider was given no assignment: its push answers none, and is a replay, not a drop.
+            assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.kind() == DecisionKind.REJECT && d.reason().startsWith("replay"));
+            assertThat(drops()).isEmpty();
+        }
+        Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, ones(), 2));
+        Answers.handle(c, new Event.Timer(timer, 10));
         assertThat(drops()).contains("1:" + DropCause.MISSED_DEADLINE).allMatch(d -> d.endsWith(":" + DropCause.MISSED_DEADLINE));
-        c.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, ones(), 11));
+        Answers.handle(c, new Event.Delta(1, 2, Answers.AUTO, 0, 0, 5, 5, 1, ones(), 11));
         assertThat(drops()).containsExactly("1:" + DropCause.LATE);
     }
 
     @Test
-    void syncOutsiderIsNotInRoundThenMissedDeadlineThenLate() {
-        outsiderThenMissedDeadlineThenLate(Method.DILOCO, "round:0", DropCause.NOT_IN_ROUND);
+    void syncOutsiderIsAReplayThenMissedDeadlineThenLate() {
+        outsiderThenMissedDeadlineThenLate(Method.DILOCO, "round:0", null);
     }
 
     @Test
@@ -78,7 +84,7 @@ class DropCauseTest {
     @Test
     void anIdleReportIsNoContribution() {
         Coordinator c = threeJoined(Method.DILOCO);
-        c.handle(new Event.Idle(0, 1, 0, "its push was refused", 2));
+        Answers.handle(c, new Event.Idle(0, 1, Answers.AUTO, 0, "its push was refused", 2));
         assertThat(drops()).containsExactly("0:" + DropCause.NO_CONTRIBUTION);
     }
 
@@ -87,11 +93,11 @@ class DropCauseTest {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5)
                 .outer(OuterOptimizerConfig.sgd(1)).weighting(new WeightingConfig("uniform", 0, 1)).build();
         Coordinator c = coordinator(cfg);
-        for (int w = 0; w < 3; w++) c.handle(new Event.Join("w" + w, -1, 0, 0));
-        c.handle(new Event.Delta(0, 1, 0, 0, 5, 5, 1, ones(), 1));
-        c.handle(new Event.Delta(1, 2, 0, 0, 5, 5, 1, ones(), 2));
+        for (int w = 0; w < 3; w++) Answers.handle(c, new Event.Join("w" + w, -1, 0, 0));
+        Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, ones(), 1));
+        Answers.handle(c, new Event.Delta(1, 2, Answers.AUTO, 0, 0, 5, 5, 1, ones(), 2));
         assertThat(drops()).isEmpty();
-        c.handle(new Event.Delta(2, 3, 0, 0, 5, 5, 1, ones(), 3));
+        Answers.handle(c, new Event.Delta(2, 3, Answers.AUTO, 0, 0, 5, 5, 1, ones(), 3));
         assertThat(drops()).containsExactly("2:" + DropCause.STALE);
     }
 

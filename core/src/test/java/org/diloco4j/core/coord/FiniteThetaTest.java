@@ -30,7 +30,7 @@ class FiniteThetaTest {
     }
 
     static Event.Delta push(int member, long version, float value, double at) {
-        return new Event.Delta(member, member + 1, version, 0, 5, 5, 1, CoordinatorTest.fp32(CoordinatorTest.filled(value)), at);
+        return new Event.Delta(member, member + 1, Answers.AUTO, version, 0, 5, 5, 1, CoordinatorTest.fp32(CoordinatorTest.filled(value)), at);
     }
 
     static void assertFinite(float[] theta) {
@@ -45,13 +45,13 @@ class FiniteThetaTest {
     @Test
     void aPushOfHugeFiniteValuesIsRefusedByDefaultAndTheRunGoesOn() {
         Coordinator c = coordinator(CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).maxOuterSteps(3).build());
-        c.handle(new Event.Join("a", -1, 0, 0));
-        List<Command> out = c.handle(push(0, 0, 1e30f, 1));
+        Answers.handle(c, new Event.Join("a", -1, 0, 0));
+        List<Command> out = Answers.handle(c, push(0, 0, 1e30f, 1));
         assertThat(CoordinatorTest.of(out, Command.Reject.class)).singleElement()
                 .satisfies(r -> assertThat(r.code()).isEqualTo(Refusal.NORM_BOUND));
         assertFinite(c.theta());
         assertThat(c.version()).isZero();
-        for (int k = 0; k < 3; k++) c.handle(push(0, c.version(), 0.01f, 2 + k));
+        for (int k = 0; k < 3; k++) Answers.handle(c, push(0, c.version(), 0.01f, 2 + k));
         assertThat(c.stopped()).isTrue();
         assertFinite(c.theta());
     }
@@ -61,12 +61,12 @@ class FiniteThetaTest {
     void anAsyncStepThatOverflowsIsUndoneBitForBitAndItsPushRefused() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).maxDeltaNorm(1e300).normBoundFactor(0).build();
         Coordinator c = coordinator(cfg);
-        c.handle(new Event.Join("a", -1, 0, 0));
-        c.handle(push(0, 0, 0.5f, 1));
-        c.handle(push(0, 1, -0.25f, 2));
+        Answers.handle(c, new Event.Join("a", -1, 0, 0));
+        Answers.handle(c, push(0, 0, 0.5f, 1));
+        Answers.handle(c, push(0, 1, -0.25f, 2));
         Coordinator.State before = c.state();
         long tokens = c.tokens();
-        List<Command> out = c.handle(push(0, 2, 3e38f, 3));
+        List<Command> out = Answers.handle(c, push(0, 2, 3e38f, 3));
         assertThat(CoordinatorTest.of(out, Command.Reject.class)).singleElement().satisfies(r -> {
             assertThat(r.code()).isEqualTo(Refusal.NON_FINITE);
             assertThat(r.reason()).contains("undone");
@@ -78,7 +78,7 @@ class FiniteThetaTest {
         assertThat(c.version()).isEqualTo(2);
         assertThat(c.tokens()).isEqualTo(tokens);
         // The run continues with honest pushes.
-        c.handle(push(0, 2, 0.1f, 4));
+        Answers.handle(c, push(0, 2, 0.1f, 4));
         assertThat(c.version()).isEqualTo(3);
         assertFinite(c.theta());
     }
@@ -87,19 +87,19 @@ class FiniteThetaTest {
     void aRoundWhoseAggregateOverflowsIsDroppedWholeAndRunAgainFromTheSameTheta() {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(5).minWorkers(2).maxDeltaNorm(1e300).build();
         Coordinator c = coordinator(cfg);
-        c.handle(new Event.Join("a", -1, 0, 0));
-        c.handle(new Event.Join("b", -1, 0, 0));
+        Answers.handle(c, new Event.Join("a", -1, 0, 0));
+        Answers.handle(c, new Event.Join("b", -1, 0, 0));
         Coordinator.State before = c.state();
-        c.handle(push(0, 0, 3e38f, 1));
-        List<Command> out = c.handle(push(1, 0, 3e38f, 2));
+        Answers.handle(c, push(0, 0, 3e38f, 1));
+        List<Command> out = Answers.handle(c, push(1, 0, 3e38f, 2));
         assertBitIdentical(c.theta(), before.savedTheta());
         assertSameOptimizer(c.state().outer().optimizers().get(0), before.outer().optimizers().get(0));
         assertThat(c.version()).isZero();
         assertThat(c.outerSteps()).isZero();
         assertThat(metrics).as("%s", metrics).filteredOn(m -> m instanceof Metric.Decision d && d.cause() == DropCause.NON_FINITE).hasSize(2);
         assertThat(CoordinatorTest.of(out, Command.Train.class)).extracting(Command.Train::version).containsExactly(0L, 0L);
-        c.handle(push(0, 0, 0.1f, 3));
-        c.handle(push(1, 0, 0.1f, 4));
+        Answers.handle(c, push(0, 0, 0.1f, 3));
+        Answers.handle(c, push(1, 0, 0.1f, 4));
         assertThat(c.version()).isEqualTo(1);
         assertFinite(c.theta());
     }

@@ -73,7 +73,7 @@ class NonFinitePayloadTest {
             for (int i = 0; i < N; i++) theta0[i] = (float) Math.sin(i);
             List<Metric> metrics = new ArrayList<>();
             Coordinator c = new Coordinator(cfg, FragmentPlan.whole(N), theta0, metrics::add);
-            c.handle(new Event.Join("evil", -1, 0, 0));
+            Answers.handle(c, new Event.Join("evil", -1, 0, 0));
             // The decoder either refuses the bytes or hands back the non-finite value: it never turns it into a finite one.
             Codec codec = Codecs.parse(k.codec());
             try {
@@ -84,7 +84,7 @@ class NonFinitePayloadTest {
             } catch (org.diloco4j.core.codec.CodecException refused) {
                 // refused as malformed: fine
             }
-            List<Command> out = c.handle(new Event.Delta(0, 1, 0, 0, 5, 80, 1, new Payload.Bytes(k.codec(), k.bytes()), 1));
+            List<Command> out = Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 80, 1, new Payload.Bytes(k.codec(), k.bytes()), 1));
             assertThat(out).as("%s %s", k.codec(), k.what()).anyMatch(x -> x instanceof Command.Reject r
                     && (r.reason().contains("non-finite") || r.reason().startsWith("undecodable")));
             assertThat(out).anyMatch(x -> x instanceof Command.Unapplied u && u.member() == 0 && u.fragment() == 0 && u.baseVersion() == 0);

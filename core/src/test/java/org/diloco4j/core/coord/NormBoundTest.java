@@ -102,10 +102,10 @@ class NormBoundTest {
     void theWindowSurvivesACheckpointAndDecidesTheSame() throws Exception {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).build();
         Coordinator c = new Coordinator(cfg, FragmentPlan.whole(4), new float[4], m -> { });
-        c.handle(new Event.Join("a", -1, 0, 0));
+        Answers.handle(c, new Event.Join("a", -1, 0, 0));
         for (int k = 0; k < 6; k++) {
             float v = 0.01f * (k + 1);
-            List<Command> out = c.handle(new Event.Delta(0, 1, c.version(), 0, 5, 5, 1, CoordinatorTest.fp32(v, v, v, v), k + 1));
+            List<Command> out = Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, c.version(), 0, 5, 5, 1, CoordinatorTest.fp32(v, v, v, v), k + 1));
             assertThat(out).noneMatch(x -> x instanceof Command.Reject);
         }
         byte[] file = CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, c.state(), Map.of());
@@ -115,10 +115,10 @@ class NormBoundTest {
         // Median norm 0.07 (of 0.02 … 0.12): 10 × is 0.7; a push of norm 0.8 is refused by both, one of 0.6 by neither.
         // (Six outer steps: past the warm-up of four.)
         for (Coordinator k : List.of(c, resumed)) {
-            List<Command> out = k.handle(new Event.Delta(0, 1, k.version(), 0, 5, 5, 1, CoordinatorTest.fp32(0.4f, 0.4f, 0.4f, 0.4f), 10));
+            List<Command> out = Answers.handle(k, new Event.Delta(0, 1, Answers.AUTO, k.version(), 0, 5, 5, 1, CoordinatorTest.fp32(0.4f, 0.4f, 0.4f, 0.4f), 10));
             assertThat(out).filteredOn(x -> x instanceof Command.Reject).singleElement()
                     .satisfies(r -> assertThat(((Command.Reject) r).code()).isEqualTo(Refusal.NORM_BOUND));
-            out = k.handle(new Event.Delta(0, 1, k.version(), 0, 5, 5, 1, CoordinatorTest.fp32(0.3f, 0.3f, 0.3f, 0.3f), 11));
+            out = Answers.handle(k, new Event.Delta(0, 1, Answers.AUTO, k.version(), 0, 5, 5, 1, CoordinatorTest.fp32(0.3f, 0.3f, 0.3f, 0.3f), 11));
             assertThat(out).noneMatch(x -> x instanceof Command.Reject);
         }
         assertThat(resumed.theta()).isEqualTo(c.theta());

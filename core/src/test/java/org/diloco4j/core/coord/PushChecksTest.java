@@ -14,7 +14,7 @@ class PushChecksTest {
     final PushChecks checks = new PushChecks(cfg, new OuterState(new float[N], FragmentPlan.whole(N), OuterOptimizerConfig.sgd(1)));
 
     static Event.Delta delta(Payload p, int fragment, long baseVersion, int steps) {
-        return new Event.Delta(0, 1, baseVersion, fragment, steps, 5, 1, p, 0);
+        return new Event.Delta(0, 1, 1, baseVersion, fragment, steps, 5, 1, p, 0);
     }
 
     static Payload fp32(float... v) {

@@ -42,4 +42,39 @@ class WorkerSpeedsTest {
         assertThat(SpeedConfig.parseMode("Window")).isEqualTo(SpeedConfig.Mode.WINDOW);
         assertThatThrownBy(() -> SpeedConfig.parseMode("median")).hasMessageContaining("ema, window");
     }
+
+    /** One worker claiming 24 steps in 1e-300 s is read as the fastest honest worker: the honest plan is what it was without it. */
+    @Test
+    void oneLiarCannotShrinkTheHonestWorkersSteps() {
+        DyluPlanner planner = new DyluPlanner(24, 1);
+        WorkerSpeeds honest = new WorkerSpeeds(SpeedConfig.defaults());
+        WorkerSpeeds withLiar = new WorkerSpeeds(SpeedConfig.defaults());
+        double[] secondsPer24 = {10, 14, 24};
+        for (WorkerSpeeds s : new WorkerSpeeds[] {honest, withLiar}) {
+            for (int w = 0; w < secondsPer24.length; w++) s.record(w, 24, secondsPer24[w]);
+        }
+        withLiar.record(9, 24, 1e-300);
+        java.util.List<Integer> three = java.util.List.of(0, 1, 2);
+        java.util.List<Integer> four = java.util.List.of(0, 1, 2, 9);
+        for (int w : three) assertThat(planner.stepsFor(w, four, withLiar)).as("worker %d", w).isEqualTo(planner.stepsFor(w, three, honest));
+        assertThat(planner.stepsFor(0, four, withLiar)).isEqualTo(24);
+        assertThat(withLiar.speed(9).getAsDouble()).isEqualTo(honest.speed(0).getAsDouble());
+        // Two workers, one lying: the lower median is the honest one.
+        WorkerSpeeds pair = new WorkerSpeeds(SpeedConfig.defaults());
+        pair.record(0, 24, 12);
+        pair.record(1, 24, Double.MIN_VALUE);
+        assertThat(planner.stepsFor(0, java.util.List.of(0, 1), pair)).isEqualTo(24);
+    }
+
+    @Test
+    void honestSpeedsWithinTheBoundAreLeftAsReported() {
+        WorkerSpeeds s = new WorkerSpeeds(SpeedConfig.defaults());
+        s.record(0, 10, 10);
+        s.record(1, 10, 10);
+        s.record(2, 10, 10 / (WorkerSpeeds.OUTLIER_FACTOR - 0.5));
+        assertThat(s.speed(2).getAsDouble()).isCloseTo(WorkerSpeeds.OUTLIER_FACTOR - 0.5, within(1e-9));
+        s.record(3, 10, 10 / (WorkerSpeeds.OUTLIER_FACTOR + 1)); // above 8 × the lower median (1): read as the fastest that is not
+        assertThat(s.speed(3).getAsDouble()).isCloseTo(WorkerSpeeds.OUTLIER_FACTOR - 0.5, within(1e-9));
+        assertThat(s.speed(0).getAsDouble()).isEqualTo(1.0);
+    }
 }

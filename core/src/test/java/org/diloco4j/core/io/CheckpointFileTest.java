@@ -27,7 +27,7 @@ class CheckpointFileTest {
 
     private static State sample() {
         return new State(new Coordinator(new Outer(new float[] {1.5f, -2f, 3e-8f}), 7), List.of(new float[] {4f}, new float[] {5f, 6f}),
-                new byte[] {1, 2, 3}, List.of(new Command.Stop("done"), new Command.ApplyFragment(1, 0, 3, new Snapshot(3, 0, 2, new float[] {9f, 8f}), 0.5)),
+                new byte[] {1, 2, 3}, List.of(new Command.Stop("done"), new Command.ApplyFragment(1, 0, 3, new Snapshot(3, 0, 2, new float[] {9f, 8f}), 0.5, 11)),
                 Double.NaN, Map.of("round:1", 4L));
     }
 

@@ -19,7 +19,7 @@ class ReplicaTest {
     static final List<String> CODECS = List.of("fp32", "fp16", "bf16", "int8", "q4", "fp4", "topk:0.1");
 
     static Command.Train train(long version, float[] theta) {
-        return new Command.Train(0, 1, version, 5, -1, new Snapshot(version, -1, theta.length, theta), null, null);
+        return new Command.Train(0, 1, version, 5, -1, new Snapshot(version, -1, theta.length, theta), null, null, 1);
     }
 
     /** A diverged trainer's pseudo-gradient is never encoded, under any codec, with or without error feedback. */

@@ -27,7 +27,7 @@ final class Orders {
         hold(s, ASSIGNMENT, e.id);
         TrainOrder.Builder b = TrainOrder.newBuilder().setVersion(t.version()).setSteps(t.openEnded() ? 0 : t.steps())
                 .setOpenEnded(t.openEnded()).setShard(t.shard()).setTheta(ref(e))
-                .setProgressTokens(t.progress().startTokens()).setProgressRate(t.progress().rate());
+                .setProgressTokens(t.progress().startTokens()).setProgressRate(t.progress().rate()).setAssignment(t.assignment());
         if (t.rounds() != null) for (long r : t.rounds()) b.addRounds(r);
         s.order(Order.newBuilder().setTrain(b));
     }
@@ -36,7 +36,7 @@ final class Orders {
         ThetaStore.Entry e = thetas.acquire(a.values());
         hold(s, a.fragment(), e.id);
         s.order(Order.newBuilder().setFragment(FragmentOrder.newBuilder().setFragment(a.fragment()).setRound(a.round())
-                .setAlpha(a.alpha()).setValues(ref(e))));
+                .setAlpha(a.alpha()).setValues(ref(e)).setAssignment(a.assignment())));
     }
 
     /** The member has pulled entry {@code id} in full: it no longer needs to be held for it. */

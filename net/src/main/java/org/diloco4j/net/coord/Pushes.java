@@ -74,29 +74,35 @@ final class Pushes {
             feed.metrics().rejected(RejectReason.of(Refusal.RUN_OVER));
             return PushReply.newBuilder().setAccepted(false).setRefusal(Refusals.toProto(Refusal.RUN_OVER)).setReason("the run is over").build();
         }
-        if (Double.isFinite(h.getTrainLoss()) && h.getSteps() > 0) {
-            double tps = h.getComputeSeconds() > 0 ? h.getTokens() / h.getComputeSeconds() : Double.NaN;
-            listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), h.hasInnerLr() ? h.getInnerLr() : Double.NaN,
-                    h.hasGradNorm() ? h.getGradNorm() : Double.NaN, tps, now.getAsDouble()));
-            feed.metrics().trainLoss(s.name, h.getTrainLoss());
-        }
         PushReply.Builder reply = PushReply.newBuilder();
         if (!h.getWithheld().isEmpty()) {
             // The worker has nothing to send (it diverged): its assignment produced no contribution.
-            deliver.accept(new Event.Idle(s.member, h.getSession().getGeneration(), h.getFragment(), "withheld by the worker: " + h.getWithheld(),
-                    now.getAsDouble()));
-            reply.setAccepted(true).setApplied(false).setReason("noted: nothing to apply");
+            deliver.accept(new Event.Idle(s.member, h.getSession().getGeneration(), h.getAssignment(), h.getFragment(),
+                    "withheld by the worker: " + h.getWithheld(), now.getAsDouble()));
+            Command.Reject no = rejected.get(s.member);
+            if (no != null) reply.setAccepted(false).setRefusal(Refusals.toProto(no.code())).setReason(no.reason());
+            else reply.setAccepted(true).setApplied(false).setReason("noted: nothing to apply");
         } else {
-            deliver.accept(new Event.Delta(s.member, h.getSession().getGeneration(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
+            deliver.accept(new Event.Delta(s.member, h.getSession().getGeneration(), h.getAssignment(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
                     h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now.getAsDouble()));
             Command.Reject no = rejected.get(s.member);
             String dropped = unapplied.get(s.member);
             if (no != null) reply.setAccepted(false).setRefusal(Refusals.toProto(no.code())).setReason(no.reason());
             else reply.setAccepted(true).setApplied(dropped == null).setReason(dropped != null ? "received but not applied: " + dropped : "");
+            // Only the figures of a push that passed the checks reach the report (a replay's or a liar's never do).
+            if (no == null) trainLoss(s, h);
         }
         s.lastPushId = h.getPushId();
         s.lastPushReply = reply.build();
         return s.lastPushReply;
+    }
+
+    private void trainLoss(Session s, DeltaHeader h) {
+        if (!Double.isFinite(h.getTrainLoss()) || h.getSteps() <= 0) return;
+        double tps = h.getComputeSeconds() > 0 ? h.getTokens() / h.getComputeSeconds() : Double.NaN;
+        listener.metric(new Metric.TrainLoss(s.name, h.getWorkerStep(), h.getTrainLoss(), h.hasInnerLr() ? h.getInnerLr() : Double.NaN,
+                h.hasGradNorm() ? h.getGradNorm() : Double.NaN, tps, now.getAsDouble()));
+        feed.metrics().trainLoss(s.name, h.getTrainLoss());
     }
 
     /**
@@ -107,6 +113,6 @@ final class Pushes {
         listener.metric(new Metric.Decision(DecisionKind.REJECT, s.member, s + " push refused: " + reason, now.getAsDouble()));
         if (over.getAsBoolean() || !live.test(s)) return;
         int fragment = h.getFragment() >= 0 && h.getFragment() < fragments ? h.getFragment() : 0;
-        deliver.accept(new Event.Idle(s.member, s.generation, fragment, "push refused: " + reason, now.getAsDouble()));
+        deliver.accept(new Event.Idle(s.member, s.generation, h.getAssignment(), fragment, "push refused: " + reason, now.getAsDouble()));
     }
 }

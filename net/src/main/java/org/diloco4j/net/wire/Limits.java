@@ -10,9 +10,10 @@ public final class Limits {
      * The protocol version of this build; a coordinator refuses workers that speak another (with
      * {@code REFUSAL_WRONG_PROTOCOL}). 2: push replies say whether the pseudo-gradient was applied,
      * and a push may withhold it. 3: every refusal carries a code, which workers act on instead of
-     * the reason's text.
+     * the reason's text. 4: every train order and streaming fragment order names an assignment, which
+     * the push answering it names (any other push is a replay).
      */
-    public static final int PROTOCOL = 3;
+    public static final int PROTOCOL = 4;
 
     // ---- message sizes -------------------------------------------------------------------------
 

@@ -83,12 +83,13 @@ final class GrpcTransfers implements Transfers, AutoCloseable {
      * reason and no data; with the training it summarises (for the coordinator's train-loss sample).
      */
     @Override
-    public DeltaHeader header(int fragment, long base, TrainTally trained, Outgoing out) {
+    public DeltaHeader header(int fragment, long base, long assignment, TrainTally trained, Outgoing out) {
         byte[] data = data(out);
         CRC32C crc = new CRC32C();
         crc.update(data);
         double loss = trained.meanLoss();
         DeltaHeader.Builder h = DeltaHeader.newBuilder().setSession(session.ref).setPushId(++pushId).setBaseVersion(base).setFragment(fragment)
+                .setAssignment(assignment)
                 .setSteps(trained.steps()).setTokens(trained.tokens()).setComputeSeconds(trained.seconds()).setCodec(run.upCodecOf(fragment))
                 .setSize(data.length).setCrc32C((int) crc.getValue()).setTrainLoss(Double.isFinite(loss) ? loss : Double.NaN)
                 .setWorkerStep(acct.steps());

@@ -115,7 +115,7 @@ final class Participation {
         Ending e = session.urgent();
         if (e != null) return e;
         Outgoing out = replica.delta(0);
-        e = transfers.push(replica, transfers.header(0, t.getVersion(), TrainTally.of(r, seconds), out), out, session::urgent);
+        e = transfers.push(replica, transfers.header(0, t.getVersion(), replica.assignment(0), TrainTally.of(r, seconds), out), out, session::urgent);
         acct.to(Kind.IDLE);
         return e;
     }
@@ -134,6 +134,6 @@ final class Participation {
                 && t.getProgressTokens() >= 0 && Double.isFinite(t.getProgressTokens())
                 ? new GlobalProgress(t.getProgressTokens(), t.getProgressRate()) : null;
         return new Command.Train(ref.getMember(), ref.getGeneration(), t.getVersion(), steps, t.getShard(),
-                new Snapshot(t.getVersion(), -1, run.modelSize(), null), rounds, progress);
+                new Snapshot(t.getVersion(), -1, run.modelSize(), null), rounds, progress, t.getAssignment());
     }
 }

@@ -136,7 +136,7 @@ final class StreamingLoop {
 
     private void send(int p) {
         Outgoing out = replica.delta(p);
-        DeltaHeader h = transfers.header(p, replica.round(p), unreported, out);
+        DeltaHeader h = transfers.header(p, replica.round(p), replica.assignment(p), unreported, out);
         unreported.reset();
         sender.execute(() -> {
             Ending e = transfers.push(replica, h, out, () -> session.closed() ? Ending.leave() : null);
@@ -146,7 +146,7 @@ final class StreamingLoop {
 
     private void merge(Signal.Arrived a) {
         FragmentOrder o = a.order();
-        replica.merge(new Command.ApplyFragment(session.ref().getMember(), o.getFragment(), o.getRound(), null, o.getAlpha()), a.values());
+        replica.merge(new Command.ApplyFragment(session.ref().getMember(), o.getFragment(), o.getRound(), null, o.getAlpha(), o.getAssignment()), a.values());
     }
 
     private void train(int n) {

@@ -21,8 +21,8 @@ interface Transfers {
     /** Streaming: pulls a fragment in the background; it arrives at the session as {@link Signal.Arrived} (or {@link Signal.Broken}). */
     void fetch(FragmentOrder f);
 
-    /** The push header of {@code out}, with the training it summarises. */
-    DeltaHeader header(int fragment, long base, TrainTally trained, Outgoing out);
+    /** The push header of {@code out}, answering assignment {@code assignment}, with the training it summarises. */
+    DeltaHeader header(int fragment, long base, long assignment, TrainTally trained, Outgoing out);
 
     /**
      * Delivers a pseudo-gradient (or the notice that it is withheld), retrying failed transfers, and

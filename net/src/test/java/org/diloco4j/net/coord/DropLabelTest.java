@@ -40,9 +40,19 @@ class DropLabelTest {
         return feed;
     }
 
+    /** Member → the assignment of its latest train order. */
+    private final Map<Integer, Long> assigned = new TreeMap<>();
+
     private void deliver(Event e) {
         feed().begin(e);
-        feed().end(coordinator.handle(e));
+        var out = coordinator.handle(e);
+        for (var c : out) if (c instanceof org.diloco4j.core.coord.Command.Train t) assigned.put(t.member(), t.assignment());
+        feed().end(out);
+    }
+
+    /** A push of {@code member} answering its latest assignment. */
+    private Event.Delta push(int member, long generation, double time) {
+        return new Event.Delta(member, generation, assigned.getOrDefault(member, 0L), 0, 0, 5, 5, 1, ones(), time);
     }
 
     private Map<String, Double> dropped() {
@@ -60,22 +70,22 @@ class DropLabelTest {
     }
 
     @Test
-    void aMissedDeadlineAndALateDeltaAndAnOutsiderAreCountedByTheirCode() {
+    void aMissedDeadlineAndALateDeltaAreCountedByTheirCodeAndAnOutsidersReplayIsNoDrop() {
         deliver(new Event.Join("a", -1, 0, 0));
         deliver(new Event.Join("b", -1, 0, 0));
         deliver(new Event.Join("c", -1, 0, 1));
-        deliver(new Event.Delta(2, 3, 0, 0, 5, 5, 1, ones(), 2));                 // c is not in the round
-        deliver(new Event.Delta(0, 1, 0, 0, 5, 5, 1, ones(), 2));
-        deliver(new Event.Timer("round:0", 10));                                   // b, and c put back in the round, missed the deadline
-        deliver(new Event.Delta(1, 2, 0, 0, 5, 5, 1, ones(), 11));                // b is late
-        assertThat(dropped()).containsExactly(Map.entry("deadline", 2.0), Map.entry("late", 1.0), Map.entry("not_in_round", 1.0));
+        deliver(push(2, 3, 2));                                                    // c has no assignment: a replay, refused
+        deliver(push(0, 1, 2));
+        deliver(new Event.Timer("round:0", 10));                                   // b missed the deadline
+        deliver(push(1, 2, 11));                                                   // b is late
+        assertThat(dropped()).containsExactly(Map.entry("deadline", 1.0), Map.entry("late", 1.0));
     }
 
     @Test
     void anIdleMembersNoContributionIsNotCountedTwice() {
         deliver(new Event.Join("a", -1, 0, 0));
         deliver(new Event.Join("b", -1, 0, 0));
-        deliver(new Event.Idle(0, 1, 0, "its push was refused", 2));
+        deliver(new Event.Idle(0, 1, assigned.get(0), 0, "its push was refused", 2));
         assertThat(dropped()).isEmpty();
     }
 

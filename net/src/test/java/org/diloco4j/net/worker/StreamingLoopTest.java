@@ -94,8 +94,8 @@ class StreamingLoopTest {
         }
 
         @Override
-        public DeltaHeader header(int fragment, long base, TrainTally trained, Outgoing out) {
-            return DeltaHeader.newBuilder().setFragment(fragment).setBaseVersion(base).setSteps(trained.steps()).build();
+        public DeltaHeader header(int fragment, long base, long assignment, TrainTally trained, Outgoing out) {
+            return DeltaHeader.newBuilder().setFragment(fragment).setBaseVersion(base).setAssignment(assignment).setSteps(trained.steps()).build();
         }
 
         @Override
@@ -103,7 +103,9 @@ class StreamingLoopTest {
             pushed.add(h);
             replica.settle(h.getFragment(), true);
             int p = h.getFragment();
-            FragmentOrder f = FragmentOrder.newBuilder().setFragment(p).setRound(h.getBaseVersion() + 1).setAlpha(0.5).build();
+            // The coordinator's next slot of this fragment: ids 100 + 10·round + fragment, distinct per slot.
+            long round = h.getBaseVersion() + 1;
+            FragmentOrder f = FragmentOrder.newBuilder().setFragment(p).setRound(round).setAlpha(0.5).setAssignment(100 + 10 * round + p).build();
             session.post(new Signal.Arrived(f, new float[run.plan().fragment(p).size()]));
             if (pushed.size() == stopAfter) session.post(new Signal.Ord(Order.newBuilder().setStop(Notice.newBuilder().setReason("done")).build()));
             return null;
@@ -126,7 +128,7 @@ class StreamingLoopTest {
         try (WorkerClient unused = WorkerClient.over(InProcessChannelBuilder.forName("nowhere"), Token.of("test-token-0123456789"));
              WorkerRuntime worker = new WorkerRuntime(unused, WorkerOptions.named("w"),
                      (r, shard, threads) -> new ToyTrainer(PROBLEM, shard, 16, 0.02, 100 + shard), log::add)) {
-            TrainOrder order = TrainOrder.newBuilder().setOpenEnded(true).setShard(0).addRounds(0).addRounds(0)
+            TrainOrder order = TrainOrder.newBuilder().setOpenEnded(true).setShard(0).addRounds(0).addRounds(0).setAssignment(7)
                     .setTheta(ThetaRef.newBuilder().setId(1).setFragment(-1).setFloats(run.modelSize())).build();
             Ending end = new StreamingLoop(worker, session, transfers, run, new Accounting()).run(order);
 
@@ -141,6 +143,9 @@ class StreamingLoopTest {
                 int fragment = p;
                 assertThat(pushed.stream().filter(h -> h.getFragment() == fragment).map(DeltaHeader::getBaseVersion))
                         .containsExactly(0L, 1L, 2L);
+                // Each push answers its slot: the train order's (7 + fragment) first, then the one each merged fragment order opened.
+                assertThat(pushed.stream().filter(h -> h.getFragment() == fragment).map(DeltaHeader::getAssignment))
+                        .containsExactly(7L + fragment, 110L + fragment, 120L + fragment);
             }
             // Four steps between sends (H = 8 over two fragments), reported with each push.
             assertThat(pushed.subList(1, 6)).extracting(DeltaHeader::getSteps).containsOnly(4);
