@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WireCodecsTest {
     static final int N = ToyCluster.PROBLEM.size();
+    static final String INT8 = "int8:chunk=256";
+    static final Codec BF16 = Codecs.parse("bf16");
 
     /** Starts three workers whose trainers count the θ they load (one per assignment: a full pull). */
     private static AtomicLong startCounting(ToyCluster c) {
@@ -72,19 +74,18 @@ class WireCodecsTest {
 
     @Test
     void int8UpAndBf16DownInSynchronousDiloco() throws Exception {
-        CoordinatorConfig cfg = InProcessClusterTest.base(Method.DILOCO).upCodec("int8:chunk=256").downCodec("bf16").build();
+        CoordinatorConfig cfg = InProcessClusterTest.base(Method.DILOCO).upCodec(INT8).downCodec("bf16").build();
         try (ToyCluster c = new ToyCluster(cfg, InProcessClusterTest.FAST, false, null)) {
             float[] theta0 = c.theta();
             AtomicLong loads = startCounting(c);
             RunTotals t = finished(c, theta0);
-            Codec up = Codecs.parse("int8:chunk=256");
-            Codec down = Codecs.parse("bf16");
+            Codec up = Codecs.parse(INT8);
             // (At the toy's 36 values int8's 256-entry table outweighs the values: its size, not fp32's, proves the codec.)
             assertThat(up.encodedSize(N)).isNotEqualTo(Codecs.parse("fp32").encodedSize(N));
-            assertThat(down.encodedSize(N)).isLessThan(Codecs.parse("fp32").encodedSize(N));
+            assertThat(BF16.encodedSize(N)).isLessThan(Codecs.parse("fp32").encodedSize(N));
             assertThat(t.bytesUp()).isEqualTo(contributions(c) * up.encodedSize(N)).isEqualTo(36L * up.encodedSize(N)).isEqualTo(pushedBy(t));
             // Each of the 12 rounds hands θ to the three workers: one bf16 θ per assignment, each loaded.
-            assertThat(t.bytesDown()).isEqualTo(loads.get() * down.encodedSize(N)).isEqualTo(36L * down.encodedSize(N))
+            assertThat(t.bytesDown()).isEqualTo(loads.get() * BF16.encodedSize(N)).isEqualTo(36L * BF16.encodedSize(N))
                     .isEqualTo(pulledBy(t));
         }
     }
@@ -93,21 +94,20 @@ class WireCodecsTest {
     void int8UpAndBf16DownInAsyncDelayedNesterovWithDylu() throws Exception {
         // H = 20 and η = 0.4 (outer.lr's auto value for this method): at H = 10 and η = 0.7 the toy diverges in fp32 too.
         CoordinatorConfig cfg = InProcessClusterTest.base(Method.ASYNC_DN_DYLU).dylu(true).outer(OuterOptimizerConfig.delayedNesterov(0.4, 0.9, 3, 0))
-                .innerSteps(20).tokenBudget(3 * InProcessClusterTest.BATCH * 20 * 10).upCodec("int8:chunk=256").downCodec("bf16").build();
+                .innerSteps(20).tokenBudget(3 * InProcessClusterTest.BATCH * 20 * 10).upCodec(INT8).downCodec("bf16").build();
         try (ToyCluster c = new ToyCluster(cfg, InProcessClusterTest.FAST, false, null)) {
             float[] theta0 = c.theta();
             AtomicLong loads = startCounting(c);
             RunTotals t = finished(c, theta0);
-            Codec up = Codecs.parse("int8:chunk=256");
-            Codec down = Codecs.parse("bf16");
+            Codec up = Codecs.parse(INT8);
             long pushes = contributions(c);
             assertThat(pushes).isEqualTo(c.recorder.steps().size()).isGreaterThanOrEqualTo(30);
             assertThat(t.bytesUp()).isEqualTo(pushes * up.encodedSize(N)).isEqualTo(pushedBy(t));
             // One θ per assignment; the coordinator may hand out a last one the stop overtakes before it is pulled.
-            assertThat(t.bytesDown() % down.encodedSize(N)).isZero();
-            assertThat(t.bytesDown() / down.encodedSize(N)).isBetween(loads.get(), loads.get() + 3);
+            assertThat(t.bytesDown() % BF16.encodedSize(N)).isZero();
+            assertThat(t.bytesDown() / BF16.encodedSize(N)).isBetween(loads.get(), loads.get() + 3);
             assertThat(loads.get()).isBetween(pushes, pushes + 3);
-            assertThat(pulledBy(t)).isEqualTo(loads.get() * down.encodedSize(N));
+            assertThat(pulledBy(t)).isEqualTo(loads.get() * BF16.encodedSize(N));
         }
     }
 
@@ -120,7 +120,6 @@ class WireCodecsTest {
             startCounting(c);
             RunTotals t = finished(c, theta0);
             Codec up = Codecs.parse("q4");
-            Codec down = Codecs.parse("bf16");
             FragmentPlan plan = c.run.plan();
             assertThat(plan.count()).isEqualTo(2);
             long expectUp = 0;
@@ -128,15 +127,15 @@ class WireCodecsTest {
             for (Metric.OuterStep s : c.recorder.steps()) {
                 int size = plan.fragment(s.fragment()).size();
                 expectUp += s.contributors().size() * up.encodedSize(size);
-                merges += s.contributors().size() * down.encodedSize(size);
+                merges += s.contributors().size() * BF16.encodedSize(size);
             }
             assertThat(up.encodedSize(plan.fragment(0).size())).isLessThan(Codecs.parse("fp32").encodedSize(plan.fragment(0).size()));
             assertThat(t.bytesUp()).isEqualTo(expectUp);
             // Streaming workers upload in the background: the stop may overtake the reply to their last push.
             assertThat(t.bytesUp() - pushedBy(t)).isBetween(0L, 3 * up.encodedSize(plan.maxFragmentSize()));
             // Down: θ in full once per worker (open-ended streaming assignments), then each synced fragment merged back.
-            assertThat(t.bytesDown()).isEqualTo(3 * down.encodedSize(N) + merges);
-            assertThat(t.bytesDown() - pulledBy(t)).isBetween(0L, 3 * down.encodedSize(plan.maxFragmentSize()));
+            assertThat(t.bytesDown()).isEqualTo(3 * BF16.encodedSize(N) + merges);
+            assertThat(t.bytesDown() - pulledBy(t)).isBetween(0L, 3 * BF16.encodedSize(plan.maxFragmentSize()));
         }
     }
 }
