@@ -209,6 +209,8 @@ final class AsyncPolicy extends Policy {
         WeightDecision w = weights.weigh(contribution);
         if (!w.included()) {
             c.drop(m.id, w.cause(), m + " " + w.reason());
+            // Its tokens were counted: if they reached the budget, nothing else will end the run.
+            if (c.maybeStop()) return false;
             release(m);
             unpark();
             return false;
