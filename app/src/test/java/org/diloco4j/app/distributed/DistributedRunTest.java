@@ -341,7 +341,9 @@ class DistributedRunTest {
      */
     @Test
     void perWorkerCredentialsAdmitByNameAndARevokedWorkerIsEvictedAndExits3() throws Exception {
-        Path cfg = config("async", 3L * ROUND_TOKENS * 12);
+        // Paced workers (50 ms a step) and 36 rounds of budget: the run must outlast the revocation, which
+        // takes up to one re-read of the credentials file (2 s); unpaced, it ended first (seen in CI).
+        Path cfg = config("async", 3L * ROUND_TOKENS * 36);
         Path run = tmp.resolve("run");
         Path creds = tmp.resolve("credentials");
         for (String n : List.of("tokyo", "osaka", "kyoto")) {
@@ -374,7 +376,8 @@ class DistributedRunTest {
 
     private Jvm credentialWorker(String credential, String name, int port) throws IOException {
         return Jvm.start(credential, tmp, "worker", "--join", "127.0.0.1:" + port, "--token-file", tmp.resolve(credential + ".token").toString(),
-                "--name", name, "--cache-dir", tmp.resolve("cache-" + credential).toString(), "--reconnect-timeout", "60");
+                "--name", name, "--cache-dir", tmp.resolve("cache-" + credential).toString(), "--reconnect-timeout", "60",
+                "--step-delay-ms", "50");
     }
 
     // ---- helpers --------------------------------------------------------------------------------
