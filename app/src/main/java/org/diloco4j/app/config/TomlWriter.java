@@ -8,19 +8,6 @@ public final class TomlWriter {
     }
 
     public static String write(RunConfig r) {
-        return write(r, true);
-    }
-
-    /**
-     * The same without the notes on which values came from the preset: two configurations with equal
-     * values give equal text, whether a key was given or came from the preset (a saved config.toml
-     * reads every key back as given).
-     */
-    public static String values(RunConfig r) {
-        return write(r, false);
-    }
-
-    private static String write(RunConfig r, boolean notes) {
         StringBuilder b = new StringBuilder("# diloco4j run configuration (fully resolved). Repeat the run with: diloco train --config config.toml\n");
         String section = "";
         for (ConfigKey k : Schema.keys()) {
@@ -29,7 +16,7 @@ public final class TomlWriter {
                 b.append("\n[").append(section).append("]\n");
             }
             b.append(k.leaf()).append(" = ").append(literal(r.get(k.name()))).append("  # ");
-            if (notes && r.fromPreset(k.name())) b.append("[from model.preset ").append(r.preset().label()).append("] ");
+            if (r.fromPreset(k.name())) b.append("[from model.preset ").append(r.preset().label()).append("] ");
             b.append(k.doc());
             if (!k.allowed().isEmpty()) b.append("; allowed: ").append(String.join(", ", k.allowed()));
             b.append('\n');

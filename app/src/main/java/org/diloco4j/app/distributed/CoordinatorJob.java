@@ -99,7 +99,7 @@ public final class CoordinatorJob {
         if (saved.isPresent() || RunDirectory.networkedRunIn(ckptDir)) {
             dir = RunDirectory.existing(o.out() != null ? o.out() : pointedRunDir(ckptDir));
             cfg = ConfigLoader.loadSaved(dir.config());
-            if (config != null && !TomlWriter.values(config).equals(TomlWriter.values(cfg))) {
+            if (config != null && !config.equals(cfg)) {
                 throw new ConfigException("run directory " + dir.dir() + " holds a networked run with another configuration (" + dir.config()
                         + "); continue it with the same command without --config/--set, or start a new run with another --out");
             }

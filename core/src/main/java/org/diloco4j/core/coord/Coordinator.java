@@ -185,16 +185,9 @@ public final class Coordinator {
             out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), answer.replay()));
             return;
         }
-        PushChecks.Checked checked = checks.check(d);
+        PushChecks.Checked checked = checks.check(d, () -> AssignmentChecks.implausible(d, answer.assignment(), cfg, now));
         PushChecks.Problem problem = checked.problem();
         float[] g = checked.values();
-        if (problem == null) {
-            String lie = AssignmentChecks.implausible(d, answer.assignment(), cfg, now);
-            if (lie != null) {
-                problem = new PushChecks.Problem(Refusal.IMPLAUSIBLE, lie);
-                g = null;
-            }
-        }
         if (problem != null) {
             m.rejected++;
             reject(m.id, problem.code(), problem.detail());

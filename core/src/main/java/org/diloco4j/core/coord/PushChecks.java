@@ -1,5 +1,7 @@
 package org.diloco4j.core.coord;
 
+import java.util.function.Supplier;
+
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
@@ -52,7 +54,20 @@ final class PushChecks {
 
     /** Checks the envelope of {@code d}, then decodes and checks its values. */
     Checked check(Event.Delta d) {
+        return check(d, () -> null);
+    }
+
+    /**
+     * Checks the envelope of {@code d}, then the figures it reports ({@code figures}: why they are
+     * implausible, or null) — before the decode, so a lie costs no pass over the payload — then
+     * decodes and checks its values.
+     */
+    Checked check(Event.Delta d, Supplier<String> figures) {
         Problem problem = envelope(d);
+        if (problem == null) {
+            String lie = figures.get();
+            if (lie != null) problem = new Problem(Refusal.IMPLAUSIBLE, lie);
+        }
         float[] g = null;
         double norm = Double.NaN;
         if (problem == null && d.payload() instanceof Payload.Bytes b) {
@@ -60,11 +75,11 @@ final class PushChecks {
             g = new float[n];
             try {
                 upCodecs[d.fragment()].decode(b.data(), g, 0, n);
-                problem = finite(g);
-                if (problem == null) {
-                    norm = VectorOps.norm2(g);
-                    problem = bound.check(d.fragment(), norm, outer.rounds[d.fragment()]);
-                }
+                // One pass in the common case: squares summed in double cannot overflow, so the norm is
+                // finite exactly when every value is; only then is the offending value looked for.
+                norm = VectorOps.norm2(g);
+                problem = Double.isFinite(norm) ? bound.check(d.fragment(), norm, outer.rounds[d.fragment()]) : finite(g);
+                if (!Double.isFinite(norm)) norm = Double.NaN;
             } catch (CodecException ex) {
                 problem = new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage());
             }

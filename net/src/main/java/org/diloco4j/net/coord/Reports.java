@@ -92,6 +92,11 @@ final class Reports {
 
         /** Why the report is not plausible, or null (and then it is the process's accepted totals). */
         synchronized String check(WorkerStats w, double now) {
+            // NaN passes every comparison below (each is false), so it is refused here, before it could become the last figure.
+            if (!(Double.isFinite(w.getComputeSeconds()) && Double.isFinite(w.getCommunicateSeconds()) && Double.isFinite(w.getIdleSeconds()))) {
+                return "non-finite seconds (compute " + w.getComputeSeconds() + ", communicate " + w.getCommunicateSeconds() + ", idle "
+                        + w.getIdleSeconds() + ")";
+            }
             if (base == null) admitted(null, now);
             RunResult.Worker r = new RunResult.Worker(last.name(), w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
                     w.getSteps(), w.getTokens(), w.getBytesUp(), w.getBytesDown());

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
  * its bytes, 15 03 03 — a TLS record), and on the plaintext port an HTTP/2 GOAWAY carrying the
  * explanation (which a TLS client reports as "not an SSL/TLS record").
  */
-final class Farewell {
+public final class Farewell {
     /** The first bytes of a TLS alert record, as a plaintext HTTP/2 client's error shows them. */
-    static final String TLS_ALERT_HEX = "1503030002";
+    public static final String TLS_ALERT_HEX = "1503030002";
 
     private Farewell() {
     }

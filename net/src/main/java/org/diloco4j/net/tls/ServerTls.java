@@ -83,7 +83,9 @@ public record ServerTls(String chain, String key) {
             v.update(probe);
             return v.verify(sig);
         } catch (GeneralSecurityException e) {
-            return false;
+            // A key this check cannot sign with (e.g. RSASSA-PSS without its parameters) is not a
+            // mismatch: only a signature that fails to verify is. The TLS stack has the last word.
+            return true;
         }
     }
 }

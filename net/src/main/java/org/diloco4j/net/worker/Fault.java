@@ -1,5 +1,7 @@
 package org.diloco4j.net.worker;
 
+import org.diloco4j.net.tls.Farewell;
+
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -55,7 +57,7 @@ record Fault(Kind kind, String line) {
         // What this coordinator's TLS port answers plaintext with (a TLS alert record), as gRPC reports it.
         for (Throwable t = e; t != null && !s.tls(); t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
-            if (m.contains("First received frame was not SETTINGS") && m.contains(": 1503")) {
+            if (m.contains("First received frame was not SETTINGS") && m.contains(": " + Farewell.TLS_ALERT_HEX)) {
                 return Optional.of(new Fault(Kind.PEER_TLS, "the coordinator at " + s.target() + " speaks TLS and this worker plaintext: "
                         + "start the worker with --tls-ca PEM (the coordinator's CA or self-signed certificate), or --tls if a public CA signed it"));
             }

@@ -61,6 +61,10 @@ class ReportsTest {
         double compute = 20 + Reports.COMPUTE_SLACK;
         assertThat(l.check(stats(1, TPS, compute, 20 + Reports.TIME_SLACK - compute), 1020)).isNull();
         assertThat(l.check(stats(1, TPS, compute, 21 + Reports.TIME_SLACK - compute), 1020)).contains("seconds accounted");
+        // NaN is false in every comparison: it must be refused, not kept as the last figure.
+        assertThat(l.check(stats(2, 2 * TPS, Double.NaN, 0), 1020)).contains("non-finite");
+        assertThat(l.check(stats(2, 2 * TPS, compute, Double.POSITIVE_INFINITY), 1020)).contains("non-finite");
+        assertThat(l.accepted().computeSeconds()).isEqualTo(compute);
     }
 
     @Test
