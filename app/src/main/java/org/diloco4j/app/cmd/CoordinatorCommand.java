@@ -53,10 +53,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--max-workers", defaultValue = "0", paramLabel = "N", description = "live workers at most; further joins are refused FULL and retried (0: max(64, 4 x workers)) (default: ${DEFAULT-VALUE})")
     int maxWorkers;
 
-    @Option(names = "--join-burst", defaultValue = "0", paramLabel = "N", description = "joins one address may make at once (0: max(10, 2 x workers)) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--join-burst", defaultValue = "0", paramLabel = "N", description = "joins one credential (with the shared token: one address) may make at once (0: max(10, 2 x workers)) (default: ${DEFAULT-VALUE})")
     int joinBurst;
 
-    @Option(names = "--join-rate", defaultValue = "0", paramLabel = "PER_MINUTE", description = "joins one address may make per minute after its burst (0: 10) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--join-rate", defaultValue = "0", paramLabel = "PER_MINUTE", description = "joins one credential (with the shared token: one address) may make per minute after its burst (0: 10) (default: ${DEFAULT-VALUE})")
     double joinRate;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (with --tls-key)")

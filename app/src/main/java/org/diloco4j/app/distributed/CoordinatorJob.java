@@ -23,7 +23,6 @@ import org.diloco4j.app.run.TextSample;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.model.eval.GptEvaluator;
-import org.diloco4j.core.time.Clock;
 import org.diloco4j.net.auth.Keyring;
 import org.diloco4j.net.auth.LiveCredentials;
 import org.diloco4j.net.auth.Token;
@@ -288,7 +287,7 @@ public final class CoordinatorJob {
     /** The per-worker credentials of --credentials, re-read while the run goes on; {@code log} hears of changes. */
     private static LiveCredentials credentials(Options o, Consumer<String> log) {
         try {
-            return LiveCredentials.open(o.credentials(), Clock.SYSTEM, log);
+            return LiveCredentials.open(o.credentials(), log);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage(), "make or fix it with 'diloco token add NAME --credentials " + o.credentials() + "'");
         }

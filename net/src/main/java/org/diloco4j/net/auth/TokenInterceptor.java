@@ -12,6 +12,7 @@ import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Refuses every call that does not carry a token the {@link Keyring} knows ({@code authorization:
@@ -45,12 +46,14 @@ public final class TokenInterceptor implements ServerInterceptor {
         } else if (!auth.startsWith(BEARER)) {
             reason = "authorization header is not 'Bearer <token>'";
         } else {
-            switch (keyring.identify(auth.substring(BEARER.length()))) {
+            String presented = auth.substring(BEARER.length());
+            switch (keyring.identify(presented)) {
                 case Identity.Shared s -> {
                     return admit(new Caller(null, host(peer)), call, headers, next);
                 }
                 case Identity.Named n -> {
-                    return admit(new Caller(n.name(), host(peer)), call, headers, next);
+                    BooleanSupplier still = () -> keyring.identify(presented) instanceof Identity.Named again && again.name().equals(n.name());
+                    return admit(new Caller(n.name(), host(peer), still), call, headers, next);
                 }
                 case Identity.Refused r -> reason = r.reason();
             }
