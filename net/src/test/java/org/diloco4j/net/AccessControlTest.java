@@ -179,6 +179,23 @@ class AccessControlTest {
         }
     }
 
+    /** Refused tokens go through the one paced log of strangers: a caller retrying a bad token is one line per window, not one per call. */
+    @Test
+    void refusedTokensAreLoggedOncePerAddressAndWindow() throws Exception {
+        try (ToyCluster c = new ToyCluster(two(Method.ASYNC, 1000).build(), InProcessClusterTest.FAST, false, null)) {
+            Token wrong = Token.random();
+            for (int i = 0; i < 50; i++) {
+                try {
+                    flood(c, wrong, 1);
+                } catch (io.grpc.StatusRuntimeException e) {
+                    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+                }
+            }
+            assertThat(c.recorder.log).filteredOn(l -> l.startsWith("refused a call")).singleElement()
+                    .satisfies(l -> assertThat(l).contains("wrong token"));
+        }
+    }
+
     /** {@code n} joins, each over its own connection from the same (in-process) address; the connections stay open until the test ends. */
     List<JoinReply> flood(ToyCluster c, int n) {
         return flood(c, ToyCluster.TOKEN, n);
