@@ -33,6 +33,8 @@ class TlsTest {
     void workersTrainOverTls(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(selfSigned(dir), "openssl is needed to make a test certificate");
         CoordinatorServer.Listen tls = new CoordinatorServer.Listen("127.0.0.1", 0, dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        // The files are read once, when checked: the server listens with what was read, not with a second reading.
+        java.nio.file.Files.delete(dir.resolve("key.pem"));
         try (ToyCluster c = new ToyCluster(InProcessClusterTest.base(Method.DILOCO).minWorkers(2).tokenBudget(2 * 16 * 10 * 3).build(),
                 InProcessClusterTest.FAST, tls)) {
             c.startWorker(WorkerOptions.named("a"));

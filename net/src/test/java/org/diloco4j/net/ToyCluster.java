@@ -187,7 +187,7 @@ final class ToyCluster implements AutoCloseable {
     private WorkerClient connect(Token token) throws IOException {
         WorkerClient c;
         if (!netty) c = WorkerClient.over(InProcessChannelBuilder.forName(name), token);
-        else if (listen.tls()) c = WorkerClient.connect("localhost:" + server.port(), token, true, listen.tlsCert());
+        else if (listen.tls()) c = WorkerClient.connect("localhost:" + server.port(), token, true, listen.serverTls().certFile());
         else c = WorkerClient.over(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext(), token);
         clients.add(c);
         return c;

@@ -37,14 +37,23 @@ public final class CoordinatorServer implements AutoCloseable {
      * @param tlsCert PEM certificate chain, or null for plaintext
      * @param tlsKey  PEM private key (PKCS#8, or PKCS#1 RSA), with {@code tlsCert}
      */
-    public record Listen(String host, int port, Path tlsCert, Path tlsKey) {
+    public record Listen(String host, int port, ServerTls serverTls) {
         public Listen {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in [0, 65535]");
+        }
+
+        /** Reads and checks the TLS files (both, or neither for plaintext) now: for callers that did not load them already. */
+        public Listen(String host, int port, Path tlsCert, Path tlsKey) {
+            this(host, port, load(tlsCert, tlsKey));
+        }
+
+        private static ServerTls load(Path tlsCert, Path tlsKey) {
             if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("TLS needs both a certificate and a key");
+            return tlsCert == null ? null : ServerTls.load(tlsCert, tlsKey, Instant.now());
         }
 
         public boolean tls() {
-            return tlsCert != null;
+            return serverTls != null;
         }
     }
 
@@ -74,7 +83,7 @@ public final class CoordinatorServer implements AutoCloseable {
      */
     public static CoordinatorServer start(CoordinatorRuntime rt, Keyring keyring, Listen listen) throws IOException {
         ServerCredentials inner = listen.tls()
-                ? ServerTls.load(listen.tlsCert(), listen.tlsKey(), Instant.now()).credentials()
+                ? listen.serverTls().credentials()
                 : InsecureServerCredentials.create();
         PeerLog strangers = strangers(rt);
         ServerCredentials creds = GuardedCredentials.wrap(inner, listen.tls(), strangers);
