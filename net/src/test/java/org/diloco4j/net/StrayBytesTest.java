@@ -90,19 +90,11 @@ class StrayBytesTest {
                 sendAndWaitForClose(c.server.port(), noise);
             }
             assertThat(records).as("gRPC/Netty log records").allSatisfy(r -> assertThat(r.getThrown()).as(r.getMessage()).isNull()).isEmpty();
-            List<String> lines = linesAbout(c, "127.0.0.1");
-            for (long deadline = System.nanoTime() + 10_000_000_000L; lines.isEmpty() && System.nanoTime() < deadline; lines = linesAbout(c, "127.0.0.1")) {
-                Thread.sleep(10); // a TLS handshake may be found failed after the connection closed
-            }
+            // A TLS handshake may be found failed after the connection closed: wait for the line, woken as lines come.
+            List<String> lines = c.recorder.awaitLines(l -> l.contains("127.0.0.1"), 10);
             assertThat(lines).hasSize(1);
             assertThat(lines.getFirst()).contains(expected).doesNotContain("\n");
         }
-    }
-
-    /** The coordinator's log lines naming {@code address}, once every line logged so far has reached the recorder. */
-    private static List<String> linesAbout(ToyCluster c, String address) {
-        c.runtime.query(x -> null);
-        return c.recorder.log.stream().filter(l -> l.contains(address)).toList();
     }
 
     private static void sendAndWaitForClose(int port, byte[] bytes) throws Exception {

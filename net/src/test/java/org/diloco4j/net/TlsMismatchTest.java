@@ -51,24 +51,12 @@ class TlsMismatchTest {
         }
     }
 
-    /** The coordinator's log lines containing {@code text}, once every line logged so far has reached the recorder. */
-    private static List<String> logged(ToyCluster c, String text) {
-        c.runtime.query(x -> null);
-        return c.recorder.log.stream().filter(l -> l.contains(text)).toList();
-    }
-
     /**
-     * The same, waiting (up to 10 s) for the first such line: the coordinator may read what the
-     * worker sent after the worker has already seen the connection fail.
+     * The coordinator's log lines containing {@code text}, once the first has come: the coordinator
+     * may read what the worker sent after the worker has already seen the connection fail.
      */
     private static List<String> awaitLogged(ToyCluster c, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<String> lines = logged(c, text);
-        while (lines.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            lines = logged(c, text);
-        }
-        return lines;
+        return c.recorder.awaitLines(l -> l.contains(text), 10);
     }
 
     @Test

@@ -10,29 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Training over TLS with a self-signed certificate the workers trust; plaintext clients get nowhere. */
 class TlsTest {
-    static boolean selfSigned(Path dir) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (java.io.IOException e) {
-            return false;
-        }
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    }
-
     @Test
     void workersTrainOverTls(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(selfSigned(dir), "openssl is needed to make a test certificate");
-        CoordinatorServer.Listen tls = new CoordinatorServer.Listen("127.0.0.1", 0, dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        Assumptions.assumeTrue(Certs.selfSigned(dir, "localhost", "DNS:localhost,IP:127.0.0.1"), "openssl is needed to make a test certificate");
+        CoordinatorServer.Listen tls = new CoordinatorServer.Listen("127.0.0.1", 0, dir.resolve("localhost-cert.pem"), dir.resolve("localhost-key.pem"));
+        // The files are read once, when checked: the server listens with what was read, not with a second reading.
+        java.nio.file.Files.delete(dir.resolve("localhost-key.pem"));
         try (ToyCluster c = new ToyCluster(InProcessClusterTest.base(Method.DILOCO).minWorkers(2).tokenBudget(2 * 16 * 10 * 3).build(),
                 InProcessClusterTest.FAST, tls)) {
             c.startWorker(WorkerOptions.named("a"));

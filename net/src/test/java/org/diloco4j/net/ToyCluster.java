@@ -65,6 +65,25 @@ final class ToyCluster implements AutoCloseable {
         @Override
         public void log(String line) {
             log.add(line);
+            synchronized (log) {
+                log.notifyAll();
+            }
+        }
+
+        /**
+         * The lines logged so far that {@code match}, once there is one: woken by each line logged (no
+         * polling); empty if none came within {@code seconds}, a bound only a broken run reaches.
+         */
+        List<String> awaitLines(java.util.function.Predicate<String> match, double seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
+            synchronized (log) {
+                while (true) {
+                    List<String> found = log.stream().filter(match).toList();
+                    long left = deadline - System.nanoTime();
+                    if (!found.isEmpty() || left <= 0) return found;
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(log, left);
+                }
+            }
         }
 
         @Override
@@ -187,7 +206,7 @@ final class ToyCluster implements AutoCloseable {
     private WorkerClient connect(Token token) throws IOException {
         WorkerClient c;
         if (!netty) c = WorkerClient.over(InProcessChannelBuilder.forName(name), token);
-        else if (listen.tls()) c = WorkerClient.connect("localhost:" + server.port(), token, true, listen.tlsCert());
+        else if (listen.tls()) c = WorkerClient.connect("localhost:" + server.port(), token, true, listen.serverTls().certFile());
         else c = WorkerClient.over(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext(), token);
         clients.add(c);
         return c;

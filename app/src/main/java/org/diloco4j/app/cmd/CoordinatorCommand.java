@@ -53,10 +53,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--max-workers", defaultValue = "0", paramLabel = "N", description = "live workers at most; further joins are refused FULL and retried (0: max(64, 4 x workers)) (default: ${DEFAULT-VALUE})")
     int maxWorkers;
 
-    @Option(names = "--join-burst", defaultValue = "0", paramLabel = "N", description = "joins one address may make at once (0: max(10, 2 x workers)) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--join-burst", defaultValue = "0", paramLabel = "N", description = "joins one credential (with the shared token: one address) may make at once (0: max(10, 2 x workers)) (default: ${DEFAULT-VALUE})")
     int joinBurst;
 
-    @Option(names = "--join-rate", defaultValue = "0", paramLabel = "PER_MINUTE", description = "joins one address may make per minute after its burst (0: 10) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--join-rate", defaultValue = "0", paramLabel = "PER_MINUTE", description = "joins one credential (with the shared token: one address) may make per minute after its burst (0: 10) (default: ${DEFAULT-VALUE})")
     double joinRate;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (with --tls-key)")
@@ -104,7 +104,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         }
         requireReadable("--tls-cert", tlsCert);
         requireReadable("--tls-key", tlsKey);
-        requireUsableTls();
+        ServerTls tls = usableTls();
         if (!Limits.chunkAllowed((long) chunkKib * Limits.KIB)) {
             throw new ConfigException("--chunk-kib " + chunkKib + ": must be in [" + Limits.MIN_CHUNK_BYTES / Limits.KIB + ", "
                     + Limits.MAX_CHUNK_BYTES / Limits.KIB + "]");
@@ -116,7 +116,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         StopSignal stop = StopSignal.install();
         try (MetricsOptions.Served served = metrics.start(bind, line -> System.err.println("diloco: " + line))) {
             CoordinatorMetrics monitor = served == null ? CoordinatorMetrics.NONE : new PrometheusCoordinatorMetrics(served.registry());
-            CoordinatorJob.Options o = new CoordinatorJob.Options(bind, port, out, checkpointDir, tokenFile, tlsCert, tlsKey, heartbeat,
+            CoordinatorJob.Options o = new CoordinatorJob.Options(bind, port, out, checkpointDir, tokenFile, tls, heartbeat,
                     sessionTimeout, chunkKib * Limits.KIB, checkpointEvery, checkpointSeconds, !noProgress, portFile, System.err, monitor,
                     credentials, admission);
             CoordinatorJob.Outcome r = CoordinatorJob.run(cfg, o, stop.requested());
@@ -134,11 +134,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
                 "check the path and its permissions");
     }
 
-    /** The certificate and key are checked here, before anything is started, not by the first worker's failed handshake. */
-    private void requireUsableTls() {
-        if (tlsCert == null) return;
+    /**
+     * The certificate and key, read and checked here, before anything is started, not by the first
+     * worker's failed handshake; the server listens with what was read (null: plaintext).
+     */
+    private ServerTls usableTls() {
+        if (tlsCert == null) return null;
         try {
-            ServerTls.load(tlsCert, tlsKey, Instant.now());
+            return ServerTls.load(tlsCert, tlsKey, Instant.now());
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage(), "", e);
         }

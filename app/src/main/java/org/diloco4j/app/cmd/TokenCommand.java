@@ -2,7 +2,6 @@ package org.diloco4j.app.cmd;
 
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.net.auth.Credentials;
-import org.diloco4j.net.auth.LiveCredentials;
 import org.diloco4j.net.auth.SecretFiles;
 import org.diloco4j.net.auth.Token;
 import picocli.CommandLine.Command;
@@ -18,13 +17,13 @@ import java.util.concurrent.Callable;
 /**
  * {@code diloco token add|revoke|list}: per-worker credentials for a coordinator started with
  * {@code --credentials FILE}. The file holds only SHA-256 digests of the tokens; each worker gets
- * its own token file. A running coordinator re-reads the file within seconds: an added worker can
- * join, a revoked one is evicted.
+ * its own token file. A running coordinator re-reads the file on the next call it gets after the
+ * file changed: an added worker can join, a revoked one is evicted at its next call (its next heartbeat at the latest).
  */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = {"Manage per-worker credentials (a coordinator started with --credentials FILE admits only these).",
-                "A running coordinator re-reads the file within " + (int) LiveCredentials.RECHECK_SECONDS
-                        + " s: a revoked worker is evicted at once and exits with code 3."},
+                "A running coordinator re-reads the file on the next call after it changed: a revoked worker is evicted"
+                        + " at its next call (its next heartbeat at the latest) and exits with code 3."},
         subcommands = {TokenCommand.Add.class, TokenCommand.Revoke.class, TokenCommand.List.class})
 public final class TokenCommand implements Runnable {
     static final String DEFAULT_CREDENTIALS = "credentials";
@@ -77,7 +76,7 @@ public final class TokenCommand implements Runnable {
 
     /** {@code diloco token revoke NAME}. */
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Remove worker NAME's credential: a running coordinator evicts its workers within seconds.")
+            description = "Remove worker NAME's credential: a running coordinator evicts its workers at their next call.")
     static final class Revoke implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "the credential to revoke")
         String name;
@@ -94,7 +93,7 @@ public final class TokenCommand implements Runnable {
             }
             SecretFiles.write(creds.path, now.without(name).render());
             System.out.println("diloco: credential '" + name + "' revoked in " + creds.path + "; a coordinator using it evicts "
-                    + name + " within " + (int) LiveCredentials.RECHECK_SECONDS + " s.");
+                    + name + " at its next call (its next heartbeat at the latest).");
             return 0;
         }
     }

@@ -23,9 +23,9 @@ import org.diloco4j.app.run.TextSample;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.model.eval.GptEvaluator;
-import org.diloco4j.core.time.Clock;
 import org.diloco4j.net.auth.Keyring;
 import org.diloco4j.net.auth.LiveCredentials;
+import org.diloco4j.net.tls.ServerTls;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.coord.AdmissionLimits;
 import org.diloco4j.net.coord.CheckpointStore;
@@ -67,7 +67,7 @@ public final class CoordinatorJob {
      * @param credentials     per-worker credentials file (then no shared token), or null
      * @param admission       member cap and per-address join rate
      */
-    public record Options(String bind, int port, Path out, Path checkpointDir, Path tokenFile, Path tlsCert, Path tlsKey,
+    public record Options(String bind, int port, Path out, Path checkpointDir, Path tokenFile, ServerTls tls,
                           double heartbeat, double sessionTimeout, int chunkBytes, long checkpointEvery, double checkpointSeconds,
                           boolean progress, Path portFile, PrintStream log, CoordinatorMetrics metrics, Path credentials,
                           AdmissionLimits admission) {
@@ -183,7 +183,7 @@ public final class CoordinatorJob {
                         Standing at = rt.query(c -> new Standing(c.tokens(), c.outerSteps(), c.ledger().up() + c.ledger().down()));
                         progress.resumedAt(at.tokens(), at.outerSteps(), at.bytes(), r.saved().get().clock());
                     }
-                    CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tlsCert(), o.tlsKey());
+                    CoordinatorServer.Listen listen = new CoordinatorServer.Listen(o.bind(), o.port(), o.tls());
                     Keyring keyring = o.credentials() != null ? credentials(o, line -> log.println("diloco: " + line)) : Keyring.shared(r.token());
                     try (CoordinatorServer server = listen(rt, keyring, listen)) {
                         announce(o, log, listen, server.port(), dir, r.ckptDir(), r.def());
@@ -238,7 +238,7 @@ public final class CoordinatorJob {
                     "stop the process that holds the port, or choose another --port", e);
         } catch (IllegalArgumentException e) {
             if (!listen.tls()) throw e;
-            throw UserError.usage("cannot use --tls-cert " + listen.tlsCert() + " with --tls-key " + listen.tlsKey() + ": " + e.getMessage(),
+            throw UserError.usage("cannot use --tls-cert " + listen.serverTls().certFile() + " with --tls-key " + listen.serverTls().keyFile() + ": " + e.getMessage(),
                     "give a PEM certificate chain and its PKCS#8 private key", e);
         }
     }
@@ -288,7 +288,7 @@ public final class CoordinatorJob {
     /** The per-worker credentials of --credentials, re-read while the run goes on; {@code log} hears of changes. */
     private static LiveCredentials credentials(Options o, Consumer<String> log) {
         try {
-            return LiveCredentials.open(o.credentials(), Clock.SYSTEM, log);
+            return LiveCredentials.open(o.credentials(), log);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage(), "make or fix it with 'diloco token add NAME --credentials " + o.credentials() + "'");
         }

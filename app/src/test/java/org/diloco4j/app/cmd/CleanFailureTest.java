@@ -291,7 +291,7 @@ class CleanFailureTest {
         Path out = tmp.resolve("runs/net");
         RunConfig cfg = Resolver.resolve(ConfigLoader.load(null, List.of("model.layers=1", "model.d_model=32", "model.heads=2",
                 "model.context=16", "train.batch=4", "train.threads=1")));
-        CoordinatorJob.Options o = new CoordinatorJob.Options("127.0.0.1", 0, out, null, null, null, null, 2, 20, 1 << 20, -1, 60,
+        CoordinatorJob.Options o = new CoordinatorJob.Options("127.0.0.1", 0, out, null, null, null, 2, 20, 1 << 20, -1, 60,
                 false, null, new PrintStream(PrintStream.nullOutputStream()), CoordinatorMetrics.NONE, null,
                 org.diloco4j.net.coord.AdmissionLimits.DEFAULT);
         assertThatThrownBy(() -> CoordinatorJob.run(cfg, o, new AtomicBoolean(true))).isInstanceOfSatisfying(UserError.class,

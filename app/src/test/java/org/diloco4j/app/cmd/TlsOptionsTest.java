@@ -1,11 +1,11 @@
 package org.diloco4j.app.cmd;
 
+import org.diloco4j.net.Certs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.diloco4j.app.cmd.CleanFailureTest.assertOneLine;
@@ -20,15 +20,7 @@ class TlsOptionsTest {
     Path tmp;
 
     private boolean selfSigned(String name) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-keyout", tmp.resolve(name + "-key.pem").toString(), "-out", tmp.resolve(name + "-cert.pem").toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (java.io.IOException e) {
-            return false;
-        }
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        return Certs.selfSigned(tmp, name, "DNS:localhost");
     }
 
     @Test

@@ -201,7 +201,7 @@ final class AsyncPolicy extends Policy {
     }
 
     @Override
-    boolean onDelta(Member m, Event.Delta d, float[] g) {
+    Outcome onDelta(Member m, Event.Delta d, float[] g) {
         shards.finished(m, d.tokens(), d.steps());
         if (d.steps() > 0 && d.computeSeconds() > 0) speeds.record(m.id, d.steps(), d.computeSeconds());
         long staleness = c.outer().version - d.baseVersion();
@@ -210,10 +210,10 @@ final class AsyncPolicy extends Policy {
         if (!w.included()) {
             c.drop(m.id, w.cause(), m + " " + w.reason());
             // Its tokens were counted: if they reached the budget, nothing else will end the run.
-            if (c.maybeStop()) return false;
+            if (c.maybeStop()) return Outcome.DROPPED;
             release(m);
             unpark();
-            return false;
+            return Outcome.DROPPED;
         }
         // One arrival is applied alone, so only the staleness part of the weight matters: divide by
         // the weight the same contribution would have had fresh.
@@ -231,10 +231,10 @@ final class AsyncPolicy extends Policy {
             if (c.budgetReached()) {
                 closeWindow();
                 c.maybeStop();
-                return true;
+                return Outcome.BUFFERED;
             }
             release(m);
-            return true;
+            return Outcome.BUFFERED;
         }
         double norm = Double.NaN;
         if (g != null) {
@@ -243,14 +243,12 @@ final class AsyncPolicy extends Policy {
         }
         if (!c.outer().apply(0, g, norm)) {
             m.contributions--;
-            c.refuseUndone(m, d, String.format(Locale.ROOT, "pseudo-gradient (norm %.4g) would make θ non-finite; its outer step was undone", norm));
-            release(m);
-            unpark();
-            return false;
+            return new Outcome.Refused(Refusal.NON_FINITE,
+                    String.format(Locale.ROOT, "pseudo-gradient (norm %.4g) would make θ non-finite; its outer step was undone", norm));
         }
         c.outerStepDone(0, List.of(m.id), List.of(staleness), List.of(factor), norm);
         if (!c.maybeStop()) release(m);
-        return true;
+        return Outcome.APPLIED;
     }
 
     /** Applies the window's Σ factor·g / N as one outer step (a no-op for an empty window). */

@@ -32,8 +32,12 @@ public final class Coordinator {
     private final Assignments assignments = new Assignments();
     private final Policy policy;
     private long tokens;
-    /** Tokens per inner step, as the latest accepted report gave them; 0 until one arrives. */
-    private double tokensPerStep;
+    /**
+     * Tokens per inner step when the configuration does not give them ({@link CoordinatorConfig#tokensPerStep()}
+     * 0: the simulator's timing tables and tests that leave it out), as the latest accepted push gave
+     * them; 0 until one arrives. Unused when the configuration knows the figure.
+     */
+    private double learnedTokensPerStep;
     private long outerSteps;
     private boolean stopped;
     private String stopReason;
@@ -48,8 +52,6 @@ public final class Coordinator {
     private List<Command> out;
     /** Member id → why its contribution was dropped, in the event being handled (for {@link Command.Unapplied}). */
     private java.util.Map<Integer, String> drops;
-    /** The policy refused the pseudo-gradient being handled ({@link #refuseUndone}). */
-    private boolean refusedByPolicy;
 
 
     /**
@@ -99,7 +101,7 @@ public final class Coordinator {
     }
 
     public State state() {
-        return new State(tokens, tokensPerStep, outerSteps, stopped, stopReason, now, outer.state(), members.state(), ledger.state(),
+        return new State(tokens, learnedTokensPerStep, outerSteps, stopped, stopReason, now, outer.state(), members.state(), ledger.state(),
                 policy.state(), checks.bound().state(), assignments.state());
     }
 
@@ -114,7 +116,7 @@ public final class Coordinator {
         c.checks.bound().restore(s.norms());
         if (s.assignments() != null) c.assignments.restore(s.assignments());
         c.tokens = s.tokens();
-        c.tokensPerStep = s.tokensPerStep();
+        c.learnedTokensPerStep = s.tokensPerStep();
         c.outerSteps = s.outerSteps();
         c.stopped = s.stopped();
         c.stopReason = s.stopReason();
@@ -195,39 +197,47 @@ public final class Coordinator {
             policy.onRejected(m, d.fragment());
             return;
         }
-        // Saturating: without a known tokens-per-step figure a count is only known to be >= 0.
+        // Saturating: without a known tokens-per-step figure a count is only known to be >= 0. What
+        // the counts were is kept, not recomputed: a saturated total minus the push is not the total before it.
+        Counts before = new Counts(m.tokens, m.steps, tokens);
         m.tokens = saturated(m.tokens, d.tokens());
         m.steps = saturated(m.steps, d.steps());
         tokens = saturated(tokens, d.tokens());
-        if (d.steps() > 0 && d.tokens() > 0) tokensPerStep = (double) d.tokens() / d.steps();
+        if (cfg.tokensPerStep() == 0 && d.steps() > 0 && d.tokens() > 0) learnedTokensPerStep = (double) d.tokens() / d.steps();
         if (cfg.method() == Method.DDP) {
             // One ring all-reduce of fp32 gradients per step over k workers; counted half as up, half as down.
             long perStep = new RingAllReduce(cfg.ddpWorkers(), size).networkBytes() / 2;
             ledger.up(m.id, perStep * d.steps());
             ledger.down(m.id, perStep * d.steps());
         }
-        refusedByPolicy = false;
-        boolean reached = policy.onDelta(m, d, g);
-        if (refusedByPolicy) return;
+        Outcome outcome = policy.onDelta(m, d, g);
+        if (outcome instanceof Outcome.Refused r) {
+            refuse(m, d, before, r);
+            return;
+        }
         checks.accepted(d.fragment(), checked.norm());
-        if (!reached) {
+        if (!outcome.reaches()) {
             out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), drops.getOrDefault(m.id, "not applied")));
         }
     }
 
+    /** A member's token and step counts and the run's token total, as they were before a push was credited. */
+    private record Counts(long memberTokens, long memberSteps, long runTokens) {
+    }
+
     /**
-     * The outer step of {@code m}'s pseudo-gradient left θ non-finite and was undone (asynchronous
-     * methods, where a push is one step): the push is refused as non-finite and its counts taken back.
-     * The policy releases the member itself.
+     * The policy refused {@code m}'s pseudo-gradient after it was credited (asynchronous methods: its
+     * outer step left θ non-finite and was undone): the counts go back to what they were, the push is
+     * refused, and the member is freed as for any rejected push.
      */
-    void refuseUndone(Member m, Event.Delta d, String detail) {
-        m.tokens -= d.tokens();
-        m.steps -= d.steps();
-        tokens -= d.tokens();
+    private void refuse(Member m, Event.Delta d, Counts before, Outcome.Refused r) {
+        m.tokens = before.memberTokens();
+        m.steps = before.memberSteps();
+        tokens = before.runTokens();
         m.rejected++;
-        reject(m.id, Refusal.NON_FINITE, detail);
-        out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), detail));
-        refusedByPolicy = true;
+        reject(m.id, r.code(), r.detail());
+        out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), r.detail()));
+        policy.onRejected(m, d.fragment());
     }
 
     private void idle(Event.Idle i) {
@@ -310,6 +320,7 @@ public final class Coordinator {
      * @return steps in [1, wanted], or 0 when the budget is already handed out in full
      */
     int budgetedSteps(Member m, int wanted) {
+        double tokensPerStep = tokensPerStep();
         if (cfg.tokenBudget() <= 0 || tokensPerStep <= 0) return wanted;
         double remaining = cfg.tokenBudget() - tokens - inFlightTokens(m);
         if (remaining <= 0) return 0;
@@ -319,15 +330,16 @@ public final class Coordinator {
     /** Tokens handed out to members other than {@code except} still training a bounded assignment. */
     private double inFlightTokens(Member except) {
         double t = 0;
+        double tokensPerStep = tokensPerStep();
         for (Member m : members.inState(Member.State.TRAINING)) {
             if (m != except && m.assignedSteps != Command.Train.OPEN_ENDED) t += m.assignedSteps * tokensPerStep;
         }
         return t;
     }
 
-    /** Tokens per inner step as reported (0 until the first report). */
+    /** Tokens per inner step: as configured, else as the latest accepted push reported (0 until one arrives). */
     double tokensPerStep() {
-        return tokensPerStep;
+        return cfg.tokensPerStep() > 0 ? cfg.tokensPerStep() : learnedTokensPerStep;
     }
 
     void applyFragment(Member m, int fragment, Snapshot snap) {

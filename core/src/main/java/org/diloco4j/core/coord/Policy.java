@@ -19,7 +19,7 @@ abstract class Policy {
     Policy(Coordinator c) {
         this.c = c;
         this.cfg = c.config();
-        this.shards = new ShardChooser(cfg.shards());
+        this.shards = new ShardChooser(cfg.shards(), cfg.tokensPerStep());
         // DDP's one member is the whole data-parallel group: there is nothing to weigh.
         this.weights = cfg.method() == Method.DDP ? WeightPolicy.uniform() : cfg.weighting().policy();
     }
@@ -38,10 +38,10 @@ abstract class Policy {
 
     /**
      * An accepted pseudo-gradient; {@code g} is the decoded dense vector of its fragment (null in
-     * phantom runs). Returns whether it reaches θ: applied, or included in an aggregate that will
-     * be; false if the policy dropped it (late, too stale, outside its round).
+     * phantom runs). Returns what became of it: applied, included in an aggregate, dropped (late,
+     * too stale, outside its round), or refused (its step was undone; the member is not yet freed).
      */
-    abstract boolean onDelta(Member m, Event.Delta d, float[] g);
+    abstract Outcome onDelta(Member m, Event.Delta d, float[] g);
 
     /** The member's last assignment (of {@code fragment}, in streaming) produced nothing: message lost. */
     abstract void onIdle(Member m, int fragment);

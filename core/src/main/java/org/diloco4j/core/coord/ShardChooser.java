@@ -13,11 +13,15 @@ final class ShardChooser {
     private final double[] consumed;
     /** member → {shard, tokens estimated in flight}. */
     private final Map<Integer, double[]> inFlight = new HashMap<>();
+    /** Tokens per step as configured (0: not known, and then learned from what members report). */
+    private final long configuredTokensPerStep;
     private double tokensPerStep;
 
-    ShardChooser(DataShards plan) {
+    ShardChooser(DataShards plan, long configuredTokensPerStep) {
         this.plan = plan;
         this.consumed = new double[plan.count()];
+        this.configuredTokensPerStep = configuredTokensPerStep;
+        this.tokensPerStep = configuredTokensPerStep;
     }
 
     /** The shard member {@code m} (which brought shard {@code own}, or -1) trains on next for {@code steps} steps. */
@@ -46,7 +50,7 @@ final class ShardChooser {
     void finished(Member m, long tokens, int steps) {
         double[] f = inFlight.remove(m.id);
         if (f != null) consumed[(int) f[0]] += tokens - f[1];
-        if (steps > 0 && tokens > 0) tokensPerStep = (double) tokens / steps;
+        if (configuredTokensPerStep == 0 && steps > 0 && tokens > 0) tokensPerStep = (double) tokens / steps;
     }
 
     double[] consumed() {
@@ -69,6 +73,6 @@ final class ShardChooser {
         System.arraycopy(s.consumed(), 0, consumed, 0, consumed.length);
         inFlight.clear();
         s.inFlight().forEach((k, v) -> inFlight.put(k, v.clone()));
-        tokensPerStep = s.tokensPerStep();
+        if (configuredTokensPerStep == 0) tokensPerStep = s.tokensPerStep();
     }
 }

@@ -106,22 +106,22 @@ final class StreamingPolicy extends Policy {
     }
 
     @Override
-    boolean onDelta(Member m, Event.Delta d, float[] g) {
+    Outcome onDelta(Member m, Event.Delta d, float[] g) {
         int p = d.fragment();
         long round = c.outer().rounds[p];
         if (d.baseVersion() != round) {
             c.drop(m.id, DropCause.LATE, m + " fragment " + p + " late: from round " + d.baseVersion() + ", now round " + round);
-            return false;
+            return Outcome.DROPPED;
         }
         if (!pending.get(p).remove(m.id)) {
             c.drop(m.id, DropCause.JOINED_AFTER_ROUND, m + " fragment " + p + " round " + round + " opened before it joined");
-            return false;
+            return Outcome.DROPPED;
         }
         boolean included = true;
         if (means[p] != null) included = means[p].add(contribution(m, 0), g).included();
         else phantomContributions[p]++;
         if (pending.get(p).isEmpty()) commit(p);
-        return included;
+        return included ? Outcome.BUFFERED : Outcome.DROPPED;
     }
 
     private void commit(int p) {

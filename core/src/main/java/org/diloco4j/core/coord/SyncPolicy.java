@@ -117,7 +117,7 @@ final class SyncPolicy extends Policy {
     }
 
     @Override
-    boolean onDelta(Member m, Event.Delta d, float[] g) {
+    Outcome onDelta(Member m, Event.Delta d, float[] g) {
         shards.finished(m, d.tokens(), d.steps());
         if (d.baseVersion() != c.outer().version || !pending.contains(m.id)) {
             boolean late = d.baseVersion() != c.outer().version;
@@ -126,7 +126,7 @@ final class SyncPolicy extends Policy {
                     : "not part of the round from v" + c.outer().version;
             c.drop(m.id, late ? DropCause.LATE : DropCause.NOT_IN_ROUND, m + " " + why);
             rejoin(m);
-            return false;
+            return Outcome.DROPPED;
         }
         pending.remove(m.id);
         m.state = Member.State.WAITING;
@@ -138,7 +138,7 @@ final class SyncPolicy extends Policy {
             phantomContributions++;
         }
         if (pending.isEmpty()) commit();
-        return included;
+        return included ? Outcome.BUFFERED : Outcome.DROPPED;
     }
 
     /** A member outside the current round (late, lost message, rejected) waits, or joins a round under way. */

@@ -106,15 +106,15 @@ class CoordinatorTest {
         byte[] good = Codecs.parse("fp32").encode(filled(1));
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
         Object[][] cases = {
-                {new Event.Delta(9, 1, Answers.AUTO, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "unknown or evicted member 9", Refusal.NOT_A_MEMBER},
-                {new Event.Delta(0, 7, Answers.AUTO, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "fenced", Refusal.NOT_A_MEMBER},
-                {new Event.Delta(0, 1, Answers.AUTO, 0, 3, 5, 5, 1, fp32(filled(1)), 1), "is for fragment 0 from v0, not fragment 3", Refusal.REPLAY},
+                {new Event.Delta(9, 1, Answers.NEVER_ISSUED, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "unknown or evicted member 9", Refusal.NOT_A_MEMBER},
+                {new Event.Delta(0, 7, Answers.OUTSTANDING, 0, 0, 5, 5, 1, fp32(filled(1)), 1), "fenced", Refusal.NOT_A_MEMBER},
+                {new Event.Delta(0, 1, Answers.OUTSTANDING, 0, 3, 5, 5, 1, fp32(filled(1)), 1), "is for fragment 0 from v0, not fragment 3", Refusal.REPLAY},
                 {new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, new Payload.Bytes("bf16", Codecs.parse("bf16").encode(filled(1))), 1), "codec 'bf16'", Refusal.MALFORMED},
                 {new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, fp32(new float[N + 1]), 1), "payload of", Refusal.MALFORMED},
                 {new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, new Payload.Bytes("fp32", truncated), 1), "payload of", Refusal.MALFORMED},
                 {new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, fp32(nan), 1), "non-finite value (NaN) at index 3", Refusal.NON_FINITE},
                 {new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, fp32(filled(1000)), 1), "exceeds the bound", Refusal.NORM_BOUND},
-                {new Event.Delta(0, 1, Answers.AUTO, 5, 0, 5, 5, 1, fp32(filled(1)), 1), "not fragment 0 from v5", Refusal.REPLAY},
+                {new Event.Delta(0, 1, Answers.OUTSTANDING, 5, 0, 5, 5, 1, fp32(filled(1)), 1), "not fragment 0 from v5", Refusal.REPLAY},
                 {new Event.Delta(0, 1, Answers.AUTO, 0, 0, -5, 5, 1, fp32(filled(1)), 1), "negative steps", Refusal.MALFORMED},
         };
         for (Object[] k : cases) {

@@ -46,10 +46,11 @@ class FiniteThetaTest {
     void aPushOfHugeFiniteValuesIsRefusedByDefaultAndTheRunGoesOn() {
         Coordinator c = coordinator(CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).maxOuterSteps(3).build());
         Answers.handle(c, new Event.Join("a", -1, 0, 0));
+        Coordinator.State before = c.state();
         List<Command> out = Answers.handle(c, push(0, 0, 1e30f, 1));
         assertThat(CoordinatorTest.of(out, Command.Reject.class)).singleElement()
                 .satisfies(r -> assertThat(r.code()).isEqualTo(Refusal.NORM_BOUND));
-        assertFinite(c.theta());
+        assertUntouchedAndNotNormed(c, before);
         assertThat(c.version()).isZero();
         for (int k = 0; k < 3; k++) Answers.handle(c, push(0, c.version(), 0.01f, 2 + k));
         assertThat(c.stopped()).isTrue();
@@ -73,14 +74,34 @@ class FiniteThetaTest {
         });
         assertThat(CoordinatorTest.of(out, Command.Unapplied.class)).hasSize(1);
         assertThat(CoordinatorTest.of(out, Command.Train.class)).singleElement().satisfies(t -> assertThat(t.version()).isEqualTo(2));
-        assertBitIdentical(c.theta(), before.savedTheta());
-        assertSameOptimizer(c.state().outer().optimizers().get(0), before.outer().optimizers().get(0));
+        assertUntouchedAndNotNormed(c, before);
         assertThat(c.version()).isEqualTo(2);
         assertThat(c.tokens()).isEqualTo(tokens);
         // The run continues with honest pushes.
         Answers.handle(c, push(0, 2, 0.1f, 4));
         assertThat(c.version()).isEqualTo(3);
         assertFinite(c.theta());
+    }
+
+    /**
+     * Delayed Nesterov through the coordinator: the refused step falls in the middle of a buffer, so
+     * the accumulated pseudo-gradients (and the momentum of the buffer before) must come back bit for bit.
+     */
+    @Test
+    void aRefusedAsyncStepLeavesTheDelayedNesterovAccumulatorBitIdentical() {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).maxDeltaNorm(1e300).normBoundFactor(0)
+                .outer(OuterOptimizerConfig.delayedNesterov(2, 0.9, 3, 0.1)).build();
+        Coordinator c = coordinator(cfg);
+        Answers.handle(c, new Event.Join("a", -1, 0, 0));
+        // Five honest arrivals: one buffer of 3 closed (momentum set), two accumulated in the next, which the sixth closes.
+        float[] honest = {0.5f, -0.25f, 0.125f, 0.3f, -0.2f};
+        for (int k = 0; k < honest.length; k++) Answers.handle(c, push(0, k, honest[k], 1 + k));
+        Coordinator.State before = c.state();
+        assertThat(before.outer().optimizers().get(0).buffers().values()).as("a buffer with something in it to protect")
+                .anyMatch(b -> { for (float v : b) if (v != 0) return true; return false; });
+        List<Command> out = Answers.handle(c, push(0, honest.length, 3e38f, 10));
+        assertThat(CoordinatorTest.of(out, Command.Reject.class)).singleElement().satisfies(r -> assertThat(r.code()).isEqualTo(Refusal.NON_FINITE));
+        assertUntouchedAndNotNormed(c, before);
     }
 
     @Test
@@ -92,8 +113,7 @@ class FiniteThetaTest {
         Coordinator.State before = c.state();
         Answers.handle(c, push(0, 0, 3e38f, 1));
         List<Command> out = Answers.handle(c, push(1, 0, 3e38f, 2));
-        assertBitIdentical(c.theta(), before.savedTheta());
-        assertSameOptimizer(c.state().outer().optimizers().get(0), before.outer().optimizers().get(0));
+        assertUntouched(c, before);
         assertThat(c.version()).isZero();
         assertThat(c.outerSteps()).isZero();
         assertThat(metrics).as("%s", metrics).filteredOn(m -> m instanceof Metric.Decision d && d.cause() == DropCause.NON_FINITE).hasSize(2);
@@ -141,6 +161,23 @@ class FiniteThetaTest {
         assertThat(g.mayOverflow(0, 1e36, false)).isTrue();
         assertThat(g.mayOverflow(0, 1e36, true)).isFalse();
         assertThat(g.mayOverflow(0, 1e37, true)).isTrue();
+    }
+
+    /** θ and every fragment's optimizer state (momentum, Delayed Nesterov's accumulator, counters) as in {@code before}. */
+    static void assertUntouched(Coordinator c, Coordinator.State before) {
+        Coordinator.State now = c.state();
+        assertBitIdentical(c.theta(), before.savedTheta());
+        assertThat(now.outer().version()).isEqualTo(before.outer().version());
+        assertThat(now.outer().optimizers()).hasSameSizeAs(before.outer().optimizers());
+        for (int p = 0; p < before.outer().optimizers().size(); p++) {
+            assertSameOptimizer(now.outer().optimizers().get(p), before.outer().optimizers().get(p));
+        }
+    }
+
+    /** A refused push leaves no trace in the norm bound's window either. */
+    static void assertUntouchedAndNotNormed(Coordinator c, Coordinator.State before) {
+        assertUntouched(c, before);
+        assertThat(c.state().norms()).isEqualTo(before.norms());
     }
 
     static void assertSameOptimizer(OptimizerState a, OptimizerState b) {

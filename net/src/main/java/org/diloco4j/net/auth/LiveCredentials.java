@@ -1,7 +1,5 @@
 package org.diloco4j.net.auth;
 
-import org.diloco4j.core.time.Clock;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -12,19 +10,15 @@ import java.util.function.Consumer;
 
 /**
  * Per-worker credentials read from a file the operator edits while the run goes on ({@code diloco
- * token add|revoke}): the file is read again at most every {@link #RECHECK_SECONDS} seconds, when a
- * call comes in (every live worker heartbeats more often than that), so a revocation takes effect
- * within seconds without a restart. A credential that disappears — or whose token changed — is
+ * token add|revoke}). Every call looks at the file's {@link FileStamp} (one stat) and reads it again
+ * only when that changed, so a revocation takes effect on the very next call, without a restart and
+ * without reading the file on every call. A credential that disappears — or whose token changed — is
  * revoked: its token is refused with a reason saying so, and the listener is told its name so the
  * sessions it holds are ended at once. A file that cannot be read or parsed leaves the credentials
  * as they were, with one log line.
  */
 public final class LiveCredentials implements Keyring {
-    /** How stale the credentials may be: the longest a revoked token still gets in. */
-    public static final double RECHECK_SECONDS = 2;
-
     private final Path file;
-    private final Clock clock;
     private final Consumer<String> log;
     private volatile Credentials current;
     /** SHA-256 hex of a revoked token → the name it had. */
@@ -32,15 +26,17 @@ public final class LiveCredentials implements Keyring {
     private volatile Consumer<Set<String>> onRevoked = names -> { };
     private String lastText;
     private String lastProblem;
-    private volatile long checkedAt;
+    /** The stamp of the file as last read (or found missing or unreadable): another one means read it again. */
+    private volatile FileStamp stamp;
+    /** How many times the file was read after opening (for tests: a call that finds it unchanged reads nothing). */
+    private volatile long readings;
 
-    private LiveCredentials(Path file, Clock clock, Consumer<String> log, String text) {
+    private LiveCredentials(Path file, Consumer<String> log, String text, FileStamp stamp) {
         this.file = file;
-        this.clock = clock;
         this.log = log;
         this.current = Credentials.parse(file, text);
         this.lastText = text;
-        this.checkedAt = clock.nanos();
+        this.stamp = stamp;
     }
 
     /**
@@ -49,20 +45,22 @@ public final class LiveCredentials implements Keyring {
      * @param log told when a later version of the file is unusable, or credentials were revoked
      * @throws IllegalArgumentException if the file is missing, unreadable or has a bad line (naming it)
      */
-    public static LiveCredentials open(Path file, Clock clock, Consumer<String> log) {
+    public static LiveCredentials open(Path file, Consumer<String> log) {
         String text;
+        FileStamp stamp;
         try {
+            stamp = FileStamp.of(file);
             text = SecretFiles.readIfExists(file);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read credentials file " + file + ": " + e.getMessage());
         }
         if (text == null) throw new IllegalArgumentException("credentials file " + file + " does not exist");
-        return new LiveCredentials(file, clock, log, text);
+        return new LiveCredentials(file, log, text, stamp);
     }
 
     @Override
     public Identity identify(String presented) {
-        if (clock.secondsSince(checkedAt) >= RECHECK_SECONDS) recheck();
+        if (changed()) refresh();
         String name = current.nameOf(presented);
         if (name != null) return new Identity.Named(name);
         String hex = presented == null ? "" : Credentials.hex(presented);
@@ -84,22 +82,35 @@ public final class LiveCredentials implements Keyring {
         return current;
     }
 
-    /** Reads the file again unless another call just did: the calls that found it stale wait for one reading. */
-    private synchronized void recheck() {
-        if (clock.secondsSince(checkedAt) >= RECHECK_SECONDS) refresh();
+    /** Whether the file's stamp differs from the one last read (a stat that fails counts as a change: the reading says why). */
+    private boolean changed() {
+        try {
+            return !java.util.Objects.equals(FileStamp.of(file), stamp);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** How many times the file was read again since it was opened. */
+    long readings() {
+        return readings;
     }
 
     /**
-     * Reads the file again now; if credentials were removed (or their token changed), remembers
+     * Reads the file again if its stamp changed since the last reading; if credentials were removed (or their token changed), remembers
      * them as revoked and tells the listener.
      *
      * @return the names revoked by this reading (empty if none)
      */
     public synchronized Set<String> refresh() {
-        checkedAt = clock.nanos();
         String text;
         Credentials next;
         try {
+            FileStamp seen = FileStamp.of(file);
+            // Another call may have read this very version while this one waited for the lock.
+            if (seen != null && seen.equals(stamp)) return Set.of();
+            stamp = seen;
+            readings++;
             text = SecretFiles.readIfExists(file);
             if (text == null) {
                 problem("credentials file " + file + " has disappeared; keeping the " + current.entries().size()

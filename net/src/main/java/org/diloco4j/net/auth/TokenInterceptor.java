@@ -8,31 +8,28 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import org.diloco4j.net.tls.PeerLog;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Refuses every call that does not carry a token the {@link Keyring} knows ({@code authorization:
- * Bearer <token>}), and hands the service the {@link Caller} of those it lets through.
+ * Bearer <token>}), and hands the service the {@link Caller} of those it lets through. Refusals are
+ * logged through the coordinator's one {@link PeerLog}: one line per address and reason per window,
+ * whoever hammers the port.
  */
 public final class TokenInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     static final String BEARER = "Bearer ";
 
     private final Keyring keyring;
-    private final BiConsumer<String, String> refused;
+    private final PeerLog refusals;
 
-    /** @param refused told (peer address, reason) of every refused call, for the log */
-    public TokenInterceptor(Token token, BiConsumer<String, String> refused) {
-        this(Keyring.shared(token), refused);
-    }
-
-    /** @param refused told (peer address, reason) of every refused call, for the log */
-    public TokenInterceptor(Keyring keyring, BiConsumer<String, String> refused) {
+    /** @param refusals where refused calls are logged, paced */
+    public TokenInterceptor(Keyring keyring, PeerLog refusals) {
         this.keyring = keyring;
-        this.refused = refused;
+        this.refusals = refusals;
     }
 
     @Override
@@ -45,28 +42,25 @@ public final class TokenInterceptor implements ServerInterceptor {
         } else if (!auth.startsWith(BEARER)) {
             reason = "authorization header is not 'Bearer <token>'";
         } else {
-            switch (keyring.identify(auth.substring(BEARER.length()))) {
+            String presented = auth.substring(BEARER.length());
+            switch (keyring.identify(presented)) {
                 case Identity.Shared s -> {
-                    return admit(new Caller(null, host(peer)), call, headers, next);
+                    return admit(new Caller(null, PeerLog.host(peer)), call, headers, next);
                 }
                 case Identity.Named n -> {
-                    return admit(new Caller(n.name(), host(peer)), call, headers, next);
+                    BooleanSupplier still = () -> keyring.identify(presented) instanceof Identity.Named again && again.name().equals(n.name());
+                    return admit(new Caller(n.name(), PeerLog.host(peer), still), call, headers, next);
                 }
                 case Identity.Refused r -> reason = r.reason();
             }
         }
-        refused.accept(peer == null ? "?" : peer.toString(), reason + " on " + call.getMethodDescriptor().getFullMethodName());
+        refusals.log(PeerLog.host(peer), "refused: " + reason,
+                "refused a call from " + (peer == null ? "?" : peer) + ": " + reason + " on " + call.getMethodDescriptor().getFullMethodName());
         call.close(Status.UNAUTHENTICATED.withDescription(reason), new Metadata());
         return new ServerCall.Listener<>() { };
     }
 
     private static <Q, R> ServerCall.Listener<Q> admit(Caller caller, ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
-    }
-
-    /** The address without the port: limits apply to a host, whatever port it calls from. */
-    static String host(SocketAddress a) {
-        if (a instanceof InetSocketAddress i) return i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
-        return a == null ? "?" : a.toString();
     }
 }

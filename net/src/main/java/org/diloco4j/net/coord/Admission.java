@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * Joins as the runtime sees them: a join gets a unique name and a random session key, and the
  * coordinator's answer to its {@code Join} event (a welcome or a refusal, both commands) completes
  * it. Once the run is over, the worker processes lost during it are told so when they try to join
- * again. Joins past the {@link AdmissionLimits} (live members, joins per address) are refused
+ * again. Joins past the {@link AdmissionLimits} (live members, joins per credential or address) are refused
  * {@code FULL} before the coordinator sees them; with per-worker credentials a member is admitted
  * under its credential's name, whatever name it asked for. Event loop only.
  */
@@ -63,16 +63,16 @@ final class Admission {
 
     /**
      * Why a join from {@code c} is refused {@code FULL} (the run has its maximum of members, or the
-     * address joined too often), or null if it may go to the coordinator. A refused join does not
-     * use up the address's allowance.
+     * caller — its credential, else its address: {@link Caller#limitKey} — joined too often), or
+     * null if it may go to the coordinator. A refused join does not use up the caller's allowance.
      */
     String full(Caller c) {
         String why = null;
         if (sessions.ids().size() >= limits.maxMembers()) {
             why = "the run has its maximum of " + limits.maxMembers() + " workers (--max-workers); try again when one leaves";
-        } else if (!rate.take(c.address())) {
+        } else if (!rate.take(c.limitKey())) {
             why = String.format(Locale.ROOT, "too many joins from %s (at most %d at once, then %.4g per minute); try again in %.0f s",
-                    c.address(), limits.joinBurst(), limits.joinsPerMinute(), Math.ceil(rate.waitSeconds(c.address())));
+                    c.limitKey(), limits.joinBurst(), limits.joinsPerMinute(), Math.ceil(rate.waitSeconds(c.limitKey())));
         }
         if (why != null) refusedFull++;
         return why;

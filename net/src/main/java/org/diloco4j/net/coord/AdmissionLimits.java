@@ -1,14 +1,15 @@
 package org.diloco4j.net.coord;
 
 /**
- * How many members a coordinator admits, and how fast one address may join: a flood of joins (by
+ * How many members a coordinator admits, and how fast one caller may join (one credential, or with
+ * the shared token one address: {@link org.diloco4j.net.auth.Caller#limitKey}): a flood of joins (by
  * a token holder, or a worker looping on restart) is refused with {@code FULL} instead of being
  * admitted into rounds it will never contribute to. 0 in a field means its default for the run's
  * {@code workers} (see {@link #resolve}).
  *
  * @param maxMembers     live members at most (default max(64, 4 × workers))
- * @param joinBurst      joins one address may make at once: the token bucket's size (default max(10, 2 × workers))
- * @param joinsPerMinute joins one address may make per minute after its burst: the bucket's refill (default 10)
+ * @param joinBurst      joins one caller may make at once: the token bucket's size (default max(10, 2 × workers))
+ * @param joinsPerMinute joins one caller may make per minute after its burst: the bucket's refill (default 10)
  */
 public record AdmissionLimits(int maxMembers, int joinBurst, double joinsPerMinute) {
     public static final AdmissionLimits DEFAULT = new AdmissionLimits(0, 0, 0);

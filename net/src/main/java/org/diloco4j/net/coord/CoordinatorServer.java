@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The coordinator's gRPC server around a {@link CoordinatorRuntime}: token check on every call,
@@ -38,14 +37,23 @@ public final class CoordinatorServer implements AutoCloseable {
      * @param tlsCert PEM certificate chain, or null for plaintext
      * @param tlsKey  PEM private key (PKCS#8, or PKCS#1 RSA), with {@code tlsCert}
      */
-    public record Listen(String host, int port, Path tlsCert, Path tlsKey) {
+    public record Listen(String host, int port, ServerTls serverTls) {
         public Listen {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in [0, 65535]");
+        }
+
+        /** Reads and checks the TLS files (both, or neither for plaintext) now: for callers that did not load them already. */
+        public Listen(String host, int port, Path tlsCert, Path tlsKey) {
+            this(host, port, load(tlsCert, tlsKey));
+        }
+
+        private static ServerTls load(Path tlsCert, Path tlsKey) {
             if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("TLS needs both a certificate and a key");
+            return tlsCert == null ? null : ServerTls.load(tlsCert, tlsKey, Instant.now());
         }
 
         public boolean tls() {
-            return tlsCert != null;
+            return serverTls != null;
         }
     }
 
@@ -75,14 +83,20 @@ public final class CoordinatorServer implements AutoCloseable {
      */
     public static CoordinatorServer start(CoordinatorRuntime rt, Keyring keyring, Listen listen) throws IOException {
         ServerCredentials inner = listen.tls()
-                ? ServerTls.load(listen.tlsCert(), listen.tlsKey(), Instant.now()).credentials()
+                ? listen.serverTls().credentials()
                 : InsecureServerCredentials.create();
-        ServerCredentials creds = GuardedCredentials.wrap(inner, listen.tls(), new PeerLog(rt::log, Clock.SYSTEM, STRAY_LOG_SECONDS, STRAY_LOG_LINES));
+        PeerLog strangers = strangers(rt);
+        ServerCredentials creds = GuardedCredentials.wrap(inner, listen.tls(), strangers);
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()), creds)
                 .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .initialFlowControlWindow(4 << 20);
-        return start(b, rt, keyring);
+        return start(b, rt, keyring, strangers);
+    }
+
+    /** The one paced log of what strangers cause: stray bytes, failed handshakes, refused tokens. */
+    private static PeerLog strangers(CoordinatorRuntime rt) {
+        return new PeerLog(rt::log, Clock.SYSTEM, STRAY_LOG_SECONDS, STRAY_LOG_LINES);
     }
 
     /** Starts {@code builder} (Netty, or in-process in tests) with the service, checks and limits. */
@@ -92,19 +106,18 @@ public final class CoordinatorServer implements AutoCloseable {
 
     /** The same, admitting whom {@code keyring} knows; a revoked credential's sessions are evicted. */
     public static CoordinatorServer start(ServerBuilder<?> builder, CoordinatorRuntime rt, Keyring keyring) throws IOException {
+        return start(builder, rt, keyring, strangers(rt));
+    }
+
+    private static CoordinatorServer start(ServerBuilder<?> builder, CoordinatorRuntime rt, Keyring keyring, PeerLog strangers) throws IOException {
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "diloco-grpc");
             t.setDaemon(true);
             return t;
         });
-        AtomicLong refusals = new AtomicLong();
         keyring.onRevoked(rt::revoked);
-        TokenInterceptor auth = new TokenInterceptor(keyring, (peer, why) -> {
-            long n = refusals.incrementAndGet();
-            // Someone hammering the port with bad tokens must not flood the log.
-            if (n <= 20 || n % 1000 == 0) rt.log("refused a call from " + peer + ": " + why + " (" + n + " refused so far)");
-        });
+        TokenInterceptor auth = new TokenInterceptor(keyring, strangers);
         Server server = builder.addService(ServerInterceptors.intercept(new DilocoService(rt), auth))
                 .addStreamTracerFactory(rt.wire().serverTracer())
                 .maxInboundMessageSize(Limits.maxMessageBytes(rt.options().chunkBytes()))

@@ -127,6 +127,12 @@ final class RunLoop {
             admission.told(r.getInstance());
             return refusal(Refusal.RUN_OVER, "the run is over: " + (end.isDone() ? "finished" : "finishing"));
         }
+        // The token was checked when the call came in; a revocation since then (the event loop may have
+        // ended the credential's sessions already) must not let this join through.
+        if (!caller.stillAdmitted().getAsBoolean()) {
+            listener.log("refused a join: credential '" + caller.credential() + "' was revoked after the call came in");
+            return refusal(Refusal.NOT_A_MEMBER, "credential '" + caller.credential() + "' was revoked");
+        }
         String full = admission.full(caller);
         if (full != null) {
             if (admission.logRefusal()) listener.log("refused a join (" + admission.refusedFull() + " so far): " + full);

@@ -21,7 +21,7 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent e) {
-            if (!e.isSuccess()) log.log(host + " handshake", "a TLS handshake with " + ctx.channel().remoteAddress() + " failed: " + explain(e.cause()));
+            if (!e.isSuccess()) log.log(host, "handshake", "a TLS handshake with " + ctx.channel().remoteAddress() + " failed: " + explain(e.cause()));
             ctx.pipeline().remove(this);
         }
         ctx.fireUserEventTriggered(evt);

@@ -8,8 +8,6 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
 /**
  * First in a connection's pipeline: looks at the first bytes the client sends before gRPC does.
@@ -53,13 +51,13 @@ final class OpeningCheck extends ChannelInboundHandlerAdapter {
             ByteBuf all = head;
             head = Unpooled.EMPTY_BUFFER;
             ChannelHandlerContext ssl = tls ? ctx.pipeline().context(SslHandler.class) : null;
-            if (ssl != null) ctx.pipeline().addAfter(ssl.name(), null, new HandshakeWatch(log, host(ctx.channel().remoteAddress())));
+            if (ssl != null) ctx.pipeline().addAfter(ssl.name(), null, new HandshakeWatch(log, PeerLog.host(ctx.channel().remoteAddress())));
             ctx.pipeline().remove(this);
             ctx.fireChannelRead(all);
             return;
         }
         String mistake = mistake(o);
-        log.log(host(ctx.channel().remoteAddress()) + " " + o, "a connection from " + ctx.channel().remoteAddress() + " " + mistake);
+        log.log(PeerLog.host(ctx.channel().remoteAddress()), o.toString(), "a connection from " + ctx.channel().remoteAddress() + " " + mistake);
         release();
         // Closed from here, past gRPC's handler: closing the channel would wait for its graceful HTTP/2 shutdown.
         ctx.writeAndFlush(Unpooled.wrappedBuffer(tls ? Farewell.tlsAlert() : Farewell.goAway(mistake))).addListener(f -> ctx.close());
@@ -87,10 +85,5 @@ final class OpeningCheck extends ChannelInboundHandlerAdapter {
     private void release() {
         if (head.refCnt() > 0 && head != Unpooled.EMPTY_BUFFER) ReferenceCountUtil.safeRelease(head);
         head = Unpooled.EMPTY_BUFFER;
-    }
-
-    /** The address without its port: a scanner opens each connection from a new port. */
-    private static String host(SocketAddress a) {
-        return a instanceof InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
     }
 }

@@ -2,25 +2,43 @@ package org.diloco4j.net.tls;
 
 import org.diloco4j.core.time.Clock;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One log line per remote address and kind of line per window (a mistake of another kind from the
- * same host is news), and at most {@code maxPerWindow} lines in all per window: anyone can send bytes to the port, so what they cause must not flood the log. The first
- * line after a quiet stretch says how many like it were left out meanwhile.
+ * The one paced log of what strangers cause (stray bytes, failed handshakes, refused tokens): one
+ * line per remote address and kind of line per window (a mistake of another kind from the same
+ * host is news), and at most {@code maxPerWindow} lines in all per window — anyone can send bytes to
+ * the port, so what they cause must not flood the log. The first line of an address and kind after
+ * a quiet stretch says how many like it were left out meanwhile; lines left out for other addresses
+ * are counted apart, with how many addresses sent them, never added to this address's count.
  */
 public final class PeerLog {
+    /** Address-and-kind pairs whose left-out lines are kept apart; past this many, they are only counted. */
+    static final int MAX_UNREPORTED = 4096;
+
     private final Consumer<String> log;
     private final Clock clock;
     private final long windowNanos;
     private final int maxPerWindow;
-    private final Map<String, Window> peers = new HashMap<>();
+    private final Map<Key, Window> peers = new HashMap<>();
+    /** Lines left out and not yet reported, by address and kind: those of windows that are over, and those the cap left out. */
+    private final Map<Key, Long> unreported = new HashMap<>();
+    /** Lines left out past {@link #MAX_UNREPORTED} pairs: their addresses are not known. */
+    private long unattributed;
     private long globalStart = Long.MIN_VALUE;
     private int globalLines;
-    private long globalSuppressed;
+
+    private record Key(String address, String kind) {
+    }
 
     private static final class Window {
         long start;
@@ -28,7 +46,7 @@ public final class PeerLog {
     }
 
     /**
-     * @param windowSeconds at most one line per key this often
+     * @param windowSeconds at most one line per address and kind this often
      * @param maxPerWindow  at most this many lines in all per window (many addresses at once)
      */
     public PeerLog(Consumer<String> log, Clock clock, double windowSeconds, int maxPerWindow) {
@@ -39,47 +57,89 @@ public final class PeerLog {
     }
 
     /**
-     * Logs {@code line} unless a line with the same key (or too many lines) went out within the window.
+     * Logs {@code line} unless a line of the same address and kind (or too many lines) went out within the window.
      *
-     * @param key the sender's address (without its port: a scanner opens each connection from a new one) and the kind of line
+     * @param address the sender's address without its port (a scanner opens each connection from a new one)
+     * @param kind    what happened, for telling one mistake from another of the same address
      */
-    public synchronized void log(String key, String line) {
+    public synchronized void log(String address, String kind, String line) {
         long now = clock.nanos();
         if (globalStart == Long.MIN_VALUE || now - globalStart >= windowNanos) {
             globalStart = now;
             globalLines = 0;
             forget(now);
         }
+        Key key = new Key(address, kind);
         Window w = peers.get(key);
         if (w != null && now - w.start < windowNanos) {
             w.suppressed++;
             return;
         }
         if (globalLines >= maxPerWindow) {
-            globalSuppressed++;
+            leftOut(key, 1);
             return;
         }
-        long earlier = (w == null ? 0 : w.suppressed) + globalSuppressed;
+        long own = (w == null ? 0 : w.suppressed) + unreported.getOrDefault(key, 0L);
+        unreported.remove(key);
+        String note = note(own, address);
         if (w == null) {
             w = new Window();
             peers.put(key, w);
         }
         w.start = now;
         w.suppressed = 0;
-        globalSuppressed = 0;
         globalLines++;
-        log.accept(line + (earlier > 0 ? " (" + earlier + " more like it not logged)" : ""));
+        log.accept(line + (note.isEmpty() ? "" : " (" + note + ")"));
+    }
+
+    /** The address without its port: limits and log lines are per host, whatever port it calls from. */
+    public static String host(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) return i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+        return a == null ? "?" : a.toString();
+    }
+
+    private void leftOut(Key key, long lines) {
+        if (unreported.size() < MAX_UNREPORTED || unreported.containsKey(key)) unreported.merge(key, lines, Long::sum);
+        else unattributed += lines;
     }
 
     /**
-     * Drops keys whose window is over, so that the map holds one window's traffic; what they
-     * had left out is reported with the next line about anyone.
+     * What was left out, for the line about to go out from {@code address}: its own count, then the
+     * others' by address (forgotten once told).
+     */
+    private String note(long own, String address) {
+        long sameAddress = 0;
+        long others = unattributed;
+        Set<String> from = new HashSet<>();
+        for (Map.Entry<Key, Long> e : unreported.entrySet()) {
+            if (e.getKey().address().equals(address)) {
+                sameAddress += e.getValue();
+            } else {
+                others += e.getValue();
+                from.add(e.getKey().address());
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        if (own > 0) parts.add(own + " more like it not logged");
+        if (sameAddress > 0) parts.add(sameAddress + " of other kinds from " + address + " not logged");
+        if (others > 0) {
+            parts.add(others + (others == 1 ? " line" : " lines") + " from " + (unattributed > 0 ? "at least " : "") + from.size()
+                    + (from.size() == 1 ? " other address" : " other addresses") + " not logged");
+        }
+        unreported.clear();
+        unattributed = 0;
+        return String.join("; ", parts);
+    }
+
+    /**
+     * Drops keys whose window is over, so that the map holds one window's traffic; what they had
+     * left out is kept, by address and kind, for the next line (of that address and kind, or about anyone).
      */
     private void forget(long now) {
-        for (Iterator<Window> it = peers.values().iterator(); it.hasNext(); ) {
-            Window w = it.next();
-            if (now - w.start >= windowNanos) {
-                globalSuppressed += w.suppressed;
+        for (Iterator<Map.Entry<Key, Window>> it = peers.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, Window> e = it.next();
+            if (now - e.getValue().start >= windowNanos) {
+                if (e.getValue().suppressed > 0) leftOut(e.getKey(), e.getValue().suppressed);
                 it.remove();
             }
         }

@@ -23,10 +23,14 @@ import java.util.List;
  * mismatch found here is one line at start-up; found by the TLS stack it is every handshake
  * failing with nothing logged.
  *
- * @param chain the certificate chain, leaf first, as PEM text
- * @param key   the private key as PKCS#8 PEM text
+ * <p>Read once: the coordinator checks the files before it starts anything and listens with what it read.
+ *
+ * @param chain    the certificate chain, leaf first, as PEM text
+ * @param key      the private key as PKCS#8 PEM text
+ * @param certFile where the chain was read from (for messages)
+ * @param keyFile  where the key was read from (for messages)
  */
-public record ServerTls(String chain, String key) {
+public record ServerTls(String chain, String key, Path certFile, Path keyFile) {
     /**
      * Reads and checks {@code certFile} and {@code keyFile}.
      *
@@ -55,7 +59,7 @@ public record ServerTls(String chain, String key) {
             throw new IllegalArgumentException("the certificate " + certFile + " is not valid before " + leaf.getNotBefore().toInstant()
                     + ": check this host's clock, or issue it again");
         }
-        return new ServerTls(certPem, key.pkcs8());
+        return new ServerTls(certPem, key.pkcs8(), certFile, keyFile);
     }
 
     /** What gRPC serves TLS with. */

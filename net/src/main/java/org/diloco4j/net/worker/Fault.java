@@ -19,23 +19,12 @@ import java.util.Optional;
  * Everything else (refused, reset, timed out, a handshake cut short) is a network failure and is
  * retried.
  *
- * @param kind what is wrong
+ * All of them end the worker the same way (its exit code for a refusal), so nothing tells them apart
+ * but the line.
+ *
  * @param line what is wrong and what to do
  */
-record Fault(Kind kind, String line) {
-    enum Kind {
-        /** A TLS worker reached a plaintext port. */
-        PEER_PLAINTEXT,
-        /** A plaintext worker reached a TLS port. */
-        PEER_TLS,
-        /** The coordinator's certificate is not signed by a CA this worker trusts. */
-        UNTRUSTED,
-        /** The coordinator's certificate does not name the host the worker joined. */
-        WRONG_NAME,
-        /** The coordinator's certificate has expired or is not valid yet. */
-        EXPIRED
-    }
-
+record Fault(String line) {
     /**
      * How the worker connects.
      *
@@ -58,7 +47,7 @@ record Fault(Kind kind, String line) {
         for (Throwable t = e; t != null && !s.tls(); t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (m.contains("First received frame was not SETTINGS") && m.contains(": " + Farewell.TLS_ALERT_HEX)) {
-                return Optional.of(new Fault(Kind.PEER_TLS, "the coordinator at " + s.target() + " speaks TLS and this worker plaintext: "
+                return Optional.of(new Fault("the coordinator at " + s.target() + " speaks TLS and this worker plaintext: "
                         + "start the worker with --tls-ca PEM (the coordinator's CA or self-signed certificate), or --tls if a public CA signed it"));
             }
         }
@@ -69,21 +58,21 @@ record Fault(Kind kind, String line) {
         String trust = s.tlsCa() != null ? "--tls-ca " + s.tlsCa() : "the system's CAs (no --tls-ca)";
         String msg = String.valueOf(t.getMessage());
         if (t.getClass().getSimpleName().equals("NotSslRecordException")) {
-            return Optional.of(new Fault(Kind.PEER_PLAINTEXT, "the coordinator at " + s.target() + " speaks plaintext and this worker TLS: "
+            return Optional.of(new Fault("the coordinator at " + s.target() + " speaks plaintext and this worker TLS: "
                     + "start the worker without --tls/--tls-ca, or the coordinator with --tls-cert and --tls-key"));
         }
         if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException
                 || t instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
-            return Optional.of(new Fault(Kind.EXPIRED, "the coordinator's certificate is expired or not yet valid (" + msg
+            return Optional.of(new Fault("the coordinator's certificate is expired or not yet valid (" + msg
                     + "): renew it on the coordinator, or check this host's clock"));
         }
         if (t instanceof CertificateException && (msg.startsWith("No subject alternative") || msg.startsWith("No name matching"))) {
-            return Optional.of(new Fault(Kind.WRONG_NAME, "the coordinator's certificate does not name the host in --join " + s.target()
+            return Optional.of(new Fault("the coordinator's certificate does not name the host in --join " + s.target()
                     + " (" + msg + "): join by a name the certificate lists, or issue it with subjectAltName for this name"));
         }
         if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException
                 || t instanceof SSLHandshakeException && msg.contains("PKIX path")) {
-            return Optional.of(new Fault(Kind.UNTRUSTED, "the coordinator's certificate is not signed by a CA this worker trusts ("
+            return Optional.of(new Fault("the coordinator's certificate is not signed by a CA this worker trusts ("
                     + trust + "): give --tls-ca the certificate of the CA that signed it (or the coordinator's own, if self-signed)"));
         }
         return Optional.empty();

@@ -1,6 +1,5 @@
 package org.diloco4j.net.auth;
 
-import org.diloco4j.net.FakeClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,20 +53,17 @@ class CredentialsTest {
         assertThat(Files.list(dir)).containsExactly(f);
     }
 
-    /** The file is read again when a call comes in more than RECHECK_SECONDS after the last reading: a removed credential is revoked. */
+    /** The first call after the file changed reads it again: a removed credential is refused on that very call, with no wait. */
     @Test
-    void aRemovedCredentialIsRevokedOnTheNextCheck(@TempDir Path dir) throws Exception {
+    void aRemovedCredentialIsRevokedOnTheNextCall(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("credentials");
         SecretFiles.write(f, Credentials.empty().with("tokyo", tokyo).with("osaka", osaka).render());
-        FakeClock clock = new FakeClock();
-        LiveCredentials live = LiveCredentials.open(f, clock, log::add);
+        LiveCredentials live = LiveCredentials.open(f, log::add);
         List<Set<String>> revoked = new ArrayList<>();
         live.onRevoked(revoked::add);
         assertThat(live.identify(tokyo.value())).isEqualTo(new Identity.Named("tokyo"));
 
         SecretFiles.write(f, live.current().without("tokyo").render());
-        assertThat(live.identify(tokyo.value())).as("not re-read yet").isEqualTo(new Identity.Named("tokyo"));
-        clock.advance(LiveCredentials.RECHECK_SECONDS);
         assertThat(live.identify(tokyo.value())).isEqualTo(new Identity.Refused("credential 'tokyo' was revoked"));
         assertThat(live.identify(osaka.value())).isEqualTo(new Identity.Named("osaka"));
         assertThat(live.identify(Token.random().value())).isEqualTo(new Identity.Refused("unknown token"));
@@ -75,17 +71,33 @@ class CredentialsTest {
         assertThat(log).anyMatch(l -> l.contains("revoked tokyo"));
     }
 
+    /** Calls against an unchanged file read nothing (one stat each); a rewrite, even to the same size, is read once. */
+    @Test
+    void theFileIsReadAgainOnlyWhenItChanged(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("credentials");
+        SecretFiles.write(f, Credentials.empty().with("tokyo", tokyo).render());
+        LiveCredentials live = LiveCredentials.open(f, log::add);
+        for (int i = 0; i < 100; i++) live.identify(tokyo.value());
+        assertThat(live.readings()).isZero();
+        // The same credential under a new token of the same length: a same-size rewrite.
+        Token other = Token.random();
+        SecretFiles.write(f, Credentials.empty().with("tokyo", other).render());
+        for (int i = 0; i < 100; i++) live.identify(other.value());
+        assertThat(live.readings()).isEqualTo(1);
+        assertThat(live.identify(tokyo.value())).isEqualTo(new Identity.Refused("credential 'tokyo' was revoked"));
+    }
+
     /** An unusable new version of the file keeps the credentials as they were, with one line naming the file and line. */
     @Test
     void aBrokenEditKeepsTheCredentialsReadBefore(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("credentials");
         SecretFiles.write(f, Credentials.empty().with("tokyo", tokyo).render());
-        LiveCredentials live = LiveCredentials.open(f, new FakeClock(), log::add);
+        LiveCredentials live = LiveCredentials.open(f, log::add);
         Files.writeString(f, "tokyo\n");
         assertThat(live.refresh()).isEmpty();
         assertThat(live.refresh()).isEmpty();
         assertThat(live.identify(tokyo.value())).isEqualTo(new Identity.Named("tokyo"));
         assertThat(log).containsExactly("credentials file " + f + " line 1: expected 'NAME SHA256-HEX', got 1 field(s); keeping the credentials read before");
-        assertThatThrownBy(() -> LiveCredentials.open(dir.resolve("missing"), new FakeClock(), log::add)).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> LiveCredentials.open(dir.resolve("missing"), log::add)).hasMessageContaining("does not exist");
     }
 }

@@ -22,6 +22,23 @@ class JoinRateTest {
         assertThat(r.take("10.0.0.5")).isFalse();
     }
 
+    /** Callers that stopped joining are forgotten once their buckets have refilled, on the clock, without the table having to fill up first. */
+    @Test
+    void refilledBucketsAreSweptOnTheClock() {
+        FakeClock clock = new FakeClock();
+        JoinRate r = new JoinRate(3, 6, clock);
+        for (int i = 0; i < 1000; i++) assertThat(r.take("10.0.0." + i)).isTrue();
+        assertThat(r.size()).isEqualTo(1000);
+        // An empty bucket refills in burst / rate = 3 / (6 per minute) = 30 s; one taken from, sooner.
+        clock.advance(29);
+        r.take("late");
+        assertThat(r.size()).as("not yet a refill time since the table was last swept").isEqualTo(1001);
+        clock.advance(1);
+        r.take("late");
+        assertThat(r.size()).as("all refilled but the caller that just joined").isEqualTo(1);
+        assertThat(r.take("10.0.0.5")).as("a forgotten caller starts again from a full bucket").isTrue();
+    }
+
     @Test
     void defaultsFollowTheRunsWorkers() {
         assertThat(AdmissionLimits.DEFAULT.resolve(4)).isEqualTo(new AdmissionLimits(64, 10, 10));
