@@ -68,8 +68,40 @@ class DropsUnderFaultsTest {
         }
     }
 
+    /** Whether, among the decisions recorded after the first {@code from}, the round deadline passed for the worker named {@code who}. */
+    static boolean deadlinePassedSince(ToyCluster c, long from, String who) {
+        List<Metric> m = c.recorder.metrics;
+        for (int i = (int) from; i < m.size(); i++) {
+            if (!(m.get(i) instanceof Metric.Decision d)) continue;
+            if (d.kind() == DecisionKind.STOP || d.kind() == DecisionKind.WAIT && d.reason().contains("deadline extended")
+                    || d.cause() == DropCause.MISSED_DEADLINE && d.reason().startsWith(who)) return true;
+        }
+        return false;
+    }
+
     static List<Metric.Decision> drops(ToyCluster c, int member) {
         return c.recorder.decisions("drop").stream().filter(d -> d.member() == member).toList();
+    }
+
+    /**
+     * A trainer that, in each call, first holds until {@code released} holds of the number of
+     * metrics the run had recorded when the call began (looked at every 20 ms, for at most 30 s):
+     * a worker slowed by the run's own events rather than by a step delay set against the clock.
+     */
+    static TrainerProvider heldUntil(ToyCluster c, java.util.function.LongPredicate released) {
+        return (run, shard, threads) -> new ForwardingTrainer(ToyCluster.provider().create(run, shard, threads)) {
+            @Override
+            public TrainReport train(int steps, GlobalProgress progress) {
+                long from = c.recorder.metrics.size();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                try {
+                    while (!released.test(from) && System.nanoTime() < until) Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.train(steps, progress);
+            }
+        };
     }
 
     @Test
@@ -117,7 +149,7 @@ class DropsUnderFaultsTest {
 
     @Test
     void aSynchronousRoundKeepsItsQuorumWhenAMemberCrashesAndAnotherIsAlwaysLate() throws Exception {
-        CoordinatorConfig cfg = InProcessClusterTest.base(Method.DILOCO).roundDeadline(0.3).quorum(2)
+        CoordinatorConfig cfg = InProcessClusterTest.base(Method.DILOCO).roundDeadline(1.0).quorum(2)
                 .tokenBudget(3 * InProcessClusterTest.BATCH * 10 * 5).build();
         CountDownLatch vanished = new CountDownLatch(1);
         CountDownLatch end = new CountDownLatch(1);
@@ -125,8 +157,10 @@ class DropsUnderFaultsTest {
             c.startWorker(WorkerOptions.named("steady").withStepDelay(2));
             Partition p = new Partition();
             c.startWorker(WorkerOptions.named("crashes").withStepDelay(2), p.client(c), vanishingIn(4, p, vanished, end));
-            // 10 steps of 50 ms: every round's deadline (0.3 s) passes before it delivers.
-            c.startWorker(WorkerOptions.named("late").withStepDelay(50));
+            // Holds each assignment until its round's deadline has passed (it was dropped as missing it,
+            // or the deadline was extended for want of a quorum), or the run stopped: always late, by
+            // the coordinator's own decisions rather than by a step delay measured against the deadline.
+            c.startWorker(WorkerOptions.named("late"), c.client(ToyCluster.TOKEN), heldUntil(c, from -> deadlinePassedSince(c, from, "late#")));
             comesBackOnceLost(c, vanished, end);
             RunTotals t = c.await(30);
             assertThat(t.finished()).isTrue();
@@ -138,7 +172,7 @@ class DropsUnderFaultsTest {
             // and what it sent afterwards was late for its round.
             assertThat(drops(c, late)).extracting(Metric.Decision::cause).contains(DropCause.MISSED_DEADLINE, DropCause.LATE);
             assertThat(drops(c, late)).filteredOn(d -> d.cause() == DropCause.MISSED_DEADLINE)
-                    .allSatisfy(d -> assertThat(d.reason()).contains("missed the round deadline of 0.3 s"));
+                    .allSatisfy(d -> assertThat(d.reason()).contains("missed the round deadline of 1.0 s"));
             assertThat(drops(c, late)).filteredOn(d -> d.cause() == DropCause.LATE)
                     .allSatisfy(d -> assertThat(d.reason()).contains("late: trained from v"));
             // The crash left one fast contribution per round, below the quorum: the deadline was extended

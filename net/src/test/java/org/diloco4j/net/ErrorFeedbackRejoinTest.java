@@ -5,12 +5,13 @@ import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.train.ForwardingTrainer;
 import org.diloco4j.core.train.GlobalProgress;
-import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 import org.diloco4j.net.coord.RunTotals;
+import org.diloco4j.net.worker.TrainerProvider;
 import org.diloco4j.net.worker.WorkerClient;
 import org.diloco4j.net.worker.WorkerOptions;
 import org.diloco4j.net.worker.WorkerRuntime;
+import org.diloco4j.sim.toy.RecordingTrainer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -26,45 +27,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what the applied messages still owe: Σ δ over applied rounds = Σ decode(applied messages) + e.
  */
 class ErrorFeedbackRejoinTest {
-    /** Notes θ as loaded and as trained, round by round; in round {@code cutRound} it partitions the worker until it is declared lost. */
-    static final class Rounds extends ForwardingTrainer {
-        final List<float[]> loaded = new CopyOnWriteArrayList<>();
-        final List<float[]> trained = new CopyOnWriteArrayList<>();
-        final ToyCluster cluster;
-        final Partition partition;
-        final int cutRound;
-
-        Rounds(InnerTrainer inner, ToyCluster cluster, Partition partition, int cutRound) {
-            super(inner);
-            this.cluster = cluster;
-            this.partition = partition;
-            this.cutRound = cutRound;
-        }
-
-        @Override
-        public void load(float[] theta) {
-            loaded.add(theta.clone());
-            inner.load(theta);
-        }
-
-        @Override
-        public TrainReport train(int steps, GlobalProgress progress) {
-            TrainReport r = inner.train(steps, progress);
-            float[] t = new float[layout().size()];
-            inner.read(t);
-            trained.add(t);
-            if (trained.size() == cutRound) {
-                partition.cut.set(true);
-                try {
-                    InProcessClusterTest.waitFor(() -> !cluster.recorder.decisions("lost").isEmpty(), 20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    partition.cut.set(false);
+    /**
+     * The simulator's recording fake (θ as loaded, δ of each round), wrapped so that in round
+     * {@code cutRound} the worker is partitioned off until the coordinator declares it lost.
+     */
+    static TrainerProvider recordingAndCutIn(int cutRound, ToyCluster cluster, Partition partition, List<RecordingTrainer> made) {
+        return (run, shard, threads) -> {
+            RecordingTrainer rec = new RecordingTrainer(ToyCluster.provider().create(run, shard, threads), 0);
+            made.add(rec);
+            return new ForwardingTrainer(rec) {
+                @Override
+                public TrainReport train(int steps, GlobalProgress progress) {
+                    TrainReport r = super.train(steps, progress);
+                    if (rec.deltas().size() == cutRound) {
+                        partition.cut.set(true);
+                        try {
+                            InProcessClusterTest.waitFor(() -> !cluster.recorder.decisions("lost").isEmpty(), 20);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            partition.cut.set(false);
+                        }
+                    }
+                    return r;
                 }
-            }
-            return r;
-        }
+            };
+        };
     }
 
     @Test
@@ -76,12 +64,8 @@ class ErrorFeedbackRejoinTest {
         try (ToyCluster c = new ToyCluster(cfg, InProcessClusterTest.FAST, false, null)) {
             Partition partition = new Partition();
             WorkerClient client = partition.client(c);
-            List<Rounds> made = new CopyOnWriteArrayList<>();
-            WorkerRuntime w = c.startWorker(WorkerOptions.named("ef"), client, (run, shard, threads) -> {
-                Rounds r = new Rounds(ToyCluster.provider().create(run, shard, threads), c, partition, 3);
-                made.add(r);
-                return r;
-            });
+            List<RecordingTrainer> made = new CopyOnWriteArrayList<>();
+            WorkerRuntime w = c.startWorker(WorkerOptions.named("ef"), client, recordingAndCutIn(3, c, partition, made));
             RunTotals t = c.await(30);
             assertThat(t.finished()).isTrue();
             c.joinWorkers(10);
@@ -92,14 +76,15 @@ class ErrorFeedbackRejoinTest {
             assertThat(c.recorder.decisions("join")).hasSize(2);
             assertThat(c.workerLog).anyMatch(l -> l.contains("rejoining"));
             assertThat(made).as("trainers built").hasSize(1);
-            Rounds r = made.get(0);
+            // Read after the worker's thread ended (joined above).
+            RecordingTrainer r = made.get(0);
 
             // Which rounds reached θ: a round was applied iff θ moved before the next load.
-            int n = r.trained.size();
-            assertThat(r.loaded).hasSize(n);
+            int n = r.deltas().size();
+            assertThat(r.loaded()).hasSize(n);
             float[] fin = t.theta();
             boolean[] applied = new boolean[n];
-            for (int k = 0; k < n; k++) applied[k] = !Arrays.equals(r.loaded.get(k), k + 1 < n ? r.loaded.get(k + 1) : fin);
+            for (int k = 0; k < n; k++) applied[k] = !Arrays.equals(r.loaded().get(k), k + 1 < n ? r.loaded().get(k + 1) : fin);
             assertThat(applied[2]).as("the round cut off by the partition reached θ").isFalse();
             int appliedCount = 0;
             for (boolean a : applied) if (a) appliedCount++;
@@ -107,17 +92,17 @@ class ErrorFeedbackRejoinTest {
 
             // The residual it ends with is what the applied messages still owe; the lost round is not in it.
             float[] e = w.residual(0);
-            float[] theta0 = r.loaded.get(0);
+            float[] theta0 = r.loaded().get(0);
             double worst = 0;
             double largest = 0;
             double lostRound = 0;
             for (int i = 0; i < e.length; i++) {
                 double sumDelta = 0;
-                for (int k = 0; k < n; k++) if (applied[k]) sumDelta += (double) r.loaded.get(k)[i] - r.trained.get(k)[i];
+                for (int k = 0; k < n; k++) if (applied[k]) sumDelta += r.deltas().get(k)[i];
                 double owed = sumDelta - ((double) theta0[i] - fin[i]);
                 worst = Math.max(worst, Math.abs(owed - e[i]));
                 largest = Math.max(largest, Math.abs(e[i]));
-                lostRound = Math.max(lostRound, Math.abs((double) r.loaded.get(2)[i] - r.trained.get(2)[i]));
+                lostRound = Math.max(lostRound, Math.abs(r.deltas().get(2)[i]));
             }
             assertThat(largest).as("q4 leaves a residual").isGreaterThan(1e-4);
             assertThat(worst).as("residual − (Σ applied δ − Σ applied decode)").isLessThan(1e-5);

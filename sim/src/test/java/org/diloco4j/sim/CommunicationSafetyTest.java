@@ -11,6 +11,7 @@ import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.sim.toy.RecordingTrainer;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -68,7 +69,7 @@ class CommunicationSafetyTest {
             double worst = 0;
             for (String w : List.of("w0", "w1", "w2")) {
                 List<float[]> sent = run.sentTo(w);
-                List<float[]> got = run.trainers.get(w).loaded;
+                List<float[]> got = run.trainers.get(w).loaded();
                 assertThat(got).hasSameSizeAs(sent);
                 for (int k = 0; k < sent.size(); k++) {
                     float[] x = sent.get(k);
@@ -135,7 +136,7 @@ class CommunicationSafetyTest {
             int applied = 0;
             for (String w : List.of("w0", "w1")) {
                 int member = run.names.entrySet().stream().filter(e -> e.getValue().equals(w)).findFirst().orElseThrow().getKey();
-                List<float[]> deltas = run.trainers.get(w).deltas;
+                List<float[]> deltas = run.trainers.get(w).deltas();
                 int round = 0;
                 for (Event e : run.toy.events) {
                     if (e instanceof Event.Idle i && i.member() == member) {

@@ -448,6 +448,13 @@ public final class Coordinator {
         return members.size();
     }
 
+    /** The ids of the members alive, in id order (a driver restarting from a checkpoint declares each one lost). */
+    public List<Integer> memberIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (Member m : members.all()) ids.add(m.id);
+        return ids;
+    }
+
     public int size() {
         return size;
     }

@@ -5,8 +5,13 @@ import org.diloco4j.core.agg.AggregationReport;
 import org.diloco4j.core.agg.WeightedMean;
 import org.diloco4j.core.params.VectorOps;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -18,6 +23,16 @@ import java.util.TreeSet;
  * <p>A fragment round's participants are fixed when it opens (members training at that moment).
  * A worker admitted later receives the whole θ and the round of each fragment it holds; its first
  * pseudo-gradient of a fragment whose round opened before it joined is dropped, with that reason.
+ *
+ * <p>A worker that sent a fragment trains on only until that fragment's merge step (τ &lt; H/P
+ * steps, before its next send) and then waits for the fragment's next values: it sends nothing
+ * else until that fragment's round closes (a member whose push was dropped because the round opened
+ * before it joined waits the same way). Members that joined one by one can send the fragments in
+ * another order than the workers already running (a joiner that caught up with a fragment round
+ * closed quickly), and then a round can wait for a member that waits for another round that waits
+ * (directly or through other waiting members) for this one: nothing would close again. When a
+ * member starts waiting, every round it still owes that such a cycle holds up closes without it,
+ * with the contributions already in (applied whole), and it is in that fragment's next round.
  */
 final class StreamingPolicy extends Policy {
     private final int fragments;
@@ -26,6 +41,11 @@ final class StreamingPolicy extends Policy {
     private final WeightedMean[] means;
     private final int[] phantomContributions;
     private boolean started;
+    /**
+     * Member → the fragment whose next values it waits for (it sent that fragment, or was refused
+     * or dropped while its round is open). Not in checkpoints: rebuilt from the rounds' contributions.
+     */
+    private final Map<Integer, Integer> waitsFor = new HashMap<>();
 
     StreamingPolicy(Coordinator c) {
         super(c);
@@ -63,6 +83,10 @@ final class StreamingPolicy extends Policy {
         }
         System.arraycopy(s.phantomContributions(), 0, phantomContributions, 0, fragments);
         started = s.started();
+        waitsFor.clear();
+        for (int p = 0; p < fragments; p++) {
+            if (s.means().get(p) != null) for (int id : s.means().get(p).members()) waitsFor.put(id, p);
+        }
     }
 
     private String timerKey(int p) {
@@ -110,21 +134,56 @@ final class StreamingPolicy extends Policy {
         int p = d.fragment();
         long round = c.outer().rounds[p];
         if (d.baseVersion() != round) {
+            // Its values of this round are already on their way (sent when the older round closed): it does not wait.
             c.drop(m.id, DropCause.LATE, m + " fragment " + p + " late: from round " + d.baseVersion() + ", now round " + round);
             return Outcome.DROPPED;
         }
         if (!pending.get(p).remove(m.id)) {
             c.drop(m.id, DropCause.JOINED_AFTER_ROUND, m + " fragment " + p + " round " + round + " opened before it joined");
+            waits(m, p);
             return Outcome.DROPPED;
         }
         boolean included = true;
         if (means[p] != null) included = means[p].add(contribution(m, 0), g).included();
         else phantomContributions[p]++;
         if (pending.get(p).isEmpty()) commit(p);
+        else waits(m, p);
         return included ? Outcome.BUFFERED : Outcome.DROPPED;
     }
 
+    /**
+     * {@code m} waits for fragment {@code q}'s round to close. Every round it still owes that
+     * cannot close before q's does (q's round waits, directly or through other waiting members, for
+     * it) is closed without it.
+     */
+    private void waits(Member m, int q) {
+        waitsFor.put(m.id, q);
+        for (int p : blockedBehind(q)) {
+            if (c.stopped() || !pending.get(p).remove(m.id)) continue;
+            c.drop(m.id, DropCause.LATE, m + " fragment " + p + " round " + c.outer().rounds[p] + ": it waits for fragment " + q
+                    + ", whose round waits for this one; round " + c.outer().rounds[p] + " closes without it");
+            if (pending.get(p).isEmpty()) commit(p);
+        }
+    }
+
+    /** The fragments whose rounds must close before {@code q}'s can: those its members owing a contribution wait for, and so on. */
+    private Set<Integer> blockedBehind(int q) {
+        Set<Integer> seen = new TreeSet<>();
+        Deque<Integer> todo = new ArrayDeque<>(List.of(q));
+        while (!todo.isEmpty()) {
+            int f = todo.pop();
+            if (!seen.add(f)) continue;
+            for (int id : pending.get(f)) {
+                Integer next = waitsFor.get(id);
+                if (next != null) todo.push(next);
+            }
+        }
+        return seen;
+    }
+
     private void commit(int p) {
+        // Every member training gets the fragment's values now: nobody waits for it any more.
+        waitsFor.values().removeIf(f -> f == p);
         if (contributions(p) == 0) {
             // Workers that sent (and lost) their pseudo-gradient wait for this fragment: release them
             // with the unchanged values and the same round, then run the round again.
@@ -163,7 +222,9 @@ final class StreamingPolicy extends Policy {
     @Override
     void onIdle(Member m, int fragment) {
         if (fragment < 0 || fragment >= fragments) return;
+        // Its worker waits for the fragment's next values all the same.
         if (pending.get(fragment).remove(m.id) && pending.get(fragment).isEmpty()) commit(fragment);
+        else waits(m, fragment);
     }
 
     @Override
@@ -173,6 +234,7 @@ final class StreamingPolicy extends Policy {
 
     @Override
     void onGone(Member m) {
+        waitsFor.remove(m.id);
         for (int p = 0; p < fragments; p++) {
             if (pending.get(p).remove(m.id) && pending.get(p).isEmpty()) commit(p);
         }

@@ -26,6 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * figures is used and the worker's totals stay at its last plausible report. A process whose totals
  * came from the checkpoint the coordinator restarted from is re-based on its first report after the
  * restart (only checked to go forwards): what it trained while the coordinator was down is unknown.
+ *
+ * <p>The totals the run keeps for a process are its ledger's {@linkplain Ledger#totals accepted
+ * totals}, never a report's own figures: reports are checked as they arrive, on the transport's
+ * threads, and reach the event loop afterwards, possibly in another order; an older report handled
+ * after a newer one must not move the totals back (nor count the work between them twice).
  */
 final class Reports {
     static final double COMPUTE_SLACK = 60;
@@ -154,6 +159,15 @@ final class Reports {
         /** The last accepted totals (the base before any report). */
         synchronized RunResult.Worker accepted() {
             return last;
+        }
+
+        /**
+         * The process's totals for the run, under {@code name}: the last accepted ones, whichever
+         * report's handling asks. They only go forwards, whatever order reports are handled in.
+         */
+        synchronized RunResult.Worker totals(String name) {
+            return new RunResult.Worker(name, last.computeSeconds(), last.communicateSeconds(), last.idleSeconds(), last.steps(), last.tokens(),
+                    last.bytesUp(), last.bytesDown());
         }
     }
 

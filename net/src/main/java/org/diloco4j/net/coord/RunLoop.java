@@ -113,7 +113,12 @@ final class RunLoop {
      */
     void resumed() {
         String why = "coordinator restarted from its checkpoint at outer step " + coordinator.outerSteps();
-        for (int m : List.copyOf(st.members)) deliver(new Event.Lost(m, why, now()));
+        // Every member the coordinator holds, not only those with a session when the checkpoint was
+        // cut: sessions ended by a server shutdown (without telling the coordinator) leave members
+        // whose rounds would otherwise wait for them forever.
+        java.util.TreeSet<Integer> gone = new java.util.TreeSet<>(st.members);
+        gone.addAll(coordinator.memberIds());
+        for (int m : gone) deliver(new Event.Lost(m, why, now()));
         st.members.clear();
         for (Map.Entry<String, Double> t : Map.copyOf(st.timers).entrySet()) setTimer(t.getKey(), t.getValue());
         listener.log(String.format(Locale.ROOT, "resumed at outer step %d, θ v%d, %d tokens, clock %.1f s (restart %d)",
@@ -173,11 +178,8 @@ final class RunLoop {
         // A periodic heartbeat overtaken by the final report must not roll its totals back.
         if (s.finalReported) return;
         s.finalReported = r.getFinal();
-        if (r.hasStats()) {
-            var w = r.getStats();
-            st.workers.put(s.instance, new RunResult.Worker(s.name, w.getComputeSeconds(), w.getCommunicateSeconds(), w.getIdleSeconds(),
-                    w.getSteps(), w.getTokens(), w.getBytesUp(), w.getBytesDown()));
-        }
+        // The ledger's accepted totals, not this report's: reports checked in one order may reach the loop in another.
+        if (r.hasStats()) st.workers.put(s.instance, s.reports.totals(s.name));
         for (var g : r.getSegmentsList()) listener.segment(s.name, org.diloco4j.core.run.Segment.Kind.ofLabel(g.getKind()), g.getStart(), g.getEnd());
         if (ending && r.getFinal() && awaitingReports.remove(s.member) && awaitingReports.isEmpty()) finalReports.complete(null);
     }

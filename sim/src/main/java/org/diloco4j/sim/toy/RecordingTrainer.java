@@ -1,27 +1,38 @@
-package org.diloco4j.sim;
+package org.diloco4j.sim.toy;
 
 import org.diloco4j.core.train.ForwardingTrainer;
-import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.GlobalProgress;
+import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainReport;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wraps a trainer and records every θ it was loaded with and every pseudo-gradient it produced
- * (θ loaded minus θ after training, computed as the replica computes it); optionally poisons θ_i
- * after training, as an inner loop that diverged.
+ * A test fake shared by the simulator's and the network runtime's tests: wraps a trainer and
+ * records every θ it was loaded with and every pseudo-gradient it produced (θ loaded minus θ after
+ * training, computed as the replica computes it); optionally poisons θ_i after training, as an
+ * inner loop that diverged. Not thread-safe: read it after the thread that trains has finished.
  */
-final class RecordingTrainer extends ForwardingTrainer {
+public final class RecordingTrainer extends ForwardingTrainer {
     private final float poison;
-    final List<float[]> loaded = new ArrayList<>();
-    final List<float[]> deltas = new ArrayList<>();
+    private final List<float[]> loaded = new ArrayList<>();
+    private final List<float[]> deltas = new ArrayList<>();
 
     /** @param poison NaN or ±infinity written at index 3 after each training call; 0 for an honest trainer */
-    RecordingTrainer(InnerTrainer inner, float poison) {
+    public RecordingTrainer(InnerTrainer inner, float poison) {
         super(inner);
         this.poison = poison;
+    }
+
+    /** Every θ loaded, in order. */
+    public List<float[]> loaded() {
+        return loaded;
+    }
+
+    /** The pseudo-gradient of each training call, in order: the θ loaded last minus θ after training. */
+    public List<float[]> deltas() {
+        return deltas;
     }
 
     @Override
