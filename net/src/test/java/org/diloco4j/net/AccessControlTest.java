@@ -163,19 +163,49 @@ class AccessControlTest {
      * A credential revoked after the interceptor let its join in, but before the event loop admits it,
      * is refused at the admission: otherwise the eviction of the credential's sessions (which may
      * already have run) would miss the session this join opens. The keyring here says yes to the
-     * interceptor and no to every later question: the revocation falls exactly between check and use.
+     * interceptor and no to every later question, and counts one revocation from the first look on:
+     * the revocation falls exactly between check and use.
      */
     @Test
     void aJoinWhoseCredentialIsRevokedBetweenCheckAndUseIsRefused() throws Exception {
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-        Keyring revokedAfterTheFirstLook = presented -> asked.getAndIncrement() == 0 && TOKYO.matches(presented)
-                ? new Identity.Named("tokyo") : new Identity.Refused("credential 'tokyo' was revoked");
+        Keyring revokedAfterTheFirstLook = new Keyring() {
+            @Override
+            public Identity identify(String presented) {
+                return asked.getAndIncrement() == 0 && TOKYO.matches(presented)
+                        ? new Identity.Named("tokyo") : new Identity.Refused("credential 'tokyo' was revoked");
+            }
+
+            @Override
+            public long revocations() {
+                return asked.get() > 0 ? 1 : 0;
+            }
+        };
         try (ToyCluster c = new ToyCluster(two(Method.ASYNC, 1000).build(), InProcessClusterTest.FAST, revokedAfterTheFirstLook)) {
             JoinReply r = flood(c, TOKYO, 1).get(0);
             assertThat(r.getAdmitted()).isFalse();
             assertThat(r.getRefusal()).isEqualTo(Refusal.REFUSAL_NOT_A_MEMBER);
             assertThat(r.getReason()).contains("credential 'tokyo' was revoked");
             assertThat(c.members()).isZero();
+        }
+    }
+
+    /**
+     * With nothing revoked since a join's token check, its admission on the event loop does not ask
+     * the keyring again (with {@code --credentials} that is a stat of the file, per join, on the loop):
+     * it compares the revocation count.
+     */
+    @Test
+    void anAdmissionAsksTheKeyringAgainOnlyAfterARevocation() throws Exception {
+        List<String> askedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Keyring recording = presented -> {
+            askedOn.add(Thread.currentThread().getName());
+            return TOKYO.matches(presented) ? new Identity.Named("tokyo") : new Identity.Refused("unknown token");
+        };
+        try (ToyCluster c = new ToyCluster(two(Method.ASYNC, 1000).build(), InProcessClusterTest.FAST, recording)) {
+            JoinReply r = flood(c, TOKYO, 1).get(0);
+            assertThat(r.getAdmitted()).as("%s", r.getReason()).isTrue();
+            assertThat(askedOn).as("threads the keyring was asked on").isNotEmpty().doesNotContain("diloco-coordinator");
         }
     }
 
@@ -191,6 +221,7 @@ class AccessControlTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
                 }
             }
+            c.runtime.query(x -> null); // the lines go through the event loop: all of them are in once it has run
             assertThat(c.recorder.log).filteredOn(l -> l.startsWith("refused a call")).singleElement()
                     .satisfies(l -> assertThat(l).contains("wrong token"));
         }

@@ -91,7 +91,7 @@ class StrayBytesTest {
             }
             assertThat(records).as("gRPC/Netty log records").allSatisfy(r -> assertThat(r.getThrown()).as(r.getMessage()).isNull()).isEmpty();
             // A TLS handshake may be found failed after the connection closed: wait for the line, woken as lines come.
-            List<String> lines = c.recorder.awaitLines(l -> l.contains("127.0.0.1"), 10);
+            List<String> lines = TlsMismatchTest.awaitLogged(c, l -> l.contains("127.0.0.1"));
             assertThat(lines).hasSize(1);
             assertThat(lines.getFirst()).contains(expected).doesNotContain("\n");
         }

@@ -56,7 +56,17 @@ class TlsMismatchTest {
      * may read what the worker sent after the worker has already seen the connection fail.
      */
     private static List<String> awaitLogged(ToyCluster c, String text) throws InterruptedException {
-        return c.recorder.awaitLines(l -> l.contains(text), 10);
+        return awaitLogged(c, l -> l.contains(text));
+    }
+
+    /**
+     * The lines matching {@code match}, once one came: the runtime hands its lines to the event loop,
+     * so those queued behind the first are in only after the loop has run everything before a query.
+     */
+    static List<String> awaitLogged(ToyCluster c, java.util.function.Predicate<String> match) throws InterruptedException {
+        c.recorder.awaitLines(match, 10);
+        c.runtime.query(x -> null);
+        return c.recorder.awaitLines(match, 0);
     }
 
     @Test

@@ -65,7 +65,8 @@ public final class CoordinatorJob {
      * @param portFile        write the bound port here (useful with port 0); may be null
      * @param metrics         where the runtime's metrics go (Prometheus, or {@link CoordinatorMetrics#NONE})
      * @param credentials     per-worker credentials file (then no shared token), or null
-     * @param admission       member cap and per-address join rate
+     * @param tls             the server's certificate and key, read and checked once, or null for plaintext
+     * @param admission       member cap and join rate, per credential (per address with the shared token)
      */
     public record Options(String bind, int port, Path out, Path checkpointDir, Path tokenFile, ServerTls tls,
                           double heartbeat, double sessionTimeout, int chunkBytes, long checkpointEvery, double checkpointSeconds,

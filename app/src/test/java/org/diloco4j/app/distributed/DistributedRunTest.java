@@ -341,8 +341,9 @@ class DistributedRunTest {
      */
     @Test
     void perWorkerCredentialsAdmitByNameAndARevokedWorkerIsEvictedAndExits3() throws Exception {
-        // Paced workers (50 ms a step) and 36 rounds of budget: the run must outlast the revocation, which
-        // takes up to one re-read of the credentials file (2 s); unpaced, it ended first (seen in CI).
+        // Paced workers (50 ms a step) and 36 rounds of budget: the run must outlast the revocation — the
+        // coordinator refuses tokyo from the next call after the file changed (a heartbeat, every 0.3 s
+        // here) — and tokyo's exit; unpaced, it ended first (seen in CI).
         Path cfg = config("async", 3L * ROUND_TOKENS * 36);
         Path run = tmp.resolve("run");
         Path creds = tmp.resolve("credentials");

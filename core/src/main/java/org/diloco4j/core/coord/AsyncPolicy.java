@@ -202,12 +202,11 @@ final class AsyncPolicy extends Policy {
 
     @Override
     Outcome onDelta(Member m, Event.Delta d, float[] g) {
-        shards.finished(m, d.tokens(), d.steps());
-        if (d.steps() > 0 && d.computeSeconds() > 0) speeds.record(m.id, d.steps(), d.computeSeconds());
         long staleness = c.outer().version - d.baseVersion();
         Contribution contribution = contribution(m, staleness);
         WeightDecision w = weights.weigh(contribution);
         if (!w.included()) {
+            credit(m, d);
             c.drop(m.id, w.cause(), m + " " + w.reason());
             // Its tokens were counted: if they reached the budget, nothing else will end the run.
             if (c.maybeStop()) return Outcome.DROPPED;
@@ -220,6 +219,7 @@ final class AsyncPolicy extends Policy {
         double factor = w.weight() / weights.weigh(new Contribution(m.id, contribution.shardTokens(), 0)).weight();
         m.contributions++;
         if (cfg.bufferClose() == BufferClose.WINDOW) {
+            credit(m, d);
             if (g != null) {
                 if (windowSum == null) windowSum = new float[g.length];
                 VectorOps.axpy((float) factor, g, windowSum);
@@ -246,9 +246,21 @@ final class AsyncPolicy extends Policy {
             return new Outcome.Refused(Refusal.NON_FINITE,
                     String.format(Locale.ROOT, "pseudo-gradient (norm %.4g) would make θ non-finite; its outer step was undone", norm));
         }
+        credit(m, d);
         c.outerStepDone(0, List.of(m.id), List.of(staleness), List.of(factor), norm);
         if (!c.maybeStop()) release(m);
         return Outcome.APPLIED;
+    }
+
+    /**
+     * The push's tokens go to its data shard and its claimed speed to DyLU's estimates — only once it
+     * is known not to be refused: a refused push is as if nothing arrived ({@link #onRejected} frees
+     * its in-flight estimate). Nothing before the outer step reads either, so crediting it late
+     * changes no decision.
+     */
+    private void credit(Member m, Event.Delta d) {
+        shards.finished(m, d.tokens(), d.steps());
+        if (d.steps() > 0 && d.computeSeconds() > 0) speeds.record(m.id, d.steps(), d.computeSeconds());
     }
 
     /** Applies the window's Σ factor·g / N as one outer step (a no-op for an empty window). */

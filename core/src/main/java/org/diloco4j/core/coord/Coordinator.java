@@ -199,7 +199,7 @@ public final class Coordinator {
         }
         // Saturating: without a known tokens-per-step figure a count is only known to be >= 0. What
         // the counts were is kept, not recomputed: a saturated total minus the push is not the total before it.
-        Counts before = new Counts(m.tokens, m.steps, tokens);
+        Counts before = new Counts(m.tokens, m.steps, tokens, learnedTokensPerStep);
         m.tokens = saturated(m.tokens, d.tokens());
         m.steps = saturated(m.steps, d.steps());
         tokens = saturated(tokens, d.tokens());
@@ -221,8 +221,12 @@ public final class Coordinator {
         }
     }
 
-    /** A member's token and step counts and the run's token total, as they were before a push was credited. */
-    private record Counts(long memberTokens, long memberSteps, long runTokens) {
+    /**
+     * A member's token and step counts, the run's token total and its learned tokens per step, as they
+     * were before a push was credited. The policy reads the learned figure while it handles the push
+     * (to place the next assignment), so it is set before and put back on a refusal.
+     */
+    private record Counts(long memberTokens, long memberSteps, long runTokens, double learnedTokensPerStep) {
     }
 
     /**
@@ -234,6 +238,7 @@ public final class Coordinator {
         m.tokens = before.memberTokens();
         m.steps = before.memberSteps();
         tokens = before.runTokens();
+        learnedTokensPerStep = before.learnedTokensPerStep();
         m.rejected++;
         reject(m.id, r.code(), r.detail());
         out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), r.detail()));

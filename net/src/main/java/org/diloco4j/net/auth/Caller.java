@@ -11,9 +11,12 @@ import java.util.function.BooleanSupplier;
  * @param credential    the credential's name in per-worker mode (the name the caller is admitted
  *                      under), or null with the shared token
  * @param address       the caller's network address without the port ({@code 10.0.0.5}), for per-address limits
+ *                      (with the shared token)
  * @param stillAdmitted asks the keyring again whether the token of this call still identifies
  *                      {@code credential}: a revocation between the interceptor's check and the use
- *                      of the call (a join being admitted) is seen at the use
+ *                      of the call (a join being admitted) is seen at the use. Cheap while
+ *                      nothing was revoked since the check (it compares {@link Keyring#revocations});
+ *                      after one it identifies the token again
  */
 public record Caller(String credential, String address, BooleanSupplier stillAdmitted) {
     static final Context.Key<Caller> KEY = Context.key("diloco-caller");

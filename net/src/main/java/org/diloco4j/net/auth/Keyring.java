@@ -12,6 +12,14 @@ public interface Keyring {
     /** The identity behind {@code presented} (never null; {@link Identity.Refused} if nobody). Any thread. */
     Identity identify(String presented);
 
+    /**
+     * How many times credentials were revoked so far. While it stays the same, every identity handed
+     * out still holds — a check that costs no stat of the credentials file. Any thread.
+     */
+    default long revocations() {
+        return 0;
+    }
+
     /** Told the names whose credentials were revoked, so their live sessions can be ended. A shared token is never revoked. */
     default void onRevoked(Consumer<Set<String>> listener) {
     }

@@ -16,24 +16,40 @@ import java.util.function.Consumer;
  * revoked: its token is refused with a reason saying so, and the listener is told its name so the
  * sessions it holds are ended at once. A file that cannot be read or parsed leaves the credentials
  * as they were, with one log line.
+ *
+ * <p>A call that finds the file changed while another is reading it waits for that reading: the new
+ * stamp is published only once the credentials it stands for are in place, so no call can see the
+ * new stamp with the old credentials.
  */
 public final class LiveCredentials implements Keyring {
     private final Path file;
     private final Consumer<String> log;
+    private final Reader reader;
     private volatile Credentials current;
     /** SHA-256 hex of a revoked token → the name it had. */
     private final Map<String, String> revoked = new ConcurrentHashMap<>();
     private volatile Consumer<Set<String>> onRevoked = names -> { };
     private String lastText;
     private String lastProblem;
-    /** The stamp of the file as last read (or found missing or unreadable): another one means read it again. */
+    /**
+     * The stamp of the file as last read (or found missing or unreadable): another one means read it
+     * again. Set last, once {@link #current} and {@link #revoked} hold what the file says.
+     */
     private volatile FileStamp stamp;
+    /** How many readings revoked credentials; set before the listener is told. */
+    private volatile long revocations;
     /** How many times the file was read after opening (for tests: a call that finds it unchanged reads nothing). */
     private volatile long readings;
 
-    private LiveCredentials(Path file, Consumer<String> log, String text, FileStamp stamp) {
+    /** Reads the file's text (null if it does not exist): {@link SecretFiles#readIfExists}, or a fake in tests. */
+    interface Reader {
+        String readIfExists(Path file) throws IOException;
+    }
+
+    private LiveCredentials(Path file, Consumer<String> log, Reader reader, String text, FileStamp stamp) {
         this.file = file;
         this.log = log;
+        this.reader = reader;
         this.current = Credentials.parse(file, text);
         this.lastText = text;
         this.stamp = stamp;
@@ -46,16 +62,20 @@ public final class LiveCredentials implements Keyring {
      * @throws IllegalArgumentException if the file is missing, unreadable or has a bad line (naming it)
      */
     public static LiveCredentials open(Path file, Consumer<String> log) {
+        return open(file, log, SecretFiles::readIfExists);
+    }
+
+    static LiveCredentials open(Path file, Consumer<String> log, Reader reader) {
         String text;
         FileStamp stamp;
         try {
             stamp = FileStamp.of(file);
-            text = SecretFiles.readIfExists(file);
+            text = reader.readIfExists(file);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read credentials file " + file + ": " + e.getMessage());
         }
         if (text == null) throw new IllegalArgumentException("credentials file " + file + " does not exist");
-        return new LiveCredentials(file, log, text, stamp);
+        return new LiveCredentials(file, log, reader, text, stamp);
     }
 
     @Override
@@ -70,6 +90,11 @@ public final class LiveCredentials implements Keyring {
             if (java.security.MessageDigest.isEqual(e.getKey().getBytes(), hex.getBytes())) gone = e.getValue();
         }
         return new Identity.Refused(gone != null ? "credential '" + gone + "' was revoked" : "unknown token");
+    }
+
+    @Override
+    public long revocations() {
+        return revocations;
     }
 
     @Override
@@ -103,15 +128,32 @@ public final class LiveCredentials implements Keyring {
      * @return the names revoked by this reading (empty if none)
      */
     public synchronized Set<String> refresh() {
+        FileStamp seen;
+        try {
+            seen = FileStamp.of(file);
+        } catch (IOException e) {
+            // The stamp stays as it was: the next call tries again (the line is logged once).
+            problem("cannot read credentials file " + file + ": " + e.getMessage() + "; keeping the credentials read before");
+            return Set.of();
+        }
+        // Another call may have read this very version while this one waited for the lock.
+        if (seen != null && seen.equals(stamp)) return Set.of();
+        try {
+            return read();
+        } finally {
+            // Only now: a call that saw the old stamp until here found the file changed and waited for
+            // the lock, so none checked a token against credentials older than the stamp says.
+            stamp = seen;
+        }
+    }
+
+    /** Reads the file and takes in what it says (or logs why it cannot). Holds the lock. */
+    private Set<String> read() {
         String text;
         Credentials next;
         try {
-            FileStamp seen = FileStamp.of(file);
-            // Another call may have read this very version while this one waited for the lock.
-            if (seen != null && seen.equals(stamp)) return Set.of();
-            stamp = seen;
             readings++;
-            text = SecretFiles.readIfExists(file);
+            text = reader.readIfExists(file);
             if (text == null) {
                 problem("credentials file " + file + " has disappeared; keeping the " + current.entries().size()
                         + " credential(s) read before (revoke with 'diloco token revoke', do not delete the file)");
@@ -138,6 +180,7 @@ public final class LiveCredentials implements Keyring {
         for (Credentials.Entry e : next.entries()) revoked.remove(e.sha256Hex());
         current = next;
         if (!gone.isEmpty()) {
+            revocations++;
             log.accept("credentials file " + file + " changed: revoked " + String.join(", ", gone) + "; " + next.entries().size()
                     + " credential(s) remain");
             onRevoked.accept(Set.copyOf(gone));

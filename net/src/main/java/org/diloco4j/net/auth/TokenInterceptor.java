@@ -43,12 +43,17 @@ public final class TokenInterceptor implements ServerInterceptor {
             reason = "authorization header is not 'Bearer <token>'";
         } else {
             String presented = auth.substring(BEARER.length());
+            // Read before identifying: a revocation during or after the check changes it.
+            long revocations = keyring.revocations();
             switch (keyring.identify(presented)) {
                 case Identity.Shared s -> {
                     return admit(new Caller(null, PeerLog.host(peer)), call, headers, next);
                 }
                 case Identity.Named n -> {
-                    BooleanSupplier still = () -> keyring.identify(presented) instanceof Identity.Named again && again.name().equals(n.name());
+                    // Asked on the event loop at the join's admission: nothing revoked since the check means
+                    // still admitted, without a stat of the credentials file (or a wait for a reading under way).
+                    BooleanSupplier still = () -> keyring.revocations() == revocations
+                            || keyring.identify(presented) instanceof Identity.Named again && again.name().equals(n.name());
                     return admit(new Caller(n.name(), PeerLog.host(peer), still), call, headers, next);
                 }
                 case Identity.Refused r -> reason = r.reason();

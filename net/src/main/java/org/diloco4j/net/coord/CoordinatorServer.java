@@ -34,15 +34,19 @@ public final class CoordinatorServer implements AutoCloseable {
      *
      * @param host    address to bind (e.g. {@code 0.0.0.0}, or {@code 127.0.0.1} for loopback only)
      * @param port    TCP port; 0 picks a free one
-     * @param tlsCert PEM certificate chain, or null for plaintext
-     * @param tlsKey  PEM private key (PKCS#8, or PKCS#1 RSA), with {@code tlsCert}
+     * @param serverTls the certificate chain and private key, read and checked once, or null for plaintext
      */
     public record Listen(String host, int port, ServerTls serverTls) {
         public Listen {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in [0, 65535]");
         }
 
-        /** Reads and checks the TLS files (both, or neither for plaintext) now: for callers that did not load them already. */
+        /**
+         * Reads and checks the TLS files (both, or neither for plaintext) now: for callers that did not load them already.
+         *
+         * @param tlsCert PEM certificate chain, or null for plaintext
+         * @param tlsKey  PEM private key (PKCS#8, or PKCS#1 RSA), with {@code tlsCert}
+         */
         public Listen(String host, int port, Path tlsCert, Path tlsKey) {
             this(host, port, load(tlsCert, tlsKey));
         }

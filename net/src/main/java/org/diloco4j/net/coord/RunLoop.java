@@ -133,7 +133,9 @@ final class RunLoop {
             return refusal(Refusal.RUN_OVER, "the run is over: " + (end.isDone() ? "finished" : "finishing"));
         }
         // The token was checked when the call came in; a revocation since then (the event loop may have
-        // ended the credential's sessions already) must not let this join through.
+        // ended the credential's sessions already) must not let this join through. This runs on the
+        // loop, so it must not stat the credentials file per join or wait for a reading under way:
+        // it compares the keyring's revocation count, and only after a revocation identifies again.
         if (!caller.stillAdmitted().getAsBoolean()) {
             listener.log("refused a join: credential '" + caller.credential() + "' was revoked after the call came in");
             return refusal(Refusal.NOT_A_MEMBER, "credential '" + caller.credential() + "' was revoked");

@@ -17,9 +17,10 @@ import java.util.function.Consumer;
  * The one paced log of what strangers cause (stray bytes, failed handshakes, refused tokens): one
  * line per remote address and kind of line per window (a mistake of another kind from the same
  * host is news), and at most {@code maxPerWindow} lines in all per window — anyone can send bytes to
- * the port, so what they cause must not flood the log. The first line of an address and kind after
- * a quiet stretch says how many like it were left out meanwhile; lines left out for other addresses
- * are counted apart, with how many addresses sent them, never added to this address's count.
+ * the port, so what they cause must not flood the log. What was left out goes out with the next
+ * line that is logged, whoever's it is: that line's own count (lines like it from its address), then
+ * those of other kinds from its address, then all the rest totalled, with how many addresses sent
+ * them — never added to the line's own count. Once told, the counts start again from zero.
  */
 public final class PeerLog {
     /** Address-and-kind pairs whose left-out lines are kept apart; past this many, they are only counted. */
