@@ -3,7 +3,8 @@
 
 Usage: /usr/bin/python3 bench/python/gpt_peer.py DIR STEPS WARMUP THREADS
   DIR holds meta.properties, init.f32 and batches.i32 written by GptThroughputBench (prepare).
-Prints one line: `peer tokens_per_s=<x> steps=<n> losses=<first 5 losses>`.
+Prints one line: `peer tokens_per_s=<x> cpu_s_per_step=<y> steps=<n> losses=<first 5 losses>`; cpu_s_per_step is
+the whole process's CPU time (all threads, user + system) over the timed steps, divided by their number.
 The model and optimizer step are model/src/test/python/gpt_reference.py, i.e. PyTorch eager fp32
 with explicit masked attention (Debian's PyTorch 1.13 has no scaled_dot_product_attention).
 """
@@ -32,15 +33,15 @@ def main():
     opt = ref.make_optimizer(model, lr, (0.9, 0.95), 1e-8, 0.1)
     schedule = (int(meta["warmupSteps"]), int(meta["decaySteps"]), float(meta["minLrRatio"]))
     losses = []
-    start = None
+    start = cpu = None
     for s in range(warmup + steps):
         if s == warmup:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
         x, y = batches[s % nb]
         losses.append(ref.train_step(model, opt, x, y, s, lr, schedule, 1.0))
-    elapsed = time.perf_counter() - start
-    print("peer tokens_per_s=%.1f steps=%d losses=%s" % (steps * b * t / elapsed, steps,
-                                                          ",".join("%.6f" % l for l in losses[:5])))
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print("peer tokens_per_s=%.1f cpu_s_per_step=%.2f steps=%d losses=%s" % (
+        steps * b * t / elapsed, cpu / steps, steps, ",".join("%.6f" % l for l in losses[:5])))
 
 
 if __name__ == "__main__":
