@@ -15,12 +15,9 @@ import os
 import sys
 import time
 
-import numpy as np
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "model", "src", "test", "python"))
-import gpt_reference as ref  # noqa: E402
+from gpt_peer import load, ref
 
 PHASES = ("zero_grad", "forward", "backward", "clip", "opt_step")
 
@@ -62,16 +59,10 @@ def main():
     unknown = knobs - {"denormals", "foreach", "noprofile"}
     if unknown:
         sys.exit("gpt_peer_phases: unknown knob(s) %s; known: denormals foreach noprofile" % " ".join(sorted(unknown)))
-    meta = dict(line.strip().split("=", 1) for line in open(os.path.join(d, "meta.properties")) if "=" in line)
-    v, layers, c, h, t, b, nb = (int(meta[k]) for k in ("vocab", "layers", "dModel", "heads", "context", "batch", "batches"))
     torch.set_num_threads(threads)
     if "denormals" in knobs:
         torch.set_flush_denormal(True)
-    model = ref.Gpt(v, layers, c, h, t)
-    ref.load_flat(model, layers, np.fromfile(os.path.join(d, "init.f32"), dtype="<f4"))
-    data = np.fromfile(os.path.join(d, "batches.i32"), dtype="<i4").astype(np.int64).reshape(nb, 2, b, t)
-    batches = [(torch.from_numpy(data[i, 0].copy()), torch.from_numpy(data[i, 1].copy())) for i in range(nb)]
-    lr = float(meta["lr"])
+    model, batches, lr, schedule, _ = load(d)
     if "foreach" in knobs:
         decay = [p for p in model.parameters() if p.dim() >= 2]
         no_decay = [p for p in model.parameters() if p.dim() < 2]
@@ -79,13 +70,12 @@ def main():
                                 lr=lr, betas=(0.9, 0.95), eps=1e-8, foreach=True)
     else:
         opt = ref.make_optimizer(model, lr, (0.9, 0.95), 1e-8, 0.1)
-    schedule = (int(meta["warmupSteps"]), int(meta["decaySteps"]), float(meta["minLrRatio"]))
     print("torch %s, threads %d (get_num_threads %d), OMP_NUM_THREADS=%s OPENBLAS_NUM_THREADS=%s, knobs: %s"
           % (torch.__version__, threads, torch.get_num_threads(), os.environ.get("OMP_NUM_THREADS", "unset"),
              os.environ.get("OPENBLAS_NUM_THREADS", "unset"), " ".join(sorted(knobs)) or "none"), flush=True)
     losses, timed = [], []
     for s in range(warmup + steps):
-        x, y = batches[s % nb]
+        x, y = batches[s % len(batches)]
         loss, spent = step(model, opt, x, y, s, lr, schedule)
         losses.append(loss)
         tag = "warmup" if s < warmup else "timed"
@@ -100,7 +90,7 @@ def main():
                                                         ",".join("%.6f" % l for l in losses[:3])), flush=True)
     if "noprofile" not in knobs:
         s = warmup + steps
-        x, y = batches[s % nb]
+        x, y = batches[s % len(batches)]
         with torch.autograd.profiler.profile() as prof:
             step(model, opt, x, y, s, lr, schedule)
         print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=18), flush=True)
