@@ -26,7 +26,7 @@ import org.diloco4j.model.testing.TextBatches;
  * <pre>
  * prepare DIR [V L D H T B]                    write θ₀, 16 batches and meta (default: the bench config below;
  *                                              V L D H T B: vocab, layers, d_model, heads, context, batch)
- * run DIR STEPS WARMUP PRECISION THREADS [MODE] train, print "java tokens_per_s=... losses=..."
+ * run DIR STEPS WARMUP PRECISION THREADS [MODE] train, print "java ... tokens_per_s=... cpu_s_per_step=... losses=..."
  * </pre>
  * MODE {@code sharded} (default) is the trainer as shipped: the batch split over THREADS Java
  * threads, single-threaded libtorch ops. MODE {@code omp} is the libtorch-default arrangement for
@@ -60,17 +60,6 @@ public final class GptThroughputBench {
         } else {
             System.err.println("usage: prepare DIR [VOCAB LAYERS D_MODEL HEADS CONTEXT BATCH] | run DIR STEPS WARMUP FP32|BF16 THREADS [sharded|omp]");
             System.exit(2);
-        }
-    }
-
-    /** Minor page faults of this process so far (/proc/self/stat field 10), -1 where unavailable. */
-    static long minorFaults() {
-        try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[7]);   // fields after "(comm)": state=3rd overall, minflt=10th
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 
@@ -129,16 +118,22 @@ public final class GptThroughputBench {
             if (omp) NativeTorch.setIntraOpThreads(threads);   // after create(), which pins libtorch to 1
             trainer.load(theta);
             TrainReport first = trainer.train(warmup);
-            long faults0 = minorFaults();
+            long[] cpu0 = TrainerMemoryBench.cpuTicksAndFaults();
             long t0 = System.nanoTime();
             TrainReport timed = trainer.train(steps);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            long faultsPerStep = (minorFaults() - faults0) / Math.max(1, steps);
-            float[] losses = Arrays.copyOf(first.losses(), Math.min(5, warmup));
+            long[] cpu1 = TrainerMemoryBench.cpuTicksAndFaults();
+            // the whole process's user + system CPU time (every thread: trainer, JIT, GC) per timed step
+            double cpuPerStep = (cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / TrainerMemoryBench.TICKS_PER_SECOND / Math.max(1, steps);
+            long faultsPerStep = (cpu1[2] - cpu0[2]) / Math.max(1, steps);
+            // the first 5 losses of warm-up and timed steps together, as the peer prints them
+            float[] all = Arrays.copyOf(first.losses(), first.losses().length + timed.losses().length);
+            System.arraycopy(timed.losses(), 0, all, first.losses().length, timed.losses().length);
+            float[] losses = Arrays.copyOf(all, Math.min(5, all.length));
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < losses.length; i++) sb.append(i == 0 ? "" : ",").append(String.format("%.6f", losses[i]));
-            System.out.printf("java %s %s tokens_per_s=%.1f steps=%d losses=%s last=%.4f page_faults_per_step=%d [%s]%n",
-                    precision, omp ? "omp" : "sharded", timed.tokens() / seconds, steps, sb, timed.lastLoss(), faultsPerStep,
+            for (int i = 0; i < losses.length; i++) sb.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "%.6f", losses[i]));
+            System.out.printf(java.util.Locale.ROOT, "java %s %s tokens_per_s=%.1f cpu_s_per_step=%.2f steps=%d losses=%s last=%.4f page_faults_per_step=%d [%s]%n",
+                    precision, omp ? "omp" : "sharded", timed.tokens() / seconds, cpuPerStep, steps, sb, timed.lastLoss(), faultsPerStep,
                     NativeTorch.describe());
         }
     }

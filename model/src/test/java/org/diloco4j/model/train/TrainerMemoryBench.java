@@ -24,7 +24,7 @@ import org.diloco4j.model.testing.RandomBatchSource;
  * one line "rss_samples=step:MB,..." for the flatness check.
  */
 public final class TrainerMemoryBench {
-    private static final double TICKS_PER_SECOND = 100;   // USER_HZ on Linux
+    static final double TICKS_PER_SECOND = 100;   // USER_HZ on Linux
 
     private TrainerMemoryBench() {
     }
@@ -70,7 +70,7 @@ public final class TrainerMemoryBench {
     }
 
     /** utime, stime (clock ticks) and minor faults of this process: /proc/self/stat fields 14, 15 and 10. */
-    private static long[] cpuTicksAndFaults() throws IOException {
+    static long[] cpuTicksAndFaults() throws IOException {
         String stat = Files.readString(Path.of("/proc/self/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");   // f[0] is field 3 (state)
         return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[7])};
