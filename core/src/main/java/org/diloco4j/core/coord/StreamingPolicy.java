@@ -8,10 +8,10 @@ import org.diloco4j.core.params.VectorOps;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -43,9 +43,10 @@ final class StreamingPolicy extends Policy {
     private boolean started;
     /**
      * Member → the fragment whose next values it waits for (it sent that fragment, or was refused
-     * or dropped while its round is open). Not in checkpoints: rebuilt from the rounds' contributions.
+     * or dropped while its round is open). In checkpoints: it cannot be rebuilt from the rounds'
+     * contributions (a member dropped, idle or refused has none), and a resumed run must decide the same.
      */
-    private final Map<Integer, Integer> waitsFor = new HashMap<>();
+    private final Map<Integer, Integer> waitsFor = new TreeMap<>();
 
     StreamingPolicy(Coordinator c) {
         super(c);
@@ -58,8 +59,22 @@ final class StreamingPolicy extends Policy {
         }
     }
 
+    /**
+     * @param waits who waits for which fragment, sorted; null in a checkpoint from before it was
+     *              kept (then rebuilt, as well as it can be, from the rounds' contributions)
+     */
     record State(ShardChooser.State shards, List<List<Integer>> pending, List<WeightedMean.State> means, int[] phantomContributions,
-                 boolean started) implements Policy.State {
+                 boolean started, List<MemberFragment> waits) implements Policy.State {
+    }
+
+    /** A member and a fragment: in {@link State#waits()}, the fragment whose next values the member waits for. */
+    record MemberFragment(int member, int fragment) {
+    }
+
+    private static List<MemberFragment> pairs(Map<Integer, Integer> byMember) {
+        List<MemberFragment> out = new ArrayList<>();
+        byMember.forEach((m, f) -> out.add(new MemberFragment(m, f)));
+        return List.copyOf(out);
     }
 
     @Override
@@ -68,7 +83,7 @@ final class StreamingPolicy extends Policy {
         for (TreeSet<Integer> s : pending) p.add(List.copyOf(s));
         List<WeightedMean.State> m = new ArrayList<>();
         for (WeightedMean w : means) m.add(w == null ? null : w.state());
-        return new State(shards.state(), p, m, phantomContributions.clone(), started);
+        return new State(shards.state(), p, m, phantomContributions.clone(), started, pairs(waitsFor));
     }
 
     @Override
@@ -84,8 +99,13 @@ final class StreamingPolicy extends Policy {
         System.arraycopy(s.phantomContributions(), 0, phantomContributions, 0, fragments);
         started = s.started();
         waitsFor.clear();
-        for (int p = 0; p < fragments; p++) {
-            if (s.means().get(p) != null) for (int id : s.means().get(p).members()) waitsFor.put(id, p);
+        if (s.waits() != null) {
+            for (MemberFragment w : s.waits()) waitsFor.put(w.member(), w.fragment());
+        } else {
+            // An older checkpoint: only members counted in an open round are known to wait.
+            for (int p = 0; p < fragments; p++) {
+                if (s.means().get(p) != null) for (int id : s.means().get(p).members()) waitsFor.put(id, p);
+            }
         }
     }
 
@@ -160,7 +180,7 @@ final class StreamingPolicy extends Policy {
         waitsFor.put(m.id, q);
         for (int p : blockedBehind(q)) {
             if (c.stopped() || !pending.get(p).remove(m.id)) continue;
-            c.drop(m.id, DropCause.LATE, m + " fragment " + p + " round " + c.outer().rounds[p] + ": it waits for fragment " + q
+            c.drop(m.id, DropCause.WAITS_IN_CYCLE, m + " fragment " + p + " round " + c.outer().rounds[p] + ": it waits for fragment " + q
                     + ", whose round waits for this one; round " + c.outer().rounds[p] + " closes without it");
             if (pending.get(p).isEmpty()) commit(p);
         }
