@@ -1,12 +1,10 @@
 package org.diloco4j.core.coord;
 
 import org.diloco4j.core.agg.DropCause;
-import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.io.CheckpointFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,40 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * member whose push was dropped because the round opened before it joined has none, yet waits.
  */
 class StreamingCheckpointTest {
-    /** A coordinator and what it decided, fed the same events as its twin. */
-    static final class Run {
-        final List<Metric> metrics = new ArrayList<>();
-        final Coordinator c;
-
-        Run(boolean phantom) {
-            c = new Coordinator(config(), StreamingModel.PLAN, phantom ? null : new float[StreamingModel.N], metrics::add);
-        }
-
-        Run(Coordinator.State saved) {
-            c = Coordinator.restore(config(), StreamingModel.PLAN, saved, metrics::add);
-        }
-
-        static CoordinatorConfig config() {
-            return StreamingModel.config().minWorkers(1).build();
-        }
-
-        List<Command> push(int member, long generation, int fragment, long round, double time) {
-            float[] g = new float[StreamingModel.PLAN.fragment(fragment).size()];
-            java.util.Arrays.fill(g, 0.01f * (member + 1));
-            Payload p = new Payload.Bytes("fp32", Codecs.parse("fp32").encode(g));
-            return Answers.handle(c, new Event.Delta(member, generation, Answers.AUTO, round, fragment, 5, 5 * StreamingModel.TOKENS_PER_STEP, 0,
-                    p, time));
-        }
-
-        List<String> decided() {
-            List<String> out = new ArrayList<>();
-            for (Metric m : metrics) {
-                if (m instanceof Metric.Decision d) out.add(d.time() + " " + d.kind() + " " + d.member() + " " + d.cause() + " " + d.reason());
-                if (m instanceof Metric.OuterStep s) out.add(s.time() + " STEP " + s.fragment() + " " + s.contributors());
-            }
-            return out;
-        }
-    }
+    static final CoordinatorConfig CFG = StreamingModel.config().minWorkers(1).build();
 
     /**
      * A trains alone; B joins (rounds {0, 0}); A commits fragment 0, so B is in fragment 0's round 1
@@ -64,9 +29,9 @@ class StreamingCheckpointTest {
     @ParameterizedTest(name = "phantom={0}")
     @ValueSource(booleans = {false, true})
     void aCheckpointAfterAJoinedAfterRoundDropResumesToTheSameDecisions(boolean phantom) throws Exception {
-        Run going = new Run(phantom);
-        Answers.handle(going.c, new Event.Join("a", -1, 0, 0));
-        Answers.handle(going.c, new Event.Join("b", -1, 0, 1));
+        StreamingRun going = new StreamingRun(CFG, phantom);
+        going.join("a", 0);
+        going.join("b", 1);
         going.push(0, 1, 0, 0, 2);
         going.push(1, 2, 1, 0, 3);
         assertThat(going.metrics).anyMatch(m -> m instanceof Metric.Decision d && d.member() == 1 && d.cause() == DropCause.JOINED_AFTER_ROUND);
@@ -75,10 +40,10 @@ class StreamingCheckpointTest {
         Coordinator.State read = CheckpointFile.read(file, "test", CheckpointFile.Kind.COORDINATOR, Coordinator.State.class).state();
         assertThat(read.policy()).isInstanceOfSatisfying(StreamingPolicy.State.class,
                 s -> assertThat(s.waits()).containsExactly(new StreamingPolicy.MemberFragment(1, 1)));
-        Run resumed = new Run(read);
+        StreamingRun resumed = new StreamingRun(CFG, read);
         going.metrics.clear();
 
-        for (Run r : List.of(going, resumed)) {
+        for (StreamingRun r : List.of(going, resumed)) {
             r.push(0, 1, 0, 1, 4);
             r.push(1, 2, 0, 1, 5);
         }

@@ -1,10 +1,8 @@
 package org.diloco4j.core.coord;
 
 import org.diloco4j.core.agg.DropCause;
-import org.diloco4j.core.codec.Codecs;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -17,22 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never close. The coordinator closes such a round without that member.
  */
 class StreamingStaggeredJoinsTest {
-    final List<Metric> metrics = new ArrayList<>();
-    final Coordinator c = new Coordinator(StreamingModel.config().minWorkers(1).build(), StreamingModel.PLAN, new float[StreamingModel.N],
-            metrics::add);
+    final StreamingRun run = new StreamingRun(StreamingModel.config().minWorkers(1).build(), false);
+    final Coordinator c = run.c;
+    final List<Metric> metrics = run.metrics;
     double now;
 
     List<Command> push(int member, long generation, int fragment, long round) {
-        float[] g = new float[StreamingModel.PLAN.fragment(fragment).size()];
-        java.util.Arrays.fill(g, 0.01f * (member + 1));
-        Payload p = new Payload.Bytes("fp32", Codecs.parse("fp32").encode(g));
-        return Answers.handle(c, new Event.Delta(member, generation, Answers.AUTO, round, fragment, 5, 5 * StreamingModel.TOKENS_PER_STEP, 0,
-                p, now += 0.1));
+        return run.push(member, generation, fragment, round, now += 0.1);
     }
 
     static boolean sends(List<Command> out, int member, int fragment, long round) {
-        return out.stream().anyMatch(x -> x instanceof Command.ApplyFragment a && a.member() == member && a.fragment() == fragment
-                && a.round() == round);
+        return StreamingRun.sends(out, member, fragment, round);
     }
 
     /**
