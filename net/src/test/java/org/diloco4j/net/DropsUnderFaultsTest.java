@@ -68,13 +68,17 @@ class DropsUnderFaultsTest {
         }
     }
 
-    /** Whether, among the decisions recorded after the first {@code from}, the round deadline passed for the worker named {@code who}. */
-    static boolean deadlinePassedSince(ToyCluster c, long from, String who) {
+    /**
+     * Whether, among the decisions recorded after the first {@code from}, the round deadline passed
+     * for member {@code who}: it was dropped as missing it, or the deadline was extended (a wait
+     * decision carries no code, so that one is known by its reason), or the run stopped.
+     */
+    static boolean deadlinePassedSince(ToyCluster c, long from, int who) {
         List<Metric> m = c.recorder.metrics;
         for (int i = (int) from; i < m.size(); i++) {
             if (!(m.get(i) instanceof Metric.Decision d)) continue;
-            if (d.kind() == DecisionKind.STOP || d.kind() == DecisionKind.WAIT && d.reason().contains("deadline extended")
-                    || d.cause() == DropCause.MISSED_DEADLINE && d.reason().startsWith(who)) return true;
+            if (d.kind() == DecisionKind.STOP || d.kind() == DecisionKind.WAIT && d.reason().endsWith("deadline extended")
+                    || d.cause() == DropCause.MISSED_DEADLINE && d.member() == who) return true;
         }
         return false;
     }
@@ -85,17 +89,17 @@ class DropsUnderFaultsTest {
 
     /**
      * A trainer that, in each call, first holds until {@code released} holds of the number of
-     * metrics the run had recorded when the call began (looked at every 20 ms, for at most 30 s):
-     * a worker slowed by the run's own events rather than by a step delay set against the clock.
+     * metrics the run had recorded when the call began (looked at again at each metric recorded):
+     * a worker slowed by the run's own events rather than by a step delay set against the clock. A
+     * hold that lasts 30 s is a broken run: it is added to {@code stuck}, which the test asserts empty.
      */
-    static TrainerProvider heldUntil(ToyCluster c, java.util.function.LongPredicate released) {
+    static TrainerProvider heldUntil(ToyCluster c, java.util.function.LongPredicate released, List<String> stuck) {
         return (run, shard, threads) -> new ForwardingTrainer(ToyCluster.provider().create(run, shard, threads)) {
             @Override
             public TrainReport train(int steps, GlobalProgress progress) {
                 long from = c.recorder.metrics.size();
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 try {
-                    while (!released.test(from) && System.nanoTime() < until) Thread.sleep(20);
+                    if (!c.recorder.awaitMetrics(() -> released.test(from), 30)) stuck.add("held 30 s from metric " + from);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -160,10 +164,13 @@ class DropsUnderFaultsTest {
             // Holds each assignment until its round's deadline has passed (it was dropped as missing it,
             // or the deadline was extended for want of a quorum), or the run stopped: always late, by
             // the coordinator's own decisions rather than by a step delay measured against the deadline.
-            c.startWorker(WorkerOptions.named("late"), c.client(ToyCluster.TOKEN), heldUntil(c, from -> deadlinePassedSince(c, from, "late#")));
+            List<String> stuck = new java.util.concurrent.CopyOnWriteArrayList<>();
+            c.startWorker(WorkerOptions.named("late"), c.client(ToyCluster.TOKEN),
+                    heldUntil(c, from -> deadlinePassedSince(c, from, InProcessClusterTest.memberOf(c, "late")), stuck));
             comesBackOnceLost(c, vanished, end);
             RunTotals t = c.await(30);
             assertThat(t.finished()).isTrue();
+            assertThat(stuck).as("the late worker waited for a deadline that never passed").isEmpty();
             int late = InProcessClusterTest.memberOf(c, "late");
             int crash = InProcessClusterTest.memberOf(c, "crashes");
             int steady = InProcessClusterTest.memberOf(c, "steady");

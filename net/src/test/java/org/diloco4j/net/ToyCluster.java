@@ -55,6 +55,25 @@ final class ToyCluster implements AutoCloseable {
         @Override
         public void metric(Metric m) {
             metrics.add(m);
+            synchronized (metrics) {
+                metrics.notifyAll();
+            }
+        }
+
+        /**
+         * Waits until {@code done} holds, looked at again at each metric recorded (no polling); false
+         * if it did not within {@code seconds}, a bound only a broken run reaches.
+         */
+        boolean awaitMetrics(java.util.function.BooleanSupplier done, double seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
+            synchronized (metrics) {
+                while (!done.getAsBoolean()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return false;
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(metrics, left);
+                }
+                return true;
+            }
         }
 
         @Override

@@ -13,6 +13,12 @@ public enum DropCause {
     NOT_IN_ROUND,
     /** Streaming: the fragment's round opened before the member joined. */
     JOINED_AFTER_ROUND,
+    /**
+     * Streaming: the member waits for another fragment's round that (directly or through other
+     * waiting members) waits for this one, so this round stops waiting for it; a push of it that
+     * still arrives before the round closes is taken.
+     */
+    WAITS_IN_CYCLE,
     /** The member had not delivered when the round (or fragment round) deadline passed. */
     MISSED_DEADLINE,
     /** The member's worker reported it had nothing to send (its push failed or was refused). */

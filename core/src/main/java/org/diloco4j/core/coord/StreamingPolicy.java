@@ -8,10 +8,10 @@ import org.diloco4j.core.params.VectorOps;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -31,8 +31,11 @@ import java.util.TreeSet;
  * another order than the workers already running (a joiner that caught up with a fragment round
  * closed quickly), and then a round can wait for a member that waits for another round that waits
  * (directly or through other waiting members) for this one: nothing would close again. When a
- * member starts waiting, every round it still owes that such a cycle holds up closes without it,
- * with the contributions already in (applied whole), and it is in that fragment's next round.
+ * member starts waiting, every round it still owes that such a cycle holds up stops waiting for it
+ * ({@link DropCause#WAITS_IN_CYCLE}) and closes with the contributions already in (applied whole);
+ * the member is in that fragment's next round. If its wait ends another way first (a deadline or a
+ * lost member closes the round it waited for), its push of the round that left it out, still open,
+ * is taken into that round.
  */
 final class StreamingPolicy extends Policy {
     private final int fragments;
@@ -43,9 +46,16 @@ final class StreamingPolicy extends Policy {
     private boolean started;
     /**
      * Member → the fragment whose next values it waits for (it sent that fragment, or was refused
-     * or dropped while its round is open). Not in checkpoints: rebuilt from the rounds' contributions.
+     * or dropped while its round is open). In checkpoints: it cannot be rebuilt from the rounds'
+     * contributions (a member dropped, idle or refused has none), and a resumed run must decide the same.
      */
-    private final Map<Integer, Integer> waitsFor = new HashMap<>();
+    private final Map<Integer, Integer> waitsFor = new TreeMap<>();
+    /**
+     * Per fragment: members its open round stopped waiting for because they waited in a cycle. If
+     * the wait that held them ends another way (a deadline, a lost member) they push this round
+     * while it is open, and that push is taken: they were part of the round when it opened.
+     */
+    private final List<TreeSet<Integer>> leftOut = new ArrayList<>();
 
     StreamingPolicy(Coordinator c) {
         super(c);
@@ -54,12 +64,29 @@ final class StreamingPolicy extends Policy {
         this.phantomContributions = new int[fragments];
         for (int p = 0; p < fragments; p++) {
             pending.add(new TreeSet<>());
+            leftOut.add(new TreeSet<>());
             if (!c.outer().phantom()) means[p] = new WeightedMean(c.fragment(p).size(), weights);
         }
     }
 
+    /**
+     * @param waits   who waits for which fragment, sorted; null in a checkpoint from before it was
+     *                kept (then rebuilt, as well as it can be, from the rounds' contributions)
+     * @param leftOut the members each open round stopped waiting for in a cycle, sorted; null in an
+     *                older checkpoint (none then)
+     */
     record State(ShardChooser.State shards, List<List<Integer>> pending, List<WeightedMean.State> means, int[] phantomContributions,
-                 boolean started) implements Policy.State {
+                 boolean started, List<MemberFragment> waits, List<MemberFragment> leftOut) implements Policy.State {
+    }
+
+    /** A member and a fragment: the fragment it waits for, or whose open round left it out. */
+    record MemberFragment(int member, int fragment) {
+    }
+
+    private static List<MemberFragment> pairs(Map<Integer, Integer> byMember) {
+        List<MemberFragment> out = new ArrayList<>();
+        byMember.forEach((m, f) -> out.add(new MemberFragment(m, f)));
+        return List.copyOf(out);
     }
 
     @Override
@@ -68,7 +95,9 @@ final class StreamingPolicy extends Policy {
         for (TreeSet<Integer> s : pending) p.add(List.copyOf(s));
         List<WeightedMean.State> m = new ArrayList<>();
         for (WeightedMean w : means) m.add(w == null ? null : w.state());
-        return new State(shards.state(), p, m, phantomContributions.clone(), started);
+        List<MemberFragment> out = new ArrayList<>();
+        for (int f = 0; f < fragments; f++) for (int id : leftOut.get(f)) out.add(new MemberFragment(id, f));
+        return new State(shards.state(), p, m, phantomContributions.clone(), started, pairs(waitsFor), List.copyOf(out));
     }
 
     @Override
@@ -79,13 +108,20 @@ final class StreamingPolicy extends Policy {
         for (int p = 0; p < fragments; p++) {
             pending.get(p).clear();
             pending.get(p).addAll(s.pending().get(p));
+            leftOut.get(p).clear();
             if (means[p] != null) means[p].restore(s.means().get(p));
         }
         System.arraycopy(s.phantomContributions(), 0, phantomContributions, 0, fragments);
         started = s.started();
+        if (s.leftOut() != null) for (MemberFragment l : s.leftOut()) leftOut.get(l.fragment()).add(l.member());
         waitsFor.clear();
-        for (int p = 0; p < fragments; p++) {
-            if (s.means().get(p) != null) for (int id : s.means().get(p).members()) waitsFor.put(id, p);
+        if (s.waits() != null) {
+            for (MemberFragment w : s.waits()) waitsFor.put(w.member(), w.fragment());
+        } else {
+            // An older checkpoint: only members counted in an open round are known to wait.
+            for (int p = 0; p < fragments; p++) {
+                if (s.means().get(p) != null) for (int id : s.means().get(p).members()) waitsFor.put(id, p);
+            }
         }
     }
 
@@ -138,7 +174,7 @@ final class StreamingPolicy extends Policy {
             c.drop(m.id, DropCause.LATE, m + " fragment " + p + " late: from round " + d.baseVersion() + ", now round " + round);
             return Outcome.DROPPED;
         }
-        if (!pending.get(p).remove(m.id)) {
+        if (!pending.get(p).remove(m.id) && !leftOut.get(p).remove(m.id)) {
             c.drop(m.id, DropCause.JOINED_AFTER_ROUND, m + " fragment " + p + " round " + round + " opened before it joined");
             waits(m, p);
             return Outcome.DROPPED;
@@ -160,8 +196,9 @@ final class StreamingPolicy extends Policy {
         waitsFor.put(m.id, q);
         for (int p : blockedBehind(q)) {
             if (c.stopped() || !pending.get(p).remove(m.id)) continue;
-            c.drop(m.id, DropCause.LATE, m + " fragment " + p + " round " + c.outer().rounds[p] + ": it waits for fragment " + q
-                    + ", whose round waits for this one; round " + c.outer().rounds[p] + " closes without it");
+            leftOut.get(p).add(m.id);
+            c.drop(m.id, DropCause.WAITS_IN_CYCLE, m + " fragment " + p + " round " + c.outer().rounds[p] + ": it waits for fragment " + q
+                    + ", whose round waits for this one; round " + c.outer().rounds[p] + " no longer waits for it");
             if (pending.get(p).isEmpty()) commit(p);
         }
     }
@@ -184,6 +221,7 @@ final class StreamingPolicy extends Policy {
     private void commit(int p) {
         // Every member training gets the fragment's values now: nobody waits for it any more.
         waitsFor.values().removeIf(f -> f == p);
+        leftOut.get(p).clear();
         if (contributions(p) == 0) {
             // Workers that sent (and lost) their pseudo-gradient wait for this fragment: release them
             // with the unchanged values and the same round, then run the round again.
@@ -236,6 +274,7 @@ final class StreamingPolicy extends Policy {
     void onGone(Member m) {
         waitsFor.remove(m.id);
         for (int p = 0; p < fragments; p++) {
+            leftOut.get(p).remove(m.id);
             if (pending.get(p).remove(m.id) && pending.get(p).isEmpty()) commit(p);
         }
     }

@@ -27,8 +27,18 @@ final class StreamingModel {
     static final int N = 8;
     static final int H = 10;
     static final int TOKENS_PER_STEP = 16;
-    static final FragmentPlan PLAN = new FragmentPlan(List.of(new Fragment(0, List.of(new Range(0, 4))), new Fragment(1, List.of(new Range(4, 4)))),
-            List.of("a", "b"), N);
+    static final FragmentPlan PLAN = plan(2);
+
+    /** θ of {@link #N} floats cut into {@code p} equal fragments ({@code p} divides N). */
+    static FragmentPlan plan(int p) {
+        List<Fragment> fragments = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int f = 0; f < p; f++) {
+            fragments.add(new Fragment(f, List.of(new Range(f * (N / p), N / p))));
+            names.add("f" + f);
+        }
+        return new FragmentPlan(fragments, names, N);
+    }
 
     /** A worker process: its schedule and what its replica holds; it survives coordinator restarts and rejoins as a new member. */
     final class Worker {
@@ -36,8 +46,8 @@ final class StreamingModel {
         int member = -1;
         long generation;
         final StreamingWorker<Command.ApplyFragment> schedule;
-        final long[] rounds = new long[PLAN.count()];
-        final long[] slots = new long[PLAN.count()];
+        final long[] rounds = new long[plan.count()];
+        final long[] slots = new long[plan.count()];
         int unreported;
         boolean waiting;
         /** When the last message each way arrives: each direction is one ordered stream, as in the network runtime. */
@@ -114,6 +124,7 @@ final class StreamingModel {
     }
 
     final CoordinatorConfig cfg;
+    final FragmentPlan plan;
     final SplittableRandom random;
     final double maxDelay;
     final double stepSeconds;
@@ -128,12 +139,18 @@ final class StreamingModel {
     double now;
 
     StreamingModel(CoordinatorConfig cfg, int workers, long seed, double maxDelay, double stepSeconds) {
+        this(cfg, PLAN, workers, seed, maxDelay, stepSeconds);
+    }
+
+    /** {@code cfg}'s H must be a multiple of {@code plan}'s fragment count. */
+    StreamingModel(CoordinatorConfig cfg, FragmentPlan plan, int workers, long seed, double maxDelay, double stepSeconds) {
         this.cfg = cfg;
+        this.plan = plan;
         this.random = new SplittableRandom(seed);
         this.maxDelay = maxDelay;
         this.stepSeconds = stepSeconds;
-        this.coordinator = new Coordinator(cfg, PLAN, new float[N], metrics::add);
-        StreamingSchedule s = new StreamingSchedule(cfg.innerSteps(), PLAN.count(), cfg.overlap());
+        this.coordinator = new Coordinator(cfg, plan, new float[N], metrics::add);
+        StreamingSchedule s = new StreamingSchedule(cfg.innerSteps(), plan.count(), cfg.overlap());
         for (int i = 0; i < workers; i++) {
             Worker w = new Worker("w" + i, s);
             this.workers.add(w);
@@ -146,8 +163,8 @@ final class StreamingModel {
                 .tokensPerStep(TOKENS_PER_STEP);
     }
 
-    private static Payload zeros(int p) {
-        return new Payload.Bytes("fp32", Codecs.parse("fp32").encode(new float[PLAN.fragment(p).size()]));
+    private Payload zeros(int p) {
+        return new Payload.Bytes("fp32", Codecs.parse("fp32").encode(new float[plan.fragment(p).size()]));
     }
 
     void at(double time, Runnable r) {
@@ -223,7 +240,7 @@ final class StreamingModel {
      */
     void restart(Coordinator.State saved, double[] rejoinAt) {
         incarnation++;
-        coordinator = Coordinator.restore(cfg, PLAN, saved, metrics::add);
+        coordinator = Coordinator.restore(cfg, plan, saved, metrics::add);
         for (Worker w : workers) w.disconnect();
         for (Member m : List.copyOf(coordinator.members().all())) handle(new Event.Lost(m.id, "coordinator restarted", now));
         for (int i = 0; i < workers.size(); i++) join(workers.get(i), rejoinAt[i]);

@@ -1,10 +1,8 @@
 package org.diloco4j.core.coord;
 
 import org.diloco4j.core.agg.DropCause;
-import org.diloco4j.core.codec.Codecs;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -17,22 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never close. The coordinator closes such a round without that member.
  */
 class StreamingStaggeredJoinsTest {
-    final List<Metric> metrics = new ArrayList<>();
-    final Coordinator c = new Coordinator(StreamingModel.config().minWorkers(1).build(), StreamingModel.PLAN, new float[StreamingModel.N],
-            metrics::add);
+    final StreamingRun run = new StreamingRun(StreamingModel.config().minWorkers(1).build(), false);
+    final Coordinator c = run.c;
+    final List<Metric> metrics = run.metrics;
     double now;
 
     List<Command> push(int member, long generation, int fragment, long round) {
-        float[] g = new float[StreamingModel.PLAN.fragment(fragment).size()];
-        java.util.Arrays.fill(g, 0.01f * (member + 1));
-        Payload p = new Payload.Bytes("fp32", Codecs.parse("fp32").encode(g));
-        return Answers.handle(c, new Event.Delta(member, generation, Answers.AUTO, round, fragment, 5, 5 * StreamingModel.TOKENS_PER_STEP, 0,
-                p, now += 0.1));
+        return run.push(member, generation, fragment, round, now += 0.1);
     }
 
     static boolean sends(List<Command> out, int member, int fragment, long round) {
-        return out.stream().anyMatch(x -> x instanceof Command.ApplyFragment a && a.member() == member && a.fragment() == fragment
-                && a.round() == round);
+        return StreamingRun.sends(out, member, fragment, round);
     }
 
     /**
@@ -58,7 +51,7 @@ class StreamingStaggeredJoinsTest {
         // A waits for fragment 0, whose round waits for B, who waits for fragment 1, whose round waits for A.
         List<Command> out = push(0, 1, 0, 2);
         assertThat(sends(out, 1, 1, 3)).as("fragment 1's round closes without A and B gets its values").isTrue();
-        assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.member() == 0 && d.cause() == DropCause.LATE
+        assertThat(metrics).anyMatch(m -> m instanceof Metric.Decision d && d.member() == 0 && d.cause() == DropCause.WAITS_IN_CYCLE
                 && d.reason().contains("fragment 1 round 2"));
         // Applied whole: one outer step of fragment 1, from B's contribution alone.
         assertThat(metrics).filteredOn(m -> m instanceof Metric.OuterStep).singleElement()
@@ -81,10 +74,21 @@ class StreamingStaggeredJoinsTest {
      */
     @Test
     void staggeredRejoinsAfterARestartNeverStall() {
+        staggeredRejoins(StreamingModel.PLAN, StreamingModel.H, 2000);
+    }
+
+    /** The same with four fragments, as in experiments/streaming.toml: longer cycles, through more waiting members. */
+    @Test
+    void staggeredRejoinsWithFourFragmentsNeverStall() {
+        staggeredRejoins(StreamingModel.plan(4), 12, 600);
+    }
+
+    private static void staggeredRejoins(org.diloco4j.core.params.FragmentPlan plan, int h, int seeds) {
         int late = 0, joinedAfter = 0, leftOut = 0;
-        for (long seed = 0; seed < 2000; seed++) {
+        for (long seed = 0; seed < seeds; seed++) {
             SplittableRandom r = new SplittableRandom(seed * 31 + 7);
-            StreamingModel m = new StreamingModel(StreamingModel.config().maxOuterSteps(60).build(), 3, seed, r.nextDouble() * 3, 1);
+            StreamingModel m = new StreamingModel(StreamingModel.config().innerSteps(h).maxOuterSteps(60).build(), plan, 3, seed,
+                    r.nextDouble() * 3, 1);
             for (StreamingModel.Worker w : m.workers) {
                 m.join(w, 0);
                 w.stepSeconds = 0.05 + r.nextDouble() * 3;
@@ -94,6 +98,9 @@ class StreamingStaggeredJoinsTest {
             Coordinator.State saved = m.coordinator.state();
             double crash = m.now + r.nextDouble() * 15;
             m.run(() -> m.now >= crash);
+            // Until the crash the workers started together and send in the same order: no round ever waits in a cycle.
+            assertThat(m.metrics).as("seed %d before the crash", seed)
+                    .noneMatch(x -> x instanceof Metric.Decision d && d.cause() == DropCause.WAITS_IN_CYCLE);
             double[] rejoin = new double[3];
             for (int i = 0; i < 3; i++) rejoin[i] = m.now + r.nextDouble() * 40;
             m.restart(saved, rejoin);
@@ -102,15 +109,35 @@ class StreamingStaggeredJoinsTest {
             assertThat(m.stalled()).as("seed %d stalled:%n%s", seed, String.join("\n", m.decisions())).isFalse();
             assertThat(m.coordinator.outerSteps()).isEqualTo(60);
             for (Metric x : m.metrics) {
-                if (!(x instanceof Metric.Decision d) || d.kind() != DecisionKind.DROP) continue;
-                if (d.cause() == DropCause.JOINED_AFTER_ROUND) joinedAfter++;
-                else if (d.reason().contains("late: from round")) late++;
-                else if (d.reason().contains("whose round waits for this one")) leftOut++;
+                if (!(x instanceof Metric.Decision d) || d.kind() != DecisionKind.DROP || d.cause() == null) continue;
+                switch (d.cause()) {
+                    case JOINED_AFTER_ROUND -> joinedAfter++;
+                    case LATE -> late++;
+                    case WAITS_IN_CYCLE -> leftOut++;
+                    default -> {
+                    }
+                }
             }
         }
         // The runs went through the stalled run's sequence: late pushes, pushes of rounds opened before their member joined, cycles.
         assertThat(late).isPositive();
         assertThat(joinedAfter).isPositive();
         assertThat(leftOut).isPositive();
+    }
+
+    /** Without joins after the start (no crash), the workers send the fragments in one order: nothing is ever left out of a round. */
+    @Test
+    void healthyRunsLeaveNobodyOutOfARound() {
+        for (long seed = 0; seed < 200; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            StreamingModel m = new StreamingModel(StreamingModel.config().maxOuterSteps(40).build(), 3, seed, r.nextDouble() * 3, 1);
+            for (StreamingModel.Worker w : m.workers) {
+                m.join(w, 0);
+                w.stepSeconds = 0.05 + r.nextDouble() * 3;
+            }
+            m.run(() -> false);
+            assertThat(m.coordinator.outerSteps()).isEqualTo(40);
+            assertThat(m.metrics).as("seed %d", seed).noneMatch(x -> x instanceof Metric.Decision d && d.cause() == DropCause.WAITS_IN_CYCLE);
+        }
     }
 }

@@ -156,14 +156,10 @@ final class Reports {
             return n;
         }
 
-        /** The last accepted totals (the base before any report). */
-        synchronized RunResult.Worker accepted() {
-            return last;
-        }
-
         /**
-         * The process's totals for the run, under {@code name}: the last accepted ones, whichever
-         * report's handling asks. They only go forwards, whatever order reports are handled in.
+         * The process's totals for the run, under {@code name}: the last accepted ones (the base
+         * before any report), whichever report's handling asks. They only go forwards, whatever
+         * order reports are handled in.
          */
         synchronized RunResult.Worker totals(String name) {
             return new RunResult.Worker(name, last.computeSeconds(), last.communicateSeconds(), last.idleSeconds(), last.steps(), last.tokens(),

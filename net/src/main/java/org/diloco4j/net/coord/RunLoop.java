@@ -113,12 +113,10 @@ final class RunLoop {
      */
     void resumed() {
         String why = "coordinator restarted from its checkpoint at outer step " + coordinator.outerSteps();
-        // Every member the coordinator holds, not only those with a session when the checkpoint was
-        // cut: sessions ended by a server shutdown (without telling the coordinator) leave members
-        // whose rounds would otherwise wait for them forever.
-        java.util.TreeSet<Integer> gone = new java.util.TreeSet<>(st.members);
-        gone.addAll(coordinator.memberIds());
-        for (int m : gone) deliver(new Event.Lost(m, why, now()));
+        // Every member the coordinator holds (those with a session when the checkpoint was cut are
+        // among them), not only those: sessions ended by a server shutdown (without telling the
+        // coordinator) leave members whose rounds would otherwise wait for them forever.
+        for (int m : coordinator.memberIds()) deliver(new Event.Lost(m, why, now()));
         st.members.clear();
         for (Map.Entry<String, Double> t : Map.copyOf(st.timers).entrySet()) setTimer(t.getKey(), t.getValue());
         listener.log(String.format(Locale.ROOT, "resumed at outer step %d, θ v%d, %d tokens, clock %.1f s (restart %d)",

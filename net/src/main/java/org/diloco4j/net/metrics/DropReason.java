@@ -18,6 +18,8 @@ public enum DropReason {
     DEADLINE,
     /** The member was not part of the round (it joined after the round opened). */
     NOT_IN_ROUND,
+    /** Streaming: the member waited for another fragment whose round waited, in a cycle, for this one's. */
+    WAITS_IN_CYCLE,
     /** The member had already contributed to this aggregate. */
     DUPLICATE,
     /** Aggregation refused its values or weight (NaN/Inf, a weight fp32 cannot hold). */
@@ -37,6 +39,7 @@ public enum DropReason {
             case STALE -> STALE;
             case MISSED_DEADLINE -> DEADLINE;
             case NOT_IN_ROUND, JOINED_AFTER_ROUND -> NOT_IN_ROUND;
+            case WAITS_IN_CYCLE -> WAITS_IN_CYCLE;
             case DUPLICATE -> DUPLICATE;
             case NON_FINITE, WEIGHT_NOT_REPRESENTABLE -> INVALID;
             case NO_CONTRIBUTION, NO_SHARD_SIZE -> OTHER;

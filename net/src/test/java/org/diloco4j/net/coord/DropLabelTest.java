@@ -99,5 +99,6 @@ class DropLabelTest {
         assertThat(DropReason.of(DropCause.WEIGHT_NOT_REPRESENTABLE).label()).isEqualTo("invalid");
         assertThat(DropReason.of(DropCause.STALE).label()).isEqualTo("stale");
         assertThat(DropReason.of(DropCause.DUPLICATE).label()).isEqualTo("duplicate");
+        assertThat(DropReason.of(DropCause.WAITS_IN_CYCLE).label()).isEqualTo("waits_in_cycle");
     }
 }

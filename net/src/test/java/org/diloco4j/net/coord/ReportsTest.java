@@ -41,7 +41,7 @@ class ReportsTest {
         assertThat(l.check(stats(17, 17 * TPS + 1, 6, 1), 111)).contains("tokens");
         assertThat(l.check(stats(17, 17 * TPS, 6, 1), 111)).isNull();
         // A refused report changes nothing: the last accepted totals stand.
-        assertThat(l.accepted().steps()).isEqualTo(17);
+        assertThat(l.totals("w").steps()).isEqualTo(17);
     }
 
     @Test
@@ -64,7 +64,7 @@ class ReportsTest {
         // NaN is false in every comparison: it must be refused, not kept as the last figure.
         assertThat(l.check(stats(2, 2 * TPS, Double.NaN, 0), 1020)).contains("non-finite");
         assertThat(l.check(stats(2, 2 * TPS, compute, Double.POSITIVE_INFINITY), 1020)).contains("non-finite");
-        assertThat(l.accepted().computeSeconds()).isEqualTo(compute);
+        assertThat(l.totals("w").computeSeconds()).isEqualTo(compute);
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A test fake shared by the simulator's and the network runtime's tests: wraps a trainer and
+ * A test fake shared by the simulator's and (through sim's test-jar) the network runtime's tests: wraps a trainer and
  * records every θ it was loaded with and every pseudo-gradient it produced (θ loaded minus θ after
  * training, computed as the replica computes it); optionally poisons θ_i after training, as an
  * inner loop that diverged. Not thread-safe: read it after the thread that trains has finished.
@@ -25,14 +25,18 @@ public final class RecordingTrainer extends ForwardingTrainer {
         this.poison = poison;
     }
 
-    /** Every θ loaded, in order. */
+    /** Every θ loaded, in order (copies). */
     public List<float[]> loaded() {
-        return loaded;
+        return copies(loaded);
     }
 
     /** The pseudo-gradient of each training call, in order: the θ loaded last minus θ after training. */
     public List<float[]> deltas() {
-        return deltas;
+        return copies(deltas);
+    }
+
+    private static List<float[]> copies(List<float[]> l) {
+        return List.copyOf(l.stream().map(float[]::clone).toList());
     }
 
     @Override
