@@ -2,6 +2,7 @@ package org.diloco4j.sim;
 
 import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.io.CheckpointFile;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.CoordinatorConfig;
@@ -15,8 +16,8 @@ import org.diloco4j.core.train.Evaluator;
 import org.diloco4j.core.worker.Replica;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -83,29 +84,38 @@ public final class Simulation implements AutoCloseable {
 
     /**
      * Continues a run from a checkpoint written by {@link #checkpoint}. The configuration, trainer
-     * factory and evaluator must be the ones of the original run.
+     * factory and evaluator must be the ones of the original run. The file stays open until the
+     * workers' trainers have read their θ_i and moments from it.
      */
-    public static Simulation resume(InputStream checkpoint, SimConfig sim, CoordinatorConfig cc, FragmentPlan plan,
+    public static Simulation resume(Path checkpoint, SimConfig sim, CoordinatorConfig cc, FragmentPlan plan,
                                     TrainerFactory factory, Evaluator evaluator, MetricSink sink) throws IOException {
-        SimState.State saved = SimCheckpoint.read(checkpoint);
-        float[] theta = saved.coordinator().savedTheta();
-        if (theta != null && theta.length != plan.totalSize()) {
-            throw new IOException("checkpoint is of a model with " + theta.length + " parameters, the config has " + plan.totalSize());
+        try (CheckpointFile.Reader r = SimCheckpoint.open(checkpoint)) {
+            SimState.State saved = SimCheckpoint.state(r);
+            float[] theta = saved.coordinator().savedTheta();
+            if (theta != null && theta.length != plan.totalSize()) {
+                throw new IOException("checkpoint is of a model with " + theta.length + " parameters, the config has " + plan.totalSize());
+            }
+            SimState state;
+            try {
+                state = SimState.restore(saved, sim, cc, plan);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("checkpoint does not fit the run's configuration: " + e.getMessage(), e);
+            }
+            try {
+                return new Simulation(sim, cc, plan, factory, evaluator, sink, state, null);
+            } catch (UncheckedIOException e) {
+                throw new IOException("checkpoint: " + e.getCause().getMessage(), e.getCause());
+            }
         }
-        SimState state;
-        try {
-            state = SimState.restore(saved, sim, cc, plan);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("checkpoint does not fit the run's configuration: " + e.getMessage(), e);
-        }
-        return new Simulation(sim, cc, plan, factory, evaluator, sink, state, null);
     }
 
     /** The global θ stored in a checkpoint (for sampling from or evaluating a saved run). */
-    public static float[] readTheta(InputStream checkpoint) throws IOException {
-        float[] theta = SimCheckpoint.read(checkpoint).coordinator().savedTheta();
-        if (theta == null) throw new IOException("the checkpoint is of a timing-only run: it has no parameters");
-        return theta.clone();
+    public static float[] readTheta(Path checkpoint) throws IOException {
+        try (CheckpointFile.Reader r = SimCheckpoint.open(checkpoint)) {
+            float[] theta = SimCheckpoint.state(r).coordinator().savedTheta();
+            if (theta == null) throw new IOException("the checkpoint is of a timing-only run: it has no parameters");
+            return theta;
+        }
     }
 
     /** Observe events and commands as they happen. */
@@ -135,9 +145,12 @@ public final class Simulation implements AutoCloseable {
         return result(evaluation.last());
     }
 
-    /** Writes the whole simulation state (call between events, e.g. when {@link #run(BooleanSupplier)} paused). */
-    public void checkpoint(OutputStream out) throws IOException {
-        SimCheckpoint.write(s, out);
+    /**
+     * Writes the whole simulation state to {@code file}, atomically (call between events, e.g. when
+     * {@link #run(BooleanSupplier)} paused): streamed from the live state, without copying it.
+     */
+    public void checkpoint(Path file) throws IOException {
+        SimCheckpoint.write(s, file);
     }
 
     public boolean finished() {

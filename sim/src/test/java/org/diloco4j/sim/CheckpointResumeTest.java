@@ -14,10 +14,11 @@ import org.diloco4j.sim.toy.ToyTrainer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,16 +66,19 @@ class CheckpointResumeTest {
         return new Outcome(s.coordinator().theta().clone(), metrics, r);
     }
 
-    /** Pauses after {@code events} events, checkpoints, throws the simulation away and resumes from the bytes. */
+    @TempDir
+    Path dir;
+
+    /** Pauses after {@code events} events, checkpoints, throws the simulation away and resumes from the file. */
     Outcome interrupted(Method m, int events) throws IOException {
         List<Metric> metrics = new ArrayList<>();
         Simulation s = new Simulation(sim(), config(m), plan(m), new float[problem.size()], factory(),
                 new ToyEvaluator(problem, 256, 1), metrics::add);
         int[] count = {0};
         assertThat(s.run(() -> count[0]++ >= events)).isNull();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        s.checkpoint(bytes);
-        Simulation resumed = Simulation.resume(new ByteArrayInputStream(bytes.toByteArray()), sim(), config(m), plan(m), factory(),
+        Path file = dir.resolve("state-" + m + "-" + events + ".bin");
+        s.checkpoint(file);
+        Simulation resumed = Simulation.resume(file, sim(), config(m), plan(m), factory(),
                 new ToyEvaluator(problem, 256, 1), metrics::add);
         SimResult r = resumed.run();
         return new Outcome(resumed.coordinator().theta().clone(), metrics, r);
@@ -102,9 +106,9 @@ class CheckpointResumeTest {
                 null, Metric -> { });
         int[] count = {0};
         s.run(() -> count[0]++ >= 20);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        s.checkpoint(bytes);
-        byte[] good = bytes.toByteArray();
+        Path file = dir.resolve("state.bin");
+        s.checkpoint(file);
+        byte[] good = Files.readAllBytes(file);
         byte[] flipped = good.clone();
         flipped[good.length / 2] ^= 1;
         byte[] cut = java.util.Arrays.copyOf(good, good.length - 10);
@@ -118,6 +122,7 @@ class CheckpointResumeTest {
     }
 
     private void resumeFrom(byte[] b) throws IOException {
-        Simulation.resume(new ByteArrayInputStream(b), sim(), config(Method.DILOCO), plan(Method.DILOCO), factory(), null, m -> { });
+        Path file = Files.write(dir.resolve("bad.bin"), b);
+        Simulation.resume(file, sim(), config(Method.DILOCO), plan(Method.DILOCO), factory(), null, m -> { });
     }
 }

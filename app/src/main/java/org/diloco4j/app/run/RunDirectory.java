@@ -6,8 +6,6 @@ import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.failure.UserError;
 import org.diloco4j.net.coord.FileCheckpointStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -142,7 +140,7 @@ public record RunDirectory(Path dir) {
         Path next = dir.resolve("checkpoint.new");
         deleteTree(next);
         Files.createDirectories(next);
-        AtomicFiles.write(next.resolve("state.bin"), state::write);
+        state.write(next.resolve("state.bin"));
         AtomicFiles.write(next.resolve("meta.json"), meta.toJson());
         Path old = dir.resolve("checkpoint.old");
         deleteTree(old);
@@ -183,14 +181,15 @@ public record RunDirectory(Path dir) {
         return "run it again with ./diloco train --config " + config() + " --out NEW_DIR";
     }
 
-    public InputStream openState() throws IOException {
-        return new java.io.BufferedInputStream(Files.newInputStream(checkpoint().resolve("state.bin")), 1 << 20);
+    /** The checkpoint's simulation state (a {@code CheckpointFile}). */
+    public Path state() {
+        return checkpoint().resolve("state.bin");
     }
 
-    /** Writes the simulation state to a stream. */
+    /** Writes the simulation state to a file, atomically. */
     @FunctionalInterface
     public interface StateWriter {
-        void write(OutputStream out) throws IOException;
+        void write(Path file) throws IOException;
     }
 
     public static void deleteTree(Path p) throws IOException {

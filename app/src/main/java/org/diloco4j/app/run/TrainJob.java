@@ -11,7 +11,6 @@ import org.diloco4j.sim.SimResult;
 import org.diloco4j.sim.Simulation;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -111,8 +110,8 @@ public final class TrainJob {
     }
 
     private static Simulation readCheckpoint(RunDirectory dir, RunSetup setup, GptEvaluator evaluator, MetricSink sink) {
-        try (InputStream state = dir.openState()) {
-            return Simulation.resume(state, setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.trainers(), evaluator, sink);
+        try {
+            return Simulation.resume(dir.state(), setup.simConfig(), setup.coordinatorConfig(), setup.plan(), setup.trainers(), evaluator, sink);
         } catch (IOException e) {
             throw dir.unresumable(e instanceof NoSuchFileException ? "its state.bin is missing" : e.getMessage(), e);
         }
@@ -195,8 +194,6 @@ public final class TrainJob {
 
     /** Reads a run's final θ from its checkpoint (for sample and eval). */
     public static float[] finalTheta(RunDirectory dir) throws IOException {
-        try (InputStream in = dir.openState()) {
-            return Simulation.readTheta(in);
-        }
+        return Simulation.readTheta(dir.state());
     }
 }

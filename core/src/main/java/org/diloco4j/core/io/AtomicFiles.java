@@ -25,19 +25,32 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** What goes into a file, written to its channel (positioned writes allowed, e.g. to fill in a checksum last). */
+    @FunctionalInterface
+    public interface ChannelContent {
+        void writeTo(FileChannel ch) throws IOException;
+    }
+
     public static void write(Path file, byte[] bytes) throws IOException {
         write(file, out -> out.write(bytes));
     }
 
     public static void write(Path file, Content content) throws IOException {
+        writeChannel(file, ch -> {
+            OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    /** Writes {@code file} through its channel: a temporary sibling, forced to disk, renamed over {@code file}. */
+    public static void writeChannel(Path file, ChannelContent content) throws IOException {
         // A fresh name, so two writers never share a temporary; not Files.createTempFile, whose
         // owner-only permissions would stick to the file after the rename.
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-                content.writeTo(out);
-                out.flush();
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                content.writeTo(ch);
                 ch.force(true);
             }
             move(tmp, file);

@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +23,19 @@ import java.util.zip.CRC32C;
  * arrays, raw little-endian ({@link TensorTable}), and whose {@code __metadata__} holds the rest of
  * the state as JSON with a format name, a version, the driver's kind and a CRC32C over the whole
  * file: every byte, the length field, the header with all its metadata and padding, and the tensor
- * data, with the checksum's own 8 hex digits read as {@code 00000000}. A file is checked before its
- * header is parsed, so a damaged one is refused whatever bit changed, the driver's scalars (the
- * coordinator's metrics mark, outer steps and clock) included. Any safetensors reader (numpy in a few lines, see scripts/read_checkpoint.py)
- * can open it; the JSON is written with Jackson from the state records, so no class of ours is
- * named in the file and none is instantiated except the records the reader asks for.
+ * data, with the checksum's own 8 hex digits read as {@code 00000000}.
+ *
+ * <p>Written as a stream: the header is made first from the tensors' shapes and dtypes, then every
+ * tensor goes from its source (a Java array, or a trainer's native memory through
+ * {@link TensorData}) to the file in 4 MiB chunks, summed on the way; the digits are written into the
+ * header last. Read likewise: the header is parsed (as JSON only: nothing in it is believed yet),
+ * then the whole file is summed in chunks, and only a file whose checksum matches has its state
+ * read; its arrays are read chunk by chunk, with long offsets, so files over 2 GiB work. A damaged
+ * file is refused whatever bit changed, the driver's scalars (the coordinator's metrics mark, outer
+ * steps and clock) included. Any safetensors reader (numpy in a few lines, see
+ * scripts/read_checkpoint.py) can open it; the JSON is written with Jackson from the state records,
+ * so no class of ours is named in the file and none is instantiated except the records the reader
+ * asks for.
  *
  * <p>Metadata keys: {@code format} ({@value #FORMAT}), {@code version}, {@code kind}, {@code state}
  * (JSON), {@code theta} (the name of θ's tensor, absent in timing-only runs), {@code crc32c} (8 hex
@@ -35,13 +47,9 @@ public final class CheckpointFile {
     public static final int VERSION = 3;
     /** Where θ is in both drivers' states: their {@code coordinator} component's {@code outer.theta}. */
     public static final String THETA = "coordinator.outer.theta";
-    private static final String CRC = "crc32c";
-    /** What the checksum's digits count as while the checksum is computed: a file cannot hold its own CRC. */
-    private static final byte[] CRC_BLANK = "00000000".getBytes(StandardCharsets.US_ASCII);
-    /** How the checksum's key and value begin in the compact header; the state JSON, a string value, has its quotes escaped. */
-    private static final byte[] CRC_FIELD = ("\"" + CRC + "\":\"").getBytes(StandardCharsets.US_ASCII);
     /** The magic numbers that began the version-1 files (Java serialization in an envelope). */
     private static final int OLD_SIM = 0x44344A53, OLD_COORDINATOR = 0x44344A43;
+    private static final List<String> RESERVED = List.of("format", "version", "kind", "theta", ChecksumField.KEY, "state");
 
     public enum Kind {
         SIMULATION, COORDINATOR
@@ -61,139 +69,198 @@ public final class CheckpointFile {
     private CheckpointFile() {
     }
 
-    /** Writes {@code state} (a record of plain values and arrays) and {@code scalars} (small values a reader wants without the state). */
-    public static void write(OutputStream out, Kind kind, Object state, Map<String, String> scalars) throws IOException {
+    /**
+     * Writes {@code state} (a record of plain values, arrays and {@link TensorData}) and
+     * {@code scalars} (small values a reader wants without the state) to {@code file}, atomically
+     * ({@link AtomicFiles}); the tensors stream from their sources.
+     */
+    public static void write(Path file, Kind kind, Object state, Map<String, String> scalars) throws IOException {
+        Layout l = layout(kind, state, scalars);
+        AtomicFiles.writeChannel(file, ch -> {
+            byte[] digits = l.stream(ch);
+            ch.write(ByteBuffer.wrap(digits), 8 + l.crc().at());
+        });
+    }
+
+    /** The bytes of a checkpoint, for drivers that hand checkpoints around in memory (so under 2 GiB). */
+    public static byte[] toBytes(Kind kind, Object state, Map<String, String> scalars) throws IOException {
+        Layout l = layout(kind, state, scalars);
+        ByteArrayOutputStream b = new ByteArrayOutputStream(1 << 16);
+        byte[] digits = l.stream(Channels.newChannel(b));
+        byte[] bytes = b.toByteArray();
+        System.arraycopy(digits, 0, bytes, 8 + l.crc().at(), digits.length);
+        return bytes;
+    }
+
+    /** A checkpoint ready to be written: its header (checksum blank), where the checksum goes, and its tensors. */
+    record Layout(byte[] header, ChecksumField crc, List<SafetensorsWriter.Tensor> tensors) {
+        /** Writes the file with its checksum blank and returns the checksum's digits. */
+        byte[] stream(WritableByteChannel ch) throws IOException {
+            CRC32C sum = new CRC32C();
+            SafetensorsWriter.stream(ch, header, tensors, sum);
+            return hex(sum).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    static Layout layout(Kind kind, Object state, Map<String, String> scalars) throws IOException {
         TensorTable table = new TensorTable(TensorTable.none());
         byte[] json = JSON.writer().withAttribute(TensorTable.class, table).writeValueAsBytes(state);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("version", Integer.toString(VERSION));
-        meta.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+        meta.put("kind", name(kind));
         for (SafetensorsWriter.Tensor t : table.out) if (t.name().equals(THETA)) meta.put("theta", THETA);
-        meta.put(CRC, new String(CRC_BLANK, StandardCharsets.US_ASCII));
+        meta.put(ChecksumField.KEY, new String(ChecksumField.BLANK, StandardCharsets.US_ASCII));
         scalars.forEach((k, v) -> {
             if (meta.putIfAbsent(k, v) != null) throw new IllegalArgumentException("checkpoint scalar '" + k + "' is a reserved key");
         });
         meta.put("state", new String(json, StandardCharsets.UTF_8));
         byte[] header = SafetensorsWriter.header(table.out, meta);
-        int at = crcDigits(header, 0, header.length);
-        if (at < 0) throw new IllegalStateException("the checkpoint header has no single checksum field");
-        byte[] digits = crc(header, table.out).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(digits, 0, header, at, digits.length);
-        SafetensorsWriter.write(out, header, table.out);
+        ChecksumField crc = ChecksumField.locate(header, header.length);
+        if (crc == null) throw new IllegalStateException("the checkpoint header has no single checksum field");
+        return new Layout(header, crc, table.out);
     }
 
-    /** Reads a checkpoint of {@code kind} into {@code type}; {@code what} names the file in errors. */
-    public static <T> Contents<T> read(byte[] bytes, String what, Kind kind, Class<T> type) throws CheckpointException {
-        Checked c = check(bytes, what, kind);
+    /**
+     * Opens a checkpoint of {@code kind} and checks it (format, version, kind, the checksum over the
+     * whole file) before anything in it is used; {@code what} names it in errors. Close it once the
+     * state's {@link TensorData} are restored: they are read from the file.
+     */
+    public static Reader open(Path file, String what, Kind kind) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            T t = JSON.readerFor(type).withAttribute(TensorTable.class, new TensorTable(c.file().tensors())).readValue(c.json());
-            return new Contents<>(t, c.scalars());
+            return new Reader(check(ByteSource.of(ch), what, kind), ch);
         } catch (IOException | RuntimeException e) {
-            String at = e instanceof com.fasterxml.jackson.databind.JsonMappingException j ? " at " + j.getPathReference() : "";
-            throw new CheckpointException(what + " holds a state this build cannot read (" + firstLine(e) + at
-                    + "): it cannot be resumed, start the run again");
+            ch.close();
+            throw e;
         }
+    }
+
+    /** Reads a checkpoint of {@code kind} held in memory into {@code type}; {@code what} names it in errors. */
+    public static <T> Contents<T> read(byte[] bytes, String what, Kind kind, Class<T> type) throws CheckpointException {
+        Checked c = check(ByteSource.of(bytes), what, kind);
+        return new Contents<>(c.state(type), c.scalars());
     }
 
     /** The driver's scalars of a checkpoint of {@code kind}, after its format, version and checksum are checked; the state is not read. */
     public static Map<String, String> scalars(byte[] bytes, String what, Kind kind) throws CheckpointException {
-        return check(bytes, what, kind).scalars();
+        return check(ByteSource.of(bytes), what, kind).scalars();
     }
 
-    private record Checked(SafetensorsReader.Contents file, byte[] json, Map<String, String> scalars) {
+    /** An open, checked checkpoint file. */
+    public static final class Reader implements AutoCloseable {
+        private final Checked checked;
+        private final FileChannel ch;
+
+        private Reader(Checked checked, FileChannel ch) {
+            this.checked = checked;
+            this.ch = ch;
+        }
+
+        /** The driver's scalars. */
+        public Map<String, String> scalars() {
+            return checked.scalars();
+        }
+
+        /** The state as {@code type}: its arrays read, its {@link TensorData} still in the file (valid until {@link #close}). */
+        public <T> T state(Class<T> type) throws CheckpointException {
+            return checked.state(type);
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
     }
 
-    private static Checked check(byte[] bytes, String what, Kind kind) throws CheckpointException {
-        if (bytes.length >= 4) {
-            int magic = ByteBuffer.wrap(bytes).getInt();
-            if (magic == OLD_SIM || magic == OLD_COORDINATOR) {
-                throw new CheckpointException(what + " was made by an older version of diloco4j and cannot be resumed: start the run again");
+    /** A checkpoint whose checksum, format, version and kind were found good. */
+    record Checked(String what, Map<String, TensorData> tensors, byte[] json, Map<String, String> scalars) {
+        <T> T state(Class<T> type) throws CheckpointException {
+            try {
+                return JSON.readerFor(type).withAttribute(TensorTable.class, new TensorTable(tensors)).readValue(json);
+            } catch (IOException | RuntimeException e) {
+                String at = e instanceof com.fasterxml.jackson.databind.JsonMappingException j ? " at " + j.getPathReference() : "";
+                throw new CheckpointException(what + " holds a state this build cannot read (" + firstLine(e) + at
+                        + "): it cannot be resumed, start the run again");
             }
         }
-        // The checksum first, on the raw bytes: nothing of a damaged file is parsed, let alone believed.
-        long n;
+    }
+
+    static Checked check(ByteSource src, String what, Kind kind) throws CheckpointException {
+        SafetensorsReader.Layout l;
         try {
-            n = SafetensorsReader.headerLength(bytes, what);
+            if (src.size() >= 4) {
+                int magic = src.bytes(0, 4).order(java.nio.ByteOrder.BIG_ENDIAN).getInt();
+                if (magic == OLD_SIM || magic == OLD_COORDINATOR) {
+                    throw new CheckpointException(what + " was made by an older version of diloco4j and cannot be resumed: start the run again");
+                }
+            }
+            // The header is parsed as JSON to find the checksum and the tensors' places; nothing in it is believed before the sum matches.
+            l = SafetensorsReader.layout(src, what);
+        } catch (CheckpointException e) {
+            throw e;
         } catch (IOException e) {
-            throw new CheckpointException(e.getMessage());
+            throw new CheckpointException(firstLine(e));
         }
-        int at = crcDigits(bytes, 8, 8 + (int) n);
-        if (at < 0) throw new CheckpointException(damaged(bytes, what, "it lacks its checksum, it is damaged"));
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, at);
-        crc.update(CRC_BLANK);
-        crc.update(bytes, at + CRC_BLANK.length, bytes.length - at - CRC_BLANK.length);
-        if (!String.format("%08x", crc.getValue()).equals(new String(bytes, at, CRC_BLANK.length, StandardCharsets.US_ASCII))) {
-            throw new CheckpointException(damaged(bytes, what, "checksum mismatch, the file is corrupted"));
-        }
-        SafetensorsReader.Contents c;
+        byte[] header = l.header().array();
+        int n = (int) l.headerLength();
+        ChecksumField crc = ChecksumField.locate(header, n);
+        if (crc == null) throw new CheckpointException(damaged(l, what, "it lacks its checksum, it is damaged"));
+        String sum;
         try {
-            c = SafetensorsReader.raw(bytes, what);
+            sum = sum(src, l, crc);
         } catch (IOException e) {
-            throw new CheckpointException(e.getMessage());
+            throw new CheckpointException(what + ": " + firstLine(e) + " while checking it: it is truncated or damaged");
         }
-        Map<String, String> m = c.metadata();
+        if (!sum.equals(crc.digits())) throw new CheckpointException(damaged(l, what, "checksum mismatch, the file is corrupted"));
+        Map<String, String> m = l.metadata();
         if (!FORMAT.equals(m.get("format"))) throw new CheckpointException(notACheckpoint(what));
         if (!Integer.toString(VERSION).equals(m.get("version"))) throw new CheckpointException(otherVersion(what, m.get("version")));
-        String k = kind.name().toLowerCase(java.util.Locale.ROOT);
+        String k = name(kind);
         if (!k.equals(m.get("kind"))) throw new CheckpointException(what + " is a " + m.get("kind") + " checkpoint, not a " + k + " one");
         String state = m.get("state");
         if (state == null) throw new CheckpointException(what + " lacks its state: it is damaged");
-        byte[] json = state.getBytes(StandardCharsets.UTF_8);
         Map<String, String> scalars = new LinkedHashMap<>(m);
-        for (String key : List.of("format", "version", "kind", "theta", "crc32c", "state")) scalars.remove(key);
-        return new Checked(c, json, scalars);
+        RESERVED.forEach(scalars::remove);
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        for (SafetensorsReader.Entry e : l.entries()) tensors.put(e.name(), l.stored(src, e));
+        return new Checked(what, tensors, state.getBytes(StandardCharsets.UTF_8), scalars);
     }
 
-    /** CRC32C of the file as it will be written: the length field, {@code header} (its checksum still blank), the tensors. */
-    private static String crc(byte[] header, List<SafetensorsWriter.Tensor> tensors) throws IOException {
-        CRC32C crc = new CRC32C();
-        crc.update(SafetensorsWriter.lengthField(header));
-        crc.update(header);
-        OutputStream sink = new OutputStream() {
-            @Override
-            public void write(int b) {
-                crc.update(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                crc.update(b, off, len);
-            }
-        };
-        for (SafetensorsWriter.Tensor t : tensors) t.writeTo(sink);
-        return String.format("%08x", crc.getValue());
-    }
-
-    /**
-     * Where the checksum's 8 digits start in {@code b[from, to)}, or -1 unless the field occurs there
-     * exactly once, followed by 8 characters and a closing quote.
-     */
-    private static int crcDigits(byte[] b, int from, int to) {
-        int found = -1;
-        for (int i = from; i + CRC_FIELD.length + CRC_BLANK.length < to; i++) {
-            if (!java.util.Arrays.equals(b, i, i + CRC_FIELD.length, CRC_FIELD, 0, CRC_FIELD.length)) continue;
-            if (found >= 0 || b[i + CRC_FIELD.length + CRC_BLANK.length] != '"') return -1;
-            found = i + CRC_FIELD.length;
+    /** CRC32C of the whole of {@code src} with the checksum's digits blank, read in chunks. */
+    private static String sum(ByteSource src, SafetensorsReader.Layout l, ChecksumField crc) throws IOException {
+        CRC32C sum = new CRC32C();
+        byte[] header = l.header().array().clone();
+        System.arraycopy(ChecksumField.BLANK, 0, header, crc.at(), ChecksumField.BLANK.length);
+        sum.update(SafetensorsWriter.lengthField(header.length));
+        sum.update(header);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(Chunks.SIZE);
+        long size = src.size();
+        for (long at = l.dataStart(); at < size; ) {
+            int k = (int) Math.min(Chunks.SIZE, size - at);
+            chunk.clear().limit(k);
+            src.read(at, chunk);
+            sum.update(chunk.flip());
+            at += k;
         }
-        return found;
+        return hex(sum);
+    }
+
+    private static String hex(CRC32C sum) {
+        return String.format("%08x", sum.getValue());
+    }
+
+    private static String name(Kind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
      * Why a file that fails its checksum is refused, in the words that help most: a file that is not
      * a checkpoint, or one of another format version (version 2 summed less of the file), fails it
-     * too, and says so when its header can still be read.
+     * too, and says so.
      */
-    private static String damaged(byte[] bytes, String what, String why) {
-        Map<String, String> m;
-        try {
-            m = SafetensorsReader.raw(bytes, what).metadata();
-        } catch (IOException e) {
-            return e.getMessage();
-        } catch (RuntimeException e) {
-            return what + ": " + why;   // a header too damaged to say more
-        }
+    private static String damaged(SafetensorsReader.Layout l, String what, String why) {
+        Map<String, String> m = l.metadata();
         if (!FORMAT.equals(m.get("format"))) return notACheckpoint(what);
         String version = m.get("version");
         if (version != null && !version.equals(Integer.toString(VERSION))) return otherVersion(what, version);
@@ -213,12 +280,5 @@ public final class CheckpointFile {
         String s = String.valueOf(e.getMessage());
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** The bytes of a checkpoint, for drivers that hand checkpoints around in memory. */
-    public static byte[] toBytes(Kind kind, Object state, Map<String, String> scalars) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(1 << 16);
-        write(b, kind, state, scalars);
-        return b.toByteArray();
     }
 }

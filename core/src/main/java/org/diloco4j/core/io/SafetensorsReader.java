@@ -2,7 +2,6 @@ package org.diloco4j.core.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,7 +32,7 @@ public final class SafetensorsReader {
     }
 
     /** Where one tensor's bytes are, relative to the start of the data section. */
-    private record Entry(String name, Dtype dtype, long[] shape, long begin, long end) {
+    record Entry(String name, Dtype dtype, long[] shape, long begin, long end) {
     }
 
     /** One tensor as stored: its dtype, shape and little-endian bytes. */
@@ -41,14 +40,32 @@ public final class SafetensorsReader {
     }
 
     /** A whole file: the header's {@code __metadata__} (string to string) and every tensor, in the header's order. */
-    public record Contents(Map<String, String> metadata, Map<String, RawTensor> tensors, ByteBuffer dataSection) {
+    public record Contents(Map<String, String> metadata, Map<String, RawTensor> tensors) {
     }
 
-    /** Reads positioned bytes of a file or of an array. */
-    private interface Source {
-        long size() throws IOException;
+    /**
+     * A file's header, checked against the file: its length {@code n} (the data starts at byte
+     * {@code 8 + n}), its bytes, the parsed JSON, the metadata and the tensors in the header's order.
+     */
+    record Layout(long headerLength, ByteBuffer header, JsonNode json, Map<String, String> metadata, List<Entry> entries) {
+        long dataStart() {
+            return 8 + headerLength;
+        }
 
-        ByteBuffer read(long position, int length) throws IOException;
+        /** Tensor {@code e}'s values, read from {@code src} when asked for. */
+        TensorData stored(ByteSource src, Entry e) {
+            return new Stored(src, e.dtype(), e.shape(), dataStart() + e.begin());
+        }
+    }
+
+    /** A tensor's values in a file, read positionally chunk by chunk. */
+    private record Stored(ByteSource src, Dtype dtype, long[] shape, long position) implements TensorData {
+        public void copyTo(long offset, ByteBuffer dst) throws IOException {
+            if (offset < 0 || offset + dst.remaining() > bytes()) {
+                throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + dst.remaining()) + ") of a tensor of " + bytes());
+            }
+            src.read(position + offset, dst);
+        }
     }
 
     /** Every tensor of {@code file}, in the header's order. */
@@ -59,25 +76,16 @@ public final class SafetensorsReader {
     /** The tensors of {@code file} whose names {@code wanted} accepts, in the header's order; the others are not read. */
     public static Map<String, NamedTensor> read(Path file, Predicate<String> wanted) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            Source src = new Source() {
-                public long size() throws IOException {
-                    return ch.size();
-                }
-
-                public ByteBuffer read(long position, int length) throws IOException {
-                    return readFully(ch, position, length);
-                }
-            };
+            ByteSource src = ByteSource.of(ch);
             String what = file.toString();
-            long n = headerLength(src, what);
-            List<Entry> entries = entries(what, json(what, src.read(8, (int) n)), src.size() - 8 - n);
+            Layout l = layout(src, what);
             Map<String, NamedTensor> out = new LinkedHashMap<>();
-            for (Entry e : entries) {
+            for (Entry e : l.entries()) {
                 if (!wanted.test(e.name())) continue;
                 if (!e.dtype().readable()) {
                     throw bad(what, ": tensor " + e.name() + " is " + e.dtype() + "; only F32, F16 and BF16 can be read");
                 }
-                out.put(e.name(), new NamedTensor(e.name(), e.shape(), e.dtype().floats(src.read(8 + n + e.begin(), length(what, e)))));
+                out.put(e.name(), new NamedTensor(e.name(), e.shape(), e.dtype().floats(src.bytes(l.dataStart() + e.begin(), length(what, e)))));
             }
             return out;
         }
@@ -85,43 +93,30 @@ public final class SafetensorsReader {
 
     /** The whole of a safetensors file held in {@code bytes}; {@code what} names it in errors. */
     public static Contents raw(byte[] bytes, String what) throws IOException {
-        Source src = source(bytes);
-        long n = headerLength(src, what);
-        ByteBuffer header = src.read(8, (int) n);
-        JsonNode json = json(what, header);
-        Map<String, String> metadata = metadata(what, json);
+        ByteSource src = ByteSource.of(bytes);
+        Layout l = layout(src, what);
         Map<String, RawTensor> out = new LinkedHashMap<>();
-        for (Entry e : entries(what, json, src.size() - 8 - n)) {
-            out.put(e.name(), new RawTensor(e.name(), e.dtype(), e.shape(), src.read(8 + n + e.begin(), length(what, e))));
+        for (Entry e : l.entries()) {
+            out.put(e.name(), new RawTensor(e.name(), e.dtype(), e.shape(), src.bytes(l.dataStart() + e.begin(), length(what, e))));
         }
-        return new Contents(metadata, out, src.read(8 + n, (int) (bytes.length - 8 - n)));
+        return new Contents(l.metadata(), out);
     }
 
-    /** The header length a file held in {@code bytes} declares, checked to fit in it. */
-    public static long headerLength(byte[] bytes, String what) throws IOException {
-        return headerLength(source(bytes), what);
-    }
-
-    private static Source source(byte[] bytes) {
-        ByteBuffer all = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        return new Source() {
-            public long size() {
-                return bytes.length;
-            }
-
-            public ByteBuffer read(long position, int length) {
-                return all.slice((int) position, length).order(ByteOrder.LITTLE_ENDIAN);
-            }
-        };
+    /** The header of {@code src}, every claim of it checked against the source's size; no tensor data is read. */
+    static Layout layout(ByteSource src, String what) throws IOException {
+        long n = headerLength(src, what);
+        ByteBuffer header = src.bytes(8, (int) n);
+        JsonNode json = json(what, header);
+        return new Layout(n, header, json, metadata(what, json), entries(what, json, src.size() - 8 - n));
     }
 
     /** Parses headers (thread-safe once built). */
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static long headerLength(Source src, String what) throws IOException {
+    private static long headerLength(ByteSource src, String what) throws IOException {
         long size = src.size();
         if (size < 8) throw bad(what, " is " + size + " bytes long, too short for a safetensors file");
-        long n = src.read(0, 8).getLong();
+        long n = src.bytes(0, 8).getLong();
         if (n < 2 || n > MAX_HEADER || n > size - 8) {
             throw bad(what, " says its header is " + Long.toUnsignedString(n) + " bytes long, but the file has " + (size - 8)
                     + " after the length field: it is truncated or not a safetensors file");
@@ -203,14 +198,6 @@ public final class SafetensorsReader {
                     + ", which do not span its " + bytes + " bytes");
         }
         return new Entry(name, dtype, dims, begin, end);
-    }
-
-    private static ByteBuffer readFully(FileChannel ch, long position, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (ch.read(b, position + b.position()) < 0) throw new EOFException("end of file at byte " + (position + b.position()));
-        }
-        return b.flip();
     }
 
     /** {@code what} begins with its separator: " is ..." or ": tensor ...". */

@@ -14,73 +14,84 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Takes the arrays out of a state: every {@code float[]} (θ, momenta, accumulators, residuals,
- * parameters) becomes an F32 tensor and every {@code byte[]} (encoded messages, a trainer's opaque
- * state) a U8 tensor, named by its path in the state ({@code coordinator.outer.theta}); the JSON
- * holds the name in its place. On reading, the names are looked up in the file's tensors.
+ * parameters) becomes an F32 tensor, every {@code byte[]} (encoded messages, a generator's state) a
+ * U8 tensor and every {@link TensorData} (a trainer's θ_i and moments, in native memory) a tensor
+ * of its own dtype, named by its path in the state ({@code coordinator.outer.theta}); the JSON holds
+ * the name in its place. On reading, the names are looked up in the file's tensors: arrays are read
+ * into new arrays, chunk by chunk; a {@link TensorData} stays in the file until its owner restores
+ * it (valid while the checkpoint is open).
  */
 final class TensorTable {
     /** Writing: the tensors met so far, in order. */
     final List<SafetensorsWriter.Tensor> out = new ArrayList<>();
     /** Reading: the file's tensors by name. */
-    final Map<String, SafetensorsReader.RawTensor> in;
+    final Map<String, TensorData> in;
 
-    TensorTable(Map<String, SafetensorsReader.RawTensor> in) {
+    TensorTable(Map<String, TensorData> in) {
         this.in = in;
     }
 
     static SimpleModule module() {
         SimpleModule m = new SimpleModule("tensors");
-        m.addSerializer(float[].class, new StdSerializer<>(float[].class) {
-            @Override
-            public void serialize(float[] v, JsonGenerator g, SerializerProvider p) throws IOException {
-                TensorTable t = (TensorTable) p.getAttribute(TensorTable.class);
-                String name = path(g.getOutputContext());
-                t.out.add(new SafetensorsWriter.F32(name, new long[] {v.length}, v));
-                g.writeString(name);
-            }
-        });
-        m.addSerializer(byte[].class, new StdSerializer<>(byte[].class) {
-            @Override
-            public void serialize(byte[] v, JsonGenerator g, SerializerProvider p) throws IOException {
-                TensorTable t = (TensorTable) p.getAttribute(TensorTable.class);
-                String name = path(g.getOutputContext());
-                t.out.add(new SafetensorsWriter.U8(name, v));
-                g.writeString(name);
-            }
-        });
+        m.addSerializer(float[].class, new Named<>(float[].class, TensorData::of));
+        m.addSerializer(byte[].class, new Named<>(byte[].class, TensorData::of));
+        m.addSerializer(TensorData.class, new Named<>(TensorData.class, t -> t));
         m.addDeserializer(float[].class, new StdDeserializer<>(float[].class) {
             @Override
             public float[] deserialize(JsonParser p, DeserializationContext c) throws IOException {
-                ByteBuffer b = tensor(p, c, Dtype.F32);
-                float[] v = new float[b.remaining() / 4];
-                b.asFloatBuffer().get(v);
-                return v;
+                return tensor(p, c, Dtype.F32).toFloats();
             }
         });
         m.addDeserializer(byte[].class, new StdDeserializer<>(byte[].class) {
             @Override
             public byte[] deserialize(JsonParser p, DeserializationContext c) throws IOException {
-                ByteBuffer b = tensor(p, c, Dtype.U8);
-                byte[] v = new byte[b.remaining()];
-                b.get(v);
-                return v;
+                TensorData t = tensor(p, c, Dtype.U8);
+                if (t.bytes() > Integer.MAX_VALUE - 8) throw new IOException("tensor " + p.getValueAsString() + " is larger than one Java array");
+                ByteBuffer b = ByteBuffer.allocate((int) t.bytes());
+                t.copyTo(0, b);
+                return b.array();
+            }
+        });
+        m.addDeserializer(TensorData.class, new StdDeserializer<>(TensorData.class) {
+            @Override
+            public TensorData deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                return tensor(p, c, null);
             }
         });
         return m;
     }
 
-    private static ByteBuffer tensor(JsonParser p, DeserializationContext c, Dtype dtype) throws IOException {
-        String name = p.getValueAsString();
-        TensorTable t = (TensorTable) c.getAttribute(TensorTable.class);
-        SafetensorsReader.RawTensor r = name == null ? null : t.in.get(name);
-        if (r == null) throw new IOException("the state names tensor '" + name + "', which the file does not hold");
-        if (r.dtype() != dtype) throw new IOException("tensor " + name + " is " + r.dtype() + ", expected " + dtype);
-        return r.data().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** Writes a value as the name of the tensor it becomes. */
+    private static final class Named<T> extends StdSerializer<T> {
+        private final Function<T, TensorData> data;
+
+        Named(Class<T> type, Function<T, TensorData> data) {
+            super(type);
+            this.data = data;
+        }
+
+        @Override
+        public void serialize(T v, JsonGenerator g, SerializerProvider p) throws IOException {
+            TensorTable t = (TensorTable) p.getAttribute(TensorTable.class);
+            String name = path(g.getOutputContext());
+            t.out.add(new SafetensorsWriter.Tensor(name, data.apply(v)));
+            g.writeString(name);
+        }
     }
 
+    /** The file's tensor the state names here, checked to be of {@code dtype} (any if null). */
+    private static TensorData tensor(JsonParser p, DeserializationContext c, Dtype dtype) throws IOException {
+        String name = p.getValueAsString();
+        TensorTable t = (TensorTable) c.getAttribute(TensorTable.class);
+        TensorData r = name == null ? null : t.in.get(name);
+        if (r == null) throw new IOException("the state names tensor '" + name + "', which the file does not hold");
+        if (dtype != null && r.dtype() != dtype) throw new IOException("tensor " + name + " is " + r.dtype() + ", expected " + dtype);
+        return r;
+    }
     /** The dotted path of the value being written: field names and list indices from the root. */
     private static String path(JsonStreamContext ctx) {
         List<String> parts = new ArrayList<>();
@@ -93,7 +104,7 @@ final class TensorTable {
         return String.join(".", parts);
     }
 
-    static Map<String, SafetensorsReader.RawTensor> none() {
+    static Map<String, TensorData> none() {
         return new LinkedHashMap<>();
     }
 }

@@ -1,5 +1,6 @@
 package org.diloco4j.core.train;
 
+import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.params.ParamLayout;
 
 /**
@@ -36,6 +37,16 @@ public abstract class ForwardingTrainer implements InnerTrainer {
     @Override
     public void read(float[] out) {
         inner.read(out);
+    }
+
+    @Override
+    public TensorData parameters() {
+        return inner.parameters();
+    }
+
+    @Override
+    public void load(TensorData theta) throws java.io.IOException {
+        inner.load(theta);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package org.diloco4j.core.train;
 
+import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.params.ParamLayout;
+
+import java.io.IOException;
 
 /**
  * One worker's local model and inner optimizer: the seam between the protocol (coordinator and its
@@ -43,6 +46,21 @@ public interface InnerTrainer extends AutoCloseable {
 
     /** Copies the current θ_i into {@code out} (length {@code layout().size()}). */
     void read(float[] out);
+
+    /**
+     * θ_i for a checkpoint to stream from: a view of the trainer's own values where it has one
+     * (valid until it trains or loads again), else a copy.
+     */
+    default TensorData parameters() {
+        float[] theta = new float[layout().size()];
+        read(theta);
+        return TensorData.of(theta);
+    }
+
+    /** θ_i ← {@code theta} (fp32, {@code layout().size()} values), read chunk by chunk where the trainer can. */
+    default void load(TensorData theta) throws IOException {
+        load(theta.toFloats());
+    }
 
     /** Inner optimizer state, step counter, data position and RNG, for checkpoints. */
     TrainerState saveState();

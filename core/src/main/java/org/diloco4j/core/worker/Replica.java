@@ -6,6 +6,7 @@ import org.diloco4j.core.codec.ErrorFeedback;
 import org.diloco4j.core.codec.ErrorFeedbackState;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Payload;
+import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.stream.FragmentMerge;
@@ -14,6 +15,8 @@ import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.TrainerState;
 import org.diloco4j.core.train.TrainReport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +67,7 @@ public final class Replica implements AutoCloseable {
     /** Scratch: θ_i read back from the trainer. */
     private float[] current;
     private TrainerState savedTrainerState;
-    private float[] savedTheta;
+    private TensorData savedTheta;
 
     /**
      * @param trainer       the inner trainer, or null for a phantom replica
@@ -121,29 +124,33 @@ public final class Replica implements AutoCloseable {
      * @param base      per fragment, the global values δ is measured against (null until received)
      * @param unsettled per fragment, the sync points not yet settled, oldest first
      * @param trainer   the inner trainer's own saved state (optimizer moments, step, data position); null for a phantom
-     * @param theta     θ_i, the trainer's current parameters; null for a phantom
+     * @param theta     θ_i, the trainer's current parameters (a view of them: see {@link InnerTrainer#parameters}); null for a phantom
      * @param feedback  per fragment, the error-feedback residual (null without error feedback)
      * @param assignments per fragment, the id of the assignment its next pseudo-gradient answers
      */
     public record State(boolean phantom, int shard, List<String> specs, boolean errorFeedback, List<float[]> base, long[] rounds,
                         List<List<ErrorFeedback.Sent>> unsettled, long version, GlobalProgress progress, long assignmentTokens,
-                        TrainerState trainer, float[] theta, List<ErrorFeedbackState> feedback, long[] assignments) {
+                        TrainerState trainer, TensorData theta, List<ErrorFeedbackState> feedback, long[] assignments) {
     }
 
+    /**
+     * The replica's state for a checkpoint, to be written before the replica goes on: θ_i and the
+     * trainer's moments are views of the trainer's own values, not copies (a copy of them on the
+     * heap is what kept a 124M-parameter run from checkpointing in the default heap). The base
+     * arrays are shared too: they are replaced, never changed in place.
+     */
     public synchronized State state() {
-        List<float[]> b = new ArrayList<>();
-        for (float[] v : base) b.add(v == null ? null : v.clone());
+        List<float[]> b = new ArrayList<>(java.util.Arrays.asList(base));
         List<List<ErrorFeedback.Sent>> u = new ArrayList<>();
         for (ArrayDeque<ErrorFeedback.Sent> q : unsettled) u.add(List.copyOf(q));
         List<ErrorFeedbackState> f = new ArrayList<>();
         TrainerState trainerState = savedTrainerState;
-        float[] theta = savedTheta;
+        TensorData theta = savedTheta;
         if (!phantom) {
             for (ErrorFeedback e : feedback) f.add(e == null ? null : e.state());
             if (trainer != null) {
                 trainerState = trainer.saveState();
-                theta = new float[size];
-                trainer.read(theta);
+                theta = trainer.parameters();
             }
         }
         return new State(phantom, shard, List.of(specs), errorFeedback, b, rounds.clone(), u, version, progress, assignmentTokens,
@@ -176,7 +183,8 @@ public final class Replica implements AutoCloseable {
 
     /**
      * After a checkpoint was read: gives this replica a freshly built trainer (same model, data and
-     * seed as the original) and restores into it the saved optimizer state, data position and θ_i.
+     * seed as the original) and restores into it the saved optimizer state, data position and θ_i
+     * (read from the checkpoint as they go in, so the checkpoint must still be open).
      */
     public void attach(InnerTrainer fresh) {
         if (phantom) throw new IllegalStateException("a phantom replica has no trainer");
@@ -185,7 +193,11 @@ public final class Replica implements AutoCloseable {
             throw new IllegalArgumentException("trainer has " + fresh.layout().size() + " parameters, the checkpoint " + size);
         }
         fresh.restoreState(savedTrainerState);
-        fresh.load(savedTheta);
+        try {
+            fresh.load(savedTheta);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         trainer = fresh;
         savedTrainerState = null;
         savedTheta = null;

@@ -60,6 +60,45 @@ class CheckpointFileTest {
         assertThat(raw.metadata()).containsEntry("theta", CheckpointFile.THETA).containsEntry("version", "3").containsEntry("kind", "simulation");
     }
 
+    /**
+     * A file of format 3 written by the buffering writer of commit 004b670 (this test's sample
+     * state): the streaming writer writes the same bytes, and the reader reads it.
+     */
+    @Test
+    void aFormat3FileOfTheBufferingWriterIsReadAndWrittenAlike() throws IOException {
+        byte[] old;
+        try (java.io.InputStream in = CheckpointFileTest.class.getResourceAsStream("format3-004b670.ckpt")) {
+            old = in.readAllBytes();
+        }
+        assertThat(bytes()).isEqualTo(old);
+        State s = read(old);
+        assertThat(s.coordinator().outer().theta()).containsExactly(1.5f, -2f, 3e-8f);
+        assertThat(s.replicas().get(1)).containsExactly(5f, 6f);
+        assertThat(s.timers()).isEqualTo(Map.of("round:1", 4L));
+    }
+
+    /**
+     * The checksum is read as the value of {@code __metadata__.crc32c}, wherever JSON puts it: a file
+     * whose header another tool wrote with a space after the colon (and checksummed as the format
+     * says) is read; the old reader searched for Jackson's compact spelling and called it damaged.
+     */
+    @Test
+    void theChecksumIsFoundAsAJsonValueNotBySpelling() throws IOException {
+        byte[] b = bytes();
+        ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int n = (int) in.getLong();
+        String header = new String(b, 8, n, StandardCharsets.UTF_8).strip().replace("\"crc32c\":\"", "\"crc32c\" : \"");
+        byte[] h = (header + " ".repeat((8 - header.length() % 8) % 8)).getBytes(StandardCharsets.UTF_8);
+        int at = new String(h, StandardCharsets.UTF_8).indexOf("\"crc32c\" : \"") + 12;
+        System.arraycopy("00000000".getBytes(StandardCharsets.US_ASCII), 0, h, at, 8);
+        ByteBuffer file = ByteBuffer.allocate(8 + h.length + b.length - 8 - n).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(h.length).put(h).put(b, 8 + n, b.length - 8 - n);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(file.array());
+        file.put(8 + at, String.format("%08x", crc.getValue()).getBytes(StandardCharsets.US_ASCII));
+        assertThat(read(file.array()).coordinator().steps()).isEqualTo(7);
+    }
+
     @Test
     void aFlippedBitInTheDataIsACorruptFile() throws IOException {
         byte[] b = bytes();

@@ -1,5 +1,6 @@
 package org.diloco4j.model.gpt;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,8 +9,10 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.params.ParamSpec;
+import org.diloco4j.model.nativ.NativeF32;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.diloco4j.model.nativ.Tensors;
 import org.diloco4j.model.nativ.TorchDevice;
@@ -129,6 +132,18 @@ public final class FlatParams implements AutoCloseable {
         checkLength(out);
         if (host != flat) host.copy_(flat);
         Tensors.copyOut(host, out);
+    }
+
+    /** θ for a checkpoint to stream from: a view of the CPU tensor (staged there first off the CPU), valid until θ changes. */
+    public TensorData view() {
+        if (host != flat) host.copy_(flat);
+        return NativeF32.view(host);
+    }
+
+    /** θ ← {@code theta}, read a window at a time into θ's memory. */
+    public void load(TensorData theta) throws IOException {
+        NativeF32.fill(host, theta);
+        if (host != flat) flat.copy_(host);
     }
 
     /** Copies the flat gradient into {@code out}. */

@@ -4,9 +4,13 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.params.ParamSpec;
+import org.diloco4j.model.nativ.NativeF32;
 import org.diloco4j.model.nativ.Tensors;
+
+import java.io.IOException;
 import org.diloco4j.model.nativ.TorchDevice;
 
 /**
@@ -21,7 +25,7 @@ import org.diloco4j.model.nativ.TorchDevice;
  * θ ← θ − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
  * </pre>
  *
- * The state is three flat tensors (m, v and the step count), so saving it is two copies.
+ * The state is two flat tensors and the step count; a checkpoint streams the tensors from their memory.
  * Create outside any {@code PointerScope}; {@link #step} allocates only inside the caller's scope.
  */
 final class FlatAdamW implements AutoCloseable {
@@ -112,34 +116,41 @@ final class FlatAdamW implements AutoCloseable {
         torch.addcdiv_out(p, p, mr, d, new Scalar(c.stepSize()));            // θ −= lr/(1−β1^t) · m / denom
     }
 
-    /** Copies the moments out (each of length N). */
-    void save(float[] mOut, float[] vOut) {
-        copyOut(m, mOut);
-        copyOut(v, vOut);
+    /** The first moment, for a checkpoint: a view on the CPU (valid until the next step), a copy elsewhere. */
+    TensorData firstMoment() {
+        return moment(m);
     }
 
-    /** Restores moments and step count saved by {@link #save}. */
-    void restore(float[] mIn, float[] vIn, long stepCount) {
+    /** The second moment, likewise. */
+    TensorData secondMoment() {
+        return moment(v);
+    }
+
+    private TensorData moment(Tensor t) {
+        if (t.is_cpu()) return NativeF32.view(t);
+        float[] out = new float[size];
+        try (PointerScope ignored = new PointerScope()) {
+            Tensors.copyOut(t.cpu(), out);
+        }
+        return TensorData.of(out);
+    }
+
+    /** Restores moments and step count saved by {@link #firstMoment} and {@link #secondMoment}, read a window at a time. */
+    void restore(TensorData mIn, TensorData vIn, long stepCount) throws IOException {
         if (stepCount < 0) throw new IllegalArgumentException("AdamW step count " + stepCount);
-        copyIn(mIn, m);
-        copyIn(vIn, v);
+        fill(m, mIn);
+        fill(v, vIn);
         this.steps = stepCount;
     }
 
-    private void copyOut(Tensor src, float[] dst) {
-        try (PointerScope ignored = new PointerScope()) {
-            Tensors.copyOut(src.is_cpu() ? src : src.cpu(), dst);
-        }
-    }
-
-    private void copyIn(float[] src, Tensor dst) {
-        if (src.length != size) throw new IllegalArgumentException("AdamW state has " + src.length + " floats, expected " + size);
+    private void fill(Tensor dst, TensorData src) throws IOException {
+        if (src.numel() != size) throw new IllegalArgumentException("AdamW state has " + src.numel() + " floats, expected " + size);
         if (dst.is_cpu()) {
-            Tensors.copyIn(src, dst);
+            NativeF32.fill(dst, src);
         } else {
             try (PointerScope ignored = new PointerScope()) {
                 Tensor host = Tensors.zerosFloat(size);
-                Tensors.copyIn(src, host);
+                Tensors.copyIn(src.toFloats(), host);
                 dst.copy_(host);
             }
         }

@@ -1,5 +1,6 @@
 package org.diloco4j.model.train;
 
+import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.InnerTrainer;
@@ -14,6 +15,8 @@ import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.gpt.GptLayout;
 import org.diloco4j.model.nativ.NativeTorch;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
@@ -157,13 +160,25 @@ public final class GptTrainer implements InnerTrainer {
         }
     }
 
+    /** θ_i as a view of its native memory (valid until the trainer trains or loads again): what a checkpoint streams from. */
+    @Override
+    public TensorData parameters() {
+        checkOpen();
+        return params.view();
+    }
+
+    @Override
+    public void load(TensorData theta) throws IOException {
+        checkOpen();
+        params.load(theta);
+    }
+
+    /** The state with AdamW's moments as views of their native memory: valid until the trainer trains again ({@link TrainerState#detached} keeps a copy). */
     @Override
     public TrainerState saveState() {
         checkOpen();
-        int n = layout.size();
-        float[] m = new float[n], v = new float[n];
-        adamw.save(m, v);
-        return new TrainerState(stateKey(model), step, data.position(), -1, Map.of(ADAM_M, m, ADAM_V, v), List.of(stepper.generatorStates()));
+        return new TrainerState(stateKey(model), step, data.position(), -1, Map.of(ADAM_M, adamw.firstMoment(), ADAM_V, adamw.secondMoment()),
+                List.of(stepper.generatorStates()));
     }
 
     @Override
@@ -173,9 +188,13 @@ public final class GptTrainer implements InnerTrainer {
             throw new IllegalArgumentException("state belongs to " + s.model() + ", this trainer runs " + stateKey(model));
         }
         int n = layout.size();
-        float[] m = s.array(ADAM_M, n), v = s.array(ADAM_V, n);
+        TensorData m = s.array(ADAM_M, n), v = s.array(ADAM_V, n);
         stepper.setGeneratorStates(s.generators().toArray(byte[][]::new));   // first of the changes: the one that can still be refused
-        adamw.restore(m, v, s.step());
+        try {
+            adamw.restore(m, v, s.step());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         data.seek(s.dataPosition());
         step = s.step();
     }

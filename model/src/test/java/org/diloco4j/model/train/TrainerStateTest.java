@@ -3,6 +3,7 @@ package org.diloco4j.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.train.TrainerState;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.testing.RandomBatchSource;
@@ -26,7 +27,7 @@ class TrainerStateTest {
         try (GptTrainer t = GptTrainer.create(SMALL, cfg, new RandomBatchSource(4, 16, 64, 2), 5)) {
             t.train(12);
             t.read(theta);
-            state = t.saveState();
+            state = t.saveState().detached();   // the saved moments are views: a copy stays as it is while training goes on
             uninterrupted = t.train(10).losses();
         }
         // A different process: other seed, fresh data source; θ and state come from the checkpoint.
@@ -56,16 +57,16 @@ class TrainerStateTest {
     }
 
     @Test
-    void holdsAdamWMomentsAsNamedArraysOfTheModelsSize() {
+    void holdsAdamWMomentsAsNamedArraysOfTheModelsSize() throws java.io.IOException {
         TrainerState s;
         try (GptTrainer t = GptTrainer.create(SMALL, CFG.withThreads(2), new RandomBatchSource(4, 16, 64, 2), 5)) {
             t.train(3);
-            s = t.saveState();
+            s = t.saveState().detached();
         }
         int n = SMALL.parameterCount();
         assertThat(s.arrays()).containsOnlyKeys("exp_avg", "exp_avg_sq");
-        assertThat(s.array("exp_avg", n)).as("first moments moved off zero").isNotEqualTo(new float[n]);
-        float[] v = s.array("exp_avg_sq", n);
+        assertThat(s.array("exp_avg", n).toFloats()).as("first moments moved off zero").isNotEqualTo(new float[n]);
+        float[] v = s.array("exp_avg_sq", n).toFloats();
         for (float x : v) assertThat(x).as("second moments").isGreaterThanOrEqualTo(0f);
         assertThat(s.step()).isEqualTo(3);
         assertThat(s.model()).isEqualTo("gpt vocab " + SMALL.vocabSize() + ", layers " + SMALL.layers() + ", d_model "
@@ -77,7 +78,7 @@ class TrainerStateTest {
     void rejectsForeignOrDamagedState() {
         TrainerState good;
         try (GptTrainer t = GptTrainer.create(SMALL, CFG, new RandomBatchSource(4, 16, 64, 2), 5)) {
-            good = t.saveState();
+            good = t.saveState().detached();
         }
         try (GptTrainer t = GptTrainer.create(SMALL, CFG.withThreads(2), new RandomBatchSource(4, 16, 64, 2), 5)) {
             assertThatThrownBy(() -> t.restoreState(good)).hasMessageContaining("1 dropout streams").hasMessageContaining("2 threads");
@@ -87,7 +88,7 @@ class TrainerStateTest {
             assertThatThrownBy(() -> t.restoreState(good)).hasMessageContaining("belongs to");
         }
         TrainerState short_ = new TrainerState(good.model(), 1, 0, -1,
-                java.util.Map.of("exp_avg", new float[3], "exp_avg_sq", new float[3]), good.generators());
+                java.util.Map.of("exp_avg", TensorData.of(new float[3]), "exp_avg_sq", TensorData.of(new float[3])), good.generators());
         try (GptTrainer t = GptTrainer.create(SMALL, CFG, new RandomBatchSource(4, 16, 64, 2), 5)) {
             assertThatThrownBy(() -> t.restoreState(short_)).hasMessageContaining("'exp_avg' has 3 values");
         }

@@ -4,6 +4,7 @@ import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.train.GlobalProgress;
 import org.diloco4j.core.train.TrainReport;
+import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.train.TrainerState;
 
 import java.util.List;
@@ -124,7 +125,8 @@ public final class ToyTrainer implements InnerTrainer {
 
     @Override
     public TrainerState saveState() {
-        return new TrainerState(MODEL + theta.length, step, 0, shard, Map.of("theta", theta.clone(), "m", m.clone(), "v", v.clone()), List.of());
+        return new TrainerState(MODEL + theta.length, step, 0, shard, Map.of("theta", TensorData.of(theta.clone()), "m", TensorData.of(m.clone()),
+                "v", TensorData.of(v.clone())), List.of());
     }
 
     @Override
@@ -134,8 +136,12 @@ public final class ToyTrainer implements InnerTrainer {
         }
         step = state.step();
         shard = state.shard();
-        System.arraycopy(state.array("theta", theta.length), 0, theta, 0, theta.length);
-        System.arraycopy(state.array("m", m.length), 0, m, 0, m.length);
-        System.arraycopy(state.array("v", v.length), 0, v, 0, v.length);
+        try {
+            System.arraycopy(state.array("theta", theta.length).toFloats(), 0, theta, 0, theta.length);
+            System.arraycopy(state.array("m", m.length).toFloats(), 0, m, 0, m.length);
+            System.arraycopy(state.array("v", v.length).toFloats(), 0, v, 0, v.length);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
