@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * do) from its memory to the file and back into memory, without a copy of it on the heap: the Java
  * allocation of writing and of reading a 100 MB tensor is measured, and must be far below its size.
  */
-class StreamingCheckpointTest {
+class CheckpointHeapTest {
     static final int BYTES = 100 << 20;
 
     /** A tensor in native memory (a direct buffer), as a trainer's would be. */
