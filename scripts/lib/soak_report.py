@@ -24,7 +24,7 @@ MIN_SPAN = 50    # outer steps a fit must cover to be stated
 MIN_POINTS = 8
 FLOOR_BIN = 25   # outer steps per bin of the RSS floor (an evaluation every ~75 outer steps in the default soak)
 NOTES_MARKER = "<!-- notes: kept when the report is written again -->"
-FIGURES = [("rss_kb", 1024.0, "RSS"), ("heap_used_bytes", 1 << 20, "heap used"),
+FIGURES = [("rss_kb", 1024.0, "RSS"), ("rss_anon_kb", 1024.0, "RSS anon"), ("heap_used_bytes", 1 << 20, "heap used"),
            ("old_after_gc_bytes", 1 << 20, "old gen after GC"), ("nonheap_used_bytes", 1 << 20, "non-heap used")]
 
 
@@ -149,7 +149,7 @@ def main():
                "rss_first": int(ss[0]["rss_kb"]) / 1024, "rss_last": int(ss[-1]["rss_kb"]) / 1024,
                "rss_max": max(int(s["rss_kb"]) for s in ss) / 1024, "slopes": {}}
         for key, unit, _ in FIGURES:
-            pts = [(int(s["outer_step"]), num(s[key])) for s in kept if num(s[key]) is not None]
+            pts = [(int(s["outer_step"]), num(s.get(key))) for s in kept if num(s.get(key)) is not None]
             if len(pts) < MIN_POINTS or pts[-1][0] - pts[0][0] < MIN_SPAN:
                 continue
             xs, ys = [p[0] for p in pts], [p[1] / unit for p in pts]
@@ -196,7 +196,9 @@ def main():
     w("incarnation. \"Later half\": the RSS slope over the later half of the fitted span — close to the whole")
     w("span's for memory that grows without bound, smaller for a warm-up that levels off. \"Floor\": the slope")
     w("through the lowest RSS of each %d outer steps, which memory used for a while and given back (the" % FLOOR_BIN)
-    w("coordinator's held-out evaluations) does not move; a leak does. Samples taken while a")
+    w("coordinator's held-out evaluations) does not move; a leak does. \"RSS anon\": the process's own pages")
+    w("(RssAnon), without the file-backed ones (jars, libtorch) that the kernel drops and reads back under")
+    w("memory pressure from other processes. Samples taken while a")
     w("restarted coordinator had not yet resumed (θ version 0 on its endpoint) are left out: %d of %d." % (
         len(samples_all) - len(samples), len(samples_all)))
     w("")
@@ -211,8 +213,8 @@ def main():
     w("")
     w("## Per process: the worst incarnation decides")
     w("")
-    w("| process | worst incarnation's RSS MB/100 steps | incarnations fitted | within target | pooled over incarnations: RSS | heap used | old gen after GC | non-heap used |")
-    w("|---|---|---|---|---|---|---|---|")
+    w("| process | worst incarnation's RSS MB/100 steps | incarnations fitted | within target | worst RSS anon | pooled over incarnations: RSS | heap used | old gen after GC | non-heap used |")
+    w("|---|---|---|---|---|---|---|---|---|")
     for role in sorted(by_role, key=lambda r: (r != "coordinator", r)):
         p = {k: pooled(v) for k, v in by_role[role].items()}
         ps = {k: (None if v is None else v * 100) for k, v in p.items()}
@@ -220,19 +222,20 @@ def main():
         total = sum(1 for r in rows if r["role"] == role)
         slope, which = worst.get(role, (None, None))
         ok = "—" if slope is None else "yes" if slope <= TARGET_MB else "**no**"
-        w("| %s | %s | %d of %d | %s | %s | %s | %s | %s |" % (
-            role, "—" if slope is None else "%+.2f (#%d)" % (slope, which), fitted, total, ok, f(ps.get("rss_kb")),
+        anon = max((r["slopes"]["rss_anon_kb"] for r in rows if r["role"] == role and "rss_anon_kb" in r["slopes"]), default=None)
+        w("| %s | %s | %d of %d | %s | %s | %s | %s | %s | %s |" % (
+            role, "—" if slope is None else "%+.2f (#%d)" % (slope, which), fitted, total, ok, f(anon), f(ps.get("rss_kb")),
             f(ps.get("heap_used_bytes")), f(ps.get("old_after_gc_bytes")), f(ps.get("nonheap_used_bytes"))))
     w("")
     w("## Per incarnation")
     w("")
-    w("| process | incarnation | outer steps | samples (fitted) | RSS first → last (max), MB | RSS MB/100 steps | later half | floor | heap used | old gen after GC | non-heap |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|")
+    w("| process | incarnation | outer steps | samples (fitted) | RSS first → last (max), MB | RSS MB/100 steps | later half | floor | RSS anon | heap used | old gen after GC | non-heap |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         s = r["slopes"]
-        w("| %s | %d | %d–%d | %d (%d) | %.0f → %.0f (%.0f) | %s | %s | %s | %s | %s | %s |" % (
+        w("| %s | %d | %d–%d | %d (%d) | %.0f → %.0f (%.0f) | %s | %s | %s | %s | %s | %s | %s |" % (
             r["role"], r["n"], r["steps"][0], r["steps"][1], r["samples"], r["kept"], r["rss_first"], r["rss_last"], r["rss_max"],
-            f(s.get("rss_kb")), f(r.get("late")), f(r.get("floor")), f(s.get("heap_used_bytes")), f(s.get("old_after_gc_bytes")), f(s.get("nonheap_used_bytes"))))
+            f(s.get("rss_kb")), f(r.get("late")), f(r.get("floor")), f(s.get("rss_anon_kb")), f(s.get("heap_used_bytes")), f(s.get("old_after_gc_bytes")), f(s.get("nonheap_used_bytes"))))
     w("")
     w("## Faults")
     w("")
