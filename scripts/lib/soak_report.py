@@ -39,6 +39,29 @@ def fit(xs, ys):
     return slope, my - slope * mx
 
 
+def slope_se(xs, ys, slope, intercept):
+    """The standard error of a least-squares slope (from its residuals). Consecutive samples are not
+    independent (a trimmed heap saws up and down), so it is, if anything, too small."""
+    n = len(xs)
+    if n < 3:
+        return None
+    mx = sum(xs) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    rss = sum((y - (slope * x + intercept)) ** 2 for x, y in zip(xs, ys))
+    return (rss / (n - 2) / sxx) ** 0.5 if sxx else None
+
+
+def verdict(slope, se):
+    """Within the target, beyond it, or not resolved at two standard errors."""
+    if slope is None or se is None:
+        return None
+    if slope + 2 * se <= TARGET_MB:
+        return "yes"
+    if slope - 2 * se > TARGET_MB:
+        return "no"
+    return "unresolved"
+
+
 def pooled(groups):
     """One slope shared by several incarnations, each with its own level (within-group least squares)."""
     sxy = sxx = 0.0
@@ -159,6 +182,9 @@ def main():
             row["slopes"][key] = r[0] * 100
             by_role[role][key].append((xs, ys))
             if key == "rss_kb":
+                se = slope_se(xs, ys, r[0], r[1])
+                row["se"] = None if se is None else se * 100
+                row["verdict"] = verdict(r[0] * 100, row["se"])
                 row["late"] = late_slope(xs, ys)
                 row["floor"] = floor_slope(xs, ys)
         rows.append(row)
@@ -193,7 +219,9 @@ def main():
     w("coordinator's θ version), fitted per process incarnation after its first %d outer steps (warm-up, the same" % a.warmup)
     w("for every process), in MB per 100 outer steps; `—` where the incarnation covered fewer than %d outer steps" % MIN_SPAN)
     w("after warm-up. Target: RSS slope ≤ %.0f MB per 100 outer steps for every process, judged on its worst" % TARGET_MB)
-    w("incarnation. \"Later half\": the RSS slope over the later half of the fitted span — close to the whole")
+    w("incarnation: within it when every incarnation's slope plus two standard errors is ≤ %.0f, beyond it when" % TARGET_MB)
+    w("some incarnation's slope minus two standard errors is > %.0f, unresolved otherwise (± in the tables: one" % TARGET_MB)
+    w("standard error). \"Later half\": the RSS slope over the later half of the fitted span — close to the whole")
     w("span's for memory that grows without bound, smaller for a warm-up that levels off. \"Floor\": the slope")
     w("through the lowest RSS of each %d outer steps, which memory used for a while and given back (the" % FLOOR_BIN)
     w("coordinator's held-out evaluations) does not move; a leak does. \"RSS anon\": the process's own pages")
@@ -221,7 +249,8 @@ def main():
         fitted = sum(1 for r in rows if r["role"] == role and "rss_kb" in r["slopes"])
         total = sum(1 for r in rows if r["role"] == role)
         slope, which = worst.get(role, (None, None))
-        ok = "—" if slope is None else "yes" if slope <= TARGET_MB else "**no**"
+        vs = [r.get("verdict") for r in rows if r["role"] == role and r.get("verdict")]
+        ok = "—" if not vs else "**no**" if "no" in vs else "unresolved" if "unresolved" in vs else "yes"
         anon = max((r["slopes"]["rss_anon_kb"] for r in rows if r["role"] == role and "rss_anon_kb" in r["slopes"]), default=None)
         w("| %s | %s | %d of %d | %s | %s | %s | %s | %s | %s |" % (
             role, "—" if slope is None else "%+.2f (#%d)" % (slope, which), fitted, total, ok, f(anon), f(ps.get("rss_kb")),
@@ -235,7 +264,7 @@ def main():
         s = r["slopes"]
         w("| %s | %d | %d–%d | %d (%d) | %.0f → %.0f (%.0f) | %s | %s | %s | %s | %s | %s | %s |" % (
             r["role"], r["n"], r["steps"][0], r["steps"][1], r["samples"], r["kept"], r["rss_first"], r["rss_last"], r["rss_max"],
-            f(s.get("rss_kb")), f(r.get("late")), f(r.get("floor")), f(s.get("rss_anon_kb")), f(s.get("heap_used_bytes")), f(s.get("old_after_gc_bytes")), f(s.get("nonheap_used_bytes"))))
+            f(s.get("rss_kb")) + ("" if r.get("se") is None else " ± %.2f" % r["se"]), f(r.get("late")), f(r.get("floor")), f(s.get("rss_anon_kb")), f(s.get("heap_used_bytes")), f(s.get("old_after_gc_bytes")), f(s.get("nonheap_used_bytes"))))
     w("")
     w("## Faults")
     w("")
