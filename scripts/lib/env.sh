@@ -74,6 +74,31 @@ native_alloc_env() {
   export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
 }
 
+# JVM flags that hand glibc's free heap memory back to the kernel now and then (malloc_trim through
+# -XX:TrimNativeHeapInterval, JDK 22+), for the long-running networked processes. Their glibc heap holds
+# far more free memory than live (coordinator: ~115 MB live, ~190-230 MB free at 1,000 outer steps,
+# jcmd System.native_heap_info), and that free memory is touched again chunk by chunk as the process
+# runs, which is what made their RSS creep (docs/bench/soak.md). The settings above never trim (what
+# training wants, step after step), and glibc's defaults trim only the top of the heap: the coordinator
+# crept the same with either. Every 10 s for the coordinator, every 60 s for a worker (its steps reuse
+# what the last step freed: a trim costs one step's page faults again). Other commands: none, so
+# `train` runs as before. DILOCO_NATIVE_TRIM=SECONDS overrides it for any command (0: off).
+native_trim_flags() {  # COMMAND
+  local s
+  case "${1:-}" in
+    coordinator) s=10 ;;
+    worker) s=60 ;;
+    *) s=0 ;;
+  esac
+  s="${DILOCO_NATIVE_TRIM:-$s}"
+  if ! [[ "$s" =~ ^[0-9]+$ ]]; then
+    echo "diloco: DILOCO_NATIVE_TRIM=$s: must be a whole number of seconds (0: off)" >&2
+    return 1
+  fi
+  [ "$s" -gt 0 ] && [ "${JAVA_MAJOR:-21}" -ge 22 ] && echo "-XX:TrimNativeHeapInterval=$((s * 1000))"
+  return 0
+}
+
 mvn_cmd() {
   if ! command -v mvn >/dev/null 2>&1; then
     echo "diloco: Maven (mvn) is needed to build; install it (apt-get install maven)." >&2

@@ -74,7 +74,9 @@ final class RunLoop {
         this.startNanos = clock.nanos();
         this.clockAtStart = st.clock;
         this.threads = new RuntimeThreads(this::fail);
-        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), opts.thetaCacheBytes(), threads::encode);
+        var down = Codecs.parse(run.downCodec());
+        this.thetas = new ThetaStore(down, ThetaCacheSize.bytes(opts.thetaCacheBytes(), Runtime.getRuntime().maxMemory(),
+                ThetaCacheSize.oneTheta(run, down)), threads::encode);
         this.orders = new Orders(thetas, run.downCodec());
         this.feed = new MetricsFeed(metrics, coordinator);
         this.sessions = new Sessions(orders, feed, clock, new Reports(coordinator.config()));

@@ -11,7 +11,8 @@ import org.diloco4j.net.wire.Limits;
  * @param checkpointEveryOuterSteps save a checkpoint every so many outer steps (0: only at the end and on stop)
  * @param checkpointEverySeconds    also save when this much time passed since the last save and θ changed (0: never)
  * @param maxPushesPerMember        pseudo-gradient uploads one member may have in flight at once
- * @param thetaCacheBytes           encoded θ kept after every worker that needed it has pulled it, for retries
+ * @param thetaCacheBytes           at most this much encoded θ kept after every worker that needed it has pulled it, for retries
+ *                                  (less on a small heap: {@link ThetaCacheSize})
  * @param evalEveryTokens           evaluate the global θ each time this many more tokens were trained (0: start and end)
  * @param admission                 how many members, and how fast one address may join
  */
@@ -35,7 +36,7 @@ public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSecon
         if (!ok) throw new IllegalArgumentException(what + " = " + value + ": must be " + allowed);
     }
 
-    /** Heartbeat 2 s, session timeout 20 s, 1 MiB chunks, a checkpoint every 10 outer steps or 60 s, 256 MiB θ cache. */
+    /** Heartbeat 2 s, session timeout 20 s, 1 MiB chunks, a checkpoint every 10 outer steps or 60 s, θ cache of at most 256 MiB. */
     public static RuntimeOptions defaults() {
         return new RuntimeOptions(Limits.DEFAULT_HEARTBEAT_SECONDS, Limits.DEFAULT_SESSION_TIMEOUT_SECONDS, Limits.DEFAULT_CHUNK_KIB * Limits.KIB,
                 10, Limits.DEFAULT_CHECKPOINT_SECONDS, 2, 256L << 20, 0, AdmissionLimits.DEFAULT);

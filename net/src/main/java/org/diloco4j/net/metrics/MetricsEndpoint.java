@@ -1,6 +1,7 @@
 package org.diloco4j.net.metrics;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.httpserver.HttpErrorHandlingPolicy;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,6 +40,11 @@ public final class MetricsEndpoint implements AutoCloseable {
      * @throws IOException with a one-line reason if the address is unknown or the port is taken
      */
     public static MetricsEndpoint start(String host, int port, PrometheusRegistry registry) throws IOException {
+        return start(host, port, registry, ScrapeErrors.toLog());
+    }
+
+    /** As {@link #start(String, int, PrometheusRegistry)}, telling {@code scrapeErrors} of each failed scrape (instead of a stack trace). */
+    static MetricsEndpoint start(String host, int port, PrometheusRegistry registry, Consumer<Exception> scrapeErrors) throws IOException {
         if (port < 0 || port > 65535) throw new IOException("port " + port + " is not in [0, 65535]");
         InetAddress address;
         try {
@@ -46,7 +53,8 @@ public final class MetricsEndpoint implements AutoCloseable {
             throw new IOException("unknown address '" + host + "'", e);
         }
         try {
-            return new MetricsEndpoint(HTTPServer.builder().inetAddress(address).port(port).registry(registry).buildAndStart(), host);
+            return new MetricsEndpoint(HTTPServer.builder().inetAddress(address).port(port).registry(registry)
+                    .errorHandlingPolicy(HttpErrorHandlingPolicy.builder().errorReporter(scrapeErrors).build()).buildAndStart(), host);
         } catch (BindException e) {
             throw new IOException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
         }
