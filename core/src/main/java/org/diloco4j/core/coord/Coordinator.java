@@ -33,9 +33,12 @@ public final class Coordinator {
     private final Policy policy;
     private long tokens;
     /**
-     * Tokens per inner step when the configuration does not give them ({@link CoordinatorConfig#tokensPerStep()}
-     * 0: the simulator's timing tables and tests that leave it out), as the latest accepted push gave
-     * them; 0 until one arrives. Unused when the configuration knows the figure.
+     * Tokens per inner step as the latest accepted push gave them; 0 until one arrives. Planning (the
+     * budget trim, the shards' estimates) starts from the first accepted push, as every published run
+     * was made: starting from the configured figure moves the first assignments' shard estimates and
+     * with them every figure of the default run. When the configuration knows the figure
+     * ({@link CoordinatorConfig#tokensPerStep()} &gt; 0) a push is checked against it before it gets
+     * here ({@link AssignmentChecks}), so a member cannot teach a false one.
      */
     private double learnedTokensPerStep;
     private long outerSteps;
@@ -203,7 +206,7 @@ public final class Coordinator {
         m.tokens = saturated(m.tokens, d.tokens());
         m.steps = saturated(m.steps, d.steps());
         tokens = saturated(tokens, d.tokens());
-        if (cfg.tokensPerStep() == 0 && d.steps() > 0 && d.tokens() > 0) learnedTokensPerStep = (double) d.tokens() / d.steps();
+        if (d.steps() > 0 && d.tokens() > 0) learnedTokensPerStep = (double) d.tokens() / d.steps();
         if (cfg.method() == Method.DDP) {
             // One ring all-reduce of fp32 gradients per step over k workers; counted half as up, half as down.
             long perStep = new RingAllReduce(cfg.ddpWorkers(), size).networkBytes() / 2;
@@ -342,9 +345,9 @@ public final class Coordinator {
         return t;
     }
 
-    /** Tokens per inner step: as configured, else as the latest accepted push reported (0 until one arrives). */
+    /** Tokens per inner step as the latest accepted push reported (0 until one arrives; see {@link #learnedTokensPerStep}). */
     double tokensPerStep() {
-        return cfg.tokensPerStep() > 0 ? cfg.tokensPerStep() : learnedTokensPerStep;
+        return learnedTokensPerStep;
     }
 
     void applyFragment(Member m, int fragment, Snapshot snap) {

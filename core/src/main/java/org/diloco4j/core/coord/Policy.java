@@ -19,7 +19,7 @@ abstract class Policy {
     Policy(Coordinator c) {
         this.c = c;
         this.cfg = c.config();
-        this.shards = new ShardChooser(cfg.shards(), cfg.tokensPerStep());
+        this.shards = new ShardChooser(cfg.shards());
         // DDP's one member is the whole data-parallel group: there is nothing to weigh.
         this.weights = cfg.method() == Method.DDP ? WeightPolicy.uniform() : cfg.weighting().policy();
     }

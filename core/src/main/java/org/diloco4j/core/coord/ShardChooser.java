@@ -13,15 +13,12 @@ final class ShardChooser {
     private final double[] consumed;
     /** member → {shard, tokens estimated in flight}. */
     private final Map<Integer, double[]> inFlight = new HashMap<>();
-    /** Tokens per step as configured (0: not known, and then learned from what members report). */
-    private final long configuredTokensPerStep;
+    /** Tokens per step as the members' accepted reports give them (checked against the configured figure when there is one). */
     private double tokensPerStep;
 
-    ShardChooser(DataShards plan, long configuredTokensPerStep) {
+    ShardChooser(DataShards plan) {
         this.plan = plan;
         this.consumed = new double[plan.count()];
-        this.configuredTokensPerStep = configuredTokensPerStep;
-        this.tokensPerStep = configuredTokensPerStep;
     }
 
     /** The shard member {@code m} (which brought shard {@code own}, or -1) trains on next for {@code steps} steps. */
@@ -50,7 +47,7 @@ final class ShardChooser {
     void finished(Member m, long tokens, int steps) {
         double[] f = inFlight.remove(m.id);
         if (f != null) consumed[(int) f[0]] += tokens - f[1];
-        if (configuredTokensPerStep == 0 && steps > 0 && tokens > 0) tokensPerStep = (double) tokens / steps;
+        if (steps > 0 && tokens > 0) tokensPerStep = (double) tokens / steps;
     }
 
     double[] consumed() {
@@ -73,6 +70,6 @@ final class ShardChooser {
         System.arraycopy(s.consumed(), 0, consumed, 0, consumed.length);
         inFlight.clear();
         s.inFlight().forEach((k, v) -> inFlight.put(k, v.clone()));
-        if (configuredTokensPerStep == 0) tokensPerStep = s.tokensPerStep();
+        tokensPerStep = s.tokensPerStep();
     }
 }
