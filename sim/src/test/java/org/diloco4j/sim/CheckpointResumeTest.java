@@ -102,14 +102,20 @@ class CheckpointResumeTest {
         assertThat(a.result.finalEval().loss()).isLessThan(a.result.initialEval().loss());
     }
 
-    @Test
-    void corruptOrTruncatedCheckpointsAreRefusedWithAReason() throws IOException {
+    /** A DiLoCo run paused after 20 events, checkpointed to state.bin. */
+    private Path diLoCoCheckpointAfter20Events() throws IOException {
         Simulation s = new Simulation(sim(), config(Method.DILOCO), plan(Method.DILOCO), new float[problem.size()], factory(),
                 null, Metric -> { });
         int[] count = {0};
         s.run(() -> count[0]++ >= 20);
         Path file = dir.resolve("state.bin");
         s.checkpoint(file);
+        return file;
+    }
+
+    @Test
+    void corruptOrTruncatedCheckpointsAreRefusedWithAReason() throws IOException {
+        Path file = diLoCoCheckpointAfter20Events();
         byte[] good = Files.readAllBytes(file);
         byte[] flipped = good.clone();
         flipped[good.length / 2] ^= 1;
@@ -126,12 +132,7 @@ class CheckpointResumeTest {
     /** The second trainer fails to attach on resume (three replicas were saved): every trainer built for the resume is closed before the failure goes on. */
     @Test
     void aFailedAttachClosesEveryTrainerBuiltForTheResume() throws IOException {
-        Simulation s = new Simulation(sim(), config(Method.DILOCO), plan(Method.DILOCO), new float[problem.size()], factory(),
-                null, Metric -> { });
-        int[] count = {0};
-        s.run(() -> count[0]++ >= 20);
-        Path file = dir.resolve("state.bin");
-        s.checkpoint(file);
+        Path file = diLoCoCheckpointAfter20Events();
         int[] built = {0}, closed = {0};
         TrainerFactory failingLast = (spec, shard, mult) -> {
             boolean last = ++built[0] == 2;   // the second: one already attached, one fresh
