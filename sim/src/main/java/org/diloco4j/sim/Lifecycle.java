@@ -9,6 +9,8 @@ import org.diloco4j.core.stream.StreamingSchedule;
 import org.diloco4j.core.train.InnerTrainer;
 import org.diloco4j.core.worker.Replica;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -124,11 +126,40 @@ final class Lifecycle {
         if (w.stream != null) w.stream.stop();
     }
 
-    /** Gives the replicas of a resumed run fresh trainers (their training state came with the checkpoint). */
+    /**
+     * Gives the replicas of a resumed run fresh trainers (their training state came with the
+     * checkpoint). If one fails to attach (the file fails mid-read, a size does not match), every
+     * trainer built so far is closed before the failure goes on: each holds native memory the
+     * garbage collector does not see (about 1.5 GB at 124M parameters), and a trainer whose restore
+     * failed partway is unusable anyway.
+     */
     void reattachTrainers() {
+        List<SimWorker> attached = new ArrayList<>();
         for (SimWorker w : s.workers.values()) {
             if (w.replica == null || w.replica.phantom()) continue;
-            w.replica.attach(costs.trainer(factory, w.spec));
+            InnerTrainer fresh = costs.trainer(factory, w.spec);
+            try {
+                w.replica.attach(fresh);
+            } catch (RuntimeException e) {
+                closeAll(fresh, attached, e);
+                throw e;
+            }
+            attached.add(w);
+        }
+    }
+
+    private static void closeAll(InnerTrainer fresh, List<SimWorker> attached, RuntimeException cause) {
+        try {
+            fresh.close();
+        } catch (RuntimeException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
+        for (SimWorker w : attached) {
+            try {
+                w.replica.close();
+            } catch (RuntimeException suppressed) {
+                cause.addSuppressed(suppressed);
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.FragmentPlanner;
 import org.diloco4j.core.params.BlockAssignment;
+import org.diloco4j.core.train.ForwardingTrainer;
+import org.diloco4j.core.train.TrainerState;
 import org.diloco4j.sim.toy.ToyEvaluator;
 import org.diloco4j.sim.toy.ToyProblem;
 import org.diloco4j.sim.toy.ToyTrainer;
@@ -100,14 +102,20 @@ class CheckpointResumeTest {
         assertThat(a.result.finalEval().loss()).isLessThan(a.result.initialEval().loss());
     }
 
-    @Test
-    void corruptOrTruncatedCheckpointsAreRefusedWithAReason() throws IOException {
+    /** A DiLoCo run paused after 20 events, checkpointed to state.bin. */
+    private Path diLoCoCheckpointAfter20Events() throws IOException {
         Simulation s = new Simulation(sim(), config(Method.DILOCO), plan(Method.DILOCO), new float[problem.size()], factory(),
                 null, Metric -> { });
         int[] count = {0};
         s.run(() -> count[0]++ >= 20);
         Path file = dir.resolve("state.bin");
         s.checkpoint(file);
+        return file;
+    }
+
+    @Test
+    void corruptOrTruncatedCheckpointsAreRefusedWithAReason() throws IOException {
+        Path file = diLoCoCheckpointAfter20Events();
         byte[] good = Files.readAllBytes(file);
         byte[] flipped = good.clone();
         flipped[good.length / 2] ^= 1;
@@ -119,6 +127,33 @@ class CheckpointResumeTest {
         // Version 1 was Java serialization behind the magic "D4JS".
         byte[] old = java.nio.ByteBuffer.allocate(64).putInt(0x44344A53).putInt(1).array();
         assertThatThrownBy(() -> resumeFrom(old)).hasMessage("checkpoint was made by an older version of diloco4j and cannot be resumed: start the run again");
+    }
+
+    /** The second trainer fails to attach on resume (three replicas were saved): every trainer built for the resume is closed before the failure goes on. */
+    @Test
+    void aFailedAttachClosesEveryTrainerBuiltForTheResume() throws IOException {
+        Path file = diLoCoCheckpointAfter20Events();
+        int[] built = {0}, closed = {0};
+        TrainerFactory failingLast = (spec, shard, mult) -> {
+            boolean last = ++built[0] == 2;   // the second: one already attached, one fresh
+            return new ForwardingTrainer(factory().create(spec, shard, mult)) {
+                @Override
+                public void restoreState(TrainerState state) {
+                    if (last) throw new java.io.UncheckedIOException(new IOException("read failed mid-way"));
+                    super.restoreState(state);
+                }
+
+                @Override
+                public void close() {
+                    closed[0]++;
+                    super.close();
+                }
+            };
+        };
+        assertThatThrownBy(() -> Simulation.resume(file, sim(), config(Method.DILOCO), plan(Method.DILOCO), failingLast, null, m -> { }))
+                .hasMessageContaining("read failed mid-way");
+        assertThat(built[0]).isEqualTo(2);
+        assertThat(closed[0]).as("trainers closed of %d built", built[0]).isEqualTo(built[0]);
     }
 
     private void resumeFrom(byte[] b) throws IOException {

@@ -77,8 +77,9 @@ public final class CheckpointFile {
     public static void write(Path file, Kind kind, Object state, Map<String, String> scalars) throws IOException {
         Layout l = layout(kind, state, scalars);
         AtomicFiles.writeChannel(file, ch -> {
-            byte[] digits = l.stream(ch);
-            ch.write(ByteBuffer.wrap(digits), 8 + l.crc().at());
+            ByteBuffer digits = ByteBuffer.wrap(l.stream(ch));
+            // A positioned write may write fewer bytes than asked: go on until all are written.
+            for (long at = 8 + l.crc().at(); digits.hasRemaining(); ) at += ch.write(digits, at);
         });
     }
 

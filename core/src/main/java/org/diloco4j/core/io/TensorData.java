@@ -69,7 +69,8 @@ public interface TensorData {
         public void copyTo(long offset, ByteBuffer dst) {
             if ((offset & 3) != 0 || (dst.remaining() & 3) != 0) throw new IllegalArgumentException("fp32 chunks are whole values");
             int from = Math.toIntExact(offset / 4), n = dst.remaining() / 4;
-            dst.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, from, n);
+            // Through a slice: the caller's buffer keeps its own byte order.
+            dst.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, from, n);
             dst.position(dst.position() + 4 * n);
         }
 

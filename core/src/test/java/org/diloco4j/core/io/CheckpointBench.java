@@ -109,8 +109,8 @@ public final class CheckpointBench {
             double read = now() - t1, readCpu = cpuSeconds() - cpu1;
             String after = theta.crc() + "," + momentum.crc();
             if (!after.equals(before)) throw new AssertionError("restored tensors differ: " + before + " vs " + after);
-            System.out.printf(java.util.Locale.ROOT, "params=%d file_bytes=%d write_s=%.1f write_cpu_s=%.1f read_s=%.1f read_cpu_s=%.1f crc=%s peak_rss_mb=%d%n",
-                    n, Files.size(file), write, writeCpu, read, readCpu, after, peakRssMb());
+            System.out.printf(java.util.Locale.ROOT, "params=%d file_bytes=%d write_s=%.1f write_cpu_s=%.1f read_s=%.1f read_cpu_s=%.1f crc=%s peak_rss_mib=%d%n",
+                    n, Files.size(file), write, writeCpu, read, readCpu, after, peakRssMib());
         } finally {
             Files.deleteIfExists(file);
         }
@@ -124,7 +124,8 @@ public final class CheckpointBench {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
-    private static long peakRssMb() throws IOException {
+    /** The process's peak resident set in MiB (VmHWM is in KiB). */
+    private static long peakRssMib() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
         }

@@ -62,7 +62,11 @@ class CheckpointFileTest {
 
     /**
      * A file of format 3 written by the buffering writer of commit 004b670 (this test's sample
-     * state): the streaming writer writes the same bytes, and the reader reads it.
+     * state): the streaming writer writes the same bytes, and the reader reads it. The fixture was
+     * added with the streaming writer (commit 9d036de); {@code scripts/format3-fixture} rebuilds it:
+     * it compiles 004b670's {@code core/src/main} alone, writes {@link #sample} with that commit's
+     * {@code CheckpointFile.toBytes} and compares the bytes with the committed file (equal on
+     * 2026-12-04).
      */
     @Test
     void aFormat3FileOfTheBufferingWriterIsReadAndWrittenAlike() throws IOException {

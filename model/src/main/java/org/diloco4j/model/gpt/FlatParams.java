@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.params.ParamSpec;
+import org.diloco4j.model.nativ.Generation;
 import org.diloco4j.model.nativ.NativeF32;
 import org.diloco4j.model.nativ.NativeTorch;
 import org.diloco4j.model.nativ.Tensors;
@@ -134,10 +135,13 @@ public final class FlatParams implements AutoCloseable {
         Tensors.copyOut(host, out);
     }
 
-    /** θ for a checkpoint to stream from: a view of the CPU tensor (staged there first off the CPU), valid until θ changes. */
-    public TensorData view() {
+    /**
+     * θ for a checkpoint to stream from: a view of the CPU tensor (staged there first off the CPU),
+     * readable until {@code owner} advances, which its owner does whenever θ changes.
+     */
+    public TensorData view(Generation owner) {
         if (host != flat) host.copy_(flat);
-        return NativeF32.view(host);
+        return NativeF32.view(host, owner);
     }
 
     /** θ ← {@code theta}, read a window at a time into θ's memory. */

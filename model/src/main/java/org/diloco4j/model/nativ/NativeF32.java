@@ -15,22 +15,32 @@ import java.nio.ByteOrder;
  * filling such a tensor from a {@link TensorData} a window at a time. This is how a checkpoint
  * streams a trainer's θ_i and AdamW moments to disk, and reads them back, without a copy of them on
  * the Java heap: each chunk goes between native memory and the file through a direct buffer.
+ *
+ * <p>A view remembers its owner's {@link Generation} when taken and refuses to be read once the
+ * owner has changed the tensor (trained, loaded, restored or closed) since.
  */
 public final class NativeF32 implements TensorData {
     /** Bytes per window when filling a tensor. */
     private static final int WINDOW = 1 << 22;
     private final Tensor tensor;
     private final long numel;
+    private final Generation owner;
+    private final long taken;
 
-    private NativeF32(Tensor tensor) {
+    private NativeF32(Tensor tensor, Generation owner) {
         this.tensor = tensor;
         this.numel = tensor.numel();
+        this.owner = owner;
+        this.taken = owner.now();
     }
 
-    /** A view of {@code t} (contiguous fp32 on the CPU), valid while {@code t} lives and is not changed. */
-    public static NativeF32 view(Tensor t) {
+    /**
+     * A view of {@code t} (contiguous fp32 on the CPU), readable until {@code owner} advances: its
+     * owner advances it whenever {@code t} changes or is freed.
+     */
+    public static NativeF32 view(Tensor t, Generation owner) {
         check(t);
-        return new NativeF32(t);
+        return new NativeF32(t, owner);
     }
 
     @Override
@@ -45,6 +55,9 @@ public final class NativeF32 implements TensorData {
 
     @Override
     public void copyTo(long offset, ByteBuffer dst) {
+        if (owner.now() != taken) {
+            throw new IllegalStateException("stale trainer view: the trainer has trained/restored/closed since this state was taken");
+        }
         dst.put(window(tensor, offset, dst.remaining()));
     }
 

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.diloco4j.core.io.TensorData;
 import org.diloco4j.core.params.ParamLayout;
 import org.diloco4j.core.params.ParamSpec;
+import org.diloco4j.model.nativ.Generation;
 import org.diloco4j.model.nativ.NativeF32;
 import org.diloco4j.model.nativ.Tensors;
 
@@ -116,18 +117,21 @@ final class FlatAdamW implements AutoCloseable {
         torch.addcdiv_out(p, p, mr, d, new Scalar(c.stepSize()));            // θ −= lr/(1−β1^t) · m / denom
     }
 
-    /** The first moment, for a checkpoint: a view on the CPU (valid until the next step), a copy elsewhere. */
-    TensorData firstMoment() {
-        return moment(m);
+    /**
+     * The first moment, for a checkpoint: on the CPU a view, readable until {@code owner} advances
+     * (its owner advances it on every step and restore); elsewhere a copy on the Java heap.
+     */
+    TensorData firstMoment(Generation owner) {
+        return moment(m, owner);
     }
 
     /** The second moment, likewise. */
-    TensorData secondMoment() {
-        return moment(v);
+    TensorData secondMoment(Generation owner) {
+        return moment(v, owner);
     }
 
-    private TensorData moment(Tensor t) {
-        if (t.is_cpu()) return NativeF32.view(t);
+    private TensorData moment(Tensor t, Generation owner) {
+        if (t.is_cpu()) return NativeF32.view(t, owner);
         float[] out = new float[size];
         try (PointerScope ignored = new PointerScope()) {
             Tensors.copyOut(t.cpu(), out);

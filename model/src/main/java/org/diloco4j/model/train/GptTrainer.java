@@ -13,6 +13,7 @@ import org.diloco4j.model.gpt.FlatParams;
 import org.diloco4j.model.gpt.GptConfig;
 import org.diloco4j.model.gpt.GptInit;
 import org.diloco4j.model.gpt.GptLayout;
+import org.diloco4j.model.nativ.Generation;
 import org.diloco4j.model.nativ.NativeTorch;
 
 import java.io.IOException;
@@ -42,8 +43,12 @@ public final class GptTrainer implements InnerTrainer {
     private final FlatParams params;
     private final FlatAdamW adamw;
     private final ShardedStep stepper;
+    /** Advanced whenever θ_i or the moments change, so that views taken before refuse to be read. */
+    private final Generation generation = new Generation();
     private long step;                   // optimizer steps taken, across all rounds
     private boolean closed;
+    /** A restore failed partway: generators, moments and step may disagree, so the trainer refuses to be used. */
+    private boolean broken;
 
     private GptTrainer(GptConfig model, TrainerConfig config, BatchSource data, long seed) {
         if (data == null) throw new IllegalArgumentException("a BatchSource is required");
@@ -107,6 +112,7 @@ public final class GptTrainer implements InnerTrainer {
     @Override
     public void load(float[] theta) {
         checkOpen();
+        generation.advance();
         params.load(theta);
     }
 
@@ -137,6 +143,7 @@ public final class GptTrainer implements InnerTrainer {
             TokenBatch batch = data.next();
             checkBatch(batch);
             lrs[i] = progress == null ? currentLr() : lrAt(progress.at(tokens), batch.tokens());
+            generation.advance();
             ShardedStep.Result r = stepper.run(batch, lrs[i]);
             losses[i] = r.loss();
             norms[i] = (float) r.gradNorm();
@@ -160,27 +167,42 @@ public final class GptTrainer implements InnerTrainer {
         }
     }
 
-    /** θ_i as a view of its native memory (valid until the trainer trains or loads again): what a checkpoint streams from. */
+    /**
+     * θ_i as a view of its native memory: what a checkpoint streams from. Reading it after the
+     * trainer trained, loaded, restored or closed throws IllegalStateException.
+     */
     @Override
     public TensorData parameters() {
         checkOpen();
-        return params.view();
+        return params.view(generation);
     }
 
     @Override
     public void load(TensorData theta) throws IOException {
         checkOpen();
+        generation.advance();
         params.load(theta);
     }
 
-    /** The state with AdamW's moments as views of their native memory: valid until the trainer trains again ({@link TrainerState#detached} keeps a copy). */
+    /**
+     * The state with AdamW's moments as views of their native memory on the CPU device: reading them
+     * after the trainer trained, loaded, restored or closed throws IllegalStateException (a state
+     * whose moments were read later would pair them with this step, data position and generators).
+     * {@link TrainerState#detached} keeps a copy.
+     */
     @Override
     public TrainerState saveState() {
         checkOpen();
-        return new TrainerState(stateKey(model), step, data.position(), -1, Map.of(ADAM_M, adamw.firstMoment(), ADAM_V, adamw.secondMoment()),
+        return new TrainerState(stateKey(model), step, data.position(), -1, Map.of(ADAM_M, adamw.firstMoment(generation), ADAM_V, adamw.secondMoment(generation)),
                 List.of(stepper.generatorStates()));
     }
 
+    /**
+     * Restores a state {@link #saveState} took. Refusals found before anything changes (another
+     * model, missing moments) leave the trainer as it was; a failure after that (generators refused,
+     * a moment read failing partway) leaves generators, moments and step disagreeing, so the trainer
+     * then refuses every further use: the caller must close and discard it.
+     */
     @Override
     public void restoreState(TrainerState s) {
         checkOpen();
@@ -189,7 +211,9 @@ public final class GptTrainer implements InnerTrainer {
         }
         int n = layout.size();
         TensorData m = s.array(ADAM_M, n), v = s.array(ADAM_V, n);
-        stepper.setGeneratorStates(s.generators().toArray(byte[][]::new));   // first of the changes: the one that can still be refused
+        generation.advance();
+        broken = true;   // until every part below has been restored
+        stepper.setGeneratorStates(s.generators().toArray(byte[][]::new));
         try {
             adamw.restore(m, v, s.step());
         } catch (IOException e) {
@@ -197,6 +221,7 @@ public final class GptTrainer implements InnerTrainer {
         }
         data.seek(s.dataPosition());
         step = s.step();
+        broken = false;
     }
 
     /**
@@ -210,12 +235,14 @@ public final class GptTrainer implements InnerTrainer {
 
     private void checkOpen() {
         if (closed) throw new IllegalStateException("trainer is closed");
+        if (broken) throw new IllegalStateException("trainer is unusable: a restoreState failed partway; close it and build a new one");
     }
 
     @Override
     public void close() {
         if (closed) return;
         closed = true;
+        generation.advance();
         stepper.close();
         adamw.close();
         params.close();

@@ -1,5 +1,6 @@
 package org.diloco4j.model.train;
 
+import org.diloco4j.model.nativ.Generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -51,7 +52,7 @@ class FlatAdamWTest {
             }
             assertThat(adamw.steps()).isEqualTo(3);
 
-            float[] ms = adamw.firstMoment().toFloats(), vs = adamw.secondMoment().toFloats();
+            float[] ms = adamw.firstMoment(new Generation()).toFloats(), vs = adamw.secondMoment(new Generation()).toFloats();
             for (int i = 0; i < 9; i++) {
                 assertThat((double) ms[i]).isCloseTo(m[i], within(1e-7));
                 assertThat((double) vs[i]).isCloseTo(v[i], within(1e-7));
