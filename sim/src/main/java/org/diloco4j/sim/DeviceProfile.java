@@ -37,7 +37,7 @@ public record DeviceProfile(double secondsPerStep, double jitter, List<Slowdown>
      * proportion. Throws when the device's memory cannot hold the model's training state.
      */
     public static DeviceProfile of(DeviceSpeed speed, ModelShape model, int batch) {
-        speed.requireHolds(model, "the device");
+        model.requireFits(speed.memoryBytes(), "the device");
         return of(speed.secondsPerStep(model, batch));
     }
 

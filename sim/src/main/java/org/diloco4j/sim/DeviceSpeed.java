@@ -27,18 +27,4 @@ public record DeviceSpeed(double sustainedFlops, double memoryBytes) {
     public boolean holds(ModelShape model) {
         return Double.isNaN(memoryBytes) || model.trainingStateBytes() <= memoryBytes;
     }
-
-    /** Throws, saying what {@code device} needs and has, unless its memory {@link #holds} {@code model}. */
-    public void requireHolds(ModelShape model, String device) {
-        if (holds(model)) return;
-        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                "%s has %s GB of memory; training %,d parameters needs at least %s GB (%d bytes per parameter: fp32 θ, its gradient"
-                        + " and AdamW's two moments, before activations): choose a device with more memory or a smaller model",
-                device, gb(memoryBytes), model.params(), gb(model.trainingStateBytes()), ModelShape.TRAINING_BYTES_PER_PARAM));
-    }
-
-    private static String gb(double bytes) {
-        double g = bytes / 1e9;
-        return g >= 10 ? String.format(java.util.Locale.ROOT, "%.0f", g) : String.format(java.util.Locale.ROOT, "%.3g", g);
-    }
 }

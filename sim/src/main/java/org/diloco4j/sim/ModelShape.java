@@ -1,5 +1,9 @@
 package org.diloco4j.sim;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Locale;
+
 /**
  * What the simulator needs to know of a GPT to time its training and size its memory: how many
  * parameters it has and the shape that sets attention's cost. The parameter count comes from the
@@ -49,5 +53,24 @@ public record ModelShape(long params, int layers, int dModel, int context) {
     /** Bytes training needs before activations: {@value #TRAINING_BYTES_PER_PARAM} per parameter. */
     public double trainingStateBytes() {
         return (double) TRAINING_BYTES_PER_PARAM * params;
+    }
+
+    /**
+     * Throws, saying what {@code device} has and what this model needs, unless {@code memoryBytes}
+     * (NaN: unknown, not checked) holds its {@link #trainingStateBytes training state}.
+     */
+    public void requireFits(double memoryBytes, String device) {
+        if (Double.isNaN(memoryBytes) || trainingStateBytes() <= memoryBytes) return;
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+                "%s has %s GB of memory; training %,d parameters needs at least %s GB (%d bytes per parameter: fp32 θ, its gradient"
+                        + " and AdamW's two moments, before activations): choose a device with more memory or a smaller model",
+                device, gb(memoryBytes), params, gb(trainingStateBytes()), TRAINING_BYTES_PER_PARAM));
+    }
+
+    /** Gigabytes (10^9 bytes) to three significant digits, whole above 100. */
+    private static String gb(double bytes) {
+        double g = bytes / 1e9;
+        if (g >= 100) return String.format(Locale.ROOT, "%.0f", g);
+        return new BigDecimal(g).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 }

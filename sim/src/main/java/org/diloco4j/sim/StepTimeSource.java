@@ -10,5 +10,16 @@ public enum StepTimeSource {
     /** A named {@link Accelerator} profile's sustained FLOP/s and the model's FLOPs per step. */
     DEVICE,
     /** An explicit sustained FLOP/s and the model's FLOPs per step. */
-    FLOPS
+    FLOPS;
+
+    /** The spelling of config files and run_start: seconds_per_step, device, flops. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The source {@code text} names (any case), or why none does. */
+    public static StepTimeSource parse(String text) {
+        for (StepTimeSource s : values()) if (s.label().equalsIgnoreCase(text.strip())) return s;
+        throw new IllegalArgumentException("step_time = \"" + text + "\" is not one of seconds_per_step, device, flops");
+    }
 }
