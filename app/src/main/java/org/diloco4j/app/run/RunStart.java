@@ -25,13 +25,17 @@ public record RunStart(@JsonProperty(required = true) String method, RunClock cl
      * One worker's machine profile; numbers the writer left out are NaN.
      *
      * @param shard    the data shard it trains on
-     * @param stepTime which key decided {@code secondsPerStep}: seconds_per_step, device or flops; null
-     *                 in files written before it was recorded (their times were all given in seconds)
+     * @param stepTime which key decided {@code secondsPerStep}: seconds_per_step, device or flops; files
+     *                 written before it was recorded read as seconds_per_step (their times were all given in seconds)
      * @param device   the device profile the worker named (docs/devices.md); left out when none
      */
     public record WorkerProfile(@JsonProperty(required = true) String name, double secondsPerStep, double upMbps,
                                 double downMbps, double latencyMs, int shard, StepTimeSource stepTime,
                                 @JsonInclude(JsonInclude.Include.NON_NULL) String device) {
+        public WorkerProfile {
+            if (stepTime == null) stepTime = StepTimeSource.SECONDS_PER_STEP;
+        }
+
         /** A profile whose seconds per step was given. */
         public WorkerProfile(String name, double secondsPerStep, double upMbps, double downMbps, double latencyMs, int shard) {
             this(name, secondsPerStep, upMbps, downMbps, latencyMs, shard, StepTimeSource.SECONDS_PER_STEP, null);
