@@ -88,7 +88,8 @@ public final class Resolver {
         // θ itself travels only in fp32, bf16 or fp16: the weights are never quantized.
         r = r.with("outer.down_codec", canonical(r, "outer.down_codec", v -> ThetaDownlink.parse(v).spec()));
         check(r);
-        return r;
+        // Last: the step times of workers described by their device follow the model and batch resolved above.
+        return StepTimes.derive(r);
     }
 
     /** What data.split_rule = auto means for the corpus: the only resolution that looks at the disk (it lists a folder). */

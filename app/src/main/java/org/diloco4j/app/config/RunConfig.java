@@ -84,6 +84,10 @@ public final class RunConfig {
         return new RunConfig(given, w, faults);
     }
 
+    public RunConfig withFaults(List<FaultEntry> f) {
+        return new RunConfig(given, workers, f);
+    }
+
     /** Whether the key's value is the preset's (nobody set it), for 'diloco config' to say so. */
     public boolean fromPreset(String key) {
         return !given.containsKey(key) && preset.settings().containsKey(key);

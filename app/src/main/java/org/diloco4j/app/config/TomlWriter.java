@@ -1,5 +1,7 @@
 package org.diloco4j.app.config;
 
+import org.diloco4j.sim.StepTimeSource;
+
 import java.util.Locale;
 
 /** Writes a resolved {@link RunConfig} as TOML: every key, in schema order, with its meaning and allowed values as a comment. */
@@ -38,9 +40,20 @@ public final class TomlWriter {
         return b.toString();
     }
 
-    /** The device and link keys shared by [[sim.workers]] and join faults. */
+    /**
+     * The device and link keys shared by [[sim.workers]] and join faults. A step time derived from the
+     * device is written with step_time naming its source, so the file reads back as the same worker
+     * (and a resolver derives the same time again from the same model).
+     */
     private static void profile(StringBuilder b, WorkerEntry w) {
-        b.append("seconds_per_step = ").append(literal(w.secondsPerStep())).append('\n');
+        DeviceEntry d = w.device();
+        boolean derived = w.stepTime() != StepTimeSource.SECONDS_PER_STEP;
+        if (derived) b.append("step_time = ").append(literal(w.stepTime().label())).append("  # which key decided seconds_per_step\n");
+        if (!d.profile().isEmpty()) b.append("device = ").append(literal(d.profile())).append('\n');
+        if (!Double.isNaN(d.flops())) b.append("flops = ").append(literal(d.flops())).append('\n');
+        if (!Double.isNaN(d.memoryGb())) b.append("memory_gb = ").append(literal(d.memoryGb())).append('\n');
+        b.append("seconds_per_step = ").append(literal(w.secondsPerStep()));
+        b.append(derived ? "  # derived: the model's training FLOPs per step / sustained FLOP/s (docs/devices.md)\n" : "\n");
         b.append("jitter = ").append(literal(w.jitter())).append('\n');
         b.append("up_mbps = ").append(literal(w.upMbps())).append('\n');
         b.append("down_mbps = ").append(literal(w.downMbps())).append('\n');

@@ -1,7 +1,9 @@
 package org.diloco4j.app.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.diloco4j.app.config.WorkerEntry;
+import org.diloco4j.sim.StepTimeSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +24,22 @@ public record RunStart(@JsonProperty(required = true) String method, RunClock cl
     /**
      * One worker's machine profile; numbers the writer left out are NaN.
      *
-     * @param shard the data shard it trains on
+     * @param shard    the data shard it trains on
+     * @param stepTime which key decided {@code secondsPerStep}: seconds_per_step, device or flops; files
+     *                 written before it was recorded read as seconds_per_step (their times were all given in seconds)
+     * @param device   the device profile the worker named (docs/devices.md); left out when none
      */
     public record WorkerProfile(@JsonProperty(required = true) String name, double secondsPerStep, double upMbps,
-                                double downMbps, double latencyMs, int shard) {
+                                double downMbps, double latencyMs, int shard, StepTimeSource stepTime,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) String device) {
+        public WorkerProfile {
+            if (stepTime == null) stepTime = StepTimeSource.SECONDS_PER_STEP;
+        }
+
+        /** A profile whose seconds per step was given. */
+        public WorkerProfile(String name, double secondsPerStep, double upMbps, double downMbps, double latencyMs, int shard) {
+            this(name, secondsPerStep, upMbps, downMbps, latencyMs, shard, StepTimeSource.SECONDS_PER_STEP, null);
+        }
     }
 
     /** The run_start of a run configured with {@code workers}. */
@@ -33,7 +47,8 @@ public record RunStart(@JsonProperty(required = true) String method, RunClock cl
         List<WorkerProfile> ws = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
             WorkerEntry w = workers.get(i);
-            ws.add(new WorkerProfile(w.name(), w.secondsPerStep(), w.upMbps(), w.downMbps(), w.latencyMs(), w.shardAt(i)));
+            String device = w.device().profile().isEmpty() ? null : w.device().profile();
+            ws.add(new WorkerProfile(w.name(), w.secondsPerStep(), w.upMbps(), w.downMbps(), w.latencyMs(), w.shardAt(i), w.stepTime(), device));
         }
         return new RunStart(method, clock, params, ws);
     }
