@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 /**
  * What a coordinator runtime does besides driving the protocol: evaluating θ as training
  * progresses (on the background thread, on a copy) and checkpointing (the state copied on the event
- * loop — a consistent cut — and streamed to the file in the background). Everything here runs on the event
- * loop except the evaluations and file writes it hands off.
+ * loop — a consistent cut — and streamed to the file in the background). Everything here runs on
+ * the event loop except the evaluations and file writes it hands off.
  */
 final class Upkeep {
     private final RuntimeState st;
