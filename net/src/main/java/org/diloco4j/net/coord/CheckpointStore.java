@@ -3,15 +3,19 @@ package org.diloco4j.net.coord;
 import java.io.IOException;
 import java.util.Optional;
 
-/** Where the coordinator's checkpoints go. Saving must be atomic: a crash leaves the previous one intact. */
+/**
+ * Where the coordinator's checkpoints go. Saving must be atomic: a crash leaves the previous one
+ * intact. A checkpoint carries the state as records and arrays, not as the bytes of a file: a store
+ * streams it to its file and reads it back array by array, so no array of the whole file is made.
+ */
 public interface CheckpointStore {
     /**
-     * @param state      the serialized runtime state
+     * @param state      the runtime state (see {@link RuntimeState#checkpoint}), its arrays a copy no one changes
      * @param mark       the listener's position at the time (see {@link RuntimeListener#mark})
      * @param outerSteps outer steps done, for logs
      * @param clock      the run's clock, in seconds
      */
-    record Checkpoint(byte[] state, long mark, long outerSteps, double clock) {
+    record Checkpoint(RuntimeState.State state, long mark, long outerSteps, double clock) {
     }
 
     void save(Checkpoint c) throws IOException;

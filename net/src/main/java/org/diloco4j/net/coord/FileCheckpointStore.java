@@ -13,8 +13,10 @@ import java.util.Optional;
  * Checkpoints as one file, {@code coordinator.ckpt}: the checkpoint format both drivers share
  * ({@link CheckpointFile}, kind {@code coordinator}), whose metadata also carries the mark, the
  * outer steps and the clock. Written atomically ({@link AtomicFiles}: the file forced to disk, renamed
- * over, the folder forced); loading checks the format, version and the checksum over the whole file,
- * scalars included, before anything in it is used.
+ * over, the folder forced) and as a stream: θ and the outer optimizers' buffers go from their arrays to
+ * the file in chunks, so no array of the whole file is made and a state over 2 GiB is saved. Loading
+ * checks the format, version and the checksum over the whole file, scalars included, once, before
+ * anything in it is used, then reads the arrays chunk by chunk.
  */
 public final class FileCheckpointStore implements CheckpointStore {
     static final String FILE = "coordinator.ckpt";
@@ -32,24 +34,40 @@ public final class FileCheckpointStore implements CheckpointStore {
     @Override
     public void save(Checkpoint c) throws IOException {
         Files.createDirectories(dir);
-        AtomicFiles.write(file(), c.state());
+        CheckpointFile.write(file(), CheckpointFile.Kind.COORDINATOR, c.state(), Map.of(RuntimeState.MARK, Long.toString(c.mark()),
+                RuntimeState.OUTER_STEPS, Long.toString(c.outerSteps()), RuntimeState.CLOCK, Double.toString(c.clock())));
     }
 
     @Override
     public Optional<Checkpoint> load() throws IOException {
         Path f = file();
         if (!Files.isRegularFile(f)) return Optional.empty();
-        return Optional.of(read(Files.readAllBytes(f), f.toString()));
+        String what = f.toString();
+        try (CheckpointFile.Reader r = CheckpointFile.open(f, what, CheckpointFile.Kind.COORDINATOR)) {
+            Scalars s = Scalars.of(r.scalars(), what);
+            return Optional.of(s.with(r.state(RuntimeState.State.class)));
+        }
     }
 
-    /** A checkpoint file's bytes, checked (format, version, the checksum over the whole file); {@code what} names it in errors. */
+    /** A checkpoint file's bytes held in memory, checked likewise; {@code what} names it in errors. */
     public static Checkpoint read(byte[] bytes, String what) throws IOException {
-        Map<String, String> s = CheckpointFile.scalars(bytes, what, CheckpointFile.Kind.COORDINATOR);
-        try {
-            return new Checkpoint(bytes, Long.parseLong(s.get(RuntimeState.MARK)), Long.parseLong(s.get(RuntimeState.OUTER_STEPS)),
-                    Double.parseDouble(s.get(RuntimeState.CLOCK)));
-        } catch (NullPointerException | NumberFormatException e) {
-            throw new IOException(what + " lacks its mark, outer steps or clock: it is damaged");
+        CheckpointFile.Contents<RuntimeState.State> c = CheckpointFile.read(bytes, what, CheckpointFile.Kind.COORDINATOR, RuntimeState.State.class);
+        return Scalars.of(c.scalars(), what).with(c.state());
+    }
+
+    /** The checkpoint's own scalars, readable before its state. */
+    private record Scalars(long mark, long outerSteps, double clock) {
+        static Scalars of(Map<String, String> s, String what) throws IOException {
+            try {
+                return new Scalars(Long.parseLong(s.get(RuntimeState.MARK)), Long.parseLong(s.get(RuntimeState.OUTER_STEPS)),
+                        Double.parseDouble(s.get(RuntimeState.CLOCK)));
+            } catch (NullPointerException | NumberFormatException e) {
+                throw new IOException(what + " lacks its mark, outer steps or clock: it is damaged");
+            }
+        }
+
+        Checkpoint with(RuntimeState.State state) {
+            return new Checkpoint(state, mark, outerSteps, clock);
         }
     }
 }

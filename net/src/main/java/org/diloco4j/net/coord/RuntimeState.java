@@ -9,7 +9,6 @@ import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.train.EvalResult;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,19 +68,17 @@ final class RuntimeState {
                 new TreeMap<>(applied));
     }
 
-    /** The checkpoint file's bytes, with {@code mark} (see {@link RuntimeListener#mark}) among its scalars. */
-    byte[] serialize(long mark) {
-        try {
-            return CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, state(), Map.of(MARK, Long.toString(mark),
-                    OUTER_STEPS, Long.toString(coordinator.outerSteps()), CLOCK, Double.toString(clock)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the coordinator state", e);
-        }
+    /**
+     * A checkpoint of the state now, {@code mark} (see {@link RuntimeListener#mark}) with it: the
+     * coordinator's arrays are copied (a consistent cut, taken on the event loop), and a store streams
+     * them to the file from there, so the loop can go on while it is written.
+     */
+    CheckpointStore.Checkpoint checkpoint(long mark) {
+        return new CheckpointStore.Checkpoint(state(), mark, coordinator.outerSteps(), clock);
     }
 
-    /** The runtime state a checkpoint file holds, for a run whose fragments are {@code plan}. */
-    static RuntimeState read(byte[] file, FragmentPlan plan) throws IOException {
-        State s = CheckpointFile.read(file, "checkpoint", CheckpointFile.Kind.COORDINATOR, State.class).state();
+    /** The runtime state a checkpoint holds, for a run whose fragments are {@code plan}; its file was checked when it was loaded. */
+    static RuntimeState read(State s, FragmentPlan plan) throws IOException {
         float[] theta = s.coordinator().savedTheta();
         if (theta == null || theta.length != plan.totalSize()) {
             throw new IOException("the checkpoint's θ has " + (theta == null ? 0 : theta.length) + " values; the run's model has " + plan.totalSize());

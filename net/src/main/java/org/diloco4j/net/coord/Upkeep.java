@@ -14,9 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * What a coordinator runtime does besides driving the protocol: evaluating θ as training
- * progresses (on the background thread, on a copy) and checkpointing (serialized on the event
- * loop — a consistent cut — and written in the background). Everything here runs on the event
- * loop except the evaluations and file writes it hands off.
+ * progresses (on the background thread, on a copy) and checkpointing (the state copied on the event
+ * loop — a consistent cut — and streamed to the file in the background). Everything here runs on
+ * the event loop except the evaluations and file writes it hands off.
  */
 final class Upkeep {
     private final RuntimeState st;
@@ -138,7 +138,7 @@ final class Upkeep {
     }
 
     /**
-     * Serializes the state on the loop (a consistent cut); the file is written on the background
+     * Copies the state on the loop (a consistent cut); the file is written on the background
      * thread, after any write queued before it, and with {@code sync} the loop waits for it. That
      * wait cannot deadlock: the only background task that waits for the loop is {@link #finish}'s
      * (with timeouts), and while it waits nothing checkpoints — the runtime is ending, so stop()
@@ -150,7 +150,7 @@ final class Upkeep {
         st.members.clear();
         st.members.addAll(liveMembers.get());
         long mark = listener.mark();
-        CheckpointStore.Checkpoint c = new CheckpointStore.Checkpoint(st.serialize(mark), mark, coordinator.outerSteps(), st.clock);
+        CheckpointStore.Checkpoint c = st.checkpoint(mark);
         lastCheckpointClock = st.clock;
         lastCheckpointSteps = coordinator.outerSteps();
         Runnable write = () -> {

@@ -1,6 +1,9 @@
 package org.diloco4j.net.coord;
 
-import org.diloco4j.core.io.CheckpointFile;
+import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.params.FragmentPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,19 +12,25 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FileCheckpointStoreTest {
-    record Probe(float[] values) {
+    static final CoordinatorConfig CONFIG = CoordinatorConfig.builder().method(Method.DILOCO).innerSteps(10).minWorkers(1).tokensPerStep(16).build();
+    static final String TOML = "# a saved run\n";
+
+    /** A runtime state whose θ has {@code n} values, θ[i] = i + offset. */
+    static RuntimeState state(int n, float offset) {
+        float[] theta = new float[n];
+        for (int i = 0; i < n; i++) theta[i] = i + offset;
+        return new RuntimeState(new Coordinator(CONFIG, FragmentPlan.whole(n), theta, m -> { }), CONFIG, TOML);
     }
 
-    private static CheckpointStore.Checkpoint checkpoint(int n, long mark, long steps, double clock) throws IOException {
-        byte[] bytes = CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, new Probe(new float[n]), Map.of(RuntimeState.MARK,
-                Long.toString(mark), RuntimeState.OUTER_STEPS, Long.toString(steps), RuntimeState.CLOCK, Double.toString(clock)));
-        return new CheckpointStore.Checkpoint(bytes, mark, steps, clock);
+    private static CheckpointStore.Checkpoint checkpoint(int n, long mark, long steps, double clock) {
+        RuntimeState st = state(n, mark);
+        st.members.add(7);
+        return new CheckpointStore.Checkpoint(st.state(), mark, steps, clock);
     }
 
     @Test
@@ -32,7 +41,10 @@ class FileCheckpointStoreTest {
         CheckpointStore.Checkpoint second = checkpoint(2, 99, 6, 13.5);
         s.save(second);
         CheckpointStore.Checkpoint c = s.load().orElseThrow();
-        assertThat(c.state()).isEqualTo(second.state());
+        RuntimeState back = RuntimeState.read(c.state(), FragmentPlan.whole(2));
+        assertThat(back.coordinator.theta()).containsExactly(99f, 100f);
+        assertThat(back.members).containsExactly(7);
+        assertThat(back.configToml).isEqualTo(TOML);
         assertThat(c.mark()).isEqualTo(99);
         assertThat(c.outerSteps()).isEqualTo(6);
         assertThat(c.clock()).isEqualTo(13.5);
