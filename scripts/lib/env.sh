@@ -95,7 +95,7 @@ native_trim_flags() {  # COMMAND
     echo "diloco: DILOCO_NATIVE_TRIM=$s: must be a whole number of seconds (0: off)" >&2
     return 1
   fi
-  [ "$s" -gt 0 ] && [ "${JAVA_MAJOR:-21}" -ge 22 ] && echo "-XX:TrimNativeHeapInterval=$((s * 1000))"
+  [ "$s" -gt 0 ] && [ "${JAVA_MAJOR:-21}" -ge 22 ] && echo "-XX:TrimNativeHeapInterval=$((10#$s * 1000))"
   return 0
 }
 

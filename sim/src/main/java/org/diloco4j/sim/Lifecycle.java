@@ -137,8 +137,9 @@ final class Lifecycle {
         List<SimWorker> attached = new ArrayList<>();
         for (SimWorker w : s.workers.values()) {
             if (w.replica == null || w.replica.phantom()) continue;
-            InnerTrainer fresh = costs.trainer(factory, w.spec);
+            InnerTrainer fresh = null;
             try {
+                fresh = costs.trainer(factory, w.spec); // building one can fail too (native memory): close the others then
                 w.replica.attach(fresh);
             } catch (RuntimeException e) {
                 closeAll(fresh, attached, e);
@@ -150,7 +151,7 @@ final class Lifecycle {
 
     private static void closeAll(InnerTrainer fresh, List<SimWorker> attached, RuntimeException cause) {
         try {
-            fresh.close();
+            if (fresh != null) fresh.close();
         } catch (RuntimeException suppressed) {
             cause.addSuppressed(suppressed);
         }

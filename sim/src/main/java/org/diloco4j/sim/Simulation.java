@@ -105,6 +105,9 @@ public final class Simulation implements AutoCloseable {
                 return new Simulation(sim, cc, plan, factory, evaluator, sink, state, null);
             } catch (UncheckedIOException e) {
                 throw new IOException("checkpoint: " + e.getCause().getMessage(), e.getCause());
+            } catch (IllegalArgumentException e) {
+                // A trainer's state that does not fit it (another model's sizes): the user's file, one line, not a trace.
+                throw new IOException("checkpoint does not fit the run's trainers: " + e.getMessage(), e);
             }
         }
     }

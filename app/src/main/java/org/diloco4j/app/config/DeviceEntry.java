@@ -32,7 +32,8 @@ public record DeviceEntry(StepTimeSource stepTime, String profile, double flops,
 
     /** Sustained FLOP/s the step time is derived from: the explicit flops, else the profile's peak × its assumed MFU. */
     public double sustainedFlops() {
-        if (!Double.isNaN(flops)) return flops;
+        // step_time = "device" decides by the profile even where flops is also written (config.toml carries both).
+        if (!Double.isNaN(flops) && stepTime != StepTimeSource.DEVICE) return flops;
         return profile.isEmpty() ? Double.NaN : Accelerator.parse(profile).speed().sustainedFlops();
     }
 

@@ -194,10 +194,7 @@ public final class Coordinator {
         PushChecks.Problem problem = checked.problem();
         float[] g = checked.values();
         if (problem != null) {
-            m.rejected++;
-            reject(m.id, problem.code(), problem.detail());
-            out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), problem.detail()));
-            policy.onRejected(m, d.fragment());
+            refusePush(m, d, problem.code(), problem.detail());
             return;
         }
         // Saturating: without a known tokens-per-step figure a count is only known to be >= 0. What
@@ -242,9 +239,14 @@ public final class Coordinator {
         m.steps = before.memberSteps();
         tokens = before.runTokens();
         learnedTokensPerStep = before.learnedTokensPerStep();
+        refusePush(m, d, r.code(), r.detail());
+    }
+
+    /** {@code m}'s push is refused with {@code code}: counted, answered, and the member freed as for any rejected push. */
+    private void refusePush(Member m, Event.Delta d, Refusal code, String detail) {
         m.rejected++;
-        reject(m.id, r.code(), r.detail());
-        out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), r.detail()));
+        reject(m.id, code, detail);
+        out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), detail));
         policy.onRejected(m, d.fragment());
     }
 

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * closed quickly), and then a round can wait for a member that waits for another round that waits
  * (directly or through other waiting members) for this one: nothing would close again. When a
  * member starts waiting, every round it still owes that such a cycle holds up stops waiting for it
- * ({@link DropCause#WAITS_IN_CYCLE}) and closes with the contributions already in (applied whole);
+ * ({@link DropCause#WAITS_IN_CYCLE}), and closes with the contributions already in (applied whole) once no other member is pending;
  * the member is in that fragment's next round. If its wait ends another way first (a deadline or a
  * lost member closes the round it waited for), its push of the round that left it out, still open,
  * is taken into that round.
@@ -190,7 +190,7 @@ final class StreamingPolicy extends Policy {
     /**
      * {@code m} waits for fragment {@code q}'s round to close. Every round it still owes that
      * cannot close before q's does (q's round waits, directly or through other waiting members, for
-     * it) is closed without it.
+     * it) stops waiting for it, and closes if no other member is pending.
      */
     private void waits(Member m, int q) {
         waitsFor.put(m.id, q);

@@ -47,7 +47,7 @@ public final class SafetensorsReader {
      * A file's header, checked against the file: its length {@code n} (the data starts at byte
      * {@code 8 + n}), its bytes, the parsed JSON, the metadata and the tensors in the header's order.
      */
-    record Layout(long headerLength, ByteBuffer header, JsonNode json, Map<String, String> metadata, List<Entry> entries) {
+    record Layout(long headerLength, ByteBuffer header, Map<String, String> metadata, List<Entry> entries) {
         long dataStart() {
             return 8 + headerLength;
         }
@@ -107,7 +107,7 @@ public final class SafetensorsReader {
         long n = headerLength(src, what);
         ByteBuffer header = src.bytes(8, (int) n);
         JsonNode json = json(what, header);
-        return new Layout(n, header, json, metadata(what, json), entries(what, json, src.size() - 8 - n));
+        return new Layout(n, header, metadata(what, json), entries(what, json, src.size() - 8 - n));
     }
 
     /** Parses headers (thread-safe once built). */

@@ -36,9 +36,9 @@ public interface TensorData {
         long n = numel();
         if (n > Integer.MAX_VALUE - 8) throw new IOException("tensor has " + n + " values, more than one Java array holds");
         float[] out = new float[(int) n];
-        ByteBuffer chunk = ByteBuffer.allocate(Chunks.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(Chunks.SIZE, 4 * n)).order(ByteOrder.LITTLE_ENDIAN); // a small array, a small buffer
         for (int from = 0; from < out.length; ) {
-            int k = Math.min(Chunks.SIZE / 4, out.length - from);
+            int k = Math.min(chunk.capacity() / 4, out.length - from);
             chunk.clear().limit(4 * k);
             copyTo(4L * from, chunk);
             chunk.flip().asFloatBuffer().get(out, from, k);

@@ -242,7 +242,7 @@ final class StreamingModel {
         incarnation++;
         coordinator = Coordinator.restore(cfg, plan, saved, metrics::add);
         for (Worker w : workers) w.disconnect();
-        for (Member m : List.copyOf(coordinator.members().all())) handle(new Event.Lost(m.id, "coordinator restarted", now));
+        for (int id : coordinator.memberIds()) handle(new Event.Lost(id, "coordinator restarted", now));
         for (int i = 0; i < workers.size(); i++) join(workers.get(i), rejoinAt[i]);
     }
 

@@ -10,9 +10,9 @@ import org.diloco4j.core.params.ParamSpec;
 import org.diloco4j.model.nativ.Generation;
 import org.diloco4j.model.nativ.NativeF32;
 import org.diloco4j.model.nativ.Tensors;
+import org.diloco4j.model.nativ.TorchDevice;
 
 import java.io.IOException;
-import org.diloco4j.model.nativ.TorchDevice;
 
 /**
  * AdamW over the whole flat parameter vector: a handful of fused element-wise libtorch ops per

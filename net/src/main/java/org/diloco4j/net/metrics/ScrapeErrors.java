@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * at SEVERE with its stack trace (20 lines for a scraper that hung up early, e.g. {@code curl --max-time}:
  * {@code IOException: insufficient bytes written to stream}) unless it is given a reporter; this is
  * that reporter. A scraper that went away (an {@link IOException}) is its own business: one debug line.
- * Anything else is a fault in collecting the figures: one warning line. Either way at most one line
+ * Anything else is a fault in collecting the figures: one warning line. Each kind at most one line
  * per {@link #QUIET_NANOS minute}, naming how many were left out, so that a scraper in a loop cannot
  * flood the process's log.
  */
@@ -29,9 +29,10 @@ final class ScrapeErrors implements Consumer<Exception> {
 
     private final Sink sink;
     private final LongSupplier nanos;
-    private long lastNanos;
-    private boolean any;
-    private int leftOut;
+    /** Paced apart by kind (index 0: the scraper went away, 1: a fault): a FINE line must not silence a WARNING. */
+    private final long[] lastNanos = new long[2];
+    private final boolean[] any = new boolean[2];
+    private final int[] leftOut = new int[2];
 
     ScrapeErrors(Sink sink, LongSupplier nanos) {
         this.sink = sink;
@@ -46,17 +47,18 @@ final class ScrapeErrors implements Consumer<Exception> {
     @Override
     public synchronized void accept(Exception e) {
         long now = nanos.getAsLong();
-        if (any && now - lastNanos < QUIET_NANOS) {
-            leftOut++;
+        boolean gone = e instanceof IOException;
+        int k = gone ? 0 : 1;
+        if (any[k] && now - lastNanos[k] < QUIET_NANOS) {
+            leftOut[k]++;
             return;
         }
-        boolean gone = e instanceof IOException;
-        String more = leftOut > 0 ? " (" + leftOut + " more since the last line)" : "";
+        String more = leftOut[k] > 0 ? " (" + leftOut[k] + " more since the last line)" : "";
         sink.log(gone ? Level.FINE : Level.WARNING, (gone ? "metrics: a scrape ended before its response was sent (the scraper went away): "
                 : "metrics: a scrape failed: ") + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage()) + more);
-        any = true;
-        lastNanos = now;
-        leftOut = 0;
+        any[k] = true;
+        lastNanos[k] = now;
+        leftOut[k] = 0;
     }
 
     private static String oneLine(String s) {

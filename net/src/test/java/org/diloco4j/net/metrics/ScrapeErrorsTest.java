@@ -42,4 +42,12 @@ class ScrapeErrorsTest {
         assertThat(lines.get(1).text()).endsWith("Broken pipe (59 more since the last line)");
         assertThat(lines).allSatisfy(l -> assertThat(l.text()).doesNotContain("\n"));
     }
+
+    @Test
+    void aScraperThatWentAwayDoesNotSilenceAFaultRightAfterIt() {
+        errors.accept(new IOException("Broken pipe"));
+        now += 1_000_000_000L;
+        errors.accept(new IllegalStateException("gauge broke"));
+        assertThat(lines).extracting(Line::level).containsExactly(Level.FINE, Level.WARNING);
+    }
 }
