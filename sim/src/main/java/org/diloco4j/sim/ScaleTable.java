@@ -19,7 +19,8 @@ import java.util.Locale;
  * device profiles ({@link Accelerator}): bytes per outer step per codec (the codecs' exact
  * {@link Codec#encodedSize}), compute time per outer step, the link each worker needs for 95 %
  * compute utilization ({@link UtilizationTable}'s simulations), the coordinator's memory by issue
- * 14's bound and the NIC it needs, and the effect of splitting it by fragment over k processes.
+ * 14's bound and the NIC it needs, and the effect of splitting it by fragment over k processes
+ * (simulated as k times the NIC, {@link CoordinatorNic}).
  * Everything here is arithmetic on the profiles' assumed FLOP/s and simulated timing, not a
  * measurement.
  *
@@ -72,15 +73,9 @@ public final class ScaleTable {
         return new UtilizationTable(size.model().params(), size.secondsPerStep(device), 2, LATENCY, ROUNDS);
     }
 
-    /**
-     * Compute utilization when {@code workers} workers, each with a {@code workerGbps} link, sync
-     * through coordinators whose NICs add up to {@code coordinatorGbps}: every worker transfers at
-     * once in a synchronous outer step, so each gets a fair share, {@code min(link, NIC / workers)}.
-     * Valid for synchronous methods (DiLoCo, and streaming when every fragment is striped over all
-     * coordinator processes); the simulator has no shared coordinator link of its own.
-     */
-    public static double sharedUtilization(UtilizationTable t, UtilizationTable.Setup s, double workerGbps, double coordinatorGbps, int workers) {
-        return t.utilization(s, Math.min(workerGbps, coordinatorGbps / workers));
+    /** The same with {@code workers} workers, which matters once they share a coordinator NIC. */
+    public static UtilizationTable on(ScaleSize size, Accelerator device, int workers) {
+        return new UtilizationTable(size.model().params(), size.secondsPerStep(device), workers, LATENCY, ROUNDS);
     }
 
     /** Coordinator bytes of θ and the outer state: θ plus {@code stateCopies} more fp32 copies. */
@@ -214,21 +209,21 @@ public final class ScaleTable {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%n## Coordinator split by fragment over k processes (simulated)%n%n"
                 + "%d %s workers, %s, each on a %.0f Gbit/s link; each coordinator process has a %.0f Gbit/s NIC and owns%n"
-                + "1/k of every fragment, so a synchronous transfer is spread over all k NICs and each worker gets%n"
-                + "min(link, k × NIC / W) (fair share). Compute utilization from the simulator at that per-worker link.%n%n",
-                SHARD_WORKERS, device.label(), wire.label(), SHARD_WORKER_GBPS, SHARD_NIC_GBPS));
+                + "1/k of every fragment, so every transfer is spread over all k NICs: simulated as one coordinator NIC of%n"
+                + "k × %.0f Gbit/s that all workers' transfers queue for (sim/CoordinatorNic). Compute utilization.%n%n",
+                SHARD_WORKERS, device.label(), wire.label(), SHARD_WORKER_GBPS, SHARD_NIC_GBPS, SHARD_NIC_GBPS));
         b.append("| size | method |");
         for (int k : ks) b.append(" k = ").append(k).append(" |");
         b.append("\n|---|---|").append("---:|".repeat(ks.length)).append('\n');
         for (ScaleSize s : sizes) {
-            UtilizationTable t = on(s, device);
+            UtilizationTable t = on(s, device, SHARD_WORKERS);
             for (int h : INNER_STEPS) {
                 for (UtilizationTable.Setup setup : List.of(sync(wire, h), streaming(wire, h))) {
                     b.append("| ").append(s.label()).append(" | ").append(setup.method() == Method.DILOCO ? "DiLoCo" : "streaming P=" + FRAGMENTS
                             + " τ=" + OVERLAP).append(" H=").append(h).append(" |");
                     for (int k : ks) {
                         b.append(String.format(Locale.ROOT, " %.1f %% |",
-                                100 * sharedUtilization(t, setup, SHARD_WORKER_GBPS, k * SHARD_NIC_GBPS, SHARD_WORKERS)));
+                                100 * t.utilization(setup, SHARD_WORKER_GBPS, k * SHARD_NIC_GBPS)));
                     }
                     b.append('\n');
                 }

@@ -73,18 +73,30 @@ public final class UtilizationTable {
                 new Setup("Streaming DiLoCo H=100, P=10, τ=5, fp4 up, bf16 θ down", Method.STREAMING, 100, 10, 5, "fp4", "bf16"));
     }
 
-    /** Compute utilization of {@code s} at {@code gbps} gigabits per second each way. */
+    /** Compute utilization of {@code s} at {@code gbps} gigabits per second each way, the coordinator unlimited. */
     public double utilization(Setup s, double gbps) {
+        return utilization(s, gbps, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Compute utilization of {@code s} with workers on {@code gbps} links and the coordinator
+     * behind a NIC of {@code coordinatorGbps} each way that all of them share ({@link CoordinatorNic};
+     * infinite: none).
+     */
+    public double utilization(Setup s, double gbps, double coordinatorGbps) {
         int n = (int) Math.min(params, SIMULATED_MAX);
         FragmentPlan plan = FragmentPlanner.plan(ParamLayout.single("theta", n), s.fragments(), BlockAssignment.SEQUENTIAL);
         LinkProfile link = link(s, gbps, n);
+        LinkProfile nicAsLink = Double.isInfinite(coordinatorGbps) ? null : link(s, coordinatorGbps, n);
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers; i++) ws.add(new WorkerSpec("w" + i, DeviceProfile.of(secondsPerStep), link, i));
         long outerSteps = (long) rounds * s.fragments();
         CoordinatorConfig cc = CoordinatorConfig.builder().method(s.method()).innerSteps(s.innerSteps()).minWorkers(workers)
                 .overlap(s.overlap()).upCodec(s.codec()).downCodec(s.downCodec()).ddpWorkers(workers)
                 .maxOuterSteps(s.method() == Method.DDP ? (long) rounds * 100 : outerSteps).build();
-        Simulation sim = new Simulation(SimConfig.of(ws, 1), cc, plan, null, null, null, MetricSink.NONE);
+        SimConfig config = SimConfig.of(ws, 1);
+        if (nicAsLink != null) config = config.withCoordinatorNic(new CoordinatorNic(nicAsLink.upBytesPerSecond(), nicAsLink.downBytesPerSecond()));
+        Simulation sim = new Simulation(config, cc, plan, null, null, null, MetricSink.NONE);
         return sim.run().computeUtilization();
     }
 

@@ -60,21 +60,36 @@ class ScaleTableTest {
     }
 
     /**
-     * Splitting the coordinator over k processes multiplies its NIC: utilization never drops as k
-     * grows, and once k NICs give every worker its own link's speed it is what that link gives alone.
+     * 64 workers share one coordinator NIC slower than their links together. The NIC carries one
+     * transfer at a time in the order they were sent, so the first round costs the whole queue,
+     * 64·(|δ| / C + |θ| / C); after it the workers that got θ first push first, and their
+     * pseudo-gradients come in while later workers' θ is still going out: a round costs about
+     * 64·|θ| / C. Utilization lies between those two; splitting the coordinator over k processes
+     * (k times the NIC) raises it until each worker's own link is the limit.
      */
     @Test
-    void moreCoordinatorProcessesHelpUntilTheWorkersOwnLinkIsTheLimit() {
+    void aSharedCoordinatorNicQueuesTheWorkersAndMoreProcessesRelieveIt() {
         ScaleSize s = sizes.get(3);
-        UtilizationTable t = ScaleTable.on(s, Accelerator.H100);
+        int workers = 64;
+        UtilizationTable t = ScaleTable.on(s, Accelerator.H100, workers);
         UtilizationTable.Setup sync = ScaleTable.sync(new ScaleTable.Wire("int8", "bf16"), 100);
+        double link = 10;
+        double nic = 25;
+
+        double compute = 100 * s.secondsPerStep(Accelerator.H100);
+        long up = UtilizationTable.encodedBytes(Codecs.parse("int8"), s.model().params());
+        long down = UtilizationTable.encodedBytes(Codecs.parse("bf16"), s.model().params());
+        double wholeQueue = workers * (up + down) * 8 / (nic * 1e9) + 2 * ScaleTable.LATENCY;
+        double thetaQueue = workers * down * 8 / (nic * 1e9);
+        double u = t.utilization(sync, link, nic);
+        assertThat(u).isGreaterThan(compute / (compute + wholeQueue) + 0.01).isLessThan(compute / (compute + thetaQueue));
+
         double previous = 0;
         for (int k : new int[] {1, 2, 4, 8}) {
-            double u = ScaleTable.sharedUtilization(t, sync, 10, k * 25.0, 64);
+            double u = t.utilization(sync, link, k * nic);
             assertThat(u).as("k = %d", k).isGreaterThan(previous);
             previous = u;
         }
-        assertThat(ScaleTable.sharedUtilization(t, sync, 10, 64 * 10.0, 64)).isEqualTo(t.utilization(sync, 10));
-        assertThat(ScaleTable.sharedUtilization(t, sync, 10, 25, 64)).isLessThan(t.utilization(sync, 10));
+        assertThat(t.utilization(sync, link, workers * link)).isCloseTo(t.utilization(sync, link), within(1e-9));
     }
 }
