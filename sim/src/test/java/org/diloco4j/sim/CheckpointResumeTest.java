@@ -109,7 +109,7 @@ class CheckpointResumeTest {
     @Test
     void resumeWithACoordinatorNicEqualsAnUninterruptedRun() throws IOException {
         double unlimited = uninterrupted(Method.ASYNC_DN_DYLU).result.simulatedSeconds();
-        nic = new CoordinatorNic(2e4, 4e4);
+        nic = new CoordinatorNic(100, 200);
         Outcome a = uninterrupted(Method.ASYNC_DN_DYLU);
         assertThat(a.result.simulatedSeconds()).as("the NIC slows the run").isGreaterThan(unlimited);
         for (int events : new int[] {1, 37, 150}) {

@@ -81,8 +81,8 @@ class ScaleTableTest {
         long down = UtilizationTable.encodedBytes(Codecs.parse("bf16"), s.model().params());
         double wholeQueue = workers * (up + down) * 8 / (nic * 1e9) + 2 * ScaleTable.LATENCY;
         double thetaQueue = workers * down * 8 / (nic * 1e9);
-        double u = t.utilization(sync, link, nic);
-        assertThat(u).isGreaterThan(compute / (compute + wholeQueue) + 0.01).isLessThan(compute / (compute + thetaQueue));
+        double one = t.utilization(sync, link, nic);
+        assertThat(one).isGreaterThan(compute / (compute + wholeQueue) + 0.01).isLessThan(compute / (compute + thetaQueue));
 
         double previous = 0;
         for (int k : new int[] {1, 2, 4, 8}) {
