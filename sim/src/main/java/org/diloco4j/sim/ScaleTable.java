@@ -263,8 +263,10 @@ public final class ScaleTable {
         return String.format(Locale.ROOT, "%.3f", g);
     }
 
+    /** Gbit/s as UtilizationTable prints them, with three significant digits below 0.01 (a CPU server's Mbit/s). */
     static String gbps(double g) {
-        return Double.isNaN(g) ? "> 100000" : UtilizationTable.format(g);
+        if (Double.isNaN(g)) return "> 100000";
+        return g < 0.01 ? String.format(Locale.ROOT, "%.3g", g) : UtilizationTable.format(g);
     }
 
     public static void main(String[] args) throws IOException {
