@@ -93,51 +93,60 @@ public final class ScaleTable {
         return (s.model().params() + Integer.MAX_VALUE - 1) / Integer.MAX_VALUE;
     }
 
+    /** Every table of docs/bench/scale-table.md, in order. */
     public String markdown() {
+        return sizesAndStepTimes() + bytesPerOuterStep() + computePerOuterStep() + linkFor95() + coordinatorMemory() + coordinatorNic()
+                + shards(Accelerator.H100, WIRES.get(2));
+    }
+
+    private String sizesAndStepTimes() {
         StringBuilder b = new StringBuilder();
-        Accelerator[] devices = Accelerator.values();
         b.append("## Sizes and step times\n\n");
         b.append("Per worker: devices of the profile needed to hold 16 bytes per parameter, and seconds per inner step\n");
         b.append("(training FLOPs per step / their summed sustained FLOP/s).\n\n");
-        b.append("| size | N | shape | FLOPs per token | tokens per step |");
-        for (Accelerator a : devices) b.append(' ').append(a.label()).append(" |");
-        b.append("\n|---|---:|---|---:|---:|").append("---:|".repeat(devices.length)).append('\n');
+        header(b, "| size | N | shape | FLOPs per token | tokens per step |", "|---|---:|---|---:|---:|", DEVICES);
         for (ScaleSize s : sizes) {
             b.append(String.format(Locale.ROOT, "| %s | %,d | %s | %.3g | %,d |", s.label(), s.model().params(), s.shape(),
                     s.model().flopsPerToken(), s.tokensPerStep()));
-            for (Accelerator a : devices) b.append(' ').append(s.devicesPerWorker(a)).append(" × ").append(seconds(s.secondsPerStep(a))).append(" |");
+            for (Accelerator a : Accelerator.values()) b.append(' ').append(s.devicesPerWorker(a)).append(" × ").append(seconds(s.secondsPerStep(a))).append(" |");
             b.append('\n');
         }
+        return b.toString();
+    }
 
+    private String bytesPerOuterStep() {
+        StringBuilder b = new StringBuilder();
         b.append("\n## Bytes per outer step, per worker\n\n");
         b.append("Each worker sends one pseudo-gradient up and receives θ down per outer step (streaming: the same in\n");
         b.append("P pieces). Exact `encodedSize` of each codec, θ as pieces of ≤ 2^30 values beyond that. GB = 10^9 bytes.\n\n");
         String[] codecs = {"fp32", "bf16", "int8", "q4", "fp4"};
-        b.append("| size |");
-        for (String c : codecs) b.append(' ').append(c).append(" |");
-        b.append("\n|---|").append("---:|".repeat(codecs.length)).append('\n');
+        header(b, "| size |", "|---|", List.of(codecs));
         for (ScaleSize s : sizes) {
             b.append("| ").append(s.label()).append(" |");
             for (String c : codecs) b.append(' ').append(gb(UtilizationTable.encodedBytes(Codecs.parse(c), s.model().params()))).append(" |");
             b.append('\n');
         }
+        return b.toString();
+    }
 
+    private String computePerOuterStep() {
+        StringBuilder b = new StringBuilder();
         b.append("\n## Compute time per outer step (H × step time)\n\n");
-        b.append("| size | H |");
-        for (Accelerator a : devices) b.append(' ').append(a.label()).append(" |");
-        b.append("\n|---|---:|").append("---:|".repeat(devices.length)).append('\n');
+        header(b, "| size | H |", "|---|---:|", DEVICES);
         for (ScaleSize s : sizes) {
             for (int h : INNER_STEPS) {
                 b.append("| ").append(s.label()).append(" | ").append(h).append(" |");
-                for (Accelerator a : devices) b.append(' ').append(seconds(h * s.secondsPerStep(a))).append(" |");
+                for (Accelerator a : Accelerator.values()) b.append(' ').append(seconds(h * s.secondsPerStep(a))).append(" |");
                 b.append('\n');
             }
         }
+        return b.toString();
+    }
 
+    private String linkFor95() {
+        StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%n## Link for %.0f %% compute utilization (Gbit/s each way, per worker)%n%n", TARGET * 100));
-        b.append("| size | method | codecs |");
-        for (Accelerator a : devices) b.append(' ').append(a.label()).append(" |");
-        b.append("\n|---|---|---|").append("---:|".repeat(devices.length)).append('\n');
+        header(b, "| size | method | codecs |", "|---|---|---|", DEVICES);
         for (ScaleSize s : sizes) {
             for (int h : INNER_STEPS) {
                 for (boolean overlapped : new boolean[] {false, true}) {
@@ -146,14 +155,20 @@ public final class ScaleTable {
                         b.append("| ").append(s.label()).append(" | ")
                                 .append(overlapped ? "streaming H=" + h + " P=" + FRAGMENTS + " τ=" + OVERLAP : "DiLoCo H=" + h)
                                 .append(" | ").append(w.label()).append(" |");
-                        for (Accelerator a : devices) b.append(' ').append(gbps(on(s, a).bandwidthFor(setup, TARGET))).append(" |");
+                        for (Accelerator a : Accelerator.values()) b.append(' ').append(gbps(on(s, a).bandwidthFor(setup, TARGET))).append(" |");
                         b.append('\n');
                     }
                 }
             }
         }
+        return b.toString();
+    }
 
-        int[] workerCounts = {8, 64};
+    /** Worker counts of the coordinator's memory and NIC tables. */
+    private static final int[] WORKER_COUNTS = {8, 64};
+
+    private String coordinatorMemory() {
+        StringBuilder b = new StringBuilder();
         b.append("\n## Coordinator memory (arithmetic)\n\n");
         b.append("θ plus the outer state in fp32: outer SGD keeps none, Nesterov a momentum, Delayed Nesterov a momentum and\n");
         b.append("an accumulator; a synchronous method adds one weighted sum of the pseudo-gradients. The bound is issue 14's\n");
@@ -165,11 +180,15 @@ public final class ScaleTable {
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ScaleSize s : sizes) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d |", s.label(), gb(stateBytes(s, 0)), gb(stateBytes(s, 2)),
-                    gb(boundBytes(s, workerCounts[0])), gb(boundBytes(s, workerCounts[1])), arraysNeeded(s)));
+                    gb(boundBytes(s, WORKER_COUNTS[0])), gb(boundBytes(s, WORKER_COUNTS[1])), arraysNeeded(s)));
             for (double speed : DISK_BYTES_PER_SECOND) b.append(' ').append(seconds(stateBytes(s, 2) / speed)).append(" |");
             b.append('\n');
         }
+        return b.toString();
+    }
 
+    private String coordinatorNic() {
+        StringBuilder b = new StringBuilder();
         Wire wire = WIRES.get(2);
         Accelerator h100 = Accelerator.H100;
         b.append("\n## Coordinator NIC, H100 workers, ").append(wire.label()).append(", synchronous DiLoCo\n\n");
@@ -183,14 +202,12 @@ public final class ScaleTable {
                 long up = UtilizationTable.encodedBytes(Codecs.parse(wire.up()), s.model().params());
                 long down = UtilizationTable.encodedBytes(Codecs.parse(wire.down()), s.model().params());
                 double need = on(s, h100).bandwidthFor(sync(wire, h), TARGET);
-                for (int w : workerCounts) {
+                for (int w : WORKER_COUNTS) {
                     b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s |%n", s.label(), h, w, gbps(w * up * 8 / outer / 1e9),
                             gbps(w * down * 8 / outer / 1e9), gbps(w * need)));
                 }
             }
         }
-
-        b.append(shards(h100, wire));
         return b.toString();
     }
 
@@ -212,9 +229,7 @@ public final class ScaleTable {
                 + "1/k of every fragment, so every transfer is spread over all k NICs: simulated as one coordinator NIC of%n"
                 + "k × %.0f Gbit/s that all workers' transfers queue for (sim/CoordinatorNic). Compute utilization.%n%n",
                 SHARD_WORKERS, device.label(), wire.label(), SHARD_WORKER_GBPS, SHARD_NIC_GBPS, SHARD_NIC_GBPS));
-        b.append("| size | method |");
-        for (int k : ks) b.append(" k = ").append(k).append(" |");
-        b.append("\n|---|---|").append("---:|".repeat(ks.length)).append('\n');
+        header(b, "| size | method |", "|---|---|", shardColumns(ks));
         for (ScaleSize s : sizes) {
             UtilizationTable t = on(s, device, SHARD_WORKERS);
             for (int h : INNER_STEPS) {
@@ -233,9 +248,7 @@ public final class ScaleTable {
                 + "still allowing 64 MiB for each of the %d workers (all of them talk to every process); and writing its share%n"
                 + "of a checkpoint (θ + DN state, 12 bytes per parameter) to its own disk at 375 MB/s (the fastest write%n"
                 + "measured here, docs/bench/checkpoint.md). GB = 10^9 bytes.%n%n", SHARD_WORKERS));
-        b.append("| size |");
-        for (int k : ks) b.append(" k = ").append(k).append(" |");
-        b.append("\n|---|").append("---:|".repeat(ks.length)).append('\n');
+        header(b, "| size |", "|---|", shardColumns(ks));
         for (ScaleSize s : sizes) {
             b.append("| ").append(s.label()).append(" |");
             for (int k : ks) {
@@ -245,6 +258,19 @@ public final class ScaleTable {
             b.append('\n');
         }
         return b.toString();
+    }
+
+    private static final List<String> DEVICES = Accelerator.labels();
+
+    /** A table's header: the leading cells, one right-aligned column per name, and the alignment row. */
+    private static void header(StringBuilder b, String leading, String leadingAlignment, List<String> columns) {
+        b.append(leading);
+        for (String c : columns) b.append(' ').append(c).append(" |");
+        b.append('\n').append(leadingAlignment).append("---:|".repeat(columns.size())).append('\n');
+    }
+
+    private static List<String> shardColumns(int[] ks) {
+        return java.util.Arrays.stream(ks).mapToObj(k -> "k = " + k).toList();
     }
 
     static String seconds(double s) {
