@@ -264,13 +264,14 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         public void onError(Throwable t) {
             if (closed) return;
             closed = true;
+            // Freed before the line is logged: whoever reads it may push again at once.
+            release();
             if (asm != null) {
+                asm.close();
                 rt.log("push from " + session + " broke off after " + asm.received() + " of " + asm.header().getSize() + " bytes ("
                         + Status.fromThrowable(t).getCode() + "); nothing was applied");
-                asm.close();
                 asm = null;
             }
-            release();
         }
 
         @Override
