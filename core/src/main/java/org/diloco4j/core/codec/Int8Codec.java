@@ -3,6 +3,8 @@ package org.diloco4j.core.codec;
 import java.util.Arrays;
 import java.util.Objects;
 
+import org.diloco4j.core.params.SquareSums;
+
 /**
  * 8-bit quantization with a lookup table, as in INTELLECT-1. Per chunk of {@code chunk} values
  * (the last one may be shorter), with m the chunk's length:
@@ -221,9 +223,13 @@ public record Int8Codec(int chunk) implements Codec {
 
     /** Decodes the chunk of {@code m} values whose table starts at {@code encoded[p]} into {@code out[o, o + m)}. */
     private static void decodeChunk(byte[] encoded, int p, int m, float[] out, int o, float[] table, int[] w) {
-        int q = p + TABLE_BYTES;
-        int g = m >>> 2;
         Wire.floats(encoded, p, BINS).get(table);
+        decodeCodes(encoded, p + TABLE_BYTES, m, out, o, table, w);
+    }
+
+    /** Decodes the {@code m} codes at {@code encoded[q]} through {@code table} into {@code out[o, o + m)}. */
+    private static void decodeCodes(byte[] encoded, int q, int m, float[] out, int o, float[] table, int[] w) {
+        int g = m >>> 2;
         Wire.ints(encoded, q, g).get(w, 0, g);
         for (int j = 0; j < g; j++) {
             int x = w[j];
@@ -242,9 +248,10 @@ public record Int8Codec(int chunk) implements Codec {
     }
 
     private final class Blocks implements BlockDecoder {
-        /** Per thread: a table and the code words of one chunk, so decoding a block allocates nothing large. */
+        /** Per thread: a table, its squares and the code words of one chunk, so decoding a block allocates nothing large. */
         private final ThreadLocal<int[]> words = ThreadLocal.withInitial(() -> new int[chunk / 4]);
         private final ThreadLocal<float[]> tables = ThreadLocal.withInitial(() -> new float[BINS]);
+        private final ThreadLocal<double[]> squares = ThreadLocal.withInitial(() -> new double[BINS]);
 
         @Override
         public int headerBytes() {
@@ -277,6 +284,37 @@ public record Int8Codec(int chunk) implements Codec {
             Objects.checkFromIndexSize(outOff, m, out.length);
             checkTable(bytes, off, b);
             decodeChunk(bytes, off, m, out, outOff, tables.get(), words.get());
+        }
+
+        /** Scaling the table scales every value: each is a table entry, rounded once as {@code entry · factor}. */
+        @Override
+        public void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff, float factor) {
+            decodeCodes(bytes, off + TABLE_BYTES, m, out, outOff, table(b, bytes, off, m, factor, true), words.get());
+        }
+
+        /** Squares the table's 256 entries, not the chunk's values: per value, one lookup and one add in the vector's order. */
+        @Override
+        public void addSquares(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] scratch, SquareSums sums) {
+            float[] t = table(b, bytes, off, m, factor, scale);
+            double[] sq = squares.get();
+            for (int k = 0; k < BINS; k++) sq[k] = (double) t[k] * t[k];
+            int q = off + TABLE_BYTES;
+            int g = m >>> 2;
+            int[] w = words.get();
+            Wire.ints(bytes, q, g).get(w, 0, g);
+            // Value j + k·g of the chunk is byte k of word j: the chunk's quarters in order, then the last m − 4g codes.
+            for (int k = 0; k < 4; k++) sums.addLookup(sq, w, g, 8 * k);
+            for (int i = 4 * g; i < m; i++) sums.addSquare(sq[bytes[q + i] & 0xFF]);
+        }
+
+        /** Block b's table, checked, in this thread's buffer; each entry times {@code factor} (rounded to fp32) if {@code scale}. */
+        private float[] table(int b, byte[] bytes, int off, int m, float factor, boolean scale) {
+            Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
+            checkTable(bytes, off, b);
+            float[] t = tables.get();
+            Wire.floats(bytes, off, BINS).get(t);
+            if (scale) for (int k = 0; k < BINS; k++) t[k] *= factor;
+            return t;
         }
     }
 

@@ -9,6 +9,7 @@ import org.diloco4j.core.codec.BlockDecoder;
 import org.diloco4j.core.optim.StepKernel;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.Range;
+import org.diloco4j.core.params.SquareSums;
 import org.diloco4j.core.params.VectorOps;
 
 /**
@@ -38,14 +39,15 @@ public record StreamedDelta(BlockDecoder decoder, EncodedSource source, int len)
      */
     public Scan scan() {
         checkHeader();
-        SquareSums sums = new SquareSums(len);
-        int blocks = decoder.blocks(len);
-        for (int b = 0; b < blocks; b++) {
-            float[] v = decode(b, 1f, false);
-            int m = values(b);
-            sums.add(v, 0, m);
-            if (!sums.finite()) {
-                // The first block that made the sums non-finite holds the first non-finite value.
+        SquareSums sums = squares(1f, false);
+        if (!sums.finite()) {
+            // Found again block by block: the first that makes the sums non-finite holds the first non-finite value.
+            SquareSums again = new SquareSums(len);
+            for (int b = 0, n = decoder.blocks(len); b < n; b++) {
+                float[] v = decode(b, 1f, false);
+                int m = values(b);
+                again.add(v, 0, m);
+                if (again.finite()) continue;
                 for (int i = 0; i < m; i++) {
                     if (!Float.isFinite(v[i])) return new Scan(Double.NaN, b * decoder.blockValues() + i, v[i]);
                 }
@@ -82,9 +84,19 @@ public record StreamedDelta(BlockDecoder decoder, EncodedSource source, int len)
      * {@code VectorOps.scale(factor, g)}: a second sequential pass, needed only for a scaled step.
      */
     public double scaledNorm(float factor) {
+        return squares(factor, true).norm();
+    }
+
+    /** Σ squares of the values (times {@code factor} if {@code scale}), block by block in the vector's order. */
+    private SquareSums squares(float factor, boolean scale) {
         SquareSums sums = new SquareSums(len);
-        for (int b = 0, n = decoder.blocks(len); b < n; b++) sums.add(decode(b, factor, true), 0, values(b));
-        return sums.norm();
+        BlockScratch s = BlockScratch.of(decoder.blockBytes(decoder.blockValues()), decoder.blockValues());
+        for (int b = 0, n = decoder.blocks(len); b < n; b++) {
+            int m = values(b);
+            source.read(decoder.blockOffset(b), s.bytes, 0, decoder.blockBytes(m));
+            decoder.addSquares(b, s.bytes, 0, m, factor, scale, s.values, sums);
+        }
+        return sums;
     }
 
     /**
@@ -148,11 +160,8 @@ public record StreamedDelta(BlockDecoder decoder, EncodedSource source, int len)
         int size = decoder.blockBytes(m);
         BlockScratch s = BlockScratch.of(decoder.blockBytes(decoder.blockValues()), decoder.blockValues());
         source.read(decoder.blockOffset(b), s.bytes, 0, size);
-        decoder.decodeBlock(b, s.bytes, 0, m, s.values, 0);
-        if (scale) {
-            float[] v = s.values;
-            for (int i = 0; i < m; i++) v[i] *= factor;
-        }
+        if (scale) decoder.decodeBlock(b, s.bytes, 0, m, s.values, 0, factor);
+        else decoder.decodeBlock(b, s.bytes, 0, m, s.values, 0);
         return s.values;
     }
 }
