@@ -210,7 +210,7 @@ public final class Coordinator {
             ledger.up(m.id, perStep * d.steps());
             ledger.down(m.id, perStep * d.steps());
         }
-        Outcome outcome = policy.onDelta(m, d, g);
+        Outcome outcome = checked.streamed() != null ? policy.onStreamed(m, d, checked.streamed(), checked.norm()) : policy.onDelta(m, d, g);
         if (outcome instanceof Outcome.Refused r) {
             refuse(m, d, before, r);
             return;

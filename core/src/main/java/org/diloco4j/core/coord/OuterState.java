@@ -1,6 +1,9 @@
 package org.diloco4j.core.coord;
 
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import org.diloco4j.core.ingest.StreamedDelta;
+import org.diloco4j.core.optim.OuterOptimizer;
 import org.diloco4j.core.optim.OptimizerState;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
@@ -61,6 +64,25 @@ final class OuterState {
             Undo undo = guard.mayOverflow(p, norm, false) ? new Undo(p, plan.fragment(p).gather(theta), optimizers.optimizer(p).state()) : null;
             optimizers.step(p, theta, g);
             if (!guard.finiteAfter(p, theta, norm)) return undo(undo);
+        }
+        rounds[p]++;
+        version++;
+        return true;
+    }
+
+    /**
+     * {@link #apply} for a pseudo-gradient read block by block (async methods), scaled by
+     * {@code factor} if {@code scale}, with {@code norm} that of the scaled vector. The step runs on
+     * {@code pool}'s threads, its kernel over one block at a time; max |θ_i| comes from the same
+     * pass. Undone exactly as {@link #apply} is when it leaves θ non-finite.
+     */
+    boolean applyStreamed(int p, StreamedDelta g, float factor, boolean scale, double norm, ForkJoinPool pool) {
+        if (theta != null) {
+            OuterOptimizer o = optimizers.optimizer(p);
+            Undo undo = guard.mayOverflow(p, norm, false) ? new Undo(p, plan.fragment(p).gather(theta), o.state()) : null;
+            float max = g.apply(plan.fragment(p), o.begin(), theta, factor, scale, pool);
+            o.commit();
+            if (!guard.finiteAfter(p, max, norm)) return undo(undo);
         }
         rounds[p]++;
         version++;

@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.ingest.EncodedSource;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.diloco4j.core.coord.Coordinator;
@@ -215,7 +216,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
         loop.onLoop(() -> loop.orders.pulled(s, id));
     }
 
-    CompletableFuture<PushReply> delta(Session s, DeltaHeader h, byte[] data) {
+    CompletableFuture<PushReply> delta(Session s, DeltaHeader h, EncodedSource data) {
         CompletableFuture<PushReply> f = new CompletableFuture<>();
         loop.onLoop(() -> f.complete(loop.pushes.apply(s, h, data)), f);
         return f;

@@ -31,9 +31,12 @@ import java.util.concurrent.CompletionException;
  */
 final class DilocoService extends DilocoGrpc.DilocoImplBase {
     private final CoordinatorRuntime rt;
+    /** Where uploads wait, in memory up to an allowance, then on disk. */
+    private final Spool spool;
 
     DilocoService(CoordinatorRuntime rt) {
         this.rt = rt;
+        this.spool = Spool.fromSystem();
     }
 
     @Override
@@ -254,18 +257,21 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             counted = true;
             session.touch();
-            asm = new DeltaAssembler(h);
+            asm = new DeltaAssembler(h, spool);
         }
 
         @Override
         public void onError(Throwable t) {
             if (closed) return;
             closed = true;
+            // Freed before the line is logged: whoever reads it may push again at once.
+            release();
             if (asm != null) {
+                asm.close();
                 rt.log("push from " + session + " broke off after " + asm.received() + " of " + asm.header().getSize() + " bytes ("
                         + Status.fromThrowable(t).getCode() + "); nothing was applied");
+                asm = null;
             }
-            release();
         }
 
         @Override
@@ -281,10 +287,10 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 return;
             }
             closed = true;
-            DeltaHeader h = asm.header();
-            byte[] data = asm.data();
+            DeltaAssembler upload = asm;
             asm = null;
-            rt.delta(session, h, data).whenComplete((r, err) -> {
+            rt.delta(session, upload.header(), upload.source()).whenComplete((r, err) -> {
+                upload.close();
                 release();
                 if (err != null) {
                     out.onError(status(err));
@@ -297,6 +303,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
 
         private void refuse(String reason, Refusal code) {
             rt.refused(session, asm.header(), reason, code);
+            asm.close();
             asm = null;
             release();
             answer(code, reason);
