@@ -143,6 +143,14 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return r.join();
     }
 
+    /** The encoded θ snapshots kept for pulls, and their budget (read on the event loop). */
+    public ThetaSnapshots snapshots() {
+        return query(c -> {
+            ThetaStore t = loop.thetas;
+            return new ThetaSnapshots(t.budget(), t.bytes(), t.count(), t.peakBytes(), t.peakCount(), loop.pulls.waiting());
+        });
+    }
+
     /**
      * Stops the run where it is, with a checkpoint to continue from (Ctrl-C). Workers are not told
      * to stop: they keep trying to reconnect and rejoin the restarted coordinator.
