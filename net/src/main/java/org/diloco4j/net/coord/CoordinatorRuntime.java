@@ -147,7 +147,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     public ThetaSnapshots snapshots() {
         return query(c -> {
             ThetaStore t = loop.thetas;
-            return new ThetaSnapshots(t.budget(), t.bytes(), t.count(), t.peakBytes(), t.peakCount(), loop.pulls.waiting());
+            return new ThetaSnapshots(t.budget(), t.bytes(), t.count(), t.peakBytes(), t.peakCount(), loop.pulls.waiting(), loop.pulls.servedNewer());
         });
     }
 

@@ -37,6 +37,7 @@ final class Pulls {
     private final Consumer<Event> deliver;
     private final DoubleSupplier now;
     private final List<Waiting> waiting = new ArrayList<>();
+    private long servedNewer;
 
     /** @param deliver how an event reaches the coordinator (the loop's own delivery, with its metrics) */
     Pulls(ThetaStore thetas, Orders orders, Coordinator coordinator, Consumer<Event> deliver, DoubleSupplier now) {
@@ -69,6 +70,11 @@ final class Pulls {
     /** The call of {@code p} was cancelled: if it was waiting, it waits no more. */
     void cancelled(Pull p) {
         waiting.removeIf(w -> w.pull() == p);
+    }
+
+    /** Pulls so far served a newer θ than their order named. */
+    long servedNewer() {
+        return servedNewer;
     }
 
     /** Pulls waiting for room in the budget. */
@@ -119,6 +125,7 @@ final class Pulls {
         if (e == null) return false;
         if (e.version > n.version()) {
             orders.served(s, e.version);
+            servedNewer++;
             deliver.accept(new Event.Served(n.member(), n.generation(), n.assignment(), e.version, now.getAsDouble()));
         }
         p.start(e, 0);

@@ -11,6 +11,7 @@ package org.diloco4j.net.coord;
  * @param peakBytes the most bytes kept at once
  * @param peakCount the most snapshots kept at once
  * @param waiting   pulls waiting for room in the budget now
+ * @param servedNewer pulls so far served a newer θ than their order named (their assignments moved forward)
  */
-public record ThetaSnapshots(long budget, long bytes, int count, long peakBytes, int peakCount, int waiting) {
+public record ThetaSnapshots(long budget, long bytes, int count, long peakBytes, int peakCount, int waiting, long servedNewer) {
 }

@@ -65,6 +65,7 @@ class SharedSnapshotsTest {
             assertThat(step.contributors()).containsExactly(b.joined.getSession().getMember());
             assertThat(step.staleness()).as("staleness from the version served (v1), not the order's (v0)").containsExactly(0L);
             assertThat(c.runtime.snapshots().peakCount()).isEqualTo(1);
+            assertThat(c.runtime.snapshots().servedNewer()).isEqualTo(1);
         }
     }
 
