@@ -27,6 +27,12 @@ class SharedSnapshotsTest {
 
     PullCluster c;
 
+    /** Both members have their first train orders (v0): the run starts when the second joins. */
+    static void started(PullCluster.Member a, PullCluster.Member b) throws InterruptedException {
+        assertThat(a.nextTrain().getVersion()).isZero();
+        assertThat(b.nextTrain().getVersion()).isZero();
+    }
+
     @AfterEach
     void close() {
         if (c != null) c.close();
@@ -73,8 +79,7 @@ class SharedSnapshotsTest {
     void aPullOfANewerThetaWaitsWhileTheOnlySnapshotIsStreamed() throws Exception {
         c = new PullCluster(FLOATS, 2, "bf16", CHUNK);
         try (PullCluster.Member a = c.member("a"); PullCluster.Member b = c.member("b")) {
-            a.nextTrain();
-            b.nextTrain();
+            started(a, b);
             PullCluster.SlowPull slow = a.slowPull(0, 0, 1);
             assertThat(slow.next().getVersion()).isZero();
             // b pushes without pulling (its θ is v0 all the same): θ moves to v1 while v0 is being streamed to a.
@@ -123,8 +128,7 @@ class SharedSnapshotsTest {
     void aBrokenPullResumesTheSameBytesAndAGoneSnapshotIsAborted() throws Exception {
         c = new PullCluster(FLOATS, 2, "bf16", CHUNK);
         try (PullCluster.Member a = c.member("a"); PullCluster.Member b = c.member("b")) {
-            a.nextTrain();
-            b.nextTrain();
+            started(a, b);
             PullCluster.SlowPull broken = a.slowPull(0, 0, 3);
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             ThetaChunk firstChunk = broken.next();
