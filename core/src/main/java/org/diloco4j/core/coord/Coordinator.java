@@ -285,7 +285,7 @@ public final class Coordinator {
     /**
      * For a driver that encodes (or copies) the θ of every command before it hands the coordinator
      * its next event, as the network runtime does: snapshots of the whole θ are then views of θ
-     * ({@link Snapshot#live()}), not a copy of 4 bytes per parameter per order. Not part of the
+     * (their values are {@link #theta()} itself), not a copy of 4 bytes per parameter per order. Not part of the
      * state. The simulator keeps copies: its workers start from a snapshot later, after other events.
      */
     public void shareTheta() {

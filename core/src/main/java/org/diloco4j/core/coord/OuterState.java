@@ -101,7 +101,7 @@ final class OuterState {
     boolean liveSnapshots;
 
     Snapshot snapshot() {
-        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.totalSize(), theta, true);
+        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.totalSize(), theta);
         return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.clone());
     }
 

@@ -1,6 +1,7 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.net.proto.FragmentOrder;
 import org.diloco4j.net.proto.Order;
 import org.diloco4j.net.proto.ThetaRef;
@@ -33,11 +34,14 @@ final class Orders {
     /** True for asynchronous methods: train orders name the newest θ, chosen at pull time. */
     private final boolean newest;
     private final Map<Session, Newest> current = new IdentityHashMap<>();
+    /** Its snapshots share θ ({@link Coordinator#shareTheta()}): one must still hold θ's version when it is encoded. */
+    private final Coordinator coordinator;
 
-    Orders(ThetaStore thetas, String downCodec, boolean newest) {
+    Orders(ThetaStore thetas, String downCodec, boolean newest, Coordinator coordinator) {
         this.thetas = thetas;
         this.downCodec = downCodec;
         this.newest = newest;
+        this.coordinator = coordinator;
     }
 
     void train(Session s, Command.Train t) {
@@ -48,6 +52,11 @@ final class Orders {
             ref = ThetaRef.newBuilder().setId(0).setNewest(true).setFragment(-1).setVersion(t.version()).setFloats(t.theta().size())
                     .setEncodedBytes(thetas.codec().encodedSize(t.theta().size())).setCodec(downCodec).build();
         } else {
+            if (t.theta().values() == coordinator.theta() && t.theta().version() != coordinator.version()) {
+                // A policy that moved θ after taking a snapshot in the same event: its order would carry the newer θ.
+                throw new IllegalStateException("a snapshot of θ v" + t.theta().version() + " that shares θ reached the runtime after θ moved to v"
+                        + coordinator.version());
+            }
             ThetaStore.Entry e = thetas.acquire(t.theta());
             hold(s, ASSIGNMENT, e.id);
             ref = ref(e);

@@ -76,7 +76,7 @@ final class RunLoop {
         this.clockAtStart = st.clock;
         this.threads = new RuntimeThreads(this::fail);
         this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), ThetaCacheSize.budget(run, opts, Runtime.getRuntime().maxMemory()));
-        this.orders = new Orders(thetas, run.downCodec(), run.method().async());
+        this.orders = new Orders(thetas, run.downCodec(), run.method().async(), coordinator);
         // Orders encode (or, asynchronous, do not need) θ before the next event: no fp32 copy of θ per order.
         coordinator.shareTheta();
         this.pulls = new Pulls(thetas, orders, coordinator, this::deliver, this::now);

@@ -51,7 +51,7 @@ class ThetaStoreTest {
     void encodesAtOnceFromTheValuesGiven() {
         ThetaStore s = store(0);
         float[] live = theta(0.25f);
-        ThetaStore.Entry e = s.acquire(new Snapshot(1, -1, FLOATS, live, true));
+        ThetaStore.Entry e = s.acquire(new Snapshot(1, -1, FLOATS, live));
         Arrays.fill(live, 9f); // θ moves on after the event: the snapshot already holds v1
         assertThat(e.encodedBytes()).isEqualTo(EACH);
         assertThat(Codecs.parse("fp32").decode(e.encoded, FLOATS)).containsOnly(0.25f);
