@@ -33,6 +33,22 @@ class SharedSnapshotsTest {
         assertThat(b.nextTrain().getVersion()).isZero();
     }
 
+    /** Two members of a new cluster, both given their first orders. */
+    record Two(PullCluster.Member a, PullCluster.Member b) implements AutoCloseable {
+        @Override
+        public void close() {
+            a.close();
+            b.close();
+        }
+    }
+
+    Two two() throws Exception {
+        c = new PullCluster(FLOATS, 2, "bf16", CHUNK);
+        Two two = new Two(c.member("a"), c.member("b"));
+        started(two.a(), two.b());
+        return two;
+    }
+
     @AfterEach
     void close() {
         if (c != null) c.close();
@@ -77,9 +93,9 @@ class SharedSnapshotsTest {
 
     @Test
     void aPullOfANewerThetaWaitsWhileTheOnlySnapshotIsStreamed() throws Exception {
-        c = new PullCluster(FLOATS, 2, "bf16", CHUNK);
-        try (PullCluster.Member a = c.member("a"); PullCluster.Member b = c.member("b")) {
-            started(a, b);
+        try (Two two = two()) {
+            PullCluster.Member a = two.a();
+            PullCluster.Member b = two.b();
             PullCluster.SlowPull slow = a.slowPull(0, 0, 1);
             assertThat(slow.next().getVersion()).isZero();
             // b pushes without pulling (its θ is v0 all the same): θ moves to v1 while v0 is being streamed to a.
@@ -126,9 +142,9 @@ class SharedSnapshotsTest {
 
     @Test
     void aBrokenPullResumesTheSameBytesAndAGoneSnapshotIsAborted() throws Exception {
-        c = new PullCluster(FLOATS, 2, "bf16", CHUNK);
-        try (PullCluster.Member a = c.member("a"); PullCluster.Member b = c.member("b")) {
-            started(a, b);
+        try (Two two = two()) {
+            PullCluster.Member a = two.a();
+            PullCluster.Member b = two.b();
             PullCluster.SlowPull broken = a.slowPull(0, 0, 3);
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             ThetaChunk firstChunk = broken.next();
