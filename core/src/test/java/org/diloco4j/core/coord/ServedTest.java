@@ -47,6 +47,20 @@ class ServedTest {
     }
 
     @Test
+    void rebaseMovesOnlyAnOutstandingAssignmentAndOnlyForward() {
+        Assignments a = new Assignments();
+        Assignment x = a.issue(0, 0, 3, 5, 1.0);
+        assertThat(a.rebase(0, x.id() + 1, 4)).isNull();
+        assertThat(a.rebase(1, x.id(), 4)).isNull();
+        assertThat(a.rebase(0, x.id(), 3)).isNull();
+        assertThat(a.rebase(0, x.id(), 2)).isNull();
+        Assignment moved = a.rebase(0, x.id(), 4);
+        assertThat(moved).isEqualTo(new Assignment(x.id(), 0, 0, 4, 5, 1.0));
+        assertThat(a.answer(0, x.id(), 0, 3).replay()).contains("from v4, not fragment 0 from v3");
+        assertThat(a.answer(0, x.id(), 0, 4).assignment()).isEqualTo(moved);
+    }
+
+    @Test
     void aServedVersionIsTheBaseOfThePushAndOfItsStaleness() {
         Started s = started(Method.ASYNC);
         Coordinator c = s.c();
