@@ -116,7 +116,14 @@ final class OuterState {
         return false;
     }
 
+    /**
+     * Set by a driver that encodes every snapshot before it hands the coordinator its next event
+     * ({@link Coordinator#shareTheta()}): snapshots of the whole θ then share θ instead of copying it.
+     */
+    boolean liveSnapshots;
+
     Snapshot snapshot() {
+        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.totalSize(), theta);
         return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.clone());
     }
 
