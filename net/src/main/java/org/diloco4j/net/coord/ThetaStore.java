@@ -5,8 +5,6 @@ import org.diloco4j.core.coord.Snapshot;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -26,7 +24,8 @@ import java.util.zip.CRC32C;
  * A pull streaming a snapshot pins it until the pull ends. Snapshots nobody holds or pins stay for
  * retried pulls and later orders while the budget has room, the oldest dropped first.
  *
- * <p>Everything but {@link #get} belongs to the event loop; an entry's bytes never change.
+ * <p>Everything here belongs to the event loop (pulls reach their snapshot through {@link Pulls},
+ * which pins it there); an entry's bytes never change, so the transport may read them while pinned.
  */
 final class ThetaStore {
     /** One encoded snapshot. */
@@ -67,8 +66,6 @@ final class ThetaStore {
     private final long budget;
     /** Every entry kept, oldest first. */
     private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
-    /** The same entries, for lookups from transport threads. */
-    private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
     private long bytes;
     private long peakBytes;
     private int peakCount;
@@ -146,11 +143,6 @@ final class ThetaStore {
         trim();
     }
 
-    /** The entry with this id, or null if it was dropped (or never existed). Any thread. */
-    Entry get(long id) {
-        return byId.get(id);
-    }
-
     /** The budget: bytes of encoded snapshots kept (exceeded only by held snapshots, or by one snapshot larger than it). */
     long budget() {
         return budget;
@@ -196,7 +188,6 @@ final class ThetaStore {
         }
         Entry e = new Entry(nextId++, fragment, version, floats, b);
         entries.put(e.id, e);
-        byId.put(e.id, e);
         bytes += b.length;
         peakBytes = Math.max(peakBytes, bytes);
         peakCount = Math.max(peakCount, entries.size());
@@ -213,7 +204,6 @@ final class ThetaStore {
             Entry e = it.next();
             if (!e.idle()) continue;
             it.remove();
-            byId.remove(e.id);
             bytes -= e.encodedBytes();
         }
     }
