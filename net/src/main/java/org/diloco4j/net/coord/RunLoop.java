@@ -81,7 +81,7 @@ final class RunLoop {
         coordinator.shareTheta();
         this.pulls = new Pulls(thetas, orders, coordinator, this::deliver, this::now);
         this.feed = new MetricsFeed(metrics, coordinator);
-        this.sessions = new Sessions(orders, feed, clock, new Reports(coordinator.config()));
+        this.sessions = new Sessions(orders, pulls, feed, clock, new Reports(coordinator.config()));
         this.admission = new Admission(sessions, opts.admission().resolve(st.config.minWorkers()), clock);
         this.pushes = new Pushes(() -> ending || coordinator.stopped(), sessions::isLive, this::now, this::deliver, listener, feed,
                 run.plan().count());
@@ -223,8 +223,16 @@ final class RunLoop {
 
     // ---- the coordinator's side ----------------------------------------------------------------------
 
+    /**
+     * An internal error: an event may have been handled part-way (a streamed apply cut by an I/O
+     * error leaves θ and the optimizer's buffers partly stepped, with nothing committed). The loop
+     * handles nothing more and takes no checkpoint, so the last good checkpoint is where the run
+     * continues from; the run ends with the error.
+     */
     private void fail(Throwable t) {
-        listener.log("internal error on the coordinator's event loop: " + t);
+        threads.halt(t);
+        listener.log("internal error on the coordinator's event loop: " + t + "; stopped without a checkpoint of this state"
+                + " (the last checkpoint is where the run continues from)");
         end.completeExceptionally(t);
     }
 

@@ -26,6 +26,8 @@ final class RuntimeThreads implements AutoCloseable {
     private volatile Thread backgroundThread;
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> backgroundThread = named("diloco-background").newThread(r));
     private final Consumer<Throwable> onFailure;
+    /** Set by {@link #halt}: why the loop runs nothing more. */
+    private volatile Throwable halted;
     // Event loop only: the pending timer of each key and the sequence number that identifies it.
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
     private final Map<String, Long> seqs = new HashMap<>();
@@ -51,11 +53,17 @@ final class RuntimeThreads implements AutoCloseable {
 
     /**
      * Queues {@code r} on the event loop. If it throws, {@code f} (if any) fails and the runtime is
-     * told; if the loop is shut down, {@code f} fails with "shut down".
+     * told; if the loop is shut down, {@code f} fails with "shut down"; if it was halted, {@code r}
+     * does not run and {@code f} fails with why.
      */
     void loop(Runnable r, CompletableFuture<?> f) {
         try {
             loop.execute(() -> {
+                Throwable why = halted;
+                if (why != null) {
+                    if (f != null) f.completeExceptionally(new IllegalStateException("the coordinator stopped after an internal error: " + why));
+                    return;
+                }
                 try {
                     r.run();
                 } catch (Throwable t) {
@@ -93,6 +101,16 @@ final class RuntimeThreads implements AutoCloseable {
         seqs.remove(key);
         timers.remove(key);
         return true;
+    }
+
+    /**
+     * After an internal error that may have left the coordinator's state torn: nothing more runs on
+     * the loop (no event, timer, housekeeping or checkpoint of that state), and its timers stop.
+     * Work already on the background thread (checkpoints copied before the error) still finishes.
+     */
+    void halt(Throwable why) {
+        halted = why;
+        scheduler.shutdownNow();
     }
 
     /** (Event loop.) Disarms every timer. */
