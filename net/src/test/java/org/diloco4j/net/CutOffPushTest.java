@@ -10,10 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,19 +40,14 @@ class CutOffPushTest {
         return MaliciousWorkerTest.fp32(g);
     }
 
+    /** Spool files left: named in the directory, or held open (unlinked) by the coordinator. */
     private long spoolFiles() throws IOException {
-        try (Stream<Path> files = Files.list(spool)) {
-            return files.count();
-        }
+        return SpoolFiles.named(spool) + SpoolFiles.open(spool);
     }
 
     /** Until the coordinator has spooled part of the upload (so the cut comes after data arrived, not before the header). */
     private void awaitSpoolFile() throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (spoolFiles() == 0) {
-            if (System.nanoTime() > deadline) throw new AssertionError("no spool file within 10 s");
-            Thread.sleep(5);
-        }
+        SpoolFiles.await(spool);
     }
 
     private float[] run(boolean cutOff) throws Exception {
@@ -70,11 +63,13 @@ class CutOffPushTest {
                     assertThat(c.recorder.awaitLines(l -> l.contains("broke off"), 10)).as("the coordinator saw the push break off").isNotEmpty();
                     assertThat(c.theta()).as("θ after a push cut off half-way").isEqualTo(before);
                     assertThat(c.version()).isEqualTo(k);
+                    SpoolFiles.awaitClosed(spool);
                     assertThat(spoolFiles()).as("spool files after the broken push").isZero();
                 }
                 PushReply r = w.push(w.header(k, g, "fp32").build(), new byte[][] {g}, false);
                 assertThat(r.getAccepted()).as(r.getReason()).isTrue();
                 assertThat(r.getApplied()).as(r.getReason()).isTrue();
+                SpoolFiles.awaitClosed(spool);
                 assertThat(spoolFiles()).as("spool files after push %d was answered", k).isZero();
                 w.nextTrain();
             }

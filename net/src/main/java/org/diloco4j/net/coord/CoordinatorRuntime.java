@@ -212,9 +212,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
         loop.onLoop(() -> loop.pulls.request(s, id, offset, p));
     }
 
-    /** A pull of {@code e} ended; {@code complete}: the member has all of it. */
-    void pullEnded(Session s, ThetaStore.Entry e, boolean complete) {
-        loop.onLoop(() -> loop.pulls.ended(s, e, complete));
+    /** Pull {@code p} of {@code e} ended; {@code complete}: the member has all of it. */
+    void pullEnded(Session s, Pulls.Pull p, ThetaStore.Entry e, boolean complete) {
+        loop.onLoop(() -> loop.pulls.ended(s, p, e, complete));
     }
 
     /** A pull was cancelled before it was given a snapshot. */

@@ -122,7 +122,7 @@ public final class CoordinatorServer implements AutoCloseable {
         });
         keyring.onRevoked(rt::revoked);
         TokenInterceptor auth = new TokenInterceptor(keyring, strangers);
-        Server server = builder.addService(ServerInterceptors.intercept(new DilocoService(rt), auth))
+        Server server = builder.addService(ServerInterceptors.intercept(new DilocoService(rt, executor), auth))
                 .addStreamTracerFactory(rt.wire().serverTracer())
                 .maxInboundMessageSize(Limits.maxMessageBytes(rt.options().chunkBytes()))
                 .executor(executor)

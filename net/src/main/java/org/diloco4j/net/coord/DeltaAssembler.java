@@ -8,49 +8,56 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
  * Reassembles one pushed pseudo-gradient from its chunks, of exactly the declared size (which the
- * caller has bounded): the first {@link Spool#memoryBytes()} in memory, in pieces of
- * {@value #PIECE} bytes, the rest appended to a spool file. Nothing leaves it unless every byte
- * arrived and the checksum matches, so a push that breaks off can never be applied in part;
- * {@link #close()} deletes the spool file, whether the push was handled or broke off.
+ * caller has bounded): as much as its member's {@link Spool} allowance has left in memory, in
+ * pieces of {@value #PIECE} bytes, the rest appended to an unlinked spool file. Nothing leaves it
+ * unless every byte arrived and the checksum matches, so a push that breaks off can never be
+ * applied in part; {@link #close()} frees its memory and the spool file's space, whether the push
+ * was handled or broke off.
  */
-final class DeltaAssembler implements AutoCloseable {
+final class DeltaAssembler {
     static final int PIECE = 1 << 20;
 
     private final DeltaHeader header;
     private final Spool spool;
+    private final Object member;
     private final long size;
-    /** The bytes kept in memory: {@code min(size, allowance)}. */
+    /** The bytes kept in memory: what the member's allowance had left, at most {@code size}. */
     private final long memory;
     private final List<byte[]> pieces = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
     private long filled;
-    private Path file;
     private FileChannel channel;
+    private boolean closed;
 
-    /** @param header a header whose size the caller has checked against the fragment's encoded size */
-    DeltaAssembler(DeltaHeader header, Spool spool) {
+    /**
+     * @param header a header whose size the caller has checked against the fragment's encoded size
+     * @param member whose allowance the memory is taken from (given back by {@link #close()})
+     */
+    DeltaAssembler(DeltaHeader header, Spool spool, Object member) {
         if (header.getSize() < 0) throw new IllegalArgumentException("declared size " + header.getSize() + " cannot be buffered");
         this.header = header;
         this.spool = spool;
+        this.member = member;
         this.size = header.getSize();
-        this.memory = Math.min(size, spool.memoryBytes());
+        this.memory = spool.take(member, size);
     }
 
     DeltaHeader header() {
         return header;
     }
 
-    /** Appends a chunk; returns why it is refused (more than declared, or the spool cannot be written), or null. */
-    String add(ByteString chunk) {
+    /**
+     * Appends a chunk; returns why the worker's upload is refused (more than declared), or null.
+     *
+     * @throws IOException if the coordinator cannot write its spool (its own trouble, not the worker's)
+     */
+    String add(ByteString chunk) throws IOException {
         if (chunk.size() > size - filled) {
             return "pushed more than the declared " + size + " bytes (" + filled + " + " + chunk.size() + ")";
         }
@@ -65,17 +72,9 @@ final class DeltaAssembler implements AutoCloseable {
             filled += n;
         }
         if (at < chunk.size()) {
-            try {
-                if (channel == null) {
-                    Files.createDirectories(spool.dir());
-                    file = Files.createTempFile(spool.dir(), "push-", ".spool");
-                    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                }
-                ByteBuffer rest = chunk.substring(at).asReadOnlyByteBuffer();
-                while (rest.hasRemaining()) channel.write(rest, filled - memory + (chunk.size() - at - rest.remaining()));
-            } catch (IOException e) {
-                return "the coordinator could not spool the upload to " + spool.dir() + ": " + e.getMessage();
-            }
+            if (channel == null) channel = spool.open();
+            ByteBuffer rest = chunk.substring(at).asReadOnlyByteBuffer();
+            while (rest.hasRemaining()) channel.write(rest, filled - memory + (chunk.size() - at - rest.remaining()));
             filled += chunk.size() - at;
         }
         return null;
@@ -94,9 +93,14 @@ final class DeltaAssembler implements AutoCloseable {
         return filled;
     }
 
+    /** The bytes kept in memory (the rest, if any, is spooled). */
+    long inMemory() {
+        return memory;
+    }
+
     /** Whether part of the upload went to a spool file. */
     boolean spooled() {
-        return file != null;
+        return channel != null;
     }
 
     /** The whole message, read by position (memory, then the spool file), until {@link #close()}. */
@@ -128,23 +132,30 @@ final class DeltaAssembler implements AutoCloseable {
         ByteBuffer b = ByteBuffer.wrap(dst, off, len);
         try {
             while (b.hasRemaining()) {
-                if (channel.read(b, position + (len - b.remaining())) < 0) throw new IOException("spool file " + file + " ends early");
+                if (channel.read(b, position + (len - b.remaining())) < 0) throw new IOException("the spool of this upload ends early");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Frees the upload: its pieces, and its spool file if it had one. */
-    @Override
-    public void close() {
+    /**
+     * Frees the upload: its pieces, its share of the member's allowance, and its spool file (closing
+     * the channel of an unlinked file frees its space). Never throws, and does nothing a second time.
+     *
+     * @return what went wrong closing the spool file (for the log), or null
+     */
+    String close() {
+        if (closed) return null;
+        closed = true;
         pieces.clear();
-        if (channel == null) return;
+        spool.giveBack(member, memory);
+        if (channel == null) return null;
         try {
             channel.close();
-            Files.deleteIfExists(file);
+            return null;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the spool file " + file, e);
+            return "could not close the spool file of a push in " + spool.dir() + ": " + e;
         }
     }
 }

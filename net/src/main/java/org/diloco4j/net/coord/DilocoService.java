@@ -23,7 +23,10 @@ import org.diloco4j.net.auth.Caller;
 import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.wire.Refusals;
 
+import java.io.IOException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The gRPC service: parses and validates messages, reassembles uploads, streams θ with flow
@@ -33,10 +36,24 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
     private final CoordinatorRuntime rt;
     /** Where uploads wait, in memory up to an allowance, then on disk. */
     private final Spool spool;
+    /** The transport's threads: a pull's first window is sent from here, not from the event loop. */
+    private final Executor transport;
 
-    DilocoService(CoordinatorRuntime rt) {
+    DilocoService(CoordinatorRuntime rt, Executor transport) {
         this.rt = rt;
+        this.transport = transport;
         this.spool = Spool.fromSystem();
+        if (Spool.ownDirectory()) sweep();
+    }
+
+    /** Spool files in the coordinator's own spool directory can only be left over: removed at start. */
+    private void sweep() {
+        try {
+            int n = spool.sweep();
+            if (n > 0) rt.log("removed " + n + " spool file(s) an earlier coordinator left in " + spool.dir());
+        } catch (IOException e) {
+            rt.log("could not clear the spool directory " + spool.dir() + " of old spool files: " + e.getMessage());
+        }
     }
 
     @Override
@@ -146,7 +163,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
      * Sends an encoded θ snapshot in chunks as fast as the receiver takes them: a chunk goes out only
      * while the call is ready (onReady flow control), so a slow downlink makes the coordinator wait
      * rather than queue θ in memory. Chunks are slices of the snapshot, not copies. The snapshot stays
-     * pinned until the pull ends, complete or cancelled.
+     * pinned until the pull ends: complete, cancelled, or stopped because its session ended.
      */
     private final class PullStream implements Pulls.Pull {
         private final ServerCallStreamObserver<ThetaChunk> out;
@@ -172,19 +189,40 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         public synchronized void start(ThetaStore.Entry e, long offset) {
             if (finished) {
                 // Cancelled before the snapshot was chosen: the pin goes back at once.
-                rt.pullEnded(session, e, false);
+                rt.pullEnded(session, this, e, false);
                 return;
             }
             entry = e;
             pos = (int) offset;
-            drain();
+            // Called on the event loop: the first window goes out from the transport's threads (onReady sends the rest).
+            try {
+                transport.execute(this::drain);
+            } catch (RejectedExecutionException shuttingDown) {
+                drain();
+            }
         }
 
         @Override
         public synchronized void refuse(Status why) {
             if (finished) return;
             finished = true;
-            out.onError(why.asRuntimeException());
+            fail(why);
+        }
+
+        @Override
+        public synchronized ThetaStore.Entry stop(Status why) {
+            if (finished || entry == null) return null;
+            finished = true;
+            fail(why);
+            return entry;
+        }
+
+        private void fail(Status why) {
+            try {
+                out.onError(why.asRuntimeException());
+            } catch (IllegalStateException alreadyClosed) {
+                // The call ended meanwhile: nothing to tell.
+            }
         }
 
         private void cancelled() {
@@ -194,7 +232,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 finished = true;
                 pinned = entry;
             }
-            if (pinned != null) rt.pullEnded(session, pinned, false);
+            if (pinned != null) rt.pullEnded(session, this, pinned, false);
             else rt.pullCancelled(this);
         }
 
@@ -214,7 +252,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 if (last) {
                     finished = true;
                     out.onCompleted();
-                    rt.pullEnded(session, entry, true);
+                    rt.pullEnded(session, this, entry, true);
                 }
             }
         }
@@ -244,7 +282,13 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 return;
             }
             session.touch();
-            String bad = asm.add(c.getData());
+            String bad;
+            try {
+                bad = asm.add(c.getData());
+            } catch (IOException e) {
+                unavailable("the coordinator could not spool the upload to " + spool.dir() + ": " + e.getMessage());
+                return;
+            }
             if (bad != null) refuse(bad, Refusal.CORRUPT);
         }
 
@@ -277,7 +321,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             counted = true;
             session.touch();
-            asm = new DeltaAssembler(h, spool);
+            asm = new DeltaAssembler(h, spool, session);
         }
 
         @Override
@@ -287,10 +331,11 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             // Freed before the line is logged: whoever reads it may push again at once.
             release();
             if (asm != null) {
-                asm.close();
-                rt.log("push from " + session + " broke off after " + asm.received() + " of " + asm.header().getSize() + " bytes ("
-                        + Status.fromThrowable(t).getCode() + "); nothing was applied");
+                DeltaAssembler upload = asm;
                 asm = null;
+                rt.log("push from " + session + " broke off after " + upload.received() + " of " + upload.header().getSize() + " bytes ("
+                        + Status.fromThrowable(t).getCode() + "); nothing was applied");
+                free(upload);
             }
         }
 
@@ -310,23 +355,55 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             DeltaAssembler upload = asm;
             asm = null;
             rt.delta(session, upload.header(), upload.source()).whenComplete((r, err) -> {
-                upload.close();
+                // The slot and the reply first: nothing about the spool may keep either from the worker.
                 release();
-                if (err != null) {
-                    out.onError(status(err));
-                } else {
-                    out.onNext(r);
-                    out.onCompleted();
+                try {
+                    if (err != null) {
+                        out.onError(status(err));
+                    } else {
+                        out.onNext(r);
+                        out.onCompleted();
+                    }
+                } finally {
+                    free(upload);
                 }
             });
         }
 
         private void refuse(String reason, Refusal code) {
-            rt.refused(session, asm.header(), reason, code);
-            asm.close();
+            DeltaAssembler upload = asm;
+            asm = null;
+            rt.refused(session, upload.header(), reason, code);
+            release();
+            try {
+                answer(code, reason);
+            } finally {
+                free(upload);
+            }
+        }
+
+        /**
+         * The coordinator's own trouble (its spool cannot be written), not the worker's bytes: the
+         * push fails with UNAVAILABLE, which the worker retries with the same push id, and its
+         * assignment is not used up.
+         */
+        private void unavailable(String why) {
+            closed = true;
+            DeltaAssembler upload = asm;
             asm = null;
             release();
-            answer(code, reason);
+            rt.log("push from " + session + " not taken: " + why + "; the worker will retry it");
+            try {
+                out.onError(Status.UNAVAILABLE.withDescription(why).asRuntimeException());
+            } finally {
+                free(upload);
+            }
+        }
+
+        /** Frees an upload's memory and spool; what goes wrong there is logged, never thrown at the transport. */
+        private void free(DeltaAssembler upload) {
+            String problem = upload.close();
+            if (problem != null) rt.log(problem);
         }
 
         private void release() {

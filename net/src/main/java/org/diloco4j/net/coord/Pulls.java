@@ -6,8 +6,12 @@ import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.Event;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
@@ -17,7 +21,9 @@ import java.util.function.DoubleSupplier;
  * order may have ({@link ThetaStore#newest}); a newest-θ pull the budget has no room for waits here,
  * in arrival order, until a pull in progress ends. A member served a newer θ than its order named is
  * reported to the coordinator ({@link Event.Served}) before the first byte goes out, so its push,
- * from the version it was served, answers its assignment. Event loop only.
+ * from the version it was served, answers its assignment. When a session ends (lost, evicted,
+ * revoked, left) its pulls end with it: a stalled downlink must not keep a snapshot pinned, and the
+ * pulls waiting for room behind it, until the worker's deadline. Event loop only.
  */
 final class Pulls {
     /** A pull the transport carries out: started on a pinned snapshot, or refused. Called on the event loop. */
@@ -26,6 +32,13 @@ final class Pulls {
         void start(ThetaStore.Entry e, long offset);
 
         void refuse(Status why);
+
+        /**
+         * Ends a pull that is streaming, telling the worker {@code why}. Returns the snapshot it
+         * pinned (the caller now releases the pin), or null if the pull had already ended (its
+         * {@link #ended} is on its way).
+         */
+        ThetaStore.Entry stop(Status why);
     }
 
     private record Waiting(Session session, Pull pull) {
@@ -37,6 +50,8 @@ final class Pulls {
     private final Consumer<Event> deliver;
     private final DoubleSupplier now;
     private final List<Waiting> waiting = new ArrayList<>();
+    /** The pulls streaming now, by session. */
+    private final Map<Session, Set<Pull>> streaming = new IdentityHashMap<>();
     private long servedNewer;
 
     /** @param deliver how an event reaches the coordinator (the loop's own delivery, with its metrics) */
@@ -50,7 +65,9 @@ final class Pulls {
 
     /** {@code s} asks for snapshot {@code id} from byte {@code offset}, or (id 0) for the newest θ its order may have. */
     void request(Session s, long id, long offset, Pull p) {
-        if (id != 0) {
+        if (s.ended) {
+            p.refuse(over(s));
+        } else if (id != 0) {
             resume(s, id, offset, p);
         } else if (offset != 0) {
             p.refuse(Status.INVALID_ARGUMENT.withDescription("a pull of the newest θ starts at offset 0 (got " + offset
@@ -60,8 +77,10 @@ final class Pulls {
         }
     }
 
-    /** A pull of {@code e} ended; {@code complete}: the member has all of it. Pulls waiting for room try again. */
-    void ended(Session s, ThetaStore.Entry e, boolean complete) {
+    /** Pull {@code p} of {@code e} ended; {@code complete}: the member has all of it. Pulls waiting for room try again. */
+    void ended(Session s, Pull p, ThetaStore.Entry e, boolean complete) {
+        Set<Pull> live = streaming.get(s);
+        if (live != null && live.remove(p) && live.isEmpty()) streaming.remove(s);
         thetas.unpin(e);
         if (complete) orders.pulled(s, e.id);
         retry();
@@ -70,6 +89,31 @@ final class Pulls {
     /** The call of {@code p} was cancelled: if it was waiting, it waits no more. */
     void cancelled(Pull p) {
         waiting.removeIf(w -> w.pull() == p);
+    }
+
+    /** Session {@code s} ended: its pulls in progress are stopped and their snapshots unpinned, its waiting ones refused. */
+    void sessionEnded(Session s) {
+        Status why = over(s);
+        Set<Pull> live = streaming.remove(s);
+        if (live != null) {
+            for (Pull p : live) {
+                ThetaStore.Entry e = p.stop(why);
+                if (e != null) thetas.unpin(e);
+            }
+        }
+        waiting.removeIf(w -> {
+            if (w.session() != s) return false;
+            w.pull().refuse(why);
+            return true;
+        });
+        retry();
+    }
+
+    /** Pulls streaming now. */
+    int streaming() {
+        int n = 0;
+        for (Set<Pull> live : streaming.values()) n += live.size();
+        return n;
     }
 
     /** Pulls so far served a newer θ than their order named. */
@@ -99,14 +143,23 @@ final class Pulls {
             thetas.unpin(e);
             p.refuse(Status.OUT_OF_RANGE.withDescription("offset " + offset + " beyond the " + e.encodedBytes() + " bytes of θ " + id));
         } else {
-            p.start(e, offset);
+            start(s, p, e, offset);
         }
+    }
+
+    private void start(Session s, Pull p, ThetaStore.Entry e, long offset) {
+        streaming.computeIfAbsent(s, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(p);
+        p.start(e, offset);
+    }
+
+    private static Status over(Session s) {
+        return Status.NOT_FOUND.withDescription("session " + s + " has ended; join again");
     }
 
     /** Serves {@code s} the newest θ its order may have; false if the budget has no room for it yet. */
     private boolean newest(Session s, Pull p) {
         if (s.ended) {
-            p.refuse(Status.NOT_FOUND.withDescription("session " + s + " has ended; join again"));
+            p.refuse(over(s));
             return true;
         }
         Orders.Newest n = orders.newest(s);
@@ -128,7 +181,7 @@ final class Pulls {
             servedNewer++;
             deliver.accept(new Event.Served(n.member(), n.generation(), n.assignment(), e.version, now.getAsDouble()));
         }
-        p.start(e, 0);
+        start(s, p, e, 0);
         return true;
     }
 }

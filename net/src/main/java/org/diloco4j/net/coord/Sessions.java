@@ -13,17 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live sessions, by member id. The transport looks them up from any thread; only the event
- * loop opens and ends them (ending one closes its order stream and is counted by the monitoring).
+ * loop opens and ends them (ending one closes its order stream and its pulls, and is counted by the
+ * monitoring).
  */
 final class Sessions {
     private final Map<Integer, Session> live = new ConcurrentHashMap<>();
     private final Orders orders;
+    private final Pulls pulls;
     private final MetricsFeed feed;
     private final Clock clock;
     private final Reports reports;
 
-    Sessions(Orders orders, MetricsFeed feed, Clock clock, Reports reports) {
+    Sessions(Orders orders, Pulls pulls, MetricsFeed feed, Clock clock, Reports reports) {
         this.orders = orders;
+        this.pulls = pulls;
         this.feed = feed;
         this.clock = clock;
         this.reports = reports;
@@ -63,9 +66,10 @@ final class Sessions {
         return s;
     }
 
-    /** Ends a session, with {@code last} as its final order (or none). */
+    /** Ends a session, with {@code last} as its final order (or none), and its pulls. */
     void end(Session s, Order.Builder last) {
         orders.end(s, last);
+        pulls.sessionEnded(s);
         if (live.remove(s.member, s)) feed.ended(s.name, live.size());
     }
 

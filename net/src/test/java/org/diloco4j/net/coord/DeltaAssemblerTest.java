@@ -3,6 +3,7 @@ package org.diloco4j.net.coord;
 import com.google.protobuf.ByteString;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.core.ingest.EncodedSource;
+import org.diloco4j.net.SpoolFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,36 +33,39 @@ class DeltaAssemblerTest {
         return out;
     }
 
+    /** Files in the spool directory, with a name or held open unlinked. */
     private long spoolFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.count();
+            return files.count() + SpoolFiles.open(dir);
         }
     }
 
-    /** Beyond the allowance the upload goes to a file; every read, across the seam, gives the bytes sent; closing deletes the file. */
+    /** Beyond the allowance the upload goes to an unlinked file; every read, across the seam, gives the bytes sent; closing frees it. */
     @Test
     void spoolsBeyondTheAllowanceAndDeletesTheFile() throws IOException {
         byte[] data = new byte[3 * DeltaAssembler.PIECE + 12345];
         new Random(7).nextBytes(data);
         long allowance = DeltaAssembler.PIECE + 999;
-        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, allowance));
+        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, allowance), "w");
         for (int at = 0; at < data.length; at += 70_001) assertThat(a.add(ByteString.copyFrom(data, at, Math.min(70_001, data.length - at)))).isNull();
         assertThat(a.finish()).isNull();
         assertThat(a.spooled()).isTrue();
         assertThat(spoolFiles()).isEqualTo(1);
+        assertThat(SpoolFiles.named(dir)).as("spool files with a name: a killed coordinator would leave them").isZero();
         assertThat(bytes(a)).isEqualTo(data);
         byte[] seam = new byte[5000];
         a.source().read(allowance - 2500, seam, 0, seam.length);
         assertThat(seam).isEqualTo(Arrays.copyOfRange(data, (int) allowance - 2500, (int) allowance + 2500));
-        a.close();
+        assertThat(a.close()).isNull();
         assertThat(spoolFiles()).isZero();
+        assertThat(a.close()).as("a second close does nothing").isNull();
     }
 
     /** A push that breaks off after part of it was spooled leaves no file once closed. */
     @Test
     void aBrokenSpooledUploadLeavesNoFile() throws IOException {
         byte[] data = new byte[10_000];
-        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, 100));
+        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, 100), "w");
         assertThat(a.add(ByteString.copyFrom(data, 0, 5000))).isNull();
         assertThat(spoolFiles()).isEqualTo(1);
         assertThat(a.finish()).contains("upload ended after 5000");
@@ -72,7 +76,7 @@ class DeltaAssemblerTest {
     /** Within the allowance nothing touches the disk. */
     @Test
     void aSmallUploadStaysInMemory() throws IOException {
-        DeltaAssembler a = new DeltaAssembler(header(16, DATA), new Spool(dir, 16));
+        DeltaAssembler a = new DeltaAssembler(header(16, DATA), new Spool(dir, 16), "w");
         a.add(ByteString.copyFrom(DATA));
         assertThat(a.finish()).isNull();
         assertThat(a.spooled()).isFalse();
@@ -87,8 +91,8 @@ class DeltaAssemblerTest {
     }
 
     @Test
-    void reassemblesChunksInOrder() {
-        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY);
+    void reassemblesChunksInOrder() throws IOException {
+        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY, "w");
         assertThat(a.add(ByteString.copyFrom(DATA, 0, 5))).isNull();
         assertThat(a.add(ByteString.copyFrom(DATA, 5, 11))).isNull();
         assertThat(a.finish()).isNull();
@@ -96,24 +100,80 @@ class DeltaAssemblerTest {
     }
 
     @Test
-    void refusesMoreThanDeclared() {
-        DeltaAssembler a = new DeltaAssembler(header(10, DATA), MEMORY);
+    void refusesMoreThanDeclared() throws IOException {
+        DeltaAssembler a = new DeltaAssembler(header(10, DATA), MEMORY, "w");
         assertThat(a.add(ByteString.copyFrom(DATA))).contains("more than the declared 10 bytes");
     }
 
     @Test
-    void aTruncatedUploadIsNeverComplete() {
-        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY);
+    void aTruncatedUploadIsNeverComplete() throws IOException {
+        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY, "w");
         a.add(ByteString.copyFrom(DATA, 0, 15));
         assertThat(a.finish()).isEqualTo("upload ended after 15 of the declared 16 bytes");
     }
 
     @Test
-    void aCorruptedUploadFailsItsChecksum() {
-        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY);
+    void aCorruptedUploadFailsItsChecksum() throws IOException {
+        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY, "w");
         byte[] bad = DATA.clone();
         bad[7] ^= 1;
         a.add(ByteString.copyFrom(bad));
         assertThat(a.finish()).contains("CRC32C");
+    }
+
+    /**
+     * The allowance is a member's, summed over its uploads in flight: a second upload of the same
+     * member gets what the first left and spools the rest; another member has its own; closing
+     * gives the memory back.
+     */
+    @Test
+    void theMemoryAllowanceIsPerMemberOverItsUploadsInFlight() throws IOException {
+        byte[] data = new byte[80];
+        new Random(3).nextBytes(data);
+        Spool spool = new Spool(dir, 100);
+        DeltaAssembler first = new DeltaAssembler(header(80, data), spool, "a");
+        DeltaAssembler second = new DeltaAssembler(header(80, data), spool, "a");
+        DeltaAssembler other = new DeltaAssembler(header(80, data), spool, "b");
+        for (DeltaAssembler x : new DeltaAssembler[] {first, second, other}) {
+            assertThat(x.add(ByteString.copyFrom(data))).isNull();
+            assertThat(x.finish()).isNull();
+            assertThat(bytes(x)).isEqualTo(data);
+        }
+        assertThat(first.inMemory()).isEqualTo(80);
+        assertThat(second.inMemory()).as("what the member's first upload left").isEqualTo(20);
+        assertThat(second.spooled()).isTrue();
+        assertThat(other.inMemory()).isEqualTo(80);
+        assertThat(spool.held("a")).isEqualTo(100);
+        first.close();
+        first.close();
+        assertThat(spool.held("a")).isEqualTo(20);
+        second.close();
+        other.close();
+        assertThat(spool.held("a")).isZero();
+        assertThat(spool.held("b")).isZero();
+        assertThat(spoolFiles()).isZero();
+    }
+
+    /** A spool the coordinator cannot write is its own trouble, thrown, not a refusal of the worker's bytes; nothing is left. */
+    @Test
+    void aSpoolThatCannotBeWrittenThrows() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        DeltaAssembler a = new DeltaAssembler(header(10_000, new byte[10_000]), new Spool(notADirectory, 100), "w");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.add(ByteString.copyFrom(new byte[5000]))).isInstanceOf(IOException.class);
+        assertThat(a.close()).isNull();
+        assertThat(SpoolFiles.open(dir) + SpoolFiles.named(dir)).isZero();
+    }
+
+    /** At start, a directory of the coordinator's own is cleared of spool files, and only of them. */
+    @Test
+    void aSweepRemovesOnlySpoolFiles() throws IOException {
+        Files.writeString(dir.resolve("push-1.spool"), "left over");
+        Files.writeString(dir.resolve("push-2.spool"), "left over");
+        Files.writeString(dir.resolve("other.txt"), "kept");
+        assertThat(new Spool(dir, 100).sweep()).isEqualTo(2);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("other.txt");
+        }
+        assertThat(new Spool(dir.resolve("absent"), 100).sweep()).isZero();
     }
 }

@@ -64,6 +64,8 @@ final class PullCluster implements AutoCloseable {
     final List<Metric> metrics = new CopyOnWriteArrayList<>();
     /** θ chunks the server has handed to gRPC, over all pulls. */
     final AtomicInteger chunksSent = new AtomicInteger();
+    /** The threads that handed θ chunks to gRPC. */
+    final java.util.Set<String> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CoordinatorServer server;
     private final String name = "pulls-" + UUID.randomUUID();
 
@@ -98,6 +100,7 @@ final class PullCluster implements AutoCloseable {
                     @Override
                     public void sendMessage(A message) {
                         chunksSent.incrementAndGet();
+                        senders.add(Thread.currentThread().getName());
                         super.sendMessage(message);
                     }
                 }, headers);

@@ -116,6 +116,46 @@ class SharedSnapshotsTest {
         }
     }
 
+    /**
+     * A session that ends stops its pulls: the snapshot its stalled pull pinned is released at once
+     * and the pull waiting for room proceeds, rather than both waiting for the stalled worker's
+     * deadline. It ends here by leaving; lost, evicted and revoked sessions end the same way
+     * ({@link Sessions#end}).
+     */
+    @Test
+    void anEndedSessionsPullIsStoppedAndAWaitingPullProceeds() throws Exception {
+        try (Two two = two()) {
+            PullCluster.Member a = two.a();
+            PullCluster.Member b = two.b();
+            PullCluster.SlowPull stalled = a.slowPull(0, 0, 1);
+            assertThat(stalled.next().getVersion()).isZero();
+            assertThat(b.push(0, 0.001f).getAccepted()).isTrue();
+            assertThat(b.nextTrain().getVersion()).isEqualTo(1);
+            java.util.concurrent.CompletableFuture<PullCluster.Got> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> b.pull(0, 0));
+            PullCluster.waitFor(() -> c.runtime.snapshots().waiting() == 1);
+
+            a.blocking.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).leave(a.joined.getSession());
+            Status stopped = stalled.done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(stopped.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+            assertThat(stopped.getDescription()).contains("has ended");
+            PullCluster.Got got = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(got.version()).isEqualTo(1);
+            assertThat(got.intact()).isTrue();
+            assertThat(c.runtime.snapshots().peakCount()).as("never two snapshots of one budget").isEqualTo(1);
+        }
+    }
+
+    /** Every θ chunk, a pull's first window included, is sent from the transport's threads, never from the event loop. */
+    @Test
+    void noChunkIsSentFromTheEventLoop() throws Exception {
+        c = new PullCluster(FLOATS, 1, "bf16", CHUNK);
+        try (PullCluster.Member a = c.member("a")) {
+            a.nextTrain();
+            for (int i = 0; i < 3; i++) assertThat(a.pull(0, 0).intact()).isTrue();
+            assertThat(c.senders).isNotEmpty().doesNotContain("diloco-coordinator");
+        }
+    }
+
     @Test
     void aSlowReaderIsSentOnlyWhatItAskedFor() throws Exception {
         c = new PullCluster(FLOATS, 1, "bf16", CHUNK);
