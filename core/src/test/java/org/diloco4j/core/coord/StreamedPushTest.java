@@ -55,6 +55,66 @@ class StreamedPushTest {
         a.outer().optimizers().getFirst().buffers().forEach((name, v) -> assertThat(b.outer().optimizers().getFirst().buffers().get(name)).as(name).isEqualTo(v));
     }
 
+    /** Values over several ingest blocks (65536 values each), the last one partial. */
+    static final int BLOCKS = 3 * 65536 + 5003;
+
+    /**
+     * A NaN or an infinity in the last block of a message of several blocks, where it is found only
+     * after every earlier block was read: the push is refused, naming the value and where it is (an
+     * fp32 value is NON_FINITE; an int8 table entry does not decode, CORRUPT), and θ and the
+     * optimizer's buffers are bit for bit what they were.
+     */
+    @ParameterizedTest
+    @CsvSource({"int8, NaN", "int8, Infinity", "fp32, NaN", "fp32, Infinity"})
+    void aNonFiniteValueInTheLastBlockChangesNothing(String codec, String value) {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).minWorkers(2).upCodec(codec)
+                .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 2, 0.5)).weighting(new WeightingConfig("uniform", 0.5, -1))
+                .maxDeltaNorm(1e6).tokenBudget(1_000_000_000).build();
+        Run run = new Run(cfg, data -> new Payload.Encoded(codec, EncodedSource.of(data)), BLOCKS);
+        Codec enc = Codecs.parse(codec);
+        Random r = new Random(11);
+        // Good pushes first, so that the momentum and the accumulator hold something to keep.
+        for (int k = 0; k < 3; k++) {
+            float[] g = new float[BLOCKS];
+            for (int i = 0; i < BLOCKS; i++) g[i] = (float) (0.01 * r.nextGaussian());
+            assertThat(run.push(k % 2, enc.encode(g), k)).noneMatch(c -> c instanceof Command.Reject);
+        }
+        float[] theta = run.c.theta().clone();
+        long version = run.c.version();
+        Coordinator.State before = run.c.state();
+        java.util.Map<String, float[]> buffers = new java.util.HashMap<>();
+        before.outer().optimizers().getFirst().buffers().forEach((name, v) -> buffers.put(name, v.clone()));
+        assertThat(buffers).isNotEmpty();
+
+        float[] g = new float[BLOCKS];
+        for (int i = 0; i < BLOCKS; i++) g[i] = (float) (0.01 * r.nextGaussian());
+        float bad = value.equals("NaN") ? Float.NaN : Float.POSITIVE_INFINITY;
+        byte[] msg = enc.encode(g);
+        Refusal code;
+        String where;
+        if (codec.equals("fp32")) {
+            code = Refusal.NON_FINITE;
+            where = "index " + (BLOCKS - 1);
+            java.nio.ByteBuffer.wrap(msg).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(msg.length - 4, bad);
+        } else {
+            // int8: header, chunk size, then per chunk of 65536 values a table of 256 fp32 and the codes; every entry of the last table made bad.
+            int full = BLOCKS / 65536;
+            int table = 12 + full * (1024 + 65536);
+            for (int b = 0; b < 256; b++) java.nio.ByteBuffer.wrap(msg).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(table + 4 * b, bad);
+            code = Refusal.CORRUPT;
+            where = "chunk " + full;
+        }
+        List<Command> cmds = run.push(0, msg, 3);
+        assertThat(cmds).filteredOn(c -> c instanceof Command.Reject).singleElement().satisfies(c -> {
+            Command.Reject rej = (Command.Reject) c;
+            assertThat(rej.code()).isEqualTo(code);
+            assertThat(rej.reason()).contains(value).contains(where);
+        });
+        assertThat(run.c.version()).isEqualTo(version);
+        assertThat(run.c.theta()).as("θ after the refused push").isEqualTo(theta);
+        run.c.state().outer().optimizers().getFirst().buffers().forEach((name, v) -> assertThat(v).as(name).isEqualTo(buffers.get(name)));
+    }
+
     /** An fp32 message with a NaN in its last value. */
     static byte[] nan(byte[] msg) {
         byte[] m = msg.clone();
@@ -76,9 +136,13 @@ class StreamedPushTest {
         final Function<byte[], Payload> payload;
 
         Run(CoordinatorConfig cfg, Function<byte[], Payload> payload) {
-            float[] theta = new float[N];
-            for (int i = 0; i < N; i++) theta[i] = (float) Math.sin(i);
-            this.c = new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
+            this(cfg, payload, N);
+        }
+
+        Run(CoordinatorConfig cfg, Function<byte[], Payload> payload, int n) {
+            float[] theta = new float[n];
+            for (int i = 0; i < n; i++) theta[i] = (float) Math.sin(i);
+            this.c = new Coordinator(cfg, FragmentPlan.whole(n), theta, metrics::add);
             this.payload = payload;
             Answers.handle(c, new Event.Join("a", -1, 0, 0));
             Answers.handle(c, new Event.Join("b", -1, 0, 0));
