@@ -91,57 +91,67 @@ class SharedSnapshotsTest {
         }
     }
 
+    /** a's pull of v0, stalled after its first chunk, and b's pull of the newer θ, waiting for room behind it. */
+    record Stalled(PullCluster.SlowPull slow, java.util.concurrent.CompletableFuture<PullCluster.Got> waiting) {
+    }
+
+    Stalled stalled(Two two) throws Exception {
+        PullCluster.SlowPull slow = two.a().slowPull(0, 0, 1);
+        assertThat(slow.next().getVersion()).isZero();
+        // b pushes without pulling (its θ is v0 all the same): θ moves to v1 while v0 is being streamed to a.
+        assertThat(two.b().push(0, 0.001f).getAccepted()).isTrue();
+        assertThat(two.b().nextTrain().getVersion()).isEqualTo(1);
+        java.util.concurrent.CompletableFuture<PullCluster.Got> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> two.b().pull(0, 0));
+        PullCluster.waitFor(() -> c.runtime.snapshots().waiting() == 1);
+        assertThat(waiting).isNotDone();
+        assertThat(c.runtime.snapshots().count()).isEqualTo(1);
+        return new Stalled(slow, waiting);
+    }
+
+    /** The waiting pull got v1, whole, and no two snapshots were ever kept at once. */
+    void servedAfterIt(Stalled s) throws Exception {
+        PullCluster.Got got = s.waiting().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(got.version()).isEqualTo(1);
+        assertThat(got.intact()).isTrue();
+        assertThat(c.runtime.snapshots().peakCount()).as("never two snapshots of one budget").isEqualTo(1);
+        assertThat(c.runtime.snapshots().peakBytes()).isLessThanOrEqualTo(c.runtime.snapshots().budget());
+    }
+
     @Test
     void aPullOfANewerThetaWaitsWhileTheOnlySnapshotIsStreamed() throws Exception {
         try (Two two = two()) {
-            PullCluster.Member a = two.a();
-            PullCluster.Member b = two.b();
-            PullCluster.SlowPull slow = a.slowPull(0, 0, 1);
-            assertThat(slow.next().getVersion()).isZero();
-            // b pushes without pulling (its θ is v0 all the same): θ moves to v1 while v0 is being streamed to a.
-            assertThat(b.push(0, 0.001f).getAccepted()).isTrue();
-            assertThat(b.nextTrain().getVersion()).isEqualTo(1);
-            java.util.concurrent.CompletableFuture<PullCluster.Got> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> b.pull(0, 0));
-            PullCluster.waitFor(() -> c.runtime.snapshots().waiting() == 1);
-            assertThat(waiting).isNotDone();
-            assertThat(c.runtime.snapshots().count()).isEqualTo(1);
-
-            slow.request(1000);
-            assertThat(slow.done.get(10, java.util.concurrent.TimeUnit.SECONDS).isOk()).isTrue();
-            PullCluster.Got got = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(got.version()).isEqualTo(1);
-            assertThat(got.intact()).isTrue();
-            assertThat(c.runtime.snapshots().peakCount()).as("never two snapshots of one budget").isEqualTo(1);
-            assertThat(c.runtime.snapshots().peakBytes()).isLessThanOrEqualTo(c.runtime.snapshots().budget());
+            Stalled s = stalled(two);
+            s.slow().request(1000);
+            assertThat(s.slow().done.get(10, java.util.concurrent.TimeUnit.SECONDS).isOk()).isTrue();
+            servedAfterIt(s);
         }
     }
 
     /**
-     * A session that ends stops its pulls: the snapshot its stalled pull pinned is released at once
-     * and the pull waiting for room proceeds, rather than both waiting for the stalled worker's
-     * deadline. It ends here by leaving; lost, evicted and revoked sessions end the same way
-     * ({@link Sessions#end}).
+     * A session declared lost stops its pulls: the snapshot its stalled pull pinned is released at
+     * once and the pull waiting for room proceeds, rather than both waiting for the stalled worker's
+     * pull deadline. a is declared lost here by resubscribing after an order the coordinator does
+     * not keep (evicted, revoked and departed sessions end the same way, {@link Sessions#end}).
      */
     @Test
-    void anEndedSessionsPullIsStoppedAndAWaitingPullProceeds() throws Exception {
+    void aLostSessionsPullIsStoppedAndAWaitingPullProceeds() throws Exception {
         try (Two two = two()) {
-            PullCluster.Member a = two.a();
-            PullCluster.Member b = two.b();
-            PullCluster.SlowPull stalled = a.slowPull(0, 0, 1);
-            assertThat(stalled.next().getVersion()).isZero();
-            assertThat(b.push(0, 0.001f).getAccepted()).isTrue();
-            assertThat(b.nextTrain().getVersion()).isEqualTo(1);
-            java.util.concurrent.CompletableFuture<PullCluster.Got> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> b.pull(0, 0));
-            PullCluster.waitFor(() -> c.runtime.snapshots().waiting() == 1);
+            Stalled s = stalled(two);
+            two.a().async.subscribe(org.diloco4j.net.proto.SubscribeRequest.newBuilder().setSession(two.a().joined.getSession()).setAfterSeq(-10).build(),
+                    new io.grpc.stub.StreamObserver<>() {
+                        public void onNext(org.diloco4j.net.proto.Order o) {
+                        }
 
-            a.blocking.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).leave(a.joined.getSession());
-            Status stopped = stalled.done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        public void onError(Throwable t) {
+                        }
+
+                        public void onCompleted() {
+                        }
+                    });
+            Status stopped = s.slow().done.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(stopped.getCode()).isEqualTo(Status.Code.NOT_FOUND);
             assertThat(stopped.getDescription()).contains("has ended");
-            PullCluster.Got got = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(got.version()).isEqualTo(1);
-            assertThat(got.intact()).isTrue();
-            assertThat(c.runtime.snapshots().peakCount()).as("never two snapshots of one budget").isEqualTo(1);
+            servedAfterIt(s);
         }
     }
 
