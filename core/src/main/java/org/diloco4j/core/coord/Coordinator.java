@@ -62,6 +62,20 @@ public final class Coordinator {
      * @param theta0 initial θ (copied); null for a phantom, timing-only run
      */
     public Coordinator(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink) {
+        this(cfg, plan, theta0, sink, false);
+    }
+
+    /**
+     * A coordinator whose θ is {@code theta0} itself, not a copy: for a caller that made θ₀ for it
+     * and does not use it again (a networked coordinator's start), so that a 1B-parameter θ is held
+     * once and not twice. The caller must not read or change the array afterwards.
+     */
+    public static Coordinator adopting(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink) {
+        return new Coordinator(cfg, plan, theta0, sink, true);
+    }
+
+    /** @param adopt whether θ is {@code theta0} itself rather than a copy of it */
+    private Coordinator(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink, boolean adopt) {
         this.cfg = cfg;
         this.size = plan.totalSize();
         this.sink = sink;
@@ -74,7 +88,7 @@ public final class Coordinator {
         // A window-closed Delayed Nesterov buffer is one Nesterov step on the window's Σ g / N (see BufferClose).
         OuterOptimizerConfig optimizer = cfg.bufferClose() == BufferClose.WINDOW
                 ? OuterOptimizerConfig.nesterov(cfg.outer().lr(), cfg.outer().momentum()) : cfg.outer();
-        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, optimizer);
+        this.outer = new OuterState(theta0 == null || adopt ? theta0 : theta0.clone(), plan, optimizer);
         this.checks = new PushChecks(cfg, outer);
         this.downCodec = ThetaDownlink.parse(cfg.downCodec());
         if (theta0 != null) {
