@@ -115,17 +115,39 @@ public final class Coordinator {
         public float[] savedTheta() {
             return outer.theta();
         }
+
+        /** Floats in θ and the outer optimizers' buffers: what a checkpoint of it writes as arrays (0 for a timing-only run). */
+        public long arrayFloats() {
+            if (outer.theta() == null) return 0;
+            long n = outer.theta().length;
+            for (var o : outer.optimizers()) n += o.bufferFloats();
+            return n;
+        }
     }
 
     public State state() {
-        return new State(tokens, learnedTokensPerStep, outerSteps, stopped, stopReason, now, outer.state(), members.state(), ledger.state(),
+        return with(outer.state());
+    }
+
+    /**
+     * {@link #state()} sharing θ and the outer optimizers' buffers rather than copying them (the rest
+     * is copied as in {@link #state()}): for a checkpoint written out before the next event is
+     * handled, when a copy of θ and the optimizer state would not fit in the heap.
+     */
+    public State view() {
+        return with(outer.view());
+    }
+
+    private State with(OuterState.State o) {
+        return new State(tokens, learnedTokensPerStep, outerSteps, stopped, stopReason, now, o, members.state(), ledger.state(),
                 policy.state(), checks.bound().state(), assignments.state());
     }
 
     /** The coordinator {@link #state()} was taken of, for the same configuration and plan. */
     public static Coordinator restore(CoordinatorConfig cfg, FragmentPlan plan, State s, MetricSink sink) {
-        // Built with a zero θ of the right size (which every down codec accepts), then overwritten.
-        Coordinator c = new Coordinator(cfg, plan, s.outer().theta() == null ? null : new float[plan.totalSize()], sink);
+        // Built with a zero θ of the right size (which every down codec accepts), then overwritten:
+        // its own array, so a restore holds θ once besides the state it is given.
+        Coordinator c = adopting(cfg, plan, s.outer().theta() == null ? null : new float[plan.totalSize()], sink);
         c.outer.restore(s.outer());
         c.members.restore(s.members());
         c.ledger.restore(s.ledger());
