@@ -20,10 +20,10 @@ class OptimizerViewTest {
     @ParameterizedTest
     @MethodSource("org.diloco4j.core.optim.StepKernelTest#configs")
     void aViewIsTheStateWithoutACopyAndChangesNoStep(OuterOptimizerConfig cfg) {
-        Random r = new Random(5);
-        OuterOptimizer viewed = cfg.create(N);
-        OuterOptimizer plain = cfg.create(N);
+        // Two optimizers from zero θ, fed the same pseudo-gradients: one is viewed before every step, one never.
+        OuterOptimizer viewed = cfg.create(N), plain = cfg.create(N);
         float[] a = new float[N], b = new float[N];
+        Random r = new Random(5);
         for (int step = 0; step <= 7; step++) {
             OptimizerState s = viewed.state();
             OptimizerState v = viewed.view();
