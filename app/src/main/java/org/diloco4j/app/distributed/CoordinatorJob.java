@@ -176,7 +176,8 @@ public final class CoordinatorJob {
                 RunDirListener listener = new RunDirListener(metrics, progress, live, log, guard);
                 try (CoordinatorRuntime rt = r.saved().isPresent()
                         ? CoordinatorRuntime.resume(r.def(), r.saved().get(), r.ropts(), evaluator, listener, store, o.metrics())
-                        : CoordinatorRuntime.start(r.def(), new Coordinator(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
+                        // θ₀ is drawn for the coordinator alone and not used again: it becomes θ, not copied (4 GB at 1B).
+                        : CoordinatorRuntime.start(r.def(), Coordinator.adopting(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
                         MetricSink.NONE), r.ropts(), evaluator, listener, store, o.metrics())) {
                     if (progress != null && r.saved().isPresent()) {
                         record Standing(long tokens, long outerSteps, long bytes) {

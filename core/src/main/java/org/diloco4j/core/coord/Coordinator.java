@@ -62,6 +62,20 @@ public final class Coordinator {
      * @param theta0 initial θ (copied); null for a phantom, timing-only run
      */
     public Coordinator(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink) {
+        this(cfg, plan, theta0, sink, false);
+    }
+
+    /**
+     * A coordinator whose θ is {@code theta0} itself, not a copy: for a caller that made θ₀ for it
+     * and does not use it again (a networked coordinator's start), so that a 1B-parameter θ is held
+     * once and not twice. The caller must not read or change the array afterwards.
+     */
+    public static Coordinator adopting(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink) {
+        return new Coordinator(cfg, plan, theta0, sink, true);
+    }
+
+    /** @param adopt whether θ is {@code theta0} itself rather than a copy of it */
+    private Coordinator(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink, boolean adopt) {
         this.cfg = cfg;
         this.size = plan.totalSize();
         this.sink = sink;
@@ -74,7 +88,7 @@ public final class Coordinator {
         // A window-closed Delayed Nesterov buffer is one Nesterov step on the window's Σ g / N (see BufferClose).
         OuterOptimizerConfig optimizer = cfg.bufferClose() == BufferClose.WINDOW
                 ? OuterOptimizerConfig.nesterov(cfg.outer().lr(), cfg.outer().momentum()) : cfg.outer();
-        this.outer = new OuterState(theta0 == null ? null : theta0.clone(), plan, optimizer);
+        this.outer = new OuterState(theta0 == null || adopt ? theta0 : theta0.clone(), plan, optimizer);
         this.checks = new PushChecks(cfg, outer);
         this.downCodec = ThetaDownlink.parse(cfg.downCodec());
         if (theta0 != null) {
@@ -101,17 +115,39 @@ public final class Coordinator {
         public float[] savedTheta() {
             return outer.theta();
         }
+
+        /** Floats in θ and the outer optimizers' buffers: what a checkpoint of it writes as arrays (0 for a timing-only run). */
+        public long arrayFloats() {
+            if (outer.theta() == null) return 0;
+            long n = outer.theta().length;
+            for (var o : outer.optimizers()) n += o.bufferFloats();
+            return n;
+        }
     }
 
     public State state() {
-        return new State(tokens, learnedTokensPerStep, outerSteps, stopped, stopReason, now, outer.state(), members.state(), ledger.state(),
+        return with(outer.state());
+    }
+
+    /**
+     * {@link #state()} sharing θ and the outer optimizers' buffers rather than copying them (the rest
+     * is copied as in {@link #state()}): for a checkpoint written out before the next event is
+     * handled, when a copy of θ and the optimizer state would not fit in the heap.
+     */
+    public State view() {
+        return with(outer.view());
+    }
+
+    private State with(OuterState.State o) {
+        return new State(tokens, learnedTokensPerStep, outerSteps, stopped, stopReason, now, o, members.state(), ledger.state(),
                 policy.state(), checks.bound().state(), assignments.state());
     }
 
     /** The coordinator {@link #state()} was taken of, for the same configuration and plan. */
     public static Coordinator restore(CoordinatorConfig cfg, FragmentPlan plan, State s, MetricSink sink) {
-        // Built with a zero θ of the right size (which every down codec accepts), then overwritten.
-        Coordinator c = new Coordinator(cfg, plan, s.outer().theta() == null ? null : new float[plan.totalSize()], sink);
+        // Built with a zero θ of the right size (which every down codec accepts), then overwritten:
+        // its own array, so a restore holds θ once besides the state it is given.
+        Coordinator c = adopting(cfg, plan, s.outer().theta() == null ? null : new float[plan.totalSize()], sink);
         c.outer.restore(s.outer());
         c.members.restore(s.members());
         c.ledger.restore(s.ledger());

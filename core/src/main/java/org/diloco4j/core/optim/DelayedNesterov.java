@@ -228,6 +228,14 @@ public final class DelayedNesterov implements OuterOptimizer {
                 Map.of(MOMENTUM, m.clone(), ACCUMULATOR, accLive ? acc.clone() : new float[size]));
     }
 
+    @Override
+    public OptimizerState view() {
+        // Between buffers the accumulator holds the last buffer's sum, which nothing reads again
+        // (the next arrival overwrites it); state() reports zeros there, and so must the file.
+        if (arrivals % bufferSize == 0) java.util.Arrays.fill(acc, 0f);
+        return new OptimizerState(KIND, Map.of("arrivals", arrivals, "buffer_size", (long) bufferSize), Map.of(MOMENTUM, m, ACCUMULATOR, acc));
+    }
+
     /**
      * Restores a state saved by a DN optimizer of the same size and N (a different N would change
      * which arrivals update the momentum). η, μ and c may differ, e.g. for a changed schedule.

@@ -115,6 +115,13 @@ public final class OuterNesterov implements OuterOptimizer {
     }
 
     @Override
+    public OptimizerState view() {
+        // Before the first step nothing reads the buffer (the first step overwrites it); state() reports zeros there, so must the file.
+        if (steps == 0) java.util.Arrays.fill(buf, 0f);
+        return new OptimizerState(kind(), Map.of("steps", steps), Map.of(BUFFER, buf));
+    }
+
+    @Override
     public void restore(OptimizerState state) {
         StateCheck.kind(state, kind());
         StateCheck.buffers(state, size, BUFFER);

@@ -5,8 +5,10 @@ import java.util.List;
 import org.diloco4j.core.optim.OptimizerState;
 import org.diloco4j.core.optim.OuterOptimizer;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.optim.StepKernel;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Range;
 import org.diloco4j.core.params.VectorOps;
 
 /**
@@ -16,13 +18,9 @@ import org.diloco4j.core.params.VectorOps;
 public final class FragmentOptimizers {
     private final FragmentPlan plan;
     private final List<OuterOptimizer> optimizers = new ArrayList<>();
-    /** Scratch for the fragment's dense θ, sized for the largest fragment. */
-    private final float[] scratch;
-
     public FragmentOptimizers(FragmentPlan plan, OuterOptimizerConfig config) {
         this.plan = plan;
         for (Fragment f : plan.fragments()) optimizers.add(config.create(f.size()));
-        this.scratch = new float[plan.maxFragmentSize()];
     }
 
     public FragmentPlan plan() {
@@ -44,20 +42,30 @@ public final class FragmentOptimizers {
         Fragment f = plan.fragment(fragment);
         VectorOps.requireLength("outer step on fragment " + fragment, "theta", theta, plan.totalSize());
         VectorOps.requireLength("outer step on fragment " + fragment, "g", g, f.size());
-        if (f.ranges().size() == 1 && f.size() == theta.length) {
-            optimizers.get(fragment).step(theta, g);
-            return;
+        // In place, range by range: the step is elementwise (StepKernel), so this is the dense
+        // vector's step bit for bit, without gathering the fragment into a copy (which at 1B
+        // parameters, one fragment being all of θ, would be another 4 GB).
+        OuterOptimizer o = optimizers.get(fragment);
+        StepKernel k = o.begin();
+        int off = 0;
+        for (Range r : f.ranges()) {
+            k.apply(theta, r.start(), g, off, off, r.length());
+            off += r.length();
         }
-        float[] dense = f.size() == scratch.length ? scratch : new float[f.size()];
-        f.gather(theta, dense);
-        optimizers.get(fragment).step(dense, g);
-        f.scatter(dense, theta);
+        o.commit();
     }
 
     /** Every fragment's state, by fragment id (deep copies). */
     public List<OptimizerState> states() {
         List<OptimizerState> s = new ArrayList<>();
         for (OuterOptimizer o : optimizers) s.add(o.state());
+        return s;
+    }
+
+    /** Every fragment's state sharing the optimizers' buffers ({@link OuterOptimizer#view()}): valid until the next step or restore. */
+    public List<OptimizerState> views() {
+        List<OptimizerState> s = new ArrayList<>();
+        for (OuterOptimizer o : optimizers) s.add(o.view());
         return s;
     }
 

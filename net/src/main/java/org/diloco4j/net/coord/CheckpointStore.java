@@ -10,7 +10,8 @@ import java.util.Optional;
  */
 public interface CheckpointStore {
     /**
-     * @param state      the runtime state (see {@link RuntimeState#checkpoint}), its arrays a copy no one changes
+     * @param state      the runtime state (see {@link RuntimeState#checkpoint}): its arrays a copy no one changes, or, for a
+     *                   state too large to copy ({@link CheckpointCut#LIVE}), the live ones, unchanged until the save returns
      * @param mark       the listener's position at the time (see {@link RuntimeListener#mark})
      * @param outerSteps outer steps done, for logs
      * @param clock      the run's clock, in seconds

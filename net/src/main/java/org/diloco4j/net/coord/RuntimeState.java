@@ -63,18 +63,30 @@ final class RuntimeState {
     }
 
     State state() {
-        return new State(coordinator.state(), config, configToml, new ArrayList<>(members), new TreeMap<>(timers), clock, nextEvalTokens,
+        return with(coordinator.state());
+    }
+
+    private State with(Coordinator.State c) {
+        return new State(c, config, configToml, new ArrayList<>(members), new TreeMap<>(timers), clock, nextEvalTokens,
                 new TreeMap<>(staleness), new LinkedHashMap<>(workers), initialEval, lastEval, lastEvalVersion, restarts, stopReason,
                 new TreeMap<>(applied));
     }
 
+    /** A cut of the state now, {@code mark} (see {@link RuntimeListener#mark}) with it, and how it was taken. */
+    record Cut(CheckpointStore.Checkpoint checkpoint, CheckpointCut how) {
+    }
+
     /**
-     * A checkpoint of the state now, {@code mark} (see {@link RuntimeListener#mark}) with it: the
-     * coordinator's arrays are copied (a consistent cut, taken on the event loop), and a store streams
-     * them to the file from there, so the loop can go on while it is written.
+     * A checkpoint of the state now, taken on the event loop (a consistent cut). If a copy of θ and
+     * the optimizer state fits ({@link CheckpointCut}) the coordinator's arrays are copied and a store
+     * may stream them to the file while the loop goes on; otherwise the checkpoint holds the live
+     * arrays, and must be written before the loop handles another event.
      */
-    CheckpointStore.Checkpoint checkpoint(long mark) {
-        return new CheckpointStore.Checkpoint(state(), mark, coordinator.outerSteps(), clock);
+    Cut checkpoint(long mark) {
+        Coordinator.State live = coordinator.view();
+        CheckpointCut how = CheckpointCut.of(4 * live.arrayFloats(), live.savedTheta() == null ? 0 : 4L * live.savedTheta().length);
+        State s = how == CheckpointCut.LIVE ? with(live) : state();
+        return new Cut(new CheckpointStore.Checkpoint(s, mark, coordinator.outerSteps(), clock), how);
     }
 
     /** The runtime state a checkpoint holds, for a run whose fragments are {@code plan}; its file was checked when it was loaded. */

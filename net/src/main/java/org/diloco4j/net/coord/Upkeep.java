@@ -14,8 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * What a coordinator runtime does besides driving the protocol: evaluating θ as training
- * progresses (on the background thread, on a copy) and checkpointing (the state copied on the event
- * loop — a consistent cut — and streamed to the file in the background). Everything here runs on
+ * progresses (on the background thread, on a copy) and checkpointing (a consistent cut taken on
+ * the event loop: a copy streamed to the file in the background, or, for a state too large to copy,
+ * the live arrays streamed while the loop waits). Everything here runs on
  * the event loop except the evaluations and file writes it hands off.
  */
 final class Upkeep {
@@ -138,11 +139,13 @@ final class Upkeep {
     }
 
     /**
-     * Copies the state on the loop (a consistent cut); the file is written on the background
-     * thread, after any write queued before it, and with {@code sync} the loop waits for it. That
-     * wait cannot deadlock: the only background task that waits for the loop is {@link #finish}'s
-     * (with timeouts), and while it waits nothing checkpoints — the runtime is ending, so stop()
-     * does nothing — until the sync checkpoint it queues on the loop as it returns.
+     * Cuts the state on the loop ({@link RuntimeState#checkpoint}); the file is written on the
+     * background thread, after any write queued before it. The loop waits for it with {@code sync},
+     * and when the cut holds the live arrays (a state too large to copy): they must not change
+     * before they are written. That wait cannot deadlock: the only background task that waits for
+     * the loop is {@link #finish}'s (with timeouts), and while it waits nothing checkpoints — the
+     * runtime is ending, so stop() does nothing — until the sync checkpoint it queues on the loop as
+     * it returns.
      */
     void checkpoint(boolean sync) {
         if (store == null) return;
@@ -150,7 +153,8 @@ final class Upkeep {
         st.members.clear();
         st.members.addAll(liveMembers.get());
         long mark = listener.mark();
-        CheckpointStore.Checkpoint c = st.checkpoint(mark);
+        RuntimeState.Cut cut = st.checkpoint(mark);
+        CheckpointStore.Checkpoint c = cut.checkpoint();
         lastCheckpointClock = st.clock;
         lastCheckpointSteps = coordinator.outerSteps();
         Runnable write = () -> {
@@ -162,7 +166,7 @@ final class Upkeep {
                 onLoop.accept(() -> listener.log("checkpoint at outer step " + c.outerSteps() + " failed: " + e.getMessage()));
             }
         };
-        if (sync) threads.backgroundAndWait(write);
+        if (sync || cut.how() == CheckpointCut.LIVE) threads.backgroundAndWait(write);
         else threads.background(write);
     }
 }

@@ -1,0 +1,34 @@
+package org.diloco4j.net.coord;
+
+/**
+ * How a coordinator checkpoint takes its consistent cut of θ and the outer optimizer state. A copy
+ * lets the event loop go on while the file is written, but costs the state's size again in heap:
+ * at 1B parameters with Delayed Nesterov (θ, momentum, accumulator) 12 GB on top of 12 GB, where
+ * the memory bound (issue 14: 3.5 × θ's bytes + 64 MiB per worker) leaves half of θ's bytes above
+ * the state. So a state whose copy does not fit there is written from the live arrays instead,
+ * while the loop waits for the file (a pause of seconds per checkpoint at that size, against an
+ * OutOfMemoryError).
+ */
+enum CheckpointCut {
+    /** Copy on the loop, write in the background while the loop goes on. */
+    COPY,
+    /** Write from the live arrays while the loop waits: no copy. */
+    LIVE;
+
+    /** The bound's multiple of θ's bytes (the per-worker slack is for uploads in flight, not for this). */
+    static final double BOUND_THETAS = 3.5;
+    /**
+     * A copy this small is always made: one worker's share of the bound's slack, and the loop need
+     * not wait for the file of every small run (the copy made the same file before: nothing changes).
+     */
+    static final long ALWAYS_COPY_BYTES = 64L << 20;
+
+    /**
+     * @param stateBytes θ and the optimizer buffers, in bytes
+     * @param thetaBytes θ alone, in bytes (0 in a timing-only run)
+     */
+    static CheckpointCut of(long stateBytes, long thetaBytes) {
+        long headroom = (long) (BOUND_THETAS * thetaBytes) - stateBytes;
+        return stateBytes <= Math.max(ALWAYS_COPY_BYTES, headroom) ? COPY : LIVE;
+    }
+}
