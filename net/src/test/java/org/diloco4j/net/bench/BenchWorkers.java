@@ -19,7 +19,6 @@ import org.diloco4j.net.proto.ThetaChunk;
 import org.diloco4j.net.wire.Limits;
 
 import java.util.Iterator;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,7 +28,8 @@ import java.util.zip.CRC32C;
 /**
  * The load side of {@link CoordinatorThroughputBench}: N protocol-speaking workers (threads, one
  * channel each) that do no training. Each takes its train order, pulls θ in full, and pushes the
- * same pre-encoded pseudo-gradient back at once, so the coordinator is the bottleneck.
+ * same pre-encoded pseudo-gradient back at once, so the coordinator is the bottleneck. The pulled θ
+ * is read chunk by chunk and dropped, so the load JVM holds one encoded pseudo-gradient, not N.
  *
  * <p>Args: host port workers params codec chunkBytes; the token comes in $DILOCO_TOKEN.
  */
@@ -45,11 +45,8 @@ public final class BenchWorkers {
         String codec = args[4];
         int chunk = Integer.parseInt(args[5]);
         Token token = Token.of(System.getenv("DILOCO_TOKEN"));
-        float[] g = new float[params];
-        SplittableRandom r = new SplittableRandom(5);
-        for (int i = 0; i < g.length; i++) g[i] = (float) (1e-5 * (r.nextDouble() - 0.5));
-        byte[] payload = Codecs.parse(codec).encode(g);
-        g = null;
+        // One pre-encoded pseudo-gradient shared by every worker, made without the fp32 vector at large sizes.
+        byte[] payload = Tiled.encoded(Codecs.parse(codec), params, 1e-5, 5, Tiled.PERIOD);
         CountDownLatch done = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             int id = i;
@@ -104,7 +101,7 @@ public final class BenchWorkers {
                         .setSession(joined.getSession()).setThetaId(o.getTrain().getTheta().getId()).build());
                 while (it.hasNext()) it.next();
                 DeltaHeader h = DeltaHeader.newBuilder().setSession(joined.getSession()).setPushId(++pushId)
-                        .setBaseVersion(o.getTrain().getVersion()).setFragment(0).setSteps(o.getTrain().getSteps())
+                        .setBaseVersion(o.getTrain().getVersion()).setAssignment(o.getTrain().getAssignment()).setFragment(0).setSteps(o.getTrain().getSteps())
                         .setTokens(1000L * o.getTrain().getSteps()).setComputeSeconds(0.1 * o.getTrain().getSteps()).setCodec(codec)
                         .setSize(payload.length).setCrc32C((int) crc.getValue()).setTrainLoss(Double.NaN).build();
                 PushReply reply = push(async, h, payload, chunk);
