@@ -86,9 +86,10 @@ public final class CoordinatorThroughputBench {
         try {
             run(a, workers, params, res);
         } catch (Throwable t) {
-            outcome = "failed: " + t;
+            outcome = "failed while " + res.get("phase") + ": " + t + where(t);
             System.err.println("bench-coordinator: " + outcome);
         } finally {
+            res.remove("phase");
             res.put("outcome", outcome);
             res.put("seconds_total", (System.nanoTime() - begun) / 1e9);
             res.put("peak_heap_mb", memory.peakHeapBytes() / 1e6);
@@ -118,28 +119,34 @@ public final class CoordinatorThroughputBench {
         TimedStore store = ckptDir == null ? null : new TimedStore(new FileCheckpointStore(ckptDir));
 
         CountDownLatch firstApplied = new CountDownLatch(1);
+        res.put("phase", "building the coordinator (θ₀ and the outer optimizer's state)");
         long t0 = System.nanoTime();
         Coordinator coordinator = new Coordinator(cc, run.plan(), Tiled.floats(params, 0.02, 1, Tiled.PERIOD), m -> { });
         res.put("start_seconds", (System.nanoTime() - t0) / 1e9);
         Token token = Token.random();
+        res.put("phase", "starting the runtime and server");
         try (CoordinatorRuntime rt = CoordinatorRuntime.start(run, coordinator, opts, null, listener(firstApplied), store);
              CoordinatorServer server = CoordinatorServer.start(rt, token, new CoordinatorServer.Listen("127.0.0.1", 0, null, null))) {
             coordinator = null; // the runtime has it; the checkpoint read below needs the heap back once the runtime is closed
+            res.put("phase", "waiting for the first applied pseudo-gradient");
             Process load = startWorkers(server.port(), workers, params, a.get("--codec"), chunk, token, a.get("--load-heap"));
             try {
                 long s0 = System.nanoTime();
                 waitUntil(() -> firstApplied.getCount() == 0, Double.parseDouble(a.get("--first-timeout")), load);
                 res.put("first_applied_seconds", (System.nanoTime() - s0) / 1e9);
                 double start = rt.now();
+                res.put("phase", "warming up");
                 Thread.sleep((long) (warmup * 1000));
                 long[] w0 = snapshot(rt);
                 CpuClocks c0 = CpuClocks.now(load.toHandle());
                 double tw0 = rt.now();
+                res.put("phase", "measuring");
                 Thread.sleep((long) (seconds * 1000));
                 long[] w1 = snapshot(rt);
                 CpuClocks c1 = CpuClocks.now(load.toHandle());
                 double tw1 = rt.now();
                 window(res, tw0 - start, tw1 - tw0, w0, w1, c1.since(c0), c0, c1);
+                res.put("phase", "stopping (and writing the final checkpoint)");
                 long st0 = System.nanoTime();
                 rt.stop("benchmark over").get(Math.max(60, params / 5_000_000), TimeUnit.SECONDS);
                 res.put("stop_seconds", (System.nanoTime() - st0) / 1e9);
@@ -148,6 +155,7 @@ public final class CoordinatorThroughputBench {
                 load.waitFor(10, TimeUnit.SECONDS);
             }
         }
+        res.put("phase", "reading the checkpoint back");
         if (store != null) checkpoint(store, new FileCheckpointStore(ckptDir), res);
     }
 
@@ -195,6 +203,14 @@ public final class CoordinatorThroughputBench {
         res.put("checkpoint_read_seconds", (System.nanoTime() - t0) / 1e9);
         res.put("checkpoint_read_found", found);
         Files.deleteIfExists(store.file());
+    }
+
+    /** " at" the innermost diloco4j frame of {@code t}, or nothing: where a failure such as OutOfMemoryError struck. */
+    private static String where(Throwable t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().startsWith("org.diloco4j.")) return " at " + e.getClassName().replace("org.diloco4j.", "") + "." + e.getMethodName();
+        }
+        return "";
     }
 
     private static RuntimeListener listener(CountDownLatch firstApplied) {
