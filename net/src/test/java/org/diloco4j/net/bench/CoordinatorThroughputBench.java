@@ -8,6 +8,7 @@ import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.run.Segment;
 import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.coord.AdmissionLimits;
 import org.diloco4j.net.coord.CoordinatorRuntime;
 import org.diloco4j.net.coord.CoordinatorServer;
 import org.diloco4j.net.coord.FileCheckpointStore;
@@ -113,8 +114,10 @@ public final class CoordinatorThroughputBench {
         RunDefinition run = RunDefinition.of("# coordinator throughput benchmark\n", cc, FragmentPlan.whole(params), chunk);
         res.put("chunk_bytes", chunk);
         res.put("delta_bytes", run.deltaBytes(0));
-        // Bench workers send no heartbeats: a long session timeout keeps them in.
-        RuntimeOptions opts = RuntimeOptions.defaults().withHeartbeat(5, 3600).withChunkBytes(chunk).withCheckpoints(0, 0);
+        // Bench workers send no heartbeats: a long session timeout keeps them in. Admitting just the bench's workers makes the
+        // coordinator's memory bound (MemoryBound: 64 MiB per admitted worker) the one the heap is sized for.
+        RuntimeOptions opts = RuntimeOptions.defaults().withHeartbeat(5, 3600).withChunkBytes(chunk).withCheckpoints(0, 0)
+                .withAdmission(new AdmissionLimits(workers, 0, 0));
         Path ckptDir = a.get("--checkpoint").isEmpty() ? null : Path.of(a.get("--checkpoint"));
         TimedStore store = ckptDir == null ? null : new TimedStore(new FileCheckpointStore(ckptDir));
 
