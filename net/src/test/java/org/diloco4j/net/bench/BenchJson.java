@@ -2,6 +2,7 @@ package org.diloco4j.net.bench;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -44,7 +45,7 @@ final class BenchJson {
         Files.writeString(file, format(m) + "\n");
     }
 
-    static ObjectNode read(Path file) throws IOException {
-        return (ObjectNode) JSON.readTree(file.toFile());
+    static JsonNode read(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
     }
 }
