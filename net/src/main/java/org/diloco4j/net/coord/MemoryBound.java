@@ -21,9 +21,10 @@ import java.util.Locale;
  *       fewer, so the bound errs high there;</li>
  *   <li>the encoded θ kept for pulls: today the θ cache ({@link ThetaCacheSize}: at least one whole
  *       encoded θ);</li>
- *   <li>per worker the admission cap allows, what its transfers may hold: one upload and one θ
- *       download in flight, at most {@link #PER_WORKER_CAP 64 MiB} (issue 14's allowance; a small
- *       model needs less, so a small heap still admits the default 64 workers).</li>
+ *   <li>per worker the admission cap allows, what its transfers may hold: its uploads in flight
+ *       ({@link RuntimeOptions#maxPushesPerMember()}) and one θ download, at most
+ *       {@link #PER_WORKER_CAP 64 MiB} (issue 14's allowance; a small model needs less, so a small
+ *       heap still admits the default 64 workers).</li>
  * </ul>
  * It is a floor, not a forecast: the JVM's own classes, transient copies while θ is encoded, and
  * garbage not yet collected come on top.
@@ -55,7 +56,7 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         for (int p = 0; p < run.plan().count(); p++) upload = Math.max(upload, run.deltaBytes(p));
         return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * buffers(kind) * fragmentFloats,
                 opts.thetaCacheBytes(), oneTheta, opts.admission().resolve(cc.minWorkers()).maxMembers(),
-                Math.min(PER_WORKER_CAP, upload + oneTheta));
+                Math.min(PER_WORKER_CAP, opts.maxPushesPerMember() * upload + oneTheta));
     }
 
     /** fp32 buffers the optimizer keeps per parameter, besides θ. */

@@ -74,8 +74,9 @@ class MemoryBoundTest {
                 .outer(OuterOptimizerConfig.nesterov(0.7, 0.9)).build();
         MemoryBound b = MemoryBound.of(run(cc, plan), cc, admitting(2), GIB);
         assertThat(b.optimizerBytes()).isEqualTo(4L * (300 + 500 + 200));
-        // A worker's upload is one fragment's pseudo-gradient: the largest one counts.
-        assertThat(b.perWorkerBytes()).isEqualTo(run(cc, plan).deltaBytes(1) + ThetaCacheSize.oneTheta(run(cc, plan), Codecs.parse(cc.downCodec())));
+        // A worker's upload is one fragment's pseudo-gradient, the largest one counts, as many as it may have in flight; θ comes down whole.
+        assertThat(b.perWorkerBytes()).isEqualTo(admitting(2).maxPushesPerMember() * run(cc, plan).deltaBytes(1)
+                + ThetaCacheSize.oneTheta(run(cc, plan), Codecs.parse(cc.downCodec())));
     }
 
     @Test
