@@ -91,6 +91,8 @@ public final class CoordinatorThroughputBench {
             System.err.println("bench-coordinator: " + outcome);
         } finally {
             res.remove("phase");
+            // A run that failed after saving leaves a checkpoint of GBs: gone, like the one read back.
+            if (!a.get("--checkpoint").isEmpty()) Files.deleteIfExists(new FileCheckpointStore(Path.of(a.get("--checkpoint"))).file());
             res.put("outcome", outcome);
             res.put("seconds_total", (System.nanoTime() - begun) / 1e9);
             res.put("peak_heap_mb", memory.peakHeapBytes() / 1e6);
@@ -151,15 +153,23 @@ public final class CoordinatorThroughputBench {
                 window(res, tw0 - start, tw1 - tw0, w0, w1, c1.since(c0), c0, c1);
                 res.put("phase", "stopping (and writing the final checkpoint)");
                 long st0 = System.nanoTime();
-                rt.stop("benchmark over").get(Math.max(60, params / 5_000_000), TimeUnit.SECONDS);
-                res.put("stop_seconds", (System.nanoTime() - st0) / 1e9);
+                try {
+                    rt.stop("benchmark over").get(Math.max(60, params / 5_000_000), TimeUnit.SECONDS);
+                } finally {
+                    // Recorded even if stopping failed after the checkpoint was saved.
+                    res.put("stop_seconds", (System.nanoTime() - st0) / 1e9);
+                    if (store != null) {
+                        res.put("checkpoint_write_seconds", store.lastSaveSeconds());
+                        res.put("checkpoint_saves", store.saves());
+                    }
+                }
             } finally {
                 load.destroyForcibly();
                 load.waitFor(10, TimeUnit.SECONDS);
             }
         }
         res.put("phase", "reading the checkpoint back");
-        if (store != null) checkpoint(store, new FileCheckpointStore(ckptDir), res);
+        if (store != null) readBack(store, new FileCheckpointStore(ckptDir), res);
     }
 
     /** The window's figures: rates, and where the CPU went. */
@@ -194,18 +204,19 @@ public final class CoordinatorThroughputBench {
         res.put("gc_seconds", gcMillis / 1000.0);
     }
 
-    /** Times reading back the checkpoint the coordinator wrote as it stopped, then deletes it. */
-    private static void checkpoint(TimedStore written, FileCheckpointStore store, Map<String, Object> res) throws Exception {
-        res.put("checkpoint_write_seconds", written.lastSaveSeconds());
-        res.put("checkpoint_saves", written.saves());
-        if (written.saves() == 0) return;
-        res.put("checkpoint_file_mb", Files.size(store.file()) / 1e6);
-        System.gc(); // the runtime's θ and optimizer state are garbage now: the read gets the heap they held
-        long t0 = System.nanoTime();
-        boolean found = store.load().isPresent();
-        res.put("checkpoint_read_seconds", (System.nanoTime() - t0) / 1e9);
-        res.put("checkpoint_read_found", found);
-        Files.deleteIfExists(store.file());
+    /** Times reading back the checkpoint the coordinator wrote as it stopped, then deletes it (also when the read fails: it is GBs). */
+    private static void readBack(TimedStore written, FileCheckpointStore store, Map<String, Object> res) throws Exception {
+        try {
+            if (written.saves() == 0) return;
+            res.put("checkpoint_file_mb", Files.size(store.file()) / 1e6);
+            System.gc(); // the runtime's θ and optimizer state are garbage now: the read gets the heap they held
+            long t0 = System.nanoTime();
+            boolean found = store.load().isPresent();
+            res.put("checkpoint_read_seconds", (System.nanoTime() - t0) / 1e9);
+            res.put("checkpoint_read_found", found);
+        } finally {
+            Files.deleteIfExists(store.file());
+        }
     }
 
     /** " at" the innermost diloco4j frame of {@code t}, or nothing: where a failure such as OutOfMemoryError struck. */
