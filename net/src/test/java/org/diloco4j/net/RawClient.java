@@ -104,6 +104,11 @@ final class RawClient implements AutoCloseable {
 
     /** Sends a header and these data chunks, then completes (or cancels, to vanish mid-push). */
     PushReply push(DeltaHeader h, byte[][] chunks, boolean vanish) throws Exception {
+        return push(h, chunks, vanish, () -> { });
+    }
+
+    /** As {@link #push(DeltaHeader, byte[][], boolean)}; a vanishing push waits for {@code received} before it cancels. */
+    PushReply push(DeltaHeader h, byte[][] chunks, boolean vanish, ThrowingRunnable received) throws Exception {
         CompletableFuture<PushReply> reply = new CompletableFuture<>();
         CompletableFuture<ClientCallStreamObserver<DeltaChunk>> req = new CompletableFuture<>();
         StreamObserver<DeltaChunk> s = async.pushDelta(new ClientResponseObserver<DeltaChunk, PushReply>() {
@@ -129,6 +134,7 @@ final class RawClient implements AutoCloseable {
         s.onNext(DeltaChunk.newBuilder().setHeader(h).build());
         for (byte[] c : chunks) s.onNext(DeltaChunk.newBuilder().setData(ByteString.copyFrom(c)).build());
         if (vanish) {
+            received.run();
             req.get().cancel("worker vanished", null);
             return null;
         }
@@ -139,5 +145,10 @@ final class RawClient implements AutoCloseable {
     @Override
     public void close() {
         channel.shutdownNow();
+    }
+
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  */
 sealed interface CostModel permits WorkerLinks, DdpCosts {
     static CostModel of(Method method, SimConfig sim, SimState s, int params) {
-        return method == Method.DDP ? new DdpCosts(sim, s, params) : new WorkerLinks(sim.workers());
+        return method == Method.DDP ? new DdpCosts(sim, s, params) : new WorkerLinks(sim.workers(), sim.coordinatorNic(), s);
     }
 
     /** The workers that start at time 0. */

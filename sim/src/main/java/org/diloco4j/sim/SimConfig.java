@@ -11,9 +11,10 @@ import java.util.List;
  * @param sessionTimeout  seconds without heartbeats after which the coordinator declares a worker lost
  * @param evalEveryTokens evaluate the global θ each time this many more tokens were trained (0 = start and end only)
  * @param maxSeconds      safety stop in virtual seconds (0 = none)
+ * @param coordinatorNic  the coordinator's network interface, shared by all workers; null = unlimited
  */
 public record SimConfig(List<WorkerSpec> workers, List<Fault> faults, long seed, double sessionTimeout,
-                        long evalEveryTokens, double maxSeconds) {
+                        long evalEveryTokens, double maxSeconds, CoordinatorNic coordinatorNic) {
     public SimConfig {
         workers = List.copyOf(workers);
         faults = List.copyOf(faults);
@@ -27,6 +28,16 @@ public record SimConfig(List<WorkerSpec> workers, List<Fault> faults, long seed,
         for (WorkerSpec w : workers) {
             if (!names.add(w.name())) throw new IllegalArgumentException("two workers are named '" + w.name() + "'");
         }
+    }
+
+    /** A run whose coordinator's NIC is unlimited (only the workers' links cost time). */
+    public SimConfig(List<WorkerSpec> workers, List<Fault> faults, long seed, double sessionTimeout, long evalEveryTokens, double maxSeconds) {
+        this(workers, faults, seed, sessionTimeout, evalEveryTokens, maxSeconds, null);
+    }
+
+    /** This run with the coordinator behind {@code nic}. */
+    public SimConfig withCoordinatorNic(CoordinatorNic nic) {
+        return new SimConfig(workers, faults, seed, sessionTimeout, evalEveryTokens, maxSeconds, nic);
     }
 
     public static SimConfig of(List<WorkerSpec> workers, long seed) {

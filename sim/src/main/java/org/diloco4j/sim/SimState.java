@@ -40,6 +40,9 @@ final class SimState {
     /** The latest evaluation of θ and the version it evaluated (the final one is not repeated). */
     EvalResult lastEval;
     long lastEvalVersion = -1;
+    /** Virtual times at which the coordinator's NIC ({@link CoordinatorNic}) finishes what it already carries, in and out. */
+    double nicInFreeAt;
+    double nicOutFreeAt;
 
     SimState(Coordinator coordinator, DdpGroup ddp, long evalEveryTokens) {
         this(new EventQueue(), coordinator, ddp, evalEveryTokens);
@@ -56,7 +59,7 @@ final class SimState {
     record State(EventQueue.State queue, Coordinator.State coordinator, DdpGroup.State ddp, Map<String, SimWorker.State> workers,
                  Map<Integer, String> byMember, Map<String, Long> timers, List<Segment> timeline, Map<Long, Long> staleness, boolean started,
                  boolean stopped, String stopReason, double endTime, long nextEvalTokens, long workerSeeds, EvalResult initialEval,
-                 EvalResult lastEval, long lastEvalVersion) {
+                 EvalResult lastEval, long lastEvalVersion, double nicInFreeAt, double nicOutFreeAt) {
     }
 
     State state() {
@@ -64,7 +67,7 @@ final class SimState {
         workers.forEach((name, x) -> w.put(name, x.state()));
         return new State(queue.state(), coordinator.state(), ddp == null ? null : ddp.state(), w, new LinkedHashMap<>(byMember),
                 new LinkedHashMap<>(timers), List.copyOf(timeline), new TreeMap<>(staleness), started, stopped, stopReason, endTime,
-                nextEvalTokens, workerSeeds, initialEval, lastEval, lastEvalVersion);
+                nextEvalTokens, workerSeeds, initialEval, lastEval, lastEvalVersion, nicInFreeAt, nicOutFreeAt);
     }
 
     /**
@@ -89,6 +92,8 @@ final class SimState {
         st.initialEval = s.initialEval();
         st.lastEval = s.lastEval();
         st.lastEvalVersion = s.lastEvalVersion();
+        st.nicInFreeAt = s.nicInFreeAt();
+        st.nicOutFreeAt = s.nicOutFreeAt();
         return st;
     }
 

@@ -1,5 +1,7 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
@@ -23,6 +25,12 @@ import java.util.Locale;
  * 50/80/90/95/99% of the time. Produced by timing-only (phantom) simulations with the real message
  * sizes of each codec; bandwidth found by bisection on a log scale.
  *
+ * <p>Models beyond {@link #SIMULATED_MAX} values (10B, 70B: more than a Java array holds) are
+ * simulated as a θ of {@link #SIMULATED_MAX} values over a link slowed, each way, by the ratio of
+ * the stand-in's encoded size to the real model's ({@link #encodedBytes}): every transfer then
+ * takes exactly the real model's time, and the compute time is the real model's step time. Up to
+ * that size the ratio is 1 and the simulation is of the model itself.
+ *
  * <p>Run: {@code scripts/utilization-table} (writes docs/bench/utilization.md).
  */
 public final class UtilizationTable {
@@ -34,6 +42,9 @@ public final class UtilizationTable {
      */
     public record Setup(String label, Method method, int innerSteps, int fragments, int overlap, String codec, String downCodec) {
     }
+
+    /** The largest θ simulated as itself (2^30 values); larger models use a stand-in of this size. */
+    public static final int SIMULATED_MAX = 1 << 30;
 
     private final long params;
     private final double secondsPerStep;
@@ -62,18 +73,57 @@ public final class UtilizationTable {
                 new Setup("Streaming DiLoCo H=100, P=10, τ=5, fp4 up, bf16 θ down", Method.STREAMING, 100, 10, 5, "fp4", "bf16"));
     }
 
-    /** Compute utilization of {@code s} at {@code gbps} gigabits per second each way. */
+    /** Compute utilization of {@code s} at {@code gbps} gigabits per second each way, the coordinator unlimited. */
     public double utilization(Setup s, double gbps) {
-        int n = (int) Math.min(params, Integer.MAX_VALUE - 16);
+        return utilization(s, gbps, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Compute utilization of {@code s} with workers on {@code gbps} links and the coordinator
+     * behind a NIC of {@code coordinatorGbps} each way that all of them share ({@link CoordinatorNic};
+     * infinite: none).
+     */
+    public double utilization(Setup s, double gbps, double coordinatorGbps) {
+        int n = (int) Math.min(params, SIMULATED_MAX);
         FragmentPlan plan = FragmentPlanner.plan(ParamLayout.single("theta", n), s.fragments(), BlockAssignment.SEQUENTIAL);
+        LinkProfile link = link(s, gbps, n);
+        LinkProfile nicAsLink = Double.isInfinite(coordinatorGbps) ? null : link(s, coordinatorGbps, n);
         List<WorkerSpec> ws = new ArrayList<>();
-        for (int i = 0; i < workers; i++) ws.add(new WorkerSpec("w" + i, DeviceProfile.of(secondsPerStep), LinkProfile.gbps(gbps, latency), i));
+        for (int i = 0; i < workers; i++) ws.add(new WorkerSpec("w" + i, DeviceProfile.of(secondsPerStep), link, i));
         long outerSteps = (long) rounds * s.fragments();
         CoordinatorConfig cc = CoordinatorConfig.builder().method(s.method()).innerSteps(s.innerSteps()).minWorkers(workers)
                 .overlap(s.overlap()).upCodec(s.codec()).downCodec(s.downCodec()).ddpWorkers(workers)
                 .maxOuterSteps(s.method() == Method.DDP ? (long) rounds * 100 : outerSteps).build();
-        Simulation sim = new Simulation(SimConfig.of(ws, 1), cc, plan, null, null, null, MetricSink.NONE);
+        SimConfig config = SimConfig.of(ws, 1);
+        if (nicAsLink != null) config = config.withCoordinatorNic(new CoordinatorNic(nicAsLink.upBytesPerSecond(), nicAsLink.downBytesPerSecond()));
+        Simulation sim = new Simulation(config, cc, plan, null, null, null, MetricSink.NONE);
         return sim.run().computeUtilization();
+    }
+
+    /**
+     * The link a worker of the simulated θ of {@code n} values gets: {@code gbps} each way, slowed
+     * by the ratio of {@code n} values' encoded size to the model's, so a transfer lasts as long as
+     * the real model's would (the ratio is exactly 1 when {@code n} is the model's size).
+     */
+    private LinkProfile link(Setup s, double gbps, int n) {
+        double bytesPerSecond = gbps * 1e9 / 8;
+        Codec up = Codecs.parse(s.codec());
+        Codec down = Codecs.parse(s.downCodec());
+        double upScale = (double) encodedBytes(up, n) / encodedBytes(up, params);
+        double downScale = (double) encodedBytes(down, n) / encodedBytes(down, params);
+        return new LinkProfile(bytesPerSecond * upScale, bytesPerSecond * downScale, latency, 0);
+    }
+
+    /**
+     * Bytes of {@code n} values through {@code codec}, {@code n} possibly beyond an array: θ held
+     * as pieces of at most {@link #SIMULATED_MAX} values (fragments as separate arrays, as issue 14
+     * plans for), each its own message, so each pays its own header.
+     */
+    public static long encodedBytes(Codec codec, long n) {
+        if (n < 0) throw new IllegalArgumentException("a model of " + n + " values");
+        long whole = n / SIMULATED_MAX;
+        int rest = (int) (n % SIMULATED_MAX);
+        return whole * codec.encodedSize(SIMULATED_MAX) + (rest > 0 || whole == 0 ? codec.encodedSize(rest) : 0);
     }
 
     /** Smallest bandwidth (Gbit/s) reaching {@code target} utilization, to 1%; NaN if above 100 Tbit/s. */

@@ -42,8 +42,11 @@ class CheckpointResumeTest {
                 new WorkerSpec("b", new DeviceProfile(1.0, 0.1, List.of()), new LinkProfile(1e5, 1e5, 0.05, 0.2), 1),
                 new WorkerSpec("c", new DeviceProfile(2.5, 0.1, List.of()), link, 2)),
                 List.of(new Fault.Crash("c", 40), new Fault.Join(new WorkerSpec("c", DeviceProfile.of(2.0), link, 2), 60)),
-                17, 5, 3000, 0);
+                17, 5, 3000, 0, nic);
     }
+
+    /** The coordinator's NIC of {@link #sim()}: none, or one the workers queue for. */
+    CoordinatorNic nic;
 
     CoordinatorConfig config(Method m) {
         CoordinatorConfig.Builder b = CoordinatorConfig.builder().method(m).innerSteps(8).minWorkers(3)
@@ -100,6 +103,21 @@ class CheckpointResumeTest {
             assertThat(b.result.timeline()).isEqualTo(a.result.timeline());
         }
         assertThat(a.result.finalEval().loss()).isLessThan(a.result.initialEval().loss());
+    }
+
+    /** The coordinator NIC's occupancy is simulation state too: a resumed run queues at it as the uninterrupted one did. */
+    @Test
+    void resumeWithACoordinatorNicEqualsAnUninterruptedRun() throws IOException {
+        double unlimited = uninterrupted(Method.ASYNC_DN_DYLU).result.simulatedSeconds();
+        nic = new CoordinatorNic(100, 200);
+        Outcome a = uninterrupted(Method.ASYNC_DN_DYLU);
+        assertThat(a.result.simulatedSeconds()).as("the NIC slows the run").isGreaterThan(unlimited);
+        for (int events : new int[] {1, 37, 150}) {
+            Outcome b = interrupted(Method.ASYNC_DN_DYLU, events);
+            assertThat(b.theta).as("θ after resume at event %d", events).isEqualTo(a.theta);
+            assertThat(b.result.simulatedSeconds()).isEqualTo(a.result.simulatedSeconds());
+            assertThat(b.result.timeline()).isEqualTo(a.result.timeline());
+        }
     }
 
     /** A DiLoCo run paused after 20 events, checkpointed to state.bin. */

@@ -78,8 +78,11 @@ public record Bf16Codec() implements Codec {
         Objects.checkFromIndexSize(off, len, out.length);
         Wire.checkHeader(encoded, this, CodecKind.BF16, len, Wire.HEADER);
         Wire.checkSize(encoded, this, encodedSize(len), len);
-        Lanes l = new Lanes(Math.min(GROUP, len));
-        int p = Wire.HEADER;
+        decodeGroups(encoded, Wire.HEADER, len, out, off, new Lanes(Math.min(GROUP, len)));
+    }
+
+    /** Decodes the groups of {@code len} values that start at {@code encoded[p]} into {@code out[off, off + len)}. */
+    private static void decodeGroups(byte[] encoded, int p, int len, float[] out, int off, Lanes l) {
         for (int s = 0; s < len; s += GROUP) {
             int m = Math.min(GROUP, len - s);
             int h = m >>> 1;
@@ -100,6 +103,14 @@ public record Bf16Codec() implements Codec {
                 p += 2;
             }
         }
+    }
+
+    /** Per thread: one group's lanes, so decoding a block allocates nothing large. */
+    private static final ThreadLocal<Lanes> BLOCK_LANES = ThreadLocal.withInitial(() -> new Lanes(GROUP));
+
+    @Override
+    public BlockDecoder blocks() {
+        return new FixedWidthBlocks(this, CodecKind.BF16, 2, (bytes, off, m, out, outOff) -> decodeGroups(bytes, off, m, out, outOff, BLOCK_LANES.get()));
     }
 
     /** Per-call buffers for one group: the codec itself stays stateless and thread-safe. */

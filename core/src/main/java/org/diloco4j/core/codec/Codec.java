@@ -61,6 +61,14 @@ public interface Codec {
         for (int i = 0; i < len; i++) acc[off + i] += weight * decoded[i];
     }
 
+    /**
+     * How to decode this codec's messages block by block, or null if a message only decodes whole
+     * (its blocks depend on each other, or are larger than {@link BlockDecoder#MAX_BLOCK_VALUES}).
+     */
+    default BlockDecoder blocks() {
+        return null;
+    }
+
     /** The exact length of {@code encode(values, off, len)} in bytes, computed without encoding. */
     long encodedSize(int len);
 }

@@ -35,6 +35,11 @@ public record Fp32Codec() implements Codec {
     }
 
     @Override
+    public BlockDecoder blocks() {
+        return new FixedWidthBlocks(this, CodecKind.FP32, 4, (bytes, off, m, out, outOff) -> Wire.floats(bytes, off, m).get(out, outOff, m));
+    }
+
+    @Override
     public String toString() {
         return spec();
     }

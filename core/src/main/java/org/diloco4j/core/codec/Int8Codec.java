@@ -3,6 +3,8 @@ package org.diloco4j.core.codec;
 import java.util.Arrays;
 import java.util.Objects;
 
+import org.diloco4j.core.params.SquareSums;
+
 /**
  * 8-bit quantization with a lookup table, as in INTELLECT-1. Per chunk of {@code chunk} values
  * (the last one may be shorter), with m the chunk's length:
@@ -214,39 +216,132 @@ public record Int8Codec(int chunk) implements Codec {
         int p = PARAMS_END;
         for (long s = 0; s < len; s += chunk) {
             int m = (int) Math.min(chunk, len - s);
-            int o = off + (int) s;
-            int q = p + TABLE_BYTES;
-            int g = m >>> 2;
-            Wire.floats(encoded, p, BINS).get(table);
-            Wire.ints(encoded, q, g).get(w, 0, g);
-            for (int j = 0; j < g; j++) {
-                int x = w[j];
-                out[o + j] = table[x & 0xFF];
-                out[o + j + g] = table[(x >>> 8) & 0xFF];
-                out[o + j + 2 * g] = table[(x >>> 16) & 0xFF];
-                out[o + j + 3 * g] = table[x >>> 24];
-            }
-            for (int i = 4 * g; i < m; i++) out[o + i] = table[encoded[q + i] & 0xFF];
+            decodeChunk(encoded, p, m, out, off + (int) s, table, w);
             p += TABLE_BYTES + m;
+        }
+    }
+
+    /** Decodes the chunk of {@code m} values whose table starts at {@code encoded[p]} into {@code out[o, o + m)}. */
+    private static void decodeChunk(byte[] encoded, int p, int m, float[] out, int o, float[] table, int[] w) {
+        Wire.floats(encoded, p, BINS).get(table);
+        decodeCodes(encoded, p + TABLE_BYTES, m, out, o, table, w);
+    }
+
+    /** Decodes the {@code m} codes at {@code encoded[q]} through {@code table} into {@code out[o, o + m)}. */
+    private static void decodeCodes(byte[] encoded, int q, int m, float[] out, int o, float[] table, int[] w) {
+        int g = m >>> 2;
+        Wire.ints(encoded, q, g).get(w, 0, g);
+        for (int j = 0; j < g; j++) {
+            int x = w[j];
+            out[o + j] = table[x & 0xFF];
+            out[o + j + g] = table[(x >>> 8) & 0xFF];
+            out[o + j + 2 * g] = table[(x >>> 16) & 0xFF];
+            out[o + j + 3 * g] = table[x >>> 24];
+        }
+        for (int i = 4 * g; i < m; i++) out[o + i] = table[encoded[q + i] & 0xFF];
+    }
+
+    /** Chunks are self-contained (table, then codes): each is a block, when small enough to be decoded in a thread's scratch. */
+    @Override
+    public BlockDecoder blocks() {
+        return chunk <= BlockDecoder.MAX_BLOCK_VALUES ? new Blocks() : null;
+    }
+
+    private final class Blocks implements BlockDecoder {
+        /** Per thread: a table, its squares and the code words of one chunk, so decoding a block allocates nothing large. */
+        private final ThreadLocal<int[]> words = ThreadLocal.withInitial(() -> new int[chunk / 4]);
+        private final ThreadLocal<float[]> tables = ThreadLocal.withInitial(() -> new float[BINS]);
+        private final ThreadLocal<double[]> squares = ThreadLocal.withInitial(() -> new double[BINS]);
+
+        @Override
+        public int headerBytes() {
+            return PARAMS_END;
+        }
+
+        @Override
+        public void checkHeader(byte[] header, int len) {
+            checkParams(header, len);
+        }
+
+        @Override
+        public int blockValues() {
+            return chunk;
+        }
+
+        @Override
+        public long blockOffset(int b) {
+            return PARAMS_END + (long) b * (TABLE_BYTES + chunk);
+        }
+
+        @Override
+        public int blockBytes(int m) {
+            return TABLE_BYTES + m;
+        }
+
+        @Override
+        public void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff) {
+            Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
+            Objects.checkFromIndexSize(outOff, m, out.length);
+            checkTable(bytes, off, b);
+            decodeChunk(bytes, off, m, out, outOff, tables.get(), words.get());
+        }
+
+        /** Scaling the table scales every value: each is a table entry, rounded once as {@code entry · factor}. */
+        @Override
+        public void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff, float factor) {
+            decodeCodes(bytes, off + TABLE_BYTES, m, out, outOff, table(b, bytes, off, m, factor, true), words.get());
+        }
+
+        /** Squares the table's 256 entries, not the chunk's values: per value, one lookup and one add in the vector's order. */
+        @Override
+        public void addSquares(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] scratch, SquareSums sums) {
+            float[] t = table(b, bytes, off, m, factor, scale);
+            double[] sq = squares.get();
+            for (int k = 0; k < BINS; k++) sq[k] = (double) t[k] * t[k];
+            int q = off + TABLE_BYTES;
+            int g = m >>> 2;
+            int[] w = words.get();
+            Wire.ints(bytes, q, g).get(w, 0, g);
+            // Value j + k·g of the chunk is byte k of word j: the chunk's quarters in order, then the last m − 4g codes.
+            for (int k = 0; k < 4; k++) sums.addLookup(sq, w, g, 8 * k);
+            for (int i = 4 * g; i < m; i++) sums.addSquare(sq[bytes[q + i] & 0xFF]);
+        }
+
+        /** Block b's table, checked, in this thread's buffer; each entry times {@code factor} (rounded to fp32) if {@code scale}. */
+        private float[] table(int b, byte[] bytes, int off, int m, float factor, boolean scale) {
+            Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
+            checkTable(bytes, off, b);
+            float[] t = tables.get();
+            Wire.floats(bytes, off, BINS).get(t);
+            if (scale) for (int k = 0; k < BINS; k++) t[k] *= factor;
+            return t;
+        }
+    }
+
+    private void checkParams(byte[] encoded, int len) {
+        Wire.checkHeader(encoded, this, CodecKind.INT8, len, PARAMS_END);
+        int c = (int) Wire.INT.get(encoded, Wire.HEADER);
+        if (c != chunk) throw new CodecException(spec() + ": message has chunk " + c + ", expected " + chunk);
+    }
+
+    /** Every entry of chunk {@code ci}'s table, at {@code encoded[p]}, is finite. */
+    private void checkTable(byte[] encoded, int p, long ci) {
+        for (int b = 0; b < BINS; b++) {
+            float t = (float) Wire.FLOAT.get(encoded, p + 4 * b);
+            if (!Float.isFinite(t)) {
+                throw new CodecException(spec() + ": table entry " + b + " of chunk " + ci + " is " + t);
+            }
         }
     }
 
     /** Header, parameters, size and every table entry, before anything is written. */
     private void checkMessage(byte[] encoded, int len) {
-        Wire.checkHeader(encoded, this, CodecKind.INT8, len, PARAMS_END);
-        int c = (int) Wire.INT.get(encoded, Wire.HEADER);
-        if (c != chunk) throw new CodecException(spec() + ": message has chunk " + c + ", expected " + chunk);
+        checkParams(encoded, len);
         Wire.checkSize(encoded, this, encodedSize(len), len);
         int p = PARAMS_END;
         for (long ci = 0, n = chunks(len); ci < n; ci++) {
-            int m = (int) Math.min(chunk, len - ci * chunk);
-            for (int b = 0; b < BINS; b++) {
-                float t = (float) Wire.FLOAT.get(encoded, p + 4 * b);
-                if (!Float.isFinite(t)) {
-                    throw new CodecException(spec() + ": table entry " + b + " of chunk " + ci + " is " + t);
-                }
-            }
-            p += TABLE_BYTES + m;
+            checkTable(encoded, p, ci);
+            p += TABLE_BYTES + (int) Math.min(chunk, len - ci * chunk);
         }
     }
 

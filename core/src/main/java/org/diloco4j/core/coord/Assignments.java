@@ -78,6 +78,26 @@ final class Assignments {
         return null;
     }
 
+    /**
+     * Moves the base version of {@code member}'s outstanding assignment {@code id} forward to
+     * {@code version} (the θ it was actually served): the push that answers it names that version.
+     *
+     * @return the rebased assignment, or null (nothing changed) if {@code id} is not outstanding for
+     *         {@code member} or {@code version} is not newer than its base
+     */
+    Assignment rebase(int member, long id, long version) {
+        List<Assignment> mine = outstanding.getOrDefault(member, List.of());
+        for (int i = 0; i < mine.size(); i++) {
+            Assignment a = mine.get(i);
+            if (a.id() != id) continue;
+            if (version <= a.baseVersion()) return null;
+            Assignment moved = new Assignment(a.id(), a.member(), a.fragment(), version, a.steps(), a.issuedAt());
+            mine.set(i, moved);
+            return moved;
+        }
+        return null;
+    }
+
     /** The member is gone: its assignments can no longer be answered. */
     void forget(int member) {
         outstanding.remove(member);

@@ -6,6 +6,8 @@ import org.diloco4j.core.agg.WeightDecision;
 import org.diloco4j.core.dylu.DyluPlanner;
 import org.diloco4j.core.dylu.SpeedConfig;
 import org.diloco4j.core.dylu.WorkerSpeeds;
+import org.diloco4j.core.ingest.IngestPool;
+import org.diloco4j.core.ingest.StreamedDelta;
 import org.diloco4j.core.params.VectorOps;
 import org.diloco4j.core.train.GlobalProgress;
 
@@ -202,6 +204,20 @@ final class AsyncPolicy extends Policy {
 
     @Override
     Outcome onDelta(Member m, Event.Delta d, float[] g) {
+        return arrive(m, d, g, null, Double.NaN);
+    }
+
+    @Override
+    Outcome onStreamed(Member m, Event.Delta d, StreamedDelta g, double norm) {
+        return arrive(m, d, null, g, norm);
+    }
+
+    /**
+     * One arrival: {@code g} decoded whole (null in phantom runs), or {@code streamed}, left encoded
+     * and applied block by block, of norm {@code streamedNorm} (never with the grace window's buffer,
+     * which sums arrivals whole).
+     */
+    private Outcome arrive(Member m, Event.Delta d, float[] g, StreamedDelta streamed, double streamedNorm) {
         long staleness = c.outer().version - d.baseVersion();
         Contribution contribution = contribution(m, staleness);
         WeightDecision w = weights.weigh(contribution);
@@ -237,11 +253,20 @@ final class AsyncPolicy extends Policy {
             return Outcome.BUFFERED;
         }
         double norm = Double.NaN;
-        if (g != null) {
-            if (factor != 1.0) VectorOps.scale((float) factor, g);
-            norm = VectorOps.norm2(g);
+        boolean applied;
+        if (streamed != null) {
+            // The scaled vector's norm, summed as norm2 sums it: a second sequential pass, only for a scaled step.
+            boolean scale = factor != 1.0;
+            norm = scale ? streamed.scaledNorm((float) factor) : streamedNorm;
+            applied = c.outer().applyStreamed(0, streamed, (float) factor, scale, norm, IngestPool.shared());
+        } else {
+            if (g != null) {
+                if (factor != 1.0) VectorOps.scale((float) factor, g);
+                norm = VectorOps.norm2(g);
+            }
+            applied = c.outer().apply(0, g, norm);
         }
-        if (!c.outer().apply(0, g, norm)) {
+        if (!applied) {
             m.contributions--;
             return new Outcome.Refused(Refusal.NON_FINITE,
                     String.format(Locale.ROOT, "pseudo-gradient (norm %.4g) would make θ non-finite; its outer step was undone", norm));

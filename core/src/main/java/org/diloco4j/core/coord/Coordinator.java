@@ -148,6 +148,7 @@ public final class Coordinator {
             case Event.Lost l -> gone(l.member(), DecisionKind.LOST, l.reason());
             case Event.Leave l -> gone(l.member(), DecisionKind.LEAVE, "left");
             case Event.Timer t -> policy.onTimer(t.key());
+            case Event.Served s -> served(s);
         }
         return out;
     }
@@ -210,7 +211,7 @@ public final class Coordinator {
             ledger.up(m.id, perStep * d.steps());
             ledger.down(m.id, perStep * d.steps());
         }
-        Outcome outcome = policy.onDelta(m, d, g);
+        Outcome outcome = checked.streamed() != null ? policy.onStreamed(m, d, checked.streamed(), checked.norm()) : policy.onDelta(m, d, g);
         if (outcome instanceof Outcome.Refused r) {
             refuse(m, d, before, r);
             return;
@@ -262,12 +263,33 @@ public final class Coordinator {
         policy.onIdle(m, i.fragment());
     }
 
+    /**
+     * An asynchronous member was served a newer θ than its order named: its assignment starts from
+     * that version from now on (only forward, never past θ's own version). Synchronous rounds and
+     * streaming fragments keep the exact θ they named: a notice for them changes nothing.
+     */
+    private void served(Event.Served s) {
+        Member m = members.get(s.member());
+        if (m == null || m.generation != s.generation() || !cfg.method().async() || s.version() > outer.version) return;
+        if (assignments.rebase(m.id, s.assignment(), s.version()) != null) m.assignedVersion = s.version();
+    }
+
     private void gone(int id, DecisionKind kind, String reason) {
         Member m = members.remove(id);
         if (m == null) return;
         assignments.forget(id);
         decide(kind, id, m + " " + reason);
         policy.onGone(m);
+    }
+
+    /**
+     * For a driver that encodes (or copies) the θ of every command before it hands the coordinator
+     * its next event, as the network runtime does: snapshots of the whole θ are then views of θ
+     * (their values are {@link #theta()} itself), not a copy of 4 bytes per parameter per order. Not part of the
+     * state. The simulator keeps copies: its workers start from a snapshot later, after other events.
+     */
+    public void shareTheta() {
+        outer.liveSnapshots = true;
     }
 
     // ---- services for policies -------------------------------------------------------------

@@ -45,6 +45,18 @@ public sealed interface Event {
     record Idle(int member, long generation, long assignment, int fragment, String reason, double time) implements Event {
     }
 
+    /**
+     * The driver served {@code member} θ at {@code version} for its asynchronous assignment
+     * {@code assignment}, newer than the train order named: a driver that keeps few encoded
+     * snapshots of θ gives a worker the newest one it has at pull time (the network runtime). The
+     * assignment's base version moves forward to {@code version} (never back; asynchronous methods
+     * only: synchronous rounds and streaming fragments need the exact θ they named), so the push
+     * that answers it, from {@code version}, is matched and weighted by the θ the worker started
+     * from. A notice that names no outstanding assignment, or no newer version, changes nothing.
+     */
+    record Served(int member, long generation, long assignment, long version, double time) implements Event {
+    }
+
     /** The driver declares a worker gone (missed heartbeats, crashed process, broken stream). */
     record Lost(int member, String reason, double time) implements Event {
     }

@@ -1,6 +1,9 @@
 package org.diloco4j.core.coord;
 
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import org.diloco4j.core.ingest.StreamedDelta;
+import org.diloco4j.core.optim.OuterOptimizer;
 import org.diloco4j.core.optim.OptimizerState;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
@@ -68,6 +71,25 @@ final class OuterState {
     }
 
     /**
+     * {@link #apply} for a pseudo-gradient read block by block (async methods), scaled by
+     * {@code factor} if {@code scale}, with {@code norm} that of the scaled vector. The step runs on
+     * {@code pool}'s threads, its kernel over one block at a time; max |θ_i| comes from the same
+     * pass. Undone exactly as {@link #apply} is when it leaves θ non-finite.
+     */
+    boolean applyStreamed(int p, StreamedDelta g, float factor, boolean scale, double norm, ForkJoinPool pool) {
+        if (theta != null) {
+            OuterOptimizer o = optimizers.optimizer(p);
+            Undo undo = guard.mayOverflow(p, norm, false) ? new Undo(p, plan.fragment(p).gather(theta), o.state()) : null;
+            float max = g.apply(plan.fragment(p), o.begin(), theta, factor, scale, pool);
+            o.commit();
+            if (!guard.finiteAfter(p, max, norm)) return undo(undo);
+        }
+        rounds[p]++;
+        version++;
+        return true;
+    }
+
+    /**
      * θ ← θ − g without optimizer state (DDP: the one data-parallel replica is the model, so its
      * pseudo-gradient is applied whole). False, θ untouched, if that would leave θ non-finite.
      */
@@ -94,7 +116,14 @@ final class OuterState {
         return false;
     }
 
+    /**
+     * Set by a driver that encodes every snapshot before it hands the coordinator its next event
+     * ({@link Coordinator#shareTheta()}): snapshots of the whole θ then share θ instead of copying it.
+     */
+    boolean liveSnapshots;
+
     Snapshot snapshot() {
+        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.totalSize(), theta);
         return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.clone());
     }
 

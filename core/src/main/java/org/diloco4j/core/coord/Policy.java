@@ -4,6 +4,7 @@ import org.diloco4j.core.agg.AggregationReport;
 import org.diloco4j.core.agg.Contribution;
 import org.diloco4j.core.agg.DropCause;
 import org.diloco4j.core.agg.WeightPolicy;
+import org.diloco4j.core.ingest.StreamedDelta;
 import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
@@ -42,6 +43,14 @@ abstract class Policy {
      * too stale, outside its round), or refused (its step was undone; the member is not yet freed).
      */
     abstract Outcome onDelta(Member m, Event.Delta d, float[] g);
+
+    /**
+     * An accepted pseudo-gradient left encoded, to be applied block by block ({@link PushChecks}
+     * leaves one so only for the policies that apply each arrival alone); {@code norm} is its L2 norm.
+     */
+    Outcome onStreamed(Member m, Event.Delta d, StreamedDelta g, double norm) {
+        throw new IllegalStateException(getClass().getSimpleName() + " keeps pseudo-gradients whole; it was handed one to stream");
+    }
 
     /** The member's last assignment (of {@code fragment}, in streaming) produced nothing: message lost. */
     abstract void onIdle(Member m, int fragment);

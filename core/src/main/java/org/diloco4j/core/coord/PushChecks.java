@@ -1,10 +1,13 @@
 package org.diloco4j.core.coord;
 
+import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 
+import org.diloco4j.core.codec.BlockDecoder;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.ingest.StreamedDelta;
 import org.diloco4j.core.params.VectorOps;
 
 /**
@@ -23,14 +26,17 @@ final class PushChecks {
      * @param values  the decoded pseudo-gradient; null for a phantom payload or when refused
      * @param problem why it is refused; null when it passed
      * @param norm    its L2 norm; NaN for a phantom payload or when refused before decoding
+     * @param streamed the pseudo-gradient left encoded, to be applied block by block (then values is null); null otherwise
      */
-    record Checked(float[] values, Problem problem, double norm) {
+    record Checked(float[] values, Problem problem, double norm, StreamedDelta streamed) {
     }
 
     private final CoordinatorConfig cfg;
     private final OuterState outer;
     private final Codec[] upCodecs;
     private final NormBound bound;
+    /** Whether accepted pseudo-gradients may stay encoded until applied: async methods applying each arrival alone. */
+    private final boolean streams;
 
     PushChecks(CoordinatorConfig cfg, OuterState outer) {
         this.cfg = cfg;
@@ -40,6 +46,7 @@ final class PushChecks {
         int[] sizes = new int[outer.fragmentCount()];
         for (int p = 0; p < sizes.length; p++) sizes[p] = outer.fragment(p).size();
         this.bound = new NormBound(cfg, sizes);
+        this.streams = cfg.method().async() && cfg.bufferClose() != BufferClose.WINDOW;
     }
 
     /** The norm bound, whose window of accepted norms is part of the coordinator's state. */
@@ -68,25 +75,67 @@ final class PushChecks {
             String lie = figures.get();
             if (lie != null) problem = new Problem(Refusal.IMPLAUSIBLE, lie);
         }
-        float[] g = null;
-        double norm = Double.NaN;
-        if (problem == null && d.payload() instanceof Payload.Bytes b) {
-            int n = outer.fragment(d.fragment()).size();
-            g = new float[n];
-            try {
-                upCodecs[d.fragment()].decode(b.data(), g, 0, n);
-                // One pass in the common case: squares summed in double cannot overflow, so the norm is
-                // finite exactly when every value is; only then is the offending value looked for.
-                norm = VectorOps.norm2(g);
-                problem = Double.isFinite(norm) ? bound.check(d.fragment(), norm, outer.rounds[d.fragment()]) : finite(g);
-                if (!Double.isFinite(norm)) norm = Double.NaN;
-            } catch (CodecException ex) {
-                problem = new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage());
-            }
-        } else if (problem == null && outer.phantom() != (d.payload() instanceof Payload.Phantom)) {
-            problem = malformed(outer.phantom() ? "real payload sent to a phantom run" : "phantom payload sent to a real run");
+        if (problem != null) return refused(problem);
+        int p = d.fragment();
+        int n = outer.fragment(p).size();
+        try {
+            return switch (d.payload()) {
+                case Payload.Bytes b -> {
+                    float[] g = new float[n];
+                    upCodecs[p].decode(b.data(), g, 0, n);
+                    yield values(p, g);
+                }
+                case Payload.Encoded e -> encoded(p, n, e);
+                case Payload.Phantom ph -> outer.phantom() ? new Checked(null, null, Double.NaN, null)
+                        : refused(malformed("phantom payload sent to a real run"));
+            };
+        } catch (CodecException ex) {
+            return refused(new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage()));
+        } catch (UncheckedIOException ex) {
+            return refused(new Problem(Refusal.CORRUPT, "unreadable pseudo-gradient: " + ex.getMessage()));
         }
-        return new Checked(problem == null ? g : null, problem, norm);
+    }
+
+    private static Checked refused(Problem problem) {
+        return new Checked(null, problem, Double.NaN, null);
+    }
+
+    /**
+     * An encoded payload read by position. Where the policy applies each arrival alone (async,
+     * without the grace window's buffer) and the codec decodes block by block, it is scanned here
+     * and left encoded, to be applied block by block; otherwise it is decoded whole.
+     */
+    private Checked encoded(int p, int n, Payload.Encoded e) {
+        BlockDecoder blocks = upCodecs[p].blocks();
+        if (blocks == null) {
+            long size = e.source().size();
+            byte[] all = new byte[(int) size]; // the envelope checked the size is the codec's for n values
+            e.source().read(0, all, 0, all.length);
+            float[] g = new float[n];
+            upCodecs[p].decode(all, g, 0, n);
+            return values(p, g);
+        }
+        StreamedDelta s = new StreamedDelta(blocks, e.source(), n);
+        if (!streams) {
+            float[] g = new float[n];
+            s.decodeAll(g);
+            return values(p, g);
+        }
+        StreamedDelta.Scan scan = s.scan();
+        if (!scan.finite()) return refused(nonFinite(scan.badValue(), scan.badIndex()));
+        Problem problem = bound.check(p, scan.norm(), outer.rounds[p]);
+        return problem != null ? new Checked(null, problem, scan.norm(), null) : new Checked(null, null, scan.norm(), s);
+    }
+
+    /**
+     * The checks on a decoded vector. One pass in the common case: squares summed in double cannot
+     * overflow, so the norm is finite exactly when every value is; only then is the offending value looked for.
+     */
+    private Checked values(int p, float[] g) {
+        double norm = VectorOps.norm2(g);
+        Problem problem = Double.isFinite(norm) ? bound.check(p, norm, outer.rounds[p]) : finite(g);
+        if (!Double.isFinite(norm)) norm = Double.NaN;
+        return new Checked(problem == null ? g : null, problem, norm, null);
     }
 
     private static Problem malformed(String detail) {
@@ -115,8 +164,12 @@ final class PushChecks {
 
     private static Problem finite(float[] g) {
         for (int i = 0; i < g.length; i++) {
-            if (!Float.isFinite(g[i])) return new Problem(Refusal.NON_FINITE, "pseudo-gradient has a non-finite value (" + g[i] + ") at index " + i);
+            if (!Float.isFinite(g[i])) return nonFinite(g[i], i);
         }
         return null;
+    }
+
+    private static Problem nonFinite(float value, int index) {
+        return new Problem(Refusal.NON_FINITE, "pseudo-gradient has a non-finite value (" + value + ") at index " + index);
     }
 }

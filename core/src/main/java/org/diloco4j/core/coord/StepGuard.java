@@ -73,7 +73,12 @@ final class StepGuard {
 
     /** After a step of fragment {@code p} (norm {@code gNorm}): whether θ's fragment is all finite. */
     boolean finiteAfter(int p, float[] theta, double gNorm) {
-        double m = maxAbs(theta, plan.fragment(p));
+        return finiteAfter(p, maxAbs(theta, plan.fragment(p)), gNorm);
+    }
+
+    /** As {@link #finiteAfter(int, float[], double)}, given the fragment's max |θ_i| (found by the step itself). */
+    boolean finiteAfter(int p, double maxAbs, double gNorm) {
+        double m = maxAbs;
         if (!Double.isFinite(m)) return false;
         thetaMax[p] = m;
         gMax[p] = Math.max(gMax[p], gNorm);

@@ -104,100 +104,118 @@ public final class DelayedNesterov implements OuterOptimizer {
         return arrivals / bufferSize;
     }
 
-    /** Whether the next {@link #step} completes a buffer of N and updates the momentum. */
+    /** Whether the next step completes a buffer of N and updates the momentum. */
     public boolean nextUpdatesMomentum() {
         return arrivals % bufferSize == bufferSize - 1;
     }
 
+    /** Which loop a step runs: where the arrival falls in its buffer of N, and whether c = 0. */
+    private enum Case {
+        /** Mid-buffer, c = 0: θ ← fma(g, −η/N, θ); the first of a buffer sets acc, the others add to it. */
+        SGD_FIRST, SGD,
+        /** Mid-buffer, c &gt; 0: the old momentum weighted by K = cNμ joins g. */
+        MOMENTUM_FIRST, MOMENTUM,
+        /** N = 1: every arrival updates the momentum from g alone; the first sets it. */
+        ONLY_FIRST, ONLY,
+        /** The N-th arrival of a buffer: momentum from the buffer's mean; the first update sets it. */
+        MEAN_FIRST, MEAN
+    }
+
     @Override
-    public void step(float[] theta, float[] g) {
-        Hyper.vectors(size, theta, g);
+    public StepKernel begin() {
         int pos = (int) (arrivals % bufferSize);
+        boolean firstUpdate = arrivals < bufferSize;
+        Case c;
         if (pos == bufferSize - 1) {
-            momentumStep(theta, g, pos == 0, arrivals < bufferSize);
+            if (pos == 0) c = firstUpdate ? Case.ONLY_FIRST : Case.ONLY;
+            else c = firstUpdate ? Case.MEAN_FIRST : Case.MEAN;
+        } else if (kMid == 0f) {
+            c = pos == 0 ? Case.SGD_FIRST : Case.SGD;
         } else {
-            accumulateStep(theta, g, pos == 0);
+            c = pos == 0 ? Case.MOMENTUM_FIRST : Case.MOMENTUM;
         }
+        return (theta, to, g, go, off, len) -> kernel(c, theta, to, g, go, off, len);
+    }
+
+    @Override
+    public void commit() {
         arrivals++;
     }
 
-    private void accumulateStep(float[] theta, float[] g, boolean firstOfBuffer) {
+    // One branch-free loop per case, so each vectorizes.
+    private void kernel(Case c, float[] theta, int to, float[] g, int go, int off, int len) {
         float a = -lrOverN;
-        float k = kMid;
         float[] ac = acc;
         float[] mm = m;
-        int n = size;
-        if (k == 0f) {
-            if (firstOfBuffer) {
-                for (int i = 0; i < n; i++) {
-                    float gi = g[i];
-                    ac[i] = gi;
-                    theta[i] = Math.fma(gi, a, theta[i]);
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    float gi = g[i];
-                    ac[i] += gi;
-                    theta[i] = Math.fma(gi, a, theta[i]);
+        switch (c) {
+            case SGD_FIRST -> {
+                for (int i = 0; i < len; i++) {
+                    float gi = g[go + i];
+                    ac[off + i] = gi;
+                    theta[to + i] = Math.fma(gi, a, theta[to + i]);
                 }
             }
-        } else {
-            if (firstOfBuffer) {
-                for (int i = 0; i < n; i++) {
-                    float gi = g[i];
-                    ac[i] = gi;
-                    theta[i] = Math.fma(Math.fma(mm[i], k, gi), a, theta[i]);
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    float gi = g[i];
-                    ac[i] += gi;
-                    theta[i] = Math.fma(Math.fma(mm[i], k, gi), a, theta[i]);
+            case SGD -> {
+                for (int i = 0; i < len; i++) {
+                    float gi = g[go + i];
+                    ac[off + i] += gi;
+                    theta[to + i] = Math.fma(gi, a, theta[to + i]);
                 }
             }
-        }
-    }
-
-    /**
-     * @param onlyArrival N = 1: the buffer holds just g, acc is not read
-     * @param firstUpdate no momentum yet: m is set to the mean (torch clones on its first step)
-     */
-    private void momentumStep(float[] theta, float[] g, boolean onlyArrival, boolean firstUpdate) {
-        float a = -lrOverN;
-        float k = kEnd;
-        float mu = momentum;
-        float nf = bufferSize;
-        float[] ac = acc;
-        float[] mm = m;
-        int n = size;
-        if (onlyArrival) {
-            if (firstUpdate) {
-                for (int i = 0; i < n; i++) {
-                    float gi = g[i];
-                    mm[i] = gi;
-                    theta[i] = Math.fma(Math.fma(gi, k, gi), a, theta[i]);
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    float gi = g[i];
-                    float mi = mm[i] * mu + gi;
-                    mm[i] = mi;
-                    theta[i] = Math.fma(Math.fma(mi, k, gi), a, theta[i]);
+            case MOMENTUM_FIRST -> {
+                float k = kMid;
+                for (int i = 0; i < len; i++) {
+                    float gi = g[go + i];
+                    ac[off + i] = gi;
+                    theta[to + i] = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
                 }
             }
-        } else if (firstUpdate) {
-            for (int i = 0; i < n; i++) {
-                float gi = g[i];
-                float mi = (ac[i] + gi) / nf;
-                mm[i] = mi;
-                theta[i] = Math.fma(Math.fma(mi, k, gi), a, theta[i]);
+            case MOMENTUM -> {
+                float k = kMid;
+                for (int i = 0; i < len; i++) {
+                    float gi = g[go + i];
+                    ac[off + i] += gi;
+                    theta[to + i] = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
+                }
             }
-        } else {
-            for (int i = 0; i < n; i++) {
-                float gi = g[i];
-                float mi = mm[i] * mu + (ac[i] + gi) / nf;
-                mm[i] = mi;
-                theta[i] = Math.fma(Math.fma(mi, k, gi), a, theta[i]);
+            case ONLY_FIRST -> {
+                float k = kEnd;
+                for (int i = 0; i < len; i++) {
+                    float gi = g[go + i];
+                    mm[off + i] = gi;
+                    theta[to + i] = Math.fma(Math.fma(gi, k, gi), a, theta[to + i]);
+                }
+            }
+            case ONLY -> {
+                float k = kEnd;
+                float mu = momentum;
+                for (int i = 0; i < len; i++) {
+                    float gi = g[go + i];
+                    float mi = mm[off + i] * mu + gi;
+                    mm[off + i] = mi;
+                    theta[to + i] = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
+                }
+            }
+            case MEAN_FIRST -> {
+                float k = kEnd;
+                float nf = bufferSize;
+                for (int i = 0; i < len; i++) {
+                    float gi = g[go + i];
+                    float mi = (ac[off + i] + gi) / nf;
+                    mm[off + i] = mi;
+                    theta[to + i] = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
+                }
+            }
+            case MEAN -> {
+                float k = kEnd;
+                float mu = momentum;
+                float nf = bufferSize;
+                for (int i = 0; i < len; i++) {
+                    float gi = g[go + i];
+                    float mi = mm[off + i] * mu + (ac[off + i] + gi) / nf;
+                    mm[off + i] = mi;
+                    theta[to + i] = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
+                }
             }
         }
     }

@@ -66,35 +66,43 @@ public final class OuterNesterov implements OuterOptimizer {
     }
 
     @Override
-    public void step(float[] theta, float[] g) {
-        Hyper.vectors(size, theta, g);
+    public StepKernel begin() {
+        boolean first = steps == 0;
+        return (theta, to, g, go, off, len) -> kernel(first, theta, to, g, go, off, len);
+    }
+
+    @Override
+    public void commit() {
+        steps++;
+    }
+
+    private void kernel(boolean first, float[] theta, int to, float[] g, int go, int off, int len) {
         float[] b = buf;
         float mu = momentum;
         float a = -lr;
         // One pass per case so each loop is branch-free and vectorizes; per element it reads
         // θ, b, g and writes θ, b (20 bytes) — the step is memory-bandwidth bound.
-        if (steps == 0) {
-            System.arraycopy(g, 0, b, 0, size);
+        if (first) {
+            System.arraycopy(g, go, b, off, len);
             if (nesterov) {
-                for (int i = 0; i < size; i++) theta[i] = Math.fma(Math.fma(g[i], mu, g[i]), a, theta[i]);
+                for (int i = 0; i < len; i++) theta[to + i] = Math.fma(Math.fma(g[go + i], mu, g[go + i]), a, theta[to + i]);
             } else {
-                for (int i = 0; i < size; i++) theta[i] = Math.fma(g[i], a, theta[i]);
+                for (int i = 0; i < len; i++) theta[to + i] = Math.fma(g[go + i], a, theta[to + i]);
             }
         } else if (nesterov) {
-            for (int i = 0; i < size; i++) {
-                float gi = g[i];
-                float bi = b[i] * mu + gi;
-                b[i] = bi;
-                theta[i] = Math.fma(Math.fma(bi, mu, gi), a, theta[i]);
+            for (int i = 0; i < len; i++) {
+                float gi = g[go + i];
+                float bi = b[off + i] * mu + gi;
+                b[off + i] = bi;
+                theta[to + i] = Math.fma(Math.fma(bi, mu, gi), a, theta[to + i]);
             }
         } else {
-            for (int i = 0; i < size; i++) {
-                float bi = b[i] * mu + g[i];
-                b[i] = bi;
-                theta[i] = Math.fma(bi, a, theta[i]);
+            for (int i = 0; i < len; i++) {
+                float bi = b[off + i] * mu + g[go + i];
+                b[off + i] = bi;
+                theta[to + i] = Math.fma(bi, a, theta[to + i]);
             }
         }
-        steps++;
     }
 
     private String kind() {

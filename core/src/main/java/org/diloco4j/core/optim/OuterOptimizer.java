@@ -17,7 +17,22 @@ public interface OuterOptimizer {
      * @param theta global parameters, updated in place (length {@link #size()})
      * @param g     pseudo-gradient (length {@link #size()}), not modified
      */
-    void step(float[] theta, float[] g);
+    default void step(float[] theta, float[] g) {
+        Hyper.vectors(size(), theta, g);
+        begin().apply(theta, 0, g, 0, 0, size());
+        commit();
+    }
+
+    /**
+     * Starts one step: its coefficients, decided from the counters, in a kernel that may be applied
+     * to the vector's elements range by range, in any order or in parallel ({@link StepKernel}).
+     * Once every element has been applied, {@link #commit()} advances the counters. Nothing is
+     * changed until the kernel runs, so a step that is begun and never applied leaves no trace.
+     */
+    StepKernel begin();
+
+    /** Ends the step {@link #begin()} started, after its kernel covered every element once. */
+    void commit();
 
     /** A deep copy of the full state (buffers and counters); {@link #restore} of it continues bit-identically. */
     OptimizerState state();

@@ -29,12 +29,15 @@ public final class OuterSgd implements OuterOptimizer {
     }
 
     @Override
-    public void step(float[] theta, float[] g) {
-        Hyper.vectors(size, theta, g);
+    public StepKernel begin() {
         float a = -lr;
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = Math.fma(g[i], a, theta[i]);
-        }
+        return (theta, to, g, go, off, len) -> {
+            for (int i = 0; i < len; i++) theta[to + i] = Math.fma(g[go + i], a, theta[to + i]);
+        };
+    }
+
+    @Override
+    public void commit() {
         steps++;
     }
 

@@ -57,7 +57,7 @@ final class Checks {
     static String pull(PullRequest r) {
         String bad = session(r.getSession());
         if (bad != null) return bad;
-        if (r.getThetaId() <= 0) return "θ id " + r.getThetaId();
+        if (r.getThetaId() < 0) return "θ id " + r.getThetaId();
         if (r.getOffset() < 0) return "offset " + r.getOffset();
         return null;
     }

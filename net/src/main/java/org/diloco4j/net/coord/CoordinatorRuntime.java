@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.ingest.EncodedSource;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.diloco4j.core.coord.Coordinator;
@@ -146,6 +147,14 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return r.join();
     }
 
+    /** The encoded θ snapshots kept for pulls, and their budget (read on the event loop). */
+    public ThetaSnapshots snapshots() {
+        return query(c -> {
+            ThetaStore t = loop.thetas;
+            return new ThetaSnapshots(t.budget(), t.bytes(), t.count(), t.peakBytes(), t.peakCount(), loop.pulls.waiting(), loop.pulls.servedNewer());
+        });
+    }
+
     /**
      * Stops the run where it is, with a checkpoint to continue from (Ctrl-C). Workers are not told
      * to stop: they keep trying to reconnect and rejoin the restarted coordinator.
@@ -201,24 +210,22 @@ public final class CoordinatorRuntime implements AutoCloseable {
         loop.onLoop(() -> s.detach(obs));
     }
 
-    ThetaStore.Entry theta(long id) {
-        return loop.thetas.get(id);
+    /** {@code s} pulls snapshot {@code id} from byte {@code offset}, or (id 0) the newest θ its order may have ({@link Pulls}). */
+    void pull(Session s, long id, long offset, Pulls.Pull p) {
+        loop.onLoop(() -> loop.pulls.request(s, id, offset, p));
     }
 
-    byte[] encoded(ThetaStore.Entry e) {
-        return e.encoded(loop.thetas.codec());
+    /** A pull of {@code e} ended; {@code complete}: the member has all of it. */
+    void pullEnded(Session s, ThetaStore.Entry e, boolean complete) {
+        loop.onLoop(() -> loop.pulls.ended(s, e, complete));
     }
 
-    int crc(ThetaStore.Entry e) {
-        return e.crc(loop.thetas.codec());
+    /** A pull was cancelled before it was given a snapshot. */
+    void pullCancelled(Pulls.Pull p) {
+        loop.onLoop(() -> loop.pulls.cancelled(p));
     }
 
-    /** A member has pulled all of a θ entry: it no longer needs to be held for it. */
-    void pulled(Session s, long id) {
-        loop.onLoop(() -> loop.orders.pulled(s, id));
-    }
-
-    CompletableFuture<PushReply> delta(Session s, DeltaHeader h, byte[] data) {
+    CompletableFuture<PushReply> delta(Session s, DeltaHeader h, EncodedSource data) {
         CompletableFuture<PushReply> f = new CompletableFuture<>();
         loop.onLoop(() -> f.complete(loop.pushes.apply(s, h, data)), f);
         return f;

@@ -31,9 +31,12 @@ import java.util.concurrent.CompletionException;
  */
 final class DilocoService extends DilocoGrpc.DilocoImplBase {
     private final CoordinatorRuntime rt;
+    /** Where uploads wait, in memory up to an allowance, then on disk. */
+    private final Spool spool;
 
     DilocoService(CoordinatorRuntime rt) {
         this.rt = rt;
+        this.spool = Spool.fromSystem();
     }
 
     @Override
@@ -81,18 +84,10 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         }
         Session s = session(req.getSession(), out);
         if (s == null) return;
-        ThetaStore.Entry e = rt.theta(req.getThetaId());
-        if (e == null) {
-            out.onError(Status.NOT_FOUND.withDescription("θ " + req.getThetaId() + " is no longer kept").asRuntimeException());
-            return;
-        }
-        if (req.getOffset() > e.encodedBytes) {
-            out.onError(Status.OUT_OF_RANGE.withDescription("offset " + req.getOffset() + " beyond the " + e.encodedBytes + " bytes of θ "
-                    + e.id).asRuntimeException());
-            return;
-        }
-        new PullStream((ServerCallStreamObserver<ThetaChunk>) out, rt.encoded(e), rt.crc(e), (int) req.getOffset(),
-                rt.options().chunkBytes(), s, () -> rt.pulled(s, e.id)).start();
+        // The handlers must be set before this method returns; the event loop picks the snapshot later.
+        PullStream p = new PullStream((ServerCallStreamObserver<ThetaChunk>) out, rt.options().chunkBytes(), s);
+        p.listen();
+        rt.pull(s, req.getThetaId(), req.getOffset(), p);
     }
 
     @Override
@@ -147,51 +142,79 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         return Status.INTERNAL.withDescription(String.valueOf(cause)).asRuntimeException();
     }
 
-    /** Sends an encoded θ in chunks as fast as the receiver takes them (onReady flow control). */
-    private static final class PullStream {
+    /**
+     * Sends an encoded θ snapshot in chunks as fast as the receiver takes them: a chunk goes out only
+     * while the call is ready (onReady flow control), so a slow downlink makes the coordinator wait
+     * rather than queue θ in memory. Chunks are slices of the snapshot, not copies. The snapshot stays
+     * pinned until the pull ends, complete or cancelled.
+     */
+    private final class PullStream implements Pulls.Pull {
         private final ServerCallStreamObserver<ThetaChunk> out;
-        private final byte[] data;
-        private final int crc;
         private final int chunk;
         private final Session session;
-        private final Runnable done;
+        private ThetaStore.Entry entry;
         private int pos;
+        private boolean first = true;
         private boolean finished;
 
-        PullStream(ServerCallStreamObserver<ThetaChunk> out, byte[] data, int crc, int offset, int chunk, Session session, Runnable done) {
+        PullStream(ServerCallStreamObserver<ThetaChunk> out, int chunk, Session session) {
             this.out = out;
-            this.data = data;
-            this.crc = crc;
-            this.pos = offset;
             this.chunk = chunk;
             this.session = session;
-            this.done = done;
         }
 
-        void start() {
+        void listen() {
             out.setOnReadyHandler(this::drain);
-            out.setOnCancelHandler(() -> {
-                synchronized (this) {
-                    finished = true;
-                }
-            });
+            out.setOnCancelHandler(this::cancelled);
+        }
+
+        @Override
+        public synchronized void start(ThetaStore.Entry e, long offset) {
+            if (finished) {
+                // Cancelled before the snapshot was chosen: the pin goes back at once.
+                rt.pullEnded(session, e, false);
+                return;
+            }
+            entry = e;
+            pos = (int) offset;
             drain();
         }
 
+        @Override
+        public synchronized void refuse(Status why) {
+            if (finished) return;
+            finished = true;
+            out.onError(why.asRuntimeException());
+        }
+
+        private void cancelled() {
+            ThetaStore.Entry pinned;
+            synchronized (this) {
+                if (finished) return;
+                finished = true;
+                pinned = entry;
+            }
+            if (pinned != null) rt.pullEnded(session, pinned, false);
+            else rt.pullCancelled(this);
+        }
+
         private synchronized void drain() {
-            while (!finished && out.isReady()) {
+            while (entry != null && !finished && out.isReady()) {
+                byte[] data = entry.encoded;
                 int n = Math.min(chunk, data.length - pos);
                 boolean last = pos + n == data.length;
-                // The encoded bytes are never modified after encoding, so chunks may share them.
+                // The encoded bytes are never modified, so chunks may share them.
                 ThetaChunk.Builder c = ThetaChunk.newBuilder().setOffset(pos).setData(UnsafeByteOperations.unsafeWrap(data, pos, n));
-                if (last) c.setLast(true).setCrc32C(crc);
+                if (first) c.setVersion(entry.version).setSnapshot(entry.id);
+                first = false;
+                if (last) c.setLast(true).setCrc32C(entry.crc);
                 out.onNext(c.build());
                 pos += n;
                 session.touch();
                 if (last) {
                     finished = true;
                     out.onCompleted();
-                    done.run();
+                    rt.pullEnded(session, entry, true);
                 }
             }
         }
@@ -254,18 +277,21 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             counted = true;
             session.touch();
-            asm = new DeltaAssembler(h);
+            asm = new DeltaAssembler(h, spool);
         }
 
         @Override
         public void onError(Throwable t) {
             if (closed) return;
             closed = true;
+            // Freed before the line is logged: whoever reads it may push again at once.
+            release();
             if (asm != null) {
+                asm.close();
                 rt.log("push from " + session + " broke off after " + asm.received() + " of " + asm.header().getSize() + " bytes ("
                         + Status.fromThrowable(t).getCode() + "); nothing was applied");
+                asm = null;
             }
-            release();
         }
 
         @Override
@@ -281,10 +307,10 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 return;
             }
             closed = true;
-            DeltaHeader h = asm.header();
-            byte[] data = asm.data();
+            DeltaAssembler upload = asm;
             asm = null;
-            rt.delta(session, h, data).whenComplete((r, err) -> {
+            rt.delta(session, upload.header(), upload.source()).whenComplete((r, err) -> {
+                upload.close();
                 release();
                 if (err != null) {
                     out.onError(status(err));
@@ -297,6 +323,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
 
         private void refuse(String reason, Refusal code) {
             rt.refused(session, asm.header(), reason, code);
+            asm.close();
             asm = null;
             release();
             answer(code, reason);

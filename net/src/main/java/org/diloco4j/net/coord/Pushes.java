@@ -6,6 +6,7 @@ import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Refusal;
+import org.diloco4j.core.ingest.EncodedSource;
 import org.diloco4j.net.metrics.RejectReason;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.PushReply;
@@ -67,8 +68,11 @@ final class Pushes {
         unapplied.putIfAbsent(u.member(), u.reason());
     }
 
-    /** Hands a complete, intact upload to the coordinator; returns the worker's answer. */
-    PushReply apply(Session s, DeltaHeader h, byte[] data) {
+    /**
+     * Hands a complete, intact upload to the coordinator, which reads it by position (the async
+     * methods decode and apply it block by block, the others decode it whole); returns the worker's answer.
+     */
+    PushReply apply(Session s, DeltaHeader h, EncodedSource data) {
         if (s.lastPushReply != null && h.getPushId() <= s.lastPushId) return s.lastPushReply;
         if (over.getAsBoolean()) {
             feed.metrics().rejected(RejectReason.of(Refusal.RUN_OVER));
@@ -84,7 +88,7 @@ final class Pushes {
             else reply.setAccepted(true).setApplied(false).setReason("noted: nothing to apply");
         } else {
             deliver.accept(new Event.Delta(s.member, h.getSession().getGeneration(), h.getAssignment(), h.getBaseVersion(), h.getFragment(), h.getSteps(),
-                    h.getTokens(), h.getComputeSeconds(), new Payload.Bytes(h.getCodec(), data), now.getAsDouble()));
+                    h.getTokens(), h.getComputeSeconds(), new Payload.Encoded(h.getCodec(), data), now.getAsDouble()));
             Command.Reject no = rejected.get(s.member);
             String dropped = unapplied.get(s.member);
             if (no != null) reply.setAccepted(false).setRefusal(Refusals.toProto(no.code())).setReason(no.reason());

@@ -1,7 +1,7 @@
 package org.diloco4j.net.coord;
 
-import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.coord.Command;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.Event;
@@ -46,6 +46,7 @@ final class RunLoop {
     final WireCounter wire = new WireCounter();
     final Sessions sessions;
     final Orders orders;
+    final Pulls pulls;
     final Pushes pushes;
     final MetricsFeed feed;
     final RuntimeThreads threads;
@@ -74,10 +75,11 @@ final class RunLoop {
         this.startNanos = clock.nanos();
         this.clockAtStart = st.clock;
         this.threads = new RuntimeThreads(this::fail);
-        var down = Codecs.parse(run.downCodec());
-        this.thetas = new ThetaStore(down, ThetaCacheSize.bytes(opts.thetaCacheBytes(), Runtime.getRuntime().maxMemory(),
-                ThetaCacheSize.oneTheta(run, down)), threads::encode);
-        this.orders = new Orders(thetas, run.downCodec());
+        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), ThetaCacheSize.budget(run, opts, Runtime.getRuntime().maxMemory()));
+        this.orders = new Orders(thetas, run.downCodec(), run.method().async(), coordinator);
+        // Orders encode (or, asynchronous, do not need) θ before the next event: no fp32 copy of θ per order.
+        coordinator.shareTheta();
+        this.pulls = new Pulls(thetas, orders, coordinator, this::deliver, this::now);
         this.feed = new MetricsFeed(metrics, coordinator);
         this.sessions = new Sessions(orders, feed, clock, new Reports(coordinator.config()));
         this.admission = new Admission(sessions, opts.admission().resolve(st.config.minWorkers()), clock);

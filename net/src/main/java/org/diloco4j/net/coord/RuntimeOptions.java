@@ -11,8 +11,8 @@ import org.diloco4j.net.wire.Limits;
  * @param checkpointEveryOuterSteps save a checkpoint every so many outer steps (0: only at the end and on stop)
  * @param checkpointEverySeconds    also save when this much time passed since the last save and θ changed (0: never)
  * @param maxPushesPerMember        pseudo-gradient uploads one member may have in flight at once
- * @param thetaCacheBytes           at most this much encoded θ kept after every worker that needed it has pulled it, for retries
- *                                  (less on a small heap: {@link ThetaCacheSize})
+ * @param thetaCacheBytes           cap on the budget of encoded θ snapshots kept for pulls (the budget is 2 bytes per parameter,
+ *                                  a quarter of the heap at most, one θ at least: {@link ThetaCacheSize})
  * @param evalEveryTokens           evaluate the global θ each time this many more tokens were trained (0: start and end)
  * @param admission                 how many members, and how fast one address may join
  */

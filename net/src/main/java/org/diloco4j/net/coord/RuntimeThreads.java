@@ -25,7 +25,6 @@ final class RuntimeThreads implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("diloco-timers"));
     private volatile Thread backgroundThread;
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> backgroundThread = named("diloco-background").newThread(r));
-    private final ExecutorService encoder = Executors.newSingleThreadExecutor(named("diloco-encode"));
     private final Consumer<Throwable> onFailure;
     // Event loop only: the pending timer of each key and the sequence number that identifies it.
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
@@ -103,15 +102,6 @@ final class RuntimeThreads implements AutoCloseable {
         seqs.clear();
     }
 
-    /** Encodes θ for pulls; work is dropped once the runtime is closed. */
-    void encode(Runnable r) {
-        try {
-            encoder.execute(r);
-        } catch (RejectedExecutionException e) {
-            // Closed: a pull (if any still comes) encodes on its own thread.
-        }
-    }
-
     void background(Runnable r) {
         try {
             background.execute(() -> {
@@ -160,7 +150,6 @@ final class RuntimeThreads implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        encoder.shutdownNow();
         loop.shutdown();
         await(loop, 10);
         background.shutdown();

@@ -1,33 +1,50 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.net.wire.RunDefinition;
 
 /**
- * How many bytes of released encoded θ the coordinator keeps for retried pulls ({@link ThetaStore}).
- * The cache lives on the Java heap, so a fixed size outgrew small heaps: 256 MiB under {@code -Xmx192m}
- * filled in ~160 outer steps of the tiny GPT and the coordinator died of OutOfMemoryError (docs/bench/soak.md).
- * It is now at most {@link #HEAP_SHARE_DIVISOR 1/4} of the heap the JVM may grow to, never more than the
- * configured cap, and never less than one whole encoded θ, so that a pull retried right after a new
- * version still finds the previous one.
+ * The byte budget for encoded θ snapshots ({@link ThetaStore}): what the coordinator's memory bound
+ * gives them. Asynchronous Delayed Nesterov keeps θ, the momentum and the accumulator (3 × 4 bytes per
+ * parameter); the bound is 3.5 × 4 bytes per parameter (plus 64 MiB per connected worker), which
+ * leaves {@link #BYTES_PER_PARAMETER 2 bytes per parameter} for snapshots: one bf16 or fp16 θ (an fp32 θ
+ * needs 4 and gets the floor of one snapshot below, which the bound then does not cover). It is also
+ * at most the configured cap ({@link RuntimeOptions#thetaCacheBytes()}) and {@link #HEAP_SHARE_DIVISOR
+ * 1/4} of the heap (a fixed 256 MiB once killed a coordinator under {@code -Xmx192m}, docs/bench/soak.md),
+ * and never less than one whole encoded θ: a worker must be able to pull at all.
  */
-final class ThetaCacheSize {
-    /** The cache may take a quarter of the maximum heap: θ in fp32, the outer optimizer's state and the held entries need the rest. */
+public final class ThetaCacheSize {
+    /** The snapshots' share of the memory bound: (3.5 − 3) × 4 bytes per parameter. */
+    static final long BYTES_PER_PARAMETER = 2;
+    /** Snapshots may take at most a quarter of the maximum heap. */
     static final int HEAP_SHARE_DIVISOR = 4;
 
     private ThetaCacheSize() {
     }
 
     /**
-     * @param capBytes  the configured cap ({@link RuntimeOptions#thetaCacheBytes()})
-     * @param maxHeap   the heap the JVM may grow to ({@link Runtime#maxMemory()})
-     * @param oneTheta  the encoded size of one whole θ
+     * The snapshot budget of a coordinator of {@code run} with {@code opts} in a JVM whose heap may grow
+     * to {@code maxHeap} bytes: what a start-up check adds to θ, the optimizer state and 64 MiB per worker.
      */
-    static long bytes(long capBytes, long maxHeap, long oneTheta) {
-        if (capBytes < 0 || maxHeap <= 0 || oneTheta < 0) {
-            throw new IllegalArgumentException("θ cache sizing needs cap >= 0, heap > 0 and θ >= 0 bytes; got " + capBytes + ", " + maxHeap + ", " + oneTheta);
+    public static long budget(RunDefinition run, RuntimeOptions opts, long maxHeap) {
+        Codec down = Codecs.parse(run.downCodec());
+        return bytes(opts.thetaCacheBytes(), maxHeap, oneTheta(run, down), run.modelSize());
+    }
+
+    /**
+     * @param capBytes   the configured cap ({@link RuntimeOptions#thetaCacheBytes()})
+     * @param maxHeap    the heap the JVM may grow to ({@link Runtime#maxMemory()})
+     * @param oneTheta   the encoded size of one whole θ
+     * @param parameters the model's parameter count
+     */
+    static long bytes(long capBytes, long maxHeap, long oneTheta, long parameters) {
+        if (capBytes < 0 || maxHeap <= 0 || oneTheta < 0 || parameters < 0) {
+            throw new IllegalArgumentException("θ snapshot budget needs cap >= 0, heap > 0, θ >= 0 bytes and parameters >= 0; got " + capBytes
+                    + ", " + maxHeap + ", " + oneTheta + ", " + parameters);
         }
-        return Math.max(Math.min(capBytes, maxHeap / HEAP_SHARE_DIVISOR), oneTheta);
+        long share = Math.min(Math.min(capBytes, maxHeap / HEAP_SHARE_DIVISOR), BYTES_PER_PARAMETER * parameters);
+        return Math.max(share, oneTheta);
     }
 
     /** The encoded size of one whole θ of {@code run} in {@code codec}: one entry, or the sum of its fragments' entries. */

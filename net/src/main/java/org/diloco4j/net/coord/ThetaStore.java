@@ -3,7 +3,6 @@ package org.diloco4j.net.coord;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.coord.Snapshot;
 
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,116 +10,140 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
- * The encoded θ (or fragments of it) that orders refer to and workers pull. θ at a version is
- * unique, so there is one entry per (fragment, version), shared by every order that names it.
- * A new entry is encoded off the event loop right away (so its fp32 copy is dropped before the
- * workers get round to pulling it; a pull that comes first encodes it itself), held while a member
- * still has to pull it, then kept in a bounded cache of released entries so that a retried pull
- * usually still finds it.
+ * The encoded snapshots of θ (or of fragments of it) workers pull, within a byte budget. A snapshot
+ * is encoded straight from θ on the event loop, with the down codec, when it is made — θ cannot
+ * change meanwhile, and there is no fp32 copy of θ to drop later. Snapshots are wanted two ways:
+ * <ul>
+ *   <li><b>exact</b> ({@link #acquire}): an order of a synchronous round or of a streaming assignment
+ *       names θ (or a fragment) at one version, which must exist when the member pulls it. The
+ *       snapshot, one per (fragment, version) whoever names it, is made when the order is issued and
+ *       held for each member that has still to pull it. Held snapshots are made whatever the budget.</li>
+ *   <li><b>newest</b> ({@link #newest}): an order of an asynchronous method names a least version, and
+ *       the snapshot is chosen when the member pulls: the newest kept that is at least that version,
+ *       else a new one of the current θ if the budget has room once snapshots nobody uses are dropped;
+ *       else none (the pull waits, {@link Pulls}).</li>
+ * </ul>
+ * A pull streaming a snapshot pins it until the pull ends. Snapshots nobody holds or pins stay for
+ * retried pulls and later orders while the budget has room, the oldest dropped first.
  *
- * <p>{@link #acquire} and {@link #release} belong to the event loop; {@link #get} and the entries'
- * encoding are safe from any thread.
+ * <p>Everything but {@link #get} belongs to the event loop; an entry's bytes never change.
  */
 final class ThetaStore {
-    /** One encoded vector. */
+    /** One encoded snapshot. */
     static final class Entry {
         final long id;
+        /** -1: all of θ. */
         final int fragment;
         final long version;
         final int floats;
-        final long encodedBytes;
-        private Snapshot snapshot;
-        private byte[] encoded;
-        private int crc;
-        private int refs;
+        final byte[] encoded;
+        final int crc;
+        /** Members that have still to pull it (exact orders); event loop. */
+        private int holds;
+        /** Pulls streaming it now; event loop. */
+        private int pins;
 
-        private Entry(long id, Snapshot s, long encodedBytes) {
+        private Entry(long id, int fragment, long version, int floats, byte[] encoded) {
             this.id = id;
-            this.fragment = s.fragment();
-            this.version = s.version();
-            this.floats = s.size();
-            this.encodedBytes = encodedBytes;
-            this.snapshot = s;
+            this.fragment = fragment;
+            this.version = version;
+            this.floats = floats;
+            this.encoded = encoded;
+            CRC32C c = new CRC32C();
+            c.update(encoded);
+            this.crc = (int) c.getValue();
         }
 
-        /** The encoded bytes (encoded once, by whichever thread asks first); the floats are dropped then. */
-        synchronized byte[] encoded(Codec codec) {
-            if (encoded == null) {
-                byte[] b = codec.encode(snapshot.values());
-                if (b.length != encodedBytes) {
-                    throw new IllegalStateException(codec.name() + " encoded " + floats + " floats into " + b.length + " bytes, expected " + encodedBytes);
-                }
-                CRC32C c = new CRC32C();
-                c.update(b);
-                crc = (int) c.getValue();
-                encoded = b;
-                snapshot = null;
-            }
-            return encoded;
+        long encodedBytes() {
+            return encoded.length;
         }
 
-        synchronized int crc(Codec codec) {
-            encoded(codec);
-            return crc;
+        private boolean idle() {
+            return holds == 0 && pins == 0;
         }
-    }
-
-    private record Key(int fragment, long version) {
     }
 
     private final Codec codec;
-    private final long cacheLimit;
-    private final java.util.concurrent.Executor encoder;
+    private final long budget;
+    /** Every entry kept, oldest first. */
+    private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
+    /** The same entries, for lookups from transport threads. */
     private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
-    private final Map<Key, Entry> byKey = new HashMap<>();
-    /** Entries nobody holds, least recently released first. */
-    private final LinkedHashMap<Long, Entry> released = new LinkedHashMap<>();
-    /** Released entries, each counted at its encoded size (encoded or not yet): the same amount in as out. */
-    private long releasedBytes;
+    private long bytes;
+    private long peakBytes;
+    private int peakCount;
     private long nextId = 1;
 
-    /** @param encoder where new entries are encoded (a background thread; {@code Runnable::run} encodes at once) */
-    ThetaStore(Codec codec, long cacheLimit, java.util.concurrent.Executor encoder) {
+    /** @param budget bytes of encoded snapshots kept (one is always allowed, whatever its size: {@link ThetaCacheSize}) */
+    ThetaStore(Codec codec, long budget) {
+        if (budget < 0) throw new IllegalArgumentException("θ snapshot budget " + budget + " bytes; must be >= 0");
         this.codec = codec;
-        this.cacheLimit = cacheLimit;
-        this.encoder = encoder;
+        this.budget = budget;
     }
 
     Codec codec() {
         return codec;
     }
 
-    /** An entry for this snapshot (a new one, or the existing one at the same fragment and version), held once more. */
+    /** The exact snapshot {@code s} names (the one kept at its fragment and version, or a new one), held once more. */
     Entry acquire(Snapshot s) {
         if (s.phantom()) throw new IllegalArgumentException("the network runtime sends real θ; got a phantom snapshot of v" + s.version());
-        Key k = new Key(s.fragment(), s.version());
-        Entry e = byKey.get(k);
-        if (e == null) {
-            e = new Entry(nextId++, s, codec.encodedSize(s.size()));
-            byKey.put(k, e);
-            byId.put(e.id, e);
-            Entry fresh = e;
-            encoder.execute(() -> fresh.encoded(codec));
-        }
-        if (e.refs++ == 0 && released.remove(e.id) != null) releasedBytes -= e.encodedBytes;
+        Entry e = find(s.fragment(), s.version());
+        if (e == null) e = add(s.fragment(), s.version(), s.values(), s.size());
+        e.holds++;
+        trim();
         return e;
     }
 
-    /** One holder less; an entry nobody holds moves to the cache, which drops its oldest beyond the limit. */
+    /** One holder less; a snapshot nobody uses stays while the budget has room. */
     void release(long id) {
-        Entry e = byId.get(id);
-        if (e == null || e.refs == 0) return;
-        if (--e.refs > 0) return;
-        released.put(e.id, e);
-        releasedBytes += e.encodedBytes;
-        Iterator<Entry> it = released.values().iterator();
-        while (releasedBytes > cacheLimit && it.hasNext()) {
-            Entry old = it.next();
-            it.remove();
-            releasedBytes -= old.encodedBytes;
-            byId.remove(old.id);
-            byKey.remove(new Key(old.fragment, old.version));
+        Entry e = entries.get(id);
+        if (e == null || e.holds == 0) return;
+        e.holds--;
+        trim();
+    }
+
+    /**
+     * The newest whole-θ snapshot of at least version {@code least}, pinned for a pull: one kept, or a
+     * new one of {@code theta} (at {@code version} &gt;= {@code least}) if the budget has room once
+     * unused snapshots are dropped (one snapshot always fits: the budget is at least one θ).
+     *
+     * @param unsendable why θ cannot be sent with the down codec, or null; asked only when a new snapshot is made
+     * @return the pinned entry, or null if every byte of the budget is in use (pinned or held)
+     * @throws IllegalArgumentException with {@code unsendable}'s reason when a new snapshot is needed of a θ it refuses
+     */
+    Entry newest(long least, float[] theta, long version, java.util.function.Supplier<String> unsendable) {
+        if (version < least) throw new IllegalArgumentException("θ is at v" + version + ", older than the v" + least + " an order named");
+        Entry best = null;
+        for (Entry e : entries.values()) {
+            if (e.fragment == -1 && e.version >= least && (best == null || e.version > best.version)) best = e;
         }
+        if (best == null) {
+            long size = codec.encodedSize(theta.length);
+            long used = 0;
+            for (Entry e : entries.values()) if (!e.idle()) used += e.encodedBytes();
+            if (used > 0 && used + size > budget) return null;
+            String bad = unsendable.get();
+            if (bad != null) throw new IllegalArgumentException(bad);
+            dropIdle(budget - size);
+            best = add(-1, version, theta, theta.length);
+        }
+        best.pins++;
+        return best;
+    }
+
+    /** The snapshot {@code id} pinned for a pull that resumes it, or null if it is no longer kept. */
+    Entry pin(long id) {
+        Entry e = entries.get(id);
+        if (e != null) e.pins++;
+        return e;
+    }
+
+    /** A pull of {@code e} ended (complete or not). */
+    void unpin(Entry e) {
+        if (e.pins == 0) throw new IllegalStateException("snapshot " + e.id + " unpinned more often than pinned");
+        e.pins--;
+        trim();
     }
 
     /** The entry with this id, or null if it was dropped (or never existed). Any thread. */
@@ -128,12 +151,70 @@ final class ThetaStore {
         return byId.get(id);
     }
 
-    /** The bytes the cache of released entries accounts for (each entry at its encoded size). */
-    long releasedBytes() {
-        return releasedBytes;
+    /** The budget: bytes of encoded snapshots kept (exceeded only by held snapshots, or by one snapshot larger than it). */
+    long budget() {
+        return budget;
     }
 
-    int held() {
-        return byId.size() - released.size();
+    /** Bytes of encoded snapshots kept now. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** The most bytes of encoded snapshots kept at once so far. */
+    long peakBytes() {
+        return peakBytes;
+    }
+
+    /** The most snapshots kept at once so far. */
+    int peakCount() {
+        return peakCount;
+    }
+
+    /** Snapshots kept now. */
+    int count() {
+        return entries.size();
+    }
+
+    /** Snapshots some member holds or some pull pins now. */
+    int inUse() {
+        int n = 0;
+        for (Entry e : entries.values()) if (!e.idle()) n++;
+        return n;
+    }
+
+    private Entry find(int fragment, long version) {
+        for (Entry e : entries.values()) if (e.fragment == fragment && e.version == version) return e;
+        return null;
+    }
+
+    /** Encodes {@code values} (θ itself, or a fragment's copy) now; {@link Codec#encode} writes straight into the snapshot's bytes. */
+    private Entry add(int fragment, long version, float[] values, int floats) {
+        byte[] b = codec.encode(values, 0, floats);
+        if (b.length != codec.encodedSize(floats)) {
+            throw new IllegalStateException(codec.name() + " encoded " + floats + " floats into " + b.length + " bytes, expected " + codec.encodedSize(floats));
+        }
+        Entry e = new Entry(nextId++, fragment, version, floats, b);
+        entries.put(e.id, e);
+        byId.put(e.id, e);
+        bytes += b.length;
+        peakBytes = Math.max(peakBytes, bytes);
+        peakCount = Math.max(peakCount, entries.size());
+        return e;
+    }
+
+    private void trim() {
+        dropIdle(budget);
+    }
+
+    /** Drops unused snapshots, oldest first, until at most {@code limit} bytes are kept (or none is unused). */
+    private void dropIdle(long limit) {
+        for (Iterator<Entry> it = entries.values().iterator(); bytes > limit && it.hasNext(); ) {
+            Entry e = it.next();
+            if (!e.idle()) continue;
+            it.remove();
+            byId.remove(e.id);
+            bytes -= e.encodedBytes();
+        }
     }
 }

@@ -11,9 +11,10 @@ public final class Limits {
      * {@code REFUSAL_WRONG_PROTOCOL}). 2: push replies say whether the pseudo-gradient was applied,
      * and a push may withhold it. 3: every refusal carries a code, which workers act on instead of
      * the reason's text. 4: every train order and streaming fragment order names an assignment, which
-     * the push answering it names (any other push is a replay).
+     * the push answering it names (any other push is a replay). 5: an asynchronous train order may
+     * name the newest θ, which the pull's first chunk says the version of; the push starts from that.
      */
-    public static final int PROTOCOL = 4;
+    public static final int PROTOCOL = 5;
 
     // ---- message sizes -------------------------------------------------------------------------
 

@@ -46,15 +46,15 @@ final class GrpcTransfers implements Transfers, AutoCloseable {
     }
 
     @Override
-    public float[] pull(ThetaRef r) {
+    public Pulled pull(ThetaRef r) {
         if (r.getFloats() != (r.getFragment() < 0 ? run.modelSize() : run.plan().fragment(r.getFragment()).size())) {
             throw Status.INVALID_ARGUMENT.withDescription("θ " + r.getId() + " has " + r.getFloats() + " floats, not what the run's plan says")
                     .asRuntimeException();
         }
-        byte[] bytes = client.pull(session.ref, r, 5);
-        acct.received(bytes.length);
+        WorkerClient.Pulled p = client.pull(session.ref, r, 5);
+        acct.received(p.bytes().length);
         worker.metrics().pulled();
-        return downCodec.decode(bytes, r.getFloats());
+        return new Pulled(p.version(), downCodec.decode(p.bytes(), r.getFloats()));
     }
 
     /**
@@ -71,7 +71,7 @@ final class GrpcTransfers implements Transfers, AutoCloseable {
         }
         fetcher.execute(() -> {
             try {
-                session.post(new Signal.Arrived(f, pull(f.getValues())));
+                session.post(new Signal.Arrived(f, pull(f.getValues()).values()));
             } catch (StatusRuntimeException e) {
                 session.post(new Signal.Broken("could not pull fragment " + f.getFragment() + " round " + f.getRound() + ": " + describe(e.getStatus()), true));
             }

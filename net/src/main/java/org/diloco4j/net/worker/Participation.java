@@ -98,14 +98,16 @@ final class Participation {
         // Building the trainer (the first time) is set-up, not communication: it happens before the pull.
         Replica replica = worker.replicaFor(run, t.getShard());
         acct.to(Kind.COMMUNICATE);
-        float[] theta;
+        Transfers.Pulled theta;
         try {
             theta = transfers.pull(t.getTheta());
         } catch (StatusRuntimeException e) {
             return pullFailed(session, t, e);
         }
-        replica.start(trainCommand(session.ref, run, t), theta);
-        worker.metrics().thetaVersion(t.getVersion());
+        // A newest-θ order may be served a newer version than it named: the work starts from, and its push names, the one served.
+        long base = theta.version();
+        replica.start(trainCommand(session.ref, run, t, base), theta.values());
+        worker.metrics().thetaVersion(base);
         acct.to(Kind.COMPUTE);
         long t0 = worker.clock().nanos();
         TrainReport r = replica.train(t.getSteps());
@@ -115,7 +117,7 @@ final class Participation {
         Ending e = session.urgent();
         if (e != null) return e;
         Outgoing out = replica.delta(0);
-        e = transfers.push(replica, transfers.header(0, t.getVersion(), replica.assignment(0), TrainTally.of(r, seconds), out), out, session::urgent);
+        e = transfers.push(replica, transfers.header(0, base, replica.assignment(0), TrainTally.of(r, seconds), out), out, session::urgent);
         acct.to(Kind.IDLE);
         return e;
     }
@@ -128,12 +130,17 @@ final class Participation {
 
     /** The assignment an order gives, as the replica takes it. */
     static Command.Train trainCommand(SessionRef ref, RunDefinition run, TrainOrder t) {
+        return trainCommand(ref, run, t, t.getVersion());
+    }
+
+    /** The assignment an order gives, starting from θ at {@code version} (the one pulled). */
+    static Command.Train trainCommand(SessionRef ref, RunDefinition run, TrainOrder t, long version) {
         long[] rounds = t.getRoundsCount() == 0 ? null : t.getRoundsList().stream().mapToLong(Long::longValue).toArray();
         int steps = t.getOpenEnded() ? Command.Train.OPEN_ENDED : t.getSteps();
         GlobalProgress progress = t.getProgressRate() > 0 && Double.isFinite(t.getProgressRate())
                 && t.getProgressTokens() >= 0 && Double.isFinite(t.getProgressTokens())
                 ? new GlobalProgress(t.getProgressTokens(), t.getProgressRate()) : null;
-        return new Command.Train(ref.getMember(), ref.getGeneration(), t.getVersion(), steps, t.getShard(),
-                new Snapshot(t.getVersion(), -1, run.modelSize(), null), rounds, progress, t.getAssignment());
+        return new Command.Train(ref.getMember(), ref.getGeneration(), version, steps, t.getShard(),
+                new Snapshot(version, -1, run.modelSize(), null), rounds, progress, t.getAssignment());
     }
 }

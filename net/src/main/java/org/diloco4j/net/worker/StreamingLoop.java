@@ -54,7 +54,8 @@ final class StreamingLoop {
             acct.to(Kind.COMMUNICATE);
             float[] theta;
             try {
-                theta = transfers.pull(t.getTheta());
+                // Streaming orders name an exact θ: the version pulled is the order's.
+                theta = transfers.pull(t.getTheta()).values();
             } catch (StatusRuntimeException e) {
                 return Participation.pullFailed(session, t, e);
             }

@@ -15,8 +15,12 @@ import java.util.function.Supplier;
  * is the real one; tests hand θ out of memory and record what is pushed.
  */
 interface Transfers {
+    /** θ (or a fragment) as pulled: its values and the version they hold (for a newest-θ order, the one served). */
+    record Pulled(long version, float[] values) {
+    }
+
     /** Pulls and decodes θ (or a fragment) an order names. */
-    float[] pull(ThetaRef r) throws StatusRuntimeException;
+    Pulled pull(ThetaRef r) throws StatusRuntimeException;
 
     /** Streaming: pulls a fragment in the background; it arrives at the session as {@link Signal.Arrived} (or {@link Signal.Broken}). */
     void fetch(FragmentOrder f);

@@ -116,26 +116,44 @@ public final class WorkerClient implements AutoCloseable {
         async.subscribe(SubscribeRequest.newBuilder().setSession(s).setAfterSeq(afterSeq).build(), orders);
     }
 
+    /** An encoded θ as pulled, and the version of θ it holds (the one served, for a newest-θ order). */
+    record Pulled(long version, byte[] bytes) {
+    }
+
     /**
      * Pulls an encoded θ, resuming from where a broken transfer stopped (up to {@code attempts}
-     * tries), and checks offsets, length and CRC32C.
+     * tries), and checks offsets, length and CRC32C. A newest-θ order ({@link ThetaRef#getNewest()})
+     * learns from the first chunk which snapshot and version it is being served, and resumes that
+     * snapshot; if the coordinator no longer keeps it (ABORTED), it pulls the newest θ again from the start.
      *
      * @throws StatusRuntimeException if the coordinator no longer has it, or the transfer keeps failing
      */
-    byte[] pull(SessionRef s, ThetaRef ref, int attempts) {
+    Pulled pull(SessionRef s, ThetaRef ref, int attempts) {
         if (ref.getEncodedBytes() < 0 || ref.getEncodedBytes() > Integer.MAX_VALUE - 16) {
             throw Status.INVALID_ARGUMENT.withDescription("θ " + ref.getId() + " of " + ref.getEncodedBytes() + " bytes").asRuntimeException();
         }
         byte[] out = new byte[(int) ref.getEncodedBytes()];
         int pos = 0;
+        long snapshot = ref.getNewest() ? 0 : ref.getId();
+        long version = ref.getVersion();
         StatusRuntimeException last = null;
         for (int attempt = 0; attempt < attempts; attempt++) {
             try {
                 long seconds = CALL_SECONDS + out.length / (1 << 20);
                 Iterator<ThetaChunk> it = blocking.withDeadlineAfter(seconds, TimeUnit.SECONDS)
-                        .pullTheta(PullRequest.newBuilder().setSession(s).setThetaId(ref.getId()).setOffset(pos).build());
+                        .pullTheta(PullRequest.newBuilder().setSession(s).setThetaId(snapshot).setOffset(pos).build());
+                boolean first = true;
                 while (it.hasNext()) {
                     ThetaChunk c = it.next();
+                    if (first && snapshot == 0) {
+                        if (c.getSnapshot() <= 0 || c.getVersion() < ref.getVersion()) {
+                            throw Status.DATA_LOSS.withDescription("served snapshot " + c.getSnapshot() + " of θ v" + c.getVersion()
+                                    + " for an order of v" + ref.getVersion()).asRuntimeException();
+                        }
+                        snapshot = c.getSnapshot();
+                        version = c.getVersion();
+                    }
+                    first = false;
                     int n = c.getData().size();
                     if (c.getOffset() != pos || n > out.length - pos) {
                         throw Status.DATA_LOSS.withDescription("chunk at offset " + c.getOffset() + " of " + n + " bytes; expected offset " + pos
@@ -148,16 +166,21 @@ public final class WorkerClient implements AutoCloseable {
                         CRC32C crc = new CRC32C();
                         crc.update(out);
                         if ((int) crc.getValue() != c.getCrc32C()) throw Status.DATA_LOSS.withDescription("θ failed its CRC32C check").asRuntimeException();
-                        return out;
+                        return new Pulled(version, out);
                     }
                 }
                 throw Status.DATA_LOSS.withDescription("θ stream ended without its last chunk").asRuntimeException();
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
-                if (code == Status.Code.NOT_FOUND || code == Status.Code.UNAUTHENTICATED || code == Status.Code.INVALID_ARGUMENT) throw e;
-                if (code == Status.Code.DATA_LOSS) pos = 0;
+                boolean gone = code == Status.Code.ABORTED && ref.getNewest();
+                if (!gone && (code == Status.Code.NOT_FOUND || code == Status.Code.UNAUTHENTICATED || code == Status.Code.INVALID_ARGUMENT
+                        || code == Status.Code.FAILED_PRECONDITION)) {
+                    throw e;
+                }
+                if (code == Status.Code.DATA_LOSS || gone) pos = 0;
+                if (gone) snapshot = 0;
                 last = e;
-                reconnectNow();
+                if (!gone) reconnectNow();
             }
         }
         throw last;

@@ -4,80 +4,128 @@ import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Snapshot;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import java.util.Arrays;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Encoded snapshots of θ within a byte budget: exact ones held for their members, newest ones shared at pull time. */
 class ThetaStoreTest {
+    static final int FLOATS = 100;
+    static final long EACH = Codecs.parse("fp32").encodedSize(FLOATS);
+
     static Snapshot snap(long version, int fragment, float value) {
-        float[] v = new float[100];
-        java.util.Arrays.fill(v, value);
+        float[] v = new float[FLOATS];
+        Arrays.fill(v, value);
         return new Snapshot(version, fragment, v.length, v);
     }
 
+    static float[] theta(float value) {
+        float[] v = new float[FLOATS];
+        Arrays.fill(v, value);
+        return v;
+    }
+
+    static ThetaStore store(long budget) {
+        return new ThetaStore(Codecs.parse("fp32"), budget);
+    }
+
     @Test
-    void oneEntryPerFragmentAndVersionSharedByItsHolders() {
-        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 0, r -> { });
+    void oneExactEntryPerFragmentAndVersionSharedByItsHolders() {
+        ThetaStore s = store(0);
         ThetaStore.Entry a = s.acquire(snap(3, -1, 1f));
         ThetaStore.Entry b = s.acquire(snap(3, -1, 1f));
         ThetaStore.Entry c = s.acquire(snap(3, 0, 1f));
         assertThat(b).isSameAs(a);
         assertThat(c).isNotSameAs(a);
-        assertThat(s.held()).isEqualTo(2);
+        assertThat(s.inUse()).isEqualTo(2);
         s.release(a.id);
         assertThat(s.get(a.id)).isNotNull();
         s.release(a.id);
-        // Nobody holds it and the cache is empty: gone.
+        // Nobody holds it and the budget is empty: gone.
         assertThat(s.get(a.id)).isNull();
         assertThat(s.get(c.id)).isNotNull();
     }
 
     @Test
-    void encodesOnceAndDecodesToTheSnapshot() {
-        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 0, r -> { });
-        ThetaStore.Entry e = s.acquire(snap(1, -1, 0.25f));
-        byte[] first = e.encoded(s.codec());
-        assertThat(e.encoded(s.codec())).isSameAs(first);
-        assertThat(first.length).isEqualTo(e.encodedBytes);
-        assertThat(Codecs.parse("fp32").decode(first, 100)).containsOnly(0.25f);
+    void encodesAtOnceFromTheValuesGiven() {
+        ThetaStore s = store(0);
+        float[] live = theta(0.25f);
+        ThetaStore.Entry e = s.acquire(new Snapshot(1, -1, FLOATS, live));
+        Arrays.fill(live, 9f); // θ moves on after the event: the snapshot already holds v1
+        assertThat(e.encodedBytes()).isEqualTo(EACH);
+        assertThat(Codecs.parse("fp32").decode(e.encoded, FLOATS)).containsOnly(0.25f);
     }
 
     @Test
-    void releasedEntriesStayCachedUpToTheLimitOldestDroppedFirst() {
-        long each = Codecs.parse("fp32").encodedSize(100);
-        ThetaStore s = new ThetaStore(Codecs.parse("fp32"), 2 * each, Runnable::run);
+    void unusedSnapshotsStayWithinTheBudgetOldestDroppedFirst() {
+        ThetaStore s = store(2 * EACH);
         ThetaStore.Entry[] e = new ThetaStore.Entry[3];
-        for (int i = 0; i < 3; i++) {
-            e[i] = s.acquire(snap(i, -1, i));
-            e[i].encoded(s.codec());
-        }
+        for (int i = 0; i < 3; i++) e[i] = s.acquire(snap(i, -1, i));
+        assertThat(s.bytes()).isEqualTo(3 * EACH); // held: made whatever the budget
         for (int i = 0; i < 3; i++) s.release(e[i].id);
         assertThat(s.get(e[0].id)).isNull();
         assertThat(s.get(e[1].id)).isNotNull();
         assertThat(s.get(e[2].id)).isNotNull();
-        // Held again: out of the cache, so it survives later evictions.
+        assertThat(s.bytes()).isEqualTo(2 * EACH);
+        // Held again: it survives later drops.
         assertThat(s.acquire(snap(1, -1, 1f))).isSameAs(e[1]);
-        assertThat(s.held()).isEqualTo(1);
+        assertThat(s.inUse()).isEqualTo(1);
     }
 
     @Test
-    void theCacheAccountsTheSameBytesOutAsInWhenEncodingFinishesInBetween() {
-        var fp16 = Codecs.parse("fp16");
-        long each = fp16.encodedSize(100);
-        // Room for three: nothing is evicted until the fourth.
-        ThetaStore s = new ThetaStore(fp16, 3 * each, r -> { });
-        ThetaStore.Entry a = s.acquire(snap(1, -1, 1f));
-        s.release(a.id);
-        assertThat(s.releasedBytes()).isEqualTo(each);
-        a.encoded(s.codec());
-        assertThat(s.acquire(snap(1, -1, 1f))).isSameAs(a);
-        assertThat(s.releasedBytes()).isZero();
+    void theNewestSnapshotOfAtLeastTheOrderedVersionIsServed() {
+        ThetaStore s = store(3 * EACH);
+        ThetaStore.Entry v5 = s.newest(5, theta(5), 5, () -> null);
+        ThetaStore.Entry again = s.newest(3, theta(7), 7, () -> null);
+        assertThat(again).isSameAs(v5); // v5 is kept and new enough for an order of v3
+        ThetaStore.Entry v7 = s.newest(6, theta(7), 7, () -> null);
+        assertThat(v7.version).isEqualTo(7);
+        assertThat(Codecs.parse("fp32").decode(v7.encoded, FLOATS)).containsOnly(7f);
+        assertThat(s.newest(2, theta(7), 7, () -> null)).isSameAs(v7);
+    }
 
-        // Released before it is encoded, evicted after.
-        s.release(a.id);
-        a.encoded(s.codec());
-        for (int v = 2; v <= 4; v++) s.release(s.acquire(snap(v, -1, v)).id);
-        assertThat(s.get(a.id)).isNull();
-        assertThat(s.releasedBytes()).isEqualTo(3 * each);
-        for (int v = 2; v <= 4; v++) s.acquire(snap(v, -1, v));
-        assertThat(s.releasedBytes()).isZero();
+    @Test
+    void aFullBudgetOfPinnedSnapshotsMakesANewerPullWaitUntilOneEnds() {
+        ThetaStore s = store(EACH);
+        ThetaStore.Entry v1 = s.newest(1, theta(1), 1, () -> null);
+        assertThat(s.newest(2, theta(2), 2, () -> null)).isNull();
+        assertThat(s.count()).isEqualTo(1);
+        s.unpin(v1);
+        assertThat(s.get(v1.id)).isNotNull(); // unused, but within the budget: kept for retries
+        ThetaStore.Entry v2 = s.newest(2, theta(2), 2, () -> null);
+        assertThat(v2.version).isEqualTo(2);
+        assertThat(s.get(v1.id)).isNull();
+        assertThat(s.peakCount()).isEqualTo(1);
+        assertThat(s.peakBytes()).isEqualTo(EACH);
+    }
+
+    @Test
+    void oneSnapshotAlwaysFitsEvenIfTheBudgetIsSmaller() {
+        ThetaStore s = store(EACH / 2);
+        ThetaStore.Entry e = s.newest(0, theta(0), 0, () -> null);
+        assertThat(e).isNotNull();
+        assertThat(s.newest(1, theta(1), 1, () -> null)).isNull();
+    }
+
+    @Test
+    void aResumedSnapshotIsPinnedWhileItLivesAndGoneAfter() {
+        ThetaStore s = store(EACH);
+        ThetaStore.Entry v1 = s.newest(1, theta(1), 1, () -> null);
+        s.unpin(v1);
+        assertThat(s.pin(v1.id)).isSameAs(v1);
+        assertThat(s.newest(2, theta(2), 2, () -> null)).isNull(); // pinned by the resumed pull
+        s.unpin(v1);
+        s.unpin(s.newest(2, theta(2), 2, () -> null));
+        assertThat(s.pin(v1.id)).isNull();
+        assertThatThrownBy(() -> s.unpin(v1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aThetaTheCodecCannotCarryIsNotEncoded() {
+        ThetaStore s = store(EACH);
+        assertThatThrownBy(() -> s.newest(0, theta(1), 0, () -> "θ holds Infinity at index 3"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("index 3");
+        assertThat(s.count()).isZero();
     }
 }

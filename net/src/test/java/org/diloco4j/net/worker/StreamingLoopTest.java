@@ -84,8 +84,8 @@ class StreamingLoopTest {
         }
 
         @Override
-        public float[] pull(ThetaRef r) {
-            return new float[r.getFloats()];
+        public Pulled pull(ThetaRef r) {
+            return new Pulled(r.getVersion(), new float[r.getFloats()]);
         }
 
         @Override

@@ -1,0 +1,140 @@
+package org.diloco4j.bench.ingest;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+
+import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.ingest.EncodedSource;
+import org.diloco4j.core.ingest.StreamedDelta;
+import org.diloco4j.core.optim.DelayedNesterov;
+import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.Range;
+import org.diloco4j.core.params.VectorOps;
+
+/**
+ * The coordinator's cost of ingesting one int8 pseudo-gradient under async Delayed Nesterov, in
+ * process CPU-seconds (all threads, GC and JIT included) and wall seconds per GB of int8:
+ * <ul>
+ *   <li>{@code whole}: the path every push took before streaming — decode into a new fp32 vector,
+ *       norm2 (the checks), scale by the staleness factor and norm2 again (the policy), the DN step,
+ *       max |θ| (StepGuard's finite check); one thread.</li>
+ *   <li>{@code streamed}: {@link StreamedDelta} — one sequential scan (decode block by block, norm),
+ *       a second for the scaled norm when the step is scaled, then decode + scale + DN kernel + max |θ|
+ *       per block on 1 thread (the caller) or a pool of 2.</li>
+ * </ul>
+ * Arrivals cycle through DN buffers of N = 4 (three accumulating arrivals, one momentum update).
+ * Run: {@code scripts/bench-ingest} (writes docs/bench/ingest.md), or
+ * {@code java -Xmx6g -cp bench/target/classes:$(cat bench/target/classpath.txt) org.diloco4j.bench.ingest.IngestCpuTime [n ...]}.
+ */
+public final class IngestCpuTime {
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final int BATCHES = 3;
+
+    private IngestCpuTime() {
+    }
+
+    public static void main(String[] args) {
+        int[] sizes = args.length == 0 ? new int[] {25_000_000, 100_000_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        System.out.println("| params | int8 MB | path | factor | threads | pushes per batch | CPU-s per GB | GB per CPU-s | wall s per GB | GB/s wall |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        ForkJoinPool two = new ForkJoinPool(2);
+        for (int n : sizes) {
+            Codec int8 = Codecs.parse("int8");
+            float[] g = new float[n];
+            SplittableRandom r = new SplittableRandom(42);
+            for (int i = 0; i < n; i++) g[i] = (float) (1e-3 * r.nextGaussian());
+            byte[] msg = int8.encode(g);
+            g = null;
+            for (float factor : new float[] {1f, 0.7071f}) {
+                row(n, msg, factor, "whole", 1, () -> wholePath(int8, msg, n));
+                row(n, msg, factor, "streamed", 1, () -> streamedPath(int8, msg, n, null));
+                row(n, msg, factor, "streamed", 2, () -> streamedPath(int8, msg, n, two));
+            }
+        }
+        two.shutdown();
+    }
+
+    /** One arrival of a prepared run; returns something the JIT cannot drop. */
+    private interface Arrival {
+        double apply(float factor);
+    }
+
+    private interface Path {
+        Arrival prepare();
+    }
+
+    /**
+     * A warm-up batch, then {@value #BATCHES} batches of arrivals, each of at least 4 pushes and
+     * 0.5 GB of int8 (the process CPU clock ticks in 10 ms steps, too coarse for one 25M-param push);
+     * the median batch is reported.
+     */
+    private static void row(int n, byte[] msg, float factor, String path, int threads, Path p) {
+        // The previous row's θ and optimizer (1.2 GB at 100M) collected now, not inside this row's measurement.
+        System.gc();
+        Arrival a = p.prepare();
+        int perBatch = (int) Math.max(4, Math.ceil(2e9 / msg.length / 4));
+        double sink = 0;
+        for (int i = 0; i < perBatch; i++) sink += a.apply(factor);
+        double[] cpu = new double[BATCHES];
+        double[] wall = new double[BATCHES];
+        for (int b = 0; b < BATCHES; b++) {
+            long c0 = OS.getProcessCpuTime();
+            long w0 = System.nanoTime();
+            for (int i = 0; i < perBatch; i++) sink += a.apply(factor);
+            wall[b] = (System.nanoTime() - w0) / 1e9;
+            cpu[b] = (OS.getProcessCpuTime() - c0) / 1e9;
+        }
+        double gb = (double) msg.length * perBatch / 1e9;
+        double c = median(cpu) / gb;
+        double w = median(wall) / gb;
+        System.out.printf("| %,d | %.1f | %s | %s | %d | %d | %.2f | %.2f | %.2f | %.2f |%s%n", n, msg.length / 1e6, path, factor == 1f ? "1" : "0.7071",
+                threads, perBatch, c, 1 / c, w, 1 / w, Double.isNaN(sink) ? " " : "");
+    }
+
+    private static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static float[] theta(int n) {
+        float[] t = new float[n];
+        for (int i = 0; i < n; i++) t[i] = (i % 1000) * 1e-3f;
+        return t;
+    }
+
+    private static Arrival wholePath(Codec codec, byte[] msg, int n) {
+        float[] theta = theta(n);
+        DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
+        return factor -> {
+            float[] g = new float[n];
+            codec.decode(msg, g, 0, n);
+            double norm = VectorOps.norm2(g);
+            if (factor != 1f) {
+                VectorOps.scale(factor, g);
+                norm = VectorOps.norm2(g);
+            }
+            dn.step(theta, g);
+            return norm + VectorOps.maxAbs(theta, 0, n);
+        };
+    }
+
+    private static Arrival streamedPath(Codec codec, byte[] msg, int n, ForkJoinPool pool) {
+        float[] theta = theta(n);
+        DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
+        Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
+        StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
+        return factor -> {
+            double norm = s.scan().norm();
+            boolean scale = factor != 1f;
+            if (scale) norm = s.scaledNorm(factor);
+            float max = s.apply(whole, dn.begin(), theta, factor, scale, pool);
+            dn.commit();
+            return norm + max;
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package org.diloco4j.core.coord;
+
+import org.diloco4j.core.agg.WeightingConfig;
+import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.ingest.EncodedSource;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.params.FragmentPlan;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Through the coordinator: an async run fed its pushes as {@link Payload.Encoded} (checked, then
+ * applied block by block on the ingest pool) ends bit for bit where the same run fed
+ * {@link Payload.Bytes} (decoded whole, scaled, normed and stepped as before) does — θ, the
+ * optimizer's state, every command and every metric (the outer steps' norms included), with
+ * staleness-scaled arrivals, a non-finite push and a corrupt one along the way.
+ */
+class StreamedPushTest {
+    static final int N = 5003;
+
+    @ParameterizedTest
+    @CsvSource({"int8:chunk=256, 1, 0", "int8, 3, 0", "int8:chunk=300, 3, 0.25", "fp32, 2, 0.5", "bf16, 1, 1", "q4, 2, 0.25"})
+    void encodedPushesEndWhereWholeOnesDo(String codec, int bufferSize, double c) {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).minWorkers(2).upCodec(codec)
+                .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, bufferSize, c)).weighting(new WeightingConfig("uniform", 0.5, -1))
+                .maxDeltaNorm(1e6).tokenBudget(1_000_000_000).build();
+        Run whole = new Run(cfg, data -> new Payload.Bytes(codec, data));
+        Run streamed = new Run(cfg, data -> new Payload.Encoded(codec, EncodedSource.of(data)));
+        Codec enc = Codecs.parse(codec);
+        Random r = new Random(9);
+        for (int k = 0; k < 12; k++) {
+            float[] g = new float[N];
+            for (int i = 0; i < N; i++) g[i] = (float) (0.01 * r.nextGaussian());
+            byte[] msg = enc.encode(g);
+            if (k == 5) msg = Codecs.parse("fp32").name().equals(codec) ? nan(msg) : corrupt(msg);
+            int member = k % 2 == 0 ? 0 : 1;
+            // Member 1 answers late (staleness ≥ 1, a scaled step); member 0 fresh.
+            assertThat(streamed.push(member, msg, k)).as("commands of push %d", k).usingRecursiveComparison().isEqualTo(whole.push(member, msg, k));
+            assertThat(streamed.c.theta()).as("θ after push %d", k).isEqualTo(whole.c.theta());
+        }
+        assertThat(streamed.c.version()).isGreaterThan(8);
+        assertThat(streamed.metrics).isEqualTo(whole.metrics);
+        assertThat(streamed.metrics).filteredOn(m -> m instanceof Metric.OuterStep s && s.weights().getFirst() != 1.0).isNotEmpty();
+        Coordinator.State a = whole.c.state();
+        Coordinator.State b = streamed.c.state();
+        assertThat(b.outer().optimizers().getFirst().counters()).isEqualTo(a.outer().optimizers().getFirst().counters());
+        a.outer().optimizers().getFirst().buffers().forEach((name, v) -> assertThat(b.outer().optimizers().getFirst().buffers().get(name)).as(name).isEqualTo(v));
+    }
+
+    /** An fp32 message with a NaN in its last value. */
+    static byte[] nan(byte[] msg) {
+        byte[] m = msg.clone();
+        m[m.length - 1] = (byte) 0x7F;
+        m[m.length - 2] = (byte) 0xC0;
+        return m;
+    }
+
+    /** The last byte of the first table entry (int8) or scale (q4) set to make it NaN or huge. */
+    static byte[] corrupt(byte[] msg) {
+        byte[] m = msg.clone();
+        m[12] = m[13] = m[14] = m[15] = (byte) 0xFF;
+        return m;
+    }
+
+    static final class Run {
+        final Coordinator c;
+        final List<Metric> metrics = new ArrayList<>();
+        final Function<byte[], Payload> payload;
+
+        Run(CoordinatorConfig cfg, Function<byte[], Payload> payload) {
+            float[] theta = new float[N];
+            for (int i = 0; i < N; i++) theta[i] = (float) Math.sin(i);
+            this.c = new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
+            this.payload = payload;
+            Answers.handle(c, new Event.Join("a", -1, 0, 0));
+            Answers.handle(c, new Event.Join("b", -1, 0, 0));
+        }
+
+        List<Command> push(int member, byte[] msg, int k) {
+            long base = c.outstanding(member).getFirst().baseVersion();
+            return Answers.handle(c, new Event.Delta(member, member + 1, Answers.AUTO, base, 0, 5, 5, 1, payload.apply(msg), 1 + k));
+        }
+    }
+}

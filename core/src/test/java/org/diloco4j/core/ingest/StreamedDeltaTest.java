@@ -1,0 +1,148 @@
+package org.diloco4j.core.ingest;
+
+import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.CodecException;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.optim.OptimizerState;
+import org.diloco4j.core.optim.OuterOptimizer;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.Range;
+import org.diloco4j.core.params.VectorOps;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A pseudo-gradient applied block by block from its encoding, on one thread or several, equals
+ * the old path — decode whole, scale, norm2, step — bit for bit: θ, the optimizer's buffers, the
+ * norm (plain and scaled) and max |θ|. Over several codecs, block sizes that are and are not
+ * multiples of 4, a fragment of several ranges, and every async optimizer case.
+ */
+class StreamedDeltaTest {
+    /** Not a multiple of 4, and more than one block under every codec below. */
+    static final int LEN = 70_003;
+    static final ForkJoinPool TWO = new ForkJoinPool(2);
+
+    @AfterAll
+    static void shutdown() {
+        TWO.shutdown();
+    }
+
+    /** Three ranges of a θ of LEN + 300 values, with gaps. */
+    static final Fragment FRAGMENT = new Fragment(0, List.of(new Range(100, 30_000), new Range(30_150, 1), new Range(30_200, LEN - 30_001)));
+
+    static List<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        List<OuterOptimizerConfig> outers = List.of(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 1, 0),
+                OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 1, 0.5), OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0),
+                OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0.25), OuterOptimizerConfig.diloco(), OuterOptimizerConfig.sgd(0.5));
+        for (String codec : List.of("int8", "int8:chunk=257", "fp32", "bf16")) {
+            for (OuterOptimizerConfig o : outers) out.add(Arguments.of(codec, o));
+        }
+        return out;
+    }
+
+    static float[] gradient(Random r) {
+        float[] g = new float[LEN];
+        for (int i = 0; i < LEN; i++) g[i] = (float) (0.01 * r.nextGaussian());
+        return g;
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void streamedApplyEqualsTheWholeDecodeAndStep(String spec, OuterOptimizerConfig cfg) {
+        Codec codec = Codecs.parse(spec);
+        Random r = new Random(3);
+        float[] thetaOld = new float[LEN + 300];
+        for (int i = 0; i < thetaOld.length; i++) thetaOld[i] = (float) r.nextGaussian();
+        float[] thetaOne = thetaOld.clone();
+        float[] thetaTwo = thetaOld.clone();
+        OuterOptimizer old = cfg.create(LEN);
+        OuterOptimizer one = cfg.create(LEN);
+        OuterOptimizer two = cfg.create(LEN);
+        // Fresh arrivals (factor 1, no scaling) and stale ones (scaled), crossing buffers of N.
+        double[] factors = {1, 0.7, 1, 0.3333, 0.9, 1, 0.5};
+        for (int k = 0; k < factors.length; k++) {
+            byte[] msg = codec.encode(gradient(r));
+            boolean scale = factors[k] != 1.0;
+            float f = (float) factors[k];
+
+            float[] g = codec.decode(msg, LEN);
+            double plainNorm = VectorOps.norm2(g);
+            if (scale) VectorOps.scale(f, g);
+            double norm = VectorOps.norm2(g);
+            float[] dense = FRAGMENT.gather(thetaOld);
+            old.step(dense, g);
+            FRAGMENT.scatter(dense, thetaOld);
+
+            StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), LEN);
+            StreamedDelta.Scan scan = s.scan();
+            assertThat(scan.finite()).isTrue();
+            assertThat(Double.doubleToRawLongBits(scan.norm())).as("norm of arrival %d", k).isEqualTo(Double.doubleToRawLongBits(plainNorm));
+            double streamedNorm = scale ? s.scaledNorm(f) : scan.norm();
+            assertThat(Double.doubleToRawLongBits(streamedNorm)).as("scaled norm of arrival %d", k).isEqualTo(Double.doubleToRawLongBits(norm));
+            float maxOne = s.apply(FRAGMENT, one.begin(), thetaOne, f, scale, null);
+            one.commit();
+            float maxTwo = s.apply(FRAGMENT, two.begin(), thetaTwo, f, scale, TWO);
+            two.commit();
+
+            float want = 0;
+            for (Range rg : FRAGMENT.ranges()) want = Math.max(want, VectorOps.maxAbs(thetaOld, rg.start(), rg.end()));
+            assertThat(maxOne).isEqualTo(want);
+            assertThat(maxTwo).isEqualTo(want);
+            assertThat(thetaOne).as("θ after arrival %d, one thread", k).isEqualTo(thetaOld);
+            assertThat(thetaTwo).as("θ after arrival %d, two threads", k).isEqualTo(thetaOld);
+            assertSameState(old.state(), one.state());
+            assertSameState(old.state(), two.state());
+        }
+    }
+
+    static void assertSameState(OptimizerState want, OptimizerState got) {
+        assertThat(got.counters()).isEqualTo(want.counters());
+        for (Map.Entry<String, float[]> e : want.buffers().entrySet()) assertThat(got.buffers().get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+    }
+
+    /** The scan finds the first non-finite value, as the whole-vector check does, and reads every block's table. */
+    @Test
+    void theScanNamesTheFirstNonFiniteValueAndRefusesACorruptTable() {
+        Codec fp32 = Codecs.parse("fp32");
+        float[] g = gradient(new Random(5));
+        g[68_000] = Float.POSITIVE_INFINITY;
+        g[69_000] = Float.NaN;
+        StreamedDelta.Scan scan = new StreamedDelta(fp32.blocks(), EncodedSource.of(fp32.encode(g)), LEN).scan();
+        assertThat(scan.finite()).isFalse();
+        assertThat(scan.badIndex()).isEqualTo(68_000);
+        assertThat(scan.badValue()).isEqualTo(Float.POSITIVE_INFINITY);
+
+        Codec int8 = Codecs.parse("int8:chunk=256");
+        byte[] msg = int8.encode(gradient(new Random(6)));
+        // Table entry 3 of the last chunk.
+        int last = int8.blocks().blocks(LEN) - 1;
+        int at = (int) int8.blocks().blockOffset(last) + 4 * 3;
+        msg[at] = msg[at + 1] = msg[at + 2] = msg[at + 3] = (byte) 0xFF;
+        StreamedDelta s = new StreamedDelta(int8.blocks(), EncodedSource.of(msg), LEN);
+        assertThatThrownBy(s::scan).isInstanceOf(CodecException.class).hasMessageContaining("table entry 3 of chunk " + last);
+        assertThatThrownBy(() -> int8.decode(msg, LEN)).isInstanceOf(CodecException.class).hasMessageContaining("table entry 3 of chunk " + last);
+    }
+
+    /** A message of another length or codec is refused by its header before any block is read. */
+    @Test
+    void aWrongHeaderIsRefused() {
+        Codec fp32 = Codecs.parse("fp32");
+        byte[] msg = Codecs.parse("bf16").encode(new float[LEN]);
+        assertThatThrownBy(() -> new StreamedDelta(fp32.blocks(), EncodedSource.of(msg), LEN).scan()).isInstanceOf(CodecException.class)
+                .hasMessageContaining("got a bf16 message, expected fp32");
+    }
+}
