@@ -24,7 +24,7 @@ class CoordinatorHeapTest {
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the check the coordinator would serve, waiting for workers
     void aCoordinatorThatAdmitsMoreWorkersThanItsHeapHoldsIsRefusedInOneLine() {
         Path out = tmp.resolve("runs/big");
-        // Ten million admitted workers, each allowed an upload and a θ download of the tiny model: terabytes.
+        // Ten million admitted workers, each allowed two uploads of the tiny model in flight: hundreds of GB.
         Out o = run(concat(new String[] {"coordinator", "--port", "0", "--out", out.toString(), "--max-workers", "10000000"}, TINY));
         // The corpus is read before the model's size is known: its line comes first; the refusal is the one diloco: line.
         assertThat(o.code()).as(o.err()).isEqualTo(2);

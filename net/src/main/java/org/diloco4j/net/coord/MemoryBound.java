@@ -19,12 +19,14 @@ import java.util.Locale;
  *       Nesterov and heavy-ball momentum one buffer, SGD none. Counted as configured: with
  *       {@code buffer_close = window} the coordinator runs Delayed Nesterov as Nesterov, one buffer
  *       fewer, so the bound errs high there;</li>
- *   <li>the encoded θ kept for pulls: today the θ cache ({@link ThetaCacheSize}: at least one whole
- *       encoded θ);</li>
- *   <li>per worker the admission cap allows, what its transfers may hold: its uploads in flight
- *       ({@link RuntimeOptions#maxPushesPerMember()}) and one θ download, at most
- *       {@link #PER_WORKER_CAP 64 MiB} (issue 14's allowance; a small model needs less, so a small
- *       heap still admits the default 64 workers).</li>
+ *   <li>the encoded θ snapshots pulls are served from: their budget ({@link ThetaCacheSize}: 2 bytes
+ *       per parameter within its cap and a quarter of the heap, at least one whole encoded θ). A pull
+ *       streams slices of a snapshot, so a download costs a worker nothing more;</li>
+ *   <li>per worker the admission cap allows, what its uploads in flight
+ *       ({@link RuntimeOptions#maxPushesPerMember()}) hold in memory before they spool to disk, at
+ *       most {@link #PER_WORKER_CAP 64 MiB} in all (issue 14's allowance; two large uploads in flight
+ *       could hold 64 MiB each, which the allowance does not cover; a small model needs less, so a
+ *       small heap still admits the default 64 workers).</li>
  * </ul>
  * It is a floor, not a forecast: the JVM's own classes, transient copies while θ is encoded, and
  * garbage not yet collected come on top.
@@ -33,7 +35,7 @@ import java.util.Locale;
  * @param thetaBytes     θ in fp32
  * @param optimizer      the outer optimizer as configured
  * @param optimizerBytes its buffers, all fragments
- * @param thetaCacheCap  the θ cache's configured cap ({@link RuntimeOptions#thetaCacheBytes()})
+ * @param thetaCacheCap  the snapshot budget's configured cap ({@link RuntimeOptions#thetaCacheBytes()})
  * @param oneThetaBytes  one whole θ, encoded for pulls
  * @param workers        live workers the admission cap allows
  * @param perWorkerBytes what one worker's transfers may hold
@@ -56,7 +58,7 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         for (int p = 0; p < run.plan().count(); p++) upload = Math.max(upload, run.deltaBytes(p));
         return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * buffers(kind) * fragmentFloats,
                 opts.thetaCacheBytes(), oneTheta, opts.admission().resolve(cc.minWorkers()).maxMembers(),
-                Math.min(PER_WORKER_CAP, opts.maxPushesPerMember() * upload + oneTheta));
+                Math.min(PER_WORKER_CAP, opts.maxPushesPerMember() * upload));
     }
 
     /** fp32 buffers the optimizer keeps per parameter, besides θ. */
@@ -68,9 +70,9 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         };
     }
 
-    /** Encoded θ kept for pulls in a heap of {@code heap} bytes: the θ cache, sized by the heap (the "pulls" rework replaces it with its snapshot budget). */
+    /** Encoded θ kept for pulls in a heap of {@code heap} bytes: the snapshot budget, which depends on the heap. */
     long snapshotBytes(long heap) {
-        return ThetaCacheSize.bytes(thetaCacheCap, heap, oneThetaBytes);
+        return ThetaCacheSize.bytes(thetaCacheCap, heap, oneThetaBytes, thetaBytes / 4);
     }
 
     public long snapshotBytes() {
@@ -81,7 +83,7 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         return fixedBytes() + snapshotBytes();
     }
 
-    /** Everything but the θ cache, which alone depends on the heap. */
+    /** Everything but the snapshot budget, which alone depends on the heap. */
     private long fixedBytes() {
         return thetaBytes + optimizerBytes + workers * perWorkerBytes;
     }
@@ -92,7 +94,7 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
 
     /** What is wrong, naming the need, its parts and the heap. */
     public String problem() {
-        return String.format(Locale.ROOT, "the coordinator needs at least %s of heap (θ %s + %s state %s + θ kept for pulls %s + %d workers × %s)"
+        return String.format(Locale.ROOT, "the coordinator needs at least %s of heap (θ %s + %s state %s + θ snapshots for pulls %s + %d workers × %s)"
                         + " but this JVM may use only %s", size(needBytes()), size(thetaBytes), optimizer.id(), size(optimizerBytes),
                 size(snapshotBytes()), workers, size(perWorkerBytes), size(maxHeap));
     }
@@ -108,7 +110,7 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         if (!fits()) throw new IllegalStateException(problem() + "; " + remedy());
     }
 
-    /** The smallest heap, in whole GiB, this bound fits in (the θ cache grows with the heap up to its cap: recomputed for each). */
+    /** The smallest heap, in whole GiB, this bound fits in (the snapshot budget grows with the heap up to its cap: recomputed for each). */
     long heapThatFitsGib() {
         long fixed = fixedBytes();
         long g = Math.max(1, (fixed + GIB - 1) / GIB);

@@ -42,7 +42,7 @@ class MemoryBoundTest {
         long bf16Theta = Codecs.parse("bf16").encodedSize(BILLION);
         assertThat(b.thetaBytes()).isEqualTo(4L * BILLION);
         assertThat(b.optimizerBytes()).as("momentum and accumulator").isEqualTo(2 * 4L * BILLION);
-        // The θ cache keeps at least one whole encoded θ, however small its cap.
+        // The snapshot budget keeps at least one whole encoded θ, however small its cap.
         assertThat(b.snapshotBytes()).isEqualTo(bf16Theta);
         assertThat(b.workers()).isEqualTo(8);
         assertThat(b.perWorkerBytes()).as("a 1 GB upload is capped").isEqualTo(MemoryBound.PER_WORKER_CAP);
@@ -74,9 +74,8 @@ class MemoryBoundTest {
                 .outer(OuterOptimizerConfig.nesterov(0.7, 0.9)).build();
         MemoryBound b = MemoryBound.of(run(cc, plan), cc, admitting(2), GIB);
         assertThat(b.optimizerBytes()).isEqualTo(4L * (300 + 500 + 200));
-        // A worker's upload is one fragment's pseudo-gradient, the largest one counts, as many as it may have in flight; θ comes down whole.
-        assertThat(b.perWorkerBytes()).isEqualTo(admitting(2).maxPushesPerMember() * run(cc, plan).deltaBytes(1)
-                + ThetaCacheSize.oneTheta(run(cc, plan), Codecs.parse(cc.downCodec())));
+        // A worker's upload is one fragment's pseudo-gradient, the largest one counts, as many as it may have in flight.
+        assertThat(b.perWorkerBytes()).isEqualTo(admitting(2).maxPushesPerMember() * run(cc, plan).deltaBytes(1));
     }
 
     @Test
@@ -104,7 +103,7 @@ class MemoryBoundTest {
     void theRuntimeRefusesToStartWhenItsHeapCannotHoldTheAdmittedWorkers() {
         CoordinatorConfig cc = asyncDn(2);
         RunDefinition run = run(cc, FragmentPlan.whole(100_000));
-        // A million admitted workers of a 100k-parameter model, ~300 kB each: 300 GB, more than any test JVM may grow to.
+        // A million admitted workers of a 100k-parameter model, two ~100 kB uploads each: 200 GB, more than any test JVM may grow to.
         RuntimeOptions opts = admitting(1_000_000);
         Coordinator coordinator = new Coordinator(cc, run.plan(), new float[100_000], m -> { });
         assertThatThrownBy(() -> CoordinatorRuntime.start(run, coordinator, opts, null, null, null))
