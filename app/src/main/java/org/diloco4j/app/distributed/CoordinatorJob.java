@@ -32,6 +32,7 @@ import org.diloco4j.net.coord.CheckpointStore;
 import org.diloco4j.net.coord.CoordinatorRuntime;
 import org.diloco4j.net.coord.CoordinatorServer;
 import org.diloco4j.net.coord.FileCheckpointStore;
+import org.diloco4j.net.coord.MemoryBound;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeOptions;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
@@ -125,6 +126,9 @@ public final class CoordinatorJob {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+        // Before the run directory and the coordinator's state are made: a heap too small is one line now, not an OutOfMemoryError later.
+        MemoryBound bound = MemoryBound.of(def, setup.coordinatorConfig(), ropts, Runtime.getRuntime().maxMemory());
+        if (!bound.fits()) throw UserError.usage(bound.problem(), bound.remedy());
         if (stop.get()) throw UserError.stoppedBeforeStart();
         RunGuard guard;
         if (dir == null) {

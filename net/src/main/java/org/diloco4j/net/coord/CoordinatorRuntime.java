@@ -57,7 +57,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     /**
      * Starts a new run: evaluates θ₀ (on the caller's thread), then opens the event loop. Joins are
-     * accepted once a server is bound to this runtime.
+     * accepted once a server is bound to this runtime. Refused (IllegalStateException, one line) if
+     * the JVM's heap cannot hold the run's {@link MemoryBound}; so is {@link #resume}.
      */
     public static CoordinatorRuntime start(RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
                                            RuntimeListener listener, CheckpointStore store) {
@@ -73,6 +74,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** The same, timed by {@code clock} (tests drive session timeouts and the run's clock with it). */
     static CoordinatorRuntime start(RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
                                     RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
+        MemoryBound.of(run, fresh.config(), opts, Runtime.getRuntime().maxMemory()).require();
         RuntimeState st = new RuntimeState(fresh, fresh.config(), run.configToml());
         CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store, metrics, clock);
         if (evaluator != null) {
@@ -101,6 +103,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** {@link #resume(RunDefinition, CheckpointStore.Checkpoint, RuntimeOptions, Evaluator, RuntimeListener, CheckpointStore)}, monitored. */
     public static CoordinatorRuntime resume(RunDefinition run, CheckpointStore.Checkpoint c, RuntimeOptions opts, Evaluator evaluator,
                                             RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) throws IOException {
+        MemoryBound.of(run, c.state().config(), opts, Runtime.getRuntime().maxMemory()).require();
         RuntimeState st = RuntimeState.read(c.state(), run.plan());
         if (!st.configToml.equals(run.configToml())) {
             throw new IOException("the checkpoint belongs to a run with another configuration; start it with the config it was saved with");

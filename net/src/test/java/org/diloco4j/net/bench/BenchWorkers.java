@@ -1,6 +1,8 @@
 package org.diloco4j.net.bench;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import org.diloco4j.core.codec.Codecs;
@@ -14,12 +16,13 @@ import org.diloco4j.net.proto.JoinRequest;
 import org.diloco4j.net.proto.Order;
 import org.diloco4j.net.proto.PullRequest;
 import org.diloco4j.net.proto.PushReply;
+import org.diloco4j.net.proto.SessionRef;
 import org.diloco4j.net.proto.SubscribeRequest;
 import org.diloco4j.net.proto.ThetaChunk;
+import org.diloco4j.net.proto.ThetaRef;
 import org.diloco4j.net.wire.Limits;
 
 import java.util.Iterator;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,7 +32,8 @@ import java.util.zip.CRC32C;
 /**
  * The load side of {@link CoordinatorThroughputBench}: N protocol-speaking workers (threads, one
  * channel each) that do no training. Each takes its train order, pulls θ in full, and pushes the
- * same pre-encoded pseudo-gradient back at once, so the coordinator is the bottleneck.
+ * same pre-encoded pseudo-gradient back at once, so the coordinator is the bottleneck. The pulled θ
+ * is read chunk by chunk and dropped, so the load JVM holds one encoded pseudo-gradient, not N.
  *
  * <p>Args: host port workers params codec chunkBytes; the token comes in $DILOCO_TOKEN.
  */
@@ -45,11 +49,8 @@ public final class BenchWorkers {
         String codec = args[4];
         int chunk = Integer.parseInt(args[5]);
         Token token = Token.of(System.getenv("DILOCO_TOKEN"));
-        float[] g = new float[params];
-        SplittableRandom r = new SplittableRandom(5);
-        for (int i = 0; i < g.length; i++) g[i] = (float) (1e-5 * (r.nextDouble() - 0.5));
-        byte[] payload = Codecs.parse(codec).encode(g);
-        g = null;
+        // One pre-encoded pseudo-gradient shared by every worker, made without the fp32 vector at large sizes.
+        byte[] payload = Tiled.encoded(Codecs.parse(codec), params, 1e-5, 5, Tiled.PERIOD);
         CountDownLatch done = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {
             int id = i;
@@ -100,11 +101,10 @@ public final class BenchWorkers {
                 Order o = orders.take();
                 if (o.hasStop()) return;
                 if (!o.hasTrain()) continue;
-                Iterator<ThetaChunk> it = blocking.withDeadlineAfter(10, TimeUnit.MINUTES).pullTheta(PullRequest.newBuilder()
-                        .setSession(joined.getSession()).setThetaId(o.getTrain().getTheta().getId()).build());
-                while (it.hasNext()) it.next();
+                long served = pull(blocking, joined.getSession(), o.getTrain().getTheta());
+                if (served < 0) continue; // the snapshot went away twice: the next order names a newer θ
                 DeltaHeader h = DeltaHeader.newBuilder().setSession(joined.getSession()).setPushId(++pushId)
-                        .setBaseVersion(o.getTrain().getVersion()).setFragment(0).setSteps(o.getTrain().getSteps())
+                        .setBaseVersion(served).setAssignment(o.getTrain().getAssignment()).setFragment(0).setSteps(o.getTrain().getSteps())
                         .setTokens(1000L * o.getTrain().getSteps()).setComputeSeconds(0.1 * o.getTrain().getSteps()).setCodec(codec)
                         .setSize(payload.length).setCrc32C((int) crc.getValue()).setTrainLoss(Double.NaN).build();
                 PushReply reply = push(async, h, payload, chunk);
@@ -113,6 +113,29 @@ public final class BenchWorkers {
         } finally {
             ch.shutdownNow();
         }
+    }
+
+    /**
+     * Pulls θ in full, dropping each chunk as it arrives, and returns the version served: a newest-θ
+     * order (protocol 5) learns it from the first chunk and pushes from it. A snapshot gone before it
+     * was read (ABORTED) is pulled again from the start, once; -1 if that fails too.
+     */
+    private static long pull(DilocoGrpc.DilocoBlockingStub blocking, SessionRef session, ThetaRef ref) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                Iterator<ThetaChunk> it = blocking.withDeadlineAfter(10, TimeUnit.MINUTES).pullTheta(PullRequest.newBuilder()
+                        .setSession(session).setThetaId(ref.getNewest() ? 0 : ref.getId()).build());
+                long version = ref.getVersion();
+                for (boolean first = true; it.hasNext(); first = false) {
+                    ThetaChunk c = it.next();
+                    if (first && ref.getNewest()) version = c.getVersion();
+                }
+                return version;
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.ABORTED || !ref.getNewest()) throw e;
+            }
+        }
+        return -1;
     }
 
     static PushReply push(DilocoGrpc.DilocoStub async, DeltaHeader header, byte[] data, int chunk) throws Exception {

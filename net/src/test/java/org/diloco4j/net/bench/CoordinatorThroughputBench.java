@@ -8,8 +8,10 @@ import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.run.Segment;
 import org.diloco4j.net.auth.Token;
+import org.diloco4j.net.coord.AdmissionLimits;
 import org.diloco4j.net.coord.CoordinatorRuntime;
 import org.diloco4j.net.coord.CoordinatorServer;
+import org.diloco4j.net.coord.FileCheckpointStore;
 import org.diloco4j.net.coord.RuntimeListener;
 import org.diloco4j.net.coord.RuntimeOptions;
 import org.diloco4j.net.wire.RunDefinition;
@@ -19,55 +21,214 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Coordinator throughput over loopback: a real coordinator runtime and gRPC server in this JVM
  * (asynchronous DiLoCo with Delayed Nesterov, every pseudo-gradient applied on arrival), N workers
  * in a second JVM that only pull θ and push a pre-encoded pseudo-gradient (see {@link BenchWorkers}).
- * Measures pseudo-gradients applied per second, bytes ingested per second and the coordinator's
- * peak heap, after a warm-up.
+ * Measures, over a window after a warm-up: pseudo-gradients applied per second, bytes ingested per
+ * second, the CPU-seconds this JVM spent per GB ingested (all its threads: event loop, gRPC, GC, JIT),
+ * the load JVM's and the rest of the machine's CPU-seconds (they share the cores), peak heap, live
+ * heap and resident set. With {@code --checkpoint DIR} the coordinator's final checkpoint is written
+ * there and read back, both timed. A run that fails (out of memory, nothing applied in time) still
+ * writes its result, with {@code outcome} saying what happened and the figures gathered until then.
  *
- * <p>Usage: {@code CoordinatorThroughputBench [--workers 16] [--params 25000000] [--codec int8] [--down int8]
- * [--seconds 60] [--warmup 20] [--chunk-kib 1024] [--out FILE.json]}; run by scripts/bench-coordinator.
+ * <p>Usage: {@code CoordinatorThroughputBench [--workers 16] [--params 25000000] [--codec int8] [--down bf16]
+ * [--seconds 60] [--warmup 20] [--chunk-kib 1024] [--first-timeout 600] [--load-heap 3g] [--checkpoint DIR]
+ * [--out FILE.json]}; run by scripts/bench-coordinator.
  */
 public final class CoordinatorThroughputBench {
+    private static final Map<String, String> DEFAULTS = Map.of("--workers", "16", "--params", "25000000", "--codec", "int8", "--down", "bf16",
+            "--seconds", "60", "--warmup", "20", "--chunk-kib", "1024", "--first-timeout", "600", "--load-heap", "3g", "--checkpoint", "");
+
     private CoordinatorThroughputBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new LinkedHashMap<>(Map.of("--workers", "16", "--params", "25000000", "--codec", "int8", "--down", "int8",
-                "--seconds", "60", "--warmup", "20", "--chunk-kib", "1024", "--out", ""));
+        Map<String, String> a = new LinkedHashMap<>(DEFAULTS);
+        a.put("--out", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!a.containsKey(args[i])) throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + a.keySet());
+            if (!a.containsKey(args[i])) {
+                System.err.println("bench-coordinator: unknown option " + args[i] + "; known: " + a.keySet());
+                System.exit(2);
+            }
             a.put(args[i], args[i + 1]);
         }
+        long p = Long.parseLong(a.get("--params"));
+        if (p < 1 || p > Integer.MAX_VALUE - 8) {
+            System.err.println("bench-coordinator: --params " + p + ": the coordinator holds θ in one Java array, so 1 to " + (Integer.MAX_VALUE - 8));
+            System.exit(2);
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        res.put("command", "scripts/bench-coordinator " + String.join(" ", args).replaceAll("--out \\S+ ?", "").strip());
         int workers = Integer.parseInt(a.get("--workers"));
-        int params = Integer.parseInt(a.get("--params"));
+        int params = (int) p;
+        res.put("workers", workers);
+        res.put("params", params);
+        res.put("codec_up", a.get("--codec"));
+        res.put("codec_down", a.get("--down"));
+        res.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1e6);
+        res.put("cpus", Runtime.getRuntime().availableProcessors());
+        res.put("cpu", cpuModel());
+        res.put("jdk", Runtime.version().toString());
+        res.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        MemorySampler memory = MemorySampler.start();
+        String outcome = "ok";
+        long begun = System.nanoTime();
+        try {
+            run(a, workers, params, res);
+        } catch (Throwable t) {
+            outcome = "failed while " + res.get("phase") + ": " + t + where(t);
+            System.err.println("bench-coordinator: " + outcome);
+        } finally {
+            res.remove("phase");
+            // A run that failed after saving leaves a checkpoint of GBs: gone, like the one read back.
+            if (!a.get("--checkpoint").isEmpty()) Files.deleteIfExists(new FileCheckpointStore(Path.of(a.get("--checkpoint"))).file());
+            res.put("outcome", outcome);
+            res.put("seconds_total", (System.nanoTime() - begun) / 1e9);
+            res.put("peak_heap_mb", memory.peakHeapBytes() / 1e6);
+            res.put("peak_heap_after_gc_mb", memory.peakLiveBytes() / 1e6);
+            res.put("peak_rss_mb", MemorySampler.highWaterRssBytes() / 1e6);
+            res.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            memory.close();
+            System.out.println(BenchJson.format(res));
+            if (!a.get("--out").isEmpty()) BenchJson.write(Path.of(a.get("--out")), res);
+        }
+        System.exit(outcome.equals("ok") ? 0 : 1);
+    }
+
+    private static void run(Map<String, String> a, int workers, int params, Map<String, Object> res) throws Exception {
         double seconds = Double.parseDouble(a.get("--seconds"));
         double warmup = Double.parseDouble(a.get("--warmup"));
         int chunk = Integer.parseInt(a.get("--chunk-kib")) * 1024;
-
         CoordinatorConfig cc = CoordinatorConfig.builder().method(Method.ASYNC_DN_DYLU).innerSteps(10).dylu(true).minWorkers(workers)
                 .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, workers, 0)).upCodec(a.get("--codec")).downCodec(a.get("--down"))
                 .build();
         RunDefinition run = RunDefinition.of("# coordinator throughput benchmark\n", cc, FragmentPlan.whole(params), chunk);
-        float[] theta0 = new float[params];
-        SplittableRandom r = new SplittableRandom(1);
-        for (int i = 0; i < params; i++) theta0[i] = (float) (0.02 * (r.nextDouble() - 0.5));
-        // Bench workers send no heartbeats: a long session timeout keeps them in.
-        RuntimeOptions opts = RuntimeOptions.defaults().withHeartbeat(5, 3600).withChunkBytes(chunk).withCheckpoints(0, 0);
+        res.put("chunk_bytes", chunk);
+        res.put("delta_bytes", run.deltaBytes(0));
+        // Bench workers send no heartbeats: a long session timeout keeps them in. Admitting just the bench's workers makes the
+        // coordinator's memory bound (MemoryBound: 64 MiB per admitted worker) the one the heap is sized for.
+        RuntimeOptions opts = RuntimeOptions.defaults().withHeartbeat(5, 3600).withChunkBytes(chunk).withCheckpoints(0, 0)
+                .withAdmission(new AdmissionLimits(workers, 0, 0));
+        Path ckptDir = a.get("--checkpoint").isEmpty() ? null : Path.of(a.get("--checkpoint"));
+        TimedStore store = ckptDir == null ? null : new TimedStore(new FileCheckpointStore(ckptDir));
 
         CountDownLatch firstApplied = new CountDownLatch(1);
-        RuntimeListener listener = new RuntimeListener() {
+        res.put("phase", "building the coordinator (θ₀ and the outer optimizer's state)");
+        long t0 = System.nanoTime();
+        Coordinator coordinator = new Coordinator(cc, run.plan(), Tiled.floats(params, 0.02, 1, Tiled.PERIOD), m -> { });
+        res.put("start_seconds", (System.nanoTime() - t0) / 1e9);
+        Token token = Token.random();
+        res.put("phase", "starting the runtime and server");
+        try (CoordinatorRuntime rt = CoordinatorRuntime.start(run, coordinator, opts, null, listener(firstApplied), store);
+             CoordinatorServer server = CoordinatorServer.start(rt, token, new CoordinatorServer.Listen("127.0.0.1", 0, null, null))) {
+            coordinator = null; // the runtime has it; the checkpoint read below needs the heap back once the runtime is closed
+            res.put("phase", "waiting for the first applied pseudo-gradient");
+            Process load = startWorkers(server.port(), workers, params, a.get("--codec"), chunk, token, a.get("--load-heap"));
+            try {
+                long s0 = System.nanoTime();
+                waitUntil(() -> firstApplied.getCount() == 0, Double.parseDouble(a.get("--first-timeout")), load);
+                res.put("first_applied_seconds", (System.nanoTime() - s0) / 1e9);
+                double start = rt.now();
+                res.put("phase", "warming up");
+                Thread.sleep((long) (warmup * 1000));
+                long[] w0 = snapshot(rt);
+                CpuClocks c0 = CpuClocks.now(load.toHandle());
+                double tw0 = rt.now();
+                res.put("phase", "measuring");
+                Thread.sleep((long) (seconds * 1000));
+                long[] w1 = snapshot(rt);
+                CpuClocks c1 = CpuClocks.now(load.toHandle());
+                double tw1 = rt.now();
+                window(res, tw0 - start, tw1 - tw0, w0, w1, c1.since(c0), c0, c1);
+                res.put("phase", "stopping (and writing the final checkpoint)");
+                long st0 = System.nanoTime();
+                try {
+                    rt.stop("benchmark over").get(Math.max(60, params / 5_000_000), TimeUnit.SECONDS);
+                } finally {
+                    // Recorded even if stopping failed after the checkpoint was saved.
+                    res.put("stop_seconds", (System.nanoTime() - st0) / 1e9);
+                    if (store != null) {
+                        res.put("checkpoint_write_seconds", store.lastSaveSeconds());
+                        res.put("checkpoint_saves", store.saves());
+                    }
+                }
+            } finally {
+                load.destroyForcibly();
+                load.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        res.put("phase", "reading the checkpoint back");
+        if (store != null) readBack(store, new FileCheckpointStore(ckptDir), res);
+    }
+
+    /** The window's figures: rates, and where the CPU went. */
+    private static void window(Map<String, Object> res, double warmup, double dt, long[] w0, long[] w1, CpuClocks.Spent cpu, CpuClocks c0, CpuClocks c1) {
+        double ingestedGb = (w1[1] - w0[1]) / 1e9;
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += gc.getCollectionCount();
+            gcMillis += gc.getCollectionTime();
+        }
+        res.put("warmup_seconds", warmup);
+        res.put("measured_seconds", dt);
+        res.put("applied", w1[0] - w0[0]);
+        res.put("applied_per_second", (w1[0] - w0[0]) / dt);
+        res.put("ingested_gb", ingestedGb);
+        res.put("ingested_mb_per_second", ingestedGb * 1e3 / dt);
+        res.put("wire_in_mb_per_second", (w1[2] - w0[2]) / dt / 1e6);
+        res.put("sent_mb_per_second", (w1[3] - w0[3]) / dt / 1e6);
+        res.put("coordinator_cpu_seconds", cpu.self());
+        res.put("coordinator_cores_busy", cpu.self() / dt);
+        res.put("coordinator_cpu_seconds_per_gb", cpu.self() / ingestedGb);
+        res.put("gb_per_coordinator_cpu_second", ingestedGb / cpu.self());
+        res.put("load_cpu_seconds", cpu.load());
+        res.put("other_cpu_seconds", cpu.others());
+        res.put("machine_busy_cpu_seconds", cpu.machine());
+        res.put("machine_cpu_seconds_available", dt * Runtime.getRuntime().availableProcessors());
+        res.put("load_average_window_start", c0.loadAverage());
+        res.put("load_average_window_end", c1.loadAverage());
+        res.put("rss_at_window_end_mb", MemorySampler.rssBytes() / 1e6);
+        res.put("gc_collections", gcCount);
+        res.put("gc_seconds", gcMillis / 1000.0);
+    }
+
+    /** Times reading back the checkpoint the coordinator wrote as it stopped, then deletes it (also when the read fails: it is GBs). */
+    private static void readBack(TimedStore written, FileCheckpointStore store, Map<String, Object> res) throws Exception {
+        try {
+            if (written.saves() == 0) return;
+            res.put("checkpoint_file_mb", Files.size(store.file()) / 1e6);
+            System.gc(); // the runtime's θ and optimizer state are garbage now: the read gets the heap they held
+            long t0 = System.nanoTime();
+            boolean found = store.load().isPresent();
+            res.put("checkpoint_read_seconds", (System.nanoTime() - t0) / 1e9);
+            res.put("checkpoint_read_found", found);
+        } finally {
+            Files.deleteIfExists(store.file());
+        }
+    }
+
+    /** " at" the innermost diloco4j frame of {@code t}, or nothing: where a failure such as OutOfMemoryError struck. */
+    private static String where(Throwable t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().startsWith("org.diloco4j.")) return " at " + e.getClassName().replace("org.diloco4j.", "") + "." + e.getMethodName();
+        }
+        return "";
+    }
+
+    private static RuntimeListener listener(CountDownLatch firstApplied) {
+        return new RuntimeListener() {
             @Override
             public void metric(Metric m) {
                 if (m instanceof Metric.OuterStep) firstApplied.countDown();
@@ -82,84 +243,6 @@ public final class CoordinatorThroughputBench {
                 System.err.println("coordinator: " + line);
             }
         };
-        AtomicLong peakHeap = new AtomicLong();
-        AtomicLong peakLive = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            var mem = ManagementFactory.getMemoryMXBean();
-            var pools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-                    .toList();
-            while (!Thread.currentThread().isInterrupted()) {
-                peakHeap.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
-                // What each heap pool held right after its last collection: the live set, not garbage yet to be collected.
-                long live = 0;
-                for (var p : pools) {
-                    var u = p.getCollectionUsage();
-                    if (u != null) live += u.getUsed();
-                }
-                peakLive.accumulateAndGet(live, Math::max);
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
-
-        Token token = Token.random();
-        Coordinator coordinator = new Coordinator(cc, run.plan(), theta0, m -> { });
-        theta0 = null;
-        try (CoordinatorRuntime rt = CoordinatorRuntime.start(run, coordinator, opts, null, listener, null);
-             CoordinatorServer server = CoordinatorServer.start(rt, token, new CoordinatorServer.Listen("127.0.0.1", 0, null, null))) {
-            Process load = startWorkers(server.port(), workers, params, a.get("--codec"), chunk, token);
-            try {
-                waitUntil(() -> firstApplied.getCount() == 0, 600, load);
-                double start = rt.now();
-                Thread.sleep((long) (warmup * 1000));
-                long[] w0 = snapshot(rt);
-                double t0 = rt.now();
-                Thread.sleep((long) (seconds * 1000));
-                long[] w1 = snapshot(rt);
-                double t1 = rt.now();
-                rt.stop("benchmark over").get(60, TimeUnit.SECONDS);
-                double dt = t1 - t0;
-                long gcCount = 0;
-                long gcMillis = 0;
-                for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                    gcCount += gc.getCollectionCount();
-                    gcMillis += gc.getCollectionTime();
-                }
-                Map<String, Object> res = new LinkedHashMap<>();
-                res.put("workers", workers);
-                res.put("params", params);
-                res.put("codec_up", a.get("--codec"));
-                res.put("codec_down", a.get("--down"));
-                res.put("chunk_bytes", chunk);
-                res.put("delta_bytes", run.deltaBytes(0));
-                res.put("warmup_seconds", t0 - start);
-                res.put("measured_seconds", dt);
-                res.put("applied", w1[0] - w0[0]);
-                res.put("applied_per_second", (w1[0] - w0[0]) / dt);
-                res.put("ingested_mb_per_second", (w1[1] - w0[1]) / dt / 1e6);
-                res.put("wire_in_mb_per_second", (w1[2] - w0[2]) / dt / 1e6);
-                res.put("sent_mb_per_second", (w1[3] - w0[3]) / dt / 1e6);
-                res.put("peak_heap_mb", peakHeap.get() / 1e6);
-                res.put("peak_heap_after_gc_mb", peakLive.get() / 1e6);
-                res.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1e6);
-                res.put("gc_collections", gcCount);
-                res.put("gc_seconds", gcMillis / 1000.0);
-                res.put("cpus", Runtime.getRuntime().availableProcessors());
-                res.put("cpu", cpuModel());
-                res.put("jdk", Runtime.version().toString());
-                String json = toJson(res);
-                System.out.println(json);
-                if (!a.get("--out").isEmpty()) Files.writeString(Path.of(a.get("--out")), json + "\n");
-            } finally {
-                load.destroyForcibly();
-                load.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
     }
 
     /** {applied, ledger bytes up, wire bytes in (PushDelta), ledger bytes down}. */
@@ -167,8 +250,8 @@ public final class CoordinatorThroughputBench {
         return rt.query(c -> new long[] {c.outerSteps(), c.ledger().up(), rt.wire().method("PushDelta").in(), c.ledger().down()});
     }
 
-    private static Process startWorkers(int port, int workers, int params, String codec, int chunk, Token token) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
+    private static Process startWorkers(int port, int workers, int params, String codec, int chunk, Token token, String heap) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
                 "-cp", System.getProperty("java.class.path"), BenchWorkers.class.getName(), "127.0.0.1", Integer.toString(port),
                 Integer.toString(workers), Integer.toString(params), codec, Integer.toString(chunk)));
         cmd.add(1, "--enable-native-access=ALL-UNNAMED");
@@ -196,18 +279,5 @@ public final class CoordinatorThroughputBench {
             // Not Linux.
         }
         return System.getProperty("os.arch");
-    }
-
-    private static String toJson(Map<String, Object> m) {
-        StringBuilder b = new StringBuilder("{");
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-            if (b.length() > 1) b.append(", ");
-            b.append('"').append(e.getKey()).append("\": ");
-            Object v = e.getValue();
-            if (v instanceof String s) b.append('"').append(s.replace("\"", "'")).append('"');
-            else if (v instanceof Double d) b.append(String.format(Locale.ROOT, "%.4g", d));
-            else b.append(v);
-        }
-        return b.append('}').toString();
     }
 }

@@ -1,0 +1,126 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.net.wire.RunDefinition;
+
+import java.util.Locale;
+
+/**
+ * What a networked coordinator's heap has to hold, checked when it starts (issue 14): a coordinator
+ * whose JVM may not grow that large is refused with one line at once, instead of dying of
+ * OutOfMemoryError minutes or days into the run. The parts:
+ * <ul>
+ *   <li>θ in fp32;</li>
+ *   <li>the outer optimizer's buffers, per fragment (streaming keeps one optimizer per fragment,
+ *       the others one for the whole model): Delayed Nesterov a momentum and an accumulator,
+ *       Nesterov and heavy-ball momentum one buffer, SGD none. Counted as configured: with
+ *       {@code buffer_close = window} the coordinator runs Delayed Nesterov as Nesterov, one buffer
+ *       fewer, so the bound errs high there;</li>
+ *   <li>the encoded θ snapshots pulls are served from: their budget ({@link ThetaCacheSize}: 2 bytes
+ *       per parameter within its cap and a quarter of the heap, at least one whole encoded θ). A pull
+ *       streams slices of a snapshot, so a download costs a worker nothing more;</li>
+ *   <li>per worker the admission cap allows, what its uploads in flight
+ *       ({@link RuntimeOptions#maxPushesPerMember()}) hold in memory before they spool to disk, at
+ *       most {@link #PER_WORKER_CAP 64 MiB} in all (issue 14's allowance; two large uploads in flight
+ *       could hold 64 MiB each, which the allowance does not cover; a small model needs less, so a
+ *       small heap still admits the default 64 workers).</li>
+ * </ul>
+ * It is a floor, not a forecast: the JVM's own classes, transient copies while θ is encoded, and
+ * garbage not yet collected come on top.
+ *
+ * @param maxHeap        the heap the JVM may grow to ({@link Runtime#maxMemory()})
+ * @param thetaBytes     θ in fp32
+ * @param optimizer      the outer optimizer as configured
+ * @param optimizerBytes its buffers, all fragments
+ * @param thetaCacheCap  the snapshot budget's configured cap ({@link RuntimeOptions#thetaCacheBytes()})
+ * @param oneThetaBytes  one whole θ, encoded for pulls
+ * @param workers        live workers the admission cap allows
+ * @param perWorkerBytes what one worker's transfers may hold
+ */
+public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Kind optimizer, long optimizerBytes, long thetaCacheCap,
+                          long oneThetaBytes, int workers, long perWorkerBytes) {
+    public static final long PER_WORKER_CAP = 64L << 20;
+    /** The launcher's variable for JVM options (./diloco). */
+    static final String JAVA_OPTS = "DILOCO_JAVA_OPTS";
+    private static final long GIB = 1L << 30;
+
+    /** The bound of {@code run} under {@code cc} and {@code opts}, in a JVM that may grow to {@code maxHeap} bytes. */
+    public static MemoryBound of(RunDefinition run, CoordinatorConfig cc, RuntimeOptions opts, long maxHeap) {
+        OuterOptimizerConfig.Kind kind = cc.outer().kind();
+        long fragmentFloats = 0;
+        for (int s : run.plan().sizes()) fragmentFloats += s;
+        Codec down = Codecs.parse(run.downCodec());
+        long oneTheta = ThetaCacheSize.oneTheta(run, down);
+        long upload = 0;
+        for (int p = 0; p < run.plan().count(); p++) upload = Math.max(upload, run.deltaBytes(p));
+        return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * buffers(kind) * fragmentFloats,
+                opts.thetaCacheBytes(), oneTheta, opts.admission().resolve(cc.minWorkers()).maxMembers(),
+                Math.min(PER_WORKER_CAP, opts.maxPushesPerMember() * upload));
+    }
+
+    /** fp32 buffers the optimizer keeps per parameter, besides θ. */
+    static int buffers(OuterOptimizerConfig.Kind kind) {
+        return switch (kind) {
+            case SGD -> 0;
+            case NESTEROV, MOMENTUM -> 1;
+            case DELAYED_NESTEROV -> 2;
+        };
+    }
+
+    /** Encoded θ kept for pulls in a heap of {@code heap} bytes: the snapshot budget, which depends on the heap. */
+    long snapshotBytes(long heap) {
+        return ThetaCacheSize.bytes(thetaCacheCap, heap, oneThetaBytes, thetaBytes / 4);
+    }
+
+    public long snapshotBytes() {
+        return snapshotBytes(maxHeap);
+    }
+
+    public long needBytes() {
+        return fixedBytes() + snapshotBytes();
+    }
+
+    /** Everything but the snapshot budget, which alone depends on the heap. */
+    private long fixedBytes() {
+        return thetaBytes + optimizerBytes + workers * perWorkerBytes;
+    }
+
+    public boolean fits() {
+        return needBytes() <= maxHeap;
+    }
+
+    /** What is wrong, naming the need, its parts and the heap. */
+    public String problem() {
+        return String.format(Locale.ROOT, "the coordinator needs at least %s of heap (θ %s + %s state %s + θ snapshots for pulls %s + %d workers × %s)"
+                        + " but this JVM may use only %s", size(needBytes()), size(thetaBytes), optimizer.id(), size(optimizerBytes),
+                size(snapshotBytes()), workers, size(perWorkerBytes), size(maxHeap));
+    }
+
+    /** What to do: the smallest whole-GiB heap that fits, and the other lever, fewer workers. */
+    public String remedy() {
+        String xmx = "-Xmx" + heapThatFitsGib() + "g";
+        return "give it more with " + JAVA_OPTS + "=" + xmx + " ./diloco coordinator … (java " + xmx + "), or admit fewer workers (--max-workers)";
+    }
+
+    /** Throws with {@link #problem()}; {@link #remedy()} if the heap cannot hold the need. */
+    public void require() {
+        if (!fits()) throw new IllegalStateException(problem() + "; " + remedy());
+    }
+
+    /** The smallest heap, in whole GiB, this bound fits in (the snapshot budget grows with the heap up to its cap: recomputed for each). */
+    long heapThatFitsGib() {
+        long fixed = fixedBytes();
+        long g = Math.max(1, (fixed + GIB - 1) / GIB);
+        while (fixed + snapshotBytes(g * GIB) > g * GIB) g++;
+        return g;
+    }
+
+    private static String size(long bytes) {
+        if (bytes >= GIB) return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) GIB);
+        if (bytes >= 1 << 20) return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+}

@@ -1,0 +1,70 @@
+package org.diloco4j.net.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A markdown table of {@link CoordinatorThroughputBench} result files, one column per file, for
+ * docs/bench/coordinator-*.md: {@code scripts/bench-coordinator table A.json B.json}. Figures a run
+ * did not reach (it failed before) are shown as "—".
+ */
+public final class BenchTable {
+    /** Row label and the JSON field it shows. */
+    private record Row(String label, String field) {
+    }
+
+    private static final List<Row> ROWS = List.of(
+            new Row("date (UTC)", "date"), new Row("workers", "workers"), new Row("parameters", "params"),
+            new Row("codec up / down", "codec_up"), new Row("coordinator max heap (MB)", "max_heap_mb"),
+            new Row("outcome", "outcome"),
+            new Row("measured (s)", "measured_seconds"), new Row("pseudo-gradients applied / s", "applied_per_second"),
+            new Row("ingested (MB/s)", "ingested_mb_per_second"), new Row("θ sent (MB/s)", "sent_mb_per_second"),
+            new Row("coordinator CPU-s in the window", "coordinator_cpu_seconds"),
+            new Row("coordinator cores busy", "coordinator_cores_busy"),
+            new Row("coordinator CPU-s per GB ingested", "coordinator_cpu_seconds_per_gb"),
+            new Row("GB ingested per coordinator CPU-s", "gb_per_coordinator_cpu_second"),
+            new Row("load JVM CPU-s", "load_cpu_seconds"), new Row("other processes' CPU-s", "other_cpu_seconds"),
+            new Row("machine CPU-s available", "machine_cpu_seconds_available"),
+            new Row("load average, window start", "load_average_window_start"), new Row("load average, window end", "load_average_window_end"),
+            new Row("peak heap used (MB)", "peak_heap_mb"), new Row("peak heap after GC (MB)", "peak_heap_after_gc_mb"),
+            new Row("peak RSS (MB)", "peak_rss_mb"), new Row("GC time (s)", "gc_seconds"),
+            new Row("checkpoint write (s)", "checkpoint_write_seconds"), new Row("checkpoint read (s)", "checkpoint_read_seconds"),
+            new Row("checkpoint file (MB)", "checkpoint_file_mb"));
+
+    private BenchTable() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("bench-coordinator table: give one or more result files (.json)");
+            System.exit(2);
+        }
+        List<JsonNode> runs = new ArrayList<>();
+        for (String a : args) runs.add(BenchJson.read(Path.of(a)));
+        System.out.print(table(args, runs));
+    }
+
+    static String table(String[] names, List<JsonNode> runs) {
+        StringBuilder b = new StringBuilder("| |");
+        for (String n : names) b.append(' ').append(Path.of(n).getFileName()).append(" |");
+        b.append("\n|---|");
+        b.append("---|".repeat(names.length)).append('\n');
+        for (Row r : ROWS) {
+            b.append("| ").append(r.label()).append(" |");
+            for (JsonNode run : runs) b.append(' ').append(cell(run, r)).append(" |");
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String cell(JsonNode run, Row r) {
+        if (r.field().equals("codec_up")) return run.path("codec_up").asText("—") + " / " + run.path("codec_down").asText("—");
+        JsonNode v = run.get(r.field());
+        if (v == null || v.isNull()) return "—";
+        return v.isTextual() ? v.asText().replace("|", "\\|") : v.isIntegralNumber() ? String.format(java.util.Locale.ROOT, "%,d", v.asLong())
+                : v.asText();
+    }
+}

@@ -1,0 +1,113 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.params.Fragment;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Range;
+import org.diloco4j.net.wire.RunDefinition;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The coordinator's memory bound: its parts per optimizer and plan, and the refusal at start. No test allocates the sizes it checks. */
+class MemoryBoundTest {
+    static final long GIB = 1L << 30;
+    static final int BILLION = 1_000_000_000;
+
+    static CoordinatorConfig asyncDn(int workers) {
+        return CoordinatorConfig.builder().method(Method.ASYNC_DN_DYLU).innerSteps(10).dylu(true).minWorkers(workers)
+                .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, workers, 0)).upCodec("int8").downCodec("bf16").build();
+    }
+
+    static RunDefinition run(CoordinatorConfig cc, FragmentPlan plan) {
+        return RunDefinition.of("# memory bound test\n", cc, plan, RuntimeOptions.defaults().chunkBytes());
+    }
+
+    static RuntimeOptions admitting(int workers) {
+        return RuntimeOptions.defaults().withAdmission(new AdmissionLimits(workers, 0, 0));
+    }
+
+    @Test
+    void oneBillionParametersOfAsyncDelayedNesterovWithEightWorkersIsIssue14sBound() {
+        CoordinatorConfig cc = asyncDn(8);
+        RunDefinition run = run(cc, FragmentPlan.whole(BILLION));
+        MemoryBound b = MemoryBound.of(run, cc, admitting(8), 16 * GIB);
+        long bf16Theta = Codecs.parse("bf16").encodedSize(BILLION);
+        assertThat(b.thetaBytes()).isEqualTo(4L * BILLION);
+        assertThat(b.optimizerBytes()).as("momentum and accumulator").isEqualTo(2 * 4L * BILLION);
+        // The snapshot budget keeps at least one whole encoded θ, however small its cap.
+        assertThat(b.snapshotBytes()).isEqualTo(bf16Theta);
+        assertThat(b.workers()).isEqualTo(8);
+        assertThat(b.perWorkerBytes()).as("a 1 GB upload is capped").isEqualTo(MemoryBound.PER_WORKER_CAP);
+        assertThat(b.needBytes()).isEqualTo(12L * BILLION + bf16Theta + 8 * MemoryBound.PER_WORKER_CAP);
+        assertThat(b.fits()).isTrue();
+        assertThat(MemoryBound.of(run, cc, admitting(8), 13 * GIB).fits()).isFalse();
+    }
+
+    @Test
+    void theOptimizersBuffersAreCountedByKind() {
+        FragmentPlan plan = FragmentPlan.whole(1000);
+        for (var c : List.of(OuterOptimizerConfig.sgd(0.7), OuterOptimizerConfig.nesterov(0.7, 0.9), OuterOptimizerConfig.momentum(0.7, 0.9),
+                OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 4, 0))) {
+            CoordinatorConfig cc = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(4).outer(c).build();
+            long expected = switch (c.kind()) {
+                case SGD -> 0;
+                case NESTEROV, MOMENTUM -> 4 * 1000;
+                case DELAYED_NESTEROV -> 2 * 4 * 1000;
+            };
+            assertThat(MemoryBound.of(run(cc, plan), cc, admitting(4), GIB).optimizerBytes()).as(c.kind().id()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void streamingKeepsOneOptimizerPerFragment() {
+        FragmentPlan plan = new FragmentPlan(List.of(new Fragment(0, List.of(new Range(0, 300))), new Fragment(1, List.of(new Range(300, 500))),
+                new Fragment(2, List.of(new Range(800, 200)))), List.of("a", "b", "c"), 1000);
+        CoordinatorConfig cc = CoordinatorConfig.builder().method(Method.STREAMING).innerSteps(30).minWorkers(2)
+                .outer(OuterOptimizerConfig.nesterov(0.7, 0.9)).build();
+        MemoryBound b = MemoryBound.of(run(cc, plan), cc, admitting(2), GIB);
+        assertThat(b.optimizerBytes()).isEqualTo(4L * (300 + 500 + 200));
+        // A worker's upload is one fragment's pseudo-gradient, the largest one counts, as many as it may have in flight.
+        assertThat(b.perWorkerBytes()).isEqualTo(admitting(2).maxPushesPerMember() * run(cc, plan).deltaBytes(1));
+    }
+
+    @Test
+    void theDefaultAdmissionCapIsWhatIsCounted() {
+        CoordinatorConfig cc = asyncDn(4);
+        MemoryBound b = MemoryBound.of(run(cc, FragmentPlan.whole(1000)), cc, RuntimeOptions.defaults(), GIB);
+        assertThat(b.workers()).isEqualTo(AdmissionLimits.DEFAULT.resolve(4).maxMembers());
+    }
+
+    @Test
+    void theRefusalIsOneLineNamingTheNeedTheHeapAndTheWayOut() {
+        CoordinatorConfig cc = asyncDn(8);
+        RunDefinition run = run(cc, FragmentPlan.whole(BILLION));
+        MemoryBound b = MemoryBound.of(run, cc, admitting(8), 8 * GIB);
+        long fits = b.heapThatFitsGib();
+        assertThat(MemoryBound.of(run, cc, admitting(8), fits * GIB).fits()).isTrue();
+        assertThat(MemoryBound.of(run, cc, admitting(8), (fits - 1) * GIB).fits()).isFalse();
+        String line = b.problem() + "; " + b.remedy();
+        assertThat(line).doesNotContain("\n").contains("8.0 GiB", "delayed-nesterov", "8 workers", "-Xmx" + fits + "g",
+                MemoryBound.JAVA_OPTS, "--max-workers");
+        assertThatThrownBy(b::require).isInstanceOf(IllegalStateException.class).hasMessage(line);
+    }
+
+    @Test
+    void theRuntimeRefusesToStartWhenItsHeapCannotHoldTheAdmittedWorkers() {
+        CoordinatorConfig cc = asyncDn(2);
+        RunDefinition run = run(cc, FragmentPlan.whole(100_000));
+        // A million admitted workers of a 100k-parameter model, two ~100 kB uploads each: 200 GB, more than any test JVM may grow to.
+        RuntimeOptions opts = admitting(1_000_000);
+        Coordinator coordinator = new Coordinator(cc, run.plan(), new float[100_000], m -> { });
+        assertThatThrownBy(() -> CoordinatorRuntime.start(run, coordinator, opts, null, null, null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("1000000 workers").hasMessageContaining("-Xmx");
+        assertThat(MemoryBound.of(run, cc, admitting(2), Runtime.getRuntime().maxMemory()).fits()).as("the same run, two workers").isTrue();
+    }
+}
