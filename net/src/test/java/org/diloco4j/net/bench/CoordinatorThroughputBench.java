@@ -126,7 +126,7 @@ public final class CoordinatorThroughputBench {
         CountDownLatch firstApplied = new CountDownLatch(1);
         res.put("phase", "building the coordinator (θ₀ and the outer optimizer's state)");
         long t0 = System.nanoTime();
-        Coordinator coordinator = new Coordinator(cc, run.plan(), Tiled.floats(params, 0.02, 1, Tiled.PERIOD), m -> { });
+        Coordinator coordinator = Coordinator.adopting(cc, run.plan(), Tiled.floats(params, 0.02, 1, Tiled.PERIOD), m -> { });
         res.put("start_seconds", (System.nanoTime() - t0) / 1e9);
         Token token = Token.random();
         res.put("phase", "starting the runtime and server");
