@@ -252,12 +252,15 @@ public final class CoordinatorThroughputBench {
 
     private static Process startWorkers(int port, int workers, int params, String codec, int chunk, Token token, String heap) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                "-cp", System.getProperty("java.class.path"), BenchWorkers.class.getName(), "127.0.0.1", Integer.toString(port),
+                // The load's own native memory stays small (Netty's direct buffers, glibc's arenas): at 1B
+                // it shares the machine with a 14 GB coordinator.
+                "-XX:MaxDirectMemorySize=1g", "-cp", System.getProperty("java.class.path"), BenchWorkers.class.getName(), "127.0.0.1", Integer.toString(port),
                 Integer.toString(workers), Integer.toString(params), codec, Integer.toString(chunk)));
         cmd.add(1, "--enable-native-access=ALL-UNNAMED");
         if (Runtime.version().feature() >= 23) cmd.add(1, "--sun-misc-unsafe-memory-access=allow");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("DILOCO_TOKEN", token.value());
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
         return pb.start();
     }
 
