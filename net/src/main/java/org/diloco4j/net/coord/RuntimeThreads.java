@@ -17,14 +17,17 @@ import java.util.function.LongConsumer;
 
 /**
  * The coordinator runtime's threads: the event loop (one thread: it alone touches the coordinator),
- * a scheduler for the coordinator's timers and periodic housekeeping, and a background thread for
- * evaluations and checkpoint writes (one, so writes stay in order).
+ * a scheduler for the coordinator's timers and periodic housekeeping, a background thread for
+ * evaluations, and a writer thread for checkpoint files (one, so writes stay in order). Writes have
+ * their own thread so that a checkpoint the loop waits for never queues behind an evaluation: the
+ * loop would stop for the whole evaluation.
  */
 final class RuntimeThreads implements AutoCloseable {
     private final ExecutorService loop = Executors.newSingleThreadExecutor(named("diloco-coordinator"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("diloco-timers"));
-    private volatile Thread backgroundThread;
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> backgroundThread = named("diloco-background").newThread(r));
+    private final ExecutorService background = Executors.newSingleThreadExecutor(named("diloco-background"));
+    private volatile Thread writerThread;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> writerThread = named("diloco-checkpoint").newThread(r));
     private final Consumer<Throwable> onFailure;
     /** Set by {@link #halt}: why the loop runs nothing more. */
     private volatile Throwable halted;
@@ -106,7 +109,7 @@ final class RuntimeThreads implements AutoCloseable {
     /**
      * After an internal error that may have left the coordinator's state torn: nothing more runs on
      * the loop (no event, timer, housekeeping or checkpoint of that state), and its timers stop.
-     * Work already on the background thread (checkpoints copied before the error) still finishes.
+     * Work already on the writer thread (checkpoints copied before the error) still finishes.
      */
     void halt(Throwable why) {
         halted = why;
@@ -120,48 +123,70 @@ final class RuntimeThreads implements AutoCloseable {
         seqs.clear();
     }
 
+    /** Runs {@code r} on the background thread (evaluations). */
     void background(Runnable r) {
+        submit(background, r);
+    }
+
+    /** Runs {@code r} on the writer thread, after the writes queued before it. */
+    void write(Runnable r) {
+        submit(writer, r);
+    }
+
+    private void submit(ExecutorService e, Runnable r) {
         try {
-            background.execute(() -> {
+            e.execute(() -> {
                 try {
                     r.run();
                 } catch (Throwable t) {
                     onFailure.accept(t);
                 }
             });
-        } catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException x) {
             // Shutting down: the work is dropped.
         }
     }
 
     /**
-     * Runs {@code r} on the background thread after the work queued before it, and waits for it
-     * (so a synchronous checkpoint write stays in order with the queued ones). Runs it at once if
-     * called on the background thread, or if the background thread is shut down. Calling it from
-     * the loop while a background task waits for the loop would deadlock (or stall until that
-     * task's timeout).
+     * Runs {@code r} on the writer thread after the writes queued before it, and waits for it (so a
+     * synchronous checkpoint write stays in order with the queued ones). Runs it at once if called
+     * on the writer thread, or if the writer is shut down. The writer never waits for the loop, so
+     * the loop waiting for it cannot deadlock.
+     *
+     * @param uninterruptibly wait even if interrupted (the flag is restored afterwards): for a write
+     *                        from the live arrays, which the caller must not change until it is done
+     *                        — else the file could be torn yet carry a valid CRC. Otherwise an
+     *                        interrupt just stops the wait; the write stays queued, in order.
      */
-    void backgroundAndWait(Runnable r) {
-        if (Thread.currentThread() == backgroundThread) {
+    void writeAndWait(Runnable r, boolean uninterruptibly) {
+        if (Thread.currentThread() == writerThread) {
             r.run();
             return;
         }
         Future<?> f;
         try {
-            f = background.submit(r);
+            f = writer.submit(r);
         } catch (RejectedExecutionException e) {
             r.run();
             return;
         }
+        boolean interrupted = false;
         try {
-            f.get();
-        } catch (InterruptedException e) {
-            // The task stays queued, in order; the caller just stops waiting for it.
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException x) throw x;
-            if (e.getCause() instanceof Error x) throw x;
-            throw new IllegalStateException(e.getCause());
+            while (true) {
+                try {
+                    f.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (!uninterruptibly) return;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException x) throw x;
+                    if (e.getCause() instanceof Error x) throw x;
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
@@ -172,6 +197,8 @@ final class RuntimeThreads implements AutoCloseable {
         await(loop, 10);
         background.shutdown();
         await(background, 60);
+        writer.shutdown();
+        await(writer, 60);
     }
 
     private static void await(ExecutorService e, int seconds) {

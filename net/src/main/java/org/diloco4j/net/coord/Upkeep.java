@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 /**
  * What a coordinator runtime does besides driving the protocol: evaluating θ as training
  * progresses (on the background thread, on a copy) and checkpointing (a consistent cut taken on
- * the event loop: a copy streamed to the file in the background, or, for a state too large to copy,
+ * the event loop: a copy streamed to the file on the writer thread, or, for a state too large to copy,
  * the live arrays streamed while the loop waits). Everything here runs on
  * the event loop except the evaluations and file writes it hands off.
  */
@@ -140,12 +140,11 @@ final class Upkeep {
 
     /**
      * Cuts the state on the loop ({@link RuntimeState#checkpoint}); the file is written on the
-     * background thread, after any write queued before it. The loop waits for it with {@code sync},
-     * and when the cut holds the live arrays (a state too large to copy): they must not change
-     * before they are written. That wait cannot deadlock: the only background task that waits for
-     * the loop is {@link #finish}'s (with timeouts), and while it waits nothing checkpoints — the
-     * runtime is ending, so stop() does nothing — until the sync checkpoint it queues on the loop as
-     * it returns.
+     * writer thread (not the evaluations' background thread: a checkpoint the loop waits for must
+     * not queue behind an evaluation), after any write queued before it. The loop waits for it with
+     * {@code sync}, and when the cut holds the live arrays (a state too large to copy): they must
+     * not change before they are written, so that wait ignores interrupts. It cannot deadlock: the
+     * writer thread never waits for the loop.
      */
     void checkpoint(boolean sync) {
         if (store == null) return;
@@ -166,7 +165,8 @@ final class Upkeep {
                 onLoop.accept(() -> listener.log("checkpoint at outer step " + c.outerSteps() + " failed: " + e.getMessage()));
             }
         };
-        if (sync || cut.how() == CheckpointCut.LIVE) threads.backgroundAndWait(write);
-        else threads.background(write);
+        boolean live = cut.how() == CheckpointCut.LIVE;
+        if (sync || live) threads.writeAndWait(write, live);
+        else threads.write(write);
     }
 }
