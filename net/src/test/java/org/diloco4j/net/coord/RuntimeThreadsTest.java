@@ -44,12 +44,15 @@ class RuntimeThreadsTest {
     void aWaitedWriteDoesNotWaitForAnEvaluation() throws Exception {
         CountDownLatch evaluating = new CountDownLatch(1);
         try (RuntimeThreads t = new RuntimeThreads(e -> { })) {
-            t.background(() -> await(evaluating));
-            CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> t.writeAndWait(() -> { }, true));
-            waited.get(5, TimeUnit.SECONDS);
-            assertThat(evaluating.getCount()).as("the evaluation is still running").isEqualTo(1);
-        } finally {
-            evaluating.countDown();
+            try {
+                t.background(() -> await(evaluating));
+                CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> t.writeAndWait(() -> { }, true));
+                waited.get(5, TimeUnit.SECONDS);
+                assertThat(evaluating.getCount()).as("the evaluation is still running").isEqualTo(1);
+            } finally {
+                // Before close(), which waits for the evaluation.
+                evaluating.countDown();
+            }
         }
     }
 
