@@ -32,8 +32,7 @@ final class Upkeep {
     private final Supplier<Set<Integer>> liveMembers;
     private final Consumer<Runnable> onLoop;
     private boolean evalRunning;
-    private double lastCheckpointClock;
-    private long lastCheckpointSteps;
+    private final CheckpointSchedule schedule;
 
     Upkeep(RuntimeState st, RuntimeOptions opts, RuntimeListener listener, CoordinatorMetrics metrics, Evaluator evaluator,
            CheckpointStore store, RuntimeThreads threads, DoubleSupplier clock, Supplier<Set<Integer>> liveMembers, Consumer<Runnable> onLoop) {
@@ -48,22 +47,20 @@ final class Upkeep {
         this.clock = clock;
         this.liveMembers = liveMembers;
         this.onLoop = onLoop;
-        this.lastCheckpointClock = st.clock;
-        this.lastCheckpointSteps = coordinator.outerSteps();
+        this.schedule = new CheckpointSchedule(opts.checkpointEveryOuterSteps(), opts.checkpointEverySeconds(), st.clock, coordinator.outerSteps());
     }
 
     /** After every event: evaluate or checkpoint if it is time. */
     void afterEvent() {
         maybeEvaluate();
-        if (store != null && opts.checkpointEveryOuterSteps() > 0 && coordinator.outerSteps() >= lastCheckpointSteps + Math.max(1, opts.checkpointEveryOuterSteps())) {
+        if (store != null && schedule.dueBySteps(coordinator.outerSteps(), clock.getAsDouble())) {
             checkpoint(false);
         }
     }
 
     /** Periodically: checkpoint if θ changed and enough time passed. */
     void periodic() {
-        if (store != null && opts.checkpointEverySeconds() > 0 && clock.getAsDouble() - lastCheckpointClock >= opts.checkpointEverySeconds()
-                && coordinator.outerSteps() > lastCheckpointSteps) {
+        if (store != null && schedule.dueByTime(coordinator.outerSteps(), clock.getAsDouble())) {
             checkpoint(false);
         }
     }
@@ -154,8 +151,7 @@ final class Upkeep {
         long mark = listener.mark();
         RuntimeState.Cut cut = st.checkpoint(mark);
         CheckpointStore.Checkpoint c = cut.checkpoint();
-        lastCheckpointClock = st.clock;
-        lastCheckpointSteps = coordinator.outerSteps();
+        long steps = coordinator.outerSteps();
         Runnable write = () -> {
             try {
                 store.save(c);
@@ -168,5 +164,8 @@ final class Upkeep {
         boolean live = cut.how() == CheckpointCut.LIVE;
         if (sync || live) threads.writeAndWait(write, live);
         else threads.write(write);
+        // A live write paused the loop: the next interval counts from its end (CheckpointSchedule).
+        if (live) schedule.written(st.clock, clock.getAsDouble(), steps);
+        else schedule.copied(st.clock, steps);
     }
 }
