@@ -28,6 +28,8 @@ public final class Coordinator {
     private final int size;
     private final Membership members = new Membership();
     private final OuterState outer;
+    /** Buffers per value the outer optimizers hold: for {@link #arrayFloats()}. */
+    private final int optimizerBuffers;
     private final Ledger ledger = new Ledger();
     private final Assignments assignments = new Assignments();
     private final Policy policy;
@@ -89,6 +91,11 @@ public final class Coordinator {
         OuterOptimizerConfig optimizer = cfg.bufferClose() == BufferClose.WINDOW
                 ? OuterOptimizerConfig.nesterov(cfg.outer().lr(), cfg.outer().momentum()) : cfg.outer();
         this.outer = new OuterState(theta0 == null || adopt ? theta0 : theta0.clone(), plan, optimizer);
+        this.optimizerBuffers = switch (optimizer.kind()) {
+            case SGD -> 0;
+            case NESTEROV, MOMENTUM -> 1;
+            case DELAYED_NESTEROV -> 2; // momentum and accumulator
+        };
         this.checks = new PushChecks(cfg, outer);
         this.downCodec = ThetaDownlink.parse(cfg.downCodec());
         if (theta0 != null) {
@@ -116,17 +123,22 @@ public final class Coordinator {
             return outer.theta();
         }
 
-        /** Floats in θ and the outer optimizers' buffers: what a checkpoint of it writes as arrays (0 for a timing-only run). */
-        public long arrayFloats() {
-            if (outer.theta() == null) return 0;
-            long n = outer.theta().length;
-            for (var o : outer.optimizers()) n += o.bufferFloats();
-            return n;
-        }
     }
 
     public State state() {
         return with(outer.state());
+    }
+
+    /**
+     * An upper bound on the floats a checkpoint of the coordinator holds in θ-sized arrays, counted
+     * without building a state (which copies them): θ, the outer optimizers' buffers, and the
+     * policy's aggregate — at most one θ's worth (synchronous rounds' weighted mean, the
+     * asynchronous window sum, streaming's per-fragment means). 0 for a timing-only run. For
+     * deciding whether a copy of the state fits ({@code state()} copies all of them).
+     */
+    public long arrayFloats() {
+        if (outer.theta() == null) return 0;
+        return (long) outer.theta().length * (1 + optimizerBuffers + 1);
     }
 
     /**

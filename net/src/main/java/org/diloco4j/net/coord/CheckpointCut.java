@@ -6,8 +6,9 @@ package org.diloco4j.net.coord;
  * at 1B parameters with Delayed Nesterov (θ, momentum, accumulator) 12 GB on top of 12 GB, where
  * the memory bound (issue 14: 3.5 × θ's bytes + 64 MiB per worker) leaves half of θ's bytes above
  * the state. So a state whose copy does not fit there is written from the live arrays instead,
- * while the loop waits for the file (a pause of seconds per checkpoint at that size, against an
- * OutOfMemoryError).
+ * while the loop waits for the file (a pause of tens of seconds per checkpoint at that size —
+ * estimated from the 6-15 s measured for 3 GB at 250M in docs/bench/checkpoint-pause.txt, not
+ * measured at 1B — against an OutOfMemoryError; {@link CheckpointSchedule} spaces such checkpoints out).
  */
 enum CheckpointCut {
     /** Copy on the loop, write in the background while the loop goes on. */
@@ -24,11 +25,16 @@ enum CheckpointCut {
     static final long ALWAYS_COPY_BYTES = 64L << 20;
 
     /**
-     * @param stateBytes θ and the optimizer buffers, in bytes
+     * @param stateBytes θ, the optimizer buffers and the policy's aggregate, in bytes
      * @param thetaBytes θ alone, in bytes (0 in a timing-only run)
      */
     static CheckpointCut of(long stateBytes, long thetaBytes) {
+        return of(stateBytes, thetaBytes, ALWAYS_COPY_BYTES);
+    }
+
+    /** {@link #of(long, long)} with a copy of at most {@code alwaysCopyBytes} always made. */
+    static CheckpointCut of(long stateBytes, long thetaBytes, long alwaysCopyBytes) {
         long headroom = (long) (BOUND_THETAS * thetaBytes) - stateBytes;
-        return stateBytes <= Math.max(ALWAYS_COPY_BYTES, headroom) ? COPY : LIVE;
+        return stateBytes <= Math.max(alwaysCopyBytes, headroom) ? COPY : LIVE;
     }
 }

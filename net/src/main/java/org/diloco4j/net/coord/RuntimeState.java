@@ -48,11 +48,18 @@ final class RuntimeState {
     long restarts;
     /** Why the run ended, once it has. */
     String stopReason;
+    /** A copy of a state this small is always made ({@link CheckpointCut#ALWAYS_COPY_BYTES}; smaller in tests). */
+    private final long alwaysCopyBytes;
 
     RuntimeState(Coordinator coordinator, CoordinatorConfig config, String configToml) {
+        this(coordinator, config, configToml, CheckpointCut.ALWAYS_COPY_BYTES);
+    }
+
+    RuntimeState(Coordinator coordinator, CoordinatorConfig config, String configToml, long alwaysCopyBytes) {
         this.coordinator = coordinator;
         this.config = config;
         this.configToml = configToml;
+        this.alwaysCopyBytes = alwaysCopyBytes;
     }
 
     /** The fields above as plain values; {@code workers} in the order they first reported. */
@@ -83,9 +90,10 @@ final class RuntimeState {
      * arrays, and must be written before the loop handles another event.
      */
     Cut checkpoint(long mark) {
-        Coordinator.State live = coordinator.view();
-        CheckpointCut how = CheckpointCut.of(4 * live.arrayFloats(), live.savedTheta() == null ? 0 : 4L * live.savedTheta().length);
-        State s = how == CheckpointCut.LIVE ? with(live) : state();
+        // Sized without building a state: view() and state() both copy the policy's aggregate.
+        float[] theta = coordinator.theta();
+        CheckpointCut how = CheckpointCut.of(4 * coordinator.arrayFloats(), theta == null ? 0 : 4L * theta.length, alwaysCopyBytes);
+        State s = how == CheckpointCut.LIVE ? with(coordinator.view()) : state();
         return new Cut(new CheckpointStore.Checkpoint(s, mark, coordinator.outerSteps(), clock), how);
     }
 
