@@ -7,8 +7,10 @@ import java.util.Map;
  * Everything an outer optimizer needs to continue exactly: its kind (so a checkpoint of one kind
  * is not restored into another), scalar counters and fp32 buffers by name.
  *
- * <p>The maps are immutable but the arrays in {@code buffers} are not copied by the constructor;
- * optimizers hand out and take in deep copies ({@link OuterOptimizer#state()}, {@link #copy()}).
+ * <p>The maps are immutable but the arrays in {@code buffers} are not copied by the constructor.
+ * {@link OuterOptimizer#state()} hands out deep copies and restores take copies in ({@link #copy()});
+ * {@link OuterOptimizer#view()} hands out the optimizer's own buffers, for a checkpoint written
+ * before the next step (the caller must not keep or change them).
  */
 public record OptimizerState(String kind, Map<String, Long> counters, Map<String, float[]> buffers) {
     public OptimizerState {
