@@ -247,11 +247,13 @@ public record Int8Codec(int chunk) implements Codec {
         return chunk <= BlockDecoder.MAX_BLOCK_VALUES ? new Blocks() : null;
     }
 
-    private final class Blocks implements BlockDecoder {
+    private final class Blocks implements TableBlocks {
         /** Per thread: a table, its squares and the code words of one chunk, so decoding a block allocates nothing large. */
         private final ThreadLocal<int[]> words = ThreadLocal.withInitial(() -> new int[chunk / 4]);
         private final ThreadLocal<float[]> tables = ThreadLocal.withInitial(() -> new float[BINS]);
         private final ThreadLocal<double[]> squares = ThreadLocal.withInitial(() -> new double[BINS]);
+        /** Per thread: four histograms, one per byte of a code word, so consecutive increments rarely hit the same counter. */
+        private final ThreadLocal<int[]> lanes = ThreadLocal.withInitial(() -> new int[4 * BINS]);
 
         @Override
         public int headerBytes() {
@@ -305,6 +307,28 @@ public record Int8Codec(int chunk) implements Codec {
             // Value j + k·g of the chunk is byte k of word j: the chunk's quarters in order, then the last m − 4g codes.
             for (int k = 0; k < 4; k++) sums.addLookup(sq, w, g, 8 * k);
             for (int i = 4 * g; i < m; i++) sums.addSquare(sq[bytes[q + i] & 0xFF]);
+        }
+
+        @Override
+        public void histogram(int b, byte[] bytes, int off, int m, int[] counts, int cOff, float[] table, int tOff) {
+            Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
+            Objects.checkFromIndexSize(cOff, BINS, counts.length);
+            checkTable(bytes, off, b);
+            Wire.floats(bytes, off, BINS).get(table, tOff, BINS);
+            int[] c = lanes.get();
+            Arrays.fill(c, 0);
+            int q = off + TABLE_BYTES;
+            int g = m >>> 2;
+            // Counting is order-free: the quartered layout of the codes does not matter here.
+            for (int j = 0; j < g; j++) {
+                int x = (int) Wire.INT.get(bytes, q + 4 * j);
+                c[x & 0xFF]++;
+                c[BINS + ((x >>> 8) & 0xFF)]++;
+                c[2 * BINS + ((x >>> 16) & 0xFF)]++;
+                c[3 * BINS + (x >>> 24)]++;
+            }
+            for (int i = 4 * g; i < m; i++) c[bytes[q + i] & 0xFF]++;
+            for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
         }
 
         /** Block b's table, checked, in this thread's buffer; each entry times {@code factor} (rounded to fp32) if {@code scale}. */
