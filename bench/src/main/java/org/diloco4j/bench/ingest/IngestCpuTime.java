@@ -30,6 +30,8 @@ import org.diloco4j.core.params.VectorOps;
  *   <li>{@code streamed}: {@link StreamedDelta} now — the scan on the pool, the norm summed by blocks
  *       (int8: from each chunk's histogram of codes, kept for the scaled norm, so no second scan),
  *       then the same apply.</li>
+ *   <li>{@code checks only} and {@code apply only}: the two parts of {@code streamed}, on one
+ *       thread, to show where its CPU goes; {@code norm2 checks only}: streamed-norm2's scans alone.</li>
  * </ul>
  * Arrivals cycle through DN buffers of N = 4 (three accumulating arrivals, one momentum update).
  * Run: {@code scripts/bench-ingest} (writes docs/bench/ingest.md), or
@@ -45,8 +47,8 @@ public final class IngestCpuTime {
 
     public static void main(String[] args) {
         int[] sizes = args.length == 0 ? new int[] {25_000_000, 100_000_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        System.out.println("| params | int8 MB | path | factor | threads | pushes per batch | CPU-s per GB | GB per CPU-s | wall s per GB | GB/s wall |");
-        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| params | int8 MB | path | factor | threads | pushes per batch | CPU-s per GB | GB per CPU-s | wall s per GB | GB/s wall | CPU-s per GB, batches min–max |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         ForkJoinPool two = new ForkJoinPool(2);
         for (int n : sizes) {
             Codec int8 = Codecs.parse("int8");
@@ -61,6 +63,9 @@ public final class IngestCpuTime {
                 row(n, msg, factor, "streamed-norm2", 2, () -> norm2ScanPath(int8, msg, n, two));
                 row(n, msg, factor, "streamed", 1, () -> streamedPath(int8, msg, n, null));
                 row(n, msg, factor, "streamed", 2, () -> streamedPath(int8, msg, n, two));
+                row(n, msg, factor, "checks only", 1, () -> checksOnly(int8, msg, n));
+                row(n, msg, factor, "norm2 checks only", 1, () -> norm2ChecksOnly(int8, msg, n));
+                row(n, msg, factor, "apply only", 1, () -> applyOnly(int8, msg, n));
             }
         }
         two.shutdown();
@@ -99,8 +104,9 @@ public final class IngestCpuTime {
         double gb = (double) msg.length * perBatch / 1e9;
         double c = median(cpu) / gb;
         double w = median(wall) / gb;
-        System.out.printf("| %,d | %.1f | %s | %s | %d | %d | %.2f | %.2f | %.2f | %.2f |%s%n", n, msg.length / 1e6, path, factor == 1f ? "1" : "0.7071",
-                threads, perBatch, c, 1 / c, w, 1 / w, Double.isNaN(sink) ? " " : "");
+        System.out.printf("| %,d | %.1f | %s | %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f–%.2f |%s%n", n, msg.length / 1e6, path, factor == 1f ? "1" : "0.7071",
+                threads, perBatch, c, 1 / c, w, 1 / w, Arrays.stream(cpu).min().orElseThrow() / gb, Arrays.stream(cpu).max().orElseThrow() / gb,
+                Double.isNaN(sink) ? " " : "");
     }
 
     private static double median(double[] x) {
@@ -143,6 +149,31 @@ public final class IngestCpuTime {
             float max = s.apply(whole, dn.begin(), theta, factor, scale, pool);
             dn.commit();
             return norm + max;
+        };
+    }
+
+    /** The streamed path's part before the step: the scan, and the scaled norm from what it kept. */
+    private static Arrival checksOnly(Codec codec, byte[] msg, int n) {
+        StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
+        return factor -> factor != 1f ? s.scan(null).norm() + s.scaledNorm(factor, null) : s.scan(null).norm();
+    }
+
+    /** streamed-norm2's part before the step: its one or two sequential scans. */
+    private static Arrival norm2ChecksOnly(Codec codec, byte[] msg, int n) {
+        BlockDecoder d = codec.blocks();
+        return factor -> factor != 1f ? norm2Scan(d, msg, n, 1f, false) + norm2Scan(d, msg, n, factor, true) : norm2Scan(d, msg, n, 1f, false);
+    }
+
+    /** The streamed path's step alone: decode (scaled), DN kernel and max |θ| per block. */
+    private static Arrival applyOnly(Codec codec, byte[] msg, int n) {
+        float[] theta = theta(n);
+        DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
+        Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
+        StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
+        return factor -> {
+            float max = s.apply(whole, dn.begin(), theta, factor, factor != 1f, null);
+            dn.commit();
+            return max;
         };
     }
 
