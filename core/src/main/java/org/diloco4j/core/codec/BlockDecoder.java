@@ -39,7 +39,8 @@ public interface BlockDecoder {
      * Decodes block {@code b}, of {@code m} values, from {@code bytes[off, off + blockBytes(m))} into
      * {@code out[outOff, outOff + m)}.
      *
-     * @throws CodecException if the block is corrupt (e.g. a non-finite int8 table entry)
+     * @throws CodecException if the block is corrupt (what is corrupt is the codec's to say: int8
+     *         decodes a non-finite table entry to the values that use it, for the caller to find)
      */
     void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff);
 

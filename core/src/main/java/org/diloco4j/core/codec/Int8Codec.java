@@ -280,11 +280,15 @@ public record Int8Codec(int chunk) implements Codec {
             return TABLE_BYTES + m;
         }
 
+        /**
+         * Unlike {@link Int8Codec#decode}, a non-finite table entry is not refused here: it decodes to
+         * the values of its code, if any, which the ingest's scan names as non-finite values; an entry
+         * no value uses changes nothing and is let through.
+         */
         @Override
         public void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff) {
             Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
             Objects.checkFromIndexSize(outOff, m, out.length);
-            checkTable(bytes, off, b);
             decodeChunk(bytes, off, m, out, outOff, tables.get(), words.get());
         }
 
@@ -313,7 +317,6 @@ public record Int8Codec(int chunk) implements Codec {
         public void histogram(int b, byte[] bytes, int off, int m, int[] counts, int cOff, float[] table, int tOff) {
             Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
             Objects.checkFromIndexSize(cOff, BINS, counts.length);
-            checkTable(bytes, off, b);
             Wire.floats(bytes, off, BINS).get(table, tOff, BINS);
             int[] c = lanes.get();
             Arrays.fill(c, 0);
@@ -331,10 +334,9 @@ public record Int8Codec(int chunk) implements Codec {
             for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
         }
 
-        /** Block b's table, checked, in this thread's buffer; each entry times {@code factor} (rounded to fp32) if {@code scale}. */
+        /** Block b's table (not checked: see {@link #decodeBlock}) in this thread's buffer; each entry times {@code factor} (rounded to fp32) if {@code scale}. */
         private float[] table(int b, byte[] bytes, int off, int m, float factor, boolean scale) {
             Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
-            checkTable(bytes, off, b);
             float[] t = tables.get();
             Wire.floats(bytes, off, BINS).get(t);
             if (scale) for (int k = 0; k < BINS; k++) t[k] *= factor;

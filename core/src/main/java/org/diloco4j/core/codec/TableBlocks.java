@@ -12,7 +12,8 @@ public interface TableBlocks extends BlockDecoder {
     /**
      * Block {@code b}'s table into {@code table[tOff, tOff + 256)} and how many of its {@code m}
      * values have each code into {@code counts[cOff, cOff + 256)}, from
-     * {@code bytes[off, off + blockBytes(m))}. Checks the block as {@link #decodeBlock} does.
+     * {@code bytes[off, off + blockBytes(m))}. The table is not checked: a non-finite entry makes
+     * {@link #squares} non-finite exactly when a value uses it.
      */
     void histogram(int b, byte[] bytes, int off, int m, int[] counts, int cOff, float[] table, int tOff);
 
@@ -20,7 +21,8 @@ public interface TableBlocks extends BlockDecoder {
      * A table block's Σ x_i², as the push norm defines it: Σ over codes k = 0 … 255 in that order of
      * count_k · t_k², in double, where t_k is the table entry (times {@code factor}, rounded to fp32,
      * if {@code scale}: exactly the value decoding with that factor gives) and t_k² its exact double
-     * square; codes that do not occur add nothing.
+     * square; codes that do not occur add nothing (so a non-finite entry no value uses is harmless,
+     * and one a value uses makes the sum non-finite).
      */
     static double squares(int[] counts, int cOff, float[] table, int tOff, float factor, boolean scale) {
         double sum = 0;

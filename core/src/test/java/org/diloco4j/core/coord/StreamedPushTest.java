@@ -65,7 +65,10 @@ class StreamedPushTest {
         return m;
     }
 
-    /** The last byte of the first table entry (int8) or scale (q4) set to make it NaN or huge. */
+    /**
+     * The last byte of the first table entry (int8) or scale (q4) set to make it NaN or huge (int8:
+     * refused only if a value uses code 0, else let through; either way both runs must agree).
+     */
     static byte[] corrupt(byte[] msg) {
         byte[] m = msg.clone();
         m[12] = m[13] = m[14] = m[15] = (byte) 0xFF;
