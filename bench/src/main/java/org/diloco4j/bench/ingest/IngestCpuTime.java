@@ -34,7 +34,7 @@ import org.diloco4j.core.params.VectorOps;
  *       thread, to show where its CPU goes; {@code norm2 checks only}: streamed-norm2's scans alone.</li>
  * </ul>
  * Arrivals cycle through DN buffers of N = 4 (three accumulating arrivals, one momentum update).
- * Run: {@code scripts/bench-ingest} (writes docs/bench/ingest.md), or
+ * Run: {@code scripts/bench-ingest} (writes docs/bench/ingest-results.md, which docs/bench/ingest.md reads), or
  * {@code java -Xmx6g -cp bench/target/classes:$(cat bench/target/classpath.txt) org.diloco4j.bench.ingest.IngestCpuTime [n ...]}.
  */
 public final class IngestCpuTime {
