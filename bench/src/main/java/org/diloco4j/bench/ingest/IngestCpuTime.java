@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 
+import org.diloco4j.core.codec.BlockDecoder;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.ingest.EncodedSource;
@@ -12,6 +13,7 @@ import org.diloco4j.core.ingest.StreamedDelta;
 import org.diloco4j.core.optim.DelayedNesterov;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.Range;
+import org.diloco4j.core.params.SquareSums;
 import org.diloco4j.core.params.VectorOps;
 
 /**
@@ -21,12 +23,18 @@ import org.diloco4j.core.params.VectorOps;
  *   <li>{@code whole}: the path every push took before streaming — decode into a new fp32 vector,
  *       norm2 (the checks), scale by the staleness factor and norm2 again (the policy), the DN step,
  *       max |θ| (StepGuard's finite check); one thread.</li>
- *   <li>{@code streamed}: {@link StreamedDelta} — one sequential scan (decode block by block, norm),
- *       a second for the scaled norm when the step is scaled, then decode + scale + DN kernel + max |θ|
- *       per block on 1 thread (the caller) or a pool of 2.</li>
+ *   <li>{@code streamed-norm2}: streaming as first merged — one sequential scan summing squares in
+ *       {@code norm2}'s order ({@link BlockDecoder#addSquares}), a second one for the scaled norm when
+ *       the step is scaled, then {@link StreamedDelta#apply} (decode + scale + DN kernel + max |θ| per
+ *       block) on 1 thread (the caller) or a pool of 2.</li>
+ *   <li>{@code streamed}: {@link StreamedDelta} now — the scan on the pool, the norm summed by blocks
+ *       (int8: from each chunk's histogram of codes, kept for the scaled norm, so no second scan),
+ *       then the same apply.</li>
+ *   <li>{@code checks only} and {@code apply only}: the two parts of {@code streamed}, on one
+ *       thread, to show where its CPU goes; {@code norm2 checks only}: streamed-norm2's scans alone.</li>
  * </ul>
  * Arrivals cycle through DN buffers of N = 4 (three accumulating arrivals, one momentum update).
- * Run: {@code scripts/bench-ingest} (writes docs/bench/ingest.md), or
+ * Run: {@code scripts/bench-ingest} (writes docs/bench/ingest-results.md, which docs/bench/ingest.md reads), or
  * {@code java -Xmx6g -cp bench/target/classes:$(cat bench/target/classpath.txt) org.diloco4j.bench.ingest.IngestCpuTime [n ...]}.
  */
 public final class IngestCpuTime {
@@ -39,8 +47,8 @@ public final class IngestCpuTime {
 
     public static void main(String[] args) {
         int[] sizes = args.length == 0 ? new int[] {25_000_000, 100_000_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        System.out.println("| params | int8 MB | path | factor | threads | pushes per batch | CPU-s per GB | GB per CPU-s | wall s per GB | GB/s wall |");
-        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| params | int8 MB | path | factor | threads | pushes per batch | CPU-s per GB | GB per CPU-s | wall s per GB | GB/s wall | CPU-s per GB, batches min–max |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         ForkJoinPool two = new ForkJoinPool(2);
         for (int n : sizes) {
             Codec int8 = Codecs.parse("int8");
@@ -51,8 +59,13 @@ public final class IngestCpuTime {
             g = null;
             for (float factor : new float[] {1f, 0.7071f}) {
                 row(n, msg, factor, "whole", 1, () -> wholePath(int8, msg, n));
+                row(n, msg, factor, "streamed-norm2", 1, () -> norm2ScanPath(int8, msg, n, null));
+                row(n, msg, factor, "streamed-norm2", 2, () -> norm2ScanPath(int8, msg, n, two));
                 row(n, msg, factor, "streamed", 1, () -> streamedPath(int8, msg, n, null));
                 row(n, msg, factor, "streamed", 2, () -> streamedPath(int8, msg, n, two));
+                row(n, msg, factor, "checks only", 1, () -> checksOnly(int8, msg, n));
+                row(n, msg, factor, "norm2 checks only", 1, () -> norm2ChecksOnly(int8, msg, n));
+                row(n, msg, factor, "apply only", 1, () -> applyOnly(int8, msg, n));
             }
         }
         two.shutdown();
@@ -91,8 +104,9 @@ public final class IngestCpuTime {
         double gb = (double) msg.length * perBatch / 1e9;
         double c = median(cpu) / gb;
         double w = median(wall) / gb;
-        System.out.printf("| %,d | %.1f | %s | %s | %d | %d | %.2f | %.2f | %.2f | %.2f |%s%n", n, msg.length / 1e6, path, factor == 1f ? "1" : "0.7071",
-                threads, perBatch, c, 1 / c, w, 1 / w, Double.isNaN(sink) ? " " : "");
+        System.out.printf("| %,d | %.1f | %s | %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f–%.2f |%s%n", n, msg.length / 1e6, path, factor == 1f ? "1" : "0.7071",
+                threads, perBatch, c, 1 / c, w, 1 / w, Arrays.stream(cpu).min().orElseThrow() / gb, Arrays.stream(cpu).max().orElseThrow() / gb,
+                Double.isNaN(sink) ? " " : "");
     }
 
     private static double median(double[] x) {
@@ -129,12 +143,67 @@ public final class IngestCpuTime {
         Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
         StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
         return factor -> {
-            double norm = s.scan().norm();
+            double norm = s.scan(pool).norm();
             boolean scale = factor != 1f;
-            if (scale) norm = s.scaledNorm(factor);
+            if (scale) norm = s.scaledNorm(factor, pool);
             float max = s.apply(whole, dn.begin(), theta, factor, scale, pool);
             dn.commit();
             return norm + max;
         };
+    }
+
+    /** The streamed path's part before the step: the scan, and the scaled norm from what it kept. */
+    private static Arrival checksOnly(Codec codec, byte[] msg, int n) {
+        StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
+        return factor -> factor != 1f ? s.scan(null).norm() + s.scaledNorm(factor, null) : s.scan(null).norm();
+    }
+
+    /** streamed-norm2's part before the step: its one or two sequential scans. */
+    private static Arrival norm2ChecksOnly(Codec codec, byte[] msg, int n) {
+        BlockDecoder d = codec.blocks();
+        return factor -> factor != 1f ? norm2Scan(d, msg, n, 1f, false) + norm2Scan(d, msg, n, factor, true) : norm2Scan(d, msg, n, 1f, false);
+    }
+
+    /** The streamed path's step alone: decode (scaled), DN kernel and max |θ| per block. */
+    private static Arrival applyOnly(Codec codec, byte[] msg, int n) {
+        float[] theta = theta(n);
+        DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
+        Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
+        StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
+        return factor -> {
+            float max = s.apply(whole, dn.begin(), theta, factor, factor != 1f, null);
+            dn.commit();
+            return max;
+        };
+    }
+
+    /** Streaming as first merged: the norm's scans sequential, in norm2's order; the apply as now. */
+    private static Arrival norm2ScanPath(Codec codec, byte[] msg, int n, ForkJoinPool pool) {
+        float[] theta = theta(n);
+        DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
+        Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
+        BlockDecoder d = codec.blocks();
+        StreamedDelta s = new StreamedDelta(d, EncodedSource.of(msg), n);
+        return factor -> {
+            double norm = norm2Scan(d, msg, n, 1f, false);
+            boolean scale = factor != 1f;
+            if (scale) norm = norm2Scan(d, msg, n, factor, true);
+            float max = s.apply(whole, dn.begin(), theta, factor, scale, pool);
+            dn.commit();
+            return norm + max;
+        };
+    }
+
+    /** The old scan: every block read and its squares added in norm2's order, on this thread. */
+    private static double norm2Scan(BlockDecoder d, byte[] msg, int n, float factor, boolean scale) {
+        SquareSums sums = new SquareSums(n);
+        byte[] bytes = new byte[d.blockBytes(d.blockValues())];
+        float[] scratch = new float[d.blockValues()];
+        for (int b = 0, blocks = d.blocks(n); b < blocks; b++) {
+            int m = (int) Math.min(d.blockValues(), n - (long) b * d.blockValues());
+            System.arraycopy(msg, (int) d.blockOffset(b), bytes, 0, d.blockBytes(m));
+            d.addSquares(b, bytes, 0, m, factor, scale, scratch, sums);
+        }
+        return sums.norm();
     }
 }

@@ -1,6 +1,7 @@
 package org.diloco4j.core.codec;
 
 import org.diloco4j.core.params.SquareSums;
+import org.diloco4j.core.params.VectorOps;
 
 /**
  * Decoding a message block by block, for codecs whose message is a header followed by blocks of
@@ -38,7 +39,8 @@ public interface BlockDecoder {
      * Decodes block {@code b}, of {@code m} values, from {@code bytes[off, off + blockBytes(m))} into
      * {@code out[outOff, outOff + m)}.
      *
-     * @throws CodecException if the block is corrupt (e.g. a non-finite int8 table entry)
+     * @throws CodecException if the block is corrupt (what is corrupt is the codec's to say: int8
+     *         decodes a non-finite table entry to the values that use it, for the caller to find)
      */
     void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff);
 
@@ -55,12 +57,26 @@ public interface BlockDecoder {
      * Adds the squares of block {@code b}'s values (each scaled by {@code factor} and rounded to fp32
      * first, if {@code scale}) to {@code sums}, in the vector's order; {@code scratch} holds at least
      * {@link #blockValues()} values. Checks the block as {@link #decodeBlock} does. Codecs with a
-     * table of values override it to square the table instead of every value.
+     * table of values override it to square the table instead of every value. (Sums in
+     * {@code VectorOps.norm2}'s order, which only one thread can follow; the push norm is now
+     * summed by blocks, {@link #squares}; kept for the ingest benchmark's row of the old scan.)
      */
     default void addSquares(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] scratch, SquareSums sums) {
         if (scale) decodeBlock(b, bytes, off, m, scratch, 0, factor);
         else decodeBlock(b, bytes, off, m, scratch, 0);
         sums.add(scratch, 0, m);
+    }
+
+    /**
+     * Block {@code b}'s Σ x_i² as the push norm defines it ({@code VectorOps.blockSquares} of its
+     * values, each scaled by {@code factor} and rounded to fp32 first if {@code scale}); non-finite
+     * exactly when a value is. {@code scratch} holds at least {@link #blockValues()} values. Checks
+     * the block as {@link #decodeBlock} does.
+     */
+    default double squares(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] scratch) {
+        if (scale) decodeBlock(b, bytes, off, m, scratch, 0, factor);
+        else decodeBlock(b, bytes, off, m, scratch, 0);
+        return VectorOps.blockSquares(scratch, 0, m);
     }
 
     /** Number of blocks in a message of {@code len} values. */

@@ -247,11 +247,13 @@ public record Int8Codec(int chunk) implements Codec {
         return chunk <= BlockDecoder.MAX_BLOCK_VALUES ? new Blocks() : null;
     }
 
-    private final class Blocks implements BlockDecoder {
+    private final class Blocks implements TableBlocks {
         /** Per thread: a table, its squares and the code words of one chunk, so decoding a block allocates nothing large. */
         private final ThreadLocal<int[]> words = ThreadLocal.withInitial(() -> new int[chunk / 4]);
         private final ThreadLocal<float[]> tables = ThreadLocal.withInitial(() -> new float[BINS]);
         private final ThreadLocal<double[]> squares = ThreadLocal.withInitial(() -> new double[BINS]);
+        /** Per thread: four histograms, one per byte of a code word, so consecutive increments rarely hit the same counter. */
+        private final ThreadLocal<int[]> lanes = ThreadLocal.withInitial(() -> new int[4 * BINS]);
 
         @Override
         public int headerBytes() {
@@ -278,11 +280,15 @@ public record Int8Codec(int chunk) implements Codec {
             return TABLE_BYTES + m;
         }
 
+        /**
+         * Unlike {@link Int8Codec#decode}, a non-finite table entry is not refused here: it decodes to
+         * the values of its code, if any, which the ingest's scan names as non-finite values; an entry
+         * no value uses changes nothing and is let through.
+         */
         @Override
         public void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff) {
             Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
             Objects.checkFromIndexSize(outOff, m, out.length);
-            checkTable(bytes, off, b);
             decodeChunk(bytes, off, m, out, outOff, tables.get(), words.get());
         }
 
@@ -307,10 +313,30 @@ public record Int8Codec(int chunk) implements Codec {
             for (int i = 4 * g; i < m; i++) sums.addSquare(sq[bytes[q + i] & 0xFF]);
         }
 
-        /** Block b's table, checked, in this thread's buffer; each entry times {@code factor} (rounded to fp32) if {@code scale}. */
+        @Override
+        public void histogram(int b, byte[] bytes, int off, int m, int[] counts, int cOff, float[] table, int tOff) {
+            Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
+            Objects.checkFromIndexSize(cOff, BINS, counts.length);
+            Wire.floats(bytes, off, BINS).get(table, tOff, BINS);
+            int[] c = lanes.get();
+            Arrays.fill(c, 0);
+            int q = off + TABLE_BYTES;
+            int g = m >>> 2;
+            // Counting is order-free: the quartered layout of the codes does not matter here.
+            for (int j = 0; j < g; j++) {
+                int x = (int) Wire.INT.get(bytes, q + 4 * j);
+                c[x & 0xFF]++;
+                c[BINS + ((x >>> 8) & 0xFF)]++;
+                c[2 * BINS + ((x >>> 16) & 0xFF)]++;
+                c[3 * BINS + (x >>> 24)]++;
+            }
+            for (int i = 4 * g; i < m; i++) c[bytes[q + i] & 0xFF]++;
+            for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+        }
+
+        /** Block b's table (not checked: see {@link #decodeBlock}) in this thread's buffer; each entry times {@code factor} (rounded to fp32) if {@code scale}. */
         private float[] table(int b, byte[] bytes, int off, int m, float factor, boolean scale) {
             Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
-            checkTable(bytes, off, b);
             float[] t = tables.get();
             Wire.floats(bytes, off, BINS).get(t);
             if (scale) for (int k = 0; k < BINS; k++) t[k] *= factor;

@@ -255,14 +255,15 @@ final class AsyncPolicy extends Policy {
         double norm = Double.NaN;
         boolean applied;
         if (streamed != null) {
-            // The scaled vector's norm, summed as norm2 sums it: a second sequential pass, only for a scaled step.
+            // The scaled vector's norm, summed by blocks as the checks summed it: from the scan's
+            // histograms for int8, else one more pass on all cores; only for a scaled step.
             boolean scale = factor != 1.0;
-            norm = scale ? streamed.scaledNorm((float) factor) : streamedNorm;
+            norm = scale ? streamed.scaledNorm((float) factor, IngestPool.shared()) : streamedNorm;
             applied = c.outer().applyStreamed(0, streamed, (float) factor, scale, norm, IngestPool.shared());
         } else {
             if (g != null) {
                 if (factor != 1.0) VectorOps.scale((float) factor, g);
-                norm = VectorOps.norm2(g);
+                norm = VectorOps.blockedNorm2(g); // a push norm: summed by blocks, as PushChecks sums it
             }
             applied = c.outer().apply(0, g, norm);
         }

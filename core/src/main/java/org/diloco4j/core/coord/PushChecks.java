@@ -7,6 +7,8 @@ import org.diloco4j.core.codec.BlockDecoder;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.ingest.EncodedSource;
+import org.diloco4j.core.ingest.IngestPool;
 import org.diloco4j.core.ingest.StreamedDelta;
 import org.diloco4j.core.params.VectorOps;
 
@@ -80,12 +82,8 @@ final class PushChecks {
         int n = outer.fragment(p).size();
         try {
             return switch (d.payload()) {
-                case Payload.Bytes b -> {
-                    float[] g = new float[n];
-                    upCodecs[p].decode(b.data(), g, 0, n);
-                    yield values(p, g);
-                }
-                case Payload.Encoded e -> encoded(p, n, e);
+                case Payload.Bytes b -> encoded(p, n, EncodedSource.of(b.data()));
+                case Payload.Encoded e -> encoded(p, n, e.source());
                 case Payload.Phantom ph -> outer.phantom() ? new Checked(null, null, Double.NaN, null)
                         : refused(malformed("phantom payload sent to a real run"));
             };
@@ -101,30 +99,30 @@ final class PushChecks {
     }
 
     /**
-     * An encoded payload read by position. Where the policy applies each arrival alone (async,
-     * without the grace window's buffer) and the codec decodes block by block, it is scanned here
-     * and left encoded, to be applied block by block; otherwise it is decoded whole.
+     * An encoded payload read by position (in memory or spooled). Where the codec decodes block by
+     * block, it is scanned on all cores (checks and the norm summed by blocks) before anything is
+     * decoded; then, where the policy applies each arrival alone (async, without the grace window's
+     * buffer), left encoded to be applied block by block, else decoded whole. A codec without blocks
+     * is decoded whole and checked on the vector, its norm summed by the same blocks.
      */
-    private Checked encoded(int p, int n, Payload.Encoded e) {
+    private Checked encoded(int p, int n, EncodedSource source) {
         BlockDecoder blocks = upCodecs[p].blocks();
         if (blocks == null) {
-            long size = e.source().size();
-            byte[] all = new byte[(int) size]; // the envelope checked the size is the codec's for n values
-            e.source().read(0, all, 0, all.length);
+            byte[] all = new byte[(int) source.size()]; // the envelope checked the size is the codec's for n values
+            source.read(0, all, 0, all.length);
             float[] g = new float[n];
             upCodecs[p].decode(all, g, 0, n);
             return values(p, g);
         }
-        StreamedDelta s = new StreamedDelta(blocks, e.source(), n);
-        if (!streams) {
-            float[] g = new float[n];
-            s.decodeAll(g);
-            return values(p, g);
-        }
-        StreamedDelta.Scan scan = s.scan();
+        StreamedDelta s = new StreamedDelta(blocks, source, n);
+        StreamedDelta.Scan scan = s.scan(IngestPool.shared());
         if (!scan.finite()) return refused(nonFinite(scan.badValue(), scan.badIndex()));
         Problem problem = bound.check(p, scan.norm(), outer.rounds[p]);
-        return problem != null ? new Checked(null, problem, scan.norm(), null) : new Checked(null, null, scan.norm(), s);
+        if (problem != null) return new Checked(null, problem, scan.norm(), null);
+        if (streams) return new Checked(null, null, scan.norm(), s);
+        float[] g = new float[n];
+        s.decodeAll(g, IngestPool.shared());
+        return new Checked(g, null, scan.norm(), null);
     }
 
     /**
@@ -132,7 +130,7 @@ final class PushChecks {
      * overflow, so the norm is finite exactly when every value is; only then is the offending value looked for.
      */
     private Checked values(int p, float[] g) {
-        double norm = VectorOps.norm2(g);
+        double norm = VectorOps.blockedNorm2(g);
         Problem problem = Double.isFinite(norm) ? bound.check(p, norm, outer.rounds[p]) : finite(g);
         if (!Double.isFinite(norm)) norm = Double.NaN;
         return new Checked(problem == null ? g : null, problem, norm, null);

@@ -6,24 +6,55 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 import org.diloco4j.core.codec.BlockDecoder;
+import org.diloco4j.core.codec.TableBlocks;
 import org.diloco4j.core.optim.StepKernel;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.Range;
-import org.diloco4j.core.params.SquareSums;
 import org.diloco4j.core.params.VectorOps;
 
 /**
  * An encoded pseudo-gradient of {@code len} values, read block by block and never decoded whole.
  * Whole or nothing: {@link #scan} reads every block (header, decoding, finiteness, norm) before
  * anything is written; {@link #apply} then decodes each block again into a per-thread buffer and
- * feeds it to an outer step's kernel, on all cores. Decoding is deterministic and the step
+ * feeds it to an outer step's kernel. Both run on all cores. Decoding is deterministic and the step
  * elementwise, so the result is that of decoding whole and stepping once, bit for bit, whatever
  * the split.
+ *
+ * <p>The norm is summed by the codec's blocks (fixed by the layout, not the thread count): each
+ * block's Σ x_i² ({@link BlockDecoder#squares}, or {@link TableBlocks#squares} from the counts of
+ * each code for a table codec), the block sums added in block order in double. So it is the same
+ * bits on any number of threads. A scan keeps what a table codec's blocks need for
+ * {@link #scaledNorm} (256 counts and the table per block), so a scaled step's norm costs no
+ * second pass; other codecs read the message once more, on all cores.
  */
-public record StreamedDelta(BlockDecoder decoder, EncodedSource source, int len) {
+public final class StreamedDelta {
+    private final BlockDecoder decoder;
+    private final EncodedSource source;
+    private final int len;
+    /** What the last {@link #scan} kept of each table block (null: none yet, or not a table codec). */
+    private Histograms histograms;
+
+    public StreamedDelta(BlockDecoder decoder, EncodedSource source, int len) {
+        this.decoder = decoder;
+        this.source = source;
+        this.len = len;
+    }
+
+    public BlockDecoder decoder() {
+        return decoder;
+    }
+
+    public EncodedSource source() {
+        return source;
+    }
+
+    public int len() {
+        return len;
+    }
+
     /**
-     * What {@link #scan} found: the norm (exactly {@code VectorOps.norm2} of the decoded vector), or
-     * the first non-finite value and its index (then the norm is NaN).
+     * What {@link #scan} found: the norm (summed by blocks, see the class comment), or the first
+     * non-finite value and its index (then the norm is NaN).
      */
     public record Scan(double norm, int badIndex, float badValue) {
         public boolean finite() {
@@ -31,45 +62,140 @@ public record StreamedDelta(BlockDecoder decoder, EncodedSource source, int len)
         }
     }
 
-    /**
-     * One pass over the message on the calling thread: the header, every block's decoding, and
-     * the L2 norm of the values (summed in {@code VectorOps.norm2}'s order, so sequentially).
-     *
-     * @throws org.diloco4j.core.codec.CodecException if the message is not a well-formed one of its codec
-     */
-    public Scan scan() {
-        checkHeader();
-        SquareSums sums = squares(1f, false);
-        if (!sums.finite()) {
-            // Found again block by block: the first that makes the sums non-finite holds the first non-finite value.
-            SquareSums again = new SquareSums(len);
-            for (int b = 0, n = decoder.blocks(len); b < n; b++) {
-                float[] v = decode(b, 1f, false);
-                int m = values(b);
-                again.add(v, 0, m);
-                if (again.finite()) continue;
-                for (int i = 0; i < m; i++) {
-                    if (!Float.isFinite(v[i])) return new Scan(Double.NaN, b * decoder.blockValues() + i, v[i]);
-                }
-            }
+    /** Per table block, from {@code 256·b}: how many values have each code, and the table. */
+    private record Histograms(int[] counts, float[] tables) {
+        double squares(int b, float factor, boolean scale) {
+            return TableBlocks.squares(counts, b * TableBlocks.BINS, tables, b * TableBlocks.BINS, factor, scale);
         }
-        return new Scan(sums.norm(), -1, 0f);
+    }
+
+    /** {@link #scan(ForkJoinPool)} on the calling thread. */
+    public Scan scan() {
+        return scan(null);
     }
 
     /**
-     * Decodes the whole vector into {@code out[0, len)}, block by block (for the policies that keep
-     * a pseudo-gradient whole): no byte array of the whole message is made.
+     * One pass over the message, block by block on {@code pool} (null: on the calling thread): the
+     * header, every block's decoding, and the L2 norm of the values. Where several blocks are
+     * corrupt, the first one's error is thrown, as a sequential pass would.
+     *
+     * @throws org.diloco4j.core.codec.CodecException if the message is not a well-formed one of its codec
+     */
+    public Scan scan(ForkJoinPool pool) {
+        checkHeader();
+        int n = decoder.blocks(len);
+        double[] sums = new double[n];
+        RuntimeException[] failed = new RuntimeException[n];
+        if (decoder instanceof TableBlocks table) {
+            Histograms h = new Histograms(new int[n * TableBlocks.BINS], new float[n * TableBlocks.BINS]);
+            forEach(n, pool, failed, b -> {
+                BlockScratch s = read(b);
+                table.histogram(b, s.bytes, 0, values(b), h.counts(), b * TableBlocks.BINS, h.tables(), b * TableBlocks.BINS);
+                sums[b] = h.squares(b, 1f, false);
+            });
+            histograms = h;
+        } else {
+            histograms = null;
+            forEach(n, pool, failed, b -> sums[b] = squares(b, 1f, false));
+        }
+        rethrowFirst(failed);
+        for (int b = 0; b < n; b++) {
+            // Block sums are non-finite exactly when a value is: the first such block holds the first such value.
+            if (Double.isFinite(sums[b])) continue;
+            float[] v = decode(b, 1f, false);
+            for (int i = 0, m = values(b); i < m; i++) {
+                if (!Float.isFinite(v[i])) return new Scan(Double.NaN, b * decoder.blockValues() + i, v[i]);
+            }
+        }
+        return new Scan(combine(sums), -1, 0f);
+    }
+
+    /** {@link #scaledNorm(float, ForkJoinPool)} on the calling thread. */
+    public double scaledNorm(float factor) {
+        return scaledNorm(factor, null);
+    }
+
+    /**
+     * ‖factor·g‖ with each product rounded to fp32 (as {@code VectorOps.scale}), summed by blocks as
+     * {@link #scan}'s norm: for a table codec from what the scan kept (Σ count_k · fl(factor·t_k)²,
+     * fl(factor·t_k) being exactly the value {@link #apply} writes), else one more pass on {@code pool}.
+     * Call after {@link #scan} passed.
+     */
+    public double scaledNorm(float factor, ForkJoinPool pool) {
+        int n = decoder.blocks(len);
+        double[] sums = new double[n];
+        Histograms h = histograms;
+        if (h != null) {
+            for (int b = 0; b < n; b++) sums[b] = h.squares(b, factor, true);
+        } else {
+            RuntimeException[] failed = new RuntimeException[n];
+            forEach(n, pool, failed, b -> sums[b] = squares(b, factor, true));
+            rethrowFirst(failed);
+        }
+        return combine(sums);
+    }
+
+    /** The norm from the block sums, added in block order. */
+    private static double combine(double[] sums) {
+        double sum = 0;
+        for (double s : sums) sum += s;
+        return Math.sqrt(sum);
+    }
+
+    /** Runs {@code block} for every block on {@code pool} (null: here, in order); what a block throws goes to {@code failed[b]}. */
+    private static void forEach(int n, ForkJoinPool pool, RuntimeException[] failed, IntConsumer block) {
+        IntConsumer caught = b -> {
+            try {
+                block.accept(b);
+            } catch (RuntimeException e) {
+                failed[b] = e;
+            }
+        };
+        if (pool == null) {
+            for (int b = 0; b < n; b++) caught.accept(b);
+        } else {
+            pool.submit(() -> IntStream.range(0, n).parallel().forEach(caught)).join();
+        }
+    }
+
+    /** Block b's Σ x_i² (values scaled if {@code scale}), for a codec without a table. */
+    private double squares(int b, float factor, boolean scale) {
+        BlockScratch s = read(b);
+        return decoder.squares(b, s.bytes, 0, values(b), factor, scale, s.values);
+    }
+
+    /** Block b's encoded bytes in this thread's scratch (which has room for a block's values too), from index 0. */
+    private BlockScratch read(int b) {
+        BlockScratch s = BlockScratch.of(decoder.blockBytes(decoder.blockValues()), decoder.blockValues());
+        source.read(decoder.blockOffset(b), s.bytes, 0, decoder.blockBytes(values(b)));
+        return s;
+    }
+
+    /** {@link #decodeAll(float[], ForkJoinPool)} on the calling thread. */
+    public void decodeAll(float[] out) {
+        decodeAll(out, null);
+    }
+
+    /**
+     * Decodes the whole vector into {@code out[0, len)}, block by block on {@code pool} (null: on the
+     * calling thread), for the policies that keep a pseudo-gradient whole: no byte array of the
+     * whole message is made.
      *
      * @throws org.diloco4j.core.codec.CodecException as {@link #scan}; {@code out} may be partly written
      */
-    public void decodeAll(float[] out) {
+    public void decodeAll(float[] out, ForkJoinPool pool) {
         VectorOps.requireLength("decode", "out", out, len);
         checkHeader();
-        BlockScratch s = BlockScratch.of(decoder.blockBytes(decoder.blockValues()), 0);
-        for (int b = 0, n = decoder.blocks(len); b < n; b++) {
-            int m = values(b);
-            source.read(decoder.blockOffset(b), s.bytes, 0, decoder.blockBytes(m));
-            decoder.decodeBlock(b, s.bytes, 0, m, out, b * decoder.blockValues());
+        int n = decoder.blocks(len);
+        RuntimeException[] failed = new RuntimeException[n];
+        forEach(n, pool, failed, b -> decoder.decodeBlock(b, read(b).bytes, 0, values(b), out, b * decoder.blockValues()));
+        rethrowFirst(failed);
+    }
+
+    /** What the first block that failed threw, as a pass in block order would have thrown it. */
+    private static void rethrowFirst(RuntimeException[] failed) {
+        for (RuntimeException e : failed) {
+            if (e != null) throw e;
         }
     }
 
@@ -77,26 +203,6 @@ public record StreamedDelta(BlockDecoder decoder, EncodedSource source, int len)
         byte[] header = new byte[decoder.headerBytes()];
         source.read(0, header, 0, header.length);
         decoder.checkHeader(header, len);
-    }
-
-    /**
-     * ‖factor·g‖₂ with each product rounded to fp32, as {@code VectorOps.norm2} of the vector after
-     * {@code VectorOps.scale(factor, g)}: a second sequential pass, needed only for a scaled step.
-     */
-    public double scaledNorm(float factor) {
-        return squares(factor, true).norm();
-    }
-
-    /** Σ squares of the values (times {@code factor} if {@code scale}), block by block in the vector's order. */
-    private SquareSums squares(float factor, boolean scale) {
-        SquareSums sums = new SquareSums(len);
-        BlockScratch s = BlockScratch.of(decoder.blockBytes(decoder.blockValues()), decoder.blockValues());
-        for (int b = 0, n = decoder.blocks(len); b < n; b++) {
-            int m = values(b);
-            source.read(decoder.blockOffset(b), s.bytes, 0, decoder.blockBytes(m));
-            decoder.addSquares(b, s.bytes, 0, m, factor, scale, s.values, sums);
-        }
-        return sums;
     }
 
     /**
@@ -157,9 +263,7 @@ public record StreamedDelta(BlockDecoder decoder, EncodedSource source, int len)
     /** Block b decoded (and scaled) into this thread's scratch, values from index 0. */
     private float[] decode(int b, float factor, boolean scale) {
         int m = values(b);
-        int size = decoder.blockBytes(m);
-        BlockScratch s = BlockScratch.of(decoder.blockBytes(decoder.blockValues()), decoder.blockValues());
-        source.read(decoder.blockOffset(b), s.bytes, 0, size);
+        BlockScratch s = read(b);
         if (scale) decoder.decodeBlock(b, s.bytes, 0, m, s.values, 0, factor);
         else decoder.decodeBlock(b, s.bytes, 0, m, s.values, 0);
         return s.values;

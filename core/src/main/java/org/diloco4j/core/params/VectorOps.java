@@ -135,6 +135,43 @@ public final class VectorOps {
     }
 
     /**
+     * Values per block of the push norm ({@link #blockedNorm2}): fixed by the layout, never by the
+     * number of threads, so the norm is the same bits however many threads sum it.
+     */
+    public static final int NORM_BLOCK = 1 << 16;
+
+    /**
+     * The norm of a pseudo-gradient, summed by blocks so that threads can share it and still agree
+     * bit for bit: Σ x_i² of each block of {@link #NORM_BLOCK} values ({@link #blockSquares}),
+     * the block sums added in block order in double, then the square root. Not {@link #norm2}'s
+     * order (four lanes strided over the whole vector), so it may differ from it in the last bits.
+     */
+    public static double blockedNorm2(float[] x) {
+        double sum = 0;
+        for (int from = 0; from < x.length; from += NORM_BLOCK) sum += blockSquares(x, from, Math.min(x.length, from + NORM_BLOCK));
+        return Math.sqrt(sum);
+    }
+
+    /**
+     * Σ x_i² over [from, to) in double, as one block of {@link #blockedNorm2}: four partial sums,
+     * value from + j going to sum j mod 4 except the last (to − from) mod 4, which go to the first,
+     * combined as (s0 + s1) + (s2 + s3). Non-finite exactly when a value is (squares of floats cannot
+     * overflow a double, nor can 2^20 of them).
+     */
+    public static double blockSquares(float[] x, int from, int to) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            s0 += (double) x[i] * x[i];
+            s1 += (double) x[i + 1] * x[i + 1];
+            s2 += (double) x[i + 2] * x[i + 2];
+            s3 += (double) x[i + 3] * x[i + 3];
+        }
+        for (; i < to; i++) s0 += (double) x[i] * x[i];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
      * max |x_i| over [from, to): NaN if any value is NaN, +∞ if any is infinite — whether a range
      * is finite and how large it is, in one read pass.
      */

@@ -48,8 +48,10 @@ class NonFinitePayloadTest {
         List<Crafted> out = new ArrayList<>();
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
             out.add(new Crafted("fp32", "value 5 = " + bad, withFloat("fp32", HEADER + 4 * 5, bad)));
-            // int8: table entry 130 of the only chunk; q4 and fp4: the scale of block 0; top-k: kept value 2.
-            out.add(new Crafted("int8", "table entry = " + bad, withFloat("int8", HEADER + 4 + 4 * 130, bad)));
+            // int8: the table entry of value 0's code (the codes follow the 1024-byte table; an entry no value
+            // uses is let through); q4 and fp4: the scale of block 0; top-k: kept value 2.
+            int code = valid("int8")[HEADER + 4 + 1024] & 0xFF;
+            out.add(new Crafted("int8", "table entry = " + bad, withFloat("int8", HEADER + 4 + 4 * code, bad)));
             out.add(new Crafted("q4:block=64", "scale = " + bad, withFloat("q4:block=64", HEADER + 4, bad)));
             out.add(new Crafted("fp4:block=64", "scale = " + bad, withFloat("fp4:block=64", HEADER + 4, bad)));
             out.add(new Crafted("topk:0.25", "kept value = " + bad, withFloat("topk:0.25", HEADER + 12 + 4 * 2, bad)));

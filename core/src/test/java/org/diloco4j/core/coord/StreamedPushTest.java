@@ -19,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Through the coordinator: an async run fed its pushes as {@link Payload.Encoded} (checked, then
  * applied block by block on the ingest pool) ends bit for bit where the same run fed
- * {@link Payload.Bytes} (decoded whole, scaled, normed and stepped as before) does — θ, the
+ * {@link Payload.Bytes} does (a block codec's bytes in memory take the same streamed path; q4,
+ * without blocks, is decoded whole both ways; that streaming equals decoding whole and stepping is
+ * {@code StreamedDeltaTest}'s) — θ, the
  * optimizer's state, every command and every metric (the outer steps' norms included), with
  * staleness-scaled arrivals, a non-finite push and a corrupt one along the way.
  */
@@ -123,7 +125,10 @@ class StreamedPushTest {
         return m;
     }
 
-    /** The last byte of the first table entry (int8) or scale (q4) set to make it NaN or huge. */
+    /**
+     * The last byte of the first table entry (int8) or scale (q4) set to make it NaN or huge (int8:
+     * refused only if a value uses code 0, else let through; either way both runs must agree).
+     */
     static byte[] corrupt(byte[] msg) {
         byte[] m = msg.clone();
         m[12] = m[13] = m[14] = m[15] = (byte) 0xFF;

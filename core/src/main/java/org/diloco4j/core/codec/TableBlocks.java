@@ -1,0 +1,37 @@
+package org.diloco4j.core.codec;
+
+/**
+ * Block decoding for codecs whose block is a table of {@value #BINS} fp32 values and one byte code
+ * per value (int8): a block's sum of squares, and the finiteness of its values, follow from the
+ * table and how often each code occurs — counting bytes, not adding a double per value — and the
+ * counts answer again for any scaling of the table, without reading the codes a second time.
+ */
+public interface TableBlocks extends BlockDecoder {
+    int BINS = 256;
+
+    /**
+     * Block {@code b}'s table into {@code table[tOff, tOff + 256)} and how many of its {@code m}
+     * values have each code into {@code counts[cOff, cOff + 256)}, from
+     * {@code bytes[off, off + blockBytes(m))}. The table is not checked: a non-finite entry makes
+     * {@link #squares} non-finite exactly when a value uses it.
+     */
+    void histogram(int b, byte[] bytes, int off, int m, int[] counts, int cOff, float[] table, int tOff);
+
+    /**
+     * A table block's Σ x_i², as the push norm defines it: Σ over codes k = 0 … 255 in that order of
+     * count_k · t_k², in double, where t_k is the table entry (times {@code factor}, rounded to fp32,
+     * if {@code scale}: exactly the value decoding with that factor gives) and t_k² its exact double
+     * square; codes that do not occur add nothing (so a non-finite entry no value uses is harmless,
+     * and one a value uses makes the sum non-finite).
+     */
+    static double squares(int[] counts, int cOff, float[] table, int tOff, float factor, boolean scale) {
+        double sum = 0;
+        for (int k = 0; k < BINS; k++) {
+            int c = counts[cOff + k];
+            if (c == 0) continue;
+            float t = scale ? table[tOff + k] * factor : table[tOff + k];
+            sum += c * ((double) t * t);
+        }
+        return sum;
+    }
+}
