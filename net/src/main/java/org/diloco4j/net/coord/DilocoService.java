@@ -253,6 +253,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                     finished = true;
                     out.onCompleted();
                     rt.pullEnded(session, this, entry, true);
+                    entry = null; // a finished pull keeps no snapshot reachable
                 }
             }
         }

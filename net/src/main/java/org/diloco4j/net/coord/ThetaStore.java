@@ -35,7 +35,9 @@ final class ThetaStore {
         final int fragment;
         final long version;
         final int floats;
-        final byte[] encoded;
+        /** Null once the store has dropped it (only an entry no pull streams is dropped). */
+        byte[] encoded;
+        final long length;
         final int crc;
         /** Members that have still to pull it (exact orders); event loop. */
         private int holds;
@@ -48,13 +50,14 @@ final class ThetaStore {
             this.version = version;
             this.floats = floats;
             this.encoded = encoded;
+            this.length = encoded.length;
             CRC32C c = new CRC32C();
             c.update(encoded);
             this.crc = (int) c.getValue();
         }
 
         long encodedBytes() {
-            return encoded.length;
+            return length;
         }
 
         private boolean idle() {
@@ -205,6 +208,9 @@ final class ThetaStore {
             if (!e.idle()) continue;
             it.remove();
             bytes -= e.encodedBytes();
+            // Whatever still refers to the entry (a finished pull's task or observer) must not keep its
+            // bytes: at 1B the next snapshot is allocated right after this, and two do not fit the bound.
+            e.encoded = null;
         }
     }
 }

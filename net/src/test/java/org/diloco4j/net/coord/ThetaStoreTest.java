@@ -135,4 +135,17 @@ class ThetaStoreTest {
         if (e != null) s.unpin(e);
         return e != null;
     }
+
+    @Test
+    void aDroppedSnapshotLetsGoOfItsBytesBeforeTheNextIsMade() {
+        // A finished pull's task still refers to the entry it unpinned; at 1B its 2 GB must not stay
+        // reachable through it while the next snapshot is allocated (two do not fit the memory bound).
+        ThetaStore s = store(EACH);
+        ThetaStore.Entry v1 = s.newest(1, theta(1), 1, () -> null);
+        s.unpin(v1);
+        ThetaStore.Entry v2 = s.newest(2, theta(2), 2, () -> null);
+        assertThat(v1.encoded).isNull();
+        assertThat(v1.encodedBytes()).isEqualTo(EACH);
+        assertThat(v2.encoded).isNotNull();
+    }
 }
