@@ -103,8 +103,9 @@ class StreamedPushTest {
             int full = BLOCKS / 65536;
             int table = 12 + full * (1024 + 65536);
             for (int b = 0; b < 256; b++) java.nio.ByteBuffer.wrap(msg).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(table + 4 * b, bad);
-            code = Refusal.CORRUPT;
-            where = "chunk " + full;
+            // A bad table entry a value uses is a non-finite value (an unused one would pass): the first is named.
+            code = Refusal.NON_FINITE;
+            where = String.valueOf(full * 65536);
         }
         List<Command> cmds = run.push(0, msg, 3);
         assertThat(cmds).filteredOn(c -> c instanceof Command.Reject).singleElement().satisfies(c -> {
