@@ -109,8 +109,9 @@ public final class CoordinatorThroughputBench {
     private static void run(Map<String, String> a, int workers, int params, Map<String, Object> res) throws Exception {
         Path ckptDir = a.get("--checkpoint").isEmpty() ? null : Path.of(a.get("--checkpoint"));
         TimedStore store = ckptDir == null ? null : new TimedStore(new FileCheckpointStore(ckptDir));
-        // The runtime lives in its own frame: once it returns nothing refers to θ and the optimizer's
-        // state (a local of an ended block can stay in its frame), so the read below gets their heap.
+        // The runtime lives in its own frame, so no local of an ended block keeps θ and the optimizer's
+        // state alive during the read below. At 1B that was not enough: the read still ran out of heap
+        // (coordinator-1b.md), so something else still refers to the closed runtime — not yet found.
         measure(a, workers, params, res, store);
         res.put("phase", "reading the checkpoint back");
         if (store != null) readBack(store, new FileCheckpointStore(ckptDir), res);
