@@ -68,9 +68,10 @@ public interface BlockDecoder {
     }
 
     /**
-     * Block {@code b}'s Σ x_i² as the push norm defines it ({@code VectorOps.blockSquares} of its
-     * values, each scaled by {@code factor} and rounded to fp32 first if {@code scale}); non-finite
-     * exactly when a value is. {@code scratch} holds at least {@link #blockValues()} values. Checks
+     * Block {@code b}'s Σ x_i² as the push norm defines it for this codec ({@code VectorOps.blockSquares}
+     * of its values, each scaled by {@code factor} and rounded to fp32 first if {@code scale}, unless
+     * the codec sums otherwise — int8 sums its table's squares by code, so the same vector sent as
+     * int8 and as fp32 may differ in the last bits); non-finite exactly when a value is. {@code scratch} holds at least {@link #blockValues()} values. Checks
      * the block as {@link #decodeBlock} does.
      */
     default double squares(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] scratch) {

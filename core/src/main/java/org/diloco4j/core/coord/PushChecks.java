@@ -36,6 +36,8 @@ final class PushChecks {
     private final CoordinatorConfig cfg;
     private final OuterState outer;
     private final Codec[] upCodecs;
+    /** Per fragment: its codec's block decoder (null: decoded whole), made once — a decoder's per-thread scratch lives as long as it does. */
+    private final BlockDecoder[] upBlocks;
     private final NormBound bound;
     /** Whether accepted pseudo-gradients may stay encoded until applied: async methods applying each arrival alone. */
     private final boolean streams;
@@ -45,6 +47,8 @@ final class PushChecks {
         this.outer = outer;
         this.upCodecs = new Codec[outer.fragmentCount()];
         for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
+        this.upBlocks = new BlockDecoder[upCodecs.length];
+        for (int p = 0; p < upCodecs.length; p++) upBlocks[p] = upCodecs[p].blocks();
         int[] sizes = new int[outer.fragmentCount()];
         for (int p = 0; p < sizes.length; p++) sizes[p] = outer.fragment(p).size();
         this.bound = new NormBound(cfg, sizes);
@@ -106,7 +110,7 @@ final class PushChecks {
      * is decoded whole and checked on the vector, its norm summed by the same blocks.
      */
     private Checked encoded(int p, int n, EncodedSource source) {
-        BlockDecoder blocks = upCodecs[p].blocks();
+        BlockDecoder blocks = upBlocks[p];
         if (blocks == null) {
             byte[] all = new byte[(int) source.size()]; // the envelope checked the size is the codec's for n values
             source.read(0, all, 0, all.length);

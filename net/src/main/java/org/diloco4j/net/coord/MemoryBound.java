@@ -42,7 +42,9 @@ import java.util.Locale;
  */
 public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Kind optimizer, long optimizerBytes, long thetaCacheCap,
                           long oneThetaBytes, int workers, long perWorkerBytes) {
-    public static final long PER_WORKER_CAP = 64L << 20;
+    // The spool's default in-memory allowance per member: the two must agree (a diloco.spool.memory
+    // override is not seen here — see the issue note).
+    public static final long PER_WORKER_CAP = Spool.DEFAULT_MEMORY;
     /** The launcher's variable for JVM options (./diloco). */
     static final String JAVA_OPTS = "DILOCO_JAVA_OPTS";
     private static final long GIB = 1L << 30;

@@ -94,11 +94,6 @@ final class Orders {
         });
     }
 
-    /** Whether {@code s} holds entry {@code id} (it was named by an order and not pulled in full yet). */
-    boolean holds(Session s, long id) {
-        return s.holding.containsValue(id);
-    }
-
     /** Ends a session (with an optional last order) and releases what it held. */
     void end(Session s, Order.Builder last) {
         if (s.ended) return;

@@ -109,13 +109,6 @@ final class Pulls {
         retry();
     }
 
-    /** Pulls streaming now. */
-    int streaming() {
-        int n = 0;
-        for (Set<Pull> live : streaming.values()) n += live.size();
-        return n;
-    }
-
     /** Pulls so far served a newer θ than their order named. */
     long servedNewer() {
         return servedNewer;

@@ -63,11 +63,6 @@ final class Spool {
         return dir;
     }
 
-    /** The in-memory allowance of one member. */
-    long memoryBytes() {
-        return memoryBytes;
-    }
-
     /** Takes up to {@code want} bytes of {@code member}'s allowance; returns how many it got (what its other uploads leave). */
     long take(Object member, long want) {
         long[] got = new long[1];
