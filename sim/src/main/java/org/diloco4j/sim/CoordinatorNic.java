@@ -23,8 +23,4 @@ public record CoordinatorNic(double inBytesPerSecond, double outBytesPerSecond) 
         }
     }
 
-    /** A NIC of {@code gbps} gigabits per second each way. */
-    public static CoordinatorNic gbps(double gbps) {
-        return new CoordinatorNic(gbps * 1e9 / 8, gbps * 1e9 / 8);
-    }
 }
