@@ -77,14 +77,6 @@ public enum Accelerator {
         return new DeviceSpeed(peakFlops * ASSUMED_MFU, memoryGb * 1e9);
     }
 
-    /**
-     * Seconds per inner step of {@code batch} windows of {@code model} on this device: what
-     * {@link UtilizationTable}'s step time is for a model on a real accelerator.
-     */
-    public double secondsPerStep(ModelShape model, int batch) {
-        return speed().secondsPerStep(model, batch);
-    }
-
     /** The profile named {@code name} (any case), or why there is none, listing the known ones. */
     public static Accelerator parse(String name) {
         String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
