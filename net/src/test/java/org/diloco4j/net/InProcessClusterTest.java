@@ -9,6 +9,7 @@ import org.diloco4j.net.coord.CheckpointStore;
 import org.diloco4j.net.coord.FileCheckpointStore;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeOptions;
+import org.diloco4j.net.worker.WorkerClient;
 import org.diloco4j.net.worker.WorkerOptions;
 import org.diloco4j.net.worker.WorkerRuntime;
 import org.diloco4j.net.coord.CoordinatorRuntime;
@@ -199,29 +200,50 @@ class InProcessClusterTest {
         }
     }
 
+    /** Three workers (w0, w1, w2) held by {@code gate}; their clients in that order. */
+    static List<WorkerClient> startThree(ToyCluster c, RoundGate gate) {
+        List<WorkerClient> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            WorkerClient client = c.client(ToyCluster.TOKEN);
+            c.startWorker(WorkerOptions.named("w" + i), client, gate.provider());
+            clients.add(client);
+        }
+        return clients;
+    }
+
     @Test
     void aWorkerThatDisappearsIsDeclaredLostAndTheRunCompletesWithoutIt() throws Exception {
         try (ToyCluster c = new ToyCluster(base(Method.DILOCO).tokenBudget(3 * BATCH * 10 * 10).build(), FAST, false, null)) {
-            startThree(c);
-            waitFor(() -> c.outerSteps() >= 2, 20);
-            c.clients.get(2).abort();
+            RoundGate gate = new RoundGate(3, 3);
+            List<WorkerClient> clients = startThree(c, gate);
+            gate.awaitHeld();
+            assertThat(c.outerSteps()).as("held in round 3").isEqualTo(2);
+            clients.get(2).abort();
+            gate.open();
             RunTotals t = c.await(30);
             assertThat(t.finished()).isTrue();
-            assertThat(c.recorder.decisions("lost")).anySatisfy(d -> assertThat(d.reason()).contains("no heartbeat"));
+            int gone = memberOf(c, "w2");
+            assertThat(c.recorder.decisions("lost")).anySatisfy(d -> {
+                assertThat(d.member()).isEqualTo(gone);
+                assertThat(d.reason()).contains("no heartbeat");
+            });
             List<Metric.OuterStep> steps = c.recorder.steps();
-            assertThat(steps.get(steps.size() - 1).contributors()).hasSize(2);
+            assertThat(steps.get(steps.size() - 1).contributors()).hasSize(2).doesNotContain(gone);
         }
     }
 
     @Test
     void aWorkerThatLeavesIsRemovedAndTheOthersCarryOn() throws Exception {
         try (ToyCluster c = new ToyCluster(base(Method.DILOCO).tokenBudget(3 * BATCH * 10 * 10).build(), FAST, false, null)) {
-            startThree(c);
-            waitFor(() -> c.outerSteps() >= 2, 20);
+            RoundGate gate = new RoundGate(3, 3);
+            startThree(c, gate);
+            gate.awaitHeld();
+            assertThat(c.outerSteps()).as("held in round 3").isEqualTo(2);
             c.workers.get(0).leave();
+            gate.open();
             RunTotals t = c.await(30);
             assertThat(t.finished()).isTrue();
-            assertThat(c.recorder.decisions("leave")).hasSize(1);
+            assertThat(c.recorder.decisions("leave")).singleElement().satisfies(d -> assertThat(d.member()).isEqualTo(memberOf(c, "w0")));
             c.joinWorkers(10);
             assertThat(c.outcomes.get("w0").exit()).isEqualTo(WorkerRuntime.Exit.LEFT);
         }

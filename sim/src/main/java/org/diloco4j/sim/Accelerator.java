@@ -13,19 +13,19 @@ import java.util.Locale;
  */
 public enum Accelerator {
     /** NVIDIA H100 Tensor Core GPU datasheet (SXM5): 989 TFLOP/s BF16 dense (1,979 with 2:4 sparsity), 80 GB HBM3. */
-    H100("h100", "NVIDIA H100 SXM5 80 GB", 989e12, "bf16 tensor core, dense", 80),
+    H100("h100", 989e12, 80),
     /** NVIDIA A100 Tensor Core GPU datasheet (SXM4 80 GB): 312 TFLOP/s BF16 dense (624 with sparsity), 80 GB HBM2e. */
-    A100("a100", "NVIDIA A100 SXM4 80 GB", 312e12, "bf16 tensor core, dense", 80),
+    A100("a100", 312e12, 80),
     /** NVIDIA L4 datasheet: 242 TFLOP/s BF16 with sparsity, so 121 dense; 24 GB GDDR6. */
-    L4("l4", "NVIDIA L4", 121e12, "bf16 tensor core, dense", 24),
+    L4("l4", 121e12, 24),
     /** NVIDIA Ada Lovelace architecture whitepaper: RTX 4090 165.2 TFLOP/s BF16 dense with FP32 accumulate; 24 GB GDDR6X. */
-    RTX_4090("rtx4090", "NVIDIA GeForce RTX 4090", 165.2e12, "bf16 tensor core, dense, fp32 accumulate", 24),
+    RTX_4090("rtx4090", 165.2e12, 24),
     /**
      * A two-socket server of 32-core AVX-512 CPUs (e.g. Xeon Ice Lake-SP): 2 sockets × 32 cores × 2
      * FMA units × 16 fp32 lanes × 2 FLOP × an assumed 2.0 GHz all-core AVX-512 clock = 8.19 TFLOP/s
      * fp32; 512 GB of DRAM assumed.
      */
-    CPU_SERVER("cpu-server", "2× 32-core AVX-512 CPU server", 2.0 * 32 * 2 * 16 * 2 * 2.0e9, "fp32 AVX-512 FMA", 512);
+    CPU_SERVER("cpu-server", 2.0 * 32 * 2 * 16 * 2 * 2.0e9, 512);
 
     /**
      * Model FLOPs utilization assumed for every profile: the share of the peak a training step
@@ -35,36 +35,19 @@ public enum Accelerator {
     public static final double ASSUMED_MFU = 0.40;
 
     private final String label;
-    private final String description;
+    /** The datasheet peak FLOP/s for the precision training uses on the device (each constant's comment says which). */
     private final double peakFlops;
-    private final String precision;
     private final double memoryGb;
 
-    Accelerator(String label, String description, double peakFlops, String precision, double memoryGb) {
+    Accelerator(String label, double peakFlops, double memoryGb) {
         this.label = label;
-        this.description = description;
         this.peakFlops = peakFlops;
-        this.precision = precision;
         this.memoryGb = memoryGb;
     }
 
     /** The name a config uses. */
     public String label() {
         return label;
-    }
-
-    public String description() {
-        return description;
-    }
-
-    /** The datasheet peak FLOP/s for {@link #precision()}. */
-    public double peakFlops() {
-        return peakFlops;
-    }
-
-    /** The arithmetic the peak is for. */
-    public String precision() {
-        return precision;
     }
 
     /** Device memory in GB (10^9 bytes, as datasheets count). */
@@ -75,14 +58,6 @@ public enum Accelerator {
     /** The peak times {@link #ASSUMED_MFU}, with the device's memory. */
     public DeviceSpeed speed() {
         return new DeviceSpeed(peakFlops * ASSUMED_MFU, memoryGb * 1e9);
-    }
-
-    /**
-     * Seconds per inner step of {@code batch} windows of {@code model} on this device: what
-     * {@link UtilizationTable}'s step time is for a model on a real accelerator.
-     */
-    public double secondsPerStep(ModelShape model, int batch) {
-        return speed().secondsPerStep(model, batch);
     }
 
     /** The profile named {@code name} (any case), or why there is none, listing the known ones. */

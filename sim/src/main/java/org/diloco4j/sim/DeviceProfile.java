@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * How fast a simulated device runs inner steps: a fixed time per step, given or derived from the
- * model's FLOPs and the device's sustained FLOP/s ({@link DeviceSpeed}, {@link Accelerator}).
+ * model's FLOPs and the device's sustained FLOP/s ({@link DeviceSpeed#secondsPerStep}, which app's
+ * config resolver calls for a worker that names a device or its FLOP/s).
  *
  * @param secondsPerStep mean seconds per inner step
  * @param jitter         relative spread of each step's time (lognormal with this σ; 0 = exact)
@@ -29,16 +30,6 @@ public record DeviceProfile(double secondsPerStep, double jitter, List<Slowdown>
 
     public static DeviceProfile of(double secondsPerStep) {
         return new DeviceProfile(secondsPerStep, 0, List.of());
-    }
-
-    /**
-     * A device that trains {@code model} at {@code speed}: each step of {@code batch} windows takes
-     * the step's FLOPs over the sustained FLOP/s, so a larger model on the same device is slower in
-     * proportion. Throws when the device's memory cannot hold the model's training state.
-     */
-    public static DeviceProfile of(DeviceSpeed speed, ModelShape model, int batch) {
-        model.requireFits(speed.memoryBytes(), "the device");
-        return of(speed.secondsPerStep(model, batch));
     }
 
     /** Virtual seconds to run {@code steps} steps starting at virtual time {@code start}. */

@@ -6,7 +6,8 @@ package org.diloco4j.sim;
  * ({@link DeviceProfile#of(double)}) remains the override.
  *
  * @param sustainedFlops FLOP/s the device keeps up while training (a peak times a utilization, or a measurement)
- * @param memoryBytes    device memory in bytes; NaN when unknown (nothing is checked)
+ * @param memoryBytes    device memory in bytes; NaN when unknown (nothing is checked): whether a model
+ *                       fits is {@link ModelShape#requireFits}
  */
 public record DeviceSpeed(double sustainedFlops, double memoryBytes) {
     public DeviceSpeed {
@@ -21,10 +22,5 @@ public record DeviceSpeed(double sustainedFlops, double memoryBytes) {
     /** Seconds one inner step of {@code batch} windows of {@code model} takes: its FLOPs over the sustained FLOP/s. */
     public double secondsPerStep(ModelShape model, int batch) {
         return model.flopsPerStep(batch) / sustainedFlops;
-    }
-
-    /** Whether the device's memory holds {@code model}'s training state (true when the memory is unknown). */
-    public boolean holds(ModelShape model) {
-        return Double.isNaN(memoryBytes) || model.trainingStateBytes() <= memoryBytes;
     }
 }

@@ -40,8 +40,7 @@ final class StepTimes {
     /** The model the config describes, as the simulator times it. */
     static ModelShape shape(RunConfig r) {
         try {
-            GptConfig g = new GptConfig(Tokenizers.byName(r.str("data.tokenizer")).vocabSize(), r.integer("model.layers"),
-                    r.integer("model.d_model"), r.integer("model.heads"), r.integer("model.context"));
+            GptConfig g = ModelKeys.gpt(r, Tokenizers.byName(r.str("data.tokenizer")).vocabSize());
             return new ModelShape(g.parameterCount(), g.layers(), g.dModel(), g.context());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("the model keys do not describe a model: " + e.getMessage());

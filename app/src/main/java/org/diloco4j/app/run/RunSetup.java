@@ -2,6 +2,7 @@ package org.diloco4j.app.run;
 
 import org.diloco4j.app.config.ConfigException;
 import org.diloco4j.app.config.FaultEntry;
+import org.diloco4j.app.config.ModelKeys;
 import org.diloco4j.app.config.RunConfig;
 import org.diloco4j.app.config.WorkerEntry;
 import org.diloco4j.core.agg.WeightingConfig;
@@ -96,10 +97,9 @@ public final class RunSetup {
         return new RunSetup(resolved, log);
     }
 
-    /** The GPT that {@code cfg}'s model keys describe, over a vocabulary of {@code vocab} tokens. */
+    /** The GPT that {@code cfg}'s model keys describe, over a vocabulary of {@code vocab} tokens (as the simulator times it). */
     static GptConfig gptConfig(RunConfig cfg, int vocab) {
-        return new GptConfig(vocab, cfg.integer("model.layers"), cfg.integer("model.d_model"), cfg.integer("model.heads"),
-                cfg.integer("model.context"));
+        return ModelKeys.gpt(cfg, vocab);
     }
 
     private static void requireDevice(TorchDevice device) {

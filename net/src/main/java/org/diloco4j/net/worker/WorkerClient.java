@@ -125,6 +125,7 @@ public final class WorkerClient implements AutoCloseable {
      * tries), and checks offsets, length and CRC32C. A newest-θ order ({@link ThetaRef#getNewest()})
      * learns from the first chunk which snapshot and version it is being served, and resumes that
      * snapshot; if the coordinator no longer keeps it (ABORTED), it pulls the newest θ again from the start.
+     * Which failure does what is {@link PullRetry}'s rule.
      *
      * @throws StatusRuntimeException if the coordinator no longer has it, or the transfer keeps failing
      */
@@ -171,16 +172,18 @@ public final class WorkerClient implements AutoCloseable {
                 }
                 throw Status.DATA_LOSS.withDescription("θ stream ended without its last chunk").asRuntimeException();
             } catch (StatusRuntimeException e) {
-                Status.Code code = e.getStatus().getCode();
-                boolean gone = code == Status.Code.ABORTED && ref.getNewest();
-                if (!gone && (code == Status.Code.NOT_FOUND || code == Status.Code.UNAUTHENTICATED || code == Status.Code.INVALID_ARGUMENT
-                        || code == Status.Code.FAILED_PRECONDITION)) {
-                    throw e;
+                PullRetry next = PullRetry.of(e.getStatus().getCode(), ref.getNewest());
+                switch (next) {
+                    case GIVE_UP -> throw e;
+                    case RESUME -> { }
+                    case RESTART -> pos = 0;
+                    case NEWEST -> {
+                        pos = 0;
+                        snapshot = 0;
+                    }
                 }
-                if (code == Status.Code.DATA_LOSS || gone) pos = 0;
-                if (gone) snapshot = 0;
                 last = e;
-                if (!gone) reconnectNow();
+                if (next.reconnect) reconnectNow();
             }
         }
         throw last;
