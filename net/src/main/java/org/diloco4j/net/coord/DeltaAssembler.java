@@ -22,10 +22,12 @@ import java.util.zip.CRC32C;
  */
 final class DeltaAssembler {
     /**
-     * 256 KiB: below half of G1's smallest region (1 MiB), so a piece is an ordinary object; 1 MiB
-     * pieces were humongous and each took two whole regions of a 3 GB heap.
+     * 1 MiB less a byte array's 16-byte header: in a heap of 1 MiB G1 regions (up to -Xmx3g or so)
+     * a piece fills one region exactly, and as a humongous object it is never copied by a young
+     * collection and is freed by the first one after its upload is (1 MiB pieces took two regions
+     * each, wasting one; in larger regions a piece is an ordinary object).
      */
-    static final int PIECE = 1 << 18;
+    static final int PIECE = (1 << 20) - 16;
 
     private final DeltaHeader header;
     private final Spool spool;

@@ -18,9 +18,10 @@ public record SpoolOptions(Path dir, boolean own, long memoryBytes) {
     /** The system property of the in-memory budget, in bytes. */
     public static final String MEMORY_PROPERTY = "diloco.spool.memory";
     /**
-     * 32 MiB for all members together: at the 16 × 25M benchmark a 64 MiB allowance per member held
-     * 1.2 GB of uploads waiting for the event loop (docs/bench/coordinator-throughput.md), and spooled
-     * uploads cost no more CPU per GB than in-memory ones (the same page).
+     * 32 MiB for all members together: one 25M-parameter int8 upload, and every upload in flight of
+     * 16 workers of a model up to ~1M parameters. At the 16 × 25M benchmark a 64 MiB allowance per
+     * member held 0.3–0.5 GB of uploads waiting for the event loop in the heap; spooling them instead
+     * cost no measurable CPU per GB (docs/bench/coordinator-throughput.md).
      */
     public static final long DEFAULT_MEMORY = 32L << 20;
 

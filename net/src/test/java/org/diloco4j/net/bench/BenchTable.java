@@ -36,6 +36,7 @@ public final class BenchTable {
             new Row("machine CPU-s available", "machine_cpu_seconds_available"),
             new Row("load average, window start", "load_average_window_start"), new Row("load average, window end", "load_average_window_end"),
             new Row("peak heap used (MB)", "peak_heap_mb"), new Row("peak heap after GC (MB)", "peak_heap_after_gc_mb"),
+            new Row("peak heap after GC in the window (MB)", "window_peak_heap_after_gc_mb"),
             new Row("live heap at window end (MB, full GC)", "live_heap_at_window_end_mb"),
             new Row("peak RSS (MB)", "peak_rss_mb"), new Row("GC time (s)", "gc_seconds"),
             new Row("checkpoint write (s)", "checkpoint_write_seconds"), new Row("checkpoint read (s)", "checkpoint_read_seconds"),

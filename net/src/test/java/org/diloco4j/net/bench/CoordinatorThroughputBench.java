@@ -128,7 +128,7 @@ public final class CoordinatorThroughputBench {
         res.put("chunk_bytes", chunk);
         res.put("delta_bytes", run.deltaBytes(0));
         // Bench workers send no heartbeats: a long session timeout keeps them in. Admitting just the bench's workers makes the
-        // coordinator's memory bound (MemoryBound: 64 MiB per admitted worker) the one the heap is sized for.
+        // coordinator's memory bound (MemoryBound: a chunk of each upload in flight per admitted worker) the one the heap is sized for.
         RuntimeOptions opts = RuntimeOptions.defaults().withHeartbeat(5, 3600).withChunkBytes(chunk).withCheckpoints(0, 0)
                 .withAdmission(new AdmissionLimits(workers, 0, 0));
         CountDownLatch firstApplied = new CountDownLatch(1);
@@ -153,12 +153,16 @@ public final class CoordinatorThroughputBench {
                 long[] w0 = snapshot(rt);
                 CpuClocks c0 = CpuClocks.now(load.toHandle());
                 ThreadCpu threads0 = ThreadCpu.now();
+                MemorySampler windowMemory = MemorySampler.start();
                 double tw0 = rt.now();
                 res.put("phase", "measuring");
                 Thread.sleep((long) (seconds * 1000));
                 long[] w1 = snapshot(rt);
                 CpuClocks c1 = CpuClocks.now(load.toHandle());
                 ThreadCpu threads1 = ThreadCpu.now();
+                windowMemory.close();
+                // The whole run's peak also covers start-up and warm-up; the window's is the steady state's.
+                res.put("window_peak_heap_after_gc_mb", windowMemory.peakLiveBytes() / 1e6);
                 double tw1 = rt.now();
                 CpuClocks.Spent spent = c1.since(c0);
                 window(res, tw0 - start, tw1 - tw0, w0, w1, spent, c0, c1);
