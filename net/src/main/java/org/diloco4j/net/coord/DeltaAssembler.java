@@ -22,12 +22,13 @@ import java.util.zip.CRC32C;
  */
 final class DeltaAssembler {
     /**
-     * 1 MiB less a byte array's 16-byte header: in a heap of 1 MiB G1 regions (up to -Xmx3g or so)
-     * a piece fills one region exactly, and as a humongous object it is never copied by a young
-     * collection and is freed by the first one after its upload is (1 MiB pieces took two regions
-     * each, wasting one; in larger regions a piece is an ordinary object).
+     * 256 KiB: below half of G1's smallest region (1 MiB), so a piece is an ordinary object that dies
+     * young with its upload. 1 MiB pieces were humongous and took two regions each; pieces of one
+     * whole region (1 MiB less the array header) did not waste it, but, referenced from the old
+     * generation, lingered there as garbage until G1's next concurrent cycle: the peak heap after GC
+     * at 16 × 25M was 474–574 MB with them, 480–509 MB with these (docs/bench/coordinator-throughput.md).
      */
-    static final int PIECE = (1 << 20) - 16;
+    static final int PIECE = 1 << 18;
 
     private final DeltaHeader header;
     private final Spool spool;
