@@ -5,6 +5,7 @@ import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.net.coord.SpoolOptions;
 import org.diloco4j.net.proto.PushReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +52,7 @@ class CutOffPushTest {
     }
 
     private float[] run(boolean cutOff) throws Exception {
-        try (ToyCluster c = new ToyCluster(asyncDn(), InProcessClusterTest.FAST, false, null);
+        try (ToyCluster c = new ToyCluster(asyncDn(), InProcessClusterTest.FAST.withSpool(SpoolOptions.in(spool, 16)), false, null);
              RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);
             for (int k = 0; k < 4; k++) {
@@ -80,15 +81,8 @@ class CutOffPushTest {
 
     @Test
     void aPushCutOffHalfWayLeavesNoTraceInThetaTheOptimizerOrTheSpool() throws Exception {
-        System.setProperty("diloco.spool.dir", spool.toString());
-        System.setProperty("diloco.spool.memory", "16");
-        try {
-            float[] broken = run(true);
-            float[] clean = run(false);
-            assertThat(broken).isEqualTo(clean);
-        } finally {
-            System.clearProperty("diloco.spool.dir");
-            System.clearProperty("diloco.spool.memory");
-        }
+        float[] broken = run(true);
+        float[] clean = run(false);
+        assertThat(broken).isEqualTo(clean);
     }
 }

@@ -4,10 +4,10 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import org.diloco4j.net.coord.SpoolOptions;
 import org.diloco4j.net.proto.DeltaChunk;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.PushReply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,20 +35,12 @@ class SpoolTroubleTest {
     Path spool;
 
     @BeforeEach
-    void properties() {
+    void directory() {
         spool = tmp.resolve("spool");
-        System.setProperty("diloco.spool.dir", spool.toString());
-        System.setProperty("diloco.spool.memory", "16");
     }
 
-    @AfterEach
-    void clear() {
-        System.clearProperty("diloco.spool.dir");
-        System.clearProperty("diloco.spool.memory");
-    }
-
-    static ToyCluster cluster() throws Exception {
-        return new ToyCluster(CutOffPushTest.asyncDn(), InProcessClusterTest.FAST, false, null);
+    ToyCluster cluster() throws Exception {
+        return new ToyCluster(CutOffPushTest.asyncDn(), InProcessClusterTest.FAST.withSpool(SpoolOptions.in(spool, 16)), false, null);
     }
 
     @Test

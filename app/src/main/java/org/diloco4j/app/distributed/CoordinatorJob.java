@@ -35,6 +35,7 @@ import org.diloco4j.net.coord.FileCheckpointStore;
 import org.diloco4j.net.coord.MemoryBound;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeOptions;
+import org.diloco4j.net.coord.SpoolOptions;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.wire.RunDefinition;
 
@@ -122,7 +123,7 @@ public final class CoordinatorJob {
                     : cfg.lng("checkpoint.every_outer_steps") > 0 ? cfg.lng("checkpoint.every_outer_steps") : 10;
             ropts = RuntimeOptions.defaults().withHeartbeat(o.heartbeat(), o.sessionTimeout()).withChunkBytes(o.chunkBytes())
                     .withCheckpoints(every, o.checkpointSeconds()).withEvalEveryTokens(cfg.lng("train.eval_every_tokens"))
-                    .withAdmission(o.admission());
+                    .withAdmission(o.admission()).withSpool(SpoolOptions.fromSystem());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -149,14 +150,14 @@ public final class CoordinatorJob {
         }
         try {
             if (token == null && o.credentials() == null) token = runToken(dir);
-            return serve(new Run(cfg, setup, def, ropts, dir, ckptDir, saved, token), o, guard, stop);
+            return serve(new Run(cfg, setup, def, ropts, bound, dir, ckptDir, saved, token), o, guard, stop);
         } catch (Exception | Error e) {
             throw guard.failed(e);
         }
     }
 
     /** What {@link #serve} needs of a run that passed every check. */
-    private record Run(RunConfig cfg, RunSetup setup, RunDefinition def, RuntimeOptions ropts, RunDirectory dir, Path ckptDir,
+    private record Run(RunConfig cfg, RunSetup setup, RunDefinition def, RuntimeOptions ropts, MemoryBound bound, RunDirectory dir, Path ckptDir,
                        Optional<CheckpointStore.Checkpoint> saved, Token token) {
     }
 
@@ -179,9 +180,9 @@ public final class CoordinatorJob {
                     () -> Reports.write(dir, RunStatus.RUNNING), log)) {
                 RunDirListener listener = new RunDirListener(metrics, progress, live, log, guard);
                 try (CoordinatorRuntime rt = r.saved().isPresent()
-                        ? CoordinatorRuntime.resume(r.def(), r.saved().get(), r.ropts(), evaluator, listener, store, o.metrics())
+                        ? CoordinatorRuntime.resume(r.bound(), r.def(), r.saved().get(), r.ropts(), evaluator, listener, store, o.metrics())
                         // θ₀ is drawn for the coordinator alone and not used again: it becomes θ, not copied (4 GB at 1B).
-                        : CoordinatorRuntime.start(r.def(), Coordinator.adopting(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
+                        : CoordinatorRuntime.start(r.bound(), r.def(), Coordinator.adopting(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
                         MetricSink.NONE), r.ropts(), evaluator, listener, store, o.metrics())) {
                     if (progress != null && r.saved().isPresent()) {
                         record Standing(long tokens, long outerSteps, long bytes) {

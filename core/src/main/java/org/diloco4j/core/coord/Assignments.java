@@ -63,6 +63,17 @@ final class Assignments {
     }
 
     /**
+     * Puts back an assignment {@link #answer} closed for a push that was then neither refused nor
+     * applied (the coordinator could not read it, {@link PayloadUnreadable}): in id order, as issued.
+     */
+    void reopen(Assignment a) {
+        List<Assignment> mine = outstanding.computeIfAbsent(a.member(), k -> new ArrayList<>());
+        int at = 0;
+        while (at < mine.size() && mine.get(at).id() < a.id()) at++;
+        mine.add(at, a);
+    }
+
+    /**
      * A notice that {@code member}'s assignment of {@code fragment} produced nothing: closes the
      * assignment {@code id} when it is outstanding for that fragment; null when it is not (a replayed
      * or stale notice, which must change nothing).

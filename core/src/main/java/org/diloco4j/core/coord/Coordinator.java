@@ -239,7 +239,13 @@ public final class Coordinator {
             out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), answer.replay()));
             return;
         }
-        PushChecks.Checked checked = checks.check(d, () -> AssignmentChecks.implausible(d, answer.assignment(), cfg, now));
+        PushChecks.Checked checked;
+        try {
+            checked = checks.check(d, () -> AssignmentChecks.implausible(d, answer.assignment(), cfg, now));
+        } catch (PayloadUnreadable e) {
+            assignments.reopen(answer.assignment()); // nothing was decided: the member's retry answers it
+            throw e;
+        }
         PushChecks.Problem problem = checked.problem();
         float[] g = checked.values();
         if (problem != null) {

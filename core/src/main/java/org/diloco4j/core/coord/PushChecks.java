@@ -94,7 +94,9 @@ final class PushChecks {
         } catch (CodecException ex) {
             return refused(new Problem(Refusal.CORRUPT, "undecodable pseudo-gradient: " + ex.getMessage()));
         } catch (UncheckedIOException ex) {
-            return refused(new Problem(Refusal.CORRUPT, "unreadable pseudo-gradient: " + ex.getMessage()));
+            // The coordinator's own copy cannot be read (its spool), not the member's bytes: nothing is decided, so the
+            // member keeps its assignment and its retry is checked afresh (a CORRUPT here used the assignment up).
+            throw new PayloadUnreadable(d.member(), ex);
         }
     }
 

@@ -4,6 +4,7 @@ import org.diloco4j.core.ingest.EncodedSource;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.diloco4j.core.coord.Coordinator;
+import org.diloco4j.core.coord.PayloadUnreadable;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.Refusal;
 import org.diloco4j.core.time.Clock;
@@ -43,7 +44,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private final RuntimeOptions opts;
     private final RunLoop loop;
 
-    private CoordinatorRuntime(RunDefinition run, RuntimeState st, RuntimeOptions opts, Evaluator evaluator,
+    private CoordinatorRuntime(RunDefinition run, RuntimeState st, RuntimeOptions opts, MemoryBound bound, Evaluator evaluator,
                                RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
         if (st.coordinator.size() != run.modelSize() || st.coordinator.fragmentCount() != run.plan().count()) {
             throw new IllegalArgumentException("coordinator state has " + st.coordinator.size() + " parameters in " + st.coordinator.fragmentCount()
@@ -52,7 +53,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
         if (st.coordinator.theta() == null) throw new IllegalArgumentException("the network runtime needs a real θ, not a phantom coordinator");
         this.run = run;
         this.opts = opts;
-        this.loop = new RunLoop(run, st, opts, evaluator, listener, store, metrics, clock);
+        this.loop = new RunLoop(run, st, opts, bound.snapshotBytes(), evaluator, listener, store, metrics, clock);
     }
 
     /**
@@ -74,9 +75,21 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** The same, timed by {@code clock} (tests drive session timeouts and the run's clock with it). */
     static CoordinatorRuntime start(RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
                                     RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
-        MemoryBound.of(run, fresh.config(), opts, Runtime.getRuntime().maxMemory()).require();
+        return start(MemoryBound.of(run, fresh.config(), opts, Runtime.getRuntime().maxMemory()), run, fresh, opts, evaluator, listener, store,
+                metrics, clock);
+    }
+
+    /** {@link #start(RunDefinition, Coordinator, RuntimeOptions, Evaluator, RuntimeListener, CheckpointStore, CoordinatorMetrics)} with the bound the caller made of the same run and options. */
+    public static CoordinatorRuntime start(MemoryBound bound, RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
+                                           RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) {
+        return start(bound, run, fresh, opts, evaluator, listener, store, metrics, Clock.SYSTEM);
+    }
+
+    private static CoordinatorRuntime start(MemoryBound bound, RunDefinition run, Coordinator fresh, RuntimeOptions opts, Evaluator evaluator,
+                                            RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
+        bound.require();
         RuntimeState st = new RuntimeState(fresh, fresh.config(), run.configToml());
-        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store, metrics, clock);
+        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, bound, evaluator, listener, store, metrics, clock);
         if (evaluator != null) {
             EvalResult r = evaluator.evaluate(fresh.theta().clone());
             st.initialEval = r;
@@ -103,13 +116,21 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** {@link #resume(RunDefinition, CheckpointStore.Checkpoint, RuntimeOptions, Evaluator, RuntimeListener, CheckpointStore)}, monitored. */
     public static CoordinatorRuntime resume(RunDefinition run, CheckpointStore.Checkpoint c, RuntimeOptions opts, Evaluator evaluator,
                                             RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics) throws IOException {
-        MemoryBound.of(run, c.state().config(), opts, Runtime.getRuntime().maxMemory()).require();
+        return resume(MemoryBound.of(run, c.state().config(), opts, Runtime.getRuntime().maxMemory()), run, c, opts, evaluator, listener, store,
+                metrics);
+    }
+
+    /** {@link #resume(RunDefinition, CheckpointStore.Checkpoint, RuntimeOptions, Evaluator, RuntimeListener, CheckpointStore, CoordinatorMetrics)} with the bound the caller made of the same run and options. */
+    public static CoordinatorRuntime resume(MemoryBound bound, RunDefinition run, CheckpointStore.Checkpoint c, RuntimeOptions opts,
+                                            Evaluator evaluator, RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics)
+            throws IOException {
+        bound.require();
         RuntimeState st = RuntimeState.read(c.state(), run.plan());
         if (!st.configToml.equals(run.configToml())) {
             throw new IOException("the checkpoint belongs to a run with another configuration; start it with the config it was saved with");
         }
         st.restarts++;
-        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, evaluator, listener, store, metrics, Clock.SYSTEM);
+        CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, bound, evaluator, listener, store, metrics, Clock.SYSTEM);
         rt.loop.start();
         rt.loop.onLoop(rt.loop::resumed);
         return rt;
@@ -227,7 +248,15 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     CompletableFuture<PushReply> delta(Session s, DeltaHeader h, EncodedSource data) {
         CompletableFuture<PushReply> f = new CompletableFuture<>();
-        loop.onLoop(() -> f.complete(loop.pushes.apply(s, h, data)), f);
+        loop.onLoop(() -> {
+            try {
+                f.complete(loop.pushes.apply(s, h, data));
+            } catch (PayloadUnreadable e) {
+                // The coordinator's spool, not the worker: UNAVAILABLE (DilocoService), retried with the same push id.
+                log(e.getMessage() + "; the worker will retry the push");
+                f.completeExceptionally(new IllegalStateException(e.getMessage()));
+            }
+        }, f);
         return f;
     }
 

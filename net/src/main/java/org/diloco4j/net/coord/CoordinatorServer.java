@@ -122,7 +122,9 @@ public final class CoordinatorServer implements AutoCloseable {
         });
         keyring.onRevoked(rt::revoked);
         TokenInterceptor auth = new TokenInterceptor(keyring, strangers);
-        Server server = builder.addService(ServerInterceptors.intercept(new DilocoService(rt, executor), auth))
+        DilocoService service = new DilocoService(rt, executor);
+        service.sweepSpool();
+        Server server = builder.addService(ServerInterceptors.intercept(service, auth))
                 .addStreamTracerFactory(rt.wire().serverTracer())
                 .maxInboundMessageSize(Limits.maxMessageBytes(rt.options().chunkBytes()))
                 .executor(executor)

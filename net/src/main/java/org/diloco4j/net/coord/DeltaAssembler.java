@@ -14,38 +14,43 @@ import java.util.zip.CRC32C;
 
 /**
  * Reassembles one pushed pseudo-gradient from its chunks, of exactly the declared size (which the
- * caller has bounded): as much as its member's {@link Spool} allowance has left in memory, in
- * pieces of {@value #PIECE} bytes, the rest appended to an unlinked spool file. Nothing leaves it
- * unless every byte arrived and the checksum matches, so a push that breaks off can never be
- * applied in part; {@link #close()} frees its memory and the spool file's space, whether the push
- * was handled or broke off.
+ * caller has bounded): as much as the {@link Spool}'s shared budget has left in memory, in pieces
+ * of {@value #PIECE} bytes, the rest appended to an unlinked spool file. Nothing leaves it unless
+ * every byte arrived and the checksum matches, so a push that breaks off can never be applied in
+ * part; {@link #close()} frees its memory and the spool file's space, whether the push was handled
+ * or broke off.
  */
 final class DeltaAssembler {
-    static final int PIECE = 1 << 20;
+    /**
+     * 256 KiB: below half of G1's smallest region (1 MiB), so a piece is an ordinary object that dies
+     * young with its upload. 1 MiB pieces were humongous and took two regions each; pieces of one
+     * whole region (1 MiB less the array header) did not waste it, but, referenced from the old
+     * generation, lingered there as garbage until G1's next concurrent cycle: the peak heap after GC
+     * at 16 × 25M was 474–574 MB with them, 480–509 MB with these (docs/bench/coordinator-throughput.md).
+     */
+    static final int PIECE = 1 << 18;
 
     private final DeltaHeader header;
     private final Spool spool;
-    private final Object member;
     private final long size;
-    /** The bytes kept in memory: what the member's allowance had left, at most {@code size}. */
+    /** The bytes kept in memory: what the spool's budget had left, at most {@code size}. */
     private final long memory;
     private final List<byte[]> pieces = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
     private long filled;
     private FileChannel channel;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param header a header whose size the caller has checked against the fragment's encoded size
-     * @param member whose allowance the memory is taken from (given back by {@link #close()})
+     * @param spool  whose budget the memory is taken from (given back by {@link #close()})
      */
-    DeltaAssembler(DeltaHeader header, Spool spool, Object member) {
+    DeltaAssembler(DeltaHeader header, Spool spool) {
         if (header.getSize() < 0) throw new IllegalArgumentException("declared size " + header.getSize() + " cannot be buffered");
         this.header = header;
         this.spool = spool;
-        this.member = member;
         this.size = header.getSize();
-        this.memory = spool.take(member, size);
+        this.memory = spool.take(size);
     }
 
     DeltaHeader header() {
@@ -131,6 +136,7 @@ final class DeltaAssembler {
     private void readSpooled(long position, byte[] dst, int off, int len) {
         ByteBuffer b = ByteBuffer.wrap(dst, off, len);
         try {
+            if (closed) throw new IOException("the upload was freed before it was read");
             while (b.hasRemaining()) {
                 if (channel.read(b, position + (len - b.remaining())) < 0) throw new IOException("the spool of this upload ends early");
             }
@@ -140,7 +146,7 @@ final class DeltaAssembler {
     }
 
     /**
-     * Frees the upload: its pieces, its share of the member's allowance, and its spool file (closing
+     * Frees the upload: its pieces, its share of the spool's memory budget, and its spool file (closing
      * the channel of an unlinked file frees its space). Never throws, and does nothing a second time.
      *
      * @return what went wrong closing the spool file (for the log), or null
@@ -149,7 +155,7 @@ final class DeltaAssembler {
         if (closed) return null;
         closed = true;
         pieces.clear();
-        spool.giveBack(member, memory);
+        spool.giveBack(memory);
         if (channel == null) return null;
         try {
             channel.close();

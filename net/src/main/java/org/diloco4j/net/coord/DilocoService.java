@@ -34,7 +34,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class DilocoService extends DilocoGrpc.DilocoImplBase {
     private final CoordinatorRuntime rt;
-    /** Where uploads wait, in memory up to an allowance, then on disk. */
+    /** Where uploads wait, in memory up to a budget shared by all members, then on disk. */
     private final Spool spool;
     /** The transport's threads: a pull's first window is sent from here, not from the event loop. */
     private final Executor transport;
@@ -42,12 +42,16 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
     DilocoService(CoordinatorRuntime rt, Executor transport) {
         this.rt = rt;
         this.transport = transport;
-        this.spool = Spool.fromSystem();
-        if (Spool.ownDirectory()) sweep();
+        this.spool = new Spool(rt.options().spool());
     }
 
-    /** Spool files in the coordinator's own spool directory can only be left over: removed at start. */
-    private void sweep() {
+    /**
+     * Spool files in the coordinator's own spool directory ({@link SpoolOptions#own()}) can only be
+     * left over: removed as the server starts, before any upload can make one. The shared temporary
+     * directory is not swept (another coordinator's file may be in its instant between create and unlink).
+     */
+    void sweepSpool() {
+        if (!rt.options().spool().own()) return;
         try {
             int n = spool.sweep();
             if (n > 0) rt.log("removed " + n + " spool file(s) an earlier coordinator left in " + spool.dir());
@@ -245,7 +249,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 ThetaChunk.Builder c = ThetaChunk.newBuilder().setOffset(pos).setData(UnsafeByteOperations.unsafeWrap(data, pos, n));
                 if (first) c.setVersion(entry.version).setSnapshot(entry.id);
                 first = false;
-                if (last) c.setLast(true).setCrc32C(entry.crc);
+                if (last) c.setLast(true).setCrc32C(entry.crc());
                 out.onNext(c.build());
                 pos += n;
                 session.touch();
@@ -322,22 +326,21 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             counted = true;
             session.touch();
-            asm = new DeltaAssembler(h, spool, session);
+            asm = new DeltaAssembler(h, spool);
         }
 
         @Override
         public void onError(Throwable t) {
             if (closed) return;
             closed = true;
-            // Freed before the line is logged: whoever reads it may push again at once.
-            release();
-            if (asm != null) {
-                DeltaAssembler upload = asm;
-                asm = null;
-                rt.log("push from " + session + " broke off after " + upload.received() + " of " + upload.header().getSize() + " bytes ("
-                        + Status.fromThrowable(t).getCode() + "); nothing was applied");
-                free(upload);
+            if (asm == null) {
+                release();
+                return;
             }
+            // The slot is freed before the line is logged: whoever reads it may push again at once.
+            DeltaAssembler upload = take();
+            end(upload, () -> rt.log("push from " + session + " broke off after " + upload.received() + " of " + upload.header().getSize()
+                    + " bytes (" + Status.fromThrowable(t).getCode() + "); nothing was applied"));
         }
 
         @Override
@@ -353,34 +356,22 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 return;
             }
             closed = true;
-            DeltaAssembler upload = asm;
-            asm = null;
-            rt.delta(session, upload.header(), upload.source()).whenComplete((r, err) -> {
-                // The slot and the reply first: nothing about the spool may keep either from the worker.
-                release();
-                try {
-                    if (err != null) {
-                        out.onError(status(err));
-                    } else {
-                        out.onNext(r);
-                        out.onCompleted();
-                    }
-                } finally {
-                    free(upload);
+            DeltaAssembler upload = take();
+            // The slot and the reply before the upload is freed: nothing about the spool may keep either from the worker.
+            rt.delta(session, upload.header(), upload.source()).whenComplete((r, err) -> end(upload, () -> {
+                if (err != null) {
+                    out.onError(status(err));
+                } else {
+                    out.onNext(r);
+                    out.onCompleted();
                 }
-            });
+            }));
         }
 
         private void refuse(String reason, Refusal code) {
-            DeltaAssembler upload = asm;
-            asm = null;
+            DeltaAssembler upload = take();
             rt.refused(session, upload.header(), reason, code);
-            release();
-            try {
-                answer(code, reason);
-            } finally {
-                free(upload);
-            }
+            end(upload, () -> answer(code, reason));
         }
 
         /**
@@ -390,21 +381,32 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
          */
         private void unavailable(String why) {
             closed = true;
-            DeltaAssembler upload = asm;
-            asm = null;
-            release();
-            rt.log("push from " + session + " not taken: " + why + "; the worker will retry it");
-            try {
+            end(take(), () -> {
+                rt.log("push from " + session + " not taken: " + why + "; the worker will retry it");
                 out.onError(Status.UNAVAILABLE.withDescription(why).asRuntimeException());
-            } finally {
-                free(upload);
-            }
+            });
         }
 
-        /** Frees an upload's memory and spool; what goes wrong there is logged, never thrown at the transport. */
-        private void free(DeltaAssembler upload) {
-            String problem = upload.close();
-            if (problem != null) rt.log(problem);
+        /** The stream's upload, which the stream no longer holds: whoever took it ends it ({@link #end}). */
+        private DeltaAssembler take() {
+            DeltaAssembler upload = asm;
+            asm = null;
+            return upload;
+        }
+
+        /**
+         * Ends an upload the stream no longer holds: gives back the member's slot, runs {@code tell}
+         * (the reply, or the log line), then frees the upload's memory and spool whatever {@code tell}
+         * did; what goes wrong freeing is logged, never thrown at the transport.
+         */
+        private void end(DeltaAssembler upload, Runnable tell) {
+            release();
+            try {
+                tell.run();
+            } finally {
+                String problem = upload.close();
+                if (problem != null) rt.log(problem);
+            }
         }
 
         private void release() {

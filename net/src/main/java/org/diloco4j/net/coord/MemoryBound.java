@@ -22,11 +22,13 @@ import java.util.Locale;
  *   <li>the encoded θ snapshots pulls are served from: their budget ({@link ThetaCacheSize}: 2 bytes
  *       per parameter within its cap and a quarter of the heap, at least one whole encoded θ). A pull
  *       streams slices of a snapshot, so a download costs a worker nothing more;</li>
- *   <li>per worker the admission cap allows, what its uploads in flight
- *       ({@link RuntimeOptions#maxPushesPerMember()}) hold in memory before they spool to disk, at
- *       most {@link #PER_WORKER_CAP 64 MiB} in all (issue 14's allowance; two large uploads in flight
- *       could hold 64 MiB each, which the allowance does not cover; a small model needs less, so a
- *       small heap still admits the default 64 workers).</li>
+ *   <li>the uploads waiting to be applied, as far as they are held in memory: the spool's budget,
+ *       shared by all members ({@link SpoolOptions#memoryBytes()}; the rest waits in spool files, in
+ *       the page cache), or less when every upload the admitted workers may have in flight fits in
+ *       less;</li>
+ *   <li>per worker the admission cap allows, the message being received of each upload it may have
+ *       in flight ({@link RuntimeOptions#maxPushesPerMember()}): gRPC parses a whole chunk
+ *       ({@link RuntimeOptions#chunkBytes()}, or the whole upload if smaller) before the spool sees it.</li>
  * </ul>
  * It is a floor, not a forecast: the JVM's own classes, transient copies while θ is encoded, and
  * garbage not yet collected come on top.
@@ -38,13 +40,11 @@ import java.util.Locale;
  * @param thetaCacheCap  the snapshot budget's configured cap ({@link RuntimeOptions#thetaCacheBytes()})
  * @param oneThetaBytes  one whole θ, encoded for pulls
  * @param workers        live workers the admission cap allows
- * @param perWorkerBytes what one worker's transfers may hold
+ * @param perWorkerBytes what one worker's uploads in flight hold while a chunk of each is received
+ * @param spoolBytes     uploads waiting in memory, all workers together
  */
 public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Kind optimizer, long optimizerBytes, long thetaCacheCap,
-                          long oneThetaBytes, int workers, long perWorkerBytes) {
-    // The spool's default in-memory allowance per member: the two must agree (a diloco.spool.memory
-    // override is not seen here — see the issue note).
-    public static final long PER_WORKER_CAP = Spool.DEFAULT_MEMORY;
+                          long oneThetaBytes, int workers, long perWorkerBytes, long spoolBytes) {
     /** The launcher's variable for JVM options (./diloco). */
     static final String JAVA_OPTS = "DILOCO_JAVA_OPTS";
     private static final long GIB = 1L << 30;
@@ -58,9 +58,11 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         long oneTheta = ThetaCacheSize.oneTheta(run, down);
         long upload = 0;
         for (int p = 0; p < run.plan().count(); p++) upload = Math.max(upload, run.deltaBytes(p));
+        int workers = opts.admission().resolve(cc.minWorkers()).maxMembers();
+        long inFlight = (long) workers * opts.maxPushesPerMember() * upload;
         return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * buffers(kind) * fragmentFloats,
-                opts.thetaCacheBytes(), oneTheta, opts.admission().resolve(cc.minWorkers()).maxMembers(),
-                Math.min(PER_WORKER_CAP, opts.maxPushesPerMember() * upload));
+                opts.thetaCacheBytes(), oneTheta, workers, opts.maxPushesPerMember() * Math.min(opts.chunkBytes(), upload),
+                Math.min(opts.spool().memoryBytes(), inFlight));
     }
 
     /** fp32 buffers the optimizer keeps per parameter, besides θ. */
@@ -87,7 +89,7 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
 
     /** Everything but the snapshot budget, which alone depends on the heap. */
     private long fixedBytes() {
-        return thetaBytes + optimizerBytes + workers * perWorkerBytes;
+        return thetaBytes + optimizerBytes + spoolBytes + workers * perWorkerBytes;
     }
 
     public boolean fits() {
@@ -96,9 +98,9 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
 
     /** What is wrong, naming the need, its parts and the heap. */
     public String problem() {
-        return String.format(Locale.ROOT, "the coordinator needs at least %s of heap (θ %s + %s state %s + θ snapshots for pulls %s + %d workers × %s)"
-                        + " but this JVM may use only %s", size(needBytes()), size(thetaBytes), optimizer.id(), size(optimizerBytes),
-                size(snapshotBytes()), workers, size(perWorkerBytes), size(maxHeap));
+        return String.format(Locale.ROOT, "the coordinator needs at least %s of heap (θ %s + %s state %s + θ snapshots for pulls %s"
+                        + " + uploads in memory %s + %d workers × %s) but this JVM may use only %s", size(needBytes()), size(thetaBytes),
+                optimizer.id(), size(optimizerBytes), size(snapshotBytes()), size(spoolBytes), workers, size(perWorkerBytes), size(maxHeap));
     }
 
     /** What to do: the smallest whole-GiB heap that fits, and the other lever, fewer workers. */

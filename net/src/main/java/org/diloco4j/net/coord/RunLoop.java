@@ -64,8 +64,15 @@ final class RunLoop {
     private final Set<Integer> awaitingReports = new HashSet<>();
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
 
+    /** With the snapshot budget of this JVM's heap (tests; the runtime passes the budget of the bound it checked). */
     RunLoop(RunDefinition run, RuntimeState st, RuntimeOptions opts, Evaluator evaluator, RuntimeListener listener, CheckpointStore store,
             CoordinatorMetrics metrics, Clock clock) {
+        this(run, st, opts, ThetaCacheSize.budget(run, opts, Runtime.getRuntime().maxMemory()), evaluator, listener, store, metrics, clock);
+    }
+
+    /** @param snapshotBudget bytes of encoded θ snapshots kept for pulls ({@link MemoryBound#snapshotBytes()}) */
+    RunLoop(RunDefinition run, RuntimeState st, RuntimeOptions opts, long snapshotBudget, Evaluator evaluator, RuntimeListener listener,
+            CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
         this.spec = RunSpecs.toProto(run);
         this.opts = opts;
         this.listener = listener;
@@ -75,7 +82,7 @@ final class RunLoop {
         this.startNanos = clock.nanos();
         this.clockAtStart = st.clock;
         this.threads = new RuntimeThreads(this::fail);
-        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), ThetaCacheSize.budget(run, opts, Runtime.getRuntime().maxMemory()));
+        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), snapshotBudget);
         this.orders = new Orders(thetas, run.downCodec(), run.method().async(), coordinator);
         // Orders encode (or, asynchronous, do not need) θ before the next event: no fp32 copy of θ per order.
         coordinator.shareTheta();

@@ -15,12 +15,14 @@ import org.diloco4j.net.wire.Limits;
  *                                  a quarter of the heap at most, one θ at least: {@link ThetaCacheSize})
  * @param evalEveryTokens           evaluate the global θ each time this many more tokens were trained (0: start and end)
  * @param admission                 how many members, and how fast one address may join
+ * @param spool                     where uploads wait until applied: the spool directory and the uploads' in-memory budget
  */
 public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSeconds, int chunkBytes, long checkpointEveryOuterSteps,
                              double checkpointEverySeconds, int maxPushesPerMember, long thetaCacheBytes, long evalEveryTokens,
-                             AdmissionLimits admission) {
+                             AdmissionLimits admission, SpoolOptions spool) {
     public RuntimeOptions {
         if (admission == null) throw new IllegalArgumentException("admission limits are required (AdmissionLimits.DEFAULT)");
+        if (spool == null) throw new IllegalArgumentException("spool options are required (SpoolOptions.defaults())");
         need(heartbeatSeconds > 0 && Double.isFinite(heartbeatSeconds), "heartbeat interval", heartbeatSeconds + " s", "> 0");
         need(sessionTimeoutSeconds >= 2 * heartbeatSeconds && Double.isFinite(sessionTimeoutSeconds), "session timeout",
                 sessionTimeoutSeconds + " s", "at least twice the heartbeat interval (" + heartbeatSeconds + " s)");
@@ -36,34 +38,42 @@ public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSecon
         if (!ok) throw new IllegalArgumentException(what + " = " + value + ": must be " + allowed);
     }
 
-    /** Heartbeat 2 s, session timeout 20 s, 1 MiB chunks, a checkpoint every 10 outer steps or 60 s, θ cache of at most 256 MiB. */
+    /**
+     * Heartbeat 2 s, session timeout 20 s, 1 MiB chunks, a checkpoint every 10 outer steps or 60 s, θ cache of at most 256 MiB,
+     * uploads spooled to the temporary directory past 32 MiB held in memory by all members together.
+     */
     public static RuntimeOptions defaults() {
         return new RuntimeOptions(Limits.DEFAULT_HEARTBEAT_SECONDS, Limits.DEFAULT_SESSION_TIMEOUT_SECONDS, Limits.DEFAULT_CHUNK_KIB * Limits.KIB,
-                10, Limits.DEFAULT_CHECKPOINT_SECONDS, 2, 256L << 20, 0, AdmissionLimits.DEFAULT);
+                10, Limits.DEFAULT_CHECKPOINT_SECONDS, 2, 256L << 20, 0, AdmissionLimits.DEFAULT, SpoolOptions.defaults());
     }
 
     public RuntimeOptions withHeartbeat(double heartbeat, double sessionTimeout) {
         return new RuntimeOptions(heartbeat, sessionTimeout, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool);
     }
 
     public RuntimeOptions withChunkBytes(int bytes) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, bytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool);
     }
 
     public RuntimeOptions withCheckpoints(long everyOuterSteps, double everySeconds) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, everyOuterSteps, everySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool);
     }
 
     public RuntimeOptions withEvalEveryTokens(long tokens) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, tokens, admission);
+                maxPushesPerMember, thetaCacheBytes, tokens, admission, spool);
     }
 
     public RuntimeOptions withAdmission(AdmissionLimits limits) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, limits);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, limits, spool);
+    }
+
+    public RuntimeOptions withSpool(SpoolOptions options) {
+        return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, options);
     }
 }

@@ -6,83 +6,62 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where uploads wait until the coordinator applies them: in memory up to {@code memoryBytes} per
- * member — summed over all its uploads in flight, so a member costs at most that much heap
- * whatever the model's size or how many pushes it may have in flight — the rest in a temporary
- * file in {@code dir}.
+ * Where uploads wait until the coordinator applies them: in memory up to a budget shared by all
+ * members ({@link SpoolOptions#memoryBytes()}), the rest in a temporary file in {@code dir}. The
+ * budget is the coordinator's, not each member's: uploads waiting for the event loop are a queue,
+ * and a queue of 16 members × 64 MiB in the heap was most of the coordinator's live heap at 25M
+ * parameters (docs/bench/coordinator-throughput.md); in a spool file the same bytes live in the
+ * page cache, which the kernel may write out and reclaim.
  *
  * <p>A spool file is unlinked as soon as it is opened: its open channel keeps the data readable
  * (Linux), and nothing is left on disk however the coordinator ends, {@code kill -9} included.
  * The name lives only for the instant between creating and opening it; {@link #sweep} removes
  * what such an instant (or an older coordinator) left.
- *
- * <p>Set with the system properties {@value #DIR_PROPERTY} (default: {@code java.io.tmpdir}) and
- * {@value #MEMORY_PROPERTY} (bytes per member; default 64 MiB).
  */
 final class Spool {
-    static final String DIR_PROPERTY = "diloco.spool.dir";
-    static final String MEMORY_PROPERTY = "diloco.spool.memory";
-    static final long DEFAULT_MEMORY = 64L << 20;
     static final String PREFIX = "push-";
     static final String SUFFIX = ".spool";
 
     private final Path dir;
     private final long memoryBytes;
-    /** Bytes of the allowance each member's uploads hold now (absent: none). */
-    private final Map<Object, Long> held = new ConcurrentHashMap<>();
+    /** Bytes of the budget the uploads hold now. */
+    private final AtomicLong held = new AtomicLong();
 
     Spool(Path dir, long memoryBytes) {
-        if (memoryBytes < 0) throw new IllegalArgumentException("spool memory allowance must be >= 0 bytes, got " + memoryBytes);
+        if (memoryBytes < 0) throw new IllegalArgumentException("spool memory budget must be >= 0 bytes, got " + memoryBytes);
         this.dir = dir;
         this.memoryBytes = memoryBytes;
     }
 
-    /** From the system properties, as the service reads them when it starts. */
-    static Spool fromSystem() {
-        String dir = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
-        String memory = System.getProperty(MEMORY_PROPERTY);
-        long bytes;
-        try {
-            bytes = memory == null ? DEFAULT_MEMORY : Long.parseLong(memory.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(MEMORY_PROPERTY + " must be a whole number of bytes, got '" + memory + "'");
-        }
-        return new Spool(Path.of(dir), bytes);
-    }
-
-    /** Whether the directory was named for the coordinator ({@value #DIR_PROPERTY}), not the shared temporary one. */
-    static boolean ownDirectory() {
-        return System.getProperty(DIR_PROPERTY) != null;
+    Spool(SpoolOptions options) {
+        this(options.dir(), options.memoryBytes());
     }
 
     Path dir() {
         return dir;
     }
 
-    /** Takes up to {@code want} bytes of {@code member}'s allowance; returns how many it got (what its other uploads leave). */
-    long take(Object member, long want) {
+    /** Takes up to {@code want} bytes of the budget; returns how many it got (what the other uploads leave). */
+    long take(long want) {
         long[] got = new long[1];
-        held.compute(member, (k, used) -> {
-            long u = used == null ? 0 : used;
-            got[0] = Math.max(0, Math.min(want, memoryBytes - u));
-            return u + got[0] == 0 ? null : u + got[0];
+        held.updateAndGet(used -> {
+            got[0] = Math.max(0, Math.min(want, memoryBytes - used));
+            return used + got[0];
         });
         return got[0];
     }
 
-    /** Gives back {@code bytes} that {@link #take} gave {@code member}. */
-    void giveBack(Object member, long bytes) {
-        if (bytes == 0) return;
-        held.computeIfPresent(member, (k, used) -> used - bytes <= 0 ? null : used - bytes);
+    /** Gives back {@code bytes} that {@link #take} gave. */
+    void giveBack(long bytes) {
+        held.addAndGet(-bytes);
     }
 
-    /** Bytes of {@code member}'s allowance its uploads hold now. */
-    long held(Object member) {
-        return held.getOrDefault(member, 0L);
+    /** Bytes of the budget the uploads hold now. */
+    long held() {
+        return held.get();
     }
 
     /** A new spool file, open for reading and writing, already unlinked; on failure nothing is left behind. */

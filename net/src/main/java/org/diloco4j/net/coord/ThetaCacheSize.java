@@ -7,7 +7,7 @@ import org.diloco4j.net.wire.RunDefinition;
 /**
  * The byte budget for encoded θ snapshots ({@link ThetaStore}): what the coordinator's memory bound
  * gives them. Asynchronous Delayed Nesterov keeps θ, the momentum and the accumulator (3 × 4 bytes per
- * parameter); the bound is 3.5 × 4 bytes per parameter (plus 64 MiB per connected worker), which
+ * parameter); the bound is 3.5 × 4 bytes per parameter (plus the uploads held in memory), which
  * leaves {@link #BYTES_PER_PARAMETER 2 bytes per parameter} for snapshots: one bf16 or fp16 θ (an fp32 θ
  * needs 4 and gets the floor of one snapshot below, which the bound then does not cover). It is also
  * at most the configured cap ({@link RuntimeOptions#thetaCacheBytes()}) and {@link #HEAP_SHARE_DIVISOR
@@ -25,7 +25,7 @@ public final class ThetaCacheSize {
 
     /**
      * The snapshot budget of a coordinator of {@code run} with {@code opts} in a JVM whose heap may grow
-     * to {@code maxHeap} bytes: what a start-up check adds to θ, the optimizer state and 64 MiB per worker.
+     * to {@code maxHeap} bytes ({@link MemoryBound#snapshotBytes()} gives the same for the runtime).
      */
     public static long budget(RunDefinition run, RuntimeOptions opts, long maxHeap) {
         Codec down = Codecs.parse(run.downCodec());

@@ -38,7 +38,8 @@ final class ThetaStore {
         /** Null once the store has dropped it (only an entry no pull streams is dropped). */
         byte[] encoded;
         final long length;
-        final int crc;
+        /** CRC32C of the bytes, computed by the first pull that reaches the end (off the event loop); null until then. */
+        private Integer crc;
         /** Members that have still to pull it (exact orders); event loop. */
         private int holds;
         /** Pulls streaming it now; event loop. */
@@ -51,9 +52,20 @@ final class ThetaStore {
             this.floats = floats;
             this.encoded = encoded;
             this.length = encoded.length;
-            CRC32C c = new CRC32C();
-            c.update(encoded);
-            this.crc = (int) c.getValue();
+        }
+
+        /**
+         * CRC32C of the encoded bytes, the pull's last chunk carries it. Computed once, by the
+         * transport thread of the first pull to need it, while that pull pins the entry (its bytes
+         * are there): a pass over a whole encoded θ (2 GB at 1B in bf16) does not hold up the event loop.
+         */
+        synchronized int crc() {
+            if (crc == null) {
+                CRC32C c = new CRC32C();
+                c.update(encoded);
+                crc = (int) c.getValue();
+            }
+            return crc;
         }
 
         long encodedBytes() {
@@ -115,13 +127,14 @@ final class ThetaStore {
     Entry newest(long least, float[] theta, long version, java.util.function.Supplier<String> unsendable) {
         if (version < least) throw new IllegalArgumentException("θ is at v" + version + ", older than the v" + least + " an order named");
         Entry best = null;
+        // One pass: the newest fit, and the bytes in use (wanted only when there is none).
+        long used = 0;
         for (Entry e : entries.values()) {
             if (e.fragment == -1 && e.version >= least && (best == null || e.version > best.version)) best = e;
+            if (!e.idle()) used += e.encodedBytes();
         }
         if (best == null) {
             long size = codec.encodedSize(theta.length);
-            long used = 0;
-            for (Entry e : entries.values()) if (!e.idle()) used += e.encodedBytes();
             if (used > 0 && used + size > budget) return null;
             String bad = unsendable.get();
             if (bad != null) throw new IllegalArgumentException(bad);

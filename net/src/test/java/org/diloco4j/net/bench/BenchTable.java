@@ -26,13 +26,22 @@ public final class BenchTable {
             new Row("coordinator cores busy", "coordinator_cores_busy"),
             new Row("coordinator CPU-s per GB ingested", "coordinator_cpu_seconds_per_gb"),
             new Row("GB ingested per coordinator CPU-s", "gb_per_coordinator_cpu_second"),
+            new Row("… CPU-s per GB: event loop", "cpu_seconds_per_gb_event_loop"),
+            new Row("… CPU-s per GB: ingest pool", "cpu_seconds_per_gb_ingest_pool"),
+            new Row("… CPU-s per GB: gRPC / Netty", "cpu_seconds_per_gb_grpc"),
+            new Row("… CPU-s per GB: checkpoint", "cpu_seconds_per_gb_checkpoint"),
+            new Row("… CPU-s per GB: other Java threads", "cpu_seconds_per_gb_other"),
+            new Row("… CPU-s per GB: GC and JIT", "cpu_seconds_per_gb_jvm"),
             new Row("load JVM CPU-s", "load_cpu_seconds"), new Row("other processes' CPU-s", "other_cpu_seconds"),
             new Row("machine CPU-s available", "machine_cpu_seconds_available"),
             new Row("load average, window start", "load_average_window_start"), new Row("load average, window end", "load_average_window_end"),
             new Row("peak heap used (MB)", "peak_heap_mb"), new Row("peak heap after GC (MB)", "peak_heap_after_gc_mb"),
+            new Row("peak heap after GC in the window (MB)", "window_peak_heap_after_gc_mb"),
+            new Row("live heap at window end (MB, full GC)", "live_heap_at_window_end_mb"),
             new Row("peak RSS (MB)", "peak_rss_mb"), new Row("GC time (s)", "gc_seconds"),
             new Row("checkpoint write (s)", "checkpoint_write_seconds"), new Row("checkpoint read (s)", "checkpoint_read_seconds"),
-            new Row("checkpoint file (MB)", "checkpoint_file_mb"));
+            new Row("checkpoint file (MB)", "checkpoint_file_mb"),
+            new Row("largest classes at window end", "heap_histogram_top"));
 
     private BenchTable() {
     }

@@ -128,7 +128,7 @@ public final class CoordinatorThroughputBench {
         res.put("chunk_bytes", chunk);
         res.put("delta_bytes", run.deltaBytes(0));
         // Bench workers send no heartbeats: a long session timeout keeps them in. Admitting just the bench's workers makes the
-        // coordinator's memory bound (MemoryBound: 64 MiB per admitted worker) the one the heap is sized for.
+        // coordinator's memory bound (MemoryBound: a chunk of each upload in flight per admitted worker) the one the heap is sized for.
         RuntimeOptions opts = RuntimeOptions.defaults().withHeartbeat(5, 3600).withChunkBytes(chunk).withCheckpoints(0, 0)
                 .withAdmission(new AdmissionLimits(workers, 0, 0));
         CountDownLatch firstApplied = new CountDownLatch(1);
@@ -152,13 +152,26 @@ public final class CoordinatorThroughputBench {
                 Thread.sleep((long) (warmup * 1000));
                 long[] w0 = snapshot(rt);
                 CpuClocks c0 = CpuClocks.now(load.toHandle());
+                ThreadCpu threads0 = ThreadCpu.now();
+                MemorySampler windowMemory = MemorySampler.start();
                 double tw0 = rt.now();
                 res.put("phase", "measuring");
                 Thread.sleep((long) (seconds * 1000));
                 long[] w1 = snapshot(rt);
                 CpuClocks c1 = CpuClocks.now(load.toHandle());
+                ThreadCpu threads1 = ThreadCpu.now();
+                windowMemory.close();
+                // The whole run's peak also covers start-up and warm-up; the window's is the steady state's.
+                res.put("window_peak_heap_after_gc_mb", windowMemory.peakLiveBytes() / 1e6);
                 double tw1 = rt.now();
-                window(res, tw0 - start, tw1 - tw0, w0, w1, c1.since(c0), c0, c1);
+                CpuClocks.Spent spent = c1.since(c0);
+                window(res, tw0 - start, tw1 - tw0, w0, w1, spent, c0, c1);
+                threads(res, threads1.since(threads0, spent.self()), (w1[1] - w0[1]) / 1e9);
+                res.put("phase", "taking the class histogram");
+                // After the window's figures: the histogram's full collection must not count in them.
+                HeapHistogram h = HeapHistogram.take(8);
+                res.put("live_heap_at_window_end_mb", h.liveBytes() / 1e6);
+                res.put("heap_histogram_top", h.summary());
                 res.put("phase", "stopping (and writing the final checkpoint)");
                 long st0 = System.nanoTime();
                 try {
@@ -208,6 +221,14 @@ public final class CoordinatorThroughputBench {
         res.put("rss_at_window_end_mb", MemorySampler.rssBytes() / 1e6);
         res.put("gc_collections", gcCount);
         res.put("gc_seconds", gcMillis / 1000.0);
+    }
+
+    /** Where the coordinator's CPU-seconds of the window went, by thread group: seconds and seconds per GB ingested. */
+    private static void threads(Map<String, Object> res, Map<ThreadCpu.Group, Double> by, double ingestedGb) {
+        for (var e : by.entrySet()) {
+            res.put("cpu_seconds_" + e.getKey().key(), e.getValue());
+            res.put("cpu_seconds_per_gb_" + e.getKey().key(), e.getValue() / ingestedGb);
+        }
     }
 
     /** Times reading back the checkpoint the coordinator wrote as it stopped, then deletes it (also when the read fails: it is GBs). */

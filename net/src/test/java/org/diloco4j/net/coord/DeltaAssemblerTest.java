@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DeltaAssemblerTest {
     static final byte[] DATA = "0123456789abcdef".getBytes();
@@ -46,7 +47,7 @@ class DeltaAssemblerTest {
         byte[] data = new byte[3 * DeltaAssembler.PIECE + 12345];
         new Random(7).nextBytes(data);
         long allowance = DeltaAssembler.PIECE + 999;
-        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, allowance), "w");
+        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, allowance));
         for (int at = 0; at < data.length; at += 70_001) assertThat(a.add(ByteString.copyFrom(data, at, Math.min(70_001, data.length - at)))).isNull();
         assertThat(a.finish()).isNull();
         assertThat(a.spooled()).isTrue();
@@ -65,7 +66,7 @@ class DeltaAssemblerTest {
     @Test
     void aBrokenSpooledUploadLeavesNoFile() throws IOException {
         byte[] data = new byte[10_000];
-        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, 100), "w");
+        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, 100));
         assertThat(a.add(ByteString.copyFrom(data, 0, 5000))).isNull();
         assertThat(spoolFiles()).isEqualTo(1);
         assertThat(a.finish()).contains("upload ended after 5000");
@@ -76,7 +77,7 @@ class DeltaAssemblerTest {
     /** Within the allowance nothing touches the disk. */
     @Test
     void aSmallUploadStaysInMemory() throws IOException {
-        DeltaAssembler a = new DeltaAssembler(header(16, DATA), new Spool(dir, 16), "w");
+        DeltaAssembler a = new DeltaAssembler(header(16, DATA), new Spool(dir, 16));
         a.add(ByteString.copyFrom(DATA));
         assertThat(a.finish()).isNull();
         assertThat(a.spooled()).isFalse();
@@ -92,7 +93,7 @@ class DeltaAssemblerTest {
 
     @Test
     void reassemblesChunksInOrder() throws IOException {
-        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY, "w");
+        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY);
         assertThat(a.add(ByteString.copyFrom(DATA, 0, 5))).isNull();
         assertThat(a.add(ByteString.copyFrom(DATA, 5, 11))).isNull();
         assertThat(a.finish()).isNull();
@@ -101,20 +102,20 @@ class DeltaAssemblerTest {
 
     @Test
     void refusesMoreThanDeclared() throws IOException {
-        DeltaAssembler a = new DeltaAssembler(header(10, DATA), MEMORY, "w");
+        DeltaAssembler a = new DeltaAssembler(header(10, DATA), MEMORY);
         assertThat(a.add(ByteString.copyFrom(DATA))).contains("more than the declared 10 bytes");
     }
 
     @Test
     void aTruncatedUploadIsNeverComplete() throws IOException {
-        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY, "w");
+        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY);
         a.add(ByteString.copyFrom(DATA, 0, 15));
         assertThat(a.finish()).isEqualTo("upload ended after 15 of the declared 16 bytes");
     }
 
     @Test
     void aCorruptedUploadFailsItsChecksum() throws IOException {
-        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY, "w");
+        DeltaAssembler a = new DeltaAssembler(header(16, DATA), MEMORY);
         byte[] bad = DATA.clone();
         bad[7] ^= 1;
         a.add(ByteString.copyFrom(bad));
@@ -122,44 +123,55 @@ class DeltaAssemblerTest {
     }
 
     /**
-     * The allowance is a member's, summed over its uploads in flight: a second upload of the same
-     * member gets what the first left and spools the rest; another member has its own; closing
-     * gives the memory back.
+     * The memory budget is the coordinator's, shared by every member's uploads: a second upload
+     * gets what the first left and spools the rest, a third (another member's) gets nothing and
+     * spools it all; closing gives the memory back, once.
      */
     @Test
-    void theMemoryAllowanceIsPerMemberOverItsUploadsInFlight() throws IOException {
+    void theMemoryBudgetIsSharedByAllUploadsInFlight() throws IOException {
         byte[] data = new byte[80];
         new Random(3).nextBytes(data);
         Spool spool = new Spool(dir, 100);
-        DeltaAssembler first = new DeltaAssembler(header(80, data), spool, "a");
-        DeltaAssembler second = new DeltaAssembler(header(80, data), spool, "a");
-        DeltaAssembler other = new DeltaAssembler(header(80, data), spool, "b");
-        for (DeltaAssembler x : new DeltaAssembler[] {first, second, other}) {
+        DeltaAssembler first = new DeltaAssembler(header(80, data), spool);
+        DeltaAssembler second = new DeltaAssembler(header(80, data), spool);
+        DeltaAssembler third = new DeltaAssembler(header(80, data), spool);
+        for (DeltaAssembler x : new DeltaAssembler[] {first, second, third}) {
             assertThat(x.add(ByteString.copyFrom(data))).isNull();
             assertThat(x.finish()).isNull();
             assertThat(bytes(x)).isEqualTo(data);
         }
         assertThat(first.inMemory()).isEqualTo(80);
-        assertThat(second.inMemory()).as("what the member's first upload left").isEqualTo(20);
+        assertThat(second.inMemory()).as("what the first upload left").isEqualTo(20);
         assertThat(second.spooled()).isTrue();
-        assertThat(other.inMemory()).isEqualTo(80);
-        assertThat(spool.held("a")).isEqualTo(100);
+        assertThat(third.inMemory()).as("nothing left: all spooled").isZero();
+        assertThat(spool.held()).isEqualTo(100);
         first.close();
         first.close();
-        assertThat(spool.held("a")).isEqualTo(20);
+        assertThat(spool.held()).isEqualTo(20);
         second.close();
-        other.close();
-        assertThat(spool.held("a")).isZero();
-        assertThat(spool.held("b")).isZero();
+        third.close();
+        assertThat(spool.held()).isZero();
         assertThat(spoolFiles()).isZero();
+    }
+
+    /** A spooled upload read after it was freed fails as an I/O error (the coordinator's trouble), not with garbage. */
+    @Test
+    void aFreedSpooledUploadCannotBeRead() throws IOException {
+        byte[] data = new byte[1000];
+        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, 100));
+        assertThat(a.add(ByteString.copyFrom(data))).isNull();
+        assertThat(a.finish()).isNull();
+        var source = a.source();
+        a.close();
+        assertThatThrownBy(() -> source.read(500, new byte[10], 0, 10)).isInstanceOf(java.io.UncheckedIOException.class);
     }
 
     /** A spool the coordinator cannot write is its own trouble, thrown, not a refusal of the worker's bytes; nothing is left. */
     @Test
     void aSpoolThatCannotBeWrittenThrows() throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
-        DeltaAssembler a = new DeltaAssembler(header(10_000, new byte[10_000]), new Spool(notADirectory, 100), "w");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.add(ByteString.copyFrom(new byte[5000]))).isInstanceOf(IOException.class);
+        DeltaAssembler a = new DeltaAssembler(header(10_000, new byte[10_000]), new Spool(notADirectory, 100));
+        assertThatThrownBy(() -> a.add(ByteString.copyFrom(new byte[5000]))).isInstanceOf(IOException.class);
         assertThat(a.close()).isNull();
         assertThat(SpoolFiles.open(dir) + SpoolFiles.named(dir)).isZero();
     }

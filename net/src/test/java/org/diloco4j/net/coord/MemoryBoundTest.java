@@ -45,10 +45,26 @@ class MemoryBoundTest {
         // The snapshot budget keeps at least one whole encoded θ, however small its cap.
         assertThat(b.snapshotBytes()).isEqualTo(bf16Theta);
         assertThat(b.workers()).isEqualTo(8);
-        assertThat(b.perWorkerBytes()).as("a 1 GB upload is capped").isEqualTo(MemoryBound.PER_WORKER_CAP);
-        assertThat(b.needBytes()).isEqualTo(12L * BILLION + bf16Theta + 8 * MemoryBound.PER_WORKER_CAP);
+        RuntimeOptions opts = admitting(8);
+        assertThat(b.perWorkerBytes()).as("a chunk of each of its uploads in flight").isEqualTo(opts.maxPushesPerMember() * (long) opts.chunkBytes());
+        assertThat(b.spoolBytes()).as("the spool's budget, once for all workers").isEqualTo(SpoolOptions.DEFAULT_MEMORY);
+        assertThat(b.needBytes()).isEqualTo(12L * BILLION + bf16Theta + SpoolOptions.DEFAULT_MEMORY + 8 * b.perWorkerBytes());
         assertThat(b.fits()).isTrue();
         assertThat(MemoryBound.of(run, cc, admitting(8), 13 * GIB).fits()).isFalse();
+    }
+
+    /** The spool's in-memory budget is what the options say (the spool uses the same), and no more than every upload in flight. */
+    @Test
+    void theUploadsInMemoryAreTheSpoolsBudgetCountedOnce() {
+        CoordinatorConfig cc = asyncDn(8);
+        RunDefinition big = run(cc, FragmentPlan.whole(BILLION));
+        RuntimeOptions opts = admitting(8).withSpool(SpoolOptions.in(java.nio.file.Path.of("/tmp"), 3 * GIB));
+        assertThat(MemoryBound.of(big, cc, opts, 32 * GIB).spoolBytes()).isEqualTo(3 * GIB);
+        assertThat(MemoryBound.of(big, cc, opts, 32 * GIB).needBytes() - MemoryBound.of(big, cc, admitting(8), 32 * GIB).needBytes())
+                .isEqualTo(3 * GIB - SpoolOptions.DEFAULT_MEMORY);
+        RunDefinition small = run(cc, FragmentPlan.whole(1000));
+        assertThat(MemoryBound.of(small, cc, opts, GIB).spoolBytes()).as("8 workers × 2 uploads of a 1000-parameter model")
+                .isEqualTo(8L * opts.maxPushesPerMember() * small.deltaBytes(0));
     }
 
     @Test
