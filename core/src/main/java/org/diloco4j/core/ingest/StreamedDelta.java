@@ -20,9 +20,10 @@ import org.diloco4j.core.params.VectorOps;
  * feeds it to an outer step's kernel. Both run on all cores. Decoding is deterministic and the step
  * elementwise, so the result is that of decoding whole and stepping once, bit for bit, whatever
  * the split. A table codec's block (int8: 64K values) goes to the kernel as runs of codes with the
- * block's (scaled) table ({@link StepKernel#applyCoded}): Delayed Nesterov's kernel looks each
- * value up where it uses it (measured 30–40 % less CPU than decoding the block into the buffer
- * first, docs/bench/ingest.md); other kernels decode a run into the buffer, then step it.
+ * block's (scaled) table ({@link StepKernel#applyCoded}) where the kernel fuses the lookup into its
+ * loop (Delayed Nesterov between momentum updates: measured ~30 % less CPU than decoding the block
+ * into the buffer first, docs/bench/ingest.md); for other kernels the block is decoded into the
+ * buffer and stepped in one pass, as for every other codec.
  *
  * <p>The norm is summed by the codec's blocks (fixed by the layout, not the thread count): each
  * block's Σ x_i² ({@link BlockDecoder#squares}, or {@link TableBlocks#squares} from the counts of
@@ -234,7 +235,7 @@ public final class StreamedDelta {
     private int applyBlock(int b, Fragment f, int[] starts, StepKernel kernel, float[] theta, float factor, boolean scale) {
         int lo = b * decoder.blockValues();
         int m = values(b);
-        if (!(decoder instanceof TableBlocks t)) return step(f, starts, kernel, theta, decode(b, factor, scale), lo, m);
+        if (!(decoder instanceof TableBlocks t) || !kernel.fusesCoded()) return step(f, starts, kernel, theta, decode(b, factor, scale), lo, m);
         // A table codec's values are looked up where the kernel uses them, run of codes by run.
         BlockScratch s = read(b);
         t.table(b, s.bytes, 0, m, factor, scale, s.table);

@@ -137,7 +137,7 @@ public final class DelayedNesterov implements OuterOptimizer {
         return new Step(c);
     }
 
-    /** One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (one per pair of cases: first or not). */
+    /** One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (one per pair of cases: first or not) but the N-th arrival's. */
     private final class Step implements StepKernel {
         private final Case c;
 
@@ -151,6 +151,11 @@ public final class DelayedNesterov implements OuterOptimizer {
         }
 
         @Override
+        public boolean fusesCoded() {
+            return c != Case.MEAN_FIRST && c != Case.MEAN;
+        }
+
+        @Override
         public int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
             // The fused loops take int8's quarter runs (every fourth byte, a constant C2 can check bounds by once);
             // other strides (int8's last m mod 4 values) are few.
@@ -159,7 +164,9 @@ public final class DelayedNesterov implements OuterOptimizer {
                 case SGD_FIRST, SGD -> accumulateCoded(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
                 case MOMENTUM_FIRST, MOMENTUM -> accumulateWithMomentumCoded(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
                 case ONLY_FIRST, ONLY -> onlyCoded(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
-                case MEAN_FIRST, MEAN -> meanCoded(c == Case.MEAN_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                // The N-th arrival divides by N per value: scalar division in a fused loop was measured slower
+                // (docs/bench/ingest.md) than decoding and the vectorized loop (fusesCoded() says so).
+                case MEAN_FIRST, MEAN -> StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
             };
         }
     }
@@ -209,27 +216,6 @@ public final class DelayedNesterov implements OuterOptimizer {
         for (int i = 0; i < len; i++) {
             float gi = table[codes[co + 4 * i] & 0xFF];
             float mi = first ? gi : mm[off + i] * mu + gi;
-            mm[off + i] = mi;
-            float t = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
-            theta[to + i] = t;
-            bits = Math.max(bits, Float.floatToRawIntBits(t) & 0x7fffffff);
-        }
-        return bits;
-    }
-
-    /** MEAN_FIRST / MEAN (the N-th arrival) with g looked up in the loop, as {@link #accumulateCoded}: the first update sets m to the mean. */
-    private int meanCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
-        float a = -lrOverN;
-        float k = kEnd;
-        float mu = momentum;
-        float nf = bufferSize;
-        float[] ac = acc;
-        float[] mm = m;
-        int bits = 0;
-        for (int i = 0; i < len; i++) {
-            float gi = table[codes[co + 4 * i] & 0xFF];
-            float mean = (ac[off + i] + gi) / nf;
-            float mi = first ? mean : mm[off + i] * mu + mean;
             mm[off + i] = mi;
             float t = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
             theta[to + i] = t;

@@ -3,6 +3,7 @@ package org.diloco4j.core.optim;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import org.diloco4j.core.params.VectorOps;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,11 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pieces).
  */
 class StepKernelCodedTest {
+    /** StepKernelTest's optimizers, and N = 4 with c &gt; 0 (the bench's buffer). */
     static List<OuterOptimizerConfig> optimizers() {
-        return List.of(OuterOptimizerConfig.sgd(0.5), OuterOptimizerConfig.diloco(), OuterOptimizerConfig.momentum(0.7, 0.9),
-                OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 1, 0), OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 1, 1.0),
-                OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0), OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0.25),
-                OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 4, 0.1));
+        return Stream.concat(StepKernelTest.configs().stream(), Stream.of(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 4, 0.1))).toList();
     }
 
     static final int SIZE = 5_003;
