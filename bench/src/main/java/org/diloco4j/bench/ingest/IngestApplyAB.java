@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import org.diloco4j.core.codec.BlockDecoder;
 import org.diloco4j.core.codec.Codec;
@@ -38,16 +37,12 @@ public final class IngestApplyAB {
     }
 
     public static void main(String[] args) {
-        int[] sizes = args.length == 0 ? new int[] {25_000_000, 100_000_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int[] sizes = IngestInputs.sizes(args);
         System.out.println("| params | factor | arrivals | decoded first: CPU-s per GB, median (min–max) | fused: CPU-s per GB, median (min–max) | fused / decoded first | pushes each |");
         System.out.println("|---:|---:|---|---:|---:|---:|---:|");
         for (int n : sizes) {
             Codec int8 = Codecs.parse("int8");
-            float[] g = new float[n];
-            SplittableRandom r = new SplittableRandom(42);
-            for (int i = 0; i < n; i++) g[i] = (float) (1e-3 * r.nextGaussian());
-            byte[] msg = int8.encode(g);
-            g = null;
+            byte[] msg = IngestInputs.push(int8, n);
             for (float factor : new float[] {1f, 0.7071f}) run(n, msg, int8.blocks(), factor);
         }
     }
@@ -55,8 +50,7 @@ public final class IngestApplyAB {
     private static void run(int n, byte[] msg, BlockDecoder d, float factor) {
         System.gc();
         boolean scale = factor != 1f;
-        float[] thetaOld = new float[n];
-        for (int i = 0; i < n; i++) thetaOld[i] = (i % 1000) * 1e-3f;
+        float[] thetaOld = IngestInputs.theta(n);
         float[] thetaNew = thetaOld.clone();
         DelayedNesterov dnOld = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
         DelayedNesterov dnNew = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
@@ -99,8 +93,8 @@ public final class IngestApplyAB {
         double gb = msg.length / 1e9;
         String[] names = {"accumulating", "momentum"};
         for (int kind = 0; kind < 2; kind++) {
-            double mo = median(old[kind]) / gb;
-            double mn = median(neu[kind]) / gb;
+            double mo = IngestInputs.median(old[kind]) / gb;
+            double mn = IngestInputs.median(neu[kind]) / gb;
             System.out.printf("| %,d | %s | %s | %.2f (%.2f–%.2f) | %.2f (%.2f–%.2f) | %.2f | %d |%n", n, scale ? "0.7071" : "1", names[kind],
                     mo, min(old[kind]) / gb, max(old[kind]) / gb, mn, min(neu[kind]) / gb, max(neu[kind]) / gb, mn / mo, old[kind].length);
         }
@@ -122,12 +116,6 @@ public final class IngestApplyAB {
         }
         dn.commit();
         return max;
-    }
-
-    private static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 
     private static double min(double[] x) {

@@ -3,7 +3,6 @@ package org.diloco4j.bench.ingest;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 
 import org.diloco4j.core.codec.Codec;
@@ -35,7 +34,7 @@ import org.diloco4j.core.params.VectorOps;
  * </ul>
  * Arrivals cycle through DN buffers of N = 4 (three accumulating arrivals, one momentum update).
  * Run: {@code scripts/bench-ingest} (writes docs/bench/ingest-results.md, which docs/bench/ingest.md reads), or
- * {@code java -Xmx6g -cp bench/target/classes:$(cat bench/target/classpath.txt) org.diloco4j.bench.ingest.IngestCpuTime [n ...]}.
+ * {@code java -Xmx4g -cp bench/target/classes:$(cat bench/target/classpath.txt) org.diloco4j.bench.ingest.IngestCpuTime [n ...]}.
  */
 public final class IngestCpuTime {
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -47,17 +46,13 @@ public final class IngestCpuTime {
     }
 
     public static void main(String[] args) {
-        int[] sizes = args.length == 0 ? new int[] {25_000_000, 100_000_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int[] sizes = IngestInputs.sizes(args);
         System.out.println("| params | int8 MB | path | factor | threads | pushes per batch | CPU-s per GB | GB per CPU-s | wall s per GB | GB/s wall | CPU-s per GB, batches min–max |");
         System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         ForkJoinPool two = new ForkJoinPool(2);
         for (int n : sizes) {
             Codec int8 = Codecs.parse("int8");
-            float[] g = new float[n];
-            SplittableRandom r = new SplittableRandom(42);
-            for (int i = 0; i < n; i++) g[i] = (float) (1e-3 * r.nextGaussian());
-            byte[] msg = int8.encode(g);
-            g = null;
+            byte[] msg = IngestInputs.push(int8, n);
             for (float factor : new float[] {1f, 0.7071f}) {
                 row(n, msg, factor, "whole", 1, () -> wholePath(int8, msg, n));
                 row(n, msg, factor, "streamed", 1, () -> streamedPath(int8, msg, n, null));
@@ -101,8 +96,8 @@ public final class IngestCpuTime {
             cpu[b] = (OS.getProcessCpuTime() - c0) / 1e9;
         }
         double gb = (double) msg.length * perBatch / 1e9;
-        double c = median(cpu) / gb;
-        double w = median(wall) / gb;
+        double c = IngestInputs.median(cpu) / gb;
+        double w = IngestInputs.median(wall) / gb;
         System.out.printf("| %,d | %.1f | %s | %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f–%.2f |%s%n", n, msg.length / 1e6, path, factor == 1f ? "1" : "0.7071",
                 threads, perBatch, c, 1 / c, w, 1 / w, Arrays.stream(cpu).min().orElseThrow() / gb, Arrays.stream(cpu).max().orElseThrow() / gb,
                 Double.isNaN(sink) ? " " : "");
@@ -115,7 +110,7 @@ public final class IngestCpuTime {
      */
     private static void byCase(int n, byte[] msg, float factor, Codec codec) {
         System.gc();
-        float[] theta = theta(n);
+        float[] theta = IngestInputs.theta(n);
         DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
         Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
         StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
@@ -136,25 +131,13 @@ public final class IngestCpuTime {
         for (int kind = 0; kind < 2; kind++) {
             double gb = (double) msg.length * pushes[kind] / 1e9;
             System.out.printf("| %,d | %.1f | %s | %s | 1 | %d | %.2f | %.2f | — | — | %.2f–%.2f |%s%n", n, msg.length / 1e6, names[kind], factor == 1f ? "1" : "0.7071",
-                    pushes[kind], median(cpu[kind]) / gb, gb / median(cpu[kind]), Arrays.stream(cpu[kind]).min().orElseThrow() / gb,
+                    pushes[kind], IngestInputs.median(cpu[kind]) / gb, gb / IngestInputs.median(cpu[kind]), Arrays.stream(cpu[kind]).min().orElseThrow() / gb,
                     Arrays.stream(cpu[kind]).max().orElseThrow() / gb, Double.isNaN(sink) ? " " : "");
         }
     }
 
-    private static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
-
-    private static float[] theta(int n) {
-        float[] t = new float[n];
-        for (int i = 0; i < n; i++) t[i] = (i % 1000) * 1e-3f;
-        return t;
-    }
-
     private static Arrival wholePath(Codec codec, byte[] msg, int n) {
-        float[] theta = theta(n);
+        float[] theta = IngestInputs.theta(n);
         DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
         return factor -> {
             float[] g = new float[n];
@@ -170,7 +153,7 @@ public final class IngestCpuTime {
     }
 
     private static Arrival streamedPath(Codec codec, byte[] msg, int n, ForkJoinPool pool) {
-        float[] theta = theta(n);
+        float[] theta = IngestInputs.theta(n);
         DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
         Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
         StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
@@ -192,7 +175,7 @@ public final class IngestCpuTime {
 
     /** The streamed path's step alone: decode (scaled), DN kernel and max |θ| per block. */
     private static Arrival applyOnly(Codec codec, byte[] msg, int n) {
-        float[] theta = theta(n);
+        float[] theta = IngestInputs.theta(n);
         DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
         Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
         StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
