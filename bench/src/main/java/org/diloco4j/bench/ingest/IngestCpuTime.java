@@ -1,11 +1,10 @@
 package org.diloco4j.bench.ingest;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 
-import org.diloco4j.core.codec.BlockDecoder;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.ingest.EncodedSource;
@@ -13,59 +12,54 @@ import org.diloco4j.core.ingest.StreamedDelta;
 import org.diloco4j.core.optim.DelayedNesterov;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.Range;
-import org.diloco4j.core.params.SquareSums;
 import org.diloco4j.core.params.VectorOps;
 
 /**
  * The coordinator's cost of ingesting one int8 pseudo-gradient under async Delayed Nesterov, in
  * process CPU-seconds (all threads, GC and JIT included) and wall seconds per GB of int8:
  * <ul>
- *   <li>{@code whole}: the path every push took before streaming — decode into a new fp32 vector,
- *       norm2 (the checks), scale by the staleness factor and norm2 again (the policy), the DN step,
- *       max |θ| (StepGuard's finite check); one thread.</li>
- *   <li>{@code streamed-norm2}: streaming as first merged — one sequential scan summing squares in
- *       {@code norm2}'s order ({@link BlockDecoder#addSquares}), a second one for the scaled norm when
- *       the step is scaled, then {@link StreamedDelta#apply} (decode + scale + DN kernel + max |θ| per
- *       block) on 1 thread (the caller) or a pool of 2.</li>
- *   <li>{@code streamed}: {@link StreamedDelta} now — the scan on the pool, the norm summed by blocks
- *       (int8: from each chunk's histogram of codes, kept for the scaled norm, so no second scan),
- *       then the same apply.</li>
+ *   <li>{@code whole}: the path every push took before streaming (and synchronous policies still
+ *       take) — decode into a new fp32 vector, norm2 (the checks), scale by the staleness factor and
+ *       norm2 again (the policy), the DN step, max |θ| (StepGuard's finite check); one thread.</li>
+ *   <li>{@code streamed}: {@link StreamedDelta} — the scan on the pool (the norm summed by blocks;
+ *       int8: from each chunk's histogram of codes, kept for the scaled norm, so no second scan),
+ *       then {@link StreamedDelta#apply} (decode + scale + DN kernel + max |θ|) on 1 thread (the
+ *       caller) or a pool of 2.</li>
  *   <li>{@code checks only} and {@code apply only}: the two parts of {@code streamed}, on one
- *       thread, to show where its CPU goes; {@code norm2 checks only}: streamed-norm2's scans alone.</li>
+ *       thread, to show where its CPU goes.</li>
+ *   <li>{@code apply, accumulating} and {@code apply, momentum}: {@code apply only}'s arrivals split
+ *       by DN case, by the calling thread's CPU time (the apply runs on it alone): the three that add
+ *       to the accumulator, and the one that updates the momentum (it reads and writes one more
+ *       buffer).</li>
  * </ul>
  * Arrivals cycle through DN buffers of N = 4 (three accumulating arrivals, one momentum update).
  * Run: {@code scripts/bench-ingest} (writes docs/bench/ingest-results.md, which docs/bench/ingest.md reads), or
- * {@code java -Xmx6g -cp bench/target/classes:$(cat bench/target/classpath.txt) org.diloco4j.bench.ingest.IngestCpuTime [n ...]}.
+ * {@code java -Xmx4g -cp bench/target/classes:$(cat bench/target/classpath.txt) org.diloco4j.bench.ingest.IngestCpuTime [n ...]}.
  */
 public final class IngestCpuTime {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int BATCHES = 3;
 
     private IngestCpuTime() {
     }
 
     public static void main(String[] args) {
-        int[] sizes = args.length == 0 ? new int[] {25_000_000, 100_000_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int[] sizes = IngestInputs.sizes(args);
         System.out.println("| params | int8 MB | path | factor | threads | pushes per batch | CPU-s per GB | GB per CPU-s | wall s per GB | GB/s wall | CPU-s per GB, batches min–max |");
         System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         ForkJoinPool two = new ForkJoinPool(2);
         for (int n : sizes) {
             Codec int8 = Codecs.parse("int8");
-            float[] g = new float[n];
-            SplittableRandom r = new SplittableRandom(42);
-            for (int i = 0; i < n; i++) g[i] = (float) (1e-3 * r.nextGaussian());
-            byte[] msg = int8.encode(g);
-            g = null;
+            byte[] msg = IngestInputs.push(int8, n);
             for (float factor : new float[] {1f, 0.7071f}) {
                 row(n, msg, factor, "whole", 1, () -> wholePath(int8, msg, n));
-                row(n, msg, factor, "streamed-norm2", 1, () -> norm2ScanPath(int8, msg, n, null));
-                row(n, msg, factor, "streamed-norm2", 2, () -> norm2ScanPath(int8, msg, n, two));
                 row(n, msg, factor, "streamed", 1, () -> streamedPath(int8, msg, n, null));
                 row(n, msg, factor, "streamed", 2, () -> streamedPath(int8, msg, n, two));
                 row(n, msg, factor, "checks only", 1, () -> checksOnly(int8, msg, n));
-                row(n, msg, factor, "norm2 checks only", 1, () -> norm2ChecksOnly(int8, msg, n));
                 row(n, msg, factor, "apply only", 1, () -> applyOnly(int8, msg, n));
+                byCase(n, msg, factor, int8);
             }
         }
         two.shutdown();
@@ -102,27 +96,48 @@ public final class IngestCpuTime {
             cpu[b] = (OS.getProcessCpuTime() - c0) / 1e9;
         }
         double gb = (double) msg.length * perBatch / 1e9;
-        double c = median(cpu) / gb;
-        double w = median(wall) / gb;
+        double c = IngestInputs.median(cpu) / gb;
+        double w = IngestInputs.median(wall) / gb;
         System.out.printf("| %,d | %.1f | %s | %s | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f–%.2f |%s%n", n, msg.length / 1e6, path, factor == 1f ? "1" : "0.7071",
                 threads, perBatch, c, 1 / c, w, 1 / w, Arrays.stream(cpu).min().orElseThrow() / gb, Arrays.stream(cpu).max().orElseThrow() / gb,
                 Double.isNaN(sink) ? " " : "");
     }
 
-    private static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
-
-    private static float[] theta(int n) {
-        float[] t = new float[n];
-        for (int i = 0; i < n; i++) t[i] = (i % 1000) * 1e-3f;
-        return t;
+    /**
+     * {@code apply only}'s arrivals split by DN case: a warm-up buffer, then {@value #BATCHES}
+     * batches of buffers of N = 4, each arrival timed by this thread's CPU clock; the median batch
+     * per case, CPU-s per GB. Wall is not split (the columns say so).
+     */
+    private static void byCase(int n, byte[] msg, float factor, Codec codec) {
+        System.gc();
+        float[] theta = IngestInputs.theta(n);
+        DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
+        Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
+        StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
+        int buffers = (int) Math.max(1, Math.ceil(2e9 / msg.length / 4 / 4));
+        double sink = 0;
+        double[][] cpu = new double[2][BATCHES];
+        for (int b = -1; b < BATCHES; b++) {
+            for (int k = 0; k < 4 * buffers; k++) {
+                int kind = dn.nextUpdatesMomentum() ? 1 : 0;
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                sink += s.apply(whole, dn.begin(), theta, factor, factor != 1f, null);
+                dn.commit();
+                if (b >= 0) cpu[kind][b] += (THREADS.getCurrentThreadCpuTime() - c0) / 1e9;
+            }
+        }
+        String[] names = {"apply, accumulating", "apply, momentum"};
+        int[] pushes = {3 * buffers, buffers};
+        for (int kind = 0; kind < 2; kind++) {
+            double gb = (double) msg.length * pushes[kind] / 1e9;
+            System.out.printf("| %,d | %.1f | %s | %s | 1 | %d | %.2f | %.2f | — | — | %.2f–%.2f |%s%n", n, msg.length / 1e6, names[kind], factor == 1f ? "1" : "0.7071",
+                    pushes[kind], IngestInputs.median(cpu[kind]) / gb, gb / IngestInputs.median(cpu[kind]), Arrays.stream(cpu[kind]).min().orElseThrow() / gb,
+                    Arrays.stream(cpu[kind]).max().orElseThrow() / gb, Double.isNaN(sink) ? " " : "");
+        }
     }
 
     private static Arrival wholePath(Codec codec, byte[] msg, int n) {
-        float[] theta = theta(n);
+        float[] theta = IngestInputs.theta(n);
         DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
         return factor -> {
             float[] g = new float[n];
@@ -138,7 +153,7 @@ public final class IngestCpuTime {
     }
 
     private static Arrival streamedPath(Codec codec, byte[] msg, int n, ForkJoinPool pool) {
-        float[] theta = theta(n);
+        float[] theta = IngestInputs.theta(n);
         DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
         Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
         StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
@@ -158,15 +173,9 @@ public final class IngestCpuTime {
         return factor -> factor != 1f ? s.scan(null).norm() + s.scaledNorm(factor, null) : s.scan(null).norm();
     }
 
-    /** streamed-norm2's part before the step: its one or two sequential scans. */
-    private static Arrival norm2ChecksOnly(Codec codec, byte[] msg, int n) {
-        BlockDecoder d = codec.blocks();
-        return factor -> factor != 1f ? norm2Scan(d, msg, n, 1f, false) + norm2Scan(d, msg, n, factor, true) : norm2Scan(d, msg, n, 1f, false);
-    }
-
     /** The streamed path's step alone: decode (scaled), DN kernel and max |θ| per block. */
     private static Arrival applyOnly(Codec codec, byte[] msg, int n) {
-        float[] theta = theta(n);
+        float[] theta = IngestInputs.theta(n);
         DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
         Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
         StreamedDelta s = new StreamedDelta(codec.blocks(), EncodedSource.of(msg), n);
@@ -175,35 +184,5 @@ public final class IngestCpuTime {
             dn.commit();
             return max;
         };
-    }
-
-    /** Streaming as first merged: the norm's scans sequential, in norm2's order; the apply as now. */
-    private static Arrival norm2ScanPath(Codec codec, byte[] msg, int n, ForkJoinPool pool) {
-        float[] theta = theta(n);
-        DelayedNesterov dn = new DelayedNesterov(n, 0.7, 0.9, 4, 0);
-        Fragment whole = new Fragment(0, java.util.List.of(new Range(0, n)));
-        BlockDecoder d = codec.blocks();
-        StreamedDelta s = new StreamedDelta(d, EncodedSource.of(msg), n);
-        return factor -> {
-            double norm = norm2Scan(d, msg, n, 1f, false);
-            boolean scale = factor != 1f;
-            if (scale) norm = norm2Scan(d, msg, n, factor, true);
-            float max = s.apply(whole, dn.begin(), theta, factor, scale, pool);
-            dn.commit();
-            return norm + max;
-        };
-    }
-
-    /** The old scan: every block read and its squares added in norm2's order, on this thread. */
-    private static double norm2Scan(BlockDecoder d, byte[] msg, int n, float factor, boolean scale) {
-        SquareSums sums = new SquareSums(n);
-        byte[] bytes = new byte[d.blockBytes(d.blockValues())];
-        float[] scratch = new float[d.blockValues()];
-        for (int b = 0, blocks = d.blocks(n); b < blocks; b++) {
-            int m = (int) Math.min(d.blockValues(), n - (long) b * d.blockValues());
-            System.arraycopy(msg, (int) d.blockOffset(b), bytes, 0, d.blockBytes(m));
-            d.addSquares(b, bytes, 0, m, factor, scale, scratch, sums);
-        }
-        return sums.norm();
     }
 }

@@ -1,6 +1,5 @@
 package org.diloco4j.core.codec;
 
-import org.diloco4j.core.params.SquareSums;
 import org.diloco4j.core.params.VectorOps;
 
 /**
@@ -51,20 +50,6 @@ public interface BlockDecoder {
     default void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff, float factor) {
         decodeBlock(b, bytes, off, m, out, outOff);
         for (int i = 0; i < m; i++) out[outOff + i] *= factor;
-    }
-
-    /**
-     * Adds the squares of block {@code b}'s values (each scaled by {@code factor} and rounded to fp32
-     * first, if {@code scale}) to {@code sums}, in the vector's order; {@code scratch} holds at least
-     * {@link #blockValues()} values. Checks the block as {@link #decodeBlock} does. Codecs with a
-     * table of values override it to square the table instead of every value. (Sums in
-     * {@code VectorOps.norm2}'s order, which only one thread can follow; the push norm is now
-     * summed by blocks, {@link #squares}; kept for the ingest benchmark's row of the old scan.)
-     */
-    default void addSquares(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] scratch, SquareSums sums) {
-        if (scale) decodeBlock(b, bytes, off, m, scratch, 0, factor);
-        else decodeBlock(b, bytes, off, m, scratch, 0);
-        sums.add(scratch, 0, m);
     }
 
     /**

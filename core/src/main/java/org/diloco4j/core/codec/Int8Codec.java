@@ -3,8 +3,6 @@ package org.diloco4j.core.codec;
 import java.util.Arrays;
 import java.util.Objects;
 
-import org.diloco4j.core.params.SquareSums;
-
 /**
  * 8-bit quantization with a lookup table, as in INTELLECT-1. Per chunk of {@code chunk} values
  * (the last one may be shorter), with m the chunk's length:
@@ -216,18 +214,13 @@ public record Int8Codec(int chunk) implements Codec {
         int p = PARAMS_END;
         for (long s = 0; s < len; s += chunk) {
             int m = (int) Math.min(chunk, len - s);
-            decodeChunk(encoded, p, m, out, off + (int) s, table, w);
+            Wire.floats(encoded, p, BINS).get(table);
+            decodeCodes(encoded, p + TABLE_BYTES, m, out, off + (int) s, table, w);
             p += TABLE_BYTES + m;
         }
     }
 
-    /** Decodes the chunk of {@code m} values whose table starts at {@code encoded[p]} into {@code out[o, o + m)}. */
-    private static void decodeChunk(byte[] encoded, int p, int m, float[] out, int o, float[] table, int[] w) {
-        Wire.floats(encoded, p, BINS).get(table);
-        decodeCodes(encoded, p + TABLE_BYTES, m, out, o, table, w);
-    }
-
-    /** Decodes the {@code m} codes at {@code encoded[q]} through {@code table} into {@code out[o, o + m)}. */
+    /** Decodes the {@code m} codes at {@code encoded[q]} through {@code table} into {@code out[o, o + m)}; {@code w} holds ⌊m/4⌋ ints. */
     private static void decodeCodes(byte[] encoded, int q, int m, float[] out, int o, float[] table, int[] w) {
         int g = m >>> 2;
         Wire.ints(encoded, q, g).get(w, 0, g);
@@ -241,6 +234,14 @@ public record Int8Codec(int chunk) implements Codec {
         for (int i = 4 * g; i < m; i++) out[o + i] = table[encoded[q + i] & 0xFF];
     }
 
+    /** Value j + k·g of a chunk (g = ⌊m/4⌋, k &lt; 4) has byte 4j + k of the codes: a quarter's codes are every fourth byte; the last m − 4g follow one by one. */
+    private static TableBlocks.CodeRun codeRun(int m, int v) {
+        int g = m >>> 2;
+        if (v >= 4 * g) return new TableBlocks.CodeRun(TABLE_BYTES + v, 1, m);
+        int k = v / g;
+        return new TableBlocks.CodeRun(TABLE_BYTES + k + 4 * (v - k * g), 4, (k + 1) * g);
+    }
+
     /** Chunks are self-contained (table, then codes): each is a block, when small enough to be decoded in a thread's scratch. */
     @Override
     public BlockDecoder blocks() {
@@ -248,10 +249,9 @@ public record Int8Codec(int chunk) implements Codec {
     }
 
     private final class Blocks implements TableBlocks {
-        /** Per thread: a table, its squares and the code words of one chunk, so decoding a block allocates nothing large. */
+        /** Per thread: a table and the code words of one chunk, so decoding a block allocates nothing large. */
         private final ThreadLocal<int[]> words = ThreadLocal.withInitial(() -> new int[chunk / 4]);
         private final ThreadLocal<float[]> tables = ThreadLocal.withInitial(() -> new float[BINS]);
-        private final ThreadLocal<double[]> squares = ThreadLocal.withInitial(() -> new double[BINS]);
         /** Per thread: four histograms, one per byte of a code word, so consecutive increments rarely hit the same counter. */
         private final ThreadLocal<int[]> lanes = ThreadLocal.withInitial(() -> new int[4 * BINS]);
 
@@ -287,30 +287,33 @@ public record Int8Codec(int chunk) implements Codec {
          */
         @Override
         public void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff) {
-            Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
-            Objects.checkFromIndexSize(outOff, m, out.length);
-            decodeChunk(bytes, off, m, out, outOff, tables.get(), words.get());
+            decodeBlock(b, bytes, off, m, out, outOff, 1f, false);
         }
 
         /** Scaling the table scales every value: each is a table entry, rounded once as {@code entry · factor}. */
         @Override
         public void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff, float factor) {
-            decodeCodes(bytes, off + TABLE_BYTES, m, out, outOff, table(b, bytes, off, m, factor, true), words.get());
+            decodeBlock(b, bytes, off, m, out, outOff, factor, true);
         }
 
-        /** Squares the table's 256 entries, not the chunk's values: per value, one lookup and one add in the vector's order. */
+        private void decodeBlock(int b, byte[] bytes, int off, int m, float[] out, int outOff, float factor, boolean scale) {
+            Objects.checkFromIndexSize(outOff, m, out.length);
+            float[] t = tables.get();
+            table(b, bytes, off, m, factor, scale, t);
+            decodeCodes(bytes, off + TABLE_BYTES, m, out, outOff, t, words.get());
+        }
+
         @Override
-        public void addSquares(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] scratch, SquareSums sums) {
-            float[] t = table(b, bytes, off, m, factor, scale);
-            double[] sq = squares.get();
-            for (int k = 0; k < BINS; k++) sq[k] = (double) t[k] * t[k];
-            int q = off + TABLE_BYTES;
-            int g = m >>> 2;
-            int[] w = words.get();
-            Wire.ints(bytes, q, g).get(w, 0, g);
-            // Value j + k·g of the chunk is byte k of word j: the chunk's quarters in order, then the last m − 4g codes.
-            for (int k = 0; k < 4; k++) sums.addLookup(sq, w, g, 8 * k);
-            for (int i = 4 * g; i < m; i++) sums.addSquare(sq[bytes[q + i] & 0xFF]);
+        public void table(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] table) {
+            Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
+            Wire.floats(bytes, off, BINS).get(table, 0, BINS);
+            if (scale) for (int k = 0; k < BINS; k++) table[k] *= factor;
+        }
+
+        @Override
+        public CodeRun run(int m, int v) {
+            Objects.checkIndex(v, m);
+            return codeRun(m, v);
         }
 
         @Override
@@ -332,15 +335,6 @@ public record Int8Codec(int chunk) implements Codec {
             }
             for (int i = 4 * g; i < m; i++) c[bytes[q + i] & 0xFF]++;
             for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
-        }
-
-        /** Block b's table (not checked: see {@link #decodeBlock}) in this thread's buffer; each entry times {@code factor} (rounded to fp32) if {@code scale}. */
-        private float[] table(int b, byte[] bytes, int off, int m, float factor, boolean scale) {
-            Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
-            float[] t = tables.get();
-            Wire.floats(bytes, off, BINS).get(t);
-            if (scale) for (int k = 0; k < BINS; k++) t[k] *= factor;
-            return t;
         }
     }
 

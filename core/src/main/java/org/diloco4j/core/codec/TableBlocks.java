@@ -5,9 +5,29 @@ package org.diloco4j.core.codec;
  * per value (int8): a block's sum of squares, and the finiteness of its values, follow from the
  * table and how often each code occurs — counting bytes, not adding a double per value — and the
  * counts answer again for any scaling of the table, without reading the codes a second time.
+ * A block's codes lie in runs of fixed stride ({@link #run}), so a receiver can look each value up
+ * in the (scaled) table where it uses it, without decoding the block into a buffer first.
  */
 public interface TableBlocks extends BlockDecoder {
     int BINS = 256;
+
+    /**
+     * Block {@code b}'s table, from {@code bytes[off, off + blockBytes(m))}, into {@code table[0, 256)},
+     * each entry times {@code factor} (rounded to fp32) if {@code scale}: entry k is then exactly the
+     * value every code k of the block decodes to, with {@link #decodeBlock} (scaled or not). Not checked.
+     */
+    void table(int b, byte[] bytes, int off, int m, float factor, boolean scale, float[] table);
+
+    /**
+     * Where the codes of a block's values lie, from value {@code v} of a block of {@code m} on: the
+     * code of value {@code v + i} is byte {@code first + i·stride} of the block, for
+     * {@code v + i < end}. Runs from 0 cover a block in order.
+     */
+    record CodeRun(int first, int stride, int end) {
+    }
+
+    /** The run of codes that starts at value {@code v} (0 ≤ v &lt; m) of a block of {@code m} values. */
+    CodeRun run(int m, int v);
 
     /**
      * Block {@code b}'s table into {@code table[tOff, tOff + 256)} and how many of its {@code m}

@@ -1,7 +1,10 @@
 package org.diloco4j.core.ingest;
 
+import org.diloco4j.core.codec.TableBlocks;
+
 /**
- * One thread's buffers for a block: its encoded bytes and its decoded values. Kept per thread and
+ * One thread's buffers for a block: its encoded bytes, its decoded values and (table codecs) its
+ * table, scaled as the step needs it. Kept per thread and
  * reused, so ingesting a push allocates nothing in proportion to its size.
  */
 final class BlockScratch {
@@ -9,6 +12,7 @@ final class BlockScratch {
 
     byte[] bytes = new byte[0];
     float[] values = new float[0];
+    final float[] table = new float[TableBlocks.BINS];
 
     /** This thread's scratch, with room for a block of {@code bytes} encoded bytes and {@code values} values. */
     static BlockScratch of(int bytes, int values) {

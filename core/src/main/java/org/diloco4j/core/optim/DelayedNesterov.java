@@ -134,7 +134,94 @@ public final class DelayedNesterov implements OuterOptimizer {
         } else {
             c = pos == 0 ? Case.MOMENTUM_FIRST : Case.MOMENTUM;
         }
-        return (theta, to, g, go, off, len) -> kernel(c, theta, to, g, go, off, len);
+        return new Step(c);
+    }
+
+    /** One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (one per pair of cases: first or not) but the N-th arrival's. */
+    private final class Step implements StepKernel {
+        private final Case c;
+
+        Step(Case c) {
+            this.c = c;
+        }
+
+        @Override
+        public void apply(float[] theta, int thetaOff, float[] g, int gOff, int off, int len) {
+            kernel(c, theta, thetaOff, g, gOff, off, len);
+        }
+
+        @Override
+        public boolean fusesCoded() {
+            return c != Case.MEAN_FIRST && c != Case.MEAN;
+        }
+
+        @Override
+        public int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
+            // The fused loops take int8's quarter runs (every fourth byte, a constant C2 can check bounds by once);
+            // other strides (int8's last m mod 4 values) are few.
+            if (stride != 4) return StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+            return switch (c) {
+                case SGD_FIRST, SGD -> accumulateCoded(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                case MOMENTUM_FIRST, MOMENTUM -> accumulateWithMomentumCoded(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                case ONLY_FIRST, ONLY -> onlyCoded(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                // The N-th arrival divides by N per value: scalar division in a fused loop was measured slower
+                // (docs/bench/ingest.md) than decoding and the vectorized loop (fusesCoded() says so).
+                case MEAN_FIRST, MEAN -> StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+            };
+        }
+    }
+
+    /**
+     * SGD_FIRST / SGD with g looked up in the loop (see {@link StepKernel#applyCoded}), codes every
+     * fourth byte: the same operations per element as {@link #kernel}'s loops, so the same bits.
+     */
+    private int accumulateCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+        float a = -lrOverN;
+        float[] ac = acc;
+        int bits = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = table[codes[co + 4 * i] & 0xFF];
+            ac[off + i] = first ? gi : ac[off + i] + gi;
+            float t = Math.fma(gi, a, theta[to + i]);
+            theta[to + i] = t;
+            bits = Math.max(bits, Float.floatToRawIntBits(t) & 0x7fffffff);
+        }
+        return bits;
+    }
+
+    /** MOMENTUM_FIRST / MOMENTUM (c &gt; 0) with g looked up in the loop, as {@link #accumulateCoded}. */
+    private int accumulateWithMomentumCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kMid;
+        float[] ac = acc;
+        float[] mm = m;
+        int bits = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = table[codes[co + 4 * i] & 0xFF];
+            ac[off + i] = first ? gi : ac[off + i] + gi;
+            float t = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
+            theta[to + i] = t;
+            bits = Math.max(bits, Float.floatToRawIntBits(t) & 0x7fffffff);
+        }
+        return bits;
+    }
+
+    /** ONLY_FIRST / ONLY (N = 1) with g looked up in the loop, as {@link #accumulateCoded}: the first update sets m to g. */
+    private int onlyCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kEnd;
+        float mu = momentum;
+        float[] mm = m;
+        int bits = 0;
+        for (int i = 0; i < len; i++) {
+            float gi = table[codes[co + 4 * i] & 0xFF];
+            float mi = first ? gi : mm[off + i] * mu + gi;
+            mm[off + i] = mi;
+            float t = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
+            theta[to + i] = t;
+            bits = Math.max(bits, Float.floatToRawIntBits(t) & 0x7fffffff);
+        }
+        return bits;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.diloco4j.core.optim;
 
+import org.diloco4j.core.params.VectorOps;
+
 /**
  * One outer step's elementwise update, with its coefficients fixed by {@link OuterOptimizer#begin()}.
  * Every outer optimizer is elementwise, so the step may be applied to disjoint ranges in any order,
@@ -14,4 +16,47 @@ public interface StepKernel {
      * buffers at index i. Ranges of one step must not overlap; lengths are the caller's to check.
      */
     void apply(float[] theta, int thetaOff, float[] g, int gOff, int off, int len);
+
+    /**
+     * {@link #apply} with g coded: g_i is {@code table[codes[codeOff + (i − off)·stride] & 0xFF]}
+     * (a table codec's values, int8's codes of one quarter of a chunk being every fourth byte).
+     * Returns the bits of max |θ_i| over what it wrote ({@code floatToRawIntBits(θ_i) & 0x7fffffff}:
+     * their integer order is the order of |θ_i|, NaN last), as {@link VectorOps#maxAbs} computes it.
+     * θ and the buffers end exactly as decoding g and calling {@link #apply} leaves them.
+     *
+     * <p>This default decodes up to {@code scratch.length} values at a time into {@code scratch} and
+     * runs {@link #apply}'s vectorized loop on them. A kernel bound by memory rather than arithmetic
+     * overrides it to look g up inside its loop (fused): the table lookup, which C2 cannot vectorize,
+     * then overlaps the θ and buffer traffic instead of adding a pass of its own, and max |θ| comes
+     * from the values in registers. (Decoding a few thousand values at a time into an L1-sized
+     * scratch was measured slower than either: each short run restarts the memory streams.)
+     */
+    /**
+     * Whether {@link #applyCoded} looks g up inside this kernel's loop. If not, a caller with a
+     * whole block to step does better to decode it into a buffer once and call {@link #apply} on it
+     * (one long vectorized pass; measured faster than this default's runs, docs/bench/ingest.md).
+     */
+    default boolean fusesCoded() {
+        return false;
+    }
+
+    default int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
+        int bits = 0;
+        for (int done = 0; done < len; done += scratch.length) {
+            int n = Math.min(scratch.length, len - done);
+            decode(table, codes, codeOff + done * stride, stride, scratch, n);
+            apply(theta, thetaOff + done, scratch, 0, off + done, n);
+            bits = Math.max(bits, Float.floatToRawIntBits(VectorOps.maxAbs(theta, thetaOff + done, thetaOff + done + n)));
+        }
+        return bits;
+    }
+
+    /** {@code out[i] = table[codes[c + i·stride] & 0xFF]} for i &lt; n; int8's stride 4 as a constant, so C2 drops the bounds checks. */
+    private static void decode(float[] table, byte[] codes, int c, int stride, float[] out, int n) {
+        if (stride == 4) {
+            for (int i = 0; i < n; i++) out[i] = table[codes[c + 4 * i] & 0xFF];
+        } else {
+            for (int i = 0; i < n; i++) out[i] = table[codes[c + i * stride] & 0xFF];
+        }
+    }
 }

@@ -53,7 +53,8 @@ class StreamedDeltaTest {
         List<Arguments> out = new ArrayList<>();
         List<OuterOptimizerConfig> outers = List.of(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 1, 0),
                 OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 1, 0.5), OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0),
-                OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0.25), OuterOptimizerConfig.diloco(), OuterOptimizerConfig.sgd(0.5));
+                OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0.25), OuterOptimizerConfig.diloco(), OuterOptimizerConfig.momentum(0.7, 0.9),
+                OuterOptimizerConfig.sgd(0.5));
         for (String codec : List.of("int8", "int8:chunk=257", "fp32", "bf16")) {
             for (OuterOptimizerConfig o : outers) out.add(Arguments.of(codec, o));
         }

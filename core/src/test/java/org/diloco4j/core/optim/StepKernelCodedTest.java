@@ -1,0 +1,79 @@
+package org.diloco4j.core.optim;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.diloco4j.core.params.VectorOps;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link StepKernel#applyCoded} (g looked up through a table by byte codes at a stride: int8's
+ * quarter runs, stride 4, and its last values, stride 1) leaves θ and every optimizer buffer exactly
+ * as decoding g into an fp32 array and calling {@link StepKernel#apply} does, and returns the bits
+ * of max |θ| over what it wrote — for every outer optimizer and every Delayed Nesterov case (c = 0
+ * and c &gt; 0 between momentum updates, N = 1, the N-th arrival, the first buffer and later ones),
+ * with tables that are scaled (a stale push) or not, and a scratch smaller than a run (the default's
+ * pieces).
+ */
+class StepKernelCodedTest {
+    /** StepKernelTest's optimizers, and N = 4 with c &gt; 0 (the bench's buffer). */
+    static List<OuterOptimizerConfig> optimizers() {
+        return Stream.concat(StepKernelTest.configs().stream(), Stream.of(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 4, 0.1))).toList();
+    }
+
+    static final int SIZE = 5_003;
+
+    @ParameterizedTest
+    @MethodSource("optimizers")
+    void codedStepsEqualDecodedStepsBitForBit(OuterOptimizerConfig cfg) {
+        Random r = new Random(11);
+        OuterOptimizer coded = cfg.create(SIZE);
+        OuterOptimizer decoded = cfg.create(SIZE);
+        // θ of the fragment lies at an offset in a longer array, as a fragment's range does.
+        int thetaOff = 37;
+        float[] thetaCoded = new float[SIZE + 100];
+        for (int i = 0; i < thetaCoded.length; i++) thetaCoded[i] = (float) r.nextGaussian();
+        float[] thetaDecoded = thetaCoded.clone();
+        // Nine arrivals: crosses N = 3 and N = 4 buffers three and two times.
+        for (int k = 0; k < 9; k++) {
+            float[] table = new float[256];
+            for (int c = 0; c < 256; c++) table[c] = (float) (0.01 * r.nextGaussian());
+            if (k % 2 == 1) {
+                float factor = 0.7071f;
+                for (int c = 0; c < 256; c++) table[c] *= factor; // a stale push's scaled table, as TableBlocks.table makes it
+            }
+            byte[] codes = new byte[4 * SIZE + 16];
+            r.nextBytes(codes);
+            StepKernel c = coded.begin();
+            StepKernel d = decoded.begin();
+            float[] scratch = new float[1_000]; // smaller than a run: the default goes in pieces
+            int wantBits = 0;
+            int gotBits = 0;
+            // [0, 3000) as a stride-4 run from byte 5, [3000, SIZE) as a stride-1 run from byte 13000.
+            int[][] runs = {{0, 3_000, 5, 4}, {3_000, SIZE - 3_000, 13_000, 1}};
+            for (int[] run : runs) {
+                int off = run[0], len = run[1], at = run[2], stride = run[3];
+                gotBits = Math.max(gotBits, c.applyCoded(thetaCoded, thetaOff + off, table, codes, at, stride, off, len, scratch));
+                float[] g = new float[len];
+                for (int i = 0; i < len; i++) g[i] = table[codes[at + i * stride] & 0xFF];
+                d.apply(thetaDecoded, thetaOff + off, g, 0, off, len);
+                wantBits = Math.max(wantBits, Float.floatToRawIntBits(VectorOps.maxAbs(thetaDecoded, thetaOff + off, thetaOff + off + len)));
+            }
+            coded.commit();
+            decoded.commit();
+            assertThat(thetaCoded).as("θ after arrival %d", k).isEqualTo(thetaDecoded);
+            assertThat(gotBits).as("max |θ| bits after arrival %d", k).isEqualTo(wantBits);
+            OptimizerState want = decoded.state();
+            OptimizerState got = coded.state();
+            assertThat(got.counters()).isEqualTo(want.counters());
+            for (Map.Entry<String, float[]> e : want.buffers().entrySet()) {
+                assertThat(got.buffers().get(e.getKey())).as("%s after arrival %d", e.getKey(), k).isEqualTo(e.getValue());
+            }
+        }
+    }
+}
