@@ -33,7 +33,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       run chunk by chunk (blocks never straddle chunks, so no element needs two chunks);</li>
  *   <li>{@code segment*}: one off-heap {@link MemorySegment} per vector (an {@link Arena}), read and
  *       written with {@link ValueLayout#JAVA_FLOAT_UNALIGNED} at a {@code long} index;</li>
- *   <li>{@code production*}: {@link DelayedNesterov} itself on {@code float[]}, to show the copied
+ *   <li>{@code production}: {@link DelayedNesterov} itself on {@code float[]}, to show the copied
  *       array loops cost what the real kernel costs.</li>
  * </ul>
  * The loops are DelayedNesterov's, operation for operation: {@code accumulate} is its mid-buffer
@@ -142,11 +142,17 @@ public class ParamStorageBench {
         }
     }
 
-    /** The real optimizer between momentum updates (a buffer that never fills), as OuterStepBench runs it. */
+    /**
+     * The real optimizer on float[], as OuterStepBench runs it: {@code accumulate} with a buffer that
+     * never fills (every arrival mid-buffer), {@code momentum} with N = 2, past the first update,
+     * the first arrival of each buffer run untimed.
+     */
     @State(Scope.Thread)
-    public static class DnAccumulating {
+    public static class Dn {
         @Param({"25000000", "100000000"})
         public int size;
+        @Param({"accumulate", "momentum"})
+        public String kernel;
         float[] theta, g;
         DelayedNesterov opt;
 
@@ -154,31 +160,15 @@ public class ParamStorageBench {
         public void setup() {
             theta = array(0, size, 1, 2f);
             g = array(0, size, 2, 0.02f);
-            opt = new DelayedNesterov(size, 0.7, 0.9, Integer.MAX_VALUE, 0);
+            boolean momentum = kernel.equals("momentum");
+            opt = new DelayedNesterov(size, 0.7, 0.9, momentum ? 2 : Integer.MAX_VALUE, 0);
             opt.step(theta, g);
-        }
-    }
-
-    /** The real optimizer at its N-th arrival (N = 2); the first arrival of each buffer runs untimed. */
-    @State(Scope.Thread)
-    public static class DnUpdating {
-        @Param({"25000000", "100000000"})
-        public int size;
-        float[] theta, g;
-        DelayedNesterov opt;
-
-        @Setup(Level.Trial)
-        public void setup() {
-            theta = array(0, size, 1, 2f);
-            g = array(0, size, 2, 0.02f);
-            opt = new DelayedNesterov(size, 0.7, 0.9, 2, 0);
-            opt.step(theta, g);
-            opt.step(theta, g); // past the first momentum update, which skips μ·m
+            if (momentum) opt.step(theta, g); // past the first momentum update, which skips μ·m
         }
 
         @Setup(Level.Invocation)
         public void fillBuffer() {
-            if (opt.nextUpdatesMomentum()) return;
+            if (kernel.equals("accumulate") || opt.nextUpdatesMomentum()) return;
             long t0 = CpuClock.THREADS.getCurrentThreadCpuTime();
             opt.step(theta, g);
             CpuClock.untimed += CpuClock.THREADS.getCurrentThreadCpuTime() - t0;
@@ -187,13 +177,13 @@ public class ParamStorageBench {
 
     /**
      * The benchmark thread's CPU time, wall time and operations per iteration, printed as
-     * {@code #cpu METHOD SIZE CHUNK cpuNs wallNs ops}: on a shared machine CPU time per operation is
+     * {@code #cpu METHOD SIZE CHUNK|KERNEL|- cpuNs wallNs ops}: on a shared machine CPU time per operation is
      * the figure the other jobs disturb least (a descheduled thread's wall time runs on, its CPU time does not).
      */
     @State(Scope.Thread)
     public static class CpuClock {
         static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        /** CPU time of untimed work on the benchmark thread (DnUpdating's first arrivals), left out of the iteration's. */
+        /** CPU time of untimed work on the benchmark thread (Dn's first arrivals of a buffer), left out of the iteration's. */
         static long untimed;
         long cpu0, wall0, ops;
 
@@ -210,7 +200,8 @@ public class ParamStorageBench {
             long cpu = THREADS.getCurrentThreadCpuTime() - cpu0 - untimed;
             long wall = System.nanoTime() - wall0;
             String method = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
-            String chunk = p.getParamsKeys().contains("chunk") ? p.getParam("chunk") : "-";
+            // the benchmark's other parameter, if any: Chunks' chunk or Dn's kernel
+            String chunk = p.getParamsKeys().contains("chunk") ? p.getParam("chunk") : p.getParamsKeys().contains("kernel") ? p.getParam("kernel") : "-";
             System.out.println("#cpu " + method + " " + p.getParam("size") + " " + chunk + " " + cpu + " " + wall + " " + ops);
         }
     }
@@ -286,13 +277,7 @@ public class ParamStorageBench {
     }
 
     @Benchmark
-    public void productionAccumulate(DnAccumulating s, CpuClock c) {
-        c.ops++;
-        s.opt.step(s.theta, s.g);
-    }
-
-    @Benchmark
-    public void productionMomentum(DnUpdating s, CpuClock c) {
+    public void production(Dn s, CpuClock c) {
         c.ops++;
         s.opt.step(s.theta, s.g);
     }
