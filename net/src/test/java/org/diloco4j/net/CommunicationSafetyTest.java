@@ -44,7 +44,7 @@ class CommunicationSafetyTest {
         public TrainReport train(int steps, GlobalProgress progress) {
             TrainReport r = inner.train(steps, progress);
             if (poison != 0) {
-                float[] t = new float[layout().size()];
+                float[] t = new float[layout().arraySize()];
                 inner.read(t);
                 t[3] = poison;
                 inner.load(t);

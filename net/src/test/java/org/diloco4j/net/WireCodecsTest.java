@@ -125,7 +125,7 @@ class WireCodecsTest {
             long expectUp = 0;
             long merges = 0;
             for (Metric.OuterStep s : c.recorder.steps()) {
-                int size = plan.fragment(s.fragment()).size();
+                int size = plan.fragment(s.fragment()).arraySize();
                 expectUp += s.contributors().size() * up.encodedSize(size);
                 merges += s.contributors().size() * BF16.encodedSize(size);
             }

@@ -71,14 +71,14 @@ public final class Simulation implements AutoCloseable {
             this.s = restored;
             s.coordinator.attach(this::observe);
         } else {
-            DdpGroup ddp = cc.method() == Method.DDP ? new DdpGroup(sim.workers(), plan.totalSize(), sim.seed()) : null;
+            DdpGroup ddp = cc.method() == Method.DDP ? new DdpGroup(sim.workers(), plan.arraySize(), sim.seed()) : null;
             this.s = new SimState(new Coordinator(cc, plan, theta0, this::observe), ddp, sim.evalEveryTokens());
         }
-        this.costs = CostModel.of(cc.method(), sim, s, plan.totalSize());
+        this.costs = CostModel.of(cc.method(), sim, s, plan.arraySize());
         this.timeline = new Timeline(s, costs.workerSegments());
         this.evaluation = new Evaluation(s, evaluator, sim.evalEveryTokens(), sink);
         this.lifecycle = new Lifecycle(sim, cc, plan, factory, s, costs, timeline, this::deliver);
-        this.workers = new WorkerDriver(new Downlink(Codecs.parse(cc.downCodec()), plan.totalSize()), sink, s, costs, timeline);
+        this.workers = new WorkerDriver(new Downlink(Codecs.parse(cc.downCodec()), plan.arraySize()), sink, s, costs, timeline);
         if (restored != null) lifecycle.reattachTrainers();
     }
 

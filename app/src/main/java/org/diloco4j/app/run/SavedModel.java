@@ -22,7 +22,7 @@ public record SavedModel(RunConfig config, GptConfig gpt, float[] theta) {
         requireTheta(dir);
         RunConfig cfg = ConfigLoader.loadSaved(dir.config());
         GptConfig gpt = RunSetup.gptConfig(cfg, Tokenizers.byName(cfg.str("data.tokenizer")).vocabSize());
-        return new SavedModel(cfg, gpt, theta(dir, GptLayout.of(gpt).size()));
+        return new SavedModel(cfg, gpt, theta(dir, GptLayout.of(gpt).arraySize()));
     }
 
     /** Fails at once, with what to do, if the run has saved no θ yet. */

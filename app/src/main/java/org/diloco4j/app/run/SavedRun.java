@@ -11,6 +11,6 @@ public record SavedRun(RunSetup setup, float[] theta) {
         // Checked before the corpus is loaded: the answer does not depend on it and comes at once.
         SavedModel.requireTheta(dir);
         RunSetup setup = RunSetup.build(ConfigLoader.loadSaved(dir.config()), s -> { });
-        return new SavedRun(setup, SavedModel.theta(dir, setup.plan().totalSize()));
+        return new SavedRun(setup, SavedModel.theta(dir, setup.plan().arraySize()));
     }
 }

@@ -52,7 +52,7 @@ class HuggingFaceTest {
 
     @Test
     void aFinishedRunHoldsItsModelInHuggingFaceLayout() throws IOException {
-        float[] theta = ModelFile.read(good.resolve("model.bin"), GptLayout.of(MODEL).size());
+        float[] theta = ModelFile.read(good.resolve("model.bin"), GptLayout.of(MODEL).arraySize());
         assertThat(HfGpt2.read(good.resolve("model.safetensors"), MODEL)).isEqualTo(theta);
         Map<String, NamedTensor> tensors = SafetensorsReader.read(good.resolve("model.safetensors"));
         assertThat(tensors).containsKey("transformer.h.0.attn.c_attn.weight").doesNotContainKey("lm_head.weight");

@@ -24,7 +24,7 @@ public record Bf16Codec() implements Codec {
     }
 
     @Override
-    public long encodedSize(int len) {
+    public long encodedSize(long len) {
         Wire.checkLen(len);
         return Wire.HEADER + 2L * len;
     }

@@ -10,8 +10,8 @@ final class BitPacking {
     }
 
     /** Bits needed for any index below {@code n}: ⌈log2 n⌉, 0 when n ≤ 1. */
-    static int bitsFor(int n) {
-        return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
+    static int bitsFor(long n) {
+        return n <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(n - 1);
     }
 
     static void pack(int[] values, int n, int bits, byte[] out, int pos) {

@@ -22,7 +22,7 @@ interface BlockCodec extends Codec {
     }
 
     @Override
-    default long encodedSize(int len) {
+    default long encodedSize(long len) {
         return NibbleGroups.encodedSize(block(), len);
     }
 

@@ -65,8 +65,10 @@ public interface BlockDecoder {
         return VectorOps.blockSquares(scratch, 0, m);
     }
 
-    /** Number of blocks in a message of {@code len} values. */
-    default int blocks(int len) {
-        return (int) ((len + (long) blockValues() - 1) / blockValues());
+    /** Number of blocks in {@code len} values (long: block counts of payloads beyond 2^31 values are computed too). */
+    default int blocks(long len) {
+        long n = (len + blockValues() - 1) / blockValues();
+        if (len < 0 || n > Integer.MAX_VALUE) throw new IllegalArgumentException(len + " values are not a payload of blocks of " + blockValues());
+        return (int) n;
     }
 }

@@ -69,6 +69,11 @@ public interface Codec {
         return null;
     }
 
-    /** The exact length of {@code encode(values, off, len)} in bytes, computed without encoding. */
-    long encodedSize(int len);
+    /**
+     * The exact length of {@code encode(values, off, len)} in bytes, computed without encoding. Long,
+     * so sizes can be computed for a layout of any size; a message itself holds fewer than 2^31
+     * values and bytes ({@code encode} refuses more), so beyond that this is the arithmetic size a
+     * message of {@code len} values would have.
+     */
+    long encodedSize(long len);
 }

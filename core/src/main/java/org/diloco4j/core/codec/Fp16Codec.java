@@ -20,7 +20,7 @@ public record Fp16Codec() implements Codec {
     }
 
     @Override
-    public long encodedSize(int len) {
+    public long encodedSize(long len) {
         Wire.checkLen(len);
         return Wire.HEADER + 2L * len;
     }

@@ -13,7 +13,7 @@ public record Fp32Codec() implements Codec {
     }
 
     @Override
-    public long encodedSize(int len) {
+    public long encodedSize(long len) {
         Wire.checkLen(len);
         return Wire.HEADER + 4L * len;
     }

@@ -55,12 +55,12 @@ public record Int8Codec(int chunk) implements Codec {
         return name() + ":chunk=" + chunk;
     }
 
-    private long chunks(int len) {
+    private long chunks(long len) {
         return (len + (long) chunk - 1) / chunk;
     }
 
     @Override
-    public long encodedSize(int len) {
+    public long encodedSize(long len) {
         Wire.checkLen(len);
         return PARAMS_END + chunks(len) * TABLE_BYTES + len;
     }

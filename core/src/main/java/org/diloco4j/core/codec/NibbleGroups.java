@@ -23,12 +23,12 @@ final class NibbleGroups {
         return block * ((MIN_GROUP + block - 1) / block);
     }
 
-    private static long blocks(int block, int len) {
+    private static long blocks(int block, long len) {
         return (len + (long) block - 1) / block;
     }
 
     /** Exact message length: header, block size, one fp32 scale per block, ⌈len/2⌉ bytes of nibbles. */
-    static long encodedSize(int block, int len) {
+    static long encodedSize(int block, long len) {
         Wire.checkLen(len);
         return PARAMS_END + 4 * blocks(block, len) + (len + 1L) / 2;
     }

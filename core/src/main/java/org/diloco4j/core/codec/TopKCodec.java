@@ -37,13 +37,18 @@ public record TopKCodec(double fraction) implements Codec {
 
     /** Values kept out of {@code len}. */
     public int k(int len) {
+        return (int) k((long) len); // k ≤ len
+    }
+
+    /** Values kept out of {@code len}, for sizes beyond one message. */
+    public long k(long len) {
         Wire.checkLen(len);
-        return BigDecimal.valueOf(fraction).multiply(BigDecimal.valueOf(len)).setScale(0, RoundingMode.CEILING).intValueExact();
+        return BigDecimal.valueOf(fraction).multiply(BigDecimal.valueOf(len)).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
     @Override
-    public long encodedSize(int len) {
-        int k = k(len);
+    public long encodedSize(long len) {
+        long k = k(len);
         return PARAMS_END + 4L * k + BitPacking.bytes(k, BitPacking.bitsFor(len));
     }
 

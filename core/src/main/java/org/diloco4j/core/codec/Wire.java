@@ -39,7 +39,7 @@ final class Wire {
 
     private Wire() {}
 
-    static void checkLen(int len) {
+    static void checkLen(long len) {
         if (len < 0) throw new IllegalArgumentException("negative element count " + len);
     }
 

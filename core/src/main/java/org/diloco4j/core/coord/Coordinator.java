@@ -79,7 +79,7 @@ public final class Coordinator {
     /** @param adopt whether θ is {@code theta0} itself rather than a copy of it */
     private Coordinator(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink, boolean adopt) {
         this.cfg = cfg;
-        this.size = plan.totalSize();
+        this.size = plan.arraySize();
         this.sink = sink;
         if (cfg.method() != Method.STREAMING && plan.count() != 1) {
             throw new IllegalArgumentException("method " + cfg.method() + " synchronises the whole model: expected 1 fragment, got " + plan.count());
@@ -159,7 +159,7 @@ public final class Coordinator {
     public static Coordinator restore(CoordinatorConfig cfg, FragmentPlan plan, State s, MetricSink sink) {
         // Built with a zero θ of the right size (which every down codec accepts), then overwritten:
         // its own array, so a restore holds θ once besides the state it is given.
-        Coordinator c = adopting(cfg, plan, s.outer().theta() == null ? null : new float[plan.totalSize()], sink);
+        Coordinator c = adopting(cfg, plan, s.outer().theta() == null ? null : new float[plan.arraySize()], sink);
         c.outer.restore(s.outer());
         c.members.restore(s.members());
         c.ledger.restore(s.ledger());

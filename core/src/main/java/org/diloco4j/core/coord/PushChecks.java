@@ -50,7 +50,7 @@ final class PushChecks {
         this.upBlocks = new BlockDecoder[upCodecs.length];
         for (int p = 0; p < upCodecs.length; p++) upBlocks[p] = upCodecs[p].blocks();
         int[] sizes = new int[outer.fragmentCount()];
-        for (int p = 0; p < sizes.length; p++) sizes[p] = outer.fragment(p).size();
+        for (int p = 0; p < sizes.length; p++) sizes[p] = outer.fragment(p).arraySize();
         this.bound = new NormBound(cfg, sizes);
         this.streams = cfg.method().async() && cfg.bufferClose() != BufferClose.WINDOW;
     }
@@ -83,7 +83,7 @@ final class PushChecks {
         }
         if (problem != null) return refused(problem);
         int p = d.fragment();
-        int n = outer.fragment(p).size();
+        int n = outer.fragment(p).arraySize();
         try {
             return switch (d.payload()) {
                 case Payload.Bytes b -> encoded(p, n, EncodedSource.of(b.data()));

@@ -87,7 +87,7 @@ final class StepGuard {
 
     private static double maxAbs(float[] theta, Fragment f) {
         double m = 0;
-        for (Range r : f.ranges()) m = Math.max(m, VectorOps.maxAbs(theta, r.start(), r.end()));
+        for (Range r : f.ranges()) m = Math.max(m, VectorOps.maxAbs(theta, r.arrayStart(), r.arrayEnd()));
         return m;
     }
 }

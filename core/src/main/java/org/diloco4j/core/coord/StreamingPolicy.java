@@ -65,7 +65,7 @@ final class StreamingPolicy extends Policy {
         for (int p = 0; p < fragments; p++) {
             pending.add(new TreeSet<>());
             leftOut.add(new TreeSet<>());
-            if (!c.outer().phantom()) means[p] = new WeightedMean(c.fragment(p).size(), weights);
+            if (!c.outer().phantom()) means[p] = new WeightedMean(c.fragment(p).arraySize(), weights);
         }
     }
 
@@ -236,7 +236,7 @@ final class StreamingPolicy extends Policy {
             return;
         }
         if (means[p] != null) {
-            float[] delta = new float[c.fragment(p).size()];
+            float[] delta = new float[c.fragment(p).arraySize()];
             AggregationReport r = means[p].finish(delta);
             double norm = VectorOps.norm2(delta);
             if (c.outer().apply(p, delta, norm)) {

@@ -280,9 +280,9 @@ public final class StreamedDelta {
         for (int r = firstRange(starts, lo), hi = lo + n; r < starts.length && starts[r] < hi; r++) {
             Range range = f.ranges().get(r);
             int from = Math.max(lo, starts[r]);
-            int to = Math.min(hi, starts[r] + range.length());
+            int to = Math.min(hi, starts[r] + range.arrayLength());
             if (from >= to) continue;
-            int at = range.start() + (from - starts[r]);
+            int at = range.arrayStart() + (from - starts[r]);
             kernel.apply(theta, at, v, from - lo, from, to - from);
             bits = Math.max(bits, Float.floatToRawIntBits(VectorOps.maxAbs(theta, at, at + to - from)));
         }

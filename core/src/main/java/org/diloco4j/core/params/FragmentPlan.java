@@ -13,7 +13,7 @@ import java.util.List;
  * @param labels    what each fragment holds, for logs and reports (e.g. {@code embeddings}, {@code blocks 0-3})
  * @param totalSize length of the flat vector being partitioned
  */
-public record FragmentPlan(List<Fragment> fragments, List<String> labels, int totalSize) {
+public record FragmentPlan(List<Fragment> fragments, List<String> labels, long totalSize) {
     public FragmentPlan {
         fragments = List.copyOf(fragments);
         labels = List.copyOf(labels);
@@ -28,8 +28,8 @@ public record FragmentPlan(List<Fragment> fragments, List<String> labels, int to
             if (f.size() == 0) throw new IllegalArgumentException("fragment " + p + " (" + labels.get(p) + ") is empty");
             all.addAll(f.ranges());
         }
-        all.sort(Comparator.comparingInt(Range::start));
-        int next = 0;
+        all.sort(Comparator.comparingLong(Range::start));
+        long next = 0;
         for (Range r : all) {
             if (r.start() != next) {
                 throw new IllegalArgumentException("fragments do not partition [0, " + totalSize + "): "
@@ -43,7 +43,7 @@ public record FragmentPlan(List<Fragment> fragments, List<String> labels, int to
     }
 
     /** The single-fragment plan: the whole vector as fragment 0. */
-    public static FragmentPlan whole(int size) {
+    public static FragmentPlan whole(long size) {
         return new FragmentPlan(List.of(new Fragment(0, List.of(new Range(0, size)))), List.of("all"), size);
     }
 
@@ -63,16 +63,21 @@ public record FragmentPlan(List<Fragment> fragments, List<String> labels, int to
         return labels.get(id);
     }
 
+    /** {@link #totalSize()} as the length of one {@code float[]} holding the whole vector ({@link Fp32Storage}). */
+    public int arraySize() {
+        return Fp32Storage.length(totalSize, "the model");
+    }
+
     /** Sizes in floats, indexed by fragment id. */
-    public int[] sizes() {
-        int[] s = new int[fragments.size()];
+    public long[] sizes() {
+        long[] s = new long[fragments.size()];
         for (int p = 0; p < s.length; p++) s[p] = fragments.get(p).size();
         return s;
     }
 
     /** Size of the largest fragment in floats: what sets the peak traffic of a streaming sync. */
-    public int maxFragmentSize() {
-        int m = 0;
+    public long maxFragmentSize() {
+        long m = 0;
         for (Fragment f : fragments) m = Math.max(m, f.size());
         return m;
     }

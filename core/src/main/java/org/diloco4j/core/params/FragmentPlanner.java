@@ -130,7 +130,7 @@ public final class FragmentPlanner {
     private static final class PoolCursor {
         private final List<Range> pool;
         private int index;
-        private int offset;
+        private long offset;
 
         PoolCursor(List<Range> pool) {
             this.pool = pool;
@@ -141,7 +141,7 @@ public final class FragmentPlanner {
             long left = count;
             while (left > 0) {
                 Range r = pool.get(index);
-                int n = (int) Math.min(left, r.length() - offset);
+                long n = Math.min(left, r.length() - offset);
                 out.add(new Range(r.start() + offset, n));
                 offset += n;
                 left -= n;
@@ -170,14 +170,14 @@ public final class FragmentPlanner {
     }
 
     /** P contiguous, near-equal ranges of [0, size). */
-    static FragmentPlan contiguous(int size, int fragments) {
+    static FragmentPlan contiguous(long size, int fragments) {
         List<Fragment> out = new ArrayList<>();
         List<String> labels = new ArrayList<>();
-        int base = size / fragments;
-        int extra = size % fragments;
-        int start = 0;
+        long base = size / fragments;
+        long extra = size % fragments;
+        long start = 0;
         for (int p = 0; p < fragments; p++) {
-            int len = base + (p < extra ? 1 : 0);
+            long len = base + (p < extra ? 1 : 0);
             out.add(new Fragment(p, List.of(new Range(start, len))));
             labels.add("floats [" + start + ", " + (start + len) + ")");
             start += len;
@@ -188,7 +188,7 @@ public final class FragmentPlanner {
     /** Sorts ranges and joins touching ones, so a fragment of consecutive tensors is one range. */
     private static List<Range> merge(List<Range> ranges) {
         List<Range> sorted = new ArrayList<>(ranges);
-        sorted.sort(Comparator.comparingInt(Range::start));
+        sorted.sort(Comparator.comparingLong(Range::start));
         List<Range> out = new ArrayList<>();
         for (Range r : sorted) {
             if (!out.isEmpty() && out.getLast().end() == r.start()) {

@@ -9,12 +9,14 @@ import java.util.Map;
 
 /**
  * The named tensors of a model laid end to end in one fp32 vector. Parameters are packed in the
- * order they were added, without gaps, so reading or writing all of θ is one copy.
+ * order they were added, without gaps, so reading or writing all of θ is one copy. Offsets and the
+ * total are {@code long}: a layout of any size can be built and queried; whether its vector fits
+ * the fp32 storage ({@link #arraySize()}) is a separate question, asked where a vector is allocated.
  */
 public final class ParamLayout {
     private final List<ParamSpec> params;
     private final Map<String, ParamSpec> byName;
-    private final int size;
+    private final long size;
 
     private ParamLayout(List<ParamSpec> params) {
         this.params = List.copyOf(params);
@@ -51,8 +53,13 @@ public final class ParamLayout {
     }
 
     /** Total number of floats. */
-    public int size() {
+    public long size() {
         return size;
+    }
+
+    /** {@link #size()} as the length of one {@code float[]}; a clear error if the model is too large for that. */
+    public int arraySize() {
+        return Fp32Storage.length(size, "the model (" + params.size() + " tensors)");
     }
 
     /** The whole vector as one fragment with id 0. */
@@ -80,11 +87,11 @@ public final class ParamLayout {
         private long next;
 
         public Builder add(String name, int... shape) {
-            ParamSpec p = new ParamSpec(name, shape, (int) next);
-            next += p.numel();
-            if (next > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("model larger than 2^31 floats at " + name + Arrays.toString(shape));
+            ParamSpec p = new ParamSpec(name, shape, next);
+            if (next > Long.MAX_VALUE - p.numel()) {
+                throw new IllegalArgumentException("model larger than 2^63 floats at " + name + Arrays.toString(shape));
             }
+            next += p.numel();
             specs.add(p);
             return this;
         }

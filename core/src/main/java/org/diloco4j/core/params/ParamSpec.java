@@ -7,9 +7,9 @@ import java.util.Arrays;
  *
  * @param name   dotted name, e.g. {@code blocks.0.attn.qkv.weight}
  * @param shape  tensor shape, row-major
- * @param offset index of its first element in the flat vector
+ * @param offset index of its first element in the flat vector (long: layouts may pass 2^31 values)
  */
-public record ParamSpec(String name, int[] shape, int offset) {
+public record ParamSpec(String name, int[] shape, long offset) {
     public ParamSpec {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("parameter name is empty");
         shape = shape.clone();
@@ -19,12 +19,19 @@ public record ParamSpec(String name, int[] shape, int offset) {
         if (offset < 0) throw new IllegalArgumentException("parameter " + name + " has offset " + offset);
     }
 
-    /** Number of elements. */
-    public int numel() {
+    /** Number of elements (a product of int dimensions, so it may pass 2^31). */
+    public long numel() {
         long n = 1;
-        for (int d : shape) n *= d;
-        if (n > Integer.MAX_VALUE) throw new IllegalStateException("parameter " + name + " too large");
-        return (int) n;
+        for (int d : shape) {
+            if (n > Long.MAX_VALUE / d) throw new IllegalArgumentException("parameter " + name + Arrays.toString(shape) + " has more than 2^63 elements");
+            n *= d;
+        }
+        return n;
+    }
+
+    /** {@link #numel()} as the length of a {@code float[]} holding this tensor alone ({@link Fp32Storage}). */
+    public int arrayNumel() {
+        return Fp32Storage.length(numel(), "parameter " + name + Arrays.toString(shape));
     }
 
     public Range range() {
@@ -43,7 +50,7 @@ public record ParamSpec(String name, int[] shape, int offset) {
 
     @Override
     public int hashCode() {
-        return name.hashCode() * 31 + Arrays.hashCode(shape) * 7 + offset;
+        return name.hashCode() * 31 + Arrays.hashCode(shape) * 7 + Long.hashCode(offset);
     }
 
     @Override

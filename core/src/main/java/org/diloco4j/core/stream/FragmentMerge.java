@@ -21,13 +21,13 @@ public final class FragmentMerge {
      */
     public static void merge(Fragment fragment, float[] local, float[] global, float alpha) {
         if (!(alpha >= 0f && alpha <= 1f)) throw new IllegalArgumentException("merge α must be in [0, 1], got " + alpha);
-        VectorOps.requireLength("merge of fragment " + fragment.id(), "global", global, fragment.size());
+        VectorOps.requireLength("merge of fragment " + fragment.id(), "global", global, fragment.arraySize());
         int o = 0;
         for (Range r : fragment.ranges()) {
             if (r.end() > local.length) {
                 throw new IllegalArgumentException("merge of fragment " + fragment.id() + ": range " + r + " is outside θ_local of length " + local.length);
             }
-            VectorOps.lerp(local, r.start(), global, o, r.length(), 1f - alpha);
+            VectorOps.lerp(local, r.arrayStart(), global, o, r.arrayLength(), 1f - alpha);
             o += r.length();
         }
     }

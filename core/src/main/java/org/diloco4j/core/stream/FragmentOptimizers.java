@@ -20,7 +20,7 @@ public final class FragmentOptimizers {
     private final List<OuterOptimizer> optimizers = new ArrayList<>();
     public FragmentOptimizers(FragmentPlan plan, OuterOptimizerConfig config) {
         this.plan = plan;
-        for (Fragment f : plan.fragments()) optimizers.add(config.create(f.size()));
+        for (Fragment f : plan.fragments()) optimizers.add(config.create(f.arraySize()));
     }
 
     public FragmentPlan plan() {
@@ -40,8 +40,8 @@ public final class FragmentOptimizers {
      */
     public void step(int fragment, float[] theta, float[] g) {
         Fragment f = plan.fragment(fragment);
-        VectorOps.requireLength("outer step on fragment " + fragment, "theta", theta, plan.totalSize());
-        VectorOps.requireLength("outer step on fragment " + fragment, "g", g, f.size());
+        VectorOps.requireLength("outer step on fragment " + fragment, "theta", theta, plan.arraySize());
+        VectorOps.requireLength("outer step on fragment " + fragment, "g", g, f.arraySize());
         // In place, range by range: the step is elementwise (StepKernel), so this is the dense
         // vector's step bit for bit, without gathering the fragment into a copy (which at 1B
         // parameters, one fragment being all of θ, would be another 4 GB).
@@ -49,7 +49,7 @@ public final class FragmentOptimizers {
         StepKernel k = o.begin();
         int off = 0;
         for (Range r : f.ranges()) {
-            k.apply(theta, r.start(), g, off, off, r.length());
+            k.apply(theta, r.arrayStart(), g, off, off, r.arrayLength());
             off += r.length();
         }
         o.commit();

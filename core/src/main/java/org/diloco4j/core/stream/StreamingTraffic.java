@@ -1,6 +1,6 @@
 package org.diloco4j.core.stream;
 
-import java.util.function.IntToLongFunction;
+import java.util.function.LongUnaryOperator;
 import org.diloco4j.core.params.FragmentPlan;
 
 /**
@@ -14,7 +14,7 @@ public final class StreamingTraffic {
     }
 
     /** Bytes sent at each step of one period, index t − 1 for t = 1..H. */
-    public static long[] bytesByStep(FragmentPlan plan, StreamingSchedule schedule, IntToLongFunction encodedSize) {
+    public static long[] bytesByStep(FragmentPlan plan, StreamingSchedule schedule, LongUnaryOperator encodedSize) {
         if (plan.count() != schedule.fragments()) {
             throw new IllegalArgumentException("plan has " + plan.count() + " fragments but the schedule has P = " + schedule.fragments());
         }
@@ -26,21 +26,21 @@ public final class StreamingTraffic {
     }
 
     /** Bytes per H steps: every fragment once. */
-    public static long bytesPerPeriod(FragmentPlan plan, StreamingSchedule schedule, IntToLongFunction encodedSize) {
+    public static long bytesPerPeriod(FragmentPlan plan, StreamingSchedule schedule, LongUnaryOperator encodedSize) {
         long s = 0;
         for (long b : bytesByStep(plan, schedule, encodedSize)) s += b;
         return s;
     }
 
     /** The most bytes sent at any single step. */
-    public static long peakBytesPerStep(FragmentPlan plan, StreamingSchedule schedule, IntToLongFunction encodedSize) {
+    public static long peakBytesPerStep(FragmentPlan plan, StreamingSchedule schedule, LongUnaryOperator encodedSize) {
         long m = 0;
         for (long b : bytesByStep(plan, schedule, encodedSize)) m = Math.max(m, b);
         return m;
     }
 
     /** How many times lower the peak is than a full sync of the whole vector in one message. */
-    public static double peakReduction(FragmentPlan plan, StreamingSchedule schedule, IntToLongFunction encodedSize) {
+    public static double peakReduction(FragmentPlan plan, StreamingSchedule schedule, LongUnaryOperator encodedSize) {
         return (double) encodedSize.applyAsLong(plan.totalSize()) / peakBytesPerStep(plan, schedule, encodedSize);
     }
 }

@@ -52,7 +52,7 @@ public interface InnerTrainer extends AutoCloseable {
      * (valid until it trains or loads again), else a copy.
      */
     default TensorData parameters() {
-        float[] theta = new float[layout().size()];
+        float[] theta = new float[layout().arraySize()];
         read(theta);
         return TensorData.of(theta);
     }

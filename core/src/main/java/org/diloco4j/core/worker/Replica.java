@@ -84,7 +84,7 @@ public final class Replica implements AutoCloseable {
         this.trainer = trainer;
         this.phantom = phantom;
         this.shard = ownShard;
-        this.size = plan.totalSize();
+        this.size = plan.arraySize();
         this.plan = plan;
         int n = plan.count();
         if (codecSpecs.length != 1 && codecSpecs.length != n) {
@@ -114,7 +114,7 @@ public final class Replica implements AutoCloseable {
         feedback = new ErrorFeedback[n];
         for (int p = 0; p < n; p++) {
             codecs[p] = Codecs.parse(specs[p]);
-            if (errorFeedback && !phantom) feedback[p] = new ErrorFeedback(codecs[p], plan.fragment(p).size());
+            if (errorFeedback && !phantom) feedback[p] = new ErrorFeedback(codecs[p], plan.fragment(p).arraySize());
         }
     }
 

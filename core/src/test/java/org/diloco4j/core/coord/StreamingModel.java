@@ -164,7 +164,7 @@ final class StreamingModel {
     }
 
     private Payload zeros(int p) {
-        return new Payload.Bytes("fp32", Codecs.parse("fp32").encode(new float[plan.fragment(p).size()]));
+        return new Payload.Bytes("fp32", Codecs.parse("fp32").encode(new float[plan.fragment(p).arraySize()]));
     }
 
     void at(double time, Runnable r) {

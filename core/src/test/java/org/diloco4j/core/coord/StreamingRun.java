@@ -29,7 +29,7 @@ final class StreamingRun {
 
     /** Member {@code member}'s push of {@code fragment} trained from {@code round}. */
     List<Command> push(int member, long generation, int fragment, long round, double time) {
-        float[] g = new float[StreamingModel.PLAN.fragment(fragment).size()];
+        float[] g = new float[StreamingModel.PLAN.fragment(fragment).arraySize()];
         java.util.Arrays.fill(g, 0.01f * (member + 1));
         Payload p = new Payload.Bytes("fp32", Codecs.parse("fp32").encode(g));
         return Answers.handle(c, new Event.Delta(member, generation, Answers.AUTO, round, fragment, 5, 5 * StreamingModel.TOKENS_PER_STEP, 0,

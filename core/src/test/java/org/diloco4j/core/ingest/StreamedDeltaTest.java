@@ -108,7 +108,7 @@ class StreamedDeltaTest {
             two.commit();
 
             float want = 0;
-            for (Range rg : FRAGMENT.ranges()) want = Math.max(want, VectorOps.maxAbs(thetaOld, rg.start(), rg.end()));
+            for (Range rg : FRAGMENT.ranges()) want = Math.max(want, VectorOps.maxAbs(thetaOld, rg.arrayStart(), rg.arrayEnd()));
             assertThat(maxOne).isEqualTo(want);
             assertThat(maxTwo).isEqualTo(want);
             assertThat(thetaOne).as("θ after arrival %d, one thread", k).isEqualTo(thetaOld);

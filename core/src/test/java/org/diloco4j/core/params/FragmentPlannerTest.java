@@ -23,7 +23,7 @@ class FragmentPlannerTest {
     }
 
     static Range block(ParamLayout l, int i) {
-        int start = l.get("blocks." + i + ".ln1.weight").offset();
+        long start = l.get("blocks." + i + ".ln1.weight").offset();
         ParamSpec last = l.get("blocks." + i + ".mlp.proj.weight");
         return new Range(start, last.offset() + last.numel() - start);
     }
@@ -35,7 +35,7 @@ class FragmentPlannerTest {
 
     /** Sizes of the fragments as the largest over the smallest. */
     static double spread(FragmentPlan p) {
-        int[] s = p.sizes();
+        long[] s = p.sizes();
         return (double) java.util.Arrays.stream(s).max().orElseThrow() / java.util.Arrays.stream(s).min().orElseThrow();
     }
 
@@ -104,9 +104,9 @@ class FragmentPlannerTest {
             for (BlockAssignment a : BlockAssignment.values()) {
                 for (int fragments = 2; fragments <= Math.min(blocks, 6); fragments++) {
                     FragmentPlan p = FragmentPlanner.plan(l, fragments, a);
-                    int[] s = p.sizes();
-                    int max = java.util.Arrays.stream(s).max().orElseThrow();
-                    int min = java.util.Arrays.stream(s).min().orElseThrow();
+                    long[] s = p.sizes();
+                    long max = java.util.Arrays.stream(s).max().orElseThrow();
+                    long min = java.util.Arrays.stream(s).min().orElseThrow();
                     assertThat(max - min).as("%d blocks, %s, P = %d: %s", blocks, a, fragments, p).isLessThanOrEqualTo(1);
                     assertThat(spread(p)).isLessThan(1.25);
                 }
@@ -159,11 +159,11 @@ class FragmentPlannerTest {
     @Test
     void everyPlanPartitionsTheVector() {
         ParamLayout l = gpt(8);
-        float[] theta = TestVectors.gaussian(1, l.size(), 1);
+        float[] theta = TestVectors.gaussian(1, l.arraySize(), 1);
         for (BlockAssignment a : BlockAssignment.values()) {
             for (int fragments = 1; fragments <= 12; fragments++) {
                 FragmentPlan p = FragmentPlanner.plan(l, fragments, a);
-                float[] rebuilt = new float[l.size()];
+                float[] rebuilt = new float[l.arraySize()];
                 long total = 0;
                 for (Fragment f : p.fragments()) {
                     f.scatter(f.gather(theta), rebuilt);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-import java.util.function.IntToLongFunction;
+import java.util.function.LongUnaryOperator;
 import org.diloco4j.core.optim.OuterNesterov;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.BlockAssignment;
@@ -55,7 +55,7 @@ class StreamingHelpersTest {
         float[] out = local.clone();
         int o = 0;
         for (Range r : F.ranges()) {
-            for (int i = 0; i < r.length(); i++) out[r.start() + i] = (float) (alpha * local[r.start() + i] + (1 - alpha) * global[o + i]);
+            for (int i = 0; i < r.arrayLength(); i++) out[r.arrayStart() + i] = (float) (alpha * local[r.arrayStart() + i] + (1 - alpha) * global[o + i]);
             o += r.length();
         }
         return out;
@@ -67,7 +67,7 @@ class StreamingHelpersTest {
         FragmentPlan plan = new FragmentPlan(List.of(new Fragment(0, List.of(new Range(0, 400))), new Fragment(1, List.of(new Range(400, 200))),
                 new Fragment(2, List.of(new Range(600, 200)))), List.of("embeddings", "blocks 0-1", "blocks 2-3"), 800);
         StreamingSchedule s = new StreamingSchedule(30, 3, 0);
-        IntToLongFunction fp32 = n -> 16 + 4L * n; // a 16-byte header plus 4 bytes per value
+        LongUnaryOperator fp32 = n -> 16 + 4L * n; // a 16-byte header plus 4 bytes per value
         long[] byStep = StreamingTraffic.bytesByStep(plan, s, fp32);
         assertThat(byStep).hasSize(30);
         assertThat(byStep[9]).isEqualTo(816);  // t = 10: fragment 1
@@ -88,15 +88,15 @@ class StreamingHelpersTest {
         FragmentPlan plan = new FragmentPlan(List.of(new Fragment(0, List.of(new Range(0, 30), new Range(70, 10))),
                 new Fragment(1, List.of(new Range(30, 20))), new Fragment(2, List.of(new Range(50, 20)))), List.of("emb+head", "b0", "b1"), 80);
         FragmentOptimizers opt = new FragmentOptimizers(plan, OuterOptimizerConfig.diloco());
-        float[] theta = TestVectors.gaussian(3, layout.size(), 1);
+        float[] theta = TestVectors.gaussian(3, layout.arraySize(), 1);
         float[] start = theta.clone();
 
         // Reference: a plain Nesterov on fragment 0's dense vector (embeddings = emb + head, two ranges).
         Fragment f0 = plan.fragment(0);
-        OuterNesterov ref = new OuterNesterov(f0.size(), 0.7, 0.9);
+        OuterNesterov ref = new OuterNesterov(f0.arraySize(), 0.7, 0.9);
         float[] dense = f0.gather(theta);
         for (int s = 0; s < 3; s++) {
-            float[] g = TestVectors.gaussian(10 + s, f0.size(), 0.1);
+            float[] g = TestVectors.gaussian(10 + s, f0.arraySize(), 0.1);
             opt.step(0, theta, g);
             ref.step(dense, g);
         }
@@ -110,7 +110,7 @@ class StreamingHelpersTest {
         FragmentOptimizers restored = new FragmentOptimizers(plan, OuterOptimizerConfig.diloco());
         restored.restore(opt.states());
         float[] a = theta.clone(), b = theta.clone();
-        float[] g = TestVectors.gaussian(20, plan.fragment(0).size(), 0.1);
+        float[] g = TestVectors.gaussian(20, plan.fragment(0).arraySize(), 0.1);
         opt.step(0, a, g);
         restored.step(0, b, g);
         assertThat(b).isEqualTo(a);

@@ -1,5 +1,7 @@
 package org.diloco4j.model.gpt;
 
+import org.diloco4j.core.params.Fp32Storage;
+
 /**
  * Shape of a decoder-only GPT (GPT-2 / nanoGPT architecture: learned positions, pre-LayerNorm
  * blocks, 4x GELU MLP, output head tied to the token embedding).
@@ -21,10 +23,8 @@ public record GptConfig(int vocabSize, int layers, int dModel, int heads, int co
             throw new IllegalArgumentException("dModel " + dModel + " must be divisible by heads " + heads
                     + " (head size = dModel / heads)");
         }
-        long n = parameterCount(vocabSize, layers, dModel, context);
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("model has " + n + " parameters; the flat layout holds at most 2^31 - 9");
-        }
+        // Refused here, before anything is built: θ is one float[] (the layout itself is long-addressed).
+        Fp32Storage.length(parameterCount(vocabSize, layers, dModel, context), "a GPT of this config");
     }
 
     /** The configuration the throughput benchmark uses: 3.26M parameters, byte vocabulary. */

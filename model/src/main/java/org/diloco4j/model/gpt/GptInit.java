@@ -19,13 +19,13 @@ public final class GptInit {
 
     public static float[] init(GptConfig config, long seed) {
         ParamLayout layout = GptLayout.of(config);
-        float[] theta = new float[layout.size()];
+        float[] theta = new float[layout.arraySize()];
         Random rng = new Random(seed);
         double residualStd = STD / Math.sqrt(2.0 * config.layers());
         for (ParamSpec p : layout.params()) {
             String n = p.name();
-            int off = p.offset();
-            int len = p.numel();
+            int off = p.range().arrayStart();
+            int len = p.range().arrayLength();
             if (n.endsWith(".bias")) {
                 continue;
             } else if (n.startsWith("ln_f.") || n.contains(".ln1.") || n.contains(".ln2.")) {

@@ -45,7 +45,7 @@ public final class HfGpt2 {
         List<NamedTensor> out = new ArrayList<>(layout.size());
         for (HfParam p : layout) {
             ParamSpec s = p.ours();
-            float[] v = Arrays.copyOfRange(theta, s.offset(), s.offset() + s.numel());
+            float[] v = Arrays.copyOfRange(theta, s.range().arrayStart(), s.range().arrayEnd());
             out.add(new NamedTensor(p.name(), p.shape(), p.transposed() ? transpose(v, s.shape()[0], s.shape()[1]) : v));
         }
         return out;
@@ -81,7 +81,7 @@ public final class HfGpt2 {
     private static float[] theta(GptConfig c, Map<String, NamedTensor> tensors) throws HfFormatException {
         Map<String, NamedTensor> all = canonical(tensors);
         Map<String, NamedTensor> left = new LinkedHashMap<>(all);
-        float[] theta = new float[GptLayout.of(c).size()];
+        float[] theta = new float[GptLayout.of(c).arraySize()];
         List<String> missing = new ArrayList<>();
         for (HfParam p : HfGpt2Layout.of(c)) {
             NamedTensor t = left.remove(p.name());
@@ -95,7 +95,7 @@ public final class HfGpt2 {
             }
             ParamSpec s = p.ours();
             float[] v = p.transposed() ? transpose(t.data(), s.shape()[1], s.shape()[0]) : t.data();
-            System.arraycopy(v, 0, theta, s.offset(), s.numel());
+            System.arraycopy(v, 0, theta, s.range().arrayStart(), s.range().arrayLength());
         }
         if (!missing.isEmpty()) throw new HfFormatException("missing tensor" + (missing.size() > 1 ? "s " : " ") + list(missing)
                 + " that the configured model (" + describe(c) + ") has");

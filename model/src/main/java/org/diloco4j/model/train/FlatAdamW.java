@@ -40,10 +40,10 @@ final class FlatAdamW implements AutoCloseable {
 
     FlatAdamW(AdamWConfig config, ParamLayout layout, java.util.function.Predicate<ParamSpec> decays, TorchDevice device) {
         this.config = config;
-        this.size = layout.size();
+        this.size = layout.arraySize();
         float[] mask = new float[size];
         for (ParamSpec p : layout.params()) {
-            if (decays.test(p)) java.util.Arrays.fill(mask, p.offset(), p.offset() + p.numel(), 1f);
+            if (decays.test(p)) java.util.Arrays.fill(mask, p.range().arrayStart(), p.range().arrayEnd(), 1f);
         }
         try (PointerScope ignored = new PointerScope()) {
             m = keep(torch.zeros(new long[] {size}, device.floatOptions()));

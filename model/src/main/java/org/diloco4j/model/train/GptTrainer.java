@@ -209,7 +209,7 @@ public final class GptTrainer implements InnerTrainer {
         if (!s.model().equals(stateKey(model))) {
             throw new IllegalArgumentException("state belongs to " + s.model() + ", this trainer runs " + stateKey(model));
         }
-        int n = layout.size();
+        int n = layout.arraySize();
         TensorData m = s.array(ADAM_M, n), v = s.array(ADAM_V, n);
         generation.advance();
         broken = true;   // until every part below has been restored

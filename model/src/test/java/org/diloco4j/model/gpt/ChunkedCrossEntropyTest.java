@@ -21,10 +21,10 @@ class ChunkedCrossEntropyTest {
 
     @Test
     void lossAndEveryGradientMatchThePlainPath() {
-        float[] plainGrad = new float[layout.size()];
+        float[] plainGrad = new float[layout.arraySize()];
         double plainLoss = lossAndGrad(Long.MAX_VALUE, 1.0, plainGrad);
         for (long chunk : new long[] {1000, 700, 1}) {
-            float[] grad = new float[layout.size()];
+            float[] grad = new float[layout.arraySize()];
             double loss = lossAndGrad(chunk, 1.0, grad);
             assertThat(loss).as("chunk %d", chunk).isCloseTo(plainLoss, within(1e-5 * plainLoss));
             assertGradientsClose(grad, plainGrad, 1.0);
@@ -33,9 +33,9 @@ class ChunkedCrossEntropyTest {
 
     @Test
     void aWeightFlowsThroughTheBackward() {
-        float[] plain = new float[layout.size()];
+        float[] plain = new float[layout.arraySize()];
         lossAndGrad(Long.MAX_VALUE, 1.0, plain);
-        float[] weighted = new float[layout.size()];
+        float[] weighted = new float[layout.arraySize()];
         lossAndGrad(1000, 0.25, weighted);
         assertGradientsClose(weighted, plain, 0.25);
     }

@@ -18,12 +18,12 @@ class FlatParamsTest {
 
     @Test
     void writeThenReadIsExact() {
-        float[] theta = random(layout.size(), 1);
+        float[] theta = random(layout.arraySize(), 1);
         theta[0] = Float.MIN_VALUE;            // subnormals and extremes survive the round trip
         theta[1] = -Float.MAX_VALUE;
         try (FlatParams p = FlatParams.forTraining(layout, TorchDevice.CPU)) {
             p.load(theta);
-            float[] back = new float[layout.size()];
+            float[] back = new float[layout.arraySize()];
             p.read(back);
             assertThat(back).isEqualTo(theta);
         }
@@ -31,7 +31,7 @@ class FlatParamsTest {
 
     @Test
     void everyParameterIsALeafViewOfItsSliceOfTheFlatBuffer() {
-        float[] theta = random(layout.size(), 2);
+        float[] theta = random(layout.arraySize(), 2);
         try (FlatParams p = FlatParams.forTraining(layout, TorchDevice.CPU); PointerScope scope = new PointerScope()) {
             p.load(theta);
             long base = p.flat().data_ptr().address();
@@ -43,9 +43,9 @@ class FlatParamsTest {
                 long[] shape = new long[(int) v.dim()];
                 for (int d = 0; d < shape.length; d++) shape[d] = v.size(d);
                 assertThat(shape).as(s.name()).containsExactly(java.util.Arrays.stream(s.shape()).asLongStream().toArray());
-                float[] values = new float[s.numel()];
+                float[] values = new float[s.arrayNumel()];
                 Tensors.copyOut(v.contiguous(), values);
-                assertThat(values).isEqualTo(java.util.Arrays.copyOfRange(theta, s.offset(), s.offset() + s.numel()));
+                assertThat(values).isEqualTo(java.util.Arrays.copyOfRange(theta, s.range().arrayStart(), s.range().arrayEnd()));
             }
         }
     }
@@ -61,7 +61,7 @@ class FlatParamsTest {
             Tensors.copyIds(randomIds(32, 64, 7), targets);
             p.zeroGrad();
             gpt.loss(ids, targets, Dropout.NONE).backward();
-            float[] flatGrad = new float[layout.size()];
+            float[] flatGrad = new float[layout.arraySize()];
             p.readGrad(flatGrad);
             for (ParamSpec s : layout.params()) {
                 Tensor g = p.get(s.name()).grad();
@@ -74,7 +74,7 @@ class FlatParamsTest {
 
             // A second backward without zeroing doubles the gradient: accumulation happens in place.
             gpt.loss(ids, targets, Dropout.NONE).backward();
-            float[] twice = new float[layout.size()];
+            float[] twice = new float[layout.arraySize()];
             p.readGrad(twice);
             for (int i = 0; i < twice.length; i += 97) {
                 assertThat(twice[i]).isCloseTo(2 * flatGrad[i], org.assertj.core.data.Offset.offset(1e-6f + 1e-5f * Math.abs(flatGrad[i])));

@@ -39,8 +39,8 @@ class GptInitTest {
 
     private static double[] meanStd(float[] theta, ParamSpec p) {
         double s = 0, s2 = 0;
-        int n = p.numel();
-        for (int i = p.offset(); i < p.offset() + n; i++) {
+        int n = p.arrayNumel();
+        for (int i = p.range().arrayStart(); i < p.range().arrayEnd(); i++) {
             s += theta[i];
             s2 += (double) theta[i] * theta[i];
         }

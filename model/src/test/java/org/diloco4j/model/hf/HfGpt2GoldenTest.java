@@ -78,7 +78,7 @@ class HfGpt2GoldenTest {
             assertThat(again.get(t.name()).shape()).as(t.name()).isEqualTo(t.shape());
             assertThat(bits(again.get(t.name()).data())).as(t.name()).isEqualTo(bits(t.data()));
         }
-        assertWellFormed(exported, GptLayout.of(config).size());
+        assertWellFormed(exported, GptLayout.of(config).arraySize());
         // Both writers follow the format to the byte: same order, compact JSON, the same padding.
         assertThat(exported).isEqualTo(Files.readAllBytes(fixture()));
     }

@@ -44,7 +44,7 @@ class HfGpt2ImportTest {
         NamedTensor hf = named(HfGpt2.tensors(TINY, theta), "transformer.h.0.mlp.c_fc.weight");
         assertThat(hf.shape()).containsExactly(8, 32);                           // HF's Conv1D (in, out)
         int out = 5, in = 3;
-        assertThat(hf.data()[in * 32 + out]).isEqualTo(theta[fc.offset() + out * 8 + in]);
+        assertThat(hf.data()[in * 32 + out]).isEqualTo(theta[fc.range().arrayStart() + out * 8 + in]);
     }
 
     @Test
@@ -210,7 +210,7 @@ class HfGpt2ImportTest {
 
     private static float[] random(GptConfig c, long seed) {
         Random r = new Random(seed);
-        float[] theta = new float[GptLayout.of(c).size()];
+        float[] theta = new float[GptLayout.of(c).arraySize()];
         for (int i = 0; i < theta.length; i++) theta[i] = (float) r.nextGaussian();
         return theta;
     }

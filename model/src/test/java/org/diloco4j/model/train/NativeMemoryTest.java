@@ -34,7 +34,7 @@ class NativeMemoryTest {
                 new RandomBatchSource(4, 16, 64, 4), 1)) {
             t.train(200);                                   // allocator pools and JIT settle
             long rss0 = rssBytes(), heap0 = heapCommitted();
-            float[] theta = new float[t.layout().size()];
+            float[] theta = new float[t.layout().arraySize()];
             for (int round = 0; round < 18; round++) {      // DiLoCo-like: load, train, read
                 t.read(theta);
                 t.load(theta);

@@ -53,7 +53,7 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
     public static MemoryBound of(RunDefinition run, CoordinatorConfig cc, RuntimeOptions opts, long maxHeap) {
         OuterOptimizerConfig.Kind kind = cc.outer().kind();
         long fragmentFloats = 0;
-        for (int s : run.plan().sizes()) fragmentFloats += s;
+        for (long s : run.plan().sizes()) fragmentFloats += s;
         Codec down = Codecs.parse(run.downCodec());
         long oneTheta = ThetaCacheSize.oneTheta(run, down);
         long upload = 0;

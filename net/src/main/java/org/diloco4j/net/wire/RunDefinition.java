@@ -56,7 +56,7 @@ public record RunDefinition(String configToml, Method method, FragmentPlan plan,
     }
 
     public int modelSize() {
-        return plan.totalSize();
+        return plan.arraySize();
     }
 
     /** Encoded size of fragment {@code p}'s pseudo-gradient: the only size the coordinator accepts. */

@@ -106,7 +106,7 @@ class StreamingLoopTest {
             // The coordinator's next slot of this fragment: ids 100 + 10·round + fragment, distinct per slot.
             long round = h.getBaseVersion() + 1;
             FragmentOrder f = FragmentOrder.newBuilder().setFragment(p).setRound(round).setAlpha(0.5).setAssignment(100 + 10 * round + p).build();
-            session.post(new Signal.Arrived(f, new float[run.plan().fragment(p).size()]));
+            session.post(new Signal.Arrived(f, new float[run.plan().fragment(p).arraySize()]));
             if (pushed.size() == stopAfter) session.post(new Signal.Ord(Order.newBuilder().setStop(Notice.newBuilder().setReason("done")).build()));
             return null;
         }

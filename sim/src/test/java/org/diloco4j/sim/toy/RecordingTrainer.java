@@ -48,7 +48,7 @@ public final class RecordingTrainer extends ForwardingTrainer {
     @Override
     public TrainReport train(int steps, GlobalProgress progress) {
         TrainReport r = inner.train(steps, progress);
-        float[] now = new float[layout().size()];
+        float[] now = new float[layout().arraySize()];
         inner.read(now);
         if (poison != 0) {
             now[3] = poison;
