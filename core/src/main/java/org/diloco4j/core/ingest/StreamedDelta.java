@@ -256,9 +256,9 @@ public final class StreamedDelta {
         int bits = 0;
         for (int r = firstRange(starts, lo), hi = lo + n; r < starts.length && starts[r] < hi; r++) {
             int from = Math.max(lo, starts[r]);
-            int to = Math.min(hi, starts[r] + f.ranges().get(r).length());
+            int to = Math.min(hi, starts[r] + f.ranges().get(r).arrayLength());
             if (from >= to) continue;
-            int at = f.ranges().get(r).start() + (from - starts[r]);
+            int at = f.ranges().get(r).arrayStart() + (from - starts[r]);
             int code = run.first() + (from - lo) * run.stride();
             bits = Math.max(bits, kernel.applyCoded(theta, at, s.table, s.bytes, code, run.stride(), from, to - from, s.values));
         }
