@@ -1,6 +1,7 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.ingest.EncodedSource;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.diloco4j.core.coord.Coordinator;
@@ -213,11 +214,26 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return l == null ? "the coordinator has shut down" : l.sessions.unknown(ref);
     }
 
+    /**
+     * Decides a join on the loop. Called on the join call's thread: its gRPC context, cancelled when the
+     * caller's deadline passes or it hangs up, is checked once the loop gets to the join ({@link RunLoop#abandoned}).
+     */
     CompletableFuture<JoinReply> join(JoinRequest r, Caller caller) {
         CompletableFuture<JoinReply> f = new CompletableFuture<>();
         RunLoop l = loop;
-        if (l == null) f.completeExceptionally(closed());
-        else l.onLoop(() -> f.complete(l.admit(r, caller)), f);
+        if (l == null) {
+            f.completeExceptionally(closed());
+            return f;
+        }
+        Context call = Context.current();
+        l.onLoop(() -> {
+            if (call.isCancelled()) {
+                l.abandoned(r);
+                f.completeExceptionally(new IllegalStateException("the join was given up before it was decided"));
+            } else {
+                f.complete(l.admit(r, caller));
+            }
+        }, f);
         return f;
     }
 

@@ -173,6 +173,16 @@ final class RunLoop {
                 .setCoordinatorTime(now()).setThetaVersion(coordinator.version()).build();
     }
 
+    /**
+     * A join whose caller gave up (its deadline passed, or it hung up) before the loop got to it: a
+     * pause of the loop longer than the worker's join deadline (a live checkpoint of a large model)
+     * leaves such joins queued. Admitting one would make a member no process holds, which the
+     * coordinator would wait for until its session timed out; its worker joins again anyway.
+     */
+    void abandoned(JoinRequest r) {
+        listener.log("dropped a join of '" + r.getName() + "': its caller gave up waiting before the event loop got to it");
+    }
+
     static JoinReply refusal(Refusal code, String reason) {
         return JoinReply.newBuilder().setAdmitted(false).setRefusal(Refusals.toProto(code)).setReason(reason).build();
     }
