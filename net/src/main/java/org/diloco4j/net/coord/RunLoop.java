@@ -59,6 +59,9 @@ final class RunLoop {
     private final long startNanos;
     private final double clockAtStart;
 
+    /** Where failures of tasks that reach the loop after the run ended go: the debug level. */
+    static final java.util.logging.Logger LATE = java.util.logging.Logger.getLogger(RunLoop.class.getName());
+
     private boolean ending;
     /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
     private final Set<Integer> awaitingReports = new HashSet<>();
@@ -240,6 +243,13 @@ final class RunLoop {
      * continues from; the run ends with the error.
      */
     private void fail(Throwable t) {
+        if (end.isDone()) {
+            // The run already ended (stopped with its checkpoint written, or finished): what still reaches the
+            // loop is a straggler (a transport callback racing the shutdown, say, onto an executor already closed).
+            // Nothing of the saved state is at stake, and a line saying it was not checkpointed would be false.
+            LATE.log(java.util.logging.Level.FINE, "a task on the event loop after the run ended failed; dropped", t);
+            return;
+        }
         threads.halt(t);
         listener.log("internal error on the coordinator's event loop: " + t + "; stopped without a checkpoint of this state"
                 + " (the last checkpoint is where the run continues from)");
