@@ -111,8 +111,8 @@ public final class CoordinatorThroughputBench {
         TimedStore store = ckptDir == null ? null : new TimedStore(new FileCheckpointStore(ckptDir));
         // The runtime lives in its own frame, so no local of an ended block keeps θ and the optimizer's
         // state alive during the read below. At 1B that was not enough (coordinator-1b.md): a gRPC transport's
-        // shutdown timer still held the closed runtime, and Jackson's serializer cache the checkpoint's
-        // arrays; both are let go of since (ClosedRuntimeReleaseTest, CheckpointFileReleaseTest).
+        // shutdown timer still held the closed runtime, Jackson's serializer cache the checkpoint's arrays, and
+        // a runtime thread still ending the loop; all let go of since (coordinator-250m-readback.md).
         measure(a, workers, params, res, store);
         res.put("phase", "reading the checkpoint back");
         if (store != null) readBack(store, new FileCheckpointStore(ckptDir), res);
