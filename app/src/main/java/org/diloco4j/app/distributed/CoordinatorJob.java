@@ -94,7 +94,7 @@ public final class CoordinatorJob {
      */
     public static Outcome run(RunConfig config, Options o, AtomicBoolean stop) throws IOException, InterruptedException {
         Path ckptDir = o.checkpointDir() != null ? o.checkpointDir() : o.out() != null ? o.out().resolve("checkpoint") : null;
-        Optional<CheckpointStore.Checkpoint> saved = ckptDir == null ? Optional.empty() : load(ckptDir);
+        Optional<LoadedCheckpoint> saved = ckptDir == null ? Optional.empty() : load(ckptDir).map(LoadedCheckpoint::new);
         RunDirectory dir = null;
         RunConfig cfg = config;
         // A run this command started before: continued from its checkpoint, or, stopped before its first
@@ -158,7 +158,7 @@ public final class CoordinatorJob {
 
     /** What {@link #serve} needs of a run that passed every check. */
     private record Run(RunConfig cfg, RunSetup setup, RunDefinition def, RuntimeOptions ropts, MemoryBound bound, RunDirectory dir, Path ckptDir,
-                       Optional<CheckpointStore.Checkpoint> saved, Token token) {
+                       Optional<LoadedCheckpoint> saved, Token token) {
     }
 
     private static Outcome serve(Run r, Options o, RunGuard guard, AtomicBoolean stop) throws IOException, InterruptedException {
@@ -166,7 +166,7 @@ public final class CoordinatorJob {
         RunSetup setup = r.setup();
         RunDirectory dir = r.dir();
         // Back to where the checkpoint was taken; a run started again from θ₀ starts its record again too.
-        JsonlMetrics.truncate(dir.metrics(), r.saved().map(CheckpointStore.Checkpoint::mark).orElse(0L));
+        JsonlMetrics.truncate(dir.metrics(), r.saved().map(LoadedCheckpoint::mark).orElse(0L));
         FileCheckpointStore store = new FileCheckpointStore(r.ckptDir());
         try (JsonlMetrics metrics = new JsonlMetrics(dir.metrics()); GptEvaluator evaluator = setup.evaluator();
              Progress progress = o.progress() ? Progress.onStderr("coordinator", cfg.lng("train.token_budget"), 0, RunClock.WALL) : null) {
@@ -180,7 +180,7 @@ public final class CoordinatorJob {
                     () -> Reports.write(dir, RunStatus.RUNNING), log)) {
                 RunDirListener listener = new RunDirListener(metrics, progress, live, log, guard);
                 try (CoordinatorRuntime rt = r.saved().isPresent()
-                        ? CoordinatorRuntime.resume(r.bound(), r.def(), r.saved().get(), r.ropts(), evaluator, listener, store, o.metrics())
+                        ? CoordinatorRuntime.resume(r.bound(), r.def(), r.saved().get().take(), r.ropts(), evaluator, listener, store, o.metrics())
                         // θ₀ is drawn for the coordinator alone and not used again: it becomes θ, not copied (4 GB at 1B).
                         : CoordinatorRuntime.start(r.bound(), r.def(), Coordinator.adopting(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
                         MetricSink.NONE), r.ropts(), evaluator, listener, store, o.metrics())) {

@@ -116,10 +116,14 @@ public final class CheckpointFile {
             if (meta.putIfAbsent(k, v) != null) throw new IllegalArgumentException("checkpoint scalar '" + k + "' is a reserved key");
         });
         meta.put("state", new String(json, StandardCharsets.UTF_8));
-        byte[] header = SafetensorsWriter.header(table.out, meta);
+        List<SafetensorsWriter.Tensor> tensors = List.copyOf(table.out);
+        // Jackson's serializer cache keeps the configuration a serializer was first built with, attributes
+        // and all, for good: the table it holds must not keep this state's arrays (12 GB at 1B parameters).
+        table.out.clear();
+        byte[] header = SafetensorsWriter.header(tensors, meta);
         ChecksumField crc = ChecksumField.locate(header, header.length);
         if (crc == null) throw new IllegalStateException("the checkpoint header has no single checksum field");
-        return new Layout(header, crc, table.out);
+        return new Layout(header, crc, tensors);
     }
 
     /**

@@ -56,6 +56,20 @@ public final class DelayedNesterov implements OuterOptimizer {
      * @param c          ∈ [0, 1/N]; 0 (the paper's default) applies no momentum between updates
      */
     public DelayedNesterov(int size, double lr, double momentum, int bufferSize, double c) {
+        this(size, lr, momentum, bufferSize, c, null);
+    }
+
+    /**
+     * One continuing from {@code state} (as {@link #restore} would) whose momentum and accumulator are
+     * the state's own arrays, not copies: for a state read from a checkpoint that nothing else uses (at
+     * 1B parameters the copies would be 8 GB more). The caller must not use the state's arrays again.
+     */
+    public static DelayedNesterov adopting(int size, double lr, double momentum, int bufferSize, double c, OptimizerState state) {
+        return new DelayedNesterov(size, lr, momentum, bufferSize, c, state);
+    }
+
+    /** @param adopted the state whose buffers become this optimizer's (checked as {@link #restore} checks), or null: zeros */
+    private DelayedNesterov(int size, double lr, double momentum, int bufferSize, double c, OptimizerState adopted) {
         this.size = Hyper.size(size);
         this.lr = Hyper.lr(lr);
         this.momentum = Hyper.momentum(momentum);
@@ -69,8 +83,14 @@ public final class DelayedNesterov implements OuterOptimizer {
         this.lrOverN = this.lr / bufferSize;
         this.kMid = (float) (c * bufferSize * this.momentum);
         this.kEnd = (float) ((1 - c * bufferSize + c) * bufferSize * this.momentum);
-        this.m = new float[size];
-        this.acc = new float[size];
+        if (adopted == null) {
+            this.m = new float[size];
+            this.acc = new float[size];
+        } else {
+            this.arrivals = checked(adopted);
+            this.m = adopted.buffers().get(MOMENTUM);
+            this.acc = adopted.buffers().get(ACCUMULATOR);
+        }
     }
 
     @Override
@@ -329,6 +349,14 @@ public final class DelayedNesterov implements OuterOptimizer {
      */
     @Override
     public void restore(OptimizerState state) {
+        long a = checked(state);
+        System.arraycopy(state.buffers().get(MOMENTUM), 0, m, 0, size);
+        System.arraycopy(state.buffers().get(ACCUMULATOR), 0, acc, 0, size);
+        arrivals = a;
+    }
+
+    /** Checks {@code state} fits this optimizer; its arrivals. */
+    private long checked(OptimizerState state) {
         StateCheck.kind(state, KIND);
         StateCheck.buffers(state, size, MOMENTUM, ACCUMULATOR);
         long n = StateCheck.counter(state, "buffer_size", 1, Integer.MAX_VALUE);
@@ -336,10 +364,7 @@ public final class DelayedNesterov implements OuterOptimizer {
             throw new IllegalArgumentException("optimizer state was saved with delayed Nesterov buffer size N=" + n
                     + " but this optimizer has N=" + bufferSize);
         }
-        long a = StateCheck.counter(state, "arrivals", 0, Long.MAX_VALUE);
-        System.arraycopy(state.buffers().get(MOMENTUM), 0, m, 0, size);
-        System.arraycopy(state.buffers().get(ACCUMULATOR), 0, acc, 0, size);
-        arrivals = a;
+        return StateCheck.counter(state, "arrivals", 0, Long.MAX_VALUE);
     }
 
     @Override

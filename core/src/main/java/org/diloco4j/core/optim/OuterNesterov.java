@@ -37,11 +37,30 @@ public final class OuterNesterov implements OuterOptimizer {
      * @param nesterov true for Nesterov momentum, false for classical (heavy-ball) momentum
      */
     public OuterNesterov(int size, double lr, double momentum, boolean nesterov) {
+        this(size, lr, momentum, nesterov, null);
+    }
+
+    /**
+     * One continuing from {@code state} (as {@link #restore} would) whose buffer is the state's own
+     * array, not a copy: for a state read from a checkpoint that nothing else uses. The caller must not
+     * use the state's array again.
+     */
+    public static OuterNesterov adopting(int size, double lr, double momentum, boolean nesterov, OptimizerState state) {
+        return new OuterNesterov(size, lr, momentum, nesterov, state);
+    }
+
+    /** @param adopted the state whose buffer becomes this optimizer's (checked as {@link #restore} checks), or null: zeros */
+    private OuterNesterov(int size, double lr, double momentum, boolean nesterov, OptimizerState adopted) {
         this.size = Hyper.size(size);
         this.lr = Hyper.lr(lr);
         this.momentum = Hyper.momentum(momentum);
         this.nesterov = nesterov;
-        this.buf = new float[size];
+        if (adopted == null) {
+            this.buf = new float[size];
+        } else {
+            this.steps = checked(adopted);
+            this.buf = adopted.buffers().get(BUFFER);
+        }
     }
 
     @Override
@@ -123,11 +142,16 @@ public final class OuterNesterov implements OuterOptimizer {
 
     @Override
     public void restore(OptimizerState state) {
-        StateCheck.kind(state, kind());
-        StateCheck.buffers(state, size, BUFFER);
-        long s = StateCheck.counter(state, "steps", 0, Long.MAX_VALUE);
+        long s = checked(state);
         System.arraycopy(state.buffers().get(BUFFER), 0, buf, 0, size);
         steps = s;
+    }
+
+    /** Checks {@code state} fits this optimizer; its steps. */
+    private long checked(OptimizerState state) {
+        StateCheck.kind(state, kind());
+        StateCheck.buffers(state, size, BUFFER);
+        return StateCheck.counter(state, "steps", 0, Long.MAX_VALUE);
     }
 
     @Override

@@ -100,6 +100,24 @@ public record OuterOptimizerConfig(Kind kind, double lr, double momentum, int bu
     }
 
     /**
+     * An optimizer continuing from {@code state}, as {@link #create} then {@link OuterOptimizer#restore},
+     * but whose buffers are the state's own arrays, not copies: for a state read from a checkpoint that
+     * nothing else uses (Delayed Nesterov's are 8 GB at 1B parameters). The caller must not use them again.
+     */
+    public OuterOptimizer adopt(int size, OptimizerState state) {
+        return switch (kind) {
+            case SGD -> {
+                OuterOptimizer o = new OuterSgd(size, lr); // no buffers: nothing to adopt
+                o.restore(state);
+                yield o;
+            }
+            case NESTEROV -> OuterNesterov.adopting(size, lr, momentum, true, state);
+            case MOMENTUM -> OuterNesterov.adopting(size, lr, momentum, false, state);
+            case DELAYED_NESTEROV -> DelayedNesterov.adopting(size, lr, momentum, bufferSize, c, state);
+        };
+    }
+
+    /**
      * A bound on how far one step moves any value of θ: |Δθ_i| ≤ stepGain × G, where G bounds every
      * |g_i| of every pseudo-gradient applied so far and every value the buffers started from. All
      * four keep a momentum m ≤ G / (1 − μ) (a geometric sum of means of g) and step by at most

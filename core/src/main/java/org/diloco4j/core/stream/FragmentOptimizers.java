@@ -23,6 +23,16 @@ public final class FragmentOptimizers {
         for (Fragment f : plan.fragments()) optimizers.add(config.create(f.arraySize()));
     }
 
+    /**
+     * Optimizers continuing from {@code states} (by fragment id) whose buffers are the states' own arrays
+     * ({@link OuterOptimizerConfig#adopt}): for states read from a checkpoint that nothing else uses.
+     */
+    public FragmentOptimizers(FragmentPlan plan, OuterOptimizerConfig config, List<OptimizerState> states) {
+        this.plan = plan;
+        fragments(states, plan.count());
+        for (int p = 0; p < states.size(); p++) optimizers.add(config.adopt(plan.fragment(p).arraySize(), states.get(p)));
+    }
+
     public FragmentPlan plan() {
         return plan;
     }
@@ -70,9 +80,13 @@ public final class FragmentOptimizers {
     }
 
     public void restore(List<OptimizerState> states) {
-        if (states.size() != optimizers.size()) {
-            throw new IllegalArgumentException("checkpoint has optimizer states for " + states.size() + " fragments, plan has " + optimizers.size());
-        }
+        fragments(states, optimizers.size());
         for (int p = 0; p < states.size(); p++) optimizers.get(p).restore(states.get(p));
+    }
+
+    private static void fragments(List<OptimizerState> states, int count) {
+        if (states.size() != count) {
+            throw new IllegalArgumentException("checkpoint has optimizer states for " + states.size() + " fragments, plan has " + count);
+        }
     }
 }

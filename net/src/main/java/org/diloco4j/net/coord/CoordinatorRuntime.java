@@ -1,6 +1,7 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.ingest.EncodedSource;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.diloco4j.core.coord.Coordinator;
@@ -42,7 +43,13 @@ import java.util.function.Function;
 public final class CoordinatorRuntime implements AutoCloseable {
     private final RunDefinition run;
     private final RuntimeOptions opts;
-    private final RunLoop loop;
+    /**
+     * Null once closed. Objects of the transport can outlive the server: a gRPC transport's graceful
+     * shutdown timer keeps the transport, its negotiator and through the stray-peer log this runtime
+     * reachable for up to 10 s after the server closed (the 1B benchmark's checkpoint read-back ran out
+     * of heap on it). Dropping the loop here lets θ and the optimizer's state go however long they linger.
+     */
+    private volatile RunLoop loop;
 
     private CoordinatorRuntime(RunDefinition run, RuntimeState st, RuntimeOptions opts, MemoryBound bound, Evaluator evaluator,
                                RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
@@ -140,7 +147,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     /** The run's clock: wall seconds since the run started, continued across restarts. */
     public double now() {
-        return loop.now();
+        return open().now();
     }
 
     public RunDefinition run() {
@@ -153,26 +160,29 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     /** Bytes the server counted on the wire; install with {@code WireCounter.serverTracer()}. */
     public WireCounter wire() {
-        return loop.wire;
+        return open().wire;
     }
 
-    /** Completes when the run ends (finished, or stopped with a checkpoint). */
+    /** Completes when the run ends (finished, or stopped with a checkpoint). Once closed: failed, the totals are no longer kept. */
     public CompletableFuture<RunTotals> end() {
-        return loop.end;
+        RunLoop l = loop;
+        return l != null ? l.end : CompletableFuture.failedFuture(closed());
     }
 
     /** Runs {@code f} on the event loop (between events) and waits for its result: for tests and tools. */
     public <T> T query(Function<Coordinator, T> f) {
+        RunLoop l = open();
         CompletableFuture<T> r = new CompletableFuture<>();
-        loop.onLoop(() -> r.complete(f.apply(loop.coordinator)), r);
+        l.onLoop(() -> r.complete(f.apply(l.coordinator)), r);
         return r.join();
     }
 
     /** The encoded θ snapshots kept for pulls, and their budget (read on the event loop). */
     public ThetaSnapshots snapshots() {
+        RunLoop l = open();
         return query(c -> {
-            ThetaStore t = loop.thetas;
-            return new ThetaSnapshots(t.budget(), t.bytes(), t.count(), t.peakBytes(), t.peakCount(), loop.pulls.waiting(), loop.pulls.servedNewer());
+            ThetaStore t = l.thetas;
+            return new ThetaSnapshots(t.budget(), t.bytes(), t.count(), t.peakBytes(), t.peakCount(), l.pulls.waiting(), l.pulls.servedNewer());
         });
     }
 
@@ -181,36 +191,76 @@ public final class CoordinatorRuntime implements AutoCloseable {
      * to stop: they keep trying to reconnect and rejoin the restarted coordinator.
      */
     public CompletableFuture<RunTotals> stop(String reason) {
-        loop.onLoop(() -> loop.stop(reason), loop.end);
-        return loop.end;
+        RunLoop l = open();
+        l.onLoop(() -> l.stop(reason), l.end);
+        return l.end;
     }
 
+    /** Stops the runtime's threads and lets go of its state (θ, the optimizer's, the sessions'): see {@link #loop}. */
     @Override
     public void close() {
-        loop.threads.close();
+        RunLoop l = loop;
+        if (l == null) return;
+        l.threads.close();
+        loop = null;
+    }
+
+    private RunLoop open() {
+        RunLoop l = loop;
+        if (l == null) throw closed();
+        return l;
+    }
+
+    private static IllegalStateException closed() {
+        return new IllegalStateException("the coordinator runtime is closed");
+    }
+
+    /** Runs {@code r} on the loop; dropped once the runtime is closed (a call the transport was still finishing). */
+    private void onLoop(java.util.function.Consumer<RunLoop> r) {
+        RunLoop l = loop;
+        if (l != null) l.onLoop(() -> r.accept(l));
     }
 
     // ---- what the transport calls (any thread) --------------------------------------------------
 
     /** The live session a message names, or null. */
     Session session(SessionRef ref) {
-        return loop.sessions.lookup(ref);
+        RunLoop l = loop;
+        return l == null ? null : l.sessions.lookup(ref);
     }
 
     /** Why {@link #session} found nothing. */
     String unknown(SessionRef ref) {
-        return loop.sessions.unknown(ref);
+        RunLoop l = loop;
+        return l == null ? "the coordinator has shut down" : l.sessions.unknown(ref);
     }
 
+    /**
+     * Decides a join on the loop. Called on the join call's thread: its gRPC context, cancelled when the
+     * caller's deadline passes or it hangs up, is checked once the loop gets to the join ({@link RunLoop#abandoned}).
+     */
     CompletableFuture<JoinReply> join(JoinRequest r, Caller caller) {
         CompletableFuture<JoinReply> f = new CompletableFuture<>();
-        loop.onLoop(() -> f.complete(loop.admit(r, caller)), f);
+        RunLoop l = loop;
+        if (l == null) {
+            f.completeExceptionally(closed());
+            return f;
+        }
+        Context call = Context.current();
+        l.onLoop(() -> {
+            if (call.isCancelled()) {
+                l.abandoned(r);
+                f.completeExceptionally(new IllegalStateException("the join was given up before it was decided"));
+            } else {
+                f.complete(l.admit(r, caller));
+            }
+        }, f);
         return f;
     }
 
     /** The credentials of {@code names} were revoked: their sessions are evicted. Any thread. */
     void revoked(Set<String> names) {
-        loop.onLoop(() -> loop.revoke(names));
+        onLoop(l -> l.revoke(names));
     }
 
     static JoinReply refusal(Refusal code, String reason) {
@@ -218,39 +268,44 @@ public final class CoordinatorRuntime implements AutoCloseable {
     }
 
     void subscribe(Session s, long afterSeq, ServerCallStreamObserver<Order> obs) {
-        loop.onLoop(() -> {
+        onLoop(l -> {
             if (s.ended) {
                 obs.onError(Status.NOT_FOUND.withDescription("session " + s + " has ended; join again").asRuntimeException());
             } else if (!s.attach(obs, afterSeq)) {
-                loop.lost(s, "resubscribed after order " + afterSeq + ", but the orders after it are no longer kept");
+                l.lost(s, "resubscribed after order " + afterSeq + ", but the orders after it are no longer kept");
             }
         });
     }
 
     void unsubscribed(Session s, ServerCallStreamObserver<Order> obs) {
-        loop.onLoop(() -> s.detach(obs));
+        onLoop(l -> s.detach(obs));
     }
 
     /** {@code s} pulls snapshot {@code id} from byte {@code offset}, or (id 0) the newest θ its order may have ({@link Pulls}). */
     void pull(Session s, long id, long offset, Pulls.Pull p) {
-        loop.onLoop(() -> loop.pulls.request(s, id, offset, p));
+        onLoop(l -> l.pulls.request(s, id, offset, p));
     }
 
     /** Pull {@code p} of {@code e} ended; {@code complete}: the member has all of it. */
     void pullEnded(Session s, Pulls.Pull p, ThetaStore.Entry e, boolean complete) {
-        loop.onLoop(() -> loop.pulls.ended(s, p, e, complete));
+        onLoop(l -> l.pulls.ended(s, p, e, complete));
     }
 
     /** A pull was cancelled before it was given a snapshot. */
     void pullCancelled(Pulls.Pull p) {
-        loop.onLoop(() -> loop.pulls.cancelled(p));
+        onLoop(l -> l.pulls.cancelled(p));
     }
 
     CompletableFuture<PushReply> delta(Session s, DeltaHeader h, EncodedSource data) {
         CompletableFuture<PushReply> f = new CompletableFuture<>();
-        loop.onLoop(() -> {
+        RunLoop l = loop;
+        if (l == null) {
+            f.completeExceptionally(closed());
+            return f;
+        }
+        l.onLoop(() -> {
             try {
-                f.complete(loop.pushes.apply(s, h, data));
+                f.complete(l.pushes.apply(s, h, data));
             } catch (PayloadUnreadable e) {
                 // The coordinator's spool, not the worker: UNAVAILABLE (DilocoService), retried with the same push id.
                 log(e.getMessage() + "; the worker will retry the push");
@@ -265,13 +320,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
      * truncated): logged as a rejection, and the member's assignment counts as producing nothing.
      */
     void refused(Session s, DeltaHeader h, String reason, Refusal code) {
-        loop.feed.metrics().rejected(RejectReason.of(code));
-        loop.onLoop(() -> loop.pushes.refused(s, h, reason));
+        RunLoop l = loop;
+        if (l == null) return;
+        l.feed.metrics().rejected(RejectReason.of(code));
+        l.onLoop(() -> l.pushes.refused(s, h, reason));
     }
 
     /** An upload the transport refused without a session to charge it to (unknown session, too many in flight, malformed stream). */
     void refusedEarly(Refusal code) {
-        loop.feed.metrics().rejected(RejectReason.of(code));
+        RunLoop l = loop;
+        if (l != null) l.feed.metrics().rejected(RejectReason.of(code));
     }
 
     /**
@@ -282,10 +340,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
      */
     String heartbeat(Session s, HeartbeatRequest r) {
         s.touch();
+        RunLoop l = loop;
+        if (l == null) return null;
         String lie = null;
         HeartbeatRequest req = r;
         if (r.hasStats() && s.reports != null) {
-            double now = loop.now();
+            double now = l.now();
             lie = s.reports.check(r.getStats(), now);
             if (lie != null) {
                 req = r.toBuilder().clearStats().build();
@@ -298,17 +358,17 @@ public final class CoordinatorRuntime implements AutoCloseable {
         }
         if (!req.hasStats() && req.getSegmentsCount() == 0 && !req.getFinal()) return lie;
         HeartbeatRequest accepted = req;
-        loop.onLoop(() -> loop.report(s, accepted));
+        l.onLoop(() -> l.report(s, accepted));
         return lie;
     }
 
     void leave(Session s) {
-        loop.onLoop(() -> loop.leave(s));
+        onLoop(l -> l.leave(s));
     }
 
     /** Transport-level trouble worth the operator's attention (refused calls, broken uploads). */
     void log(String line) {
-        loop.onLoop(() -> loop.listener.log(line));
+        onLoop(l -> l.listener.log(line));
     }
 
     /**
@@ -316,10 +376,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
      * wait for). Workers that are still running see the stream end and try to reconnect.
      */
     void closeSessions() {
+        RunLoop l = loop;
+        if (l == null) return;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.onLoop(() -> {
+        l.onLoop(() -> {
             // Ended like any session, so the monitoring no longer counts them as connected.
-            for (Session s : loop.sessions.all()) loop.sessions.end(s, null);
+            for (Session s : l.sessions.all()) l.sessions.end(s, null);
             done.complete(null);
         }, done);
         try {

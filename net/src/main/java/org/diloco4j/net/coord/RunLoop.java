@@ -59,6 +59,9 @@ final class RunLoop {
     private final long startNanos;
     private final double clockAtStart;
 
+    /** Where failures of tasks that reach the loop after the run ended go: the debug level. */
+    static final java.util.logging.Logger LATE = java.util.logging.Logger.getLogger(RunLoop.class.getName());
+
     private boolean ending;
     /** After the run stopped: members whose final report (a heartbeat after the stop) is still awaited. */
     private final Set<Integer> awaitingReports = new HashSet<>();
@@ -180,6 +183,16 @@ final class RunLoop {
                 .setCoordinatorTime(now()).setThetaVersion(coordinator.version()).build();
     }
 
+    /**
+     * A join whose caller gave up (its deadline passed, or it hung up) before the loop got to it: a
+     * pause of the loop longer than the worker's join deadline (a live checkpoint of a large model)
+     * leaves such joins queued. Admitting one would make a member no process holds, which the
+     * coordinator would wait for until its session timed out; its worker joins again anyway.
+     */
+    void abandoned(JoinRequest r) {
+        listener.log("dropped a join of '" + r.getName() + "': its caller gave up waiting before the event loop got to it");
+    }
+
     static JoinReply refusal(Refusal code, String reason) {
         return JoinReply.newBuilder().setAdmitted(false).setRefusal(Refusals.toProto(code)).setReason(reason).build();
     }
@@ -237,6 +250,13 @@ final class RunLoop {
      * continues from; the run ends with the error.
      */
     private void fail(Throwable t) {
+        if (end.isDone()) {
+            // The run already ended (stopped with its checkpoint written, or finished): what still reaches the
+            // loop is a straggler (a transport callback racing the shutdown, say, onto an executor already closed).
+            // Nothing of the saved state is at stake, and a line saying it was not checkpointed would be false.
+            LATE.log(java.util.logging.Level.FINE, "a task on the event loop after the run ended failed; dropped", t);
+            return;
+        }
         threads.halt(t);
         listener.log("internal error on the coordinator's event loop: " + t + "; stopped without a checkpoint of this state"
                 + " (the last checkpoint is where the run continues from)");

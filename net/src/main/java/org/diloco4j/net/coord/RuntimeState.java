@@ -97,7 +97,10 @@ final class RuntimeState {
         return new Cut(new CheckpointStore.Checkpoint(s, mark, coordinator.outerSteps(), clock), how);
     }
 
-    /** The runtime state a checkpoint holds, for a run whose fragments are {@code plan}; its file was checked when it was loaded. */
+    /**
+     * The runtime state a checkpoint holds, for a run whose fragments are {@code plan}; its file was checked
+     * when it was loaded. Its θ and optimizer buffers become the coordinator's own: {@code s} must not be used again.
+     */
     static RuntimeState read(State s, FragmentPlan plan) throws IOException {
         float[] theta = s.coordinator().savedTheta();
         if (theta == null || theta.length != plan.totalSize()) {
@@ -105,7 +108,8 @@ final class RuntimeState {
         }
         Coordinator c;
         try {
-            c = Coordinator.restore(s.config(), plan, s.coordinator(), MetricSink.NONE);
+            // The loaded arrays become the coordinator's: a copy would hold θ and the optimizer's state twice.
+            c = Coordinator.adopt(s.config(), plan, s.coordinator(), MetricSink.NONE);
         } catch (IllegalArgumentException e) {
             throw new IOException("the checkpoint does not fit the run: " + e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -26,8 +27,14 @@ final class RuntimeThreads implements AutoCloseable {
     private final ExecutorService loop = Executors.newSingleThreadExecutor(named("diloco-coordinator"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("diloco-timers"));
     private final ExecutorService background = Executors.newSingleThreadExecutor(named("diloco-background"));
-    private volatile Thread writerThread;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> writerThread = named("diloco-checkpoint").newThread(r));
+    /**
+     * The writer's thread, set by its factory. The factory must not capture {@code this}: a live pool thread
+     * holds its executor and the executor its factory, so a writer thread still ending after {@link #close}
+     * kept the loop's whole state (θ, momentum, accumulator) reachable through {@code onFailure} at the
+     * benchmark's collection before its checkpoint read-back (RuntimeThreadsReleaseTest).
+     */
+    private final AtomicReference<Thread> writerThread = new AtomicReference<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(writerFactory(writerThread));
     private final Consumer<Throwable> onFailure;
     /** Set by {@link #halt}: why the loop runs nothing more. */
     private volatile Throwable halted;
@@ -38,6 +45,15 @@ final class RuntimeThreads implements AutoCloseable {
 
     RuntimeThreads(Consumer<Throwable> onFailure) {
         this.onFailure = onFailure;
+    }
+
+    private static ThreadFactory writerFactory(AtomicReference<Thread> made) {
+        ThreadFactory f = named("diloco-checkpoint");
+        return r -> {
+            Thread t = f.newThread(r);
+            made.set(t);
+            return t;
+        };
     }
 
     private static ThreadFactory named(String name) {
@@ -159,7 +175,7 @@ final class RuntimeThreads implements AutoCloseable {
      *                        interrupt just stops the wait; the write stays queued, in order.
      */
     void writeAndWait(Runnable r, boolean uninterruptibly) {
-        if (Thread.currentThread() == writerThread) {
+        if (Thread.currentThread() == writerThread.get()) {
             r.run();
             return;
         }

@@ -110,8 +110,9 @@ public final class CoordinatorThroughputBench {
         Path ckptDir = a.get("--checkpoint").isEmpty() ? null : Path.of(a.get("--checkpoint"));
         TimedStore store = ckptDir == null ? null : new TimedStore(new FileCheckpointStore(ckptDir));
         // The runtime lives in its own frame, so no local of an ended block keeps θ and the optimizer's
-        // state alive during the read below. At 1B that was not enough: the read still ran out of heap
-        // (coordinator-1b.md), so something else still refers to the closed runtime — not yet found.
+        // state alive during the read below. At 1B that was not enough (coordinator-1b.md): a gRPC transport's
+        // shutdown timer still held the closed runtime, Jackson's serializer cache the checkpoint's arrays, and
+        // a runtime thread still ending the loop; all let go of since (coordinator-250m-readback.md).
         measure(a, workers, params, res, store);
         res.put("phase", "reading the checkpoint back");
         if (store != null) readBack(store, new FileCheckpointStore(ckptDir), res);
@@ -231,19 +232,36 @@ public final class CoordinatorThroughputBench {
         }
     }
 
-    /** Times reading back the checkpoint the coordinator wrote as it stopped, then deletes it (also when the read fails: it is GBs). */
+    /**
+     * Times reading back the checkpoint the coordinator wrote as it stopped, wall and CPU, with the heap and resident set
+     * before it (the closed runtime's state freed) and at their peaks during it, then deletes it (also when the read fails: it is GBs).
+     */
     private static void readBack(TimedStore written, FileCheckpointStore store, Map<String, Object> res) throws Exception {
         try {
             if (written.saves() == 0) return;
             res.put("checkpoint_file_mb", Files.size(store.file()) / 1e6);
             System.gc(); // the runtime's θ and optimizer state are garbage now: the read gets the heap they held
-            long t0 = System.nanoTime();
-            boolean found = store.load().isPresent();
-            res.put("checkpoint_read_seconds", (System.nanoTime() - t0) / 1e9);
-            res.put("checkpoint_read_found", found);
+            res.put("checkpoint_read_heap_before_mb", heapUsedBytes() / 1e6);
+            res.put("checkpoint_read_rss_before_mb", MemorySampler.rssBytes() / 1e6);
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            try (MemorySampler during = MemorySampler.start()) {
+                long cpu0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                boolean found = store.load().isPresent();
+                res.put("checkpoint_read_seconds", (System.nanoTime() - t0) / 1e9);
+                res.put("checkpoint_read_cpu_seconds", (os.getProcessCpuTime() - cpu0) / 1e9);
+                res.put("checkpoint_read_found", found);
+                res.put("checkpoint_read_peak_heap_mb", during.peakHeapBytes() / 1e6);
+                // Sampled every 100 ms; the process's own peak over the whole run is peak_rss_mb.
+                res.put("checkpoint_read_peak_rss_mb", Math.max(during.peakRssBytes(), MemorySampler.rssBytes()) / 1e6);
+            }
         } finally {
             Files.deleteIfExists(store.file());
         }
+    }
+
+    private static long heapUsedBytes() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** " at" the innermost diloco4j frame of {@code t}, or nothing: where a failure such as OutOfMemoryError struck. */

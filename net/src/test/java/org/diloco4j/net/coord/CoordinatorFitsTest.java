@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 14's memory bound, at 100M parameters in a JVM whose heap is the bound itself
  * (3.5 × 4 bytes × params + 64 MiB per worker, 4 workers: -Xmx1591m): an async Delayed Nesterov
  * coordinator is built on a θ₀ it adopts, fed three streamed int8 pushes and checkpointed from its
- * live arrays (the file is then loaded and resumed in the test's own JVM: that needs both the loaded
- * state and the restored coordinator, 6 × θ, and is not within the bound). With {@code copy} the
+ * live arrays (the file is then loaded and resumed in the test's own JVM, the restored coordinator
+ * adopting the loaded arrays: 3 × θ; {@link ResumeFitsTest} resumes within the bound). With {@code copy} the
  * child takes the paths that copy (the public constructor with the caller keeping θ₀, a checkpoint
  * of {@link Coordinator#state()}) and runs out of memory under the same heap; the code before
  * (θ₀, its copy, momentum, accumulator and the optimizers' scratch: 5 × θ) did so while building.
@@ -55,14 +55,14 @@ class CoordinatorFitsTest {
         Child adopted = run("adopt");
         assertThat(adopted.exit()).as("child output:\n%s", adopted.out()).isZero();
         assertThat(adopted.out()).contains("cut=LIVE").contains("version=3").contains("ok");
-        // What was written is a checkpoint of the run: it loads, checksum and all, and resumes at version 3. Not
-        // within the bound: the loaded state (3 × θ) and the coordinator restored from it (3 × θ) are both held.
+        // What was written is a checkpoint of the run: it loads, checksum and all, and resumes at version 3. The
+        // coordinator restored from it takes the loaded arrays (3 × θ) as its own; a copying restore allocated 6 × θ.
         long before = allocated();
         CheckpointStore.Checkpoint c = new FileCheckpointStore(dir.resolve("adopt")).load().orElseThrow();
         RuntimeState back = RuntimeState.read(c.state(), FragmentPlan.whole(N));
         long resuming = allocated() - before;
         assertThat(back.coordinator.version()).isEqualTo(3);
-        assertThat(resuming).as("bytes allocated loading and resuming").isLessThan(6L * 4 * N + (64L << 20));
+        assertThat(resuming).as("bytes allocated loading and resuming").isLessThan(3L * 4 * N + (64L << 20));
         System.out.printf("resume: %d MB allocated (θ is %d MB)%n", resuming / 1_000_000, 4L * N / 1_000_000);
     }
 

@@ -19,8 +19,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,5 +90,52 @@ class RunLoopFailTest {
         assertThat(ran).isFalse();
         assertThat(saved).as("checkpoints after the error").isEmpty();
         assertThat(log).anyMatch(l -> l.contains("internal error") && l.contains("without a checkpoint"));
+    }
+
+    /**
+     * After a stop whose checkpoint was written, a task that still reaches the loop and fails (a transport
+     * callback racing the shutdown onto a closed executor) is dropped at the debug level: no "internal error
+     * … stopped without a checkpoint" line, which would be false, and the loop is not halted.
+     */
+    @Test
+    void aTaskThatFailsAfterTheRunStoppedIsDroppedQuietly() throws Exception {
+        List<LogRecord> debug = new CopyOnWriteArrayList<>();
+        Handler h = new Handler() {
+            public void publish(LogRecord r) {
+                debug.add(r);
+            }
+
+            public void flush() {
+            }
+
+            public void close() {
+            }
+        };
+        Level was = RunLoop.LATE.getLevel();
+        RunLoop.LATE.addHandler(h);
+        RunLoop.LATE.setLevel(Level.FINE);
+        try {
+            loop.onLoop(() -> loop.stop("the operator pressed Ctrl-C"));
+            assertThat(loop.end.get(10, TimeUnit.SECONDS).finished()).isFalse();
+            assertThat(saved).as("the stop's checkpoint").hasSize(1);
+
+            CompletableFuture<Void> late = new CompletableFuture<>();
+            loop.onLoop(() -> {
+                throw new RejectedExecutionException("the server's executor is shut down");
+            }, late);
+            assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(RejectedExecutionException.class);
+            CompletableFuture<Boolean> next = new CompletableFuture<>();
+            loop.onLoop(() -> next.complete(true), next);
+            assertThat(next.get(10, TimeUnit.SECONDS)).as("a task after the late one still runs").isTrue();
+
+            assertThat(log).noneMatch(l -> l.contains("internal error"));
+            assertThat(debug).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(Level.FINE);
+                assertThat(r.getThrown()).isInstanceOf(RejectedExecutionException.class);
+            });
+        } finally {
+            RunLoop.LATE.removeHandler(h);
+            RunLoop.LATE.setLevel(was);
+        }
     }
 }

@@ -1,0 +1,105 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.coord.Command;
+import org.diloco4j.core.coord.Event;
+import org.diloco4j.core.coord.Payload;
+import org.diloco4j.core.ingest.EncodedSource;
+import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.net.wire.RunDefinition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Resuming within issue 14's memory bound: in a JVM whose heap is the bound for 100M parameters and 4
+ * workers ({@link CoordinatorFitsTest#BOUND_MIB}, plus the half θ more its fp32 downlink's snapshot takes), a Delayed Nesterov coordinator is checkpointed from
+ * its live arrays, dropped, resumed from the file through {@link CoordinatorRuntime#resume}, fed a push
+ * and stopped, which checkpoints it again. The resumed coordinator adopts the loaded θ, momentum and
+ * accumulator; before, it copied them into arrays of its own while the loaded ones were still held
+ * (6 × θ) and ran out of memory while resuming.
+ */
+class ResumeFitsTest {
+    static final int N = CoordinatorFitsTest.N;
+    static final int WORKERS = CoordinatorFitsTest.WORKERS;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHundredMillionParameterCoordinatorResumesFromItsCheckpointWithinTheBound() throws Exception {
+        // The issue's bound counts a bf16 θ snapshot for pulls (0.5 × θ); CoordinatorFitsTest's run sends θ in fp32, whose
+        // snapshot is 0.5 × θ more, and the runtime's MemoryBound requires that heap of this run (a MiB over it, for rounding).
+        long mib = CoordinatorFitsTest.BOUND_MIB + 2L * N / (1 << 20) + 1;
+        assertThat(MemoryBound.of(run(), CoordinatorFitsTest.CONFIG, options(), mib << 20).fits()).as("the runtime takes this heap").isTrue();
+        assertThat(MemoryBound.of(run(), CoordinatorFitsTest.CONFIG, options(), (mib - 8) << 20).fits()).as("but not much less").isFalse();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path log = dir.resolve("child.log");
+        Process p = new ProcessBuilder(java.toString(), "-Xmx" + mib + "m", "-cp", System.getProperty("java.class.path"),
+                ResumeFitsTest.class.getName(), dir.resolve("ckpt").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("the child finished").isTrue();
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.print("[resume, -Xmx" + mib + "m] " + out);
+        assertThat(p.exitValue()).as("child output:\n%s", out).isZero();
+        assertThat(out).contains("resumed: version=3").contains("pushed: version=4").contains("saved again: outer steps 4").contains("ok");
+    }
+
+    /** The child: {@code DIR}. Each phase in a method of its own, so that nothing of one is held by the next. */
+    public static void main(String[] args) throws Exception {
+        Path ckpt = Path.of(args[0]);
+        CoordinatorFitsTest.main(new String[] {"adopt", ckpt.toString()});
+        byte[] msg = push();
+        resume(ckpt, msg);
+        System.out.println("ok");
+    }
+
+    /** The int8 message every member sends (CoordinatorFitsTest's). */
+    private static byte[] push() {
+        float[] g = new float[N];
+        for (int i = 0; i < N; i++) g[i] = ((i * 7919) % 2001 - 1000) * 1e-5f;
+        return Codecs.parse("int8").encode(g);
+    }
+
+    private static RunDefinition run() {
+        return RunDefinition.of(FileCheckpointStoreTest.TOML, CoordinatorFitsTest.CONFIG, FragmentPlan.whole(N), 1 << 20);
+    }
+
+    private static RuntimeOptions options() {
+        return RuntimeOptions.defaults().withCheckpoints(0, 0).withAdmission(new AdmissionLimits(WORKERS, 0, 0));
+    }
+
+    private static void resume(Path ckpt, byte[] msg) throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(ckpt);
+        try (CoordinatorRuntime rt = CoordinatorRuntime.resume(run(), store.load().orElseThrow(), options(), null, ClosedRuntimeReleaseTest.quiet(), store)) {
+            System.out.println("resumed: version=" + rt.query(c -> c.version()) + ", heap used " + usedMiB() + " MiB");
+            long version = rt.query(c -> {
+                List<Command.Train> orders = new ArrayList<>();
+                for (String name : List.of("e", "f", "g", "h")) {
+                    for (Command k : c.handle(new Event.Join(name, -1, 0, 0))) if (k instanceof Command.Train t) orders.add(t);
+                }
+                Command.Train t = orders.getFirst();
+                c.handle(new Event.Delta(t.member(), t.generation(), t.assignment(), t.version(), 0, 5, 5, 1,
+                        new Payload.Encoded("int8", EncodedSource.of(msg)), 10));
+                return c.version();
+            });
+            System.out.println("pushed: version=" + version + ", heap used " + usedMiB() + " MiB");
+            rt.stop("test over").get(5, TimeUnit.MINUTES);
+        }
+        System.out.println("saved again: outer steps " + store.load().orElseThrow().outerSteps());
+    }
+
+    private static long usedMiB() {
+        Runtime r = Runtime.getRuntime();
+        return (r.totalMemory() - r.freeMemory()) >> 20;
+    }
+}
