@@ -212,8 +212,10 @@ public final class CheckpointFile {
         ChecksumField crc = ChecksumField.locate(header, n);
         if (crc == null) throw new CheckpointException(damaged(l, what, "it lacks its checksum, it is damaged"));
         String sum;
+        // The coordinator's state is all heap arrays: read them in the checksum's pass (ReadAhead), not in a second one.
+        Map<String, TensorData> read = new LinkedHashMap<>();
         try {
-            sum = sum(src, l, crc);
+            sum = sum(src, l, crc, kind == Kind.COORDINATOR ? read : null);
         } catch (IOException e) {
             throw new CheckpointException(what + ": " + firstLine(e) + " while checking it: it is truncated or damaged");
         }
@@ -228,26 +230,22 @@ public final class CheckpointFile {
         Map<String, String> scalars = new LinkedHashMap<>(m);
         RESERVED.forEach(scalars::remove);
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        for (SafetensorsReader.Entry e : l.entries()) tensors.put(e.name(), l.stored(src, e));
+        for (SafetensorsReader.Entry e : l.entries()) tensors.put(e.name(), read.containsKey(e.name()) ? read.get(e.name()) : l.stored(src, e));
         return new Checked(what, tensors, state.getBytes(StandardCharsets.UTF_8), scalars);
     }
 
-    /** CRC32C of the whole of {@code src} with the checksum's digits blank, read in chunks. */
-    private static String sum(ByteSource src, SafetensorsReader.Layout l, ChecksumField crc) throws IOException {
+    /**
+     * CRC32C of the whole of {@code src} with the checksum's digits blank, read in chunks; with
+     * {@code read}, the tensors that are arrays are read into it on the way ({@link ReadAhead}).
+     */
+    private static String sum(ByteSource src, SafetensorsReader.Layout l, ChecksumField crc, Map<String, TensorData> read) throws IOException {
         CRC32C sum = new CRC32C();
         byte[] header = l.header().array().clone();
         System.arraycopy(ChecksumField.BLANK, 0, header, crc.at(), ChecksumField.BLANK.length);
         sum.update(SafetensorsWriter.lengthField(header.length));
         sum.update(header);
-        ByteBuffer chunk = ByteBuffer.allocateDirect(Chunks.SIZE);
-        long size = src.size();
-        for (long at = l.dataStart(); at < size; ) {
-            int k = (int) Math.min(Chunks.SIZE, size - at);
-            chunk.clear().limit(k);
-            src.read(at, chunk);
-            sum.update(chunk.flip());
-            at += k;
-        }
+        if (read != null) ReadAhead.sumAndRead(src, l, sum, read);
+        else ReadAhead.sum(src, sum, ByteBuffer.allocateDirect(Chunks.SIZE), l.dataStart(), src.size());
         return hex(sum);
     }
 
