@@ -18,6 +18,15 @@ public interface StepKernel {
     void apply(float[] theta, int thetaOff, float[] g, int gOff, int off, int len);
 
     /**
+     * Whether {@link #applyCoded} looks g up inside this kernel's loop. If not, a caller with a
+     * whole block to step does better to decode it into a buffer once and call {@link #apply} on it
+     * (one long vectorized pass; measured faster than this default's runs, docs/bench/ingest.md).
+     */
+    default boolean fusesCoded() {
+        return false;
+    }
+
+    /**
      * {@link #apply} with g coded: g_i is {@code table[codes[codeOff + (i − off)·stride] & 0xFF]}
      * (a table codec's values, int8's codes of one quarter of a chunk being every fourth byte).
      * Returns the bits of max |θ_i| over what it wrote ({@code floatToRawIntBits(θ_i) & 0x7fffffff}:
@@ -31,15 +40,6 @@ public interface StepKernel {
      * from the values in registers. (Decoding a few thousand values at a time into an L1-sized
      * scratch was measured slower than either: each short run restarts the memory streams.)
      */
-    /**
-     * Whether {@link #applyCoded} looks g up inside this kernel's loop. If not, a caller with a
-     * whole block to step does better to decode it into a buffer once and call {@link #apply} on it
-     * (one long vectorized pass; measured faster than this default's runs, docs/bench/ingest.md).
-     */
-    default boolean fusesCoded() {
-        return false;
-    }
-
     default int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
         int bits = 0;
         for (int done = 0; done < len; done += scratch.length) {

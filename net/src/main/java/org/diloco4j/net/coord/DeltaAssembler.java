@@ -26,7 +26,7 @@ final class DeltaAssembler {
      * young with its upload. 1 MiB pieces were humongous and took two regions each; pieces of one
      * whole region (1 MiB less the array header) did not waste it, but, referenced from the old
      * generation, lingered there as garbage until G1's next concurrent cycle: the peak heap after GC
-     * at 16 × 25M was 474–574 MB with them, 480–509 MB with these (docs/bench/coordinator-throughput.md).
+     * at 16 × 25M was 474–574 MB with them, 465–509 MB with these (docs/bench/coordinator-throughput.md).
      */
     static final int PIECE = 1 << 18;
 

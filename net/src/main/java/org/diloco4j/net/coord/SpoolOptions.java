@@ -21,7 +21,7 @@ public record SpoolOptions(Path dir, boolean own, long memoryBytes) {
      * 32 MiB for all members together: one 25M-parameter int8 upload, and every upload in flight of
      * 16 workers of a model up to ~1M parameters. At the 16 × 25M benchmark a 64 MiB allowance per
      * member held 0.3–0.5 GB of uploads waiting for the event loop in the heap; spooling them instead
-     * cost no measurable CPU per GB (docs/bench/coordinator-throughput.md).
+     * costs ~0.3–0.5 CPU-s per GB more in the gRPC threads (docs/bench/coordinator-throughput.md).
      */
     public static final long DEFAULT_MEMORY = 32L << 20;
 

@@ -24,7 +24,8 @@ class ThreadCpuTest {
         while (System.nanoTime() < until) x += Math.sqrt(x + 1); // this thread burns CPU: "main" is OTHER
         var by = ThreadCpu.now().since(start, 10.0);
         assertThat(by.get(ThreadCpu.Group.OTHER)).isPositive();
-        assertThat(by.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(10.0, org.assertj.core.data.Offset.offset(1e-9));
+        // The JVM's own threads get what the process spent beyond the Java threads: never negative, never all of it.
+        assertThat(by.get(ThreadCpu.Group.JVM)).isBetween(0.0, 10.0 - by.get(ThreadCpu.Group.OTHER));
         assertThat(x).isPositive();
     }
 
