@@ -209,7 +209,11 @@ public final class DelayedNesterov implements OuterOptimizer {
         return bits;
     }
 
-    /** MOMENTUM_FIRST / MOMENTUM (c &gt; 0) with g looked up in the loop, as {@link #accumulateCoded}. */
+    /**
+     * MOMENTUM_FIRST / MOMENTUM (c &gt; 0) with g looked up in the loop, as {@link #accumulateCoded}. Not
+     * {@link #accumulateCoded} with k = 0: that would read m for nothing, and fma(m, 0, g) turns a −0 g
+     * into +0, which the c = 0 step must not.
+     */
     private int accumulateWithMomentumCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
         float a = -lrOverN;
         float k = kMid;
