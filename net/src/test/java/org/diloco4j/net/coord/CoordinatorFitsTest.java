@@ -57,12 +57,14 @@ class CoordinatorFitsTest {
         assertThat(adopted.out()).contains("cut=LIVE").contains("version=3").contains("ok");
         // What was written is a checkpoint of the run: it loads, checksum and all, and resumes at version 3. The
         // coordinator restored from it takes the loaded arrays (3 × θ) as its own; a copying restore allocated 6 × θ.
+        // Checked against the bound, 3.5 × θ: 1,239 MB were measured for 1,200 MB of arrays, and allocation
+        // counts move a little with what the JIT and Jackson allocate, so 3 × θ + 64 MiB (1,267 MB) was too close.
         long before = allocated();
         CheckpointStore.Checkpoint c = new FileCheckpointStore(dir.resolve("adopt")).load().orElseThrow();
         RuntimeState back = RuntimeState.read(c.state(), FragmentPlan.whole(N));
         long resuming = allocated() - before;
         assertThat(back.coordinator.version()).isEqualTo(3);
-        assertThat(resuming).as("bytes allocated loading and resuming").isLessThan(3L * 4 * N + (64L << 20));
+        assertThat(resuming).as("bytes allocated loading and resuming").isLessThan((long) (3.5 * 4 * N));
         System.out.printf("resume: %d MB allocated (θ is %d MB)%n", resuming / 1_000_000, 4L * N / 1_000_000);
     }
 
