@@ -250,19 +250,11 @@ public final class StreamedDelta {
 
     /**
      * Steps the fragment's values {@code [lo, lo + n)}, their codes the run's from its first byte in
-     * {@code s.bytes}, cut where the fragment's ranges of θ are; returns the bits of max |θ_i| over what it wrote.
+     * {@code s.bytes}; returns the bits of max |θ_i| over what it wrote.
      */
     private static int stepCoded(Fragment f, int[] starts, StepKernel kernel, float[] theta, BlockScratch s, TableBlocks.CodeRun run, int lo, int n) {
-        int bits = 0;
-        for (int r = firstRange(starts, lo), hi = lo + n; r < starts.length && starts[r] < hi; r++) {
-            int from = Math.max(lo, starts[r]);
-            int to = Math.min(hi, starts[r] + f.ranges().get(r).arrayLength());
-            if (from >= to) continue;
-            int at = f.ranges().get(r).arrayStart() + (from - starts[r]);
-            int code = run.first() + (from - lo) * run.stride();
-            bits = Math.max(bits, kernel.applyCoded(theta, at, s.table, s.bytes, code, run.stride(), from, to - from, s.values));
-        }
-        return bits;
+        return cut(f, starts, lo, n, (at, from, k) ->
+                kernel.applyCoded(theta, at, s.table, s.bytes, run.first() + (from - lo) * run.stride(), run.stride(), from, k, s.values));
     }
 
     /** The fragment's range that holds local index {@code lo}: the last one starting at or before it. */
@@ -271,20 +263,28 @@ public final class StreamedDelta {
         return r >= 0 ? r : -r - 2;
     }
 
-    /**
-     * Steps the fragment's values {@code [lo, lo + n)}, their g in {@code v[0, n)}, cut where the
-     * fragment's ranges of θ are; returns the bits of max |θ_i| over what it wrote.
-     */
+    /** Steps the fragment's values {@code [lo, lo + n)}, their g in {@code v[0, n)}; returns the bits of max |θ_i| over what it wrote. */
     private static int step(Fragment f, int[] starts, StepKernel kernel, float[] theta, float[] v, int lo, int n) {
+        return cut(f, starts, lo, n, (at, from, k) -> {
+            kernel.apply(theta, at, v, from - lo, from, k);
+            return Float.floatToRawIntBits(VectorOps.maxAbs(theta, at, at + k));
+        });
+    }
+
+    /** One piece of a step: {@code k} values from local index {@code from}, at {@code theta[at]}; the bits of max |θ_i| it wrote. */
+    @FunctionalInterface
+    private interface Piece {
+        int step(int at, int from, int k);
+    }
+
+    /** Cuts the fragment's values {@code [lo, lo + n)} where its ranges of θ are and steps each piece; the max of their bits. */
+    private static int cut(Fragment f, int[] starts, int lo, int n, Piece piece) {
         int bits = 0;
         for (int r = firstRange(starts, lo), hi = lo + n; r < starts.length && starts[r] < hi; r++) {
             Range range = f.ranges().get(r);
             int from = Math.max(lo, starts[r]);
             int to = Math.min(hi, starts[r] + range.arrayLength());
-            if (from >= to) continue;
-            int at = range.arrayStart() + (from - starts[r]);
-            kernel.apply(theta, at, v, from - lo, from, to - from);
-            bits = Math.max(bits, Float.floatToRawIntBits(VectorOps.maxAbs(theta, at, at + to - from)));
+            if (from < to) bits = Math.max(bits, piece.step(range.arrayStart() + (from - starts[r]), from, to - from));
         }
         return bits;
     }
@@ -295,7 +295,7 @@ public final class StreamedDelta {
         int at = 0;
         for (int r = 0; r < starts.length; r++) {
             starts[r] = at;
-            at += f.ranges().get(r).length();
+            at += f.ranges().get(r).arrayLength();
         }
         return starts;
     }
