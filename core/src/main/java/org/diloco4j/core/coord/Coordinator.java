@@ -100,11 +100,7 @@ public final class Coordinator {
         OuterOptimizerConfig optimizer = cfg.bufferClose() == BufferClose.WINDOW
                 ? OuterOptimizerConfig.nesterov(cfg.outer().lr(), cfg.outer().momentum()) : cfg.outer();
         this.outer = outerState.apply(optimizer);
-        this.optimizerBuffers = switch (optimizer.kind()) {
-            case SGD -> 0;
-            case NESTEROV, MOMENTUM -> 1;
-            case DELAYED_NESTEROV -> 2; // momentum and accumulator
-        };
+        this.optimizerBuffers = optimizer.kind().buffers();
         this.checks = new PushChecks(cfg, outer);
         this.downCodec = ThetaDownlink.parse(cfg.downCodec());
         if (checked != null) {

@@ -74,11 +74,6 @@ public final class StreamedDelta {
         }
     }
 
-    /** {@link #scan(ForkJoinPool)} on the calling thread. */
-    public Scan scan() {
-        return scan(null);
-    }
-
     /**
      * One pass over the message, block by block on {@code pool} (null: on the calling thread): the
      * header, every block's decoding, and the L2 norm of the values. Where several blocks are
@@ -113,11 +108,6 @@ public final class StreamedDelta {
             }
         }
         return new Scan(combine(sums), -1, 0f);
-    }
-
-    /** {@link #scaledNorm(float, ForkJoinPool)} on the calling thread. */
-    public double scaledNorm(float factor) {
-        return scaledNorm(factor, null);
     }
 
     /**
@@ -176,11 +166,6 @@ public final class StreamedDelta {
         return s;
     }
 
-    /** {@link #decodeAll(float[], ForkJoinPool)} on the calling thread. */
-    public void decodeAll(float[] out) {
-        decodeAll(out, null);
-    }
-
     /**
      * Decodes the whole vector into {@code out[0, len)}, block by block on {@code pool} (null: on the
      * calling thread), for the policies that keep a pseudo-gradient whole: no byte array of the
@@ -223,11 +208,9 @@ public final class StreamedDelta {
         AtomicInteger max = new AtomicInteger();
         IntConsumer block = b -> max.accumulateAndGet(applyBlock(b, f, starts, kernel, theta, factor, scale), Math::max);
         int n = decoder.blocks(len);
-        if (pool == null) {
-            for (int b = 0; b < n; b++) block.accept(b);
-        } else {
-            pool.submit(() -> IntStream.range(0, n).parallel().forEach(block)).join();
-        }
+        RuntimeException[] failed = new RuntimeException[n];
+        forEach(n, pool, failed, block);
+        rethrowFirst(failed);
         return Float.intBitsToFloat(max.get());
     }
 

@@ -230,7 +230,10 @@ public final class CheckpointFile {
         Map<String, String> scalars = new LinkedHashMap<>(m);
         RESERVED.forEach(scalars::remove);
         Map<String, TensorData> tensors = new LinkedHashMap<>();
-        for (SafetensorsReader.Entry e : l.entries()) tensors.put(e.name(), read.containsKey(e.name()) ? read.get(e.name()) : l.stored(src, e));
+        for (SafetensorsReader.Entry e : l.entries()) {
+            TensorData t = read.get(e.name());
+            tensors.put(e.name(), t != null ? t : l.stored(src, e));
+        }
         return new Checked(what, tensors, state.getBytes(StandardCharsets.UTF_8), scalars);
     }
 

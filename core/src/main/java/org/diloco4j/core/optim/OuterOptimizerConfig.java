@@ -36,6 +36,15 @@ public record OuterOptimizerConfig(Kind kind, double lr, double momentum, int bu
             return id;
         }
 
+        /** fp32 buffers the optimizer keeps per parameter besides θ (its state's size; the memory bound counts them). */
+        public int buffers() {
+            return switch (this) {
+                case SGD -> 0;
+                case NESTEROV, MOMENTUM -> 1;
+                case DELAYED_NESTEROV -> 2; // momentum and accumulator
+            };
+        }
+
         public static Kind parse(String s) {
             String k = s.trim().toLowerCase(Locale.ROOT);
             for (Kind v : values()) {

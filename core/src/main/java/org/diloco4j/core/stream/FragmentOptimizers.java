@@ -60,7 +60,7 @@ public final class FragmentOptimizers {
         int off = 0;
         for (Range r : f.ranges()) {
             k.apply(theta, r.arrayStart(), g, off, off, r.arrayLength());
-            off += r.length();
+            off += r.arrayLength();
         }
         o.commit();
     }

@@ -155,7 +155,7 @@ class StreamedDeltaTest {
         int unused = 0;
         while (count[unused] > 0) unused++;
         int used = msg[codes] & 0xFF; // the code of the chunk's first value (value 0 is byte 0)
-        double norm = new StreamedDelta(int8.blocks(), EncodedSource.of(msg), LEN).scan().norm();
+        double norm = new StreamedDelta(int8.blocks(), EncodedSource.of(msg), LEN).scan(null).norm();
         for (float bad : new float[] {Float.NaN, Float.NEGATIVE_INFINITY}) {
             byte[] a = withFloat(msg, table + 4 * unused, bad);
             StreamedDelta.Scan fine = new StreamedDelta(int8.blocks(), EncodedSource.of(a), LEN).scan(THREE);
@@ -224,7 +224,7 @@ class StreamedDeltaTest {
     void aWrongHeaderIsRefused() {
         Codec fp32 = Codecs.parse("fp32");
         byte[] msg = Codecs.parse("bf16").encode(new float[LEN]);
-        assertThatThrownBy(() -> new StreamedDelta(fp32.blocks(), EncodedSource.of(msg), LEN).scan()).isInstanceOf(CodecException.class)
+        assertThatThrownBy(() -> new StreamedDelta(fp32.blocks(), EncodedSource.of(msg), LEN).scan(null)).isInstanceOf(CodecException.class)
                 .hasMessageContaining("got a bf16 message, expected fp32");
     }
 }

@@ -307,9 +307,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
             try {
                 f.complete(l.pushes.apply(s, h, data));
             } catch (PayloadUnreadable e) {
-                // The coordinator's spool, not the worker: UNAVAILABLE (DilocoService), retried with the same push id.
-                log(e.getMessage() + "; the worker will retry the push");
-                f.completeExceptionally(new IllegalStateException(e.getMessage()));
+                // The coordinator's spool, not the worker: UNAVAILABLE (DilocoService.status), retried with the same push id.
+                l.listener.log(e.getMessage() + "; the worker will retry the push");
+                f.completeExceptionally(e);
             }
         }, f);
         return f;

@@ -2,6 +2,7 @@ package org.diloco4j.net.coord;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
+import org.diloco4j.core.coord.PayloadUnreadable;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.diloco4j.net.proto.DeltaChunk;
@@ -159,7 +160,10 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
 
     private static Throwable status(Throwable err) {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (cause instanceof IllegalStateException) return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException();
+        // A closed runtime (IllegalStateException) or the coordinator's own spool it could not read: the worker retries.
+        if (cause instanceof IllegalStateException || cause instanceof PayloadUnreadable) {
+            return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException();
+        }
         return Status.INTERNAL.withDescription(String.valueOf(cause)).asRuntimeException();
     }
 

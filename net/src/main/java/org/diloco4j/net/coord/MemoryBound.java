@@ -52,26 +52,15 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
     /** The bound of {@code run} under {@code cc} and {@code opts}, in a JVM that may grow to {@code maxHeap} bytes. */
     public static MemoryBound of(RunDefinition run, CoordinatorConfig cc, RuntimeOptions opts, long maxHeap) {
         OuterOptimizerConfig.Kind kind = cc.outer().kind();
-        long fragmentFloats = 0;
-        for (long s : run.plan().sizes()) fragmentFloats += s;
         Codec down = Codecs.parse(run.downCodec());
         long oneTheta = ThetaCacheSize.oneTheta(run, down);
         long upload = 0;
         for (int p = 0; p < run.plan().count(); p++) upload = Math.max(upload, run.deltaBytes(p));
         int workers = opts.admission().resolve(cc.minWorkers()).maxMembers();
         long inFlight = (long) workers * opts.maxPushesPerMember() * upload;
-        return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * buffers(kind) * fragmentFloats,
+        return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * kind.buffers() * run.plan().totalSize(),
                 opts.thetaCacheBytes(), oneTheta, workers, opts.maxPushesPerMember() * Math.min(opts.chunkBytes(), upload),
                 Math.min(opts.spool().memoryBytes(), inFlight));
-    }
-
-    /** fp32 buffers the optimizer keeps per parameter, besides θ. */
-    static int buffers(OuterOptimizerConfig.Kind kind) {
-        return switch (kind) {
-            case SGD -> 0;
-            case NESTEROV, MOMENTUM -> 1;
-            case DELAYED_NESTEROV -> 2;
-        };
     }
 
     /** Encoded θ kept for pulls in a heap of {@code heap} bytes: the snapshot budget, which depends on the heap. */

@@ -67,12 +67,6 @@ final class RunLoop {
     private final Set<Integer> awaitingReports = new HashSet<>();
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
 
-    /** With the snapshot budget of this JVM's heap (tests; the runtime passes the budget of the bound it checked). */
-    RunLoop(RunDefinition run, RuntimeState st, RuntimeOptions opts, Evaluator evaluator, RuntimeListener listener, CheckpointStore store,
-            CoordinatorMetrics metrics, Clock clock) {
-        this(run, st, opts, ThetaCacheSize.budget(run, opts, Runtime.getRuntime().maxMemory()), evaluator, listener, store, metrics, clock);
-    }
-
     /** @param snapshotBudget bytes of encoded θ snapshots kept for pulls ({@link MemoryBound#snapshotBytes()}) */
     RunLoop(RunDefinition run, RuntimeState st, RuntimeOptions opts, long snapshotBudget, Evaluator evaluator, RuntimeListener listener,
             CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {

@@ -1,7 +1,6 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.codec.Codec;
-import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.net.wire.RunDefinition;
 
 /**
@@ -21,15 +20,6 @@ public final class ThetaCacheSize {
     static final int HEAP_SHARE_DIVISOR = 4;
 
     private ThetaCacheSize() {
-    }
-
-    /**
-     * The snapshot budget of a coordinator of {@code run} with {@code opts} in a JVM whose heap may grow
-     * to {@code maxHeap} bytes ({@link MemoryBound#snapshotBytes()} gives the same for the runtime).
-     */
-    public static long budget(RunDefinition run, RuntimeOptions opts, long maxHeap) {
-        Codec down = Codecs.parse(run.downCodec());
-        return bytes(opts.thetaCacheBytes(), maxHeap, oneTheta(run, down), run.modelSize());
     }
 
     /**

@@ -33,7 +33,7 @@ class RunLoopByHandTest {
     final RunDefinition run = RunDefinition.of("# run loop by hand\n", config, FragmentPlan.whole(N), opts.chunkBytes());
     final Coordinator coordinator = new Coordinator(config, run.plan(), new float[N], m -> { });
     final RuntimeState st = new RuntimeState(coordinator, config, run.configToml());
-    final RunLoop loop = new RunLoop(run, st, opts, null, new RuntimeListener() {
+    final RunLoop loop = new RunLoop(run, st, opts, 64L << 20 /* snapshot budget: many θ of this small model */, null, new RuntimeListener() {
         public void metric(Metric m) {
         }
 

@@ -53,7 +53,7 @@ class RunLoopFailTest {
             return Optional.empty();
         }
     };
-    final RunLoop loop = new RunLoop(run, st, opts, null, new RuntimeListener() {
+    final RunLoop loop = new RunLoop(run, st, opts, 64L << 20 /* snapshot budget: many θ of this small model */, null, new RuntimeListener() {
         public void metric(Metric m) {
         }
 
