@@ -45,8 +45,10 @@ final class Assignments {
     }
 
     /**
-     * Closes the assignment {@code id} of {@code member} if a push for {@code fragment} from
-     * {@code baseVersion} answers it; otherwise says why it is a replay (nothing is closed).
+     * The assignment {@code id} of {@code member} if a push for {@code fragment} from
+     * {@code baseVersion} answers it, otherwise why it is a replay. Nothing is closed: the push closes
+     * it ({@link #close}) once it is decided, refused or applied; a push the coordinator could not read
+     * ({@link PayloadUnreadable}) decides nothing and leaves it for the retry.
      */
     Answer answer(int member, long id, int fragment, long baseVersion) {
         List<Assignment> mine = outstanding.getOrDefault(member, List.of());
@@ -56,21 +58,15 @@ final class Assignments {
                 return new Answer(null, "replay: assignment " + id + " is for fragment " + a.fragment() + " from v" + a.baseVersion()
                         + ", not fragment " + fragment + " from v" + baseVersion);
             }
-            mine.remove(a);
             return new Answer(a, null);
         }
         return new Answer(null, "replay: assignment " + id + " is not outstanding for this member (unknown, or already answered)");
     }
 
-    /**
-     * Puts back an assignment {@link #answer} closed for a push that was then neither refused nor
-     * applied (the coordinator could not read it, {@link PayloadUnreadable}): in id order, as issued.
-     */
-    void reopen(Assignment a) {
-        List<Assignment> mine = outstanding.computeIfAbsent(a.member(), k -> new ArrayList<>());
-        int at = 0;
-        while (at < mine.size() && mine.get(at).id() < a.id()) at++;
-        mine.add(at, a);
+    /** Closes an assignment {@link #answer} found, for the push that answered it. */
+    void close(Assignment a) {
+        List<Assignment> mine = outstanding.get(a.member());
+        if (mine == null || !mine.remove(a)) throw new IllegalStateException("assignment " + a.id() + " is not outstanding");
     }
 
     /**

@@ -258,13 +258,10 @@ public final class Coordinator {
             out.add(new Command.Unapplied(m.id, d.fragment(), d.baseVersion(), answer.replay()));
             return;
         }
-        PushChecks.Checked checked;
-        try {
-            checked = checks.check(d, () -> AssignmentChecks.implausible(d, answer.assignment(), cfg, now));
-        } catch (PayloadUnreadable e) {
-            assignments.reopen(answer.assignment()); // nothing was decided: the member's retry answers it
-            throw e;
-        }
+        // A payload the coordinator cannot read from its own spool throws PayloadUnreadable here: nothing is
+        // decided and the assignment stays open for the member's retry. Anything else closes it.
+        PushChecks.Checked checked = checks.check(d, () -> AssignmentChecks.implausible(d, answer.assignment(), cfg, now));
+        assignments.close(answer.assignment());
         PushChecks.Problem problem = checked.problem();
         float[] g = checked.values();
         if (problem != null) {

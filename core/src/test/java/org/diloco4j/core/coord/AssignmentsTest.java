@@ -45,6 +45,8 @@ class AssignmentsTest {
         assertThat(a.answer(0, y.id(), 0, 3).replay()).contains("not outstanding for this member"); // another member's id
         assertThat(a.answer(0, x.id(), 0, 2).replay()).contains("from v3, not fragment 0 from v2");
         assertThat(a.answer(0, x.id(), 0, 3).assignment()).isEqualTo(x);
+        assertThat(a.of(0)).containsExactly(x); // found, not closed: the push closes it once it is decided
+        a.close(x);
         assertThat(a.answer(0, x.id(), 0, 3).replay()).contains("already answered");
         assertThat(a.of(0)).isEmpty();
     }
