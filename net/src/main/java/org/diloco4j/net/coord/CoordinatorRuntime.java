@@ -171,10 +171,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     /** Runs {@code f} on the event loop (between events) and waits for its result: for tests and tools. */
     public <T> T query(Function<Coordinator, T> f) {
-        RunLoop l = open();
-        CompletableFuture<T> r = new CompletableFuture<>();
-        l.onLoop(() -> r.complete(f.apply(l.coordinator)), r);
-        return r.join();
+        open();
+        return ask(l -> f.apply(l.coordinator)).join();
     }
 
     /** The encoded θ snapshots kept for pulls, and their budget (read on the event loop). */
@@ -215,6 +213,34 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return new IllegalStateException("the coordinator runtime is closed");
     }
 
+    /** {@link #ask(Function, Class)} where anything the task throws is an internal error that stops the loop. */
+    private <T> CompletableFuture<T> ask(Function<RunLoop, T> task) {
+        return ask(task, null);
+    }
+
+    /**
+     * Runs {@code task} on the loop, its result in the future; failed at once when the runtime is closed.
+     * An exception of type {@code declined} fails only the future (the caller's answer, not the loop's
+     * trouble); any other stops the loop as an internal error ({@link RuntimeThreads#loop}).
+     */
+    private <T> CompletableFuture<T> ask(Function<RunLoop, T> task, Class<? extends RuntimeException> declined) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        RunLoop l = loop;
+        if (l == null) {
+            f.completeExceptionally(closed());
+            return f;
+        }
+        l.onLoop(() -> {
+            try {
+                f.complete(task.apply(l));
+            } catch (RuntimeException e) {
+                if (declined == null || !declined.isInstance(e)) throw e;
+                f.completeExceptionally(e);
+            }
+        }, f);
+        return f;
+    }
+
     /** Runs {@code r} on the loop; dropped once the runtime is closed (a call the transport was still finishing). */
     private void onLoop(java.util.function.Consumer<RunLoop> r) {
         RunLoop l = loop;
@@ -240,22 +266,19 @@ public final class CoordinatorRuntime implements AutoCloseable {
      * caller's deadline passes or it hangs up, is checked once the loop gets to the join ({@link RunLoop#abandoned}).
      */
     CompletableFuture<JoinReply> join(JoinRequest r, Caller caller) {
-        CompletableFuture<JoinReply> f = new CompletableFuture<>();
-        RunLoop l = loop;
-        if (l == null) {
-            f.completeExceptionally(closed());
-            return f;
-        }
         Context call = Context.current();
-        l.onLoop(() -> {
-            if (call.isCancelled()) {
-                l.abandoned(r);
-                f.completeExceptionally(new IllegalStateException("the join was given up before it was decided"));
-            } else {
-                f.complete(l.admit(r, caller));
-            }
-        }, f);
-        return f;
+        return ask(l -> {
+            if (!call.isCancelled()) return l.admit(r, caller);
+            l.abandoned(r);
+            throw new JoinAbandoned();
+        }, JoinAbandoned.class);
+    }
+
+    /** A join whose caller gave up before the loop got to it: its future fails with this, nothing else happens. */
+    private static final class JoinAbandoned extends IllegalStateException {
+        JoinAbandoned() {
+            super("the join was given up before it was decided");
+        }
     }
 
     /** The credentials of {@code names} were revoked: their sessions are evicted. Any thread. */
@@ -297,22 +320,15 @@ public final class CoordinatorRuntime implements AutoCloseable {
     }
 
     CompletableFuture<PushReply> delta(Session s, DeltaHeader h, EncodedSource data) {
-        CompletableFuture<PushReply> f = new CompletableFuture<>();
-        RunLoop l = loop;
-        if (l == null) {
-            f.completeExceptionally(closed());
-            return f;
-        }
-        l.onLoop(() -> {
+        return ask(l -> {
             try {
-                f.complete(l.pushes.apply(s, h, data));
+                return l.pushes.apply(s, h, data);
             } catch (PayloadUnreadable e) {
                 // The coordinator's spool, not the worker: UNAVAILABLE (DilocoService.status), retried with the same push id.
                 l.listener.log(e.getMessage() + "; the worker will retry the push");
-                f.completeExceptionally(e);
+                throw e;
             }
-        }, f);
-        return f;
+        }, PayloadUnreadable.class);
     }
 
     /**
