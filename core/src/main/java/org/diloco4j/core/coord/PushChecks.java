@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 
 import org.diloco4j.core.codec.BlockDecoder;
+import org.diloco4j.core.codec.TableBlocks;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.CodecException;
 import org.diloco4j.core.codec.Codecs;
@@ -121,6 +122,13 @@ final class PushChecks {
             return values(p, g);
         }
         StreamedDelta s = new StreamedDelta(blocks, source, n);
+        if (!streams && !(blocks instanceof TableBlocks)) {
+            // Kept whole, without a table: decode once and check the vector. Its blocks are the norm's
+            // (FixedWidthBlocks: NORM_BLOCK values), so the norm has the scan's bits without a second decode.
+            float[] g = new float[n];
+            s.decodeAll(g, IngestPool.shared());
+            return values(p, g);
+        }
         StreamedDelta.Scan scan = s.scan(IngestPool.shared());
         if (!scan.finite()) return refused(nonFinite(scan.badValue(), scan.badIndex()));
         Problem problem = bound.check(p, scan.norm(), outer.rounds[p]);
