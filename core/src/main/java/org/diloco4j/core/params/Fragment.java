@@ -6,7 +6,7 @@ import java.util.List;
  * A subset of the flat parameter vector that is synchronised as a unit (Streaming DiLoCo). It is a
  * list of disjoint ranges in increasing order; a fragment's own "dense" vector is the
  * concatenation of those ranges, of length {@link #size()}. Sizes are {@code long};
- * {@link #gather}/{@link #scatter} work on vectors held in one {@code float[]} ({@link Fp32Storage}).
+ * {@link #gather}/{@link #scatter} work on chunked vectors ({@link Fp32Vector}) or one {@code float[]}.
  */
 public record Fragment(int id, List<Range> ranges) {
     public Fragment {
@@ -33,25 +33,43 @@ public record Fragment(int id, List<Range> ranges) {
 
     /** Copies this fragment's values out of the full vector {@code full} into {@code dense} (length {@link #size()}). */
     public void gather(float[] full, float[] dense) {
-        int o = 0;
-        for (Range r : ranges) {
-            System.arraycopy(full, r.arrayStart(), dense, o, r.arrayLength());
-            o += r.arrayLength();
-        }
+        gather(Fp32Vector.wrap(full), dense);
     }
 
     /** Writes {@code dense} (length {@link #size()}) back into this fragment's place in {@code full}. */
     public void scatter(float[] dense, float[] full) {
+        scatter(dense, Fp32Vector.wrap(full));
+    }
+
+    /** {@link #gather(float[], float[])} from a chunked vector, piece by piece. */
+    public void gather(Fp32Vector full, float[] dense) {
+        copy(full, dense, true);
+    }
+
+    /** {@link #scatter(float[], float[])} into a chunked vector, piece by piece. */
+    public void scatter(float[] dense, Fp32Vector full) {
+        copy(full, dense, false);
+    }
+
+    /** Copies between the fragment's places in {@code full} and {@code dense}, in the fragment's order. */
+    private void copy(Fp32Vector full, float[] dense, boolean out) {
         int o = 0;
         for (Range r : ranges) {
-            System.arraycopy(dense, o, full, r.arrayStart(), r.arrayLength());
-            o += r.arrayLength();
+            for (Fp32Vector.Piece p : full.pieces(r)) {
+                if (out) System.arraycopy(full.chunk(p.chunk()), p.offset(), dense, o, p.length());
+                else System.arraycopy(dense, o, full.chunk(p.chunk()), p.offset(), p.length());
+                o += p.length();
+            }
         }
     }
 
-    public float[] gather(float[] full) {
+    public float[] gather(Fp32Vector full) {
         float[] d = new float[arraySize()];
         gather(full, d);
         return d;
+    }
+
+    public float[] gather(float[] full) {
+        return gather(Fp32Vector.wrap(full));
     }
 }
