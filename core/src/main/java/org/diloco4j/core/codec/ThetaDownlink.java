@@ -2,6 +2,7 @@ package org.diloco4j.core.codec;
 
 import java.util.EnumSet;
 import java.util.Locale;
+import org.diloco4j.core.params.Fp32Vector;
 import java.util.Set;
 
 /**
@@ -61,6 +62,20 @@ public final class ThetaDownlink {
      * One vectorized pass over the values; the offending index is searched only on failure.
      */
     public static String refusal(Codec codec, float[] values) {
+        return refusal(codec, values, 0);
+    }
+
+    /** {@link #refusal(Codec, float[])} of a chunked θ, chunk by chunk; an index named is the value's index in the whole vector. */
+    public static String refusal(Codec codec, Fp32Vector values) {
+        for (int i = 0; i < values.chunkCount(); i++) {
+            String bad = refusal(codec, values.chunk(i), values.chunkStart(i));
+            if (bad != null) return bad;
+        }
+        return values.chunkCount() == 0 ? refusal(codec, new float[0], 0) : null;
+    }
+
+    /** @param base the index of {@code values[0]} in θ, for the message */
+    private static String refusal(Codec codec, float[] values, long base) {
         CodecKind kind = kindOf(codec);
         float a = Wire.maxAbs(values, 0, values.length);
         boolean ok = switch (kind) {
@@ -72,13 +87,13 @@ public final class ThetaDownlink {
         if (ok) return null;
         for (int i = 0; i < values.length; i++) {
             float x = values[i];
-            if (!Float.isFinite(x)) return String.format(Locale.ROOT, "θ holds %s at index %d", x, i);
+            if (!Float.isFinite(x)) return String.format(Locale.ROOT, "θ holds %s at index %d", x, base + i);
             if (kind == CodecKind.BF16 && Wire.absBits(x) >= BF16_OVERFLOW_BITS) {
-                return String.format(Locale.ROOT, "θ holds %.6g at index %d, beyond bf16's largest value 3.3895e38", x, i);
+                return String.format(Locale.ROOT, "θ holds %.6g at index %d, beyond bf16's largest value 3.3895e38", x, base + i);
             }
             if (kind == CodecKind.FP16 && Math.abs(x) > Fp16Codec.MAX) {
                 return String.format(Locale.ROOT, "θ holds %.6g at index %d, beyond fp16's largest value 65504: outer.down_codec = fp16"
-                        + " cannot send it (bf16 or fp32 can)", x, i);
+                        + " cannot send it (bf16 or fp32 can)", x, base + i);
             }
         }
         throw new IllegalStateException("max |θ| is " + a + " but no value exceeds it");

@@ -6,6 +6,7 @@ import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import java.util.List;
  */
 public final class Coordinator {
     private final CoordinatorConfig cfg;
-    private final int size;
+    /** θ's length: any long (θ is chunked, {@link OuterState}). */
+    private final long size;
     private final Membership members = new Membership();
     private final OuterState outer;
     /** Buffers per value the outer optimizers hold: for {@link #arrayFloats()}. */
@@ -76,9 +78,19 @@ public final class Coordinator {
         return new Coordinator(cfg, plan, theta0, sink, true);
     }
 
+    /**
+     * A coordinator whose θ is {@code theta0} itself, in its chunks (not copied): the form for a model
+     * of any size, past the 2^31 − 9 values of one {@code float[]} ({@link Fp32Vector}). The caller
+     * must not read or change the vector afterwards.
+     */
+    public static Coordinator adopting(CoordinatorConfig cfg, FragmentPlan plan, Fp32Vector theta0, MetricSink sink) {
+        return new Coordinator(cfg, plan, sink, o -> new OuterState(theta0, plan, o), theta0);
+    }
+
     /** @param adopt whether θ is {@code theta0} itself rather than a copy of it */
     private Coordinator(CoordinatorConfig cfg, FragmentPlan plan, float[] theta0, MetricSink sink, boolean adopt) {
-        this(cfg, plan, sink, o -> new OuterState(theta0 == null || adopt ? theta0 : theta0.clone(), plan, o), theta0);
+        this(cfg, plan, sink, o -> new OuterState(theta0 == null ? null : Fp32Vector.wrap(adopt ? theta0 : theta0.clone()), plan, o),
+                theta0 == null ? null : Fp32Vector.wrap(theta0));
     }
 
     /**
@@ -86,9 +98,9 @@ public final class Coordinator {
      * @param checked    θ₀ to check against the down codec; null: none (phantom runs, restores: the run had that θ)
      */
     private Coordinator(CoordinatorConfig cfg, FragmentPlan plan, MetricSink sink, java.util.function.Function<OuterOptimizerConfig, OuterState> outerState,
-                        float[] checked) {
+                        Fp32Vector checked) {
         this.cfg = cfg;
-        this.size = plan.arraySize();
+        this.size = plan.totalSize();
         this.sink = sink;
         if (cfg.method() != Method.STREAMING && plan.count() != 1) {
             throw new IllegalArgumentException("method " + cfg.method() + " synchronises the whole model: expected 1 fragment, got " + plan.count());
@@ -143,7 +155,7 @@ public final class Coordinator {
      */
     public long arrayFloats() {
         if (outer.theta() == null) return 0;
-        return (long) outer.theta().length * (1 + optimizerBuffers + 1);
+        return outer.theta().size() * (1 + optimizerBuffers + 1);
     }
 
     /**
@@ -521,8 +533,17 @@ public final class Coordinator {
 
     // ---- read-only views for drivers ---------------------------------------------------------
 
-    /** Current θ (a live view: drivers must not modify it); null in phantom runs. */
+    /**
+     * Current θ as one array (a live view: drivers must not modify it); null in phantom runs. For the
+     * drivers that take θ whole (evaluation, samples, a worker's start): a θ in several chunks is
+     * refused here ({@link Fp32Vector#array()}); {@link #thetaVector()} is θ in any form.
+     */
     public float[] theta() {
+        return outer.theta() == null ? null : outer.theta().array();
+    }
+
+    /** Current θ in its chunks (a live view: drivers must not modify it); null in phantom runs. */
+    public Fp32Vector thetaVector() {
         return outer.theta();
     }
 
@@ -557,7 +578,13 @@ public final class Coordinator {
         return ids;
     }
 
+    /** θ's length as one array's ({@link org.diloco4j.core.params.Fp32Storage}): refused past 2^31 − 9; {@link #parameters()} is any length. */
     public int size() {
+        return org.diloco4j.core.params.Fp32Storage.length(size, "the coordinator's θ");
+    }
+
+    /** θ's length. */
+    public long parameters() {
         return size;
     }
 

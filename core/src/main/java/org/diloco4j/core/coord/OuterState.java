@@ -8,6 +8,8 @@ import org.diloco4j.core.optim.OptimizerState;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Fp32Vector;
+import org.diloco4j.core.params.Range;
 import org.diloco4j.core.params.VectorOps;
 import org.diloco4j.core.stream.FragmentOptimizers;
 
@@ -15,9 +17,15 @@ import org.diloco4j.core.stream.FragmentOptimizers;
  * The global parameters θ, split into fragments, each with its own outer optimizer state, and the
  * version counter. In phantom (timing-only) runs θ and the optimizers are absent and updates only
  * advance counters.
+ *
+ * <p>θ is a chunked vector ({@link Fp32Vector}); the optimizers' buffers are chunked with the same
+ * shift, so a coordinator of more than 2^31 − 9 parameters can step θ. A θ given as one array is
+ * wrapped (one chunk, no copy) and everything runs as on that array. Still one array: whole-θ
+ * snapshots ({@link #snapshot}) and checkpoint states ({@link #state}, {@link #view}); a chunked θ
+ * is refused there with a message saying so.
  */
 final class OuterState {
-    private final float[] theta;
+    private final Fp32Vector theta;
     private final FragmentPlan plan;
     private final FragmentOptimizers optimizers;
     /** Null in phantom runs. */
@@ -27,12 +35,19 @@ final class OuterState {
     /** Per fragment: outer updates applied to it (the "round" a streaming worker's pseudo-gradient refers to). */
     final long[] rounds;
 
+    /** θ held in {@code theta} itself (one chunk, not copied); null in phantom runs. */
     OuterState(float[] theta, FragmentPlan plan, OuterOptimizerConfig outer) {
-        if (theta != null) VectorOps.requireLength("global θ", "initial values", theta, plan.arraySize());
+        this(theta == null ? null : Fp32Vector.wrap(theta), plan, outer);
+    }
+
+    OuterState(Fp32Vector theta, FragmentPlan plan, OuterOptimizerConfig outer) {
+        if (theta != null && theta.size() != plan.totalSize()) {
+            throw new IllegalArgumentException("global θ: initial values has length " + theta.size() + ", expected " + plan.totalSize());
+        }
         this.theta = theta;
         this.plan = plan;
         this.rounds = new long[plan.count()];
-        this.optimizers = theta == null ? null : new FragmentOptimizers(plan, outer);
+        this.optimizers = theta == null ? null : new FragmentOptimizers(plan, outer, theta.shift());
         this.guard = theta == null ? null : new StepGuard(plan, outer, theta);
     }
 
@@ -45,7 +60,7 @@ final class OuterState {
     OuterState(State s, FragmentPlan plan, OuterOptimizerConfig outer) {
         if (s.theta() != null) VectorOps.requireLength("checkpoint", "θ", s.theta(), plan.arraySize());
         rounds(s, plan.count());
-        this.theta = s.theta();
+        this.theta = s.theta() == null ? null : Fp32Vector.wrap(s.theta());
         this.plan = plan;
         this.rounds = s.rounds().clone();
         this.optimizers = theta == null ? null : new FragmentOptimizers(plan, outer, s.optimizers());
@@ -119,8 +134,11 @@ final class OuterState {
      */
     boolean subtract(float[] g, double norm) {
         if (theta != null) {
-            Undo undo = guard.mayOverflow(0, norm, true) ? new Undo(0, theta.clone(), null) : null;
-            VectorOps.axpy(-1f, g, theta);
+            Undo undo = guard.mayOverflow(0, norm, true) ? new Undo(0, plan.fragment(0).gather(theta), null) : null;
+            VectorOps.requireLength("subtract", "g", g, plan.fragment(0).arraySize());
+            for (Fp32Vector.Piece c : theta.pieces(new Range(0, theta.size()))) {
+                VectorOps.axpy(-1f, g, (int) (theta.chunkStart(c.chunk()) + c.offset()), theta.chunk(c.chunk()), c.offset(), c.length());
+            }
             if (!guard.finiteAfter(0, theta, norm)) return undo(undo);
         }
         for (int p = 0; p < rounds.length; p++) rounds[p]++;
@@ -147,8 +165,8 @@ final class OuterState {
     boolean liveSnapshots;
 
     Snapshot snapshot() {
-        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.arraySize(), theta);
-        return new Snapshot(version, -1, plan.arraySize(), theta == null ? null : theta.clone());
+        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.arraySize(), theta.array());
+        return new Snapshot(version, -1, plan.arraySize(), theta == null ? null : theta.toArray());
     }
 
     Snapshot fragmentSnapshot(int p) {
@@ -156,7 +174,8 @@ final class OuterState {
         return new Snapshot(rounds[p], p, f.arraySize(), theta == null ? null : f.gather(theta));
     }
 
-    float[] theta() {
+    /** θ; null in phantom runs. */
+    Fp32Vector theta() {
         return theta;
     }
 
@@ -169,7 +188,7 @@ final class OuterState {
     }
 
     State state() {
-        return new State(theta == null ? null : theta.clone(), version, rounds.clone(), optimizers == null ? null : optimizers.states());
+        return new State(theta == null ? null : theta.toArray(), version, rounds.clone(), optimizers == null ? null : optimizers.states());
     }
 
     /**
@@ -178,15 +197,15 @@ final class OuterState {
      * step or restore.
      */
     State view() {
-        return new State(theta, version, rounds.clone(), optimizers == null ? null : optimizers.views());
+        return new State(theta == null ? null : theta.array(), version, rounds.clone(), optimizers == null ? null : optimizers.views());
     }
 
     void restore(State s) {
         if ((s.theta() == null) != phantom()) throw new IllegalArgumentException("checkpoint and run disagree on whether the run is timing-only");
         rounds(s, rounds.length);
         if (theta != null) {
-            VectorOps.requireLength("checkpoint", "θ", s.theta(), theta.length);
-            if (s.theta() != theta) System.arraycopy(s.theta(), 0, theta, 0, theta.length);
+            if (s.theta().length != theta.size()) throw new IllegalArgumentException("checkpoint: θ has length " + s.theta().length + ", expected " + theta.size());
+            if (s.theta() != theta.chunk(0)) theta.copyFrom(s.theta());
             optimizers.restore(s.optimizers());
             guard.restored(theta, s.optimizers());
         }

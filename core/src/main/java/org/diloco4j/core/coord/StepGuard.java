@@ -4,6 +4,7 @@ import org.diloco4j.core.optim.OptimizerState;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.params.Range;
 import org.diloco4j.core.params.VectorOps;
 
@@ -35,7 +36,7 @@ final class StepGuard {
     private final double[] gMax;
 
     /** @param theta the initial θ (null in phantom runs) */
-    StepGuard(FragmentPlan plan, OuterOptimizerConfig optimizer, float[] theta) {
+    StepGuard(FragmentPlan plan, OuterOptimizerConfig optimizer, Fp32Vector theta) {
         this.plan = plan;
         this.gain = optimizer.stepGain();
         this.bufferGain = optimizer.bufferGain();
@@ -45,7 +46,7 @@ final class StepGuard {
     }
 
     /** After θ was set from outside (a restore): its maxima, and the buffers' as a bound on G. */
-    void restored(float[] theta, List<OptimizerState> states) {
+    void restored(Fp32Vector theta, List<OptimizerState> states) {
         measure(theta);
         for (int p = 0; p < gMax.length; p++) {
             double m = 0;
@@ -54,7 +55,7 @@ final class StepGuard {
         }
     }
 
-    private void measure(float[] theta) {
+    private void measure(Fp32Vector theta) {
         for (int p = 0; p < thetaMax.length; p++) thetaMax[p] = maxAbs(theta, plan.fragment(p));
     }
 
@@ -72,7 +73,7 @@ final class StepGuard {
     }
 
     /** After a step of fragment {@code p} (norm {@code gNorm}): whether θ's fragment is all finite. */
-    boolean finiteAfter(int p, float[] theta, double gNorm) {
+    boolean finiteAfter(int p, Fp32Vector theta, double gNorm) {
         return finiteAfter(p, maxAbs(theta, plan.fragment(p)), gNorm);
     }
 
@@ -85,9 +86,11 @@ final class StepGuard {
         return true;
     }
 
-    private static double maxAbs(float[] theta, Fragment f) {
+    private static double maxAbs(Fp32Vector theta, Fragment f) {
         double m = 0;
-        for (Range r : f.ranges()) m = Math.max(m, VectorOps.maxAbs(theta, r.arrayStart(), r.arrayEnd()));
+        for (Range r : f.ranges()) {
+            for (Fp32Vector.Piece c : theta.pieces(r)) m = Math.max(m, VectorOps.maxAbs(theta.chunk(c.chunk()), c.offset(), c.offset() + c.length()));
+        }
         return m;
     }
 }

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import org.diloco4j.core.codec.BlockDecoder;
 import org.diloco4j.core.codec.TableBlocks;
 import org.diloco4j.core.optim.StepKernel;
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.Range;
 import org.diloco4j.core.params.VectorOps;
@@ -203,6 +204,15 @@ public final class StreamedDelta {
      * @return max |θ_i| over the fragment after the step (NaN or ∞ if any value is not finite)
      */
     public float apply(Fragment f, StepKernel kernel, float[] theta, float factor, boolean scale, ForkJoinPool pool) {
+        return apply(f, kernel, Fp32Vector.wrap(theta), factor, scale, pool);
+    }
+
+    /**
+     * {@link #apply(Fragment, StepKernel, float[], float, boolean, ForkJoinPool)} on a chunked θ: each
+     * piece of a block that falls in one of the fragment's ranges is cut again where θ's chunks end
+     * ({@link Fp32Vector#pieces}), so the kernel never runs across two arrays.
+     */
+    public float apply(Fragment f, StepKernel kernel, Fp32Vector theta, float factor, boolean scale, ForkJoinPool pool) {
         if (f.size() != len) throw new IllegalArgumentException("a pseudo-gradient of " + len + " values applied to fragment " + f.id() + " of " + f.size());
         int[] starts = localStarts(f);
         AtomicInteger max = new AtomicInteger();
@@ -215,7 +225,7 @@ public final class StreamedDelta {
     }
 
     /** Applies block b; returns the bits of max |θ_i| over what it wrote (integer order of |x| bits is the order of |x|, NaN last). */
-    private int applyBlock(int b, Fragment f, int[] starts, StepKernel kernel, float[] theta, float factor, boolean scale) {
+    private int applyBlock(int b, Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, float factor, boolean scale) {
         int lo = b * decoder.blockValues();
         int m = values(b);
         if (!(decoder instanceof TableBlocks t) || !kernel.fusesCoded()) return step(f, starts, kernel, theta, decode(b, factor, scale), lo, m);
@@ -235,9 +245,9 @@ public final class StreamedDelta {
      * Steps the fragment's values {@code [lo, lo + n)}, their codes the run's from its first byte in
      * {@code s.bytes}; returns the bits of max |θ_i| over what it wrote.
      */
-    private static int stepCoded(Fragment f, int[] starts, StepKernel kernel, float[] theta, BlockScratch s, TableBlocks.CodeRun run, int lo, int n) {
-        return cut(f, starts, lo, n, (at, from, k) ->
-                kernel.applyCoded(theta, at, s.table, s.bytes, run.first() + (from - lo) * run.stride(), run.stride(), from, k, s.values));
+    private static int stepCoded(Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, BlockScratch s, TableBlocks.CodeRun run, int lo, int n) {
+        return cut(f, starts, theta, lo, n, (chunk, at, from, k) ->
+                kernel.applyCoded(chunk, at, s.table, s.bytes, run.first() + (from - lo) * run.stride(), run.stride(), from, k, s.values));
     }
 
     /** The fragment's range that holds local index {@code lo}: the last one starting at or before it. */
@@ -247,38 +257,45 @@ public final class StreamedDelta {
     }
 
     /** Steps the fragment's values {@code [lo, lo + n)}, their g in {@code v[0, n)}; returns the bits of max |θ_i| over what it wrote. */
-    private static int step(Fragment f, int[] starts, StepKernel kernel, float[] theta, float[] v, int lo, int n) {
-        return cut(f, starts, lo, n, (at, from, k) -> {
-            kernel.apply(theta, at, v, from - lo, from, k);
-            return Float.floatToRawIntBits(VectorOps.maxAbs(theta, at, at + k));
+    private static int step(Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, float[] v, int lo, int n) {
+        return cut(f, starts, theta, lo, n, (chunk, at, from, k) -> {
+            kernel.apply(chunk, at, v, from - lo, from, k);
+            return Float.floatToRawIntBits(VectorOps.maxAbs(chunk, at, at + k));
         });
     }
 
-    /** One piece of a step: {@code k} values from local index {@code from}, at {@code theta[at]}; the bits of max |θ_i| it wrote. */
+    /** One piece of a step: {@code k} values from local index {@code from}, at {@code chunk[at]} (one of θ's chunks); the bits of max |θ_i| it wrote. */
     @FunctionalInterface
     private interface Piece {
-        int step(int at, int from, int k);
+        int step(float[] chunk, int at, int from, int k);
     }
 
-    /** Cuts the fragment's values {@code [lo, lo + n)} where its ranges of θ are and steps each piece; the max of their bits. */
-    private static int cut(Fragment f, int[] starts, int lo, int n, Piece piece) {
+    /**
+     * Cuts the fragment's values {@code [lo, lo + n)} where its ranges of θ are, and those where θ's
+     * chunks end, and steps each piece; the max of their bits.
+     */
+    private static int cut(Fragment f, int[] starts, Fp32Vector theta, int lo, int n, Piece piece) {
         int bits = 0;
         for (int r = firstRange(starts, lo), hi = lo + n; r < starts.length && starts[r] < hi; r++) {
             Range range = f.ranges().get(r);
             int from = Math.max(lo, starts[r]);
-            int to = Math.min(hi, starts[r] + range.arrayLength());
-            if (from < to) bits = Math.max(bits, piece.step(range.arrayStart() + (from - starts[r]), from, to - from));
+            int to = (int) Math.min(hi, starts[r] + range.length());
+            if (from >= to) continue;
+            for (Fp32Vector.Piece c : theta.pieces(new Range(range.start() + (from - starts[r]), to - from))) {
+                bits = Math.max(bits, piece.step(theta.chunk(c.chunk()), c.offset(), from, c.length()));
+                from += c.length();
+            }
         }
         return bits;
     }
 
-    /** Where each of the fragment's ranges starts in its dense (local) order. */
+    /** Where each of the fragment's ranges starts in its dense (local) order (the fragment is one message: fewer than 2^31 values). */
     private static int[] localStarts(Fragment f) {
         int[] starts = new int[f.ranges().size()];
         int at = 0;
         for (int r = 0; r < starts.length; r++) {
             starts[r] = at;
-            at += f.ranges().get(r).arrayLength();
+            at += (int) f.ranges().get(r).length();
         }
         return starts;
     }

@@ -156,7 +156,7 @@ class FiniteThetaTest {
 
     @Test
     void honestStepsTakeNoCopyAndHugeOnesDo() {
-        StepGuard g = new StepGuard(FragmentPlan.whole(N), OuterOptimizerConfig.nesterov(0.7, 0.9), new float[N]);
+        StepGuard g = new StepGuard(FragmentPlan.whole(N), OuterOptimizerConfig.nesterov(0.7, 0.9), org.diloco4j.core.params.Fp32Vector.wrap(new float[N]));
         assertThat(g.mayOverflow(0, 1e6, false)).isFalse();
         assertThat(g.mayOverflow(0, 1e36, false)).isTrue();
         assertThat(g.mayOverflow(0, 1e36, true)).isFalse();
