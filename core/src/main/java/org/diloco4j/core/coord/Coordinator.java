@@ -135,9 +135,9 @@ public final class Coordinator {
     public record State(long tokens, double tokensPerStep, long outerSteps, boolean stopped, String stopReason, double now,
                         OuterState.State outer, Membership.State members, Ledger.State ledger, Policy.State policy,
                         NormBound.State norms, Assignments.State assignments) {
-        /** The saved θ; null for a timing-only run. */
+        /** The saved θ as one array (refused past one array's 2^31 − 9 values); null for a timing-only run. */
         public float[] savedTheta() {
-            return outer.theta();
+            return outer.theta() == null ? null : outer.theta().array();
         }
 
     }
@@ -176,7 +176,7 @@ public final class Coordinator {
     public static Coordinator restore(CoordinatorConfig cfg, FragmentPlan plan, State s, MetricSink sink) {
         // Built with a zero θ of the right size (which every down codec accepts), then overwritten:
         // its own array, so a restore holds θ once besides the state it is given.
-        Coordinator c = adopting(cfg, plan, s.outer().theta() == null ? null : new float[plan.arraySize()], sink);
+        Coordinator c = s.outer().theta() == null ? adopting(cfg, plan, (float[]) null, sink) : adopting(cfg, plan, s.outer().theta().zerosLike(), sink);
         c.outer.restore(s.outer());
         return c.rest(s);
     }

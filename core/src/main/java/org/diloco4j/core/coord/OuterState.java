@@ -21,8 +21,7 @@ import org.diloco4j.core.stream.FragmentOptimizers;
  * <p>θ is a chunked vector ({@link Fp32Vector}); the optimizers' buffers are chunked with the same
  * shift, so a coordinator of more than 2^31 − 9 parameters can step θ. A θ given as one array is
  * wrapped (one chunk, no copy) and everything runs as on that array. Still one array: whole-θ
- * snapshots ({@link #snapshot}) and checkpoint states ({@link #state}, {@link #view}); a chunked θ
- * is refused there with a message saying so.
+ * snapshots ({@link #snapshot}), refused for a chunked θ with a message saying so.
  */
 final class OuterState {
     private final Fp32Vector theta;
@@ -58,12 +57,14 @@ final class OuterState {
      * Nesterov, against the coordinator's 3).
      */
     OuterState(State s, FragmentPlan plan, OuterOptimizerConfig outer) {
-        if (s.theta() != null) VectorOps.requireLength("checkpoint", "θ", s.theta(), plan.arraySize());
+        if (s.theta() != null && s.theta().size() != plan.totalSize()) {
+            throw new IllegalArgumentException("checkpoint: θ has length " + s.theta().size() + ", expected " + plan.totalSize());
+        }
         rounds(s, plan.count());
-        this.theta = s.theta() == null ? null : Fp32Vector.wrap(s.theta());
+        this.theta = s.theta();
         this.plan = plan;
         this.rounds = s.rounds().clone();
-        this.optimizers = theta == null ? null : new FragmentOptimizers(plan, outer, s.optimizers());
+        this.optimizers = theta == null ? null : new FragmentOptimizers(plan, outer, s.optimizers(), theta.shift());
         this.guard = theta == null ? null : new StepGuard(plan, outer, null);
         if (guard != null) guard.restored(theta, s.optimizers());
         this.version = s.version();
@@ -183,12 +184,15 @@ final class OuterState {
         return optimizers;
     }
 
-    /** @param theta null in phantom runs, as are {@code optimizers} */
-    record State(float[] theta, long version, long[] rounds, List<OptimizerState> optimizers) {
+    /**
+     * @param theta null in phantom runs, as are {@code optimizers}; written to a checkpoint as one
+     *              tensor whatever its chunks, read back as one array when it fits one
+     */
+    record State(Fp32Vector theta, long version, long[] rounds, List<OptimizerState> optimizers) {
     }
 
     State state() {
-        return new State(theta == null ? null : theta.toArray(), version, rounds.clone(), optimizers == null ? null : optimizers.states());
+        return new State(theta == null ? null : theta.copy(), version, rounds.clone(), optimizers == null ? null : optimizers.states());
     }
 
     /**
@@ -197,15 +201,15 @@ final class OuterState {
      * step or restore.
      */
     State view() {
-        return new State(theta == null ? null : theta.array(), version, rounds.clone(), optimizers == null ? null : optimizers.views());
+        return new State(theta, version, rounds.clone(), optimizers == null ? null : optimizers.views());
     }
 
     void restore(State s) {
         if ((s.theta() == null) != phantom()) throw new IllegalArgumentException("checkpoint and run disagree on whether the run is timing-only");
         rounds(s, rounds.length);
         if (theta != null) {
-            if (s.theta().length != theta.size()) throw new IllegalArgumentException("checkpoint: θ has length " + s.theta().length + ", expected " + theta.size());
-            if (s.theta() != theta.chunk(0)) theta.copyFrom(s.theta());
+            if (s.theta().size() != theta.size()) throw new IllegalArgumentException("checkpoint: θ has length " + s.theta().size() + ", expected " + theta.size());
+            if (s.theta() != theta) theta.copyFrom(s.theta());
             optimizers.restore(s.optimizers());
             guard.restored(theta, s.optimizers());
         }

@@ -50,7 +50,9 @@ final class StepGuard {
         measure(theta);
         for (int p = 0; p < gMax.length; p++) {
             double m = 0;
-            for (float[] b : states.get(p).buffers().values()) m = Math.max(m, VectorOps.maxAbs(b, 0, b.length));
+            for (Fp32Vector b : states.get(p).buffers().values()) {
+                for (int c = 0; c < b.chunkCount(); c++) m = Math.max(m, VectorOps.maxAbs(b.chunk(c), 0, b.chunk(c).length));
+            }
             gMax[p] = m;
         }
     }

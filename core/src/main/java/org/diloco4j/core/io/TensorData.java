@@ -3,6 +3,8 @@ package org.diloco4j.core.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.diloco4j.core.params.Fp32Vector;
+import org.diloco4j.core.params.Range;
 
 /**
  * A tensor's values as a checkpoint writes and reads them: its dtype, its shape and its
@@ -52,6 +54,32 @@ public interface TensorData {
         return new HeapF32(values);
     }
 
+    /** A chunked fp32 vector on the heap, as it is (not copied): one tensor of any length, streamed chunk by chunk. */
+    static TensorData of(Fp32Vector values) {
+        return new HeapChunkedF32(values);
+    }
+
+    /**
+     * Its values (F32 only) in new chunks of 2^{@code shift}, read a few MiB at a time: no array of the
+     * whole tensor is made, so a tensor past 2^31 − 9 values is read.
+     */
+    default Fp32Vector toVector(int shift) throws IOException {
+        if (dtype() != Dtype.F32) throw new IOException("tensor is " + dtype() + ", expected F32");
+        Fp32Vector v = Fp32Vector.zeros(numel(), shift);
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Chunks.SIZE, Math.max(4, 4 * numel()))).order(ByteOrder.LITTLE_ENDIAN);
+        for (int c = 0; c < v.chunkCount(); c++) {
+            float[] out = v.chunk(c);
+            for (int from = 0; from < out.length; ) {
+                int k = Math.min(buf.capacity() / 4, out.length - from);
+                buf.clear().limit(4 * k);
+                copyTo(4 * (v.chunkStart(c) + from), buf);
+                buf.flip().asFloatBuffer().get(out, from, k);
+                from += k;
+            }
+        }
+        return v;
+    }
+
     /** Bytes on the heap (a U8 tensor), as they are. */
     static TensorData of(byte[] values) {
         return new HeapU8(values);
@@ -77,6 +105,25 @@ public interface TensorData {
         @Override
         public float[] toFloats() {
             return values.clone();
+        }
+    }
+
+    record HeapChunkedF32(Fp32Vector values) implements TensorData {
+        public Dtype dtype() {
+            return Dtype.F32;
+        }
+
+        public long[] shape() {
+            return new long[] {values.size()};
+        }
+
+        public void copyTo(long offset, ByteBuffer dst) {
+            if ((offset & 3) != 0 || (dst.remaining() & 3) != 0) throw new IllegalArgumentException("fp32 chunks are whole values");
+            // Through a slice per piece: the caller's buffer keeps its own byte order.
+            for (Fp32Vector.Piece p : values.pieces(new Range(offset / 4, dst.remaining() / 4))) {
+                dst.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values.chunk(p.chunk()), p.offset(), p.length());
+                dst.position(dst.position() + 4 * p.length());
+            }
         }
     }
 

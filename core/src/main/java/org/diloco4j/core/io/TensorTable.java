@@ -15,10 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.diloco4j.core.params.Fp32Storage;
+import org.diloco4j.core.params.Fp32Vector;
 
 /**
  * Takes the arrays out of a state: every {@code float[]} (θ, momenta, accumulators, residuals,
- * parameters) becomes an F32 tensor, every {@code byte[]} (encoded messages, a generator's state) a
+ * parameters) and every {@link Fp32Vector} (the coordinator's θ, in chunks) becomes an F32 tensor, every {@code byte[]} (encoded messages, a generator's state) a
  * U8 tensor and every {@link TensorData} (a trainer's θ_i and moments, in native memory) a tensor
  * of its own dtype, named by its path in the state ({@code coordinator.outer.theta}); the JSON holds
  * the name in its place. On reading, the names are looked up in the file's tensors: arrays are read
@@ -40,10 +42,17 @@ final class TensorTable {
         m.addSerializer(float[].class, new Named<>(float[].class, TensorData::of));
         m.addSerializer(byte[].class, new Named<>(byte[].class, TensorData::of));
         m.addSerializer(TensorData.class, new Named<>(TensorData.class, t -> t));
+        m.addSerializer(Fp32Vector.class, new Named<>(Fp32Vector.class, TensorData::of));
         m.addDeserializer(float[].class, new StdDeserializer<>(float[].class) {
             @Override
             public float[] deserialize(JsonParser p, DeserializationContext c) throws IOException {
                 return tensor(p, c, Dtype.F32).toFloats();
+            }
+        });
+        m.addDeserializer(Fp32Vector.class, new StdDeserializer<>(Fp32Vector.class) {
+            @Override
+            public Fp32Vector deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                return vector(tensor(p, c, Dtype.F32));
             }
         });
         m.addDeserializer(byte[].class, new StdDeserializer<>(byte[].class) {
@@ -63,6 +72,16 @@ final class TensorTable {
             }
         });
         return m;
+    }
+
+    /**
+     * A vector read back: one array when the tensor fits one (so a state read from a file is held as
+     * the drivers, which take θ as one {@code float[]}, hold it today), chunks of
+     * 2^{@link Fp32Vector#DEFAULT_SHIFT} when it does not.
+     */
+    static Fp32Vector vector(TensorData t) throws IOException {
+        if (t.numel() <= Fp32Storage.MAX_VALUES) return Fp32Vector.wrap(t.toFloats());
+        return t.toVector(Fp32Vector.DEFAULT_SHIFT);
     }
 
     /** Writes a value as the name of the tensor it becomes. */

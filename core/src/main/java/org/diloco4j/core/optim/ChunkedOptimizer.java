@@ -1,6 +1,5 @@
 package org.diloco4j.core.optim;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.diloco4j.core.params.Fp32Vector;
@@ -14,10 +13,10 @@ import org.diloco4j.core.params.Fp32Vector;
  * (docs/design/PARAMETERS.md, stage 2). With {@link Fp32Vector#ONE_ARRAY_SHIFT} there is one part,
  * which is then the plain optimizer of the whole vector.
  *
- * <p>{@link #state()} and {@link #restore} speak the one-vector format (a buffer of {@link #size()}
- * values per name), so a checkpoint cannot tell how the buffers were held. {@link #view()} shares
- * buffers only when there is one part; several parts are refused there, since joining them would
- * copy what a view exists not to copy.
+ * <p>{@link #state()} and {@link #view()} give each buffer as one {@link Fp32Vector} of
+ * {@link #size()} values whose chunks are the parts' arrays (copies, or the arrays themselves), so a
+ * checkpoint writes it as one tensor and cannot tell how it was held; {@link #restore} takes a
+ * buffer of any chunking.
  */
 public final class ChunkedOptimizer implements OuterOptimizer {
     private final int size;
@@ -38,15 +37,32 @@ public final class ChunkedOptimizer implements OuterOptimizer {
     }
 
     /**
-     * Continuing from {@code state} ({@link OuterOptimizerConfig#adopt}): one part adopts the state's
-     * own arrays; several each take a copy of their slice (one chunk of each buffer at a time).
+     * Continuing from {@code state} ({@link OuterOptimizerConfig#adopt}), holding the state's arrays
+     * as they are: buffers of one array each make one part (whatever {@code shift} says: e.g. a
+     * checkpoint read back as arrays), buffers in chunks of {@code shift} make a part per chunk. Only
+     * buffers chunked otherwise are copied in, one chunk at a time.
      */
     public static ChunkedOptimizer adopt(OuterOptimizerConfig config, int size, int shift, OptimizerState state) {
+        java.util.Collection<Fp32Vector> b = state.buffers().values();
+        if (!b.isEmpty() && b.stream().allMatch(v -> v.chunkCount() == 1)) {
+            return new ChunkedOptimizer(size, Fp32Vector.ONE_ARRAY_SHIFT, new OuterOptimizer[] {config.adopt(size, state)});
+        }
         int n = partCount(size, shift);
-        if (n == 1) return new ChunkedOptimizer(size, shift, new OuterOptimizer[] {config.adopt(size, state)});
+        if (!b.isEmpty() && b.stream().allMatch(v -> v.shift() == shift && v.size() == size)) {
+            OuterOptimizer[] p = new OuterOptimizer[n];
+            for (int j = 0; j < n; j++) p[j] = config.adopt(partLength(size, shift, j), slice(state, j));
+            return new ChunkedOptimizer(size, shift, p);
+        }
         ChunkedOptimizer o = create(config, size, shift);
         o.restore(state);
         return o;
+    }
+
+    /** Part j's share of {@code state}, whose buffers are chunks of this shift: their chunk j itself. */
+    private static OptimizerState slice(OptimizerState state, int j) {
+        Map<String, float[]> s = new HashMap<>();
+        state.buffers().forEach((name, b) -> s.put(name, b.chunk(j)));
+        return OptimizerState.of(state.kind(), state.counters(), s);
     }
 
     private static int partCount(int size, int shift) {
@@ -128,43 +144,52 @@ public final class ChunkedOptimizer implements OuterOptimizer {
     @Override
     public OptimizerState state() {
         if (parts.length == 1) return parts[0].state();
-        OptimizerState first = parts[0].state();
-        Map<String, float[]> joined = new HashMap<>();
-        for (String name : first.buffers().keySet()) joined.put(name, new float[size]);
-        for (int j = 0; j < parts.length; j++) {
-            OptimizerState s = j == 0 ? first : parts[j].state();
-            for (Map.Entry<String, float[]> b : s.buffers().entrySet()) System.arraycopy(b.getValue(), 0, joined.get(b.getKey()), j << shift, b.getValue().length);
-        }
-        return new OptimizerState(first.kind(), first.counters(), joined);
+        return joined(j -> parts[j].state());
     }
 
+    /** The parts' views joined as chunks of this shift: their own arrays, not copies. */
     @Override
     public OptimizerState view() {
         if (parts.length == 1) return parts[0].view();
-        throw new IllegalStateException("an outer optimizer's buffers held in " + parts.length
-                + " chunks cannot be viewed as one array each; take state() (a copy) instead");
+        return joined(j -> parts[j].view());
+    }
+
+    /** The parts' states as one state whose buffers are vectors of this shift, chunk j being part j's array. */
+    private OptimizerState joined(java.util.function.IntFunction<OptimizerState> part) {
+        OptimizerState[] s = new OptimizerState[parts.length];
+        for (int j = 0; j < s.length; j++) s[j] = part.apply(j);
+        Map<String, Fp32Vector> b = new HashMap<>();
+        for (String name : s[0].buffers().keySet()) {
+            float[][] chunks = new float[s.length][];
+            for (int j = 0; j < s.length; j++) chunks[j] = s[j].buffer(name);
+            b.put(name, Fp32Vector.of(size, shift, chunks));
+        }
+        return new OptimizerState(s[0].kind(), s[0].counters(), b);
     }
 
     @Override
     public void restore(OptimizerState state) {
-        if (parts.length == 1) {
+        if (parts.length == 1 && state.buffers().values().stream().allMatch(v -> v.chunkCount() == 1)) {
             parts[0].restore(state);
             return;
         }
         // The parts check kind, names and counters, but only their own slice's length: the total is checked here.
-        for (Map.Entry<String, float[]> b : state.buffers().entrySet()) {
-            if (b.getValue().length != size) {
-                throw new IllegalArgumentException("optimizer state buffer '" + b.getKey() + "' has " + b.getValue().length
-                        + " floats but this optimizer has size " + size);
+        state.buffers().forEach((name, b) -> {
+            if (b.size() != size) {
+                throw new IllegalArgumentException("optimizer state buffer '" + name + "' has " + b.size() + " floats but this optimizer has size " + size);
             }
-        }
+        });
         OptimizerState[] slices = new OptimizerState[parts.length];
         for (int j = 0; j < parts.length; j++) {
             Map<String, float[]> s = new HashMap<>();
-            int from = j << shift;
             int len = partLength(size, shift, j);
-            state.buffers().forEach((name, b) -> s.put(name, Arrays.copyOfRange(b, from, from + len)));
-            slices[j] = new OptimizerState(state.kind(), state.counters(), s);
+            long from = (long) j << shift;
+            state.buffers().forEach((name, b) -> {
+                float[] a = new float[len];
+                b.get(from, a, 0, len);
+                s.put(name, a);
+            });
+            slices[j] = OptimizerState.of(state.kind(), state.counters(), s);
         }
         // The slices share kind, names and counters, so part 0 refuses a bad state before any part changed, or none does.
         for (int j = 0; j < parts.length; j++) parts[j].restore(slices[j]);

@@ -88,8 +88,8 @@ public final class DelayedNesterov implements OuterOptimizer {
             this.acc = new float[size];
         } else {
             this.arrivals = checked(adopted);
-            this.m = adopted.buffers().get(MOMENTUM);
-            this.acc = adopted.buffers().get(ACCUMULATOR);
+            this.m = adopted.buffer(MOMENTUM);
+            this.acc = adopted.buffer(ACCUMULATOR);
         }
     }
 
@@ -334,7 +334,7 @@ public final class DelayedNesterov implements OuterOptimizer {
     @Override
     public OptimizerState state() {
         boolean accLive = arrivals % bufferSize != 0;
-        return new OptimizerState(KIND,
+        return OptimizerState.of(KIND,
                 Map.of("arrivals", arrivals, "buffer_size", (long) bufferSize),
                 Map.of(MOMENTUM, m.clone(), ACCUMULATOR, accLive ? acc.clone() : new float[size]));
     }
@@ -344,7 +344,7 @@ public final class DelayedNesterov implements OuterOptimizer {
         // Between buffers the accumulator holds the last buffer's sum, which nothing reads again
         // (the next arrival overwrites it); state() reports zeros there, and so must the file.
         if (arrivals % bufferSize == 0) java.util.Arrays.fill(acc, 0f);
-        return new OptimizerState(KIND, Map.of("arrivals", arrivals, "buffer_size", (long) bufferSize), Map.of(MOMENTUM, m, ACCUMULATOR, acc));
+        return OptimizerState.of(KIND, Map.of("arrivals", arrivals, "buffer_size", (long) bufferSize), Map.of(MOMENTUM, m, ACCUMULATOR, acc));
     }
 
     /**
@@ -354,8 +354,8 @@ public final class DelayedNesterov implements OuterOptimizer {
     @Override
     public void restore(OptimizerState state) {
         long a = checked(state);
-        System.arraycopy(state.buffers().get(MOMENTUM), 0, m, 0, size);
-        System.arraycopy(state.buffers().get(ACCUMULATOR), 0, acc, 0, size);
+        System.arraycopy(state.buffer(MOMENTUM), 0, m, 0, size);
+        System.arraycopy(state.buffer(ACCUMULATOR), 0, acc, 0, size);
         arrivals = a;
     }
 

@@ -59,7 +59,7 @@ public final class OuterNesterov implements OuterOptimizer {
             this.buf = new float[size];
         } else {
             this.steps = checked(adopted);
-            this.buf = adopted.buffers().get(BUFFER);
+            this.buf = adopted.buffer(BUFFER);
         }
     }
 
@@ -130,20 +130,20 @@ public final class OuterNesterov implements OuterOptimizer {
 
     @Override
     public OptimizerState state() {
-        return new OptimizerState(kind(), Map.of("steps", steps), Map.of(BUFFER, steps == 0 ? new float[size] : buf.clone()));
+        return OptimizerState.of(kind(), Map.of("steps", steps), Map.of(BUFFER, steps == 0 ? new float[size] : buf.clone()));
     }
 
     @Override
     public OptimizerState view() {
         // Before the first step nothing reads the buffer (the first step overwrites it); state() reports zeros there, so must the file.
         if (steps == 0) java.util.Arrays.fill(buf, 0f);
-        return new OptimizerState(kind(), Map.of("steps", steps), Map.of(BUFFER, buf));
+        return OptimizerState.of(kind(), Map.of("steps", steps), Map.of(BUFFER, buf));
     }
 
     @Override
     public void restore(OptimizerState state) {
         long s = checked(state);
-        System.arraycopy(state.buffers().get(BUFFER), 0, buf, 0, size);
+        System.arraycopy(state.buffer(BUFFER), 0, buf, 0, size);
         steps = s;
     }
 

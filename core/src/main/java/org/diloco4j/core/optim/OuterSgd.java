@@ -47,7 +47,7 @@ public final class OuterSgd implements OuterOptimizer {
 
     @Override
     public OptimizerState state() {
-        return new OptimizerState(KIND, Map.of("steps", steps), Map.of());
+        return OptimizerState.of(KIND, Map.of("steps", steps), Map.of());
     }
 
     @Override

@@ -23,9 +23,9 @@ final class StateCheck {
                     + new TreeSet<>(s.buffers().keySet()) + ", expected " + want);
         }
         for (String n : names) {
-            float[] b = s.buffers().get(n);
-            if (b.length != size) {
-                throw new IllegalArgumentException("optimizer state buffer '" + n + "' has " + b.length
+            long length = s.buffers().get(n).size();
+            if (length != size) {
+                throw new IllegalArgumentException("optimizer state buffer '" + n + "' has " + length
                         + " floats but this optimizer has size " + size);
             }
         }

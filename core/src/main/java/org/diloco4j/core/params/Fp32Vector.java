@@ -172,14 +172,46 @@ public final class Fp32Vector {
 
     /** Overwrites every value with {@code a}'s (same length). */
     public void copyFrom(float[] a) {
-        if (a.length != size) throw new IllegalArgumentException("copying " + a.length + " values into an fp32 vector of " + size);
-        for (Piece p : pieces(new Range(0, size))) System.arraycopy(a, (int) (chunkStart(p.chunk()) + p.offset()), chunks[p.chunk()], p.offset(), p.length());
+        copyFrom(wrap(a));
+    }
+
+    /** Overwrites every value with {@code src}'s (same length, chunked alike or not), chunk by chunk. */
+    public void copyFrom(Fp32Vector src) {
+        if (src.size != size) throw new IllegalArgumentException("copying " + src.size + " values into an fp32 vector of " + size);
+        for (int c = 0; c < src.chunkCount(); c++) {
+            float[] from = src.chunk(c);
+            int at = 0;
+            for (Piece p : pieces(new Range(src.chunkStart(c), from.length))) {
+                System.arraycopy(from, at, chunks[p.chunk()], p.offset(), p.length());
+                at += p.length();
+            }
+        }
+    }
+
+    /** Copies values {@code [from, from + len)} into {@code dst[off, off + len)}, piece by piece. */
+    public void get(long from, float[] dst, int off, int len) {
+        for (Piece p : pieces(new Range(from, len))) {
+            System.arraycopy(chunks[p.chunk()], p.offset(), dst, off, p.length());
+            off += p.length();
+        }
     }
 
     /** A copy in one new array ({@link Fp32Storage}: at most 2^31 − 9 values). */
     public float[] toArray() {
         float[] a = new float[Fp32Storage.length(size, "an fp32 vector copied into one array")];
-        for (Piece p : pieces(new Range(0, size))) System.arraycopy(chunks[p.chunk()], p.offset(), a, (int) (chunkStart(p.chunk()) + p.offset()), p.length());
+        wrap(a).copyFrom(this);
         return a;
+    }
+
+    /** Zeros in this vector's form: one array if it is one ({@link #wrap}), else chunks of its shift. */
+    public Fp32Vector zerosLike() {
+        return shift == ONE_ARRAY_SHIFT ? wrap(new float[Fp32Storage.length(size, "an fp32 vector in one array")]) : zeros(size, shift);
+    }
+
+    /** A copy in new chunks of the same form. */
+    public Fp32Vector copy() {
+        Fp32Vector v = zerosLike();
+        v.copyFrom(this);
+        return v;
     }
 }

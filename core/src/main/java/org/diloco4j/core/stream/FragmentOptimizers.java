@@ -43,7 +43,7 @@ public final class FragmentOptimizers {
         this(plan, config, states, Fp32Vector.ONE_ARRAY_SHIFT);
     }
 
-    /** As above, for θ in chunks of 2^{@code shift} ({@link ChunkedOptimizer#adopt}). */
+    /** As above, for θ in chunks of 2^{@code shift}: the states' buffers held as they are ({@link ChunkedOptimizer#adopt}). */
     public FragmentOptimizers(FragmentPlan plan, OuterOptimizerConfig config, List<OptimizerState> states, int shift) {
         this.plan = plan;
         fragments(states, plan.count());

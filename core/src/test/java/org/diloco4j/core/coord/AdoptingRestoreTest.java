@@ -46,10 +46,10 @@ class AdoptingRestoreTest {
         Coordinator restored = Coordinator.restore(cfg, plan, read(file), m -> { });
         Coordinator.State loaded = read(file);
         Coordinator adopted = Coordinator.adopt(cfg, plan, loaded, m -> { });
-        assertThat(adopted.theta()).as("θ is the loaded array").isSameAs(loaded.outer().theta());
-        assertThat(adopted.view().outer().optimizers().getFirst().buffers().values())
+        assertThat(adopted.theta()).as("θ is the loaded array").isSameAs(loaded.outer().theta().array());
+        assertThat(adopted.view().outer().optimizers().getFirst().arrays().values())
                 .as("the optimizer's buffers are the loaded arrays")
-                .allSatisfy(b -> assertThat(loaded.outer().optimizers().getFirst().buffers().values()).anySatisfy(l -> assertThat(l).isSameAs(b)));
+                .allSatisfy(b -> assertThat(loaded.outer().optimizers().getFirst().arrays().values()).anySatisfy(l -> assertThat(l).isSameAs(b)));
 
         for (int k = before; k < before + 5; k++) {
             for (Coordinator x : List.of(c, restored, adopted)) push(x, k);
@@ -60,7 +60,7 @@ class AdoptingRestoreTest {
             OptimizerState want = c.state().outer().optimizers().getFirst();
             OptimizerState got = x.state().outer().optimizers().getFirst();
             assertThat(got.counters()).isEqualTo(want.counters());
-            for (String b : want.buffers().keySet()) assertThat(bits(got.buffers().get(b))).as(b).isEqualTo(bits(want.buffers().get(b)));
+            for (String b : want.buffers().keySet()) assertThat(bits(got.buffer(b))).as(b).isEqualTo(bits(want.buffer(b)));
         }
     }
 

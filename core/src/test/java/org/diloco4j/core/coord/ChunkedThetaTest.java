@@ -3,6 +3,7 @@ package org.diloco4j.core.coord;
 import org.diloco4j.core.agg.WeightingConfig;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.io.CheckpointFile;
 import org.diloco4j.core.ingest.EncodedSource;
 import org.diloco4j.core.ingest.StreamedDelta;
 import org.diloco4j.core.optim.OptimizerState;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 
@@ -52,7 +54,7 @@ class ChunkedThetaTest {
         assertThat(got.kind()).isEqualTo(want.kind());
         assertThat(got.counters()).as(what).isEqualTo(want.counters());
         assertThat(got.buffers().keySet()).isEqualTo(want.buffers().keySet());
-        want.buffers().forEach((name, b) -> assertSameBits(got.buffers().get(name), b, what + " " + name));
+        want.buffers().forEach((name, b) -> assertSameBits(got.buffers().get(name).toArray(), b.toArray(), what + " " + name));
     }
 
     /** A coordinator run on θ in one array and the same run on θ in chunks, pushed alike. */
@@ -87,6 +89,13 @@ class ChunkedThetaTest {
             assertThat(chunkedMetrics).isEqualTo(wholeMetrics);
             assertThat(chunked.version()).isEqualTo(whole.version()).isGreaterThan(3);
             assertSameState(chunked.state().outer().optimizers().getFirst(), whole.state().outer().optimizers().getFirst(), "optimizer");
+            // The checkpoint of the chunked coordinator is the one-array coordinator's, byte for byte.
+            try {
+                assertThat(CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, chunked.state(), Map.of()))
+                        .isEqualTo(CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, whole.state(), Map.of()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
@@ -179,7 +188,7 @@ class ChunkedThetaTest {
                 assertThat(one.apply(0, huge, VectorOps.norm2(huge))).isEqualTo(applied);
                 if (!applied) break;
             }
-            assertSameBits(chunked.theta().toArray(), before.theta(), opt + " θ after the undone step");
+            assertSameBits(chunked.theta().toArray(), before.theta().toArray(), opt + " θ after the undone step");
             assertSameBits(chunked.theta().toArray(), one.theta().array(), opt + " θ after the undone step, one array");
             for (int p = 0; p < 2; p++) {
                 assertSameState(chunked.state().optimizers().get(p), one.state().optimizers().get(p), opt + " fragment " + p);
@@ -214,17 +223,65 @@ class ChunkedThetaTest {
         assertThat(once[N - 1]).isEqualTo(Math.fma(3e38f, -1f, t[N - 1]));
     }
 
-    /** What still needs θ as one array says so, instead of copying a chunked θ or failing inside a loop. */
+    /**
+     * A checkpoint view of a chunked coordinator shares θ's chunks and the optimizers' chunks (no
+     * copy) and writes the same file as a copy; what still needs θ as one array says so.
+     */
     @Test
-    void oneArrayViewsOfAChunkedThetaAreRefusedWithAMessage() {
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).build();
-        Coordinator c = Coordinator.adopting(cfg, FragmentPlan.whole(N), Fp32Vector.copyOf(theta0(N), SHIFT), m -> { });
+    void aChunkedCoordinatorsViewSharesItsChunksAndOneArrayViewsAreRefused() throws java.io.IOException {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).minWorkers(2)
+                .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 2, 0)).maxDeltaNorm(1e6).build();
+        Pair run = new Pair(cfg, data -> new Payload.Bytes("fp32", data));
+        Random r = new Random(2);
+        for (int k = 0; k < 3; k++) run.push(k % 2, Codecs.parse("fp32").encode(gradient(r, N)), 1 + k);
+        Coordinator c = run.chunked;
         assertThat(c.parameters()).isEqualTo(N);
+        Coordinator.State view = c.view();
+        assertThat(view.outer().theta()).as("a checkpoint view shares θ's chunks").isSameAs(c.thetaVector());
+        Fp32Vector momentum = view.outer().optimizers().getFirst().buffers().get("momentum");
+        assertThat(momentum.chunkCount()).isEqualTo(5);
+        assertThat(c.view().outer().optimizers().getFirst().buffers().get("momentum").chunk(3)).as("the optimizer's own chunk").isSameAs(momentum.chunk(3));
+        assertThat(CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, view, Map.of()))
+                .isEqualTo(CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, c.state(), Map.of()));
         org.assertj.core.api.Assertions.assertThatThrownBy(c::theta).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("in 5 chunks is not one float[]");
-        org.assertj.core.api.Assertions.assertThatThrownBy(c::view).isInstanceOf(IllegalStateException.class)
+        org.assertj.core.api.Assertions.assertThatThrownBy(view::savedTheta).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("in 5 chunks is not one float[]");
-        assertSameBits(c.state().savedTheta(), theta0(N), "a copied state's θ");
+    }
+
+    /** A chunked coordinator's state, adopted (its chunks held as they are) and restored, continues as the one-array run. */
+    @Test
+    void aChunkedCoordinatorAdoptedFromItsStateContinuesTheSame() throws java.io.IOException {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).minWorkers(2).upCodec("int8:chunk=300")
+                .outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 3, 0)).weighting(new WeightingConfig("uniform", 0.5, -1))
+                .maxDeltaNorm(1e6).tokenBudget(1_000_000_000).build();
+        Pair run = new Pair(cfg, data -> new Payload.Encoded("int8:chunk=300", EncodedSource.of(data)));
+        Codec enc = Codecs.parse("int8:chunk=300");
+        Random r = new Random(4);
+        for (int k = 0; k < 4; k++) run.push(k % 2, enc.encode(gradient(r, N)), 1 + k);
+        Coordinator.State saved = run.chunked.state();
+        Fp32Vector savedTheta = saved.outer().theta();
+        Coordinator adopted = Coordinator.adopt(cfg, FragmentPlan.whole(N), saved, m -> { });
+        assertThat(adopted.thetaVector()).as("θ is the state's vector").isSameAs(savedTheta);
+        Coordinator restored = Coordinator.restore(cfg, FragmentPlan.whole(N), run.chunked.state(), m -> { });
+        assertThat(restored.thetaVector().chunkCount()).isEqualTo(5);
+        // A file read back holds θ as one array (it fits one): adopted from it, the run goes on alike too.
+        Coordinator.State read = CheckpointFile.read(CheckpointFile.toBytes(CheckpointFile.Kind.COORDINATOR, run.chunked.view(), Map.of()),
+                "test", CheckpointFile.Kind.COORDINATOR, Coordinator.State.class).state();
+        Coordinator fromFile = Coordinator.adopt(cfg, FragmentPlan.whole(N), read, m -> { });
+        assertThat(fromFile.thetaVector().chunkCount()).isEqualTo(1);
+        for (int k = 4; k < 9; k++) {
+            byte[] msg = enc.encode(gradient(r, N));
+            run.push(k % 2, msg, 1 + k);
+            for (Coordinator x : List.of(adopted, restored, fromFile)) {
+                long base = x.outstanding(k % 2).getFirst().baseVersion();
+                Answers.handle(x, new Event.Delta(k % 2, k % 2 + 1, Answers.AUTO, base, 0, 5, 5, 1, new Payload.Encoded("int8:chunk=300", EncodedSource.of(msg)), 1 + k));
+                assertSameBits(x.thetaVector().toArray(), run.whole.theta(), "θ after push " + k);
+            }
+        }
+        for (Coordinator x : List.of(adopted, restored, fromFile)) {
+            assertSameState(x.state().outer().optimizers().getFirst(), run.whole.state().outer().optimizers().getFirst(), "optimizer");
+        }
     }
 
     /**

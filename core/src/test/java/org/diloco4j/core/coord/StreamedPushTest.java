@@ -54,7 +54,7 @@ class StreamedPushTest {
         Coordinator.State a = whole.c.state();
         Coordinator.State b = streamed.c.state();
         assertThat(b.outer().optimizers().getFirst().counters()).isEqualTo(a.outer().optimizers().getFirst().counters());
-        a.outer().optimizers().getFirst().buffers().forEach((name, v) -> assertThat(b.outer().optimizers().getFirst().buffers().get(name)).as(name).isEqualTo(v));
+        a.outer().optimizers().getFirst().arrays().forEach((name, v) -> assertThat(b.outer().optimizers().getFirst().buffer(name)).as(name).isEqualTo(v));
     }
 
     /** Values over several ingest blocks (65536 values each), the last one partial. */
@@ -85,7 +85,7 @@ class StreamedPushTest {
         long version = run.c.version();
         Coordinator.State before = run.c.state();
         java.util.Map<String, float[]> buffers = new java.util.HashMap<>();
-        before.outer().optimizers().getFirst().buffers().forEach((name, v) -> buffers.put(name, v.clone()));
+        before.outer().optimizers().getFirst().arrays().forEach((name, v) -> buffers.put(name, v.clone()));
         assertThat(buffers).isNotEmpty();
 
         float[] g = new float[BLOCKS];
@@ -115,7 +115,7 @@ class StreamedPushTest {
         });
         assertThat(run.c.version()).isEqualTo(version);
         assertThat(run.c.theta()).as("θ after the refused push").isEqualTo(theta);
-        run.c.state().outer().optimizers().getFirst().buffers().forEach((name, v) -> assertThat(v).as(name).isEqualTo(buffers.get(name)));
+        run.c.state().outer().optimizers().getFirst().arrays().forEach((name, v) -> assertThat(v).as(name).isEqualTo(buffers.get(name)));
     }
 
     /** An fp32 message with a NaN in its last value. */

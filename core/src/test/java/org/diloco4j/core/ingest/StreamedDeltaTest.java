@@ -120,7 +120,7 @@ class StreamedDeltaTest {
 
     static void assertSameState(OptimizerState want, OptimizerState got) {
         assertThat(got.counters()).isEqualTo(want.counters());
-        for (Map.Entry<String, float[]> e : want.buffers().entrySet()) assertThat(got.buffers().get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+        for (Map.Entry<String, float[]> e : want.arrays().entrySet()) assertThat(got.buffer(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
     }
 
     /** The scan finds the first non-finite value, as the whole-vector check does, on any number of threads. */

@@ -30,8 +30,8 @@ class DelayedNesterovTest {
             sync.step(thetaSync, mean);
 
             // The momentum is formed from the same fp32 sum and divide: identical bits.
-            assertThat(dn.state().buffers().get(DelayedNesterov.MOMENTUM))
-                    .as("momentum after round %d", round).isEqualTo(sync.state().buffers().get(OuterNesterov.BUFFER));
+            assertThat(dn.state().buffer(DelayedNesterov.MOMENTUM))
+                    .as("momentum after round %d", round).isEqualTo(sync.state().buffer(OuterNesterov.BUFFER));
             // θ reaches the same point by N small steps instead of one: a few fp32 roundings apart.
             for (int i = 0; i < SIZE; i++) {
                 assertThat(thetaDn[i]).as("θ[%d] after round %d", i, round).isCloseTo(thetaSync[i], within(1e-6f));
@@ -102,7 +102,7 @@ class DelayedNesterovTest {
                 assertThat((double) theta[i]).as("θ[%d] after arrival %d", i, t + 1).isCloseTo(rt[i], within(2e-6));
             }
         }
-        float[] m = dn.state().buffers().get(DelayedNesterov.MOMENTUM);
+        float[] m = dn.state().buffer(DelayedNesterov.MOMENTUM);
         for (int i = 0; i < SIZE; i++) assertThat((double) m[i]).isCloseTo(rm[i], within(1e-6));
     }
 
@@ -115,7 +115,7 @@ class DelayedNesterovTest {
         DelayedNesterov dn = new DelayedNesterov(1, 1.0, 0.5, n, c);
         float[] theta = {0};
         for (int k = 0; k < n; k++) dn.step(theta, new float[]{1});
-        float m1 = dn.state().buffers().get(DelayedNesterov.MOMENTUM)[0];
+        float m1 = dn.state().buffer(DelayedNesterov.MOMENTUM)[0];
         assertThat(m1).isEqualTo(1f);
         float before = theta[0];
         for (int k = 0; k < n; k++) dn.step(theta, new float[]{0});
@@ -128,9 +128,9 @@ class DelayedNesterovTest {
         DelayedNesterov dn = new DelayedNesterov(SIZE, 0.7, 0.9, 2, 0);
         float[] theta = new float[SIZE];
         dn.step(theta, TestVectors.gaussian(5, SIZE, 1));
-        assertThat(dn.state().buffers().get(DelayedNesterov.ACCUMULATOR)).isEqualTo(TestVectors.gaussian(5, SIZE, 1));
+        assertThat(dn.state().buffer(DelayedNesterov.ACCUMULATOR)).isEqualTo(TestVectors.gaussian(5, SIZE, 1));
         dn.step(theta, TestVectors.gaussian(6, SIZE, 1));
-        assertThat(dn.state().buffers().get(DelayedNesterov.ACCUMULATOR)).as("empty after a momentum update").containsOnly(0f);
+        assertThat(dn.state().buffer(DelayedNesterov.ACCUMULATOR)).as("empty after a momentum update").containsOnly(0f);
         assertThat(dn.state().counters()).containsEntry("arrivals", 2L).containsEntry("buffer_size", 2L);
 
         DelayedNesterov other = new DelayedNesterov(SIZE, 0.7, 0.9, 3, 0);

@@ -48,6 +48,6 @@ class OptimizerCheckpointTest {
         assertThat(b.kind()).isEqualTo(a.kind()).isEqualTo(cfg.stateKind());
         assertThat(b.counters()).isEqualTo(a.counters());
         assertThat(b.buffers().keySet()).isEqualTo(a.buffers().keySet());
-        for (String k : a.buffers().keySet()) assertThat(b.buffers().get(k)).as(k).isEqualTo(a.buffers().get(k));
+        for (String k : a.buffers().keySet()) assertThat(b.buffer(k)).as(k).isEqualTo(a.buffer(k));
     }
 }

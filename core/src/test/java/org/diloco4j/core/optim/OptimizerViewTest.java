@@ -30,9 +30,9 @@ class OptimizerViewTest {
             assertThat(v.kind()).isEqualTo(s.kind());
             assertThat(v.counters()).as("after %d steps", step).isEqualTo(s.counters());
             assertThat(v.buffers().keySet()).isEqualTo(s.buffers().keySet());
-            for (Map.Entry<String, float[]> e : s.buffers().entrySet()) {
-                assertThat(v.buffers().get(e.getKey())).as("%s after %d steps", e.getKey(), step).isEqualTo(e.getValue())
-                        .isSameAs(viewed.view().buffers().get(e.getKey()));
+            for (Map.Entry<String, float[]> e : s.arrays().entrySet()) {
+                assertThat(v.buffer(e.getKey())).as("%s after %d steps", e.getKey(), step).isEqualTo(e.getValue())
+                        .isSameAs(viewed.view().buffer(e.getKey()));
             }
             float[] g = new float[N];
             for (int i = 0; i < N; i++) g[i] = (float) r.nextGaussian();

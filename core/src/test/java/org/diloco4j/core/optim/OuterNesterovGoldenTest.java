@@ -38,7 +38,7 @@ class OuterNesterovGoldenTest {
         for (int s = 0; s < fx.steps().size(); s++) {
             SgdmFixture.Step st = fx.steps().get(s);
             opt.step(theta, st.g());
-            float[] buf = opt.state().buffers().get(OuterNesterov.BUFFER);
+            float[] buf = opt.state().buffer(OuterNesterov.BUFFER);
             assertClose("θ after step " + (s + 1), theta, st.theta());
             assertClose("buffer after step " + (s + 1), buf, st.buffer());
         }
@@ -56,7 +56,7 @@ class OuterNesterovGoldenTest {
                 SgdmFixture.Step st = fx.steps().get(s);
                 opt.step(theta, st.g());
                 assertThat(theta).as("%s θ after step %d", name, s + 1).isEqualTo(st.theta());
-                assertThat(opt.state().buffers().get(OuterNesterov.BUFFER)).as("%s buffer after step %d", name, s + 1).isEqualTo(st.buffer());
+                assertThat(opt.state().buffer(OuterNesterov.BUFFER)).as("%s buffer after step %d", name, s + 1).isEqualTo(st.buffer());
             }
         }
     }

@@ -18,11 +18,11 @@ class OuterNesterovTest {
         float[] theta = TestVectors.gaussian(1, N, 1.0);
         for (int s = 0; s < 5; s++) opt.step(theta, TestVectors.gaussian(10 + s, N, 0.02));
         for (int s = 0; s < 5; s++) {
-            float[] m = opt.state().buffers().get(OuterNesterov.BUFFER);
+            float[] m = opt.state().buffer(OuterNesterov.BUFFER);
             float[] before = theta.clone();
             float[] g = TestVectors.gaussian(100 + s, N, 0.02);
             opt.step(theta, g);
-            float[] m2 = opt.state().buffers().get(OuterNesterov.BUFFER);
+            float[] m2 = opt.state().buffer(OuterNesterov.BUFFER);
             double muf = (float) mu, lrf = (float) lr;
             for (int i = 0; i < N; i++) {
                 double expM = muf * m[i] + g[i];
@@ -42,7 +42,7 @@ class OuterNesterovTest {
         float[] g = TestVectors.gaussian(3, N, 0.1);
         g[0] = -0.0f;
         opt.step(theta, g);
-        float[] b = opt.state().buffers().get(OuterNesterov.BUFFER);
+        float[] b = opt.state().buffer(OuterNesterov.BUFFER);
         assertThat(b).isEqualTo(g);
         assertThat(Float.floatToRawIntBits(b[0])).isEqualTo(Float.floatToRawIntBits(-0.0f));
         for (int i = 0; i < N; i++) {
@@ -56,7 +56,7 @@ class OuterNesterovTest {
         OuterNesterov opt = new OuterNesterov(N, 0.5, 0.8, false);
         float[] theta = TestVectors.gaussian(4, N, 1.0);
         opt.step(theta, TestVectors.gaussian(5, N, 0.1));
-        float[] m = opt.state().buffers().get(OuterNesterov.BUFFER);
+        float[] m = opt.state().buffer(OuterNesterov.BUFFER);
         float[] before = theta.clone();
         float[] g = TestVectors.gaussian(6, N, 0.1);
         opt.step(theta, g);
@@ -105,15 +105,15 @@ class OuterNesterovTest {
         float[] theta = new float[N];
         opt.step(theta, TestVectors.gaussian(8, N, 0.1));
         OptimizerState s = opt.state();
-        float[] saved = s.buffers().get(OuterNesterov.BUFFER).clone();
-        s.buffers().get(OuterNesterov.BUFFER)[0] += 1;
-        assertThat(opt.state().buffers().get(OuterNesterov.BUFFER)).isEqualTo(saved);
+        float[] saved = s.buffer(OuterNesterov.BUFFER).clone();
+        s.buffer(OuterNesterov.BUFFER)[0] += 1;
+        assertThat(opt.state().buffer(OuterNesterov.BUFFER)).isEqualTo(saved);
 
         OuterNesterov other = new OuterNesterov(N, 0.7, 0.9);
         OptimizerState fresh = opt.state();
         other.restore(fresh);
-        fresh.buffers().get(OuterNesterov.BUFFER)[1] += 1;
-        assertThat(other.state().buffers().get(OuterNesterov.BUFFER)).isEqualTo(saved);
+        fresh.buffer(OuterNesterov.BUFFER)[1] += 1;
+        assertThat(other.state().buffer(OuterNesterov.BUFFER)).isEqualTo(saved);
         assertThat(other.steps()).isEqualTo(1);
     }
 

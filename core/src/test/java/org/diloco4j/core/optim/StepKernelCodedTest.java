@@ -71,8 +71,8 @@ class StepKernelCodedTest {
             OptimizerState want = decoded.state();
             OptimizerState got = coded.state();
             assertThat(got.counters()).isEqualTo(want.counters());
-            for (Map.Entry<String, float[]> e : want.buffers().entrySet()) {
-                assertThat(got.buffers().get(e.getKey())).as("%s after arrival %d", e.getKey(), k).isEqualTo(e.getValue());
+            for (Map.Entry<String, float[]> e : want.arrays().entrySet()) {
+                assertThat(got.buffer(e.getKey())).as("%s after arrival %d", e.getKey(), k).isEqualTo(e.getValue());
             }
         }
     }

@@ -56,8 +56,8 @@ class StepKernelTest {
             OptimizerState a = whole.state();
             OptimizerState b = ranged.state();
             assertThat(b.counters()).isEqualTo(a.counters());
-            for (Map.Entry<String, float[]> e : a.buffers().entrySet()) {
-                assertThat(b.buffers().get(e.getKey())).as("step %d, %s", step, e.getKey()).isEqualTo(e.getValue());
+            for (Map.Entry<String, float[]> e : a.arrays().entrySet()) {
+                assertThat(b.buffer(e.getKey())).as("step %d, %s", step, e.getKey()).isEqualTo(e.getValue());
             }
         }
     }

@@ -48,7 +48,7 @@ class FragmentOptimizersTest {
                 for (int i = q.arrayStart(); i < q.arrayEnd(); i++) assertThat(theta[i]).as("fragment 1 untouched").isEqualTo(other[i]);
             }
         }
-        assertThat(opts.optimizer(0).state().buffers().get("momentum")).isEqualTo(dense.state().buffers().get("momentum"));
+        assertThat(opts.optimizer(0).state().buffer("momentum")).isEqualTo(dense.state().buffer("momentum"));
     }
 
     @Test
