@@ -65,6 +65,32 @@ public final class ThetaDownlink {
         return refusal(codec, values, 0);
     }
 
+    /**
+     * θ in its chunks encoded as one message of {@code codec}, byte for byte what encoding it as one
+     * array gives: each chunk is encoded in turn and its values' bytes placed after the one header, so
+     * no copy of the whole θ is made (one chunk's message at a time). A θ codec lays values out in
+     * order, bf16 in groups of {@link Bf16Codec#GROUP}; chunks of a size that splits a group are
+     * refused. One message holds fewer than 2^31 values ({@link Codec#encode}).
+     */
+    public static byte[] encode(Codec codec, Fp32Vector theta) {
+        if (theta.chunkCount() == 1) return codec.encode(theta.chunk(0));
+        CodecKind kind = kindOf(codec);
+        if (!ALLOWED.contains(kind)) throw new IllegalArgumentException(codec.spec() + " is not a θ codec; allowed: " + allowed());
+        int group = kind == CodecKind.BF16 ? Bf16Codec.GROUP : 1;
+        if (((1L << theta.shift()) % group) != 0) {
+            throw new IllegalArgumentException("θ in chunks of 2^" + theta.shift() + " values cannot be encoded chunk by chunk in " + codec.spec()
+                    + ": its groups of " + group + " values would straddle chunks; hold θ in chunks of at least " + group + " values");
+        }
+        byte[] out = Wire.start(codec, kind, codec.encodedSize(theta.size()), Math.toIntExact(theta.size()));
+        int at = Wire.HEADER;
+        for (int c = 0; c < theta.chunkCount(); c++) {
+            byte[] part = codec.encode(theta.chunk(c));
+            System.arraycopy(part, Wire.HEADER, out, at, part.length - Wire.HEADER);
+            at += part.length - Wire.HEADER;
+        }
+        return out;
+    }
+
     /** {@link #refusal(Codec, float[])} of a chunked θ, chunk by chunk; an index named is the value's index in the whole vector. */
     public static String refusal(Codec codec, Fp32Vector values) {
         for (int i = 0; i < values.chunkCount(); i++) {
