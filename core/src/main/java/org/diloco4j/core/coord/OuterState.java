@@ -40,9 +40,7 @@ final class OuterState {
     }
 
     OuterState(Fp32Vector theta, FragmentPlan plan, OuterOptimizerConfig outer) {
-        if (theta != null && theta.size() != plan.totalSize()) {
-            throw new IllegalArgumentException("global θ: initial values has length " + theta.size() + ", expected " + plan.totalSize());
-        }
+        if (theta != null) theta.requireSize("global θ", "initial values", plan.totalSize());
         this.theta = theta;
         this.plan = plan;
         this.rounds = new long[plan.count()];
@@ -57,9 +55,7 @@ final class OuterState {
      * Nesterov, against the coordinator's 3).
      */
     OuterState(State s, FragmentPlan plan, OuterOptimizerConfig outer) {
-        if (s.theta() != null && s.theta().size() != plan.totalSize()) {
-            throw new IllegalArgumentException("checkpoint: θ has length " + s.theta().size() + ", expected " + plan.totalSize());
-        }
+        if (s.theta() != null) s.theta().requireSize("checkpoint", "θ", plan.totalSize());
         rounds(s, plan.count());
         this.theta = s.theta();
         this.plan = plan;
@@ -208,7 +204,7 @@ final class OuterState {
         if ((s.theta() == null) != phantom()) throw new IllegalArgumentException("checkpoint and run disagree on whether the run is timing-only");
         rounds(s, rounds.length);
         if (theta != null) {
-            if (s.theta().size() != theta.size()) throw new IllegalArgumentException("checkpoint: θ has length " + s.theta().size() + ", expected " + theta.size());
+            s.theta().requireSize("checkpoint", "θ", theta.size());
             if (s.theta() != theta) theta.copyFrom(s.theta());
             optimizers.restore(s.optimizers());
             guard.restored(theta, s.optimizers());

@@ -1,12 +1,12 @@
 package org.diloco4j.core.params;
 
 /**
- * The one place where a long parameter address becomes a Java array index. Layouts, fragments and
- * ranges are addressed with {@code long} (a 70B-parameter plan can be built and queried), but each
- * fp32 vector (θ, momentum, an accumulator, a pseudo-gradient) is still stored as one
- * {@code float[]}, which Java caps below 2^31 elements. Code that allocates or indexes such an
- * array converts here, so a model too large for that storage fails with one message saying so,
- * instead of an overflow or an {@link ArithmeticException} somewhere inside a loop.
+ * Where a long length or address becomes the length of, or an index into, one Java array. Layouts,
+ * fragments and ranges are addressed with {@code long}, and the coordinator's θ and outer state can
+ * be held in chunks ({@link Fp32Vector}, whose own cut is {@link Fp32Vector#pieces}); but workers,
+ * the model, the simulator, pulls of θ and a fragment's pseudo-gradient still hold a vector in one
+ * {@code float[]}, which Java caps below 2^31 elements. Those paths convert here, so a model too large
+ * for them fails with one message saying so, instead of an overflow somewhere inside a loop.
  */
 public final class Fp32Storage {
     /** The largest {@code float[]} the JVM reliably allocates (HotSpot reserves a few header words). */
@@ -34,6 +34,6 @@ public final class Fp32Storage {
         return (int) end;
     }
 
-    private static final String LIMIT = "the fp32 storage of one vector is a single Java float[], limited to "
-            + MAX_VALUES + " values (2^31 - 9); use a model below that size";
+    private static final String LIMIT = "this path holds the vector in a single Java float[] (as workers, the model, the simulator"
+            + " and pulls of θ do), limited to " + MAX_VALUES + " values (2^31 - 9); use a model below that size";
 }

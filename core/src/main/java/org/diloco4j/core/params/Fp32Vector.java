@@ -99,6 +99,12 @@ public final class Fp32Vector {
         return size;
     }
 
+    /** This vector, if it has {@code expected} values; else one line naming the operation, as {@link VectorOps#requireLength}. */
+    public Fp32Vector requireSize(String op, String name, long expected) {
+        if (size != expected) throw new IllegalArgumentException(op + ": " + name + " has length " + size + ", expected " + expected);
+        return this;
+    }
+
     public int shift() {
         return shift;
     }

@@ -72,9 +72,7 @@ public final class FragmentOptimizers {
     /** {@link #step(int, float[], float[])} on a chunked θ: each of the fragment's ranges stepped piece by piece, chunk by chunk. */
     public void step(int fragment, Fp32Vector theta, float[] g) {
         Fragment f = plan.fragment(fragment);
-        if (theta.size() != plan.totalSize()) {
-            throw new IllegalArgumentException("outer step on fragment " + fragment + ": theta has length " + theta.size() + ", expected " + plan.totalSize());
-        }
+        theta.requireSize("outer step on fragment " + fragment, "theta", plan.totalSize());
         VectorOps.requireLength("outer step on fragment " + fragment, "g", g, f.arraySize());
         // In place, range by range: the step is elementwise (StepKernel), so this is the dense
         // vector's step bit for bit, without gathering the fragment into a copy (which at 1B
