@@ -104,20 +104,8 @@ final class FileSnapshots implements SnapshotStorage {
                 + MemoryBound.JAVA_OPTS + ")", e);
     }
 
-    private static final class Bytes implements SnapshotBytes {
-        private final FileChannel channel;
-        private final long length;
-
-        Bytes(FileChannel channel, long length) {
-            this.channel = channel;
-            this.length = length;
-        }
-
-        @Override
-        public long length() {
-            return length;
-        }
-
+    /** A written snapshot: its open (nameless) file and its length. */
+    private record Bytes(FileChannel channel, long length) implements SnapshotBytes {
         @Override
         public ByteString slice(long offset, int n) throws IOException {
             byte[] b = new byte[n];
