@@ -1,6 +1,5 @@
 package org.diloco4j.net.coord;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import org.diloco4j.core.coord.PayloadUnreadable;
 import io.grpc.stub.ServerCallStreamObserver;
