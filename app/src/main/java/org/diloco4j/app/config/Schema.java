@@ -149,6 +149,10 @@ public final class Schema {
         d("sim.session_timeout", 30.0, "seconds without heartbeat before a worker is declared lost", 1e-6, INF, false);
         d("sim.max_seconds", 0.0, "stop after this many simulated seconds (0: no limit)", 0, INF, false);
 
+        s("coordinator.theta_snapshots", "auto", "networked coordinator: where the encoded θ snapshots workers pull are kept: heap, file"
+                + " (spool files, whose pages are the OS page cache, not the process's memory) or auto (the heap if it holds them beside"
+                + " θ and the optimizer's state, else files)", false, "auto", "heap", "file");
+
         l("checkpoint.every_outer_steps", 0, "also save a checkpoint every so many outer steps (0: only at the end and on Ctrl-C)", 0, INF, false);
 
         i("report.every_outer_steps", 10, "rewrite report.html during a run every so many outer steps (0: only at the end)", 0, 1_000_000_000, false);

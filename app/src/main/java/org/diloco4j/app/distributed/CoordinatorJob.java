@@ -35,6 +35,7 @@ import org.diloco4j.net.coord.FileCheckpointStore;
 import org.diloco4j.net.coord.MemoryBound;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeOptions;
+import org.diloco4j.net.coord.SnapshotPlace;
 import org.diloco4j.net.coord.SpoolOptions;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
 import org.diloco4j.net.wire.RunDefinition;
@@ -123,7 +124,8 @@ public final class CoordinatorJob {
                     : cfg.lng("checkpoint.every_outer_steps") > 0 ? cfg.lng("checkpoint.every_outer_steps") : 10;
             ropts = RuntimeOptions.defaults().withHeartbeat(o.heartbeat(), o.sessionTimeout()).withChunkBytes(o.chunkBytes())
                     .withCheckpoints(every, o.checkpointSeconds()).withEvalEveryTokens(cfg.lng("train.eval_every_tokens"))
-                    .withAdmission(o.admission()).withSpool(SpoolOptions.fromSystem());
+                    .withAdmission(o.admission()).withSpool(SpoolOptions.fromSystem())
+                    .withThetaSnapshots(SnapshotPlace.parse(cfg.str("coordinator.theta_snapshots")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

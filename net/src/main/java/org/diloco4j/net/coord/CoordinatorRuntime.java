@@ -60,7 +60,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
         if (st.coordinator.theta() == null) throw new IllegalArgumentException("the network runtime needs a real θ, not a phantom coordinator");
         this.run = run;
         this.opts = opts;
-        this.loop = new RunLoop(run, st, opts, bound.snapshotBytes(), evaluator, listener, store, metrics, clock);
+        this.loop = new RunLoop(run, st, opts, bound.snapshotBytes(), snapshots(bound, opts), evaluator, listener, store, metrics, clock);
+    }
+
+    /** Where θ snapshots go, as the bound chose; a spool directory that cannot take them is refused now, in one line. */
+    private static SnapshotStorage snapshots(MemoryBound bound, RuntimeOptions opts) {
+        try {
+            return SnapshotStorage.open(bound.place(), opts.spool());
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -200,6 +209,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
         RunLoop l = loop;
         if (l == null) return;
         l.threads.close();
+        // The loop is over: nothing pins a snapshot any more; their files are closed (and so gone) now, not when the JVM exits.
+        l.thetas.close();
         loop = null;
     }
 

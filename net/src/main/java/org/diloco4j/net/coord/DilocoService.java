@@ -1,6 +1,5 @@
 package org.diloco4j.net.coord;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import org.diloco4j.core.coord.PayloadUnreadable;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -178,7 +177,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         private final int chunk;
         private final Session session;
         private ThetaStore.Entry entry;
-        private int pos;
+        private long pos;
         private boolean first = true;
         private boolean finished;
 
@@ -201,7 +200,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
                 return;
             }
             entry = e;
-            pos = (int) offset;
+            pos = offset;
             // Called on the event loop: the first window goes out from the transport's threads (onReady sends the rest).
             try {
                 transport.execute(this::drain);
@@ -233,6 +232,14 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
         }
 
+        /** The snapshot's file could not be read: this pull fails (the worker retries), the snapshot's pin goes back. */
+        private void unreadable(IOException e) {
+            finished = true;
+            fail(Status.UNAVAILABLE.withDescription("could not read θ snapshot " + entry.id + ": " + e.getMessage()));
+            rt.pullEnded(session, this, entry, false);
+            entry = null;
+        }
+
         private void cancelled() {
             ThetaStore.Entry pinned;
             synchronized (this) {
@@ -246,14 +253,19 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
 
         private synchronized void drain() {
             while (entry != null && !finished && out.isReady()) {
-                byte[] data = entry.encoded;
-                int n = Math.min(chunk, data.length - pos);
-                boolean last = pos + n == data.length;
-                // The encoded bytes are never modified, so chunks may share them.
-                ThetaChunk.Builder c = ThetaChunk.newBuilder().setOffset(pos).setData(UnsafeByteOperations.unsafeWrap(data, pos, n));
+                int n = (int) Math.min(chunk, entry.length - pos);
+                boolean last = pos + n == entry.length;
+                ThetaChunk.Builder c = ThetaChunk.newBuilder().setOffset(pos);
+                try {
+                    // A slice of a heap snapshot, or a chunk read from a file snapshot.
+                    c.setData(entry.slice(pos, n));
+                    if (last) c.setLast(true).setCrc32C(entry.crc());
+                } catch (IOException e) {
+                    unreadable(e);
+                    return;
+                }
                 if (first) c.setVersion(entry.version).setSnapshot(entry.id);
                 first = false;
-                if (last) c.setLast(true).setCrc32C(entry.crc());
                 out.onNext(c.build());
                 pos += n;
                 session.touch();

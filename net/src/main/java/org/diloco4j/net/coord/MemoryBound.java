@@ -19,8 +19,10 @@ import java.util.Locale;
  *       Nesterov and heavy-ball momentum one buffer, SGD none. Counted as configured: with
  *       {@code buffer_close = window} the coordinator runs Delayed Nesterov as Nesterov, one buffer
  *       fewer, so the bound errs high there;</li>
- *   <li>the encoded θ snapshots pulls are served from: their budget ({@link ThetaCacheSize}: 2 bytes
- *       per parameter within its cap and a quarter of the heap, at least one whole encoded θ). A pull
+ *   <li>the encoded θ snapshots pulls are served from, where they are ({@link #place()}): on the heap,
+ *       their budget ({@link ThetaCacheSize}: 2 bytes per parameter within its cap and a quarter of the
+ *       heap, at least one whole encoded θ); in files, only what writing and reading them holds (one
+ *       encoded piece, and a chunk per worker's pull), their bytes being in the page cache. A pull
  *       streams slices of a snapshot, so a download costs a worker nothing more;</li>
  *   <li>the uploads waiting to be applied, as far as they are held in memory: the spool's budget,
  *       shared by all members ({@link SpoolOptions#memoryBytes()}; the rest waits in spool files, in
@@ -42,9 +44,11 @@ import java.util.Locale;
  * @param workers        live workers the admission cap allows
  * @param perWorkerBytes what one worker's uploads in flight hold while a chunk of each is received
  * @param spoolBytes     uploads waiting in memory, all workers together
+ * @param snapshots      where θ snapshots were asked to be kept ({@link RuntimeOptions#thetaSnapshots()}); {@link #place()} resolves auto
+ * @param pullChunkBytes a chunk of θ a pull of a file snapshot holds on the heap while it is sent ({@link RuntimeOptions#chunkBytes()})
  */
 public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Kind optimizer, long optimizerBytes, long thetaCacheCap,
-                          long oneThetaBytes, int workers, long perWorkerBytes, long spoolBytes) {
+                          long oneThetaBytes, int workers, long perWorkerBytes, long spoolBytes, SnapshotPlace snapshots, long pullChunkBytes) {
     /** The launcher's variable for JVM options (./diloco). */
     static final String JAVA_OPTS = "DILOCO_JAVA_OPTS";
     private static final long GIB = 1L << 30;
@@ -60,23 +64,42 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         long inFlight = (long) workers * opts.maxPushesPerMember() * upload;
         return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * kind.buffers() * run.plan().totalSize(),
                 opts.thetaCacheBytes(), oneTheta, workers, opts.maxPushesPerMember() * Math.min(opts.chunkBytes(), upload),
-                Math.min(opts.spool().memoryBytes(), inFlight));
+                Math.min(opts.spool().memoryBytes(), inFlight), opts.thetaSnapshots(), Math.min(opts.chunkBytes(), oneTheta));
     }
 
-    /** Encoded θ kept for pulls in a heap of {@code heap} bytes: the snapshot budget, which depends on the heap. */
+    /**
+     * Where θ snapshots are kept: as configured, or (auto) on the heap when it holds them beside
+     * everything else, else in files (whether the heap then holds the rest is {@link #fits()}).
+     */
+    public SnapshotPlace place() {
+        if (snapshots != SnapshotPlace.AUTO) return snapshots;
+        return fixedBytes() + snapshotBytes(maxHeap) <= maxHeap ? SnapshotPlace.HEAP : SnapshotPlace.FILE;
+    }
+
+    /** Encoded θ kept for pulls on a heap of {@code heap} bytes: the snapshot budget, which depends on the heap. */
     long snapshotBytes(long heap) {
         return ThetaCacheSize.bytes(thetaCacheCap, heap, oneThetaBytes, thetaBytes / 4);
     }
 
+    /** The snapshot budget: bytes of the heap, or (files) of the disk, not limited by the heap's size. */
     public long snapshotBytes() {
-        return snapshotBytes(maxHeap);
+        return snapshotBytes(place() == SnapshotPlace.HEAP ? maxHeap : Long.MAX_VALUE);
+    }
+
+    /** What the snapshots hold on the heap: their budget, or with files one encoded piece and a chunk per worker's pull. */
+    public long snapshotHeapBytes() {
+        return place() == SnapshotPlace.HEAP ? snapshotBytes(maxHeap) : fileHeapBytes();
+    }
+
+    private long fileHeapBytes() {
+        return FileSnapshots.HEAP_BYTES + workers * pullChunkBytes;
     }
 
     public long needBytes() {
-        return fixedBytes() + snapshotBytes();
+        return fixedBytes() + snapshotHeapBytes();
     }
 
-    /** Everything but the snapshot budget, which alone depends on the heap. */
+    /** Everything but the snapshots, whose share of the heap alone depends on where they are and on the heap. */
     private long fixedBytes() {
         return thetaBytes + optimizerBytes + spoolBytes + workers * perWorkerBytes;
     }
@@ -89,7 +112,11 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
     public String problem() {
         return String.format(Locale.ROOT, "the coordinator needs at least %s of heap (θ %s + %s state %s + θ snapshots for pulls %s"
                         + " + uploads in memory %s + %d workers × %s) but this JVM may use only %s", size(needBytes()), size(thetaBytes),
-                optimizer.id(), size(optimizerBytes), size(snapshotBytes()), size(spoolBytes), workers, size(perWorkerBytes), size(maxHeap));
+                optimizer.id(), size(optimizerBytes), snapshotsPart(), size(spoolBytes), workers, size(perWorkerBytes), size(maxHeap));
+    }
+
+    private String snapshotsPart() {
+        return place() == SnapshotPlace.HEAP ? size(snapshotHeapBytes()) : size(snapshotHeapBytes()) + " (kept in files)";
     }
 
     /** What to do: the smallest whole-GiB heap that fits, and the other lever, fewer workers. */
@@ -103,9 +130,13 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         if (!fits()) throw new IllegalStateException(problem() + "; " + remedy());
     }
 
-    /** The smallest heap, in whole GiB, this bound fits in (the snapshot budget grows with the heap up to its cap: recomputed for each). */
+    /**
+     * The smallest heap, in whole GiB, this bound fits in: with snapshots in files (unless they were
+     * asked for on the heap), else with the snapshot budget, which grows with the heap up to its cap.
+     */
     long heapThatFitsGib() {
         long fixed = fixedBytes();
+        if (snapshots != SnapshotPlace.HEAP) return Math.max(1, (fixed + fileHeapBytes() + GIB - 1) / GIB);
         long g = Math.max(1, (fixed + GIB - 1) / GIB);
         while (fixed + snapshotBytes(g * GIB) > g * GIB) g++;
         return g;

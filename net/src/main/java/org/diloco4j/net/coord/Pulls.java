@@ -5,6 +5,7 @@ import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.Event;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -49,18 +50,23 @@ final class Pulls {
     private final Coordinator coordinator;
     private final Consumer<Event> deliver;
     private final DoubleSupplier now;
+    private final Consumer<String> log;
     private final List<Waiting> waiting = new ArrayList<>();
     /** The pulls streaming now, by session. */
     private final Map<Session, Set<Pull>> streaming = new IdentityHashMap<>();
     private long servedNewer;
 
-    /** @param deliver how an event reaches the coordinator (the loop's own delivery, with its metrics) */
-    Pulls(ThetaStore thetas, Orders orders, Coordinator coordinator, Consumer<Event> deliver, DoubleSupplier now) {
+    /**
+     * @param deliver how an event reaches the coordinator (the loop's own delivery, with its metrics)
+     * @param log     the coordinator's log, told when a snapshot could not be written
+     */
+    Pulls(ThetaStore thetas, Orders orders, Coordinator coordinator, Consumer<Event> deliver, DoubleSupplier now, Consumer<String> log) {
         this.thetas = thetas;
         this.orders = orders;
         this.coordinator = coordinator;
         this.deliver = deliver;
         this.now = now;
+        this.log = log;
     }
 
     /** {@code s} asks for snapshot {@code id} from byte {@code offset}, or (id 0) for the newest θ its order may have. */
@@ -166,6 +172,11 @@ final class Pulls {
         } catch (IllegalArgumentException unsendable) {
             // The coordinator stops the run when it next orders this θ; until then nobody is sent it saturated.
             p.refuse(Status.FAILED_PRECONDITION.withDescription("θ v" + coordinator.version() + " cannot be sent: " + unsendable.getMessage()));
+            return true;
+        } catch (UncheckedIOException unwritable) {
+            // Nothing is kept of the snapshot: this pull fails (the worker retries it), the run goes on, the next pull tries again.
+            log.accept(unwritable.getMessage());
+            p.refuse(Status.UNAVAILABLE.withDescription(unwritable.getMessage()));
             return true;
         }
         if (e == null) return false;

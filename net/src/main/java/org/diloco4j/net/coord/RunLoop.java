@@ -67,9 +67,18 @@ final class RunLoop {
     private final Set<Integer> awaitingReports = new HashSet<>();
     private final CompletableFuture<Void> finalReports = new CompletableFuture<>();
 
-    /** @param snapshotBudget bytes of encoded θ snapshots kept for pulls ({@link MemoryBound#snapshotBytes()}) */
+    /** A loop whose θ snapshots are on the heap. */
     RunLoop(RunDefinition run, RuntimeState st, RuntimeOptions opts, long snapshotBudget, Evaluator evaluator, RuntimeListener listener,
             CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
+        this(run, st, opts, snapshotBudget, new HeapSnapshots(), evaluator, listener, store, metrics, clock);
+    }
+
+    /**
+     * @param snapshotBudget bytes of encoded θ snapshots kept for pulls ({@link MemoryBound#snapshotBytes()})
+     * @param snapshots      where they are kept ({@link MemoryBound#place()}); the loop's store closes it
+     */
+    RunLoop(RunDefinition run, RuntimeState st, RuntimeOptions opts, long snapshotBudget, SnapshotStorage snapshots, Evaluator evaluator,
+            RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
         this.spec = RunSpecs.toProto(run);
         this.opts = opts;
         this.listener = listener;
@@ -79,11 +88,11 @@ final class RunLoop {
         this.startNanos = clock.nanos();
         this.clockAtStart = st.clock;
         this.threads = new RuntimeThreads(this::fail);
-        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), snapshotBudget);
+        this.thetas = new ThetaStore(Codecs.parse(run.downCodec()), snapshotBudget, snapshots);
         this.orders = new Orders(thetas, run.downCodec(), run.method().async(), coordinator);
         // Orders encode (or, asynchronous, do not need) θ before the next event: no fp32 copy of θ per order.
         coordinator.shareTheta();
-        this.pulls = new Pulls(thetas, orders, coordinator, this::deliver, this::now);
+        this.pulls = new Pulls(thetas, orders, coordinator, this::deliver, this::now, listener::log);
         this.feed = new MetricsFeed(metrics, coordinator);
         this.sessions = new Sessions(orders, pulls, feed, clock, new Reports(coordinator.config()));
         this.admission = new Admission(sessions, opts.admission().resolve(st.config.minWorkers()), clock);

@@ -16,11 +16,14 @@ import org.diloco4j.net.wire.Limits;
  * @param evalEveryTokens           evaluate the global θ each time this many more tokens were trained (0: start and end)
  * @param admission                 how many members, and how fast one address may join
  * @param spool                     where uploads wait until applied: the spool directory and the uploads' in-memory budget
+ * @param thetaSnapshots            where the encoded θ snapshots pulls are served from are kept: the heap, files in the spool
+ *                                  directory, or (auto) as the heap allows ({@link MemoryBound#place()})
  */
 public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSeconds, int chunkBytes, long checkpointEveryOuterSteps,
                              double checkpointEverySeconds, int maxPushesPerMember, long thetaCacheBytes, long evalEveryTokens,
-                             AdmissionLimits admission, SpoolOptions spool) {
+                             AdmissionLimits admission, SpoolOptions spool, SnapshotPlace thetaSnapshots) {
     public RuntimeOptions {
+        if (thetaSnapshots == null) throw new IllegalArgumentException("the θ snapshots' place is required (SnapshotPlace.AUTO)");
         if (admission == null) throw new IllegalArgumentException("admission limits are required (AdmissionLimits.DEFAULT)");
         if (spool == null) throw new IllegalArgumentException("spool options are required (SpoolOptions.defaults())");
         need(heartbeatSeconds > 0 && Double.isFinite(heartbeatSeconds), "heartbeat interval", heartbeatSeconds + " s", "> 0");
@@ -40,40 +43,46 @@ public record RuntimeOptions(double heartbeatSeconds, double sessionTimeoutSecon
 
     /**
      * Heartbeat 2 s, session timeout 20 s, 1 MiB chunks, a checkpoint every 10 outer steps or 60 s, θ cache of at most 256 MiB,
-     * uploads spooled to the temporary directory past 32 MiB held in memory by all members together.
+     * uploads spooled to the temporary directory past 32 MiB held in memory by all members together, θ snapshots where the heap allows.
      */
     public static RuntimeOptions defaults() {
         return new RuntimeOptions(Limits.DEFAULT_HEARTBEAT_SECONDS, Limits.DEFAULT_SESSION_TIMEOUT_SECONDS, Limits.DEFAULT_CHUNK_KIB * Limits.KIB,
-                10, Limits.DEFAULT_CHECKPOINT_SECONDS, 2, 256L << 20, 0, AdmissionLimits.DEFAULT, SpoolOptions.defaults());
+                10, Limits.DEFAULT_CHECKPOINT_SECONDS, 2, 256L << 20, 0, AdmissionLimits.DEFAULT, SpoolOptions.defaults(),
+                SnapshotPlace.AUTO);
     }
 
     public RuntimeOptions withHeartbeat(double heartbeat, double sessionTimeout) {
         return new RuntimeOptions(heartbeat, sessionTimeout, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool, thetaSnapshots);
     }
 
     public RuntimeOptions withChunkBytes(int bytes) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, bytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool, thetaSnapshots);
     }
 
     public RuntimeOptions withCheckpoints(long everyOuterSteps, double everySeconds) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, everyOuterSteps, everySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool, thetaSnapshots);
     }
 
     public RuntimeOptions withEvalEveryTokens(long tokens) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, tokens, admission, spool);
+                maxPushesPerMember, thetaCacheBytes, tokens, admission, spool, thetaSnapshots);
     }
 
     public RuntimeOptions withAdmission(AdmissionLimits limits) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, limits, spool);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, limits, spool, thetaSnapshots);
     }
 
     public RuntimeOptions withSpool(SpoolOptions options) {
         return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
-                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, options);
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, options, thetaSnapshots);
+    }
+
+    public RuntimeOptions withThetaSnapshots(SnapshotPlace place) {
+        return new RuntimeOptions(heartbeatSeconds, sessionTimeoutSeconds, chunkBytes, checkpointEveryOuterSteps, checkpointEverySeconds,
+                maxPushesPerMember, thetaCacheBytes, evalEveryTokens, admission, spool, place);
     }
 }

@@ -1,11 +1,13 @@
 package org.diloco4j.net.coord;
 
+import com.google.protobuf.ByteString;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.coord.Snapshot;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.zip.CRC32C;
 
 /**
  * The encoded snapshots of θ (or of fragments of it) workers pull, within a byte budget. A snapshot
@@ -24,6 +26,11 @@ import java.util.zip.CRC32C;
  * A pull streaming a snapshot pins it until the pull ends. Snapshots nobody holds or pins stay for
  * retried pulls and later orders while the budget has room, the oldest dropped first.
  *
+ * <p>Where the bytes are kept is the {@link SnapshotStorage}'s business: the heap, or files whose
+ * pages are the kernel's page cache ({@link SnapshotPlace}); the budget counts them either way (heap,
+ * or disk). A snapshot is encoded and written whole on the event loop before its entry exists, so a
+ * pull never sees one half written.
+ *
  * <p>Everything here belongs to the event loop (pulls reach their snapshot through {@link Pulls},
  * which pins it there); an entry's bytes never change, so the transport may read them while pinned.
  */
@@ -36,7 +43,7 @@ final class ThetaStore {
         final long version;
         final int floats;
         /** Null once the store has dropped it (only an entry no pull streams is dropped). */
-        byte[] encoded;
+        private volatile SnapshotBytes bytes;
         final long length;
         /** CRC32C of the bytes, computed by the first pull that reaches the end (off the event loop); null until then. */
         private Integer crc;
@@ -45,13 +52,18 @@ final class ThetaStore {
         /** Pulls streaming it now; event loop. */
         private int pins;
 
-        private Entry(long id, int fragment, long version, int floats, byte[] encoded) {
+        private Entry(long id, int fragment, long version, int floats, SnapshotBytes bytes) {
             this.id = id;
             this.fragment = fragment;
             this.version = version;
             this.floats = floats;
-            this.encoded = encoded;
-            this.length = encoded.length;
+            this.bytes = bytes;
+            this.length = bytes.length();
+        }
+
+        /** {@code n} bytes from {@code offset}, one chunk of a pull that pins the entry (transport threads). */
+        ByteString slice(long offset, int n) throws IOException {
+            return kept().slice(offset, n);
         }
 
         /**
@@ -59,13 +71,26 @@ final class ThetaStore {
          * transport thread of the first pull to need it, while that pull pins the entry (its bytes
          * are there): a pass over a whole encoded θ (2 GB at 1B in bf16) does not hold up the event loop.
          */
-        synchronized int crc() {
-            if (crc == null) {
-                CRC32C c = new CRC32C();
-                c.update(encoded);
-                crc = (int) c.getValue();
-            }
+        synchronized int crc() throws IOException {
+            if (crc == null) crc = kept().crc32c();
             return crc;
+        }
+
+        /** Whether the store has let go of its bytes (dropped, or the store closed). */
+        boolean released() {
+            return bytes == null;
+        }
+
+        private SnapshotBytes kept() throws IOException {
+            SnapshotBytes b = bytes;
+            if (b == null) throw new IOException("θ snapshot " + id + " is no longer kept");
+            return b;
+        }
+
+        private void release() {
+            SnapshotBytes b = bytes;
+            bytes = null;
+            if (b != null) b.release();
         }
 
         long encodedBytes() {
@@ -79,6 +104,7 @@ final class ThetaStore {
 
     private final Codec codec;
     private final long budget;
+    private final SnapshotStorage storage;
     /** Every entry kept, oldest first. */
     private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
     private long bytes;
@@ -86,11 +112,33 @@ final class ThetaStore {
     private int peakCount;
     private long nextId = 1;
 
-    /** @param budget bytes of encoded snapshots kept (one is always allowed, whatever its size: {@link ThetaCacheSize}) */
+    /** Snapshots on the heap. */
     ThetaStore(Codec codec, long budget) {
+        this(codec, budget, new HeapSnapshots());
+    }
+
+    /**
+     * @param budget  bytes of encoded snapshots kept (one is always allowed, whatever its size: {@link ThetaCacheSize})
+     * @param storage where their bytes are kept; the store closes it
+     */
+    ThetaStore(Codec codec, long budget, SnapshotStorage storage) {
         if (budget < 0) throw new IllegalArgumentException("θ snapshot budget " + budget + " bytes; must be >= 0");
         this.codec = codec;
         this.budget = budget;
+        this.storage = storage;
+    }
+
+    /** Where the snapshots are kept, for messages. */
+    String where() {
+        return storage.where();
+    }
+
+    /** Lets go of every snapshot (their files too) and of the storage: the runtime closed, nothing pulls any more. */
+    void close() {
+        for (Entry e : entries.values()) e.release();
+        entries.clear();
+        bytes = 0;
+        storage.close();
     }
 
     Codec codec() {
@@ -123,6 +171,7 @@ final class ThetaStore {
      * @param unsendable why θ cannot be sent with the down codec, or null; asked only when a new snapshot is made
      * @return the pinned entry, or null if every byte of the budget is in use (pinned or held)
      * @throws IllegalArgumentException with {@code unsendable}'s reason when a new snapshot is needed of a θ it refuses
+     * @throws UncheckedIOException naming the directory when a snapshot file could not be written (nothing is kept of it)
      */
     Entry newest(long least, float[] theta, long version, java.util.function.Supplier<String> unsendable) {
         if (version < least) throw new IllegalArgumentException("θ is at v" + version + ", older than the v" + least + " an order named");
@@ -196,18 +245,28 @@ final class ThetaStore {
         return null;
     }
 
-    /** Encodes {@code values} (θ itself, or a fragment's copy) now; {@link Codec#encode} writes straight into the snapshot's bytes. */
+    /** A new entry of {@code values} (θ itself, or a fragment's copy), published only once its bytes are all written. */
     private Entry add(int fragment, long version, float[] values, int floats) {
-        byte[] b = codec.encode(values, 0, floats);
-        if (b.length != codec.encodedSize(floats)) {
-            throw new IllegalStateException(codec.name() + " encoded " + floats + " floats into " + b.length + " bytes, expected " + codec.encodedSize(floats));
+        SnapshotBytes b = encode(values, floats);
+        if (b.length() != codec.encodedSize(floats)) {
+            b.release();
+            throw new IllegalStateException(codec.name() + " encoded " + floats + " floats into " + b.length() + " bytes, expected " + codec.encodedSize(floats));
         }
         Entry e = new Entry(nextId++, fragment, version, floats, b);
         entries.put(e.id, e);
-        bytes += b.length;
+        bytes += b.length();
         peakBytes = Math.max(peakBytes, bytes);
         peakCount = Math.max(peakCount, entries.size());
         return e;
+    }
+
+    /** θ encoded with the down codec into the storage, on the event loop: θ cannot change meanwhile. */
+    private SnapshotBytes encode(float[] values, int floats) {
+        try {
+            return storage.write(codec, values, floats);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 
     private void trim() {
@@ -223,7 +282,8 @@ final class ThetaStore {
             bytes -= e.encodedBytes();
             // Whatever still refers to the entry (a finished pull's task or observer) must not keep its
             // bytes: at 1B the next snapshot is allocated right after this, and two do not fit the bound.
-            e.encoded = null;
+            // A file's space is freed here too.
+            e.release();
         }
     }
 }

@@ -19,6 +19,7 @@ public final class BenchTable {
     private static final List<Row> ROWS = List.of(
             new Row("date (UTC)", "date"), new Row("workers", "workers"), new Row("parameters", "params"),
             new Row("codec up / down", "codec_up"), new Row("coordinator max heap (MB)", "max_heap_mb"),
+            new Row("θ snapshots kept in", "snapshot_place"),
             new Row("outcome", "outcome"),
             new Row("measured (s)", "measured_seconds"), new Row("pseudo-gradients applied / s", "applied_per_second"),
             new Row("ingested (MB/s)", "ingested_mb_per_second"), new Row("θ sent (MB/s)", "sent_mb_per_second"),
@@ -38,10 +39,16 @@ public final class BenchTable {
             new Row("peak heap used (MB)", "peak_heap_mb"), new Row("peak heap after GC (MB)", "peak_heap_after_gc_mb"),
             new Row("peak heap after GC in the window (MB)", "window_peak_heap_after_gc_mb"),
             new Row("live heap at window end (MB, full GC)", "live_heap_at_window_end_mb"),
-            new Row("peak RSS (MB)", "peak_rss_mb"), new Row("GC time (s)", "gc_seconds"),
+            new Row("heap at window end, garbage included (MB)", "heap_all_at_window_end_mb"),
+            new Row("peak RSS (MB)", "peak_rss_mb"), new Row("issue 14's bound on RSS (MB)", "memory_bound_mb"),
+            new Row("peak RSS over the bound (MB)", "peak_rss_over_bound_mb"),
+            new Row("native memory committed at window end (MB, NMT)", "native_committed_mb"),
+            new Row("… of which outside the Java heap (MB)", "native_committed_outside_heap_mb"),
+            new Row("GC time (s)", "gc_seconds"),
             new Row("checkpoint write (s)", "checkpoint_write_seconds"), new Row("checkpoint read (s)", "checkpoint_read_seconds"),
             new Row("checkpoint file (MB)", "checkpoint_file_mb"),
-            new Row("largest classes at window end", "heap_histogram_top"));
+            new Row("largest classes at window end", "heap_histogram_top"),
+            new Row("largest classes at window end, garbage included", "heap_histogram_all_top"));
 
     private BenchTable() {
     }

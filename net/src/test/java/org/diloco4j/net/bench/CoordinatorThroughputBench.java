@@ -12,8 +12,10 @@ import org.diloco4j.net.coord.AdmissionLimits;
 import org.diloco4j.net.coord.CoordinatorRuntime;
 import org.diloco4j.net.coord.CoordinatorServer;
 import org.diloco4j.net.coord.FileCheckpointStore;
+import org.diloco4j.net.coord.MemoryBound;
 import org.diloco4j.net.coord.RuntimeListener;
 import org.diloco4j.net.coord.RuntimeOptions;
+import org.diloco4j.net.coord.SnapshotPlace;
 import org.diloco4j.net.wire.RunDefinition;
 
 import java.io.File;
@@ -43,11 +45,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code CoordinatorThroughputBench [--workers 16] [--params 25000000] [--codec int8] [--down bf16]
  * [--seconds 60] [--warmup 20] [--chunk-kib 1024] [--first-timeout 600] [--load-heap 3g] [--checkpoint DIR]
- * [--out FILE.json]}; run by scripts/bench-coordinator.
+ * [--snapshots auto|heap|file] [--out FILE.json]}; run by scripts/bench-coordinator. The peak resident set is reported against
+ * issue 14's bound ({@code memory_bound_mb}); with {@code -XX:NativeMemoryTracking=summary} the native memory by category too.
  */
 public final class CoordinatorThroughputBench {
-    private static final Map<String, String> DEFAULTS = Map.of("--workers", "16", "--params", "25000000", "--codec", "int8", "--down", "bf16",
-            "--seconds", "60", "--warmup", "20", "--chunk-kib", "1024", "--first-timeout", "600", "--load-heap", "3g", "--checkpoint", "");
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("--workers", "16"), Map.entry("--params", "25000000"),
+            Map.entry("--codec", "int8"), Map.entry("--down", "bf16"), Map.entry("--seconds", "60"), Map.entry("--warmup", "20"),
+            Map.entry("--chunk-kib", "1024"), Map.entry("--first-timeout", "600"), Map.entry("--load-heap", "3g"), Map.entry("--checkpoint", ""),
+            Map.entry("--snapshots", "auto"));
+    /** Issue 14's bound on the coordinator's memory: 3.5 × 4 bytes per parameter, and this much per connected worker. */
+    static final long BOUND_PER_WORKER = 64L << 20;
 
     private CoordinatorThroughputBench() {
     }
@@ -76,6 +83,8 @@ public final class CoordinatorThroughputBench {
         res.put("params", params);
         res.put("codec_up", a.get("--codec"));
         res.put("codec_down", a.get("--down"));
+        res.put("theta_snapshots", a.get("--snapshots"));
+        res.put("memory_bound_mb", (14L * params + workers * BOUND_PER_WORKER) / 1e6);
         res.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1e6);
         res.put("cpus", Runtime.getRuntime().availableProcessors());
         res.put("cpu", cpuModel());
@@ -98,6 +107,7 @@ public final class CoordinatorThroughputBench {
             res.put("peak_heap_mb", memory.peakHeapBytes() / 1e6);
             res.put("peak_heap_after_gc_mb", memory.peakLiveBytes() / 1e6);
             res.put("peak_rss_mb", MemorySampler.highWaterRssBytes() / 1e6);
+            res.put("peak_rss_over_bound_mb", (MemorySampler.highWaterRssBytes() - (14L * params + workers * BOUND_PER_WORKER)) / 1e6);
             res.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             memory.close();
             System.out.println(BenchJson.format(res));
@@ -131,7 +141,8 @@ public final class CoordinatorThroughputBench {
         // Bench workers send no heartbeats: a long session timeout keeps them in. Admitting just the bench's workers makes the
         // coordinator's memory bound (MemoryBound: a chunk of each upload in flight per admitted worker) the one the heap is sized for.
         RuntimeOptions opts = RuntimeOptions.defaults().withHeartbeat(5, 3600).withChunkBytes(chunk).withCheckpoints(0, 0)
-                .withAdmission(new AdmissionLimits(workers, 0, 0));
+                .withAdmission(new AdmissionLimits(workers, 0, 0)).withThetaSnapshots(SnapshotPlace.parse(a.get("--snapshots")));
+        res.put("snapshot_place", MemoryBound.of(run, cc, opts, Runtime.getRuntime().maxMemory()).place().id());
         CountDownLatch firstApplied = new CountDownLatch(1);
         res.put("phase", "building the coordinator (θ₀ and the outer optimizer's state)");
         long t0 = System.nanoTime();
@@ -169,6 +180,11 @@ public final class CoordinatorThroughputBench {
                 window(res, tw0 - start, tw1 - tw0, w0, w1, spent, c0, c1);
                 threads(res, threads1.since(threads0, spent.self()), (w1[1] - w0[1]) / 1e9);
                 res.put("phase", "taking the class histogram");
+                nativeMemory(res);
+                // Everything the heap holds, garbage included, then (a full collection) what is live: the difference is the garbage.
+                HeapHistogram all = HeapHistogram.take(8, true);
+                res.put("heap_all_at_window_end_mb", all.liveBytes() / 1e6);
+                res.put("heap_histogram_all_top", all.summary());
                 // After the window's figures: the histogram's full collection must not count in them.
                 HeapHistogram h = HeapHistogram.take(8);
                 res.put("live_heap_at_window_end_mb", h.liveBytes() / 1e6);
@@ -222,6 +238,16 @@ public final class CoordinatorThroughputBench {
         res.put("rss_at_window_end_mb", MemorySampler.rssBytes() / 1e6);
         res.put("gc_collections", gcCount);
         res.put("gc_seconds", gcMillis / 1000.0);
+    }
+
+    /** Native memory by category at the window's end (with -XX:NativeMemoryTracking=summary), as "category MB; …". */
+    private static void nativeMemory(Map<String, Object> res) throws Exception {
+        Map<String, Double> nmt = NativeMemory.committedMb();
+        if (nmt.isEmpty()) return;
+        List<String> parts = new ArrayList<>();
+        for (var e : nmt.entrySet()) parts.add(String.format(java.util.Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()));
+        res.put("native_committed_mb", String.join("; ", parts));
+        res.put("native_committed_outside_heap_mb", nmt.getOrDefault("Total", 0.0) - nmt.getOrDefault("Java Heap", 0.0));
     }
 
     /** Where the coordinator's CPU-seconds of the window went, by thread group: seconds and seconds per GB ingested. */

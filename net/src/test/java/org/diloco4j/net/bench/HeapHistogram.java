@@ -16,8 +16,16 @@ import java.util.Locale;
  */
 record HeapHistogram(long liveBytes, List<String> top) {
     static HeapHistogram take(int classes) throws Exception {
+        return take(classes, false);
+    }
+
+    /**
+     * @param all every object, garbage included, without a collection first ({@code -all}): against
+     *            the live histogram taken right after, what the heap holds that is not live
+     */
+    static HeapHistogram take(int classes, boolean all) throws Exception {
         String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+                "gcClassHistogram", new Object[] {all ? new String[] {"-all"} : new String[0]}, new String[] {String[].class.getName()});
         return parse(text, classes);
     }
 

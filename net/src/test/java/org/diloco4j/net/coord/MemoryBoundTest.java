@@ -50,7 +50,44 @@ class MemoryBoundTest {
         assertThat(b.spoolBytes()).as("the spool's budget, once for all workers").isEqualTo(SpoolOptions.DEFAULT_MEMORY);
         assertThat(b.needBytes()).isEqualTo(12L * BILLION + bf16Theta + SpoolOptions.DEFAULT_MEMORY + 8 * b.perWorkerBytes());
         assertThat(b.fits()).isTrue();
-        assertThat(MemoryBound.of(run, cc, admitting(8), 13 * GIB).fits()).isFalse();
+        assertThat(b.place()).isEqualTo(SnapshotPlace.HEAP);
+        assertThat(MemoryBound.of(run, cc, admitting(8).withThetaSnapshots(SnapshotPlace.HEAP), 13 * GIB).fits()).isFalse();
+    }
+
+    /**
+     * Auto: snapshots on the heap while it holds them beside θ, the optimizer and the uploads; in files
+     * when it holds only those; refused below. At 1B, 8 workers, bf16 down: 14.05 GB with snapshots on
+     * the heap, 12.06 GB without (until this bound knew files, 13 GiB was refused).
+     */
+    @Test
+    void theHeapDecidesWhetherSnapshotsAreOnItInFilesOrTheCoordinatorIsRefused() {
+        CoordinatorConfig cc = asyncDn(8);
+        RunDefinition run = run(cc, FragmentPlan.whole(BILLION));
+        long bf16Theta = Codecs.parse("bf16").encodedSize(BILLION);
+        long rest = 12L * BILLION + SpoolOptions.DEFAULT_MEMORY + 8 * 2 * (1L << 20);
+
+        MemoryBound heap = MemoryBound.of(run, cc, admitting(8), rest + bf16Theta);
+        assertThat(heap.place()).isEqualTo(SnapshotPlace.HEAP);
+        assertThat(heap.fits()).isTrue();
+        assertThat(heap.snapshotHeapBytes()).isEqualTo(bf16Theta);
+
+        MemoryBound file = MemoryBound.of(run, cc, admitting(8), rest + bf16Theta - 1);
+        assertThat(file.place()).isEqualTo(SnapshotPlace.FILE);
+        assertThat(file.fits()).isTrue();
+        assertThat(file.snapshotHeapBytes()).as("a piece being encoded and a chunk per worker's pull").isEqualTo(FileSnapshots.HEAP_BYTES + 8 * (1L << 20));
+        assertThat(file.snapshotBytes()).as("the budget, on disk: one θ").isEqualTo(bf16Theta);
+        assertThat(MemoryBound.of(run, cc, admitting(8), 13 * GIB).fits()).as("13 GiB: files").isTrue();
+
+        MemoryBound none = MemoryBound.of(run, cc, admitting(8), rest + file.snapshotHeapBytes() - 1);
+        assertThat(none.fits()).isFalse();
+        assertThat(none.problem()).contains("(kept in files)");
+        assertThat(none.heapThatFitsGib()).isEqualTo(12);
+        assertThat(MemoryBound.of(run, cc, admitting(8), 12 * GIB).fits()).isTrue();
+
+        assertThat(MemoryBound.of(run, cc, admitting(8).withThetaSnapshots(SnapshotPlace.HEAP), rest + bf16Theta - 1).fits())
+                .as("asked for on the heap: refused where auto uses files").isFalse();
+        assertThat(MemoryBound.of(run, cc, admitting(8).withThetaSnapshots(SnapshotPlace.FILE), 16 * GIB).place())
+                .as("asked for in files: files, whatever the heap").isEqualTo(SnapshotPlace.FILE);
     }
 
     /** The spool's in-memory budget is what the options say (the spool uses the same), and no more than every upload in flight. */

@@ -70,12 +70,17 @@ final class PullCluster implements AutoCloseable {
     private final String name = "pulls-" + UUID.randomUUID();
 
     PullCluster(int floats, int members, String downCodec, int chunkBytes) throws IOException {
+        this(floats, members, downCodec, chunkBytes, o -> o);
+    }
+
+    /** @param options changes to the runtime's options (e.g. where θ snapshots are kept) */
+    PullCluster(int floats, int members, String downCodec, int chunkBytes, java.util.function.UnaryOperator<RuntimeOptions> options) throws IOException {
         this.floats = floats;
         long[] shards = new long[members];
         java.util.Arrays.fill(shards, 1000);
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(members)
                 .shards(DataShards.own(shards)).tokenBudget(1L << 40).downCodec(downCodec).build();
-        RuntimeOptions opts = RuntimeOptions.defaults().withChunkBytes(chunkBytes).withCheckpoints(0, 0);
+        RuntimeOptions opts = options.apply(RuntimeOptions.defaults().withChunkBytes(chunkBytes).withCheckpoints(0, 0));
         RunDefinition run = RunDefinition.of("# pulls\n", cfg, FragmentPlan.whole(floats), chunkBytes);
         theta0 = new float[floats];
         for (int i = 0; i < floats; i++) theta0[i] = (i % 1000) * 1e-3f - 0.5f;

@@ -79,8 +79,15 @@ class ResumeFitsTest {
         return RunDefinition.of(FileCheckpointStoreTest.TOML, CoordinatorFitsTest.CONFIG, FragmentPlan.whole(N), 1 << 20);
     }
 
+    /**
+     * θ snapshots on the heap: the heap this test finds is then the bound with room for the fp32 snapshot.
+     * With snapshots in files (what auto would choose at a heap that small) the check accepts 400 MB less,
+     * θ and the DN state with no room at all, and the child's own set-up (the 100 MB push it keeps, θ₀ drawn
+     * from scratch) runs out of memory before the resume this test watches.
+     */
     private static RuntimeOptions options() {
-        return RuntimeOptions.defaults().withCheckpoints(0, 0).withAdmission(new AdmissionLimits(WORKERS, 0, 0));
+        return RuntimeOptions.defaults().withCheckpoints(0, 0).withAdmission(new AdmissionLimits(WORKERS, 0, 0))
+                .withThetaSnapshots(SnapshotPlace.HEAP);
     }
 
     private static void resume(Path ckpt, byte[] msg) throws Exception {

@@ -1,0 +1,68 @@
+package org.diloco4j.net.coord;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import org.diloco4j.core.codec.Codec;
+
+import java.io.IOException;
+import java.util.zip.CRC32C;
+
+/**
+ * Snapshots in byte arrays on the Java heap, encoded whole by {@link Codec#encode} (which writes
+ * straight into the array it returns): pulls send slices of the array, not copies.
+ */
+final class HeapSnapshots implements SnapshotStorage {
+    @Override
+    public SnapshotBytes write(Codec codec, float[] values, int floats) {
+        return new Bytes(codec.encode(values, 0, floats));
+    }
+
+    @Override
+    public String where() {
+        return "the heap";
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private static final class Bytes implements SnapshotBytes {
+        private final long length;
+        /** Null once released: whatever still refers to the snapshot (a finished pull's task) must not keep a θ's bytes. */
+        private volatile byte[] data;
+
+        Bytes(byte[] data) {
+            this.data = data;
+            this.length = data.length;
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public ByteString slice(long offset, int n) throws IOException {
+            // The bytes are never modified, so chunks may share them.
+            return UnsafeByteOperations.unsafeWrap(data(), Math.toIntExact(offset), n);
+        }
+
+        @Override
+        public int crc32c() throws IOException {
+            CRC32C c = new CRC32C();
+            c.update(data());
+            return (int) c.getValue();
+        }
+
+        @Override
+        public void release() {
+            data = null;
+        }
+
+        private byte[] data() throws IOException {
+            byte[] d = data;
+            if (d == null) throw new IOException("the θ snapshot was released");
+            return d;
+        }
+    }
+}

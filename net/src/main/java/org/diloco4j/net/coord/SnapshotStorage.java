@@ -1,0 +1,37 @@
+package org.diloco4j.net.coord;
+
+import org.diloco4j.core.codec.Codec;
+
+import java.io.IOException;
+
+/**
+ * Where {@link ThetaStore} keeps the encoded snapshots: on the heap ({@link HeapSnapshots}) or in
+ * files ({@link FileSnapshots}), as {@link SnapshotPlace} says. Writing happens on the event loop
+ * (θ must not change while it is encoded, and there is no fp32 copy of it to encode later); reading
+ * on the transport's threads.
+ */
+interface SnapshotStorage extends AutoCloseable {
+    /**
+     * Encodes {@code floats} values of {@code values} with {@code codec} into a new snapshot, complete
+     * when this returns.
+     *
+     * @throws IOException naming where it could not be written; nothing is left of it
+     */
+    SnapshotBytes write(Codec codec, float[] values, int floats) throws IOException;
+
+    /** Where snapshots are kept, for messages: "the heap" or the directory. */
+    String where();
+
+    /** Nothing more is written; the snapshots already released stay released (the store releases the others). */
+    @Override
+    void close();
+
+    /** The storage {@code place} names ({@link SnapshotPlace#HEAP} or {@link SnapshotPlace#FILE}, not AUTO), files in {@code spool}'s directory. */
+    static SnapshotStorage open(SnapshotPlace place, SpoolOptions spool) throws IOException {
+        return switch (place) {
+            case HEAP -> new HeapSnapshots();
+            case FILE -> FileSnapshots.open(spool.dir(), spool.own());
+            case AUTO -> throw new IllegalArgumentException("the memory bound resolves auto to heap or file before storage is opened");
+        };
+    }
+}
