@@ -1,0 +1,72 @@
+package org.diloco4j.core.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.Set;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * How checkpoint files are opened: with O_DIRECT through aligned buffers ({@link AlignedSink},
+ * {@link AlignedSource}) in {@link IoMode#DIRECT}, falling back to the page cache wherever the
+ * filesystem refuses, never failing a checkpoint for it; through the page cache in
+ * {@link IoMode#BUFFERED}. {@code buffer} is the size of each aligned transfer (two are in use:
+ * one filled or drained by the caller while the other is on its way to or from the disk).
+ */
+record CheckpointIo(IoMode mode, DirectOpener opener, int buffer) {
+    /** 16 MiB: the transfer size at which this machine's disk reached 2.1 GB/s written, 1.4 GB/s read (dd, O_DIRECT). */
+    static final int BUFFER = 16 << 20;
+
+    /** The threads that wait on the disk while the caller converts and sums (virtual: nothing to shut down). */
+    static final ExecutorService THREADS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("checkpoint-io-", 0).factory());
+
+    private static final System.Logger LOG = System.getLogger(CheckpointIo.class.getName());
+
+    static CheckpointIo configured() {
+        return new CheckpointIo(IoMode.configured(), DirectOpener.SYSTEM, BUFFER);
+    }
+
+    /** A new file {@code tmp} to write (AtomicFiles' temporary). */
+    FileSink create(Path tmp) throws IOException {
+        if (mode == IoMode.DIRECT) {
+            FileChannel ch = direct(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ));
+            if (ch != null) return new AlignedSink(ch, tmp, Aligned.of(tmp), buffer);
+            // A refusal may come after the file was made (open(2) checks O_DIRECT last).
+            Files.deleteIfExists(tmp);
+        }
+        return FileSink.buffered(tmp);
+    }
+
+    /** {@code file} to read. */
+    ByteSource.Open open(Path file) throws IOException {
+        if (mode == IoMode.DIRECT) {
+            FileChannel ch = direct(file, Set.of(StandardOpenOption.READ));
+            if (ch != null) return new AlignedSource(ch, file, Aligned.of(file), buffer);
+        }
+        return ByteSource.open(FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    /** {@code file} opened with O_DIRECT, or null where that is refused. */
+    private FileChannel direct(Path file, Set<OpenOption> options) throws IOException {
+        try {
+            return opener.open(file, options);
+        } catch (FileAlreadyExistsException | NoSuchFileException | AccessDeniedException e) {
+            throw e;   // not about O_DIRECT: buffered would fail the same way
+        } catch (IOException | UnsupportedOperationException e) {
+            refused(file, e);
+            return null;
+        }
+    }
+
+    /** The one line a refusal of O_DIRECT leaves (at DEBUG: the checkpoint goes on buffered). */
+    static void refused(Path file, Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "O_DIRECT refused for " + file + " (" + e.getMessage() + "): buffered I/O instead");
+    }
+}
