@@ -1,13 +1,11 @@
 package org.diloco4j.core.io;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
@@ -149,16 +147,7 @@ final class AlignedSink implements FileSink {
         Future<?> f = inFlight;
         if (f == null) return;
         inFlight = null;
-        try {
-            f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            throw new IOException("writing " + file + " failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(true);
-            throw new InterruptedIOException("interrupted while writing " + file);
-        }
+        CheckpointIo.join(f, "writing " + file);
     }
 
     @Override
@@ -169,16 +158,8 @@ final class AlignedSink implements FileSink {
     /** Closes the file once nothing is in flight (so that a failed write's temporary can be deleted). */
     @Override
     public void close() throws IOException {
-        try {
-            await();
-        } catch (IOException e) {
-            // Already failed (or the caller failed first): the file is being abandoned.
-        } finally {
-            try {
-                direct.close();
-            } finally {
-                if (out != direct) out.close();
-            }
-        }
+        Future<?> f = inFlight;
+        inFlight = null;
+        CheckpointIo.close(f, direct, out);
     }
 }

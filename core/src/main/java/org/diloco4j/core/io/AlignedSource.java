@@ -2,12 +2,10 @@ package org.diloco4j.core.io;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
@@ -127,30 +125,13 @@ final class AlignedSource implements ByteSource.Open {
         if (f == null) return 0;
         ahead = null;
         aheadAt = -1;
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            throw new IOException("reading " + file + " failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(true);
-            throw new InterruptedIOException("interrupted while reading " + file);
-        }
+        return CheckpointIo.join(f, "reading " + file);
     }
 
     @Override
     public synchronized void close() throws IOException {
-        try {
-            await();
-        } catch (IOException e) {
-            // Read ahead for nobody.
-        } finally {
-            try {
-                direct.close();
-            } finally {
-                if (in != direct) in.close();
-            }
-        }
+        Future<?> f = ahead;
+        ahead = null;
+        CheckpointIo.close(f, direct, in);
     }
 }

@@ -1,6 +1,7 @@
 package org.diloco4j.core.io;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,8 +11,10 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Set;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * How checkpoint files are opened: with O_DIRECT through aligned buffers ({@link AlignedSink},
@@ -62,6 +65,41 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer) {
         } catch (IOException | UnsupportedOperationException e) {
             refused(file, e);
             return null;
+        }
+    }
+
+    /** What {@code f}, run on {@link #THREADS}, returned; its exception is this call's ({@code doing} names the work in messages). */
+    static <T> T join(Future<T> f, String doing) throws IOException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) throw io;
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;   // OutOfMemoryError: as if it happened here
+            throw new IOException(doing + " failed: " + c, c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            throw new InterruptedIOException("interrupted while " + doing);
+        }
+    }
+
+    /**
+     * Closes {@code direct} and {@code other} (where a refusal moved the transfers) once the transfer
+     * {@code inFlight} (if any) is over, whatever became of it: nobody wants its result any more.
+     */
+    static void close(Future<?> inFlight, FileChannel direct, FileChannel other) throws IOException {
+        try {
+            if (inFlight != null) join(inFlight, "closing");
+        } catch (IOException | RuntimeException e) {
+            // Already failed, or read ahead for nobody: the caller has its own error, or none to give.
+        } finally {
+            try {
+                direct.close();
+            } finally {
+                if (other != direct) other.close();
+            }
         }
     }
 

@@ -1,14 +1,12 @@
 package org.diloco4j.core.io;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
@@ -47,7 +45,7 @@ final class ReadAhead {
         at = l.dataStart();
         for (int i = 0; i < arrays.size(); i++) {
             SafetensorsReader.Entry e = arrays.get(i);
-            Object array = made(next);
+            Object array = CheckpointIo.join(next, "allocating an array for " + e.name());
             next = i + 1 < arrays.size() ? allocate(arrays.get(i + 1)) : null;
             long begin = l.dataStart() + e.begin(), end = l.dataStart() + e.end();
             sum(src, sum, chunk, at, begin);
@@ -60,18 +58,6 @@ final class ReadAhead {
     private static Future<Object> allocate(SafetensorsReader.Entry e) {
         int n = (int) ((e.end() - e.begin()) / e.dtype().width);
         return CheckpointIo.THREADS.submit(() -> e.dtype() == Dtype.F32 ? new float[n] : new byte[n]);
-    }
-
-    private static Object made(Future<Object> array) throws IOException {
-        try {
-            return array.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error err) throw err;   // OutOfMemoryError: as if allocated here
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading a checkpoint");
-        }
     }
 
     /** Adds bytes {@code [from, to)} of {@code src} to {@code sum}. */
