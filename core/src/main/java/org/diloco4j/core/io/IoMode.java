@@ -16,14 +16,20 @@ enum IoMode {
     /** The system property that chooses the mode: {@code direct} or {@code buffered}. */
     static final String PROPERTY = "diloco4j.checkpoint.io";
 
-    /** The mode the system property names, {@link #DIRECT} if it is not set. */
+    /**
+     * The mode the system property names, {@link #DIRECT} if it is not set; a value that names no
+     * mode is warned about (one line) and {@link #DIRECT} used: a typo must not fail a checkpoint
+     * hours into a run.
+     */
     static IoMode configured() {
         String v = System.getProperty(PROPERTY);
         if (v == null || v.isBlank()) return DIRECT;
         try {
             return valueOf(v.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + " is not a checkpoint I/O mode: use direct or buffered");
+            System.getLogger(IoMode.class.getName()).log(System.Logger.Level.WARNING,
+                    "-D" + PROPERTY + "=" + v + " is not a checkpoint I/O mode (direct or buffered): using direct");
+            return DIRECT;
         }
     }
 }
