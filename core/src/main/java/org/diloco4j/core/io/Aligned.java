@@ -22,7 +22,7 @@ record Aligned(int block) {
 
     /** A direct buffer of {@code bytes} (a multiple of the block) at an aligned address. */
     ByteBuffer allocate(int bytes) {
-        return ByteBuffer.allocateDirect(bytes + block).alignedSlice(block).limit(bytes);
+        return ByteBuffer.allocateDirect(bytes + block).alignedSlice(block).slice(0, bytes);
     }
 
     long down(long at) {

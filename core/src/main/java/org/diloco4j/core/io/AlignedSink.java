@@ -3,57 +3,50 @@ package org.diloco4j.core.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.concurrent.Future;
 
 /**
  * A file written with O_DIRECT: the bytes are gathered in an aligned buffer and go to the disk a
- * whole buffer at a time, at aligned positions, on a second thread while the caller (converting
- * floats to bytes, summing) fills the other buffer, so writing takes about the longer of the two,
- * not their sum. The last buffer is padded to a whole block and the file then cut to its true
- * length: the file is byte for byte what a buffered write makes. A positioned write over bytes
- * still in the buffer patches the buffer; over bytes on disk it reads the blocks around them, patches
- * and writes them back.
- *
- * <p>If the filesystem refuses the first direct transfer (it accepted O_DIRECT at open but not these
- * alignments), that transfer and all after it go through a buffered channel on the same file; a
- * transfer failing after one succeeded fails the write.
+ * whole buffer at a time, at aligned positions, on other threads ({@code depth} buffers under way at
+ * once: this machine's virtual disk wrote twice as fast with two) while the caller (converting
+ * floats to bytes, summing) fills the next, so writing takes about the longer of the two, not their
+ * sum. The last buffer is padded to a whole block and the file then cut to its true length: the file
+ * is byte for byte what a buffered write makes. A positioned write over bytes still in the buffer
+ * patches the buffer; over bytes on disk it reads the blocks around them, patches and writes them
+ * back. A refusal of the first transfers moves them to the page cache ({@link DirectChannel}).
  */
 final class AlignedSink implements FileSink {
     /** The first buffer: small, so that small files do not cost a full-size buffer. */
     private static final int FIRST = 1 << 18;
 
-    private final FileChannel direct;
-    private final Path file;
+    private record Pending(ByteBuffer buffer, Future<?> done) {
+    }
+
+    private final DirectChannel out;
+    private final String doing;
     private final Aligned align;
-    private final int size;
-    /** Where blocks go: {@link #direct}, or a buffered channel once a direct transfer was refused. */
-    private volatile FileChannel out;
+    private final int size, depth;
     /** The buffer being filled; its byte 0 is at {@link #filledAt} in the file. */
     private ByteBuffer filling;
     private long filledAt;
-    /** The buffer last handed to the writing thread (free once {@link #inFlight} is done). */
-    private ByteBuffer spare;
-    private Future<?> inFlight;
+    /** Buffers on their way to the disk, oldest first. */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private boolean forced;
-    /** Whether a transfer succeeded: a refusal shows at the first one; a failure after it is a failure. */
-    private volatile boolean written;
 
-    AlignedSink(FileChannel direct, Path file, Aligned align, int size) {
+    AlignedSink(DirectChannel out, String file, Aligned align, int size, int depth) {
         if (size % align.block() != 0) throw new IllegalArgumentException("buffer " + size + " is not a multiple of the block " + align.block());
-        this.direct = direct;
-        this.out = direct;
-        this.file = file;
+        this.out = out;
+        this.doing = "writing " + file;
         this.align = align;
         this.size = size;
+        this.depth = Math.max(1, depth);
         this.filling = align.allocate((int) Math.min(size, align.up(FIRST)));
     }
 
     /** Whether every block so far went with O_DIRECT. */
     boolean direct() {
-        return out == direct;
+        return out.direct();
     }
 
     @Override
@@ -69,18 +62,22 @@ final class AlignedSink implements FileSink {
         return n;
     }
 
-    /** Hands the full buffer to the writing thread and takes the other to fill. */
+    /** Hands the full buffer to a writing thread and takes a free one (waiting for the oldest write if {@code depth} are under way). */
     private void submit() throws IOException {
-        await();
         ByteBuffer full = filling.flip();
         long at = filledAt;
-        inFlight = CheckpointIo.THREADS.submit(() -> {
-            writeFully(full, at);
+        pending.add(new Pending(full, CheckpointIo.THREADS.submit(() -> {
+            out.write(full, at);
             return null;
-        });
+        })));
         filledAt += full.limit();
-        filling = spare != null && spare.capacity() == size ? spare.clear() : align.allocate(size);
-        spare = full;
+        ByteBuffer free = null;
+        if (pending.size() > depth) {
+            Pending oldest = pending.poll();
+            CheckpointIo.join(oldest.done(), doing);
+            free = oldest.buffer();
+        }
+        filling = free != null && free.capacity() == size ? free.clear() : align.allocate(size);
     }
 
     @Override
@@ -102,64 +99,43 @@ final class AlignedSink implements FileSink {
 
     /** Writes {@code part} over bytes on disk at {@code position}: the blocks around it read, patched, written back. */
     private void patch(ByteBuffer part, long position) throws IOException {
-        await();
+        drain();
         long lo = align.down(position), hi = align.up(position + part.remaining());   // hi <= filledAt: that is block-aligned
         ByteBuffer b = align.allocate((int) (hi - lo));
-        while (b.hasRemaining()) {
-            if (out.read(b, lo + b.position()) < 0) throw new IOException(file + " ends before byte " + hi);
-        }
-        b.put((int) (position - lo), part, part.position(), part.remaining()).flip();
-        writeFully(b, lo);
+        out.read(b, lo, (int) (hi - lo));
+        b.put((int) (position - lo), part, part.position(), part.remaining()).position(0).limit((int) (hi - lo));
+        out.write(b, lo);
     }
 
     @Override
     public void force() throws IOException {
         if (forced) return;
         int n = filling.position();
-        await();
+        drain();
         if (n > 0) {
             int padded = (int) align.up(n);
             while (filling.position() < padded) filling.put((byte) 0);
-            writeFully(filling.flip(), filledAt);
-            if (padded != n) out.truncate(filledAt + n);
+            out.write(filling.flip(), filledAt);
+            if (padded != n) out.channel().truncate(filledAt + n);
         }
         forced = true;
-        out.force(true);   // O_DIRECT skips the page cache, not the disk's own cache nor the file's metadata
+        out.channel().force(true);   // O_DIRECT skips the page cache, not the disk's own cache nor the file's metadata
     }
 
-    /** Writes all of {@code b} at {@code at}; a refused first transfer is done, and all after it, buffered. */
-    private void writeFully(ByteBuffer b, long at) throws IOException {
-        int start = b.position();
-        try {
-            for (long p = at; b.hasRemaining(); ) p += out.write(b, p);
-            written = true;
-        } catch (IOException e) {
-            if (written || out != direct || !direct.isOpen()) throw e;
-            CheckpointIo.refused(file, e);
-            out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
-            b.position(start);
-            for (long p = at; b.hasRemaining(); ) p += out.write(b, p);
-        }
-    }
-
-    /** Waits for the buffer in flight to be written; its failure is this call's. */
-    private void await() throws IOException {
-        Future<?> f = inFlight;
-        if (f == null) return;
-        inFlight = null;
-        CheckpointIo.join(f, "writing " + file);
+    /** Waits for every buffer under way to be written; the first failure is this call's. */
+    private void drain() throws IOException {
+        while (!pending.isEmpty()) CheckpointIo.join(pending.poll().done(), doing);
     }
 
     @Override
     public boolean isOpen() {
-        return direct.isOpen();
+        return out.channel().isOpen();
     }
 
-    /** Closes the file once nothing is in flight (so that a failed write's temporary can be deleted). */
+    /** Closes the file once nothing is under way (so that a failed write's temporary can be deleted). */
     @Override
     public void close() throws IOException {
-        Future<?> f = inFlight;
-        inFlight = null;
-        CheckpointIo.close(f, direct, out);
+        CheckpointIo.close(pending.stream().map(Pending::done).toList(), out);
+        pending.clear();
     }
 }

@@ -3,55 +3,52 @@ package org.diloco4j.core.io;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.concurrent.Future;
 
 /**
  * A file read with O_DIRECT: it is read a window at a time (a whole, aligned buffer) and any read
- * inside the window is served from memory. A read in a new window starts reading the one after it
- * on a second thread, so a pass over the file in order (the checksum pass, with
- * {@link ReadAhead}'s conversion to arrays) sums and converts one window while the disk fills the
- * next. Reads of any position and length work; only a pass in order is ahead of the caller.
- *
- * <p>If the filesystem refuses the first direct read, that read and all after it go through a
- * buffered channel on the same file. Safe for reads from several threads (one at a time).
+ * inside the window is served from memory. A read in a new window has the next {@code depth}
+ * windows read on other threads (this machine's virtual disk read twice as fast with two reads under
+ * way as with one), so a pass over the file in order (the checksum pass, with {@link ReadAhead}'s
+ * conversion to arrays) sums and converts one window while the disk fills the next. Reads of any
+ * position and length work; only a pass in order is ahead of the caller. A refusal of the first
+ * reads moves them to the page cache ({@link DirectChannel}). Safe for reads from several threads
+ * (one at a time).
  */
 final class AlignedSource implements ByteSource.Open {
-    private final FileChannel direct;
-    private final Path file;
+    private record Ahead(long at, ByteBuffer buffer, Future<Integer> length) {
+    }
+
+    private final DirectChannel in;
+    private final String doing;
     private final Aligned align;
     private final long size;
-    private final int window;
-    /** Where reads go: {@link #direct}, or a buffered channel once a direct read was refused. */
-    private volatile FileChannel in;
-    private volatile boolean read;
+    private final int window, depth;
     /** The window in memory: bytes [at, at + length) of the file. */
     private ByteBuffer current;
     private long at = -1;
     private int length;
-    /** The other buffer, being filled with the next window (bytes from {@link #aheadAt}) while {@link #ahead} is not done. */
-    private ByteBuffer spare;
-    private Future<Integer> ahead;
-    private long aheadAt = -1;
+    /** The windows after it, being read, in order. */
+    private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
 
-    AlignedSource(FileChannel direct, Path file, Aligned align, int buffer) throws IOException {
+    AlignedSource(DirectChannel in, String file, Aligned align, int buffer, int depth) throws IOException {
         if (buffer % align.block() != 0) throw new IllegalArgumentException("buffer " + buffer + " is not a multiple of the block " + align.block());
-        this.direct = direct;
-        this.in = direct;
-        this.file = file;
+        this.in = in;
+        this.doing = "reading " + file;
         this.align = align;
-        this.size = direct.size();
-        // A small file gets a small window: no 2 × 16 MiB for a few kilobytes.
+        this.size = in.channel().size();
+        this.depth = Math.max(1, depth);
+        // A small file gets a small window: no 16 MiB buffers for a few kilobytes.
         this.window = (int) Math.max(align.block(), Math.min(buffer, align.up(size)));
         this.current = align.allocate(window);
-        this.spare = align.allocate(window);
+        this.length = 0;
     }
 
     /** Whether every read so far went with O_DIRECT. */
     boolean direct() {
-        return in == direct;
+        return in.direct();
     }
 
     @Override
@@ -70,30 +67,28 @@ final class AlignedSource implements ByteSource.Open {
         }
     }
 
-    /** Makes the window holding {@code position} current and starts reading the one after it. */
+    /** Makes the window holding {@code position} current and keeps {@code depth} windows after it being read. */
     private void move(long position) throws IOException {
         long w = position - position % window;
-        int n;
-        if (ahead != null && aheadAt == w) {
-            n = await();
+        free.add(current);
+        at = -1;   // no window, should this fail
+        length = 0;
+        if (!ahead.isEmpty() && ahead.peek().at() == w) {
+            Ahead a = ahead.poll();
+            length = CheckpointIo.join(a.length(), doing);
+            current = a.buffer();
         } else {
-            try {
-                await();
-            } catch (IOException e) {
-                // That window was not wanted after all.
-            }
-            n = fill(spare, w);
+            CheckpointIo.settle(ahead.stream().map(Ahead::length).toList());   // read ahead for nobody
+            ahead.forEach(a -> free.add(a.buffer()));
+            ahead.clear();
+            current = free.poll();
+            length = fill(current, w);
         }
-        ByteBuffer b = current;
-        current = spare;
-        spare = b;
         at = w;
-        length = n;
-        long next = w + n;
-        if (next < size) {
-            ByteBuffer into = spare;
-            aheadAt = next;
-            ahead = CheckpointIo.THREADS.submit(() -> fill(into, next));
+        for (long next = ahead.isEmpty() ? w + length : ahead.peekLast().at() + window; ahead.size() < depth && next < size; next += window) {
+            ByteBuffer b = free.isEmpty() ? align.allocate(window) : free.poll();
+            long from = next;
+            ahead.add(new Ahead(from, b, CheckpointIo.THREADS.submit(() -> fill(b, from))));
         }
     }
 
@@ -101,37 +96,13 @@ final class AlignedSource implements ByteSource.Open {
     private int fill(ByteBuffer b, long w) throws IOException {
         int n = (int) Math.min(window, size - w);
         b.clear().limit((int) align.up(n));   // a whole number of blocks: the last read stops at the end of the file
-        try {
-            readFully(b, w, n);
-            read = true;
-        } catch (IOException e) {
-            if (read || in != direct || !direct.isOpen()) throw e;
-            CheckpointIo.refused(file, e);
-            in = FileChannel.open(file, StandardOpenOption.READ);
-            b.clear().limit(n);
-            readFully(b, w, n);
-        }
+        in.read(b, w, n);
         return n;
-    }
-
-    private void readFully(ByteBuffer b, long w, int n) throws IOException {
-        while (b.position() < n) {
-            if (in.read(b, w + b.position()) < 0) throw new EOFException(file + " ended at byte " + (w + b.position()) + ", before " + (w + n));
-        }
-    }
-
-    private int await() throws IOException {
-        Future<Integer> f = ahead;
-        if (f == null) return 0;
-        ahead = null;
-        aheadAt = -1;
-        return CheckpointIo.join(f, "reading " + file);
     }
 
     @Override
     public synchronized void close() throws IOException {
-        Future<?> f = ahead;
-        ahead = null;
-        CheckpointIo.close(f, direct, in);
+        CheckpointIo.close(ahead.stream().map(Ahead::length).toList(), in);
+        ahead.clear();
     }
 }

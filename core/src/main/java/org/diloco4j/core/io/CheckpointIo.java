@@ -1,5 +1,6 @@
 package org.diloco4j.core.io;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutionException;
@@ -20,12 +22,14 @@ import java.util.concurrent.Future;
  * How checkpoint files are opened: with O_DIRECT through aligned buffers ({@link AlignedSink},
  * {@link AlignedSource}) in {@link IoMode#DIRECT}, falling back to the page cache wherever the
  * filesystem refuses, never failing a checkpoint for it; through the page cache in
- * {@link IoMode#BUFFERED}. {@code buffer} is the size of each aligned transfer (two are in use:
- * one filled or drained by the caller while the other is on its way to or from the disk).
+ * {@link IoMode#BUFFERED}. {@code buffer} is the size of each aligned transfer; {@code depth} of them
+ * are on their way to or from the disk while the caller fills or drains another.
  */
-record CheckpointIo(IoMode mode, DirectOpener opener, int buffer) {
+record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
     /** 16 MiB: the transfer size at which this machine's disk reached 2.1 GB/s written, 1.4 GB/s read (dd, O_DIRECT). */
     static final int BUFFER = 16 << 20;
+    /** Transfers under way at once: with two, this machine's disk read and wrote about twice as fast as with one (dd, 2026-12-04). */
+    static final int DEPTH = 3;
 
     /** The threads that wait on the disk while the caller converts and sums (virtual: nothing to shut down). */
     static final ExecutorService THREADS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("checkpoint-io-", 0).factory());
@@ -33,14 +37,17 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer) {
     private static final System.Logger LOG = System.getLogger(CheckpointIo.class.getName());
 
     static CheckpointIo configured() {
-        return new CheckpointIo(IoMode.configured(), DirectOpener.SYSTEM, BUFFER);
+        return new CheckpointIo(IoMode.configured(), DirectOpener.SYSTEM, BUFFER, DEPTH);
     }
 
     /** A new file {@code tmp} to write (AtomicFiles' temporary). */
     FileSink create(Path tmp) throws IOException {
         if (mode == IoMode.DIRECT) {
             FileChannel ch = direct(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ));
-            if (ch != null) return new AlignedSink(ch, tmp, Aligned.of(tmp), buffer);
+            if (ch != null) {
+                DirectChannel out = new DirectChannel(ch, tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ));
+                return new AlignedSink(out, tmp.toString(), Aligned.of(tmp), buffer, depth);
+            }
             // A refusal may come after the file was made (open(2) checks O_DIRECT last).
             Files.deleteIfExists(tmp);
         }
@@ -51,7 +58,7 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer) {
     ByteSource.Open open(Path file) throws IOException {
         if (mode == IoMode.DIRECT) {
             FileChannel ch = direct(file, Set.of(StandardOpenOption.READ));
-            if (ch != null) return new AlignedSource(ch, file, Aligned.of(file), buffer);
+            if (ch != null) return new AlignedSource(new DirectChannel(ch, file, Set.of(StandardOpenOption.READ)), file.toString(), Aligned.of(file), buffer, depth);
         }
         return ByteSource.open(FileChannel.open(file, StandardOpenOption.READ));
     }
@@ -86,19 +93,24 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer) {
     }
 
     /**
-     * Closes {@code direct} and {@code other} (where a refusal moved the transfers) once the transfer
-     * {@code inFlight} (if any) is over, whatever became of it: nobody wants its result any more.
+     * Closes {@code ch} once the transfers {@code underWay} are over, whatever became of them: nobody
+     * wants their results any more.
      */
-    static void close(Future<?> inFlight, FileChannel direct, FileChannel other) throws IOException {
+    static void close(List<? extends Future<?>> underWay, Closeable ch) throws IOException {
         try {
-            if (inFlight != null) join(inFlight, "closing");
-        } catch (IOException | RuntimeException e) {
-            // Already failed, or read ahead for nobody: the caller has its own error, or none to give.
+            settle(underWay);
         } finally {
+            ch.close();
+        }
+    }
+
+    /** Waits for {@code underWay} to be over, whatever became of them. */
+    static void settle(List<? extends Future<?>> underWay) throws IOException {
+        for (Future<?> f : underWay) {
             try {
-                direct.close();
-            } finally {
-                if (other != direct) other.close();
+                join(f, "closing");
+            } catch (IOException | RuntimeException e) {
+                // Already failed, or read ahead for nobody: the caller has its own error, or none to give.
             }
         }
     }

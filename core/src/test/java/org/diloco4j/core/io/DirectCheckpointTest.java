@@ -39,7 +39,7 @@ class DirectCheckpointTest {
             ForwardingChannel ch = new ForwardingChannel(DirectOpener.SYSTEM.open(file, options), hook);
             opened.add(ch);
             return ch;
-        }, buffer);
+        }, buffer, 2);
     }
 
     private CheckpointIo io() throws IOException {
@@ -184,7 +184,7 @@ class DirectCheckpointTest {
             if (options.contains(java.nio.file.StandardOpenOption.CREATE_NEW)) Files.createFile(file);
             throw new FileSystemException(file.toString(), null, "Invalid argument");
         };
-        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, refusing, 8192);
+        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, refusing, 8192, 2);
         State s = state(3000, 17);
         Path file = dir.resolve("c.ckpt");
         write(file, s, io);
