@@ -25,10 +25,16 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** What goes into a file, written to its channel (positioned writes allowed, e.g. to fill in a checksum last). */
+    /** What goes into a file, written to its sink (positioned writes allowed, e.g. to fill in a checksum last). */
     @FunctionalInterface
-    public interface ChannelContent {
-        void writeTo(FileChannel ch) throws IOException;
+    interface SinkContent {
+        void writeTo(FileSink sink) throws IOException;
+    }
+
+    /** Makes the temporary file a write goes to (buffered, or with O_DIRECT: {@link CheckpointIo}). */
+    @FunctionalInterface
+    interface Sinks {
+        FileSink create(Path tmp) throws IOException;
     }
 
     public static void write(Path file, byte[] bytes) throws IOException {
@@ -36,22 +42,22 @@ public final class AtomicFiles {
     }
 
     public static void write(Path file, Content content) throws IOException {
-        writeChannel(file, ch -> {
-            OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        write(file, FileSink::buffered, sink -> {
+            OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(sink), 1 << 16);
             content.writeTo(out);
             out.flush();
         });
     }
 
-    /** Writes {@code file} through its channel: a temporary sibling, forced to disk, renamed over {@code file}. */
-    public static void writeChannel(Path file, ChannelContent content) throws IOException {
+    /** Writes {@code file} through a sink from {@code sinks}: a temporary sibling, forced to disk, renamed over {@code file}. */
+    static void write(Path file, Sinks sinks, SinkContent content) throws IOException {
         // A fresh name, so two writers never share a temporary; not Files.createTempFile, whose
         // owner-only permissions would stick to the file after the rename.
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                content.writeTo(ch);
-                ch.force(true);
+            try (FileSink sink = sinks.create(tmp)) {
+                content.writeTo(sink);
+                sink.force();
             }
             move(tmp, file);
         } finally {

@@ -23,6 +23,28 @@ interface ByteSource {
         return b.flip();
     }
 
+    /** A source that holds a file open until closed. */
+    interface Open extends ByteSource, java.io.Closeable {
+    }
+
+    /** {@code ch}, read through the page cache, closed with the source. */
+    static Open open(FileChannel ch) {
+        ByteSource s = of(ch);
+        return new Open() {
+            public long size() throws IOException {
+                return s.size();
+            }
+
+            public void read(long position, ByteBuffer dst) throws IOException {
+                s.read(position, dst);
+            }
+
+            public void close() throws IOException {
+                ch.close();
+            }
+        };
+    }
+
     static ByteSource of(FileChannel ch) {
         return new ByteSource() {
             public long size() throws IOException {

@@ -8,11 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +73,13 @@ public final class CheckpointFile {
      * ({@link AtomicFiles}); the tensors stream from their sources.
      */
     public static void write(Path file, Kind kind, Object state, Map<String, String> scalars) throws IOException {
+        write(file, kind, state, scalars, CheckpointIo.configured());
+    }
+
+    /** {@link #write}, with the file opened by {@code io} (direct I/O where the filesystem allows). */
+    static void write(Path file, Kind kind, Object state, Map<String, String> scalars, CheckpointIo io) throws IOException {
         Layout l = layout(kind, state, scalars);
-        AtomicFiles.writeChannel(file, ch -> {
+        AtomicFiles.write(file, io::create, ch -> {
             ByteBuffer digits = ByteBuffer.wrap(l.stream(ch));
             // A positioned write may write fewer bytes than asked: go on until all are written.
             for (long at = 8 + l.crc().at(); digits.hasRemaining(); ) at += ch.write(digits, at);
@@ -132,9 +135,14 @@ public final class CheckpointFile {
      * state's {@link TensorData} are restored: they are read from the file.
      */
     public static Reader open(Path file, String what, Kind kind) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        return open(file, what, kind, CheckpointIo.configured());
+    }
+
+    /** {@link #open}, with the file opened by {@code io} (direct I/O where the filesystem allows). */
+    static Reader open(Path file, String what, Kind kind, CheckpointIo io) throws IOException {
+        ByteSource.Open ch = io.open(file);
         try {
-            return new Reader(check(ByteSource.of(ch), what, kind), ch);
+            return new Reader(check(ch, what, kind), ch);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -155,9 +163,9 @@ public final class CheckpointFile {
     /** An open, checked checkpoint file. */
     public static final class Reader implements AutoCloseable {
         private final Checked checked;
-        private final FileChannel ch;
+        private final ByteSource.Open ch;
 
-        private Reader(Checked checked, FileChannel ch) {
+        private Reader(Checked checked, ByteSource.Open ch) {
             this.checked = checked;
             this.ch = ch;
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,17 +30,34 @@ final class ReadAhead {
         ByteBuffer chunk = ByteBuffer.allocateDirect(Chunks.SIZE).order(ByteOrder.LITTLE_ENDIAN);
         List<SafetensorsReader.Entry> byOffset = new ArrayList<>(l.entries());
         byOffset.sort(Comparator.comparingLong(SafetensorsReader.Entry::begin));
+        List<SafetensorsReader.Entry> arrays = new ArrayList<>();
         long at = l.dataStart();
         for (SafetensorsReader.Entry e : byOffset) {
+            long bytes = e.end() - e.begin();
+            boolean array = (e.dtype() == Dtype.F32 || e.dtype() == Dtype.U8) && bytes / e.dtype().width <= Integer.MAX_VALUE - 8;
+            if (l.dataStart() + e.begin() < at || !array) continue; // summed with what follows, read from the file when asked for
+            arrays.add(e);
+            at = l.dataStart() + e.end();
+        }
+        // Each array is made while the one before it is read: a new array is zeroed page by page (4 GB,
+        // seconds of the kernel's time, at 1B parameters), which need not stop the disk and the sum.
+        Future<Object> next = arrays.isEmpty() ? null : allocate(arrays.getFirst());
+        at = l.dataStart();
+        for (int i = 0; i < arrays.size(); i++) {
+            SafetensorsReader.Entry e = arrays.get(i);
+            Object array = CheckpointIo.join(next, "allocating an array for " + e.name());
+            next = i + 1 < arrays.size() ? allocate(arrays.get(i + 1)) : null;
             long begin = l.dataStart() + e.begin(), end = l.dataStart() + e.end();
-            long bytes = end - begin;
-            boolean arrays = (e.dtype() == Dtype.F32 || e.dtype() == Dtype.U8) && bytes / e.dtype().width <= Integer.MAX_VALUE - 8;
-            if (begin < at || !arrays) continue; // summed with what follows, read from the file when asked for
             sum(src, sum, chunk, at, begin);
-            loaded.put(e.name(), e.dtype() == Dtype.F32 ? floats(src, sum, chunk, begin, end, e.shape()) : bytes(src, sum, chunk, begin, end));
+            loaded.put(e.name(), array instanceof float[] v ? floats(src, sum, chunk, begin, v, e.shape()) : bytes(src, sum, chunk, begin, (byte[]) array));
             at = end;
         }
         sum(src, sum, chunk, at, src.size());
+    }
+
+    private static Future<Object> allocate(SafetensorsReader.Entry e) {
+        int n = (int) ((e.end() - e.begin()) / e.dtype().width);
+        return CheckpointIo.THREADS.submit(() -> e.dtype() == Dtype.F32 ? new float[n] : new byte[n]);
     }
 
     /** Adds bytes {@code [from, to)} of {@code src} to {@code sum}. */
@@ -49,8 +67,8 @@ final class ReadAhead {
         }
     }
 
-    private static TensorData floats(ByteSource src, CRC32C sum, ByteBuffer chunk, long begin, long end, long[] shape) throws IOException {
-        float[] v = new float[(int) ((end - begin) / 4)];
+    private static TensorData floats(ByteSource src, CRC32C sum, ByteBuffer chunk, long begin, float[] v, long[] shape) throws IOException {
+        long end = begin + 4L * v.length;
         for (long at = begin; at < end; ) {
             int k = next(src, sum, chunk, at, end);
             chunk.asFloatBuffer().get(v, (int) ((at - begin) / 4), k / 4);
@@ -59,8 +77,8 @@ final class ReadAhead {
         return new Read(v, shape);
     }
 
-    private static TensorData bytes(ByteSource src, CRC32C sum, ByteBuffer chunk, long begin, long end) throws IOException {
-        byte[] v = new byte[(int) (end - begin)];
+    private static TensorData bytes(ByteSource src, CRC32C sum, ByteBuffer chunk, long begin, byte[] v) throws IOException {
+        long end = begin + v.length;
         for (long at = begin; at < end; ) {
             int k = next(src, sum, chunk, at, end);
             chunk.get(v, (int) (at - begin), k);
