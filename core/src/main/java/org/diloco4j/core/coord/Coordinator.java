@@ -6,6 +6,7 @@ import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Fp32Storage;
 import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import java.util.List;
  */
 public final class Coordinator {
     private final CoordinatorConfig cfg;
-    private final int size;
+    /** |θ| (long: a phantom run only counts it; a real one holds it in one float[]). */
+    private final long size;
     private final Membership members = new Membership();
     private final OuterState outer;
     /** Buffers per value the outer optimizers hold: for {@link #arrayFloats()}. */
@@ -88,7 +90,7 @@ public final class Coordinator {
     private Coordinator(CoordinatorConfig cfg, FragmentPlan plan, MetricSink sink, java.util.function.Function<OuterOptimizerConfig, OuterState> outerState,
                         float[] checked) {
         this.cfg = cfg;
-        this.size = plan.arraySize();
+        this.size = plan.totalSize();
         this.sink = sink;
         if (cfg.method() != Method.STREAMING && plan.count() != 1) {
             throw new IllegalArgumentException("method " + cfg.method() + " synchronises the whole model: expected 1 fragment, got " + plan.count());
@@ -557,8 +559,9 @@ public final class Coordinator {
         return ids;
     }
 
+    /** |θ| as the length of the one {@code float[]} that holds it (real runs; {@link Fp32Storage} refuses more). */
     public int size() {
-        return size;
+        return Fp32Storage.length(size, "the model");
     }
 
     public Fragment fragment(int p) {

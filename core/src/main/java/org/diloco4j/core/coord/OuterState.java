@@ -147,13 +147,13 @@ final class OuterState {
     boolean liveSnapshots;
 
     Snapshot snapshot() {
-        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.arraySize(), theta);
-        return new Snapshot(version, -1, plan.arraySize(), theta == null ? null : theta.clone());
+        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.totalSize(), theta);
+        return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.clone());
     }
 
     Snapshot fragmentSnapshot(int p) {
         Fragment f = plan.fragment(p);
-        return new Snapshot(rounds[p], p, f.arraySize(), theta == null ? null : f.gather(theta));
+        return new Snapshot(rounds[p], p, f.size(), theta == null ? null : f.gather(theta));
     }
 
     float[] theta() {
