@@ -159,8 +159,16 @@ public final class UtilizationTable {
     }
 
     public static void main(String[] args) throws IOException {
-        Path out = Path.of(args.length > 0 ? args[0] : "docs/bench/utilization.md");
-        UtilizationTable t = new UtilizationTable(1_000_000_000L, 0.1, 2, 0.001, 4);
+        UtilizationArgs a;
+        try {
+            a = UtilizationArgs.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("utilization-table: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path out = a.out();
+        UtilizationTable t = new UtilizationTable(a.params(), a.secondsPerStep(), a.workers(), a.latencySeconds(), a.rounds());
         double[] targets = {0.5, 0.8, 0.9, 0.95, 0.99};
         long started = System.nanoTime();
         String table = t.markdown(standardSetups(), targets);
@@ -168,7 +176,7 @@ public final class UtilizationTable {
                 + "Bandwidth (Gbit/s, each direction, per worker) needed to keep devices computing the given share of the\n"
                 + "time, after Streaming DiLoCo's Table 4. Produced by `scripts/utilization-table` on " + LocalDate.now()
                 + " from timing-only runs of the simulator (" + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9)
-                + " s): a 1B-parameter model, 0.1 s per inner step, 2 workers, 1 ms latency, 4 rounds per point;\n"
+                + " s): " + a.described() + ";\n"
                 + "message sizes are the codecs' exact encoded sizes. DDP is a ring all-reduce of fp32 gradients every step\n"
                 + "(2(k−1)/k·4|θ| bytes per worker per step); DiLoCo sends θ down and δ up through the coordinator every H\n"
                 + "steps; streaming syncs one of P fragments every H/P steps and, with overlap τ, keeps computing τ steps\n"
@@ -179,8 +187,10 @@ public final class UtilizationTable {
                 + "and its workers exchange 4-bit outer gradients both ways; this table uses fp32, a parameter-server topology,\n"
                 + "and θ sent down in bf16 (diloco4j never sends the weights in a lossy codec), so absolute numbers differ\n"
                 + "while the ordering holds. fp4 is 4.5 bits per value: a 4-bit E3M0 code plus one fp32 scale per 64 values.\n";
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        AtomicFiles.write(out, doc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            AtomicFiles.write(out, doc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         System.out.print(doc);
     }
 }
