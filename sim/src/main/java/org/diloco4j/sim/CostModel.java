@@ -15,7 +15,7 @@ import java.util.List;
  * {@link DdpGroup}.
  */
 sealed interface CostModel permits WorkerLinks, DdpCosts {
-    static CostModel of(Method method, SimConfig sim, SimState s, int params) {
+    static CostModel of(Method method, SimConfig sim, SimState s, long params) {
         return method == Method.DDP ? new DdpCosts(sim, s, params) : new WorkerLinks(sim.workers(), sim.coordinatorNic(), s);
     }
 

@@ -17,7 +17,7 @@ import java.util.List;
  *
  * @param params |θ|
  */
-record DdpCosts(SimConfig sim, SimState s, int params) implements CostModel {
+record DdpCosts(SimConfig sim, SimState s, long params) implements CostModel {
     static final String WORKER = "ddp";
 
     @Override

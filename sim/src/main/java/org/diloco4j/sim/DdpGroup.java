@@ -19,7 +19,7 @@ final class DdpGroup {
     final double[] communicate;
     long steps;
 
-    DdpGroup(List<WorkerSpec> devices, int params, long seed) {
+    DdpGroup(List<WorkerSpec> devices, long params, long seed) {
         this.devices = List.copyOf(devices);
         int k = devices.size();
         this.rngs = new SimRandom[k];
@@ -47,7 +47,7 @@ final class DdpGroup {
     }
 
     /** The group {@link #state()} was taken of, for the same devices, size and seed. */
-    static DdpGroup restore(State s, List<WorkerSpec> devices, int params, long seed) {
+    static DdpGroup restore(State s, List<WorkerSpec> devices, long params, long seed) {
         DdpGroup g = new DdpGroup(devices, params, seed);
         if (s.rngs().length != g.rngs.length) throw new IllegalArgumentException("checkpoint has " + s.rngs().length + " ddp devices, the run " + g.rngs.length);
         for (int i = 0; i < g.rngs.length; i++) {

@@ -11,12 +11,12 @@ import org.diloco4j.core.coord.Snapshot;
  */
 final class Downlink {
     private final Codec codec;
-    private final int size;
+    private final long size;
     private Snapshot lastSnapshot;
     private float[] lastReceived;
 
     /** @param size |θ| */
-    Downlink(Codec codec, int size) {
+    Downlink(Codec codec, long size) {
         this.codec = codec;
         this.size = size;
     }
@@ -27,7 +27,7 @@ final class Downlink {
     }
 
     /** Bytes of {@code n} values of θ (a fragment) on the wire. */
-    long bytes(int n) {
+    long bytes(long n) {
         return codec.encodedSize(n);
     }
 
@@ -37,7 +37,7 @@ final class Downlink {
         if (codec.name().equals("fp32")) return snap.values();
         if (snap != lastSnapshot) {
             lastSnapshot = snap;
-            lastReceived = codec.decode(codec.encode(snap.values()), snap.size());
+            lastReceived = codec.decode(codec.encode(snap.values()), snap.values().length);
         }
         return lastReceived;
     }

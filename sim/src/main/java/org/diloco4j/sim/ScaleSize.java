@@ -1,5 +1,8 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.codec.Codecs;
+
 import java.util.List;
 
 /**
@@ -29,6 +32,11 @@ public record ScaleSize(String label, String shape, ModelShape model, int batch)
                         new ModelShape(10_000_000_000L, 48, 4096, 4096), 512),
                 new ScaleSize("70B", "LLaMA-2-70B's depth and width, 80 × d 8192, context 4096 (64.9B by GPT-2's count)", new ModelShape(70_000_000_000L, 80, 8192, 4096),
                         1024));
+    }
+
+    /** Bytes of the whole model (θ or one pseudo-gradient) through codec {@code spec}: its exact {@link Codec#encodedSize(long)}. */
+    public long encodedBytes(String spec) {
+        return Codecs.parse(spec).encodedSize(model.params());
     }
 
     /** Tokens one worker trains per inner step. */

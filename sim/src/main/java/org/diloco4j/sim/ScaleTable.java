@@ -1,7 +1,6 @@
 package org.diloco4j.sim;
 
 import org.diloco4j.core.codec.Codec;
-import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.io.AtomicFiles;
 
@@ -118,12 +117,12 @@ public final class ScaleTable {
         StringBuilder b = new StringBuilder();
         b.append("\n## Bytes per outer step, per worker\n\n");
         b.append("Each worker sends one pseudo-gradient up and receives θ down per outer step (streaming: the same in\n");
-        b.append("P pieces). Exact `encodedSize` of each codec, θ as pieces of ≤ 2^30 values beyond that. GB = 10^9 bytes.\n\n");
+        b.append("P pieces). Exact `encodedSize(long)` of each codec for the whole model. GB = 10^9 bytes.\n\n");
         String[] codecs = {"fp32", "bf16", "int8", "q4", "fp4"};
         header(b, "| size |", "|---|", List.of(codecs));
         for (ScaleSize s : sizes) {
             b.append("| ").append(s.label()).append(" |");
-            for (String c : codecs) b.append(' ').append(gb(UtilizationTable.encodedBytes(Codecs.parse(c), s.model().params()))).append(" |");
+            for (String c : codecs) b.append(' ').append(gb(s.encodedBytes(c))).append(" |");
             b.append('\n');
         }
         return b.toString();
@@ -199,8 +198,8 @@ public final class ScaleTable {
         for (ScaleSize s : sizes) {
             for (int h : INNER_STEPS) {
                 double outer = h * s.secondsPerStep(h100);
-                long up = UtilizationTable.encodedBytes(Codecs.parse(wire.up()), s.model().params());
-                long down = UtilizationTable.encodedBytes(Codecs.parse(wire.down()), s.model().params());
+                long up = s.encodedBytes(wire.up());
+                long down = s.encodedBytes(wire.down());
                 double need = on(s, h100).bandwidthFor(sync(wire, h), TARGET);
                 for (int w : WORKER_COUNTS) {
                     b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s |%n", s.label(), h, w, gbps(w * up * 8 / outer / 1e9),

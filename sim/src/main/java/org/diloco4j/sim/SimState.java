@@ -76,7 +76,7 @@ final class SimState {
      */
     static SimState restore(State s, SimConfig sim, CoordinatorConfig cc, FragmentPlan plan) {
         Coordinator c = Coordinator.restore(cc, plan, s.coordinator(), MetricSink.NONE);
-        DdpGroup ddp = s.ddp() == null ? null : DdpGroup.restore(s.ddp(), sim.workers(), plan.arraySize(), sim.seed());
+        DdpGroup ddp = s.ddp() == null ? null : DdpGroup.restore(s.ddp(), sim.workers(), plan.totalSize(), sim.seed());
         SimState st = new SimState(EventQueue.restore(s.queue()), c, ddp, s.nextEvalTokens());
         StreamingSchedule streaming = Lifecycle.streamingSchedule(cc, plan);
         s.workers().forEach((name, w) -> st.workers.put(name, SimWorker.restore(w, plan, streaming)));

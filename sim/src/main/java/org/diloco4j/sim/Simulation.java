@@ -10,6 +10,7 @@ import org.diloco4j.core.coord.Event;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.MetricSink;
+import org.diloco4j.core.params.Fp32Storage;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
@@ -62,6 +63,8 @@ public final class Simulation implements AutoCloseable {
         if (restored == null && (theta0 == null) != (factory == null)) {
             throw new IllegalArgumentException("a phantom run has neither θ nor trainers; a real run needs both");
         }
+        // A run that trains holds θ and its replicas in float[]s; a phantom run only counts, so any size is simulated.
+        if (factory != null) Fp32Storage.length(plan.totalSize(), "the model of a simulation that trains (a timing-only one has no such limit)");
         if (cc.method() == Method.DDP && !sim.faults().isEmpty()) {
             throw new IllegalArgumentException("faults are not simulated for the ddp baseline (it has no fault tolerance to measure)");
         }
@@ -71,14 +74,14 @@ public final class Simulation implements AutoCloseable {
             this.s = restored;
             s.coordinator.attach(this::observe);
         } else {
-            DdpGroup ddp = cc.method() == Method.DDP ? new DdpGroup(sim.workers(), plan.arraySize(), sim.seed()) : null;
+            DdpGroup ddp = cc.method() == Method.DDP ? new DdpGroup(sim.workers(), plan.totalSize(), sim.seed()) : null;
             this.s = new SimState(new Coordinator(cc, plan, theta0, this::observe), ddp, sim.evalEveryTokens());
         }
-        this.costs = CostModel.of(cc.method(), sim, s, plan.arraySize());
+        this.costs = CostModel.of(cc.method(), sim, s, plan.totalSize());
         this.timeline = new Timeline(s, costs.workerSegments());
         this.evaluation = new Evaluation(s, evaluator, sim.evalEveryTokens(), sink);
         this.lifecycle = new Lifecycle(sim, cc, plan, factory, s, costs, timeline, this::deliver);
-        this.workers = new WorkerDriver(new Downlink(Codecs.parse(cc.downCodec()), plan.arraySize()), sink, s, costs, timeline);
+        this.workers = new WorkerDriver(new Downlink(Codecs.parse(cc.downCodec()), plan.totalSize()), sink, s, costs, timeline);
         if (restored != null) lifecycle.reattachTrainers();
     }
 

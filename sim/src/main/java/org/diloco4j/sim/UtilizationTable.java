@@ -1,7 +1,6 @@
 package org.diloco4j.sim;
 
 import org.diloco4j.core.codec.Codec;
-import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
@@ -25,11 +24,9 @@ import java.util.Locale;
  * 50/80/90/95/99% of the time. Produced by timing-only (phantom) simulations with the real message
  * sizes of each codec; bandwidth found by bisection on a log scale.
  *
- * <p>Models beyond {@link #SIMULATED_MAX} values (10B, 70B: more than a Java array holds) are
- * simulated as a θ of {@link #SIMULATED_MAX} values over a link slowed, each way, by the ratio of
- * the stand-in's encoded size to the real model's ({@link #encodedBytes}): every transfer then
- * takes exactly the real model's time, and the compute time is the real model's step time. Up to
- * that size the ratio is 1 and the simulation is of the model itself.
+ * <p>A phantom run allocates nothing per parameter (θ is a count, a pseudo-gradient a byte count),
+ * so a model of any size is simulated as itself: a 70B θ is a layout and a plan of long offsets
+ * ({@link #flatLayout}), and every transfer is its codec's {@link Codec#encodedSize(long)}.
  *
  * <p>Run: {@code scripts/utilization-table} (writes docs/bench/utilization.md).
  */
@@ -42,9 +39,6 @@ public final class UtilizationTable {
      */
     public record Setup(String label, Method method, int innerSteps, int fragments, int overlap, String codec, String downCodec) {
     }
-
-    /** The largest θ simulated as itself (2^30 values); larger models use a stand-in of this size. */
-    public static final int SIMULATED_MAX = 1 << 30;
 
     private final long params;
     private final double secondsPerStep;
@@ -84,10 +78,14 @@ public final class UtilizationTable {
      * infinite: none).
      */
     public double utilization(Setup s, double gbps, double coordinatorGbps) {
-        int n = (int) Math.min(params, SIMULATED_MAX);
-        FragmentPlan plan = FragmentPlanner.plan(ParamLayout.single("theta", n), s.fragments(), BlockAssignment.SEQUENTIAL);
-        LinkProfile link = link(s, gbps, n);
-        LinkProfile nicAsLink = Double.isInfinite(coordinatorGbps) ? null : link(s, coordinatorGbps, n);
+        return simulate(s, gbps, coordinatorGbps).computeUtilization();
+    }
+
+    /** The timing-only run behind {@link #utilization(Setup, double, double)}: its time, bytes and per-worker totals. */
+    public SimResult simulate(Setup s, double gbps, double coordinatorGbps) {
+        FragmentPlan plan = FragmentPlanner.plan(flatLayout(params), s.fragments(), BlockAssignment.SEQUENTIAL);
+        LinkProfile link = link(gbps);
+        LinkProfile nicAsLink = Double.isInfinite(coordinatorGbps) ? null : link(coordinatorGbps);
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers; i++) ws.add(new WorkerSpec("w" + i, DeviceProfile.of(secondsPerStep), link, i));
         long outerSteps = (long) rounds * s.fragments();
@@ -97,34 +95,30 @@ public final class UtilizationTable {
         SimConfig config = SimConfig.of(ws, 1);
         if (nicAsLink != null) config = config.withCoordinatorNic(new CoordinatorNic(nicAsLink.upBytesPerSecond(), nicAsLink.downBytesPerSecond()));
         Simulation sim = new Simulation(config, cc, plan, null, null, null, MetricSink.NONE);
-        return sim.run().computeUtilization();
+        return sim.run();
     }
 
-    /**
-     * The link a worker of the simulated θ of {@code n} values gets: {@code gbps} each way, slowed
-     * by the ratio of {@code n} values' encoded size to the model's, so a transfer lasts as long as
-     * the real model's would (the ratio is exactly 1 when {@code n} is the model's size).
-     */
-    private LinkProfile link(Setup s, double gbps, int n) {
+    /** A link of {@code gbps} each way with this table's latency. */
+    private LinkProfile link(double gbps) {
         double bytesPerSecond = gbps * 1e9 / 8;
-        Codec up = Codecs.parse(s.codec());
-        Codec down = Codecs.parse(s.downCodec());
-        double upScale = (double) encodedBytes(up, n) / encodedBytes(up, params);
-        double downScale = (double) encodedBytes(down, n) / encodedBytes(down, params);
-        return new LinkProfile(bytesPerSecond * upScale, bytesPerSecond * downScale, latency, 0);
+        return new LinkProfile(bytesPerSecond, bytesPerSecond, latency, 0);
     }
 
     /**
-     * Bytes of {@code n} values through {@code codec}, {@code n} possibly beyond an array: θ held
-     * as pieces of at most {@link #SIMULATED_MAX} values (fragments as separate arrays, as issue 14
-     * plans for), each its own message, so each pays its own header.
+     * θ of {@code n} values as a layout without structure (so the planner cuts it into contiguous
+     * fragments): tensors of 2^30 values and one of the rest, since a tensor's shape is int. Built
+     * without allocating, whatever {@code n}.
      */
-    public static long encodedBytes(Codec codec, long n) {
-        if (n < 0) throw new IllegalArgumentException("a model of " + n + " values");
-        long whole = n / SIMULATED_MAX;
-        int rest = (int) (n % SIMULATED_MAX);
-        return whole * codec.encodedSize(SIMULATED_MAX) + (rest > 0 || whole == 0 ? codec.encodedSize(rest) : 0);
+    static ParamLayout flatLayout(long n) {
+        if (n < 1) throw new IllegalArgumentException("a model of " + n + " values");
+        ParamLayout.Builder b = ParamLayout.builder();
+        long rows = n / PIECE;
+        if (rows > 0) b.add("theta", Math.toIntExact(rows), PIECE);
+        if (n % PIECE > 0) b.add("theta.rest", (int) (n % PIECE));
+        return b.build();
     }
+
+    private static final int PIECE = 1 << 30;
 
     /** Smallest bandwidth (Gbit/s) reaching {@code target} utilization, to 1%; NaN if above 100 Tbit/s. */
     public double bandwidthFor(Setup s, double target) {
@@ -165,8 +159,16 @@ public final class UtilizationTable {
     }
 
     public static void main(String[] args) throws IOException {
-        Path out = Path.of(args.length > 0 ? args[0] : "docs/bench/utilization.md");
-        UtilizationTable t = new UtilizationTable(1_000_000_000L, 0.1, 2, 0.001, 4);
+        UtilizationArgs a;
+        try {
+            a = UtilizationArgs.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("utilization-table: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path out = a.out();
+        UtilizationTable t = new UtilizationTable(a.params(), a.secondsPerStep(), a.workers(), a.latencySeconds(), a.rounds());
         double[] targets = {0.5, 0.8, 0.9, 0.95, 0.99};
         long started = System.nanoTime();
         String table = t.markdown(standardSetups(), targets);
@@ -174,7 +176,7 @@ public final class UtilizationTable {
                 + "Bandwidth (Gbit/s, each direction, per worker) needed to keep devices computing the given share of the\n"
                 + "time, after Streaming DiLoCo's Table 4. Produced by `scripts/utilization-table` on " + LocalDate.now()
                 + " from timing-only runs of the simulator (" + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9)
-                + " s): a 1B-parameter model, 0.1 s per inner step, 2 workers, 1 ms latency, 4 rounds per point;\n"
+                + " s): " + a.described() + ";\n"
                 + "message sizes are the codecs' exact encoded sizes. DDP is a ring all-reduce of fp32 gradients every step\n"
                 + "(2(k−1)/k·4|θ| bytes per worker per step); DiLoCo sends θ down and δ up through the coordinator every H\n"
                 + "steps; streaming syncs one of P fragments every H/P steps and, with overlap τ, keeps computing τ steps\n"
@@ -185,8 +187,10 @@ public final class UtilizationTable {
                 + "and its workers exchange 4-bit outer gradients both ways; this table uses fp32, a parameter-server topology,\n"
                 + "and θ sent down in bf16 (diloco4j never sends the weights in a lossy codec), so absolute numbers differ\n"
                 + "while the ordering holds. fp4 is 4.5 bits per value: a 4-bit E3M0 code plus one fp32 scale per 64 values.\n";
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        AtomicFiles.write(out, doc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            AtomicFiles.write(out, doc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         System.out.print(doc);
     }
 }

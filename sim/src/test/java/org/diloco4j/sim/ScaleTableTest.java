@@ -1,7 +1,5 @@
 package org.diloco4j.sim;
 
-import org.diloco4j.core.codec.Codec;
-import org.diloco4j.core.codec.Codecs;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,12 +11,12 @@ class ScaleTableTest {
     final List<ScaleSize> sizes = ScaleSize.issue14();
 
     /**
-     * A 10B model is more than an array holds: the simulator runs a 2^30-value stand-in over a
-     * proportionally slower link. Synchronous DiLoCo must still come out at the closed form for
-     * the real model: H·s of compute against its real bytes up and down plus two latencies.
+     * A 10B model is more than an array holds, and its timing-only run simulates it as itself.
+     * Synchronous DiLoCo comes out at the closed form for the model: H·s of compute against its
+     * bytes up and down plus two latencies.
      */
     @Test
-    void beyondAnArrayTheStandInTakesTheRealModelsTransferTime() {
+    void beyondAnArrayTheSimulationTakesTheModelsTransferTime() {
         ScaleSize tenB = sizes.get(2);
         assertThat(tenB.model().params()).isGreaterThan(Integer.MAX_VALUE);
         ScaleTable.Wire wire = new ScaleTable.Wire("int8", "bf16");
@@ -26,23 +24,11 @@ class ScaleTableTest {
         double u = ScaleTable.on(tenB, Accelerator.H100).utilization(ScaleTable.sync(wire, 100), gbps);
 
         double compute = 100 * tenB.secondsPerStep(Accelerator.H100);
-        long up = UtilizationTable.encodedBytes(Codecs.parse("int8"), tenB.model().params());
-        long down = UtilizationTable.encodedBytes(Codecs.parse("bf16"), tenB.model().params());
+        long up = tenB.encodedBytes("int8");
+        long down = tenB.encodedBytes("bf16");
         double transfer = (up + down) * 8 / (gbps * 1e9) + 2 * ScaleTable.LATENCY;
         assertThat(u).isCloseTo(compute / (compute + transfer), within(0.002));
         assertThat(u).as("the link is slow enough to matter").isLessThan(0.9);
-    }
-
-    /** Up to 2^30 values a model's bytes are its codec's own encodedSize; beyond, they keep the codec's bytes per value. */
-    @Test
-    void encodedBytesBeyondAnArrayKeepTheCodecsRate() {
-        for (String spec : List.of("fp32", "bf16", "int8", "q4")) {
-            Codec c = Codecs.parse(spec);
-            assertThat(UtilizationTable.encodedBytes(c, 124_439_808L)).isEqualTo(c.encodedSize(124_439_808));
-            double rate = (double) c.encodedSize(UtilizationTable.SIMULATED_MAX) / UtilizationTable.SIMULATED_MAX;
-            long n = 70_000_000_000L;
-            assertThat(UtilizationTable.encodedBytes(c, n) / (double) n).as(spec).isCloseTo(rate, within(1e-6));
-        }
     }
 
     /** Each worker has the fewest devices (a power of two) whose memory holds 16 bytes per parameter. */
@@ -77,8 +63,8 @@ class ScaleTableTest {
         double nic = 25;
 
         double compute = 100 * s.secondsPerStep(Accelerator.H100);
-        long up = UtilizationTable.encodedBytes(Codecs.parse("int8"), s.model().params());
-        long down = UtilizationTable.encodedBytes(Codecs.parse("bf16"), s.model().params());
+        long up = s.encodedBytes("int8");
+        long down = s.encodedBytes("bf16");
         double wholeQueue = workers * (up + down) * 8 / (nic * 1e9) + 2 * ScaleTable.LATENCY;
         double thetaQueue = workers * down * 8 / (nic * 1e9);
         double one = t.utilization(sync, link, nic);

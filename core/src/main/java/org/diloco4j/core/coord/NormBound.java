@@ -32,10 +32,10 @@ final class NormBound {
     private final double explicitBound;
     private final double factor;
     private final int warmup;
-    private final int[] sizes;
+    private final long[] sizes;
     private final List<ArrayDeque<Double>> windows = new ArrayList<>();
 
-    NormBound(CoordinatorConfig cfg, int[] fragmentSizes) {
+    NormBound(CoordinatorConfig cfg, long[] fragmentSizes) {
         this.explicitBound = cfg.maxDeltaNorm();
         this.factor = cfg.normBoundFactor();
         this.warmup = cfg.normBoundWarmup();

@@ -162,13 +162,13 @@ final class OuterState {
     boolean liveSnapshots;
 
     Snapshot snapshot() {
-        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.arraySize(), theta.array());
-        return new Snapshot(version, -1, plan.arraySize(), theta == null ? null : theta.toArray());
+        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.totalSize(), theta.array());
+        return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.toArray());
     }
 
     Snapshot fragmentSnapshot(int p) {
         Fragment f = plan.fragment(p);
-        return new Snapshot(rounds[p], p, f.arraySize(), theta == null ? null : f.gather(theta));
+        return new Snapshot(rounds[p], p, f.size(), theta == null ? null : f.gather(theta));
     }
 
     /** θ; null in phantom runs. */

@@ -50,8 +50,8 @@ final class PushChecks {
         for (int p = 0; p < upCodecs.length; p++) upCodecs[p] = Codecs.parse(cfg.upCodecOf(p));
         this.upBlocks = new BlockDecoder[upCodecs.length];
         for (int p = 0; p < upCodecs.length; p++) upBlocks[p] = upCodecs[p].blocks();
-        int[] sizes = new int[outer.fragmentCount()];
-        for (int p = 0; p < sizes.length; p++) sizes[p] = outer.fragment(p).arraySize();
+        long[] sizes = new long[outer.fragmentCount()];
+        for (int p = 0; p < sizes.length; p++) sizes[p] = outer.fragment(p).size();
         this.bound = new NormBound(cfg, sizes);
         this.streams = cfg.method().async() && cfg.bufferClose() != BufferClose.WINDOW;
     }
@@ -84,11 +84,10 @@ final class PushChecks {
         }
         if (problem != null) return refused(problem);
         int p = d.fragment();
-        int n = outer.fragment(p).arraySize();
         try {
             return switch (d.payload()) {
-                case Payload.Bytes b -> encoded(p, n, EncodedSource.of(b.data()));
-                case Payload.Encoded e -> encoded(p, n, e.source());
+                case Payload.Bytes b -> encoded(p, outer.fragment(p).arraySize(), EncodedSource.of(b.data()));
+                case Payload.Encoded e -> encoded(p, outer.fragment(p).arraySize(), e.source());
                 case Payload.Phantom ph -> outer.phantom() ? new Checked(null, null, Double.NaN, null)
                         : refused(malformed("phantom payload sent to a real run"));
             };

@@ -39,7 +39,8 @@ import java.util.List;
 public final class Replica implements AutoCloseable {
     private final FragmentPlan plan;
     private final String[] specs;
-    private final int size;
+    /** |θ|: a long, as a phantom replica only counts it (a real one holds it in a float[]). */
+    private final long size;
     private final boolean phantom;
     /** Per fragment: the global values δ is measured against (what was last received). */
     private final float[][] base;
@@ -84,7 +85,7 @@ public final class Replica implements AutoCloseable {
         this.trainer = trainer;
         this.phantom = phantom;
         this.shard = ownShard;
-        this.size = plan.arraySize();
+        this.size = plan.totalSize();
         this.plan = plan;
         int n = plan.count();
         if (codecSpecs.length != 1 && codecSpecs.length != n) {
@@ -103,7 +104,7 @@ public final class Replica implements AutoCloseable {
         }
         this.errorFeedback = errorFeedback;
         makeCodecs();
-        this.current = phantom ? null : new float[size];
+        this.current = phantom ? null : new float[plan.arraySize()];
     }
 
     private final boolean errorFeedback;
@@ -337,7 +338,7 @@ public final class Replica implements AutoCloseable {
         return rounds[p];
     }
 
-    public int size() {
+    public long size() {
         return size;
     }
 

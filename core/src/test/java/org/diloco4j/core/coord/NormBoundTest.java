@@ -18,7 +18,7 @@ class NormBoundTest {
 
     static NormBound bound(double factor, int warmup, double explicit) {
         CoordinatorConfig cfg = CoordinatorConfig.builder().normBoundFactor(factor).normBoundWarmup(warmup).maxDeltaNorm(explicit).build();
-        return new NormBound(cfg, new int[] {N, 4 * N});
+        return new NormBound(cfg, new long[] {N, 4 * N});
     }
 
     void accept(NormBound b, int p, double... norms) {

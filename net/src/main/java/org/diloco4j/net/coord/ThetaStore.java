@@ -149,7 +149,7 @@ final class ThetaStore {
     Entry acquire(Snapshot s) {
         if (s.phantom()) throw new IllegalArgumentException("the network runtime sends real θ; got a phantom snapshot of v" + s.version());
         Entry e = find(s.fragment(), s.version());
-        if (e == null) e = add(s.fragment(), s.version(), s.values(), s.size());
+        if (e == null) e = add(s.fragment(), s.version(), s.values(), s.values().length);
         e.holds++;
         trim();
         return e;

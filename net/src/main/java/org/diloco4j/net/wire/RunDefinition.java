@@ -4,6 +4,7 @@ import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.params.Fp32Storage;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.stream.StreamingSchedule;
 
@@ -55,8 +56,14 @@ public record RunDefinition(String configToml, Method method, FragmentPlan plan,
         return upCodec.size() == 1 ? upCodec.get(0) : upCodec.get(fragment);
     }
 
-    public int modelSize() {
-        return plan.arraySize();
+    /** |θ| in floats: a count, so long (a worker holds θ in one float[] and refuses more: {@link #modelArraySize}). */
+    public long modelSize() {
+        return plan.totalSize();
+    }
+
+    /** |θ| as the length of the one {@code float[]} a worker holds it in; throws, in one line, for a model larger than that. */
+    public int modelArraySize() {
+        return Fp32Storage.length(plan.totalSize(), "the run's model");
     }
 
     /** Encoded size of fragment {@code p}'s pseudo-gradient: the only size the coordinator accepts. */

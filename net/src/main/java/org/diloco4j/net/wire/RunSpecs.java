@@ -22,7 +22,7 @@ public final class RunSpecs {
         FragmentPlan plan = d.plan();
         for (int p = 0; p < plan.count(); p++) {
             FragmentSpec.Builder f = FragmentSpec.newBuilder().setLabel(plan.label(p));
-            for (Range r : plan.fragment(p).ranges()) f.addStarts(r.arrayStart()).addLengths(r.arrayLength()); // int32 on the wire, as θ is one float[]
+            for (Range r : plan.fragment(p).ranges()) f.addStarts(r.start()).addLengths(r.length());
             b.addFragments(f);
         }
         return b.build();

@@ -6,6 +6,7 @@ import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Payload;
 import org.diloco4j.core.coord.Refusal;
+import org.diloco4j.core.params.Fp32Storage;
 import org.diloco4j.core.train.TrainTally;
 import org.diloco4j.core.worker.Outgoing;
 import org.diloco4j.core.worker.Replica;
@@ -54,7 +55,7 @@ final class GrpcTransfers implements Transfers, AutoCloseable {
         WorkerClient.Pulled p = client.pull(session.ref, r, 5);
         acct.received(p.bytes().length);
         worker.metrics().pulled();
-        return new Pulled(p.version(), downCodec.decode(p.bytes(), r.getFloats()));
+        return new Pulled(p.version(), downCodec.decode(p.bytes(), Fp32Storage.length(r.getFloats(), "θ " + r.getId())));
     }
 
     /**

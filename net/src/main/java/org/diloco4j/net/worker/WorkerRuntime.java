@@ -138,6 +138,11 @@ public final class WorkerRuntime implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 return new Outcome(Exit.REFUSED, "the coordinator sent an unusable run definition: " + e.getMessage());
             }
+            try {
+                run.modelArraySize(); // θ, its replica and the pulls are float[]s here: a larger model is refused now, not overflowed later
+            } catch (IllegalArgumentException e) {
+                return new Outcome(Exit.REFUSED, "this worker cannot take part: " + e.getMessage());
+            }
             log("joined as " + reply.getName() + " (member " + reply.getSession().getMember() + ", generation "
                     + reply.getSession().getGeneration() + ", θ v" + reply.getThetaVersion() + ")");
             Participation m = new Participation(this, client, run, acct, reply);

@@ -85,7 +85,7 @@ class StreamingLoopTest {
 
         @Override
         public Pulled pull(ThetaRef r) {
-            return new Pulled(r.getVersion(), new float[r.getFloats()]);
+            return new Pulled(r.getVersion(), new float[Math.toIntExact(r.getFloats())]);
         }
 
         @Override
