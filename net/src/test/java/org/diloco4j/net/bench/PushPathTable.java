@@ -14,7 +14,8 @@ import java.util.Locale;
  * thread group, one column per file; then, for each mixed run, what serving its pulls cost per GB
  * pulled, by thread group: its CPU-seconds less the push path's at its own volume (the push-only
  * runs' median CPU-s per GB ingested of the same size, times what the mixed run ingested), over the
- * bytes of θ its pulls took off the wire. {@code scripts/bench-push-path} writes the files and prints these tables.
+ * bytes of θ its pulls took off the wire. {@code scripts/bench-push-path} writes the files and prints these tables;
+ * {@code scripts/bench-push-path table A.json … --vs B.json …} compares two sets of runs (before and after a change) instead.
  */
 public final class PushPathTable {
     /** A thread group's label and the JSON field of its CPU-seconds in the window. */
@@ -35,11 +36,62 @@ public final class PushPathTable {
             System.err.println("bench-push-path table: give result files (.json) of bench-coordinator runs with and without --pull-every 0");
             System.exit(2);
         }
-        List<JsonNode> runs = new ArrayList<>();
-        for (String a : args) runs.add(BenchJson.read(Path.of(a)));
+        int vs = java.util.Arrays.asList(args).indexOf("--vs");
+        if (vs >= 0) {
+            System.out.print(compare(read(java.util.Arrays.copyOfRange(args, 0, vs)), read(java.util.Arrays.copyOfRange(args, vs + 1, args.length))));
+            return;
+        }
+        List<JsonNode> runs = read(args);
         System.out.print(perGbIngested(args, runs));
         System.out.println();
         System.out.print(pullPerGbSent(args, runs));
+    }
+
+    private static List<JsonNode> read(String[] files) throws java.io.IOException {
+        List<JsonNode> runs = new ArrayList<>();
+        for (String a : files) runs.add(BenchJson.read(Path.of(a)));
+        return runs;
+    }
+
+    /**
+     * Two sets of runs (before {@code --vs} after) side by side: per size, load pattern and thread group, CPU-s per GB
+     * ingested as min – median – max over each set's runs, and the change of the medians.
+     */
+    static String compare(List<JsonNode> before, List<JsonNode> after) {
+        StringBuilder b = new StringBuilder("| parameters × workers | pulls θ | CPU-s per GB ingested | before: min – median – max (runs) | after: min – median – max (runs) | median after − before |\n");
+        b.append("|---|---|---|---:|---:|---:|\n");
+        java.util.Set<String> sizes = new java.util.LinkedHashSet<>();
+        for (JsonNode r : before) sizes.add(String.format(Locale.ROOT, "%,d × %d", r.path("params").asLong(), r.path("workers").asInt()));
+        for (String size : sizes) {
+            for (boolean push : new boolean[] {true, false}) {
+                List<JsonNode> x = like(before, size, push);
+                List<JsonNode> y = like(after, size, push);
+                if (x.isEmpty() || y.isEmpty()) continue;
+                for (Group g : GROUPS) {
+                    double[] bx = perGb(x, g);
+                    double[] by = perGb(y, g);
+                    b.append("| ").append(size).append(" | ").append(push ? "first only (push-only)" : "every order (mixed)").append(" | ").append(g.label())
+                            .append(" | ").append(spread(bx)).append(" | ").append(spread(by)).append(" | ")
+                            .append(String.format(Locale.ROOT, "%+.2f", median(by) - median(bx))).append(" |\n");
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private static List<JsonNode> like(List<JsonNode> runs, String size, boolean push) {
+        return runs.stream().filter(r -> pushOnly(r) == push && "ok".equals(r.path("outcome").asText())
+                && String.format(Locale.ROOT, "%,d × %d", r.path("params").asLong(), r.path("workers").asInt()).equals(size)).toList();
+    }
+
+    private static double[] perGb(List<JsonNode> runs, Group g) {
+        return runs.stream().mapToDouble(r -> r.path(g.field()).asDouble() / r.path("ingested_gb").asDouble()).toArray();
+    }
+
+    private static String spread(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return fmt(s[0]) + " – " + fmt(median(s)) + " – " + fmt(s[s.length - 1]) + " (" + s.length + ")";
     }
 
     static boolean pushOnly(JsonNode run) {

@@ -40,6 +40,20 @@ class PushPathTableTest {
         assertThat(t).contains("| first only (push-only) |").contains("| event loop | 0.50 |").contains("| **whole coordinator** | 3.00 |");
     }
 
+    /** Before against after: each set's min – median – max per group, and the change of the medians. */
+    @Test
+    void twoSetsOfRunsAreComparedByMedians() throws Exception {
+        String t = PushPathTable.compare(List.of(ok(run("first only", 1, 0, 0.4, 4)), ok(run("first only", 1, 0, 0.6, 5)), ok(run("first only", 1, 0, 0.5, 9))),
+                List.of(ok(run("first only", 2, 0, 0.4, 6))));
+        assertThat(t).contains("| 25,000,000 × 16 | first only (push-only) | event loop | 0.40 – 0.50 – 0.60 (3) | 0.20 – 0.20 – 0.20 (1) | -0.30 |");
+        assertThat(t).contains("| **whole coordinator** | 4.00 – 5.00 – 9.00 (3) | 3.00 – 3.00 – 3.00 (1) | -2.00 |");
+        assertThat(t).doesNotContain("every order");
+    }
+
+    private static JsonNode ok(JsonNode run) {
+        return ((com.fasterxml.jackson.databind.node.ObjectNode) run).put("outcome", "ok");
+    }
+
     @Test
     void aWorkerPullsOnItsFirstOrderAndThenAsOftenAsAsked() {
         assertThat(List.of(0L, 1L, 2L, 3L, 4L).stream().map(PullRate.EVERY_ORDER::pulls)).containsExactly(true, true, true, true, true);
