@@ -1,6 +1,5 @@
 package org.diloco4j.net.coord;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -16,7 +15,6 @@ import org.diloco4j.net.FakeClock;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.auth.TokenHeader;
 import org.diloco4j.net.metrics.CoordinatorMetrics;
-import org.diloco4j.net.proto.DeltaChunk;
 import org.diloco4j.net.proto.DeltaHeader;
 import org.diloco4j.net.proto.DilocoGrpc;
 import org.diloco4j.net.proto.JoinReply;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -97,25 +94,9 @@ class LoopbackPushTest {
         DeltaHeader h = DeltaHeader.newBuilder().setSession(joined.getSession()).setPushId(1).setAssignment(train.getAssignment())
                 .setBaseVersion(train.getTheta().getVersion()).setFragment(0).setSteps(10).setTokens(160).setComputeSeconds(0.01).setCodec("int8")
                 .setSize(data.length).setCrc32C((int) crc.getValue()).setTrainLoss(Double.NaN).build();
-        CompletableFuture<PushReply> reply = new CompletableFuture<>();
-        StreamObserver<DeltaChunk> s = async.pushDelta(new StreamObserver<>() {
-            public void onNext(PushReply r) {
-                reply.complete(r);
-            }
-
-            public void onError(Throwable t) {
-                reply.completeExceptionally(t);
-            }
-
-            public void onCompleted() {
-            }
-        });
-        s.onNext(DeltaChunk.newBuilder().setHeader(h).build());
-        for (int p = 0; p < data.length; p += 1 << 18) {
-            s.onNext(DeltaChunk.newBuilder().setData(ByteString.copyFrom(data, p, Math.min(1 << 18, data.length - p))).build());
-        }
-        s.onCompleted();
-        return reply.get(20, TimeUnit.SECONDS);
+        org.diloco4j.net.worker.DeltaUpload upload = new org.diloco4j.net.worker.DeltaUpload(h, data, 1 << 18);
+        async.pushDelta(upload);
+        return upload.result().get(20, TimeUnit.SECONDS);
     }
 
     @org.junit.jupiter.api.io.TempDir
