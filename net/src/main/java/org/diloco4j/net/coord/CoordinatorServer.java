@@ -124,7 +124,7 @@ public final class CoordinatorServer implements AutoCloseable {
         TokenInterceptor auth = new TokenInterceptor(keyring, strangers);
         DilocoService service = new DilocoService(rt, executor);
         service.sweepSpool();
-        Server server = builder.addService(ServerInterceptors.intercept(service, auth))
+        Server server = builder.addService(ServerInterceptors.intercept(service.definition(), auth))
                 .addStreamTracerFactory(rt.wire().serverTracer())
                 .maxInboundMessageSize(Limits.maxMessageBytes(rt.options().chunkBytes()))
                 .executor(executor)

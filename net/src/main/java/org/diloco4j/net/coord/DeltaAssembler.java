@@ -66,7 +66,8 @@ final class DeltaAssembler {
         if (chunk.size() > size - filled) {
             return "pushed more than the declared " + size + " bytes (" + filled + " + " + chunk.size() + ")";
         }
-        crc.update(chunk.asReadOnlyByteBuffer());
+        // A chunk may be a view of the transport's buffers (DeltaChunkMarshaller): read piece by piece, never flattened.
+        for (ByteBuffer b : chunk.asReadOnlyByteBufferList()) crc.update(b);
         int at = 0;
         while (at < chunk.size() && filled < memory) {
             int piece = (int) (filled / PIECE);
@@ -78,8 +79,12 @@ final class DeltaAssembler {
         }
         if (at < chunk.size()) {
             if (channel == null) channel = spool.open();
-            ByteBuffer rest = chunk.substring(at).asReadOnlyByteBuffer();
-            while (rest.hasRemaining()) channel.write(rest, filled - memory + (chunk.size() - at - rest.remaining()));
+            // The transport's buffers (a chunk is ~70 of Netty's 16 KiB frames) go to the file as they are, in one gathering
+            // write: direct, they need no copy into a temporary direct buffer (a heap array does), and one system call, not 70.
+            // The file is only appended to while receiving (reads come after, by position), so its own position is the end.
+            ByteBuffer[] rest = chunk.substring(at).asReadOnlyByteBufferList().toArray(ByteBuffer[]::new);
+            long left = chunk.size() - at;
+            while (left > 0) left -= channel.write(rest);
             filled += chunk.size() - at;
         }
         return null;

@@ -1,5 +1,8 @@
 package org.diloco4j.net.coord;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import org.diloco4j.core.coord.PayloadUnreadable;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -20,6 +23,7 @@ import org.diloco4j.net.proto.SubscribeRequest;
 import org.diloco4j.net.proto.ThetaChunk;
 import org.diloco4j.core.coord.Refusal;
 import org.diloco4j.net.auth.Caller;
+import org.diloco4j.net.wire.DeltaChunkMarshaller;
 import org.diloco4j.net.wire.Limits;
 import org.diloco4j.net.wire.Refusals;
 
@@ -38,11 +42,32 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
     private final Spool spool;
     /** The transport's threads: a pull's first window is sent from here, not from the event loop. */
     private final Executor transport;
+    /** Parses a push's data chunks as views of the transport's buffers, which {@link PushStream#onNext} gives back. */
+    private final DeltaChunkMarshaller chunks = new DeltaChunkMarshaller();
 
     DilocoService(CoordinatorRuntime rt, Executor transport) {
         this.rt = rt;
         this.transport = transport;
         this.spool = new Spool(rt.options().spool());
+    }
+
+    /**
+     * The service as the server binds it: PushDelta's requests parsed by {@link DeltaChunkMarshaller} (each data chunk's
+     * bytes copied once, by the upload's {@link DeltaAssembler}), every other method as generated.
+     */
+    ServerServiceDefinition definition() {
+        ServerServiceDefinition generated = bindService();
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
+        for (ServerMethodDefinition<?, ?> m : generated.getMethods()) b.addMethod(withChunks(m));
+        return b.build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <Q, R> ServerMethodDefinition<Q, R> withChunks(ServerMethodDefinition<Q, R> m) {
+        MethodDescriptor<Q, R> d = m.getMethodDescriptor();
+        if (!d.getFullMethodName().equals(DilocoGrpc.getPushDeltaMethod().getFullMethodName())) return m;
+        MethodDescriptor<Q, R> zeroCopy = d.toBuilder((MethodDescriptor.Marshaller<Q>) chunks, d.getResponseMarshaller()).build();
+        return ServerMethodDefinition.create(zeroCopy, m.getServerCallHandler());
     }
 
     /**
@@ -293,6 +318,14 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
 
         @Override
         public void onNext(DeltaChunk c) {
+            try {
+                receive(c);
+            } finally {
+                chunks.release(c); // its bytes are in the upload now (or refused): the transport's buffers go back
+            }
+        }
+
+        private void receive(DeltaChunk c) {
             if (closed) return;
             if (asm == null) {
                 header(c);

@@ -34,8 +34,11 @@ import java.util.zip.CRC32C;
  * channel each) that do no training. Each takes its train order, pulls θ in full, and pushes the
  * same pre-encoded pseudo-gradient back at once, so the coordinator is the bottleneck. The pulled θ
  * is read chunk by chunk and dropped, so the load JVM holds one encoded pseudo-gradient, not N.
+ * With a {@link PullRate} other than every order, a worker pulls θ on its first order and then only
+ * on every k-th (or never again), pushing from the version its order names: the coordinator's CPU
+ * is then (mostly) the push path's.
  *
- * <p>Args: host port workers params codec chunkBytes; the token comes in $DILOCO_TOKEN.
+ * <p>Args: host port workers params codec chunkBytes [pullEvery]; the token comes in $DILOCO_TOKEN.
  */
 public final class BenchWorkers {
     private BenchWorkers() {
@@ -48,6 +51,7 @@ public final class BenchWorkers {
         int params = Integer.parseInt(args[3]);
         String codec = args[4];
         int chunk = Integer.parseInt(args[5]);
+        PullRate pulls = args.length > 6 ? PullRate.parse(args[6]) : PullRate.EVERY_ORDER;
         Token token = Token.of(System.getenv("DILOCO_TOKEN"));
         // One pre-encoded pseudo-gradient shared by every worker, made without the fp32 vector at large sizes.
         byte[] payload = Tiled.encoded(Codecs.parse(codec), params, 1e-5, 5, Tiled.PERIOD);
@@ -56,7 +60,7 @@ public final class BenchWorkers {
             int id = i;
             Thread t = new Thread(() -> {
                 try {
-                    run(host, port, token, "bench" + id, payload, codec, chunk);
+                    run(host, port, token, "bench" + id, payload, codec, chunk, pulls);
                 } catch (Exception e) {
                     System.err.println("bench" + id + ": " + e);
                 } finally {
@@ -68,7 +72,8 @@ public final class BenchWorkers {
         done.await();
     }
 
-    private static void run(String host, int port, Token token, String name, byte[] payload, String codec, int chunk) throws Exception {
+    private static void run(String host, int port, Token token, String name, byte[] payload, String codec, int chunk, PullRate pulls)
+            throws Exception {
         ManagedChannel ch = NettyChannelBuilder.forAddress(host, port).usePlaintext().maxInboundMessageSize((16 << 20) + (64 << 10))
                 .intercept(TokenHeader.interceptor(token)).build();
         try {
@@ -97,11 +102,13 @@ public final class BenchWorkers {
             CRC32C crc = new CRC32C();
             crc.update(payload);
             long pushId = 0;
+            long trained = 0;
             while (true) {
                 Order o = orders.take();
                 if (o.hasStop()) return;
                 if (!o.hasTrain()) continue;
-                long served = pull(blocking, joined.getSession(), o.getTrain().getTheta());
+                // Not pulling, a worker claims the version its order names (the coordinator's when it gave the order).
+                long served = pulls.pulls(trained++) ? pull(blocking, joined.getSession(), o.getTrain().getTheta()) : o.getTrain().getTheta().getVersion();
                 if (served < 0) continue; // the snapshot went away twice: the next order names a newer θ
                 DeltaHeader h = DeltaHeader.newBuilder().setSession(joined.getSession()).setPushId(++pushId)
                         .setBaseVersion(served).setAssignment(o.getTrain().getAssignment()).setFragment(0).setSteps(o.getTrain().getSteps())

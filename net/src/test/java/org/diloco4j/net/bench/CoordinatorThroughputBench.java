@@ -45,8 +45,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code CoordinatorThroughputBench [--workers 16] [--params 25000000] [--codec int8] [--down bf16]
  * [--seconds 60] [--warmup 20] [--chunk-kib 1024] [--first-timeout 600] [--load-heap 3g] [--checkpoint DIR]
- * [--snapshots auto|heap|file] [--out FILE.json]}; run by scripts/bench-coordinator. The peak resident set is reported against
- * issue 14's bound ({@code memory_bound_mb}); with {@code -XX:NativeMemoryTracking=summary} the native memory by category too.
+ * [--snapshots auto|heap|file] [--pull-every 1] [--out FILE.json]}; run by scripts/bench-coordinator. The peak resident set is
+ * reported against issue 14's bound ({@code memory_bound_mb}); with {@code -XX:NativeMemoryTracking=summary} the native memory by
+ * category too. {@code --pull-every 0} (or {@code first}): the load workers pull θ once and then only push, so the window's CPU is
+ * the push path's ({@link PullRate}).
  */
 public final class CoordinatorThroughputBench {
     private static final Map<String, String> DEFAULTS = Map.ofEntries(Map.entry("--workers", "16"), Map.entry("--params", "25000000"),
@@ -62,6 +64,7 @@ public final class CoordinatorThroughputBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>(DEFAULTS);
         a.put("--out", "");
+        a.put("--pull-every", "1");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!a.containsKey(args[i])) {
                 System.err.println("bench-coordinator: unknown option " + args[i] + "; known: " + a.keySet());
@@ -154,7 +157,9 @@ public final class CoordinatorThroughputBench {
              CoordinatorServer server = CoordinatorServer.start(rt, token, new CoordinatorServer.Listen("127.0.0.1", 0, null, null))) {
             coordinator = null; // the runtime has it; the checkpoint read below needs the heap back once the runtime is closed
             res.put("phase", "waiting for the first applied pseudo-gradient");
-            Process load = startWorkers(server.port(), workers, params, a.get("--codec"), chunk, token, a.get("--load-heap"));
+            PullRate pulls = PullRate.parse(a.get("--pull-every"));
+            res.put("pulls", pulls.label());
+            Process load = startWorkers(server.port(), workers, params, a.get("--codec"), chunk, token, a.get("--load-heap"), pulls);
             try {
                 long s0 = System.nanoTime();
                 waitUntil(() -> firstApplied.getCount() == 0, Double.parseDouble(a.get("--first-timeout")), load);
@@ -179,6 +184,7 @@ public final class CoordinatorThroughputBench {
                 CpuClocks.Spent spent = c1.since(c0);
                 window(res, tw0 - start, tw1 - tw0, w0, w1, spent, c0, c1);
                 threads(res, threads1.since(threads0, spent.self()), (w1[1] - w0[1]) / 1e9);
+                transport(res, threads1.transport(threads0), (w1[1] - w0[1]) / 1e9, (w1[4] - w0[4]) / 1e9, tw1 - tw0);
                 res.put("phase", "taking the class histogram");
                 nativeMemory(res);
                 // Everything the heap holds, garbage included, then (a full collection) what is live: the difference is the garbage.
@@ -259,6 +265,20 @@ public final class CoordinatorThroughputBench {
     }
 
     /**
+     * The gRPC group split: gRPC's executor (a push's parse, reassembly, CRC and spool writes) and Netty's event loops (socket
+     * reads and writes, HTTP/2 framing: a pull's bytes go out here), per GB ingested; and the GB of θ pulls took off the wire
+     * (the ledger's "sent" counts θ as ordered, pulled or not).
+     */
+    private static void transport(Map<String, Object> res, ThreadCpu.Transport t, double ingestedGb, double pulledGb, double dt) {
+        res.put("pulled_gb", pulledGb);
+        res.put("pulled_mb_per_second", pulledGb * 1e3 / dt);
+        res.put("cpu_seconds_grpc_executor", t.executor());
+        res.put("cpu_seconds_netty", t.netty());
+        res.put("cpu_seconds_per_gb_grpc_executor", t.executor() / ingestedGb);
+        res.put("cpu_seconds_per_gb_netty", t.netty() / ingestedGb);
+    }
+
+    /**
      * Times reading back the checkpoint the coordinator wrote as it stopped, wall and CPU, with the heap and resident set
      * before it (the closed runtime's state freed) and at their peaks during it, then deletes it (also when the read fails: it is GBs).
      */
@@ -316,17 +336,19 @@ public final class CoordinatorThroughputBench {
         };
     }
 
-    /** {applied, ledger bytes up, wire bytes in (PushDelta), ledger bytes down}. */
+    /** {applied, ledger bytes up, wire bytes in (PushDelta), ledger bytes down, wire bytes out (PullTheta)}. */
     private static long[] snapshot(CoordinatorRuntime rt) {
-        return rt.query(c -> new long[] {c.outerSteps(), c.ledger().up(), rt.wire().method("PushDelta").in(), c.ledger().down()});
+        return rt.query(c -> new long[] {c.outerSteps(), c.ledger().up(), rt.wire().method("PushDelta").in(), c.ledger().down(),
+                rt.wire().method("PullTheta").out()});
     }
 
-    private static Process startWorkers(int port, int workers, int params, String codec, int chunk, Token token, String heap) throws Exception {
+    private static Process startWorkers(int port, int workers, int params, String codec, int chunk, Token token, String heap, PullRate pulls)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
                 // The load's own native memory stays small (Netty's direct buffers, glibc's arenas): at 1B
                 // it shares the machine with a 14 GB coordinator.
                 "-XX:MaxDirectMemorySize=1g", "-cp", System.getProperty("java.class.path"), BenchWorkers.class.getName(), "127.0.0.1", Integer.toString(port),
-                Integer.toString(workers), Integer.toString(params), codec, Integer.toString(chunk)));
+                Integer.toString(workers), Integer.toString(params), codec, Integer.toString(chunk), Integer.toString(pulls.every())));
         cmd.add(1, "--enable-native-access=ALL-UNNAMED");
         if (Runtime.version().feature() >= 23) cmd.add(1, "--sun-misc-unsafe-memory-access=allow");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);

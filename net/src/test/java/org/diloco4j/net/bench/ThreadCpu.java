@@ -41,6 +41,15 @@ final class ThreadCpu {
         }
     }
 
+    /**
+     * The {@link Group#GRPC} group's two halves over a window, in CPU-seconds.
+     *
+     * @param executor gRPC's executor ({@code diloco-grpc}): parsing a push's messages, reassembly, CRC, spool writes
+     * @param netty    Netty's event loops and gRPC's own threads: socket reads and writes, HTTP/2 framing
+     */
+    record Transport(double executor, double netty) {
+    }
+
     /** Thread id to its name and CPU nanoseconds. */
     private final Map<Long, Long> nanos;
     private final Map<Long, String> names;
@@ -79,5 +88,19 @@ final class ThreadCpu {
         }
         by.put(Group.JVM, processSeconds - java);
         return by;
+    }
+
+    /** The gRPC group's CPU-seconds between {@code start} and this instant, split as {@link Transport}. */
+    Transport transport(ThreadCpu start) {
+        double executor = 0;
+        double netty = 0;
+        for (var e : nanos.entrySet()) {
+            String name = names.get(e.getKey());
+            if (Group.of(name) != Group.GRPC) continue;
+            double s = (e.getValue() - start.nanos.getOrDefault(e.getKey(), 0L)) / 1e9;
+            if (name.startsWith("diloco-grpc")) executor += s;
+            else netty += s;
+        }
+        return new Transport(executor, netty);
     }
 }

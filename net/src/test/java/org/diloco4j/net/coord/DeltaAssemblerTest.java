@@ -62,6 +62,30 @@ class DeltaAssemblerTest {
         assertThat(a.close()).as("a second close does nothing").isNull();
     }
 
+    /**
+     * Chunks that are views of the transport's direct buffers (DeltaChunkMarshaller: a rope of several), split
+     * across the memory budget's end, arrive whole: the same bytes and checksum as copied ones.
+     */
+    @Test
+    void chunksOfDirectBuffersAreTakenAsTheyAre() throws IOException {
+        byte[] data = new byte[2 * DeltaAssembler.PIECE + 54321];
+        new Random(8).nextBytes(data);
+        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, DeltaAssembler.PIECE + 777));
+        for (int at = 0; at < data.length; at += 100_003) {
+            int n = Math.min(100_003, data.length - at);
+            java.util.List<ByteString> pieces = new java.util.ArrayList<>();
+            for (int p = 0; p < n; p += 16_411) {
+                int k = Math.min(16_411, n - p);
+                pieces.add(com.google.protobuf.UnsafeByteOperations.unsafeWrap(java.nio.ByteBuffer.allocateDirect(k).put(data, at + p, k).flip()));
+            }
+            assertThat(a.add(ByteString.copyFrom(pieces))).isNull();
+        }
+        assertThat(a.finish()).isNull();
+        assertThat(a.spooled()).isTrue();
+        assertThat(bytes(a)).isEqualTo(data);
+        assertThat(a.close()).isNull();
+    }
+
     /** A push that breaks off after part of it was spooled leaves no file once closed. */
     @Test
     void aBrokenSpooledUploadLeavesNoFile() throws IOException {
