@@ -100,17 +100,25 @@ public final class ThetaDownlink {
         return values.chunkCount() == 0 ? refusal(codec, new float[0], 0) : null;
     }
 
-    /** @param base the index of {@code values[0]} in θ, for the message */
-    private static String refusal(Codec codec, float[] values, long base) {
-        CodecKind kind = kindOf(codec);
-        float a = Wire.maxAbs(values, 0, values.length);
-        boolean ok = switch (kind) {
+    /**
+     * Whether {@code codec} carries a θ whose largest |θ_i| is {@code maxAbs} (NaN or ∞ if any value
+     * is not finite) within its bound: {@link #refusal} is null exactly when this is true of θ's max.
+     */
+    public static boolean carries(Codec codec, double maxAbs) {
+        float a = (float) maxAbs;
+        return switch (kindOf(codec)) {
             case FP32 -> Float.isFinite(a);
             case BF16 -> Float.isFinite(a) && Wire.absBits(a) < BF16_OVERFLOW_BITS;
             case FP16 -> a <= Fp16Codec.MAX;
             default -> throw new IllegalArgumentException(codec.spec() + " is not a θ codec; allowed: " + allowed());
         };
-        if (ok) return null;
+    }
+
+    /** @param base the index of {@code values[0]} in θ, for the message */
+    private static String refusal(Codec codec, float[] values, long base) {
+        CodecKind kind = kindOf(codec);
+        float a = Wire.maxAbs(values, 0, values.length);
+        if (carries(codec, a)) return null;
         for (int i = 0; i < values.length; i++) {
             float x = values[i];
             if (!Float.isFinite(x)) return String.format(Locale.ROOT, "θ holds %s at index %d", x, base + i);

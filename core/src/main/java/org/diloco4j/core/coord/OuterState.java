@@ -166,6 +166,17 @@ final class OuterState {
         return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.toArray());
     }
 
+    /**
+     * Max |θ_i| over what {@code s} holds, known without a pass over it when {@code s} is of the current
+     * θ (its version, or its fragment's round, has not moved since: every change of θ moves them and
+     * the step guard's maxima): NaN when it is not, or in phantom runs.
+     */
+    double knownMax(Snapshot s) {
+        if (theta == null) return Double.NaN;
+        if (s.fragment() == -1) return s.version() == version ? guard.max() : Double.NaN;
+        return s.version() == rounds[s.fragment()] ? guard.max(s.fragment()) : Double.NaN;
+    }
+
     Snapshot fragmentSnapshot(int p) {
         Fragment f = plan.fragment(p);
         return new Snapshot(rounds[p], p, f.size(), theta == null ? null : f.gather(theta));

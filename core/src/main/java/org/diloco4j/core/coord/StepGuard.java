@@ -88,6 +88,18 @@ final class StepGuard {
         return true;
     }
 
+    /** Max |θ_i| over fragment {@code p} after the last step or restore (NaN or ∞ only if θ was restored so). */
+    double max(int p) {
+        return thetaMax[p];
+    }
+
+    /** Max |θ_i| over all of θ (the fragments cover it). */
+    double max() {
+        double m = 0;
+        for (double x : thetaMax) m = Math.max(m, x);
+        return m;
+    }
+
     private static double maxAbs(Fp32Vector theta, Fragment f) {
         double m = 0;
         for (Range r : f.ranges()) {
