@@ -34,12 +34,20 @@ class ChunkedOptimizerTest {
         OptimizerState s = chunked.state();
         assertThat(s.counters()).isEqualTo(one.state().counters());
         one.state().arrays().forEach((name, v) -> assertThat(s.buffers().get(name).toArray()).as(name).isEqualTo(v));
-        // Restored into a chunked optimizer of other chunks, the next steps continue alike.
-        ChunkedOptimizer other = ChunkedOptimizer.adopt(DN, n, 5, one.state());
+        // Restored into a chunked optimizer of other chunks (one array copied into 32 parts), and adopted
+        // (the one array kept as one part), the next steps continue alike.
+        ChunkedOptimizer other = ChunkedOptimizer.create(DN, n, 5);
+        other.restore(one.state());
+        assertThat(other.parts()).isEqualTo(32);
+        ChunkedOptimizer adopted = ChunkedOptimizer.adopt(DN, n, 5, one.state());
+        float[] c = a.clone();
         float[] g = TestVectors.gaussian(9, n, 0.1);
         other.step(a, g);
+        adopted.step(c, g);
         one.step(b, g);
         assertThat(a).isEqualTo(b);
+        assertThat(c).isEqualTo(b);
+        assertThat(other.state().buffers().get("momentum").toArray()).isEqualTo(one.state().arrays().get("momentum"));
     }
 
     @Test

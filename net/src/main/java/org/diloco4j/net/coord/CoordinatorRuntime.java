@@ -53,11 +53,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     private CoordinatorRuntime(RunDefinition run, RuntimeState st, RuntimeOptions opts, MemoryBound bound, Evaluator evaluator,
                                RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
-        if (st.coordinator.size() != run.modelSize() || st.coordinator.fragmentCount() != run.plan().count()) {
-            throw new IllegalArgumentException("coordinator state has " + st.coordinator.size() + " parameters in " + st.coordinator.fragmentCount()
+        // Phantom first, and θ's long length: neither may ask for θ as one array (which refuses past 2^31 − 9).
+        if (st.coordinator.thetaVector() == null) throw new IllegalArgumentException("the network runtime needs a real θ, not a phantom coordinator");
+        if (st.coordinator.parameters() != run.modelSize() || st.coordinator.fragmentCount() != run.plan().count()) {
+            throw new IllegalArgumentException("coordinator state has " + st.coordinator.parameters() + " parameters in " + st.coordinator.fragmentCount()
                     + " fragments; the run definition has " + run.modelSize() + " in " + run.plan().count());
         }
-        if (st.coordinator.theta() == null) throw new IllegalArgumentException("the network runtime needs a real θ, not a phantom coordinator");
         this.run = run;
         this.opts = opts;
         this.loop = new RunLoop(run, st, opts, bound.snapshotBytes(), snapshots(bound, opts), evaluator, listener, store, metrics, clock);
