@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
  * {@link IoMode#BUFFERED}. {@code buffer} is the size of each aligned transfer; {@code depth} of them
  * are on their way to or from the disk while the caller fills or drains another.
  */
-record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
+record CheckpointIo(IoMode mode, DirectOpener opener, BlockSize blocks, int buffer, int depth) {
     /** 16 MiB: the transfer size at which this machine's disk reached 2.1 GB/s written, 1.4 GB/s read (dd, O_DIRECT). */
     static final int BUFFER = 16 << 20;
     /** Transfers under way at once: with two, this machine's disk read and wrote about twice as fast as with one (dd, 2026-12-04). */
@@ -36,6 +36,11 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
 
     private static final System.Logger LOG = System.getLogger(CheckpointIo.class.getName());
 
+    /** With the filesystem's block size. */
+    CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
+        this(mode, opener, BlockSize.FILESYSTEM, buffer, depth);
+    }
+
     static CheckpointIo configured() {
         return new CheckpointIo(IoMode.configured(), DirectOpener.SYSTEM, BUFFER, DEPTH);
     }
@@ -45,8 +50,12 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
         if (mode == IoMode.DIRECT) {
             FileChannel ch = direct(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ));
             if (ch != null) {
-                DirectChannel out = new DirectChannel(ch, tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ));
-                return new AlignedSink(out, tmp.toString(), Aligned.of(tmp), buffer, depth);
+                try {
+                    DirectChannel out = new DirectChannel(ch, tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ));
+                    return new AlignedSink(out, tmp.toString(), Aligned.of(blocks.of(tmp)), buffer, depth);
+                } catch (IOException | RuntimeException e) {
+                    abandon(ch, tmp, e);
+                }
             }
             // A refusal may come after the file was made (open(2) checks O_DIRECT last).
             Files.deleteIfExists(tmp);
@@ -58,7 +67,13 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
     ByteSource.Open open(Path file) throws IOException {
         if (mode == IoMode.DIRECT) {
             FileChannel ch = direct(file, Set.of(StandardOpenOption.READ));
-            if (ch != null) return new AlignedSource(new DirectChannel(ch, file, Set.of(StandardOpenOption.READ)), file.toString(), Aligned.of(file), buffer, depth);
+            if (ch != null) {
+                try {
+                    return new AlignedSource(new DirectChannel(ch, file, Set.of(StandardOpenOption.READ)), file.toString(), Aligned.of(blocks.of(file)), buffer, depth);
+                } catch (IOException | RuntimeException e) {
+                    abandon(ch, file, e);
+                }
+            }
         }
         return ByteSource.open(FileChannel.open(file, StandardOpenOption.READ));
     }
@@ -73,6 +88,19 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
             refused(file, e);
             return null;
         }
+    }
+
+    /**
+     * Closes {@code ch}, opened with O_DIRECT, when what direct I/O needs past the open failed (the
+     * filesystem names no usable block size, or the file's size): the file goes buffered instead.
+     */
+    private static void abandon(FileChannel ch, Path file, Exception e) {
+        try {
+            ch.close();
+        } catch (IOException c) {
+            e.addSuppressed(c);
+        }
+        refused(file, e);
     }
 
     /** What {@code f}, run on {@link #THREADS}, returned; its exception is this call's ({@code doing} names the work in messages). */

@@ -195,6 +195,43 @@ class DirectCheckpointTest {
         }
     }
 
+    /**
+     * A filesystem that names no block size, or one that is not a power of two (some FUSE and CIFS
+     * mounts), or a file whose size cannot be had: written and read buffered, every O_DIRECT channel closed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"unsupported", "3000", "0", "size"})
+    void noUsableBlockSizeFallsBackToTheBufferedPathAndClosesTheDirectChannel(String fault) throws IOException {
+        BlockSize blocks = switch (fault) {
+            case "unsupported" -> file -> {
+                throw new UnsupportedOperationException("block size");
+            };
+            case "size" -> BlockSize.FILESYSTEM;
+            default -> file -> Long.parseLong(fault);
+        };
+        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, (file, options) -> {
+            ForwardingChannel ch = new ForwardingChannel(DirectOpener.SYSTEM.open(file, options), (write, position, bytes) -> { }) {
+                @Override
+                public long size() throws IOException {
+                    if (fault.equals("size")) throw new IOException("size refused");
+                    return super.size();
+                }
+            };
+            opened.add(ch);
+            return ch;
+        }, blocks, 8192, 2);
+        State s = state(3000, 17);
+        Path file = dir.resolve("c.ckpt");
+        write(file, s, io);
+        assertThat(Files.readAllBytes(file)).isEqualTo(buffered(s));
+        assertSame(read(file, io, CheckpointFile.Kind.COORDINATOR), s);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
+        assertThat(opened).hasSize(2).noneMatch(ForwardingChannel::isOpen);
+        if (!fault.equals("size")) assertThat(opened).allMatch(ch -> ch.written + ch.read == 0);
+    }
+
     @Test
     void aRefusedFirstTransferFallsBackToTheBufferedPath() throws IOException {
         ForwardingChannel.Hook refuse = (write, position, bytes) -> {
