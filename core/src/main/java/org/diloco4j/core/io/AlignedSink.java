@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
  * A file written with O_DIRECT: the bytes are gathered in an aligned buffer and go to the disk a
- * whole buffer at a time, at aligned positions, on other threads ({@code depth} buffers under way at
- * once: this machine's virtual disk wrote twice as fast with two) while the caller (converting
- * floats to bytes, summing) fills the next, so writing takes about the longer of the two, not their
+ * whole buffer at a time, at aligned positions, on other threads (at most {@code depth} buffers under
+ * way at once, so {@code depth + 1} buffers in all: this machine's virtual disk wrote twice as fast
+ * with two) while the caller (converting floats to bytes, summing) fills the next, so writing takes
+ * about the longer of the two, not their
  * sum. The last buffer is padded to a whole block and the file then cut to its true length: the file
  * is byte for byte what a buffered write makes. A positioned write over bytes still in the buffer
  * patches the buffer; over bytes on disk it reads the blocks around them, patches and writes them
@@ -24,6 +26,7 @@ final class AlignedSink implements FileSink {
     }
 
     private final DirectChannel out;
+    private final ExecutorService threads;
     private final String doing;
     private final Aligned align;
     private final int size, depth;
@@ -35,8 +38,14 @@ final class AlignedSink implements FileSink {
     private boolean forced;
 
     AlignedSink(DirectChannel out, String file, Aligned align, int size, int depth) {
+        this(out, file, align, size, depth, CheckpointIo.THREADS);
+    }
+
+    /** {@code threads} run the writes (a test's runs them only when waited for, to count them). */
+    AlignedSink(DirectChannel out, String file, Aligned align, int size, int depth, ExecutorService threads) {
         if (size % align.block() != 0) throw new IllegalArgumentException("buffer " + size + " is not a multiple of the block " + align.block());
         this.out = out;
+        this.threads = threads;
         this.doing = "writing " + file;
         this.align = align;
         this.size = size;
@@ -62,21 +71,25 @@ final class AlignedSink implements FileSink {
         return n;
     }
 
-    /** Hands the full buffer to a writing thread and takes a free one (waiting for the oldest write if {@code depth} are under way). */
+    /**
+     * Hands the full buffer to a writing thread and takes a free one. With {@code depth} writes under
+     * way it first waits for the oldest, so that never more than {@code depth} are, and never more
+     * than {@code depth + 1} buffers exist.
+     */
     private void submit() throws IOException {
-        ByteBuffer full = filling.flip();
-        long at = filledAt;
-        pending.add(new Pending(full, CheckpointIo.THREADS.submit(() -> {
-            out.write(full, at);
-            return null;
-        })));
-        filledAt += full.limit();
         ByteBuffer free = null;
-        if (pending.size() > depth) {
+        if (pending.size() == depth) {
             Pending oldest = pending.poll();
             CheckpointIo.join(oldest.done(), doing);
             free = oldest.buffer();
         }
+        ByteBuffer full = filling.flip();
+        long at = filledAt;
+        pending.add(new Pending(full, threads.submit(() -> {
+            out.write(full, at);
+            return null;
+        })));
+        filledAt += full.limit();
         filling = free != null && free.capacity() == size ? free.clear() : align.allocate(size);
     }
 
