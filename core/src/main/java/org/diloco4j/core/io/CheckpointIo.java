@@ -20,29 +20,32 @@ import java.util.concurrent.Future;
 
 /**
  * How checkpoint files are opened: with O_DIRECT through aligned buffers ({@link AlignedSink},
- * {@link AlignedSource}) in {@link IoMode#DIRECT}, falling back to the page cache wherever the
+ * {@link AlignedSource}; kept from one file to the next in {@code buffers}) in {@link IoMode#DIRECT}, falling back to the page cache wherever the
  * filesystem refuses, never failing a checkpoint for it; through the page cache in
- * {@link IoMode#BUFFERED}. {@code buffer} is the size of each aligned transfer; {@code depth} of them
+ * {@link IoMode#BUFFERED}. {@code buffers}' size is that of each aligned transfer; its depth of them
  * are on their way to or from the disk while the caller fills or drains another.
  */
-record CheckpointIo(IoMode mode, DirectOpener opener, BlockSize blocks, int buffer, int depth) {
+record CheckpointIo(IoMode mode, DirectOpener opener, BlockSize blocks, AlignedBuffers buffers) {
     /** 16 MiB: the transfer size at which this machine's disk reached 2.1 GB/s written, 1.4 GB/s read (dd, O_DIRECT). */
     static final int BUFFER = 16 << 20;
     /** Transfers under way at once: with two, this machine's disk read and wrote about twice as fast as with one (dd, 2026-12-04). */
     static final int DEPTH = 3;
+
+    /** The buffers every checkpoint file of this process goes through ({@link #configured}). */
+    private static final AlignedBuffers SHARED = new AlignedBuffers(BUFFER, DEPTH);
 
     /** The threads that wait on the disk while the caller converts and sums (virtual: nothing to shut down). */
     static final ExecutorService THREADS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("checkpoint-io-", 0).factory());
 
     private static final System.Logger LOG = System.getLogger(CheckpointIo.class.getName());
 
-    /** With the filesystem's block size. */
+    /** With the filesystem's block size and buffers of its own. */
     CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
-        this(mode, opener, BlockSize.FILESYSTEM, buffer, depth);
+        this(mode, opener, BlockSize.FILESYSTEM, new AlignedBuffers(buffer, depth));
     }
 
     static CheckpointIo configured() {
-        return new CheckpointIo(IoMode.configured(), DirectOpener.SYSTEM, BUFFER, DEPTH);
+        return new CheckpointIo(IoMode.configured(), DirectOpener.SYSTEM, BlockSize.FILESYSTEM, SHARED);
     }
 
     /** A new file {@code tmp} to write (AtomicFiles' temporary). */
@@ -52,7 +55,7 @@ record CheckpointIo(IoMode mode, DirectOpener opener, BlockSize blocks, int buff
             if (ch != null) {
                 try {
                     DirectChannel out = new DirectChannel(ch, tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ));
-                    return new AlignedSink(out, tmp.toString(), Aligned.of(blocks.of(tmp)), buffer, depth);
+                    return new AlignedSink(out, tmp.toString(), Aligned.of(blocks.of(tmp)), buffers);
                 } catch (IOException | RuntimeException e) {
                     abandon(ch, tmp, e);
                 }
@@ -69,7 +72,7 @@ record CheckpointIo(IoMode mode, DirectOpener opener, BlockSize blocks, int buff
             FileChannel ch = direct(file, Set.of(StandardOpenOption.READ));
             if (ch != null) {
                 try {
-                    return new AlignedSource(new DirectChannel(ch, file, Set.of(StandardOpenOption.READ)), file.toString(), Aligned.of(blocks.of(file)), buffer, depth);
+                    return new AlignedSource(new DirectChannel(ch, file, Set.of(StandardOpenOption.READ)), file.toString(), Aligned.of(blocks.of(file)), buffers);
                 } catch (IOException | RuntimeException e) {
                     abandon(ch, file, e);
                 }

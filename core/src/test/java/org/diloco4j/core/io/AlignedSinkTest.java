@@ -88,7 +88,7 @@ class AlignedSinkTest {
         // Buffered, not O_DIRECT: what is counted is the sink's handing over, whatever the filesystem.
         Set<java.nio.file.OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
         DirectChannel ch = new DirectChannel(FileChannel.open(file, options), file, options);
-        try (AlignedSink sink = new AlignedSink(ch, file.toString(), new Aligned(block), buffer, depth, threads)) {
+        try (AlignedSink sink = new AlignedSink(ch, file.toString(), new Aligned(block), new AlignedBuffers(buffer, depth), threads)) {
             for (int at = 0; at < bytes.length; at += 1000) sink.write(ByteBuffer.wrap(bytes, at, Math.min(1000, bytes.length - at)));
             sink.force();
         }

@@ -219,7 +219,7 @@ class DirectCheckpointTest {
             };
             opened.add(ch);
             return ch;
-        }, blocks, 8192, 2);
+        }, blocks, new AlignedBuffers(8192, 2));
         State s = state(3000, 17);
         Path file = dir.resolve("c.ckpt");
         write(file, s, io);
@@ -230,6 +230,29 @@ class DirectCheckpointTest {
         }
         assertThat(opened).hasSize(2).noneMatch(ForwardingChannel::isOpen);
         if (!fault.equals("size")) assertThat(opened).allMatch(ch -> ch.written + ch.read == 0);
+    }
+
+    /**
+     * The checkpoints of a process go through one set of depth + 1 buffers, written or read, a write
+     * failing half-way included: none is allocated after the first file's.
+     */
+    @Test
+    void checkpointsReuseOneSetOfBuffers() throws IOException {
+        int block = Aligned.of(dir).block();
+        AlignedBuffers buffers = new AlignedBuffers(2 * block, 2);
+        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, DirectOpener.SYSTEM, BlockSize.FILESYSTEM, buffers);
+        CheckpointIo failing = new CheckpointIo(IoMode.DIRECT, (file, options) -> new ForwardingChannel(DirectOpener.SYSTEM.open(file, options), (write, position, bytes) -> {
+            if (write && position >= 6L * block) throw new IOException("Input/output error");
+        }), BlockSize.FILESYSTEM, buffers);
+        State s = state(8000, 5);
+        Path file = dir.resolve("c.ckpt");
+        for (int i = 0; i < 3; i++) {
+            write(file, s, io);
+            assertSame(read(file, io, CheckpointFile.Kind.COORDINATOR), s);
+            assertThatThrownBy(() -> write(file, state(8001, 5), failing)).hasMessage("Input/output error");
+            assertThat(buffers.made()).as("buffers allocated after %d checkpoints", i + 1).isEqualTo(3);
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(buffered(s));
     }
 
     @Test
