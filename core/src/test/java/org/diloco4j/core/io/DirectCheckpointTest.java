@@ -177,14 +177,8 @@ class DirectCheckpointTest {
         }
     }
 
-    @Test
-    void aRefusalAtOpenFallsBackToTheBufferedPath() throws IOException {
-        // As tmpfs refused it: the file made, then EINVAL.
-        DirectOpener refusing = (file, options) -> {
-            if (options.contains(java.nio.file.StandardOpenOption.CREATE_NEW)) Files.createFile(file);
-            throw new FileSystemException(file.toString(), null, "Invalid argument");
-        };
-        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, refusing, 8192, 2);
+    /** A checkpoint written by {@code io} is the buffered writer's bytes, reads back, and leaves no temporary. */
+    private void assertWrittenAndReadBack(CheckpointIo io) throws IOException {
         State s = state(3000, 17);
         Path file = dir.resolve("c.ckpt");
         write(file, s, io);
@@ -193,6 +187,17 @@ class DirectCheckpointTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }
+    }
+
+    @Test
+    void aRefusalAtOpenFallsBackToTheBufferedPath() throws IOException {
+        // As tmpfs refused it: the file made, then EINVAL.
+        DirectOpener refusing = (file, options) -> {
+            if (options.contains(java.nio.file.StandardOpenOption.CREATE_NEW)) Files.createFile(file);
+            throw new FileSystemException(file.toString(), null, "Invalid argument");
+        };
+        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, refusing, 8192, 2);
+        assertWrittenAndReadBack(io);
     }
 
     /**
@@ -220,14 +225,7 @@ class DirectCheckpointTest {
             opened.add(ch);
             return ch;
         }, blocks, new AlignedBuffers(8192, 2));
-        State s = state(3000, 17);
-        Path file = dir.resolve("c.ckpt");
-        write(file, s, io);
-        assertThat(Files.readAllBytes(file)).isEqualTo(buffered(s));
-        assertSame(read(file, io, CheckpointFile.Kind.COORDINATOR), s);
-        try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files).containsExactly(file);
-        }
+        assertWrittenAndReadBack(io);
         assertThat(opened).hasSize(2).noneMatch(ForwardingChannel::isOpen);
         if (!fault.equals("size")) assertThat(opened).allMatch(ch -> ch.written + ch.read == 0);
     }
