@@ -2,7 +2,6 @@ package org.diloco4j.core.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -16,8 +15,12 @@ record Aligned(int block) {
 
     /** The block size of the filesystem holding {@code file} (which exists). */
     static Aligned of(Path file) throws IOException {
-        long b = Files.getFileStore(file).getBlockSize();
-        return new Aligned((int) Math.min(b, 1 << 20));
+        return of(BlockSize.FILESYSTEM.of(file));
+    }
+
+    /** A block of {@code bytes} (capped at 1 MiB); IllegalArgumentException if not a power of two. */
+    static Aligned of(long bytes) {
+        return new Aligned((int) Math.max(-1, Math.min(bytes, 1 << 20)));
     }
 
     /** A direct buffer of {@code bytes} (a multiple of the block) at an aligned address. */

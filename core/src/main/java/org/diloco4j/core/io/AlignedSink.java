@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
  * A file written with O_DIRECT: the bytes are gathered in an aligned buffer and go to the disk a
- * whole buffer at a time, at aligned positions, on other threads ({@code depth} buffers under way at
- * once: this machine's virtual disk wrote twice as fast with two) while the caller (converting
- * floats to bytes, summing) fills the next, so writing takes about the longer of the two, not their
+ * whole buffer at a time, at aligned positions, on other threads (at most {@code depth} buffers under
+ * way at once, so {@code depth + 1} buffers in all: this machine's virtual disk wrote twice as fast
+ * with two) while the caller (converting floats to bytes, summing) fills the next, so writing takes
+ * about the longer of the two, not their
  * sum. The last buffer is padded to a whole block and the file then cut to its true length: the file
  * is byte for byte what a buffered write makes. A positioned write over bytes still in the buffer
  * patches the buffer; over bytes on disk it reads the blocks around them, patches and writes them
@@ -24,24 +26,36 @@ final class AlignedSink implements FileSink {
     }
 
     private final DirectChannel out;
+    private final ExecutorService threads;
     private final String doing;
     private final Aligned align;
+    /** Where the full-size buffers come from and go back to when the file is closed. */
+    private final AlignedBuffers buffers;
     private final int size, depth;
     /** The buffer being filled; its byte 0 is at {@link #filledAt} in the file. */
     private ByteBuffer filling;
     private long filledAt;
     /** Buffers on their way to the disk, oldest first. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private boolean forced;
+    private boolean forced, closed;
 
-    AlignedSink(DirectChannel out, String file, Aligned align, int size, int depth) {
+    AlignedSink(DirectChannel out, String file, Aligned align, AlignedBuffers buffers) {
+        this(out, file, align, buffers, CheckpointIo.THREADS);
+    }
+
+    /** {@code threads} run the writes (a test's runs them only when waited for, to count them). */
+    AlignedSink(DirectChannel out, String file, Aligned align, AlignedBuffers buffers, ExecutorService threads) {
+        int size = buffers.size();
         if (size % align.block() != 0) throw new IllegalArgumentException("buffer " + size + " is not a multiple of the block " + align.block());
         this.out = out;
+        this.threads = threads;
         this.doing = "writing " + file;
         this.align = align;
+        this.buffers = buffers;
         this.size = size;
-        this.depth = Math.max(1, depth);
-        this.filling = align.allocate((int) Math.min(size, align.up(FIRST)));
+        this.depth = buffers.depth();
+        int first = (int) Math.min(size, align.up(FIRST));
+        this.filling = first == size ? buffers.take(align) : align.allocate(first);
     }
 
     /** Whether every block so far went with O_DIRECT. */
@@ -51,7 +65,7 @@ final class AlignedSink implements FileSink {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        if (forced) throw new ClosedChannelException();
+        if (forced || closed) throw new ClosedChannelException();
         int n = src.remaining();
         while (src.hasRemaining()) {
             int k = Math.min(src.remaining(), filling.remaining());
@@ -62,27 +76,29 @@ final class AlignedSink implements FileSink {
         return n;
     }
 
-    /** Hands the full buffer to a writing thread and takes a free one (waiting for the oldest write if {@code depth} are under way). */
+    /**
+     * Hands the full buffer to a writing thread and takes a free one. With {@code depth} writes under
+     * way it first waits for the oldest, so that never more than {@code depth} are, and never more
+     * than {@code depth + 1} buffers exist.
+     */
     private void submit() throws IOException {
+        ByteBuffer free = null;
+        if (pending.size() == depth) {
+            free = finish(pending.poll());
+        }
         ByteBuffer full = filling.flip();
         long at = filledAt;
-        pending.add(new Pending(full, CheckpointIo.THREADS.submit(() -> {
+        pending.add(new Pending(full, threads.submit(() -> {
             out.write(full, at);
             return null;
         })));
         filledAt += full.limit();
-        ByteBuffer free = null;
-        if (pending.size() > depth) {
-            Pending oldest = pending.poll();
-            CheckpointIo.join(oldest.done(), doing);
-            free = oldest.buffer();
-        }
-        filling = free != null && free.capacity() == size ? free.clear() : align.allocate(size);
+        filling = free != null && free.capacity() == size ? free.clear() : buffers.take(align);
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
-        if (forced) throw new ClosedChannelException();
+        if (forced || closed) throw new ClosedChannelException();
         int n = src.remaining();
         long end = position + n;
         if (position < 0 || end > filledAt + filling.position()) {
@@ -122,20 +138,42 @@ final class AlignedSink implements FileSink {
         out.channel().force(true);   // O_DIRECT skips the page cache, not the disk's own cache nor the file's metadata
     }
 
-    /** Waits for every buffer under way to be written; the first failure is this call's. */
+    /** Waits for every buffer under way to be written (the buffers go back for the next file); the first failure is this call's. */
     private void drain() throws IOException {
-        while (!pending.isEmpty()) CheckpointIo.join(pending.poll().done(), doing);
+        while (!pending.isEmpty()) buffers.give(finish(pending.poll()));
+    }
+
+    /** Waits for {@code p}'s write; its buffer, free now. A failed write's buffer goes back for the next file. */
+    private ByteBuffer finish(Pending p) throws IOException {
+        try {
+            CheckpointIo.join(p.done(), doing);
+        } catch (IOException | RuntimeException e) {
+            buffers.giveAfter(p.buffer(), p.done());
+            throw e;
+        }
+        return p.buffer();
     }
 
     @Override
     public boolean isOpen() {
-        return out.channel().isOpen();
+        return !closed && out.channel().isOpen();
     }
 
-    /** Closes the file once nothing is under way (so that a failed write's temporary can be deleted). */
+    /**
+     * Closes the file once nothing is under way (so that a failed write's temporary can be deleted)
+     * and gives the buffers back for the next file.
+     */
     @Override
     public void close() throws IOException {
-        CheckpointIo.close(pending.stream().map(Pending::done).toList(), out);
-        pending.clear();
+        if (closed) return;
+        closed = true;
+        try {
+            CheckpointIo.close(pending.stream().map(Pending::done).toList(), out);
+        } finally {
+            for (Pending p : pending) buffers.giveAfter(p.buffer(), p.done());
+            buffers.give(filling);
+            pending.clear();
+            filling = null;
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.diloco4j.core.io;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Future;
 
@@ -24,7 +25,10 @@ final class AlignedSource implements ByteSource.Open {
     private final String doing;
     private final Aligned align;
     private final long size;
+    /** Where full-size windows come from and go back to when the file is closed. */
+    private final AlignedBuffers buffers;
     private final int window, depth;
+    private boolean closed;
     /** The window in memory: bytes [at, at + length) of the file. */
     private ByteBuffer current;
     private long at = -1;
@@ -33,16 +37,18 @@ final class AlignedSource implements ByteSource.Open {
     private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
 
-    AlignedSource(DirectChannel in, String file, Aligned align, int buffer, int depth) throws IOException {
+    AlignedSource(DirectChannel in, String file, Aligned align, AlignedBuffers buffers) throws IOException {
+        int buffer = buffers.size();
         if (buffer % align.block() != 0) throw new IllegalArgumentException("buffer " + buffer + " is not a multiple of the block " + align.block());
         this.in = in;
         this.doing = "reading " + file;
         this.align = align;
         this.size = in.channel().size();
-        this.depth = Math.max(1, depth);
+        this.buffers = buffers;
+        this.depth = buffers.depth();
         // A small file gets a small window: no 16 MiB buffers for a few kilobytes.
         this.window = (int) Math.max(align.block(), Math.min(buffer, align.up(size)));
-        this.current = align.allocate(window);
+        this.current = fresh();
         this.length = 0;
     }
 
@@ -58,6 +64,7 @@ final class AlignedSource implements ByteSource.Open {
 
     @Override
     public synchronized void read(long position, ByteBuffer dst) throws IOException {
+        if (closed) throw new ClosedChannelException();
         if (position < 0 || position + dst.remaining() > size) throw new EOFException("end of file at byte " + size + " (reading " + dst.remaining() + " at " + position + ")");
         while (dst.hasRemaining()) {
             if (position < at || position >= at + length) move(position);
@@ -86,10 +93,15 @@ final class AlignedSource implements ByteSource.Open {
         }
         at = w;
         for (long next = ahead.isEmpty() ? w + length : ahead.peekLast().at() + window; ahead.size() < depth && next < size; next += window) {
-            ByteBuffer b = free.isEmpty() ? align.allocate(window) : free.poll();
+            ByteBuffer b = free.isEmpty() ? fresh() : free.poll();
             long from = next;
             ahead.add(new Ahead(from, b, CheckpointIo.THREADS.submit(() -> fill(b, from))));
         }
+    }
+
+    /** A buffer for a window: a kept one if the window is full-size (a small file's is not). */
+    private ByteBuffer fresh() {
+        return window == buffers.size() ? buffers.take(align) : align.allocate(window);
     }
 
     /** Reads the window at {@code w} (window-aligned) into {@code b}; its length. */
@@ -100,9 +112,22 @@ final class AlignedSource implements ByteSource.Open {
         return n;
     }
 
+    /** Closes the file once no read is under way and gives the buffers back for the next file. */
     @Override
     public synchronized void close() throws IOException {
-        CheckpointIo.close(ahead.stream().map(Ahead::length).toList(), in);
-        ahead.clear();
+        if (closed) return;
+        closed = true;
+        try {
+            CheckpointIo.close(ahead.stream().map(Ahead::length).toList(), in);
+        } finally {
+            for (Ahead a : ahead) buffers.giveAfter(a.buffer(), a.length());
+            buffers.give(current);
+            free.forEach(buffers::give);
+            ahead.clear();
+            free.clear();
+            current = null;
+            at = -1;
+            length = 0;
+        }
     }
 }

@@ -20,24 +20,32 @@ import java.util.concurrent.Future;
 
 /**
  * How checkpoint files are opened: with O_DIRECT through aligned buffers ({@link AlignedSink},
- * {@link AlignedSource}) in {@link IoMode#DIRECT}, falling back to the page cache wherever the
+ * {@link AlignedSource}; kept from one file to the next in {@code buffers}) in {@link IoMode#DIRECT}, falling back to the page cache wherever the
  * filesystem refuses, never failing a checkpoint for it; through the page cache in
- * {@link IoMode#BUFFERED}. {@code buffer} is the size of each aligned transfer; {@code depth} of them
+ * {@link IoMode#BUFFERED}. {@code buffers}' size is that of each aligned transfer; its depth of them
  * are on their way to or from the disk while the caller fills or drains another.
  */
-record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
+record CheckpointIo(IoMode mode, DirectOpener opener, BlockSize blocks, AlignedBuffers buffers) {
     /** 16 MiB: the transfer size at which this machine's disk reached 2.1 GB/s written, 1.4 GB/s read (dd, O_DIRECT). */
     static final int BUFFER = 16 << 20;
     /** Transfers under way at once: with two, this machine's disk read and wrote about twice as fast as with one (dd, 2026-12-04). */
     static final int DEPTH = 3;
+
+    /** The buffers every checkpoint file of this process goes through ({@link #configured}). */
+    private static final AlignedBuffers SHARED = new AlignedBuffers(BUFFER, DEPTH);
 
     /** The threads that wait on the disk while the caller converts and sums (virtual: nothing to shut down). */
     static final ExecutorService THREADS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("checkpoint-io-", 0).factory());
 
     private static final System.Logger LOG = System.getLogger(CheckpointIo.class.getName());
 
+    /** With the filesystem's block size and buffers of its own. */
+    CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
+        this(mode, opener, BlockSize.FILESYSTEM, new AlignedBuffers(buffer, depth));
+    }
+
     static CheckpointIo configured() {
-        return new CheckpointIo(IoMode.configured(), DirectOpener.SYSTEM, BUFFER, DEPTH);
+        return new CheckpointIo(IoMode.configured(), DirectOpener.SYSTEM, BlockSize.FILESYSTEM, SHARED);
     }
 
     /** A new file {@code tmp} to write (AtomicFiles' temporary). */
@@ -45,8 +53,12 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
         if (mode == IoMode.DIRECT) {
             FileChannel ch = direct(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ));
             if (ch != null) {
-                DirectChannel out = new DirectChannel(ch, tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ));
-                return new AlignedSink(out, tmp.toString(), Aligned.of(tmp), buffer, depth);
+                try {
+                    DirectChannel out = new DirectChannel(ch, tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ));
+                    return new AlignedSink(out, tmp.toString(), Aligned.of(blocks.of(tmp)), buffers);
+                } catch (IOException | RuntimeException e) {
+                    abandon(ch, tmp, e);
+                }
             }
             // A refusal may come after the file was made (open(2) checks O_DIRECT last).
             Files.deleteIfExists(tmp);
@@ -58,7 +70,13 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
     ByteSource.Open open(Path file) throws IOException {
         if (mode == IoMode.DIRECT) {
             FileChannel ch = direct(file, Set.of(StandardOpenOption.READ));
-            if (ch != null) return new AlignedSource(new DirectChannel(ch, file, Set.of(StandardOpenOption.READ)), file.toString(), Aligned.of(file), buffer, depth);
+            if (ch != null) {
+                try {
+                    return new AlignedSource(new DirectChannel(ch, file, Set.of(StandardOpenOption.READ)), file.toString(), Aligned.of(blocks.of(file)), buffers);
+                } catch (IOException | RuntimeException e) {
+                    abandon(ch, file, e);
+                }
+            }
         }
         return ByteSource.open(FileChannel.open(file, StandardOpenOption.READ));
     }
@@ -73,6 +91,19 @@ record CheckpointIo(IoMode mode, DirectOpener opener, int buffer, int depth) {
             refused(file, e);
             return null;
         }
+    }
+
+    /**
+     * Closes {@code ch}, opened with O_DIRECT, when what direct I/O needs past the open failed (the
+     * filesystem names no usable block size, or the file's size): the file goes buffered instead.
+     */
+    private static void abandon(FileChannel ch, Path file, Exception e) {
+        try {
+            ch.close();
+        } catch (IOException c) {
+            e.addSuppressed(c);
+        }
+        refused(file, e);
     }
 
     /** What {@code f}, run on {@link #THREADS}, returned; its exception is this call's ({@code doing} names the work in messages). */

@@ -28,7 +28,7 @@ class AlignedSourceTest {
         Path file = dir.resolve("f.bin");
         Files.write(file, b);
         DirectChannel ch = new DirectChannel(DirectOpener.SYSTEM.open(file, Set.of(StandardOpenOption.READ)), file, Set.of(StandardOpenOption.READ));
-        try (AlignedSource src = new AlignedSource(ch, file.toString(), new Aligned(block), window, 2)) {
+        try (AlignedSource src = new AlignedSource(ch, file.toString(), new Aligned(block), new AlignedBuffers(window, 2))) {
             assertThat(src.size()).isEqualTo(b.length);
             // In order (the read-ahead's case), backwards, across windows, the last bytes, and at random.
             long[][] reads = {{0, 8}, {8, 3 * window}, {3 * window + 8, b.length - 3 * window - 8}, {window - 1, 2}, {0, b.length}, {b.length - 1, 1}, {block + 3, window}};

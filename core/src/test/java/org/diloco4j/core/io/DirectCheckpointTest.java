@@ -177,14 +177,8 @@ class DirectCheckpointTest {
         }
     }
 
-    @Test
-    void aRefusalAtOpenFallsBackToTheBufferedPath() throws IOException {
-        // As tmpfs refused it: the file made, then EINVAL.
-        DirectOpener refusing = (file, options) -> {
-            if (options.contains(java.nio.file.StandardOpenOption.CREATE_NEW)) Files.createFile(file);
-            throw new FileSystemException(file.toString(), null, "Invalid argument");
-        };
-        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, refusing, 8192, 2);
+    /** A checkpoint written by {@code io} is the buffered writer's bytes, reads back, and leaves no temporary. */
+    private void assertWrittenAndReadBack(CheckpointIo io) throws IOException {
         State s = state(3000, 17);
         Path file = dir.resolve("c.ckpt");
         write(file, s, io);
@@ -193,6 +187,70 @@ class DirectCheckpointTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }
+    }
+
+    @Test
+    void aRefusalAtOpenFallsBackToTheBufferedPath() throws IOException {
+        // As tmpfs refused it: the file made, then EINVAL.
+        DirectOpener refusing = (file, options) -> {
+            if (options.contains(java.nio.file.StandardOpenOption.CREATE_NEW)) Files.createFile(file);
+            throw new FileSystemException(file.toString(), null, "Invalid argument");
+        };
+        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, refusing, 8192, 2);
+        assertWrittenAndReadBack(io);
+    }
+
+    /**
+     * A filesystem that names no block size, or one that is not a power of two (some FUSE and CIFS
+     * mounts), or a file whose size cannot be had: written and read buffered, every O_DIRECT channel closed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"unsupported", "3000", "0", "size"})
+    void noUsableBlockSizeFallsBackToTheBufferedPathAndClosesTheDirectChannel(String fault) throws IOException {
+        BlockSize blocks = switch (fault) {
+            case "unsupported" -> file -> {
+                throw new UnsupportedOperationException("block size");
+            };
+            case "size" -> BlockSize.FILESYSTEM;
+            default -> file -> Long.parseLong(fault);
+        };
+        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, (file, options) -> {
+            ForwardingChannel ch = new ForwardingChannel(DirectOpener.SYSTEM.open(file, options), (write, position, bytes) -> { }) {
+                @Override
+                public long size() throws IOException {
+                    if (fault.equals("size")) throw new IOException("size refused");
+                    return super.size();
+                }
+            };
+            opened.add(ch);
+            return ch;
+        }, blocks, new AlignedBuffers(8192, 2));
+        assertWrittenAndReadBack(io);
+        assertThat(opened).hasSize(2).noneMatch(ForwardingChannel::isOpen);
+        if (!fault.equals("size")) assertThat(opened).allMatch(ch -> ch.written + ch.read == 0);
+    }
+
+    /**
+     * The checkpoints of a process go through one set of depth + 1 buffers, written or read, a write
+     * failing half-way included: none is allocated after the first file's.
+     */
+    @Test
+    void checkpointsReuseOneSetOfBuffers() throws IOException {
+        int block = Aligned.of(dir).block();
+        AlignedBuffers buffers = new AlignedBuffers(2 * block, 2);
+        CheckpointIo io = new CheckpointIo(IoMode.DIRECT, DirectOpener.SYSTEM, BlockSize.FILESYSTEM, buffers);
+        CheckpointIo failing = new CheckpointIo(IoMode.DIRECT, (file, options) -> new ForwardingChannel(DirectOpener.SYSTEM.open(file, options), (write, position, bytes) -> {
+            if (write && position >= 6L * block) throw new IOException("Input/output error");
+        }), BlockSize.FILESYSTEM, buffers);
+        State s = state(8000, 5);
+        Path file = dir.resolve("c.ckpt");
+        for (int i = 0; i < 3; i++) {
+            write(file, s, io);
+            assertSame(read(file, io, CheckpointFile.Kind.COORDINATOR), s);
+            assertThatThrownBy(() -> write(file, state(8001, 5), failing)).hasMessage("Input/output error");
+            assertThat(buffers.made()).as("buffers allocated after %d checkpoints", i + 1).isEqualTo(3);
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(buffered(s));
     }
 
     @Test
