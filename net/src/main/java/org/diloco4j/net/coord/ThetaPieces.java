@@ -36,9 +36,10 @@ final class ThetaPieces {
         if (pieceValues <= 0 || pieceValues % 4096 != 0) throw new IllegalArgumentException("pieces of " + pieceValues + " values; must be a multiple of 4096");
         int header = Math.toIntExact(codec.encodedSize(0));
         long written = 0;
-        for (int s = 0; s == 0 || s < floats; s += pieceValues) {
-            int n = Math.min(pieceValues, floats - s);
-            byte[] piece = codec.encode(values, s, n);
+        // long: with int, the last piece's s + pieceValues passes 2^31 - 1 near the largest arrays and wraps negative.
+        for (long s = 0; s == 0 || s < floats; s += pieceValues) {
+            int n = (int) Math.min(pieceValues, floats - s);
+            byte[] piece = codec.encode(values, (int) s, n);
             if (s == 0) ByteBuffer.wrap(piece).order(ByteOrder.LITTLE_ENDIAN).putInt(header - 4, floats);
             int from = s == 0 ? 0 : header;
             sink.write(piece, from, piece.length - from);
