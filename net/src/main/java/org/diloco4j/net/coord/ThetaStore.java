@@ -145,7 +145,11 @@ final class ThetaStore {
         return codec;
     }
 
-    /** The exact snapshot {@code s} names (the one kept at its fragment and version, or a new one), held once more. */
+    /**
+     * The exact snapshot {@code s} names (the one kept at its fragment and version, or a new one), held once more.
+     *
+     * @throws UncheckedIOException naming the directory when a new snapshot's file could not be written (nothing is kept of it)
+     */
     Entry acquire(Snapshot s) {
         if (s.phantom()) throw new IllegalArgumentException("the network runtime sends real θ; got a phantom snapshot of v" + s.version());
         Entry e = find(s.fragment(), s.version());
