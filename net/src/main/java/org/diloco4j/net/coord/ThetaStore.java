@@ -45,8 +45,8 @@ final class ThetaStore {
         /** Null once the store has dropped it (only an entry no pull streams is dropped). */
         private volatile SnapshotBytes bytes;
         final long length;
-        /** CRC32C of the bytes, computed by the first pull that reaches the end (off the event loop); null until then. */
-        private Integer crc;
+        /** CRC32C of the bytes as they were written (not read back: {@link SnapshotBytes#crc32c}). */
+        private final int crc;
         /** Members that have still to pull it (exact orders); event loop. */
         private int holds;
         /** Pulls streaming it now; event loop. */
@@ -59,6 +59,7 @@ final class ThetaStore {
             this.floats = floats;
             this.bytes = bytes;
             this.length = bytes.length();
+            this.crc = bytes.crc32c();
         }
 
         /** {@code n} bytes from {@code offset}, one chunk of a pull that pins the entry (transport threads). */
@@ -67,12 +68,11 @@ final class ThetaStore {
         }
 
         /**
-         * CRC32C of the encoded bytes, the pull's last chunk carries it. Computed once, by the
-         * transport thread of the first pull to need it, while that pull pins the entry (its bytes
-         * are there): a pass over a whole encoded θ (2 GB at 1B in bf16) does not hold up the event loop.
+         * CRC32C of the encoded bytes, the pull's last chunk carries it: summed as they were written
+         * (on the event loop, from the encoder's output on the heap), so it vouches for what
+         * θ encoded to and bytes read back wrong later fail the worker's check.
          */
-        synchronized int crc() throws IOException {
-            if (crc == null) crc = kept().crc32c();
+        int crc() {
             return crc;
         }
 
