@@ -30,9 +30,13 @@ final class FileSnapshots implements SnapshotStorage {
     /** What writing holds on the heap: one encoded piece (fp32, the widest downlink codec, plus its header). */
     static final long HEAP_BYTES = 4L * ThetaPieces.PIECE_VALUES + 64;
 
-    /** The one write the storage does; a test's fake fails it (a full disk). */
+    /** The storage's writes and reads; a test's fake fails them (a full disk, a bad sector). */
     interface Disk {
         int write(FileChannel channel, ByteBuffer from, long position) throws IOException;
+
+        default int read(FileChannel channel, ByteBuffer into, long position) throws IOException {
+            return channel.read(into, position);
+        }
     }
 
     private final Path dir;
@@ -79,7 +83,7 @@ final class FileSnapshots implements SnapshotStorage {
                 ByteBuffer from = ByteBuffer.wrap(b, off, len);
                 while (from.hasRemaining()) at[0] += disk.write(channel, from, at[0]);
             });
-            return new Bytes(channel, at[0], (int) crc.getValue());
+            return new Bytes(channel, at[0], (int) crc.getValue(), disk);
         } catch (IOException e) {
             IOException f = failure(e);
             UnlinkedFiles.closeAfter(channel, f);
@@ -107,7 +111,7 @@ final class FileSnapshots implements SnapshotStorage {
     }
 
     /** A written snapshot: its open (nameless) file, its length and the CRC32C of what was written. */
-    private record Bytes(FileChannel channel, long length, int crc32c) implements SnapshotBytes {
+    private record Bytes(FileChannel channel, long length, int crc32c, Disk disk) implements SnapshotBytes {
         @Override
         public ByteString slice(long offset, int n) throws IOException {
             byte[] b = new byte[n];
@@ -116,10 +120,21 @@ final class FileSnapshots implements SnapshotStorage {
             return UnsafeByteOperations.unsafeWrap(b);
         }
 
+        /**
+         * Reads with the thread's interrupt status cleared, and sets it again afterwards: an
+         * interrupted thread's read would close the channel (ClosedByInterruptException), which
+         * every pull of the snapshot shares. An interrupt that lands during the read still does;
+         * the read fails, the store marks the snapshot broken and encodes it again for the next pull.
+         */
         private void read(ByteBuffer into, long offset) throws IOException {
-            while (into.hasRemaining()) {
-                int r = channel.read(into, offset + into.position());
-                if (r < 0) throw new EOFException("θ snapshot file ends at " + (offset + into.position()) + " of " + length + " bytes");
+            boolean interrupted = Thread.interrupted();
+            try {
+                while (into.hasRemaining()) {
+                    int r = disk.read(channel, into, offset + into.position());
+                    if (r < 0) throw new EOFException("θ snapshot file ends at " + (offset + into.position()) + " of " + length + " bytes");
+                }
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
             }
         }
 
