@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import org.diloco4j.core.params.Fp32Vector;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * The codecs θ may travel to workers in, and what each guarantees. θ is the model itself: the
@@ -74,21 +75,53 @@ public final class ThetaDownlink {
      */
     public static byte[] encode(Codec codec, Fp32Vector theta) {
         if (theta.chunkCount() == 1) return codec.encode(theta.chunk(0));
-        CodecKind kind = kindOf(codec);
-        if (!ALLOWED.contains(kind)) throw new IllegalArgumentException(codec.spec() + " is not a θ codec; allowed: " + allowed());
+        CodecKind kind = thetaKind(codec);
         int group = kind == CodecKind.BF16 ? Bf16Codec.GROUP : 1;
         if (((1L << theta.shift()) % group) != 0) {
             throw new IllegalArgumentException("θ in chunks of 2^" + theta.shift() + " values cannot be encoded chunk by chunk in " + codec.spec()
                     + ": its groups of " + group + " values would straddle chunks; hold θ in chunks of at least " + group + " values");
         }
         byte[] out = Wire.start(codec, kind, codec.encodedSize(theta.size()), Math.toIntExact(theta.size()));
-        int at = Wire.HEADER;
-        for (int c = 0; c < theta.chunkCount(); c++) {
-            byte[] part = codec.encode(theta.chunk(c));
-            System.arraycopy(part, Wire.HEADER, out, at, part.length - Wire.HEADER);
-            at += part.length - Wire.HEADER;
-        }
+        int[] at = {0};
+        concatenate(codec, theta.size(), theta.chunkCount(), c -> codec.encode(theta.chunk(c)), (b, off, len) -> {
+            System.arraycopy(b, off, out, at[0], len);
+            at[0] += len;
+        });
         return out;
+    }
+
+    /** Where the bytes of a θ message made of parts go, in order. */
+    public interface Sink<E extends Exception> {
+        void write(byte[] b, int off, int len) throws E;
+    }
+
+    /**
+     * One message of {@code count} values of a θ codec written to {@code sink} from {@code parts}
+     * consecutive runs of them, part {@code i} encoded by {@code part} as a message of its own: the
+     * first part's header, given the whole count, then every part's values' bytes after its header.
+     * Byte for byte the message encoding all the values as one array makes, if the parts do not split
+     * a bf16 group of {@link Bf16Codec#GROUP} values (the caller's to ensure: its message says how).
+     * Only one part's message is on the heap at a time. Returns the bytes written.
+     *
+     * @throws IllegalArgumentException if {@code codec} is not one θ travels in
+     */
+    public static <E extends Exception> long concatenate(Codec codec, long count, int parts, IntFunction<byte[]> part, Sink<E> sink) throws E {
+        thetaKind(codec);
+        long written = 0;
+        for (int i = 0; i == 0 || i < parts; i++) {
+            byte[] p = part.apply(i);
+            if (i == 0) Wire.INT.set(p, 4, Math.toIntExact(count));
+            int from = i == 0 ? 0 : Wire.HEADER;
+            sink.write(p, from, p.length - from);
+            written += p.length - from;
+        }
+        return written;
+    }
+
+    private static CodecKind thetaKind(Codec codec) {
+        CodecKind kind = kindOf(codec);
+        if (!ALLOWED.contains(kind)) throw new IllegalArgumentException(codec.spec() + " is not a θ codec; allowed: " + allowed());
+        return kind;
     }
 
     /** {@link #refusal(Codec, float[])} of a chunked θ, chunk by chunk; an index named is the value's index in the whole vector. */

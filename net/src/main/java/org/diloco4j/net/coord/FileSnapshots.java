@@ -29,11 +29,14 @@ final class FileSnapshots implements SnapshotStorage {
     static final String SUFFIX = ".snap";
     /** What writing holds on the heap: one encoded piece (fp32, the widest downlink codec, plus its header). */
     static final long HEAP_BYTES = 4L * ThetaPieces.PIECE_VALUES + 64;
-    private static final int CRC_READ = 1 << 20;
 
-    /** The one write the storage does; a test's fake fails it (a full disk). */
+    /** The storage's writes and reads; a test's fake fails them (a full disk, a bad sector). */
     interface Disk {
         int write(FileChannel channel, ByteBuffer from, long position) throws IOException;
+
+        default int read(FileChannel channel, ByteBuffer into, long position) throws IOException {
+            return channel.read(into, position);
+        }
     }
 
     private final Path dir;
@@ -73,11 +76,14 @@ final class FileSnapshots implements SnapshotStorage {
         }
         try {
             long[] at = {0};
+            // Summed from the encoder's bytes on the heap as they go to the file, not read back from it.
+            CRC32C crc = new CRC32C();
             ThetaPieces.encode(codec, values, floats, ThetaPieces.PIECE_VALUES, (b, off, len) -> {
+                crc.update(b, off, len);
                 ByteBuffer from = ByteBuffer.wrap(b, off, len);
                 while (from.hasRemaining()) at[0] += disk.write(channel, from, at[0]);
             });
-            return new Bytes(channel, at[0]);
+            return new Bytes(channel, at[0], (int) crc.getValue(), disk);
         } catch (IOException e) {
             IOException f = failure(e);
             UnlinkedFiles.closeAfter(channel, f);
@@ -104,8 +110,8 @@ final class FileSnapshots implements SnapshotStorage {
                 + MemoryBound.JAVA_OPTS + ")", e);
     }
 
-    /** A written snapshot: its open (nameless) file and its length. */
-    private record Bytes(FileChannel channel, long length) implements SnapshotBytes {
+    /** A written snapshot: its open (nameless) file, its length and the CRC32C of what was written. */
+    private record Bytes(FileChannel channel, long length, int crc32c, Disk disk) implements SnapshotBytes {
         @Override
         public ByteString slice(long offset, int n) throws IOException {
             byte[] b = new byte[n];
@@ -114,22 +120,21 @@ final class FileSnapshots implements SnapshotStorage {
             return UnsafeByteOperations.unsafeWrap(b);
         }
 
-        @Override
-        public int crc32c() throws IOException {
-            CRC32C c = new CRC32C();
-            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CRC_READ, Math.max(1, length)));
-            for (long at = 0; at < length; at += buf.limit()) {
-                buf.clear().limit((int) Math.min(buf.capacity(), length - at));
-                read(buf, at);
-                c.update(buf.flip());
-            }
-            return (int) c.getValue();
-        }
-
+        /**
+         * Reads with the thread's interrupt status cleared, and sets it again afterwards: an
+         * interrupted thread's read would close the channel (ClosedByInterruptException), which
+         * every pull of the snapshot shares. An interrupt that lands during the read still does;
+         * the read fails, the store marks the snapshot broken and encodes it again for the next pull.
+         */
         private void read(ByteBuffer into, long offset) throws IOException {
-            while (into.hasRemaining()) {
-                int r = channel.read(into, offset + into.position());
-                if (r < 0) throw new EOFException("θ snapshot file ends at " + (offset + into.position()) + " of " + length + " bytes");
+            boolean interrupted = Thread.interrupted();
+            try {
+                while (into.hasRemaining()) {
+                    int r = disk.read(channel, into, offset + into.position());
+                    if (r < 0) throw new EOFException("θ snapshot file ends at " + (offset + into.position()) + " of " + length + " bytes");
+                }
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
             }
         }
 

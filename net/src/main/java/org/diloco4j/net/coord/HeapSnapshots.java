@@ -14,7 +14,10 @@ import java.util.zip.CRC32C;
 final class HeapSnapshots implements SnapshotStorage {
     @Override
     public SnapshotBytes write(Codec codec, float[] values, int floats) {
-        return new Bytes(codec.encode(values, 0, floats));
+        byte[] data = codec.encode(values, 0, floats);
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        return new Bytes(data, (int) crc.getValue());
     }
 
     @Override
@@ -28,12 +31,14 @@ final class HeapSnapshots implements SnapshotStorage {
 
     private static final class Bytes implements SnapshotBytes {
         private final long length;
+        private final int crc;
         /** Null once released: whatever still refers to the snapshot (a finished pull's task) must not keep a θ's bytes. */
         private volatile byte[] data;
 
-        Bytes(byte[] data) {
+        Bytes(byte[] data, int crc) {
             this.data = data;
             this.length = data.length;
+            this.crc = crc;
         }
 
         @Override
@@ -48,10 +53,8 @@ final class HeapSnapshots implements SnapshotStorage {
         }
 
         @Override
-        public int crc32c() throws IOException {
-            CRC32C c = new CRC32C();
-            c.update(data());
-            return (int) c.getValue();
+        public int crc32c() {
+            return crc;
         }
 
         @Override

@@ -133,7 +133,15 @@ final class Pulls {
     }
 
     private void resume(Session s, long id, long offset, Pull p) {
-        ThetaStore.Entry e = thetas.pin(id);
+        ThetaStore.Entry e;
+        try {
+            // A broken snapshot of the current θ is encoded again; of an older θ or a fragment, it is gone.
+            e = thetas.pin(id, coordinator::theta, coordinator.version());
+        } catch (UncheckedIOException unwritable) {
+            log.accept(unwritable.getMessage());
+            p.refuse(Status.UNAVAILABLE.withDescription(unwritable.getMessage()));
+            return;
+        }
         if (e == null) {
             p.refuse(orders.newest(s) != null
                     ? Status.ABORTED.withDescription("θ snapshot " + id + " is no longer kept: pull the newest θ again from offset 0")

@@ -24,6 +24,7 @@ import org.diloco4j.net.wire.RunDefinition;
 import org.diloco4j.net.wire.RunSpecs;
 import org.diloco4j.net.wire.WireCounter;
 
+import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -293,11 +294,11 @@ final class RunLoop {
             case Command.Welcome w -> admission.welcome(w);
             case Command.Train t -> {
                 Session s = sessions.get(t.member());
-                if (s != null) orders.train(s, t);
+                if (s != null) exact(() -> orders.train(s, t));
             }
             case Command.ApplyFragment a -> {
                 Session s = sessions.get(a.member());
-                if (s != null) orders.applyFragment(s, a);
+                if (s != null) exact(() -> orders.applyFragment(s, a));
             }
             case Command.Evict e -> {
                 Session s = sessions.get(e.member());
@@ -315,6 +316,24 @@ final class RunLoop {
             case Command.Stop s -> {
                 if (coordinator.stopped()) finish(s.reason(), true);
             }
+        }
+    }
+
+    /**
+     * Issues an order that may name an exact θ snapshot ({@link ThetaStore#acquire}). If its file
+     * cannot be written (a full disk), the run stops with a checkpoint and one line naming the
+     * directory and what to do, rather than failing without one: the order names θ at this version,
+     * which moves on, so there is nothing a member could retry later, and the coordinator has already
+     * given it the work (withholding the order would leave its round waiting for it). Freeing space,
+     * or another spool directory, is the operator's to do; the checkpoint loses nothing. Once stopping,
+     * no more snapshots are written.
+     */
+    private void exact(Runnable order) {
+        if (ending) return;
+        try {
+            order.run();
+        } catch (UncheckedIOException unwritable) {
+            stop("an order's θ snapshot could not be written: " + unwritable.getMessage() + "; then start the coordinator again to continue from this checkpoint");
         }
     }
 

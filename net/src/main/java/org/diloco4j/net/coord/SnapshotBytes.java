@@ -15,8 +15,12 @@ interface SnapshotBytes {
     /** {@code n} bytes from {@code offset}, for one chunk of a pull (a slice, or a copy read from the file). */
     ByteString slice(long offset, int n) throws IOException;
 
-    /** CRC32C of all the bytes (a pass over them: called off the event loop). */
-    int crc32c() throws IOException;
+    /**
+     * CRC32C of the bytes as they were written, computed from the encoder's output on the way to
+     * the storage: it vouches for what θ encoded to, so bytes that change afterwards (a bad disk, a
+     * page read back wrong) no longer match it, and the worker refuses them. Not read back.
+     */
+    int crc32c();
 
     /** Lets go of the bytes (the heap array, or the file and its disk space); reads fail afterwards. */
     void release();

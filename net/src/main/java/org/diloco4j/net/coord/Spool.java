@@ -2,10 +2,8 @@ package org.diloco4j.net.coord;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,10 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * parameters (docs/bench/coordinator-throughput.md); in a spool file the same bytes live in the
  * page cache, which the kernel may write out and reclaim.
  *
- * <p>A spool file is unlinked as soon as it is opened: its open channel keeps the data readable
- * (Linux), and nothing is left on disk however the coordinator ends, {@code kill -9} included.
- * The name lives only for the instant between creating and opening it; {@link #sweep} removes
- * what such an instant (or an older coordinator) left.
+ * <p>A spool file is unlinked as soon as it is opened ({@link UnlinkedFiles}): its open channel
+ * keeps the data readable (Linux), and nothing is left on disk however the coordinator ends,
+ * {@code kill -9} included; {@link #sweep} removes what the instant between creating and opening
+ * (or an older coordinator) left.
  */
 final class Spool {
     static final String PREFIX = "push-";
@@ -67,30 +65,7 @@ final class Spool {
     /** A new spool file, open for reading and writing, already unlinked; on failure nothing is left behind. */
     FileChannel open() throws IOException {
         Files.createDirectories(dir);
-        Path file = Files.createTempFile(dir, PREFIX, SUFFIX);
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            // deleteIfExists: a sweep of another coordinator sharing the directory may have got there first.
-            Files.deleteIfExists(file);
-            return channel;
-        } catch (IOException | RuntimeException e) {
-            if (channel != null) close(channel, e);
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
-    }
-
-    private static void close(FileChannel channel, Exception cause) {
-        try {
-            channel.close();
-        } catch (IOException again) {
-            cause.addSuppressed(again);
-        }
+        return UnlinkedFiles.create(dir, PREFIX, SUFFIX);
     }
 
     /**
@@ -100,11 +75,6 @@ final class Spool {
      * instant fails to open, and the worker retries that upload).
      */
     int sweep() throws IOException {
-        if (!Files.isDirectory(dir)) return 0;
-        int n = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
-            for (Path f : files) if (Files.isRegularFile(f) && Files.deleteIfExists(f)) n++;
-        }
-        return n;
+        return UnlinkedFiles.sweep(dir, PREFIX, SUFFIX);
     }
 }

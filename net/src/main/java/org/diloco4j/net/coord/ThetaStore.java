@@ -45,8 +45,15 @@ final class ThetaStore {
         /** Null once the store has dropped it (only an entry no pull streams is dropped). */
         private volatile SnapshotBytes bytes;
         final long length;
-        /** CRC32C of the bytes, computed by the first pull that reaches the end (off the event loop); null until then. */
-        private Integer crc;
+        /** CRC32C of the bytes as they were written (not read back: {@link SnapshotBytes#crc32c}); the same after a re-encoding. */
+        private volatile int crc;
+        /**
+         * The bytes a read failed on (transport threads), or null: while they are still the entry's,
+         * the entry is broken, and the event loop encodes it again before a pull is served it
+         * ({@link #mend}). Kept as the failed bytes, not a flag, so a pull that failed on bytes
+         * already replaced does not break the new ones.
+         */
+        private volatile SnapshotBytes failed;
         /** Members that have still to pull it (exact orders); event loop. */
         private int holds;
         /** Pulls streaming it now; event loop. */
@@ -59,20 +66,32 @@ final class ThetaStore {
             this.floats = floats;
             this.bytes = bytes;
             this.length = bytes.length();
+            this.crc = bytes.crc32c();
         }
 
         /** {@code n} bytes from {@code offset}, one chunk of a pull that pins the entry (transport threads). */
         ByteString slice(long offset, int n) throws IOException {
-            return kept().slice(offset, n);
+            SnapshotBytes b = kept();
+            try {
+                return b.slice(offset, n);
+            } catch (IOException e) {
+                failed = b;
+                throw e;
+            }
+        }
+
+        /** Whether a read of its bytes failed (a bad disk, a closed file): a pull must not be served them again. */
+        boolean broken() {
+            SnapshotBytes b = bytes;
+            return b != null && failed == b;
         }
 
         /**
-         * CRC32C of the encoded bytes, the pull's last chunk carries it. Computed once, by the
-         * transport thread of the first pull to need it, while that pull pins the entry (its bytes
-         * are there): a pass over a whole encoded θ (2 GB at 1B in bf16) does not hold up the event loop.
+         * CRC32C of the encoded bytes, the pull's last chunk carries it: summed as they were written
+         * (on the event loop, from the encoder's output on the heap), so it vouches for what
+         * θ encoded to and bytes read back wrong later fail the worker's check.
          */
-        synchronized int crc() throws IOException {
-            if (crc == null) crc = kept().crc32c();
+        int crc() {
             return crc;
         }
 
@@ -145,11 +164,17 @@ final class ThetaStore {
         return codec;
     }
 
-    /** The exact snapshot {@code s} names (the one kept at its fragment and version, or a new one), held once more. */
+    /**
+     * The exact snapshot {@code s} names (the one kept at its fragment and version, encoded again if
+     * broken, or a new one), held once more.
+     *
+     * @throws UncheckedIOException naming the directory when a new snapshot's file could not be written (nothing is kept of it)
+     */
     Entry acquire(Snapshot s) {
         if (s.phantom()) throw new IllegalArgumentException("the network runtime sends real θ; got a phantom snapshot of v" + s.version());
         Entry e = find(s.fragment(), s.version());
         if (e == null) e = add(s.fragment(), s.version(), s.values(), s.values().length);
+        else if (e.broken()) mend(e, s.values());
         e.holds++;
         trim();
         return e;
@@ -179,7 +204,8 @@ final class ThetaStore {
         // One pass: the newest fit, and the bytes in use (wanted only when there is none).
         long used = 0;
         for (Entry e : entries.values()) {
-            if (e.fragment == -1 && e.version >= least && (best == null || e.version > best.version)) best = e;
+            // A broken one is not served: a new one of θ is made instead (it is dropped once idle).
+            if (e.fragment == -1 && e.version >= least && !e.broken() && (best == null || e.version > best.version)) best = e;
             if (!e.idle()) used += e.encodedBytes();
         }
         if (best == null) {
@@ -194,10 +220,28 @@ final class ThetaStore {
         return best;
     }
 
-    /** The snapshot {@code id} pinned for a pull that resumes it, or null if it is no longer kept. */
+    /** The snapshot {@code id} pinned for a pull that resumes it, or null if it is no longer kept (or broken). */
     Entry pin(long id) {
+        return pin(id, null, -1);
+    }
+
+    /**
+     * The snapshot {@code id} pinned for a pull (an exact order's, or one resuming), or null if it is
+     * no longer kept. A broken one is encoded again first from {@code theta}, all of θ at
+     * {@code version}, if it is a snapshot of that θ; else (an older θ, a fragment) it counts as no
+     * longer kept: the pull is answered as for a dropped snapshot.
+     *
+     * @throws UncheckedIOException naming the directory when the snapshot could not be written again (it stays broken)
+     */
+    Entry pin(long id, java.util.function.Supplier<float[]> theta, long version) {
         Entry e = entries.get(id);
-        if (e != null) e.pins++;
+        if (e == null) return null;
+        if (e.broken()) {
+            float[] now = theta == null || e.fragment != -1 || e.version != version ? null : theta.get();
+            if (now == null || now.length != e.floats) return null;
+            mend(e, now);
+        }
+        e.pins++;
         return e;
     }
 
@@ -267,6 +311,23 @@ final class ThetaStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Encodes {@code values} (θ at the broken entry's version, or its fragment) again into new bytes
+     * and puts them in the entry's place. The bytes are the same as before (one θ, one codec), so a
+     * pull still reading the old ones gets the same bytes from the new, or fails and resumes.
+     */
+    private void mend(Entry e, float[] values) {
+        SnapshotBytes b = encode(values, e.floats);
+        if (b.length() != e.length) {
+            b.release();
+            throw new IllegalStateException("θ snapshot " + e.id + " encoded again into " + b.length() + " bytes, not " + e.length);
+        }
+        SnapshotBytes old = e.bytes;
+        e.crc = b.crc32c();
+        e.bytes = b;
+        if (old != null) old.release();
     }
 
     private void trim() {

@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
  * the open channel alone keeps the data (Linux) and nothing is left on disk however the process
  * ends, {@code kill -9} included; closing the channel frees the space. The name lives only for the
  * instant between creating and opening; {@link #sweep} removes what such an instant left.
- * (The upload {@link Spool} does the same for its files.)
+ * Used by the upload {@link Spool} and the θ snapshot files ({@link FileSnapshots}).
  */
 final class UnlinkedFiles {
     private UnlinkedFiles() {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,6 +144,39 @@ class FileSnapshotsTest {
         assertThat(openFilesIn(dir)).as("the half-written file closed").isZero();
         writes.set(-100);
         assertThat(ThetaStoreTest.all(s.newest(0, theta(1), 0, () -> null))).as("the next pull tries again").isEqualTo(bf16.encode(theta(1)));
+    }
+
+    /**
+     * The CRC a pull's last chunk carries is the one of the bytes written, not of what the file
+     * returns later: bytes changed on the disk after the write (written here through the channel
+     * the storage wrote with) no longer match it, so a worker refuses them.
+     */
+    @Test
+    void bytesChangedInTheFileAfterTheWriteNoLongerMatchTheCrcAPullCarries() throws Exception {
+        Codec bf16 = Codecs.parse("bf16");
+        AtomicReference<FileChannel> written = new AtomicReference<>();
+        FileSnapshots.Disk watching = (channel, from, at) -> {
+            written.set(channel);
+            return channel.write(from, at);
+        };
+        ThetaStore s = new ThetaStore(bf16, bf16.encodedSize(FLOATS), new FileSnapshots(dir, watching));
+        ThetaStore.Entry e = s.newest(0, theta(1), 0, () -> null);
+        byte[] before = ThetaStoreTest.all(e);
+
+        // No pull has reached the end yet: nothing has asked for the CRC before the bytes change.
+        written.get().write(java.nio.ByteBuffer.wrap(new byte[] {(byte) ~before[1000]}), 1000);
+
+        byte[] after = ThetaStoreTest.all(e);
+        assertThat(after).as("the pull reads the changed byte").isNotEqualTo(before);
+        assertThat(crc32c(after)).as("the CRC the pull carries vouches for what was written").isNotEqualTo(e.crc());
+        assertThat(e.crc()).as("it is the written bytes'").isEqualTo(crc32c(before));
+        s.close();
+    }
+
+    static int crc32c(byte[] b) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(b);
+        return (int) c.getValue();
     }
 
     @Test
