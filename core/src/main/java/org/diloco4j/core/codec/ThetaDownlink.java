@@ -66,30 +66,6 @@ public final class ThetaDownlink {
         return refusal(codec, values, 0);
     }
 
-    /**
-     * θ in its chunks encoded as one message of {@code codec}, byte for byte what encoding it as one
-     * array gives: each chunk is encoded in turn and its values' bytes placed after the one header, so
-     * no copy of the whole θ is made (one chunk's message at a time). A θ codec lays values out in
-     * order, bf16 in groups of {@link Bf16Codec#GROUP}; chunks of a size that splits a group are
-     * refused. One message holds fewer than 2^31 values ({@link Codec#encode}).
-     */
-    public static byte[] encode(Codec codec, Fp32Vector theta) {
-        if (theta.chunkCount() == 1) return codec.encode(theta.chunk(0));
-        CodecKind kind = thetaKind(codec);
-        int group = kind == CodecKind.BF16 ? Bf16Codec.GROUP : 1;
-        if (((1L << theta.shift()) % group) != 0) {
-            throw new IllegalArgumentException("θ in chunks of 2^" + theta.shift() + " values cannot be encoded chunk by chunk in " + codec.spec()
-                    + ": its groups of " + group + " values would straddle chunks; hold θ in chunks of at least " + group + " values");
-        }
-        byte[] out = Wire.start(codec, kind, codec.encodedSize(theta.size()), Math.toIntExact(theta.size()));
-        int[] at = {0};
-        concatenate(codec, theta.size(), theta.chunkCount(), c -> codec.encode(theta.chunk(c)), (b, off, len) -> {
-            System.arraycopy(b, off, out, at[0], len);
-            at[0] += len;
-        });
-        return out;
-    }
-
     /** Where the bytes of a θ message made of parts go, in order. */
     public interface Sink<E extends Exception> {
         void write(byte[] b, int off, int len) throws E;
@@ -100,7 +76,7 @@ public final class ThetaDownlink {
      * consecutive runs of them, part {@code i} encoded by {@code part} as a message of its own: the
      * first part's header, given the whole count, then every part's values' bytes after its header.
      * Byte for byte the message encoding all the values as one array makes, if the parts do not split
-     * a bf16 group of {@link Bf16Codec#GROUP} values (the caller's to ensure: its message says how).
+     * a bf16 group of {@link Bf16Codec#GROUP} values (the caller's to ensure).
      * Only one part's message is on the heap at a time. Returns the bytes written.
      *
      * @throws IllegalArgumentException if {@code codec} is not one θ travels in
