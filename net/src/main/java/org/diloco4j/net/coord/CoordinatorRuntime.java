@@ -209,9 +209,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     public void close() {
         RunLoop l = loop;
         if (l == null) return;
-        l.threads.close();
-        // The loop is over: nothing pins a snapshot any more; their files are closed (and so gone) now, not when the JVM exits.
-        l.thetas.close();
+        l.close();
         loop = null;
     }
 

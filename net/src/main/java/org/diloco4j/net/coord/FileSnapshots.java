@@ -94,15 +94,6 @@ final class FileSnapshots implements SnapshotStorage {
         }
     }
 
-    @Override
-    public String where() {
-        return dir.toString();
-    }
-
-    @Override
-    public void close() {
-    }
-
     /** One line: the directory, what went wrong, and where else snapshots may go. */
     private IOException failure(IOException e) {
         return new IOException("could not write θ snapshots to " + dir + ": " + (e.getMessage() != null ? e.getMessage() : e)

@@ -20,15 +20,6 @@ final class HeapSnapshots implements SnapshotStorage {
         return new Bytes(data, (int) crc.getValue());
     }
 
-    @Override
-    public String where() {
-        return "the heap";
-    }
-
-    @Override
-    public void close() {
-    }
-
     private static final class Bytes implements SnapshotBytes {
         private final long length;
         private final int crc;

@@ -76,7 +76,7 @@ final class RunLoop {
 
     /**
      * @param snapshotBudget bytes of encoded θ snapshots kept for pulls ({@link MemoryBound#snapshotBytes()})
-     * @param snapshots      where they are kept ({@link MemoryBound#place()}); the loop's store closes it
+     * @param snapshots      where they are kept ({@link MemoryBound#place()})
      */
     RunLoop(RunDefinition run, RuntimeState st, RuntimeOptions opts, long snapshotBudget, SnapshotStorage snapshots, Evaluator evaluator,
             RuntimeListener listener, CheckpointStore store, CoordinatorMetrics metrics, Clock clock) {
@@ -103,6 +103,15 @@ final class RunLoop {
         metrics.attach(run.method().id(), wire);
         metrics.thetaVersion(coordinator.version());
         coordinator.attach(this::observe);
+    }
+
+    /**
+     * Stops the loop's threads, then lets go of every θ snapshot: nothing pins one any more, and
+     * their files are closed (and so gone) now, not when the JVM exits.
+     */
+    void close() {
+        threads.close();
+        thetas.close();
     }
 
     /** The run's clock: wall seconds since the run started, continued across restarts. Any thread. */

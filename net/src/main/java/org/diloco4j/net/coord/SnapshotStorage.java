@@ -10,7 +10,7 @@ import java.io.IOException;
  * (θ must not change while it is encoded, and there is no fp32 copy of it to encode later); reading
  * on the transport's threads.
  */
-interface SnapshotStorage extends AutoCloseable {
+interface SnapshotStorage {
     /**
      * Encodes {@code floats} values of {@code values} with {@code codec} into a new snapshot, complete
      * when this returns.
@@ -18,13 +18,6 @@ interface SnapshotStorage extends AutoCloseable {
      * @throws IOException naming where it could not be written; nothing is left of it
      */
     SnapshotBytes write(Codec codec, float[] values, int floats) throws IOException;
-
-    /** Where snapshots are kept, for messages: "the heap" or the directory. */
-    String where();
-
-    /** Nothing more is written; the snapshots already released stay released (the store releases the others). */
-    @Override
-    void close();
 
     /** The storage {@code place} names ({@link SnapshotPlace#HEAP} or {@link SnapshotPlace#FILE}, not AUTO), files in {@code spool}'s directory. */
     static SnapshotStorage open(SnapshotPlace place, SpoolOptions spool) throws IOException {

@@ -138,7 +138,7 @@ final class ThetaStore {
 
     /**
      * @param budget  bytes of encoded snapshots kept (one is always allowed, whatever its size: {@link ThetaCacheSize})
-     * @param storage where their bytes are kept; the store closes it
+     * @param storage where their bytes are kept
      */
     ThetaStore(Codec codec, long budget, SnapshotStorage storage) {
         if (budget < 0) throw new IllegalArgumentException("θ snapshot budget " + budget + " bytes; must be >= 0");
@@ -147,17 +147,11 @@ final class ThetaStore {
         this.storage = storage;
     }
 
-    /** Where the snapshots are kept, for messages. */
-    String where() {
-        return storage.where();
-    }
-
     /** Lets go of every snapshot (their files too) and of the storage: the runtime closed, nothing pulls any more. */
     void close() {
         for (Entry e : entries.values()) e.release();
         entries.clear();
         bytes = 0;
-        storage.close();
     }
 
     Codec codec() {

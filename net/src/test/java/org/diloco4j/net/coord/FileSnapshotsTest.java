@@ -194,9 +194,9 @@ class FileSnapshotsTest {
     void aCoordinatorStartingInItsOwnSpoolDirectorySweepsTheSnapshotFilesAnEarlierOneLeft() throws Exception {
         Path stale = Files.writeString(dir.resolve(FileSnapshots.PREFIX + "123" + FileSnapshots.SUFFIX), "old θ");
         Path upload = Files.writeString(dir.resolve(Spool.PREFIX + "9" + Spool.SUFFIX), "an upload: the spool's own sweep decides");
-        FileSnapshots.open(dir, false).close();
+        FileSnapshots.open(dir, false);
         assertThat(stale).as("a shared directory is not swept").exists();
-        FileSnapshots.open(dir, true).close();
+        FileSnapshots.open(dir, true);
         assertThat(stale).doesNotExist();
         assertThat(upload).exists();
         assertThat(openFilesIn(dir)).as("the start's writability probe left nothing open").isZero();

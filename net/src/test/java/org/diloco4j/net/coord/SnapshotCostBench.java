@@ -67,7 +67,6 @@ public final class SnapshotCostBench {
         long t2 = cpu.getCurrentThreadCpuTime();
         sink.putLong(sum);
         b.release();
-        storage.close();
         return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
     }
 }
