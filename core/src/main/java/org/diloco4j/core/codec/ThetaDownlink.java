@@ -115,11 +115,11 @@ public final class ThetaDownlink {
      */
     public static boolean carries(Codec codec, double maxAbs) {
         float a = (float) maxAbs;
-        return switch (kindOf(codec)) {
+        return switch (thetaKind(codec)) {
             case FP32 -> Float.isFinite(a);
             case BF16 -> Float.isFinite(a) && Wire.absBits(a) < BF16_OVERFLOW_BITS;
             case FP16 -> a <= Fp16Codec.MAX;
-            default -> throw new IllegalArgumentException(codec.spec() + " is not a θ codec; allowed: " + allowed());
+            default -> throw new AssertionError("thetaKind admits only fp32, bf16, fp16");
         };
     }
 
