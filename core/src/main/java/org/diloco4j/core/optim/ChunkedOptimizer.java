@@ -179,20 +179,27 @@ public final class ChunkedOptimizer implements OuterOptimizer {
                 throw new IllegalArgumentException("optimizer state buffer '" + name + "' has " + b.size() + " floats but this optimizer has size " + size);
             }
         });
-        OptimizerState[] slices = new OptimizerState[parts.length];
+        // Part by part, so at most one part's slice is ever held besides the state: a buffer already in
+        // chunks of this shift lends its chunk j (the part's restore copies it in), one chunked otherwise
+        // is copied out for the part. The slices share kind, names and counters and their lengths were
+        // checked above, so part 0 refuses a bad state before any part changed, or none does.
         for (int j = 0; j < parts.length; j++) {
             Map<String, float[]> s = new HashMap<>();
             int len = partLength(size, shift, j);
             long from = (long) j << shift;
-            state.buffers().forEach((name, b) -> {
-                float[] a = new float[len];
-                b.get(from, a, 0, len);
-                s.put(name, a);
-            });
-            slices[j] = OptimizerState.of(state.kind(), state.counters(), s);
+            for (Map.Entry<String, Fp32Vector> e : state.buffers().entrySet()) {
+                Fp32Vector b = e.getValue();
+                float[] a;
+                if (b.shift() == shift && b.chunkCount() == parts.length) {
+                    a = b.chunk(j);
+                } else {
+                    a = new float[len];
+                    b.get(from, a, 0, len);
+                }
+                s.put(e.getKey(), a);
+            }
+            parts[j].restore(OptimizerState.of(state.kind(), state.counters(), s));
         }
-        // The slices share kind, names and counters, so part 0 refuses a bad state before any part changed, or none does.
-        for (int j = 0; j < parts.length; j++) parts[j].restore(slices[j]);
     }
 
     @Override
