@@ -1,5 +1,6 @@
 package org.diloco4j.sim;
 
+import org.diloco4j.core.codec.Codecs;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,8 +25,8 @@ class ScaleTableTest {
         double u = ScaleTable.on(tenB, Accelerator.H100).utilization(ScaleTable.sync(wire, 100), gbps);
 
         double compute = 100 * tenB.secondsPerStep(Accelerator.H100);
-        long up = tenB.encodedBytes("int8");
-        long down = tenB.encodedBytes("bf16");
+        long up = Codecs.parse("int8").encodedSize(tenB.model().params());
+        long down = Codecs.parse("bf16").encodedSize(tenB.model().params());
         double transfer = (up + down) * 8 / (gbps * 1e9) + 2 * ScaleTable.LATENCY;
         assertThat(u).isCloseTo(compute / (compute + transfer), within(0.002));
         assertThat(u).as("the link is slow enough to matter").isLessThan(0.9);
@@ -63,8 +64,8 @@ class ScaleTableTest {
         double nic = 25;
 
         double compute = 100 * s.secondsPerStep(Accelerator.H100);
-        long up = s.encodedBytes("int8");
-        long down = s.encodedBytes("bf16");
+        long up = Codecs.parse("int8").encodedSize(s.model().params());
+        long down = Codecs.parse("bf16").encodedSize(s.model().params());
         double wholeQueue = workers * (up + down) * 8 / (nic * 1e9) + 2 * ScaleTable.LATENCY;
         double thetaQueue = workers * down * 8 / (nic * 1e9);
         double one = t.utilization(sync, link, nic);

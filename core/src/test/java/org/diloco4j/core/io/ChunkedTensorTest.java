@@ -38,7 +38,7 @@ class ChunkedTensorTest {
         assertThat(back.theta().array()).isEqualTo(a);
         assertThat(CheckpointFile.read(chunked, "test", CheckpointFile.Kind.COORDINATOR, OneArray.class).state().theta()).isEqualTo(a);
 
-        // Into chunks of 2^10, a few MiB of the file at a time.
+        // A tensor cut into chunks of 2^10 (the form a file past one array is read into: toVector walks its bytes the same way).
         Fp32Vector read = TensorData.of(a).toVector(10);
         assertThat(read.chunkCount()).isEqualTo(5);
         for (int c = 0; c < 5; c++) assertThat(read.chunk(c)).isEqualTo(v.chunk(c));
