@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import org.diloco4j.core.params.VectorOps;
 
 /**
- * Copies of Delayed Nesterov's fused int8 loop (c = 0: {@code accumulateCoded}) with one change each, timed
+ * Copies of Delayed Nesterov's fused int8 loop (c = 0: {@code accumulateCoded}) and of the loop it replaced, with one change each, timed
  * side by side in one JVM on the same load: each on its own θ and accumulator, in rotating order, one step
  * over n values laid out as int8's 64K chunks of four quarter runs (codes every fourth byte), the first of
  * every three steps with {@code first} (acc ← g); this thread's CPU clock per step. All must end bit for bit
@@ -31,8 +31,33 @@ public final class FusedLoopAB {
         int run(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len);
     }
 
-    /** As DelayedNesterov.accumulateCoded on main: {@code first ? gi : acc + gi} in the loop, the caller's table, max |θ| in the loop. */
+    /**
+     * As DelayedNesterov.accumulateCoded: the loop counts θ's index j, acc at j + d and codes at cb + 4j (differences
+     * fixed before the loop), one loop per value of first, max |θ| by VectorOps.maxAbs over the run afterwards.
+     */
     static int production(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
+        float a = -lrOverN;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                ac[j + d] = gi;
+                theta[j] = Math.fma(gi, a, theta[j]);
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                ac[j + d] += gi;
+                theta[j] = Math.fma(gi, a, theta[j]);
+            }
+        }
+        return Float.floatToRawIntBits(VectorOps.maxAbs(theta, to, end));
+    }
+
+    /** As DelayedNesterov.accumulateCoded before 2026-12-05: i from 0 with three offsets, {@code first ? gi : acc + gi} in the loop, max |θ| in the loop. */
+    static int before(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
         float a = A;
         int bits = 0;
         for (int i = 0; i < len; i++) {
@@ -45,7 +70,7 @@ public final class FusedLoopAB {
         return bits;
     }
 
-    /** production with the table copied to an array of length 256, which C2 knows is more than {@code code & 0xFF}. */
+    /** before with the table copied to an array of length 256, which C2 knows is more than {@code code & 0xFF}. */
     static int table256(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
         float[] tb = Arrays.copyOf(table, 256);
         float a = A;
@@ -60,7 +85,7 @@ public final class FusedLoopAB {
         return bits;
     }
 
-    /** production with one loop per value of first. */
+    /** before with one loop per value of first. */
     static int split(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
         float a = A;
         int bits = 0;
@@ -84,7 +109,7 @@ public final class FusedLoopAB {
         return bits;
     }
 
-    /** table256 with max |θ| by the vectorized pass over the run just written (in L2), not in the loop. */
+    /** before's table256 with max |θ| by the vectorized pass over the run just written (in L2), not in the loop. */
     static int table256MaxAfter(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
         float[] tb = Arrays.copyOf(table, 256);
         float a = A;
@@ -99,7 +124,7 @@ public final class FusedLoopAB {
     /** η/N as DelayedNesterov has it: a value, not a constant C2 can fold. */
     static float lrOverN = Float.parseFloat(System.getProperty("lr", "0.175"));
 
-    /** table256MaxAfter with a = −η/N read from a field, as DelayedNesterov reads it. */
+    /** before's table256MaxAfter with a = −η/N read from a field, as DelayedNesterov reads it. */
     static int table256MaxAfterFieldA(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
         float[] tb = Arrays.copyOf(table, 256);
         float a = -lrOverN;
@@ -111,7 +136,7 @@ public final class FusedLoopAB {
         return Float.floatToRawIntBits(VectorOps.maxAbs(theta, to, to + len));
     }
 
-    /** production with a = −η/N read from a field. */
+    /** before with a = −η/N read from a field. */
     static int productionFieldA(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
         float a = -lrOverN;
         int bits = 0;
@@ -125,7 +150,7 @@ public final class FusedLoopAB {
         return bits;
     }
 
-    /** production with max |θ| after the loop. */
+    /** before with max |θ| after the loop. */
     static int maxAfter(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
         float a = A;
         for (int i = 0; i < len; i++) {
@@ -161,8 +186,8 @@ public final class FusedLoopAB {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 25_000_000;
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 12;
-        String[] names = {"production", "table256", "split", "table256MaxAfter", "maxAfter", "plainFp32 (g decoded beforehand)", "productionFieldA", "table256MaxAfterFieldA"};
-        Loop[] loops = {FusedLoopAB::production, FusedLoopAB::table256, FusedLoopAB::split,
+        String[] names = {"production", "before", "table256", "split", "table256MaxAfter", "maxAfter", "plainFp32 (g decoded beforehand)", "productionFieldA", "table256MaxAfterFieldA"};
+        Loop[] loops = {FusedLoopAB::production, FusedLoopAB::before, FusedLoopAB::table256, FusedLoopAB::split,
             FusedLoopAB::table256MaxAfter, FusedLoopAB::maxAfter, FusedLoopAB::plainFp32, FusedLoopAB::productionFieldA, FusedLoopAB::table256MaxAfterFieldA};
         SplittableRandom r = new SplittableRandom(42);
         byte[] codes = new byte[n];

@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
  * stepped push by push in rotating order in one JVM, so all see the same load on a shared machine (and each
  * class is compiled by C2 as production compiles it, not a copy). Timed by this thread's CPU clock; per DN
  * case the median CPU-s per GB of int8; θ of all builds must end bit for bit equal (the run fails otherwise).
+ * With {@code -Dfar=F} each build's θ run starts F values into a longer array (θ held in one array: at
+ * F ≥ 2^29, 4·offset no longer fits an int), the optimizer's buffers at their own offsets from 0.
  * Run: {@code java -Xmx3g -cp bench/target/classes org.diloco4j.bench.ingest.KernelJarAB c n steps jar...}.
  */
 public final class KernelJarAB {
@@ -32,6 +34,7 @@ public final class KernelJarAB {
         int steps = Integer.parseInt(args[2]);
         String[] jars = Arrays.copyOfRange(args, 3, args.length);
         int k = jars.length;
+        int far = Integer.getInteger("far", 0);
         SplittableRandom r = new SplittableRandom(42);
         byte[] codes = new byte[n];
         for (int i = 0; i < n; i++) codes[i] = (byte) Math.max(0, Math.min(255, (int) Math.round(128 + 32 * r.nextGaussian())));
@@ -52,7 +55,8 @@ public final class KernelJarAB {
             commit[j] = cls.getMethod("commit");
             apply[j] = l.loadClass("org.diloco4j.core.optim.StepKernel").getMethod("applyCoded", float[].class, int.class, float[].class, byte[].class,
                     int.class, int.class, int.class, int.class, float[].class);
-            theta[j] = IngestInputs.theta(n);
+            theta[j] = new float[far + n];
+            System.arraycopy(IngestInputs.theta(n), 0, theta[j], far, n);
         }
         // Per build: [0] the first of a buffer, [1] the 2nd and 3rd; the N-th (not fused) is stepped, not timed.
         double[][][] t = new double[k][2][steps * 3];
@@ -67,7 +71,7 @@ public final class KernelJarAB {
                 for (int lo = 0; lo < n; lo += CHUNK) {
                     int m = Math.min(CHUNK, n - lo);
                     int g = m >>> 2;
-                    for (int q = 0; q < 4; q++) apply[j].invoke(kernel, theta[j], lo + q * g, table, codes, lo + q, 4, lo + q * g, g, scratch);
+                    for (int q = 0; q < 4; q++) apply[j].invoke(kernel, theta[j], far + lo + q * g, table, codes, lo + q, 4, lo + q * g, g, scratch);
                 }
                 double sec = (THREADS.getCurrentThreadCpuTime() - c0) / 1e9;
                 commit[j].invoke(dn[j]);
@@ -80,8 +84,8 @@ public final class KernelJarAB {
         for (int j = 1; j < k; j++) {
             if (!Arrays.equals(theta[0], theta[j])) throw new IllegalStateException(jars[j] + " gives another θ than " + jars[0]);
         }
-        System.out.printf("c=%s n=%,d, %d timed buffers of N = 4 after %d warm-up steps; load before %s, after %s; θ bit-identical across builds%n",
-                c, n, steps, WARM, load0, load());
+        System.out.printf("c=%s n=%,d far=%,d, %d timed buffers of N = 4 after %d warm-up steps; load before %s, after %s; θ bit-identical across builds%n",
+                c, n, far, steps, WARM, load0, load());
         System.out.println("| build | first of a buffer: CPU-s per GB int8, median (min–max) | 2nd, 3rd: CPU-s per GB, median (min–max) |");
         System.out.println("|---|---:|---:|");
         for (int j = 0; j < k; j++) {

@@ -2,6 +2,8 @@ package org.diloco4j.core.optim;
 
 import java.util.Map;
 
+import org.diloco4j.core.params.VectorOps;
+
 /**
  * Delayed Nesterov (Liu et al. 2024, "Asynchronous Local-SGD"), for pseudo-gradients applied one
  * at a time as they arrive. Buffer size N (≈ number of workers), c ∈ [0, 1/N] (default 0). On the
@@ -158,7 +160,7 @@ public final class DelayedNesterov implements OuterOptimizer {
     }
 
     /** One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (one per pair of cases: first or not) but the N-th arrival's. */
-    private final class Step implements StepKernel {
+    final class Step implements StepKernel {
         private final Case c;
 
         Step(Case c) {
@@ -177,19 +179,49 @@ public final class DelayedNesterov implements OuterOptimizer {
 
         @Override
         public int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
+            // Loops counting θ's index need 4·j to fit an int (see below): θ in one array past 2^29 values takes the others.
+            LoopShape shape = thetaOff + len <= THETA_INDEXED_END ? LoopShape.THETA_INDEX : LoopShape.FROM_ZERO;
+            return applyCoded(shape, theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+        }
+
+        /** {@link #applyCoded} with the fused loops of {@code shape} (both give the same bits; a test reaches FROM_ZERO without 2 GiB of θ). */
+        int applyCoded(LoopShape shape, float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
             // The fused loops take int8's quarter runs (every fourth byte, a constant C2 can check bounds by once);
             // other strides (int8's last m mod 4 values) are few.
             if (stride != 4) return StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+            boolean near = shape == LoopShape.THETA_INDEX;
             return switch (c) {
-                case SGD_FIRST, SGD -> accumulateCoded(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
-                case MOMENTUM_FIRST, MOMENTUM -> accumulateWithMomentumCoded(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
-                case ONLY_FIRST, ONLY -> onlyCoded(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                case SGD_FIRST, SGD -> near ? accumulateCoded(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len)
+                        : accumulateCodedFar(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                case MOMENTUM_FIRST, MOMENTUM -> near ? accumulateWithMomentumCoded(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len)
+                        : accumulateWithMomentumCodedFar(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                case ONLY_FIRST, ONLY -> near ? onlyCoded(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len)
+                        : onlyCodedFar(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
                 // The N-th arrival divides by N per value: scalar division in a fused loop was measured slower
                 // (docs/bench/ingest.md) than decoding and the vectorized loop (fusesCoded() says so).
                 case MEAN_FIRST, MEAN -> StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
             };
         }
     }
+
+    /** Which index the fused loops count: θ's own (fast, while 4·index fits an int), or i from 0 with three offsets. */
+    enum LoopShape {
+        THETA_INDEX, FROM_ZERO
+    }
+
+    /*
+     * The fused loops' shape decides their speed (docs/bench/ingest.md, 2026-12-05; KernelJarAB,
+     * LoopShapeAB): the loop counts θ's own index j, the other arrays are addressed as j plus a
+     * loop-invariant difference (acc/m at j + d, codes at cb + 4j), and max |θ| is taken afterwards
+     * by VectorOps.maxAbs over the run just written (still in L2). Counting i from 0 with three
+     * offsets (θ[to + i], acc[off + i], codes[co + 4i]) and the max in the loop, as before, left C2
+     * more live values than registers (spilled to xmm registers every element): the same
+     * arithmetic and bits for 14–24 % less CPU in the real class. With j ≥ 2^29 (θ in one array
+     * past 2 GiB), 4·j and cb = co − 4·to no longer fit an int: the values are still exact (Java's
+     * int arithmetic wraps), but C2 then keeps a bounds check per element and the loop was slower
+     * than before — there the *Far loops count i from 0 (max afterwards too).
+     */
+    static final int THETA_INDEXED_END = 1 << 29;
 
     /**
      * SGD_FIRST / SGD with g looked up in the loop (see {@link StepKernel#applyCoded}), codes every
@@ -198,15 +230,23 @@ public final class DelayedNesterov implements OuterOptimizer {
     private int accumulateCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
         float a = -lrOverN;
         float[] ac = acc;
-        int bits = 0;
-        for (int i = 0; i < len; i++) {
-            float gi = table[codes[co + 4 * i] & 0xFF];
-            ac[off + i] = first ? gi : ac[off + i] + gi;
-            float t = Math.fma(gi, a, theta[to + i]);
-            theta[to + i] = t;
-            bits = Math.max(bits, Float.floatToRawIntBits(t) & 0x7fffffff);
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                ac[j + d] = gi;
+                theta[j] = Math.fma(gi, a, theta[j]);
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                ac[j + d] += gi;
+                theta[j] = Math.fma(gi, a, theta[j]);
+            }
         }
-        return bits;
+        return maxAbsBits(theta, to, end);
     }
 
     /**
@@ -219,15 +259,23 @@ public final class DelayedNesterov implements OuterOptimizer {
         float k = kMid;
         float[] ac = acc;
         float[] mm = m;
-        int bits = 0;
-        for (int i = 0; i < len; i++) {
-            float gi = table[codes[co + 4 * i] & 0xFF];
-            ac[off + i] = first ? gi : ac[off + i] + gi;
-            float t = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
-            theta[to + i] = t;
-            bits = Math.max(bits, Float.floatToRawIntBits(t) & 0x7fffffff);
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                ac[j + d] = gi;
+                theta[j] = Math.fma(Math.fma(mm[j + d], k, gi), a, theta[j]);
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                ac[j + d] += gi;
+                theta[j] = Math.fma(Math.fma(mm[j + d], k, gi), a, theta[j]);
+            }
         }
-        return bits;
+        return maxAbsBits(theta, to, end);
     }
 
     /** ONLY_FIRST / ONLY (N = 1) with g looked up in the loop, as {@link #accumulateCoded}: the first update sets m to g. */
@@ -236,16 +284,97 @@ public final class DelayedNesterov implements OuterOptimizer {
         float k = kEnd;
         float mu = momentum;
         float[] mm = m;
-        int bits = 0;
-        for (int i = 0; i < len; i++) {
-            float gi = table[codes[co + 4 * i] & 0xFF];
-            float mi = first ? gi : mm[off + i] * mu + gi;
-            mm[off + i] = mi;
-            float t = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
-            theta[to + i] = t;
-            bits = Math.max(bits, Float.floatToRawIntBits(t) & 0x7fffffff);
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                mm[j + d] = gi;
+                theta[j] = Math.fma(Math.fma(gi, k, gi), a, theta[j]);
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                float mi = mm[j + d] * mu + gi;
+                mm[j + d] = mi;
+                theta[j] = Math.fma(Math.fma(mi, k, gi), a, theta[j]);
+            }
         }
-        return bits;
+        return maxAbsBits(theta, to, end);
+    }
+
+    /** {@link #accumulateCoded} for θ runs ending past 2^29: i counts from 0. */
+    private int accumulateCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+        float a = -lrOverN;
+        float[] ac = acc;
+        int end = to + len;
+        if (first) {
+            for (int i = 0; i < len; i++) {
+                float gi = table[codes[co + 4 * i] & 0xFF];
+                ac[off + i] = gi;
+                theta[to + i] = Math.fma(gi, a, theta[to + i]);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                float gi = table[codes[co + 4 * i] & 0xFF];
+                ac[off + i] += gi;
+                theta[to + i] = Math.fma(gi, a, theta[to + i]);
+            }
+        }
+        return maxAbsBits(theta, to, end);
+    }
+
+    /** {@link #accumulateWithMomentumCoded} for θ runs ending past 2^29: i counts from 0. */
+    private int accumulateWithMomentumCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kMid;
+        float[] ac = acc;
+        float[] mm = m;
+        int end = to + len;
+        if (first) {
+            for (int i = 0; i < len; i++) {
+                float gi = table[codes[co + 4 * i] & 0xFF];
+                ac[off + i] = gi;
+                theta[to + i] = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                float gi = table[codes[co + 4 * i] & 0xFF];
+                ac[off + i] += gi;
+                theta[to + i] = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
+            }
+        }
+        return maxAbsBits(theta, to, end);
+    }
+
+    /** {@link #onlyCoded} for θ runs ending past 2^29: i counts from 0. */
+    private int onlyCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kEnd;
+        float mu = momentum;
+        float[] mm = m;
+        int end = to + len;
+        if (first) {
+            for (int i = 0; i < len; i++) {
+                float gi = table[codes[co + 4 * i] & 0xFF];
+                mm[off + i] = gi;
+                theta[to + i] = Math.fma(Math.fma(gi, k, gi), a, theta[to + i]);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                float gi = table[codes[co + 4 * i] & 0xFF];
+                float mi = mm[off + i] * mu + gi;
+                mm[off + i] = mi;
+                theta[to + i] = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
+            }
+        }
+        return maxAbsBits(theta, to, end);
+    }
+
+    /** The bits of max |θ_i| over [from, to): integer order of |x| bits is the order of |x|, ∞ and NaN above every finite value. */
+    private static int maxAbsBits(float[] theta, int from, int to) {
+        return Float.floatToRawIntBits(VectorOps.maxAbs(theta, from, to));
     }
 
     @Override

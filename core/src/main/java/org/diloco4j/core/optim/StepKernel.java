@@ -36,8 +36,8 @@ public interface StepKernel {
      * <p>This default decodes up to {@code scratch.length} values at a time into {@code scratch} and
      * runs {@link #apply}'s vectorized loop on them. A kernel bound by memory rather than arithmetic
      * overrides it to look g up inside its loop (fused): the table lookup, which C2 cannot vectorize,
-     * then overlaps the θ and buffer traffic instead of adding a pass of its own, and max |θ| comes
-     * from the values in registers. (Decoding a few thousand values at a time into an L1-sized
+     * then overlaps the θ and buffer traffic instead of adding a pass of its own (Delayed Nesterov's
+     * take max |θ| afterwards, over the run still in cache: in the loop it cost C2 registers). (Decoding a few thousand values at a time into an L1-sized
      * scratch was measured slower than either: each short run restarts the memory streams.)
      */
     default int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {

@@ -31,6 +31,28 @@ class StepKernelCodedTest {
     @ParameterizedTest
     @MethodSource("optimizers")
     void codedStepsEqualDecodedStepsBitForBit(OuterOptimizerConfig cfg) {
+        codedStepsEqualDecodedSteps(cfg, StepKernel::applyCoded);
+    }
+
+    /** Delayed Nesterov's other loops, those for θ runs past 2^29 values (one array past 2 GiB), on a small θ. */
+    static List<OuterOptimizerConfig> delayedNesterovs() {
+        return optimizers().stream().filter(c -> c.create(1) instanceof DelayedNesterov).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("delayedNesterovs")
+    void farLoopsEqualDecodedStepsBitForBit(OuterOptimizerConfig cfg) {
+        codedStepsEqualDecodedSteps(cfg, (k, theta, thetaOff, table, codes, at, stride, off, len, scratch) ->
+                ((DelayedNesterov.Step) k).applyCoded(DelayedNesterov.LoopShape.FROM_ZERO, theta, thetaOff, table, codes, at, stride, off, len, scratch));
+    }
+
+    /** How a test steps a coded run: the kernel's own applyCoded, or one of its loop shapes. */
+    @FunctionalInterface
+    interface CodedStep {
+        int apply(StepKernel k, float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch);
+    }
+
+    private static void codedStepsEqualDecodedSteps(OuterOptimizerConfig cfg, CodedStep step) {
         Random r = new Random(11);
         OuterOptimizer coded = cfg.create(SIZE);
         OuterOptimizer decoded = cfg.create(SIZE);
@@ -58,7 +80,7 @@ class StepKernelCodedTest {
             int[][] runs = {{0, 3_000, 5, 4}, {3_000, SIZE - 3_000, 13_000, 1}};
             for (int[] run : runs) {
                 int off = run[0], len = run[1], at = run[2], stride = run[3];
-                gotBits = Math.max(gotBits, c.applyCoded(thetaCoded, thetaOff + off, table, codes, at, stride, off, len, scratch));
+                gotBits = Math.max(gotBits, step.apply(c, thetaCoded, thetaOff + off, table, codes, at, stride, off, len, scratch));
                 float[] g = new float[len];
                 for (int i = 0; i < len; i++) g[i] = table[codes[at + i * stride] & 0xFF];
                 d.apply(thetaDecoded, thetaOff + off, g, 0, off, len);
