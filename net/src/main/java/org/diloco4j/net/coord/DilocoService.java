@@ -5,6 +5,9 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import org.diloco4j.core.coord.PayloadUnreadable;
+import org.diloco4j.core.codec.BlockDecoder;
+import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.ingest.ArrivalCounts;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.diloco4j.net.proto.DeltaChunk;
@@ -375,7 +378,15 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             counted = true;
             session.touch();
-            asm = new DeltaAssembler(h, spool);
+            asm = new DeltaAssembler(h, spool, arrivalCounts(h));
+        }
+
+        /** A counter of the codes as they arrive, if the fragment's codec has table blocks and the push declares its full size; else null. */
+        private ArrivalCounts arrivalCounts(DeltaHeader h) {
+            int p = h.getFragment();
+            if (h.getSize() != rt.run().deltaBytes(p)) return null; // refused later (a withheld push has no bytes)
+            BlockDecoder blocks = Codecs.parse(rt.run().upCodecOf(p)).blocks();
+            return blocks == null ? null : ArrivalCounts.of(blocks, rt.run().plan().fragment(p).arraySize());
         }
 
         @Override
