@@ -185,6 +185,110 @@ public final class HistogramAB {
         }
     }
 
+    /** Counts bytes [from, to) of a buffer into counts[cOff, cOff + 256), as CodeCounts.add, adding to them. */
+    interface BufferLoop {
+        void count(ByteBuffer b, int from, int to, int[] counts, int cOff);
+    }
+
+    /** A copy of CodeCounts.add (per-call lanes, added to the counts), so its profile is its own. */
+    static void perCallCopy(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = new int[4 * BINS];
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long x = codes.getLong(i);
+            int lo = (int) x;
+            int hi = (int) (x >>> 32);
+            c[lo & 0xFF]++;
+            c[BINS + ((lo >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
+            c[3 * BINS + (lo >>> 24)]++;
+            c[hi & 0xFF]++;
+            c[BINS + ((hi >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
+            c[3 * BINS + (hi >>> 24)]++;
+        }
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+        for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+    }
+
+    /** Lanes kept in a field across pieces: what a counter folding once per block would pay per piece. */
+    static final int[] KEPT = new int[4 * BINS];
+
+    static void keptLanes(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = KEPT;
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long x = codes.getLong(i);
+            int lo = (int) x;
+            int hi = (int) (x >>> 32);
+            c[lo & 0xFF]++;
+            c[BINS + ((lo >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
+            c[3 * BINS + (lo >>> 24)]++;
+            c[hi & 0xFF]++;
+            c[BINS + ((hi >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
+            c[3 * BINS + (hi >>> 24)]++;
+        }
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+    }
+
+    /** Lanes of an object (as a counter would hold them), passed in, with a guard on their length. */
+    static final class Holder {
+        final int[] lanes = new int[4 * BINS];
+    }
+
+    static final Holder HOLDER = new Holder();
+
+    static void heldLanes(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        guardedLanes(codes, from, to, HOLDER.lanes);
+    }
+
+    static void guardedLanes(ByteBuffer codes, int from, int to, int[] lanes) {
+        if (lanes.length != 4 * BINS) throw new IllegalArgumentException();
+        int[] c = lanes;
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long x = codes.getLong(i);
+            int lo = (int) x;
+            int hi = (int) (x >>> 32);
+            c[lo & 0xFF]++;
+            c[BINS + ((lo >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
+            c[3 * BINS + (lo >>> 24)]++;
+            c[hi & 0xFF]++;
+            c[BINS + ((hi >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
+            c[3 * BINS + (hi >>> 24)]++;
+        }
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+    }
+
+    /** perCallCopy on a little-endian view (no byte swap per load). */
+    static void littleEndian(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        perCallCopyLE(codes.duplicate().order(ByteOrder.LITTLE_ENDIAN), from, to, counts, cOff);
+    }
+
+    static void perCallCopyLE(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = new int[4 * BINS];
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long x = codes.getLong(i);
+            int lo = (int) x;
+            int hi = (int) (x >>> 32);
+            c[lo & 0xFF]++;
+            c[BINS + ((lo >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
+            c[3 * BINS + (lo >>> 24)]++;
+            c[hi & 0xFF]++;
+            c[BINS + ((hi >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
+            c[3 * BINS + (hi >>> 24)]++;
+        }
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+        for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+    }
+
     /** This branch: CodeCounts (8-byte ByteBuffer loads, per-call lanes), as Int8Codec.Blocks.histogram calls it. */
     static void codeCounts(byte[] bytes, int off, int m, int[] counts, int cOff) {
         Arrays.fill(counts, cOff, cOff + BINS, 0);
@@ -319,6 +423,29 @@ public final class HistogramAB {
         double gb = msg.length / 1e9;
         System.out.printf("n=%,d (%,d bytes of int8, %d blocks), reps=%d, load before=%s%n%n", n, msg.length, blocks, reps, loadAvg());
         if (arrival) {
+            List<Variant> onDirect = new ArrayList<>();
+            String[] dNames = {"CodeCounts.add per 16 KiB buffer (production)", "a copy of it (own profile)", "lanes kept across buffers (a constant array)", "a copy on a little-endian view",
+                "lanes kept across buffers in an object's field, length guarded"};
+            BufferLoop[] dFns = {CodeCounts::add, HistogramAB::perCallCopy, HistogramAB::keptLanes, HistogramAB::littleEndian, HistogramAB::heldLanes};
+            long total = Arrays.stream(want).asLongStream().sum() + (long) blocks * TABLE_BYTES + t.headerBytes();
+            for (int v = 0; v < dFns.length; v++) {
+                BufferLoop l = dFns[v];
+                String name = dNames[v];
+                onDirect.add(new Variant(name, () -> {
+                    int[] counts = new int[BINS];
+                    Arrays.fill(KEPT, 0);
+                    Arrays.fill(HOLDER.lanes, 0);
+                    for (ByteBuffer f : frames) l.count(f, f.position(), f.limit(), counts, 0);
+                    long sum = 0;
+                    for (int k = 0; k < 4 * BINS; k++) sum += (k < BINS ? counts[k] : 0) + KEPT[k] + HOLDER.lanes[k];
+                    if (sum != total) throw new IllegalStateException(name + ": counted " + sum + " bytes of " + total);
+                    return sum;
+                }));
+            }
+            System.out.println("#### Counting every byte of the message's 16 KiB direct buffers (no regions)");
+            System.out.println();
+            print(time(onDirect, reps), onDirect, gb);
+            System.out.println();
             System.out.println("#### The check's histogram per push: counted on arrival (CodeCounts sees direct buffers only)");
             System.out.println();
             print(time(scans, reps), scans, gb);
