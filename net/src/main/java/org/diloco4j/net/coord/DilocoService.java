@@ -5,9 +5,6 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import org.diloco4j.core.coord.PayloadUnreadable;
-import org.diloco4j.core.codec.BlockDecoder;
-import org.diloco4j.core.codec.Codecs;
-import org.diloco4j.core.ingest.ArrivalCounts;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.diloco4j.net.proto.DeltaChunk;
@@ -43,6 +40,8 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
     private final CoordinatorRuntime rt;
     /** Where uploads wait, in memory up to a budget shared by all members, then on disk. */
     private final Spool spool;
+    /** How each fragment's int8 pushes are counted as they arrive, for the push check's norm. */
+    private final ArrivalLayouts layouts;
     /** The transport's threads: a pull's first window is sent from here, not from the event loop. */
     private final Executor transport;
     /** Parses a push's data chunks as views of the transport's buffers, which {@link PushStream#onNext} gives back. */
@@ -52,6 +51,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         this.rt = rt;
         this.transport = transport;
         this.spool = new Spool(rt.options().spool());
+        this.layouts = new ArrivalLayouts(rt.run());
     }
 
     /**
@@ -378,15 +378,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             counted = true;
             session.touch();
-            asm = new DeltaAssembler(h, spool, arrivalCounts(h));
-        }
-
-        /** A counter of the codes as they arrive, if the fragment's codec has table blocks and the push declares its full size; else null. */
-        private ArrivalCounts arrivalCounts(DeltaHeader h) {
-            int p = h.getFragment();
-            if (h.getSize() != rt.run().deltaBytes(p)) return null; // refused later (a withheld push has no bytes)
-            BlockDecoder blocks = Codecs.parse(rt.run().upCodecOf(p)).blocks();
-            return blocks == null ? null : ArrivalCounts.of(blocks, rt.run().plan().fragment(p).arraySize());
+            asm = new DeltaAssembler(h, spool, layouts.counter(h));
         }
 
         @Override
