@@ -121,16 +121,7 @@ public final class HistogramAB {
         int to = i + m;
         for (; i <= to - 8; i += 8) {
             long x = (long) LONG.get(bytes, i);
-            int lo = (int) x;
-            int hi = (int) (x >>> 32);
-            c[lo & 0xFF]++;
-            c[BINS + ((lo >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-            c[3 * BINS + (lo >>> 24)]++;
-            c[hi & 0xFF]++;
-            c[BINS + ((hi >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
-            c[3 * BINS + (hi >>> 24)]++;
+            eight(c, x);
         }
         for (; i < to; i++) c[bytes[i] & 0xFF]++;
         for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
@@ -145,16 +136,7 @@ public final class HistogramAB {
         int to = i + m;
         for (; i <= to - 8; i += 8) {
             long x = b.getLong(i);
-            int lo = (int) x;
-            int hi = (int) (x >>> 32);
-            c[lo & 0xFF]++;
-            c[BINS + ((lo >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-            c[3 * BINS + (lo >>> 24)]++;
-            c[hi & 0xFF]++;
-            c[BINS + ((hi >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
-            c[3 * BINS + (hi >>> 24)]++;
+            eight(c, x);
         }
         for (; i < to; i++) c[bytes[i] & 0xFF]++;
         for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
@@ -190,27 +172,6 @@ public final class HistogramAB {
         void count(ByteBuffer b, int from, int to, int[] counts, int cOff);
     }
 
-    /** A copy of CodeCounts.add (per-call lanes, added to the counts), so its profile is its own. */
-    static void perCallCopy(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
-        int[] c = new int[4 * BINS];
-        int i = from;
-        for (; i <= to - 8; i += 8) {
-            long x = codes.getLong(i);
-            int lo = (int) x;
-            int hi = (int) (x >>> 32);
-            c[lo & 0xFF]++;
-            c[BINS + ((lo >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-            c[3 * BINS + (lo >>> 24)]++;
-            c[hi & 0xFF]++;
-            c[BINS + ((hi >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
-            c[3 * BINS + (hi >>> 24)]++;
-        }
-        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
-        for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
-    }
-
     /** Lanes kept in a field across pieces: what a counter folding once per block would pay per piece. */
     static final int[] KEPT = new int[4 * BINS];
 
@@ -219,16 +180,7 @@ public final class HistogramAB {
         int i = from;
         for (; i <= to - 8; i += 8) {
             long x = codes.getLong(i);
-            int lo = (int) x;
-            int hi = (int) (x >>> 32);
-            c[lo & 0xFF]++;
-            c[BINS + ((lo >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-            c[3 * BINS + (lo >>> 24)]++;
-            c[hi & 0xFF]++;
-            c[BINS + ((hi >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
-            c[3 * BINS + (hi >>> 24)]++;
+            eight(c, x);
         }
         for (; i < to; i++) c[codes.get(i) & 0xFF]++;
     }
@@ -250,16 +202,7 @@ public final class HistogramAB {
         int i = from;
         for (; i <= to - 8; i += 8) {
             long x = codes.getLong(i);
-            int lo = (int) x;
-            int hi = (int) (x >>> 32);
-            c[lo & 0xFF]++;
-            c[BINS + ((lo >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-            c[3 * BINS + (lo >>> 24)]++;
-            c[hi & 0xFF]++;
-            c[BINS + ((hi >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
-            c[3 * BINS + (hi >>> 24)]++;
+            eight(c, x);
         }
         for (; i < to; i++) c[codes.get(i) & 0xFF]++;
     }
@@ -285,29 +228,18 @@ public final class HistogramAB {
         for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k];
     }
 
-    /** perCallCopy on a little-endian view (no byte swap per load). */
-    static void littleEndian(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
-        perCallCopyLE(codes.duplicate().order(ByteOrder.LITTLE_ENDIAN), from, to, counts, cOff);
-    }
-
-    static void perCallCopyLE(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
-        int[] c = new int[4 * BINS];
-        int i = from;
-        for (; i <= to - 8; i += 8) {
-            long x = codes.getLong(i);
-            int lo = (int) x;
-            int hi = (int) (x >>> 32);
-            c[lo & 0xFF]++;
-            c[BINS + ((lo >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-            c[3 * BINS + (lo >>> 24)]++;
-            c[hi & 0xFF]++;
-            c[BINS + ((hi >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
-            c[3 * BINS + (hi >>> 24)]++;
-        }
-        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
-        for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+    /** CodeCounts's eight increments for one 8-byte load, into four lanes (C2 inlines it into each variant's loop). */
+    static void eight(int[] c, long x) {
+        int lo = (int) x;
+        int hi = (int) (x >>> 32);
+        c[lo & 0xFF]++;
+        c[BINS + ((lo >>> 8) & 0xFF)]++;
+        c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
+        c[3 * BINS + (lo >>> 24)]++;
+        c[hi & 0xFF]++;
+        c[BINS + ((hi >>> 8) & 0xFF)]++;
+        c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
+        c[3 * BINS + (hi >>> 24)]++;
     }
 
     /** This branch: CodeCounts (8-byte ByteBuffer loads, per-call lanes), as Int8Codec.Blocks.histogram calls it. */
@@ -445,9 +377,9 @@ public final class HistogramAB {
         System.out.printf("n=%,d (%,d bytes of int8, %d blocks), reps=%d, load before=%s%n%n", n, msg.length, blocks, reps, loadAvg());
         if (arrival) {
             List<Variant> onDirect = new ArrayList<>();
-            String[] dNames = {"CodeCounts.add per 16 KiB buffer (production)", "a copy of it (own profile)", "lanes kept across buffers (a constant array)", "a copy on a little-endian view",
+            String[] dNames = {"CodeCounts.add per 16 KiB buffer (production)", "lanes kept across buffers (a constant array)",
                 "lanes kept across buffers in an object's field, length guarded", "two per-call lanes"};
-            BufferLoop[] dFns = {CodeCounts::add, HistogramAB::perCallCopy, HistogramAB::keptLanes, HistogramAB::littleEndian, HistogramAB::heldLanes, HistogramAB::twoLanes};
+            BufferLoop[] dFns = {CodeCounts::add, HistogramAB::keptLanes, HistogramAB::heldLanes, HistogramAB::twoLanes};
             long total = Arrays.stream(want).asLongStream().sum() + (long) blocks * TABLE_BYTES + t.headerBytes();
             for (int v = 0; v < dFns.length; v++) {
                 BufferLoop l = dFns[v];
