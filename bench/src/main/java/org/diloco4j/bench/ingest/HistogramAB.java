@@ -66,22 +66,16 @@ public final class HistogramAB {
     static void mainLoop(byte[] bytes, int off, int m, int[] counts, int cOff) {
         int[] c = LANES.get();
         Arrays.fill(c, 0);
-        int q = off + TABLE_BYTES;
-        int g = m >>> 2;
-        for (int j = 0; j < g; j++) {
-            int x = (int) INT.get(bytes, q + 4 * j);
-            c[x & 0xFF]++;
-            c[BINS + ((x >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((x >>> 16) & 0xFF)]++;
-            c[3 * BINS + (x >>> 24)]++;
-        }
-        for (int i = 4 * g; i < m; i++) c[bytes[q + i] & 0xFF]++;
-        for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+        intLoads(bytes, off, m, counts, cOff, c);
     }
 
     /** mainLoop with the lanes a new array of constant length. */
     static void localLanes(byte[] bytes, int off, int m, int[] counts, int cOff) {
-        int[] c = new int[4 * BINS];
+        intLoads(bytes, off, m, counts, cOff, new int[4 * BINS]);
+    }
+
+    /** main's loop proper, counting into the zeroed lanes {@code c}. */
+    private static void intLoads(byte[] bytes, int off, int m, int[] counts, int cOff, int[] c) {
         int q = off + TABLE_BYTES;
         int g = m >>> 2;
         for (int j = 0; j < g; j++) {
@@ -121,7 +115,7 @@ public final class HistogramAB {
         int to = i + m;
         for (; i <= to - 8; i += 8) {
             long x = (long) LONG.get(bytes, i);
-            eight(c, x);
+            CodeCounts.eight(c, x);
         }
         for (; i < to; i++) c[bytes[i] & 0xFF]++;
         for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
@@ -136,35 +130,10 @@ public final class HistogramAB {
         int to = i + m;
         for (; i <= to - 8; i += 8) {
             long x = b.getLong(i);
-            eight(c, x);
+            CodeCounts.eight(c, x);
         }
         for (; i < to; i++) c[bytes[i] & 0xFF]++;
         for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
-    }
-
-    /** CodeCounts's loop with eight per-call lanes, one per byte of a load. */
-    static void bufferLongsEightLanes(byte[] bytes, int off, int m, int[] counts, int cOff) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        int[] c = new int[8 * BINS];
-        int i = off + TABLE_BYTES;
-        int to = i + m;
-        for (; i <= to - 8; i += 8) {
-            long x = b.getLong(i);
-            int lo = (int) x;
-            int hi = (int) (x >>> 32);
-            c[lo & 0xFF]++;
-            c[BINS + ((lo >>> 8) & 0xFF)]++;
-            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-            c[3 * BINS + (lo >>> 24)]++;
-            c[4 * BINS + (hi & 0xFF)]++;
-            c[5 * BINS + ((hi >>> 8) & 0xFF)]++;
-            c[6 * BINS + ((hi >>> 16) & 0xFF)]++;
-            c[7 * BINS + (hi >>> 24)]++;
-        }
-        for (; i < to; i++) c[bytes[i] & 0xFF]++;
-        for (int k = 0; k < BINS; k++) {
-            counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k] + c[4 * BINS + k] + c[5 * BINS + k] + c[6 * BINS + k] + c[7 * BINS + k];
-        }
     }
 
     /** Counts bytes [from, to) of a buffer into counts[cOff, cOff + 256), as CodeCounts.add, adding to them. */
@@ -176,13 +145,7 @@ public final class HistogramAB {
     static final int[] KEPT = new int[4 * BINS];
 
     static void keptLanes(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
-        int[] c = KEPT;
-        int i = from;
-        for (; i <= to - 8; i += 8) {
-            long x = codes.getLong(i);
-            eight(c, x);
-        }
-        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+        intoLanes(codes, from, to, KEPT);
     }
 
     /** Lanes of an object (as a counter would hold them), passed in, with a guard on their length. */
@@ -193,21 +156,19 @@ public final class HistogramAB {
     static final Holder HOLDER = new Holder();
 
     static void heldLanes(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
-        guardedLanes(codes, from, to, HOLDER.lanes);
+        int[] lanes = HOLDER.lanes;
+        if (lanes.length != 4 * BINS) throw new IllegalArgumentException();
+        intoLanes(codes, from, to, lanes);
     }
 
-    static void guardedLanes(ByteBuffer codes, int from, int to, int[] lanes) {
-        if (lanes.length != 4 * BINS) throw new IllegalArgumentException();
-        int[] c = lanes;
+    /** CodeCounts's loop into lanes kept by the caller (not folded). */
+    private static void intoLanes(ByteBuffer codes, int from, int to, int[] c) {
         int i = from;
-        for (; i <= to - 8; i += 8) {
-            long x = codes.getLong(i);
-            eight(c, x);
-        }
+        for (; i <= to - 8; i += 8) CodeCounts.eight(c, codes.getLong(i));
         for (; i < to; i++) c[codes.get(i) & 0xFF]++;
     }
 
-    /** perCallCopy with two lanes (2 KiB per call to clear and fold, not 4). */
+    /** CodeCounts.add with two lanes (2 KiB per call to clear and fold, not 4). */
     static void twoLanes(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
         int[] c = new int[2 * BINS];
         int i = from;
@@ -226,20 +187,6 @@ public final class HistogramAB {
         }
         for (; i < to; i++) c[codes.get(i) & 0xFF]++;
         for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k];
-    }
-
-    /** CodeCounts's eight increments for one 8-byte load, into four lanes (C2 inlines it into each variant's loop). */
-    static void eight(int[] c, long x) {
-        int lo = (int) x;
-        int hi = (int) (x >>> 32);
-        c[lo & 0xFF]++;
-        c[BINS + ((lo >>> 8) & 0xFF)]++;
-        c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-        c[3 * BINS + (lo >>> 24)]++;
-        c[hi & 0xFF]++;
-        c[BINS + ((hi >>> 8) & 0xFF)]++;
-        c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
-        c[3 * BINS + (hi >>> 24)]++;
     }
 
     /** This branch: CodeCounts (8-byte ByteBuffer loads, per-call lanes), as Int8Codec.Blocks.histogram calls it. */
@@ -313,9 +260,9 @@ public final class HistogramAB {
         List<Variant> loops = new ArrayList<>();
         String[] loopNames = {"main: VarHandle int loads, thread-local lanes", "main again (A/A control)", "per-call lanes of constant length",
             "per-call lanes, ByteBuffer int loads", "per-call lanes, VarHandle long loads", "thread-local lanes, ByteBuffer long loads",
-            "eight per-call lanes, ByteBuffer long loads", "this branch: CodeCounts (per-call lanes, ByteBuffer long loads)"};
+            "this branch: CodeCounts (per-call lanes, ByteBuffer long loads)"};
         Loop[] loopFns = {HistogramAB::mainLoop, HistogramAB::mainLoop, HistogramAB::localLanes, HistogramAB::bufferInts, HistogramAB::varHandleLongs,
-            HistogramAB::bufferLongsThreadLocal, HistogramAB::bufferLongsEightLanes, HistogramAB::codeCounts};
+            HistogramAB::bufferLongsThreadLocal, HistogramAB::codeCounts};
         for (int v = 0; v < loopFns.length; v++) {
             Loop l = loopFns[v];
             String name = loopNames[v];
@@ -395,25 +342,23 @@ public final class HistogramAB {
                     return sum;
                 }));
             }
-            System.out.println("#### Counting every byte of the message's 16 KiB direct buffers (no regions)");
-            System.out.println();
-            print(time(onDirect, reps), onDirect, gb);
-            System.out.println();
-            System.out.println("#### The check's histogram per push: counted on arrival (CodeCounts sees direct buffers only)");
-            System.out.println();
-            print(time(scans, reps), scans, gb);
+            section("Counting every byte of the message's 16 KiB direct buffers (no regions)", onDirect, reps, gb);
+            section("The check's histogram per push: counted on arrival (CodeCounts sees direct buffers only)", scans, reps, gb);
         } else {
-            System.out.println("#### Counting loops (message in memory; CodeCounts sees heap arrays only)");
-            System.out.println();
-            print(time(loops, reps), loops, gb);
-            System.out.println();
-            System.out.println("#### The check's histogram per push: read back (the scan without counts)");
-            System.out.println();
-            print(time(loopScans, reps), loopScans, gb);
+            section("Counting loops (message in memory; CodeCounts sees heap arrays only)", loops, reps, gb);
+            section("The check's histogram per push: read back (the scan without counts)", loopScans, reps, gb);
         }
         System.out.printf("%nload after=%s%n", loadAvg());
         ch.close();
         Files.deleteIfExists(file);
+    }
+
+    /** Times the variants and prints their table under a heading. */
+    private static void section(String title, List<Variant> vs, int reps, double gb) {
+        System.out.println("#### " + title);
+        System.out.println();
+        print(time(vs, reps), vs, gb);
+        System.out.println();
     }
 
     private static void check(String what, double got, double want) {
