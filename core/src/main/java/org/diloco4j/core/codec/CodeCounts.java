@@ -29,26 +29,19 @@ public final class CodeCounts {
         int[] c = new int[4 * BINS];
         int i = from;
         for (; i <= to - 8; i += 8) {
-            eight(c, codes.getLong(i));
+            long x = codes.getLong(i);
+            int lo = (int) x;
+            int hi = (int) (x >>> 32);
+            c[lo & 0xFF]++;
+            c[BINS + ((lo >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
+            c[3 * BINS + (lo >>> 24)]++;
+            c[hi & 0xFF]++;
+            c[BINS + ((hi >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
+            c[3 * BINS + (hi >>> 24)]++;
         }
         for (; i < to; i++) c[codes.get(i) & 0xFF]++;
         for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
-    }
-
-    /**
-     * Counts the eight bytes of {@code x} into four lanes of 256 ({@code c} holds 1024), byte j of each
-     * 32-bit half into lane j. Public for the benchmark's variants of the loop around it (HistogramAB).
-     */
-    public static void eight(int[] c, long x) {
-        int lo = (int) x;
-        int hi = (int) (x >>> 32);
-        c[lo & 0xFF]++;
-        c[BINS + ((lo >>> 8) & 0xFF)]++;
-        c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
-        c[3 * BINS + (lo >>> 24)]++;
-        c[hi & 0xFF]++;
-        c[BINS + ((hi >>> 8) & 0xFF)]++;
-        c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
-        c[3 * BINS + (hi >>> 24)]++;
     }
 }
