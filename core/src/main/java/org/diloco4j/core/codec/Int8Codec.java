@@ -1,5 +1,6 @@
 package org.diloco4j.core.codec;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -252,8 +253,6 @@ public record Int8Codec(int chunk) implements Codec {
         /** Per thread: a table and the code words of one chunk, so decoding a block allocates nothing large. */
         private final ThreadLocal<int[]> words = ThreadLocal.withInitial(() -> new int[chunk / 4]);
         private final ThreadLocal<float[]> tables = ThreadLocal.withInitial(() -> new float[BINS]);
-        /** Per thread: four histograms, one per byte of a code word, so consecutive increments rarely hit the same counter. */
-        private final ThreadLocal<int[]> lanes = ThreadLocal.withInitial(() -> new int[4 * BINS]);
 
         @Override
         public int headerBytes() {
@@ -321,20 +320,23 @@ public record Int8Codec(int chunk) implements Codec {
             Objects.checkFromIndexSize(off, TABLE_BYTES + m, bytes.length);
             Objects.checkFromIndexSize(cOff, BINS, counts.length);
             Wire.floats(bytes, off, BINS).get(table, tOff, BINS);
-            int[] c = lanes.get();
-            Arrays.fill(c, 0);
-            int q = off + TABLE_BYTES;
-            int g = m >>> 2;
-            // Counting is order-free: the quartered layout of the codes does not matter here.
-            for (int j = 0; j < g; j++) {
-                int x = (int) Wire.INT.get(bytes, q + 4 * j);
-                c[x & 0xFF]++;
-                c[BINS + ((x >>> 8) & 0xFF)]++;
-                c[2 * BINS + ((x >>> 16) & 0xFF)]++;
-                c[3 * BINS + (x >>> 24)]++;
-            }
-            for (int i = 4 * g; i < m; i++) c[bytes[q + i] & 0xFF]++;
-            for (int k = 0; k < BINS; k++) counts[cOff + k] = c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+            Arrays.fill(counts, cOff, cOff + BINS, 0);
+            CodeCounts.add(ByteBuffer.wrap(bytes), off + TABLE_BYTES, off + TABLE_BYTES + m, counts, cOff);
+        }
+
+        /** The same codec's blocks (the same chunk) have the same layout: what one counted, the other can use. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Blocks other && other.codec().equals(Int8Codec.this);
+        }
+
+        @Override
+        public int hashCode() {
+            return Int8Codec.this.hashCode();
+        }
+
+        private Int8Codec codec() {
+            return Int8Codec.this;
         }
     }
 

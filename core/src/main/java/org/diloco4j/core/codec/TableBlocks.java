@@ -7,6 +7,9 @@ package org.diloco4j.core.codec;
  * counts answer again for any scaling of the table, without reading the codes a second time.
  * A block's codes lie in runs of fixed stride ({@link #run}), so a receiver can look each value up
  * in the (scaled) table where it uses it, without decoding the block into a buffer first.
+ * A block of m values is its table ({@code blockBytes(0)} bytes), then one code byte per value
+ * ({@code blockBytes(m) = blockBytes(0) + m}), so the codes can be counted as they arrive, in any
+ * pieces ({@link CodeCounts}), and {@link #table} of a block with m = 0 reads its table alone.
  */
 public interface TableBlocks extends BlockDecoder {
     int BINS = 256;

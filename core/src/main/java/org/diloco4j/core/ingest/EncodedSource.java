@@ -14,6 +14,15 @@ public interface EncodedSource {
      */
     void read(long position, byte[] dst, int off, int len);
 
+    /**
+     * The message's table counts, if they were taken as it arrived ({@link ArrivalCounts}): then
+     * {@link StreamedDelta#scan} checks its header and sums its norm from them without reading the
+     * blocks. Null (the default): the scan reads every block.
+     */
+    default BlockHistograms histograms() {
+        return null;
+    }
+
     static EncodedSource of(byte[] bytes) {
         return new EncodedSource() {
             @Override

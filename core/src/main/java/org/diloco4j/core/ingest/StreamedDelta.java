@@ -31,14 +31,17 @@ import org.diloco4j.core.params.VectorOps;
  * each code for a table codec), the block sums added in block order in double. So it is the same
  * bits on any number of threads. A scan keeps what a table codec's blocks need for
  * {@link #scaledNorm} (256 counts and the table per block), so a scaled step's norm costs no
- * second pass; other codecs read the message once more, on all cores.
+ * second pass; other codecs read the message once more, on all cores. Where the source brings those
+ * counts, taken as its bytes arrived ({@link EncodedSource#histograms}, {@link ArrivalCounts}), the
+ * scan checks the header it kept and sums the norm from them without reading a block; only a block
+ * whose sum is not finite is read, to name its first non-finite value.
  */
 public final class StreamedDelta {
     private final BlockDecoder decoder;
     private final EncodedSource source;
     private final int len;
     /** What the last {@link #scan} kept of each table block (null: none yet, or not a table codec). */
-    private Histograms histograms;
+    private BlockHistograms histograms;
 
     public StreamedDelta(BlockDecoder decoder, EncodedSource source, int len) {
         this.decoder = decoder;
@@ -68,27 +71,26 @@ public final class StreamedDelta {
         }
     }
 
-    /** Per table block, from {@code 256·b}: how many values have each code, and the table. */
-    private record Histograms(int[] counts, float[] tables) {
-        double squares(int b, float factor, boolean scale) {
-            return TableBlocks.squares(counts, b * TableBlocks.BINS, tables, b * TableBlocks.BINS, factor, scale);
-        }
-    }
-
     /**
      * One pass over the message, block by block on {@code pool} (null: on the calling thread): the
-     * header, every block's decoding, and the L2 norm of the values. Where several blocks are
+     * header, every block's decoding, and the L2 norm of the values (from the counts the source
+     * brings, if it does, without reading the blocks). Where several blocks are
      * corrupt, the first one's error is thrown, as a sequential pass would.
      *
      * @throws org.diloco4j.core.codec.CodecException if the message is not a well-formed one of its codec
      */
     public Scan scan(ForkJoinPool pool) {
-        checkHeader();
         int n = decoder.blocks(len);
         double[] sums = new double[n];
         RuntimeException[] failed = new RuntimeException[n];
-        if (decoder instanceof TableBlocks table) {
-            Histograms h = new Histograms(new int[n * TableBlocks.BINS], new float[n * TableBlocks.BINS]);
+        BlockHistograms came = source.histograms();
+        if (came != null && came.fits(decoder, len)) {
+            // Counted as the bytes arrived: the header and the counts are here, the blocks are not read.
+            decoder.checkHeader(came.header(), len);
+            for (int b = 0; b < n; b++) sums[b] = came.squares(b, 1f, false);
+            histograms = came;
+        } else if (decoder instanceof TableBlocks table) {
+            BlockHistograms h = new BlockHistograms(table, len, checkHeader(), new int[n * TableBlocks.BINS], new float[n * TableBlocks.BINS]);
             forEach(n, pool, failed, b -> {
                 BlockScratch s = read(b);
                 table.histogram(b, s.bytes, 0, values(b), h.counts(), b * TableBlocks.BINS, h.tables(), b * TableBlocks.BINS);
@@ -96,6 +98,7 @@ public final class StreamedDelta {
             });
             histograms = h;
         } else {
+            checkHeader();
             histograms = null;
             forEach(n, pool, failed, b -> sums[b] = squares(b, 1f, false));
         }
@@ -120,7 +123,7 @@ public final class StreamedDelta {
     public double scaledNorm(float factor, ForkJoinPool pool) {
         int n = decoder.blocks(len);
         double[] sums = new double[n];
-        Histograms h = histograms;
+        BlockHistograms h = histograms;
         if (h != null) {
             for (int b = 0; b < n; b++) sums[b] = h.squares(b, factor, true);
         } else {
@@ -190,10 +193,12 @@ public final class StreamedDelta {
         }
     }
 
-    private void checkHeader() {
+    /** Reads and checks the header; returns it. */
+    private byte[] checkHeader() {
         byte[] header = new byte[decoder.headerBytes()];
         source.read(0, header, 0, header.length);
         decoder.checkHeader(header, len);
+        return header;
     }
 
     /**

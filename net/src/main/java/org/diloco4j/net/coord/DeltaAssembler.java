@@ -1,6 +1,8 @@
 package org.diloco4j.net.coord;
 
 import com.google.protobuf.ByteString;
+import org.diloco4j.core.ingest.ArrivalCounts;
+import org.diloco4j.core.ingest.BlockHistograms;
 import org.diloco4j.core.ingest.EncodedSource;
 import org.diloco4j.net.proto.DeltaHeader;
 
@@ -37,6 +39,8 @@ final class DeltaAssembler {
     private final long memory;
     private final List<byte[]> pieces = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
+    /** A table codec's counts, taken as the bytes pass (null: not a table codec, or not counted). */
+    private final ArrivalCounts counts;
     private long filled;
     private FileChannel channel;
     private volatile boolean closed;
@@ -46,11 +50,19 @@ final class DeltaAssembler {
      * @param spool  whose budget the memory is taken from (given back by {@link #close()})
      */
     DeltaAssembler(DeltaHeader header, Spool spool) {
+        this(header, spool, null);
+    }
+
+    /**
+     * @param counts what counts a table codec's blocks as they arrive, for the scan ({@link EncodedSource#histograms}); null: nothing
+     */
+    DeltaAssembler(DeltaHeader header, Spool spool, ArrivalCounts counts) {
         if (header.getSize() < 0) throw new IllegalArgumentException("declared size " + header.getSize() + " cannot be buffered");
         this.header = header;
         this.spool = spool;
         this.size = header.getSize();
         this.memory = spool.take(size);
+        this.counts = counts;
     }
 
     DeltaHeader header() {
@@ -67,7 +79,12 @@ final class DeltaAssembler {
             return "pushed more than the declared " + size + " bytes (" + filled + " + " + chunk.size() + ")";
         }
         // A chunk may be a view of the transport's buffers (DeltaChunkMarshaller): read piece by piece, never flattened.
-        for (ByteBuffer b : chunk.asReadOnlyByteBufferList()) crc.update(b);
+        // A table codec's codes are counted here too, while the checksum has them in this core's cache: the scan then
+        // need not read the whole message back (counting reads from the buffer's position, which the checksum moves).
+        for (ByteBuffer b : chunk.asReadOnlyByteBufferList()) {
+            if (counts != null) counts.accept(b);
+            crc.update(b);
+        }
         int at = 0;
         while (at < chunk.size() && filled < memory) {
             int piece = (int) (filled / PIECE);
@@ -119,6 +136,11 @@ final class DeltaAssembler {
             @Override
             public long size() {
                 return size;
+            }
+
+            @Override
+            public BlockHistograms histograms() {
+                return counts == null ? null : counts.result();
             }
 
             @Override

@@ -40,6 +40,8 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
     private final CoordinatorRuntime rt;
     /** Where uploads wait, in memory up to a budget shared by all members, then on disk. */
     private final Spool spool;
+    /** How each fragment's int8 pushes are counted as they arrive, for the push check's norm. */
+    private final ArrivalLayouts layouts;
     /** The transport's threads: a pull's first window is sent from here, not from the event loop. */
     private final Executor transport;
     /** Parses a push's data chunks as views of the transport's buffers, which {@link PushStream#onNext} gives back. */
@@ -49,6 +51,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         this.rt = rt;
         this.transport = transport;
         this.spool = new Spool(rt.options().spool());
+        this.layouts = new ArrivalLayouts(rt.run());
     }
 
     /**
@@ -375,7 +378,7 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             counted = true;
             session.touch();
-            asm = new DeltaAssembler(h, spool);
+            asm = new DeltaAssembler(h, spool, layouts.counter(h));
         }
 
         @Override

@@ -41,11 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (parsed by copying, as gRPC does): the coordinator keeps the same bytes either way, in memory and spooled.
  */
 class LoopbackPushTest {
-    private static final Token TOKEN = Token.of("loopback-push-token-0123456789");
-    private static final int FLOATS = 300_000;
+    static final Token TOKEN = Token.of("loopback-push-token-0123456789");
+    static final int FLOATS = 300_000;
 
     /** 100 KB of each push in memory, the rest spooled: both ways of keeping the transport's bytes are taken. */
-    private static CoordinatorRuntime runtime(float[] theta0, java.nio.file.Path spool) {
+    static CoordinatorRuntime runtime(float[] theta0, java.nio.file.Path spool) {
         CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(1)
                 .shards(DataShards.own(new long[] {1000})).tokenBudget(1L << 40).upCodec("int8").downCodec("fp32").build();
         RunDefinition run = RunDefinition.of("# loopback push\n", cfg, FragmentPlan.whole(FLOATS), 1 << 20);
@@ -66,7 +66,7 @@ class LoopbackPushTest {
     }
 
     /** Joins, takes the train order and pushes {@code data} (int8) in messages of 256 KiB; returns the reply. */
-    private static PushReply push(ManagedChannel ch, byte[] data) throws Exception {
+    static PushReply push(ManagedChannel ch, byte[] data) throws Exception {
         DilocoGrpc.DilocoBlockingStub blocking = DilocoGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS);
         DilocoGrpc.DilocoStub async = DilocoGrpc.newStub(ch);
         JoinReply joined = blocking.join(JoinRequest.newBuilder().setName("w").setShard(-1).setInstance(UUID.randomUUID().toString())
