@@ -81,7 +81,8 @@ final class DeltaAssembler {
             if (channel == null) channel = spool.open();
             // The transport's buffers (a chunk is ~70 of Netty's 16 KiB frames) go to the file as they are, in one gathering
             // write: direct, they need no copy into a temporary direct buffer (a heap array does), and one system call, not 70.
-            // The file is only appended to while receiving (reads come after, by position), so its own position is the end.
+            // The file is only appended to while receiving, from 0 (Spool.open; reads come after, by position), so its own
+            // position is the end. A reused file's bytes past the end are stale and never read: the source stops at size.
             ByteBuffer[] rest = chunk.substring(at).asReadOnlyByteBufferList().toArray(ByteBuffer[]::new);
             long left = chunk.size() - at;
             while (left > 0) left -= channel.write(rest);
@@ -151,8 +152,9 @@ final class DeltaAssembler {
     }
 
     /**
-     * Frees the upload: its pieces, its share of the spool's memory budget, and its spool file (closing
-     * the channel of an unlinked file frees its space). Never throws, and does nothing a second time.
+     * Frees the upload: its pieces, its share of the spool's memory budget, and its spool file (given
+     * back to the spool, which keeps it for another upload or closes it, freeing its space). Never
+     * throws, and does nothing a second time.
      *
      * @return what went wrong closing the spool file (for the log), or null
      */
@@ -163,7 +165,7 @@ final class DeltaAssembler {
         spool.giveBack(memory);
         if (channel == null) return null;
         try {
-            channel.close();
+            spool.giveBack(channel); // kept for another upload, or closed
             return null;
         } catch (IOException e) {
             return "could not close the spool file of a push in " + spool.dir() + ": " + e;
