@@ -17,8 +17,8 @@ import java.util.zip.CRC32C;
  * caller has bounded): as much as the {@link Spool}'s shared budget has left in memory, in pieces
  * of {@value #PIECE} bytes, the rest appended to an unlinked spool file. Nothing leaves it unless
  * every byte arrived and the checksum matches, so a push that breaks off can never be applied in
- * part; {@link #close()} frees its memory and the spool file's space, whether the push was handled
- * or broke off.
+ * part; {@link #close()} frees its memory and gives its spool file back to the spool, whether the push
+ * was handled or broke off.
  */
 final class DeltaAssembler {
     /**

@@ -78,8 +78,8 @@ final class SpoolFilePool {
                 f.channel.position(0);
                 return f.channel;
             } catch (IOException e) {
-                // Closed under us (an interrupted transfer closes a channel): not reusable, and nothing to free.
-                f.channel.close();
+                // Closed under us (an interrupted transfer closes a channel): not reusable; closing it again frees nothing.
+                UnlinkedFiles.closeAfter(f.channel, e);
             }
         }
         return opener.open();
