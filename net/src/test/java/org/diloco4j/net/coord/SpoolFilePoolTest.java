@@ -27,12 +27,18 @@ class SpoolFilePoolTest {
         while (b.hasRemaining()) c.write(b);
     }
 
+    /** One upload of {@code bytes}: a file taken, written and given back; returns it. */
+    private static FileChannel upload(SpoolFilePool p, int bytes) throws IOException {
+        FileChannel f = p.take();
+        write(f, bytes);
+        p.giveBack(f);
+        return f;
+    }
+
     @Test
     void aFileGivenBackIsHandedOutAgainFromZero() throws IOException {
         SpoolFilePool p = pool(1 << 20);
-        FileChannel first = p.take();
-        write(first, 3000);
-        p.giveBack(first);
+        FileChannel first = upload(p, 3000);
         assertThat(p.idleFiles()).isEqualTo(1);
         FileChannel second = p.take();
         assertThat(second).as("the same file").isSameAs(first);
@@ -88,9 +94,7 @@ class SpoolFilePoolTest {
     @Test
     void aKeptFileIsTruncatedToTheLargestRecentUpload() throws IOException {
         SpoolFilePool p = pool(1 << 20);
-        FileChannel f = p.take();
-        write(f, 9000);
-        p.giveBack(f);
+        FileChannel f = upload(p, 9000);
         for (int i = 0; i < SpoolFilePool.RECENT - 1; i++) {
             assertThat(p.take()).isSameAs(f);
             write(f, 1000);
