@@ -10,9 +10,10 @@ import java.util.Deque;
 /**
  * The {@link Spool}'s files that no upload holds, kept open (and unlinked) for the next uploads. A
  * file an upload is done with is written again from offset 0 by the next one: overwriting pages
- * the page cache already holds cost 0.10 s of system CPU per GiB on the benchmark machine, writing
- * a new file 0.21 s (the kernel allocates every page, and frees it when the file is closed), and at
- * 1B parameters nearly every int8 push (1 GB) is spooled. What a file held beyond the new upload's
+ * the page cache already holds cost 0.08–0.10 s of system CPU per GiB on the benchmark machine,
+ * writing a new file 0.18–0.22 s and closing it 0.04–0.06 s more (the kernel allocates every page,
+ * and frees it at the close; docs/bench/spool-write.md), and at 1B parameters nearly every int8 push
+ * (1 GB) is spooled. What a file held beyond the new upload's
  * end is stale and never read: an upload's source reads only the bytes it wrote.
  *
  * <p>What it keeps idle is bounded three ways, each checked when an upload gives a file back:
