@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * push cut off half-way changes nothing — θ at once, and the Delayed Nesterov momentum and
  * accumulator, which the later steps read (c &gt; 0 puts the momentum in every step, N = 2 the
  * accumulator in every second one), so the run ends bit for bit where a run without the broken push
- * ends — and no spool file outlives a push, handled or broken.
+ * ends — and no upload's spool file outlives the coordinator: after each push, handled or broken,
+ * the one file is idle (kept for the next upload, which rewrites it: the full push after the broken
+ * one reuses the broken one's file), with no name, and closed once the coordinator stops.
  */
 class CutOffPushTest {
     static final int N = ToyCluster.PROBLEM.size();
@@ -52,6 +54,7 @@ class CutOffPushTest {
     }
 
     private float[] run(boolean cutOff) throws Exception {
+        float[] theta;
         try (ToyCluster c = new ToyCluster(asyncDn(), InProcessClusterTest.FAST.withSpool(SpoolOptions.in(spool, 16)), false, null);
              RawClient w = new RawClient(c.name, ToyCluster.TOKEN)) {
             w.join("w", 0);
@@ -64,19 +67,21 @@ class CutOffPushTest {
                     assertThat(c.recorder.awaitLines(l -> l.contains("broke off"), 10)).as("the coordinator saw the push break off").isNotEmpty();
                     assertThat(c.theta()).as("θ after a push cut off half-way").isEqualTo(before);
                     assertThat(c.version()).isEqualTo(k);
-                    SpoolFiles.awaitClosed(spool);
-                    assertThat(spoolFiles()).as("spool files after the broken push").isZero();
+                    SpoolFiles.awaitIdle(spool);
+                    assertThat(spoolFiles()).as("spool files after the broken push: its own, idle").isEqualTo(1);
                 }
                 PushReply r = w.push(w.header(k, g, "fp32").build(), new byte[][] {g}, false);
                 assertThat(r.getAccepted()).as(r.getReason()).isTrue();
                 assertThat(r.getApplied()).as(r.getReason()).isTrue();
-                SpoolFiles.awaitClosed(spool);
-                assertThat(spoolFiles()).as("spool files after push %d was answered", k).isZero();
+                SpoolFiles.awaitIdle(spool);
+                assertThat(spoolFiles()).as("spool files after push %d was answered: one, idle", k).isEqualTo(1);
                 w.nextTrain();
             }
             assertThat(c.version()).isEqualTo(4);
-            return c.theta();
+            theta = c.theta();
         }
+        assertThat(spoolFiles()).as("spool files after the coordinator stopped").isZero();
+        return theta;
     }
 
     @Test

@@ -100,7 +100,7 @@ class SpoolTroubleTest {
             PushReply r = reply.get(10, TimeUnit.SECONDS);
             assertThat(r.getAccepted()).as(r.getReason()).isTrue();
             assertThat(named).as("spool files with a name while the upload was spooled").isZero();
-            SpoolFiles.awaitClosed(spool);
+            SpoolFiles.awaitIdle(spool);
 
             // Its slot was given back: the next push goes through.
             w.nextTrain();

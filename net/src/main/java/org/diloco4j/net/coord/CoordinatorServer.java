@@ -68,11 +68,13 @@ public final class CoordinatorServer implements AutoCloseable {
     private final Server server;
     private final ExecutorService executor;
     private final CoordinatorRuntime rt;
+    private final DilocoService service;
 
-    private CoordinatorServer(Server server, ExecutorService executor, CoordinatorRuntime rt) {
+    private CoordinatorServer(Server server, ExecutorService executor, CoordinatorRuntime rt, DilocoService service) {
         this.server = server;
         this.executor = executor;
         this.rt = rt;
+        this.service = service;
     }
 
     /** Binds a Netty server for {@code rt}, admitting the holders of {@code token}. */
@@ -130,7 +132,7 @@ public final class CoordinatorServer implements AutoCloseable {
                 .executor(executor)
                 .build()
                 .start();
-        return new CoordinatorServer(server, executor, rt);
+        return new CoordinatorServer(server, executor, rt, service);
     }
 
     public int port() {
@@ -152,6 +154,7 @@ public final class CoordinatorServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             executor.shutdownNow();
+            service.closeSpool();
         }
     }
 }

@@ -19,8 +19,8 @@ import java.util.zip.CRC32C;
  * caller has bounded): as much as the {@link Spool}'s shared budget has left in memory, in pieces
  * of {@value #PIECE} bytes, the rest appended to an unlinked spool file. Nothing leaves it unless
  * every byte arrived and the checksum matches, so a push that breaks off can never be applied in
- * part; {@link #close()} frees its memory and the spool file's space, whether the push was handled
- * or broke off.
+ * part; {@link #close()} frees its memory and gives its spool file back to the spool, whether the push
+ * was handled or broke off.
  */
 final class DeltaAssembler {
     /**
@@ -98,7 +98,8 @@ final class DeltaAssembler {
             if (channel == null) channel = spool.open();
             // The transport's buffers (a chunk is ~70 of Netty's 16 KiB frames) go to the file as they are, in one gathering
             // write: direct, they need no copy into a temporary direct buffer (a heap array does), and one system call, not 70.
-            // The file is only appended to while receiving (reads come after, by position), so its own position is the end.
+            // The file is only appended to while receiving, from 0 (Spool.open; reads come after, by position), so its own
+            // position is the end. A reused file's bytes past the end are stale and never read: the source stops at size.
             ByteBuffer[] rest = chunk.substring(at).asReadOnlyByteBufferList().toArray(ByteBuffer[]::new);
             long left = chunk.size() - at;
             while (left > 0) left -= channel.write(rest);
@@ -173,8 +174,9 @@ final class DeltaAssembler {
     }
 
     /**
-     * Frees the upload: its pieces, its share of the spool's memory budget, and its spool file (closing
-     * the channel of an unlinked file frees its space). Never throws, and does nothing a second time.
+     * Frees the upload: its pieces, its share of the spool's memory budget, and its spool file (given
+     * back to the spool, which keeps it for another upload or closes it, freeing its space). Never
+     * throws, and does nothing a second time.
      *
      * @return what went wrong closing the spool file (for the log), or null
      */
@@ -185,7 +187,7 @@ final class DeltaAssembler {
         spool.giveBack(memory);
         if (channel == null) return null;
         try {
-            channel.close();
+            spool.giveBack(channel); // kept for another upload, or closed
             return null;
         } catch (IOException e) {
             return "could not close the spool file of a push in " + spool.dir() + ": " + e;

@@ -88,6 +88,15 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
         }
     }
 
+    /** Closes the spool files kept for the next uploads (the server stopped); an upload still ending closes its own. */
+    void closeSpool() {
+        try {
+            spool.close();
+        } catch (IOException e) {
+            rt.log("could not close the idle spool files in " + spool.dir() + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public void join(JoinRequest req, StreamObserver<JoinReply> out) {
         if (req.getProtocol() != Limits.PROTOCOL) {

@@ -1,5 +1,7 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.time.Clock;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -18,6 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * keeps the data readable (Linux), and nothing is left on disk however the coordinator ends,
  * {@code kill -9} included; {@link #sweep} removes what the instant between creating and opening
  * (or an older coordinator) left.
+ *
+ * <p>A file an upload is done with is kept open for the next upload ({@link SpoolFilePool}, bounded
+ * by {@link SpoolOptions#keepBytes()}): rewriting a file whose pages are cached costs half the system
+ * CPU of writing a new one. Idle files hold disk space and page cache, not heap: the page cache is the
+ * kernel's, outside the coordinator's resident set, and dirty pages of an unlinked file are written
+ * out to the disk like any file's before the kernel reclaims them.
  */
 final class Spool {
     static final String PREFIX = "push-";
@@ -27,15 +35,21 @@ final class Spool {
     private final long memoryBytes;
     /** Bytes of the budget the uploads hold now. */
     private final AtomicLong held = new AtomicLong();
+    private final SpoolFilePool files;
 
-    Spool(Path dir, long memoryBytes) {
+    Spool(Path dir, long memoryBytes, long keepBytes, Clock clock) {
         if (memoryBytes < 0) throw new IllegalArgumentException("spool memory budget must be >= 0 bytes, got " + memoryBytes);
         this.dir = dir;
         this.memoryBytes = memoryBytes;
+        this.files = new SpoolFilePool(this::create, keepBytes, clock);
+    }
+
+    Spool(Path dir, long memoryBytes) {
+        this(dir, memoryBytes, SpoolOptions.DEFAULT_KEEP, Clock.SYSTEM);
     }
 
     Spool(SpoolOptions options) {
-        this(options.dir(), options.memoryBytes());
+        this(options.dir(), options.memoryBytes(), options.keepBytes(), Clock.SYSTEM);
     }
 
     Path dir() {
@@ -62,10 +76,38 @@ final class Spool {
         return held.get();
     }
 
-    /** A new spool file, open for reading and writing, already unlinked; on failure nothing is left behind. */
+    /**
+     * A spool file for one upload, open for reading and writing, unlinked, positioned at 0: one an
+     * earlier upload gave back, else a new one (on failure nothing is left behind). Its bytes past
+     * what the upload writes are stale. Give it back with {@link #giveBack(FileChannel)}.
+     */
     FileChannel open() throws IOException {
+        return files.take();
+    }
+
+    private FileChannel create() throws IOException {
         Files.createDirectories(dir);
         return UnlinkedFiles.create(dir, PREFIX, SUFFIX);
+    }
+
+    /**
+     * Takes back the spool file of an upload that is done with it: kept for another upload or
+     * closed (its space freed), as the idle bound allows.
+     *
+     * @throws IOException if it (or an idle file past its time) could not be truncated or closed
+     */
+    void giveBack(FileChannel file) throws IOException {
+        files.giveBack(file);
+    }
+
+    /** The idle spool files, for the tests. */
+    SpoolFilePool files() {
+        return files;
+    }
+
+    /** Closes the idle spool files (the coordinator stops); files given back later are closed too. */
+    void close() throws IOException {
+        files.close();
     }
 
     /**

@@ -11,8 +11,11 @@ import java.nio.file.Path;
  *                    swept at start); the shared temporary directory is not swept
  * @param memoryBytes the uploads' in-memory budget, shared by all members: what does not fit waits
  *                    in a spool file (the page cache, not the heap)
+ * @param keepBytes   the most bytes the spool files no upload holds keep for the next uploads
+ *                    ({@link SpoolFilePool}): disk space, and page cache while the kernel keeps it
+ *                    (not the coordinator's resident set); 0 closes every file when its upload is done
  */
-public record SpoolOptions(Path dir, boolean own, long memoryBytes) {
+public record SpoolOptions(Path dir, boolean own, long memoryBytes, long keepBytes) {
     /** The system property naming the directory (set with DILOCO_JAVA_OPTS=-Ddiloco.spool.dir=…). */
     public static final String DIR_PROPERTY = "diloco.spool.dir";
     /** The system property of the in-memory budget, in bytes. */
@@ -24,37 +27,55 @@ public record SpoolOptions(Path dir, boolean own, long memoryBytes) {
      * costs ~0.3–0.5 CPU-s per GB more in the gRPC threads (docs/bench/coordinator-throughput.md).
      */
     public static final long DEFAULT_MEMORY = 32L << 20;
+    /** The system property of the idle spool files' bound, in bytes. */
+    public static final String KEEP_PROPERTY = "diloco.spool.keep";
+    /**
+     * 8 GiB: every upload in flight of the issue-14 benchmark, 8 workers × a 1B-parameter int8 push, so
+     * each is written into a file a finished push gave back rather than a new one. It holds no more
+     * than those uploads held while in flight; an idle file is closed after a minute unused.
+     */
+    public static final long DEFAULT_KEEP = 8L << 30;
 
     public SpoolOptions {
         if (dir == null) throw new IllegalArgumentException("the spool directory is required");
         if (memoryBytes < 0) throw new IllegalArgumentException(MEMORY_PROPERTY + " = " + memoryBytes + ": must be >= 0 bytes");
+        if (keepBytes < 0) throw new IllegalArgumentException(KEEP_PROPERTY + " = " + keepBytes + ": must be >= 0 bytes");
     }
 
-    /** The shared temporary directory, not swept, and the default budget. */
+    /** The shared temporary directory, not swept, and the default budget and idle bound. */
     public static SpoolOptions defaults() {
-        return new SpoolOptions(Path.of(System.getProperty("java.io.tmpdir")), false, DEFAULT_MEMORY);
+        return new SpoolOptions(Path.of(System.getProperty("java.io.tmpdir")), false, DEFAULT_MEMORY, DEFAULT_KEEP);
     }
 
-    /** A directory of the coordinator's own (swept at start) and a budget of {@code memoryBytes}. */
+    /** A directory of the coordinator's own (swept at start), a budget of {@code memoryBytes} and the default idle bound. */
     public static SpoolOptions in(Path dir, long memoryBytes) {
-        return new SpoolOptions(dir, true, memoryBytes);
+        return new SpoolOptions(dir, true, memoryBytes, DEFAULT_KEEP);
+    }
+
+    /** The same options with idle spool files bounded to {@code bytes}. */
+    public SpoolOptions keeping(long bytes) {
+        return new SpoolOptions(dir, own, memoryBytes, bytes);
     }
 
     /**
-     * From the system properties {@value #DIR_PROPERTY} and {@value #MEMORY_PROPERTY}, each
-     * defaulting as {@link #defaults()}.
+     * From the system properties {@value #DIR_PROPERTY}, {@value #MEMORY_PROPERTY} and {@value #KEEP_PROPERTY},
+     * each defaulting as {@link #defaults()}.
      *
-     * @throws IllegalArgumentException naming the property and what it must be, for a budget that is not a whole number of bytes
+     * @throws IllegalArgumentException naming the property and what it must be, for a size that is not a whole number of bytes
      */
     public static SpoolOptions fromSystem() {
         String dir = System.getProperty(DIR_PROPERTY);
-        String memory = System.getProperty(MEMORY_PROPERTY);
-        long bytes;
+        long memory = bytes(MEMORY_PROPERTY, DEFAULT_MEMORY);
+        long keep = bytes(KEEP_PROPERTY, DEFAULT_KEEP);
+        return dir == null ? new SpoolOptions(defaults().dir(), false, memory, keep) : in(Path.of(dir), memory).keeping(keep);
+    }
+
+    private static long bytes(String property, long otherwise) {
+        String value = System.getProperty(property);
         try {
-            bytes = memory == null ? DEFAULT_MEMORY : Long.parseLong(memory.strip());
+            return value == null ? otherwise : Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(MEMORY_PROPERTY + " = '" + memory + "': must be a whole number of bytes");
+            throw new IllegalArgumentException(property + " = '" + value + "': must be a whole number of bytes");
         }
-        return dir == null ? new SpoolOptions(defaults().dir(), false, bytes) : in(Path.of(dir), bytes);
     }
 }

@@ -41,13 +41,17 @@ class DeltaAssemblerTest {
         }
     }
 
-    /** Beyond the allowance the upload goes to an unlinked file; every read, across the seam, gives the bytes sent; closing frees it. */
+    /**
+     * Beyond the allowance the upload goes to an unlinked file; every read, across the seam, gives the bytes sent; closing
+     * gives the file back to the spool, and closing the spool frees it.
+     */
     @Test
     void spoolsBeyondTheAllowanceAndDeletesTheFile() throws IOException {
         byte[] data = new byte[3 * DeltaAssembler.PIECE + 12345];
         new Random(7).nextBytes(data);
         long allowance = DeltaAssembler.PIECE + 999;
-        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, allowance));
+        Spool spool = new Spool(dir, allowance);
+        DeltaAssembler a = new DeltaAssembler(header(data.length, data), spool);
         for (int at = 0; at < data.length; at += 70_001) assertThat(a.add(ByteString.copyFrom(data, at, Math.min(70_001, data.length - at)))).isNull();
         assertThat(a.finish()).isNull();
         assertThat(a.spooled()).isTrue();
@@ -58,8 +62,11 @@ class DeltaAssemblerTest {
         a.source().read(allowance - 2500, seam, 0, seam.length);
         assertThat(seam).isEqualTo(Arrays.copyOfRange(data, (int) allowance - 2500, (int) allowance + 2500));
         assertThat(a.close()).isNull();
-        assertThat(spoolFiles()).isZero();
+        assertThat(spool.files().idleFiles()).as("kept for the next upload").isEqualTo(1);
         assertThat(a.close()).as("a second close does nothing").isNull();
+        assertThat(spool.files().idleFiles()).as("given back once").isEqualTo(1);
+        spool.close();
+        assertThat(spoolFiles()).isZero();
     }
 
     /**
@@ -86,15 +93,17 @@ class DeltaAssemblerTest {
         assertThat(a.close()).isNull();
     }
 
-    /** A push that breaks off after part of it was spooled leaves no file once closed. */
+    /** A push that breaks off after part of it was spooled leaves no file once it and the spool are closed. */
     @Test
     void aBrokenSpooledUploadLeavesNoFile() throws IOException {
         byte[] data = new byte[10_000];
-        DeltaAssembler a = new DeltaAssembler(header(data.length, data), new Spool(dir, 100));
+        Spool spool = new Spool(dir, 100);
+        DeltaAssembler a = new DeltaAssembler(header(data.length, data), spool);
         assertThat(a.add(ByteString.copyFrom(data, 0, 5000))).isNull();
         assertThat(spoolFiles()).isEqualTo(1);
         assertThat(a.finish()).contains("upload ended after 5000");
         a.close();
+        spool.close();
         assertThat(spoolFiles()).isZero();
     }
 
@@ -175,6 +184,7 @@ class DeltaAssemblerTest {
         second.close();
         third.close();
         assertThat(spool.held()).isZero();
+        spool.close();
         assertThat(spoolFiles()).isZero();
     }
 
