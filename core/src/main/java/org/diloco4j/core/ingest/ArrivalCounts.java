@@ -52,6 +52,16 @@ public final class ArrivalCounts {
         if (header.length == 0) next();
     }
 
+    /**
+     * The heap one counter holds for a message of {@code len} values of {@code decoder}'s blocks, from
+     * the push's header to its apply (0: not a table codec, nothing counted): 256 counts and 256 table
+     * entries per block, 2 KiB per 64K-value int8 chunk (31 MB at 1B), plus one table and the header.
+     */
+    public static long heapBytes(BlockDecoder decoder, int len) {
+        if (!(decoder instanceof TableBlocks t)) return 0;
+        return (long) t.blocks(len) * TableBlocks.BINS * (Integer.BYTES + Float.BYTES) + t.blockBytes(0) + t.headerBytes();
+    }
+
     /** A counter for a message of {@code len} values of {@code decoder}'s blocks; null if it is not a table codec (nothing is counted). */
     public static ArrivalCounts of(BlockDecoder decoder, int len) {
         return decoder instanceof TableBlocks t ? new ArrivalCounts(t, len) : null;

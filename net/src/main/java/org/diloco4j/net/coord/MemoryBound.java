@@ -3,6 +3,7 @@ package org.diloco4j.net.coord;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.CoordinatorConfig;
+import org.diloco4j.core.ingest.ArrivalCounts;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.net.wire.RunDefinition;
 
@@ -30,7 +31,9 @@ import java.util.Locale;
  *       less;</li>
  *   <li>per worker the admission cap allows, the message being received of each upload it may have
  *       in flight ({@link RuntimeOptions#maxPushesPerMember()}): gRPC parses a whole chunk
- *       ({@link RuntimeOptions#chunkBytes()}, or the whole upload if smaller) before the spool sees it.</li>
+ *       ({@link RuntimeOptions#chunkBytes()}, or the whole upload if smaller) before the spool sees it,
+ *       and a table codec's codes counted as they arrive ({@link ArrivalCounts#heapBytes}: 31 MB per
+ *       int8 upload at 1B).</li>
  * </ul>
  * It is a floor, not a forecast: the JVM's own classes, transient copies while θ is encoded, and
  * garbage not yet collected come on top.
@@ -42,7 +45,7 @@ import java.util.Locale;
  * @param thetaCacheCap  the snapshot budget's configured cap ({@link RuntimeOptions#thetaCacheBytes()})
  * @param oneThetaBytes  one whole θ, encoded for pulls
  * @param workers        live workers the admission cap allows
- * @param perWorkerBytes what one worker's uploads in flight hold while a chunk of each is received
+ * @param perWorkerBytes what one worker's uploads in flight hold: a chunk of each being received and its arrival counts
  * @param spoolBytes     uploads waiting in memory, all workers together
  * @param snapshots      where θ snapshots were asked to be kept ({@link RuntimeOptions#thetaSnapshots()}); {@link #place()} resolves auto
  * @param pullChunkBytes a chunk of θ a pull of a file snapshot holds on the heap while it is sent ({@link RuntimeOptions#chunkBytes()})
@@ -59,11 +62,15 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         Codec down = Codecs.parse(run.downCodec());
         long oneTheta = ThetaCacheSize.oneTheta(run, down);
         long upload = 0;
-        for (int p = 0; p < run.plan().count(); p++) upload = Math.max(upload, run.deltaBytes(p));
+        long counts = 0;
+        for (int p = 0; p < run.plan().count(); p++) {
+            upload = Math.max(upload, run.deltaBytes(p));
+            counts = Math.max(counts, ArrivalCounts.heapBytes(Codecs.parse(run.upCodecOf(p)).blocks(), run.plan().fragment(p).arraySize()));
+        }
         int workers = opts.admission().resolve(cc.minWorkers()).maxMembers();
         long inFlight = (long) workers * opts.maxPushesPerMember() * upload;
         return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * kind.buffers() * run.plan().totalSize(),
-                opts.thetaCacheBytes(), oneTheta, workers, opts.maxPushesPerMember() * Math.min(opts.chunkBytes(), upload),
+                opts.thetaCacheBytes(), oneTheta, workers, opts.maxPushesPerMember() * (Math.min(opts.chunkBytes(), upload) + counts),
                 Math.min(opts.spool().memoryBytes(), inFlight), opts.thetaSnapshots(), Math.min(opts.chunkBytes(), oneTheta));
     }
 

@@ -4,6 +4,7 @@ import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.Method;
+import org.diloco4j.core.ingest.ArrivalCounts;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
@@ -46,7 +47,12 @@ class MemoryBoundTest {
         assertThat(b.snapshotBytes()).isEqualTo(bf16Theta);
         assertThat(b.workers()).isEqualTo(8);
         RuntimeOptions opts = admitting(8);
-        assertThat(b.perWorkerBytes()).as("a chunk of each of its uploads in flight").isEqualTo(opts.maxPushesPerMember() * (long) opts.chunkBytes());
+        // A chunk of each of its uploads in flight, and each upload's int8 codes counted as they arrive:
+        // 256 counts and 256 table entries (2 KiB) per 64K-value chunk, one table and the header besides.
+        long int8Chunks = (BILLION + 65_535) / 65_536;
+        long counts = b.perWorkerBytes() / opts.maxPushesPerMember() - opts.chunkBytes();
+        assertThat(b.perWorkerBytes() % opts.maxPushesPerMember()).isZero();
+        assertThat(counts).as("arrival counts per upload").isBetween(int8Chunks * 2048 + 1024, int8Chunks * 2048 + 2048);
         assertThat(b.spoolBytes()).as("the spool's budget, once for all workers").isEqualTo(SpoolOptions.DEFAULT_MEMORY);
         assertThat(b.needBytes()).isEqualTo(12L * BILLION + bf16Theta + SpoolOptions.DEFAULT_MEMORY + 8 * b.perWorkerBytes());
         assertThat(b.fits()).isTrue();
@@ -56,15 +62,17 @@ class MemoryBoundTest {
 
     /**
      * Auto: snapshots on the heap while it holds them beside θ, the optimizer and the uploads; in files
-     * when it holds only those; refused below. At 1B, 8 workers, bf16 down: 14.05 GB with snapshots on
-     * the heap, 12.06 GB without (until this bound knew files, 13 GiB was refused).
+     * when it holds only those; refused below. At 1B, 8 workers, bf16 down: 14.55 GB with snapshots on
+     * the heap, 12.56 GB without (until this bound knew files, 13 GiB was refused; 0.5 GB of it are the
+     * arrival counts of two int8 uploads per worker).
      */
     @Test
     void theHeapDecidesWhetherSnapshotsAreOnItInFilesOrTheCoordinatorIsRefused() {
         CoordinatorConfig cc = asyncDn(8);
         RunDefinition run = run(cc, FragmentPlan.whole(BILLION));
         long bf16Theta = Codecs.parse("bf16").encodedSize(BILLION);
-        long rest = 12L * BILLION + SpoolOptions.DEFAULT_MEMORY + 8 * 2 * (1L << 20);
+        long counts = ArrivalCounts.heapBytes(Codecs.parse("int8").blocks(), (int) BILLION); // checked in the test above
+        long rest = 12L * BILLION + SpoolOptions.DEFAULT_MEMORY + 8 * 2 * ((1L << 20) + counts);
 
         MemoryBound heap = MemoryBound.of(run, cc, admitting(8), rest + bf16Theta);
         assertThat(heap.place()).isEqualTo(SnapshotPlace.HEAP);
