@@ -14,40 +14,22 @@ import org.diloco4j.core.params.VectorOps;
  * θ and accumulator, three steps per round (the first with {@code first}), thread CPU time; all must
  * end bit for bit equal. With {@code far} &gt; 0 every variant's θ run starts {@code far} values into
  * one shared array (θ held in one array past 2^29 values: 4·to wraps an int), the accumulator at
- * the run's own offset.
+ * the run's own offset. The loop before 2026-12-05 and the production shape are
+ * {@link FusedLoopAB}'s copies ({@code before}: η/N a constant, as it was measured there).
  * Run: {@code java -Xmx6g -cp bench/target/classes:$(cat bench/target/classpath.txt)
  * org.diloco4j.bench.ingest.LoopShapeAB [n] [rounds] [far]}.
  */
 public final class LoopShapeAB {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int CHUNK = 1 << 16;
-    /** η/N from a field, as DelayedNesterov has it. */
-    static float lrOverN = Float.parseFloat(System.getProperty("lr", "0.175"));
 
     private LoopShapeAB() {
     }
 
-    interface Loop {
-        int run(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len);
-    }
-
-    /** The loop before 2026-12-05: i from 0, three offsets, max |θ| in the loop. */
-    static int before(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
-        float a = -lrOverN;
-        int bits = 0;
-        for (int i = 0; i < len; i++) {
-            float gi = table[codes[co + 4 * i] & 0xFF];
-            ac[off + i] = first ? gi : ac[off + i] + gi;
-            float t = Math.fma(gi, a, theta[to + i]);
-            theta[to + i] = t;
-            bits = Math.max(bits, Float.floatToRawIntBits(t) & 0x7fffffff);
-        }
-        return bits;
-    }
 
     /** i from 0 with three offsets, one loop per value of first, max |θ| afterwards. */
     static int fromZeroMaxAfter(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
-        float a = -lrOverN;
+        float a = -FusedLoopAB.lrOverN;
         if (first) {
             for (int i = 0; i < len; i++) {
                 float gi = table[codes[co + 4 * i] & 0xFF];
@@ -64,31 +46,10 @@ public final class LoopShapeAB {
         return Float.floatToRawIntBits(VectorOps.maxAbs(theta, to, to + len));
     }
 
-    /** The production shape (DelayedNesterov.accumulateCoded): the loop counts θ's index j; acc at j + d, codes at cb + 4j. */
-    static int thetaIndex(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
-        float a = -lrOverN;
-        int d = off - to;
-        int cb = co - 4 * to;
-        int end = to + len;
-        if (first) {
-            for (int j = to; j < end; j++) {
-                float gi = table[codes[cb + 4 * j] & 0xFF];
-                ac[j + d] = gi;
-                theta[j] = Math.fma(gi, a, theta[j]);
-            }
-        } else {
-            for (int j = to; j < end; j++) {
-                float gi = table[codes[cb + 4 * j] & 0xFF];
-                ac[j + d] += gi;
-                theta[j] = Math.fma(gi, a, theta[j]);
-            }
-        }
-        return Float.floatToRawIntBits(VectorOps.maxAbs(theta, to, end));
-    }
 
     /** The loop counts the accumulator's index j; θ at j + d, codes at cb + 4j. */
     static int accIndex(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, float[] ac, int off, int len) {
-        float a = -lrOverN;
+        float a = -FusedLoopAB.lrOverN;
         int d = to - off;
         int cb = co - 4 * off;
         int end = off + len;
@@ -113,7 +74,8 @@ public final class LoopShapeAB {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int far = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         String[] names = {"before (i from 0, max in loop)", "i from 0, max after", "θ index, max after (production)", "acc index, max after"};
-        Loop[] loops = {LoopShapeAB::before, LoopShapeAB::fromZeroMaxAfter, LoopShapeAB::thetaIndex, LoopShapeAB::accIndex};
+        // before and the production shape are FusedLoopAB's copies.
+        FusedLoopAB.Loop[] loops = {FusedLoopAB::before, LoopShapeAB::fromZeroMaxAfter, FusedLoopAB::production, LoopShapeAB::accIndex};
         SplittableRandom r = new SplittableRandom(42);
         byte[] codes = new byte[n];
         for (int i = 0; i < n; i++) codes[i] = (byte) Math.max(0, Math.min(255, (int) Math.round(128 + 32 * r.nextGaussian())));
