@@ -104,6 +104,40 @@ class VectorOpsTest {
     }
 
     @Test
+    void maxAbsIsTheLargestMagnitudeInfinityOrNaNAnywhereInTheRange() {
+        java.util.Random r = new java.util.Random(5);
+        float[] x = new float[10_007];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        x[5_001] = -9.5f;
+        x[9_999] = 9.25f;
+        // Checked against a plain scan over every range that starts and ends at a few places (vector body and tails).
+        for (int from : new int[] {0, 1, 7, 5_001, 5_002}) {
+            for (int to : new int[] {from, from + 1, from + 31, 9_999, 10_000, 10_007}) {
+                if (to < from) continue;
+                float want = 0f;
+                for (int i = from; i < to; i++) want = Math.max(want, Math.abs(x[i]));
+                assertThat(VectorOps.maxAbs(x, from, to)).as("[%d, %d)", from, to).isEqualTo(want);
+            }
+        }
+        assertThat(VectorOps.maxAbs(x, 0, x.length)).isEqualTo(9.5f);
+        assertThat(Float.floatToRawIntBits(VectorOps.maxAbs(new float[] {-0f, -0f, 0f}, 0, 3))).as("|−0| is +0").isZero();
+        assertThat(Float.floatToRawIntBits(VectorOps.maxAbs(x, 3, 3))).as("an empty range").isZero();
+        for (int at : new int[] {0, 17, 5_000, 10_006}) {
+            float[] y = x.clone();
+            y[at] = Float.NEGATIVE_INFINITY;
+            assertThat(VectorOps.maxAbs(y, 0, y.length)).as("−∞ at %d", at).isEqualTo(Float.POSITIVE_INFINITY);
+            y[at] = Float.NaN;
+            assertThat(VectorOps.maxAbs(y, 0, y.length)).as("NaN at %d", at).isNaN();
+            y[at == 0 ? 1 : at - 1] = Float.POSITIVE_INFINITY;
+            assertThat(VectorOps.maxAbs(y, 0, y.length)).as("NaN beside ∞ at %d", at).isNaN();
+            // Bits order magnitudes, NaN last: a NaN maximum's bits are above +∞'s, as the ingest compares them.
+            assertThat(Float.floatToRawIntBits(VectorOps.maxAbs(y, 0, y.length))).isGreaterThan(Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
+            y[at] = Float.intBitsToFloat(0xffc00001); // a NaN with its sign bit set
+            assertThat(Float.floatToRawIntBits(VectorOps.maxAbs(y, 0, y.length))).isGreaterThan(Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
+        }
+    }
+
+    @Test
     void lengthMismatchesNameTheOperationAndBothLengths() {
         float[] shorter = new float[N - 1];
         assertThatThrownBy(() -> VectorOps.axpy(1f, x, shorter)).hasMessage("axpy: x has length 1003 but y has length 1002 (they must be equal)");
