@@ -265,7 +265,7 @@ public final class StreamedDelta {
     private static int step(Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, float[] v, int lo, int n) {
         return cut(f, starts, theta, lo, n, (chunk, at, from, k) -> {
             kernel.apply(chunk, at, v, from - lo, from, k);
-            return Float.floatToRawIntBits(VectorOps.maxAbs(chunk, at, at + k));
+            return VectorOps.maxAbsBits(chunk, at, at + k);
         });
     }
 

@@ -29,8 +29,8 @@ public interface StepKernel {
     /**
      * {@link #apply} with g coded: g_i is {@code table[codes[codeOff + (i − off)·stride] & 0xFF]}
      * (a table codec's values, int8's codes of one quarter of a chunk being every fourth byte).
-     * Returns the bits of max |θ_i| over what it wrote ({@code floatToRawIntBits(θ_i) & 0x7fffffff}:
-     * their integer order is the order of |θ_i|, NaN last), as {@link VectorOps#maxAbs} computes it.
+     * Returns the bits of max |θ_i| over what it wrote, sign bit cleared (their integer order is the
+     * order of |θ_i|, NaN last), as {@link VectorOps#maxAbsBits} computes them.
      * θ and the buffers end exactly as decoding g and calling {@link #apply} leaves them.
      *
      * <p>This default decodes up to {@code scratch.length} values at a time into {@code scratch} and
@@ -46,7 +46,7 @@ public interface StepKernel {
             int n = Math.min(scratch.length, len - done);
             decode(table, codes, codeOff + done * stride, stride, scratch, n);
             apply(theta, thetaOff + done, scratch, 0, off + done, n);
-            bits = Math.max(bits, Float.floatToRawIntBits(VectorOps.maxAbs(theta, thetaOff + done, thetaOff + done + n)));
+            bits = Math.max(bits, VectorOps.maxAbsBits(theta, thetaOff + done, thetaOff + done + n));
         }
         return bits;
     }

@@ -185,6 +185,16 @@ public final class VectorOps {
         return m;
     }
 
+    /**
+     * The bits of {@link #maxAbs} with the sign bit cleared: their integer order is the order of
+     * |x| (finite &lt; ∞ &lt; NaN), so maxima of several runs are an integer max. Cleared because
+     * {@code Math.max} does not promise which NaN it returns, and a NaN with its sign bit set would be
+     * a negative int, lost to any finite maximum.
+     */
+    public static int maxAbsBits(float[] x, int from, int to) {
+        return Float.floatToRawIntBits(maxAbs(x, from, to)) & 0x7fffffff;
+    }
+
     /** {@code dst ← src}. */
     public static void copy(float[] src, float[] dst) {
         requireSameLength("copy", "src", src, "dst", dst);
