@@ -159,7 +159,7 @@ public final class DelayedNesterov implements OuterOptimizer {
         return new Step(c);
     }
 
-    /** One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (one per pair of cases: first or not) but the N-th arrival's. */
+    /** One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (per pair of cases, first or not, in two {@link LoopShape}s) but the N-th arrival's. */
     final class Step implements StepKernel {
         private final Case c;
 
@@ -180,8 +180,7 @@ public final class DelayedNesterov implements OuterOptimizer {
         @Override
         public int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
             // Loops counting θ's index need 4·j to fit an int (see below): θ in one array past 2^29 values takes the others.
-            LoopShape shape = thetaOff + len <= THETA_INDEXED_END ? LoopShape.THETA_INDEX : LoopShape.FROM_ZERO;
-            return applyCoded(shape, theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+            return applyCoded(LoopShape.of(thetaOff, len), theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
         }
 
         /** {@link #applyCoded} with the fused loops of {@code shape} (both give the same bits; a test reaches FROM_ZERO without 2 GiB of θ). */
@@ -206,7 +205,12 @@ public final class DelayedNesterov implements OuterOptimizer {
 
     /** Which index the fused loops count: θ's own (fast, while 4·index fits an int), or i from 0 with three offsets. */
     enum LoopShape {
-        THETA_INDEX, FROM_ZERO
+        THETA_INDEX, FROM_ZERO;
+
+        /** The shape for θ's run {@code [thetaOff, thetaOff + len)}: θ's index while 4·index fits an int (ending at or below {@link DelayedNesterov#THETA_INDEXED_END}). */
+        static LoopShape of(int thetaOff, int len) {
+            return thetaOff + len <= THETA_INDEXED_END ? THETA_INDEX : FROM_ZERO;
+        }
     }
 
     /*
@@ -216,7 +220,7 @@ public final class DelayedNesterov implements OuterOptimizer {
      * by VectorOps.maxAbs over the run just written (still in L2). Counting i from 0 with three
      * offsets (θ[to + i], acc[off + i], codes[co + 4i]) and the max in the loop, as before, left C2
      * more live values than registers (spilled to xmm registers every element): the same
-     * arithmetic and bits for 14–24 % less CPU in the real class. With j ≥ 2^29 (θ in one array
+     * arithmetic and bits for 17–28 % less CPU in the real class (ingest.md). With j ≥ 2^29 (θ in one array
      * past 2 GiB), 4·j and cb = co − 4·to no longer fit an int: the values are still exact (Java's
      * int arithmetic wraps), but C2 then keeps a bounds check per element and the loop was slower
      * than before — there the *Far loops count i from 0 (max afterwards too).
@@ -246,7 +250,7 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[j] = Math.fma(gi, a, theta[j]);
             }
         }
-        return maxAbsBits(theta, to, end);
+        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /**
@@ -275,7 +279,7 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[j] = Math.fma(Math.fma(mm[j + d], k, gi), a, theta[j]);
             }
         }
-        return maxAbsBits(theta, to, end);
+        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** ONLY_FIRST / ONLY (N = 1) with g looked up in the loop, as {@link #accumulateCoded}: the first update sets m to g. */
@@ -301,7 +305,7 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[j] = Math.fma(Math.fma(mi, k, gi), a, theta[j]);
             }
         }
-        return maxAbsBits(theta, to, end);
+        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** {@link #accumulateCoded} for θ runs ending past 2^29: i counts from 0. */
@@ -322,7 +326,7 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[to + i] = Math.fma(gi, a, theta[to + i]);
             }
         }
-        return maxAbsBits(theta, to, end);
+        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** {@link #accumulateWithMomentumCoded} for θ runs ending past 2^29: i counts from 0. */
@@ -345,7 +349,7 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[to + i] = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
             }
         }
-        return maxAbsBits(theta, to, end);
+        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** {@link #onlyCoded} for θ runs ending past 2^29: i counts from 0. */
@@ -369,13 +373,9 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[to + i] = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
             }
         }
-        return maxAbsBits(theta, to, end);
+        return VectorOps.maxAbsBits(theta, to, end);
     }
 
-    /** The bits of max |θ_i| over [from, to): integer order of |x| bits is the order of |x|, ∞ and NaN above every finite value. */
-    private static int maxAbsBits(float[] theta, int from, int to) {
-        return Float.floatToRawIntBits(VectorOps.maxAbs(theta, from, to));
-    }
 
     @Override
     public void commit() {

@@ -46,6 +46,17 @@ class StepKernelCodedTest {
                 ((DelayedNesterov.Step) k).applyCoded(DelayedNesterov.LoopShape.FROM_ZERO, theta, thetaOff, table, codes, at, stride, off, len, scratch));
     }
 
+    /** θ's index is counted while the run ends at or below 2^29 (4·index then fits an int); past it, i from 0. */
+    @org.junit.jupiter.api.Test
+    void theLoopShapeFollowsWhereTheRunEnds() {
+        int end = 1 << 29;
+        assertThat(DelayedNesterov.LoopShape.of(0, 16_384)).isEqualTo(DelayedNesterov.LoopShape.THETA_INDEX);
+        assertThat(DelayedNesterov.LoopShape.of(end - 16_384, 16_384)).as("ends at 2^29").isEqualTo(DelayedNesterov.LoopShape.THETA_INDEX);
+        assertThat(DelayedNesterov.LoopShape.of(end - 16_384, 16_385)).as("ends one past").isEqualTo(DelayedNesterov.LoopShape.FROM_ZERO);
+        assertThat(DelayedNesterov.LoopShape.of(end, 1)).isEqualTo(DelayedNesterov.LoopShape.FROM_ZERO);
+        assertThat(DelayedNesterov.LoopShape.of(Integer.MAX_VALUE - 16_384, 16_384)).isEqualTo(DelayedNesterov.LoopShape.FROM_ZERO);
+    }
+
     /** How a test steps a coded run: the kernel's own applyCoded, or one of its loop shapes. */
     @FunctionalInterface
     interface CodedStep {
