@@ -115,7 +115,8 @@ public final class Coordinator {
         this.optimizerBuffers = optimizer.kind().buffers();
         this.checks = new PushChecks(cfg, outer);
         this.downCodec = ThetaDownlink.parse(cfg.downCodec());
-        if (checked != null) {
+        // StepGuard measured max |θ₀| while the state was built: θ₀ is scanned again only if that says it may not be sendable.
+        if (checked != null && !ThetaDownlink.carries(downCodec, outer.thetaMax())) {
             String bad = ThetaDownlink.refusal(downCodec, checked);
             if (bad != null) throw new IllegalArgumentException("initial " + bad);
         }

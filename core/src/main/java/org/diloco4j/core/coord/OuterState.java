@@ -109,8 +109,8 @@ final class OuterState {
     /**
      * {@link #apply} for a pseudo-gradient read block by block (async methods), scaled by
      * {@code factor} if {@code scale}, with {@code norm} that of the scaled vector. The step runs on
-     * {@code pool}'s threads, its kernel over one block at a time; max |θ_i| comes from the same
-     * pass. Undone exactly as {@link #apply} is when it leaves θ non-finite.
+     * {@code pool}'s threads, its kernel over one block at a time; max |θ_i| is taken over each run
+     * right after the kernel wrote it (still in cache). Undone exactly as {@link #apply} is when it leaves θ non-finite.
      */
     boolean applyStreamed(int p, StreamedDelta g, float factor, boolean scale, double norm, ForkJoinPool pool) {
         if (theta != null) {
@@ -171,6 +171,11 @@ final class OuterState {
      * θ (its version, or its fragment's round, has not moved since: every change of θ moves them and
      * the step guard's maxima): NaN when it is not, or in phantom runs.
      */
+    /** max |θ_i| over all of θ now, as the last step (or the start) found it; NaN in phantom runs. */
+    double thetaMax() {
+        return theta == null ? Double.NaN : guard.max();
+    }
+
     double knownMax(Snapshot s) {
         if (theta == null) return Double.NaN;
         if (s.fragment() == -1) return s.version() == version ? guard.max() : Double.NaN;

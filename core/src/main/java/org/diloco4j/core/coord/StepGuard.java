@@ -79,7 +79,7 @@ final class StepGuard {
         return finiteAfter(p, maxAbs(theta, plan.fragment(p)), gNorm);
     }
 
-    /** As {@link #finiteAfter(int, float[], double)}, given the fragment's max |θ_i| (found by the step itself). */
+    /** As {@link #finiteAfter(int, Fp32Vector, double)}, given the fragment's max |θ_i| (found by the step itself). */
     boolean finiteAfter(int p, double maxAbs, double gNorm) {
         double m = maxAbs;
         if (!Double.isFinite(m)) return false;
