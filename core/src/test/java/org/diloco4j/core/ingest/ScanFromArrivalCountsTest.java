@@ -83,7 +83,7 @@ class ScanFromArrivalCountsTest {
         byte[] msg = int8.encode(StreamedDeltaTest.gradient(new Random(6)));
         int chunk = 17;
         int table = (int) int8.blocks().blockOffset(chunk);
-        int used = msg[table + 4 * TableBlocks.BINS + 5] & 0xFF; // the code of the chunk's value 5 * g... some value of it
+        int used = msg[table + 4 * TableBlocks.BINS + 5] & 0xFF; // the code of one value of the chunk (byte 5 of its codes): a table entry that value uses
         byte[] bad = StreamedDeltaTest.withFloat(msg, table + 4 * used, Float.NEGATIVE_INFINITY);
         StreamedDelta.Scan want = new StreamedDelta(int8.blocks(), EncodedSource.of(bad), LEN).scan(StreamedDeltaTest.THREE);
         Counting counted = new Counting(bad, arrived(int8, bad, LEN));
