@@ -191,8 +191,9 @@ public final class HistogramAB {
 
     /**
      * The eight increments of CodeCounts.add's loop for one 8-byte load, for the variants here: a copy, as
-     * CodeCounts keeps them in its loop (called there, C2 did not always inline them: counting on arrival
-     * then took 0.52–0.54 CPU-s per GB, not 0.38; commit af348c8).
+     * CodeCounts keeps them in its loop (with them in a called method, as af348c8 had, C2 did not always
+     * inline it). Counting on arrival is bimodal across JVMs with them inline too (0.38 or 0.52–0.54 CPU-s
+     * per GB, histogram-results.md): the cause is not known.
      */
     static void eight(int[] c, long x) {
         int lo = (int) x;

@@ -73,7 +73,10 @@ public final class LoopShapeAB {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int far = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        String[] names = {"before (i from 0, max in loop)", "i from 0, max after", "θ index, max after (production)", "acc index, max after"};
+        // Production runs the θ-index shape below index 2^29 and i from 0 (max after) past it (DelayedNesterov.LoopShape).
+        boolean past = far + n > (1 << 29);
+        String[] names = {"before (i from 0, max in loop)", "i from 0, max after" + (past ? " (production here)" : ""),
+            "θ index, max after" + (past ? "" : " (production here)"), "acc index, max after"};
         // before and the production shape are FusedLoopAB's copies.
         FusedLoopAB.Loop[] loops = {FusedLoopAB::before, LoopShapeAB::fromZeroMaxAfter, FusedLoopAB::production, LoopShapeAB::accIndex};
         SplittableRandom r = new SplittableRandom(42);

@@ -55,6 +55,10 @@ public final class SpoolWriteBench {
         int mib = 256;
         int uploads = 4;
         int rounds = 5;
+        if (args.length % 2 != 0) {
+            System.err.println("bench-spool-write: option " + args[args.length - 1] + " has no value; usage: --dir D --mib N --uploads N --rounds N");
+            System.exit(2);
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[i + 1]);
