@@ -17,7 +17,7 @@ public final class BenchTable {
     }
 
     private static final List<Row> ROWS = List.of(
-            new Row("date (UTC)", "date"), new Row("workers", "workers"), new Row("parameters", "params"),
+            new Row("date (UTC)", "date"), new Row("build (git describe; older files: —)", "commit"), new Row("workers", "workers"), new Row("parameters", "params"),
             new Row("codec up / down", "codec_up"), new Row("coordinator max heap (MB)", "max_heap_mb"),
             new Row("θ snapshots kept in", "snapshot_place"),
             new Row("outcome", "outcome"),

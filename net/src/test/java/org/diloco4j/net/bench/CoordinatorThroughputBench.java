@@ -80,6 +80,8 @@ public final class CoordinatorThroughputBench {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         res.put("command", "scripts/bench-coordinator " + String.join(" ", args).replaceAll("--out \\S+ ?", "").strip());
+        // The build measured (the script passes git's description of its checkout), so A/B files name their code.
+        res.put("commit", System.getProperty("bench.commit", "unknown"));
         int workers = Integer.parseInt(a.get("--workers"));
         int params = (int) p;
         res.put("workers", workers);
