@@ -14,8 +14,10 @@ import org.diloco4j.core.params.VectorOps;
  * every three steps with {@code first} (acc ← g); this thread's CPU clock per step. All must end bit for bit
  * equal. {@code plainFp32} runs the same arithmetic on g decoded beforehand (the vectorized loop, 20 B per
  * value): the memory floor under the load of the moment. A copy is not the production method: C2 compiles
- * each by its own profile and constants ({@code A} here is a constant; the {@code FieldA} variants read it
- * from a field, as DelayedNesterov does), so check a finding with {@link KernelJarAB} before landing it.
+ * each by its own profile and constants: {@code before} and its variants use the constant {@code A}, as they
+ * were measured on 2026-12-05 01:06; {@code production} and the {@code FieldA} variants read η/N from a field,
+ * as DelayedNesterov does (so {@code production} against {@code before} differs in that too). Check a finding
+ * with {@link KernelJarAB} before landing it.
  * Run: {@code scripts/bench-fused-kernel}, or
  * {@code java -Xmx3g -cp bench/target/classes:$(cat bench/target/classpath.txt) org.diloco4j.bench.ingest.FusedLoopAB [n] [steps]}.
  */
