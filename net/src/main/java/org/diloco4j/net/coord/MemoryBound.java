@@ -62,11 +62,8 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         Codec down = Codecs.parse(run.downCodec());
         long oneTheta = ThetaCacheSize.oneTheta(run, down);
         long upload = 0;
-        long counts = 0;
-        for (int p = 0; p < run.plan().count(); p++) {
-            upload = Math.max(upload, run.deltaBytes(p));
-            counts = Math.max(counts, ArrivalCounts.heapBytes(Codecs.parse(run.upCodecOf(p)).blocks(), run.plan().fragment(p).arraySize()));
-        }
+        for (int p = 0; p < run.plan().count(); p++) upload = Math.max(upload, run.deltaBytes(p));
+        long counts = ArrivalLayouts.heapBytes(run);
         int workers = opts.admission().resolve(cc.minWorkers()).maxMembers();
         long inFlight = (long) workers * opts.maxPushesPerMember() * upload;
         return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * kind.buffers() * run.plan().totalSize(),
