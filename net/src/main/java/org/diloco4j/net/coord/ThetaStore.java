@@ -33,6 +33,8 @@ import java.util.LinkedHashMap;
  *
  * <p>Everything here belongs to the event loop (pulls reach their snapshot through {@link Pulls},
  * which pins it there); an entry's bytes never change, so the transport may read them while pinned.
+ * An entry whose bytes failed a read is mended by encoding θ again ({@link #mend}): new bytes in
+ * its place, identical to the old (one θ, one codec), so a pull gets the same bytes either way.
  */
 final class ThetaStore {
     /** One encoded snapshot. */
@@ -42,7 +44,10 @@ final class ThetaStore {
         final int fragment;
         final long version;
         final int floats;
-        /** Null once the store has dropped it (only an entry no pull streams is dropped). */
+        /**
+         * Null once the store has dropped it (only an entry no pull streams is dropped); replaced by
+         * identical bytes when mended.
+         */
         private volatile SnapshotBytes bytes;
         final long length;
         /**
@@ -145,7 +150,7 @@ final class ThetaStore {
         this.storage = storage;
     }
 
-    /** Lets go of every snapshot (their files too) and of the storage: the runtime closed, nothing pulls any more. */
+    /** Lets go of every snapshot (their files too; the storage itself holds nothing to close): the runtime closed, nothing pulls any more. */
     void close() {
         for (Entry e : entries.values()) e.release();
         entries.clear();
