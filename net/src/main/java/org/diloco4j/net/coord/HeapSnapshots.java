@@ -52,7 +52,7 @@ final class HeapSnapshots implements SnapshotStorage {
             return crc;
         }
 
-        /** Whether the CRC has been summed yet (tests: {@link #write} must not sum it). */
+        /** Whether the CRC has been summed yet (tests: {@link HeapSnapshots#write} must not sum it). */
         synchronized boolean crcComputed() {
             return crc != null;
         }
