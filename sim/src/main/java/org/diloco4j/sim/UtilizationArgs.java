@@ -66,9 +66,9 @@ record UtilizationArgs(Path out, long params, double secondsPerStep, int workers
                 case "--seconds-per-step" -> seconds = number(a, v);
                 case "--size" -> size = v;
                 case "--device" -> device = v;
-                case "--workers" -> workers = Math.toIntExact(count(a, v));
+                case "--workers" -> workers = intCount(a, v);
                 case "--latency-ms" -> latency = number(a, v) / 1000;
-                case "--rounds" -> rounds = Math.toIntExact(count(a, v));
+                case "--rounds" -> rounds = intCount(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "; " + USAGE);
             }
         }
@@ -117,6 +117,14 @@ record UtilizationArgs(Path out, long params, double secondsPerStep, int workers
         } catch (ArithmeticException | NumberFormatException e) {
             throw new IllegalArgumentException(option + " " + v + ": expected a whole number (e.g. 7000000000 or 7e9)");
         }
+    }
+
+    /** A whole number that fits an int (the simulator counts workers and rounds in ints); below 1 the record refuses it. */
+    private static int intCount(String option, String v) {
+        long n = count(option, v);
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException(option + " " + v + ": at most " + Integer.MAX_VALUE);
+        if (n < Integer.MIN_VALUE) throw new IllegalArgumentException(option + " " + v + ": must be at least 1");
+        return (int) n;
     }
 
     private static double number(String option, String v) {

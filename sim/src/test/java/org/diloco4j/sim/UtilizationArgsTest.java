@@ -36,7 +36,8 @@ class UtilizationArgsTest {
     @Test
     void badOptionsAreOneLineNamingTheOption() {
         for (String[] bad : new String[][] {{"--params", "7e9"}, {"--params", "seven", "--seconds-per-step", "1"}, {"--size", "7B", "--device", "h100"},
-                {"--size", "70B"}, {"--workers"}, {"--bogus", "1"}, {"--params", "0", "--seconds-per-step", "1"}}) {
+                {"--size", "70B"}, {"--workers"}, {"--bogus", "1"}, {"--params", "0", "--seconds-per-step", "1"},
+                {"--workers", "2147483648"}, {"--rounds", "1e10"}, {"--rounds", "-3e9"}}) {
             assertThatThrownBy(() -> UtilizationArgs.parse(bad)).as(String.join(" ", bad)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(bad[0]).hasMessageNotContaining("\n");
         }

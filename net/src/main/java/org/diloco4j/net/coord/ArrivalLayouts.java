@@ -21,10 +21,27 @@ final class ArrivalLayouts {
         bytes = new long[n];
         lens = new int[n];
         for (int p = 0; p < n; p++) {
-            blocks[p] = Codecs.parse(run.upCodecOf(p)).blocks();
+            blocks[p] = blocksOf(run, p);
             bytes[p] = run.deltaBytes(p);
             lens[p] = run.plan().fragment(p).arraySize();
         }
+    }
+
+    /**
+     * The most one upload's arrival counts hold on the heap ({@link ArrivalCounts#heapBytes}), the
+     * largest over the run's fragments: what {@link MemoryBound} counts per upload in flight.
+     */
+    static long heapBytes(RunDefinition run) {
+        long most = 0;
+        for (int p = 0; p < run.plan().count(); p++) {
+            most = Math.max(most, ArrivalCounts.heapBytes(blocksOf(run, p), run.plan().fragment(p).arraySize()));
+        }
+        return most;
+    }
+
+    /** Fragment {@code p}'s up codec's blocks (null: none to count). */
+    private static BlockDecoder blocksOf(RunDefinition run, int p) {
+        return Codecs.parse(run.upCodecOf(p)).blocks();
     }
 
     /**

@@ -9,27 +9,26 @@ import java.util.zip.CRC32C;
 
 /**
  * Snapshots in byte arrays on the Java heap, encoded whole by {@link Codec#encode} (which writes
- * straight into the array it returns): pulls send slices of the array, not copies.
+ * straight into the array it returns): pulls send slices of the array, not copies. The CRC32C is
+ * summed when first asked for (by the first pull to reach the end, on a transport thread), not by
+ * {@link #write} on the event loop: at 1B that is 2 GB of bf16 the loop would stall on.
  */
 final class HeapSnapshots implements SnapshotStorage {
     @Override
     public SnapshotBytes write(Codec codec, float[] values, int floats) {
-        byte[] data = codec.encode(values, 0, floats);
-        CRC32C crc = new CRC32C();
-        crc.update(data);
-        return new Bytes(data, (int) crc.getValue());
+        return new Bytes(codec.encode(values, 0, floats));
     }
 
-    private static final class Bytes implements SnapshotBytes {
+    static final class Bytes implements SnapshotBytes {
         private final long length;
-        private final int crc;
+        /** Null until first asked for; the array never changes, so summing it later gives what was encoded. */
+        private Integer crc;
         /** Null once released: whatever still refers to the snapshot (a finished pull's task) must not keep a θ's bytes. */
         private volatile byte[] data;
 
-        Bytes(byte[] data, int crc) {
+        Bytes(byte[] data) {
             this.data = data;
             this.length = data.length;
-            this.crc = crc;
         }
 
         @Override
@@ -44,8 +43,18 @@ final class HeapSnapshots implements SnapshotStorage {
         }
 
         @Override
-        public int crc32c() {
+        public synchronized int crc32c() throws IOException {
+            if (crc == null) {
+                CRC32C sum = new CRC32C();
+                sum.update(data());
+                crc = (int) sum.getValue();
+            }
             return crc;
+        }
+
+        /** Whether the CRC has been summed yet (tests: {@link HeapSnapshots#write} must not sum it). */
+        synchronized boolean crcComputed() {
+            return crc != null;
         }
 
         @Override

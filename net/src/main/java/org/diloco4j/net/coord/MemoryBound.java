@@ -30,8 +30,11 @@ import java.util.Locale;
  *       the page cache), or less when every upload the admitted workers may have in flight fits in
  *       less;</li>
  *   <li>per worker the admission cap allows, the message being received of each upload it may have
- *       in flight ({@link RuntimeOptions#maxPushesPerMember()}): gRPC parses a whole chunk
- *       ({@link RuntimeOptions#chunkBytes()}, or the whole upload if smaller) before the spool sees it,
+ *       in flight ({@link RuntimeOptions#maxPushesPerMember()}): a whole chunk
+ *       ({@link RuntimeOptions#chunkBytes()}, or the whole upload if smaller) is received before the
+ *       spool sees it, parsed onto the heap for in-process calls; over a socket
+ *       {@link org.diloco4j.net.wire.DeltaChunkMarshaller} leaves its data in Netty's direct buffers,
+ *       off the heap, so the bound errs high there;
  *       and a table codec's codes counted as they arrive ({@link ArrivalCounts#heapBytes}: 31 MB per
  *       int8 upload at 1B).</li>
  * </ul>
@@ -62,11 +65,8 @@ public record MemoryBound(long maxHeap, long thetaBytes, OuterOptimizerConfig.Ki
         Codec down = Codecs.parse(run.downCodec());
         long oneTheta = ThetaCacheSize.oneTheta(run, down);
         long upload = 0;
-        long counts = 0;
-        for (int p = 0; p < run.plan().count(); p++) {
-            upload = Math.max(upload, run.deltaBytes(p));
-            counts = Math.max(counts, ArrivalCounts.heapBytes(Codecs.parse(run.upCodecOf(p)).blocks(), run.plan().fragment(p).arraySize()));
-        }
+        for (int p = 0; p < run.plan().count(); p++) upload = Math.max(upload, run.deltaBytes(p));
+        long counts = ArrivalLayouts.heapBytes(run);
         int workers = opts.admission().resolve(cc.minWorkers()).maxMembers();
         long inFlight = (long) workers * opts.maxPushesPerMember() * upload;
         return new MemoryBound(maxHeap, 4L * run.modelSize(), kind, 4L * kind.buffers() * run.plan().totalSize(),

@@ -107,11 +107,14 @@ final class RunLoop {
 
     /**
      * Stops the loop's threads, then lets go of every θ snapshot: nothing pins one any more, and
-     * their files are closed (and so gone) now, not when the JVM exits.
+     * their files are closed (and so gone) now, not when the JVM exits. If a loop task outlived
+     * its wait and the interrupt, the store is the loop's still (it is not thread-safe): it is
+     * left alone, its snapshots going with the task's end or the JVM.
      */
     void close() {
         threads.close();
-        thetas.close();
+        if (threads.loopEnded()) thetas.close();
+        else listener.log("coordinator: a task on the event loop did not end on close; its θ snapshots are left to it");
     }
 
     /** The run's clock: wall seconds since the run started, continued across restarts. Any thread. */

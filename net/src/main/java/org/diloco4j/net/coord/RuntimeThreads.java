@@ -217,9 +217,18 @@ final class RuntimeThreads implements AutoCloseable {
         await(writer, 60);
     }
 
+    /** Whether the event loop's thread has ended (after {@link #close}: a task may outlive its wait and interrupt). */
+    boolean loopEnded() {
+        return loop.isTerminated();
+    }
+
     private static void await(ExecutorService e, int seconds) {
         try {
-            if (!e.awaitTermination(seconds, TimeUnit.SECONDS)) e.shutdownNow();
+            // Interrupted, a task usually ends at once: wait a little for it, so callers may see it ended.
+            if (!e.awaitTermination(seconds, TimeUnit.SECONDS)) {
+                e.shutdownNow();
+                e.awaitTermination(1, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException ex) {
             e.shutdownNow();
             Thread.currentThread().interrupt();

@@ -18,9 +18,10 @@ interface SnapshotBytes {
     /**
      * CRC32C of the bytes as they were written, computed from the encoder's output on the way to
      * the storage: it vouches for what θ encoded to, so bytes that change afterwards (a bad disk, a
-     * page read back wrong) no longer match it, and the worker refuses them. Not read back.
+     * page read back wrong) no longer match it, and the worker refuses them. Not read back from a
+     * file. Heap bytes sum it when first asked for (off the event loop); that fails once they are released.
      */
-    int crc32c();
+    int crc32c() throws IOException;
 
     /** Lets go of the bytes (the heap array, or the file and its disk space); reads fail afterwards. */
     void release();

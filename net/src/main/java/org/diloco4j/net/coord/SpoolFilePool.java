@@ -16,16 +16,20 @@ import java.util.Deque;
  * (1 GB) is spooled. What a file held beyond the new upload's
  * end is stale and never read: an upload's source reads only the bytes it wrote.
  *
- * <p>What it keeps idle is bounded three ways, each checked when an upload gives a file back:
+ * <p>What it keeps idle is bounded three ways, the first two checked when an upload gives a file
+ * back, the third then and whenever an upload takes one:
  * <ul>
  *   <li>a kept file is truncated to the largest of the last {@value #RECENT} uploads' spooled bytes
  *       (a file that once held a larger upload does not keep that size);</li>
  *   <li>the idle files together hold at most {@code keepBytes} ({@link SpoolOptions#keepBytes()}); a
  *       file that does not fit is closed (its space freed), and {@code keepBytes = 0} keeps none;</li>
- *   <li>a file no upload took for {@value #IDLE_SECONDS} s is closed: files beyond what the uploads
- *       of the last minute used at once do not stay. Files are handed out most recently returned
- *       first, so those beyond the uploads in flight are the ones left idle.</li>
+ *   <li>a file no upload took for {@value #IDLE_SECONDS} s is closed at the next take or give-back:
+ *       files beyond what the uploads of the last minute used at once do not stay. Files are handed
+ *       out most recently returned first, so those beyond the uploads in flight are the ones left
+ *       idle. With no upload at all after the last one, they stay until {@link #close}.</li>
  * </ul>
+ * Files are truncated and closed outside the pool's lock: a truncation frees pages (a syscall of
+ * up to a second per GiB), and other uploads must not wait on it to take or give back a file.
  * A file is open only while an upload holds it or it is idle here, so the pool never has more files
  * than the most uploads that spooled at once. {@link #close} closes the idle files and every file
  * given back afterwards.
@@ -65,9 +69,13 @@ final class SpoolFilePool {
 
     /**
      * A file for one upload, positioned at 0: the most recently returned idle file, else a new one.
-     * No other upload gets it until it is {@link #giveBack given back}.
+     * No other upload gets it until it is {@link #giveBack given back}. Idle files past
+     * {@value #IDLE_SECONDS} s are closed first.
+     *
+     * @throws IOException if a new file could not be made, or an expired one closed
      */
     FileChannel take() throws IOException {
+        closeAll(expire(), null);
         while (true) {
             Idle f;
             synchronized (this) {
@@ -95,32 +103,62 @@ final class SpoolFilePool {
      */
     void giveBack(FileChannel channel) throws IOException {
         IOException failed = null;
-        FileChannel close = channel;
-        Deque<FileChannel> expired = new ArrayDeque<>();
-        synchronized (this) {
-            long now = clock.nanos();
-            while (!idle.isEmpty() && now - idle.peekLast().since >= IDLE_SECONDS * 1_000_000_000L) {
-                Idle old = idle.pollLast();
-                idleBytes -= old.bytes;
-                expired.add(old.channel);
+        long size = -1;
+        long spooled = 0;
+        if (channel.isOpen()) {
+            try {
+                size = channel.size();
+                spooled = channel.position();
+            } catch (IOException e) {
+                failed = e;
             }
-            if (!closed && channel.isOpen()) {
-                try {
-                    long keep = Math.min(channel.size(), largestRecent(channel.position()));
-                    if (idleBytes + keep <= keepBytes) {
-                        if (channel.size() > keep) channel.truncate(keep);
-                        channel.position(0); // idle files sit at 0 (/proc/PID/fdinfo tells them from files being written)
-                        idle.addFirst(new Idle(channel, keep, now));
-                        idleBytes += keep;
-                        close = null;
-                    }
-                } catch (IOException e) {
-                    failed = e;
+        }
+        Deque<FileChannel> expired = expire();
+        long keep = -1;
+        synchronized (this) {
+            if (!closed && size >= 0) {
+                long k = Math.min(size, largestRecent(spooled));
+                // Its bytes are counted from now, so the bound holds while it is truncated outside the lock.
+                if (idleBytes + k <= keepBytes) {
+                    keep = k;
+                    idleBytes += k;
                 }
             }
         }
-        if (close != null) expired.add(close);
+        boolean kept = false;
+        if (keep >= 0) {
+            try {
+                if (size > keep) channel.truncate(keep);
+                channel.position(0); // idle files sit at 0 (/proc/PID/fdinfo tells them from files being written)
+                synchronized (this) {
+                    if (!closed) {
+                        idle.addFirst(new Idle(channel, keep, clock.nanos()));
+                        kept = true;
+                    }
+                }
+            } catch (IOException e) {
+                failed = e;
+            }
+            if (!kept) {
+                synchronized (this) {
+                    if (!closed) idleBytes -= keep; // close() zeroed the count already
+                }
+            }
+        }
+        if (!kept) expired.add(channel);
         closeAll(expired, failed);
+    }
+
+    /** Takes the files idle for {@value #IDLE_SECONDS} s or more out of the pool, for the caller to close outside the lock. */
+    private synchronized Deque<FileChannel> expire() {
+        Deque<FileChannel> expired = new ArrayDeque<>();
+        long now = clock.nanos();
+        while (!idle.isEmpty() && now - idle.peekLast().since >= IDLE_SECONDS * 1_000_000_000L) {
+            Idle old = idle.pollLast();
+            idleBytes -= old.bytes;
+            expired.add(old.channel);
+        }
+        return expired;
     }
 
     /** Records an upload's spooled bytes; returns the largest of the last {@value #RECENT}. */

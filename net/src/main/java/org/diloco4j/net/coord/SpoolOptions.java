@@ -32,7 +32,8 @@ public record SpoolOptions(Path dir, boolean own, long memoryBytes, long keepByt
     /**
      * 8 GiB: every upload in flight of the issue-14 benchmark, 8 workers × a 1B-parameter int8 push, so
      * each is written into a file a finished push gave back rather than a new one. It holds no more
-     * than those uploads held while in flight; an idle file is closed after a minute unused.
+     * than those uploads held while in flight; a file idle a minute or more is closed when the next
+     * upload takes or gives back a file ({@link SpoolFilePool}); with no upload after, at the server's close.
      */
     public static final long DEFAULT_KEEP = 8L << 30;
 

@@ -33,6 +33,8 @@ import java.util.LinkedHashMap;
  *
  * <p>Everything here belongs to the event loop (pulls reach their snapshot through {@link Pulls},
  * which pins it there); an entry's bytes never change, so the transport may read them while pinned.
+ * An entry whose bytes failed a read is mended by encoding θ again ({@link #mend}): new bytes in
+ * its place, identical to the old (one θ, one codec), so a pull gets the same bytes either way.
  */
 final class ThetaStore {
     /** One encoded snapshot. */
@@ -42,11 +44,12 @@ final class ThetaStore {
         final int fragment;
         final long version;
         final int floats;
-        /** Null once the store has dropped it (only an entry no pull streams is dropped). */
+        /**
+         * Null once the store has dropped it (only an entry no pull streams is dropped); replaced by
+         * identical bytes when mended.
+         */
         private volatile SnapshotBytes bytes;
         final long length;
-        /** CRC32C of the bytes as they were written (not read back: {@link SnapshotBytes#crc32c}); the same after a re-encoding. */
-        private volatile int crc;
         /**
          * The bytes a read failed on (transport threads), or null: while they are still the entry's,
          * the entry is broken, and the event loop encodes it again before a pull is served it
@@ -66,7 +69,6 @@ final class ThetaStore {
             this.floats = floats;
             this.bytes = bytes;
             this.length = bytes.length();
-            this.crc = bytes.crc32c();
         }
 
         /** {@code n} bytes from {@code offset}, one chunk of a pull that pins the entry (transport threads). */
@@ -87,12 +89,13 @@ final class ThetaStore {
         }
 
         /**
-         * CRC32C of the encoded bytes, the pull's last chunk carries it: summed as they were written
-         * (on the event loop, from the encoder's output on the heap), so it vouches for what
-         * θ encoded to and bytes read back wrong later fail the worker's check.
+         * CRC32C of the encoded bytes, the pull's last chunk carries it ({@link SnapshotBytes#crc32c}):
+         * from the encoder's output, so it vouches for what θ encoded to and bytes read back wrong
+         * later fail the worker's check. Read from the bytes kept now: bytes put in place by
+         * {@link ThetaStore#mend} are the same bytes, so their CRC is the same. Fails once the entry is dropped.
          */
-        int crc() {
-            return crc;
+        int crc() throws IOException {
+            return kept().crc32c();
         }
 
         /** Whether the store has let go of its bytes (dropped, or the store closed). */
@@ -147,7 +150,7 @@ final class ThetaStore {
         this.storage = storage;
     }
 
-    /** Lets go of every snapshot (their files too) and of the storage: the runtime closed, nothing pulls any more. */
+    /** Lets go of every snapshot (their files too; the storage itself holds nothing to close): the runtime closed, nothing pulls any more. */
     void close() {
         for (Entry e : entries.values()) e.release();
         entries.clear();
@@ -319,7 +322,6 @@ final class ThetaStore {
             throw new IllegalStateException("θ snapshot " + e.id + " encoded again into " + b.length() + " bytes, not " + e.length);
         }
         SnapshotBytes old = e.bytes;
-        e.crc = b.crc32c();
         e.bytes = b;
         if (old != null) old.release();
     }

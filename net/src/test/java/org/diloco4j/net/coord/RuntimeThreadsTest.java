@@ -30,6 +30,35 @@ class RuntimeThreadsTest {
         }
     }
 
+    /**
+     * A loop task that outlives close's wait (and ignores the interrupt) leaves the loop running:
+     * RunLoop.close must then not close the θ store under it. Slow: close waits its full 10 + 1 s.
+     */
+    @Test
+    void aLoopTaskThatOutlivesCloseLeavesTheLoopNotEnded() throws Exception {
+        RuntimeThreads t = new RuntimeThreads(e -> { });
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        t.loop(() -> {
+            running.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // Deaf to close's interrupt, as a task stuck in a native call would be.
+                }
+            }
+        }, null);
+        running.await();
+        t.close();
+        assertThat(t.loopEnded()).isFalse();
+        release.countDown();
+        RuntimeThreads idle = new RuntimeThreads(e -> { });
+        idle.close();
+        assertThat(idle.loopEnded()).isTrue();
+    }
+
     @Test
     void onTheWriterThreadItRunsAtOnce() throws Exception {
         try (RuntimeThreads t = new RuntimeThreads(e -> { })) {

@@ -109,7 +109,7 @@ class SpoolFilePoolTest {
         p.close();
     }
 
-    /** Files nobody took for a minute are closed when the next file comes back: more than the uploads in flight do not stay. */
+    /** Files nobody took for a minute are closed when the next file comes back too: more than the uploads in flight do not stay. */
     @Test
     void filesIdleForAMinuteAreClosed() throws IOException {
         SpoolFilePool p = pool(1 << 20);
@@ -130,6 +130,26 @@ class SpoolFilePoolTest {
         assertThat(c.isOpen()).isTrue();
         assertThat(p.idleFiles()).isEqualTo(1);
         assertThat(SpoolFiles.open(dir)).isEqualTo(1);
+        p.close();
+    }
+
+    /** After the last upload gives its files back, the next take closes those idle for a minute: they do not wait for the next give-back. */
+    @Test
+    void aTakeClosesFilesIdleForAMinute() throws IOException {
+        SpoolFilePool p = pool(1 << 20);
+        FileChannel a = p.take();
+        FileChannel b = p.take();
+        p.giveBack(a);
+        now.addAndGet(1);
+        p.giveBack(b);
+        now.addAndGet(SpoolFilePool.IDLE_SECONDS * 1_000_000_000L - 1);
+        FileChannel c = p.take();
+        assertThat(a.isOpen()).as("idle a minute: closed by the take").isFalse();
+        assertThat(c).as("the one not yet a minute idle").isSameAs(b);
+        assertThat(p.idleFiles()).isZero();
+        assertThat(p.idleBytes()).isZero();
+        assertThat(SpoolFiles.open(dir)).isEqualTo(1);
+        p.giveBack(c);
         p.close();
     }
 
