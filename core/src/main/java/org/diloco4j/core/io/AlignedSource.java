@@ -86,7 +86,9 @@ final class AlignedSource implements ByteSource.Open {
             current = a.buffer();
         } else {
             CheckpointIo.settle(ahead.stream().map(Ahead::length).toList());   // read ahead for nobody
-            ahead.forEach(a -> free.add(a.buffer()));
+            // Settling stops at an interrupt, cancelling the reads: one may still be filling its
+            // buffer, which is then left to the GC, neither reused here nor given to the shared set.
+            for (Ahead a : ahead) if (AlignedBuffers.over(a.length())) free.add(a.buffer());
             ahead.clear();
             current = free.poll();
             length = fill(current, w);
