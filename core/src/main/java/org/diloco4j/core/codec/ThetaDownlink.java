@@ -3,6 +3,7 @@ package org.diloco4j.core.codec;
 import java.util.EnumSet;
 import java.util.Locale;
 import org.diloco4j.core.params.Fp32Vector;
+import org.diloco4j.core.params.VectorOps;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -126,7 +127,7 @@ public final class ThetaDownlink {
     /** @param base the index of {@code values[0]} in θ, for the message */
     private static String refusal(Codec codec, float[] values, long base) {
         CodecKind kind = kindOf(codec);
-        float a = Wire.maxAbs(values, 0, values.length);
+        float a = VectorOps.maxAbs(values, 0, values.length);
         if (carries(codec, a)) return null;
         for (int i = 0; i < values.length; i++) {
             float x = values[i];

@@ -125,17 +125,6 @@ final class Wire {
     }
 
     /**
-     * max |x| over {@code v[off, off + len)}, NaN if any value is NaN, infinite if any is: callers
-     * test {@link Float#isFinite}. In float arithmetic, as the JIT vectorizes it (a loop on raw bits
-     * would not be).
-     */
-    static float maxAbs(float[] v, int off, int len) {
-        float m = 0f;
-        for (int i = 0; i < len; i++) m = Math.max(m, Math.abs(v[off + i]));
-        return m;
-    }
-
-    /**
      * Copies the bits of {@code src[off, off + n)} into {@code dst[0, n)}. Two bulk copies through
      * {@code scratch} (≥ 4n bytes) cost far less than {@code Float.floatToRawIntBits} in a loop, which
      * the JIT does not vectorize.
