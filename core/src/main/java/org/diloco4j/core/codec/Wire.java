@@ -27,6 +27,8 @@ import java.util.Objects;
 final class Wire {
     static final int HEADER = 8;
     static final int VERSION = 1;
+    /** Where the header's element count is. */
+    private static final int COUNT_AT = 4;
     private static final byte MAGIC0 = (byte) 0xD4;
     private static final byte MAGIC1 = (byte) 0xC0;
     /** Largest byte[] every JVM allocates. */
@@ -54,7 +56,7 @@ final class Wire {
         b[1] = MAGIC1;
         b[2] = (byte) kind.wireId();
         b[3] = (byte) VERSION;
-        INT.set(b, 4, count);
+        count(b, count);
         return b;
     }
 
@@ -76,8 +78,14 @@ final class Wire {
         return k;
     }
 
+    /** The element count in {@code b}'s header. */
     static int count(byte[] b) {
-        return (int) INT.get(b, 4);
+        return (int) INT.get(b, COUNT_AT);
+    }
+
+    /** Sets the element count in {@code b}'s header (a message made of parts holds the parts' total). */
+    static void count(byte[] b, int count) {
+        INT.set(b, COUNT_AT, count);
     }
 
     /**
