@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,8 @@ class AlignedSourceTest {
         Files.write(file, new byte[6 * window]);
         // Reads ahead (windows 1 and 2) stay under way until released, interrupt or not, as a
         // read(2) in the kernel does; the buffers they fill are noted.
-        CountDownLatch started = new CountDownLatch(2), release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(2);
+        Semaphore release = new Semaphore(0);
         Set<ByteBuffer> filling = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
         ForwardingChannel slow = new ForwardingChannel(DirectOpener.SYSTEM.open(file, Set.of(StandardOpenOption.READ)), (write, position, bytes) -> { }) {
             @Override
@@ -64,7 +66,8 @@ class AlignedSourceTest {
                 if (position >= window && position < 3 * window) {
                     filling.add(dst);
                     started.countDown();
-                    awaitUninterruptibly(release);
+                    release.acquireUninterruptibly();
+                    release.release();   // for the other one
                 }
                 return super.read(dst, position);
             }
@@ -88,21 +91,8 @@ class AlignedSourceTest {
                 ByteBuffer kept = buffers.take(new Aligned(block));
                 assertThat(filling.contains(kept)).as("a buffer a cancelled read may still fill was kept").isFalse();   // identity: AssertJ's contains compares contents
             }
-            release.countDown();
+            release.release();
         }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static byte[] read(AlignedSource src, long at, int n) throws IOException {
