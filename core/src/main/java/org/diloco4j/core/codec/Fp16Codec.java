@@ -1,6 +1,7 @@
 package org.diloco4j.core.codec;
 
 import java.util.Objects;
+import org.diloco4j.core.params.VectorOps;
 
 /**
  * IEEE half precision: each finite value clamped to ±65504 (the largest half), then rounded to
@@ -37,7 +38,7 @@ public record Fp16Codec() implements Codec {
             // Float.floatToFloat16 rounds to nearest even and is a vectorized intrinsic (F16C / AVX-512).
             for (int i = 0; i < m; i++) tmp[i] = Float.floatToFloat16(Math.min(Math.max(values[o + i], -MAX), MAX));
             // The clamp also turned ±infinity into ±65504: put infinities back, off the vectorized path (NaN passed through).
-            if (!(Wire.maxAbs(values, o, m) < Float.POSITIVE_INFINITY)) {
+            if (!(VectorOps.maxAbs(values, o, o + m) < Float.POSITIVE_INFINITY)) {
                 for (int i = 0; i < m; i++) if (Float.isInfinite(values[o + i])) tmp[i] = Float.floatToFloat16(values[o + i]);
             }
             dst.put(tmp, 0, m);

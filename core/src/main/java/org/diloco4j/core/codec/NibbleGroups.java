@@ -1,5 +1,7 @@
 package org.diloco4j.core.codec;
 
+import org.diloco4j.core.params.VectorOps;
+
 /**
  * How the 4-bit codecs ({@link Q4Codec}, {@link Fp4Codec}) pack their nibbles, the part of the
  * wire format they share: after the header, the block size (int32) and one fp32 scale per block,
@@ -183,7 +185,7 @@ final class NibbleGroups {
             for (int bs = 0; bs < gm; bs += block) {
                 int m = Math.min(block, gm - bs);
                 int o = off + (int) gs + bs;
-                float a = Wire.maxAbs(values, o, m);
+                float a = VectorOps.maxAbs(values, o, o + m);
                 if (!Float.isFinite(a)) throw Wire.nonFinite(codec, values, off, len);
                 Wire.FLOAT.set(out, sp, rule.scale(a));
                 sp += 4;

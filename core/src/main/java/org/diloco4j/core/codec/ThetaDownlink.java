@@ -2,9 +2,10 @@ package org.diloco4j.core.codec;
 
 import java.util.EnumSet;
 import java.util.Locale;
-import org.diloco4j.core.params.Fp32Vector;
 import java.util.Set;
 import java.util.function.IntFunction;
+import org.diloco4j.core.params.Fp32Vector;
+import org.diloco4j.core.params.VectorOps;
 
 /**
  * The codecs θ may travel to workers in, and what each guarantees. θ is the model itself: the
@@ -86,7 +87,7 @@ public final class ThetaDownlink {
         long written = 0;
         for (int i = 0; i == 0 || i < parts; i++) {
             byte[] p = part.apply(i);
-            if (i == 0) Wire.INT.set(p, 4, Math.toIntExact(count));
+            if (i == 0) Wire.count(p, Math.toIntExact(count));
             int from = i == 0 ? 0 : Wire.HEADER;
             sink.write(p, from, p.length - from);
             written += p.length - from;
@@ -126,7 +127,7 @@ public final class ThetaDownlink {
     /** @param base the index of {@code values[0]} in θ, for the message */
     private static String refusal(Codec codec, float[] values, long base) {
         CodecKind kind = kindOf(codec);
-        float a = Wire.maxAbs(values, 0, values.length);
+        float a = VectorOps.maxAbs(values, 0, values.length);
         if (carries(codec, a)) return null;
         for (int i = 0; i < values.length; i++) {
             float x = values[i];

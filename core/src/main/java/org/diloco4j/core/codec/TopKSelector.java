@@ -1,5 +1,7 @@
 package org.diloco4j.core.codec;
 
+import org.diloco4j.core.params.VectorOps;
+
 /**
  * Finds the k values of largest magnitude without sorting: a radix select on the bits of |x|
  * (which order non-negative floats like the values themselves). One histogram pass over all values
@@ -28,10 +30,10 @@ final class TopKSelector {
      * @return false, with {@code idx} unspecified, if the values hold NaN or an infinity
      */
     static boolean select(float[] v, int off, int len, int k, int[] idx) {
-        if (k == 0) return Float.isFinite(Wire.maxAbs(v, off, len));
+        if (k == 0) return Float.isFinite(VectorOps.maxAbs(v, off, off + len));
         if (k == len) {
             for (int i = 0; i < len; i++) idx[i] = i;
-            return Float.isFinite(Wire.maxAbs(v, off, len));
+            return Float.isFinite(VectorOps.maxAbs(v, off, off + len));
         }
         int[] h1 = new int[4 * BINS1];
         int max = histogramTop(v, off, len, h1);

@@ -27,6 +27,8 @@ import java.util.Objects;
 final class Wire {
     static final int HEADER = 8;
     static final int VERSION = 1;
+    /** Where the header's element count is. */
+    private static final int COUNT_AT = 4;
     private static final byte MAGIC0 = (byte) 0xD4;
     private static final byte MAGIC1 = (byte) 0xC0;
     /** Largest byte[] every JVM allocates. */
@@ -54,7 +56,7 @@ final class Wire {
         b[1] = MAGIC1;
         b[2] = (byte) kind.wireId();
         b[3] = (byte) VERSION;
-        INT.set(b, 4, count);
+        count(b, count);
         return b;
     }
 
@@ -76,8 +78,14 @@ final class Wire {
         return k;
     }
 
+    /** The element count in {@code b}'s header. */
     static int count(byte[] b) {
-        return (int) INT.get(b, 4);
+        return (int) INT.get(b, COUNT_AT);
+    }
+
+    /** Sets the element count in {@code b}'s header (a message made of parts holds the parts' total). */
+    static void count(byte[] b, int count) {
+        INT.set(b, COUNT_AT, count);
     }
 
     /**
@@ -122,17 +130,6 @@ final class Wire {
 
     static boolean isFiniteBits(int absBits) {
         return absBits < 0x7F800000;
-    }
-
-    /**
-     * max |x| over {@code v[off, off + len)}, NaN if any value is NaN, infinite if any is: callers
-     * test {@link Float#isFinite}. In float arithmetic, as the JIT vectorizes it (a loop on raw bits
-     * would not be).
-     */
-    static float maxAbs(float[] v, int off, int len) {
-        float m = 0f;
-        for (int i = 0; i < len; i++) m = Math.max(m, Math.abs(v[off + i]));
-        return m;
     }
 
     /**

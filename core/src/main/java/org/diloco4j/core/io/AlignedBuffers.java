@@ -57,8 +57,13 @@ final class AlignedBuffers {
 
     /** {@link #give}s {@code b} if the transfer {@code using} it is over: a cancelled one may still be filling or writing it. */
     void giveAfter(ByteBuffer b, Future<?> using) {
+        if (over(using)) give(b);
+    }
+
+    /** Whether the transfer {@code using} a buffer has ended (succeeded or failed): a cancelled one may still be filling or writing it. */
+    static boolean over(Future<?> using) {
         Future.State s = using.state();
-        if (s == Future.State.SUCCESS || s == Future.State.FAILED) give(b);
+        return s == Future.State.SUCCESS || s == Future.State.FAILED;
     }
 
     /** How many buffers {@link #take} had to allocate. */

@@ -10,7 +10,8 @@ import java.util.concurrent.Future;
 /**
  * A file read with O_DIRECT: it is read a window at a time (a whole, aligned buffer) and any read
  * inside the window is served from memory. A read in a new window has the next {@code depth}
- * windows read on other threads (this machine's virtual disk read twice as fast with two reads under
+ * windows read on other threads (up to {@code depth} reads under way, {@link CheckpointIo#DEPTH} =
+ * three for checkpoints: this machine's virtual disk read about twice as fast with two reads under
  * way as with one), so a pass over the file in order (the checksum pass, with {@link ReadAhead}'s
  * conversion to arrays) sums and converts one window while the disk fills the next. Reads of any
  * position and length work; only a pass in order is ahead of the caller. A refusal of the first
@@ -86,7 +87,9 @@ final class AlignedSource implements ByteSource.Open {
             current = a.buffer();
         } else {
             CheckpointIo.settle(ahead.stream().map(Ahead::length).toList());   // read ahead for nobody
-            ahead.forEach(a -> free.add(a.buffer()));
+            // Settling stops at an interrupt, cancelling the reads: one may still be filling its
+            // buffer, which is then left to the GC, neither reused here nor given to the shared set.
+            for (Ahead a : ahead) if (AlignedBuffers.over(a.length())) free.add(a.buffer());
             ahead.clear();
             current = free.poll();
             length = fill(current, w);

@@ -22,13 +22,18 @@ import java.util.concurrent.Future;
  * How checkpoint files are opened: with O_DIRECT through aligned buffers ({@link AlignedSink},
  * {@link AlignedSource}; kept from one file to the next in {@code buffers}) in {@link IoMode#DIRECT}, falling back to the page cache wherever the
  * filesystem refuses, never failing a checkpoint for it; through the page cache in
- * {@link IoMode#BUFFERED}. {@code buffers}' size is that of each aligned transfer; its depth of them
- * are on their way to or from the disk while the caller fills or drains another.
+ * {@link IoMode#BUFFERED}. {@code buffers}' size is that of each aligned transfer; up to its depth of
+ * them ({@link #DEPTH}, three, for checkpoints) are on their way to or from the disk while the caller
+ * fills or drains another.
  */
 record CheckpointIo(IoMode mode, DirectOpener opener, BlockSize blocks, AlignedBuffers buffers) {
     /** 16 MiB: the transfer size at which this machine's disk reached 2.1 GB/s written, 1.4 GB/s read (dd, O_DIRECT). */
     static final int BUFFER = 16 << 20;
-    /** Transfers under way at once: with two, this machine's disk read and wrote about twice as fast as with one (dd, 2026-12-04). */
+    /**
+     * Transfers under way at once, up to this many (three), while the caller fills or drains one
+     * more buffer: with two under way, this machine's disk read and wrote about twice as fast as with
+     * one (dd, 2026-12-04); three was not measured against two.
+     */
     static final int DEPTH = 3;
 
     /** The buffers every checkpoint file of this process goes through ({@link #configured}). */

@@ -1,6 +1,7 @@
 package org.diloco4j.core.io;
 
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * How checkpoint files meet the disk. {@link #DIRECT} (the default) opens them with O_DIRECT and
@@ -17,19 +18,31 @@ enum IoMode {
     static final String PROPERTY = "diloco4j.checkpoint.io";
 
     /**
-     * The mode the system property names, {@link #DIRECT} if it is not set; a value that names no
-     * mode is warned about (one line) and {@link #DIRECT} used: a typo must not fail a checkpoint
-     * hours into a run.
+     * The mode the system property named when this was first asked (once per process: every
+     * checkpoint written or read asks, and a misspelt value is warned about once, not per checkpoint).
      */
     static IoMode configured() {
-        String v = System.getProperty(PROPERTY);
-        if (v == null || v.isBlank()) return DIRECT;
+        return Configured.MODE;
+    }
+
+    /**
+     * The mode {@code value} names, {@link #DIRECT} if it is null or blank; a value that names no
+     * mode is reported to {@code warn} (one line) and {@link #DIRECT} used: a typo must not fail a
+     * checkpoint hours into a run.
+     */
+    static IoMode parse(String value, Consumer<String> warn) {
+        if (value == null || value.isBlank()) return DIRECT;
         try {
-            return valueOf(v.trim().toUpperCase(Locale.ROOT));
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            System.getLogger(IoMode.class.getName()).log(System.Logger.Level.WARNING,
-                    "-D" + PROPERTY + "=" + v + " is not a checkpoint I/O mode (direct or buffered): using direct");
+            warn.accept("-D" + PROPERTY + "=" + value + " is not a checkpoint I/O mode (direct or buffered): using direct");
             return DIRECT;
         }
+    }
+
+    /** The property read once, when {@link #configured} is first called (the holder idiom: lazy, thread-safe). */
+    private static final class Configured {
+        static final IoMode MODE = parse(System.getProperty(PROPERTY),
+                warning -> System.getLogger(IoMode.class.getName()).log(System.Logger.Level.WARNING, warning));
     }
 }

@@ -3,6 +3,7 @@ package org.diloco4j.core.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -75,5 +76,22 @@ class ThetaDownlinkTest {
             assertThat(ThetaDownlink.refusal(c, new float[] {Float.NEGATIVE_INFINITY})).isEqualTo("θ holds -Infinity at index 0");
         }
         assertThatThrownBy(() -> ThetaDownlink.refusal(new Q4Codec(), theta)).hasMessageContaining("not a θ codec");
+    }
+
+    /** A θ message written in parts (each a message of its own) is byte for byte the message of the whole, header count included. */
+    @Test
+    void partsConcatenateToTheWholeMessage() {
+        float[] theta = new float[3 * Bf16Codec.GROUP + 5];
+        SplittableRandom r = new SplittableRandom(9);
+        for (int i = 0; i < theta.length; i++) theta[i] = (float) r.nextGaussian();
+        int[] starts = {0, Bf16Codec.GROUP, 3 * Bf16Codec.GROUP, theta.length};   // parts of one, two groups and 5 values
+        for (Codec c : List.of(new Fp32Codec(), new Bf16Codec(), new Fp16Codec())) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            long written = ThetaDownlink.concatenate(c, theta.length, starts.length - 1,
+                    i -> c.encode(theta, starts[i], starts[i + 1] - starts[i]), out::write);
+            byte[] whole = c.encode(theta);
+            assertThat(out.toByteArray()).as("%s", c).isEqualTo(whole);
+            assertThat(written).isEqualTo(whole.length);
+        }
     }
 }
