@@ -2,6 +2,7 @@ package org.diloco4j.net.coord;
 
 import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.core.io.CheckpointFile;
+import org.diloco4j.core.params.Fp32Vector;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,11 @@ import java.util.Optional;
  * over, the folder forced) and as a stream: θ and the outer optimizers' buffers go from their arrays to
  * the file in chunks, so no array of the whole file is made and a state over 2 GiB is saved. Loading
  * checks the format, version and the checksum over the whole file, scalars included, once, before
- * anything in it is used, then reads the arrays chunk by chunk.
+ * anything in it is used, then reads the arrays chunk by chunk — θ and the optimizers' buffers
+ * straight into chunks of 2^{@link Fp32Vector#DEFAULT_SHIFT} values, the form the network runtime
+ * holds θ in (one array would take the Delayed Nesterov kernel's slower loops past 2^29 values, and a
+ * copy into chunks would hold θ twice). The file's format does not depend on θ's chunks: θ is one
+ * tensor either way, so a checkpoint written before θ was chunked is read the same.
  */
 public final class FileCheckpointStore implements CheckpointStore {
     static final String FILE = "coordinator.ckpt";
@@ -45,7 +50,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         String what = f.toString();
         try (CheckpointFile.Reader r = CheckpointFile.open(f, what, CheckpointFile.Kind.COORDINATOR)) {
             Scalars s = Scalars.of(r.scalars(), what);
-            return Optional.of(s.with(r.state(RuntimeState.State.class)));
+            return Optional.of(s.with(r.state(RuntimeState.State.class, Fp32Vector.DEFAULT_SHIFT)));
         }
     }
 
