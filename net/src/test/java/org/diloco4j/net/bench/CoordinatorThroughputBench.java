@@ -6,6 +6,7 @@ import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.run.Segment;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.coord.AdmissionLimits;
@@ -151,7 +152,8 @@ public final class CoordinatorThroughputBench {
         CountDownLatch firstApplied = new CountDownLatch(1);
         res.put("phase", "building the coordinator (θ₀ and the outer optimizer's state)");
         long t0 = System.nanoTime();
-        Coordinator coordinator = Coordinator.adopting(cc, run.plan(), Tiled.floats(params, 0.02, 1, Tiled.PERIOD), m -> { });
+        // θ₀ in the chunks the network runtime holds θ in (CoordinatorJob's): made chunk by chunk, never as one array.
+        Coordinator coordinator = Coordinator.adopting(cc, run.plan(), Tiled.vector(params, 0.02, 1, Tiled.PERIOD, Fp32Vector.DEFAULT_SHIFT), m -> { });
         res.put("start_seconds", (System.nanoTime() - t0) / 1e9);
         Token token = Token.random();
         res.put("phase", "starting the runtime and server");
