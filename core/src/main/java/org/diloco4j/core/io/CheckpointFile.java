@@ -175,6 +175,12 @@ public final class CheckpointFile {
             return checked.scalars();
         }
 
+        /** How many values tensor {@code name} holds (e.g. {@link #THETA}), or -1 if the file has none of that name; read before the state. */
+        public long numel(String name) {
+            TensorData t = checked.tensors().get(name);
+            return t == null ? -1 : t.numel();
+        }
+
         /** The state as {@code type}: its arrays read, its {@link TensorData} still in the file (valid until {@link #close}). */
         public <T> T state(Class<T> type) throws CheckpointException {
             return checked.state(type, org.diloco4j.core.params.Fp32Vector.ONE_ARRAY_SHIFT);

@@ -2,7 +2,6 @@ package org.diloco4j.net.coord;
 
 import org.diloco4j.core.io.AtomicFiles;
 import org.diloco4j.core.io.CheckpointFile;
-import org.diloco4j.core.params.Fp32Vector;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,9 +17,9 @@ import java.util.Optional;
  * the file in chunks, so no array of the whole file is made and a state over 2 GiB is saved. Loading
  * checks the format, version and the checksum over the whole file, scalars included, once, before
  * anything in it is used, then reads the arrays chunk by chunk — θ and the optimizers' buffers
- * straight into chunks of 2^{@link Fp32Vector#DEFAULT_SHIFT} values, the form the network runtime
- * holds θ in (one array would take the Delayed Nesterov kernel's slower loops past 2^29 values, and a
- * copy into chunks would hold θ twice). The file's format does not depend on θ's chunks: θ is one
+ * straight into the form the network runtime holds θ in ({@link ThetaForm}: chunks past 2^29 values,
+ * where one array would take the Delayed Nesterov kernel's slower loops; read into chunks directly,
+ * as a copy into chunks would hold θ twice). The file's format does not depend on θ's chunks: θ is one
  * tensor either way, so a checkpoint written before θ was chunked is read the same.
  */
 public final class FileCheckpointStore implements CheckpointStore {
@@ -50,7 +49,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         String what = f.toString();
         try (CheckpointFile.Reader r = CheckpointFile.open(f, what, CheckpointFile.Kind.COORDINATOR)) {
             Scalars s = Scalars.of(r.scalars(), what);
-            return Optional.of(s.with(r.state(RuntimeState.State.class, Fp32Vector.DEFAULT_SHIFT)));
+            return Optional.of(s.with(r.state(RuntimeState.State.class, ThetaForm.readShift(r.numel(CheckpointFile.THETA)))));
         }
     }
 

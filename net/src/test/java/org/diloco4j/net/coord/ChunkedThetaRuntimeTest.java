@@ -22,9 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A runtime holding θ in small chunks (boundaries inside the model, and inside bf16's 4096-value
  * groups) applies pushes, serves pulls and writes its checkpoint bit for bit as the runtime holding θ
- * in one array: the chunks are how θ is held, never what it is. Its checkpoint reads back in the
- * runtime's chunks, and a checkpoint of the one-array runtime (the format written before θ was
- * chunked) reads back the same.
+ * in one array: the chunks are how θ is held, never what it is. The checkpoints are the same file,
+ * so one written before θ was chunked reads back as one written since.
  */
 class ChunkedThetaRuntimeTest {
     /** Three bf16 groups and a partial one: chunks of 2^8..2^12 cut it in 4 to 52 places. */
@@ -61,8 +60,8 @@ class ChunkedThetaRuntimeTest {
             assertThat(chunked.theta()).as(what + ": θ").isEqualTo(one.theta());
             assertThat(chunked.checkpoint()).as(what + ": checkpoint file").isEqualTo(one.checkpoint());
         }
-        // Both read back into the network runtime's chunks, whichever runtime wrote them.
-        assertThat(one.restored().shift()).isEqualTo(Fp32Vector.DEFAULT_SHIFT);
+        // Read back in the network runtime's form for its size (ThetaForm: one array this small), whichever runtime wrote it.
+        assertThat(one.restored().shift()).isEqualTo(Fp32Vector.ONE_ARRAY_SHIFT);
         assertThat(one.restored().toArray()).isEqualTo(one.theta());
     }
 
