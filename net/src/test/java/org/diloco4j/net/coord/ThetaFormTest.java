@@ -14,23 +14,16 @@ class ThetaFormTest {
     }
 
     @Test
-    void upToTheLimitThetaIsAdoptedAsItIs() {
-        float[] a = values(16);
-        Fp32Vector v = ThetaForm.of(a, 16);
-        assertThat(v.shift()).isEqualTo(Fp32Vector.ONE_ARRAY_SHIFT);
-        assertThat(v.chunk(0)).isSameAs(a);
-        assertThat(ThetaForm.array(v)).as("one chunk: the array itself, no copy").isSameAs(a);
-    }
-
-    @Test
-    void pastTheLimitThetaIsCopiedIntoChunksAndBackIntoOneArray() {
-        float[] a = values(17);
-        Fp32Vector v = ThetaForm.of(a, 16);
-        assertThat(v.shift()).isEqualTo(Fp32Vector.DEFAULT_SHIFT);
-        assertThat(v.chunk(0)).isNotSameAs(a);
-        assertThat(ThetaForm.array(v)).isEqualTo(a);
-        Fp32Vector two = Fp32Vector.copyOf(a, 3);
-        assertThat(ThetaForm.array(two)).as("several chunks: a copy").isEqualTo(a);
+    void upToTheLimitThetaIsAdoptedAsItIsAndPastItCopiedIntoChunks() {
+        float[] small = values(16), large = values(17);
+        Fp32Vector one = ThetaForm.of(small, 16), chunked = ThetaForm.of(large, 16);
+        assertThat(one.shift()).isEqualTo(Fp32Vector.ONE_ARRAY_SHIFT);
+        assertThat(one.chunk(0)).isSameAs(small);
+        assertThat(ThetaForm.array(one)).as("one chunk: the array itself, no copy").isSameAs(small);
+        assertThat(chunked.shift()).isEqualTo(Fp32Vector.DEFAULT_SHIFT);
+        assertThat(chunked.chunk(0)).isNotSameAs(large);
+        assertThat(ThetaForm.array(chunked)).isEqualTo(large);
+        assertThat(ThetaForm.array(Fp32Vector.copyOf(large, 3))).as("several chunks: a copy").isEqualTo(large);
     }
 
     @Test
