@@ -82,7 +82,7 @@ class ErrorFeedbackRejoinTest {
             // Which rounds reached θ: a round was applied iff θ moved before the next load.
             int n = r.deltas().size();
             assertThat(r.loaded()).hasSize(n);
-            float[] fin = t.theta();
+            float[] fin = t.theta().array();
             boolean[] applied = new boolean[n];
             for (int k = 0; k < n; k++) applied[k] = !Arrays.equals(r.loaded().get(k), k + 1 < n ? r.loaded().get(k + 1) : fin);
             assertThat(applied[2]).as("the round cut off by the partition reached θ").isFalse();

@@ -284,7 +284,7 @@ class InProcessClusterTest {
             assertThat(t.finished()).isTrue();
             assertThat(t.stopReason()).isEqualTo(first.stopReason());
             assertThat(t.outerSteps()).isEqualTo(first.outerSteps());
-            assertThat(t.theta()).isEqualTo(first.theta());
+            assertThat(t.theta().toArray()).isEqualTo(first.theta().toArray());
         }
     }
 

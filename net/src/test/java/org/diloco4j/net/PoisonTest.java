@@ -57,7 +57,7 @@ class PoisonTest {
             RunTotals t = c.await(30);
             assertThat(t.finished()).isTrue();
             assertThat(t.stopReason()).contains("token budget");
-            assertFinite(t.theta());
+            assertFinite(t.theta().array());
             assertThat(t.finalEval().loss()).isLessThan(t.initialEval().loss());
         }
     }

@@ -53,7 +53,7 @@ class WireCodecsTest {
         assertThat(c.outcomes).hasSize(3).allSatisfy((k, v) -> assertThat(v.exit()).isEqualTo(WorkerRuntime.Exit.STOPPED));
         assertThat(c.recorder.decisions("reject")).isEmpty();
         assertThat(c.recorder.decisions("drop")).isEmpty();
-        assertThat(Arrays.equals(t.theta(), theta0)).as("θ moved").isFalse();
+        assertThat(Arrays.equals(t.theta().array(), theta0)).as("θ moved").isFalse();
         assertThat(t.finalEval().loss()).isLessThan(0.5 * t.initialEval().loss());
         return t;
     }

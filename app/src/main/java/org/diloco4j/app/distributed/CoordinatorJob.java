@@ -32,6 +32,7 @@ import org.diloco4j.net.coord.CheckpointStore;
 import org.diloco4j.net.coord.CoordinatorRuntime;
 import org.diloco4j.net.coord.CoordinatorServer;
 import org.diloco4j.net.coord.FileCheckpointStore;
+import org.diloco4j.net.coord.ThetaForm;
 import org.diloco4j.net.coord.MemoryBound;
 import org.diloco4j.net.coord.RunTotals;
 import org.diloco4j.net.coord.RuntimeOptions;
@@ -183,9 +184,9 @@ public final class CoordinatorJob {
                 RunDirListener listener = new RunDirListener(metrics, progress, live, log, guard);
                 try (CoordinatorRuntime rt = r.saved().isPresent()
                         ? CoordinatorRuntime.resume(r.bound(), r.def(), r.saved().get().take(), r.ropts(), evaluator, listener, store, o.metrics())
-                        // θ₀ is drawn for the coordinator alone and not used again: it becomes θ, not copied (4 GB at 1B).
-                        : CoordinatorRuntime.start(r.bound(), r.def(), Coordinator.adopting(setup.coordinatorConfig(), setup.plan(), setup.initialTheta(),
-                        MetricSink.NONE), r.ropts(), evaluator, listener, store, o.metrics())) {
+                        // θ₀ is drawn for the coordinator alone and not used again: it becomes θ, in chunks past 2^29 values (ThetaForm).
+                        : CoordinatorRuntime.start(r.bound(), r.def(), Coordinator.adopting(setup.coordinatorConfig(), setup.plan(),
+                        ThetaForm.of(setup.initialTheta()), MetricSink.NONE), r.ropts(), evaluator, listener, store, o.metrics())) {
                     if (progress != null && r.saved().isPresent()) {
                         record Standing(long tokens, long outerSteps, long bytes) {
                         }
@@ -211,10 +212,12 @@ public final class CoordinatorJob {
             }
             int tokensPerStep = cfg.integer("train.batch") * setup.gpt().context();
             Summary summary = NetSummary.of(cfg.str("method"), setup.plan().totalSize(), tokensPerStep, totals);
-            for (TextSample t : RunSamples.of(setup, totals.theta())) metrics.sample(t, totals.seconds(), totals.version());
+            // The model takes θ as one array: copied out of its chunks once the runtime, and with it the optimizers' state, is gone.
+            float[] theta = ThetaForm.array(totals.theta());
+            for (TextSample t : RunSamples.of(setup, theta)) metrics.sample(t, totals.seconds(), totals.version());
             metrics.flushAndSize();
             NetSummary.writeWire(dir.dir().resolve("wire.json"), totals);
-            RunFinish.write(dir, setup, summary, totals.theta());
+            RunFinish.write(dir, setup, summary, theta);
             return new Outcome(totals, summary, dir, r.ckptDir());
         }
     }

@@ -141,6 +141,11 @@ public final class Coordinator {
             return outer.theta() == null ? null : outer.theta().array();
         }
 
+        /** The saved θ in the chunks it was read into (any size); null for a timing-only run. */
+        public Fp32Vector savedThetaVector() {
+            return outer.theta();
+        }
+
     }
 
     public State state() {
@@ -407,7 +412,7 @@ public final class Coordinator {
             checkedSnapshot = snap;
             return true;
         }
-        String bad = ThetaDownlink.refusal(downCodec, snap.values());
+        String bad = ThetaDownlink.refusal(downCodec, snap.vector());
         if (bad != null) {
             stop(bad);
             return false;

@@ -162,7 +162,10 @@ final class OuterState {
     boolean liveSnapshots;
 
     Snapshot snapshot() {
-        if (theta != null && liveSnapshots) return new Snapshot(version, -1, plan.totalSize(), theta.array());
+        if (theta != null && liveSnapshots) {
+            // θ itself, in its chunks; also as its one array when it is one (drivers that take θ whole).
+            return new Snapshot(version, -1, plan.totalSize(), theta.chunkCount() == 1 && theta.chunk(0).length == theta.size() ? theta.chunk(0) : null, theta);
+        }
         return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.toArray());
     }
 

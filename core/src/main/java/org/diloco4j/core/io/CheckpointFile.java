@@ -152,7 +152,7 @@ public final class CheckpointFile {
     /** Reads a checkpoint of {@code kind} held in memory into {@code type}; {@code what} names it in errors. */
     public static <T> Contents<T> read(byte[] bytes, String what, Kind kind, Class<T> type) throws CheckpointException {
         Checked c = check(ByteSource.of(bytes), what, kind);
-        return new Contents<>(c.state(type), c.scalars());
+        return new Contents<>(c.state(type, org.diloco4j.core.params.Fp32Vector.ONE_ARRAY_SHIFT), c.scalars());
     }
 
     /** The driver's scalars of a checkpoint of {@code kind}, after its format, version and checksum are checked; the state is not read. */
@@ -175,9 +175,24 @@ public final class CheckpointFile {
             return checked.scalars();
         }
 
+        /** How many values tensor {@code name} holds (e.g. {@link #THETA}), or -1 if the file has none of that name; read before the state. */
+        public long numel(String name) {
+            TensorData t = checked.tensors().get(name);
+            return t == null ? -1 : t.numel();
+        }
+
         /** The state as {@code type}: its arrays read, its {@link TensorData} still in the file (valid until {@link #close}). */
         public <T> T state(Class<T> type) throws CheckpointException {
-            return checked.state(type);
+            return checked.state(type, org.diloco4j.core.params.Fp32Vector.ONE_ARRAY_SHIFT);
+        }
+
+        /**
+         * {@link #state(Class)}, its {@link org.diloco4j.core.params.Fp32Vector}s (θ, the outer
+         * optimizers' buffers) read straight into chunks of 2^{@code shift} values: for a driver that
+         * holds θ in chunks, which would otherwise read each as one array and copy it.
+         */
+        public <T> T state(Class<T> type, int shift) throws CheckpointException {
+            return checked.state(type, shift);
         }
 
         @Override
@@ -189,8 +204,12 @@ public final class CheckpointFile {
     /** A checkpoint whose checksum, format, version and kind were found good. */
     record Checked(String what, Map<String, TensorData> tensors, byte[] json, Map<String, String> scalars) {
         <T> T state(Class<T> type) throws CheckpointException {
+            return state(type, org.diloco4j.core.params.Fp32Vector.ONE_ARRAY_SHIFT);
+        }
+
+        <T> T state(Class<T> type, int shift) throws CheckpointException {
             try {
-                return JSON.readerFor(type).withAttribute(TensorTable.class, new TensorTable(tensors)).readValue(json);
+                return JSON.readerFor(type).withAttribute(TensorTable.class, new TensorTable(tensors, shift)).readValue(json);
             } catch (IOException | RuntimeException e) {
                 String at = e instanceof com.fasterxml.jackson.databind.JsonMappingException j ? " at " + j.getPathReference() : "";
                 throw new CheckpointException(what + " holds a state this build cannot read (" + firstLine(e) + at

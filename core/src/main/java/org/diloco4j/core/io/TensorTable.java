@@ -32,9 +32,16 @@ final class TensorTable {
     final List<SafetensorsWriter.Tensor> out = new ArrayList<>();
     /** Reading: the file's tensors by name. */
     final Map<String, TensorData> in;
+    /** Reading: the chunks vectors are read into ({@link #vector}); {@link Fp32Vector#ONE_ARRAY_SHIFT}: one array when it fits. */
+    private final int shift;
 
     TensorTable(Map<String, TensorData> in) {
+        this(in, Fp32Vector.ONE_ARRAY_SHIFT);
+    }
+
+    TensorTable(Map<String, TensorData> in, int shift) {
         this.in = in;
+        this.shift = shift;
     }
 
     static SimpleModule module() {
@@ -52,7 +59,7 @@ final class TensorTable {
         m.addDeserializer(Fp32Vector.class, new StdDeserializer<>(Fp32Vector.class) {
             @Override
             public Fp32Vector deserialize(JsonParser p, DeserializationContext c) throws IOException {
-                return vector(tensor(p, c, Dtype.F32));
+                return ((TensorTable) c.getAttribute(TensorTable.class)).vector(tensor(p, c, Dtype.F32));
             }
         });
         m.addDeserializer(byte[].class, new StdDeserializer<>(byte[].class) {
@@ -75,11 +82,13 @@ final class TensorTable {
     }
 
     /**
-     * A vector read back: one array when the tensor fits one (so a state read from a file is held as
-     * the drivers, which take θ as one {@code float[]}, hold it today), chunks of
-     * 2^{@link Fp32Vector#DEFAULT_SHIFT} when it does not.
+     * A vector read back: by default one array when the tensor fits one (so a state read from a file
+     * is held as the drivers that take θ as one {@code float[]} hold it), chunks of
+     * 2^{@link Fp32Vector#DEFAULT_SHIFT} when it does not; in chunks of the reader's shift if it
+     * asked for chunks ({@link CheckpointFile.Reader#state(Class, int)}: the network runtime).
      */
-    static Fp32Vector vector(TensorData t) throws IOException {
+    Fp32Vector vector(TensorData t) throws IOException {
+        if (shift != Fp32Vector.ONE_ARRAY_SHIFT) return t.toVector(shift);
         if (t.numel() <= Fp32Storage.MAX_VALUES) return Fp32Vector.wrap(t.toFloats());
         return t.toVector(Fp32Vector.DEFAULT_SHIFT);
     }

@@ -8,6 +8,7 @@ import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.PayloadUnreadable;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.Refusal;
+import org.diloco4j.core.params.Fp32Storage;
 import org.diloco4j.core.time.Clock;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.core.train.Evaluator;
@@ -59,6 +60,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
             throw new IllegalArgumentException("coordinator state has " + st.coordinator.parameters() + " parameters in " + st.coordinator.fragmentCount()
                     + " fragments; the run definition has " + run.modelSize() + " in " + run.plan().count());
         }
+        // The evaluator's model takes θ as one array: a θ past one is refused now, not at the first evaluation.
+        if (evaluator != null && st.coordinator.parameters() > Fp32Storage.MAX_VALUES) {
+            throw new IllegalArgumentException("θ has " + st.coordinator.parameters() + " values, more than the " + Fp32Storage.MAX_VALUES
+                    + " of one array the evaluator takes: run this model without evaluation");
+        }
         this.run = run;
         this.opts = opts;
         this.loop = new RunLoop(run, st, opts, bound.snapshotBytes(), snapshots(bound, opts), evaluator, listener, store, metrics, clock);
@@ -108,7 +114,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
         RuntimeState st = new RuntimeState(fresh, fresh.config(), run.configToml());
         CoordinatorRuntime rt = new CoordinatorRuntime(run, st, opts, bound, evaluator, listener, store, metrics, clock);
         if (evaluator != null) {
-            EvalResult r = evaluator.evaluate(fresh.theta().clone());
+            EvalResult r = evaluator.evaluate(fresh.thetaVector().toArray());
             st.initialEval = r;
             st.lastEval = r;
             st.lastEvalVersion = fresh.version();

@@ -16,7 +16,11 @@ import java.util.Optional;
  * over, the folder forced) and as a stream: θ and the outer optimizers' buffers go from their arrays to
  * the file in chunks, so no array of the whole file is made and a state over 2 GiB is saved. Loading
  * checks the format, version and the checksum over the whole file, scalars included, once, before
- * anything in it is used, then reads the arrays chunk by chunk.
+ * anything in it is used, then reads the arrays chunk by chunk — θ and the optimizers' buffers
+ * straight into the form the network runtime holds θ in ({@link ThetaForm}: chunks past 2^29 values,
+ * where one array would take the Delayed Nesterov kernel's slower loops; read into chunks directly,
+ * as a copy into chunks would hold θ twice). The file's format does not depend on θ's chunks: θ is one
+ * tensor either way, so a checkpoint written before θ was chunked is read the same.
  */
 public final class FileCheckpointStore implements CheckpointStore {
     static final String FILE = "coordinator.ckpt";
@@ -45,7 +49,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         String what = f.toString();
         try (CheckpointFile.Reader r = CheckpointFile.open(f, what, CheckpointFile.Kind.COORDINATOR)) {
             Scalars s = Scalars.of(r.scalars(), what);
-            return Optional.of(s.with(r.state(RuntimeState.State.class)));
+            return Optional.of(s.with(r.state(RuntimeState.State.class, ThetaForm.readShift(r.numel(CheckpointFile.THETA)))));
         }
     }
 

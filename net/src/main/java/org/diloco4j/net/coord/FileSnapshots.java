@@ -3,6 +3,7 @@ package org.diloco4j.net.coord;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.params.Fp32Vector;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class FileSnapshots implements SnapshotStorage {
     }
 
     @Override
-    public SnapshotBytes write(Codec codec, float[] values, int floats) throws IOException {
+    public SnapshotBytes write(Codec codec, Fp32Vector values) throws IOException {
         FileChannel channel;
         try {
             channel = UnlinkedFiles.create(dir, PREFIX, SUFFIX);
@@ -78,7 +79,7 @@ final class FileSnapshots implements SnapshotStorage {
             long[] at = {0};
             // Summed from the encoder's bytes on the heap as they go to the file, not read back from it.
             CRC32C crc = new CRC32C();
-            ThetaPieces.encode(codec, values, floats, ThetaPieces.PIECE_VALUES, (b, off, len) -> {
+            ThetaPieces.encode(codec, values, ThetaPieces.PIECE_VALUES, (b, off, len) -> {
                 crc.update(b, off, len);
                 ByteBuffer from = ByteBuffer.wrap(b, off, len);
                 while (from.hasRemaining()) at[0] += disk.write(channel, from, at[0]);

@@ -14,7 +14,7 @@ import java.util.Locale;
  * whose JVM may not grow that large is refused with one line at once, instead of dying of
  * OutOfMemoryError minutes or days into the run. The parts:
  * <ul>
- *   <li>θ in fp32;</li>
+ *   <li>θ in fp32, in chunks of 2^26 values or one array: the same bytes (a 16-byte header per chunk);</li>
  *   <li>the outer optimizer's buffers, per fragment (streaming keeps one optimizer per fragment,
  *       the others one for the whole model): Delayed Nesterov a momentum and an accumulator,
  *       Nesterov and heavy-ball momentum one buffer, SGD none. Counted as configured: with
@@ -38,7 +38,8 @@ import java.util.Locale;
  *       and a table codec's codes counted as they arrive ({@link ArrivalCounts#heapBytes}: 31 MB per
  *       int8 upload at 1B).</li>
  * </ul>
- * It is a floor, not a forecast: the JVM's own classes, transient copies while θ is encoded, and
+ * It is a floor, not a forecast: the JVM's own classes, transient copies while θ is encoded (one
+ * encoded piece of 2^18 values, {@link ThetaPieces}), the copy of θ an evaluation takes, and
  * garbage not yet collected come on top.
  *
  * @param maxHeap        the heap the JVM may grow to ({@link Runtime#maxMemory()})

@@ -52,7 +52,7 @@ final class Orders {
             ref = ThetaRef.newBuilder().setId(0).setNewest(true).setFragment(-1).setVersion(t.version()).setFloats(t.theta().size())
                     .setEncodedBytes(thetas.codec().encodedSize(t.theta().size())).setCodec(downCodec).build();
         } else {
-            if (t.theta().values() == coordinator.theta() && t.theta().version() != coordinator.version()) {
+            if (t.theta().shared() == coordinator.thetaVector() && t.theta().version() != coordinator.version()) {
                 // A policy that moved θ after taking a snapshot in the same event: its order would carry the newer θ.
                 throw new IllegalStateException("a snapshot of θ v" + t.theta().version() + " that shares θ reached the runtime after θ moved to v"
                         + coordinator.version());

@@ -136,7 +136,7 @@ final class Pulls {
         ThetaStore.Entry e;
         try {
             // A broken snapshot of the current θ is encoded again; of an older θ or a fragment, it is gone.
-            e = thetas.pin(id, coordinator::theta, coordinator.version());
+            e = thetas.pin(id, coordinator::thetaVector, coordinator.version());
         } catch (UncheckedIOException unwritable) {
             log.accept(unwritable.getMessage());
             p.refuse(Status.UNAVAILABLE.withDescription(unwritable.getMessage()));
@@ -176,7 +176,7 @@ final class Pulls {
         }
         ThetaStore.Entry e;
         try {
-            e = thetas.newest(n.version(), coordinator.theta(), coordinator.version(), () -> ThetaDownlink.refusal(thetas.codec(), coordinator.theta()));
+            e = thetas.newest(n.version(), coordinator.thetaVector(), coordinator.version(), () -> ThetaDownlink.refusal(thetas.codec(), coordinator.thetaVector()));
         } catch (IllegalArgumentException unsendable) {
             // The coordinator stops the run when it next orders this θ; until then nobody is sent it saturated.
             p.refuse(Status.FAILED_PRECONDITION.withDescription("θ v" + coordinator.version() + " cannot be sent: " + unsendable.getMessage()));

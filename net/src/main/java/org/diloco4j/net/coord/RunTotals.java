@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.run.RunResult;
 import org.diloco4j.core.train.EvalResult;
 import org.diloco4j.net.wire.WireCounter;
@@ -27,13 +28,13 @@ import java.util.TreeMap;
  * @param initialEval held-out loss of θ before training (null without an evaluator)
  * @param finalEval   held-out loss of the final θ (null without an evaluator or if not finished)
  * @param wire        bytes the coordinator's gRPC server counted per method
- * @param theta       the final global θ: the coordinator's own array, handed over rather than copied (4 GB at
- *                    1B parameters) because nothing changes θ once the run is ending (pushes are refused then)
+ * @param theta       the final global θ: the coordinator's own, in its chunks, handed over rather than copied
+ *                    (4 GB at 1B parameters) because nothing changes θ once the run is ending (pushes are refused then)
  * @param version     the version of that θ
  */
 public record RunTotals(boolean finished, String stopReason, double seconds, long outerSteps, long tokens, long bytesUp,
                         long bytesDown, SortedMap<Long, Long> staleness, List<RunResult.Worker> workers, int contributingWorkers, EvalResult initialEval,
-                        EvalResult finalEval, Map<String, WireCounter.Bytes> wire, float[] theta, long version) {
+                        EvalResult finalEval, Map<String, WireCounter.Bytes> wire, Fp32Vector theta, long version) {
 
     /**
      * The totals of a runtime's state; workers that ran under one name (a restarted process) are added
@@ -54,7 +55,7 @@ public record RunTotals(boolean finished, String stopReason, double seconds, lon
         }
         var c = st.coordinator;
         return new RunTotals(finished, reason, now, c.outerSteps(), c.tokens(), c.ledger().up(), c.ledger().down(),
-                new TreeMap<>(st.staleness), List.copyOf(byName.values()), contributors.size(), st.initialEval, last, wire.totals(), c.theta(),
+                new TreeMap<>(st.staleness), List.copyOf(byName.values()), contributors.size(), st.initialEval, last, wire.totals(), c.thetaVector(),
                 c.version());
     }
 

@@ -6,6 +6,7 @@ import org.diloco4j.core.coord.CoordinatorConfig;
 import org.diloco4j.core.coord.MetricSink;
 import org.diloco4j.core.io.CheckpointFile;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.train.EvalResult;
 
 import java.io.IOException;
@@ -91,8 +92,8 @@ final class RuntimeState {
      */
     Cut checkpoint(long mark) {
         // Sized without building a state: view() and state() both copy the policy's aggregate.
-        float[] theta = coordinator.theta();
-        CheckpointCut how = CheckpointCut.of(4 * coordinator.arrayFloats(), theta == null ? 0 : 4L * theta.length, alwaysCopyBytes);
+        Fp32Vector theta = coordinator.thetaVector();
+        CheckpointCut how = CheckpointCut.of(4 * coordinator.arrayFloats(), theta == null ? 0 : 4L * theta.size(), alwaysCopyBytes);
         State s = how == CheckpointCut.LIVE ? with(coordinator.view()) : state();
         return new Cut(new CheckpointStore.Checkpoint(s, mark, coordinator.outerSteps(), clock), how);
     }
@@ -102,9 +103,10 @@ final class RuntimeState {
      * when it was loaded. Its θ and optimizer buffers become the coordinator's own: {@code s} must not be used again.
      */
     static RuntimeState read(State s, FragmentPlan plan) throws IOException {
-        float[] theta = s.coordinator().savedTheta();
-        if (theta == null || theta.length != plan.totalSize()) {
-            throw new IOException("the checkpoint's θ has " + (theta == null ? 0 : theta.length) + " values; the run's model has " + plan.totalSize());
+        // θ in the form it was read in (chunks, FileCheckpointStore): as one array it would be refused past 2^31 − 9 values.
+        Fp32Vector theta = s.coordinator().savedThetaVector();
+        if (theta == null || theta.size() != plan.totalSize()) {
+            throw new IOException("the checkpoint's θ has " + (theta == null ? 0 : theta.size()) + " values; the run's model has " + plan.totalSize());
         }
         Coordinator c;
         try {

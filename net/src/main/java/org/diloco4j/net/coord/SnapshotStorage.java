@@ -1,6 +1,7 @@
 package org.diloco4j.net.coord;
 
 import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.params.Fp32Vector;
 
 import java.io.IOException;
 
@@ -12,12 +13,13 @@ import java.io.IOException;
  */
 interface SnapshotStorage {
     /**
-     * Encodes {@code floats} values of {@code values} with {@code codec} into a new snapshot, complete
-     * when this returns.
+     * Encodes all of {@code values} (θ in its chunks, or a fragment's values as one) with {@code codec}
+     * into a new snapshot, complete when this returns: the bytes {@code codec.encode} of the values as
+     * one array gives.
      *
      * @throws IOException naming where it could not be written; nothing is left of it
      */
-    SnapshotBytes write(Codec codec, float[] values, int floats) throws IOException;
+    SnapshotBytes write(Codec codec, Fp32Vector values) throws IOException;
 
     /** The storage {@code place} names ({@link SnapshotPlace#HEAP} or {@link SnapshotPlace#FILE}, not AUTO), files in {@code spool}'s directory. */
     static SnapshotStorage open(SnapshotPlace place, SpoolOptions spool) throws IOException {

@@ -3,6 +3,7 @@ package org.diloco4j.net.coord;
 import com.google.protobuf.ByteString;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.coord.Snapshot;
+import org.diloco4j.core.params.Fp32Vector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -170,8 +171,8 @@ final class ThetaStore {
     Entry acquire(Snapshot s) {
         if (s.phantom()) throw new IllegalArgumentException("the network runtime sends real θ; got a phantom snapshot of v" + s.version());
         Entry e = find(s.fragment(), s.version());
-        if (e == null) e = add(s.fragment(), s.version(), s.values(), s.values().length);
-        else if (e.broken()) mend(e, s.values());
+        if (e == null) e = add(s.fragment(), s.version(), s.vector());
+        else if (e.broken()) mend(e, s.vector());
         e.holds++;
         trim();
         return e;
@@ -195,7 +196,7 @@ final class ThetaStore {
      * @throws IllegalArgumentException with {@code unsendable}'s reason when a new snapshot is needed of a θ it refuses
      * @throws UncheckedIOException naming the directory when a snapshot file could not be written (nothing is kept of it)
      */
-    Entry newest(long least, float[] theta, long version, java.util.function.Supplier<String> unsendable) {
+    Entry newest(long least, Fp32Vector theta, long version, java.util.function.Supplier<String> unsendable) {
         if (version < least) throw new IllegalArgumentException("θ is at v" + version + ", older than the v" + least + " an order named");
         Entry best = null;
         // One pass: the newest fit, and the bytes in use (wanted only when there is none).
@@ -206,12 +207,12 @@ final class ThetaStore {
             if (!e.idle()) used += e.encodedBytes();
         }
         if (best == null) {
-            long size = codec.encodedSize(theta.length);
+            long size = codec.encodedSize(theta.size());
             if (used > 0 && used + size > budget) return null;
             String bad = unsendable.get();
             if (bad != null) throw new IllegalArgumentException(bad);
             dropIdle(budget - size);
-            best = add(-1, version, theta, theta.length);
+            best = add(-1, version, theta);
         }
         best.pins++;
         return best;
@@ -230,12 +231,12 @@ final class ThetaStore {
      *
      * @throws UncheckedIOException naming the directory when the snapshot could not be written again (it stays broken)
      */
-    Entry pin(long id, java.util.function.Supplier<float[]> theta, long version) {
+    Entry pin(long id, java.util.function.Supplier<Fp32Vector> theta, long version) {
         Entry e = entries.get(id);
         if (e == null) return null;
         if (e.broken()) {
-            float[] now = theta == null || e.fragment != -1 || e.version != version ? null : theta.get();
-            if (now == null || now.length != e.floats) return null;
+            Fp32Vector now = theta == null || e.fragment != -1 || e.version != version ? null : theta.get();
+            if (now == null || now.size() != e.floats) return null;
             mend(e, now);
         }
         e.pins++;
@@ -286,9 +287,10 @@ final class ThetaStore {
         return null;
     }
 
-    /** A new entry of {@code values} (θ itself, or a fragment's copy), published only once its bytes are all written. */
-    private Entry add(int fragment, long version, float[] values, int floats) {
-        SnapshotBytes b = encode(values, floats);
+    /** A new entry of {@code values} (θ itself in its chunks, or a fragment's copy), published only once its bytes are all written. */
+    private Entry add(int fragment, long version, Fp32Vector values) {
+        int floats = Math.toIntExact(values.size());
+        SnapshotBytes b = encode(values);
         if (b.length() != codec.encodedSize(floats)) {
             b.release();
             throw new IllegalStateException(codec.name() + " encoded " + floats + " floats into " + b.length() + " bytes, expected " + codec.encodedSize(floats));
@@ -302,9 +304,9 @@ final class ThetaStore {
     }
 
     /** θ encoded with the down codec into the storage, on the event loop: θ cannot change meanwhile. */
-    private SnapshotBytes encode(float[] values, int floats) {
+    private SnapshotBytes encode(Fp32Vector values) {
         try {
-            return storage.write(codec, values, floats);
+            return storage.write(codec, values);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -315,8 +317,8 @@ final class ThetaStore {
      * and puts them in the entry's place. The bytes are the same as before (one θ, one codec), so a
      * pull still reading the old ones gets the same bytes from the new, or fails and resumes.
      */
-    private void mend(Entry e, float[] values) {
-        SnapshotBytes b = encode(values, e.floats);
+    private void mend(Entry e, Fp32Vector values) {
+        SnapshotBytes b = encode(values.requireSize("mending θ snapshot " + e.id, "θ", e.floats));
         if (b.length() != e.length) {
             b.release();
             throw new IllegalStateException("θ snapshot " + e.id + " encoded again into " + b.length() + " bytes, not " + e.length);

@@ -86,7 +86,8 @@ final class Upkeep {
     }
 
     private Pending pending() {
-        return new Pending(coordinator.theta().clone(), coordinator.version(), coordinator.tokens(), coordinator.ledger().up(),
+        // θ copied into one array for the evaluator's model (the runtime refused at start a θ too large for one).
+        return new Pending(coordinator.thetaVector().toArray(), coordinator.version(), coordinator.tokens(), coordinator.ledger().up(),
                 coordinator.ledger().down(), clock.getAsDouble());
     }
 

@@ -6,11 +6,13 @@ import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.run.Segment;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.coord.AdmissionLimits;
 import org.diloco4j.net.coord.CoordinatorRuntime;
 import org.diloco4j.net.coord.CoordinatorServer;
+import org.diloco4j.net.coord.ThetaForm;
 import org.diloco4j.net.coord.FileCheckpointStore;
 import org.diloco4j.net.coord.MemoryBound;
 import org.diloco4j.net.coord.RuntimeListener;
@@ -151,7 +153,12 @@ public final class CoordinatorThroughputBench {
         CountDownLatch firstApplied = new CountDownLatch(1);
         res.put("phase", "building the coordinator (θ₀ and the outer optimizer's state)");
         long t0 = System.nanoTime();
-        Coordinator coordinator = Coordinator.adopting(cc, run.plan(), Tiled.floats(params, 0.02, 1, Tiled.PERIOD), m -> { });
+        // θ₀ in the form the network runtime's job holds θ in (ThetaForm): past 2^29 values in 2^26 chunks, made chunk by
+        // chunk (never as one array: at 1B a transient one would not fit the bound), else one array.
+        Fp32Vector theta0 = params <= ThetaForm.ONE_ARRAY_MAX ? Fp32Vector.wrap(Tiled.floats(params, 0.02, 1, Tiled.PERIOD))
+                : Tiled.vector(params, 0.02, 1, Tiled.PERIOD, Fp32Vector.DEFAULT_SHIFT);
+        Coordinator coordinator = Coordinator.adopting(cc, run.plan(), theta0, m -> { });
+        theta0 = null; // the coordinator's now
         res.put("start_seconds", (System.nanoTime() - t0) / 1e9);
         Token token = Token.random();
         res.put("phase", "starting the runtime and server");

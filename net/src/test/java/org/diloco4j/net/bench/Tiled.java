@@ -1,6 +1,7 @@
 package org.diloco4j.net.bench;
 
 import org.diloco4j.core.codec.Codec;
+import org.diloco4j.core.params.Fp32Vector;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -33,6 +34,26 @@ final class Tiled {
         for (int i = 0; i < p; i++) v[i] = (float) (amplitude * (r.nextDouble() - 0.5));
         // Doubling copies: log2(n / p) bulk copies instead of n draws.
         for (int filled = p; filled < n; filled *= 2) System.arraycopy(v, 0, v, filled, Math.min(filled, n - filled));
+        return v;
+    }
+
+    /**
+     * {@link #floats}'s values in chunks of 2^{@code shift} ({@link Fp32Vector}), made chunk by chunk
+     * from one period: no array of all {@code n} values exists at any moment (at 1B parameters a
+     * transient one would cost 4 GB the coordinator's bound does not leave).
+     */
+    static Fp32Vector vector(long n, double amplitude, long seed, int period, int shift) {
+        float[] p = floats((int) Math.min(n, period), amplitude, seed, period);
+        Fp32Vector v = Fp32Vector.zeros(n, shift);
+        for (int c = 0; c < v.chunkCount(); c++) {
+            float[] chunk = v.chunk(c);
+            for (int at = 0; at < chunk.length; ) {
+                int from = (int) ((v.chunkStart(c) + at) % period);
+                int len = Math.min(chunk.length - at, p.length - from);
+                System.arraycopy(p, from, chunk, at, len);
+                at += len;
+            }
+        }
         return v;
     }
 

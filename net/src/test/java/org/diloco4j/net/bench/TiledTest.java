@@ -3,6 +3,7 @@ package org.diloco4j.net.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
+import org.diloco4j.core.params.Fp32Vector;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -20,6 +21,20 @@ class TiledTest {
         float[] v = Tiled.floats(5 * PERIOD + 17, 0.02, 3, PERIOD);
         for (int i = PERIOD; i < v.length; i++) assertThat(v[i]).as("value " + i).isEqualTo(v[i % PERIOD]);
         assertThat(v[1]).isNotEqualTo(v[0]);
+    }
+
+    @Test
+    void aTiledVectorInChunksHoldsTheTiledValues() {
+        // Chunks smaller than a period, a period, larger than it, and not dividing it.
+        for (int shift : new int[] {8, 10, 12, 26}) {
+            for (int n : new int[] {0, 5, 5 * PERIOD + 17}) {
+                Fp32Vector v = Tiled.vector(n, 0.02, 3, PERIOD, shift);
+                assertThat(v.shift()).isEqualTo(shift);
+                assertThat(v.toArray()).as("2^" + shift + ", " + n + " values").isEqualTo(Tiled.floats(n, 0.02, 3, PERIOD));
+            }
+        }
+        assertThat(Tiled.vector(3 * PERIOD + 1, 0.02, 3, 3 * 512, 10).toArray()).as("a period that is no multiple of a chunk")
+                .isEqualTo(Tiled.floats(3 * PERIOD + 1, 0.02, 3, 3 * 512));
     }
 
     @Test

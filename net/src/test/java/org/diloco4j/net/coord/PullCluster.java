@@ -19,6 +19,7 @@ import org.diloco4j.core.coord.Metric;
 import org.diloco4j.core.coord.Method;
 import org.diloco4j.core.coord.DataShards;
 import org.diloco4j.core.params.FragmentPlan;
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.net.FakeClock;
 import org.diloco4j.net.auth.Token;
 import org.diloco4j.net.auth.TokenHeader;
@@ -75,11 +76,23 @@ final class PullCluster implements AutoCloseable {
 
     /** @param options changes to the runtime's options (e.g. where θ snapshots are kept) */
     PullCluster(int floats, int members, String downCodec, int chunkBytes, java.util.function.UnaryOperator<RuntimeOptions> options) throws IOException {
-        this.floats = floats;
+        this(config(members, Method.ASYNC).downCodec(downCodec).build(), floats, chunkBytes, options, Fp32Vector::wrap, null);
+    }
+
+    /** An asynchronous configuration of {@code members} members, each its own shard, for {@code method}; the test adds the rest. */
+    static CoordinatorConfig.Builder config(int members, Method method) {
         long[] shards = new long[members];
         java.util.Arrays.fill(shards, 1000);
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(members)
-                .shards(DataShards.own(shards)).tokenBudget(1L << 40).downCodec(downCodec).build();
+        return CoordinatorConfig.builder().method(method).innerSteps(10).minWorkers(members).shards(DataShards.own(shards)).tokenBudget(1L << 40);
+    }
+
+    /**
+     * @param form  θ₀ in the form the coordinator holds it (one array, or chunks)
+     * @param store where the runtime's checkpoints go, or null
+     */
+    PullCluster(CoordinatorConfig cfg, int floats, int chunkBytes, java.util.function.UnaryOperator<RuntimeOptions> options,
+                java.util.function.Function<float[], Fp32Vector> form, CheckpointStore store) throws IOException {
+        this.floats = floats;
         RuntimeOptions opts = options.apply(RuntimeOptions.defaults().withChunkBytes(chunkBytes).withCheckpoints(0, 0));
         RunDefinition run = RunDefinition.of("# pulls\n", cfg, FragmentPlan.whole(floats), chunkBytes);
         theta0 = new float[floats];
@@ -95,7 +108,7 @@ final class PullCluster implements AutoCloseable {
             public void log(String line) {
             }
         };
-        runtime = CoordinatorRuntime.start(run, new Coordinator(cfg, run.plan(), theta0, m -> { }), opts, null, listener, null,
+        runtime = CoordinatorRuntime.start(run, Coordinator.adopting(cfg, run.plan(), form.apply(theta0.clone()), m -> { }), opts, null, listener, store,
                 CoordinatorMetrics.NONE, new FakeClock());
         ServerInterceptor counter = new ServerInterceptor() {
             @Override
@@ -115,7 +128,12 @@ final class PullCluster implements AutoCloseable {
     }
 
     Member member(String name) {
-        return new Member(name);
+        return new Member(name, UUID.randomUUID().toString());
+    }
+
+    /** A member of a fixed process instance: two runs of the same test then save the same checkpoint. */
+    Member member(String name, String instance) {
+        return new Member(name, instance);
     }
 
     List<Metric.OuterStep> steps() {
@@ -155,9 +173,9 @@ final class PullCluster implements AutoCloseable {
         TrainOrder train;
         private long pushId;
 
-        Member(String name) {
+        Member(String name, String instance) {
             joined = blocking.withDeadlineAfter(10, TimeUnit.SECONDS).join(JoinRequest.newBuilder().setName(name).setShard(-1)
-                    .setInstance(UUID.randomUUID().toString()).setProtocol(Limits.PROTOCOL).build());
+                    .setInstance(instance).setProtocol(Limits.PROTOCOL).build());
             if (!joined.getAdmitted()) throw new AssertionError(name + " not admitted: " + joined.getReason());
             async.subscribe(SubscribeRequest.newBuilder().setSession(joined.getSession()).build(), new StreamObserver<>() {
                 public void onNext(Order o) {
@@ -212,11 +230,16 @@ final class PullCluster implements AutoCloseable {
         PushReply push(long base, float value) throws Exception {
             float[] g = new float[floats];
             java.util.Arrays.fill(g, value);
-            byte[] data = org.diloco4j.core.codec.Codecs.parse("fp32").encode(g);
+            return push(base, g, "fp32");
+        }
+
+        /** Pushes the pseudo-gradient {@code g} in {@code codec} from {@code base}, answering the latest train order. */
+        PushReply push(long base, float[] g, String codec) throws Exception {
+            byte[] data = org.diloco4j.core.codec.Codecs.parse(codec).encode(g);
             CRC32C crc = new CRC32C();
             crc.update(data);
             DeltaHeader h = DeltaHeader.newBuilder().setSession(joined.getSession()).setPushId(++pushId).setAssignment(train.getAssignment())
-                    .setBaseVersion(base).setFragment(0).setSteps(10).setTokens(160).setComputeSeconds(0.01).setCodec("fp32")
+                    .setBaseVersion(base).setFragment(0).setSteps(10).setTokens(160).setComputeSeconds(0.01).setCodec(codec)
                     .setSize(data.length).setCrc32C((int) crc.getValue()).setTrainLoss(Double.NaN).build();
             CompletableFuture<PushReply> reply = new CompletableFuture<>();
             StreamObserver<DeltaChunk> s = async.pushDelta(new StreamObserver<>() {

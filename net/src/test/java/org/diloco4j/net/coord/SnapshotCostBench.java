@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
 
@@ -56,7 +57,7 @@ public final class SnapshotCostBench {
     private static double[] once(SnapshotStorage storage, Codec codec, float[] theta, int chunk) throws Exception {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long t0 = cpu.getCurrentThreadCpuTime();
-        SnapshotBytes b = storage.write(codec, theta, theta.length);
+        SnapshotBytes b = storage.write(codec, Fp32Vector.wrap(theta));
         long t1 = cpu.getCurrentThreadCpuTime();
         ByteBuffer sink = ByteBuffer.allocate(64);
         long sum = 0;

@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.params.Fp32Vector;
 import org.diloco4j.core.codec.Codec;
 import org.diloco4j.core.codec.Codecs;
 import org.diloco4j.core.coord.Snapshot;
@@ -58,7 +59,7 @@ class UnreadableSnapshotTest {
         assertThat(e.broken()).isTrue();
 
         // The member retries: θ is still at v7, so the snapshot is written again under the same id.
-        assertThat(store.pin(e.id, () -> theta, 7)).isSameAs(e);
+        assertThat(store.pin(e.id, () -> Fp32Vector.wrap(theta), 7)).isSameAs(e);
         assertThat(e.broken()).isFalse();
         byte[] bytes = ThetaStoreTest.all(e);
         assertThat(bytes).isEqualTo(bf16.encode(theta));
@@ -74,7 +75,7 @@ class UnreadableSnapshotTest {
         ThetaStore.Entry e = store.acquire(new Snapshot(7, -1, FLOATS, theta));
         assertThatThrownBy(() -> ThetaStoreTest.all(e)).isInstanceOf(IOException.class);
 
-        assertThat(store.pin(e.id, () -> FileSnapshotsTest.theta(2), 8)).as("θ is at v8 now: v7 cannot be made again").isNull();
+        assertThat(store.pin(e.id, () -> Fp32Vector.wrap(FileSnapshotsTest.theta(2)), 8)).as("θ is at v8 now: v7 cannot be made again").isNull();
         assertThat(store.pin(e.id)).as("nothing to make it from").isNull();
         // Another member's order of v7 (θ still there, say, as the order's copy): the broken entry is written again.
         assertThat(store.acquire(new Snapshot(7, -1, FLOATS, theta))).isSameAs(e);
@@ -85,11 +86,11 @@ class UnreadableSnapshotTest {
     void aBrokenNewestSnapshotIsNotServedAgain() throws Exception {
         store = new ThetaStore(bf16, 4 * bf16.encodedSize(FLOATS), new FileSnapshots(dir, failingReads));
         float[] theta = FileSnapshotsTest.theta(1);
-        ThetaStore.Entry first = store.newest(3, theta, 3, () -> null);
+        ThetaStore.Entry first = store.newest(3, Fp32Vector.wrap(theta), 3, () -> null);
         assertThatThrownBy(() -> ThetaStoreTest.all(first)).isInstanceOf(IOException.class);
         store.unpin(first);
 
-        ThetaStore.Entry next = store.newest(3, theta, 3, () -> null);
+        ThetaStore.Entry next = store.newest(3, Fp32Vector.wrap(theta), 3, () -> null);
         assertThat(next).isNotSameAs(first);
         assertThat(ThetaStoreTest.all(next)).isEqualTo(bf16.encode(theta));
     }
@@ -98,7 +99,7 @@ class UnreadableSnapshotTest {
     void anInterruptedPullDoesNotCloseTheFileOtherPullsRead() throws Exception {
         store = new ThetaStore(bf16, 4 * bf16.encodedSize(FLOATS), FileSnapshots.open(dir, true));
         float[] theta = FileSnapshotsTest.theta(1);
-        ThetaStore.Entry e = store.newest(0, theta, 0, () -> null);
+        ThetaStore.Entry e = store.newest(0, Fp32Vector.wrap(theta), 0, () -> null);
         Thread.currentThread().interrupt();
         try {
             assertThat(e.slice(0, 100).toByteArray()).isEqualTo(java.util.Arrays.copyOf(bf16.encode(theta), 100));
