@@ -40,7 +40,7 @@ import org.diloco4j.core.ingest.StreamedDelta;
  * Netty hands them over, read-only, every {@value #HEAP_EVERY}th on the heap as gRPC hands the odd chunk over), less CRC32C
  * alone, which the receiver pays anyway — plus the scan that then uses the counts; and loops over the direct buffers alone:
  * CodeCounts.add per buffer against lanes kept across buffers (constant, or an object's with guarded or masked indices) and
- * pieces copied into a byte[] first.</li>
+ * pieces copied into a byte[] first, and the loop with each index shifted out of the 8-byte word.</li>
  * </ol>
  * Every variant's counts and every scan's norm are checked bit for bit against the production histogram's.
  * Mode {@code loops} (the default) times 1 and the scans that read the message back; {@code arrival} the rest, in
@@ -193,6 +193,25 @@ public final class HistogramAB {
         c[(BINS + ((hi >>> 8) & 0xFF)) & mask]++;
         c[(2 * BINS + ((hi >>> 16) & 0xFF)) & mask]++;
         c[(3 * BINS + (hi >>> 24)) & mask]++;
+    }
+
+    /** CodeCounts.add with each index shifted out of the 8-byte word itself (no split into two ints). */
+    static void longShifts(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = new int[4 * BINS];
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long x = codes.getLong(i);
+            c[(int) x & 0xFF]++;
+            c[BINS + ((int) (x >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((int) (x >>> 16) & 0xFF)]++;
+            c[3 * BINS + ((int) (x >>> 24) & 0xFF)]++;
+            c[(int) (x >>> 32) & 0xFF]++;
+            c[BINS + ((int) (x >>> 40) & 0xFF)]++;
+            c[2 * BINS + ((int) (x >>> 48) & 0xFF)]++;
+            c[3 * BINS + (int) (x >>> 56)]++;
+        }
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+        for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
     }
 
     static final byte[] SCRATCH = new byte[FRAME];
@@ -408,9 +427,10 @@ public final class HistogramAB {
             List<Variant> onDirect = new ArrayList<>();
             String[] dNames = {"CodeCounts.add per 16 KiB buffer (production)", "lanes kept across buffers (a constant array)",
                 "lanes kept across buffers in an object's field, length guarded", "two per-call lanes",
-                "lanes kept in an object's field, masked indices", "copied to a byte[], per-call lanes", "copied to a byte[], object's lanes, masked indices"};
+                "lanes kept in an object's field, masked indices", "copied to a byte[], per-call lanes", "copied to a byte[], object's lanes, masked indices",
+                "CodeCounts.add's loop, indices shifted out of the long"};
             BufferLoop[] dFns = {CodeCounts::add, HistogramAB::keptLanes, HistogramAB::heldLanes, HistogramAB::twoLanes,
-                HistogramAB::maskedLanes, HistogramAB::copiedPerCall, HistogramAB::copiedMasked};
+                HistogramAB::maskedLanes, HistogramAB::copiedPerCall, HistogramAB::copiedMasked, HistogramAB::longShifts};
             long total = Arrays.stream(want).asLongStream().sum() + (long) blocks * TABLE_BYTES + t.headerBytes();
             for (int v = 0; v < dFns.length; v++) {
                 BufferLoop l = dFns[v];
