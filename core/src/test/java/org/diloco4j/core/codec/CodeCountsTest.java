@@ -2,9 +2,6 @@ package org.diloco4j.core.codec;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.DataInputStream;
 import java.nio.ByteBuffer;
 import java.util.Random;
 
