@@ -34,7 +34,10 @@ public final class ArrivalCounts {
     private int block = -1;
     private long blockStart;
     private int m;
-    /** A direct buffer that heap pieces are copied into to be counted (allocated on the first), and its read-only view. */
+    /**
+     * A direct buffer that other pieces than read-only direct ones are copied into to be counted (allocated on the first),
+     * and its read-only view: 16 KiB off the heap per upload in flight that had one, not in {@link #heapBytes}.
+     */
     private static final int SPARE = 16 * 1024;
     private ByteBuffer spareBytes;
     private ByteBuffer spare;
