@@ -214,6 +214,29 @@ public final class HistogramAB {
         for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
     }
 
+    private static final VarHandle BUFFER_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** CodeCounts.add's loop reading through a ByteBuffer VarHandle of fixed byte order (no virtual getLong, no test of the buffer's order). */
+    static void bufferVarHandle(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = new int[4 * BINS];
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long x = (long) BUFFER_LONG.get(codes, i);
+            int lo = (int) x;
+            int hi = (int) (x >>> 32);
+            c[lo & 0xFF]++;
+            c[BINS + ((lo >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((lo >>> 16) & 0xFF)]++;
+            c[3 * BINS + (lo >>> 24)]++;
+            c[hi & 0xFF]++;
+            c[BINS + ((hi >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((hi >>> 16) & 0xFF)]++;
+            c[3 * BINS + (hi >>> 24)]++;
+        }
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+        for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+    }
+
     static final byte[] SCRATCH = new byte[FRAME];
 
     /** Each buffer copied into a heap scratch array (one path whatever the buffer's class), counted with byte[] long loads into per-call lanes. */
@@ -428,9 +451,9 @@ public final class HistogramAB {
             String[] dNames = {"CodeCounts.add per 16 KiB buffer (production)", "lanes kept across buffers (a constant array)",
                 "lanes kept across buffers in an object's field, length guarded", "two per-call lanes",
                 "lanes kept in an object's field, masked indices", "copied to a byte[], per-call lanes", "copied to a byte[], object's lanes, masked indices",
-                "CodeCounts.add's loop, indices shifted out of the long"};
+                "CodeCounts.add's loop, indices shifted out of the long", "CodeCounts.add's loop, loads through a fixed-order ByteBuffer VarHandle"};
             BufferLoop[] dFns = {CodeCounts::add, HistogramAB::keptLanes, HistogramAB::heldLanes, HistogramAB::twoLanes,
-                HistogramAB::maskedLanes, HistogramAB::copiedPerCall, HistogramAB::copiedMasked, HistogramAB::longShifts};
+                HistogramAB::maskedLanes, HistogramAB::copiedPerCall, HistogramAB::copiedMasked, HistogramAB::longShifts, HistogramAB::bufferVarHandle};
             long total = Arrays.stream(want).asLongStream().sum() + (long) blocks * TABLE_BYTES + t.headerBytes();
             for (int v = 0; v < dFns.length; v++) {
                 BufferLoop l = dFns[v];
