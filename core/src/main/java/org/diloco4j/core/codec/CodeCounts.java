@@ -1,9 +1,6 @@
 package org.diloco4j.core.codec;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -14,12 +11,6 @@ import java.util.Objects;
  */
 public final class CodeCounts {
     private static final int BINS = TableBlocks.BINS;
-    /**
-     * 8-byte loads of one fixed byte order, whatever the buffer's: not {@code ByteBuffer.getLong}, whose test of the
-     * buffer's order C2 compiled either away or into the loop (a cmov per load) depending on what the JVM had run
-     * before, and which is a virtual call whose receiver classes C2 profiles. Counting does not care about the order.
-     */
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private CodeCounts() {
     }
@@ -38,7 +29,7 @@ public final class CodeCounts {
         int[] c = new int[4 * BINS];
         int i = from;
         for (; i <= to - 8; i += 8) {
-            long x = (long) LONGS.get(codes, i);
+            long x = codes.getLong(i);
             int lo = (int) x;
             int hi = (int) (x >>> 32);
             c[lo & 0xFF]++;
