@@ -37,7 +37,10 @@ import org.diloco4j.core.ingest.StreamedDelta;
  * <li>What the check costs per push: main's scan (each block read back by position from a file in the page
  * cache, as from the spool, then counted with main's loop), this branch's scan without counts (the same read,
  * the new loop), and counting on arrival — CRC32C and {@link ArrivalCounts} over 16 KiB direct buffers (as
- * Netty hands them over), less CRC32C alone, which the receiver pays anyway — plus the scan that then uses the counts.</li>
+ * Netty hands them over, read-only, every {@value #HEAP_EVERY}th on the heap as gRPC hands the odd chunk over), less CRC32C
+ * alone, which the receiver pays anyway — plus the scan that then uses the counts; and loops over the direct buffers alone:
+ * CodeCounts.add per buffer against lanes kept across buffers (constant, or an object's with guarded or masked indices) and
+ * pieces copied into a byte[] first, and the loop with each index shifted out of the 8-byte word.</li>
  * </ol>
  * Every variant's counts and every scan's norm are checked bit for bit against the production histogram's.
  * Mode {@code loops} (the default) times 1 and the scans that read the message back; {@code arrival} the rest, in
@@ -53,6 +56,8 @@ public final class HistogramAB {
     private static final ThreadLocal<int[]> LANES = ThreadLocal.withInitial(() -> new int[4 * BINS]);
     /** Netty's frames: a push's chunk arrives as buffers of this size. */
     private static final int FRAME = 16 * 1024;
+    /** One frame in this many reaches ArrivalCounts as a read-only heap buffer. */
+    private static final int HEAP_EVERY = 64;
 
     private HistogramAB() {
     }
@@ -168,6 +173,86 @@ public final class HistogramAB {
         for (; i < to; i++) c[codes.get(i) & 0xFF]++;
     }
 
+    /** Lanes of an object, indices masked with (length - 1): C2 drops the bounds checks of {@code a[i & (a.length - 1)]}. */
+    static void maskedLanes(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = HOLDER.lanes;
+        int i = from;
+        for (; i <= to - 8; i += 8) eightMasked(c, codes.getLong(i));
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+    }
+
+    static void eightMasked(int[] c, long x) {
+        int lo = (int) x;
+        int hi = (int) (x >>> 32);
+        int mask = c.length - 1;
+        c[(lo & 0xFF) & mask]++;
+        c[(BINS + ((lo >>> 8) & 0xFF)) & mask]++;
+        c[(2 * BINS + ((lo >>> 16) & 0xFF)) & mask]++;
+        c[(3 * BINS + (lo >>> 24)) & mask]++;
+        c[(hi & 0xFF) & mask]++;
+        c[(BINS + ((hi >>> 8) & 0xFF)) & mask]++;
+        c[(2 * BINS + ((hi >>> 16) & 0xFF)) & mask]++;
+        c[(3 * BINS + (hi >>> 24)) & mask]++;
+    }
+
+    /** CodeCounts.add with each index shifted out of the 8-byte word itself (no split into two ints). */
+    static void longShifts(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = new int[4 * BINS];
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long x = codes.getLong(i);
+            c[(int) x & 0xFF]++;
+            c[BINS + ((int) (x >>> 8) & 0xFF)]++;
+            c[2 * BINS + ((int) (x >>> 16) & 0xFF)]++;
+            c[3 * BINS + ((int) (x >>> 24) & 0xFF)]++;
+            c[(int) (x >>> 32) & 0xFF]++;
+            c[BINS + ((int) (x >>> 40) & 0xFF)]++;
+            c[2 * BINS + ((int) (x >>> 48) & 0xFF)]++;
+            c[3 * BINS + (int) (x >>> 56)]++;
+        }
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+        for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+    }
+
+    private static final VarHandle BUFFER_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** CodeCounts.add's loop reading through a ByteBuffer VarHandle of fixed byte order (no virtual getLong, no test of the buffer's order). */
+    static void bufferVarHandle(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = new int[4 * BINS];
+        int i = from;
+        // Measured (docs/bench/histogram.md, 05:18 UTC) with the eight increments written out here, as in CodeCounts.
+        for (; i <= to - 8; i += 8) eight(c, (long) BUFFER_LONG.get(codes, i));
+        for (; i < to; i++) c[codes.get(i) & 0xFF]++;
+        for (int k = 0; k < BINS; k++) counts[cOff + k] += c[k] + c[BINS + k] + c[2 * BINS + k] + c[3 * BINS + k];
+    }
+
+    static final byte[] SCRATCH = new byte[FRAME];
+
+    /** Each buffer copied into a heap scratch array (one path whatever the buffer's class), counted with byte[] long loads into per-call lanes. */
+    static void copiedPerCall(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        for (int i = from; i < to; i += FRAME) {
+            int k = Math.min(FRAME, to - i);
+            codes.get(i, SCRATCH, 0, k);
+            int[] c = new int[4 * BINS];
+            int j = 0;
+            for (; j <= k - 8; j += 8) eight(c, (long) LONG.get(SCRATCH, j));
+            for (; j < k; j++) c[SCRATCH[j] & 0xFF]++;
+            for (int q = 0; q < BINS; q++) counts[cOff + q] += c[q] + c[BINS + q] + c[2 * BINS + q] + c[3 * BINS + q];
+        }
+    }
+
+    /** Copied as copiedPerCall, counted into an object's lanes with masked indices (folded once per block by a counter). */
+    static void copiedMasked(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
+        int[] c = HOLDER.lanes;
+        for (int i = from; i < to; i += FRAME) {
+            int k = Math.min(FRAME, to - i);
+            codes.get(i, SCRATCH, 0, k);
+            int j = 0;
+            for (; j <= k - 8; j += 8) eightMasked(c, (long) LONG.get(SCRATCH, j));
+            for (; j < k; j++) c[SCRATCH[j] & 0xFF]++;
+        }
+    }
+
     /** CodeCounts.add with two lanes (2 KiB per call to clear and fold, not 4). */
     static void twoLanes(ByteBuffer codes, int from, int to, int[] counts, int cOff) {
         int[] c = new int[2 * BINS];
@@ -275,6 +360,15 @@ public final class HistogramAB {
         ByteBuffer direct = ByteBuffer.allocateDirect(msg.length).put(msg).flip();
         List<ByteBuffer> frames = new ArrayList<>();
         for (int at = 0; at < msg.length; at += FRAME) frames.add(direct.slice(at, Math.min(FRAME, msg.length - at)).asReadOnlyBuffer());
+        // As gRPC hands a push over: read-only direct buffers, and the odd whole chunk on the heap (HeapByteBufferR: 1.6 % of the
+        // bytes of a 100M push bench, docs/bench/histogram.md), here every HEAP_EVERY-th frame.
+        List<ByteBuffer> arrivalFrames = new ArrayList<>(frames);
+        for (int f = HEAP_EVERY - 1; f < arrivalFrames.size(); f += HEAP_EVERY) {
+            ByteBuffer d = arrivalFrames.get(f);
+            byte[] copy = new byte[d.remaining()];
+            d.duplicate().get(copy);
+            arrivalFrames.set(f, ByteBuffer.wrap(copy).asReadOnlyBuffer());
+        }
 
         List<Variant> loops = new ArrayList<>();
         String[] loopNames = {"main: VarHandle int loads, thread-local lanes", "main again (A/A control)", "per-call lanes of constant length",
@@ -322,10 +416,10 @@ public final class HistogramAB {
             return crc.getValue();
         }));
         BlockHistograms[] arrived = new BlockHistograms[1];
-        scans.add(new Variant("arrival: CRC32C + ArrivalCounts over 16 KiB direct buffers", () -> {
+        scans.add(new Variant("arrival: CRC32C + ArrivalCounts over 16 KiB read-only buffers, every 64th on the heap", () -> {
             CRC32C crc = new CRC32C();
             ArrivalCounts a = ArrivalCounts.of(t, n);
-            for (ByteBuffer f : frames) {
+            for (ByteBuffer f : arrivalFrames) {
                 ByteBuffer d = f.duplicate();
                 a.accept(d);
                 crc.update(d);
@@ -344,8 +438,11 @@ public final class HistogramAB {
         if (arrival) {
             List<Variant> onDirect = new ArrayList<>();
             String[] dNames = {"CodeCounts.add per 16 KiB buffer (production)", "lanes kept across buffers (a constant array)",
-                "lanes kept across buffers in an object's field, length guarded", "two per-call lanes"};
-            BufferLoop[] dFns = {CodeCounts::add, HistogramAB::keptLanes, HistogramAB::heldLanes, HistogramAB::twoLanes};
+                "lanes kept across buffers in an object's field, length guarded", "two per-call lanes",
+                "lanes kept in an object's field, masked indices", "copied to a byte[], per-call lanes", "copied to a byte[], object's lanes, masked indices",
+                "CodeCounts.add's loop, indices shifted out of the long", "CodeCounts.add's loop, loads through a fixed-order ByteBuffer VarHandle"};
+            BufferLoop[] dFns = {CodeCounts::add, HistogramAB::keptLanes, HistogramAB::heldLanes, HistogramAB::twoLanes,
+                HistogramAB::maskedLanes, HistogramAB::copiedPerCall, HistogramAB::copiedMasked, HistogramAB::longShifts, HistogramAB::bufferVarHandle};
             long total = Arrays.stream(want).asLongStream().sum() + (long) blocks * TABLE_BYTES + t.headerBytes();
             for (int v = 0; v < dFns.length; v++) {
                 BufferLoop l = dFns[v];

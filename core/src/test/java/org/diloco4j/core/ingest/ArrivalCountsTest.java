@@ -49,13 +49,15 @@ class ArrivalCountsTest {
         for (int to : ends) {
             int k = to - from;
             ByteBuffer b;
-            if (i++ % 2 == 0) {
+            if (i % 4 < 2) {
                 b = ByteBuffer.wrap(msg, from, k); // position at the offset: the counter must read from there
             } else {
                 b = ByteBuffer.allocateDirect(k + 5).order(ByteOrder.BIG_ENDIAN);
                 b.position(5);
                 b.put(msg, from, k).position(5);
             }
+            // Read-only too, as gRPC hands pieces over: read-only direct ones are counted in place, the rest through a copy.
+            if (i++ % 2 == 1) b = b.asReadOnlyBuffer();
             int pos = b.position();
             a.accept(b);
             assertThat(b.position()).as("the buffer's position is left as it was").isEqualTo(pos);
@@ -111,6 +113,31 @@ class ArrivalCountsTest {
                 assertSame(feed(t, len, msg, cuts), want, spec + ", trial " + trial);
             }
         }
+    }
+
+    /**
+     * Whatever kind of buffer a piece arrives in, the counting loop is handed read-only direct buffers only, the transport's
+     * kind: a heap buffer reaching it made C2 recompile it for two buffer classes (docs/bench/histogram.md).
+     */
+    @Test
+    void theLoopSeesReadOnlyDirectBuffersOnly() {
+        Codec int8 = Codecs.parse("int8:chunk=256");
+        int len = 3 * 256 + 5;
+        byte[] msg = int8.encode(gradient(new Random(4), len));
+        TableBlocks t = (TableBlocks) int8.blocks();
+        List<String> seen = new ArrayList<>();
+        CodeCounter counts = org.diloco4j.core.codec.CodeCounts::add;
+        ArrivalCounts a = ArrivalCounts.of(t, len, (codes, from, to, c, cOff) -> {
+            seen.add((codes.isDirect() ? "direct" : "heap") + (codes.isReadOnly() ? ", read-only" : ""));
+            counts.add(codes, from, to, c, cOff);
+        });
+        int third = msg.length / 3;
+        ByteBuffer direct = ByteBuffer.allocateDirect(msg.length).put(msg).flip();
+        a.accept(ByteBuffer.wrap(msg, 0, third));
+        a.accept(ByteBuffer.wrap(msg, third, third).slice().asReadOnlyBuffer());
+        a.accept(direct.slice(2 * third, msg.length - 2 * third));
+        assertSame(a.result(), reference(t, msg, len), "heap, read-only heap and direct pieces");
+        assertThat(seen).as("what the loop was handed").isNotEmpty().containsOnly("direct, read-only");
     }
 
     @Test
