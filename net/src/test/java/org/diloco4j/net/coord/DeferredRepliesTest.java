@@ -46,6 +46,9 @@ class DeferredRepliesTest {
         loops.forEach(l -> l.threads.close());
     }
 
+    /** What the loops told their monitoring of paired passes. */
+    final java.util.concurrent.atomic.AtomicLong pairedReported = new java.util.concurrent.atomic.AtomicLong();
+
     RunLoop loop() {
         CoordinatorConfig config = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(10).minWorkers(WORKERS).tokensPerStep(16)
                 .upCodec("int8").outer(OuterOptimizerConfig.delayedNesterov(0.7, 0.9, 8, 0)).weighting(new WeightingConfig("uniform", 0.5, -1))
@@ -64,7 +67,12 @@ class DeferredRepliesTest {
 
             public void log(String line) {
             }
-        }, null, CoordinatorMetrics.NONE, new FakeClock());
+        }, null, new CoordinatorMetrics() {
+            @Override
+            public void pairedPasses(long n) {
+                pairedReported.addAndGet(n);
+            }
+        }, new FakeClock());
         loops.add(l);
         return l;
     }
@@ -143,6 +151,7 @@ class DeferredRepliesTest {
         }
         assertThat(pushes).isEqualTo(4 * WORKERS);
         assertThat(queued.coordinator.pairedSteps()).as("pairs applied").isPositive();
+        assertThat(pairedReported.get()).as("paired passes counted for monitoring").isEqualTo(queued.coordinator.pairedSteps());
         assertThat(single.coordinator.deferrals()).isZero();
         assertThat(queued.coordinator.version()).isEqualTo(single.coordinator.version());
     }
