@@ -412,6 +412,14 @@ public final class Coordinator {
             checkedSnapshot = snap;
             return true;
         }
+        if (outer.hasDeferred()) {
+            // The max known was a deferred pass's bound: the pass, then the max it measures.
+            outer.flush();
+            if (ThetaDownlink.carries(downCodec, outer.knownMax(snap))) {
+                checkedSnapshot = snap;
+                return true;
+            }
+        }
         String bad = ThetaDownlink.refusal(downCodec, snap.vector());
         if (bad != null) {
             stop(bad);
@@ -558,6 +566,41 @@ public final class Coordinator {
     /** Current θ in its chunks (a live view: drivers must not modify it); null in phantom runs. */
     public Fp32Vector thetaVector() {
         return outer.theta();
+    }
+
+    /**
+     * Tells the coordinator, before an event, whether another push is already waiting to be handed to
+     * it (the driver's queue). While true, an asynchronous arrival whose step the step guard clears
+     * may be counted and answered before its pass over θ, which then runs together with the next
+     * arrival's (one pass for two, the same bits: docs/bench/paired-arrivals.md) or when anything reads
+     * θ or the optimizer state ({@link #theta}, {@link #thetaVector}, {@link #state}, {@link #view},
+     * snapshots that copy, {@link #flush}). Every decision is the one a pass at once would give. The
+     * driver must keep the deferred push's bytes readable until {@link #deferredStep()} is false, must
+     * not read a shared snapshot's values ({@link #shareTheta}) but through {@link #theta}/{@link #thetaVector},
+     * and should set it false for other events. Drivers that never call it never defer.
+     */
+    public void moreFollow(boolean more) {
+        outer.moreFollow = more;
+    }
+
+    /** Runs the deferred step's pass over θ, if one waits ({@link #moreFollow}). */
+    public void flush() {
+        if (!outer.phantom()) outer.flush();
+    }
+
+    /** Whether a counted step's pass over θ still waits: its push's bytes are still needed. */
+    public boolean deferredStep() {
+        return outer.hasDeferred();
+    }
+
+    /** Steps deferred so far (compared across an event: whether it deferred its own). */
+    public long deferrals() {
+        return outer.deferrals;
+    }
+
+    /** Deferred steps that ran in one pass with the next arrival's: pairs applied. */
+    public long pairedSteps() {
+        return outer.paired;
     }
 
     public long version() {

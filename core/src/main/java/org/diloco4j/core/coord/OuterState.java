@@ -6,6 +6,7 @@ import org.diloco4j.core.ingest.StreamedDelta;
 import org.diloco4j.core.optim.OuterOptimizer;
 import org.diloco4j.core.optim.OptimizerState;
 import org.diloco4j.core.optim.OuterOptimizerConfig;
+import org.diloco4j.core.optim.StepKernel;
 import org.diloco4j.core.params.Fragment;
 import org.diloco4j.core.params.FragmentPlan;
 import org.diloco4j.core.params.Fp32Vector;
@@ -33,6 +34,22 @@ final class OuterState {
     long version;
     /** Per fragment: outer updates applied to it (the "round" a streaming worker's pseudo-gradient refers to). */
     final long[] rounds;
+    /**
+     * Set by the driver while another push is already waiting for the coordinator: a streamed step
+     * the guard clears may then be counted now and make its pass over θ with the next one's
+     * ({@link #applyStreamed}). False in the simulator, which never sets it.
+     */
+    boolean moreFollow;
+    /** A counted step whose pass over θ waits for the next arrival's (at most one); null: none. */
+    private Deferred deferred;
+    /** Steps deferred so far: a driver compares it across an event to learn whether the event deferred its own. */
+    long deferrals;
+    /** Deferred steps that ran in one pass with the next arrival's (the rest ran alone, flushed). */
+    long paired;
+
+    /** A streamed step counted (optimizer committed, version moved) whose pass over θ has not run. */
+    private record Deferred(int p, StreamedDelta g, StepKernel step, float factor, boolean scale, double norm, ForkJoinPool pool) {
+    }
 
     /** θ held in {@code theta} itself (one chunk, not copied); null in phantom runs. */
     OuterState(float[] theta, FragmentPlan plan, OuterOptimizerConfig outer) {
@@ -96,6 +113,7 @@ final class OuterState {
      *         before, bit for bit) and the version did not move
      */
     boolean apply(int p, float[] g, double norm) {
+        flush();
         if (theta != null) {
             Undo undo = guard.mayOverflow(p, norm, false) ? new Undo(p, plan.fragment(p).gather(theta), optimizers.optimizer(p).state()) : null;
             optimizers.step(p, theta, g);
@@ -115,6 +133,21 @@ final class OuterState {
     boolean applyStreamed(int p, StreamedDelta g, float factor, boolean scale, double norm, ForkJoinPool pool) {
         if (theta != null) {
             OuterOptimizer o = optimizers.optimizer(p);
+            if (deferred != null && pairWithDeferred(p, g, factor, scale, norm, o)) return true;
+            flush();
+            if (moreFollow && !guard.mayOverflow(p, norm, false)) {
+                StepKernel step = o.begin();
+                if (g.leadsPair(step)) {
+                    // Cleared by the guard, so the pass cannot leave θ non-finite: the step is counted now, as if it had run.
+                    deferred = new Deferred(p, g, step, factor, scale, norm, pool);
+                    deferrals++;
+                    o.commit();
+                    guard.provisional(p, norm);
+                    rounds[p]++;
+                    version++;
+                    return true;
+                }
+            }
             Undo undo = guard.mayOverflow(p, norm, false) ? new Undo(p, plan.fragment(p).gather(theta), o.state()) : null;
             float max = g.apply(plan.fragment(p), o.begin(), theta, factor, scale, pool);
             o.commit();
@@ -126,10 +159,52 @@ final class OuterState {
     }
 
     /**
+     * The deferred step and this one ({@code g} on fragment {@code p}) in one pass, if they pair and
+     * the guard clears this one (then neither can leave θ non-finite, as for the deferred step alone);
+     * false if not (nothing done).
+     */
+    private boolean pairWithDeferred(int p, StreamedDelta g, float factor, boolean scale, double norm, OuterOptimizer o) {
+        Deferred d = deferred;
+        if (d.p() != p || guard.mayOverflow(p, norm, false)) return false;
+        StepKernel step = o.begin();
+        if (!d.g().pairs(d.step(), g, step)) return false;
+        deferred = null;
+        paired++;
+        float max = d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool());
+        o.commit();
+        if (!guard.finiteAfter(p, max, Math.max(d.norm(), norm))) {
+            throw new IllegalStateException("two outer steps left θ non-finite although their bound said they could not");
+        }
+        rounds[p]++;
+        version++;
+        return true;
+    }
+
+    /**
+     * Runs the deferred step's pass over θ, if one waits. Everything that reads θ's values or the
+     * optimizers' buffers calls it first, so nothing outside sees a step counted but not applied.
+     */
+    void flush() {
+        Deferred d = deferred;
+        if (d == null) return;
+        deferred = null;
+        float max = d.g().apply(plan.fragment(d.p()), d.step(), theta, d.factor(), d.scale(), d.pool());
+        if (!guard.finiteAfter(d.p(), max, d.norm())) {
+            throw new IllegalStateException("a deferred outer step left θ non-finite although its bound said it could not");
+        }
+    }
+
+    /** Whether a counted step's pass over θ still waits. */
+    boolean hasDeferred() {
+        return deferred != null;
+    }
+
+    /**
      * θ ← θ − g without optimizer state (DDP: the one data-parallel replica is the model, so its
      * pseudo-gradient is applied whole). False, θ untouched, if that would leave θ non-finite.
      */
     boolean subtract(float[] g, double norm) {
+        flush();
         if (theta != null) {
             Undo undo = guard.mayOverflow(0, norm, true) ? new Undo(0, plan.fragment(0).gather(theta), null) : null;
             VectorOps.requireLength("subtract", "g", g, plan.fragment(0).arraySize());
@@ -162,23 +237,29 @@ final class OuterState {
     boolean liveSnapshots;
 
     Snapshot snapshot() {
+        // A shared snapshot is θ itself, read by the driver later (through theta(), which flushes): no pass here,
+        // or every arrival's release would run the step deferred for the next one.
         if (theta != null && liveSnapshots) {
             // θ itself, in its chunks; also as its one array when it is one (drivers that take θ whole).
             return new Snapshot(version, -1, plan.totalSize(), theta.chunkCount() == 1 && theta.chunk(0).length == theta.size() ? theta.chunk(0) : null, theta);
         }
+        flush();
         return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.toArray());
+    }
+
+    /** max |θ_i| over all of θ now, as the last step (or the start) found it; NaN in phantom runs. */
+    double thetaMax() {
+        flush();
+        return theta == null ? Double.NaN : guard.max();
     }
 
     /**
      * Max |θ_i| over what {@code s} holds, known without a pass over it when {@code s} is of the current
      * θ (its version, or its fragment's round, has not moved since: every change of θ moves them and
-     * the step guard's maxima): NaN when it is not, or in phantom runs.
+     * the step guard's maxima): NaN when it is not, or in phantom runs. While a pass is deferred, the
+     * guard's bound on it (never below it), not a flush: every release asks, and a bound the down codec
+     * carries is as good as the max; the caller flushes if it does not.
      */
-    /** max |θ_i| over all of θ now, as the last step (or the start) found it; NaN in phantom runs. */
-    double thetaMax() {
-        return theta == null ? Double.NaN : guard.max();
-    }
-
     double knownMax(Snapshot s) {
         if (theta == null) return Double.NaN;
         if (s.fragment() == -1) return s.version() == version ? guard.max() : Double.NaN;
@@ -186,16 +267,19 @@ final class OuterState {
     }
 
     Snapshot fragmentSnapshot(int p) {
+        flush();
         Fragment f = plan.fragment(p);
         return new Snapshot(rounds[p], p, f.size(), theta == null ? null : f.gather(theta));
     }
 
     /** θ; null in phantom runs. */
     Fp32Vector theta() {
+        flush();
         return theta;
     }
 
     FragmentOptimizers optimizers() {
+        flush();
         return optimizers;
     }
 
@@ -207,6 +291,7 @@ final class OuterState {
     }
 
     State state() {
+        flush();
         return new State(theta == null ? null : theta.copy(), version, rounds.clone(), optimizers == null ? null : optimizers.states());
     }
 
@@ -216,10 +301,12 @@ final class OuterState {
      * step or restore.
      */
     State view() {
+        flush();
         return new State(theta, version, rounds.clone(), optimizers == null ? null : optimizers.views());
     }
 
     void restore(State s) {
+        flush();
         if ((s.theta() == null) != phantom()) throw new IllegalArgumentException("checkpoint and run disagree on whether the run is timing-only");
         rounds(s, rounds.length);
         if (theta != null) {

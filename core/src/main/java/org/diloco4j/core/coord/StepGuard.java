@@ -74,6 +74,18 @@ final class StepGuard {
         return !(thetaMax[p] + 2 * moved < SAFE && 2 * buffers < SAFE);
     }
 
+    /**
+     * A step of fragment {@code p} (norm {@code gNorm}) that {@link #mayOverflow} cleared was counted
+     * but its pass over θ waits ({@code OuterState}'s deferred step): until a pass measures θ again,
+     * its max is bounded by the move the bound allows, gain × G, which is what the next steps are
+     * judged by (never less than the exact max, so never a copy fewer than one step at a time would take).
+     */
+    void provisional(int p, double gNorm) {
+        double g = Math.max(gMax[p], gNorm);
+        thetaMax[p] += gain * g;
+        gMax[p] = g;
+    }
+
     /** After a step of fragment {@code p} (norm {@code gNorm}): whether θ's fragment is all finite. */
     boolean finiteAfter(int p, Fp32Vector theta, double gNorm) {
         return finiteAfter(p, maxAbs(theta, plan.fragment(p)), gNorm);

@@ -9,6 +9,8 @@ import org.diloco4j.core.codec.TableBlocks;
  */
 final class BlockScratch {
     private static final ThreadLocal<BlockScratch> OF_THREAD = ThreadLocal.withInitial(BlockScratch::new);
+    /** The second message's block when two are applied in one pass ({@code StreamedDelta#applyPair}). */
+    private static final ThreadLocal<BlockScratch> SECOND_OF_THREAD = ThreadLocal.withInitial(BlockScratch::new);
 
     byte[] bytes = new byte[0];
     float[] values = new float[0];
@@ -16,7 +18,15 @@ final class BlockScratch {
 
     /** This thread's scratch, with room for a block of {@code bytes} encoded bytes and {@code values} values. */
     static BlockScratch of(int bytes, int values) {
-        BlockScratch s = OF_THREAD.get();
+        return sized(OF_THREAD.get(), bytes, values);
+    }
+
+    /** This thread's second scratch (another message's block beside {@link #of}'s), as {@link #of}. */
+    static BlockScratch second(int bytes, int values) {
+        return sized(SECOND_OF_THREAD.get(), bytes, values);
+    }
+
+    private static BlockScratch sized(BlockScratch s, int bytes, int values) {
         if (s.bytes.length < bytes) s.bytes = new byte[bytes];
         if (s.values.length < values) s.values = new float[values];
         return s;

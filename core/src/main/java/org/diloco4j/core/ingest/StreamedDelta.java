@@ -165,7 +165,15 @@ public final class StreamedDelta {
 
     /** Block b's encoded bytes in this thread's scratch (which has room for a block's values too), from index 0. */
     private BlockScratch read(int b) {
-        BlockScratch s = BlockScratch.of(decoder.blockBytes(decoder.blockValues()), decoder.blockValues());
+        return readInto(BlockScratch.of(decoder.blockBytes(decoder.blockValues()), decoder.blockValues()), b);
+    }
+
+    /** {@link #read} into this thread's second scratch (this message beside another one's block). */
+    private BlockScratch readSecond(int b) {
+        return readInto(BlockScratch.second(decoder.blockBytes(decoder.blockValues()), decoder.blockValues()), b);
+    }
+
+    private BlockScratch readInto(BlockScratch s, int b) {
         source.read(decoder.blockOffset(b), s.bytes, 0, decoder.blockBytes(values(b)));
         return s;
     }
@@ -222,6 +230,61 @@ public final class StreamedDelta {
         int[] starts = localStarts(f);
         AtomicInteger max = new AtomicInteger();
         IntConsumer block = b -> max.accumulateAndGet(applyBlock(b, f, starts, kernel, theta, factor, scale), Math::max);
+        int n = decoder.blocks(len);
+        RuntimeException[] failed = new RuntimeException[n];
+        forEach(n, pool, failed, block);
+        rethrowFirst(failed);
+        return Float.intBitsToFloat(max.get());
+    }
+
+    /**
+     * Whether {@code next} (with {@code nextKernel}, the optimizer's step after {@code kernel}) can be
+     * applied in one pass with this one by {@link #applyPair}: both of one table codec's layout and
+     * length, both kernels looking g up in their loops, and the first pairing with the next.
+     */
+    public boolean pairs(StepKernel kernel, StreamedDelta next, StepKernel nextKernel) {
+        return leadsPair(kernel) && decoder.equals(next.decoder) && len == next.len && nextKernel.fusesCoded();
+    }
+
+    /** Whether this pseudo-gradient, applied with {@code kernel}, could be the first of a pair ({@link #pairs}). */
+    public boolean leadsPair(StepKernel kernel) {
+        return decoder instanceof TableBlocks && kernel.fusesCoded() && kernel.pairsWithNext();
+    }
+
+    /**
+     * {@link #apply} of this pseudo-gradient with {@code kernel}, then of {@code next} with
+     * {@code nextKernel}, in one pass over θ and the optimizer's buffers ({@link StepKernel#applyCodedPair}):
+     * θ and the buffers end bit for bit as the two applies leave them, but are streamed once. Both
+     * blocks b are read side by side (two scratches per thread). Call only where {@link #pairs} holds,
+     * after both scans passed.
+     *
+     * @return max |θ_i| over the fragment after both steps
+     */
+    public float applyPair(Fragment f, StepKernel kernel, float factor, boolean scale, StreamedDelta next, StepKernel nextKernel, float nextFactor,
+                           boolean nextScale, Fp32Vector theta, ForkJoinPool pool) {
+        if (!pairs(kernel, next, nextKernel)) throw new IllegalArgumentException("these two pseudo-gradients cannot be applied in one pass");
+        if (f.size() != len) throw new IllegalArgumentException("a pseudo-gradient of " + len + " values applied to fragment " + f.id() + " of " + f.size());
+        TableBlocks t = (TableBlocks) decoder;
+        int[] starts = localStarts(f);
+        AtomicInteger max = new AtomicInteger();
+        IntConsumer block = b -> {
+            int lo = b * decoder.blockValues();
+            int m = values(b);
+            BlockScratch s = read(b);
+            BlockScratch s2 = next.readSecond(b);
+            t.table(b, s.bytes, 0, m, factor, scale, s.table);
+            t.table(b, s2.bytes, 0, m, nextFactor, nextScale, s2.table);
+            int bits = 0;
+            for (int v = 0; v < m; ) {
+                TableBlocks.CodeRun run = t.run(m, v);
+                int vlo = lo + v;
+                bits = Math.max(bits, cut(f, starts, theta, vlo, run.end() - v, (chunk, at, from, k) ->
+                        kernel.applyCodedPair(nextKernel, chunk, at, s.table, s.bytes, s2.table, s2.bytes, run.first() + (from - vlo) * run.stride(),
+                                run.stride(), from, k, s.values)));
+                v = run.end();
+            }
+            max.accumulateAndGet(bits, Math::max);
+        };
         int n = decoder.blocks(len);
         RuntimeException[] failed = new RuntimeException[n];
         forEach(n, pool, failed, block);

@@ -131,6 +131,30 @@ public final class ChunkedOptimizer implements OuterOptimizer {
             return bits;
         }
 
+        @Override
+        public boolean pairsWithNext() {
+            return k[0].pairsWithNext(); // as fusesCoded: every part is in the same case
+        }
+
+        /** Each part's pair of steps on the part's elements: {@code next} must be this optimizer's next kernel (the parts' own). */
+        @Override
+        public int applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
+                                  int codeOff, int stride, int off, int len, float[] scratch) {
+            if (!(next instanceof Kernel n) || n.k.length != k.length) {
+                return StepKernel.super.applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+            }
+            int bits = 0;
+            for (int done = 0; done < len; ) {
+                int at = off + done;
+                int m = run(at, len - done);
+                int j = at >>> shift;
+                bits = Math.max(bits, k[j].applyCodedPair(n.k[j], theta, thetaOff + done, table, codes, nextTable, nextCodes,
+                        codeOff + done * stride, stride, at & mask(), m, scratch));
+                done += m;
+            }
+            return bits;
+        }
+
         /** How many of {@code left} elements from {@code at} lie in {@code at}'s part. */
         private int run(int at, int left) {
             return Math.min(left, (1 << shift) - (at & mask()));

@@ -156,15 +156,46 @@ public final class DelayedNesterov implements OuterOptimizer {
         } else {
             c = pos == 0 ? Case.MOMENTUM_FIRST : Case.MOMENTUM;
         }
-        return new Step(c);
+        // Between momentum updates the next arrival is an SGD (or MOMENTUM) step too, unless it is the N-th.
+        boolean pairs = (c == Case.SGD_FIRST || c == Case.SGD || c == Case.MOMENTUM_FIRST || c == Case.MOMENTUM) && pos + 1 < bufferSize - 1;
+        return new Step(c, pairs);
     }
 
     /** One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (per pair of cases, first or not, in two {@link LoopShape}s) but the N-th arrival's. */
     final class Step implements StepKernel {
         private final Case c;
+        private final boolean pairs;
 
-        Step(Case c) {
+        Step(Case c, boolean pairs) {
             this.c = c;
+            this.pairs = pairs;
+        }
+
+        private DelayedNesterov optimizer() {
+            return DelayedNesterov.this;
+        }
+
+        @Override
+        public boolean pairsWithNext() {
+            return pairs;
+        }
+
+        /**
+         * One pass for this step and the next (c = 0: acc ← (acc + g) + g', θ ← fma(g', a, fma(g, a, θ)); c &gt; 0 the
+         * same with fma(m, K, g) for g, m unchanged between momentum updates): each element sees the two steps'
+         * operations in their order, so the bits are theirs. θ's index past 2^29 and other strides: the two calls.
+         */
+        @Override
+        public int applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
+                                  int codeOff, int stride, int off, int len, float[] scratch) {
+            Case after = c == Case.SGD_FIRST || c == Case.SGD ? Case.SGD : Case.MOMENTUM;
+            if (!pairs || stride != 4 || LoopShape.of(thetaOff, len) != LoopShape.THETA_INDEX
+                    || !(next instanceof Step n && n.optimizer() == DelayedNesterov.this && n.c == after)) {
+                return StepKernel.super.applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+            }
+            boolean first = c == Case.SGD_FIRST || c == Case.MOMENTUM_FIRST;
+            return after == Case.SGD ? accumulateCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len)
+                    : accumulateWithMomentumCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
         }
 
         @Override
@@ -303,6 +334,60 @@ public final class DelayedNesterov implements OuterOptimizer {
                 float mi = mm[j + d] * mu + gi;
                 mm[j + d] = mi;
                 theta[j] = Math.fma(Math.fma(mi, k, gi), a, theta[j]);
+            }
+        }
+        return VectorOps.maxAbsBits(theta, to, end);
+    }
+
+    /** Two SGD_FIRST / SGD steps (the second never first) in one pass, shaped as {@link #accumulateCoded}. */
+    private int accumulateCodedPair(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
+        float a = -lrOverN;
+        float[] ac = acc;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                ac[j + d] = g1 + g2;
+                theta[j] = Math.fma(g2, a, Math.fma(g1, a, theta[j]));
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                ac[j + d] = ac[j + d] + g1 + g2;
+                theta[j] = Math.fma(g2, a, Math.fma(g1, a, theta[j]));
+            }
+        }
+        return VectorOps.maxAbsBits(theta, to, end);
+    }
+
+    /** Two MOMENTUM_FIRST / MOMENTUM steps (c &gt; 0; the second never first) in one pass, shaped as {@link #accumulateWithMomentumCoded}. */
+    private int accumulateWithMomentumCodedPair(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kMid;
+        float[] ac = acc;
+        float[] mm = m;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float mi = mm[j + d];
+                ac[j + d] = g1 + g2;
+                theta[j] = Math.fma(Math.fma(mi, k, g2), a, Math.fma(Math.fma(mi, k, g1), a, theta[j]));
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float mi = mm[j + d];
+                ac[j + d] = ac[j + d] + g1 + g2;
+                theta[j] = Math.fma(Math.fma(mi, k, g2), a, Math.fma(Math.fma(mi, k, g1), a, theta[j]));
             }
         }
         return VectorOps.maxAbsBits(theta, to, end);

@@ -51,6 +51,29 @@ public interface StepKernel {
         return bits;
     }
 
+    /**
+     * Whether the optimizer's next step (begun after this one's commit) may run in one pass with this
+     * one ({@link #applyCodedPair}): true only where the pair's loop gives exactly the bits of the two
+     * steps one after the other and is worth having (Delayed Nesterov between momentum updates).
+     */
+    default boolean pairsWithNext() {
+        return false;
+    }
+
+    /**
+     * This step with g coded as {@link #applyCoded}, then {@code next} (the optimizer's next step, which
+     * this one {@link #pairsWithNext pairs with}) with g' coded by {@code nextTable}/{@code nextCodes}
+     * at the same offsets (two messages of one layout), on the same elements: θ and the buffers end
+     * exactly as the two calls one after the other leave them, and the bits of max |θ_i| after both
+     * are returned. This default makes the two calls; a kernel that pairs overrides it with one pass,
+     * which streams θ and its buffers once instead of twice (docs/bench/paired-arrivals.md).
+     */
+    default int applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
+                               int codeOff, int stride, int off, int len, float[] scratch) {
+        applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+        return next.applyCoded(theta, thetaOff, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+    }
+
     /** {@code out[i] = table[codes[c + i·stride] & 0xFF]} for i &lt; n; int8's stride 4 as a constant, so C2 drops the bounds checks. */
     private static void decode(float[] table, byte[] codes, int c, int stride, float[] out, int n) {
         if (stride == 4) {

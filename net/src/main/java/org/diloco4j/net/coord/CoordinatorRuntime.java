@@ -335,8 +335,19 @@ public final class CoordinatorRuntime implements AutoCloseable {
         onLoop(l -> l.pulls.cancelled(p));
     }
 
+    /**
+     * Hands a push to the loop; its answer may wait for the next push's event, whose pass over θ its
+     * step then shares ({@link DeferredReplies}).
+     */
     CompletableFuture<PushReply> delta(Session s, DeltaHeader h, EncodedSource data) {
-        return ask(l -> {
+        CompletableFuture<PushReply> answer = new CompletableFuture<>();
+        RunLoop l = loop;
+        if (l == null) {
+            answer.completeExceptionally(closed());
+            return answer;
+        }
+        l.replies.queued();
+        l.onLoop(() -> l.replies.handle(() -> {
             try {
                 return l.pushes.apply(s, h, data);
             } catch (PayloadUnreadable e) {
@@ -344,7 +355,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 l.listener.log(e.getMessage() + "; the worker will retry the push");
                 throw e;
             }
-        }, PayloadUnreadable.class);
+        }, answer, PayloadUnreadable.class), answer);
+        return answer;
     }
 
     /**

@@ -50,6 +50,9 @@ final class MetricsFeed {
         out.gone(name, connected);
     }
 
+    /** The coordinator's paired passes already counted (both count from this process's start: the count is not checkpointed). */
+    private long pairedSoFar;
+
     /** The coordinator is about to handle {@code e}. */
     void begin(Event e) {
         current = e;
@@ -60,6 +63,11 @@ final class MetricsFeed {
     /** The coordinator handled the event {@link #begin} announced, with these commands. */
     void end(List<Command> commands) {
         out.thetaVersion(coordinator.version());
+        long paired = coordinator.pairedSteps();
+        if (paired > pairedSoFar) {
+            out.pairedPasses(paired - pairedSoFar);
+            pairedSoFar = paired;
+        }
         for (Command c : commands) {
             if (c instanceof Command.Reject r && r.member() >= 0) {
                 if (current instanceof Event.Delta delta && delta.member() == r.member()) currentRejected = true;

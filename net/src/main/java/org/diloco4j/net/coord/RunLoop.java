@@ -50,6 +50,8 @@ final class RunLoop {
     final Pulls pulls;
     final Pushes pushes;
     final MetricsFeed feed;
+    /** Pushes' answers, some waiting for a pass their step shares with the next push's. */
+    final DeferredReplies replies;
     final RuntimeThreads threads;
     final CompletableFuture<RunTotals> end = new CompletableFuture<>();
     private final RunSpec spec;
@@ -97,6 +99,7 @@ final class RunLoop {
         this.feed = new MetricsFeed(metrics, coordinator);
         this.sessions = new Sessions(orders, pulls, feed, clock, new Reports(coordinator.config()));
         this.admission = new Admission(sessions, opts.admission().resolve(st.config.minWorkers()), clock);
+        this.replies = new DeferredReplies(coordinator, run.method().async());
         this.pushes = new Pushes(() -> ending || coordinator.stopped(), sessions::isLive, this::now, this::deliver, listener, feed,
                 run.plan().count());
         this.upkeep = new Upkeep(st, opts, listener, metrics, evaluator, store, threads, this::now, sessions::ids, this::onLoop);
@@ -113,7 +116,11 @@ final class RunLoop {
      */
     void close() {
         threads.close();
-        if (threads.loopEnded()) thetas.close();
+        if (threads.loopEnded()) {
+            // A push whose pass waited for one the closing loop dropped: its pass, then its answer.
+            replies.settle();
+            thetas.close();
+        }
         else listener.log("coordinator: a task on the event loop did not end on close; its θ snapshots are left to it");
     }
 
@@ -274,6 +281,7 @@ final class RunLoop {
             return;
         }
         threads.halt(t);
+        replies.abandon(t);
         listener.log("internal error on the coordinator's event loop: " + t + "; stopped without a checkpoint of this state"
                 + " (the last checkpoint is where the run continues from)");
         end.completeExceptionally(t);

@@ -27,6 +27,13 @@ public interface CoordinatorMetrics {
     }
 
     /**
+     * {@code n} more outer steps ran their pass over θ together with the next push's (two pushes, one
+     * pass: pushes were waiting for the coordinator, docs/bench/paired-arrivals.md).
+     */
+    default void pairedPasses(long n) {
+    }
+
+    /**
      * An outer update was applied.
      *
      * @param contributors names of the workers whose pseudo-gradients it applied

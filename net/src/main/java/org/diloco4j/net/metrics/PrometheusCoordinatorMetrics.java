@@ -26,6 +26,7 @@ public final class PrometheusCoordinatorMetrics implements CoordinatorMetrics {
     private final Info info;
     private final Gauge thetaVersion;
     private final Counter outerSteps;
+    private final Counter pairedPasses;
     private final Counter applied;
     private final Histogram staleness;
     private final Counter received;
@@ -52,6 +53,8 @@ public final class PrometheusCoordinatorMetrics implements CoordinatorMetrics {
                 .help("Version of the global model θ (outer updates since θ₀; continues across restarts).").register(registry);
         outerSteps = Counter.builder().name("diloco_coordinator_outer_steps_total")
                 .help("Outer updates applied to θ (to one fragment when streaming).").register(registry);
+        pairedPasses = Counter.builder().name("diloco_coordinator_paired_passes_total")
+                .help("Outer steps whose pass over θ ran together with the next push's (pushes were waiting: two pushes, one pass).").register(registry);
         applied = Counter.builder().name("diloco_coordinator_pushes_applied_total")
                 .help("Pseudo-gradients applied in an outer update, by the worker that sent them.").labelNames("worker").register(registry);
         staleness = Histogram.builder().name("diloco_coordinator_applied_staleness")
@@ -104,6 +107,11 @@ public final class PrometheusCoordinatorMetrics implements CoordinatorMetrics {
     @Override
     public void thetaVersion(long version) {
         thetaVersion.set(version);
+    }
+
+    @Override
+    public void pairedPasses(long n) {
+        pairedPasses.inc(n);
     }
 
     @Override

@@ -1,0 +1,96 @@
+package org.diloco4j.core.optim;
+
+import java.util.Map;
+import java.util.Random;
+
+import org.diloco4j.core.params.Fp32Vector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link StepKernel#applyCodedPair} — a step and the optimizer's next one on the same elements in one
+ * pass — leaves θ and every buffer exactly as the two {@link StepKernel#applyCoded} calls one after the
+ * other, and returns their last max |θ| bits: for Delayed Nesterov between momentum updates (c = 0 and
+ * c &gt; 0, the first pair of a buffer and later ones), on the paired loops (stride 4) and the two-call
+ * default (stride 1), plain and chunked optimizers; and which steps say they pair.
+ */
+class StepKernelPairTest {
+    static final int SIZE = 5_003;
+
+    @ParameterizedTest
+    @CsvSource({"4, 0, 31", "4, 0.1, 31", "8, 0, 31", "3, 0.2, 31", "8, 0, 10"})
+    void aPairedPassEqualsTwoStepsBitForBit(int n, double c, int shift) {
+        OuterOptimizerConfig cfg = OuterOptimizerConfig.delayedNesterov(0.7, 0.9, n, c);
+        OuterOptimizer paired = shift == 31 ? cfg.create(SIZE) : ChunkedOptimizer.create(cfg, SIZE, shift);
+        OuterOptimizer twice = shift == 31 ? cfg.create(SIZE) : ChunkedOptimizer.create(cfg, SIZE, shift);
+        Random r = new Random(5);
+        int thetaOff = 37;
+        float[] thetaPaired = new float[SIZE + 100];
+        for (int i = 0; i < thetaPaired.length; i++) thetaPaired[i] = (float) r.nextGaussian();
+        float[] thetaTwice = thetaPaired.clone();
+        int pairs = 0;
+        for (int k = 0; k < 3 * n; ) {
+            StepKernel a = paired.begin();
+            StepKernel a2 = twice.begin();
+            assertThat(a.pairsWithNext()).isEqualTo(a2.pairsWithNext());
+            // Between momentum updates, an arrival pairs with the next unless that one is the N-th.
+            long pos = k % n;
+            assertThat(a.pairsWithNext()).as("arrival %d of N = %d", k, n).isEqualTo(pos + 1 < n - 1);
+            float[] t1 = table(r);
+            float[] t2 = table(r);
+            byte[] c1 = new byte[4 * SIZE + 16];
+            byte[] c2 = new byte[4 * SIZE + 16];
+            r.nextBytes(c1);
+            r.nextBytes(c2);
+            int[][] runs = {{0, 3_000, 5, 4}, {3_000, SIZE - 3_000, 13_000, 1}};
+            float[] scratch = new float[1_000];
+            if (!a.pairsWithNext()) {
+                for (int[] run : runs) {
+                    a.applyCoded(thetaPaired, thetaOff + run[0], t1, c1, run[2], run[3], run[0], run[1], scratch);
+                    a2.applyCoded(thetaTwice, thetaOff + run[0], t1, c1, run[2], run[3], run[0], run[1], scratch);
+                }
+                paired.commit();
+                twice.commit();
+                k++;
+                continue;
+            }
+            int[] got = new int[runs.length];
+            int[] want = new int[runs.length];
+            // The one-pass side begins the second step after the first's commit, as OuterState does.
+            paired.commit();
+            StepKernel b = paired.begin();
+            for (int i = 0; i < runs.length; i++) {
+                int[] run = runs[i];
+                got[i] = a.applyCodedPair(b, thetaPaired, thetaOff + run[0], t1, c1, t2, c2, run[2], run[3], run[0], run[1], scratch);
+                a2.applyCoded(thetaTwice, thetaOff + run[0], t1, c1, run[2], run[3], run[0], run[1], scratch);
+            }
+            twice.commit();
+            StepKernel b2 = twice.begin();
+            for (int i = 0; i < runs.length; i++) {
+                int[] run = runs[i];
+                want[i] = b2.applyCoded(thetaTwice, thetaOff + run[0], t2, c2, run[2], run[3], run[0], run[1], scratch);
+            }
+            paired.commit();
+            twice.commit();
+            pairs++;
+            k += 2;
+            assertThat(thetaPaired).as("θ after arrivals %d and %d", k - 2, k - 1).isEqualTo(thetaTwice);
+            assertThat(got).as("max |θ| bits per run").isEqualTo(want);
+            OptimizerState w = twice.state();
+            OptimizerState g = paired.state();
+            assertThat(g.counters()).isEqualTo(w.counters());
+            for (Map.Entry<String, Fp32Vector> e : w.buffers().entrySet()) {
+                assertThat(g.buffers().get(e.getKey()).toArray()).as(e.getKey()).isEqualTo(e.getValue().toArray());
+            }
+        }
+        assertThat(pairs).as("pairs stepped").isPositive();
+    }
+
+    private static float[] table(Random r) {
+        float[] t = new float[256];
+        for (int c = 0; c < 256; c++) t[c] = (float) (0.01 * r.nextGaussian());
+        return t;
+    }
+}
