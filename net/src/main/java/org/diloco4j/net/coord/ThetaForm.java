@@ -1,5 +1,6 @@
 package org.diloco4j.net.coord;
 
+import org.diloco4j.core.params.Fp32Storage;
 import org.diloco4j.core.params.Fp32Vector;
 
 /**
@@ -9,8 +10,8 @@ import org.diloco4j.core.params.Fp32Vector;
  * 2^29; 46 % of a 1B θ is past it). Below it, one array: the 100M benchmark with pulls on every
  * order measured θ in two chunks at 4.8 CPU-s per GB in the ingest pool in three of four runs against
  * 1.3 on one array (docs/bench/chunked-theta.md), so chunks are used only where they avoid the far loops.
- * One rule for a start ({@link #of}) and a restore ({@link #readShift}), so a resumed run holds θ
- * as the run it continues did.
+ * A restore reads θ as the checkpoint reader already holds it ({@link #readShift}): one array up to
+ * 2^31 − 9 values.
  */
 public final class ThetaForm {
     /** Past this many values θ is held in chunks. */
@@ -34,9 +35,15 @@ public final class ThetaForm {
         return theta0.length <= oneArrayMax ? Fp32Vector.wrap(theta0) : Fp32Vector.copyOf(theta0, Fp32Vector.DEFAULT_SHIFT);
     }
 
-    /** The chunks a checkpoint's θ of {@code size} values (and the optimizers' buffers) are read into: {@link Fp32Vector#ONE_ARRAY_SHIFT} for one array. */
+    /**
+     * The chunks a checkpoint's θ of {@code size} values (and the optimizers' buffers) are read into:
+     * one array ({@link Fp32Vector#ONE_ARRAY_SHIFT}) whenever one array holds it — even past
+     * {@link #ONE_ARRAY_MAX}, where a resumed run then takes the kernel's slower loops — because the checksum pass has already read every such tensor into one array
+     * ({@code core/io/ReadAhead}); chunks of it would be a second copy, and at 1B the read ran out of
+     * heap (docs/bench/coordinator-1b.md, run 7). Past one array's reach, chunks.
+     */
     static int readShift(long size) {
-        return size <= ONE_ARRAY_MAX ? Fp32Vector.ONE_ARRAY_SHIFT : Fp32Vector.DEFAULT_SHIFT;
+        return size <= Fp32Storage.MAX_VALUES ? Fp32Vector.ONE_ARRAY_SHIFT : Fp32Vector.DEFAULT_SHIFT;
     }
 
     /**
