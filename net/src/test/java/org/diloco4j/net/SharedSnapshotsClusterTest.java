@@ -38,7 +38,10 @@ class SharedSnapshotsClusterTest {
                 Thread.sleep(5);
             }
             long served = pullNewest(late);
-            assertThat(served).as("the version served to an order that named v0").isGreaterThanOrEqualTo(2);
+            // Newer than its order's v0: the newest snapshot kept (ThetaStore.newest), which is v2 only if a worker
+            // released at v2 pulled before this pull — a race (a push's answer may wait one event for the pass it
+            // shares with the next push, and its worker's next pull with it: docs/bench/paired-arrivals.md).
+            assertThat(served).as("the version served to an order that named v0").isGreaterThanOrEqualTo(1);
             byte[] g = CutOffPushTest.gradient(0);
             PushReply r = late.push(late.header(served, g, "fp32").build(), new byte[][] {g}, false);
             assertThat(r.getAccepted()).as(r.getReason()).isTrue();
