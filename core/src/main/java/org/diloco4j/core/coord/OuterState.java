@@ -119,9 +119,7 @@ final class OuterState {
             optimizers.step(p, theta, g);
             if (!guard.finiteAfter(p, theta, norm)) return undo(undo);
         }
-        rounds[p]++;
-        version++;
-        return true;
+        return counted(p);
     }
 
     /**
@@ -133,48 +131,43 @@ final class OuterState {
     boolean applyStreamed(int p, StreamedDelta g, float factor, boolean scale, double norm, ForkJoinPool pool) {
         if (theta != null) {
             OuterOptimizer o = optimizers.optimizer(p);
-            if (deferred != null && pairWithDeferred(p, g, factor, scale, norm, o)) return true;
-            flush();
-            if (moreFollow && !guard.mayOverflow(p, norm, false)) {
-                StepKernel step = o.begin();
-                if (g.leadsPair(step)) {
-                    // Cleared by the guard, so the pass cannot leave θ non-finite: the step is counted now, as if it had run.
-                    deferred = new Deferred(p, g, step, factor, scale, norm, pool);
-                    deferrals++;
+            // A deferred step was committed when it was counted, and a pass commits nothing: this is the next step either way.
+            StepKernel step = o.begin();
+            boolean cleared = !guard.mayOverflow(p, norm, false);
+            if (deferred != null) {
+                Deferred d = deferred;
+                if (cleared && d.p() == p && d.g().pairs(d.step(), g, step)) {
+                    // Both cleared by the guard: neither can leave θ non-finite, together as apart.
+                    deferred = null;
+                    paired++;
+                    float max = d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool());
                     o.commit();
-                    guard.provisional(p, norm);
-                    rounds[p]++;
-                    version++;
-                    return true;
+                    if (!guard.finiteAfter(p, max, Math.max(d.norm(), norm))) {
+                        throw new IllegalStateException("two outer steps left θ non-finite although their bound said they could not");
+                    }
+                    return counted(p);
                 }
+                flush();
+                cleared = !guard.mayOverflow(p, norm, false); // judged by the max the pass measured, as an immediate step is
             }
-            Undo undo = guard.mayOverflow(p, norm, false) ? new Undo(p, plan.fragment(p).gather(theta), o.state()) : null;
-            float max = g.apply(plan.fragment(p), o.begin(), theta, factor, scale, pool);
+            if (cleared && moreFollow && g.leadsPair(step)) {
+                // Cleared by the guard, so the pass cannot leave θ non-finite: the step is counted now, as if it had run.
+                deferred = new Deferred(p, g, step, factor, scale, norm, pool);
+                deferrals++;
+                o.commit();
+                guard.provisional(p, norm);
+                return counted(p);
+            }
+            Undo undo = cleared ? null : new Undo(p, plan.fragment(p).gather(theta), o.state());
+            float max = g.apply(plan.fragment(p), step, theta, factor, scale, pool);
             o.commit();
             if (!guard.finiteAfter(p, max, norm)) return undo(undo);
         }
-        rounds[p]++;
-        version++;
-        return true;
+        return counted(p);
     }
 
-    /**
-     * The deferred step and this one ({@code g} on fragment {@code p}) in one pass, if they pair and
-     * the guard clears this one (then neither can leave θ non-finite, as for the deferred step alone);
-     * false if not (nothing done).
-     */
-    private boolean pairWithDeferred(int p, StreamedDelta g, float factor, boolean scale, double norm, OuterOptimizer o) {
-        Deferred d = deferred;
-        if (d.p() != p || guard.mayOverflow(p, norm, false)) return false;
-        StepKernel step = o.begin();
-        if (!d.g().pairs(d.step(), g, step)) return false;
-        deferred = null;
-        paired++;
-        float max = d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool());
-        o.commit();
-        if (!guard.finiteAfter(p, max, Math.max(d.norm(), norm))) {
-            throw new IllegalStateException("two outer steps left θ non-finite although their bound said they could not");
-        }
+    /** One more step of fragment {@code p} counted: its round and θ's version move. */
+    private boolean counted(int p) {
         rounds[p]++;
         version++;
         return true;

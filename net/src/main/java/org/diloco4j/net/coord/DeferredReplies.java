@@ -89,11 +89,6 @@ final class DeferredReplies {
         waiting.clear();
     }
 
-    /** Pushes whose answer waits for a pass. */
-    int waiting() {
-        return waiting.size();
-    }
-
     private record Waiting(CompletableFuture<PushReply> answer, PushReply reply) {
     }
 }
