@@ -120,15 +120,13 @@ public final class ChunkedOptimizer implements OuterOptimizer {
         }
 
         @Override
-        public int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
-            int bits = 0;
+        public void applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
             for (int done = 0; done < len; ) {
                 int at = off + done;
                 int n = run(at, len - done);
-                bits = Math.max(bits, k[at >>> shift].applyCoded(theta, thetaOff + done, table, codes, codeOff + done * stride, stride, at & mask(), n, scratch));
+                k[at >>> shift].applyCoded(theta, thetaOff + done, table, codes, codeOff + done * stride, stride, at & mask(), n, scratch);
                 done += n;
             }
-            return bits;
         }
 
         @Override
@@ -138,21 +136,20 @@ public final class ChunkedOptimizer implements OuterOptimizer {
 
         /** Each part's pair of steps on the part's elements: {@code next} must be this optimizer's next kernel (the parts' own). */
         @Override
-        public int applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
-                                  int codeOff, int stride, int off, int len, float[] scratch) {
+        public void applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
+                                   int codeOff, int stride, int off, int len, float[] scratch) {
             if (!(next instanceof Kernel n) || n.k.length != k.length) {
-                return StepKernel.super.applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+                StepKernel.super.applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+                return;
             }
-            int bits = 0;
             for (int done = 0; done < len; ) {
                 int at = off + done;
                 int m = run(at, len - done);
                 int j = at >>> shift;
-                bits = Math.max(bits, k[j].applyCodedPair(n.k[j], theta, thetaOff + done, table, codes, nextTable, nextCodes,
-                        codeOff + done * stride, stride, at & mask(), m, scratch));
+                k[j].applyCodedPair(n.k[j], theta, thetaOff + done, table, codes, nextTable, nextCodes,
+                        codeOff + done * stride, stride, at & mask(), m, scratch);
                 done += m;
             }
-            return bits;
         }
 
         /** How many of {@code left} elements from {@code at} lie in {@code at}'s part. */

@@ -2,7 +2,6 @@ package org.diloco4j.core.optim;
 
 import java.util.Map;
 
-import org.diloco4j.core.params.VectorOps;
 
 /**
  * Delayed Nesterov (Liu et al. 2024, "Asynchronous Local-SGD"), for pseudo-gradients applied one
@@ -186,16 +185,17 @@ public final class DelayedNesterov implements OuterOptimizer {
          * operations in their order, so the bits are theirs. θ's index past 2^29 and other strides: the two calls.
          */
         @Override
-        public int applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
-                                  int codeOff, int stride, int off, int len, float[] scratch) {
+        public void applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
+                                   int codeOff, int stride, int off, int len, float[] scratch) {
             Case after = c == Case.SGD_FIRST || c == Case.SGD ? Case.SGD : Case.MOMENTUM;
             if (!pairs || stride != 4 || LoopShape.of(thetaOff, len) != LoopShape.THETA_INDEX
                     || !(next instanceof Step n && n.optimizer() == DelayedNesterov.this && n.c == after)) {
-                return StepKernel.super.applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+                StepKernel.super.applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+                return;
             }
             boolean first = c == Case.SGD_FIRST || c == Case.MOMENTUM_FIRST;
-            return after == Case.SGD ? accumulateCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len)
-                    : accumulateWithMomentumCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
+            if (after == Case.SGD) accumulateCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
+            else accumulateWithMomentumCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
         }
 
         @Override
@@ -209,28 +209,37 @@ public final class DelayedNesterov implements OuterOptimizer {
         }
 
         @Override
-        public int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
+        public void applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
             // Loops counting θ's index need 4·j to fit an int (see below): θ in one array past 2^29 values takes the others.
-            return applyCoded(LoopShape.of(thetaOff, len), theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+            applyCoded(LoopShape.of(thetaOff, len), theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
         }
 
         /** {@link #applyCoded} with the fused loops of {@code shape} (both give the same bits; a test reaches FROM_ZERO without 2 GiB of θ). */
-        int applyCoded(LoopShape shape, float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
+        void applyCoded(LoopShape shape, float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
             // The fused loops take int8's quarter runs (every fourth byte, a constant C2 can check bounds by once);
             // other strides (int8's last m mod 4 values) are few.
-            if (stride != 4) return StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+            if (stride != 4) {
+                StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+                return;
+            }
             boolean near = shape == LoopShape.THETA_INDEX;
-            return switch (c) {
-                case SGD_FIRST, SGD -> near ? accumulateCoded(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len)
-                        : accumulateCodedFar(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
-                case MOMENTUM_FIRST, MOMENTUM -> near ? accumulateWithMomentumCoded(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len)
-                        : accumulateWithMomentumCodedFar(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
-                case ONLY_FIRST, ONLY -> near ? onlyCoded(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len)
-                        : onlyCodedFar(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+            switch (c) {
+                case SGD_FIRST, SGD -> {
+                    if (near) accumulateCoded(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                    else accumulateCodedFar(c == Case.SGD_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                }
+                case MOMENTUM_FIRST, MOMENTUM -> {
+                    if (near) accumulateWithMomentumCoded(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                    else accumulateWithMomentumCodedFar(c == Case.MOMENTUM_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                }
+                case ONLY_FIRST, ONLY -> {
+                    if (near) onlyCoded(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                    else onlyCodedFar(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                }
                 // The N-th arrival divides by N per value: scalar division in a fused loop was measured slower
                 // (docs/bench/ingest.md) than decoding and the vectorized loop (fusesCoded() says so).
                 case MEAN_FIRST, MEAN -> StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
-            };
+            }
         }
     }
 
@@ -247,14 +256,14 @@ public final class DelayedNesterov implements OuterOptimizer {
     /*
      * The fused loops' shape decides their speed (docs/bench/ingest.md, 2026-12-05; KernelJarAB,
      * LoopShapeAB): the loop counts θ's own index j, the other arrays are addressed as j plus a
-     * loop-invariant difference (acc/m at j + d, codes at cb + 4j), and max |θ| is taken afterwards
-     * by VectorOps.maxAbs over the run just written (still in L2). Counting i from 0 with three
+     * loop-invariant difference (acc/m at j + d, codes at cb + 4j), and max |θ| is not taken here
+     * (the caller measures the run just written when its step guard needs it). Counting i from 0 with three
      * offsets (θ[to + i], acc[off + i], codes[co + 4i]) and the max in the loop, as before, left C2
      * more live values than registers (spilled to xmm registers every element): the same
      * arithmetic and bits for 17–28 % less CPU in the real class (ingest.md). With j ≥ 2^29 (θ in one array
      * past 2 GiB), 4·j and cb = co − 4·to no longer fit an int: the values are still exact (Java's
      * int arithmetic wraps), but C2 then keeps a bounds check per element and the loop was slower
-     * than before — there the *Far loops count i from 0 (max afterwards too).
+     * than before — there the *Far loops count i from 0.
      */
     static final int THETA_INDEXED_END = 1 << 29;
 
@@ -262,7 +271,7 @@ public final class DelayedNesterov implements OuterOptimizer {
      * SGD_FIRST / SGD with g looked up in the loop (see {@link StepKernel#applyCoded}), codes every
      * fourth byte: the same operations per element as {@link #kernel}'s loops, so the same bits.
      */
-    private int accumulateCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+    private void accumulateCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
         float a = -lrOverN;
         float[] ac = acc;
         int d = off - to;
@@ -281,7 +290,6 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[j] = Math.fma(gi, a, theta[j]);
             }
         }
-        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /**
@@ -289,7 +297,7 @@ public final class DelayedNesterov implements OuterOptimizer {
      * {@link #accumulateCoded} with k = 0: that would read m for nothing, and fma(m, 0, g) turns a −0 g
      * into +0, which the c = 0 step must not.
      */
-    private int accumulateWithMomentumCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+    private void accumulateWithMomentumCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
         float a = -lrOverN;
         float k = kMid;
         float[] ac = acc;
@@ -310,11 +318,10 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[j] = Math.fma(Math.fma(mm[j + d], k, gi), a, theta[j]);
             }
         }
-        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** ONLY_FIRST / ONLY (N = 1) with g looked up in the loop, as {@link #accumulateCoded}: the first update sets m to g. */
-    private int onlyCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+    private void onlyCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
         float a = -lrOverN;
         float k = kEnd;
         float mu = momentum;
@@ -336,11 +343,10 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[j] = Math.fma(Math.fma(mi, k, gi), a, theta[j]);
             }
         }
-        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** Two SGD_FIRST / SGD steps (the second never first) in one pass, shaped as {@link #accumulateCoded}. */
-    private int accumulateCodedPair(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
+    private void accumulateCodedPair(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
         float a = -lrOverN;
         float[] ac = acc;
         int d = off - to;
@@ -361,11 +367,10 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[j] = Math.fma(g2, a, Math.fma(g1, a, theta[j]));
             }
         }
-        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** Two MOMENTUM_FIRST / MOMENTUM steps (c &gt; 0; the second never first) in one pass, shaped as {@link #accumulateWithMomentumCoded}. */
-    private int accumulateWithMomentumCodedPair(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
+    private void accumulateWithMomentumCodedPair(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
         float a = -lrOverN;
         float k = kMid;
         float[] ac = acc;
@@ -390,11 +395,10 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[j] = Math.fma(Math.fma(mi, k, g2), a, Math.fma(Math.fma(mi, k, g1), a, theta[j]));
             }
         }
-        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** {@link #accumulateCoded} for θ runs ending past 2^29: i counts from 0. */
-    private int accumulateCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+    private void accumulateCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
         float a = -lrOverN;
         float[] ac = acc;
         int end = to + len;
@@ -411,11 +415,10 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[to + i] = Math.fma(gi, a, theta[to + i]);
             }
         }
-        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** {@link #accumulateWithMomentumCoded} for θ runs ending past 2^29: i counts from 0. */
-    private int accumulateWithMomentumCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+    private void accumulateWithMomentumCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
         float a = -lrOverN;
         float k = kMid;
         float[] ac = acc;
@@ -434,11 +437,10 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[to + i] = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
             }
         }
-        return VectorOps.maxAbsBits(theta, to, end);
     }
 
     /** {@link #onlyCoded} for θ runs ending past 2^29: i counts from 0. */
-    private int onlyCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+    private void onlyCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
         float a = -lrOverN;
         float k = kEnd;
         float mu = momentum;
@@ -458,7 +460,6 @@ public final class DelayedNesterov implements OuterOptimizer {
                 theta[to + i] = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
             }
         }
-        return VectorOps.maxAbsBits(theta, to, end);
     }
 
 

@@ -1,7 +1,5 @@
 package org.diloco4j.core.optim;
 
-import org.diloco4j.core.params.VectorOps;
-
 /**
  * One outer step's elementwise update, with its coefficients fixed by {@link OuterOptimizer#begin()}.
  * Every outer optimizer is elementwise, so the step may be applied to disjoint ranges in any order,
@@ -29,26 +27,22 @@ public interface StepKernel {
     /**
      * {@link #apply} with g coded: g_i is {@code table[codes[codeOff + (i − off)·stride] & 0xFF]}
      * (a table codec's values, int8's codes of one quarter of a chunk being every fourth byte).
-     * Returns the bits of max |θ_i| over what it wrote, sign bit cleared (their integer order is the
-     * order of |θ_i|, NaN last), as {@link VectorOps#maxAbsBits} computes them.
-     * θ and the buffers end exactly as decoding g and calling {@link #apply} leaves them.
+     * θ and the buffers end exactly as decoding g and calling {@link #apply} leaves them. Nothing
+     * else is computed: a caller whose step guard needs max |θ_i| takes it over the run just written
+     * (still in cache), and one whose bound already rules out overflow skips that pass.
      *
      * <p>This default decodes up to {@code scratch.length} values at a time into {@code scratch} and
      * runs {@link #apply}'s vectorized loop on them. A kernel bound by memory rather than arithmetic
      * overrides it to look g up inside its loop (fused): the table lookup, which C2 cannot vectorize,
-     * then overlaps the θ and buffer traffic instead of adding a pass of its own (Delayed Nesterov's
-     * take max |θ| afterwards, over the run still in cache: in the loop it cost C2 registers). (Decoding a few thousand values at a time into an L1-sized
-     * scratch was measured slower than either: each short run restarts the memory streams.)
+     * then overlaps the θ and buffer traffic instead of adding a pass of its own. (Decoding a few thousand
+     * values at a time into an L1-sized scratch was measured slower than either: each short run restarts the memory streams.)
      */
-    default int applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
-        int bits = 0;
+    default void applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
         for (int done = 0; done < len; done += scratch.length) {
             int n = Math.min(scratch.length, len - done);
             decode(table, codes, codeOff + done * stride, stride, scratch, n);
             apply(theta, thetaOff + done, scratch, 0, off + done, n);
-            bits = Math.max(bits, VectorOps.maxAbsBits(theta, thetaOff + done, thetaOff + done + n));
         }
-        return bits;
     }
 
     /**
@@ -64,14 +58,14 @@ public interface StepKernel {
      * This step with g coded as {@link #applyCoded}, then {@code next} (the optimizer's next step, which
      * this one {@link #pairsWithNext pairs with}) with g' coded by {@code nextTable}/{@code nextCodes}
      * at the same offsets (two messages of one layout), on the same elements: θ and the buffers end
-     * exactly as the two calls one after the other leave them, and the bits of max |θ_i| after both
-     * are returned. This default makes the two calls; a kernel that pairs overrides it with one pass,
-     * which streams θ and its buffers once instead of twice (docs/bench/paired-arrivals.md).
+     * exactly as the two calls one after the other leave them. This default makes the two calls; a
+     * kernel that pairs overrides it with one pass, which streams θ and its buffers once instead of
+     * twice (docs/bench/paired-arrivals.md).
      */
-    default int applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
-                               int codeOff, int stride, int off, int len, float[] scratch) {
+    default void applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
+                                int codeOff, int stride, int off, int len, float[] scratch) {
         applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
-        return next.applyCoded(theta, thetaOff, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+        next.applyCoded(theta, thetaOff, nextTable, nextCodes, codeOff, stride, off, len, scratch);
     }
 
     /** {@code out[i] = table[codes[c + i·stride] & 0xFF]} for i &lt; n; int8's stride 4 as a constant, so C2 drops the bounds checks. */
