@@ -140,7 +140,7 @@ final class OuterState {
                     // Both cleared by the guard: neither can leave θ non-finite, together as apart.
                     deferred = null;
                     paired++;
-                    float max = d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool());
+                    float max = d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool(), true);
                     o.commit();
                     if (!guard.finiteAfter(p, max, Math.max(d.norm(), norm))) {
                         throw new IllegalStateException("two outer steps left θ non-finite although their bound said they could not");
@@ -159,7 +159,7 @@ final class OuterState {
                 return counted(p);
             }
             Undo undo = cleared ? null : new Undo(p, plan.fragment(p).gather(theta), o.state());
-            float max = g.apply(plan.fragment(p), step, theta, factor, scale, pool);
+            float max = g.apply(plan.fragment(p), step, theta, factor, scale, pool, true);
             o.commit();
             if (!guard.finiteAfter(p, max, norm)) return undo(undo);
         }
@@ -181,7 +181,7 @@ final class OuterState {
         Deferred d = deferred;
         if (d == null) return;
         deferred = null;
-        float max = d.g().apply(plan.fragment(d.p()), d.step(), theta, d.factor(), d.scale(), d.pool());
+        float max = d.g().apply(plan.fragment(d.p()), d.step(), theta, d.factor(), d.scale(), d.pool(), true);
         if (!guard.finiteAfter(d.p(), max, d.norm())) {
             throw new IllegalStateException("a deferred outer step left θ non-finite although its bound said it could not");
         }

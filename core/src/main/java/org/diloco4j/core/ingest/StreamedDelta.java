@@ -217,19 +217,21 @@ public final class StreamedDelta {
      * @return max |θ_i| over the fragment after the step (NaN or ∞ if any value is not finite)
      */
     public float apply(Fragment f, StepKernel kernel, float[] theta, float factor, boolean scale, ForkJoinPool pool) {
-        return apply(f, kernel, Fp32Vector.wrap(theta), factor, scale, pool);
+        return apply(f, kernel, Fp32Vector.wrap(theta), factor, scale, pool, true);
     }
 
     /**
      * {@link #apply(Fragment, StepKernel, float[], float, boolean, ForkJoinPool)} on a chunked θ: each
      * piece of a block that falls in one of the fragment's ranges is cut again where θ's chunks end
-     * ({@link Fp32Vector#pieces}), so the kernel never runs across two arrays.
+     * ({@link Fp32Vector#pieces}), so the kernel never runs across two arrays. Max |θ_i| is taken over
+     * each piece right after the kernel wrote it (still in cache) only if {@code measure}: a caller
+     * whose step guard already rules out overflow skips that pass (then 0 is returned).
      */
-    public float apply(Fragment f, StepKernel kernel, Fp32Vector theta, float factor, boolean scale, ForkJoinPool pool) {
+    public float apply(Fragment f, StepKernel kernel, Fp32Vector theta, float factor, boolean scale, ForkJoinPool pool, boolean measure) {
         if (f.size() != len) throw new IllegalArgumentException("a pseudo-gradient of " + len + " values applied to fragment " + f.id() + " of " + f.size());
         int[] starts = localStarts(f);
         AtomicInteger max = new AtomicInteger();
-        IntConsumer block = b -> max.accumulateAndGet(applyBlock(b, f, starts, kernel, theta, factor, scale), Math::max);
+        IntConsumer block = b -> max.accumulateAndGet(applyBlock(b, f, starts, kernel, theta, factor, scale, measure), Math::max);
         int n = decoder.blocks(len);
         RuntimeException[] failed = new RuntimeException[n];
         forEach(n, pool, failed, block);
@@ -258,10 +260,10 @@ public final class StreamedDelta {
      * blocks b are read side by side (two scratches per thread). Call only where {@link #pairs} holds,
      * after both scans passed.
      *
-     * @return max |θ_i| over the fragment after both steps
+     * @return max |θ_i| over the fragment after both steps if {@code measure} (as {@link #apply}), else 0
      */
     public float applyPair(Fragment f, StepKernel kernel, float factor, boolean scale, StreamedDelta next, StepKernel nextKernel, float nextFactor,
-                           boolean nextScale, Fp32Vector theta, ForkJoinPool pool) {
+                           boolean nextScale, Fp32Vector theta, ForkJoinPool pool, boolean measure) {
         if (!pairs(kernel, next, nextKernel)) throw new IllegalArgumentException("these two pseudo-gradients cannot be applied in one pass");
         if (f.size() != len) throw new IllegalArgumentException("a pseudo-gradient of " + len + " values applied to fragment " + f.id() + " of " + f.size());
         TableBlocks t = (TableBlocks) decoder;
@@ -278,9 +280,11 @@ public final class StreamedDelta {
             for (int v = 0; v < m; ) {
                 TableBlocks.CodeRun run = t.run(m, v);
                 int vlo = lo + v;
-                bits = Math.max(bits, cut(f, starts, theta, vlo, run.end() - v, (chunk, at, from, k) ->
-                        kernel.applyCodedPair(nextKernel, chunk, at, s.table, s.bytes, s2.table, s2.bytes, run.first() + (from - vlo) * run.stride(),
-                                run.stride(), from, k, s.values)));
+                bits = Math.max(bits, cut(f, starts, theta, vlo, run.end() - v, (chunk, at, from, k) -> {
+                    kernel.applyCodedPair(nextKernel, chunk, at, s.table, s.bytes, s2.table, s2.bytes, run.first() + (from - vlo) * run.stride(),
+                            run.stride(), from, k, s.values);
+                    return measured(measure, chunk, at, k);
+                }));
                 v = run.end();
             }
             max.accumulateAndGet(bits, Math::max);
@@ -292,18 +296,21 @@ public final class StreamedDelta {
         return Float.intBitsToFloat(max.get());
     }
 
-    /** Applies block b; returns the bits of max |θ_i| over what it wrote (integer order of |x| bits is the order of |x|, NaN last). */
-    private int applyBlock(int b, Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, float factor, boolean scale) {
+    /**
+     * Applies block b; returns the bits of max |θ_i| over what it wrote (integer order of |x| bits is the order of |x|, NaN last)
+     * if {@code measure}, else 0.
+     */
+    private int applyBlock(int b, Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, float factor, boolean scale, boolean measure) {
         int lo = b * decoder.blockValues();
         int m = values(b);
-        if (!(decoder instanceof TableBlocks t) || !kernel.fusesCoded()) return step(f, starts, kernel, theta, decode(b, factor, scale), lo, m);
+        if (!(decoder instanceof TableBlocks t) || !kernel.fusesCoded()) return step(f, starts, kernel, theta, decode(b, factor, scale), lo, m, measure);
         // A table codec's values are looked up where the kernel uses them, run of codes by run.
         BlockScratch s = read(b);
         t.table(b, s.bytes, 0, m, factor, scale, s.table);
         int bits = 0;
         for (int v = 0; v < m; ) {
             TableBlocks.CodeRun run = t.run(m, v);
-            bits = Math.max(bits, stepCoded(f, starts, kernel, theta, s, run, lo + v, run.end() - v));
+            bits = Math.max(bits, stepCoded(f, starts, kernel, theta, s, run, lo + v, run.end() - v, measure));
             v = run.end();
         }
         return bits;
@@ -311,11 +318,23 @@ public final class StreamedDelta {
 
     /**
      * Steps the fragment's values {@code [lo, lo + n)}, their codes the run's from its first byte in
-     * {@code s.bytes}; returns the bits of max |θ_i| over what it wrote.
+     * {@code s.bytes}; returns the bits of max |θ_i| over what it wrote if {@code measure}, else 0.
      */
-    private static int stepCoded(Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, BlockScratch s, TableBlocks.CodeRun run, int lo, int n) {
-        return cut(f, starts, theta, lo, n, (chunk, at, from, k) ->
-                kernel.applyCoded(chunk, at, s.table, s.bytes, run.first() + (from - lo) * run.stride(), run.stride(), from, k, s.values));
+    private static int stepCoded(Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, BlockScratch s, TableBlocks.CodeRun run, int lo, int n,
+                                 boolean measure) {
+        return cut(f, starts, theta, lo, n, (chunk, at, from, k) -> {
+            kernel.applyCoded(chunk, at, s.table, s.bytes, run.first() + (from - lo) * run.stride(), run.stride(), from, k, s.values);
+            return measured(measure, chunk, at, k);
+        });
+    }
+
+    /**
+     * The bits of max |θ_i| over {@code chunk[at, at + k)}, just written (still in cache), if {@code measure}; else 0. At 100M
+     * this pass was 14 % of the ingest pool's samples (docs/bench/step-guard-bound.md): the guard asks for it only when its
+     * bound does not already rule out overflow.
+     */
+    private static int measured(boolean measure, float[] chunk, int at, int k) {
+        return measure ? VectorOps.maxAbsBits(chunk, at, at + k) : 0;
     }
 
     /** The fragment's range that holds local index {@code lo}: the last one starting at or before it. */
@@ -324,11 +343,11 @@ public final class StreamedDelta {
         return r >= 0 ? r : -r - 2;
     }
 
-    /** Steps the fragment's values {@code [lo, lo + n)}, their g in {@code v[0, n)}; returns the bits of max |θ_i| over what it wrote. */
-    private static int step(Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, float[] v, int lo, int n) {
+    /** Steps the fragment's values {@code [lo, lo + n)}, their g in {@code v[0, n)}; returns the bits of max |θ_i| over what it wrote if {@code measure}. */
+    private static int step(Fragment f, int[] starts, StepKernel kernel, Fp32Vector theta, float[] v, int lo, int n, boolean measure) {
         return cut(f, starts, theta, lo, n, (chunk, at, from, k) -> {
             kernel.apply(chunk, at, v, from - lo, from, k);
-            return VectorOps.maxAbsBits(chunk, at, at + k);
+            return measured(measure, chunk, at, k);
         });
     }
 

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import org.diloco4j.core.params.VectorOps;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -60,7 +59,7 @@ class StepKernelCodedTest {
     /** How a test steps a coded run: the kernel's own applyCoded, or one of its loop shapes. */
     @FunctionalInterface
     interface CodedStep {
-        int apply(StepKernel k, float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch);
+        void apply(StepKernel k, float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch);
     }
 
     private static void codedStepsEqualDecodedSteps(OuterOptimizerConfig cfg, CodedStep step) {
@@ -85,22 +84,18 @@ class StepKernelCodedTest {
             StepKernel c = coded.begin();
             StepKernel d = decoded.begin();
             float[] scratch = new float[1_000]; // smaller than a run: the default goes in pieces
-            int wantBits = 0;
-            int gotBits = 0;
             // [0, 3000) as a stride-4 run from byte 5, [3000, SIZE) as a stride-1 run from byte 13000.
             int[][] runs = {{0, 3_000, 5, 4}, {3_000, SIZE - 3_000, 13_000, 1}};
             for (int[] run : runs) {
                 int off = run[0], len = run[1], at = run[2], stride = run[3];
-                gotBits = Math.max(gotBits, step.apply(c, thetaCoded, thetaOff + off, table, codes, at, stride, off, len, scratch));
+                step.apply(c, thetaCoded, thetaOff + off, table, codes, at, stride, off, len, scratch);
                 float[] g = new float[len];
                 for (int i = 0; i < len; i++) g[i] = table[codes[at + i * stride] & 0xFF];
                 d.apply(thetaDecoded, thetaOff + off, g, 0, off, len);
-                wantBits = Math.max(wantBits, Float.floatToRawIntBits(VectorOps.maxAbs(thetaDecoded, thetaOff + off, thetaOff + off + len)));
             }
             coded.commit();
             decoded.commit();
             assertThat(thetaCoded).as("θ after arrival %d", k).isEqualTo(thetaDecoded);
-            assertThat(gotBits).as("max |θ| bits after arrival %d", k).isEqualTo(wantBits);
             OptimizerState want = decoded.state();
             OptimizerState got = coded.state();
             assertThat(got.counters()).isEqualTo(want.counters());

@@ -56,28 +56,25 @@ class StepKernelPairTest {
                 k++;
                 continue;
             }
-            int[] got = new int[runs.length];
-            int[] want = new int[runs.length];
             // The one-pass side begins the second step after the first's commit, as OuterState does.
             paired.commit();
             StepKernel b = paired.begin();
             for (int i = 0; i < runs.length; i++) {
                 int[] run = runs[i];
-                got[i] = a.applyCodedPair(b, thetaPaired, thetaOff + run[0], t1, c1, t2, c2, run[2], run[3], run[0], run[1], scratch);
+                a.applyCodedPair(b, thetaPaired, thetaOff + run[0], t1, c1, t2, c2, run[2], run[3], run[0], run[1], scratch);
                 a2.applyCoded(thetaTwice, thetaOff + run[0], t1, c1, run[2], run[3], run[0], run[1], scratch);
             }
             twice.commit();
             StepKernel b2 = twice.begin();
             for (int i = 0; i < runs.length; i++) {
                 int[] run = runs[i];
-                want[i] = b2.applyCoded(thetaTwice, thetaOff + run[0], t2, c2, run[2], run[3], run[0], run[1], scratch);
+                b2.applyCoded(thetaTwice, thetaOff + run[0], t2, c2, run[2], run[3], run[0], run[1], scratch);
             }
             paired.commit();
             twice.commit();
             pairs++;
             k += 2;
             assertThat(thetaPaired).as("θ after arrivals %d and %d", k - 2, k - 1).isEqualTo(thetaTwice);
-            assertThat(got).as("max |θ| bits per run").isEqualTo(want);
             OptimizerState w = twice.state();
             OptimizerState g = paired.state();
             assertThat(g.counters()).isEqualTo(w.counters());
