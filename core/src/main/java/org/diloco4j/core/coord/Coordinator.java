@@ -412,9 +412,8 @@ public final class Coordinator {
             checkedSnapshot = snap;
             return true;
         }
-        if (outer.hasDeferred()) {
-            // The max known was a deferred pass's bound: the pass, then the max it measures.
-            outer.flush();
+        if (outer.measureMax()) {
+            // The max known was the step guard's bound (steps not measured, or a pass deferred): the max itself.
             if (ThetaDownlink.carries(downCodec, outer.knownMax(snap))) {
                 checkedSnapshot = snap;
                 return true;

@@ -125,30 +125,29 @@ final class OuterState {
     /**
      * {@link #apply} for a pseudo-gradient read block by block (async methods), scaled by
      * {@code factor} if {@code scale}, with {@code norm} that of the scaled vector. The step runs on
-     * {@code pool}'s threads, its kernel over one block at a time; max |θ_i| is taken over each run
-     * right after the kernel wrote it (still in cache). Undone exactly as {@link #apply} is when it leaves θ non-finite.
+     * {@code pool}'s threads, its kernel over one block at a time. A step the guard clears cannot leave
+     * θ non-finite: its pass is not measured, and the guard's max becomes a bound ({@link StepGuard#provisional}).
+     * Any other is measured over each run right after the kernel wrote it (still in cache), and undone
+     * exactly as {@link #apply} is when it leaves θ non-finite.
      */
     boolean applyStreamed(int p, StreamedDelta g, float factor, boolean scale, double norm, ForkJoinPool pool) {
         if (theta != null) {
             OuterOptimizer o = optimizers.optimizer(p);
             // A deferred step was committed when it was counted, and a pass commits nothing: this is the next step either way.
             StepKernel step = o.begin();
-            boolean cleared = !guard.mayOverflow(p, norm, false);
+            boolean cleared = clears(p, norm);
             if (deferred != null) {
                 Deferred d = deferred;
                 if (cleared && d.p() == p && d.g().pairs(d.step(), g, step)) {
                     // Both cleared by the guard: neither can leave θ non-finite, together as apart.
                     deferred = null;
                     paired++;
-                    float max = d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool(), true);
+                    d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool(), false);
                     o.commit();
-                    if (!guard.finiteAfter(p, max, Math.max(d.norm(), norm))) {
-                        throw new IllegalStateException("two outer steps left θ non-finite although their bound said they could not");
-                    }
+                    guard.provisional(p, norm);
                     return counted(p);
                 }
                 flush();
-                cleared = !guard.mayOverflow(p, norm, false); // judged by the max the pass measured, as an immediate step is
             }
             if (cleared && moreFollow && g.leadsPair(step)) {
                 // Cleared by the guard, so the pass cannot leave θ non-finite: the step is counted now, as if it had run.
@@ -158,12 +157,32 @@ final class OuterState {
                 guard.provisional(p, norm);
                 return counted(p);
             }
-            Undo undo = cleared ? null : new Undo(p, plan.fragment(p).gather(theta), o.state());
+            if (cleared) {
+                g.apply(plan.fragment(p), step, theta, factor, scale, pool, false);
+                o.commit();
+                guard.provisional(p, norm);
+                return counted(p);
+            }
+            Undo undo = new Undo(p, plan.fragment(p).gather(theta), o.state());
             float max = g.apply(plan.fragment(p), step, theta, factor, scale, pool, true);
             o.commit();
             if (!guard.finiteAfter(p, max, norm)) return undo(undo);
         }
         return counted(p);
+    }
+
+    /**
+     * Whether a step of fragment {@code p} with a pseudo-gradient of norm {@code norm} cannot overflow: the guard's
+     * verdict, and where only the bound left by unmeasured steps stands in its way, the verdict after measuring
+     * the fragment (every deferred pass run first). Honest runs never get there: the bound grows by gain × G per step
+     * from θ's max, and a thirtieth of the largest float is far off.
+     */
+    private boolean clears(int p, double norm) {
+        if (!guard.mayOverflow(p, norm, false)) return true;
+        if (guard.exact(p)) return false;
+        flush();
+        guard.measure(p, theta);
+        return !guard.mayOverflow(p, norm, false);
     }
 
     /** One more step of fragment {@code p} counted: its round and θ's version move. */
@@ -181,10 +200,27 @@ final class OuterState {
         Deferred d = deferred;
         if (d == null) return;
         deferred = null;
-        float max = d.g().apply(plan.fragment(d.p()), d.step(), theta, d.factor(), d.scale(), d.pool(), true);
-        if (!guard.finiteAfter(d.p(), max, d.norm())) {
-            throw new IllegalStateException("a deferred outer step left θ non-finite although its bound said it could not");
+        // Cleared by the guard when it was counted (its bound then raised): nothing to measure.
+        d.g().apply(plan.fragment(d.p()), d.step(), theta, d.factor(), d.scale(), d.pool(), false);
+    }
+
+    /**
+     * Measures max |θ_i| over every fragment whose max the guard knows only as a bound (after running any
+     * deferred pass): for a caller to whom the bound was not good enough (a down codec of limited range).
+     *
+     * @return whether anything was measured (false: every max was exact already, asking again changes nothing)
+     */
+    boolean measureMax() {
+        if (theta == null) return false;
+        flush();
+        boolean measured = false;
+        for (int p = 0; p < plan.count(); p++) {
+            if (!guard.exact(p)) {
+                guard.measure(p, theta);
+                measured = true;
+            }
         }
+        return measured;
     }
 
     /** Whether a counted step's pass over θ still waits. */
@@ -240,18 +276,17 @@ final class OuterState {
         return new Snapshot(version, -1, plan.totalSize(), theta == null ? null : theta.toArray());
     }
 
-    /** max |θ_i| over all of θ now, as the last step (or the start) found it; NaN in phantom runs. */
+    /** max |θ_i| over all of θ now, as the last step (or the start) found it, or the guard's bound on it; NaN in phantom runs. */
     double thetaMax() {
-        flush();
         return theta == null ? Double.NaN : guard.max();
     }
 
     /**
      * Max |θ_i| over what {@code s} holds, known without a pass over it when {@code s} is of the current
      * θ (its version, or its fragment's round, has not moved since: every change of θ moves them and
-     * the step guard's maxima): NaN when it is not, or in phantom runs. While a pass is deferred, the
-     * guard's bound on it (never below it), not a flush: every release asks, and a bound the down codec
-     * carries is as good as the max; the caller flushes if it does not.
+     * the step guard's maxima): NaN when it is not, or in phantom runs. After steps whose pass was not
+     * measured (or still waits), the guard's bound on it (never below it): every release asks, and a bound
+     * the down codec carries is as good as the max; the caller {@link #measureMax measures} if it does not.
      */
     double knownMax(Snapshot s) {
         if (theta == null) return Double.NaN;

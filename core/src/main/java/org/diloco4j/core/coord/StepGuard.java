@@ -11,8 +11,9 @@ import org.diloco4j.core.params.VectorOps;
 import java.util.List;
 
 /**
- * Keeps θ finite across outer steps. After every step one pass over the fragment it touched finds
- * its largest |θ_i| (NaN or ∞ if any value is not finite); a step that left θ non-finite is undone.
+ * Keeps θ finite across outer steps. A step that could overflow is measured after it — one pass over
+ * the fragment it touched finds its largest |θ_i| (NaN or ∞ if any value is not finite) — and undone if
+ * it left θ non-finite.
  *
  * <p>Undoing needs the fragment's θ and optimizer state from before the step, but copying them on
  * every step would double its memory traffic, so they are copied only when the step could overflow:
@@ -22,6 +23,13 @@ import java.util.List;
  * below {@link #SAFE} (a thirtieth of the largest float, room for rounding), the step cannot leave
  * θ non-finite and no copy is taken. Honest runs never come near it (norms are bounded by
  * {@link NormBound}); only a pseudo-gradient of enormous values pays for the copy.
+ *
+ * <p>A step the bound clears cannot leave θ non-finite, so a caller may skip its measuring pass
+ * ({@link #provisional}): the fragment's max is then known only as a bound, raised by gain × G per
+ * such step. A bound is as good as the max for every decision while it is small (a down codec that
+ * carries the bound carries θ); where it is not, the caller {@link #measure measures} and asks again.
+ * The measuring pass of a streamed step was 14 % of the network coordinator's apply at 100M
+ * (docs/bench/step-guard-bound.md), spent on a question the bound had already answered.
  */
 final class StepGuard {
     /** Values this far below Float.MAX_VALUE (3.4e38) cannot overflow in one bounded step. */
@@ -30,8 +38,10 @@ final class StepGuard {
     private final FragmentPlan plan;
     private final double gain;
     private final double bufferGain;
-    /** Per fragment: max |θ_i| after the last step (exact). */
+    /** Per fragment: max |θ_i| after the last step — exact where {@link #exact}, else a bound on it (never below it). */
     private final double[] thetaMax;
+    /** Per fragment: whether {@link #thetaMax} was measured since the fragment's last step. */
+    private final boolean[] exact;
     /** Per fragment: G, a bound on every |g_i| applied and every buffer value restored. */
     private final double[] gMax;
 
@@ -41,6 +51,7 @@ final class StepGuard {
         this.gain = optimizer.stepGain();
         this.bufferGain = optimizer.bufferGain();
         this.thetaMax = new double[plan.count()];
+        this.exact = new boolean[plan.count()];
         this.gMax = new double[plan.count()];
         if (theta != null) measure(theta);
     }
@@ -58,7 +69,21 @@ final class StepGuard {
     }
 
     private void measure(Fp32Vector theta) {
-        for (int p = 0; p < thetaMax.length; p++) thetaMax[p] = maxAbs(theta, plan.fragment(p));
+        for (int p = 0; p < thetaMax.length; p++) measure(p, theta);
+    }
+
+    /**
+     * Measures fragment {@code p}'s max |θ_i| (a pass over it), replacing the bound unmeasured steps left.
+     * θ must hold every step counted (no pass deferred).
+     */
+    void measure(int p, Fp32Vector theta) {
+        thetaMax[p] = maxAbs(theta, plan.fragment(p));
+        exact[p] = true;
+    }
+
+    /** Whether fragment {@code p}'s max is measured (false: only bounded, since a step whose pass was not measured). */
+    boolean exact(int p) {
+        return exact[p];
     }
 
     /**
@@ -76,14 +101,15 @@ final class StepGuard {
 
     /**
      * A step of fragment {@code p} (norm {@code gNorm}) that {@link #mayOverflow} cleared was counted
-     * but its pass over θ waits ({@code OuterState}'s deferred step): until a pass measures θ again,
-     * its max is bounded by the move the bound allows, gain × G, which is what the next steps are
-     * judged by (never less than the exact max, so never a copy fewer than one step at a time would take).
+     * and its pass is not measured (it ran unmeasured, or waits: {@code OuterState}'s deferred step):
+     * until {@link #measure} or a measured step, its max is bounded by the move the bound allows,
+     * gain × G, which is what the next steps are judged by (never below the exact max).
      */
     void provisional(int p, double gNorm) {
         double g = Math.max(gMax[p], gNorm);
         thetaMax[p] += gain * g;
         gMax[p] = g;
+        exact[p] = false;
     }
 
     /** After a step of fragment {@code p} (norm {@code gNorm}): whether θ's fragment is all finite. */
@@ -96,16 +122,20 @@ final class StepGuard {
         double m = maxAbs;
         if (!Double.isFinite(m)) return false;
         thetaMax[p] = m;
+        exact[p] = true;
         gMax[p] = Math.max(gMax[p], gNorm);
         return true;
     }
 
-    /** Max |θ_i| over fragment {@code p} after the last step or restore (NaN or ∞ only if θ was restored so). */
+    /**
+     * Max |θ_i| over fragment {@code p} after the last step or restore (NaN or ∞ only if θ was restored so),
+     * or a bound on it where it is not {@link #exact}.
+     */
     double max(int p) {
         return thetaMax[p];
     }
 
-    /** Max |θ_i| over all of θ (the fragments cover it). */
+    /** Max |θ_i| over all of θ (the fragments cover it), or a bound on it where a fragment's is not exact. */
     double max() {
         double m = 0;
         for (double x : thetaMax) m = Math.max(m, x);

@@ -163,6 +163,33 @@ class FiniteThetaTest {
         assertThat(g.mayOverflow(0, 1e37, true)).isTrue();
     }
 
+    /**
+     * Steps the guard cleared and nobody measured leave a bound that climbs by gain × G each; once it stands in the way
+     * of the next step's verdict, measuring θ (still near 1 here) brings it back to the max and clears the step again.
+     */
+    @Test
+    void aBoundLeftByUnmeasuredStepsIsExactAgainOnceMeasured() {
+        float[] values = new float[N];
+        Arrays.fill(values, 1f);
+        org.diloco4j.core.params.Fp32Vector theta = org.diloco4j.core.params.Fp32Vector.wrap(values);
+        StepGuard g = new StepGuard(FragmentPlan.whole(N), OuterOptimizerConfig.sgd(1), theta);
+        assertThat(g.exact(0)).isTrue();
+        assertThat(g.max(0)).isEqualTo(1.0);
+        int steps = 0;
+        while (!g.mayOverflow(0, 1e35, false)) {
+            g.provisional(0, 1e35);
+            steps++;
+        }
+        // SGD's gain is its lr: 1 + steps·1e35 + 2·1e35 reaches 1e37 after 98 steps in exact arithmetic (the doubles round).
+        assertThat(steps).isBetween(97, 99);
+        assertThat(g.exact(0)).isFalse();
+        assertThat(g.max(0)).isGreaterThan(9e36);
+        g.measure(0, theta);
+        assertThat(g.exact(0)).isTrue();
+        assertThat(g.max(0)).isEqualTo(1.0);
+        assertThat(g.mayOverflow(0, 1e35, false)).isFalse();
+    }
+
     /** θ and every fragment's optimizer state (momentum, Delayed Nesterov's accumulator, counters) as in {@code before}. */
     static void assertUntouched(Coordinator c, Coordinator.State before) {
         Coordinator.State now = c.state();

@@ -14,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The coordinator decides whether θ may be sent without a pass over it, from the max |θ_i| its last
- * step found ({@link OuterState#knownMax}). That is only sound while the known max is θ's true max
- * after every kind of change: a step whole or streamed, a step undone, a restore; and unknown (NaN)
- * for a snapshot θ has moved on from.
+ * step found or the step guard's bound on it ({@link OuterState#knownMax}). That is only sound while the
+ * known max is never below θ's true max after every kind of change: a step whole (measured: exact) or
+ * streamed (cleared by the guard: not measured, a bound), a step undone, a restore; and unknown (NaN)
+ * for a snapshot θ has moved on from. Where a bound is not good enough (fp16's range), θ is measured.
  */
 class KnownMaxTest {
     static final int N = 1000;
@@ -45,8 +46,17 @@ class KnownMaxTest {
         assertThat(c.outer().knownMax(c.outer().snapshot())).isEqualTo(scanned(c.theta()));
     }
 
+    /** Known as a bound: never below θ's max; measured, exactly it (and measuring again finds nothing to do). */
+    static void assertBounded(Coordinator c) {
+        double max = scanned(c.theta());
+        assertThat(c.outer().knownMax(c.outer().snapshot())).isGreaterThan(max);
+        assertThat(c.outer().measureMax()).isTrue();
+        assertKnown(c);
+        assertThat(c.outer().measureMax()).isFalse();
+    }
+
     @Test
-    void theKnownMaxIsThetasAfterWholeAndStreamedStepsAndUnknownForAnOldSnapshot() {
+    void theKnownMaxBoundsThetasAfterStreamedStepsIsExactOnceMeasuredAndUnknownForAnOldSnapshot() {
         // The norm bound out of the way: every push is applied, large ones moving the max up, small ones not.
         // Delayed Nesterov with N = 3: mid-buffer arrivals and momentum updates.
         String codec = "int8:chunk=256";
@@ -57,11 +67,12 @@ class KnownMaxTest {
         Snapshot old = c.outer().snapshot();
         for (int k = 0; k < 6; k++) {
             float[] g = delta(k % 2 == 0 ? 3f : 0.01f);
-            // Alternately a push kept whole and one read block by block (the streamed apply finds the max itself).
+            // Alternately a push kept whole and one read block by block: both applied streamed (async), cleared by the
+            // guard and not measured; the max known is a bound until measured.
             byte[] msg = Codecs.parse(codec).encode(g);
             Payload p = k % 2 == 0 ? new Payload.Bytes(codec, msg) : new Payload.Encoded(codec, EncodedSource.of(msg));
             Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, c.version(), 0, 5, 5, 1, p, 1 + k));
-            assertKnown(c);
+            assertBounded(c);
         }
         assertThat(c.version()).isEqualTo(6);
         assertThat(c.outer().knownMax(old)).isNaN();
@@ -84,5 +95,41 @@ class KnownMaxTest {
         Coordinator restored = Coordinator.restore(cfg, FragmentPlan.whole(N), saved, metrics::add);
         assertKnown(restored);
         assertThat(restored.outer().knownMax(restored.outer().snapshot())).isEqualTo(before);
+    }
+
+    /**
+     * fp16 down: a streamed step leaves a bound past 65504 on a θ whose values stay below it; the order
+     * after it measures θ and sends it, where taking the bound for the max would have stopped the run.
+     * A θ really past 65504 still stops it, with the value that is.
+     */
+    @Test
+    void aBoundPastTheDownCodecsRangeIsMeasuredAndOnlyATrueMaxPastItStopsTheRun() {
+        String codec = "int8:chunk=256";
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).outer(OuterOptimizerConfig.sgd(1))
+                .upCodec(codec).downCodec("fp16").maxDeltaNorm(1e300).normBoundFactor(0).build();
+        float[] theta = new float[N];
+        java.util.Arrays.fill(theta, 64_000f);
+        Coordinator c = new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
+        Answers.handle(c, new Event.Join("a", -1, 0, 0));
+        // ±100 alternating: int8 decodes them exactly (each its bin's mean), θ moves to 63,900 and 64,100; the norm,
+        // 100·√1000 ≈ 3,162, raises the bound to ~67,162 (SGD, lr 1: gain 1).
+        float[] g = new float[N];
+        for (int i = 0; i < N; i++) g[i] = i % 2 == 0 ? 100f : -100f;
+        Payload p = new Payload.Encoded(codec, EncodedSource.of(Codecs.parse(codec).encode(g)));
+        List<Command> out = Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, p, 1));
+        assertThat(c.stopped()).as("%s", out).isFalse();
+        assertThat(out).filteredOn(Command.Train.class::isInstance).hasSize(1);
+        assertThat(scanned(c.theta())).isEqualTo(64_100d);
+        assertKnown(c);
+
+        // −1,500 on one value: θ[1] = 64,100 + 1,500 = 65,600, past fp16's largest value.
+        float[] over = new float[N];
+        over[1] = -1_500f;
+        Payload q = new Payload.Encoded(codec, EncodedSource.of(Codecs.parse(codec).encode(over)));
+        out = Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 1, 0, 5, 5, 1, q, 2));
+        assertThat(c.theta()[1]).isEqualTo(65_600f);
+        assertThat(c.stopped()).isTrue();
+        assertThat(out).filteredOn(Command.Stop.class::isInstance).singleElement()
+                .satisfies(st -> assertThat(((Command.Stop) st).reason()).startsWith("θ holds 65600.0 at index 1, beyond fp16's largest value 65504"));
     }
 }
