@@ -129,7 +129,8 @@ public final class PairedArrivalsAB {
         return bits;
     }
 
-    private static String loadAvg() {
+    /** /proc/loadavg as it reads, or "?". */
+    static String loadAvg() {
         try {
             return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
         } catch (java.io.IOException e) {

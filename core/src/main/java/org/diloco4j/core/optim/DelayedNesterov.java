@@ -43,6 +43,19 @@ public final class DelayedNesterov implements OuterOptimizer {
     private final float kMid;
     /** Momentum coefficient at a momentum update, in units of η/N: (1 − cN + c)Nμ. */
     private final float kEnd;
+    /**
+     * 1/N, exact when N is a power of two: then x·(1/N) and x/N are the same real number (x·2^-k) rounded once, so the
+     * same float for every x (subnormal results, ±0, ∞ and NaN included), and the N-th arrival's fused loops multiply
+     * where the vectorized {@link #kernel} divides. Any other N's reciprocal is rounded, so x·(1/N) may differ from x/N
+     * in the last bit: those N keep the division, in the decode-then-kernel path.
+     */
+    private final float invN;
+    /**
+     * Whether N is a power of two, so the N-th arrival has fused coded loops (a multiplication by {@link #invN}; a
+     * scalar division per value in a fused loop was measured slower than decoding first, docs/bench/ingest.md) and
+     * the arrival before it pairs with it (docs/bench/paired-arrivals.md).
+     */
+    private final boolean meanFuses;
     /** m, length {@code size}. */
     private final float[] m;
     /** Σ g of the current buffer; only meaningful when {@code arrivals % N != 0}. */
@@ -84,6 +97,8 @@ public final class DelayedNesterov implements OuterOptimizer {
         this.lrOverN = this.lr / bufferSize;
         this.kMid = (float) (c * bufferSize * this.momentum);
         this.kEnd = (float) ((1 - c * bufferSize + c) * bufferSize * this.momentum);
+        this.invN = 1f / bufferSize;
+        this.meanFuses = Integer.bitCount(bufferSize) == 1;
         if (adopted == null) {
             this.m = new float[size];
             this.acc = new float[size];
@@ -155,12 +170,17 @@ public final class DelayedNesterov implements OuterOptimizer {
         } else {
             c = pos == 0 ? Case.MOMENTUM_FIRST : Case.MOMENTUM;
         }
-        // Between momentum updates the next arrival is an SGD (or MOMENTUM) step too, unless it is the N-th.
-        boolean pairs = (c == Case.SGD_FIRST || c == Case.SGD || c == Case.MOMENTUM_FIRST || c == Case.MOMENTUM) && pos + 1 < bufferSize - 1;
+        // Between momentum updates the next arrival is an SGD (or MOMENTUM) step too, or the N-th, which has paired loops
+        // when its own loop fuses (N a power of two).
+        boolean pairs = (c == Case.SGD_FIRST || c == Case.SGD || c == Case.MOMENTUM_FIRST || c == Case.MOMENTUM)
+                && (pos + 1 < bufferSize - 1 || meanFuses);
         return new Step(c, pairs);
     }
 
-    /** One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (per pair of cases, first or not, in two {@link LoopShape}s) but the N-th arrival's. */
+    /**
+     * One step's kernel: the vectorized loops for fp32 g, and fused ones for int8-coded g (per pair of cases, first or not, in two
+     * {@link LoopShape}s), the N-th arrival's only when N is a power of two ({@link #invN}).
+     */
     final class Step implements StepKernel {
         private final Case c;
         private final boolean pairs;
@@ -181,21 +201,30 @@ public final class DelayedNesterov implements OuterOptimizer {
 
         /**
          * One pass for this step and the next (c = 0: acc ← (acc + g) + g', θ ← fma(g', a, fma(g, a, θ)); c &gt; 0 the
-         * same with fma(m, K, g) for g, m unchanged between momentum updates): each element sees the two steps'
-         * operations in their order, so the bits are theirs. θ's index past 2^29 and other strides: the two calls.
+         * same with fma(m, K, g) for g, m unchanged between momentum updates; the N-th next: m from (acc + g) + g' as
+         * its step takes it from acc + g'): each element sees the two steps' operations in their order, so the bits
+         * are theirs. θ's index past 2^29, other strides, and the first momentum update (MEAN_FIRST, once per run: no
+         * loop of its own is worth having): the two calls.
          */
         @Override
         public void applyCodedPair(StepKernel next, float[] theta, int thetaOff, float[] table, byte[] codes, float[] nextTable, byte[] nextCodes,
                                    int codeOff, int stride, int off, int len, float[] scratch) {
-            Case after = c == Case.SGD_FIRST || c == Case.SGD ? Case.SGD : Case.MOMENTUM;
+            boolean sgd = c == Case.SGD_FIRST || c == Case.SGD;
+            Case after = sgd ? Case.SGD : Case.MOMENTUM;
             if (!pairs || stride != 4 || LoopShape.of(thetaOff, len) != LoopShape.THETA_INDEX
-                    || !(next instanceof Step n && n.optimizer() == DelayedNesterov.this && n.c == after)) {
+                    || !(next instanceof Step n && n.optimizer() == DelayedNesterov.this && (n.c == after || n.c == Case.MEAN))) {
                 StepKernel.super.applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
                 return;
             }
             boolean first = c == Case.SGD_FIRST || c == Case.MOMENTUM_FIRST;
-            if (after == Case.SGD) accumulateCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
-            else accumulateWithMomentumCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
+            if (n.c == Case.MEAN) {
+                if (sgd) sgdThenMeanCoded(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
+                else momentumThenMeanCoded(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
+            } else if (sgd) {
+                accumulateCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
+            } else {
+                accumulateWithMomentumCodedPair(first, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, off, len);
+            }
         }
 
         @Override
@@ -205,7 +234,7 @@ public final class DelayedNesterov implements OuterOptimizer {
 
         @Override
         public boolean fusesCoded() {
-            return c != Case.MEAN_FIRST && c != Case.MEAN;
+            return (c != Case.MEAN_FIRST && c != Case.MEAN) || meanFuses;
         }
 
         @Override
@@ -237,8 +266,13 @@ public final class DelayedNesterov implements OuterOptimizer {
                     else onlyCodedFar(c == Case.ONLY_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
                 }
                 // The N-th arrival divides by N per value: scalar division in a fused loop was measured slower
-                // (docs/bench/ingest.md) than decoding and the vectorized loop (fusesCoded() says so).
-                case MEAN_FIRST, MEAN -> StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+                // (docs/bench/ingest.md) than decoding and the vectorized loop (fusesCoded() says so). For N a power
+                // of two the fused loop multiplies by 1/N instead, with the same bits (invN).
+                case MEAN_FIRST, MEAN -> {
+                    if (!meanFuses) StepKernel.super.applyCoded(theta, thetaOff, table, codes, codeOff, stride, off, len, scratch);
+                    else if (near) meanCoded(c == Case.MEAN_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                    else meanCodedFar(c == Case.MEAN_FIRST, theta, thetaOff, table, codes, codeOff, off, len);
+                }
             }
         }
     }
@@ -345,6 +379,107 @@ public final class DelayedNesterov implements OuterOptimizer {
         }
     }
 
+    /**
+     * MEAN_FIRST / MEAN (the N-th arrival, N a power of two) with g looked up in the loop, as {@link #accumulateCoded}:
+     * {@link #kernel}'s operations with (acc + g)·(1/N) for (acc + g)/N, the same bits ({@link #invN}).
+     */
+    private void meanCoded(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kEnd;
+        float mu = momentum;
+        float inv = invN;
+        float[] ac = acc;
+        float[] mm = m;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                float mi = (ac[j + d] + gi) * inv;
+                mm[j + d] = mi;
+                theta[j] = Math.fma(Math.fma(mi, k, gi), a, theta[j]);
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float gi = table[codes[cb + 4 * j] & 0xFF];
+                float mi = mm[j + d] * mu + (ac[j + d] + gi) * inv;
+                mm[j + d] = mi;
+                theta[j] = Math.fma(Math.fma(mi, k, gi), a, theta[j]);
+            }
+        }
+    }
+
+    /*
+     * The pairs of the arrival before the N-th with the N-th (MEAN, N a power of two) do not store acc + g: the N-th
+     * arrival only reads it, and the next arrival overwrites acc without reading it (state() and view() report zeros
+     * there), so that store is dead — one of the loop's memory streams saved, and every value anything reads is the
+     * two steps' own.
+     */
+
+    /** SGD_FIRST / SGD, then MEAN, in one pass, shaped as {@link #accumulateCoded} (first: N = 2, acc is g alone). */
+    private void sgdThenMeanCoded(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kEnd;
+        float mu = momentum;
+        float inv = invN;
+        float[] ac = acc;
+        float[] mm = m;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float mi = mm[j + d] * mu + (g1 + g2) * inv;
+                mm[j + d] = mi;
+                theta[j] = Math.fma(Math.fma(mi, k, g2), a, Math.fma(g1, a, theta[j]));
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float mi = mm[j + d] * mu + (ac[j + d] + g1 + g2) * inv;
+                mm[j + d] = mi;
+                theta[j] = Math.fma(Math.fma(mi, k, g2), a, Math.fma(g1, a, theta[j]));
+            }
+        }
+    }
+
+    /** MOMENTUM_FIRST / MOMENTUM (c &gt; 0), then MEAN, in one pass: the first step's fma(m, K, g) takes m before the second's update. */
+    private void momentumThenMeanCoded(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
+        float a = -lrOverN;
+        float kMidV = kMid;
+        float k = kEnd;
+        float mu = momentum;
+        float inv = invN;
+        float[] ac = acc;
+        float[] mm = m;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float m0 = mm[j + d];
+                float mi = m0 * mu + (g1 + g2) * inv;
+                mm[j + d] = mi;
+                theta[j] = Math.fma(Math.fma(mi, k, g2), a, Math.fma(Math.fma(m0, kMidV, g1), a, theta[j]));
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float m0 = mm[j + d];
+                float mi = m0 * mu + (ac[j + d] + g1 + g2) * inv;
+                mm[j + d] = mi;
+                theta[j] = Math.fma(Math.fma(mi, k, g2), a, Math.fma(Math.fma(m0, kMidV, g1), a, theta[j]));
+            }
+        }
+    }
+
     /** Two SGD_FIRST / SGD steps (the second never first) in one pass, shaped as {@link #accumulateCoded}. */
     private void accumulateCodedPair(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, int co, int off, int len) {
         float a = -lrOverN;
@@ -435,6 +570,31 @@ public final class DelayedNesterov implements OuterOptimizer {
                 float gi = table[codes[co + 4 * i] & 0xFF];
                 ac[off + i] += gi;
                 theta[to + i] = Math.fma(Math.fma(mm[off + i], k, gi), a, theta[to + i]);
+            }
+        }
+    }
+
+    /** {@link #meanCoded} for θ runs ending past 2^29: i counts from 0. */
+    private void meanCodedFar(boolean first, float[] theta, int to, float[] table, byte[] codes, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kEnd;
+        float mu = momentum;
+        float inv = invN;
+        float[] ac = acc;
+        float[] mm = m;
+        if (first) {
+            for (int i = 0; i < len; i++) {
+                float gi = table[codes[co + 4 * i] & 0xFF];
+                float mi = (ac[off + i] + gi) * inv;
+                mm[off + i] = mi;
+                theta[to + i] = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                float gi = table[codes[co + 4 * i] & 0xFF];
+                float mi = mm[off + i] * mu + (ac[off + i] + gi) * inv;
+                mm[off + i] = mi;
+                theta[to + i] = Math.fma(Math.fma(mi, k, gi), a, theta[to + i]);
             }
         }
     }

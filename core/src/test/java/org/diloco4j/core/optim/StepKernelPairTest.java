@@ -12,16 +12,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@link StepKernel#applyCodedPair} — a step and the optimizer's next one on the same elements in one
  * pass — leaves θ and every buffer exactly as the two {@link StepKernel#applyCoded} calls one after the
- * other, and returns their last max |θ| bits: for Delayed Nesterov between momentum updates (c = 0 and
- * c &gt; 0, the first pair of a buffer and later ones), on the paired loops (stride 4) and the two-call
- * default (stride 1), plain and chunked optimizers; and which steps say they pair.
+ * other: for Delayed Nesterov between momentum updates and, N a power of two, the arrival before the N-th
+ * with the N-th (c = 0 and c &gt; 0, the first pair of a buffer and later ones, N = 2 where the first of a
+ * buffer is the one before the N-th, the first momentum update and later ones), with int8-like values and
+ * with ±0 and subnormal ones, on the paired loops (stride 4, stepped with no scratch: only a decoding
+ * default would use one) and the two-call default (stride 1), plain and chunked optimizers; and which
+ * steps say they pair.
  */
 class StepKernelPairTest {
     static final int SIZE = 5_003;
 
     @ParameterizedTest
-    @CsvSource({"4, 0, 31", "4, 0.1, 31", "8, 0, 31", "3, 0.2, 31", "8, 0, 10"})
-    void aPairedPassEqualsTwoStepsBitForBit(int n, double c, int shift) {
+    @CsvSource({"4, 0, 31, GAUSSIAN", "4, 0.1, 31, GAUSSIAN", "8, 0, 31, GAUSSIAN", "3, 0.2, 31, GAUSSIAN", "8, 0, 10, GAUSSIAN",
+            "2, 0, 31, GAUSSIAN", "2, 0.3, 31, GAUSSIAN", "2, 0, 10, GAUSSIAN", "8, 0.05, 10, GAUSSIAN", "6, 0.1, 31, GAUSSIAN", "6, 0, 31, GAUSSIAN",
+            "2, 0, 31, TINY", "2, 0.3, 31, TINY", "4, 0, 31, TINY", "4, 0.1, 31, TINY", "8, 0.05, 31, TINY"})
+    void aPairedPassEqualsTwoStepsBitForBit(int n, double c, int shift, StepKernelCodedTest.Values values) {
         OuterOptimizerConfig cfg = OuterOptimizerConfig.delayedNesterov(0.7, 0.9, n, c);
         OuterOptimizer paired = shift == 31 ? cfg.create(SIZE) : ChunkedOptimizer.create(cfg, SIZE, shift);
         OuterOptimizer twice = shift == 31 ? cfg.create(SIZE) : ChunkedOptimizer.create(cfg, SIZE, shift);
@@ -35,11 +40,12 @@ class StepKernelPairTest {
             StepKernel a = paired.begin();
             StepKernel a2 = twice.begin();
             assertThat(a.pairsWithNext()).isEqualTo(a2.pairsWithNext());
-            // Between momentum updates, an arrival pairs with the next unless that one is the N-th.
+            // Between momentum updates, an arrival pairs with the next; with the N-th only when N is a power of two.
             long pos = k % n;
-            assertThat(a.pairsWithNext()).as("arrival %d of N = %d", k, n).isEqualTo(pos + 1 < n - 1);
-            float[] t1 = table(r);
-            float[] t2 = table(r);
+            boolean powerOfTwo = Integer.bitCount(n) == 1;
+            assertThat(a.pairsWithNext()).as("arrival %d of N = %d", k, n).isEqualTo(pos + 1 < n - 1 || pos + 1 == n - 1 && powerOfTwo);
+            float[] t1 = values.table(r);
+            float[] t2 = values.table(r);
             byte[] c1 = new byte[4 * SIZE + 16];
             byte[] c2 = new byte[4 * SIZE + 16];
             r.nextBytes(c1);
@@ -59,9 +65,10 @@ class StepKernelPairTest {
             // The one-pass side begins the second step after the first's commit, as OuterState does.
             paired.commit();
             StepKernel b = paired.begin();
+            assertThat(b.fusesCoded()).as("the pair's second step fuses").isTrue();
             for (int i = 0; i < runs.length; i++) {
                 int[] run = runs[i];
-                a.applyCodedPair(b, thetaPaired, thetaOff + run[0], t1, c1, t2, c2, run[2], run[3], run[0], run[1], scratch);
+                a.applyCodedPair(b, thetaPaired, thetaOff + run[0], t1, c1, t2, c2, run[2], run[3], run[0], run[1], run[3] == 4 ? null : scratch);
                 a2.applyCoded(thetaTwice, thetaOff + run[0], t1, c1, run[2], run[3], run[0], run[1], scratch);
             }
             twice.commit();
@@ -83,11 +90,5 @@ class StepKernelPairTest {
             }
         }
         assertThat(pairs).as("pairs stepped").isPositive();
-    }
-
-    private static float[] table(Random r) {
-        float[] t = new float[256];
-        for (int c = 0; c < 256; c++) t[c] = (float) (0.01 * r.nextGaussian());
-        return t;
     }
 }
