@@ -48,7 +48,8 @@ public interface StepKernel {
     /**
      * Whether the optimizer's next step (begun after this one's commit) may run in one pass with this
      * one ({@link #applyCodedPair}): true only where the pair's loop gives exactly the bits of the two
-     * steps one after the other and is worth having (Delayed Nesterov between momentum updates).
+     * steps one after the other and is worth having (Delayed Nesterov between momentum updates, and the
+     * arrival before the N-th with the N-th when N is a power of two).
      */
     default boolean pairsWithNext() {
         return false;
@@ -57,8 +58,10 @@ public interface StepKernel {
     /**
      * This step with g coded as {@link #applyCoded}, then {@code next} (the optimizer's next step, which
      * this one {@link #pairsWithNext pairs with}) with g' coded by {@code nextTable}/{@code nextCodes}
-     * at the same offsets (two messages of one layout), on the same elements: θ and the buffers end
-     * exactly as the two calls one after the other leave them. This default makes the two calls; a
+     * at the same offsets (two messages of one layout), on the same elements: θ and every buffer value
+     * the optimizer reads again end exactly as the two calls one after the other leave them (a value
+     * nothing reads again may be left unwritten: Delayed Nesterov's Σ g once the N-th arrival used it,
+     * which its state reports as zeros). This default makes the two calls; a
      * kernel that pairs overrides it with one pass, which streams θ and its buffers once instead of
      * twice (docs/bench/paired-arrivals.md).
      */

@@ -23,14 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * step's pass over θ and runs it with the next arrival's (one pass for two) or when θ is read — and
  * answers every push exactly as one that runs each pass at once: the same commands for every push,
  * the same metrics, and after each burst of pushes the same θ and optimizer state, bit for bit. With
- * stale (scaled) arrivals, a corrupt push inside a burst, the N-th arrival (never paired), θ in one
- * array and in chunks.
+ * stale (scaled) arrivals, a corrupt push inside a burst, the N-th arrival (paired with the one before
+ * it when N is a power of two, N = 2 included: the first of a buffer is then the one before the N-th;
+ * never for N = 3), θ in one array and in chunks.
  */
 class DeferredPassTest {
     static final int N = 5003;
 
     @ParameterizedTest
-    @CsvSource({"int8, 4, 0, 31", "int8:chunk=300, 4, 0.1, 31", "int8, 8, 0, 10", "int8:chunk=256, 3, 0.2, 9"})
+    @CsvSource({"int8, 4, 0, 31", "int8:chunk=300, 4, 0.1, 31", "int8, 8, 0, 10", "int8:chunk=256, 3, 0.2, 9", "int8, 2, 0, 31",
+            "int8:chunk=300, 2, 0.1, 10"})
     void deferredPassesEndWhereImmediateOnesDo(String codec, int bufferSize, double c, int shift) {
         CoordinatorConfig cfg = config(codec, bufferSize, c);
         Run now = new Run(cfg, shift, codec);
