@@ -71,6 +71,21 @@ public interface StepKernel {
         next.applyCoded(theta, thetaOff, nextTable, nextCodes, codeOff, stride, off, len, scratch);
     }
 
+    /**
+     * This step, then {@code next}, then {@code third} (the optimizer's next two steps: this one
+     * {@link #pairsWithNext pairs with} {@code next}, and {@code next} with {@code third}), g coded by
+     * three messages of one layout at the same offsets, on the same elements: θ and every buffer value
+     * the optimizer reads again end exactly as the three calls one after the other leave them. This
+     * default runs the pair, then the third; a kernel that groups three overrides it with one pass
+     * (θ and its buffers streamed once for three pushes).
+     */
+    default void applyCodedTriple(StepKernel next, StepKernel third, float[] theta, int thetaOff, float[] table, byte[] codes,
+                                  float[] nextTable, byte[] nextCodes, float[] thirdTable, byte[] thirdCodes,
+                                  int codeOff, int stride, int off, int len, float[] scratch) {
+        applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
+        third.applyCoded(theta, thetaOff, thirdTable, thirdCodes, codeOff, stride, off, len, scratch);
+    }
+
     /** {@code out[i] = table[codes[c + i·stride] & 0xFF]} for i &lt; n; int8's stride 4 as a constant, so C2 drops the bounds checks. */
     private static void decode(float[] table, byte[] codes, int c, int stride, float[] out, int n) {
         if (stride == 4) {
