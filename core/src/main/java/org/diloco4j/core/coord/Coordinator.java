@@ -571,10 +571,10 @@ public final class Coordinator {
      * Tells the coordinator, before an event, whether another push is already waiting to be handed to
      * it (the driver's queue). While true, an asynchronous arrival whose step the step guard clears
      * may be counted and answered before its pass over θ, which then runs together with the next
-     * arrival's (one pass for two, the same bits: docs/bench/paired-arrivals.md) or when anything reads
+     * arrival's, or the next two's (one pass for two or three, the same bits: docs/bench/paired-arrivals.md) or when anything reads
      * θ or the optimizer state ({@link #theta}, {@link #thetaVector}, {@link #state}, {@link #view},
      * snapshots that copy, {@link #flush}). Every decision is the one a pass at once would give. The
-     * driver must keep the deferred push's bytes readable until {@link #deferredStep()} is false, must
+     * driver must keep a deferred push's bytes readable while its step is among the last {@link #deferredSteps()}, must
      * not read a shared snapshot's values ({@link #shareTheta}) but through {@link #theta}/{@link #thetaVector},
      * and should set it false for other events. Drivers that never call it never defer.
      */
@@ -587,9 +587,9 @@ public final class Coordinator {
         if (!outer.phantom()) outer.flush();
     }
 
-    /** Whether a counted step's pass over θ still waits: its push's bytes are still needed. */
-    public boolean deferredStep() {
-        return outer.hasDeferred();
+    /** How many counted steps' passes over θ still wait (0, 1 or 2: the last pushes'), whose bytes are still needed. */
+    public int deferredSteps() {
+        return outer.deferredSteps();
     }
 
     /** Steps deferred so far (compared across an event: whether it deferred its own). */
@@ -597,9 +597,14 @@ public final class Coordinator {
         return outer.deferrals;
     }
 
-    /** Deferred steps that ran in one pass with the next arrival's: pairs applied. */
+    /** Passes that applied two or three pushes (deferred steps run with the next arrival's). */
     public long pairedSteps() {
         return outer.paired;
+    }
+
+    /** Pushes applied in the passes {@link #pairedSteps} counts. */
+    public long groupedSteps() {
+        return outer.grouped;
     }
 
     public long version() {

@@ -1,5 +1,6 @@
 package org.diloco4j.core.coord;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import org.diloco4j.core.ingest.StreamedDelta;
@@ -40,12 +41,17 @@ final class OuterState {
      * ({@link #applyStreamed}). False in the simulator, which never sets it.
      */
     boolean moreFollow;
-    /** A counted step whose pass over θ waits for the next arrival's (at most one); null: none. */
-    private Deferred deferred;
+    /**
+     * Counted steps whose passes over θ wait for the next arrival's, oldest first: at most two, each pairing with the
+     * next (a third that pairs with the second runs with both: one pass for three pushes). Empty: none.
+     */
+    private final List<Deferred> deferred = new ArrayList<>(2);
     /** Steps deferred so far: a driver compares it across an event to learn whether the event deferred its own. */
     long deferrals;
-    /** Deferred steps that ran in one pass with the next arrival's (the rest ran alone, flushed). */
+    /** Passes that applied two or three pushes (a deferred step run with the next arrival's, or with the next two). */
     long paired;
+    /** Pushes applied in those passes. */
+    long grouped;
 
     /** A streamed step counted (optimizer committed, version moved) whose pass over θ has not run. */
     private record Deferred(int p, StreamedDelta g, StepKernel step, float factor, boolean scale, double norm, ForkJoinPool pool) {
@@ -136,13 +142,23 @@ final class OuterState {
             // A deferred step was committed when it was counted, and a pass commits nothing: this is the next step either way.
             StepKernel step = o.begin();
             boolean cleared = clears(p, norm);
-            if (deferred != null) {
-                Deferred d = deferred;
-                if (cleared && d.p() == p && d.g().pairs(d.step(), g, step)) {
-                    // Both cleared by the guard: neither can leave θ non-finite, together as apart.
-                    deferred = null;
-                    paired++;
-                    d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool(), false);
+            if (!deferred.isEmpty()) {
+                Deferred last = deferred.get(deferred.size() - 1);
+                if (cleared && last.p() == p && last.g().pairs(last.step(), g, step)) {
+                    // All cleared by the guard: none can leave θ non-finite, together as apart.
+                    if (deferred.size() == 1 && moreFollow && g.leadsPair(step)) {
+                        // One more may join: this one waits too, and a third that pairs with it runs with both.
+                        return defer(p, g, step, factor, scale, norm, pool, o);
+                    }
+                    Deferred d = deferred.get(0);
+                    if (deferred.size() == 1) {
+                        d.g().applyPair(plan.fragment(p), d.step(), d.factor(), d.scale(), g, step, factor, scale, theta, d.pool(), false);
+                    } else {
+                        d.g().applyTriple(plan.fragment(p), d.step(), d.factor(), d.scale(), last.g(), last.step(), last.factor(), last.scale(),
+                                g, step, factor, scale, theta, d.pool(), false);
+                    }
+                    grouped(deferred.size() + 1);
+                    deferred.clear();
                     o.commit();
                     guard.provisional(p, norm);
                     return counted(p);
@@ -151,11 +167,7 @@ final class OuterState {
             }
             if (cleared && moreFollow && g.leadsPair(step)) {
                 // Cleared by the guard, so the pass cannot leave θ non-finite: the step is counted now, as if it had run.
-                deferred = new Deferred(p, g, step, factor, scale, norm, pool);
-                deferrals++;
-                o.commit();
-                guard.provisional(p, norm);
-                return counted(p);
+                return defer(p, g, step, factor, scale, norm, pool, o);
             }
             if (cleared) {
                 g.apply(plan.fragment(p), step, theta, factor, scale, pool, false);
@@ -185,6 +197,20 @@ final class OuterState {
         return !guard.mayOverflow(p, norm, false);
     }
 
+    /** Counts a cleared step (optimizer committed, version moved, the guard's bound raised) whose pass waits. */
+    private boolean defer(int p, StreamedDelta g, StepKernel step, float factor, boolean scale, double norm, ForkJoinPool pool, OuterOptimizer o) {
+        deferred.add(new Deferred(p, g, step, factor, scale, norm, pool));
+        deferrals++;
+        o.commit();
+        guard.provisional(p, norm);
+        return counted(p);
+    }
+
+    private void grouped(int pushes) {
+        paired++;
+        grouped += pushes;
+    }
+
     /** One more step of fragment {@code p} counted: its round and θ's version move. */
     private boolean counted(int p) {
         rounds[p]++;
@@ -193,15 +219,26 @@ final class OuterState {
     }
 
     /**
-     * Runs the deferred step's pass over θ, if one waits. Everything that reads θ's values or the
+     * Runs the deferred steps' pass over θ, if any wait (two in one pass). Everything that reads θ's values or the
      * optimizers' buffers calls it first, so nothing outside sees a step counted but not applied.
      */
     void flush() {
-        Deferred d = deferred;
-        if (d == null) return;
-        deferred = null;
-        // Cleared by the guard when it was counted (its bound then raised): nothing to measure.
-        d.g().apply(plan.fragment(d.p()), d.step(), theta, d.factor(), d.scale(), d.pool(), false);
+        if (deferred.isEmpty()) return;
+        // Cleared by the guard when they were counted (its bound then raised): nothing to measure.
+        Deferred d = deferred.get(0);
+        if (deferred.size() == 2) {
+            Deferred e = deferred.get(1);
+            d.g().applyPair(plan.fragment(d.p()), d.step(), d.factor(), d.scale(), e.g(), e.step(), e.factor(), e.scale(), theta, d.pool(), false);
+            grouped(2);
+        } else {
+            d.g().apply(plan.fragment(d.p()), d.step(), theta, d.factor(), d.scale(), d.pool(), false);
+        }
+        deferred.clear();
+    }
+
+    /** How many counted steps' passes over θ still wait (0, 1 or 2). */
+    int deferredSteps() {
+        return deferred.size();
     }
 
     /**
@@ -221,11 +258,6 @@ final class OuterState {
             }
         }
         return measured;
-    }
-
-    /** Whether a counted step's pass over θ still waits. */
-    boolean hasDeferred() {
-        return deferred != null;
     }
 
     /**

@@ -11,6 +11,8 @@ final class BlockScratch {
     private static final ThreadLocal<BlockScratch> OF_THREAD = ThreadLocal.withInitial(BlockScratch::new);
     /** The second message's block when two are applied in one pass ({@code StreamedDelta#applyPair}). */
     private static final ThreadLocal<BlockScratch> SECOND_OF_THREAD = ThreadLocal.withInitial(BlockScratch::new);
+    /** The third message's block when three are applied in one pass ({@code StreamedDelta#applyTriple}). */
+    private static final ThreadLocal<BlockScratch> THIRD_OF_THREAD = ThreadLocal.withInitial(BlockScratch::new);
 
     byte[] bytes = new byte[0];
     float[] values = new float[0];
@@ -24,6 +26,11 @@ final class BlockScratch {
     /** This thread's second scratch (another message's block beside {@link #of}'s), as {@link #of}. */
     static BlockScratch second(int bytes, int values) {
         return sized(SECOND_OF_THREAD.get(), bytes, values);
+    }
+
+    /** This thread's third scratch, as {@link #of}. */
+    static BlockScratch third(int bytes, int values) {
+        return sized(THIRD_OF_THREAD.get(), bytes, values);
     }
 
     private static BlockScratch sized(BlockScratch s, int bytes, int values) {

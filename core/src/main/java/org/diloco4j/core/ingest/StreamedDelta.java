@@ -173,6 +173,11 @@ public final class StreamedDelta {
         return readInto(BlockScratch.second(decoder.blockBytes(decoder.blockValues()), decoder.blockValues()), b);
     }
 
+    /** {@link #read} into this thread's third scratch (this message beside two others' blocks). */
+    private BlockScratch readThird(int b) {
+        return readInto(BlockScratch.third(decoder.blockBytes(decoder.blockValues()), decoder.blockValues()), b);
+    }
+
     private BlockScratch readInto(BlockScratch s, int b) {
         source.read(decoder.blockOffset(b), s.bytes, 0, decoder.blockBytes(values(b)));
         return s;
@@ -265,31 +270,69 @@ public final class StreamedDelta {
     public float applyPair(Fragment f, StepKernel kernel, float factor, boolean scale, StreamedDelta next, StepKernel nextKernel, float nextFactor,
                            boolean nextScale, Fp32Vector theta, ForkJoinPool pool, boolean measure) {
         if (!pairs(kernel, next, nextKernel)) throw new IllegalArgumentException("these two pseudo-gradients cannot be applied in one pass");
-        if (f.size() != len) throw new IllegalArgumentException("a pseudo-gradient of " + len + " values applied to fragment " + f.id() + " of " + f.size());
-        TableBlocks t = (TableBlocks) decoder;
+        return applyGroup(f, theta, pool, measure, new StreamedDelta[] {this, next}, new float[] {factor, nextFactor}, new boolean[] {scale, nextScale},
+                (s, chunk, at, codeOff, stride, from, k) -> kernel.applyCodedPair(nextKernel, chunk, at, s[0].table, s[0].bytes, s[1].table, s[1].bytes,
+                        codeOff, stride, from, k, s[0].values));
+    }
+
+    /**
+     * {@link #applyPair} of this pseudo-gradient and {@code next}, then {@code third} with {@code thirdKernel} (the
+     * optimizer's step after {@code nextKernel}), all three in one pass ({@link StepKernel#applyCodedTriple}): θ and
+     * the buffers streamed once for three pushes. Call only where this pairs with {@code next} and {@code next} with
+     * {@code third}, after the three scans passed.
+     *
+     * @return max |θ_i| over the fragment after the three steps if {@code measure}, else 0
+     */
+    public float applyTriple(Fragment f, StepKernel kernel, float factor, boolean scale, StreamedDelta next, StepKernel nextKernel, float nextFactor,
+                             boolean nextScale, StreamedDelta third, StepKernel thirdKernel, float thirdFactor, boolean thirdScale,
+                             Fp32Vector theta, ForkJoinPool pool, boolean measure) {
+        if (!pairs(kernel, next, nextKernel) || !next.pairs(nextKernel, third, thirdKernel)) {
+            throw new IllegalArgumentException("these three pseudo-gradients cannot be applied in one pass");
+        }
+        return applyGroup(f, theta, pool, measure, new StreamedDelta[] {this, next, third}, new float[] {factor, nextFactor, thirdFactor},
+                new boolean[] {scale, nextScale, thirdScale},
+                (s, chunk, at, codeOff, stride, from, k) -> kernel.applyCodedTriple(nextKernel, thirdKernel, chunk, at, s[0].table, s[0].bytes,
+                        s[1].table, s[1].bytes, s[2].table, s[2].bytes, codeOff, stride, from, k, s[0].values));
+    }
+
+    /** One piece of a group's pass: the group's blocks in {@code s}, their codes' run from {@code codeOff} at {@code stride}. */
+    @FunctionalInterface
+    private interface GroupPiece {
+        void step(BlockScratch[] s, float[] chunk, int at, int codeOff, int stride, int from, int k);
+    }
+
+    /**
+     * The pass of {@link #applyPair} and {@link #applyTriple}: each block b of the messages (one layout) read side by side into
+     * this thread's scratches, their tables scaled, and {@code piece} run over the runs of codes, cut where θ's ranges and chunks are.
+     */
+    private static float applyGroup(Fragment f, Fp32Vector theta, ForkJoinPool pool, boolean measure, StreamedDelta[] group, float[] factors,
+                                    boolean[] scales, GroupPiece piece) {
+        StreamedDelta lead = group[0];
+        if (f.size() != lead.len) throw new IllegalArgumentException("a pseudo-gradient of " + lead.len + " values applied to fragment " + f.id() + " of " + f.size());
+        TableBlocks t = (TableBlocks) lead.decoder;
         int[] starts = localStarts(f);
         AtomicInteger max = new AtomicInteger();
         IntConsumer block = b -> {
-            int lo = b * decoder.blockValues();
-            int m = values(b);
-            BlockScratch s = read(b);
-            BlockScratch s2 = next.readSecond(b);
-            t.table(b, s.bytes, 0, m, factor, scale, s.table);
-            t.table(b, s2.bytes, 0, m, nextFactor, nextScale, s2.table);
+            int lo = b * lead.decoder.blockValues();
+            int m = lead.values(b);
+            BlockScratch[] s = new BlockScratch[group.length];
+            for (int i = 0; i < group.length; i++) {
+                s[i] = i == 0 ? lead.read(b) : i == 1 ? group[i].readSecond(b) : group[i].readThird(b);
+                t.table(b, s[i].bytes, 0, m, factors[i], scales[i], s[i].table);
+            }
             int bits = 0;
             for (int v = 0; v < m; ) {
                 TableBlocks.CodeRun run = t.run(m, v);
                 int vlo = lo + v;
                 bits = Math.max(bits, cut(f, starts, theta, vlo, run.end() - v, (chunk, at, from, k) -> {
-                    kernel.applyCodedPair(nextKernel, chunk, at, s.table, s.bytes, s2.table, s2.bytes, run.first() + (from - vlo) * run.stride(),
-                            run.stride(), from, k, s.values);
+                    piece.step(s, chunk, at, run.first() + (from - vlo) * run.stride(), run.stride(), from, k);
                     return measured(measure, chunk, at, k);
                 }));
                 v = run.end();
             }
             max.accumulateAndGet(bits, Math::max);
         };
-        int n = decoder.blocks(len);
+        int n = lead.decoder.blocks(lead.len);
         RuntimeException[] failed = new RuntimeException[n];
         forEach(n, pool, failed, block);
         rethrowFirst(failed);

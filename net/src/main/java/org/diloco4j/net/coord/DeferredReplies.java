@@ -12,12 +12,12 @@ import org.diloco4j.net.proto.PushReply;
 /**
  * Pushes handed to the coordinator one event each, with {@link Coordinator#moreFollow} saying whether
  * another push already waits for the loop: then an asynchronous step the coordinator clears is counted
- * and its pass over θ runs with the next push's (one pass for two: docs/bench/paired-arrivals.md).
- * A push whose pass waits is answered only once it ran — its answer frees its upload and spool file
- * ({@code DilocoService}), whose bytes the pass still reads. The coordinator holds at most one such
- * step, so when the next push's event ends the earlier one's pass has run (paired, or flushed before
- * the next step); a push that does not defer its own flushes what waits. Event loop only, but
- * {@link #queued} (the transport's threads).
+ * and its pass over θ runs with the next push's, or the next two's (one pass for two or three:
+ * docs/bench/paired-arrivals.md). A push whose pass waits is answered only once it ran — its answer frees
+ * its upload and spool file ({@code DilocoService}), whose bytes the pass still reads. The passes that
+ * wait are always the last pushes' ({@link Coordinator#deferredSteps}, at most two), so after each event
+ * every earlier push is answered; a push that does not defer its own flushes what waits. Event loop
+ * only, but {@link #queued} (the transport's threads).
  */
 final class DeferredReplies {
     private final Coordinator coordinator;
@@ -25,7 +25,7 @@ final class DeferredReplies {
     private final boolean enabled;
     /** Pushes handed to the loop whose event has not started: more follow while it is above zero. */
     private final AtomicInteger queued = new AtomicInteger();
-    /** Answers of pushes whose pass waits (at most one in practice), in arrival order. */
+    /** Answers of pushes whose pass waits (at most two), in arrival order. */
     private final List<Waiting> waiting = new ArrayList<>();
 
     DeferredReplies(Coordinator coordinator, boolean enabled) {
@@ -59,10 +59,11 @@ final class DeferredReplies {
             return;
         }
         coordinator.moreFollow(false);
-        if (coordinator.deferrals() != before && coordinator.deferredStep()) {
-            // This push's pass waits for the next push; any earlier one's has run.
-            answerWaiting();
+        if (coordinator.deferrals() != before && coordinator.deferredSteps() > 0) {
+            // This push's pass waits for the next push, and so may the one before's (the last deferredSteps() of them);
+            // any earlier one's has run.
             waiting.add(new Waiting(answer, reply));
+            answerAllBut(coordinator.deferredSteps());
         } else {
             settle();
             answer.complete(reply);
@@ -85,8 +86,14 @@ final class DeferredReplies {
     }
 
     private void answerWaiting() {
-        for (Waiting w : waiting) w.answer().complete(w.reply());
-        waiting.clear();
+        answerAllBut(0);
+    }
+
+    /** Answers the pushes waiting but the last {@code keep} (whose passes still wait), oldest first. */
+    private void answerAllBut(int keep) {
+        int done = Math.max(0, waiting.size() - keep);
+        for (int i = 0; i < done; i++) waiting.get(i).answer().complete(waiting.get(i).reply());
+        waiting.subList(0, done).clear();
     }
 
     private record Waiting(CompletableFuture<PushReply> answer, PushReply reply) {

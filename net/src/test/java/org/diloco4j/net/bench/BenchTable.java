@@ -22,7 +22,8 @@ public final class BenchTable {
             new Row("θ snapshots kept in", "snapshot_place"),
             new Row("outcome", "outcome"),
             new Row("measured (s)", "measured_seconds"), new Row("pseudo-gradients applied / s", "applied_per_second"),
-            new Row("share applied in pairs (one pass for two)", "paired_share"),
+            new Row("share applied in passes of two or three pushes", "paired_share"),
+            new Row("pushes per shared pass", "pushes_per_shared_pass"),
             new Row("ingested (MB/s)", "ingested_mb_per_second"), new Row("θ named by train orders (ledger, MB/s)", "sent_mb_per_second"),
             // What pulls really moved: with --pull-every first the orders still name θ but nobody pulls it.
             new Row("θ pulled on the wire (MB/s)", "pulled_mb_per_second"),

@@ -236,8 +236,10 @@ public final class CoordinatorThroughputBench {
         res.put("measured_seconds", dt);
         res.put("applied", w1[0] - w0[0]);
         res.put("applied_per_second", (w1[0] - w0[0]) / dt);
-        // Each paired pass applied two pushes: the share of the window's pushes applied in pairs.
-        res.put("paired_share", w1[0] == w0[0] ? 0.0 : 2.0 * (w1[5] - w0[5]) / (w1[0] - w0[0]));
+        // The share of the window's pushes applied in passes of two or three (counted when the pass runs: about ±2 pushes at the window's ends).
+        res.put("paired_share", w1[0] == w0[0] ? 0.0 : (double) (w1[6] - w0[6]) / (w1[0] - w0[0]));
+        // Of those passes, how many pushes each applied on average (2: pairs only, 3: triples only).
+        res.put("pushes_per_shared_pass", w1[5] == w0[5] ? 0.0 : (double) (w1[6] - w0[6]) / (w1[5] - w0[5]));
         res.put("ingested_gb", ingestedGb);
         res.put("ingested_mb_per_second", ingestedGb * 1e3 / dt);
         res.put("wire_in_mb_per_second", (w1[2] - w0[2]) / dt / 1e6);
@@ -347,10 +349,10 @@ public final class CoordinatorThroughputBench {
         };
     }
 
-    /** {applied, ledger bytes up, wire bytes in (PushDelta), ledger bytes down, wire bytes out (PullTheta), steps paired with the next push's pass}. */
+    /** {applied, ledger bytes up, wire bytes in (PushDelta), ledger bytes down, wire bytes out (PullTheta), passes of two or three pushes, pushes in them}. */
     private static long[] snapshot(CoordinatorRuntime rt) {
         return rt.query(c -> new long[] {c.outerSteps(), c.ledger().up(), rt.wire().method("PushDelta").in(), c.ledger().down(),
-                rt.wire().method("PullTheta").out(), c.pairedSteps()});
+                rt.wire().method("PullTheta").out(), c.pairedSteps(), c.groupedSteps()});
     }
 
     private static Process startWorkers(int port, int workers, int params, String codec, int chunk, Token token, String heap, PullRate pulls)
