@@ -1,7 +1,5 @@
 package org.diloco4j.bench.ingest;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +34,6 @@ import org.diloco4j.core.params.Range;
  * org.diloco4j.bench.ingest.NthArrivalAB [n] [rounds] [c]}.
  */
 public final class NthArrivalAB {
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int N = 8;
     private static final long ARRIVALS = 2L * N - 2; // the (N−1)-th of the second buffer
 
@@ -161,26 +158,9 @@ public final class NthArrivalAB {
         checkBits(int8, c);
         Fixture f = new Fixture(n, c, push(int8, n, 1), push(int8, n, 2), int8);
         Variant[] vs = Variant.values();
-        double[][] t = new double[vs.length][rounds];
-        for (int s = 0; s < rounds + 2; s++) {
-            for (int j = 0; j < vs.length; j++) {
-                Variant v = vs[(j + s) % vs.length]; // rotate who goes first
-                long c0 = THREADS.getCurrentThreadCpuTime();
-                f.run(v);
-                if (s >= 2) t[v.ordinal()][s - 2] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
-            }
-        }
+        double[][] t = RotatedRounds.cpuMs(vs.length, rounds, i -> f.run(vs[i]));
         System.out.printf("n=%,d N=%d c=%s rounds=%d (2 warm-up rounds not counted) load=%s%n", n, N, c, rounds, PairedArrivalsAB.loadAvg());
-        System.out.println("| variant | CPU ms per round, median (min–max) | ns per value (per arrival) | CPU-s per GB int8 | vs before |");
-        System.out.println("|---|---:|---:|---:|---:|");
-        for (Variant v : vs) {
-            double med = IngestInputs.median(t[v.ordinal()]);
-            double base = IngestInputs.median(t[v.baseline().ordinal()]);
-            double perValue = med * 1e6 / n;
-            System.out.printf("| %s | %.1f (%.1f–%.1f) | %.3f (%.3f) | %.2f | %.2f |%n", v.label, med, Arrays.stream(t[v.ordinal()]).min().orElseThrow(),
-                    Arrays.stream(t[v.ordinal()]).max().orElseThrow(), perValue, perValue / v.arrivals, med / 1e3 / (v.arrivals * (n / 1e9)), med / base);
-        }
-        // One line per variant for the script's summary over JVMs: name, median ns per value of the round.
-        for (Variant v : vs) System.out.printf("#RESULT %s %.4f%n", v.name(), IngestInputs.median(t[v.ordinal()]) * 1e6 / n);
+        RotatedRounds.print("before", n, t, Arrays.stream(vs).map(v -> new RotatedRounds.Row(v.label, v.name(), v.arrivals, v.baseline().ordinal()))
+                .toArray(RotatedRounds.Row[]::new));
     }
 }

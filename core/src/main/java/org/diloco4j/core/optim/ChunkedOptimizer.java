@@ -152,6 +152,26 @@ public final class ChunkedOptimizer implements OuterOptimizer {
             }
         }
 
+        /** Each part's three steps on the part's elements: {@code next} and {@code third} must be this optimizer's next kernels. */
+        @Override
+        public void applyCodedTriple(StepKernel next, StepKernel third, float[] theta, int thetaOff, float[] table, byte[] codes,
+                                     float[] nextTable, byte[] nextCodes, float[] thirdTable, byte[] thirdCodes,
+                                     int codeOff, int stride, int off, int len, float[] scratch) {
+            if (!(next instanceof Kernel n) || n.k.length != k.length || !(third instanceof Kernel t) || t.k.length != k.length) {
+                StepKernel.super.applyCodedTriple(next, third, theta, thetaOff, table, codes, nextTable, nextCodes, thirdTable, thirdCodes,
+                        codeOff, stride, off, len, scratch);
+                return;
+            }
+            for (int done = 0; done < len; ) {
+                int at = off + done;
+                int m = run(at, len - done);
+                int j = at >>> shift;
+                k[j].applyCodedTriple(n.k[j], t.k[j], theta, thetaOff + done, table, codes, nextTable, nextCodes, thirdTable, thirdCodes,
+                        codeOff + done * stride, stride, at & mask(), m, scratch);
+                done += m;
+            }
+        }
+
         /** How many of {@code left} elements from {@code at} lie in {@code at}'s part. */
         private int run(int at, int left) {
             return Math.min(left, (1 << shift) - (at & mask()));

@@ -227,6 +227,39 @@ public final class DelayedNesterov implements OuterOptimizer {
             }
         }
 
+        /**
+         * One pass for this step and the next two (this one pairs with next, next with third): SGD or MOMENTUM, then
+         * the same, then the same or MEAN, each element seeing the three steps' operations in their order as the pair
+         * loops do (acc ← ((acc + g1) + g2) + g3, θ ← fma(g3, a, fma(g2, a, fma(g1, a, θ))); with c &gt; 0 each
+         * step's fma(m, K, g) takes m before the MEAN's update). θ streamed once for three pushes
+         * (docs/bench/triple-arrivals.md). Other strides, θ's index past 2^29, and the first momentum update
+         * (MEAN_FIRST): the default (the pair, then the third). A first-of-buffer step followed two later by
+         * MEAN would mean N = 3, whose MEAN does not fuse: never asked for.
+         */
+        @Override
+        public void applyCodedTriple(StepKernel next, StepKernel third, float[] theta, int thetaOff, float[] table, byte[] codes,
+                                     float[] nextTable, byte[] nextCodes, float[] thirdTable, byte[] thirdCodes,
+                                     int codeOff, int stride, int off, int len, float[] scratch) {
+            boolean sgd = c == Case.SGD_FIRST || c == Case.SGD;
+            Case after = sgd ? Case.SGD : Case.MOMENTUM;
+            boolean first = c == Case.SGD_FIRST || c == Case.MOMENTUM_FIRST;
+            if (!pairs || stride != 4 || LoopShape.of(thetaOff, len) != LoopShape.THETA_INDEX
+                    || !(next instanceof Step n && n.optimizer() == DelayedNesterov.this && n.pairs && n.c == after)
+                    || !(third instanceof Step t && t.optimizer() == DelayedNesterov.this && (t.c == after || t.c == Case.MEAN && !first))) {
+                StepKernel.super.applyCodedTriple(next, third, theta, thetaOff, table, codes, nextTable, nextCodes, thirdTable, thirdCodes,
+                        codeOff, stride, off, len, scratch);
+                return;
+            }
+            if (t.c == Case.MEAN) {
+                if (sgd) sgdTwiceThenMeanCoded(theta, thetaOff, table, codes, nextTable, nextCodes, thirdTable, thirdCodes, codeOff, off, len);
+                else momentumTwiceThenMeanCoded(theta, thetaOff, table, codes, nextTable, nextCodes, thirdTable, thirdCodes, codeOff, off, len);
+            } else if (sgd) {
+                accumulateCodedTriple(first, theta, thetaOff, table, codes, nextTable, nextCodes, thirdTable, thirdCodes, codeOff, off, len);
+            } else {
+                accumulateWithMomentumCodedTriple(first, theta, thetaOff, table, codes, nextTable, nextCodes, thirdTable, thirdCodes, codeOff, off, len);
+            }
+        }
+
         @Override
         public void apply(float[] theta, int thetaOff, float[] g, int gOff, int off, int len) {
             kernel(c, theta, thetaOff, g, gOff, off, len);
@@ -529,6 +562,113 @@ public final class DelayedNesterov implements OuterOptimizer {
                 ac[j + d] = ac[j + d] + g1 + g2;
                 theta[j] = Math.fma(Math.fma(mi, k, g2), a, Math.fma(Math.fma(mi, k, g1), a, theta[j]));
             }
+        }
+    }
+
+    /*
+     * The triples (three arrivals in one pass, StepKernel#applyCodedTriple) have the pairs' shape with a third code stream;
+     * those ending with the N-th arrival do not store the dead acc, as the pairs ending with it.
+     */
+
+    /** Three SGD_FIRST / SGD steps (the later two never first) in one pass, shaped as {@link #accumulateCoded}. */
+    private void accumulateCodedTriple(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, float[] t3, byte[] c3,
+                                       int co, int off, int len) {
+        float a = -lrOverN;
+        float[] ac = acc;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float g3 = t3[c3[cb + 4 * j] & 0xFF];
+                ac[j + d] = g1 + g2 + g3;
+                theta[j] = Math.fma(g3, a, Math.fma(g2, a, Math.fma(g1, a, theta[j])));
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float g3 = t3[c3[cb + 4 * j] & 0xFF];
+                ac[j + d] = ac[j + d] + g1 + g2 + g3;
+                theta[j] = Math.fma(g3, a, Math.fma(g2, a, Math.fma(g1, a, theta[j])));
+            }
+        }
+    }
+
+    /** Three MOMENTUM_FIRST / MOMENTUM steps (c &gt; 0; the later two never first) in one pass, shaped as {@link #accumulateWithMomentumCoded}. */
+    private void accumulateWithMomentumCodedTriple(boolean first, float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, float[] t3, byte[] c3,
+                                                   int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kMid;
+        float[] ac = acc;
+        float[] mm = m;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        if (first) {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float g3 = t3[c3[cb + 4 * j] & 0xFF];
+                float mi = mm[j + d];
+                ac[j + d] = g1 + g2 + g3;
+                theta[j] = Math.fma(Math.fma(mi, k, g3), a, Math.fma(Math.fma(mi, k, g2), a, Math.fma(Math.fma(mi, k, g1), a, theta[j])));
+            }
+        } else {
+            for (int j = to; j < end; j++) {
+                float g1 = t1[c1[cb + 4 * j] & 0xFF];
+                float g2 = t2[c2[cb + 4 * j] & 0xFF];
+                float g3 = t3[c3[cb + 4 * j] & 0xFF];
+                float mi = mm[j + d];
+                ac[j + d] = ac[j + d] + g1 + g2 + g3;
+                theta[j] = Math.fma(Math.fma(mi, k, g3), a, Math.fma(Math.fma(mi, k, g2), a, Math.fma(Math.fma(mi, k, g1), a, theta[j])));
+            }
+        }
+    }
+
+    /** SGD twice (never first: that would be N = 3), then MEAN, in one pass, as {@link #sgdThenMeanCoded}. */
+    private void sgdTwiceThenMeanCoded(float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, float[] t3, byte[] c3, int co, int off, int len) {
+        float a = -lrOverN;
+        float k = kEnd;
+        float mu = momentum;
+        float inv = invN;
+        float[] ac = acc;
+        float[] mm = m;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        for (int j = to; j < end; j++) {
+            float g1 = t1[c1[cb + 4 * j] & 0xFF];
+            float g2 = t2[c2[cb + 4 * j] & 0xFF];
+            float g3 = t3[c3[cb + 4 * j] & 0xFF];
+            float mi = mm[j + d] * mu + (ac[j + d] + g1 + g2 + g3) * inv;
+            mm[j + d] = mi;
+            theta[j] = Math.fma(Math.fma(mi, k, g3), a, Math.fma(g2, a, Math.fma(g1, a, theta[j])));
+        }
+    }
+
+    /** MOMENTUM twice (c &gt; 0, never first), then MEAN, in one pass: the first two steps' fma(m, K, g) take m before the update. */
+    private void momentumTwiceThenMeanCoded(float[] theta, int to, float[] t1, byte[] c1, float[] t2, byte[] c2, float[] t3, byte[] c3, int co, int off, int len) {
+        float a = -lrOverN;
+        float kMidV = kMid;
+        float k = kEnd;
+        float mu = momentum;
+        float inv = invN;
+        float[] ac = acc;
+        float[] mm = m;
+        int d = off - to;
+        int cb = co - 4 * to;
+        int end = to + len;
+        for (int j = to; j < end; j++) {
+            float g1 = t1[c1[cb + 4 * j] & 0xFF];
+            float g2 = t2[c2[cb + 4 * j] & 0xFF];
+            float g3 = t3[c3[cb + 4 * j] & 0xFF];
+            float m0 = mm[j + d];
+            float mi = m0 * mu + (ac[j + d] + g1 + g2 + g3) * inv;
+            mm[j + d] = mi;
+            theta[j] = Math.fma(Math.fma(mi, k, g3), a, Math.fma(Math.fma(m0, kMidV, g2), a, Math.fma(Math.fma(m0, kMidV, g1), a, theta[j])));
         }
     }
 
