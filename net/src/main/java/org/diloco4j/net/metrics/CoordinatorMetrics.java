@@ -27,8 +27,8 @@ public interface CoordinatorMetrics {
     }
 
     /**
-     * {@code n} more outer steps ran their pass over θ together with the next push's (two pushes, one
-     * pass: pushes were waiting for the coordinator, docs/bench/paired-arrivals.md).
+     * {@code n} more passes over θ applied two or three pushes' outer steps together (pushes were
+     * waiting for the coordinator: docs/bench/paired-arrivals.md, triple-arrivals.md).
      */
     default void pairedPasses(long n) {
     }

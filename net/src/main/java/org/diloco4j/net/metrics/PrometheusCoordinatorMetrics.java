@@ -54,7 +54,7 @@ public final class PrometheusCoordinatorMetrics implements CoordinatorMetrics {
         outerSteps = Counter.builder().name("diloco_coordinator_outer_steps_total")
                 .help("Outer updates applied to θ (to one fragment when streaming).").register(registry);
         pairedPasses = Counter.builder().name("diloco_coordinator_paired_passes_total")
-                .help("Outer steps whose pass over θ ran together with the next push's (pushes were waiting: two pushes, one pass).").register(registry);
+                .help("Passes over θ that applied two or three pushes' outer steps together (pushes were waiting: one pass for two or three).").register(registry);
         applied = Counter.builder().name("diloco_coordinator_pushes_applied_total")
                 .help("Pseudo-gradients applied in an outer update, by the worker that sent them.").labelNames("worker").register(registry);
         staleness = Histogram.builder().name("diloco_coordinator_applied_staleness")
