@@ -598,13 +598,13 @@ public final class Coordinator {
     }
 
     /** Passes that applied two or three pushes (deferred steps run with the next arrival's). */
-    public long pairedSteps() {
-        return outer.paired;
+    public long sharedPasses() {
+        return outer.sharedPasses;
     }
 
-    /** Pushes applied in the passes {@link #pairedSteps} counts. */
-    public long groupedSteps() {
-        return outer.grouped;
+    /** Pushes applied in the passes {@link #sharedPasses} counts. */
+    public long stepsInSharedPasses() {
+        return outer.stepsInSharedPasses;
     }
 
     public long version() {

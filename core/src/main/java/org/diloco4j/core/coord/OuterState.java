@@ -49,9 +49,9 @@ final class OuterState {
     /** Steps deferred so far: a driver compares it across an event to learn whether the event deferred its own. */
     long deferrals;
     /** Passes that applied two or three pushes (a deferred step run with the next arrival's, or with the next two). */
-    long paired;
+    long sharedPasses;
     /** Pushes applied in those passes. */
-    long grouped;
+    long stepsInSharedPasses;
 
     /** A streamed step counted (optimizer committed, version moved) whose pass over θ has not run. */
     private record Deferred(int p, StreamedDelta g, StepKernel step, float factor, boolean scale, double norm, ForkJoinPool pool) {
@@ -207,8 +207,8 @@ final class OuterState {
     }
 
     private void grouped(int pushes) {
-        paired++;
-        grouped += pushes;
+        sharedPasses++;
+        stepsInSharedPasses += pushes;
     }
 
     /** One more step of fragment {@code p} counted: its round and θ's version move. */

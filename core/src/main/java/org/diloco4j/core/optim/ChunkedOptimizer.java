@@ -106,12 +106,7 @@ public final class ChunkedOptimizer implements OuterOptimizer {
 
         @Override
         public void apply(float[] theta, int thetaOff, float[] g, int gOff, int off, int len) {
-            for (int done = 0; done < len; ) {
-                int at = off + done;
-                int n = run(at, len - done);
-                k[at >>> shift].apply(theta, thetaOff + done, g, gOff + done, at & mask(), n);
-                done += n;
-            }
+            forParts(off, len, (j, done, at, n) -> k[j].apply(theta, thetaOff + done, g, gOff + done, at, n));
         }
 
         @Override
@@ -121,12 +116,7 @@ public final class ChunkedOptimizer implements OuterOptimizer {
 
         @Override
         public void applyCoded(float[] theta, int thetaOff, float[] table, byte[] codes, int codeOff, int stride, int off, int len, float[] scratch) {
-            for (int done = 0; done < len; ) {
-                int at = off + done;
-                int n = run(at, len - done);
-                k[at >>> shift].applyCoded(theta, thetaOff + done, table, codes, codeOff + done * stride, stride, at & mask(), n, scratch);
-                done += n;
-            }
+            forParts(off, len, (j, done, at, n) -> k[j].applyCoded(theta, thetaOff + done, table, codes, codeOff + done * stride, stride, at, n, scratch));
         }
 
         @Override
@@ -142,14 +132,8 @@ public final class ChunkedOptimizer implements OuterOptimizer {
                 StepKernel.super.applyCodedPair(next, theta, thetaOff, table, codes, nextTable, nextCodes, codeOff, stride, off, len, scratch);
                 return;
             }
-            for (int done = 0; done < len; ) {
-                int at = off + done;
-                int m = run(at, len - done);
-                int j = at >>> shift;
-                k[j].applyCodedPair(n.k[j], theta, thetaOff + done, table, codes, nextTable, nextCodes,
-                        codeOff + done * stride, stride, at & mask(), m, scratch);
-                done += m;
-            }
+            forParts(off, len, (j, done, at, m) -> k[j].applyCodedPair(n.k[j], theta, thetaOff + done, table, codes, nextTable, nextCodes,
+                    codeOff + done * stride, stride, at, m, scratch));
         }
 
         /** Each part's three steps on the part's elements: {@code next} and {@code third} must be this optimizer's next kernels. */
@@ -162,19 +146,24 @@ public final class ChunkedOptimizer implements OuterOptimizer {
                         codeOff, stride, off, len, scratch);
                 return;
             }
-            for (int done = 0; done < len; ) {
-                int at = off + done;
-                int m = run(at, len - done);
-                int j = at >>> shift;
-                k[j].applyCodedTriple(n.k[j], t.k[j], theta, thetaOff + done, table, codes, nextTable, nextCodes, thirdTable, thirdCodes,
-                        codeOff + done * stride, stride, at & mask(), m, scratch);
-                done += m;
-            }
+            forParts(off, len, (j, done, at, m) -> k[j].applyCodedTriple(n.k[j], t.k[j], theta, thetaOff + done, table, codes, nextTable, nextCodes,
+                    thirdTable, thirdCodes, codeOff + done * stride, stride, at, m, scratch));
         }
 
-        /** How many of {@code left} elements from {@code at} lie in {@code at}'s part. */
-        private int run(int at, int left) {
-            return Math.min(left, (1 << shift) - (at & mask()));
+        /** One part's share of a run: part {@code j}, {@code done} elements into the run, from index {@code at} of the part, {@code n} elements. */
+        @FunctionalInterface
+        private interface PartRun {
+            void step(int j, int done, int at, int n);
+        }
+
+        /** Splits elements {@code [off, off + len)} where they cross from one part into the next, and steps each piece in order. */
+        private void forParts(int off, int len, PartRun step) {
+            for (int done = 0; done < len; ) {
+                int at = off + done;
+                int n = Math.min(len - done, (1 << shift) - (at & mask()));
+                step.step(at >>> shift, done, at & mask(), n);
+                done += n;
+            }
         }
 
         private int mask() {

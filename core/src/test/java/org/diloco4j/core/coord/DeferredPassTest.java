@@ -66,10 +66,10 @@ class DeferredPassTest {
         }
         assertThat(deferred.metrics).isEqualTo(now.metrics);
         assertThat(deferred.metrics).filteredOn(m -> m instanceof Metric.OuterStep s && s.weights().getFirst() != 1.0).isNotEmpty();
-        assertThat(deferred.c.pairedSteps()).as("pairs applied").isPositive();
+        assertThat(deferred.c.sharedPasses()).as("pairs applied").isPositive();
         // N ≥ 4 lets three arrivals in a row pair (N = 2 and 3 do not): a burst of three or four then runs three in one pass.
-        if (bufferSize >= 4) assertThat(deferred.c.groupedSteps()).as("a pass of three pushes").isGreaterThan(2 * deferred.c.pairedSteps());
-        else assertThat(deferred.c.groupedSteps()).isEqualTo(2 * deferred.c.pairedSteps());
+        if (bufferSize >= 4) assertThat(deferred.c.stepsInSharedPasses()).as("a pass of three pushes").isGreaterThan(2 * deferred.c.sharedPasses());
+        else assertThat(deferred.c.stepsInSharedPasses()).isEqualTo(2 * deferred.c.sharedPasses());
         assertThat(now.c.deferrals()).isZero();
     }
 
@@ -102,7 +102,7 @@ class DeferredPassTest {
             }
         }
         assertThat(deferred.c.deferrals()).isEqualTo(3);
-        assertThat(deferred.c.pairedSteps()).as("every pass was flushed by a read before a next arrival").isZero();
+        assertThat(deferred.c.sharedPasses()).as("every pass was flushed by a read before a next arrival").isZero();
     }
 
     private static CoordinatorConfig config(String codec, int bufferSize, double c) {

@@ -63,7 +63,7 @@ final class MetricsFeed {
     /** The coordinator handled the event {@link #begin} announced, with these commands. */
     void end(List<Command> commands) {
         out.thetaVersion(coordinator.version());
-        long paired = coordinator.pairedSteps();
+        long paired = coordinator.sharedPasses();
         if (paired > pairedSoFar) {
             out.pairedPasses(paired - pairedSoFar);
             pairedSoFar = paired;

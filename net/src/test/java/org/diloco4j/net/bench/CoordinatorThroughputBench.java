@@ -352,7 +352,7 @@ public final class CoordinatorThroughputBench {
     /** {applied, ledger bytes up, wire bytes in (PushDelta), ledger bytes down, wire bytes out (PullTheta), passes of two or three pushes, pushes in them}. */
     private static long[] snapshot(CoordinatorRuntime rt) {
         return rt.query(c -> new long[] {c.outerSteps(), c.ledger().up(), rt.wire().method("PushDelta").in(), c.ledger().down(),
-                rt.wire().method("PullTheta").out(), c.pairedSteps(), c.groupedSteps()});
+                rt.wire().method("PullTheta").out(), c.sharedPasses(), c.stepsInSharedPasses()});
     }
 
     private static Process startWorkers(int port, int workers, int params, String codec, int chunk, Token token, String heap, PullRate pulls)

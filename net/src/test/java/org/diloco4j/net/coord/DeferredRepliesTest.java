@@ -150,8 +150,8 @@ class DeferredRepliesTest {
             assertThat(queued.coordinator.theta()).as("θ after round %d", round).isEqualTo(single.coordinator.theta());
         }
         assertThat(pushes).isEqualTo(4 * WORKERS);
-        assertThat(queued.coordinator.pairedSteps()).as("pairs applied").isPositive();
-        assertThat(pairedReported.get()).as("paired passes counted for monitoring").isEqualTo(queued.coordinator.pairedSteps());
+        assertThat(queued.coordinator.sharedPasses()).as("pairs applied").isPositive();
+        assertThat(pairedReported.get()).as("paired passes counted for monitoring").isEqualTo(queued.coordinator.sharedPasses());
         assertThat(single.coordinator.deferrals()).isZero();
         assertThat(queued.coordinator.version()).isEqualTo(single.coordinator.version());
     }
