@@ -98,10 +98,13 @@ public final class GptEvaluator implements Evaluator {
         double[] losses = new double[batches.size()];
         int members = team.size();
         team.run(members, k -> {
-            try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+            try (InferenceMode guard = new InferenceMode()) {
                 for (int i = k; i < batches.size(); i += members) {
-                    Tensor[] b = batches.get(i);
-                    losses[i] = gpt.loss(b[0], b[1], Dropout.NONE).item_double();
+                    // One scope per batch: a batch's intermediate tensors are freed before the next one's are made.
+                    try (PointerScope scope = new PointerScope()) {
+                        Tensor[] b = batches.get(i);
+                        losses[i] = gpt.loss(b[0], b[1], Dropout.NONE).item_double();
+                    }
                 }
             }
         });
