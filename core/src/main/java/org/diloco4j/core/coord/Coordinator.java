@@ -568,6 +568,22 @@ public final class Coordinator {
     }
 
     /**
+     * Why the current θ cannot be sent with the down codec, or null: what a runtime asks before it
+     * encodes a new snapshot of θ for pulls (null in phantom runs). As for orders, the step guard's
+     * max (or its bound, measured only if the codec does not carry the bound) answers without a pass
+     * over θ; θ is scanned only when it may not be sendable, for the message. A scan per snapshot
+     * took a third of the network runtime's event loop with pulls on every order at 100M
+     * (docs/bench/pull-path.md).
+     */
+    public String downlinkRefusal() {
+        Fp32Vector v = outer.theta();   // flushes a waiting pass: the guard's max is of θ as it is now
+        if (v == null) return null;
+        if (ThetaDownlink.carries(downCodec, outer.thetaMax())) return null;
+        if (outer.measureMax() && ThetaDownlink.carries(downCodec, outer.thetaMax())) return null;
+        return ThetaDownlink.refusal(downCodec, v);
+    }
+
+    /**
      * Tells the coordinator, before an event, whether another push is already waiting to be handed to
      * it (the driver's queue). While true, an asynchronous arrival whose step the step guard clears
      * may be counted and answered before its pass over θ, which then runs together with the next

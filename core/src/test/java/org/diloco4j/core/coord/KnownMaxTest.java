@@ -132,4 +132,37 @@ class KnownMaxTest {
         assertThat(out).filteredOn(Command.Stop.class::isInstance).singleElement()
                 .satisfies(st -> assertThat(((Command.Stop) st).reason()).startsWith("θ holds 65600.0 at index 1, beyond fp16's largest value 65504"));
     }
+
+    /**
+     * What a runtime asks before it encodes a snapshot for pulls ({@link Coordinator#downlinkRefusal}): the
+     * same answer a scan of θ gives — null for a θ the codec carries (here after a streamed step left a bound
+     * past fp16's range), the scan's message for one it does not — and nothing for a phantom run.
+     */
+    @Test
+    void theDownlinkRefusalIsTheScansAnswerWithoutTheScan() {
+        String codec = "int8:chunk=256";
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).outer(OuterOptimizerConfig.sgd(1))
+                .upCodec(codec).downCodec("fp16").maxDeltaNorm(1e300).normBoundFactor(0).build();
+        float[] theta = new float[N];
+        java.util.Arrays.fill(theta, 64_000f);
+        Coordinator c = new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
+        assertThat(c.downlinkRefusal()).isNull();
+        Answers.handle(c, new Event.Join("a", -1, 0, 0));
+        float[] g = new float[N];
+        for (int i = 0; i < N; i++) g[i] = i % 2 == 0 ? 100f : -100f;
+        Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1,
+                new Payload.Encoded(codec, EncodedSource.of(Codecs.parse(codec).encode(g))), 1));
+        assertThat(c.downlinkRefusal()).isNull();
+        assertKnown(c);
+
+        float[] over = new float[N];
+        over[1] = -1_500f;
+        Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 1, 0, 5, 5, 1,
+                new Payload.Encoded(codec, EncodedSource.of(Codecs.parse(codec).encode(over))), 2));
+        assertThat(c.downlinkRefusal()).isEqualTo(org.diloco4j.core.codec.ThetaDownlink.refusal(Codecs.parse("fp16"), c.thetaVector()))
+                .startsWith("θ holds 65600.0 at index 1, beyond fp16's largest value 65504");
+
+        Coordinator phantom = new Coordinator(cfg, FragmentPlan.whole(N), null, metrics::add);
+        assertThat(phantom.downlinkRefusal()).isNull();
+    }
 }

@@ -1,7 +1,6 @@
 package org.diloco4j.net.coord;
 
 import io.grpc.Status;
-import org.diloco4j.core.codec.ThetaDownlink;
 import org.diloco4j.core.coord.Coordinator;
 import org.diloco4j.core.coord.Event;
 
@@ -176,7 +175,7 @@ final class Pulls {
         }
         ThetaStore.Entry e;
         try {
-            e = thetas.newest(n.version(), coordinator.thetaVector(), coordinator.version(), () -> ThetaDownlink.refusal(thetas.codec(), coordinator.thetaVector()));
+            e = thetas.newest(n.version(), coordinator.thetaVector(), coordinator.version(), coordinator::downlinkRefusal);
         } catch (IllegalArgumentException unsendable) {
             // The coordinator stops the run when it next orders this θ; until then nobody is sent it saturated.
             p.refuse(Status.FAILED_PRECONDITION.withDescription("θ v" + coordinator.version() + " cannot be sent: " + unsendable.getMessage()));
