@@ -175,7 +175,7 @@ final class Pulls {
         }
         ThetaStore.Entry e;
         try {
-            e = thetas.newest(n.version(), coordinator.thetaVector(), coordinator.version(), coordinator::downlinkRefusal);
+            e = thetas.newest(n.version(), coordinator::thetaVector, coordinator.version(), coordinator::downlinkRefusal);
         } catch (IllegalArgumentException unsendable) {
             // The coordinator stops the run when it next orders this θ; until then nobody is sent it saturated.
             p.refuse(Status.FAILED_PRECONDITION.withDescription("θ v" + coordinator.version() + " cannot be sent: " + unsendable.getMessage()));

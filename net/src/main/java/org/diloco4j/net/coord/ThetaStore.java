@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.function.Supplier;
 
 /**
  * The encoded snapshots of θ (or of fragments of it) workers pull, within a byte budget. A snapshot
@@ -189,14 +190,16 @@ final class ThetaStore {
     /**
      * The newest whole-θ snapshot of at least version {@code least}, pinned for a pull: one kept, or a
      * new one of {@code theta} (at {@code version} &gt;= {@code least}) if the budget has room once
-     * unused snapshots are dropped (one snapshot always fits: the budget is at least one θ).
+     * unused snapshots are dropped (one snapshot always fits: the budget is at least one θ). θ is asked
+     * for only then: reading it runs a coordinator's waiting pass over θ, which a pull served from a kept
+     * snapshot need not force.
      *
      * @param unsendable why θ cannot be sent with the down codec, or null; asked only when a new snapshot is made
      * @return the pinned entry, or null if every byte of the budget is in use (pinned or held)
      * @throws IllegalArgumentException with {@code unsendable}'s reason when a new snapshot is needed of a θ it refuses
      * @throws UncheckedIOException naming the directory when a snapshot file could not be written (nothing is kept of it)
      */
-    Entry newest(long least, Fp32Vector theta, long version, java.util.function.Supplier<String> unsendable) {
+    Entry newest(long least, Supplier<Fp32Vector> theta, long version, Supplier<String> unsendable) {
         if (version < least) throw new IllegalArgumentException("θ is at v" + version + ", older than the v" + least + " an order named");
         Entry best = null;
         // One pass: the newest fit, and the bytes in use (wanted only when there is none).
@@ -207,12 +210,13 @@ final class ThetaStore {
             if (!e.idle()) used += e.encodedBytes();
         }
         if (best == null) {
-            long size = codec.encodedSize(theta.size());
+            Fp32Vector now = theta.get();
+            long size = codec.encodedSize(now.size());
             if (used > 0 && used + size > budget) return null;
             String bad = unsendable.get();
             if (bad != null) throw new IllegalArgumentException(bad);
             dropIdle(budget - size);
-            best = add(-1, version, theta);
+            best = add(-1, version, now);
         }
         best.pins++;
         return best;

@@ -94,12 +94,12 @@ class FileSnapshotsTest {
     void aSnapshotDroppedWhileUnpinnedClosesItsFile() throws Exception {
         Codec bf16 = Codecs.parse("bf16");
         ThetaStore s = new ThetaStore(bf16, bf16.encodedSize(FLOATS), FileSnapshots.open(dir, true));
-        ThetaStore.Entry v1 = s.newest(1, Fp32Vector.wrap(theta(1)), 1, () -> null);
+        ThetaStore.Entry v1 = s.newest(1, () -> Fp32Vector.wrap(theta(1)), 1, () -> null);
         assertThat(ThetaStoreTest.all(v1)).isEqualTo(bf16.encode(theta(1)));
         assertThat(openFilesIn(dir)).isEqualTo(1);
         s.unpin(v1);
         assertThat(openFilesIn(dir)).as("unpinned, but the budget has room: kept for later pulls").isEqualTo(1);
-        ThetaStore.Entry v2 = s.newest(2, Fp32Vector.wrap(theta(2)), 2, () -> null);
+        ThetaStore.Entry v2 = s.newest(2, () -> Fp32Vector.wrap(theta(2)), 2, () -> null);
         assertThat(v1.released()).isTrue();
         assertThat(openFilesIn(dir)).as("v1's file closed (its space freed), v2's open").isEqualTo(1);
         assertThatThrownBy(() -> v1.slice(0, 10)).isInstanceOf(IOException.class).hasMessageContaining("no longer kept");
@@ -121,7 +121,7 @@ class FileSnapshotsTest {
             return channel.write(from, at);
         };
         store.set(new ThetaStore(bf16, bf16.encodedSize(FLOATS), new FileSnapshots(dir, watching)));
-        ThetaStore.Entry e = store.get().newest(0, Fp32Vector.wrap(theta(1)), 0, () -> null);
+        ThetaStore.Entry e = store.get().newest(0, () -> Fp32Vector.wrap(theta(1)), 0, () -> null);
         assertThat(seen).hasSize(3).containsOnly("0 kept, 0 bytes, pin(1) false");
         assertThat(e.id).isEqualTo(1);
         assertThat(store.get().count()).isEqualTo(1);
@@ -137,14 +137,14 @@ class FileSnapshotsTest {
             return channel.write(from, at);
         };
         ThetaStore s = new ThetaStore(bf16, bf16.encodedSize(FLOATS), new FileSnapshots(dir, full));
-        assertThatThrownBy(() -> s.newest(0, Fp32Vector.wrap(theta(1)), 0, () -> null)).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> s.newest(0, () -> Fp32Vector.wrap(theta(1)), 0, () -> null)).isInstanceOf(UncheckedIOException.class)
                 .hasMessageStartingWith("could not write θ snapshots to " + dir + ": No space left on device")
                 .hasMessageContaining(SpoolOptions.DIR_PROPERTY).hasMessageNotContaining("\n");
         assertThat(s.count()).isZero();
         assertThat(s.bytes()).isZero();
         assertThat(openFilesIn(dir)).as("the half-written file closed").isZero();
         writes.set(-100);
-        assertThat(ThetaStoreTest.all(s.newest(0, Fp32Vector.wrap(theta(1)), 0, () -> null))).as("the next pull tries again").isEqualTo(bf16.encode(theta(1)));
+        assertThat(ThetaStoreTest.all(s.newest(0, () -> Fp32Vector.wrap(theta(1)), 0, () -> null))).as("the next pull tries again").isEqualTo(bf16.encode(theta(1)));
     }
 
     /**
@@ -161,7 +161,7 @@ class FileSnapshotsTest {
             return channel.write(from, at);
         };
         ThetaStore s = new ThetaStore(bf16, bf16.encodedSize(FLOATS), new FileSnapshots(dir, watching));
-        ThetaStore.Entry e = s.newest(0, Fp32Vector.wrap(theta(1)), 0, () -> null);
+        ThetaStore.Entry e = s.newest(0, () -> Fp32Vector.wrap(theta(1)), 0, () -> null);
         byte[] before = ThetaStoreTest.all(e);
 
         // No pull has reached the end yet: nothing has asked for the CRC before the bytes change.

@@ -82,24 +82,27 @@ class ThetaStoreTest {
     @Test
     void theNewestSnapshotOfAtLeastTheOrderedVersionIsServed() throws Exception {
         ThetaStore s = store(3 * EACH);
-        ThetaStore.Entry v5 = s.newest(5, Fp32Vector.wrap(theta(5)), 5, () -> null);
-        ThetaStore.Entry again = s.newest(3, Fp32Vector.wrap(theta(7)), 7, () -> null);
-        assertThat(again).isSameAs(v5); // v5 is kept and new enough for an order of v3
-        ThetaStore.Entry v7 = s.newest(6, Fp32Vector.wrap(theta(7)), 7, () -> null);
+        ThetaStore.Entry v5 = s.newest(5, () -> Fp32Vector.wrap(theta(5)), 5, () -> null);
+        // v5 is kept and new enough for an order of v3: θ is not read (reading it would run a coordinator's waiting pass)
+        ThetaStore.Entry again = s.newest(3, () -> {
+            throw new AssertionError("θ read for a pull a kept snapshot serves");
+        }, 7, () -> null);
+        assertThat(again).isSameAs(v5);
+        ThetaStore.Entry v7 = s.newest(6, () -> Fp32Vector.wrap(theta(7)), 7, () -> null);
         assertThat(v7.version).isEqualTo(7);
         assertThat(Codecs.parse("fp32").decode(all(v7), FLOATS)).containsOnly(7f);
-        assertThat(s.newest(2, Fp32Vector.wrap(theta(7)), 7, () -> null)).isSameAs(v7);
+        assertThat(s.newest(2, () -> Fp32Vector.wrap(theta(7)), 7, () -> null)).isSameAs(v7);
     }
 
     @Test
     void aFullBudgetOfPinnedSnapshotsMakesANewerPullWaitUntilOneEnds() {
         ThetaStore s = store(EACH);
-        ThetaStore.Entry v1 = s.newest(1, Fp32Vector.wrap(theta(1)), 1, () -> null);
-        assertThat(s.newest(2, Fp32Vector.wrap(theta(2)), 2, () -> null)).isNull();
+        ThetaStore.Entry v1 = s.newest(1, () -> Fp32Vector.wrap(theta(1)), 1, () -> null);
+        assertThat(s.newest(2, () -> Fp32Vector.wrap(theta(2)), 2, () -> null)).isNull();
         assertThat(s.count()).isEqualTo(1);
         s.unpin(v1);
         assertThat(kept(s, v1.id)).isTrue(); // unused, but within the budget: kept for retries
-        ThetaStore.Entry v2 = s.newest(2, Fp32Vector.wrap(theta(2)), 2, () -> null);
+        ThetaStore.Entry v2 = s.newest(2, () -> Fp32Vector.wrap(theta(2)), 2, () -> null);
         assertThat(v2.version).isEqualTo(2);
         assertThat(kept(s, v1.id)).isFalse();
         assertThat(s.peakCount()).isEqualTo(1);
@@ -109,20 +112,20 @@ class ThetaStoreTest {
     @Test
     void oneSnapshotAlwaysFitsEvenIfTheBudgetIsSmaller() {
         ThetaStore s = store(EACH / 2);
-        ThetaStore.Entry e = s.newest(0, Fp32Vector.wrap(theta(0)), 0, () -> null);
+        ThetaStore.Entry e = s.newest(0, () -> Fp32Vector.wrap(theta(0)), 0, () -> null);
         assertThat(e).isNotNull();
-        assertThat(s.newest(1, Fp32Vector.wrap(theta(1)), 1, () -> null)).isNull();
+        assertThat(s.newest(1, () -> Fp32Vector.wrap(theta(1)), 1, () -> null)).isNull();
     }
 
     @Test
     void aResumedSnapshotIsPinnedWhileItLivesAndGoneAfter() {
         ThetaStore s = store(EACH);
-        ThetaStore.Entry v1 = s.newest(1, Fp32Vector.wrap(theta(1)), 1, () -> null);
+        ThetaStore.Entry v1 = s.newest(1, () -> Fp32Vector.wrap(theta(1)), 1, () -> null);
         s.unpin(v1);
         assertThat(s.pin(v1.id)).isSameAs(v1);
-        assertThat(s.newest(2, Fp32Vector.wrap(theta(2)), 2, () -> null)).isNull(); // pinned by the resumed pull
+        assertThat(s.newest(2, () -> Fp32Vector.wrap(theta(2)), 2, () -> null)).isNull(); // pinned by the resumed pull
         s.unpin(v1);
-        s.unpin(s.newest(2, Fp32Vector.wrap(theta(2)), 2, () -> null));
+        s.unpin(s.newest(2, () -> Fp32Vector.wrap(theta(2)), 2, () -> null));
         assertThat(s.pin(v1.id)).isNull();
         assertThatThrownBy(() -> s.unpin(v1)).isInstanceOf(IllegalStateException.class);
     }
@@ -130,7 +133,7 @@ class ThetaStoreTest {
     @Test
     void aThetaTheCodecCannotCarryIsNotEncoded() {
         ThetaStore s = store(EACH);
-        assertThatThrownBy(() -> s.newest(0, Fp32Vector.wrap(theta(1)), 0, () -> "θ holds Infinity at index 3"))
+        assertThatThrownBy(() -> s.newest(0, () -> Fp32Vector.wrap(theta(1)), 0, () -> "θ holds Infinity at index 3"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("index 3");
         assertThat(s.count()).isZero();
     }
@@ -147,9 +150,9 @@ class ThetaStoreTest {
         // A finished pull's task still refers to the entry it unpinned; at 1B its 2 GB must not stay
         // reachable through it while the next snapshot is allocated (two do not fit the memory bound).
         ThetaStore s = store(EACH);
-        ThetaStore.Entry v1 = s.newest(1, Fp32Vector.wrap(theta(1)), 1, () -> null);
+        ThetaStore.Entry v1 = s.newest(1, () -> Fp32Vector.wrap(theta(1)), 1, () -> null);
         s.unpin(v1);
-        ThetaStore.Entry v2 = s.newest(2, Fp32Vector.wrap(theta(2)), 2, () -> null);
+        ThetaStore.Entry v2 = s.newest(2, () -> Fp32Vector.wrap(theta(2)), 2, () -> null);
         assertThat(v1.released()).isTrue();
         assertThat(v1.encodedBytes()).isEqualTo(EACH);
         assertThat(v2.released()).isFalse();

@@ -86,11 +86,11 @@ class UnreadableSnapshotTest {
     void aBrokenNewestSnapshotIsNotServedAgain() throws Exception {
         store = new ThetaStore(bf16, 4 * bf16.encodedSize(FLOATS), new FileSnapshots(dir, failingReads));
         float[] theta = FileSnapshotsTest.theta(1);
-        ThetaStore.Entry first = store.newest(3, Fp32Vector.wrap(theta), 3, () -> null);
+        ThetaStore.Entry first = store.newest(3, () -> Fp32Vector.wrap(theta), 3, () -> null);
         assertThatThrownBy(() -> ThetaStoreTest.all(first)).isInstanceOf(IOException.class);
         store.unpin(first);
 
-        ThetaStore.Entry next = store.newest(3, Fp32Vector.wrap(theta), 3, () -> null);
+        ThetaStore.Entry next = store.newest(3, () -> Fp32Vector.wrap(theta), 3, () -> null);
         assertThat(next).isNotSameAs(first);
         assertThat(ThetaStoreTest.all(next)).isEqualTo(bf16.encode(theta));
     }
@@ -99,7 +99,7 @@ class UnreadableSnapshotTest {
     void anInterruptedPullDoesNotCloseTheFileOtherPullsRead() throws Exception {
         store = new ThetaStore(bf16, 4 * bf16.encodedSize(FLOATS), FileSnapshots.open(dir, true));
         float[] theta = FileSnapshotsTest.theta(1);
-        ThetaStore.Entry e = store.newest(0, Fp32Vector.wrap(theta), 0, () -> null);
+        ThetaStore.Entry e = store.newest(0, () -> Fp32Vector.wrap(theta), 0, () -> null);
         Thread.currentThread().interrupt();
         try {
             assertThat(e.slice(0, 100).toByteArray()).isEqualTo(java.util.Arrays.copyOf(bf16.encode(theta), 100));
