@@ -97,6 +97,38 @@ class KnownMaxTest {
         assertThat(restored.outer().knownMax(restored.outer().snapshot())).isEqualTo(before);
     }
 
+    /** fp16 down, SGD with lr 1 (gain 1), θ all 64,000: near fp16's largest value, 65504. */
+    Coordinator nearFp16Max(int maxOuterSteps) {
+        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).outer(OuterOptimizerConfig.sgd(1))
+                .upCodec(INT8).downCodec("fp16").maxDeltaNorm(1e300).normBoundFactor(0).maxOuterSteps(maxOuterSteps).build();
+        float[] theta = new float[N];
+        java.util.Arrays.fill(theta, 64_000f);
+        return new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
+    }
+
+    static final String INT8 = "int8:chunk=256";
+
+    static Payload int8(float[] g) {
+        return new Payload.Encoded(INT8, EncodedSource.of(Codecs.parse(INT8).encode(g)));
+    }
+
+    /**
+     * ±100 alternating: int8 decodes them exactly (each its bin's mean), θ moves to 63,900 and 64,100; the norm,
+     * 100·√1000 ≈ 3,162, raises the bound to ~67,162 (SGD, lr 1: gain 1).
+     */
+    static float[] plusMinusHundred() {
+        float[] g = new float[N];
+        for (int i = 0; i < N; i++) g[i] = i % 2 == 0 ? 100f : -100f;
+        return g;
+    }
+
+    /** −1,500 on one value: θ[1] = 64,100 + 1,500 = 65,600, past fp16's largest value. */
+    static float[] overOne() {
+        float[] over = new float[N];
+        over[1] = -1_500f;
+        return over;
+    }
+
     /**
      * fp16 down: a streamed step leaves a bound past 65504 on a θ whose values stay below it; the order
      * after it measures θ and sends it, where taking the bound for the max would have stopped the run.
@@ -104,29 +136,15 @@ class KnownMaxTest {
      */
     @Test
     void aBoundPastTheDownCodecsRangeIsMeasuredAndOnlyATrueMaxPastItStopsTheRun() {
-        String codec = "int8:chunk=256";
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).outer(OuterOptimizerConfig.sgd(1))
-                .upCodec(codec).downCodec("fp16").maxDeltaNorm(1e300).normBoundFactor(0).build();
-        float[] theta = new float[N];
-        java.util.Arrays.fill(theta, 64_000f);
-        Coordinator c = new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
+        Coordinator c = nearFp16Max(100);
         Answers.handle(c, new Event.Join("a", -1, 0, 0));
-        // ±100 alternating: int8 decodes them exactly (each its bin's mean), θ moves to 63,900 and 64,100; the norm,
-        // 100·√1000 ≈ 3,162, raises the bound to ~67,162 (SGD, lr 1: gain 1).
-        float[] g = new float[N];
-        for (int i = 0; i < N; i++) g[i] = i % 2 == 0 ? 100f : -100f;
-        Payload p = new Payload.Encoded(codec, EncodedSource.of(Codecs.parse(codec).encode(g)));
-        List<Command> out = Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, p, 1));
+        List<Command> out = Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, int8(plusMinusHundred()), 1));
         assertThat(c.stopped()).as("%s", out).isFalse();
         assertThat(out).filteredOn(Command.Train.class::isInstance).hasSize(1);
         assertThat(scanned(c.theta())).isEqualTo(64_100d);
         assertKnown(c);
 
-        // −1,500 on one value: θ[1] = 64,100 + 1,500 = 65,600, past fp16's largest value.
-        float[] over = new float[N];
-        over[1] = -1_500f;
-        Payload q = new Payload.Encoded(codec, EncodedSource.of(Codecs.parse(codec).encode(over)));
-        out = Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 1, 0, 5, 5, 1, q, 2));
+        out = Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 1, 0, 5, 5, 1, int8(overOne()), 2));
         assertThat(c.theta()[1]).isEqualTo(65_600f);
         assertThat(c.stopped()).isTrue();
         assertThat(out).filteredOn(Command.Stop.class::isInstance).singleElement()
@@ -135,34 +153,29 @@ class KnownMaxTest {
 
     /**
      * What a runtime asks before it encodes a snapshot for pulls ({@link Coordinator#downlinkRefusal}): the
-     * same answer a scan of θ gives — null for a θ the codec carries (here after a streamed step left a bound
-     * past fp16's range), the scan's message for one it does not — and nothing for a phantom run.
+     * scan's answer without the scan where the guard's max or bound suffices. The run's one outer step leaves
+     * no order to measure θ, so the streamed step's bound past fp16's range is still a bound when asked: it is
+     * measured, and θ (below 65504) is sendable. A θ past it gets the scan's message; a phantom run, nothing.
      */
     @Test
-    void theDownlinkRefusalIsTheScansAnswerWithoutTheScan() {
-        String codec = "int8:chunk=256";
-        CoordinatorConfig cfg = CoordinatorConfig.builder().method(Method.ASYNC).innerSteps(5).outer(OuterOptimizerConfig.sgd(1))
-                .upCodec(codec).downCodec("fp16").maxDeltaNorm(1e300).normBoundFactor(0).build();
-        float[] theta = new float[N];
-        java.util.Arrays.fill(theta, 64_000f);
-        Coordinator c = new Coordinator(cfg, FragmentPlan.whole(N), theta, metrics::add);
+    void theDownlinkRefusalMeasuresABoundPastTheRangeAndGivesTheScansAnswer() {
+        Coordinator c = nearFp16Max(1);
         assertThat(c.downlinkRefusal()).isNull();
         Answers.handle(c, new Event.Join("a", -1, 0, 0));
-        float[] g = new float[N];
-        for (int i = 0; i < N; i++) g[i] = i % 2 == 0 ? 100f : -100f;
-        Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1,
-                new Payload.Encoded(codec, EncodedSource.of(Codecs.parse(codec).encode(g))), 1));
+        Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, int8(plusMinusHundred()), 1));
+        assertThat(c.outer().knownMax(c.outer().snapshot())).as("a bound, not measured").isGreaterThan(65_504d);
         assertThat(c.downlinkRefusal()).isNull();
         assertKnown(c);
 
-        float[] over = new float[N];
-        over[1] = -1_500f;
-        Answers.handle(c, new Event.Delta(0, 1, Answers.AUTO, 1, 0, 5, 5, 1,
-                new Payload.Encoded(codec, EncodedSource.of(Codecs.parse(codec).encode(over))), 2));
-        assertThat(c.downlinkRefusal()).isEqualTo(org.diloco4j.core.codec.ThetaDownlink.refusal(Codecs.parse("fp16"), c.thetaVector()))
+        Coordinator over = nearFp16Max(2);
+        Answers.handle(over, new Event.Join("a", -1, 0, 0));
+        Answers.handle(over, new Event.Delta(0, 1, Answers.AUTO, 0, 0, 5, 5, 1, int8(plusMinusHundred()), 1));
+        Answers.handle(over, new Event.Delta(0, 1, Answers.AUTO, 1, 0, 5, 5, 1, int8(overOne()), 2));
+        assertThat(over.theta()[1]).isEqualTo(65_600f);
+        assertThat(over.downlinkRefusal()).isEqualTo(org.diloco4j.core.codec.ThetaDownlink.refusal(Codecs.parse("fp16"), over.thetaVector()))
                 .startsWith("θ holds 65600.0 at index 1, beyond fp16's largest value 65504");
 
-        Coordinator phantom = new Coordinator(cfg, FragmentPlan.whole(N), null, metrics::add);
+        Coordinator phantom = new Coordinator(c.config(), FragmentPlan.whole(N), null, metrics::add);
         assertThat(phantom.downlinkRefusal()).isNull();
     }
 }
