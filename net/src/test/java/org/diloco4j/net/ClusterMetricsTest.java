@@ -28,6 +28,8 @@ class ClusterMetricsTest {
             assertThat(value(r, "diloco_coordinator_pushes_applied_total")).isEqualTo(applied);
             assertThat(value(r, "diloco_coordinator_applied_staleness")).isEqualTo(applied);
             assertThat(Snapshots.atMost(r, "diloco_coordinator_applied_staleness", 0)).isEqualTo(t.staleness().getOrDefault(0L, 0L));
+            // Every accepted push is timed from its last byte to its answer: the applied ones, and any accepted but left out.
+            assertThat(value(r, "diloco_coordinator_push_answer_seconds")).isGreaterThanOrEqualTo(applied).isPositive();
             // Only pushes that were in flight when the budget was reached may be turned away.
             assertThat(value(r, "diloco_coordinator_pushes_rejected_total"))
                     .isEqualTo(value(r, "diloco_coordinator_pushes_rejected_total", "reason", "run_over"));

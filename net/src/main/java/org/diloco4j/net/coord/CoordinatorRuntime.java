@@ -376,6 +376,18 @@ public final class CoordinatorRuntime implements AutoCloseable {
         if (l != null) l.feed.metrics().rejected(RejectReason.of(code));
     }
 
+    /** A reading of the runtime's clock (0 once closed): when a push's last byte arrived, for {@link #answered}. */
+    long nanos() {
+        RunLoop l = loop;
+        return l == null ? 0 : l.nanos();
+    }
+
+    /** A push was answered; its last byte arrived at {@code arrived}, a {@link #nanos} reading. Any thread. */
+    void answered(long arrived) {
+        RunLoop l = loop;
+        if (l != null) l.feed.metrics().pushAnswered(Math.max(0, (l.nanos() - arrived) / 1e9));
+    }
+
     /**
      * A heartbeat of {@code s}: its totals are checked here ({@link Reports}), and an implausible
      * report's totals are dropped before the loop sees it (its segments and final flag still count).

@@ -418,11 +418,13 @@ final class DilocoService extends DilocoGrpc.DilocoImplBase {
             }
             closed = true;
             DeltaAssembler upload = take();
+            long arrived = rt.nanos();
             // The slot and the reply before the upload is freed: nothing about the spool may keep either from the worker.
             rt.delta(session, upload.header(), upload.source()).whenComplete((r, err) -> end(upload, () -> {
                 if (err != null) {
                     out.onError(status(err));
                 } else {
+                    if (r.getAccepted()) rt.answered(arrived);
                     out.onNext(r);
                     out.onCompleted();
                 }

@@ -216,6 +216,11 @@ final class RunLoop {
         listener.log("dropped a join of '" + r.getName() + "': its caller gave up waiting before the event loop got to it");
     }
 
+    /** A reading of the run's clock (session timeouts, the run's time, how long pushes wait for their answer). */
+    long nanos() {
+        return clock.nanos();
+    }
+
     static JoinReply refusal(Refusal code, String reason) {
         return JoinReply.newBuilder().setAdmitted(false).setRefusal(Refusals.toProto(code)).setReason(reason).build();
     }

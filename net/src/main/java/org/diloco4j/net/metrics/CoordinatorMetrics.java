@@ -57,6 +57,14 @@ public interface CoordinatorMetrics {
     default void trainLoss(String worker, double loss) {
     }
 
+    /**
+     * A push was answered {@code seconds} after its last byte arrived: the wait for the event loop, the
+     * checks, and the outer step's pass (or, deferred, the wait for the pushes it shares one with:
+     * docs/bench/triple-arrivals.md). Refused uploads are not counted. Any thread.
+     */
+    default void pushAnswered(double seconds) {
+    }
+
     /** A pseudo-gradient upload was rejected. Any thread. */
     default void rejected(RejectReason reason) {
     }

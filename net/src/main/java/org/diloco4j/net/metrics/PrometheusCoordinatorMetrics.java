@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PrometheusCoordinatorMetrics implements CoordinatorMetrics {
     /** Staleness is a small integer: one bucket per value up to 4, then powers of two. */
     static final double[] STALENESS_BUCKETS = {0, 1, 2, 3, 4, 8, 16, 32, 64};
+    /** Seconds: a small model's push is answered in milliseconds, a 1B one's pass over θ takes about a second. */
+    static final double[] ANSWER_BUCKETS = {0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
     private final PrometheusRegistry registry;
     private final Info info;
@@ -29,6 +31,7 @@ public final class PrometheusCoordinatorMetrics implements CoordinatorMetrics {
     private final Counter pairedPasses;
     private final Counter applied;
     private final Histogram staleness;
+    private final Histogram answered;
     private final Counter received;
     private final Counter sent;
     private final Counter tokens;
@@ -60,6 +63,9 @@ public final class PrometheusCoordinatorMetrics implements CoordinatorMetrics {
         staleness = Histogram.builder().name("diloco_coordinator_applied_staleness")
                 .help("Staleness of each applied pseudo-gradient: θ versions (fragment rounds when streaming) between the one it was trained from and the one it updated.")
                 .classicOnly().classicUpperBounds(STALENESS_BUCKETS).register(registry);
+        answered = Histogram.builder().name("diloco_coordinator_push_answer_seconds").unit(Unit.SECONDS)
+                .help("Seconds from a push's last byte to its answer: the wait for the event loop, the checks, and the outer step's pass (or the pushes it waited to share one with).")
+                .classicOnly().classicUpperBounds(ANSWER_BUCKETS).register(registry);
         received = Counter.builder().name("diloco_coordinator_received_bytes_total").unit(Unit.BYTES)
                 .help("Encoded pseudo-gradient bytes received, by worker (the byte ledger of summary.json's bytes_up).")
                 .labelNames("worker").register(registry);
@@ -139,6 +145,11 @@ public final class PrometheusCoordinatorMetrics implements CoordinatorMetrics {
     @Override
     public void trainLoss(String worker, double loss) {
         if (Double.isFinite(loss)) trainLoss.labelValues(worker).set(loss);
+    }
+
+    @Override
+    public void pushAnswered(double seconds) {
+        answered.observe(seconds);
     }
 
     @Override
