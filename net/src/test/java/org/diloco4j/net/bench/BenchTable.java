@@ -24,6 +24,8 @@ public final class BenchTable {
             new Row("measured (s)", "measured_seconds"), new Row("pseudo-gradients applied / s", "applied_per_second"),
             new Row("share applied in passes of two or three pushes", "paired_share"),
             new Row("pushes per shared pass", "pushes_per_shared_pass"),
+            new Row("push answered after its last byte, s: median", "push_answer_seconds_p50"),
+            new Row("… 90th percentile", "push_answer_seconds_p90"), new Row("… slowest", "push_answer_seconds_max"),
             new Row("ingested (MB/s)", "ingested_mb_per_second"), new Row("θ named by train orders (ledger, MB/s)", "sent_mb_per_second"),
             // What pulls really moved: with --pull-every first the orders still name θ but nobody pulls it.
             new Row("θ pulled on the wire (MB/s)", "pulled_mb_per_second"),

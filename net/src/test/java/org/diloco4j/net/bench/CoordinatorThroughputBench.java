@@ -162,7 +162,8 @@ public final class CoordinatorThroughputBench {
         res.put("start_seconds", (System.nanoTime() - t0) / 1e9);
         Token token = Token.random();
         res.put("phase", "starting the runtime and server");
-        try (CoordinatorRuntime rt = CoordinatorRuntime.start(run, coordinator, opts, null, listener(firstApplied), store);
+        AnswerTimes answers = new AnswerTimes();
+        try (CoordinatorRuntime rt = CoordinatorRuntime.start(run, coordinator, opts, null, listener(firstApplied), store, answers);
              CoordinatorServer server = CoordinatorServer.start(rt, token, new CoordinatorServer.Listen("127.0.0.1", 0, null, null))) {
             coordinator = null; // the runtime has it; the checkpoint read below needs the heap back once the runtime is closed
             res.put("phase", "waiting for the first applied pseudo-gradient");
@@ -181,8 +182,10 @@ public final class CoordinatorThroughputBench {
                 ThreadCpu threads0 = ThreadCpu.now();
                 MemorySampler windowMemory = MemorySampler.start();
                 double tw0 = rt.now();
+                answers.open();
                 res.put("phase", "measuring");
                 Thread.sleep((long) (seconds * 1000));
+                answers.close();
                 long[] w1 = snapshot(rt);
                 CpuClocks c1 = CpuClocks.now(load.toHandle());
                 ThreadCpu threads1 = ThreadCpu.now();
@@ -192,6 +195,7 @@ public final class CoordinatorThroughputBench {
                 double tw1 = rt.now();
                 CpuClocks.Spent spent = c1.since(c0);
                 window(res, tw0 - start, tw1 - tw0, w0, w1, spent, c0, c1);
+                answers.put(res);
                 threads(res, threads1.since(threads0, spent.self()), (w1[1] - w0[1]) / 1e9);
                 transport(res, threads1.transport(threads0), (w1[1] - w0[1]) / 1e9, (w1[4] - w0[4]) / 1e9, tw1 - tw0);
                 res.put("phase", "taking the class histogram");
