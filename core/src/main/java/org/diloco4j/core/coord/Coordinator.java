@@ -11,6 +11,7 @@ import org.diloco4j.core.train.GlobalProgress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * The training protocol as a pure state machine: events in, commands out. It owns θ, the outer
@@ -405,27 +406,27 @@ public final class Coordinator {
     private boolean sendable(Snapshot snap) {
         if (stopped) return false;
         if (snap.phantom() || snap == checkedSnapshot) return true;
-        // A snapshot of the current θ: its max |θ_i| is known from the last step, which found it in
-        // its own pass (a scan of all of θ per order cost the event loop ~0.25 CPU-s per GB ingested
-        // at 100M, docs/bench/push-path.md). Only a θ that may not be sendable is scanned, for the message.
-        if (ThetaDownlink.carries(downCodec, outer.knownMax(snap))) {
-            checkedSnapshot = snap;
-            return true;
-        }
-        if (outer.measureMax()) {
-            // The max known was the step guard's bound (steps not measured, or a pass deferred): the max itself.
-            if (ThetaDownlink.carries(downCodec, outer.knownMax(snap))) {
-                checkedSnapshot = snap;
-                return true;
-            }
-        }
-        String bad = ThetaDownlink.refusal(downCodec, snap.vector());
+        String bad = downlinkRefusal(() -> outer.knownMax(snap), snap.vector());
         if (bad != null) {
             stop(bad);
             return false;
         }
         checkedSnapshot = snap;
         return true;
+    }
+
+    /**
+     * Why {@code values} cannot be sent with the down codec, or null. Their max |θ_i| is known without a
+     * pass over them when they are the current θ ({@code known}: the step guard's max, found by the last
+     * step in its own pass; NaN for an older snapshot) — a scan of all of θ per order cost the event loop
+     * ~0.25 CPU-s per GB ingested at 100M (docs/bench/push-path.md). A known max that is the guard's bound
+     * (steps not measured, or a pass deferred) and that the codec does not carry is measured; only a θ
+     * that may still not be sendable is scanned, for the message.
+     */
+    private String downlinkRefusal(DoubleSupplier known, Fp32Vector values) {
+        if (ThetaDownlink.carries(downCodec, known.getAsDouble())) return null;
+        if (outer.measureMax() && ThetaDownlink.carries(downCodec, known.getAsDouble())) return null;
+        return ThetaDownlink.refusal(downCodec, values);
     }
 
     /** Sends θ down and starts {@code m} on an assignment, placed on the run's clock by the policy. */
@@ -569,18 +570,13 @@ public final class Coordinator {
 
     /**
      * Why the current θ cannot be sent with the down codec, or null: what a runtime asks before it
-     * encodes a new snapshot of θ for pulls (null in phantom runs). As for orders, the step guard's
-     * max (or its bound, measured only if the codec does not carry the bound) answers without a pass
-     * over θ; θ is scanned only when it may not be sendable, for the message. A scan per snapshot
-     * took a third of the network runtime's event loop with pulls on every order at 100M
-     * (docs/bench/pull-path.md).
+     * encodes a new snapshot of θ for pulls (null in phantom runs), answered as for orders, without a
+     * pass over θ when its max is known. A scan per snapshot took a third of the network runtime's
+     * event loop with pulls on every order at 100M (docs/bench/pull-path.md).
      */
     public String downlinkRefusal() {
         Fp32Vector v = outer.theta();   // flushes a waiting pass: the guard's max is of θ as it is now
-        if (v == null) return null;
-        if (ThetaDownlink.carries(downCodec, outer.thetaMax())) return null;
-        if (outer.measureMax() && ThetaDownlink.carries(downCodec, outer.thetaMax())) return null;
-        return ThetaDownlink.refusal(downCodec, v);
+        return v == null ? null : downlinkRefusal(outer::thetaMax, v);
     }
 
     /**
